@@ -1,0 +1,6 @@
+"""Primitives, one family per file: ``math`` (elementwise), ``reduce``, ``layout``, ``index``, ``linalg``.
+Each file defines its ops' shape rule, numpy reference, VJP/JVP and fused-loop scalar template, and
+registers them in ``core.REGISTRY``. Imports core only."""
+
+from . import math, layout, reduce, index, linalg  # noqa: F401
+from ..core.primitive import REGISTRY  # noqa: F401

@@ -1,0 +1,194 @@
+"""Elementwise arithmetic and transcendental primitives: numpy reference, VJP (written in jaxlike ops, so
+higher derivatives come free; JVPs are derived), and the scalar template fused loops use.
+
+Scalar templates are plain Python with ``math.*``, so @njit and @cuda.jit both compile them; each one
+agrees with numpy on NaN, inf and 0 (NaN-propagating max/min, stable sigmoid/softplus/logaddexp).
+Imports core and ops._rules only.
+"""
+
+import numpy as np
+
+from ._rules import (elementwise, dtype_float, dtype_same, dtype_bool, unary_samples, binary_samples)
+
+# NOTE: rules run only while differentiating, after every op below exists, so they may use any of them.
+
+
+def _np_sigmoid(x):
+    x = np.asarray(x)
+    with np.errstate(over="ignore"):
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.result_type(x, np.float16))
+
+
+def _np_softplus(x):
+    x = np.asarray(x)
+    return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(np.result_type(x, np.float16))
+
+
+def _np_pow(x, y):
+    x, y = np.asarray(x), np.asarray(y)
+    if x.dtype.kind in "iu" and y.dtype.kind in "iu" and np.any(y < 0):
+        raise ValueError("integers to negative integer powers are not allowed")
+    return np.power(x, y)
+
+
+def _np_div(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.true_divide(x, y)
+
+
+def _quiet(fn):
+    def run(*args):
+        with np.errstate(all="ignore"):
+            return fn(*args)
+    run.__name__ = fn.__name__
+    return run
+
+
+# -- unary --------------------------------------------------------------------------------------------
+neg = elementwise("neg", 1, np.negative, "(-{0})", vjp=lambda g, ans, x: (-g,))
+exp = elementwise("exp", 1, _quiet(np.exp), "math.exp({0})", dtype=dtype_float,
+                  vjp=lambda g, ans, x: (g * ans,))
+log = elementwise("log", 1, _quiet(np.log),
+                  "(math.log({0}) if {0} > 0.0 else (-math.inf if {0} == 0.0 else math.nan))",
+                  dtype=dtype_float, vjp=lambda g, ans, x: (g / x,),
+                  samples=unary_samples(0.2, 3.0))
+log1p = elementwise("log1p", 1, _quiet(np.log1p),
+                    "(math.log1p({0}) if {0} > -1.0 else (-math.inf if {0} == -1.0 else math.nan))",
+                    dtype=dtype_float, vjp=lambda g, ans, x: (g / (1 + x),),
+                    samples=unary_samples(-0.5, 3.0))
+expm1 = elementwise("expm1", 1, _quiet(np.expm1), "math.expm1({0})", dtype=dtype_float,
+                    vjp=lambda g, ans, x: (g * (ans + 1),))
+sqrt = elementwise("sqrt", 1, _quiet(np.sqrt),
+                   "(math.sqrt({0}) if {0} >= 0.0 else math.nan)", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (g * 0.5 / ans,), samples=unary_samples(0.2, 3.0))
+sin = elementwise("sin", 1, _quiet(np.sin), "math.sin({0})", dtype=dtype_float,
+                  vjp=lambda g, ans, x: (g * cos(x),))
+cos = elementwise("cos", 1, _quiet(np.cos), "math.cos({0})", dtype=dtype_float,
+                  vjp=lambda g, ans, x: (-(g * sin(x)),))
+tan = elementwise("tan", 1, _quiet(np.tan), "math.tan({0})", dtype=dtype_float,
+                  vjp=lambda g, ans, x: (g * (1 + ans * ans),), samples=unary_samples(-1.2, 1.2))
+arcsin = elementwise("arcsin", 1, _quiet(np.arcsin),
+                     "(math.asin({0}) if -1.0 <= {0} <= 1.0 else math.nan)", dtype=dtype_float,
+                     vjp=lambda g, ans, x: (g / sqrt(1 - x * x),), samples=unary_samples(-0.9, 0.9))
+arccos = elementwise("arccos", 1, _quiet(np.arccos),
+                     "(math.acos({0}) if -1.0 <= {0} <= 1.0 else math.nan)", dtype=dtype_float,
+                     vjp=lambda g, ans, x: (-(g / sqrt(1 - x * x)),), samples=unary_samples(-0.9, 0.9))
+arctan = elementwise("arctan", 1, _quiet(np.arctan), "math.atan({0})", dtype=dtype_float,
+                     vjp=lambda g, ans, x: (g / (1 + x * x),))
+sinh = elementwise("sinh", 1, _quiet(np.sinh), "math.sinh({0})", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (g * cosh(x),))
+cosh = elementwise("cosh", 1, _quiet(np.cosh), "math.cosh({0})", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (g * sinh(x),))
+tanh = elementwise("tanh", 1, _quiet(np.tanh), "math.tanh({0})", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (g * (1 - ans * ans),))
+arcsinh = elementwise("arcsinh", 1, _quiet(np.arcsinh), "math.asinh({0})", dtype=dtype_float,
+                      vjp=lambda g, ans, x: (g / sqrt(x * x + 1),))
+arctanh = elementwise("arctanh", 1, _quiet(np.arctanh),
+                      "(math.atanh({0}) if -1.0 < {0} < 1.0 else (math.copysign(math.inf, {0}) "
+                      "if abs({0}) == 1.0 else math.nan))", dtype=dtype_float,
+                      vjp=lambda g, ans, x: (g / (1 - x * x),), samples=unary_samples(-0.9, 0.9))
+abs_ = elementwise("abs", 1, np.abs, "abs({0})", vjp=lambda g, ans, x: (g * sign(x),),
+                   samples=unary_samples(0.1, 2.0))
+sign = elementwise("sign", 1, np.sign,
+                   "(1.0 if {0} > 0 else (-1.0 if {0} < 0 else {0}))", vjp=lambda g, ans, x: (None,))
+floor = elementwise("floor", 1, np.floor, "math.floor({0})", dtype=dtype_float,
+                    vjp=lambda g, ans, x: (None,))
+ceil = elementwise("ceil", 1, np.ceil, "math.ceil({0})", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (None,))
+sigmoid = elementwise("sigmoid", 1, _np_sigmoid,
+                      "(1.0 / (1.0 + math.exp(-{0})) if {0} >= 0 else math.exp({0}) / (1.0 + math.exp({0})))",
+                      dtype=dtype_float, vjp=lambda g, ans, x: (g * ans * (1 - ans),),
+                      doc="1 / (1 + exp(-x)), computed without overflow for large |x|")
+softplus = elementwise("softplus", 1, _quiet(_np_softplus),
+                       "(max({0}, 0.0) + math.log1p(math.exp(-abs({0}))))", dtype=dtype_float,
+                       vjp=lambda g, ans, x: (g * sigmoid(x),),
+                       doc="log(1 + exp(x)) without overflow")
+stop_gradient = elementwise("stop_gradient", 1, lambda x: np.array(x, copy=True), "{0}",
+                            vjp=lambda g, ans, x: (None,))
+
+# -- binary -------------------------------------------------------------------------------------------
+add = elementwise("add", 2, np.add, "({0} + {1})", vjp=lambda g, ans, x, y: (g, g))
+sub = elementwise("sub", 2, np.subtract, "({0} - {1})", vjp=lambda g, ans, x, y: (g, -g))
+mul = elementwise("mul", 2, np.multiply, "({0} * {1})", vjp=lambda g, ans, x, y: (g * y, g * x))
+div = elementwise("div", 2, _np_div,
+                  "({0} / {1} if {1} != 0 else ((math.copysign(math.inf, {0}) * math.copysign(1.0, {1})) "
+                  "if {0} != 0 and {0} == {0} else math.nan))",
+                  dtype=dtype_float, vjp=lambda g, ans, x, y: (g / y, -(g * ans / y)),
+                  samples=binary_samples(-2, 2, 0.5, 2.0))
+pow_ = elementwise("pow", 2, _quiet(_np_pow), "({0} ** {1})",
+                   vjp=lambda g, ans, x, y: (
+                       g * y * x ** (y - 1),
+                       g * log(where(eq(x, 0), 1, x)) * ans),
+                   samples=binary_samples(0.5, 2.0, -2.0, 2.0))
+maximum = elementwise("maximum", 2, np.maximum, "({0} if ({0} > {1} or {0} != {0}) else {1})",
+                      vjp=lambda g, ans, x, y: (g * _tie_share(x, y, gt), g * _tie_share(y, x, gt)))
+minimum = elementwise("minimum", 2, np.minimum, "({0} if ({0} < {1} or {0} != {0}) else {1})",
+                      vjp=lambda g, ans, x, y: (g * _tie_share(x, y, lt), g * _tie_share(y, x, lt)))
+arctan2 = elementwise("arctan2", 2, np.arctan2, "math.atan2({0}, {1})", dtype=dtype_float,
+                      vjp=lambda g, ans, y, x: (g * x / (x * x + y * y), -(g * y / (x * x + y * y))),
+                      samples=binary_samples(0.3, 2.0))
+logaddexp = elementwise("logaddexp", 2, np.logaddexp,
+                        "(({0} + 0.6931471805599453) if {0} == {1} else "
+                        "(max({0}, {1}) + math.log1p(math.exp(-abs({0} - {1})))))",
+                        dtype=dtype_float,
+                        vjp=lambda g, ans, x, y: (g * exp(x - ans), g * exp(y - ans)))
+mod = elementwise("mod", 2, _quiet(np.mod), "({0} % {1})", vjp=lambda g, ans, x, y: (g, -(g * floor(x / y))),
+                  samples=binary_samples(0.5, 3.0, 0.7, 1.3))
+
+
+def _tie_share(x, y, better):
+    """1 where x wins, 1/2 at ties (JAX's convention), 0 where y wins."""
+    return where(better(x, y), 1.0, where(eq(x, y), 0.5, 0.0))
+
+
+# -- comparisons and logic (no gradient through booleans) -----------------------------------------------
+def _cmp(name, npfn, op):
+    return elementwise(name, 2, npfn, "({0} " + op + " {1})", dtype=dtype_bool,
+                       vjp=lambda g, ans, x, y: (None, None), differentiable=())
+
+
+lt = _cmp("lt", np.less, "<")
+le = _cmp("le", np.less_equal, "<=")
+gt = _cmp("gt", np.greater, ">")
+ge = _cmp("ge", np.greater_equal, ">=")
+eq = _cmp("eq", np.equal, "==")
+ne = _cmp("ne", np.not_equal, "!=")
+logical_and = elementwise("logical_and", 2, np.logical_and, "(bool({0}) and bool({1}))", dtype=dtype_bool,
+                          vjp=lambda g, ans, x, y: (None, None), differentiable=())
+logical_or = elementwise("logical_or", 2, np.logical_or, "(bool({0}) or bool({1}))", dtype=dtype_bool,
+                         vjp=lambda g, ans, x, y: (None, None), differentiable=())
+logical_xor = elementwise("logical_xor", 2, np.logical_xor, "(bool({0}) != bool({1}))", dtype=dtype_bool,
+                          vjp=lambda g, ans, x, y: (None, None), differentiable=())
+logical_not = elementwise("logical_not", 1, np.logical_not, "(not {0})", dtype=dtype_bool,
+                          vjp=lambda g, ans, x: (None,), differentiable=())
+isnan = elementwise("isnan", 1, np.isnan, "({0} != {0})", dtype=dtype_bool,
+                    vjp=lambda g, ans, x: (None,), differentiable=())
+
+
+def _select_dtype(c, a, b):
+    return dtype_same(a, b)
+
+
+select = elementwise("select", 3, np.where, "({1} if {0} else {2})", dtype=_select_dtype,
+                     vjp=lambda g, ans, c, a, b: (None, where(c, g, 0), where(c, 0, g)),
+                     differentiable=(1, 2))
+
+
+def where(cond, a, b):
+    """``cond ? a : b`` elementwise; no gradient flows to ``cond``."""
+    return select(cond, a, b)
+
+
+def convert_shape(x, *, dtype):
+    from ..core.types import TensorType
+    return TensorType(dtype, x.shape)
+
+
+from ..core.primitive import Primitive, Kind, register  # noqa: E402
+
+convert = register(Primitive(
+    "convert", Kind.ELEMENTWISE, shape=convert_shape,
+    numpy=lambda x, *, dtype: np.asarray(x).astype(dtype),
+    vjp=lambda g, ans, x, *, dtype: (convert(g, dtype=x.dtype) if x.dtype.kind == "f" else None,),
+    scalar="{0}", extra={"nin": 1}, differentiable=(0,), doc="astype"))
