@@ -8,7 +8,7 @@ import itertools
 
 import numpy as np
 
-from .. import config as _config_mod
+from ..config import config as _config  # NOTE: jaxlike.config is the Config object once jaxlike is imported
 from .errors import ConcretizationError
 
 FLOATS = (np.dtype("float16"), np.dtype("float32"), np.dtype("float64"))
@@ -27,7 +27,7 @@ def canonical_dtype(dtype, what="dtype"):
 
 
 def floatx():
-    return np.dtype(_config_mod.config.floatX)
+    return np.dtype(_config.floatX)
 
 
 def is_float(dtype):
