@@ -34,9 +34,36 @@ def dtype_same(*types):
 
 
 def dtype_float(*types):
+    """Float result; integers and bools become the smallest float holding them, as in numpy's transcendental
+    ufuncs (int8 -> float16, int16 -> float32, int64 -> float64; a Python int -> float64)."""
+    dt, weak = promote(types)
+    if dt.kind != "f":
+        return (np.dtype("float64") if weak else np.promote_types(dt, np.float16)), weak
+    return dt, weak
+
+
+def dtype_true_divide(*types):
+    """numpy divides integers (of any width) and bools in float64."""
     dt, weak = promote(types)
     if dt.kind != "f":
         return np.dtype("float64"), weak
+    return dt, weak
+
+
+def dtype_signed(*types):
+    """Like dtype_same, but numpy has no boolean negative, subtract or sign."""
+    dt, weak = promote(types)
+    if dt.kind == "b":
+        raise TypeError("numpy boolean negative/subtract/sign is not supported: use logical_not, "
+                        "logical_xor or convert to an integer dtype first")
+    return dt, weak
+
+
+def dtype_bool_as_int8(*types):
+    """Like dtype_same, but bools compute as int8 (numpy's power and remainder on bools)."""
+    dt, weak = promote(types)
+    if dt.kind == "b":
+        return np.dtype("int8"), weak
     return dt, weak
 
 
@@ -62,7 +89,10 @@ def elementwise_shape(dtype_rule):
 def elementwise(name, nin, numpy, scalar, vjp=None, dtype=dtype_same, samples=None, doc="",
                 differentiable=None):
     """Define and register an elementwise primitive. Its JVP is derived from its VJP (the Jacobian of an
-    elementwise op is diagonal, so J t = J^T t operand by operand)."""
+    elementwise op is diagonal, so J t = J^T t operand by operand). Without ``samples``, the registry tests
+    use values in [-2, 2] over the standard shapes (scalar, broadcast, size-1, empty)."""
+    if samples is None and nin in (1, 2):
+        samples = unary_samples() if nin == 1 else binary_samples()
     prim = Primitive(name, Kind.ELEMENTWISE, shape=elementwise_shape(dtype), numpy=numpy, vjp=vjp,
                      jvp=None, scalar=scalar, samples=samples, doc=doc,
                      differentiable=tuple(range(nin)) if differentiable is None else differentiable,
@@ -94,9 +124,56 @@ def same_dims(a, b):
 
 
 # -- sample inputs for registry tests ------------------------------------------------------------------
+class Sample:
+    """One registry-test case: operands (positional) and attrs (keywords). A ``samples`` function returns a
+    list of these, or of plain operand tuples for ops without attrs."""
+
+    __slots__ = ("args", "attrs")
+
+    def __init__(self, *args, **attrs):
+        self.args, self.attrs = args, attrs
+
+    def __repr__(self):
+        shapes = ", ".join(f"{np.asarray(a).dtype}{list(np.shape(a))}" for a in self.args)
+        return f"Sample({shapes}{''.join(f', {k}={v!r}' for k, v in self.attrs.items())})"
+
+
+def sample_cases(prim, rng):
+    """``prim``'s samples as (operands, attrs) pairs; [] when it has none. A sample may be a ``Sample``, a
+    plain tuple of operands, or an ``(operands, attrs)`` pair."""
+    if prim.samples is None:
+        return []
+    out = []
+    for s in prim.samples(rng):
+        if isinstance(s, Sample):
+            out.append((tuple(s.args), dict(s.attrs)))
+        elif len(s) == 2 and isinstance(s[0], tuple) and isinstance(s[1], dict):
+            out.append((tuple(s[0]), dict(s[1])))
+        else:
+            out.append((tuple(s), {}))
+    return out
+
+
+_SHAPES1 = [(), (3,), (2, 3), (1, 4), (0, 3)]
+
+
 def unary_samples(low=-2.0, high=2.0):
     def gen(rng):
-        return [(rng.uniform(low, high, size=s),) for s in [(), (3,), (2, 3), (1, 4), (0, 3)]]
+        return [(rng.uniform(low, high, size=s),) for s in _SHAPES1]
+    return gen
+
+
+def signed_samples(low=0.1, high=2.0):
+    """Values with |x| in [low, high] and random signs: for ops with a kink or pole at 0."""
+    def gen(rng):
+        return [(rng.uniform(low, high, size=s) * rng.choice([-1.0, 1.0], size=s),) for s in _SHAPES1]
+    return gen
+
+
+def bool_samples(nin):
+    def gen(rng):
+        shapes = [((), ()), ((3,), (3,)), ((2, 1), (1, 3)), ((0, 2), (2,))]
+        return [tuple(rng.random(s) < 0.5 for s in pair[:nin]) for pair in shapes]
     return gen
 
 

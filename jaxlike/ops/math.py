@@ -8,7 +8,9 @@ Imports core and ops._rules only.
 
 import numpy as np
 
-from ._rules import (elementwise, dtype_float, dtype_same, dtype_bool, unary_samples, binary_samples)
+from ._rules import (elementwise, dtype_float, dtype_same, dtype_bool, dtype_true_divide, dtype_signed,
+                     dtype_bool_as_int8, unary_samples, binary_samples,
+                     signed_samples, bool_samples, Sample)
 
 # NOTE: rules run only while differentiating, after every op below exists, so they may use any of them.
 
@@ -26,8 +28,8 @@ def _np_softplus(x):
 
 
 def _np_pow(x, y):
-    x, y = np.asarray(x), np.asarray(y)
-    if x.dtype.kind in "iu" and y.dtype.kind in "iu" and np.any(y < 0):
+    # NOTE: Python scalars stay Python scalars, so they promote weakly (float32 ** 2.5 is float32).
+    if np.asarray(x).dtype.kind in "iu" and np.asarray(y).dtype.kind in "iu" and np.any(np.asarray(y) < 0):
         raise ValueError("integers to negative integer powers are not allowed")
     return np.power(x, y)
 
@@ -46,7 +48,7 @@ def _quiet(fn):
 
 
 # -- unary --------------------------------------------------------------------------------------------
-neg = elementwise("neg", 1, np.negative, "(-{0})", vjp=lambda g, ans, x: (-g,))
+neg = elementwise("neg", 1, np.negative, "(-{0})", vjp=lambda g, ans, x: (-g,), dtype=dtype_signed)
 exp = elementwise("exp", 1, _quiet(np.exp), "math.exp({0})", dtype=dtype_float,
                   vjp=lambda g, ans, x: (g * ans,))
 log = elementwise("log", 1, _quiet(np.log),
@@ -89,12 +91,18 @@ arctanh = elementwise("arctanh", 1, _quiet(np.arctanh),
                       "if abs({0}) == 1.0 else math.nan))", dtype=dtype_float,
                       vjp=lambda g, ans, x: (g / (1 - x * x),), samples=unary_samples(-0.9, 0.9))
 abs_ = elementwise("abs", 1, np.abs, "abs({0})", vjp=lambda g, ans, x: (g * sign(x),),
-                   samples=unary_samples(0.1, 2.0))
+                   samples=signed_samples())
 sign = elementwise("sign", 1, np.sign,
-                   "(1.0 if {0} > 0 else (-1.0 if {0} < 0 else {0}))", vjp=lambda g, ans, x: (None,))
-floor = elementwise("floor", 1, np.floor, "math.floor({0})", dtype=dtype_float,
+                   "(1 if {0} > 0 else (-1 if {0} < 0 else {0} - {0}))", vjp=lambda g, ans, x: (None,),
+                   dtype=dtype_signed,
+                   samples=signed_samples())
+# NOTE: math.floor returns an int (garbage for inf/nan and |x| >= 2**63 once compiled) and loses the sign of
+# -0.0; floats of magnitude >= 2**52 are already integral, and the result always has the sign of x.
+floor = elementwise("floor", 1, np.floor,
+                    "({0} if not (abs({0}) < 4503599627370496.0) else math.copysign(float(math.floor({0})), {0}))",
                     vjp=lambda g, ans, x: (None,))
-ceil = elementwise("ceil", 1, np.ceil, "math.ceil({0})", dtype=dtype_float,
+ceil = elementwise("ceil", 1, np.ceil,
+                   "({0} if not (abs({0}) < 4503599627370496.0) else math.copysign(float(math.ceil({0})), {0}))",
                    vjp=lambda g, ans, x: (None,))
 sigmoid = elementwise("sigmoid", 1, _np_sigmoid,
                       "(1.0 / (1.0 + math.exp(-{0})) if {0} >= 0 else math.exp({0}) / (1.0 + math.exp({0})))",
@@ -105,22 +113,22 @@ softplus = elementwise("softplus", 1, _quiet(_np_softplus),
                        vjp=lambda g, ans, x: (g * sigmoid(x),),
                        doc="log(1 + exp(x)) without overflow")
 stop_gradient = elementwise("stop_gradient", 1, lambda x: np.array(x, copy=True), "{0}",
-                            vjp=lambda g, ans, x: (None,))
+                            vjp=lambda g, ans, x: (None,), differentiable=())
 
 # -- binary -------------------------------------------------------------------------------------------
 add = elementwise("add", 2, np.add, "({0} + {1})", vjp=lambda g, ans, x, y: (g, g))
-sub = elementwise("sub", 2, np.subtract, "({0} - {1})", vjp=lambda g, ans, x, y: (g, -g))
+sub = elementwise("sub", 2, np.subtract, "({0} - {1})", vjp=lambda g, ans, x, y: (g, -g), dtype=dtype_signed)
 mul = elementwise("mul", 2, np.multiply, "({0} * {1})", vjp=lambda g, ans, x, y: (g * y, g * x))
 div = elementwise("div", 2, _np_div,
                   "({0} / {1} if {1} != 0 else ((math.copysign(math.inf, {0}) * math.copysign(1.0, {1})) "
                   "if {0} != 0 and {0} == {0} else math.nan))",
-                  dtype=dtype_float, vjp=lambda g, ans, x, y: (g / y, -(g * ans / y)),
+                  dtype=dtype_true_divide, vjp=lambda g, ans, x, y: (g / y, -(g * ans / y)),
                   samples=binary_samples(-2, 2, 0.5, 2.0))
 pow_ = elementwise("pow", 2, _quiet(_np_pow), "({0} ** {1})",
                    vjp=lambda g, ans, x, y: (
                        g * y * x ** (y - 1),
                        g * log(where(eq(x, 0), 1, x)) * ans),
-                   samples=binary_samples(0.5, 2.0, -2.0, 2.0))
+                   dtype=dtype_bool_as_int8, samples=binary_samples(0.5, 2.0, -2.0, 2.0))
 maximum = elementwise("maximum", 2, np.maximum, "({0} if ({0} > {1} or {0} != {0}) else {1})",
                       vjp=lambda g, ans, x, y: (g * _tie_share(x, y, gt), g * _tie_share(y, x, gt)))
 minimum = elementwise("minimum", 2, np.minimum, "({0} if ({0} < {1} or {0} != {0}) else {1})",
@@ -133,8 +141,10 @@ logaddexp = elementwise("logaddexp", 2, np.logaddexp,
                         "(max({0}, {1}) + math.log1p(math.exp(-abs({0} - {1})))))",
                         dtype=dtype_float,
                         vjp=lambda g, ans, x, y: (g * exp(x - ans), g * exp(y - ans)))
-mod = elementwise("mod", 2, _quiet(np.mod), "({0} % {1})", vjp=lambda g, ans, x, y: (g, -(g * floor(x / y))),
-                  samples=binary_samples(0.5, 3.0, 0.7, 1.3))
+# NOTE: compiled `%` raises ZeroDivisionError where numpy gives NaN (for integers numpy gives 0; here the NaN
+# is cast, so integer mod by zero is unspecified in compiled code, as in C).
+mod = elementwise("mod", 2, _quiet(np.mod), "({0} % {1} if {1} != 0 else math.nan)", vjp=lambda g, ans, x, y: (g, -(g * floor(x / y))),
+                  dtype=dtype_bool_as_int8, samples=binary_samples(0.5, 3.0, 0.7, 1.3))
 
 
 def _tie_share(x, y, better):
@@ -155,24 +165,35 @@ ge = _cmp("ge", np.greater_equal, ">=")
 eq = _cmp("eq", np.equal, "==")
 ne = _cmp("ne", np.not_equal, "!=")
 logical_and = elementwise("logical_and", 2, np.logical_and, "(bool({0}) and bool({1}))", dtype=dtype_bool,
-                          vjp=lambda g, ans, x, y: (None, None), differentiable=())
+                          vjp=lambda g, ans, x, y: (None, None), differentiable=(), samples=bool_samples(2))
 logical_or = elementwise("logical_or", 2, np.logical_or, "(bool({0}) or bool({1}))", dtype=dtype_bool,
-                         vjp=lambda g, ans, x, y: (None, None), differentiable=())
+                         vjp=lambda g, ans, x, y: (None, None), differentiable=(), samples=bool_samples(2))
 logical_xor = elementwise("logical_xor", 2, np.logical_xor, "(bool({0}) != bool({1}))", dtype=dtype_bool,
-                          vjp=lambda g, ans, x, y: (None, None), differentiable=())
+                          vjp=lambda g, ans, x, y: (None, None), differentiable=(), samples=bool_samples(2))
 logical_not = elementwise("logical_not", 1, np.logical_not, "(not {0})", dtype=dtype_bool,
-                          vjp=lambda g, ans, x: (None,), differentiable=())
+                          vjp=lambda g, ans, x: (None,), differentiable=(), samples=bool_samples(1))
+
+
+def _isnan_samples(rng):
+    return [(np.where(rng.random(s) < 0.3, np.nan, rng.uniform(-2, 2, s)),) for s in [(), (4,), (1, 3), (0, 2)]]
+
+
 isnan = elementwise("isnan", 1, np.isnan, "({0} != {0})", dtype=dtype_bool,
-                    vjp=lambda g, ans, x: (None,), differentiable=())
+                    vjp=lambda g, ans, x: (None,), differentiable=(), samples=_isnan_samples)
 
 
 def _select_dtype(c, a, b):
     return dtype_same(a, b)
 
 
+def _select_samples(rng):
+    shapes = [((), (), ()), ((3,), (3,), (3,)), ((2, 3), (3,), ()), ((2, 1), (1, 3), (2, 3)), ((0, 2), (2,), ())]
+    return [(rng.random(c) < 0.5, rng.uniform(-2, 2, a), rng.uniform(-2, 2, b)) for c, a, b in shapes]
+
+
 select = elementwise("select", 3, np.where, "({1} if {0} else {2})", dtype=_select_dtype,
                      vjp=lambda g, ans, c, a, b: (None, where(c, g, 0), where(c, 0, g)),
-                     differentiable=(1, 2))
+                     differentiable=(1, 2), samples=_select_samples)
 
 
 def where(cond, a, b):
@@ -191,4 +212,7 @@ convert = register(Primitive(
     "convert", Kind.ELEMENTWISE, shape=convert_shape,
     numpy=lambda x, *, dtype: np.asarray(x).astype(dtype),
     vjp=lambda g, ans, x, *, dtype: (convert(g, dtype=x.dtype) if x.dtype.kind == "f" else None,),
-    scalar="{0}", extra={"nin": 1}, differentiable=(0,), doc="astype"))
+    scalar="{0}", extra={"nin": 1}, differentiable=(0,), doc="astype",
+    samples=lambda rng: [Sample(rng.uniform(-2, 2, s).astype(src), dtype=np.dtype(dst))
+                         for s, src, dst in [((), "f8", "f8"), ((1, 3), "f4", "f8"), ((3,), "f8", "f4"),
+                                             ((0, 2), "f8", "f8"), ((4,), "f8", "i8"), ((2, 2), "f8", "bool")]]))
