@@ -6,6 +6,7 @@ import numpy as np
 
 from ..core.types import TensorType
 from ..core.primitive import Primitive, Kind, LINEAR, register
+from ._rules import Sample
 
 
 def _take_shape(x, idx, *, axis):
@@ -35,10 +36,16 @@ def _scatter_np(g, idx, *, axis, shape):
     return out
 
 
+# (operand shape, indices, index dtype, axis): repeats (scatter_add must accumulate), negatives, empty.
+_CASES = [((4, 3), [0, 3, 1, 1], "i8", 0), ((2, 5), [[4, 0], [2, 2]], "i4", 1), ((4,), [-1, 0], "i8", 0),
+          ((3, 2), [], "i8", 0), ((0, 3), [2, 0], "u1", 1), ((5,), 3, "i8", 0), ((1, 3), [0, 0, -1], "i8", 0),
+          ((4, 1), [2], "i8", 0)]
+
 take = register(Primitive(
     "take", Kind.OPAQUE, shape=_take_shape, numpy=_take_np,
     vjp=lambda g, ans, x, idx, *, axis: (scatter_add(g, idx, axis=axis, shape=x.shape), None),
-    jvp=LINEAR, differentiable=(0,)))
+    jvp=LINEAR, differentiable=(0,),
+    samples=lambda rng: [Sample(rng.normal(size=s), np.array(i, dtype=d), axis=a) for s, i, d, a in _CASES]))
 
 scatter_add = register(Primitive(
     "scatter_add", Kind.OPAQUE,
@@ -46,4 +53,6 @@ scatter_add = register(Primitive(
     numpy=_scatter_np,
     vjp=lambda g, ans, u, idx, *, axis, shape: (take(g, idx, axis=axis), None),
     jvp=LINEAR, differentiable=(0,),
+    samples=lambda rng: [Sample(rng.normal(size=s[:a] + np.shape(i) + s[a + 1:]), np.array(i, dtype=d),
+                                axis=a, shape=s) for s, i, d, a in _CASES],
     doc="zeros of `shape` with g added at idx along axis (repeated indices accumulate)"))

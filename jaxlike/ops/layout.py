@@ -8,6 +8,7 @@ import numpy as np
 from ..core.types import TensorType, Sym, DimSum, is_known, dims_equal, dim_sum
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
+from ._rules import Sample
 
 
 def _known_prod(dims):
@@ -42,7 +43,10 @@ def _reshape_shape(x, *, shape):
 reshape = register(Primitive(
     "reshape", Kind.LAYOUT, shape=_reshape_shape,
     numpy=lambda x, *, shape: np.reshape(x, shape),
-    vjp=lambda g, ans, x, *, shape: (reshape(g, shape=x.shape),), jvp=LINEAR))
+    vjp=lambda g, ans, x, *, shape: (reshape(g, shape=x.shape),), jvp=LINEAR,
+    samples=lambda rng: [Sample(rng.normal(size=a), shape=b) for a, b in [
+        ((2, 3), (3, 2)), ((2, 3), (6,)), ((6,), (1, 6, 1)), ((2, 3), (-1,)), ((), (1, 1)), ((1,), ()),
+        ((0, 3), (3, 0))]]))
 
 
 def expand_back(v, axes, ndim):
@@ -64,7 +68,9 @@ def _transpose_shape(x, *, perm):
 transpose = register(Primitive(
     "transpose", Kind.LAYOUT, shape=_transpose_shape,
     numpy=lambda x, *, perm: np.transpose(x, perm),
-    vjp=lambda g, ans, x, *, perm: (transpose(g, perm=tuple(np.argsort(perm).tolist())),), jvp=LINEAR))
+    vjp=lambda g, ans, x, *, perm: (transpose(g, perm=tuple(np.argsort(perm).tolist())),), jvp=LINEAR,
+    samples=lambda rng: [Sample(rng.normal(size=a), perm=p) for a, p in [
+        ((2, 3), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((1, 3), (1, 0)), ((), ()), ((0, 2), (1, 0))]]))
 
 
 # -- broadcast_to -------------------------------------------------------------------------------------
@@ -99,7 +105,10 @@ def _broadcast_vjp(g, ans, x, *, shape):
 broadcast_to = register(Primitive(
     "broadcast_to", Kind.LAYOUT, shape=_broadcast_shape,
     numpy=lambda x, *, shape: np.broadcast_to(x, shape).copy(),
-    vjp=_broadcast_vjp, jvp=LINEAR))
+    vjp=_broadcast_vjp, jvp=LINEAR,
+    samples=lambda rng: [Sample(rng.normal(size=a), shape=b) for a, b in [
+        ((3,), (2, 3)), ((2, 1), (2, 4)), ((), (3,)), ((1, 3), (0, 3)), ((2, 1, 3), (4, 2, 5, 3)),
+        ((2, 3), (2, 3)), ((0, 1), (0, 4))]]))
 
 
 # -- slice --------------------------------------------------------------------------------------------
@@ -119,6 +128,11 @@ def _slice_shape(x, *, index):
     return TensorType(x.dtype, tuple(_slice_dim(d, *t) for d, t in zip(x.shape, index)))
 
 
+_SLICE_CASES = [((5,), ((1, 4, None),)), ((5,), ((None, None, -1),)), ((5,), ((4, 0, -2),)),
+                ((4, 3), ((1, None, 2), (None, 2, None))), ((0, 3), ((None, None, None), (1, 3, None))),
+                ((3, 1), ((-2, None, None), (None, None, None))), ((4,), ((2, 2, None),))]
+
+
 def _np_index(index):
     return tuple(slice(*t) for t in index)
 
@@ -126,7 +140,8 @@ def _np_index(index):
 slice_ = register(Primitive(
     "slice", Kind.LAYOUT, shape=_slice_shape,
     numpy=lambda x, *, index: np.asarray(x)[_np_index(index)],
-    vjp=lambda g, ans, x, *, index: (slice_grad(g, shape=x.shape, index=index),), jvp=LINEAR))
+    vjp=lambda g, ans, x, *, index: (slice_grad(g, shape=x.shape, index=index),), jvp=LINEAR,
+    samples=lambda rng: [Sample(rng.normal(size=a), index=i) for a, i in _SLICE_CASES]))
 
 
 def _slice_grad_np(g, *, shape, index):
@@ -139,6 +154,8 @@ slice_grad = register(Primitive(
     "slice_grad", Kind.LAYOUT, shape=lambda g, *, shape, index: TensorType(g.dtype, shape),
     numpy=_slice_grad_np,
     vjp=lambda g, ans, x, *, shape, index: (slice_(g, index=index),), jvp=LINEAR,
+    samples=lambda rng: [Sample(rng.normal(size=np.empty(a)[_np_index(i)].shape), shape=a, index=i)
+                         for a, i in _SLICE_CASES],
     doc="zeros of `shape` with the slice `index` set to g: the transpose of slice"))
 
 
@@ -181,7 +198,9 @@ def _concat_vjp(g, ans, *xs, axis):
 concatenate = register(Primitive(
     "concatenate", Kind.LAYOUT, shape=_concat_shape,
     numpy=lambda *xs, axis: np.concatenate(xs, axis=axis),
-    vjp=_concat_vjp, jvp=LINEAR))
+    vjp=_concat_vjp, jvp=LINEAR,
+    samples=lambda rng: [Sample(*[rng.normal(size=s) for s in shapes], axis=ax) for shapes, ax in [
+        (((2, 3), (1, 3)), 0), (((2, 1), (2, 2), (2, 0)), 1), (((3,),), 0), (((0, 2), (2, 2)), 0)]]))
 
 __all__ = ["reshape", "transpose", "broadcast_to", "slice_", "slice_grad", "concatenate", "expand_back",
            "DimSum"]

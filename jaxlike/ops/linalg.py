@@ -8,7 +8,7 @@ import numpy as np
 from ..core.types import TensorType, Sym, is_known
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, register
-from ._rules import promote_types_of
+from ._rules import promote_types_of, Sample
 
 
 def parse_spec(spec):
@@ -35,8 +35,6 @@ def _contract_shape(a, b, *, spec):
             elif is_known(have) and is_known(d) and have != d:
                 raise ShapeError(f"contracted or batch dimension {ch!r} has sizes {have} and {d}")
     dt = promote_types_of([a, b])
-    if dt.kind == "b":
-        dt = np.dtype("int64")
     return TensorType(dt, tuple(size[ch] for ch in so))
 
 
@@ -69,4 +67,8 @@ def _contract_jvp(tangents, ans, a, b, *, spec):
 
 contract = register(Primitive(
     "contract", Kind.OPAQUE, shape=_contract_shape, numpy=_contract_np,
-    vjp=_contract_vjp, jvp=_contract_jvp, doc="two-operand einsum; lowers to GEMM"))
+    vjp=_contract_vjp, jvp=_contract_jvp, doc="two-operand einsum; lowers to GEMM",
+    samples=lambda rng: [Sample(rng.normal(size=a), rng.normal(size=b), spec=s) for s, a, b in [
+        ("ij,jk->ik", (2, 3), (3, 4)), ("i,i->", (3,), (3,)), ("bij,bjk->bik", (2, 2, 3), (2, 3, 2)),
+        ("ij,j->i", (2, 3), (3,)), ("i,j->ij", (2,), (3,)), ("ij,jk->ik", (2, 0), (0, 3)),
+        ("ij,jk->ki", (1, 3), (3, 2)), ("ij,ij->", (2, 3), (2, 3)), ("ij,jk->ik", (0, 3), (3, 2))]]))

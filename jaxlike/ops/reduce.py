@@ -6,7 +6,7 @@ import numpy as np
 
 from ..core.types import TensorType, Sym
 from ..core.primitive import Primitive, Kind, LINEAR, register
-from ._rules import dtype_int_or_float
+from ._rules import dtype_int_or_float, Sample
 from . import math as m
 from .layout import broadcast_to, expand_back
 
@@ -49,32 +49,65 @@ def _sum_np(x, *, axes):
     return np.sum(x, axis=axes)
 
 
-def _prod_vjp(g, ans, x, *, axes):
-    # NOTE: exact when x has no zeros; with zeros the product's gradient needs the prefix/suffix form
-    # (left for the scans family), so zeros get the product of the other elements via a where.
-    safe = m.where(m.eq(x, 0), 1, x)
+def _prod_partials(x, axes):
+    """d prod(x) / d x_i = prod of the other elements, without dividing by a zero.
+
+    ``others`` is that product with zeros counted as 1. With one zero z in a reduced group, the partial of a
+    non-zero x_i is others_i * x_z: its value is 0, but written as a product with x_z its own derivative
+    (the Hessian entry) is right. With two or more zeros every partial is 0 (exact to first order only; the
+    scan family's recurrences give every order)."""
+    zero = m.eq(x, 0)
+    safe = m.where(zero, 1, x)
     others = _bcast_back(reduce_prod(safe, axes=axes), x, axes) / safe
-    nz = reduce_sum(m.convert(m.eq(x, 0), dtype=x.dtype), axes=axes)
-    nzb = _bcast_back(nz, x, axes)
-    factor = m.where(m.eq(nzb, 0), others, m.where(m.logical_and(m.eq(nzb, 1), m.eq(x, 0)), others, 0))
-    return (_bcast_back(g, x, axes) * factor,)
+    nzb = _bcast_back(reduce_sum(m.convert(zero, dtype=x.dtype), axes=axes), x, axes)
+    the_zero = _bcast_back(reduce_sum(m.where(zero, x, 0), axes=axes), x, axes)
+    one_zero = m.where(zero, others, others * the_zero)
+    return m.where(m.eq(nzb, 0), others, m.where(m.eq(nzb, 1), one_zero, 0))
+
+
+def _prod_vjp(g, ans, x, *, axes):
+    return (_bcast_back(g, x, axes) * _prod_partials(x, axes),)
+
+
+def _prod_jvp(tangents, ans, x, *, axes):
+    (t,) = tangents
+    return reduce_sum(t * _prod_partials(x, axes), axes=axes)
+
+
+_REDUCE_CASES = [((2, 3), (0,)), ((2, 3), (1,)), ((2, 3), (0, 1)), ((2, 3), ()), ((1, 4), (0,)), ((), ()),
+                 ((2, 3, 2), (0, 2)), ((0, 3), (1,))]
+
+
+def _reduce_samples(rng, empty_axis=True):
+    cases = [Sample(rng.uniform(-2, 2, s), axes=a) for s, a in _REDUCE_CASES]
+    if empty_axis:  # max/min of nothing has no value
+        cases.append(Sample(rng.uniform(-2, 2, (0, 3)), axes=(0,)))
+    return cases
+
+
+def _prod_samples(rng):
+    with_zero = rng.uniform(0.5, 1.5, (2, 4))
+    with_zero[1, 2] = 0.0
+    return _reduce_samples(rng) + [Sample(with_zero, axes=(1,)), Sample(with_zero, axes=(0, 1))]
 
 
 reduce_sum = register(Primitive(
     "reduce_sum", Kind.REDUCE, shape=sum_shape, numpy=_sum_np,
     vjp=lambda g, ans, x, *, axes: (_bcast_back(g, x, axes),), jvp=LINEAR,
-    scalar={"init": "0", "combine": "{acc} + {0}"}))
+    scalar={"init": "0", "combine": "{acc} + {0}"}, samples=_reduce_samples))
 reduce_max = register(Primitive(
     "reduce_max", Kind.REDUCE, shape=reduce_shape, numpy=lambda x, *, axes: np.max(x, axis=axes),
     vjp=_extreme_vjp, jvp=_extreme_jvp,
-    scalar={"init": "-math.inf", "combine": "({0} if ({0} > {acc} or {0} != {0}) else {acc})"}))
+    scalar={"init": "-math.inf", "combine": "({0} if ({0} > {acc} or {0} != {0}) else {acc})"},
+    samples=lambda rng: _reduce_samples(rng, empty_axis=False)))
 reduce_min = register(Primitive(
     "reduce_min", Kind.REDUCE, shape=reduce_shape, numpy=lambda x, *, axes: np.min(x, axis=axes),
     vjp=_extreme_vjp, jvp=_extreme_jvp,
-    scalar={"init": "math.inf", "combine": "({0} if ({0} < {acc} or {0} != {0}) else {acc})"}))
+    scalar={"init": "math.inf", "combine": "({0} if ({0} < {acc} or {0} != {0}) else {acc})"},
+    samples=lambda rng: _reduce_samples(rng, empty_axis=False)))
 reduce_prod = register(Primitive(
     "reduce_prod", Kind.REDUCE, shape=sum_shape, numpy=lambda x, *, axes: np.prod(x, axis=axes),
-    vjp=_prod_vjp, scalar={"init": "1", "combine": "{acc} * {0}"}))
+    vjp=_prod_vjp, jvp=_prod_jvp, scalar={"init": "1", "combine": "{acc} * {0}"}, samples=_prod_samples))
 
 
 def _size_of_shape(x, *, axes, dtype):
@@ -91,6 +124,9 @@ def _size_of_np(x, *, axes, dtype):
 size_of = register(Primitive(
     "size_of", Kind.OPAQUE, shape=_size_of_shape, numpy=_size_of_np,
     vjp=lambda g, ans, x, *, axes, dtype: (None,), differentiable=(),
+    samples=lambda rng: [Sample(rng.uniform(size=s), axes=a, dtype=np.dtype(d))
+                         for s, a, d in [((1, 3), (0,), "f8"), ((2, 3), (0, 1), "i8"), ((0, 4), (0,), "f4"),
+                                         ((3,), (), "f8")]],
     doc="number of elements of x over axes, as a scalar of dtype (reads only x's shape)"))
 
 
@@ -109,9 +145,13 @@ def _argext_shape(x, *, axis):
     return TensorType(np.int64, tuple(d for i, d in enumerate(x.shape) if i != axis))
 
 
+def _argext_samples(rng):
+    return [Sample(rng.uniform(-2, 2, s), axis=a) for s, a in [((5,), 0), ((2, 3), 0), ((1, 3), 1), ((0, 3), 1)]]
+
+
 argmax = register(Primitive("argmax", Kind.OPAQUE, shape=_argext_shape,
                             numpy=lambda x, *, axis: np.argmax(x, axis=axis),
-                            vjp=lambda g, ans, x, *, axis: (None,), differentiable=()))
+                            vjp=lambda g, ans, x, *, axis: (None,), differentiable=(), samples=_argext_samples))
 argmin = register(Primitive("argmin", Kind.OPAQUE, shape=_argext_shape,
                             numpy=lambda x, *, axis: np.argmin(x, axis=axis),
-                            vjp=lambda g, ans, x, *, axis: (None,), differentiable=()))
+                            vjp=lambda g, ans, x, *, axis: (None,), differentiable=(), samples=_argext_samples))
