@@ -8,6 +8,7 @@ concrete shapes and its key grows the shapes.
 """
 
 import threading
+from time import perf_counter
 
 import numpy as np
 
@@ -36,8 +37,10 @@ def choose_backend(device=None, mode=None):
         return "reference"
 
 
-def build_executable(graph, device=None, mode=None, options=None):
-    """Optimize ``graph`` and compile it with the backend the device and mode select."""
+def build_executable(graph, device=None, mode=None, options=None, profile=None):
+    """Optimize ``graph`` and compile it with the backend the device and mode select. ``profile`` (a
+    ``runtime.profile.FunctionProfile``) collects its timings; with ``config.profile`` one is made."""
+    t0 = perf_counter()
     mode = mode or config.mode
     name = choose_backend(device, mode)
     try:
@@ -52,10 +55,10 @@ def build_executable(graph, device=None, mode=None, options=None):
     if mode == "DEBUG_MODE" or config.nan_guard:
         from .debug import checked
         exe = checked(exe, graph, nan_guard=config.nan_guard or mode == "DEBUG_MODE",
-                      compare=mode == "DEBUG_MODE")
-    if config.profile:
+                      compare=mode == "DEBUG_MODE", mode=mode, options=opts)
+    if config.profile or profile is not None:
         from .profile import profiled
-        exe = profiled(exe)
+        exe = profiled(exe, profile, compile_time=perf_counter() - t0)
     return exe
 
 
@@ -79,6 +82,7 @@ class Compiled:
         self._cache = {}
         self._specialize = set()
         self._lock = threading.Lock()
+        self._profile = None  # a FunctionProfile once a signature is compiled with config.profile on
         self.__name__ = getattr(fn, "__name__", "compiled")
         self.__doc__ = getattr(fn, "__doc__", None)
         self.__wrapped__ = fn
@@ -111,6 +115,11 @@ class Compiled:
         return (tree, static, sig), dyn, static, leaves
 
     def __call__(self, *args, **kwargs):
+        if self._profile is not None:
+            return self._profile.time_call(self._call, args, kwargs)
+        return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
         if kwargs:
             raise TypeError(f"compiled function {self.__name__} takes positional arguments only")
         leaves_all, _ = pytree.flatten(list(args))
@@ -127,10 +136,14 @@ class Compiled:
 
     def _build(self, key, dyn, static, leaves):
         with self._lock:
+            if len(key) == 3 and key in self._specialize:
+                # NOTE: another thread specialized this signature while we waited for the lock.
+                key = key + (tuple(np.shape(x) for x in leaves),)
             entry = self._cache.get(key)
             if entry is not None:
                 return entry, key
             concrete = len(key) == 4
+            t0 = perf_counter()
 
             def body(*dyn_args):
                 return self.fn(*self._merge(dyn_args, static))
@@ -146,7 +159,14 @@ class Compiled:
                 key = key + (tuple(np.shape(x) for x in leaves),)
                 inputs, outputs, out_tree = trace(body, dyn, concrete_shapes=True)
             graph = Graph(inputs, outputs)
-            exe = build_executable(graph, self.device, self.mode)
+            profile = None
+            if config.profile:
+                if self._profile is None:
+                    from .profile import new_profile
+                    self._profile = new_profile(self.__name__)
+                profile = self._profile
+                profile.add_compile(trace_s=perf_counter() - t0)
+            exe = build_executable(graph, self.device, self.mode, profile=profile)
             entry = _Entry(exe, out_tree, graph)
             self._cache[key] = entry
             return entry, key
