@@ -17,4 +17,5 @@ from . import nn  # noqa: F401
 from .api import (grad, value_and_grad, vjp, jvp, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
                   compile)
 from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
+from .printing import debugprint, make_graph  # noqa: F401
 from . import profile  # noqa: F401  (jaxlike.profile.report())
