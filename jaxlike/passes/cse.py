@@ -1,19 +1,21 @@
 """Common-subexpression elimination: nodes with the same primitive, inputs and attrs become one; equal
-small constants become one. Returns a new graph; the input graph is untouched."""
-
-import numpy as np
+small constants become one. Returns a new graph, or the input graph itself when nothing merged; the input
+graph is never mutated. Imports core only."""
 
 from ..core.graph import Graph, Var
 
 
-def _const_key(v):
+def const_key(v):
+    """Equal small constants share a key (dtype, shape, bytes, weak flag); a big one is keyed by identity,
+    since comparing its bytes would cost more than the duplicate."""
     arr = v.value
     if arr.size > 64:
         return ("bigconst", v._id)
     return ("const", arr.dtype.str, arr.shape, arr.tobytes(), v.type.weak)
 
 
-def _attr_key(attrs):
+def attr_key(attrs):
+    """Attrs compared by repr: a Sym compared with an int raises (by design), and its repr is unique."""
     return tuple((k, repr(a)) for k, a in attrs)
 
 
@@ -26,13 +28,13 @@ def cse(graph):
             memo[v._id] = v
             continue
         if v.is_const:
-            key = _const_key(v)
+            key = const_key(v)
             if key in canon and canon[key] is not v:
                 changed = True
             memo[v._id] = canon.setdefault(key, v)
             continue
         inputs = tuple(memo[i._id] for i in v.inputs)
-        key = (v.prim.name, tuple(i._id for i in inputs), _attr_key(v.attrs))
+        key = (v.prim.name, tuple(i._id for i in inputs), attr_key(v.attrs))
         if key in canon:
             memo[v._id] = canon[key]
             changed = True
