@@ -29,6 +29,18 @@ def user_frame():
     return None
 
 
+def api_frame():
+    """(name, source): the outermost jaxlike function on the stack (the one the user called, e.g. ``sum``)
+    and the user's (filename, lineno) that called it, for errors raised deep inside a wrapper."""
+    f, last = sys._getframe(1), None
+    while f is not None:
+        fn = f.f_code.co_filename
+        if not fn.startswith(_PKG_DIR) and "importlib" not in fn:
+            return (last.f_code.co_name if last is not None else None), (fn, f.f_lineno)
+        last, f = f, f.f_back
+    return None, None
+
+
 def where(source):
     if not source:
         return ""

@@ -10,7 +10,7 @@ import itertools
 import numpy as np
 
 from .types import Sym, DimSum, TensorType, type_of_value, short_name, dims_equal
-from .errors import TracerBoolError, where
+from .errors import TracerBoolError, where, user_frame
 
 
 class Var:
@@ -72,7 +72,7 @@ class Var:
     def __bool__(self):
         raise TracerBoolError(
             "a traced value was used as a Python bool (an `if`, `while`, `and`/`or` or `assert` on it)"
-            + where(self.source)
+            + where(user_frame() or self.source)
             + ". Its value is unknown while the graph is built. Use jnp.where(cond, a, b) (T.switch in the "
             "Theano API) to choose between values, or mark the argument static (static_argnums).")
 
@@ -94,7 +94,7 @@ class Var:
         return f"<Var {self.type!r}>"
 
     def __float__(self):
-        raise TracerBoolError("float() of a traced value" + where(self.source)
+        raise TracerBoolError("float() of a traced value" + where(user_frame() or self.source)
                               + ": its value is unknown while the graph is built")
 
     __int__ = __index__ = __float__

@@ -46,7 +46,14 @@ def resolve_attrs(var, env):
 
 def check_elementwise(var, args):
     """Numpy would broadcast a size-1 operand silently; our types say which dims may broadcast."""
-    out_shape = np.broadcast_shapes(*[np.shape(a) for a in args]) if args else ()
+    try:
+        out_shape = np.broadcast_shapes(*[np.shape(a) for a in args]) if args else ()
+    except ValueError:
+        # NOTE: symbolic sizes that tracing assumed equal turned out different in this call.
+        shapes = " and ".join(str(np.shape(a)) for a in args)
+        traced = ", ".join(repr(i.type) for i in var.inputs)
+        raise ShapeError(f"{var.prim.name}: operand shapes {shapes} cannot be broadcast together (traced as "
+                         f"{traced})" + where(var.source)) from None
     for inp, arr in zip(var.inputs, args):
         off = len(out_shape) - inp.ndim
         for i, (d, n) in enumerate(zip(inp.type.shape, np.shape(arr))):

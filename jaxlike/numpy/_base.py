@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..core.graph import Var, const
-from ..core.types import canonical_dtype
+from ..core.types import canonical_dtype, Sym
 
 
 def is_traced(*xs):
@@ -19,6 +19,8 @@ def asarray_or_var(x):
         return stack([asarray_or_var(e) for e in x])
     if isinstance(x, (bool, int, float)):
         return x
+    if isinstance(x, Sym):
+        x._concrete()  # a symbolic size used as a value: compile() retraces with concrete sizes
     arr = np.asarray(x)
     if arr.dtype == object:
         raise TypeError(f"cannot use an object of type {type(x).__name__} as an array")

@@ -4,7 +4,7 @@ axis normalisation and sample inputs for the registry tests. Imports core only."
 import numpy as np
 
 from ..core.types import TensorType, Sym, promote, is_known, dims_equal
-from ..core.errors import ShapeError
+from ..core.errors import ShapeError, api_frame, where
 from ..core.primitive import Primitive, Kind, register
 
 
@@ -104,7 +104,9 @@ def normalize_axis(axis, ndim, what="axis"):
     if not isinstance(axis, (int, np.integer)):
         raise TypeError(f"{what} must be an int, got {type(axis).__name__}")
     if not -ndim <= axis < max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
-        raise np.exceptions.AxisError(f"{what} {axis} is out of bounds for an array of rank {ndim}")
+        name, source = api_frame()
+        raise np.exceptions.AxisError(f"{name or 'axis'}: {what} {axis} is out of bounds for an array of "
+                                      f"rank {ndim}{where(source)}")
     return int(axis) % max(ndim, 1)
 
 
