@@ -16,6 +16,31 @@ def _is_array_index(k):
     return isinstance(k, (Var, np.ndarray, list))
 
 
+class _MaskIndices(np.ndarray):
+    """Indices that came from a numpy boolean mask; ``mask_len`` is the mask's length along the dim it
+    indexes, checked against the array's size (numpy raises IndexError on a mismatch)."""
+
+
+def _mask_indices(idx, n):
+    out = np.asarray(idx).view(_MaskIndices)
+    out.mask_len = int(n)
+    return out
+
+
+def _checked_mask(k, x, dim):
+    """Plain indices for a mask that fits dim ``dim`` of ``x``; for a symbolic size, indices that a size
+    mismatch sends out of range, so take raises IndexError instead of picking the wrong elements."""
+    d = x.shape[dim]
+    idx = np.asarray(k).view(np.ndarray)
+    if is_known(d):
+        if d != k.mask_len:
+            raise IndexError(f"boolean index did not match indexed array along axis {dim}; size of axis is {d} "
+                             f"but size of corresponding boolean axis is {k.mask_len}")
+        return idx
+    n = count(x, (dim,), np.int64)
+    return m.select(m.eq(n, k.mask_len), const(idx.astype(np.int64)), n)
+
+
 def _normalize_key(key, nd):
     if not isinstance(key, tuple):
         key = (key,)
@@ -27,7 +52,8 @@ def _normalize_key(key, nd):
     out = []
     for k in key:
         if isinstance(k, (np.ndarray, list)) and np.asarray(k).dtype == np.bool_:
-            out.extend(np.nonzero(np.asarray(k)))
+            mask = np.asarray(k)
+            out.extend(_mask_indices(i, n) for i, n in zip(np.nonzero(mask), mask.shape))
         else:
             out.append(k)
     key = out
@@ -70,6 +96,8 @@ def getitem(x, key):
             index.append(tuple(st))
             out_shape.append(None)  # filled from the sliced type below
         elif _is_array_index(k):
+            if isinstance(k, _MaskIndices):
+                k = _checked_mask(k, x, dim)
             index.append((None, None, None))
             arrays.append((len(out_shape), k, dim))
             out_shape.append(None)
@@ -90,12 +118,15 @@ def getitem(x, key):
     return y
 
 
-def _index_var(k, size):
-    """An integer index operand with negatives wrapped."""
+def _index_var(k, size, wrap=False):
+    """An integer index operand; ``wrap`` maps negatives to n+k (needed before linearising several
+    indices). ``size`` is an int or a scalar node (``count``) for a symbolic size."""
     if isinstance(k, Var):
         if k.dtype.kind not in "iu":
             raise IndexError(f"arrays used as indices must be of integer type, got {k.dtype}")
-        if k.dtype.kind == "i":
+        # NOTE: take itself accepts -n..n-1 and raises IndexError beyond, so a single index is passed as
+        # is: wrapping it here made -2n..-n-1 look valid.
+        if wrap and k.dtype.kind == "i":
             k = m.select(m.lt(k, 0), k + size, k)
         return k
     arr = np.asarray(k)
@@ -106,7 +137,7 @@ def _index_var(k, size):
             bad = arr.max() if arr.max() >= size else arr.min()
             raise IndexError(f"index {bad} is out of bounds for size {size}")
         return const(arr % size if size else arr)
-    return _index_var(const(arr.astype(np.int64)), size)
+    return _index_var(const(arr.astype(np.int64)), size, wrap)
 
 
 def _advanced(y, arrays):
@@ -118,12 +149,18 @@ def _advanced(y, arrays):
     if len(arrays) == 1:
         return I.take(y, _index_var(arrays[0][1], y.shape[a0]), axis=a0)
     from ._shape import broadcast_arrays, reshape
-    idx = [_index_var(k, y.shape[a]) for a, k, _ in arrays]
-    idx = broadcast_arrays(*idx)
-    lin = idx[0]
-    for a, i in zip(axes[1:], idx[1:]):
-        n = y.shape[a]
-        lin = lin * (n if is_known(n) else count(y, (a,), np.int64)) + i
+    sizes = [y.shape[a] if is_known(y.shape[a]) else count(y, (a,), np.int64) for a in axes]
+    idx = broadcast_arrays(*[_index_var(k, n, wrap=True) for (_, k, _), n in zip(arrays, sizes)])
+    lin, ok, total = idx[0], None, sizes[0]
+    for i, n in zip(idx, sizes):
+        inside = m.logical_and(m.ge(i, 0), m.lt(i, n))
+        ok = inside if ok is None else m.logical_and(ok, inside)
+    for i, n in zip(idx[1:], sizes[1:]):
+        lin = lin * n + i
+        total = total * n
+    # NOTE: an index out of range on one axis would land on a valid element of the merged axis; sending
+    # it to `total` (out of range there) makes take raise IndexError instead of returning another element.
+    lin = m.select(ok, lin, total)
     merged = y.shape[:a0] + (-1,) + y.shape[axes[-1] + 1:]
     y2 = reshape(y, merged)
     return I.take(y2, lin, axis=a0)

@@ -21,6 +21,9 @@ def abstract_type(x, concrete_shapes=False):
 def leaf_signature(x):
     """Cache key of one argument leaf: dtype, rank and which dims are 1 (not the sizes)."""
     if isinstance(x, (bool, int, float)):
+        if type(x) is int and not -2 ** 63 <= x < 2 ** 63:
+            raise OverflowError(f"Python int argument {x} does not fit in int64 (jaxlike's widest integer); "
+                                "pass a float or a numpy array")
         return type(x)
     if isinstance(x, np.ndarray):
         return (x.dtype.str, x.shape.__len__(), tuple(d == 1 for d in x.shape))
