@@ -201,7 +201,8 @@ def _is_float(x):
         return False
     if isinstance(x, float):
         return True
-    return getattr(x, "dtype", np.asarray(x).dtype).kind == "f"
+    dtype = x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
+    return dtype.kind == "f"
 
 
 def _float_leaves(tree):

@@ -129,6 +129,8 @@ def dim_sum(terms):
     syms = [t for t in terms if not is_known(t)]
     if not syms:
         return known
+    if len(syms) == 1 and not known:
+        return syms[0]  # n + 0 is n itself, so dims_equal still recognises it
     return DimSum(syms + ([known] if known else []))
 
 

@@ -30,7 +30,7 @@ def leaf_signature(x):
     if isinstance(x, Var):
         raise TypeError("internal: Var leaf in a concrete signature")
     arr = np.asarray(x)
-    if arr.dtype == object:
+    if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"unsupported argument of type {type(x).__name__}: expected arrays, Python scalars "
                         "or (nested) tuples/lists/dicts of them")
     canonical_dtype(arr.dtype, "argument dtype")
