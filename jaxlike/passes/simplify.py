@@ -21,6 +21,9 @@ from ..core.types import TensorType, Sym, DimSum, is_known, dims_equal
 from ..ops import math as m
 from ..ops.layout import reshape, transpose, broadcast_to
 from ..ops.reduce import reduce_sum
+from ..ops._rules import broadcast_shapes
+from ..core.errors import ShapeError
+from ..core.primitive import REGISTRY, Kind
 from .cse import const_key, attr_key
 
 _MAX_DEPTH = 64          # rules firing on the results of rules, nested
@@ -475,6 +478,23 @@ def sum_div_to_div_sum(v):
     return m.div(reduce_sum(x, axes=axes), dr)
 
 
+def broadcast_operand_to_operand(v):
+    """op(broadcast_to(x, s), y) -> op(x, y) for an elementwise op whose result keeps its shape without the
+    broadcast: elementwise ops broadcast by themselves, without a materialized copy."""
+    for k, a in enumerate(v.inputs):
+        if not is_op(a, "broadcast_to"):
+            continue
+        inputs = list(v.inputs)
+        inputs[k] = a.inputs[0]
+        try:
+            shape = broadcast_shapes(*[i.shape for i in inputs])
+        except ShapeError:
+            continue
+        if same_shape(shape, v.shape):
+            return rebuild(v, inputs)
+    return None
+
+
 def convert_same_to_x(v):
     """convert(x, dtype of x) -> x."""
     (a,) = v.inputs
@@ -512,6 +532,11 @@ SIMPLIFY = {
     "stop_gradient": (stop_gradient_to_x,),
     "select": (select_const_to_branch,),
 }
+
+
+for _name, _prim in REGISTRY.items():
+    if _prim.kind is Kind.ELEMENTWISE:
+        SIMPLIFY[_name] = SIMPLIFY.get(_name, ()) + (broadcast_operand_to_operand,)
 
 
 def simplify(graph):

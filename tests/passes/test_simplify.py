@@ -151,6 +151,14 @@ CASES = [
         d:f64[n0] = reduce_sum(a) axes=(1,)
         e:f64[n0] = div(c, d)
         in (e) }"""),
+    ("broadcast_operand_to_operand",
+     lambda x: x * broadcast_to(jnp.sum(x, axis=1, keepdims=True), shape=(N, 3)) + broadcast_to(const(2.0), shape=(N, 3)),
+     """
+        b:f64[n0] = reduce_sum(a) axes=(1,)
+        c:f64[n0,1] = reshape(b) shape=(n0,1)
+        d:f64[n0,3] = mul(a, c)
+        e:f64[n0,3] = add(d, 2.0)
+        in (e) }"""),
     ("sum_no_axes_to_x", lambda x: reduce_sum(x, axes=()), "in (a) }"),
     ("convert_same_to_x", lambda x: m.convert(x, dtype=np.dtype("float64")), "in (a) }"),
     ("stop_gradient_to_x", lambda x: jnp.stop_gradient(x) * 2.0, """
