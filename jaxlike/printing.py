@@ -94,6 +94,11 @@ def graph_text(graph, sources=True, indent=""):
     return "\n".join(lines)
 
 
+def _pass_name(p):
+    subs = getattr(p, "passes", None)
+    return f"{p.__name__}({', '.join(_pass_name(s) for s in subs)})" if subs else p.__name__
+
+
 def debugprint(obj, *example_args, mode=None, file=None):
     """Print the graph of ``obj`` before and after optimization, with source lines, and return the text
     (``file=False`` only returns it).
@@ -106,7 +111,7 @@ def debugprint(obj, *example_args, mode=None, file=None):
     mode = mode or config.mode
     graph = as_graph(obj, *example_args)
     opt = optimize(graph, mode)
-    passes = ", ".join(p.__name__ for p in PASSES.get(mode, ()))
+    passes = ", ".join(_pass_name(p) for p in PASSES.get(mode, ()))
     text = (f"traced graph ({len(graph.eqns())} ops):\n{graph_text(graph)}\n"
             f"optimized graph (mode {mode}: {passes}; {len(opt.eqns())} ops):\n{graph_text(opt)}")
     if file is not False:

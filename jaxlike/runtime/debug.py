@@ -173,21 +173,42 @@ def run_steps(exe, arrays, on_step=None):
 
 # -- locating a mismatch ------------------------------------------------------------------------------------
 def _replay_passes(graph, args, ref, mode, rtol, atol):
-    """Name the first pass of ``mode``'s pipeline whose output graph changes a result, or None."""
+    """Name the first pass of ``mode``'s pipeline whose output graph changes a result, or None. A composite
+    pass (one with ``.passes``, run in rounds to a fixpoint) is replayed sub-pass by sub-pass."""
     from ..passes import pipeline
-    g = graph
-    for p in pipeline.PASSES.get(mode, ()):
+
+    def check(p, before, after):
         try:
-            g2 = p(g)
-            outs, ups = interpret(g2, _copy_args(args))
+            outs, ups = interpret(after, _copy_args(args))
         except Exception as e:  # a pass that builds a graph the interpreter rejects is the culprit too
             return f"pass {p.__name__!r} produced a graph the reference interpreter rejects: {e}"
         for k, (got, want) in enumerate(zip(outs + ups, ref)):
             diff = mismatch(got, want, rtol, atol)
             if diff:
                 return (f"pass {p.__name__!r} changed {_result_name(graph, k)}: {diff}. Graph before the "
-                        f"pass:\n{g.text()}\nafter:\n{g2.text()}")
-        g = g2
+                        f"pass:\n{before.text()}\nafter:\n{after.text()}")
+        return None
+
+    def walk(p, g):
+        subs = getattr(p, "passes", None)
+        if not subs:
+            g2 = p(g)
+            return g2, (check(p, g, g2) if g2 is not g else None)
+        for _ in range(getattr(p, "max_rounds", 1)):
+            before = g
+            for sub in subs:
+                g, culprit = walk(sub, g)
+                if culprit:
+                    return g, f"{culprit} (inside {p.__name__!r})"
+            if g is before:
+                break
+        return g, None
+
+    g = graph
+    for p in pipeline.PASSES.get(mode, ()):
+        g, culprit = walk(p, g)
+        if culprit:
+            return culprit
     return None
 
 

@@ -117,8 +117,10 @@ def test_wrong_kernel_is_named_with_op_and_user_line(fake_backend, expose_steps)
     assert "optimized graph:" in msg
 
 
-def test_wrong_pass_is_named(monkeypatch):
-    """Would catch: a pass that changes results being blamed on the backend."""
+@pytest.mark.parametrize("nested", [False, True], ids=["top-level", "inside-a-fixpoint"])
+def test_wrong_pass_is_named(monkeypatch, nested):
+    """Would catch: a pass that changes results being blamed on the backend, or only the fixpoint group
+    around it being named."""
 
     def sin_to_cos(graph):
         from jaxlike.core.graph import substitute
@@ -129,11 +131,13 @@ def test_wrong_pass_is_named(monkeypatch):
         outs = substitute(list(graph.outputs), new) if new else list(graph.outputs)
         return Graph(graph.inputs, outs)
 
-    monkeypatch.setitem(pipeline.PASSES, "DEBUG_MODE", [cse, sin_to_cos])
+    passes = [pipeline.Fixpoint("canon", [cse, sin_to_cos])] if nested else [cse, sin_to_cos]
+    monkeypatch.setitem(pipeline.PASSES, "DEBUG_MODE", passes)
     f = jaxlike.compile(lambda x: jnp.sin(x) * 2.0, mode="DEBUG_MODE")
     with pytest.raises(DebugModeError) as info:
         f(np.ones(3))
     assert "pass 'sin_to_cos' changed output 0" in str(info.value)
+    assert ("(inside 'canon')" in str(info.value)) == nested
 
 
 def test_fault_between_kernels_is_reported_as_wiring(fake_backend):
