@@ -108,7 +108,11 @@ def const(value, dtype=None):
         typ = TensorType(arr.dtype, arr.shape)
     else:
         arr = np.asarray(value, dtype=typ.dtype)
-    arr.flags.writeable = False
+    if arr.flags.writeable:
+        # NOTE: a captured user array stays the user's (writable), and later writes to it cannot change
+        # a graph that was traced with its old values.
+        arr = arr.copy()
+        arr.flags.writeable = False
     return Var(typ, value=arr)
 
 

@@ -1,0 +1,228 @@
+"""compile(): one trace per (dtype, rank, size-1 pattern), not per size; specialization when traced code reads a
+size as an int; static_argnums; pytree arguments and results; constants from Python scalars and captured
+arrays; clear call-time errors for inconsistent sizes; and the seed XOR network trained with
+compile(value_and_grad). Compiled functions are built once per module: backend compiles are expensive."""
+
+import numpy as np
+import pytest
+
+import jaxlike
+import jaxlike.numpy as jnp
+from jaxlike import nn
+
+
+class Counted:
+    """A function that counts how often it is traced (a Python side effect runs only while tracing)."""
+
+    def __init__(self, fn):
+        self.fn, self.traces = fn, 0
+
+    def __call__(self, *args):
+        self.traces += 1
+        return self.fn(*args)
+
+
+@pytest.fixture(scope="module")
+def mlp():
+    body = Counted(lambda x, w: jnp.tanh(x @ w).sum(axis=1))
+    return body, jaxlike.compile(body)
+
+
+def test_one_trace_serves_every_batch_size(mlp):
+    """Catches: sizes leaking into the signature (a recompile per batch size)."""
+    body, f = mlp
+    w = np.linspace(-1, 1, 6).reshape(3, 2)
+    for n in (3, 5, 7):
+        x = np.arange(n * 3.0).reshape(n, 3) / 10
+        assert np.allclose(f(x, w), np.tanh(x @ w).sum(axis=1))
+    assert body.traces == 1
+
+
+def test_size_one_dtype_and_rank_patterns_retrace(mlp):
+    body, f = mlp
+    w = np.ones((3, 2))
+    f(np.ones((4, 3)), w)
+    before = body.traces
+    f(np.ones((1, 3)), w)  # a size-1 dim broadcasts: a different program
+    assert body.traces == before + 1
+    f(np.ones((4, 3), np.float32), w.astype(np.float32))
+    assert body.traces == before + 2
+    out = f(np.ones((6, 3), np.float32), w.astype(np.float32))
+    assert body.traces == before + 2 and out.dtype == np.float32
+
+
+def test_reading_a_size_as_an_int_specializes_per_size():
+    body = Counted(lambda x: x * x.shape[0] + sum(x[i] for i in range(x.shape[0])))
+    f = jaxlike.compile(body)
+    for n in (3, 5, 3, 5):
+        x = np.arange(float(n))
+        assert np.allclose(f(x), x * n + x.sum())
+    first = body.traces
+    f(np.arange(3.0))
+    f(np.arange(5.0))
+    assert body.traces == first, "each specialized size is traced once and then cached"
+    f(np.arange(4.0))
+    assert body.traces == first + 1
+
+
+def test_static_argnums():
+    body = Counted(lambda x, k, mode: x ** k if mode == "pow" else x * k)
+    f = jaxlike.compile(body, static_argnums=(1, 2))
+    x = np.arange(4.0)
+    assert np.array_equal(f(x, 2, "pow"), x ** 2)
+    assert np.array_equal(f(x, 3, "pow"), x ** 3)
+    assert np.array_equal(f(x, 3, "mul"), x * 3)
+    assert np.array_equal(f(x + 1, 3, "pow"), (x + 1) ** 3)
+    assert body.traces == 3
+    with pytest.raises(TypeError, match="hashable"):
+        f(x, [2], "pow")
+    g = jaxlike.compile(lambda x, k: x * k, static_argnums=1)
+    with pytest.raises(TypeError, match="static_argnums"):
+        g(x)
+
+
+def test_decorator_form_with_options():
+    @jaxlike.compile(static_argnums=1)
+    def power(x, k):
+        return x ** k
+
+    assert np.array_equal(power(np.arange(3.0), 2), [0.0, 1.0, 4.0])
+
+
+def test_pytree_arguments_and_results():
+    @jaxlike.compile
+    def f(params, batch):
+        h = batch["x"] @ params["w"] + params["b"]
+        return {"out": h, "stats": [jnp.mean(h), (jnp.max(h), 2.0)]}, None
+
+    params = {"w": np.arange(6.0).reshape(3, 2), "b": np.array([1.0, -1.0])}
+    batch = {"x": np.ones((4, 3))}
+    res, nothing = f(params, batch)
+    h = batch["x"] @ params["w"] + params["b"]
+    assert nothing is None
+    assert np.allclose(res["out"], h) and np.isclose(res["stats"][0], h.mean())
+    assert np.isclose(res["stats"][1][0], h.max()) and np.isclose(res["stats"][1][1], 2.0)
+
+
+def test_python_scalars_and_captured_arrays_become_constants():
+    table = np.array([1.0, 2.0, 3.0])
+    scale = 0.5
+
+    def f(x):
+        return x * table + scale * 2
+
+    cf = jaxlike.compile(f)
+    x = np.array([1.0, 1.0, 1.0])
+    assert np.allclose(cf(x), f(x))
+    g = cf.graph(x)
+    assert len(g.inputs) == 1, "captured values are not extra inputs"
+    text = g.text()
+    assert "[1.,2.,3.]" in text and "1.0" in text
+    table[0] = 100.0  # the user's array stays writable; the compiled function keeps the traced value (JAX)
+    assert np.allclose(cf(x), [1.0 + 1.0, 3.0, 4.0])
+
+
+def test_python_scalar_arguments_are_weak_and_keep_float32():
+    f = jaxlike.compile(lambda x, s: x * s)
+    out = f(np.ones(3, np.float32), 2.5)
+    assert out.dtype == np.float32 and np.allclose(out, 2.5)
+    assert np.allclose(f(np.ones(3), 3), 3.0)
+
+
+def test_results_match_eager_numpy():
+    fns = [
+        (lambda x: jnp.where(x > 0, jnp.log1p(x), -x ** 2), lambda x: np.where(x > 0, np.log1p(np.abs(x)), -x ** 2)),
+        (lambda x: jnp.max(x, axis=0) - jnp.min(x, axis=1)[:, None], lambda x: x.max(0) - x.min(1)[:, None]),
+        (lambda x: nn.softmax(x, axis=-1), lambda x: np.exp(x) / np.exp(x).sum(-1, keepdims=True)),
+        (lambda x: x.T[::2] @ x, lambda x: x.T[::2] @ x),
+    ]
+    x = np.random.default_rng(0).normal(size=(4, 4))
+    for f, ref in fns:
+        assert np.allclose(jaxlike.compile(f)(x), ref(x))
+
+
+def test_size_mismatch_among_symbolic_sizes_is_an_error_at_call_time():
+    """Catches: a compiled function that assumed two symbolic sizes equal (from tracing x + y, or x @ y)
+    returning a wrong result, or crashing, when a call breaks the assumption."""
+    add = jaxlike.compile(lambda x, y: x + y)
+    assert np.array_equal(add(np.ones(3), np.ones(3)), np.full(3, 2.0))
+    with pytest.raises(ValueError, match=r"\b3\b.*\b4\b|\b4\b.*\b3\b"):
+        add(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError):
+        add(np.ones((2, 3)), np.ones((2, 4)))
+    dot = jaxlike.compile(lambda a, b: a @ b)
+    assert np.array_equal(dot(np.ones((2, 3)), np.ones((3, 4))), np.full((2, 4), 3.0))
+    with pytest.raises(ValueError, match=r"\b3\b.*\b4\b|\b4\b.*\b3\b"):
+        dot(np.ones((2, 3)), np.ones((4, 5)))
+
+
+def test_errors_inside_compiled_functions_name_the_user_line():
+    def f(x):
+        return jnp.sum(x, axis=2)  # <- bad axis
+
+    with pytest.raises(ValueError, match=r"sum: axis 2 .*test_compile.py"):
+        jaxlike.compile(f)(np.ones((2, 3)))
+
+    def g(x):
+        if x.sum() > 0:  # <- traced branch
+            return x
+        return -x
+
+    with pytest.raises(jaxlike.TracerBoolError, match="test_compile.py.*jnp.where"):
+        jaxlike.compile(g)(np.ones(3))
+
+
+def test_keyword_arguments_are_refused_with_a_clear_message():
+    f = jaxlike.compile(lambda x: x)
+    with pytest.raises(TypeError, match="positional arguments only"):
+        f(x=np.ones(2))
+
+
+def test_graph_and_source_are_available_per_signature():
+    f = jaxlike.compile(lambda x: jnp.exp(x) * 2.0)
+    x = np.ones(3)
+    assert "exp(a)" in f.graph(x).text()
+    assert isinstance(f.source(x), str) and f.source(x)
+    assert "1 signature" in repr(f)
+
+
+def test_fast_compile_mode_runs_the_reference_interpreter():
+    f = jaxlike.compile(lambda x: jnp.sin(x) + 1.0, mode="FAST_COMPILE")
+    x = np.linspace(0, 1, 5)
+    assert np.allclose(f(x), np.sin(x) + 1.0)
+    assert f._entry_for((x,)).exe.backend == "reference"
+
+
+# -- the seed's XOR network, JAX style ------------------------------------------------------------------------
+def xor_loss(params, x, y):
+    w1, b1, w2, b2 = params
+    hidden = nn.sigmoid(x @ w1 + b1)
+    out = nn.sigmoid(hidden @ w2 + b2)[:, 0]
+    return jnp.mean((out - y) ** 2)
+
+
+@pytest.fixture(scope="module")
+def xor_step():
+    @jaxlike.compile
+    def step(params, x, y):
+        loss, grads = jaxlike.value_and_grad(xor_loss)(params, x, y)
+        return tuple(p - 5.0 * g for p, g in zip(params, grads)), loss
+
+    return step
+
+
+def test_xor_network_learns_with_compiled_value_and_grad(xor_step):
+    """The seed tutorials' 2-2-1 sigmoid network: one compiled step (forward, backward, update)."""
+    rng = np.random.default_rng(0)
+    params = (rng.normal(size=(2, 2)), rng.normal(size=2), rng.normal(size=(2, 1)), rng.normal(size=1))
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    first = None
+    for _ in range(2000):
+        params, loss = xor_step(params, x, y)
+        first = float(loss) if first is None else first
+    assert float(loss) < 0.01 < first
+    w1, b1, w2, b2 = params
+    pred = 1 / (1 + np.exp(-((1 / (1 + np.exp(-(x @ w1 + b1)))) @ w2 + b2)))[:, 0]
+    assert np.array_equal(np.round(pred), y)
+    assert np.isclose(float(xor_loss(params, x, y)), float(loss), rtol=0.05)
