@@ -421,12 +421,11 @@ class Program:
                 continue
             if node.prim is None:
                 continue
-            self.shape_nodes.append(node)
             name = node.prim.name
             kind = node.prim.kind
             body = _body_of(node)
+            self.shape_nodes.append(node if body is None else ("body", node, body))
             if body is not None:
-                self.shape_nodes.append(("body", node, body))
                 group = body_group(node, body)
                 try:
                     spec = self._kernel(group, node, "fused")
@@ -599,6 +598,8 @@ def build_plan(program, in_shapes):
             for v in body.nodes():
                 if v.prim is not None:
                     infer(v, env)
+            # NOTE: a fused node's type is its body root's (symbolic) type; the body walk bound its sizes.
+            env.bind_value(node, _fake(env.shape(body.outputs[0])), f"{node.prim.name} result")
             continue
         if isinstance(item, tuple) and item[0] == "post":
             continue
