@@ -19,3 +19,4 @@ from .api import (grad, value_and_grad, vjp, jvp, jacrev, jacfwd, jacobian, hess
 from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
 from .printing import debugprint, make_graph  # noqa: F401
 from . import profile  # noqa: F401  (jaxlike.profile.report())
+from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)
