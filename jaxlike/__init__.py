@@ -17,6 +17,7 @@ from . import nn  # noqa: F401
 from .api import (grad, value_and_grad, vjp, jvp, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
                   compile)
 from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
+from . import display  # noqa: F401  (installs the notebook views: _repr_html_, _repr_svg_)
 from .printing import debugprint, make_graph  # noqa: F401
 from . import profile  # noqa: F401  (jaxlike.profile.report())
 from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)
