@@ -69,8 +69,20 @@ for _name, _np in [("exp", np.exp), ("expm1", np.expm1), ("log", np.log), ("log1
     setattr(_QuietMath, _name, _quiet(_np))
 
 
+# NOTE: simulated kernels do scalar arithmetic on numpy scalars, which warns on overflow and 0/0 where compiled
+# kernels silently give IEEE inf/nan. Each simulated thread is a fresh Python thread (numpy's error state is
+# not inherited), so the kernel itself is wrapped; the wrapper lives in the kernel's globals, which the
+# simulator swaps `cuda` in.
+_SIM_WRAPPER = """
+def {name}__quiet(*args):
+    with __errstate(all="ignore"):
+        return {name}(*args)
+"""
+
+
 def _namespace():
-    ns = {"math": _QuietMath() if SIMULATOR else math, "numba": numba, "cuda": cuda}
+    ns = {"math": _QuietMath() if SIMULATOR else math, "numba": numba, "cuda": cuda,
+          "__errstate": np.errstate}
     for name, short in K.CAST.items():
         if short != "bool":
             ns[short] = getattr(numba.types, name)
@@ -90,8 +102,9 @@ def _jit(spec):
             filename = f"<jaxlike-cuda {spec.name} #{len(_KERNELS)}>"
             linecache.cache[filename] = (len(spec.source), None, spec.source.splitlines(True), filename)
             ns = _namespace()
-            exec(builtins.compile(spec.source, filename, "exec"), ns)  # noqa: S102 - our own generated source
-            hit = _KERNELS[key] = cuda.jit(ns[spec.name])
+            source = spec.source + (_SIM_WRAPPER.format(name=spec.name) if SIMULATOR else "")
+            exec(builtins.compile(source, filename, "exec"), ns)  # noqa: S102 - our own generated source
+            hit = _KERNELS[key] = cuda.jit(ns[spec.name + "__quiet" if SIMULATOR else spec.name])
     return hit
 
 
