@@ -103,8 +103,8 @@ class _Checker:
             return
         culprit = self._blame_jvp(f, args, names, tangents)
         k, detail = self._first_mismatch(got, want)
-        raise AssertionError(f"check_grads: {label} of {self.fname} disagrees with central finite differences "
-                             f"(tangent in {culprit}), output leaf {k}: {detail}")
+        raise AssertionError(f"check_grads: {label} of {self.fname} disagrees with central finite "
+                             f"differences (tangent in {culprit}), output leaf {k}: {detail}")
 
     def check_vjp(self, f, args, names, label):
         out, pullback = vjp(f, *args)
@@ -125,8 +125,9 @@ class _Checker:
             if not self._close(per_arg_got[i], want_i):
                 raise AssertionError(
                     f"check_grads: {label} of {self.fname} disagrees with central finite differences for "
-                    f"{name}: <tangent, VJP(cotangent)> = {per_arg_got[i]!r} but <JVP_fd(tangent), cotangent> "
-                    f"= {want_i!r} (eps={self.eps}); tolerance atol={self.atol}, rtol={self.rtol}")
+                    f"{name}: <tangent, VJP(cotangent)> = {per_arg_got[i]!r} but "
+                    f"<JVP_fd(tangent), cotangent> = {want_i!r} (eps={self.eps}); tolerance atol={self.atol}, "
+                    f"rtol={self.rtol}")
         raise AssertionError(
             f"check_grads: {label} of {self.fname} disagrees with central finite differences (all arguments "
             f"together): <tangent, VJP(cotangent)> = {got!r} but <JVP_fd(tangent), cotangent> = {want!r} "
@@ -191,8 +192,8 @@ class _Checker:
                 flat = int(np.nanargmax(err)) if np.isfinite(err).any() else int(np.argmax(bad))
                 idx = tuple(int(i) for i in np.unravel_index(flat, g.shape))
                 return k, (f"{int(bad.sum())} of {g.size} elements differ; worst at index {idx}: expected "
-                           f"{w[idx].item()!r}, got {g[idx].item()!r} (eps={self.eps}; tolerance atol={self.atol}, "
-                           f"rtol={self.rtol})\n  expected: {w!r}\n  got:      {g!r}")
+                           f"{w[idx].item()!r}, got {g[idx].item()!r} (eps={self.eps}; tolerance "
+                           f"atol={self.atol}, rtol={self.rtol})\n  expected: {w!r}\n  got:      {g!r}")
         return "-", "no mismatch found on recheck (the comparison is not deterministic)"
 
 

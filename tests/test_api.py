@@ -36,7 +36,7 @@ def compiled_seed_grad():
     return jaxlike.compile(grad(seed_f))
 
 
-# -- the seed claim ---------------------------------------------------------------------------------------
+# -- the seed claim ------------------------------------------------------------------------------------------
 def test_seed_derivative_at_15(compiled_seed_grad):
     """The tutorial's number, through the un-compiled (interpreted) and compiled paths."""
     assert abs(float(grad(seed_f)(15.0)) - 4.3474040903) < 1e-9
@@ -51,7 +51,7 @@ def test_seed_derivative_matches_finite_differences_on_many_points(compiled_seed
     assert np.allclose(got, want, rtol=1e-6, atol=1e-6)
 
 
-# -- composition --------------------------------------------------------------------------------------------
+# -- composition ---------------------------------------------------------------------------------------------
 def test_grad_of_grad_matches_finite_differences():
     d1 = grad(seed_f)
     d2 = grad(d1)
@@ -101,7 +101,7 @@ def test_check_grads_on_compositions():
     check_grads(jaxlike.compile(lambda x: jnp.sum(jnp.exp(x) / (1 + x ** 2))), (x,), order=2)
 
 
-# -- vjp / jvp --------------------------------------------------------------------------------------------
+# -- vjp / jvp -----------------------------------------------------------------------------------------------
 def test_vjp_with_pytree_outputs_and_cotangent_checks():
     def f(p):
         return {"a": p[0] * 2.0, "b": [jnp.sum(p[1] ** 2)]}
@@ -134,7 +134,7 @@ def test_jvp_with_pytree_primals_and_tangent_checks():
         jvp(lambda x, y: x, (1.0, 2.0), (1.0,))
 
 
-# -- value_and_grad, argnums, pytrees --------------------------------------------------------------------------
+# -- value_and_grad, argnums, pytrees ------------------------------------------------------------------------
 def test_value_and_grad_with_has_aux_and_pytree_params():
     def loss(p, x):
         pred = x @ p["w"] + p["b"]
@@ -186,7 +186,7 @@ def test_grad_of_a_constant_function_is_zero_and_stop_gradient_blocks():
     assert np.array_equal(grad(lambda x, y: jnp.sum(x), argnums=1)(np.ones(2), np.ones(3)), np.zeros(3))
 
 
-# -- Jacobians and Hessians -------------------------------------------------------------------------------------
+# -- Jacobians and Hessians ----------------------------------------------------------------------------------
 JAC_CASES = [
     (lambda x: jnp.sin(x) * x[0], np.array([0.1, 0.5, -0.4])),
     (lambda x: x @ np.arange(6.0).reshape(3, 2), np.ones((2, 3))),

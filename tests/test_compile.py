@@ -1,5 +1,5 @@
-"""compile(): one trace per (dtype, rank, size-1 pattern), not per size; specialization when traced code reads a
-size as an int; static_argnums; pytree arguments and results; constants from Python scalars and captured
+"""compile(): one trace per (dtype, rank, size-1 pattern), not per size; specialization when traced code reads
+a size as an int; static_argnums; pytree arguments and results; constants from Python scalars and captured
 arrays; clear call-time errors for inconsistent sizes; and the seed XOR network trained with
 compile(value_and_grad). Compiled functions are built once per module: backend compiles are expensive."""
 
@@ -131,7 +131,8 @@ def test_python_scalar_arguments_are_weak_and_keep_float32():
 
 def test_results_match_eager_numpy():
     fns = [
-        (lambda x: jnp.where(x > 0, jnp.log1p(x), -x ** 2), lambda x: np.where(x > 0, np.log1p(np.abs(x)), -x ** 2)),
+        (lambda x: jnp.where(x > 0, jnp.log1p(x), -x ** 2),
+         lambda x: np.where(x > 0, np.log1p(np.abs(x)), -x ** 2)),
         (lambda x: jnp.max(x, axis=0) - jnp.min(x, axis=1)[:, None], lambda x: x.max(0) - x.min(1)[:, None]),
         (lambda x: nn.softmax(x, axis=-1), lambda x: np.exp(x) / np.exp(x).sum(-1, keepdims=True)),
         (lambda x: x.T[::2] @ x, lambda x: x.T[::2] @ x),
@@ -193,7 +194,7 @@ def test_fast_compile_mode_runs_the_reference_interpreter():
     assert f._entry_for((x,)).exe.backend == "reference"
 
 
-# -- the seed's XOR network, JAX style ------------------------------------------------------------------------
+# -- the seed's XOR network, JAX style -----------------------------------------------------------------------
 def xor_loss(params, x, y):
     w1, b1, w2, b2 = params
     hidden = nn.sigmoid(x @ w1 + b1)

@@ -109,7 +109,8 @@ def test_backends_import_only_core_and_ops():
 def test_import_jaxlike_does_not_import_numba():
     """Catches: a module-level numba import making `import jaxlike` slow (numba loads lazily, at the first
     compile that needs it)."""
-    code = "import sys, jaxlike; print(sorted(m for m in sys.modules if m.split('.')[0] in ('numba', 'llvmlite')))"
+    code = ("import sys, jaxlike\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numba', 'llvmlite')))")
     env = dict(os.environ)
     env.pop("JAXLIKE_FLAGS", None)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -123,7 +124,8 @@ def test_file_budget_and_docstring(path):
     n = text.count("\n")
     assert n <= MAX_FILE_LINES, f"{path.name} has {n} lines; the budget is {MAX_FILE_LINES}: split it"
     if text.strip():
-        assert ast.get_docstring(ast.parse(text)), f"{path.name} needs a module docstring saying what lives there"
+        assert ast.get_docstring(ast.parse(text)), \
+            f"{path.name} needs a module docstring saying what lives there"
 
 
 @pytest.mark.parametrize("package,budget", sorted(PACKAGE_BUDGETS.items()))

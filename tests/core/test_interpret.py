@@ -47,7 +47,7 @@ def test_implicitly_equal_sizes_that_differ_at_call_time_raise_not_broadcast():
     x, y = sym_vec(), sym_vec()
     out = x + y  # <- traced add
     g = Graph([x, y], [out])
-    with pytest.raises(ShapeError, match=r"add: operand of shape \(1,\) does not match the result shape \(3,\)"):
+    with pytest.raises(ShapeError, match=r"add: operand of shape \(1,\) does not match the result shape"):
         interpret(g, [np.ones(3), np.ones(1)])
     with pytest.raises(ShapeError, match=r"add: operand shapes \(3,\) and \(4,\) cannot be broadcast.*"
                                          r"test_interpret.py"):

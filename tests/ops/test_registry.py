@@ -3,7 +3,8 @@
 What it catches: a new primitive with no samples (or no stated reason for having no gradient); a shape/dtype
 rule that disagrees with the numpy result (for float, integer, bool and weak Python-scalar operands, and with
 symbolic sizes); a wrong VJP or JVP rule, to second order, against finite differences; special values (nan,
-+-inf, +-0, huge, denormal) where the reference interpreter or a fused-loop scalar template disagrees with numpy.
++-inf, +-0, huge, denormal) where the reference interpreter or a fused-loop scalar template disagrees with
+numpy.
 """
 
 import math
@@ -85,14 +86,15 @@ def test_every_primitive_has_samples_and_a_gradient_status():
     for n in NAMES:
         p = REGISTRY[n]
         if n in NO_GRADIENT:
-            assert p.differentiable == (), f"{n} is listed as having no gradient but differentiates {p.differentiable}"
+            assert p.differentiable == (), \
+                f"{n} is listed as having no gradient but differentiates operands {p.differentiable}"
         else:
             assert p.vjp is not None and p.differentiable != (), \
                 f"{n} has no gradient rule: give it a vjp or list it in NO_GRADIENT with the reason"
 
 
 def test_samples_cover_size_one_and_empty_dims():
-    """Catches: a primitive whose samples never exercise a size-0 dimension or a size-1 (broadcastable) one."""
+    """Catches: a primitive whose samples never exercise a size-0 or a size-1 (broadcastable) dimension."""
     gaps = []
     for n in NAMES:
         shapes = [np.shape(a) for args, _ in _cases(n) for a in args]
@@ -116,8 +118,9 @@ def test_shape_rule_matches_numpy(name):
             f"{name}{args and ''} {attrs}: rule gives {typ!r}, numpy gives {want.dtype}{list(want.shape)}"
         for symbolic in (False, True):
             out, got = _trace(prim, args, attrs, symbolic)
-            assert out.ndim == want.ndim and out.dtype == want.dtype, f"{name} {attrs}: traced type {out.type!r}"
-            assert _same(got, want), f"{name} {attrs} (symbolic={symbolic}): interpreted {got!r} != numpy {want!r}"
+            assert out.ndim == want.ndim and out.dtype == want.dtype, f"{name} {attrs}: traced {out.type!r}"
+            assert _same(got, want), \
+                f"{name} {attrs} (symbolic={symbolic}): interpreted {got!r} != numpy {want!r}"
 
 
 def _cast_cases(name):
@@ -126,7 +129,8 @@ def _cast_cases(name):
         if not any(np.asarray(a).dtype.kind == "f" for a in args):
             continue
         for dt in INT_DTYPES:
-            cast = tuple(np.round(np.nan_to_num(a) * 3).astype(dt) if np.asarray(a).dtype.kind == "f" else a for a in args)
+            cast = tuple(np.round(np.nan_to_num(a) * 3).astype(dt) if np.asarray(a).dtype.kind == "f" else a
+                         for a in args)
             yield dt, cast, attrs
 
 
@@ -143,7 +147,8 @@ def test_integer_and_bool_operands(name):
                 _trace(prim, args, attrs, symbolic=True)
             continue
         typ = prim.shape(*[type_of_value(a) for a in args], **attrs)
-        assert typ.dtype == want.dtype, f"{name} on {dt} operands {attrs}: rule gives {typ.dtype}, numpy {want.dtype}"
+        assert typ.dtype == want.dtype, \
+            f"{name} on {dt} operands {attrs}: rule gives {typ.dtype}, numpy {want.dtype}"
         _, got = _trace(prim, args, attrs, symbolic=True)
         assert _same(got, want), f"{name} on {dt} operands: interpreted {got!r} != numpy {want!r}"
 
@@ -163,7 +168,8 @@ def test_weak_python_scalars_promote_like_numpy(name, array_dtype, scalar):
             continue
         x = Var(type_of_value(arr))
         out = prim(*[x if a is arr else a for a in args])
-        assert out.dtype == want.dtype, f"{name}{tuple(type(a).__name__ for a in args)}: {out.dtype} vs numpy {want.dtype}"
+        kinds = tuple(type(a).__name__ for a in args)
+        assert out.dtype == want.dtype, f"{name}{kinds}: {out.dtype} vs numpy {want.dtype}"
 
 
 # -- gradients --------------------------------------------------------------------------------------------
@@ -180,8 +186,8 @@ def test_vjp_and_jvp_match_finite_differences(name):
 
 
 # -- special values -----------------------------------------------------------------------------------------
-SPECIAL = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e308, -1e308, 1e-310, 1.0, -1.0, 0.5, -2.5, 3.0, 700.0,
-                    -745.5])
+SPECIAL = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e308, -1e308, 1e-310, 1.0, -1.0, 0.5, -2.5, 3.0,
+                    700.0, -745.5])
 
 
 def _special_args(nin):
@@ -264,4 +270,5 @@ def test_reduce_templates_match_numpy_on_special_values(name):
             continue  # numpy raises: no identity
         want = _call(prim, (x,), {"axes": (0,)})
         got = np.asarray(kernel(x), dtype=want.dtype)
-        assert np.array_equal(got, want, equal_nan=True), f"{name} over {x!r}: template {got!r}, numpy {want!r}"
+        assert np.array_equal(got, want, equal_nan=True), \
+            f"{name} over {x!r}: template {got!r}, numpy {want!r}"
