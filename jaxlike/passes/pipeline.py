@@ -21,6 +21,7 @@ class Fixpoint:
         self.max_rounds = max_rounds
 
     def __call__(self, graph, excluding=()):
+        excluding = (excluding,) if isinstance(excluding, str) else tuple(excluding)
         passes = [p for p in self.passes if p.__name__ not in excluding]
         for _ in range(self.max_rounds):
             before = graph
