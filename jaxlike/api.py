@@ -187,68 +187,86 @@ def jvp(fun, primals, tangents):
     return pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, vals[n:])
 
 
-def _single_array_arg(args, argnums, fname):
-    nums = _argnums_tuple(argnums, len(args), fname)
-    if len(nums) != 1:
-        raise NotImplementedError(f"{fname} with several argnums: call it once per argument")
-    return nums[0]
+def _over_argnums(one, fun, argnums, fname):
+    """A Jacobian function from a one-argument one: one result for an int ``argnums``, a tuple (one entry
+    per argument) for a tuple, as in JAX."""
+
+    def jac_fun(*args):
+        nums = _argnums_tuple(argnums, len(args), fname)
+        jacs = tuple(one(fun, i, args, fname) for i in nums)
+        return jacs[0] if isinstance(argnums, int) else jacs
+
+    jac_fun.__name__ = f"{fname}({getattr(fun, '__name__', 'f')})"
+    return jac_fun
+
+
+def _one_array(args, i, fname):
+    new_args, fresh, actual, _ = _prepare(args, (i,), fname)
+    if len(fresh) != 1:
+        raise TypeError(f"{fname} differentiates with respect to array arguments, but argument {i} is a "
+                        f"container of {len(fresh)} arrays; pass the arrays as separate arguments")
+    return new_args, fresh, actual
+
+
+def _jacrev_one(fun, i, args, fname):
+    new_args, fresh, actual = _one_array(args, i, fname)
+    x = fresh[0]
+    out = as_output(fun(*new_args))
+    n_out = int(np.prod([int(d) for d in out.shape]))
+    ct = Var(out.type)
+    (g,) = backward([out], [ct], [x])
+    g = g if g is not None else zeros_like(x)
+    rows = []
+    for k in range(n_out):
+        e = np.zeros(n_out, dtype=out.dtype)
+        e[k] = 1
+        rows.append(substitute([g], {ct: const(e.reshape(out.shape))})[0])
+    jac = jnp.stack(rows) if rows else jnp.zeros((0,) + tuple(int(d) for d in x.shape), dtype=x.dtype)
+    jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
+    return _finish(fresh, actual, [jnp.array(jac) if isinstance(jac, Var) else as_output(jac)])[0]
+
+
+def _jacfwd_one(fun, i, args, fname):
+    new_args, fresh, actual = _one_array(args, i, fname)
+    x = fresh[0]
+    out = as_output(fun(*new_args))
+    n_in = int(np.prod([int(d) for d in x.shape]))
+    t = Var(x.type)
+    (tout,) = forward([out], [x], [t])
+    tout = tout if tout is not None else zeros_like(out)
+    cols = []
+    for k in range(n_in):
+        e = np.zeros(n_in, dtype=x.dtype)
+        e[k] = 1
+        cols.append(jnp.reshape(substitute([tout], {t: const(e.reshape(x.shape))})[0], (-1,)))
+    jac = jnp.stack(cols, axis=-1) if cols else jnp.zeros((int(np.prod([int(d) for d in out.shape])), 0))
+    jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
+    return _finish(fresh, actual, [as_output(jac)])[0]
 
 
 def jacrev(fun, argnums=0):
-    """Jacobian by reverse mode, one VJP per output element; result shape ``out.shape + x.shape``."""
-
-    def jac_fun(*args):
-        i = _single_array_arg(args, argnums, "jacrev")
-        new_args, fresh, actual, _ = _prepare(args, (i,), "jacrev")
-        if len(fresh) != 1:
-            raise TypeError("jacrev differentiates with respect to one array argument")
-        x = fresh[0]
-        out = as_output(fun(*new_args))
-        n_out = int(np.prod([int(d) for d in out.shape]))
-        ct = Var(out.type)
-        (g,) = backward([out], [ct], [x])
-        g = g if g is not None else zeros_like(x)
-        rows = []
-        for k in range(n_out):
-            e = np.zeros(n_out, dtype=out.dtype)
-            e[k] = 1
-            rows.append(substitute([g], {ct: const(e.reshape(out.shape))})[0])
-        jac = jnp.stack(rows) if rows else jnp.zeros((0,) + tuple(int(d) for d in x.shape), dtype=x.dtype)
-        jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
-        return _finish(fresh, actual, [jnp.array(jac) if isinstance(jac, Var) else as_output(jac)])[0]
-
-    return jac_fun
+    """Jacobian by reverse mode, one VJP per output element; result shape ``out.shape + x.shape`` (a tuple
+    of those for a tuple of ``argnums``)."""
+    return _over_argnums(_jacrev_one, fun, argnums, "jacrev")
 
 
 def jacfwd(fun, argnums=0):
-    """Jacobian by forward mode, one JVP per input element; result shape ``out.shape + x.shape``."""
-
-    def jac_fun(*args):
-        i = _single_array_arg(args, argnums, "jacfwd")
-        new_args, fresh, actual, _ = _prepare(args, (i,), "jacfwd")
-        if len(fresh) != 1:
-            raise TypeError("jacfwd differentiates with respect to one array argument")
-        x = fresh[0]
-        out = as_output(fun(*new_args))
-        n_in = int(np.prod([int(d) for d in x.shape]))
-        t = Var(x.type)
-        (tout,) = forward([out], [x], [t])
-        tout = tout if tout is not None else zeros_like(out)
-        cols = []
-        for k in range(n_in):
-            e = np.zeros(n_in, dtype=x.dtype)
-            e[k] = 1
-            cols.append(jnp.reshape(substitute([tout], {t: const(e.reshape(x.shape))})[0], (-1,)))
-        jac = jnp.stack(cols, axis=-1) if cols else jnp.zeros((int(np.prod([int(d) for d in out.shape])), 0))
-        jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
-        return _finish(fresh, actual, [as_output(jac)])[0]
-
-    return jac_fun
+    """Jacobian by forward mode, one JVP per input element; result shape ``out.shape + x.shape`` (a tuple
+    of those for a tuple of ``argnums``)."""
+    return _over_argnums(_jacfwd_one, fun, argnums, "jacfwd")
 
 
 jacobian = jacrev
 
 
 def hessian(fun, argnums=0):
-    """Matrix of second derivatives: ``jacfwd(jacrev(fun))``."""
-    return jacfwd(jacrev(fun, argnums), argnums)
+    """Matrix of second derivatives: ``jacfwd(jacrev(fun))``. For a tuple of ``argnums`` the result is the
+    nested tuple ``H[i][j]`` of blocks d2 fun / d x_i d x_j."""
+    if isinstance(argnums, int):
+        return jacfwd(jacrev(fun, argnums), argnums)
+
+    def hess(*args):
+        nums = _argnums_tuple(argnums, len(args), "hessian")
+        return tuple(tuple(jacfwd(jacrev(fun, i), j)(*args) for j in nums) for i in nums)
+
+    return hess

@@ -226,3 +226,18 @@ def test_jacobian_with_respect_to_a_second_argument():
     a, b = np.array([1.0, 2.0]), np.array([0.3, 0.4])
     assert np.allclose(jacrev(f, argnums=1)(a, b), np.diag(a * np.cos(b)))
     assert np.allclose(jacfwd(f, argnums=1)(a, b), np.diag(a * np.cos(b)))
+
+
+def test_jacobians_and_hessian_over_an_argnums_tuple():
+    f = lambda a, b: a * jnp.sin(b) + a[0] * b  # noqa: E731
+    a, b = np.array([1.0, 2.0]), np.array([0.3, 0.4])
+    for jac in (jacrev, jacfwd):
+        ja, jb = jac(f, argnums=(0, 1))(a, b)
+        assert np.allclose(ja, _numerical_jacobian(lambda a_: np.asarray(f(a_, b)), a), atol=1e-7)
+        assert np.allclose(jb, _numerical_jacobian(lambda b_: np.asarray(f(a, b_)), b), atol=1e-7)
+    s = lambda a, b: jnp.sum(a * a * jnp.sin(b))  # noqa: E731
+    (haa, hab), (hba, hbb) = hessian(s, argnums=(0, 1))(a, b)
+    assert np.allclose(haa, np.diag(2 * np.sin(b))) and np.allclose(hbb, np.diag(-a * a * np.sin(b)))
+    assert np.allclose(hab, np.diag(2 * a * np.cos(b))) and np.allclose(hba, hab.T)
+    with pytest.raises(TypeError, match="container of 2 arrays"):
+        jacrev(lambda p: p[0] * p[1])((np.ones(2), np.ones(2)))
