@@ -44,8 +44,8 @@ def filter_value(value, typ, what, allow_downcast=None):
     elif allow_downcast is None and type(value) is float and dtype == floatx():
         arr = np.asarray(value, dtype=dtype)  # NOTE: Theano lets Python float literals become floatX
     else:
-        orig = np.asarray(value)
-        if orig.dtype == object or orig.dtype.kind not in "biuf":
+        orig = _asarray(value, None, what)
+        if orig.dtype.kind not in "biuf":
             raise TypeError(f"{what}: cannot convert {type(value).__name__} {_describe(value)} to a "
                             f"{dtype} array")
         arr = _asarray(value, dtype, what)
@@ -68,7 +68,9 @@ def _asarray(value, dtype, what):
     try:
         return np.asarray(value, dtype=dtype)
     except (ValueError, TypeError) as e:
-        raise TypeError(f"{what}: cannot convert {_describe(value)} to a {dtype} array: {e}") from None
+        target = f"a {dtype} array" if dtype is not None else "an array"
+        raise TypeError(f"{what}: cannot convert {_describe(value)} to {target} (it must be a rectangular "
+                        f"array of numbers): {e}") from None
 
 
 def typ_name(typ):
@@ -84,14 +86,14 @@ class SharedVariable(Var):
         if isinstance(value, Var):
             raise TypeError(f"shared() needs a concrete initial value, got the symbolic variable {value}")
         if isinstance(value, (list, tuple, int, float, bool, np.generic)):
-            arr = np.asarray(value)
+            arr = _asarray(value, None, "shared()")
         elif isinstance(value, np.ndarray):
             arr = value
         else:
             raise TypeError(f"shared() expects a numpy array, a list or a number, got "
                             f"{type(value).__name__} {_describe(value)}")
-        if arr.dtype == object:
-            raise TypeError(f"shared(): {_describe(value)} is not a rectangular numeric array")
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"shared(): {_describe(value)} is not a rectangular array of numbers")
         dtype = canonical_dtype(arr.dtype, "shared variable dtype")
         if broadcastable is None:
             broadcastable = (False,) * arr.ndim
