@@ -241,3 +241,50 @@ def test_jacobians_and_hessian_over_an_argnums_tuple():
     assert np.allclose(hab, np.diag(2 * a * np.cos(b))) and np.allclose(hba, hab.T)
     with pytest.raises(TypeError, match="container of 2 arrays"):
         jacrev(lambda p: p[0] * p[1])((np.ones(2), np.ones(2)))
+
+
+# -- check_grads itself ----------------------------------------------------------------------------------------
+def _elementwise_prim(name, numpy, vjp):
+    from jaxlike.core.primitive import Primitive, Kind
+    from jaxlike.ops._rules import elementwise_shape, dtype_float
+    return Primitive(name, Kind.ELEMENTWISE, shape=elementwise_shape(dtype_float), numpy=numpy, vjp=vjp,
+                     extra={"nin": 1})
+
+
+def test_check_grads_catches_a_wrong_first_derivative_and_names_it():
+    """Catches: a gradient checker that passes wrong rules, or whose message does not say where."""
+    bad_sin = _elementwise_prim("bad_sin", np.sin, lambda g, ans, x: (g * jnp.cos(x) * 1.01,))
+    args = (2.0, np.array([0.1, 0.5]))
+    for mode, label in (("fwd", "JVP (order 1, mode fwd)"), ("rev", "VJP (order 1, mode rev)")):
+        with pytest.raises(AssertionError) as info:
+            check_grads(lambda a, x: a * bad_sin(x), args, order=1, modes=(mode,))
+        msg = str(info.value)
+        assert label in msg and "argument 1" in msg, msg
+        assert "expected" in msg or "<JVP_fd(tangent), cotangent>" in msg
+
+
+def test_check_grads_catches_a_wrong_second_derivative_only_at_order_2():
+    bad_cos = _elementwise_prim("bad_cos", np.cos, lambda g, ans, x: (g * jnp.sin(x),))  # sign flipped
+    good_sin = _elementwise_prim("good_sin", np.sin, lambda g, ans, x: (g * bad_cos(x),))
+    x = (np.array([0.3, 0.9]),)
+    check_grads(good_sin, x, order=1)
+    for mode in ("fwd", "rev"):
+        with pytest.raises(AssertionError, match=r"of (JVP|VJP) \(order 2, mode " + mode):
+            check_grads(good_sin, x, order=2, modes=(mode,))
+
+
+def test_check_grads_holds_integer_leaves_fixed_and_walks_pytrees():
+    check_grads(lambda x, k: x ** k, (np.array([0.5, 1.5]), 3), order=2)
+    check_grads(lambda p: jnp.sum(p["w"] * p["b"][0]) + p["b"][1], ({"w": np.ones(2), "b": [0.5, 2.0]},))
+    check_grads(lambda x: jnp.tanh(x) * 2.0, (np.array([0.5, -1.0], np.float32),), order=2)
+
+
+def test_check_grads_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="order"):
+        check_grads(jnp.sin, (1.0,), order=0)
+    with pytest.raises(ValueError, match="modes"):
+        check_grads(jnp.sin, (1.0,), modes=("backward",))
+    with pytest.raises(TypeError, match="no floating-point argument"):
+        check_grads(lambda k: k * 2, (3,))
+    with pytest.raises(TypeError, match="tuple or list"):
+        check_grads(jnp.sin, 1.0)

@@ -93,6 +93,17 @@ def test_every_primitive_has_samples_and_a_gradient_status():
                 f"{n} has no gradient rule: give it a vjp or list it in NO_GRADIENT with the reason"
 
 
+def test_fusable_primitives_have_scalar_templates():
+    """Catches: an elementwise op without the scalar template fused loops are made of, or a reduction
+    without its init/combine pair (a backend would fail only when a graph happens to use it)."""
+    for n in NAMES:
+        p = REGISTRY[n]
+        if p.kind is Kind.ELEMENTWISE:
+            assert isinstance(p.scalar, str) and "{0}" in p.scalar, f"{n}: scalar template {p.scalar!r}"
+        elif p.kind is Kind.REDUCE:
+            assert isinstance(p.scalar, dict) and {"init", "combine"} <= set(p.scalar), f"{n}: {p.scalar!r}"
+
+
 def test_samples_cover_size_one_and_empty_dims():
     """Catches: a primitive whose samples never exercise a size-0 or a size-1 (broadcastable) dimension."""
     gaps = []
