@@ -94,6 +94,19 @@ def test_elementwise_chains_compile_and_differentiate(chain, data, seed):
         _close(g, ref, f"compiled gradient of {steps} on {shapes}")
 
 
+@given(chains(), st.data(), st.integers(0, 2 ** 32 - 1))
+def test_float32_chains_stay_float32(chain, data, seed):
+    """Catches: a Python-scalar constant or a kernel's double-precision temporaries widening float32 results
+    (or differing from numpy's float32 arithmetic by more than rounding)."""
+    n_in, steps = chain
+    xs = [x.astype(np.float32) for x in _values(seed, data.draw(broadcast_shapes(n_in)))]
+    f = _chain_fn(steps)
+    want = f(*xs)
+    got = jaxlike.compile(f)(*xs)
+    assert np.asarray(got).dtype == np.float32 == np.asarray(want).dtype
+    assert np.allclose(got, want, rtol=3e-5, atol=3e-6), f"{steps}:\n{got}\nvs\n{want}"
+
+
 # -- reductions ----------------------------------------------------------------------------------------------
 REDUCTIONS = {"sum": jnp.sum, "mean": jnp.mean, "max": jnp.max, "min": jnp.min, "prod": jnp.prod,
               "var": jnp.var}
