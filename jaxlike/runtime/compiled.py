@@ -31,10 +31,13 @@ def choose_backend(device=None, mode=None):
     if mode in _BACKEND_FOR_MODE:
         return _BACKEND_FOR_MODE[mode]
     try:
-        get_backend("numba_cpu")
-        return "numba_cpu"
+        # NOTE: a numba_cpu folder without its __init__ (a partial install) imports as an empty namespace
+        # package; only a module with compile() counts as the backend.
+        if hasattr(get_backend("numba_cpu"), "compile"):
+            return "numba_cpu"
     except ImportError:
-        return "reference"
+        pass
+    return "reference"
 
 
 def build_executable(graph, device=None, mode=None, options=None, profile=None):
