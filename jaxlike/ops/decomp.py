@@ -27,7 +27,7 @@ from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, register
 from . import math as m
 from .linalg import contract
-from .layout import transpose, reshape, broadcast_to
+from .layout import transpose, reshape
 from .reduce import reduce_sum
 from ._rules import Sample
 
@@ -101,12 +101,6 @@ def mm(a, b):
     """Batched matrix product of (..., i, j) and (..., j, k) with the same batch dimensions."""
     batch = _LETTERS[:a.ndim - 2]
     return contract(a, b, spec=f"{batch}xy,{batch}yz->{batch}xz")
-
-
-def mv(a, v):
-    """Batched matrix-vector product (..., i, j) x (..., j)."""
-    batch = _LETTERS[:a.ndim - 2]
-    return contract(a, v, spec=f"{batch}xy,{batch}y->{batch}x")
 
 
 def _int(d):
@@ -366,11 +360,11 @@ eigh_vectors = register(Primitive(
     doc="eigenvectors (columns) of (x + x^T) / 2; their derivative is not finite at repeated eigenvalues"))
 
 
-# -- svd (reduced: U is (..., m, k), s is (..., k), Vh is (..., k, n), k = min(m, n)) ---------------------------------
+# -- svd: U is (..., m, k), s is (..., k), Vh is (..., k, n) with k = min(m, n), or m and n with full_matrices ----
 @_SharedCall
-def _svd_all(x):
+def _svd_all(x, full_matrices):
     x, dt = _lapack(x)
-    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    u, s, vh = np.linalg.svd(x, full_matrices=full_matrices)
     return u.astype(dt), s.astype(dt), vh.astype(dt)
 
 
@@ -388,18 +382,28 @@ def _svd_s_shape(x):
     return TensorType(result_dtype(x.dtype), x.shape[:-2] + (_k(x),))
 
 
-def _svd_u_shape(x):
+def _svd_u_shape(x, *, full_matrices):
     _matrix(x, "svd")
-    return TensorType(result_dtype(x.dtype), x.shape[:-1] + (_k(x),))
+    return TensorType(result_dtype(x.dtype), x.shape[:-1] + (x.shape[-2] if full_matrices else _k(x),))
 
 
-def _svd_vh_shape(x):
+def _svd_vh_shape(x, *, full_matrices):
     _matrix(x, "svd")
-    return TensorType(result_dtype(x.dtype), x.shape[:-2] + (_k(x), x.shape[-1]))
+    return TensorType(result_dtype(x.dtype), x.shape[:-2] + (x.shape[-1] if full_matrices else _k(x),
+                                                               x.shape[-1]))
 
 
 def _svd_parts(x):
-    return svd_u(x), svd_s(x), svd_vh(x)
+    return svd_u(x, full_matrices=False), svd_s(x), svd_vh(x, full_matrices=False)
+
+
+def _reduced_only(x, full_matrices):
+    # NOTE: the extra singular vectors of a full SVD of a non-square matrix are any orthonormal completion:
+    # they have no derivative (JAX refuses the same).
+    if full_matrices and _int(x.shape[-2]) != _int(x.shape[-1]):
+        raise ValueError("svd: the derivative of U and Vh with full_matrices=True is not defined for non-square "
+                         f"matrices (here {x.shape[-2]}x{x.shape[-1]}): the extra singular vectors are not "
+                         "unique; use full_matrices=False")
 
 
 def _sq_gap_inverse(s):
@@ -425,7 +429,8 @@ def _svd_s_vjp(g, s, x):
     return (mm(u * row(g), vh),)
 
 
-def _svd_u_jvp(tangents, u, x):
+def _svd_u_jvp(tangents, u, x, *, full_matrices):
+    _reduced_only(x, full_matrices)
     _, s, vh = _svd_parts(x)
     t = tangents[0]
     ds = mm(mT(u), mm(t, mT(vh)))                  # U^T dA V
@@ -437,8 +442,9 @@ def _svd_u_jvp(tangents, u, x):
     return du
 
 
-def _svd_u_vjp(g, u, x):
+def _svd_u_vjp(g, u, x, *, full_matrices):
     # The transpose of the JVP: U [F o (U^T gU - gU^T U)] S V^T + (I - U U^T) gU S^-1 V^T.
+    _reduced_only(x, full_matrices)
     _, s, vh = _svd_parts(x)
     ug = mm(mT(u), g)
     inner = (_sq_gap_inverse(s) * (ug - mT(ug))) * row(s)
@@ -448,7 +454,8 @@ def _svd_u_vjp(g, u, x):
     return (out,)
 
 
-def _svd_vh_jvp(tangents, vh, x):
+def _svd_vh_jvp(tangents, vh, x, *, full_matrices):
+    _reduced_only(x, full_matrices)
     u, s, _ = _svd_parts(x)
     t = tangents[0]
     ds = mm(mT(u), mm(t, mT(vh)))
@@ -460,8 +467,9 @@ def _svd_vh_jvp(tangents, vh, x):
     return mT(dv)
 
 
-def _svd_vh_vjp(g, vh, x):
+def _svd_vh_vjp(g, vh, x, *, full_matrices):
     # With gV = g^T: U S [F o (V^T gV - gV^T V)] V^T + U S^-1 gV^T (I - V V^T).
+    _reduced_only(x, full_matrices)
     u, s, _ = _svd_parts(x)
     vg = mm(vh, mT(g))                              # V^T gV
     inner = col(s) * (_sq_gap_inverse(s) * (vg - mT(vg)))
@@ -471,8 +479,15 @@ def _svd_vh_vjp(g, vh, x):
     return (out,)
 
 
-def _svd_samples(rng):
-    return [Sample(_distinct_sv(rng, s)) for s in [(3, 3), (4, 2), (2, 4), (2, 3, 2), (1, 2, 3), (0, 3, 2), (3, 1)]]
+_SVD_SHAPES = [(3, 3), (4, 2), (2, 4), (2, 3, 2), (1, 2, 3), (0, 3, 2), (3, 1)]
+
+
+def _svd_samples(rng, attrs=True):
+    cases = [Sample(_distinct_sv(rng, s), **({"full_matrices": False} if attrs else {})) for s in _SVD_SHAPES]
+    if attrs:  # full_matrices=True: square matrices only (the derivative is undefined otherwise)
+        cases += [Sample(_distinct_sv(rng, (2, 3, 3)), full_matrices=True),
+                  Sample(_distinct_sv(rng, (0, 3, 3)), full_matrices=True)]
+    return cases
 
 
 def _distinct_sv(rng, shape):
@@ -486,18 +501,22 @@ def _distinct_sv(rng, shape):
 
 
 svd_s = register(Primitive(
-    "svd_s", Kind.OPAQUE, shape=_svd_s_shape, numpy=lambda x: _svd_all(x)[1],
-    vjp=_svd_s_vjp, jvp=_svd_s_jvp, samples=_svd_samples, doc="singular values, descending"))
+    "svd_s", Kind.OPAQUE, shape=_svd_s_shape, numpy=lambda x: _svd_all(x, full_matrices=False)[1],
+    vjp=_svd_s_vjp, jvp=_svd_s_jvp, samples=lambda rng: _svd_samples(rng, attrs=False),
+    doc="singular values, descending"))
 
 svd_u = register(Primitive(
-    "svd_u", Kind.OPAQUE, shape=_svd_u_shape, numpy=lambda x: _svd_all(x)[0],
+    "svd_u", Kind.OPAQUE, shape=_svd_u_shape,
+    numpy=lambda x, *, full_matrices: _svd_all(x, full_matrices=full_matrices)[0],
     vjp=_svd_u_vjp, jvp=_svd_u_jvp, samples=_svd_samples,
-    doc="left singular vectors of the reduced SVD; derivative not finite at repeated singular values"))
+    doc="left singular vectors; derivative not finite at repeated singular values, undefined for the extra "
+        "columns of a full SVD"))
 
 svd_vh = register(Primitive(
-    "svd_vh", Kind.OPAQUE, shape=_svd_vh_shape, numpy=lambda x: _svd_all(x)[2],
+    "svd_vh", Kind.OPAQUE, shape=_svd_vh_shape,
+    numpy=lambda x, *, full_matrices: _svd_all(x, full_matrices=full_matrices)[2],
     vjp=_svd_vh_vjp, jvp=_svd_vh_jvp, samples=_svd_samples,
-    doc="right singular vectors (as rows) of the reduced SVD"))
+    doc="right singular vectors (as rows)"))
 
 
 # -- pinv ---------------------------------------------------------------------------------------------------------------
@@ -511,26 +530,22 @@ def _pinv_np(x, *, rtol):
     return np.linalg.pinv(x, rtol=rtol).astype(dt)
 
 
-def _eye_rows(x, n):
-    return eye_like(x, n)
-
-
 def _pinv_jvp(tangents, p, x):
     # Golub & Pereyra (1973), valid where the rank does not change:
     # dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P.
     t = tangents[0]
     m_, n_ = x.shape[-2:]
     out = -mm(p, mm(t, p))
-    out = out + mm(mm(p, mT(p)), mm(mT(t), _eye_rows(x, m_) - mm(x, p)))
-    out = out + mm(_eye_rows(x, n_) - mm(p, x), mm(mT(t), mm(mT(p), p)))
+    out = out + mm(mm(p, mT(p)), mm(mT(t), eye_like(x, m_) - mm(x, p)))
+    out = out + mm(eye_like(x, n_) - mm(p, x), mm(mT(t), mm(mT(p), p)))
     return out
 
 
 def _pinv_vjp(g, p, x, *, rtol):
     m_, n_ = x.shape[-2:]
     out = -mm(mT(p), mm(g, mT(p)))
-    out = out + mm(_eye_rows(x, m_) - mm(x, p), mm(mT(g), mm(p, mT(p))))
-    out = out + mm(mm(mT(p), p), mm(mT(g), _eye_rows(x, n_) - mm(p, x)))
+    out = out + mm(eye_like(x, m_) - mm(x, p), mm(mT(g), mm(p, mT(p))))
+    out = out + mm(mm(mT(p), p), mm(mT(g), eye_like(x, n_) - mm(p, x)))
     return (out,)
 
 
@@ -546,4 +561,4 @@ pinv = register(Primitive(
         "assumes the rank is constant near x"))
 
 __all__ = ["inv", "solve", "det", "logabsdet", "det_sign", "cholesky", "eigh_values", "eigh_vectors", "svd_s",
-           "svd_u", "svd_vh", "pinv", "mT", "mm", "mv", "diag_part", "diag_embed", "trace_of", "result_dtype"]
+           "svd_u", "svd_vh", "pinv", "mT", "mm", "diag_part", "diag_embed", "trace_of", "result_dtype"]
