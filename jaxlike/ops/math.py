@@ -126,7 +126,9 @@ div = elementwise("div", 2, _np_div,
                   samples=binary_samples(-2, 2, 0.5, 2.0))
 pow_ = elementwise("pow", 2, _quiet(_np_pow), "({0} ** {1})",
                    vjp=lambda g, ans, x, y: (
-                       g * y * x ** (y - 1),
+                       # NOTE: x ** 0 has derivative 0 even at x = 0 (JAX); the exponent swap keeps 0 * inf
+                       # out of both this value and its own derivative.
+                       g * y * x ** where(eq(y, 0), 1, y - 1),
                        g * log(where(eq(x, 0), 1, x)) * ans),
                    dtype=dtype_bool_as_int8, samples=binary_samples(0.5, 2.0, -2.0, 2.0))
 maximum = elementwise("maximum", 2, np.maximum, "({0} if ({0} > {1} or {0} != {0}) else {1})",
