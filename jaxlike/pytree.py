@@ -6,8 +6,8 @@ class TreeDef:
     __slots__ = ("kind", "meta", "children", "_hash")
 
     def __init__(self, kind, meta, children):
-        self.kind = kind          # "leaf", "none", "tuple", "list", "dict"
-        self.meta = meta          # dict keys (sorted) for dicts
+        self.kind = kind          # "leaf", "none", "tuple", "namedtuple", "list", "dict"
+        self.meta = meta          # dict keys (sorted) for dicts, the class for namedtuples
         self.children = children
         self._hash = hash((kind, meta, children))
 
@@ -27,6 +27,8 @@ class TreeDef:
         if self.kind == "dict":
             inner = ", ".join(f"{k!r}: {c!r}" for k, c in zip(self.meta, self.children))
             return "{" + inner + "}"
+        if self.kind == "namedtuple":
+            return f"{self.meta.__name__}({inner})"
         return ("(" + inner + ",)") if self.kind == "tuple" else ("[" + inner + "]")
 
     @property
@@ -49,8 +51,10 @@ def flatten(tree):
 def _flatten(tree, leaves):
     if tree is None:
         return NONE
-    if isinstance(tree, tuple) and not hasattr(tree, "_fields"):
-        return TreeDef("tuple", None, tuple(_flatten(t, leaves) for t in tree))
+    if isinstance(tree, tuple):
+        # NOTE: a namedtuple (numpy's SlogdetResult, EighResult...) keeps its class, so it unflattens as itself.
+        kind, meta = ("namedtuple", type(tree)) if hasattr(tree, "_fields") else ("tuple", None)
+        return TreeDef(kind, meta, tuple(_flatten(t, leaves) for t in tree))
     if isinstance(tree, list):
         return TreeDef("list", None, tuple(_flatten(t, leaves) for t in tree))
     if isinstance(tree, dict):
@@ -74,6 +78,8 @@ def _unflatten(td, it):
     kids = [_unflatten(c, it) for c in td.children]
     if td.kind == "tuple":
         return tuple(kids)
+    if td.kind == "namedtuple":
+        return td.meta(*kids)
     if td.kind == "list":
         return kids
     return dict(zip(td.meta, kids))
