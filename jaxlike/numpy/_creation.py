@@ -22,7 +22,8 @@ def array(obj, dtype=None, copy=True):
 
 
 def asarray(obj, dtype=None):
-    return array(obj, dtype=dtype, copy=False)
+    # NOTE: copy=None ("only if needed"): numpy 2 raises for copy=False whenever a copy is unavoidable.
+    return array(obj, dtype=dtype, copy=None)
 
 
 def _shape_tuple(shape):
