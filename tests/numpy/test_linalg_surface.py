@@ -1,0 +1,244 @@
+"""jaxlike.numpy.linalg, one table row per call: values against numpy.linalg (batched, integer input,
+numpy 2 semantics such as solve's 1-D right-hand side), and JVP/VJP to second order against finite
+differences. Eigen- and singular vectors are determined up to sign, so rows that return them compare a
+sign-free function of them (squares, or the rank-one products u v^T).
+
+What it catches: a wrong matrix-calculus rule (inverse, Cholesky, eigh, SVD, pinv), a transpose or batch
+axis mixed up, the triangle numpy reads (UPLO) ignored, a norm order computed over the wrong axes.
+"""
+
+import numpy as np
+import pytest
+
+import jaxlike
+import jaxlike.numpy as jnp
+from _surface import Row, check_row, ids, traced, signed
+
+
+def _wc(*shapes):
+    """Well-conditioned square matrices."""
+    return lambda r: tuple(r.uniform(-1, 1, s) + 3 * np.eye(s[-1]) for s in shapes)
+
+
+def _spd(*shapes):
+    def make(r):
+        out = []
+        for s in shapes:
+            a = r.uniform(-1, 1, s)
+            out.append(a @ np.swapaxes(a, -1, -2) + s[-1] * np.eye(s[-1]))
+        return tuple(out)
+    return make
+
+
+def _sym_spread(*shapes):
+    """Symmetric matrices with well separated eigenvalues, plus noise above the diagonal (which eigh with
+    UPLO='L' must ignore)."""
+    def make(r):
+        out = []
+        for s in shapes:
+            q, _ = np.linalg.qr(r.standard_normal(s))
+            w = np.arange(1.0, s[-1] + 1) * 1.3 - 2
+            a = (q * w) @ np.swapaxes(q, -1, -2)
+            out.append(a + np.triu(r.uniform(-5, 5, s), 1))
+        return tuple(out)
+    return make
+
+
+def _rect(*shapes):
+    """Matrices with distinct, well separated singular values."""
+    def make(r):
+        out = []
+        for s in shapes:
+            k = min(s[-2:])
+            u, _ = np.linalg.qr(r.standard_normal(s[:-1] + (k,)))
+            v, _ = np.linalg.qr(r.standard_normal(s[:-2] + (s[-1], k)))
+            out.append((u * (np.arange(k, 0, -1) + 0.5)) @ np.swapaxes(v, -1, -2))
+        return tuple(out)
+    return make
+
+
+def _uv(res):
+    """Sign-free form of an SVD: the sum over k of s_k-weighted rank-one u_k v_k^T, weighted by k to make the
+    order matter."""
+    u, s, vh = res
+    k = np.arange(1.0, s.shape[-1] + 1)
+    return (u * k) @ vh
+
+
+def _eigvec_sq(m, a, **kw):
+    return m.linalg.eigh(a, **kw)[1] ** 2
+
+
+ROWS = [
+    Row("inv", lambda m, a: m.linalg.inv(a), _wc((3, 3))),
+    Row("inv batched", lambda m, a: m.linalg.inv(a), _wc((2, 3, 3))),
+    Row("solve matrix rhs", lambda m, a, b: m.linalg.solve(a, b), lambda r: _wc((3, 3))(r) + (r.normal(size=(3, 2)),)),
+    Row("solve vector rhs", lambda m, a, b: m.linalg.solve(a, b), lambda r: _wc((3, 3))(r) + (r.normal(size=3),)),
+    Row("solve broadcast batch", lambda m, a, b: m.linalg.solve(a, b),
+        lambda r: _wc((2, 1, 3, 3))(r) + (r.normal(size=(4, 3, 2)),)),
+    Row("det", lambda m, a: m.linalg.det(a), _wc((3, 3))),
+    Row("det batched", lambda m, a: m.linalg.det(a), _wc((2, 2, 2))),
+    Row("slogdet", lambda m, a: tuple(m.linalg.slogdet(a)), lambda r: (r.normal(size=(2, 3, 3)),)),
+    Row("slogdet fields", lambda m, a: m.linalg.slogdet(a).logabsdet, lambda r: (r.normal(size=(3, 3)),)),
+    Row("cholesky", lambda m, a: m.linalg.cholesky(a), _spd((3, 3))),
+    Row("cholesky batched", lambda m, a: m.linalg.cholesky(a), _spd((2, 4, 4))),
+    Row("cholesky reads the lower triangle", lambda m, a: m.linalg.cholesky(a + np.triu(np.ones((3, 3)), 1)),
+        _spd((3, 3))),
+    Row("cholesky upper", lambda m, a: m.linalg.cholesky(a, upper=True), _spd((3, 3))),
+    Row("eigh values", lambda m, a: m.linalg.eigh(a)[0], _sym_spread((3, 3))),
+    Row("eigh vectors", _eigvec_sq, _sym_spread((3, 3))),
+    Row("eigh batched UPLO=U", lambda m, a: _eigvec_sq(m, np.swapaxes(a, -1, -2) if m is np else
+                                                       jnp.swapaxes(a, -1, -2), UPLO="U"), _sym_spread((2, 3, 3))),
+    Row("eigh fields", lambda m, a: m.linalg.eigh(a).eigenvalues, _sym_spread((4, 4))),
+    Row("eigvalsh", lambda m, a: m.linalg.eigvalsh(a), _sym_spread((2, 3, 3))),
+    Row("svd values", lambda m, a: m.linalg.svd(a, compute_uv=False), _rect((3, 2))),
+    Row("svd reduced square", lambda m, a: _uv(m.linalg.svd(a)), _rect((3, 3))),
+    Row("svd reduced tall", lambda m, a: _uv(m.linalg.svd(a, full_matrices=False)), _rect((4, 2))),
+    Row("svd reduced wide batched", lambda m, a: _uv(m.linalg.svd(a, full_matrices=False)), _rect((2, 2, 4))),
+    Row("svd full tall values", lambda m, a: m.linalg.svd(a)[0].shape == (4, 4) and
+        m.abs(m.linalg.svd(a)[0][:, :2]), _rect((4, 2)), grad=False),
+    Row("svdvals", lambda m, a: m.linalg.svdvals(a), _rect((2, 3))),
+    Row("pinv", lambda m, a: m.linalg.pinv(a), _rect((4, 3))),
+    Row("pinv wide batched", lambda m, a: m.linalg.pinv(a), _rect((2, 2, 3))),
+    Row("pinv rtol", lambda m, a: m.linalg.pinv(a, rtol=1e-8), _rect((3, 3))),
+    Row("norm", lambda m, x: m.linalg.norm(x), lambda r: (r.normal(size=(3, 4)),)),
+    Row("norm keepdims", lambda m, x: m.linalg.norm(x, keepdims=True), lambda r: (r.normal(size=(3, 4)),)),
+    Row("norm vector ord=1 axis", lambda m, x: m.linalg.norm(x, 1, axis=-1), lambda r: (r.normal(size=(3, 4)),)),
+    Row("norm vector ord=inf", lambda m, x: m.linalg.norm(x, np.inf, axis=0), lambda r: (r.normal(size=(3, 4)),)),
+    Row("norm vector ord=-inf", lambda m, x: m.linalg.norm(x, -np.inf), lambda r: (r.normal(size=5),)),
+    Row("norm vector ord=3", lambda m, x: m.linalg.norm(x, 3, axis=1, keepdims=True),
+        lambda r: (r.normal(size=(3, 4)),)),
+    Row("norm vector ord=0", lambda m, x: m.linalg.norm(x, 0), lambda r: (r.normal(size=5),), grad=False),
+    Row("norm matrix fro", lambda m, x: m.linalg.norm(x, "fro", axis=(2, 0)), lambda r: (r.normal(size=(3, 2, 4)),)),
+    Row("norm matrix nuc", lambda m, x: m.linalg.norm(x, "nuc"), _rect((3, 4))),
+    Row("norm matrix 2", lambda m, x: m.linalg.norm(x, 2, axis=(1, 2)), _rect((2, 3, 3))),
+    Row("norm matrix -2", lambda m, x: m.linalg.norm(x, -2), _rect((4, 3))),
+    Row("norm matrix 1", lambda m, x: m.linalg.norm(x, 1), lambda r: (r.normal(size=(3, 4)),)),
+    Row("norm matrix -1 axes", lambda m, x: m.linalg.norm(x, -1, axis=(1, 0), keepdims=True),
+        lambda r: (r.normal(size=(3, 4)),)),
+    Row("norm matrix inf", lambda m, x: m.linalg.norm(x, np.inf, axis=(0, 2)), lambda r: (r.normal(size=(3, 2, 4)),)),
+    Row("norm matrix -inf", lambda m, x: m.linalg.norm(x, -np.inf), lambda r: (r.normal(size=(3, 4)),)),
+    Row("vector_norm", lambda m, x: m.linalg.vector_norm(x, axis=(0, 2), ord=1.5), signed(0.3, 2, (2, 3, 4))),
+    Row("vector_norm all", lambda m, x: m.linalg.vector_norm(x, keepdims=True), lambda r: (r.normal(size=(2, 3)),)),
+    Row("matrix_norm", lambda m, x: m.linalg.matrix_norm(x, ord=1), lambda r: (r.normal(size=(2, 3, 4)),)),
+    Row("matrix_power", lambda m, a: m.linalg.matrix_power(a, 5), lambda r: (r.uniform(-0.6, 0.6, (3, 3)),)),
+    Row("matrix_power negative", lambda m, a: m.linalg.matrix_power(a, -2), _wc((2, 3, 3))),
+    Row("matrix_power zero", lambda m, a: m.linalg.matrix_power(a, 0), _wc((3, 3)), grad=False),
+    Row("matrix_rank", lambda m, a: m.linalg.matrix_rank(a), lambda r: (np.outer(r.normal(size=4), r.normal(size=3))
+                                                                         + np.outer(r.normal(size=4), r.normal(size=3)),),
+        grad=False),
+    Row("multi_dot", lambda m, a, b, c, d: m.linalg.multi_dot([a, b, c, d]),
+        lambda r: (r.normal(size=5), r.normal(size=(5, 2)), r.normal(size=(2, 6)), r.normal(size=(6, 3)))),
+    Row("matrix_transpose", lambda m, x: m.linalg.matrix_transpose(x), lambda r: (r.normal(size=(2, 3, 4)),)),
+    Row("vecdot", lambda m, x, y: m.linalg.vecdot(x, y, axis=0), lambda r: (r.normal(size=(3, 4)), r.normal(size=(3, 1)))),
+    Row("linalg trace", lambda m, x: m.linalg.trace(x, offset=1), lambda r: (r.normal(size=(2, 3, 4)),)),
+    Row("linalg diagonal", lambda m, x: m.linalg.diagonal(x), lambda r: (r.normal(size=(2, 3, 4)),)),
+    Row("linalg cross", lambda m, x, y: m.linalg.cross(x, y), lambda r: (r.normal(size=(4, 3)), r.normal(size=3))),
+    Row("linalg outer", lambda m, x, y: m.linalg.outer(x, y), lambda r: (r.normal(size=3), r.normal(size=2))),
+    Row("integer input", lambda m, a: m.linalg.inv(a), lambda r: (np.array([[2, 1], [1, 3]]),), grad=False),
+]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=ids(ROWS))
+def test_row(row):
+    check_row(row)
+
+
+# -- the decompositions' own outputs, identities and conventions --------------------------------------------------
+def test_svd_reconstructs_and_its_vectors_are_orthonormal(rng):
+    a = rng.normal(size=(2, 5, 3))
+    u, s, vh = traced(lambda x: jnp.linalg.svd(x, full_matrices=False))(a)
+    np.testing.assert_allclose((u * s[..., None, :]) @ vh, a, atol=1e-12)
+    np.testing.assert_allclose(np.swapaxes(u, -1, -2) @ u, np.broadcast_to(np.eye(3), (2, 3, 3)), atol=1e-12)
+    uf, sf, vhf = traced(jnp.linalg.svd)(a)
+    assert uf.shape == (2, 5, 5) and vhf.shape == (2, 3, 3)
+    np.testing.assert_allclose(sf, np.linalg.svd(a, compute_uv=False))
+
+
+def test_eigh_vectors_diagonalize(rng):
+    q, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+    a = (q * np.array([-1.0, 0.5, 2.0, 3.0])) @ q.T
+    w, v = traced(jnp.linalg.eigh)(a)
+    np.testing.assert_allclose(v @ np.diag(w) @ v.T, a, atol=1e-12)
+
+
+def test_gradient_of_singular_values_is_finite_at_repeated_values():
+    """s alone has a derivative where singular values repeat (here the identity); the U/V rules are never
+    entered because each output is its own primitive (see ops/decomp.py)."""
+    g = jaxlike.grad(lambda a: jnp.linalg.norm(a, "nuc"))(np.eye(3))
+    np.testing.assert_allclose(g, np.eye(3), atol=1e-12)
+    g = jaxlike.grad(lambda a: jnp.sum(jnp.linalg.eigvalsh(a)))(np.eye(3))
+    np.testing.assert_allclose(g, np.eye(3), atol=1e-12)
+
+
+def test_eigh_gradient_ignores_the_upper_triangle(rng):
+    """numpy's eigh reads the lower triangle only, so the upper one gets exactly zero gradient."""
+    a = _sym_spread((3, 3))(rng)[0]
+    g = jaxlike.grad(lambda x: jnp.sum(jnp.linalg.eigh(x)[0] ** 3))(a)
+    assert np.all(np.triu(g, 1) == 0) and np.any(np.tril(g) != 0)
+
+
+def test_cholesky_gradient_matches_the_symmetric_formula(rng):
+    """For f(A) = sum(L), d f / d A restricted to symmetric perturbations: compare with a central difference
+    along a symmetric direction."""
+    a = _spd((3, 3))(rng)[0]
+    d = rng.normal(size=(3, 3))
+    d = d + d.T
+    g = jaxlike.grad(lambda x: jnp.sum(jnp.linalg.cholesky(x) ** 2))(a)
+    eps = 1e-6
+    fd = (np.sum(np.linalg.cholesky(a + eps * d) ** 2) - np.sum(np.linalg.cholesky(a - eps * d) ** 2)) / (2 * eps)
+    np.testing.assert_allclose(np.sum(g * d), fd, rtol=1e-6)
+
+
+def test_full_svd_of_a_rectangle_has_no_vector_derivative():
+    with pytest.raises(ValueError, match="full_matrices=True"):
+        jaxlike.grad(lambda a: jnp.sum(jnp.linalg.svd(a)[0]))(np.ones((3, 2)))
+    jaxlike.grad(lambda a: jnp.sum(jnp.linalg.svd(a)[1]))(np.eye(3, 2))  # the singular values are fine
+
+
+def test_det_gradient_is_the_cofactor_matrix(rng):
+    a = _wc((3, 3))(rng)[0]
+    np.testing.assert_allclose(jaxlike.grad(jnp.linalg.det)(a), np.linalg.det(a) * np.linalg.inv(a).T, rtol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("fn", [jnp.linalg.inv, jnp.linalg.det, lambda a: jnp.linalg.slogdet(a)[1],
+                                jnp.linalg.cholesky, lambda a: jnp.linalg.eigh(a)[0], jnp.linalg.pinv,
+                                lambda a: jnp.linalg.svd(a)[1], jnp.linalg.norm],
+                         ids=["inv", "det", "slogdet", "cholesky", "eigh", "pinv", "svd", "norm"])
+def test_dtype_is_kept_through_values_and_gradients(fn, dtype):
+    a = (np.eye(3) * 3 + np.array([[0.2, 0.1, 0.0], [0.1, 0.3, 0.2], [0.0, 0.2, 0.1]])).astype(dtype)
+    assert traced(fn)(a).dtype == np.dtype(dtype)
+    assert jaxlike.grad(lambda x: jnp.sum(fn(x)))(a).dtype == np.dtype(dtype)
+
+
+def test_float16_is_computed_in_float32():
+    a = (np.eye(2) * 2).astype(np.float16)
+    out = traced(jnp.linalg.inv)(a)
+    assert out.dtype == np.float16
+    np.testing.assert_allclose(out, np.eye(2) / 2)
+
+
+def test_batch_and_shape_errors_are_clear():
+    with pytest.raises(np.linalg.LinAlgError, match="square"):
+        jaxlike.grad(lambda a: jnp.sum(jnp.linalg.inv(a)))(np.ones((2, 3)))
+    with pytest.raises(np.linalg.LinAlgError, match="two-dimensional"):
+        jaxlike.grad(lambda a: jnp.linalg.det(a))(np.ones(3))
+    with pytest.raises(ValueError, match="Invalid norm order"):
+        jaxlike.grad(lambda a: jnp.linalg.norm(a, "nuc", axis=0))(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="UPLO"):
+        jnp.linalg.eigh(np.eye(2), UPLO="X")
+
+
+def test_decompositions_compile_with_symbolic_sizes_and_differentiate_with_concrete_ones(rng):
+    """The forward values work on symbolic sizes; gradients need an identity mask, so compile retraces
+    them with concrete shapes (one entry per size) and still gets them right."""
+    f = traced(lambda a: jnp.sum(jnp.linalg.inv(a)))
+    for n in (2, 3):
+        a = _wc((n, n))(rng)[0]
+        np.testing.assert_allclose(f(a), np.sum(np.linalg.inv(a)))
+    assert len(f._cache) == 1
+    g = traced(jaxlike.grad(lambda a: jnp.linalg.slogdet(a)[1]))
+    for n in (2, 3):
+        a = _wc((n, n))(rng)[0]
+        np.testing.assert_allclose(g(a), np.linalg.inv(a).T, rtol=1e-10)

@@ -1,0 +1,216 @@
+"""Shape, layout, sorting, products and index tricks of jaxlike.numpy, one table row per call: numpy's
+signatures (negative axes, tuples of axes, lists of arrays), values on plain and traced arrays, and derivatives
+to second order (all of these are linear in the data except the products, so a wrong index shows at once).
+"""
+
+import numpy as np
+import pytest
+
+import jaxlike
+import jaxlike.numpy as jnp
+from _surface import Row, check_row, uniform, ids, traced
+
+A = (3, 4)
+A3 = (2, 3, 4)
+
+
+def _distinct(*shapes):
+    """Distinct values (no ties), so sorting is differentiable at the sample."""
+    def make(rng):
+        return tuple(rng.permutation(int(np.prod(s))).reshape(s) * 0.37 + rng.uniform(0, 0.1, s) for s in shapes)
+    return make
+
+
+ROWS = [
+    # -- reshaping and axes
+    Row("reshape", lambda m, x: m.reshape(x, (4, -1)), uniform(-1, 1, A)),
+    Row("ravel", lambda m, x: m.ravel(x), uniform(-1, 1, A3)),
+    Row("transpose", lambda m, x: m.transpose(x), uniform(-1, 1, A3)),
+    Row("transpose axes", lambda m, x: m.transpose(x, (1, -1, 0)), uniform(-1, 1, A3)),
+    Row("moveaxis", lambda m, x: m.moveaxis(x, [0, -1], [-1, 0]), uniform(-1, 1, A3)),
+    Row("rollaxis", lambda m, x: m.rollaxis(x, 2), uniform(-1, 1, A3)),
+    Row("rollaxis start", lambda m, x: m.rollaxis(x, 0, 3), uniform(-1, 1, A3)),
+    Row("swapaxes", lambda m, x: m.swapaxes(x, 0, -1), uniform(-1, 1, A3)),
+    Row("squeeze", lambda m, x: m.squeeze(x), uniform(-1, 1, (1, 3, 1))),
+    Row("squeeze axis", lambda m, x: m.squeeze(x, axis=-1), uniform(-1, 1, (1, 3, 1))),
+    Row("expand_dims", lambda m, x: m.expand_dims(x, -1), uniform(-1, 1, A)),
+    Row("expand_dims tuple", lambda m, x: m.expand_dims(x, (0, 3)), uniform(-1, 1, A)),
+    Row("atleast_1d", lambda m, x: m.atleast_1d(x), uniform(-1, 1, ())),
+    Row("atleast_2d", lambda m, x: m.atleast_2d(x), uniform(-1, 1, (3,))),
+    Row("atleast_3d 1-d", lambda m, x: m.atleast_3d(x), uniform(-1, 1, (3,))),
+    Row("atleast_3d several", lambda m, x, y, z: m.atleast_3d(x, y, z), uniform(-1, 1, (), (2, 3), A3)),
+    # -- joining and splitting (lists of arrays as numpy takes them)
+    Row("concatenate", lambda m, x, y: m.concatenate([x, y], axis=-1), uniform(-1, 1, A, (3, 2))),
+    Row("concatenate axis None", lambda m, x, y: m.concatenate((x, y), axis=None), uniform(-1, 1, A, (5,))),
+    Row("stack", lambda m, x, y: m.stack([x, y], axis=1), uniform(-1, 1, A, A)),
+    Row("stack axis -1", lambda m, x, y: m.stack((x, y), axis=-1), uniform(-1, 1, A, A)),
+    Row("hstack", lambda m, x, y: m.hstack([x, y]), uniform(-1, 1, A, (3, 1))),
+    Row("vstack 1-d", lambda m, x, y: m.vstack([x, y]), uniform(-1, 1, (4,), (4,))),
+    Row("row_stack", lambda m, x, y: m.vstack([x, y]), uniform(-1, 1, A, (1, 4))),
+    Row("dstack", lambda m, x, y: m.dstack([x, y]), uniform(-1, 1, A, A)),
+    Row("column_stack", lambda m, x, y: m.column_stack([x, y]), uniform(-1, 1, (3,), (3, 2))),
+    Row("append", lambda m, x, y: m.append(x, y), uniform(-1, 1, A, (2,))),
+    Row("append axis", lambda m, x, y: m.append(x, y, axis=0), uniform(-1, 1, A, (1, 4))),
+    Row("split", lambda m, x: m.split(x, 2, axis=1), uniform(-1, 1, A)),
+    Row("split indices", lambda m, x: m.split(x, [1, 3], axis=-1), uniform(-1, 1, A)),
+    Row("array_split", lambda m, x: m.array_split(x, 3, axis=1), uniform(-1, 1, A)),
+    Row("array_split indices", lambda m, x: m.array_split(x, [2, 10]), uniform(-1, 1, (5,))),
+    Row("hsplit", lambda m, x: m.hsplit(x, 2), uniform(-1, 1, A)),
+    Row("vsplit", lambda m, x: m.vsplit(x, [1]), uniform(-1, 1, A)),
+    Row("dsplit", lambda m, x: m.dsplit(x, 2), uniform(-1, 1, A3)),
+    # -- repetition
+    Row("tile", lambda m, x: m.tile(x, (2, 1, 3)), uniform(-1, 1, A)),
+    Row("tile int", lambda m, x: m.tile(x, 2), uniform(-1, 1, (3,))),
+    Row("repeat", lambda m, x: m.repeat(x, 2), uniform(-1, 1, A)),
+    Row("repeat axis", lambda m, x: m.repeat(x, 3, axis=-1), uniform(-1, 1, A)),
+    Row("repeat counts", lambda m, x: m.repeat(x, [1, 0, 2], axis=0), uniform(-1, 1, A)),
+    Row("kron", lambda m, x, y: m.kron(x, y), uniform(-1, 1, (2, 3), (3, 2))),
+    Row("kron ranks", lambda m, x, y: m.kron(x, y), uniform(-1, 1, (2,), (2, 3))),
+    # -- reordering
+    Row("flip", lambda m, x: m.flip(x), uniform(-1, 1, A3)),
+    Row("flip axis", lambda m, x: m.flip(x, axis=(0, -1)), uniform(-1, 1, A3)),
+    Row("fliplr", lambda m, x: m.fliplr(x), uniform(-1, 1, A)),
+    Row("flipud", lambda m, x: m.flipud(x), uniform(-1, 1, A)),
+    Row("rot90", lambda m, x: m.rot90(x), uniform(-1, 1, A)),
+    Row("rot90 k=2", lambda m, x: m.rot90(x, 2), uniform(-1, 1, A)),
+    Row("rot90 k=-1 axes", lambda m, x: m.rot90(x, -1, axes=(2, 0)), uniform(-1, 1, A3)),
+    Row("roll", lambda m, x: m.roll(x, 2), uniform(-1, 1, A)),
+    Row("roll axis", lambda m, x: m.roll(x, -1, axis=1), uniform(-1, 1, A)),
+    Row("roll tuple", lambda m, x: m.roll(x, (1, 5), axis=(0, -1)), uniform(-1, 1, A3)),
+    # -- padding
+    Row("pad constant", lambda m, x: m.pad(x, 1), uniform(-1, 1, A)),
+    Row("pad widths values", lambda m, x: m.pad(x, ((1, 2), (0, 3)), constant_values=((1.5, -2.0), (3.0, 4.0))),
+        uniform(-1, 1, A)),
+    Row("pad edge", lambda m, x: m.pad(x, (2, 1), mode="edge"), uniform(-1, 1, A)),
+    Row("pad reflect", lambda m, x: m.pad(x, ((2, 5), (1, 1)), mode="reflect"), uniform(-1, 1, A)),
+    Row("pad symmetric", lambda m, x: m.pad(x, 2, mode="symmetric"), uniform(-1, 1, A)),
+    Row("pad wrap", lambda m, x: m.pad(x, ((3, 0), (5, 2)), mode="wrap"), uniform(-1, 1, A)),
+    Row("pad linear_ramp", lambda m, x: m.pad(x, ((2, 3), (1, 0)), mode="linear_ramp", end_values=((1.0, -1.0), (2.0, 0))),
+        uniform(-1, 1, A)),
+    Row("pad maximum", lambda m, x: m.pad(x, 1, mode="maximum"), _distinct(A)),
+    Row("pad mean", lambda m, x: m.pad(x, (1, 2), mode="mean"), uniform(-1, 1, A)),
+    Row("pad minimum", lambda m, x: m.pad(x, ((0, 1), (2, 0)), mode="minimum"), _distinct(A)),
+    # -- diagonals and triangles
+    Row("diag of vector", lambda m, x: m.diag(x), uniform(-1, 1, (3,))),
+    Row("diag k", lambda m, x: m.diag(x, k=-2), uniform(-1, 1, (3,))),
+    Row("diag of matrix", lambda m, x: m.diag(x, 1), uniform(-1, 1, A)),
+    Row("diagflat", lambda m, x: m.diagflat(x, 1), uniform(-1, 1, (2, 2))),
+    Row("diagonal", lambda m, x: m.diagonal(x), uniform(-1, 1, A)),
+    Row("diagonal offset axes", lambda m, x: m.diagonal(x, -1, 2, 1), uniform(-1, 1, A3)),
+    Row("tril", lambda m, x: m.tril(x), uniform(-1, 1, A)),
+    Row("tril batched k", lambda m, x: m.tril(x, k=1), uniform(-1, 1, A3)),
+    Row("triu", lambda m, x: m.triu(x, -1), uniform(-1, 1, A)),
+    # -- products
+    Row("dot", lambda m, x, y: m.dot(x, y), uniform(-1, 1, A, (4, 2))),
+    Row("dot vector", lambda m, x, y: m.dot(x, y), uniform(-1, 1, A3, (4,))),
+    Row("dot nd", lambda m, x, y: m.dot(x, y), uniform(-1, 1, A3, (2, 4, 3))),
+    Row("matmul batched", lambda m, x, y: m.matmul(x, y), uniform(-1, 1, (2, 1, 3, 4), (3, 4, 2))),
+    Row("matmul operator", lambda m, x, y: x @ y, uniform(-1, 1, A, (4,))),
+    Row("tensordot", lambda m, x, y: m.tensordot(x, y, axes=([1, 2], [0, 1])), uniform(-1, 1, A3, (3, 4, 2))),
+    Row("tensordot int", lambda m, x, y: m.tensordot(x, y, 1), uniform(-1, 1, A, (4, 2))),
+    Row("vdot", lambda m, x, y: m.vdot(x, y), uniform(-1, 1, A, A)),
+    Row("inner", lambda m, x, y: m.inner(x, y), uniform(-1, 1, A, (2, 4))),
+    Row("outer", lambda m, x, y: m.outer(x, y), uniform(-1, 1, (3,), (2, 2))),
+    Row("cross", lambda m, x, y: m.cross(x, y), uniform(-1, 1, (4, 3), (3,))),
+    Row("cross axes", lambda m, x, y: m.cross(x, y, axisa=0, axisb=-1, axisc=0), uniform(-1, 1, (3, 2), (2, 3))),
+    Row("einsum matmul", lambda m, x, y: m.einsum("ij,jk->ik", x, y), uniform(-1, 1, A, (4, 2))),
+    Row("einsum three operands", lambda m, x, y, v: m.einsum("ij,jk,k->i", x, y, v), uniform(-1, 1, A, (4, 5), (5,))),
+    Row("einsum four operands implicit", lambda m, a, b, c, d: m.einsum("ab,bc,cd,de", a, b, c, d),
+        uniform(-1, 1, (2, 3), (3, 4), (4, 2), (2, 3))),
+    Row("einsum ellipsis", lambda m, x, y: m.einsum("...ij,...jk->...ik", x, y), uniform(-1, 1, (2, 3, 4), (1, 4, 2))),
+    Row("einsum trace", lambda m, x: m.einsum("ii", x), uniform(-1, 1, (3, 3))),
+    Row("einsum diagonal", lambda m, x: m.einsum("iji->ij", x), uniform(-1, 1, (3, 2, 3))),
+    Row("einsum sum and transpose", lambda m, x: m.einsum("ijk->kj", x), uniform(-1, 1, A3)),
+    Row("einsum batch outer", lambda m, x, y: m.einsum("bi,bj->bij", x, y), uniform(-1, 1, (2, 3), (2, 4))),
+    Row("einsum scalar", lambda m, s, x: m.einsum(",ij->ji", s, x), uniform(-1, 1, (), A)),
+    # -- sorting
+    Row("sort", lambda m, x: m.sort(x), _distinct(A)),
+    Row("sort axis 0", lambda m, x: m.sort(x, axis=0), _distinct(A3)),
+    Row("sort axis None", lambda m, x: m.sort(x, axis=None), _distinct(A)),
+    Row("msort", lambda m, x: m.sort(x, axis=0), _distinct(A), ref=lambda x: np.sort(x, axis=0)),
+    Row("argsort", lambda m, x: m.argsort(x, axis=-1), _distinct(A), grad=False),
+    Row("partition kth", lambda m, x: m.partition(x, 2)[..., 2], _distinct(A)),
+    Row("partition sides", lambda m, x: m.max(m.partition(x, 1, axis=0)[:1], axis=0) <=
+        m.min(m.partition(x, 1, axis=0)[1:], axis=0), _distinct((5, 3)), grad=False),
+    Row("take_along_axis", lambda m, x: m.take_along_axis(x, m.argsort(x, axis=1)[:, ::-1], axis=1),
+        _distinct(A)),
+    Row("take_along_axis broadcast", lambda m, x: m.take_along_axis(x, np.array([[0], [-1], [2]]), axis=1),
+        uniform(-1, 1, A)),
+    # -- index tricks
+    Row("r_", lambda m, x, y: m.r_[x, 2.5, y, 0:3], uniform(-1, 1, (3,), (2,))),
+    Row("r_ linspace", lambda m, x: m.r_[-1:1:5j, x], uniform(-1, 1, (3,))),
+    Row("r_ directive", lambda m, x, y: m.r_["0,2", x, y], uniform(-1, 1, (3,), (1, 3))),
+    Row("r_ directive trans1d", lambda m, x, y: m.r_["1,2,0", x, y], uniform(-1, 1, (3,), (3, 1))),
+    Row("c_", lambda m, x, y: m.c_[x, y], uniform(-1, 1, (3,), (3,))),
+    Row("c_ matrices", lambda m, x, y: m.c_[x, y], uniform(-1, 1, (2, 3), (2, 1))),
+    Row("s_ indexing", lambda m, x: x[m.s_[1:, ::-2]], uniform(-1, 1, A)),
+    Row("index_exp", lambda m, x: x[m.index_exp[..., 1]], uniform(-1, 1, A3)),
+    Row("getitem lists", lambda m, x: x[[0, 2], 1:], uniform(-1, 1, A)),
+    Row("getitem tuple of lists", lambda m, x: x[[0, 2, 2], [1, 3, 0]], uniform(-1, 1, A)),
+]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=ids(ROWS))
+def test_row(row):
+    check_row(row)
+
+
+def test_sort_gradient_follows_the_elements():
+    """The cotangent of output position i goes to the element sorted there; a stable sort keeps ties in order,
+    so each tied element gets its own position's cotangent (JAX's convention)."""
+    x = np.array([3.0, 1.0, 2.0, 1.0])
+    w = np.array([10.0, 20.0, 30.0, 40.0])
+    g = jaxlike.grad(lambda v: jnp.sum(jnp.sort(v) * w))(x)
+    np.testing.assert_array_equal(g, [40.0, 10.0, 30.0, 20.0])
+
+
+def test_argsort_is_stable_and_has_no_gradient():
+    x = np.array([2.0, 1.0, 2.0, 1.0])
+    np.testing.assert_array_equal(traced(jnp.argsort)(x), [1, 3, 0, 2])
+    g = jaxlike.grad(lambda v: jnp.sum(v[jnp.argsort(v)] * np.arange(4.0)))(x)
+    np.testing.assert_array_equal(g, [2.0, 0.0, 3.0, 1.0])
+
+
+def test_symbolic_sizes_survive_where_no_size_is_read():
+    """flip, constant pad, sort, cumsum and friends do not read sizes: one trace serves every length."""
+    f = traced(lambda v: jnp.sum(jnp.flip(v) * v) + jnp.sum(jnp.pad(v, 2)) + jnp.sum(jnp.sort(v)[:1]))
+    for n in (3, 4, 7):
+        x = np.arange(n, dtype=float)
+        np.testing.assert_allclose(f(x), np.sum(x[::-1] * x) + np.sum(x) + np.sort(x)[0])
+    assert len(f._cache) == 1
+
+
+def test_functions_that_need_sizes_specialize_under_compile():
+    """tile/roll/diagonal read a size as an int: compile retraces them with concrete shapes (one entry per
+    shape) and the values stay right."""
+    f = traced(lambda v: jnp.sum(jnp.roll(v, 1) * jnp.tile(v, 2)[: v.shape[0]]))
+    for n in (3, 5):
+        x = np.arange(1.0, n + 1)
+        np.testing.assert_allclose(f(x), np.sum(np.roll(x, 1) * x))
+
+
+@pytest.mark.parametrize("call,err", [
+    (lambda x: jnp.pad(x, 1, mode="median"), "not supported"),
+    (lambda x: jnp.pad(x, -1), "negative"),
+    (lambda x: jnp.repeat(x, [1, 2]), "do not match"),
+    (lambda x: jnp.partition(x, 9), "out of bounds"),
+    (lambda x: jnp.cross(x, x), "dimension must be 2 or 3"),
+    (lambda x: jnp.einsum("ij,jk", x, x, x), "operand terms"),
+    (lambda x: jnp.einsum("ij->ik", x), "does not appear"),
+    (lambda x: jnp.rot90(x, axes=(0, 0)), "different"),
+    (lambda x: jnp.r_["r", x], "matrix"),
+    (lambda x: jnp.sort(x, order="f"), "structured"),
+])
+def test_bad_arguments_name_the_problem(call, err):
+    with pytest.raises((ValueError, TypeError, np.exceptions.AxisError), match=err):
+        jaxlike.grad(lambda v: jnp.sum(call(v)))(np.ones((4, 4)))
+
+
+def test_integer_arrays_are_fine_as_non_differentiable_inputs():
+    """Integer index arrays next to a differentiated float argument: the gradient is for the float only."""
+    idx = np.array([[2, 0, 1], [1, 1, 0]])
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    g = jaxlike.grad(lambda v, i: jnp.sum(jnp.take_along_axis(v, i, axis=1)))(x, idx)
+    np.testing.assert_array_equal(g, [[1, 1, 1], [1, 2, 0]])
+    out = traced(lambda v, i: jnp.repeat(jnp.cumsum(i, axis=1), 2, axis=0) + jnp.sum(v))(x, idx)
+    np.testing.assert_array_equal(out, np.repeat(np.cumsum(idx, axis=1), 2, axis=0) + x.sum())
