@@ -133,6 +133,10 @@ class Config:
         self.target_blocks = int(options.get("target_blocks", 2 if SIMULATOR else 4 * sms))
         self.min_per_thread = int(options.get("min_per_thread", 1 if SIMULATOR else 8))
         self.tile = int(options.get("tile", 4 if SIMULATOR else 16))
+        # a reduction runs one thread per output element when its axes are short or it has outputs enough
+        # to fill the device that way; otherwise blocks share each output element
+        self.serial_k = int(options.get("serial_k", 32))
+        self.serial_m = int(options.get("serial_m", self.threads * self.target_blocks))
         self.arrays = _ARRAYS
 
 
@@ -173,6 +177,7 @@ def compile(graph, options=None):
         spec.compiled = _jit(spec)
         if spec.finish is not None:
             spec.finish.compiled = _jit(spec.finish)
+            spec.serial.compiled = _jit(spec.serial)
     filename = f"<jaxlike-cuda launcher {id(program)}>"
     linecache.cache[filename] = (len(launcher_src), None, launcher_src.splitlines(True), filename)
     ns = {}

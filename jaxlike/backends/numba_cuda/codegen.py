@@ -171,11 +171,12 @@ class KernelStep(Step):
     def __init__(self, node, group, spec, slots, cfg, comment):
         self.node, self.group, self.spec, self.cfg = node, group, spec, cfg
         self.reads = group.sources
-        self.kernels = [spec] + ([spec.finish] if spec.finish else [])
+        self.kernels = [spec] + ([spec.finish, spec.serial] if spec.finish else [])
         self.s_out, self.s_launch, self.s_args = slots.new(), slots.new(), slots.new()
         if spec.kind == "reduce":
             self.s_parts = [slots.new() for _ in spec.info["reds"]]
             self.s_finish = slots.new()
+            self.s_serial = slots.new()
         self.comment = comment
 
     def lines(self, nm):
@@ -188,11 +189,15 @@ class KernelStep(Step):
             code.append(f"S[{self.s_launch}]({', '.join([out] + ins + err)}, *S[{self.s_args}])  # {first}")
             return code
         parts = [f"p{self.s_out}_{r}" for r in range(len(self.s_parts))]
-        code += [f"{p} = take(S[{s}])" for p, s in zip(parts, self.s_parts)]
-        code.append(f"S[{self.s_launch}]({', '.join([out] + ins + parts + err)}, *S[{self.s_args}])  # {first}")
+        serr = ["err"] if self.spec.serial.uses_error else []
+        code.append(f"if S[{self.s_serial}]:  # one thread per output element")
+        code.append(f"    S[{self.s_launch}]({', '.join([out] + ins + serr)}, *S[{self.s_args}])  # {first}")
+        code.append("else:  # blocks combine in shared memory; split reductions finish in a second kernel")
+        code += [f"    {p} = take(S[{s}])" for p, s in zip(parts, self.s_parts)]
+        code.append(f"    S[{self.s_launch}]({', '.join([out] + ins + parts + err)}, *S[{self.s_args}])")
         ferr = ["err"] if self.spec.finish.uses_error else []
-        code.append(f"S[{self.s_finish}]({', '.join([out] + ins + parts + ferr)}, *S[{self.s_args}])")
-        code += [f"give({p})" for p in parts]
+        code.append(f"    S[{self.s_finish}]({', '.join([out] + ins + parts + ferr)}, *S[{self.s_args}])")
+        code += [f"    give({p})" for p in parts]
         return code
 
     def plan(self, env, S):
@@ -206,11 +211,17 @@ class KernelStep(Step):
             S[self.s_launch] = _cfg_launch(kern, size, cfg) if size else _noop
             return
         m = size
-        p = args[[name for name, _ in self.spec.params].index(self.spec.info["P"])]
+        names = [name for name, _ in self.spec.params]
+        p = args[names.index(self.spec.info["P"])]
+        k = args[names.index(self.spec.info["K"])]
         for s, red in zip(self.s_parts, self.spec.info["reds"]):
             S[s] = (m * p if p > 1 else 1, red.dtype.str)
+        S[self.s_serial] = serial = p == 1 and (k <= cfg.serial_k or m >= cfg.serial_m)
         if m == 0:
             S[self.s_launch] = S[self.s_finish] = _noop
+            return
+        if serial:
+            S[self.s_launch] = _cfg_launch(self.spec.serial.compiled, m, cfg)
             return
         S[self.s_launch] = kern[max(1, min(m * p, cfg.max_blocks)), cfg.threads]
         S[self.s_finish] = _cfg_launch(self.spec.finish.compiled, m, cfg) if p > 1 else _noop
@@ -563,6 +574,7 @@ class Program:
             parts.append("\n".join(spec.label) + "\n@cuda.jit\n" + spec.source)
             if spec.finish is not None:
                 parts.append("@cuda.jit\n" + spec.finish.source)
+                parts.append("@cuda.jit\n" + spec.serial.source)
         parts.append("# host launcher: S is the plan for one tuple of input shapes (see codegen.Plan)\n"
                      + self.launcher_source())
         return "\n\n".join(parts)

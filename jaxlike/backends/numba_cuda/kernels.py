@@ -272,7 +272,17 @@ def _elementwise(em, v, coords):
 
 def _broadcast_to(em, v, coords):
     (x,) = v.inputs
-    return em.value(x, _bcast_coords(x, v, coords))
+    c = _bcast_coords(x, v, coords)
+    off = v.ndim - x.ndim
+    exprs, changed = c.raw(), False
+    for k, d in enumerate(x.type.shape):
+        t = v.type.shape[off + k]
+        if not is_known(d) and not (d is t):
+            # NOTE: a symbolic operand size may be 1 at run time and broadcast (numpy's broadcast_to allows
+            # it); the rule says a Sym never broadcasts in elementwise ops, but broadcast_to decides per call.
+            exprs[k] = f"({exprs[k]} if {em.dim(d)} != 1 else 0)"
+            changed = True
+    return em.value(x, c.derive(exprs) if changed else c)
 
 
 def _reshape(em, v, coords):
@@ -587,10 +597,9 @@ def reduce_kernel(group, name, comment, threads):
     em.uses_error, em.pre, em.scopes = False, [], [{}]
     fin_body = epilogue(2, [f"acc{r}" for r in range(len(reds))])
     fin_err = ["err"] if em.uses_error else []
-    fin = [f"def {fin_name}({', '.join(['out'] + arr_names + parts + fin_err + params)}):"] + em.pre + [
-        "    j = cuda.grid(1)",
-        "    step = cuda.gridsize(1)",
-        f"    while j < {M}:"]
+    fin_pre = list(em.pre)
+    header = ["    j = cuda.grid(1)", "    step = cuda.gridsize(1)", f"    while j < {M}:"]
+    fin = [f"def {fin_name}({', '.join(['out'] + arr_names + parts + fin_err + params)}):"] + fin_pre + header
     for r, red in enumerate(reds):
         comb = red.prim.scalar["combine"].format(f"part{r}[j * {P} + p]", acc=f"acc{r}")
         if red.dtype == np.dtype("float32"):
@@ -601,12 +610,23 @@ def reduce_kernel(group, name, comment, threads):
     fin += fin_body + ["        j += step"]
     arrays = [out.dtype] + [v.dtype for v in group.inputs] + [red.dtype for red in reds]
     i32 = [np.dtype(np.int32)]
-    n_params = len(args.params)
     finish = KernelSpec("finish", fin_name, "\n".join(fin) + "\n", arrays + (i32 if fin_err else []),
                         args.params, [], bool(fin_err))
-    assert len(args.params) == n_params, "the finishing kernel needs the same size arguments"
-    return KernelSpec("reduce", name, source, arrays + (i32 if err else []), args.params, comment, bool(err),
+
+    # serial kernel: one thread per output element loops over all K elements (many outputs, short
+    # reductions: column sums read coalesced this way, and no block idles on a handful of elements)
+    ser_name = name + "_serial"
+    ser_err = bool(err or fin_err)
+    ser = [f"def {ser_name}({', '.join(['out'] + arr_names + ['err'] * ser_err + params)}):"] + pre + fin_pre + header + \
+        kept_unravel + [f"        acc{r} = {reduce_init(red.prim, red.dtype)}" for r, red in enumerate(reds)] + [
+        f"        for k in range({K}):"] + flat_line + elem_unravel + loop_body + fin_body + ["        j += step"]
+    serial = KernelSpec("serial", ser_name, "\n".join(ser) + "\n", arrays[:1 + len(group.inputs)]
+                        + (i32 if ser_err else []), args.params, [], ser_err)
+    assert len(args.params) == len(params), "every reduce variant must take the same size arguments"
+    spec = KernelSpec("reduce", name, source, arrays + (i32 if err else []), args.params, comment, bool(err),
                       finish=finish, info={"M": M, "K": K, "P": P, "reds": reds})
+    spec.serial = serial
+    return spec
 
 
 class _ShapeOnly:
