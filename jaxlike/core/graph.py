@@ -154,6 +154,10 @@ class Graph:
         self.inputs = tuple(inputs)
         self.outputs = tuple(outputs)
         self.updates = tuple(updates)
+        ids = {i._id for i in self.inputs}
+        # NOTE: a provider outside this graph's inputs (a fused body's sizes) is bound by the enclosing graph
+        self.size_roots = tuple(p for p in size_providers(self.outputs + tuple(u for _, u in self.updates))
+                                if all(v._id in ids for v in free_inputs([p])))
         missing = [v for v in free_inputs(self.roots) if v._id not in {i._id for i in self.inputs}]
         if missing:
             names = ", ".join(v.name or repr(v.type) for v in missing)
@@ -163,7 +167,8 @@ class Graph:
 
     @property
     def roots(self):
-        return self.outputs + tuple(u for _, u in self.updates)
+        # NOTE: size providers come first so that toposort emits them before any node whose attrs need them
+        return self.size_roots + self.outputs + tuple(u for _, u in self.updates)
 
     def nodes(self):
         return toposort(self.roots)
@@ -232,6 +237,37 @@ def to_text(graph):
     return "\n".join(lines)
 
 
+def _attr_syms(a, out):
+    if isinstance(a, Sym):
+        out.append(a)
+    elif isinstance(a, DimSum):
+        _attr_syms(a.terms, out)
+    elif isinstance(a, tuple):
+        for x in a:
+            _attr_syms(x, out)
+    return out
+
+
+def size_providers(roots):
+    """Nodes that must also be computed so every symbolic size named in an attr can be bound: the gradient
+    of ``sum(concatenate(...) * w)`` names the concatenation's size but never computes the concatenation."""
+    extra = []
+    while True:
+        bound, missing = set(), []
+        for v in toposort(list(extra) + list(roots)):
+            for k, a in v.attrs if v.prim is not None else ():
+                for d in _attr_syms(a, []):
+                    if d.id not in bound and d.origin is not None and all(d.origin is not e for e in extra) \
+                            and all(d.origin is not m for m in missing):
+                        missing.append(d.origin)
+            for d in v.type.shape:
+                if isinstance(d, Sym):
+                    bound.add(d.id)
+        if not missing:
+            return extra
+        extra = missing + extra
+
+
 def substitute(outputs, mapping):
     """Rebuild ``outputs`` with the Vars in ``mapping`` (old -> new) replaced; shape rules re-run, and
     symbolic sizes of the old types map onto the new ones (attrs that hold sizes follow)."""
@@ -241,7 +277,7 @@ def substitute(outputs, mapping):
     dimmap = {}
     for old, new in mapping.items():
         _map_dims(old.type.shape, new.type.shape, dimmap)
-    for v in toposort(outputs):
+    for v in toposort(size_providers(outputs) + list(outputs)):
         if v._id in memo:
             continue
         if v.prim is None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .graph import Var, const
 from .errors import ShapeError, user_frame, where
-from .types import TensorType, type_of_value
+from .types import TensorType, Sym, type_of_value
 
 
 class Kind(enum.Enum):
@@ -78,7 +78,12 @@ def bind(prim, *args, _source=None, **attrs):
     except (ShapeError, TypeError, ValueError) as e:
         operands = ", ".join(repr(i.type) for i in inputs)
         raise type(e)(f"{prim.name}: {e} [operands: {operands}]{where(source)}") from None
-    return Var(typ, prim, inputs, tuple(sorted(attrs.items())), source=source)
+    out = Var(typ, prim, inputs, tuple(sorted(attrs.items())), source=source)
+    for d in typ.shape:
+        if isinstance(d, Sym) and d.origin is None and not any(
+                any(d is e for e in i.type.shape) for i in inputs):
+            d.origin = out
+    return out
 
 
 def eager_type(x):

@@ -66,11 +66,14 @@ def promote(types):
 class Sym:
     """A symbolic size. Reading it as a Python int (``range(x.shape[0])``) asks the tracer to specialize."""
 
-    __slots__ = ("id",)
+    __slots__ = ("id", "origin")
     _ids = itertools.count()
 
     def __init__(self):
         self.id = next(Sym._ids)
+        # NOTE: the node whose shape rule made this size (None for graph inputs' sizes). Graphs that name
+        # this size in an attr without computing that node add it as a root, so the size can be bound.
+        self.origin = None
 
     def __repr__(self):
         return f"n{self.id}"
