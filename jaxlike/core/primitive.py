@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from .graph import Var, const
+from .graph import Var, const, _attr_syms
 from .errors import ShapeError, user_frame, where
 from .types import TensorType, Sym, type_of_value
 
@@ -79,8 +79,11 @@ def bind(prim, *args, _source=None, **attrs):
         operands = ", ".join(repr(i.type) for i in inputs)
         raise type(e)(f"{prim.name}: {e} [operands: {operands}]{where(source)}") from None
     out = Var(typ, prim, inputs, tuple(sorted(attrs.items())), source=source)
+    # NOTE: only a size this node creates is its own; one named in its attrs (slice_grad's shape=x.shape,
+    # broadcast_to's target) comes from elsewhere, often a graph input, which must never get a provider.
+    named = {id(d) for a in attrs.values() for d in _attr_syms(a, [])}
     for d in typ.shape:
-        if isinstance(d, Sym) and d.origin is None and not any(
+        if isinstance(d, Sym) and d.origin is None and id(d) not in named and not any(
                 any(d is e for e in i.type.shape) for i in inputs):
             d.origin = out
     return out
