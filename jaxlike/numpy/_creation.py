@@ -76,8 +76,36 @@ def arange(start, stop=None, step=1, dtype=None):
     return np.arange(start, stop, step, dtype=dtype) if stop is not None else np.arange(start, dtype=dtype)
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    return np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype or floatx())
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    start, stop = asarray_or_var(start), asarray_or_var(stop)
+    if not isinstance(start, Var) and not isinstance(stop, Var):
+        return np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=dtype or floatx(), axis=axis)
+    # Traced endpoints (numpy accepts arrays): numpy's own formula, start + k * step with the last point set
+    # to stop exactly, so values match numpy and the gradient reaches both endpoints.
+    from ._shape import concatenate, moveaxis, reshape, broadcast_to
+    num = int(num)
+    if num < 0:
+        raise ValueError(f"linspace: number of samples, {num}, must be non-negative")
+    div = num - 1 if endpoint else num
+    step = (stop - start) / div if div > 0 else (stop - start) * np.nan
+    nd = max(np.ndim(start) if not isinstance(start, Var) else start.ndim,
+             np.ndim(stop) if not isinstance(stop, Var) else stop.ndim)
+    k = np.arange(num, dtype=float).reshape((num,) + (1,) * nd)
+    y = const(k.astype(step.dtype)) * step + start
+    if endpoint and num > 1:
+        last = _astype_like(broadcast_to(stop, tuple(y.shape[1:])), y)
+        y = concatenate([y[:num - 1], reshape(last, (1,) + tuple(y.shape[1:]))], axis=0)
+    if axis != 0:
+        y = moveaxis(y, 0, axis)
+    if dtype is not None:
+        from ._elementwise import astype
+        y = astype(y, dtype)
+    return (y, step) if retstep else y
+
+
+def _astype_like(x, like):
+    from ._elementwise import astype
+    return astype(x, like.dtype)
 
 
 def eye(N, M=None, k=0, dtype=None):
