@@ -76,8 +76,9 @@ class Compiled:
     """A compiled function. Call it like the original; ``.graph(*args)`` and ``.source(*args)`` show the
     traced graph and the generated code for that signature."""
 
-    def __init__(self, fn, static_argnums=(), device=None, mode=None):
+    def __init__(self, fn, static_argnums=(), device=None, mode=None, options=None):
         self.fn = fn
+        self.options = options  # backend options, e.g. {"outputs": "device"} for numba_cuda
         self.static_argnums = tuple(sorted(static_argnums if isinstance(static_argnums, (tuple, list))
                                            else (static_argnums,)))
         self.device = device
@@ -169,7 +170,7 @@ class Compiled:
                     self._profile = new_profile(self.__name__)
                 profile = self._profile
                 profile.add_compile(trace_s=perf_counter() - t0)
-            exe = build_executable(graph, self.device, self.mode, profile=profile)
+            exe = build_executable(graph, self.device, self.mode, self.options, profile=profile)
             entry = _Entry(exe, out_tree, graph)
             self._cache[key] = entry
             return entry, key
@@ -198,13 +199,14 @@ class Compiled:
         return f"<jaxlike.compile of {self.__name__}: {len(self._cache)} signature(s) compiled>"
 
 
-def compile(fn=None, *, static_argnums=(), device=None, mode=None):
-    """Compile ``fn`` (use as ``@compile`` or ``@compile(static_argnums=...)``).
+def compile(fn=None, *, static_argnums=(), device=None, mode=None, options=None):
+    """Compile ``fn`` (use as ``@compile`` or ``@compile(static_argnums=...)``). ``options`` go to the backend
+    (``device='cuda', options={"outputs": "device"}`` returns GPU arrays).
 
     >>> f = compile(lambda x: (x * 2.0).sum())
     >>> float(f(np.ones(3)))
     6.0
     """
     if fn is None:
-        return lambda f: Compiled(f, static_argnums, device, mode)
-    return Compiled(fn, static_argnums, device, mode)
+        return lambda f: Compiled(f, static_argnums, device, mode, options)
+    return Compiled(fn, static_argnums, device, mode, options)

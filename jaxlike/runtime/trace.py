@@ -8,11 +8,22 @@ from ..core.types import TensorType, Sym, type_of_value, canonical_dtype
 from .. import pytree
 
 
+def _device_type(x):
+    """The type of a GPU array (``__cuda_array_interface__``: CuPy, PyTorch, numba), read without copying it to
+    the host (which ``np.asarray`` would do, or refuse); None for anything else."""
+    if isinstance(x, (np.ndarray, np.generic, bool, int, float)):
+        return None
+    cai = getattr(x, "__cuda_array_interface__", None)
+    if cai is None:
+        return None
+    return TensorType(canonical_dtype(np.dtype(cai["typestr"]), "argument dtype"), tuple(cai["shape"]))
+
+
 def abstract_type(x, concrete_shapes=False):
     """The type a traced input gets from an example value."""
     if isinstance(x, Var):
         return x.type
-    t = type_of_value(x)
+    t = _device_type(x) or type_of_value(x)
     if concrete_shapes or t.weak:
         return t
     return TensorType(t.dtype, tuple(1 if d == 1 else Sym() for d in t.shape))
@@ -29,6 +40,9 @@ def leaf_signature(x):
         return (x.dtype.str, x.shape.__len__(), tuple(d == 1 for d in x.shape))
     if isinstance(x, Var):
         raise TypeError("internal: Var leaf in a concrete signature")
+    dev = _device_type(x)
+    if dev is not None:
+        return (dev.dtype.str, dev.ndim, tuple(d == 1 for d in dev.shape))
     arr = np.asarray(x)
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"unsupported argument of type {type(x).__name__}: expected arrays, Python scalars "

@@ -206,3 +206,15 @@ def test_theano_style_training_keeps_shared_values_on_device(gpu, restore_device
         np.testing.assert_allclose(c, want, rtol=1e-12)
     assert gpu.backend.Arrays.is_device(W.get_value(borrow=True, return_internal_type=True))
     np.testing.assert_allclose(W.get_value(), w, rtol=1e-12)
+
+
+def test_compile_with_device_arrays_end_to_end(gpu):
+    """Catches: jaxlike.compile copying a GPU argument to the host to read its type (or refusing it, as CuPy
+    does), or the outputs option not reaching the backend."""
+    f = jaxlike.compile(lambda x, y: (jnp.sin(x) * y, jnp.sum(x)), device="cuda", options={"outputs": "device"})
+    x = np.linspace(0.0, 1.0, 6).reshape(2, 3)
+    a, s = f(HostCAI(x), 2.0)
+    assert gpu.backend.Arrays.is_device(a) and gpu.backend.Arrays.is_device(s)
+    b, _ = f(a, 2.0)  # the device result goes straight back in
+    np.testing.assert_allclose(np.asarray(b), np.sin(np.sin(x) * 2.0) * 2.0, rtol=1e-12)
+    assert float(np.asarray(s)) == pytest.approx(x.sum())
