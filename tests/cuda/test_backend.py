@@ -168,9 +168,46 @@ def test_contract_mixed_and_integer(gpu, rng):
                     rng.integers(-5, 5, (3, 4)), rng.integers(-5, 5, (4, 2))])
 
 
-def test_cupy_gemm_path(gpu, rng):
-    """cuBLAS through CuPy, where CuPy imports and a real GPU is present."""
-    pytest.importorskip("cupy", reason="CuPy is not installed (optional extra: pip install cupy-cuda12x)")
+@pytest.mark.parametrize("spec,sa,sb", SPECS)
+def test_cupy_gemm_glue_with_numpy_standing_in(gpu, rng, monkeypatch, spec, sa, sb):
+    """Catches: wrong shapes, element-vs-byte strides or output writes in the CuPy (cuBLAS) path. In the
+    simulator device memory is host memory, so numpy can stand in for CuPy's asarray/as_strided/matmul and the
+    glue runs for real; cuBLAS itself is exercised only by test_cupy_gemm_on_gpu."""
+    import sys
+    import types
+    fake = types.ModuleType("cupy")
+    fake.asarray = np.asarray
+    fake.matmul = np.matmul
+    fake.lib = types.SimpleNamespace(stride_tricks=np.lib.stride_tricks)
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    a, b = var("float64", *[None] * len(sa)), var("float64", *[None] * len(sb))
+    exe = gpu.backend.compile(Graph([a, b], [contract(a, b, spec=spec)]), {"gemm": "cupy"})
+    assert "cuBLAS via CuPy" in exe.source
+    gpu.compare(Graph([a, b], [contract(a, b, spec=spec)]), [rng.standard_normal(sa), rng.standard_normal(sb)],
+                exe=exe)
+
+
+def test_cupy_gemm_on_gpu(gpu, rng):
+    """cuBLAS through CuPy against the reference, where CuPy imports and a real GPU is present."""
+    pytest.importorskip("cupy", reason="CuPy is not installed (optional extra: pip install 'jaxlike[cupy]')")
     if gpu.backend.SIMULATOR:
         pytest.skip("CuPy needs a real GPU; these tests run in the CUDA simulator")
+    for spec, sa, sb in SPECS:
+        for dt in ("float32", "float64"):
+            a, b = var(dt, *[None] * len(sa)), var(dt, *[None] * len(sb))
+            g = Graph([a, b], [contract(a, b, spec=spec)])
+            gpu.compare(g, [rng.standard_normal(sa).astype(dt), rng.standard_normal(sb).astype(dt)],
+                        {"gemm": "cupy"}, rtol=1e-4 if dt == "float32" else 1e-10)
+
+
+def test_gemm_option_errors(gpu):
+    """Catches: gemm='cupy' silently falling back to the kernel when CuPy is missing."""
+    import sys
+    if "cupy" in sys.modules or gpu.backend.lowering.cupy_available():
+        pytest.skip("CuPy is installed here")
+    a = var("float64", None, None)
+    with pytest.raises(RuntimeError, match="needs CuPy"):
+        gpu.backend.compile(Graph([a], [a @ a]), {"gemm": "cupy"})
+    with pytest.raises(ValueError, match="outputs must be"):
+        gpu.backend.compile(Graph([a], [a @ a]), {"outputs": "gpu"})
 
