@@ -15,7 +15,7 @@ from ..core.types import is_known, dims_equal
 from ..ops import layout as L
 from ..ops import index as I
 from ..ops import sort as S
-from ..ops import math as m
+from ..ops import math as om
 from ..ops._rules import normalize_axis, normalize_axes
 from ..core.graph import const
 from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
@@ -209,52 +209,52 @@ def kron(a, b):
 
 
 # -- reordering ----------------------------------------------------------------------------------------------------
-def flip(m_, axis=None):
+def flip(m, axis=None):
     """Reverse the order of elements along ``axis`` (all axes when None)."""
-    m_ = asarray_or_var(m_)
-    if not is_traced(m_):
-        return np.flip(m_, axis)
-    axes = normalize_axes(axis, ndim(m_))
+    m = asarray_or_var(m)
+    if not is_traced(m):
+        return np.flip(m, axis)
+    axes = normalize_axes(axis, ndim(m))
     if not axes:
-        return m_
-    index = tuple((None, None, -1) if i in axes else (None, None, None) for i in range(ndim(m_)))
-    return _keep(L.slice_(m_, index=index), shape(m_))
+        return m
+    index = tuple((None, None, -1) if i in axes else (None, None, None) for i in range(ndim(m)))
+    return _keep(L.slice_(m, index=index), shape(m))
 
 
-def fliplr(m_):
-    if ndim(asarray_or_var(m_)) < 2:
+def fliplr(m):
+    if ndim(asarray_or_var(m)) < 2:
         raise ValueError("fliplr: input must be >= 2-d")
-    return flip(m_, 1)
+    return flip(m, 1)
 
 
-def flipud(m_):
-    if ndim(asarray_or_var(m_)) < 1:
+def flipud(m):
+    if ndim(asarray_or_var(m)) < 1:
         raise ValueError("flipud: input must be >= 1-d")
-    return flip(m_, 0)
+    return flip(m, 0)
 
 
-def rot90(m_, k=1, axes=(0, 1)):
+def rot90(m, k=1, axes=(0, 1)):
     """Rotate by 90 degrees ``k`` times in the plane of ``axes`` (from the first toward the second)."""
-    m_ = asarray_or_var(m_)
-    if not is_traced(m_):
-        return np.rot90(m_, k, axes)
+    m = asarray_or_var(m)
+    if not is_traced(m):
+        return np.rot90(m, k, axes)
     axes = tuple(axes)
     if len(axes) != 2:
         raise ValueError("rot90: len(axes) must be 2")
-    nd = ndim(m_)
+    nd = ndim(m)
     a0, a1 = normalize_axis(axes[0], nd), normalize_axis(axes[1], nd)
     if a0 == a1:
         raise ValueError("rot90: axes must be different")
     k %= 4
     if k == 0:
-        return m_
+        return m
     if k == 2:
-        return flip(flip(m_, a0), a1)
+        return flip(flip(m, a0), a1)
     perm = list(range(nd))
     perm[a0], perm[a1] = perm[a1], perm[a0]
     if k == 1:
-        return _sh.transpose(flip(m_, a1), perm)
-    return flip(_sh.transpose(m_, perm), a1)
+        return _sh.transpose(flip(m, a1), perm)
+    return flip(_sh.transpose(m, perm), a1)
 
 
 def roll(a, shift, axis=None):
@@ -345,7 +345,7 @@ def _pad_block(x, ax, width, mode, value, at_start):
             return _sh.broadcast_to(fill, dims)
         # NOTE: a symbolic size made by an earlier concatenate is bound only when that node runs; taking the
         # block's shape from x's own edge (a data dependency) makes sure it is.
-        return _sh.broadcast_to(m.select(False, _edge(x, ax, True), fill), dims)
+        return _sh.broadcast_to(om.select(False, _edge(x, ax, True), fill), dims)
     from . import _reductions as R
     if mode == "linear_ramp":
         # numpy ramps linearly from end_value (outermost) toward the edge value, excluding the edge itself;
@@ -356,12 +356,12 @@ def _pad_block(x, ax, width, mode, value, at_start):
         w = const(w.astype(dt if dt.kind == "f" else np.float64))
         ramp = _sh.broadcast_to(edge * w + float(value) * (1.0 - w), dims)
         if dt.kind != "f":  # NOTE: numpy's integer linspace floors
-            ramp = m.convert(m.floor(ramp), dtype=dt)
+            ramp = om.convert(om.floor(ramp), dtype=dt)
         return ramp
     stat = {"maximum": R.max, "minimum": R.min, "mean": R.mean}[mode]
     v = stat(x, axis=ax, keepdims=True)
     if dt.kind in "iu" and mode == "mean":
-        v = m.convert(_rint_for_mean(v), dtype=dt)
+        v = om.convert(_rint_for_mean(v), dtype=dt)
     return _sh.broadcast_to(v, dims)
 
 
@@ -430,16 +430,16 @@ def _triangle(x, k, lower, fname):
         raise ValueError(f"{fname}: input must be at least 1-d")
     dims = [_int(d) for d in shape(x)[-2:]]
     mask = np.tri(*dims, k=k, dtype=bool) if lower else ~np.tri(*dims, k=k - 1, dtype=bool)
-    return m.select(const(mask), x, const(np.zeros((), dtype=dtype_of(x))))
+    return om.select(const(mask), x, const(np.zeros((), dtype=dtype_of(x))))
 
 
-def tril(m_, k=0):
+def tril(m, k=0):
     """Lower triangle (entries above diagonal k zeroed) of the last two axes."""
-    return _triangle(m_, k, True, "tril")
+    return _triangle(m, k, True, "tril")
 
 
-def triu(m_, k=0):
-    return _triangle(m_, k, False, "triu")
+def triu(m, k=0):
+    return _triangle(m, k, False, "triu")
 
 
 # -- cross ---------------------------------------------------------------------------------------------------------
@@ -562,7 +562,7 @@ def take_along_axis(arr, indices, axis=-1):
     n = shape(arr)[ax]
     if dtype_of(indices).kind == "i":
         size = n if is_known(n) else _count(arr, ax)
-        indices = m.select(m.lt(indices, 0), indices + size, indices)
+        indices = om.select(om.lt(indices, 0), indices + size, indices)
     return S.take_along(arr, indices, axis=ax)
 
 
