@@ -13,17 +13,17 @@ def _dt(dtype, default=None):
     return np.dtype(dtype) if dtype is not None else (default or floatx())
 
 
-def array(obj, dtype=None, copy=True):
-    x = asarray_or_var(obj)
+def array(object, dtype=None, copy=True):  # noqa: A002  (numpy's parameter name)
+    x = asarray_or_var(object)
     if isinstance(x, Var):
         from ._elementwise import astype
         return x if dtype is None else astype(x, dtype)
     return np.array(x, dtype=dtype, copy=copy)
 
 
-def asarray(obj, dtype=None):
+def asarray(a, dtype=None):
     # NOTE: copy=None ("only if needed"): numpy 2 raises for copy=False whenever a copy is unavoidable.
-    return array(obj, dtype=dtype, copy=None)
+    return array(a, dtype=dtype, copy=None)
 
 
 def _shape_tuple(shape):
@@ -69,7 +69,8 @@ def ones_like(a, dtype=None):
     return full_like(a, 1, dtype)
 
 
-empty_like = zeros_like
+def empty_like(prototype, dtype=None):
+    return zeros_like(prototype, dtype)
 
 
 def arange(start, stop=None, step=1, dtype=None):

@@ -10,6 +10,12 @@ from ..ops._rules import normalize_axes, normalize_axis
 from ._base import asarray_or_var, ndim, is_traced, dtype_of
 
 
+def _no_out(out, fname):
+    # NOTE: out= sits in numpy's positional order, so sum(x, 0, None, None, True) keeps numpy's meaning.
+    if out is not None:
+        raise TypeError(f"{fname}: out= is not supported (traced arrays are immutable); use the return value")
+
+
 def _reduce(prim, a, axis, keepdims):
     a = asarray_or_var(a)
     axes = normalize_axes(axis, ndim(a))
@@ -22,21 +28,25 @@ def _reduce(prim, a, axis, keepdims):
     return out
 
 
-def sum(a, axis=None, dtype=None, keepdims=False):
+def sum(a, axis=None, dtype=None, out=None, keepdims=False):
+    _no_out(out, "sum")
     out = _reduce(r.reduce_sum, a, axis, keepdims)
     return out if dtype is None else _cast(out, dtype)
 
 
-def prod(a, axis=None, dtype=None, keepdims=False):
+def prod(a, axis=None, dtype=None, out=None, keepdims=False):
+    _no_out(out, "prod")
     out = _reduce(r.reduce_prod, a, axis, keepdims)
     return out if dtype is None else _cast(out, dtype)
 
 
-def max(a, axis=None, keepdims=False):
+def max(a, axis=None, out=None, keepdims=False):
+    _no_out(out, "max")
     return _reduce(r.reduce_max, a, axis, keepdims)
 
 
-def min(a, axis=None, keepdims=False):
+def min(a, axis=None, out=None, keepdims=False):
+    _no_out(out, "min")
     return _reduce(r.reduce_min, a, axis, keepdims)
 
 
@@ -55,7 +65,8 @@ def _float(a):
     return a
 
 
-def mean(a, axis=None, dtype=None, keepdims=False):
+def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+    _no_out(out, "mean")
     a = _float(asarray_or_var(a))
     axes = normalize_axes(axis, ndim(a))
     n = r.count(a, axes, dtype_of(a)) if is_traced(a) else int(np.prod([np.shape(a)[i] for i in axes]))
@@ -63,7 +74,8 @@ def mean(a, axis=None, dtype=None, keepdims=False):
     return out if dtype is None else _cast(out, dtype)
 
 
-def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    _no_out(out, "var")
     a = _float(asarray_or_var(a))
     axes = normalize_axes(axis, ndim(a))
     centered = a - mean(a, axis=axes, keepdims=True)
@@ -72,7 +84,8 @@ def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
     return out if dtype is None else _cast(out, dtype)
 
 
-def std(a, axis=None, dtype=None, ddof=0, keepdims=False):
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    _no_out(out, "std")
     return m.sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
 
 
@@ -92,11 +105,13 @@ def argmin(a, axis=None):
     return r.argmin(a, axis=normalize_axis(axis, ndim(a)))
 
 
-def all(a, axis=None, keepdims=False):
+def all(a, axis=None, out=None, keepdims=False):
+    _no_out(out, "all")
     from ._elementwise import _as_bool
     return _cast(min(_cast(_as_bool(a), np.int8), axis=axis, keepdims=keepdims), np.bool_)
 
 
-def any(a, axis=None, keepdims=False):
+def any(a, axis=None, out=None, keepdims=False):
+    _no_out(out, "any")
     from ._elementwise import _as_bool
     return _cast(max(_cast(_as_bool(a), np.int8), axis=axis, keepdims=keepdims), np.bool_)

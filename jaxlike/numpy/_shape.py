@@ -9,7 +9,11 @@ from ..ops._rules import normalize_axis, normalize_axes, broadcast_shapes
 from ._base import asarray_or_var, ndim, shape, is_traced
 
 
-def reshape(a, *newshape, order="C"):
+def reshape(a, *newshape, shape=None, order="C"):
+    if shape is not None:  # numpy 2.1 spells the target shape=
+        if newshape:
+            raise TypeError("reshape: give the new shape either positionally or as shape=, not both")
+        newshape = (shape,)
     if order != "C":
         raise NotImplementedError("only order='C' reshapes are supported")
     if len(newshape) == 1 and isinstance(newshape[0], (tuple, list)):
@@ -116,16 +120,24 @@ def stack(arrays, axis=0):
     return concatenate([expand_dims(a, ax) for a in arrays], axis=ax)
 
 
-def atleast_1d(a):
-    a = asarray_or_var(a)
+def atleast_1d(*arys):
+    out = [_atleast_1d(asarray_or_var(a)) for a in arys]
+    return out[0] if len(out) == 1 else out  # NOTE: several arrays give a list, as numpy
+
+
+def _atleast_1d(a):
     return reshape(a, (1,)) if ndim(a) == 0 else a
 
 
-def atleast_2d(a):
-    a = asarray_or_var(a)
+def atleast_2d(*arys):
+    out = [_atleast_2d(asarray_or_var(a)) for a in arys]
+    return out[0] if len(out) == 1 else out
+
+
+def _atleast_2d(a):
     if ndim(a) >= 2:
         return a
-    return reshape(atleast_1d(a), (1,) + tuple(shape(atleast_1d(a))))
+    return reshape(_atleast_1d(a), (1,) + tuple(shape(_atleast_1d(a))))
 
 
 def hstack(tup):
