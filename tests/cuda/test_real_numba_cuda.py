@@ -114,6 +114,14 @@ PTX_PROBE = """
             except Exception as e:
                 print("FAILED", spec.name, type(e).__name__, str(e)[:1500])
                 print(spec.source)
+    from numba import types
+    from jaxlike.backends.numba_cuda import kernels as K
+    for rank in (1, 2, 3):  # the strided-copy kernel for non-contiguous device arguments
+        ns = _namespace()
+        exec(K.strided_copy_source("copy", rank), ns)
+        cuda.compile_ptx(ns["copy"], (types.Array(types.float32, rank, "A"), types.float32[::1], types.int64),
+                         cc=(8, 0))
+        count += 1
     print("COMPILED", count)
 """
 

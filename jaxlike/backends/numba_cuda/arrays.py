@@ -100,7 +100,7 @@ class Pool:
     """Free device buffers by (size, dtype), so a call reuses the temporaries of the call before it instead of
     allocating (cudaMalloc synchronises the device and costs far more than a dict lookup)."""
 
-    def __init__(self, arrays, keep=4):
+    def __init__(self, arrays, keep=64):
         self.arrays = arrays
         self.free = {}
         self.keep = keep

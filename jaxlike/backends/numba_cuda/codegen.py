@@ -150,16 +150,11 @@ class Slots:
 
 
 class Step:
-    """One launcher step. ``reads``/``writes``: outer Vars; ``lines(names)``: launcher source;
-    ``plan(env, S)``: fill this step's plan slots for one call signature."""
+    """One launcher step: ``node`` (the outer Var it produces), ``reads`` (outer Vars it reads), ``kernels`` (the
+    KernelSpecs it launches); ``lines(nm)`` gives its launcher source and ``plan(env, S)`` fills its plan slots
+    for one call signature (each subclass below defines both)."""
 
     kernels = ()
-
-    def lines(self, nm):
-        raise NotImplementedError  # NOTE: abstract; every concrete step below defines it
-
-    def plan(self, env, S):
-        raise NotImplementedError
 
 
 def _cfg_launch(kernel, n, cfg):
@@ -620,8 +615,12 @@ def build_plan(program, in_shapes):
         if isinstance(step, KernelStep) and step.spec.kind == "reduce":
             _check_empty_reduce(step, env)
     S = [None] * program.slots.n
-    for step in program.steps:
-        step.plan(env, S)
+    with warnings.catch_warnings():
+        # NOTE: numba warns about grids under 128 blocks when a launch is configured; a small problem gets a
+        # small grid here on purpose.
+        warnings.filterwarnings("ignore", message="Grid size .* under-utilization")
+        for step in program.steps:
+            step.plan(env, S)
     return Plan(tuple(S), [env.shape(o) for o in g.outputs], [env.shape(u) for _, u in g.updates])
 
 
