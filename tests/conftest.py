@@ -1,5 +1,6 @@
-"""Fixtures every test folder shares: a seeded random generator, a throw-away compile cache, and the
-hypothesis profiles (``HYPOTHESIS_PROFILE=long`` for a longer run). Folders add their own conftest.py."""
+"""Fixtures every test folder shares: a seeded random generator, the compile cache directory of the test
+run, and the hypothesis profiles (``HYPOTHESIS_PROFILE=long`` for a longer, randomized run). Folders add
+their own conftest.py."""
 
 import os
 
@@ -15,17 +16,25 @@ except ImportError:  # hypothesis is a test extra; only the property tests need 
 
 if settings is not None:
     # NOTE: example counts stay bounded so the whole suite runs in minutes on two cores; deadline=None
-    # because the first example of a property pays for compilation.
-    settings.register_profile("default", max_examples=25, deadline=None)
+    # because an example that compiles takes seconds. The default profile is derandomized: the same
+    # examples every run (reproducible in CI, and their compiled code is found in the cache next time).
+    settings.register_profile("default", max_examples=25, deadline=None, derandomize=True)
     settings.register_profile("long", max_examples=400, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _cache_in_tmp(tmp_path_factory):
-    """Compiled modules go to a per-session directory: tests never read a stale cache or write to ~."""
+def _compile_cache(request, tmp_path_factory):
+    """Compiled modules go to pytest's cache directory, never to ~/.cache. The cache is keyed by the
+    generated source and the versions, so reusing it between runs is safe, and a warm run skips the Numba
+    compiles. ``JAXLIKE_TEST_CACHE=fresh`` (or ``-p no:cacheprovider``) starts from an empty one."""
+    cache = getattr(request.config, "cache", None)
+    if cache is None or os.environ.get("JAXLIKE_TEST_CACHE") == "fresh":
+        path = tmp_path_factory.mktemp("jaxlike-cache")
+    else:
+        path = cache.mkdir("jaxlike-compile-cache")
     old = jaxlike.config.cache_dir
-    jaxlike.config.cache_dir = str(tmp_path_factory.mktemp("jaxlike-cache"))
+    jaxlike.config.cache_dir = str(path)
     yield
     jaxlike.config.cache_dir = old
 

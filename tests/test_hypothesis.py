@@ -1,8 +1,10 @@
 """Property tests over random shapes: elementwise chains with broadcasting, reductions over random axes with
-keepdims, reshape/transpose/slicing. Each checks compile() against eager evaluation (numpy) and gradients
-against finite differences. Hypothesis draws shapes, axes and programs; the values come from a numpy
-generator seeded by hypothesis, so they stay continuous (no ties or exact zeros for finite differences).
-Example counts are bounded by the profile in tests/conftest.py (HYPOTHESIS_PROFILE=long for more).
+keepdims, reshape/transpose/slicing. Each family has a gradient property (the interpreter against finite
+differences, cheap, many examples) and a compile property (compile() against eager numpy evaluation and the
+compiled gradient against the interpreted one; every example is a Numba compile, so fewer examples).
+Hypothesis draws shapes, axes and programs; the values come from a numpy generator it seeds, so they stay
+continuous (no ties or exact zeros under finite differences). Example counts come from the profile in
+tests/conftest.py (HYPOTHESIS_PROFILE=long for more).
 """
 
 import numpy as np
@@ -14,7 +16,11 @@ from jaxlike import nn
 from jaxlike.test_util import check_grads
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+# NOTE: a compile costs seconds cold (cached afterwards); a fifth of the profile's examples keeps a cold run
+# of this file near a minute while HYPOTHESIS_PROFILE=long still compiles well over a hundred programs.
+compiles = settings(max_examples=max(3, settings().max_examples // 5))
 
 # Smooth ops that keep values in a modest range when chained on inputs in [-2, 2].
 UNARY = {
@@ -22,16 +28,27 @@ UNARY = {
     "arctan": jnp.arctan, "gauss": lambda x: jnp.exp(-x * x), "half_square": lambda x: 0.5 * x * x,
     "log1p_sq": lambda x: jnp.log1p(x * x), "neg": jnp.negative,
 }
-BINARY = {
-    "add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply, "max": jnp.maximum, "min": jnp.minimum,
-    "div": lambda x, y: x / (1.5 + jnp.sin(y)), "where": lambda x, y: jnp.where(x > y, x * y, x - y),
+SMOOTH_BINARY = {
+    "add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply, "div": lambda x, y: x / (1.5 + jnp.sin(y)),
     "hypot": lambda x, y: jnp.sqrt(x * x + y * y + 0.5),
 }
+# Kinks: finite differences across a near-tie would be wrong, so these only meet compile-vs-eager checks.
+BINARY = dict(SMOOTH_BINARY, max=jnp.maximum, min=jnp.minimum,
+              where=lambda x, y: jnp.where(x > y, x * y, x - y))
 
 
 def _values(seed, shapes, low=-2.0, high=2.0):
     rng = np.random.default_rng(seed)
     return [rng.uniform(low, high, size=s) for s in shapes]
+
+
+def _distinct(seed, shape, low, high):
+    """Values at least (high - low) / (2 size) apart: max/min keep their winner under a finite-difference
+    step."""
+    rng = np.random.default_rng(seed)
+    n = int(np.prod(shape))
+    grid = (rng.permutation(n) + rng.uniform(0.25, 0.75, n)) / max(n, 1)
+    return (low + (high - low) * grid).reshape(shape)
 
 
 def _close(got, want, what):
@@ -54,10 +71,10 @@ def broadcast_shapes(draw, n):
 
 
 @st.composite
-def chains(draw):
+def chains(draw, binary_ops=BINARY):
     n_in = draw(st.integers(1, 3))
     unary = st.tuples(st.just("u"), st.sampled_from(sorted(UNARY)))
-    binary = st.tuples(st.just("b"), st.sampled_from(sorted(BINARY)), st.integers(0, n_in - 1))
+    binary = st.tuples(st.just("b"), st.sampled_from(sorted(binary_ops)), st.integers(0, n_in - 1))
     steps = draw(st.lists(st.one_of(unary, binary), min_size=1, max_size=4))
     return n_in, tuple(steps)
 
@@ -73,27 +90,44 @@ def _chain_fn(steps):
     return f
 
 
+def _weighted_sum(f, seed, out_shape):
+    w = np.random.default_rng(seed + 1).normal(size=out_shape)
+
+    def loss(*xs):
+        return jnp.sum(f(*xs) * w)
+    return loss
+
+
+@given(chains(SMOOTH_BINARY), st.data(), st.integers(0, 2 ** 32 - 1))
+def test_elementwise_chain_gradients(chain, data, seed):
+    """Catches: wrong gradients through broadcasting (unbroadcast sums), including size-0 and size-1 dims."""
+    n_in, steps = chain
+    xs = _values(seed, data.draw(broadcast_shapes(n_in)))
+    f = _chain_fn(steps)
+    check_grads(_weighted_sum(f, seed, np.shape(f(*xs))), xs, order=1)
+
+
+@compiles
 @given(chains(), st.data(), st.integers(0, 2 ** 32 - 1))
-def test_elementwise_chains_compile_and_differentiate(chain, data, seed):
+def test_elementwise_chains_compile(chain, data, seed):
+    """Catches: compiled code (fused loops, broadcasting index math, the backward graph) that differs from
+    eager numpy or from the interpreted gradient."""
     n_in, steps = chain
     shapes = data.draw(broadcast_shapes(n_in))
     xs = _values(seed, shapes)
     f = _chain_fn(steps)
     want = f(*xs)
-    _close(jaxlike.compile(f)(*xs), want, f"compile of {steps} on {shapes}")
-    w = np.random.default_rng(seed + 1).normal(size=np.shape(want))
-
-    def loss(*xs):
-        return jnp.sum(f(*xs) * w)
-
-    check_grads(loss, xs, order=1)
-    value, grads = jaxlike.compile(jaxlike.value_and_grad(loss, argnums=tuple(range(n_in))))(*xs)
-    assert np.isclose(value, np.sum(want * w))
-    for g, x, ref in zip(grads, xs, jaxlike.grad(loss, argnums=tuple(range(n_in)))(*xs)):
-        assert np.shape(g) == np.shape(x)
-        _close(g, ref, f"compiled gradient of {steps} on {shapes}")
+    loss = _weighted_sum(f, seed, np.shape(want))
+    both = jaxlike.value_and_grad(loss, argnums=tuple(range(n_in)))
+    out, (value, grads) = jaxlike.compile(lambda *xs: (f(*xs), both(*xs)))(*xs)
+    _close(out, want, f"compile of {steps} on {shapes}")
+    _, ref = both(*xs)
+    assert np.isclose(value, loss(*xs))
+    for g, r in zip(grads, ref):
+        _close(g, r, f"compiled gradient of {steps} on {shapes}")
 
 
+@settings(max_examples=max(2, compiles.max_examples // 2))
 @given(chains(), st.data(), st.integers(0, 2 ** 32 - 1))
 def test_float32_chains_stay_float32(chain, data, seed):
     """Catches: a Python-scalar constant or a kernel's double-precision temporaries widening float32 results
@@ -126,20 +160,40 @@ def reductions(draw):
     return name, shape, axes, draw(st.booleans())
 
 
-@given(reductions(), st.integers(0, 2 ** 32 - 1))
-def test_reductions_over_random_axes_compile_and_differentiate(case, seed):
-    name, shape, axes, keepdims = case
-    (x,) = _values(seed, [shape], 0.5, 1.5)  # positive, so prod and var stay well conditioned
+def _reduction_fn(name, axes, keepdims, lib=jnp):
+    reduce = REDUCTIONS[name] if lib is jnp else NP_REDUCTIONS[name]
 
     def f(x):
-        r = REDUCTIONS[name](jnp.tanh(x) + 1.0, axis=axes, keepdims=keepdims)
-        return r * 2.0 - 1.0
+        return reduce(lib.tanh(x) + 1.0, axis=axes, keepdims=keepdims) * 2.0 - 1.0
+    return f
 
-    want = NP_REDUCTIONS[name](np.tanh(x) + 1.0, axis=axes, keepdims=keepdims) * 2.0 - 1.0
+
+@given(reductions(), st.integers(0, 2 ** 32 - 1))
+def test_reduction_gradients(case, seed):
+    """Catches: reduction VJPs/JVPs that put the cotangent back on the wrong axes (keepdims or not, negative
+    axes), and second derivatives of max/min/prod/var."""
+    name, shape, axes, keepdims = case
+    x = _distinct(seed, shape, 0.5, 1.5)  # positive and apart: prod, var and max/min stay well conditioned
+    f = _reduction_fn(name, axes, keepdims)
+    want = _reduction_fn(name, axes, keepdims, np)(x)
     _close(f(x), want, "eager")
-    _close(jaxlike.compile(f)(x), want, f"compile of {name}(axis={axes}, keepdims={keepdims}) on {shape}")
-    w = np.random.default_rng(seed + 1).normal(size=np.shape(want))
-    check_grads(lambda x: jnp.sum(f(x) * w), (x,), order=2 if x.size <= 8 else 1)
+    check_grads(_weighted_sum(f, seed, np.shape(want)), (x,), order=2 if x.size <= 8 else 1)
+
+
+@compiles
+@given(reductions(), st.integers(0, 2 ** 32 - 1))
+def test_reductions_compile(case, seed):
+    """Catches: compiled reductions (loop epilogues, partial results, keepdims reshapes) that differ from
+    numpy, forward or backward."""
+    name, shape, axes, keepdims = case
+    x = _distinct(seed, shape, 0.5, 1.5)
+    f = _reduction_fn(name, axes, keepdims)
+    want = _reduction_fn(name, axes, keepdims, np)(x)
+    loss = jaxlike.value_and_grad(_weighted_sum(f, seed, np.shape(want)))
+    out, (value, g) = jaxlike.compile(lambda x: (f(x), loss(x)))(x)
+    what = f"compile of {name}(axis={axes}, keepdims={keepdims}) on {shape}"
+    _close(out, want, what)
+    _close(g, loss(x)[1], "gradient of " + what)
 
 
 # -- layout: transpose, slicing, reshape ---------------------------------------------------------------------
@@ -170,15 +224,30 @@ def _layout_fn(perm, index, reshape, np_mode=False):
 
 
 @given(layouts(), st.integers(0, 2 ** 32 - 1))
-def test_transpose_slice_reshape_compile_and_differentiate(case, seed):
+def test_layout_gradients(case, seed):
+    """Catches: slice/transpose/reshape VJPs that scatter back to the wrong places (negative steps, empty
+    slices, out-of-range bounds)."""
     shape, perm, index, reshape = case
     (x,) = _values(seed, [shape])
-    want = _layout_fn(perm, index, reshape, np_mode=True)(x)
     f = _layout_fn(perm, index, reshape)
+    want = _layout_fn(perm, index, reshape, np_mode=True)(x)
     _close(f(x), want, "eager")
-    _close(jaxlike.compile(f)(x), want, f"compile of transpose{perm}[{index}] {reshape} on {shape}")
-    w = np.random.default_rng(seed + 1).normal(size=np.shape(want))
-    check_grads(lambda x: jnp.sum(f(x) * w), (x,), order=1)
+    check_grads(_weighted_sum(f, seed, np.shape(want)), (x,), order=1)
+
+
+@compiles
+@given(layouts(), st.integers(0, 2 ** 32 - 1))
+def test_layout_compile(case, seed):
+    """Catches: compiled index math for transposed, strided and reshaped views with symbolic sizes."""
+    shape, perm, index, reshape = case
+    (x,) = _values(seed, [shape])
+    f = _layout_fn(perm, index, reshape)
+    want = _layout_fn(perm, index, reshape, np_mode=True)(x)
+    loss = jaxlike.value_and_grad(_weighted_sum(f, seed, np.shape(want)))
+    out, (value, g) = jaxlike.compile(lambda x: (f(x), loss(x)))(x)
+    what = f"compile of transpose{perm}[{index}] {reshape} on {shape}"
+    _close(out, want, what)
+    _close(g, loss(x)[1], "gradient of " + what)
 
 
 @pytest.fixture(scope="module")
