@@ -288,3 +288,12 @@ def test_check_grads_rejects_bad_arguments():
         check_grads(lambda k: k * 2, (3,))
     with pytest.raises(TypeError, match="tuple or list"):
         check_grads(jnp.sin, 1.0)
+
+
+@pytest.mark.parametrize("module", ["jaxlike.api", "jaxlike.test_util"])
+def test_docstring_examples_run(module):
+    """Catches: a documented example that no longer works."""
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted and not result.failed
