@@ -127,7 +127,7 @@ def test_shape_rule_matches_numpy(name):
         want = _call(prim, args, attrs)
         typ = prim.shape(*[type_of_value(a) for a in args], **attrs)
         assert (typ.dtype, typ.shape) == (want.dtype, want.shape), \
-            f"{name}{args and ''} {attrs}: rule gives {typ!r}, numpy gives {want.dtype}{list(want.shape)}"
+            f"{name} {attrs}: rule gives {typ!r}, numpy gives {want.dtype}{list(want.shape)}"
         for symbolic in (False, True):
             out, got = _trace(prim, args, attrs, symbolic)
             assert out.ndim == want.ndim and out.dtype == want.dtype, f"{name} {attrs}: traced {out.type!r}"
@@ -154,7 +154,7 @@ def test_integer_and_bool_operands(name):
     for dt, args, attrs in _cast_cases(name):
         try:
             want = _call(prim, args, attrs)
-        except (TypeError, ValueError, np.exceptions.DTypePromotionError) as e:
+        except (TypeError, ValueError, np.exceptions.DTypePromotionError):
             with pytest.raises((TypeError, ValueError)):
                 _trace(prim, args, attrs, symbolic=True)
             continue
