@@ -7,6 +7,9 @@ from . import _reductions as R
 from . import _shape as S
 from . import _products as P
 from ._indexing import getitem
+from . import _more_elementwise as ME
+from . import _more_reductions as MR
+from . import _more_shape as MS
 
 
 def _swap(fn):
@@ -41,7 +44,9 @@ _METHODS = {
     "sum": R.sum, "mean": R.mean, "max": R.max, "min": R.min, "prod": R.prod, "var": R.var, "std": R.std,
     "argmax": R.argmax, "argmin": R.argmin, "all": R.all, "any": R.any,
     "reshape": S.reshape, "ravel": S.ravel, "flatten": S.ravel, "squeeze": S.squeeze,
-    "swapaxes": S.swapaxes, "dot": P.dot, "astype": E.astype, "clip": E.clip,
+    "swapaxes": S.swapaxes, "dot": P.dot, "astype": E.astype, "clip": ME.clip,
+    "cumsum": MR.cumsum, "cumprod": MR.cumprod, "trace": MR.trace, "ptp": MR.ptp, "round": ME.round,
+    "argsort": MS.argsort, "diagonal": MS.diagonal, "repeat": MS.repeat,
 }
 
 

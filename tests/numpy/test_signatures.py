@@ -97,3 +97,19 @@ def test_numpys_parameters_are_accepted_in_numpys_order(name, np_fn, jnp_fn):
     if ours_pos and positional and not any(v.kind is v.VAR_POSITIONAL for v in ours.values()):
         n = min(len(ours_pos), len(positional))
         assert ours_pos[:n] == positional[:n], f"{name}: positional order {ours_pos} differs from numpy's {positional}"
+
+
+METHOD_CALLS = {
+    "cumsum": lambda v: v.cumsum(axis=1), "cumprod": lambda v: v.cumprod(), "trace": lambda v: v.trace(),
+    "round": lambda v: v.round(1), "argsort": lambda v: v.argsort(), "diagonal": lambda v: v.diagonal(),
+    "repeat": lambda v: v.repeat(2, axis=0), "clip": lambda v: v.clip(0, 1), "clip max=": lambda v: v.clip(max=0.7),
+}
+
+
+@pytest.mark.parametrize("name", sorted(METHOD_CALLS))
+def test_array_methods_match_numpys(name):
+    """Catches: a numpy array method missing on traced values, or bound to a function with other arguments."""
+    import jaxlike
+    x = np.array([[1.26, -2.5], [0.5, 3.0]])
+    call = METHOD_CALLS[name]
+    np.testing.assert_allclose(jaxlike.compile(call, mode="FAST_COMPILE")(x), call(x))
