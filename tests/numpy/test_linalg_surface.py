@@ -242,3 +242,19 @@ def test_decompositions_compile_with_symbolic_sizes_and_differentiate_with_concr
     for n in (2, 3):
         a = _wc((n, n))(rng)[0]
         np.testing.assert_allclose(g(a), np.linalg.inv(a).T, rtol=1e-10)
+
+
+def test_sibling_outputs_share_one_decomposition_safely(rng):
+    """U, s and Vh (and eigh's two outputs) come from one cached decomposition; writing into one returned
+    array must not change what a later sibling call returns."""
+    from jaxlike.ops import decomp as D
+    a = rng.normal(size=(3, 3))
+    u = D.svd_u.numpy(a, full_matrices=False)
+    u[...] = 0.0
+    np.testing.assert_allclose(D.svd_vh.numpy(a, full_matrices=False), np.linalg.svd(a)[2])
+    np.testing.assert_allclose(D.svd_u.numpy(a, full_matrices=False), np.linalg.svd(a)[0])
+    b = a.copy()
+    w = D.eigh_values.numpy(b + b.T)
+    b[0, 0] += 1.0  # a changed operand (same shape and dtype) must be recomputed, not served from the cache
+    np.testing.assert_allclose(D.eigh_values.numpy(b + b.T), np.linalg.eigvalsh(b + b.T))
+    assert not np.allclose(w, D.eigh_values.numpy(b + b.T))
