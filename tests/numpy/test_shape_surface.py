@@ -214,3 +214,14 @@ def test_integer_arrays_are_fine_as_non_differentiable_inputs():
     np.testing.assert_array_equal(g, [[1, 1, 1], [1, 2, 0]])
     out = traced(lambda v, i: jnp.repeat(jnp.cumsum(i, axis=1), 2, axis=0) + jnp.sum(v))(x, idx)
     np.testing.assert_array_equal(out, np.repeat(np.cumsum(idx, axis=1), 2, axis=0) + x.sum())
+
+
+def test_einsum_contracts_the_cheap_pair_first():
+    """Catches: left-to-right contraction, which forms the n x n product A @ B before applying it to v;
+    the greedy path multiplies B by v first, so no intermediate is a matrix."""
+    n = 6
+    a, b, v = np.ones((n, n)), np.ones((n, n)), np.ones(n)
+    f = traced(lambda p, q, r: jnp.einsum("ij,jk,k->i", p, q, r))
+    contracts = [e for e in f.graph(a, b, v).eqns() if e.prim.name == "contract"]
+    assert len(contracts) == 2 and all(e.ndim == 1 for e in contracts), [repr(e.type) for e in contracts]
+    np.testing.assert_allclose(f(a, b, v), a @ b @ v)
