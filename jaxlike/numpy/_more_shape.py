@@ -340,12 +340,7 @@ def _pad_block(x, ax, width, mode, value, at_start):
     dims = tuple(width if i == ax else d for i, d in enumerate(shape(x)))
     dt = dtype_of(x)
     if mode in ("constant", "empty"):
-        fill = const(np.asarray(0 if mode == "empty" else value).astype(dt))
-        if all(is_known(d) for d in dims):
-            return _sh.broadcast_to(fill, dims)
-        # NOTE: a symbolic size made by an earlier concatenate is bound only when that node runs; taking the
-        # block's shape from x's own edge (a data dependency) makes sure it is.
-        return _sh.broadcast_to(om.select(False, _edge(x, ax, True), fill), dims)
+        return _sh.broadcast_to(const(np.asarray(0 if mode == "empty" else value).astype(dt)), dims)
     from . import _reductions as R
     if mode == "linear_ramp":
         # numpy ramps linearly from end_value (outermost) toward the edge value, excluding the edge itself;
