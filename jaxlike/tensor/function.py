@@ -157,11 +157,12 @@ class Function:
         self._n = len(self.inputs)
         self._names = {v.name: k for k, v in enumerate(self.inputs) if v.name}
         self._converters = [_converter(v, k, allow_input_downcast, label) for k, v in enumerate(self.inputs)]
-        updated = {s._id for s in targets}
-        self._kept_shared = [s for s in self.shared if s._id not in updated]
+        self._out_copy, self._update_copy = _aliasing_plan(self.executable.graph)
         # NOTE: only the GPU backend takes device arrays; a value a GPU function left on the device is copied
         # to the host for the others.
         self._host_only = self.executable.backend != "numba_cuda"
+        if self.profile is not None:
+            self.__class__ = _ProfiledFunction  # NOTE: keeps the timing wrapper off unprofiled calls
 
     @staticmethod
     def _check_inputs(inputs, mapping, label):
@@ -189,11 +190,6 @@ class Function:
         return out
 
     def __call__(self, *args, **kwargs):
-        if self.profile is not None:
-            return self.profile.time_call(self._call, args, kwargs)
-        return self._call(args, kwargs)
-
-    def _call(self, args, kwargs):
         if kwargs:
             args = self._bind_kwargs(args, kwargs)
         if len(args) != self._n:
@@ -204,38 +200,26 @@ class Function:
         if self._host_only:
             state = [v if type(v) is np.ndarray else np.asarray(v) for v in state]
         outs, ups = self._run(*arrays, *state)
-        if self._targets:
-            self._store(ups, arrays)
-        outs = self._own(outs, arrays)
-        return outs[0] if self._single else outs
-
-    def _store(self, ups, arrays):
-        """Store the update values. A host array that is also held elsewhere (a caller's argument, another
-        shared variable) or read-only is copied, because backends may write the next update into it in
-        place. Device arrays (the GPU backend keeps state on the device) are stored as they come."""
-        taken = {id(a) for a in arrays}
-        taken.update(id(s._data) for s in self._kept_shared)
-        for s, u in zip(self._targets, ups):
+        # NOTE: stored state must be the shared variable's own array (backends may write the next update
+        # into it in place) and results must not alias anything the caller or a shared variable holds:
+        # values the plan marks, views (base is not None) and read-only arrays are copied.
+        for s, u, always in zip(self._targets, ups, self._update_copy):
+            if u is s._data:
+                continue  # written in place into the variable's own array
             if type(u) is np.ndarray:
-                if id(u) in taken or not u.flags.writeable:
+                if always or (u.base is not None and u is not s._data):
                     u = np.array(u, copy=True)
             elif isinstance(u, np.generic):
                 u = np.array(u)
-            taken.add(id(u))
-            s._data = u
-
-    def _own(self, outs, arrays):
-        """Outputs never alias the caller's arguments or shared storage (Theano copies those too)."""
-        held = {id(a) for a in arrays}
-        held.update(id(s._data) for s in self.shared)
+            s._data = u  # device arrays (the GPU backend keeps state on the device) are stored as they come
         res = []
-        for o in outs:
+        for o, always in zip(outs, self._out_copy):
             if type(o) is not np.ndarray:
                 o = np.asarray(o)
-            elif id(o) in held or not o.flags.writeable:
+            elif always or o.base is not None:
                 o = o.copy()
             res.append(o)
-        return res
+        return res[0] if self._single else res
 
     def _bind_kwargs(self, args, kwargs):
         full = list(args) + [None] * (self._n - len(args))
@@ -284,15 +268,53 @@ def _sizes_read(roots):
     return found
 
 
+class _ProfiledFunction(Function):
+    """A Function whose calls are timed end to end into its profile (dispatch versus executable time)."""
+
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self._bind_kwargs(args, kwargs)
+        return self.profile.time_call(Function.__call__, self, *args)
+
+
+def _aliasing_plan(graph):
+    """Which outputs and update values of the graph the backend runs may come back as an array that
+    something else holds: a graph input (an argument or a shared variable's storage), a constant, or the
+    same node as an earlier output or update. Those are copied on every call."""
+    seen = set()
+
+    def mark(v):
+        held = v.prim is None or v._id in seen
+        seen.add(v._id)
+        return held
+
+    outs = [mark(o) for o in graph.outputs]
+    ups = [mark(u) for _, u in graph.updates]
+    return outs, ups
+
+
 def _converter(var, k, allow_downcast, label):
-    dtype, ndim = var.dtype, var.ndim
+    """The argument check for input ``k``: the exact dtype and rank pass through untouched; everything else
+    goes through ``filter_value`` (Theano's conversion rules and their errors)."""
+    typ, dtype, ndim = var.type, var.dtype, var.ndim
     fixed = any(is_known(d) for d in var.shape)
     what = f"{label}: input {k} ({var_str(var)})"
+    if ndim == 0:
+        def convert_scalar(a):
+            t = type(a)
+            if t is np.ndarray and a.dtype is dtype and a.ndim == 0:
+                return a
+            if t is float or t is int or t is bool or isinstance(a, np.generic):
+                v = np.array(a, dtype=dtype)
+                if allow_downcast or v == a:  # NOTE: lossless numbers take this path; the rest get filtered
+                    return v
+            return filter_value(a, typ, what, allow_downcast)
+        return convert_scalar
 
     def convert(a):
-        if type(a) is np.ndarray and a.dtype == dtype and a.ndim == ndim and not fixed:
+        if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim and not fixed:
             return a
-        return filter_value(a, var.type, what, allow_downcast)
+        return filter_value(a, typ, what, allow_downcast)
     return convert
 
 

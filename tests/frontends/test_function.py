@@ -284,6 +284,31 @@ def test_gradient_descent_updates_match_numpy(mode):
     np.testing.assert_allclose(b.get_value(), B, rtol=1e-12)
 
 
+@pytest.mark.parametrize("mode", BOTH_MODES)
+def test_stored_updates_never_alias_arguments_outputs_or_each_other(mode):
+    # catches: a shared variable holding the caller's array (or a view of it), two shared variables holding
+    # one array, or an output that is the stored state: a later in-place update would change them all
+    x = T.dvector("x")
+    a = jaxlike.shared(np.zeros(4), name="a")
+    b = jaxlike.shared(np.zeros((2, 2)), name="b")
+    c = jaxlike.shared(np.zeros(4), name="c")
+    d = jaxlike.shared(np.zeros(4), name="d")
+    e = x * 2
+    f = fn([x], e, updates=[(a, x), (b, x.reshape((2, 2))), (c, e), (d, e)], mode=mode)
+    arg = np.arange(4.0)
+    out = f(arg)
+    arrays = [arg, out] + [v.get_value(borrow=True) for v in (a, b, c, d)]
+    for i, p in enumerate(arrays):
+        for q in arrays[i + 1:]:
+            assert not np.shares_memory(p, q)
+    arg[:] = -1
+    out[:] = -2
+    np.testing.assert_array_equal(a.get_value(), [0, 1, 2, 3])
+    np.testing.assert_array_equal(b.get_value(), [[0, 1], [2, 3]])
+    np.testing.assert_array_equal(c.get_value(), d.get_value())
+    np.testing.assert_array_equal(c.get_value(), [0, 2, 4, 6])
+
+
 def test_shared_state_shared_between_functions():
     s = jaxlike.shared(0, name="count")
     inc = fn([], s, updates=[(s, s + 1)])
@@ -373,7 +398,8 @@ def test_profile_records_calls():
     f = jaxlike.function([x], x * 2, mode=MODE, profile=True, name="double")
     for _ in range(3):
         f(1.0)
-    assert f.profile.name == "double" and f.profile.row()["calls"] == 3
+    assert f(x=2.0) == 4.0
+    assert f.profile.name == "double" and f.profile.row()["calls"] == 4
     assert "double" in str(jaxlike.profile.report())
 
 
