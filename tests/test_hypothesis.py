@@ -256,7 +256,11 @@ def shared_layout_fn():
     return jaxlike.compile(lambda x: jnp.transpose(x)[1::2, ::-1] * jnp.sum(x[:, :1]))
 
 
-@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2 ** 32 - 1))
+@given(st.integers(0, 7), st.integers(2, 7), st.integers(0, 2 ** 32 - 1))
 def test_one_compiled_function_over_many_sizes(shared_layout_fn, n, m, seed):
+    """Catches: compiled code that bakes in the sizes of the first call (sizes 1 change the signature, so
+    they are left to the other properties: this one must stay a single compile)."""
+    n = n if n != 1 else 0
     (x,) = _values(seed, [(n, m)])
     _close(shared_layout_fn(x), x.T[1::2, ::-1] * np.sum(x[:, :1]), f"size ({n}, {m})")
+    assert "1 signature(s)" in repr(shared_layout_fn)
