@@ -11,7 +11,8 @@ import jaxlike.tensor as T
 import jaxlike.tensor.nnet as nnet
 import numpy as np
 
-EPOCHS = int(os.environ.get("JAXLIKE_EXAMPLE_EPOCHS", 2000 if os.environ.get("JAXLIKE_EXAMPLE_SMALL") else 10000))
+SMALL = os.environ.get("JAXLIKE_EXAMPLE_SMALL")
+EPOCHS = int(os.environ.get("JAXLIKE_EXAMPLE_EPOCHS", 2000 if SMALL else 10000))
 
 x = T.dscalar()
 fx = T.exp(T.sin(x**2))
@@ -58,7 +59,8 @@ exp_y = np.array([1, 1, 0, 0])  # training data Y
 cur_cost = 0
 for i in range(EPOCHS):
     for k in range(len(inputs)):
-        cur_cost = cost(inputs[k], exp_y[k])  # call our Theano-compiled cost function, it will auto update weights
+        # call our Theano-compiled cost function, it will auto update weights
+        cur_cost = cost(inputs[k], exp_y[k])
     if i % 500 == 0:  # only print the cost every 500 epochs/iterations (to save space)
         print('Cost: %s' % (cur_cost,))
 

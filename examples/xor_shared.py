@@ -11,7 +11,8 @@ import jaxlike as theano
 import jaxlike.tensor as T
 import numpy as np
 
-STEPS = int(os.environ.get("JAXLIKE_EXAMPLE_STEPS", 3000 if os.environ.get("JAXLIKE_EXAMPLE_SMALL") else 60000))
+SMALL = os.environ.get("JAXLIKE_EXAMPLE_SMALL")
+STEPS = int(os.environ.get("JAXLIKE_EXAMPLE_STEPS", 3000 if SMALL else 60000))
 
 X = theano.shared(value=np.asarray([[1, 0], [0, 0], [1, 1], [0, 1]]), name='X')
 y = theano.shared(value=np.asarray([[1], [0], [0], [1]]), name='y')

@@ -1,8 +1,8 @@
-"""Theano's tensor functions (``T.exp``, ``T.dot``, ``T.switch``, ``T.sum``, ``T.concatenate``...) with Theano's
-names and signatures, each a thin call of the ``jaxlike.numpy`` function that binds the same primitives.
-Lists of symbolic variables are stacked wherever an operand is expected (``T.dot(w, [a1, a2])``), and numpy
-arrays and Python numbers mix freely with symbolic values. A front-end module: imports core, ops and
-jaxlike.numpy.
+"""Theano's tensor functions (``T.exp``, ``T.dot``, ``T.switch``, ``T.sum``, ``T.concatenate``...) with
+Theano's names and signatures, each a thin call of the ``jaxlike.numpy`` function that binds the same
+primitives. Lists of symbolic variables are stacked wherever an operand is expected (``T.dot(w, [a1, a2])``),
+and numpy arrays and Python numbers mix freely with symbolic values. A front-end module: imports core, ops
+and jaxlike.numpy.
 """
 
 import builtins
@@ -37,7 +37,8 @@ def constant(x, name=None, dtype=None):
 # -- elementwise ---------------------------------------------------------------------------------------
 exp, log, log1p, expm1, sqrt = jnp.exp, jnp.log, jnp.log1p, jnp.expm1, jnp.sqrt
 sin, cos, tan, arcsin, arccos, arctan = jnp.sin, jnp.cos, jnp.tan, jnp.arcsin, jnp.arccos, jnp.arctan
-sinh, cosh, tanh, arcsinh, arctanh, arccosh = jnp.sinh, jnp.cosh, jnp.tanh, jnp.arcsinh, jnp.arctanh, jnp.arccosh
+sinh, cosh, tanh = jnp.sinh, jnp.cosh, jnp.tanh
+arcsinh, arctanh, arccosh = jnp.arcsinh, jnp.arctanh, jnp.arccosh
 abs_, sgn, floor, ceil, neg = jnp.abs, jnp.sign, jnp.floor, jnp.ceil, jnp.negative
 sqr, inv = jnp.square, jnp.reciprocal
 maximum, minimum, arctan2, mod = jnp.maximum, jnp.minimum, jnp.arctan2, jnp.mod

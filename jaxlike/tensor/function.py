@@ -54,16 +54,16 @@ def _as_typed(value, like, what):
             return const(filter_value(value, like.type, what))
     if value.dtype != like.dtype:
         raise TypeError(
-            f"{what}: the expression has dtype {value.dtype} ({type_str(value.type)}) but {var_str(like)} has "
-            f"dtype {like.dtype} ({type_str(like.type)}); cast it explicitly, e.g. "
+            f"{what}: the expression has dtype {value.dtype} ({type_str(value.type)}) but {var_str(like)} "
+            f"has dtype {like.dtype} ({type_str(like.type)}); cast it explicitly, e.g. "
             f"T.cast(expr, {like.dtype.name!r})")
     if value.ndim != like.ndim:
         raise TypeError(f"{what}: the expression has rank {value.ndim} ({type_str(value.type)}) but "
                         f"{var_str(like)} has rank {like.ndim} ({type_str(like.type)})")
     for i, (a, b) in enumerate(zip(like.shape, value.shape)):
         if is_known(a) and a == 1 and not (is_known(b) and b == 1):
-            raise TypeError(f"{what}: dim {i} of {var_str(like)} is broadcastable (size 1) but the expression's "
-                            f"is not ({value.type!r})")
+            raise TypeError(f"{what}: dim {i} of {var_str(like)} is broadcastable (size 1) but the "
+                            f"expression's is not ({value.type!r})")
     return value
 
 
@@ -94,8 +94,9 @@ class Function:
         targets, exprs, seen = [], [], set()
         for k, (s, e) in enumerate(_pairs(updates, "updates")):
             if not isinstance(s, SharedVariable):
-                raise TypeError(f"{label}: updates[{k}] targets {s if isinstance(s, Var) else repr(s)}, which is "
-                                "not a shared variable; only shared variables (jaxlike.shared) can be updated")
+                target = s if isinstance(s, Var) else repr(s)
+                raise TypeError(f"{label}: updates[{k}] targets {target}, which is not a shared variable; "
+                                "only shared variables (jaxlike.shared) can be updated")
             if s._id in seen:
                 raise ValueError(f"{label}: shared variable {var_str(s)} has two update expressions")
             seen.add(s._id)
@@ -123,7 +124,8 @@ class Function:
                 continue
             raise MissingInputError(
                 f"{label}: the outputs/updates depend on {var_str(v)} ({type_str(v.type)}), which is not in "
-                "inputs and has no value: add it to inputs, replace it with givens, or make it a shared variable")
+                "inputs and has no value: add it to inputs, replace it with givens, or make it a shared "
+                "variable")
         for s in targets:
             if s._id not in shared_ids:
                 self.shared.append(s)
@@ -133,9 +135,9 @@ class Function:
         sizes = _sizes_read(roots)
         for k, v in enumerate(self.inputs):
             if v._id not in used and not any(id(d) in sizes for d in v.shape) and on_unused_input != "ignore":
-                msg = (f"{label} was asked to compute its outputs from inputs that include {var_str(v)} (input "
-                       f"{k}), which is not needed by any output or update; pass on_unused_input='ignore' to "
-                       "allow this")
+                msg = (f"{label} was asked to compute its outputs from inputs that include {var_str(v)} "
+                       f"(input {k}), which is not needed by any output or update; pass "
+                       "on_unused_input='ignore' to allow this")
                 if on_unused_input == "raise":
                     raise UnusedInputError(msg)
                 warnings.warn(msg, stacklevel=3)
@@ -148,7 +150,8 @@ class Function:
                 self.profile = profile
             else:
                 label_in = ", ".join(var_str(v) for v in self.inputs)
-                self.profile = new_profile(profile if isinstance(profile, str) else name or f"function({label_in})")
+                title = profile if isinstance(profile, str) else name or f"function({label_in})"
+                self.profile = new_profile(title)
         self.executable = build_executable(self.graph, None, _MODES.get(mode), profile=self.profile)
 
         # -- everything the call path needs, precomputed ---------------------------------------------
@@ -172,9 +175,9 @@ class Function:
                 raise TypeError(f"{label}: inputs[{k}] must be a symbolic variable (e.g. T.dvector()), got "
                                 f"{type(v).__name__} {v!r}")
             if isinstance(v, SharedVariable):
-                raise TypeError(f"{label}: inputs[{k}] is the shared variable {var_str(v)}, which cannot be an "
-                                "explicit input: functions read shared variables implicitly; to feed another "
-                                "value in its place use givens={shared_var: symbolic_var}")
+                raise TypeError(f"{label}: inputs[{k}] is the shared variable {var_str(v)}, which cannot be "
+                                "an explicit input: functions read shared variables implicitly; to feed "
+                                "another value in its place use givens={shared_var: symbolic_var}")
             if v.is_const:
                 raise TypeError(f"{label}: inputs[{k}] is a constant ({var_str(v)}); inputs must be symbolic "
                                 "variables")
@@ -305,9 +308,12 @@ def _converter(var, k, allow_downcast, label):
             if t is np.ndarray and a.dtype is dtype and a.ndim == 0:
                 return a
             if t is float or t is int or t is bool or isinstance(a, np.generic):
-                v = np.array(a, dtype=dtype)
-                if allow_downcast or v == a:  # NOTE: lossless numbers take this path; the rest get filtered
-                    return v
+                try:
+                    v = np.array(a, dtype=dtype)
+                except OverflowError:
+                    v = None
+                if v is not None and (allow_downcast or v == a):
+                    return v  # NOTE: lossless numbers take this path; the rest get filtered below
             return filter_value(a, typ, what, allow_downcast)
         return convert_scalar
 

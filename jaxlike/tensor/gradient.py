@@ -28,8 +28,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", return_
     them: then a list is returned, one gradient per entry).
 
     ``consider_constant``: variables to treat as constants (no gradient flows through them).
-    ``disconnected_inputs``: ``'raise'`` (default, as Theano), ``'warn'`` or ``'ignore'`` for a ``wrt`` the cost
-    does not depend on; ``return_disconnected`` (``'zero'`` or ``'None'``) says what it gets then.
+    ``disconnected_inputs``: ``'raise'`` (default, as Theano), ``'warn'`` or ``'ignore'`` for a ``wrt`` the
+    cost does not depend on; ``return_disconnected`` (``'zero'`` or ``'None'``) says what it gets then.
 
     >>> import jaxlike.tensor as T
     >>> x = T.dscalar('x')
@@ -37,12 +37,14 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", return_
     'f64[]'
     """
     if disconnected_inputs not in _DISCONNECTED:
-        raise ValueError(f"grad: disconnected_inputs must be one of {_DISCONNECTED}, got {disconnected_inputs!r}")
+        raise ValueError(f"grad: disconnected_inputs must be one of {_DISCONNECTED}, got "
+                         f"{disconnected_inputs!r}")
     if return_disconnected not in ("zero", "None", "Disconnected"):
         raise ValueError(f"grad: return_disconnected must be 'zero', 'None' or 'Disconnected', got "
                          f"{return_disconnected!r}")
     if not isinstance(cost, Var):
-        raise TypeError(f"grad: cost must be a symbolic scalar expression, got {type(cost).__name__} {cost!r}")
+        raise TypeError(f"grad: cost must be a symbolic scalar expression, got {type(cost).__name__} "
+                        f"{cost!r}")
     if cost.ndim != 0:
         raise TypeError(f"grad: cost must be a scalar, but {var_str(cost)} has type {type_str(cost.type)} "
                         f"(shape {cost.type!r}); reduce it first, e.g. T.sum(cost) or cost.mean()")

@@ -63,10 +63,11 @@ def categorical_crossentropy(coding_dist, true_dist):
         return -jnp.sum(true_dist * jnp.log(coding_dist), axis=coding_dist.ndim - 1)
     if true_dist.ndim == coding_dist.ndim - 1:
         if coding_dist.ndim != 2:
-            raise TypeError(f"categorical_crossentropy with integer labels expects a matrix of probabilities, "
-                            f"got rank {coding_dist.ndim}")
+            raise TypeError(f"categorical_crossentropy with integer labels expects a matrix of "
+                            f"probabilities, got rank {coding_dist.ndim}")
         if true_dist.dtype.kind not in "iu":
-            raise TypeError(f"categorical_crossentropy: class indices must be integers, got {true_dist.dtype}")
+            raise TypeError(f"categorical_crossentropy: class indices must be integers, got "
+                            f"{true_dist.dtype}")
         return -jnp.log(_pick(coding_dist, true_dist))
     raise TypeError(f"categorical_crossentropy: rank mismatch between coding and true distributions "
                     f"({coding_dist.type!r} and {true_dist.type!r})")

@@ -67,7 +67,7 @@ def filter_value(value, typ, what, allow_downcast=None):
 def _asarray(value, dtype, what):
     try:
         return np.asarray(value, dtype=dtype)
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, OverflowError) as e:
         target = f"a {dtype} array" if dtype is not None else "an array"
         raise TypeError(f"{what}: cannot convert {_describe(value)} to {target} (it must be a rectangular "
                         f"array of numbers): {e}") from None
@@ -98,8 +98,8 @@ class SharedVariable(Var):
         if broadcastable is None:
             broadcastable = (False,) * arr.ndim
         if len(broadcastable) != arr.ndim:
-            raise TypeError(f"shared(): broadcastable={broadcastable!r} has {len(broadcastable)} entries for a "
-                            f"value of rank {arr.ndim}")
+            raise TypeError(f"shared(): broadcastable={broadcastable!r} has {len(broadcastable)} entries "
+                            f"for a value of rank {arr.ndim}")
         shape = tuple(1 if b else Sym() for b in broadcastable)
         super().__init__(TensorType(dtype, shape), name=name, source=user_frame())
         self._data = filter_value(arr, self.type, self._what("shared()"))

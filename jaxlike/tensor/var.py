@@ -1,6 +1,7 @@
-"""Theano's symbolic variables on jaxlike's one node type: the typed constructors (``T.scalar``, ``T.dmatrix``,
-``T.matrix('input', dtype='float32')``...), Theano-style printing of ``Var`` (``<TensorType(float64, matrix)>``)
-and the Var methods only the Theano front end has (``dimshuffle``, ``eval``).
+"""Theano's symbolic variables on jaxlike's one node type: the typed constructors (``T.scalar``,
+``T.dmatrix``, ``T.matrix('input', dtype='float32')``...), Theano-style printing of ``Var``
+(``<TensorType(float64, matrix)>``) and the Var methods only the Theano front end has (``dimshuffle``,
+``eval``).
 
 A constructed variable is a plain input ``Var`` whose sizes are fresh ``Sym`` dims (Theano's non-broadcastable
 dims); ``row``/``col`` keep their size-1 dim static, as Theano's broadcastable flags do. A front-end module:

@@ -1,6 +1,6 @@
-"""``jaxlike.config`` as the Theano front end uses it (``theano.config.floatX``): attribute access and setting,
-validation with messages listing the valid choices, and ``JAXLIKE_FLAGS`` read at import (in a subprocess,
-so this process's config stays untouched)."""
+"""``jaxlike.config`` as the Theano front end uses it (``theano.config.floatX``): attribute access and
+setting, validation with messages listing the valid choices, and ``JAXLIKE_FLAGS`` read at import (in a
+subprocess, so this process's config stays untouched)."""
 
 import os
 import subprocess

@@ -83,6 +83,11 @@ def test_float64_data_into_float32_input_needs_allow_input_downcast():
     with pytest.raises(TypeError, match="int64"):
         fn([i], i + 1)(np.array([1, 2], dtype=np.int64))
     assert fn([i], i + 1)([1, 2]).dtype == np.int32
+    s = T.iscalar("s")
+    with pytest.raises(TypeError, match=r"input 0 \(s\).*cannot convert"):
+        fn([s], s * 2)(2 ** 40)
+    with pytest.raises(TypeError, match=r"input 0 \(s\).*cannot store 2.5 exactly"):
+        fn([s], s * 2)(2.5)
 
 
 def test_python_float_into_floatx_scalar_is_accepted():
@@ -320,7 +325,8 @@ def test_shared_state_shared_between_functions():
 def test_update_errors():
     s = jaxlike.shared(np.zeros(2, dtype=np.float32), name="s")
     x = T.dvector("x")
-    with pytest.raises(TypeError, match=r"update of s: the expression has dtype float64.*T.cast\(expr, 'float32'\)"):
+    with pytest.raises(TypeError, match=r"update of s: the expression has dtype float64.*"
+                                        r"T.cast\(expr, 'float32'\)"):
         fn([x], updates=[(s, x)])
     with pytest.raises(TypeError, match="rank 0"):
         fn([], updates=[(s, T.sum(s))])

@@ -34,7 +34,8 @@ def numgrad(f, x, eps=1e-6):
 # -- constructors and types --------------------------------------------------------------------------------
 @pytest.mark.parametrize("make, dtype, ndim", [
     (T.scalar, "float64", 0), (T.vector, "float64", 1), (T.matrix, "float64", 2), (T.tensor3, "float64", 3),
-    (T.tensor4, "float64", 4), (T.dscalar, "float64", 0), (T.dvector, "float64", 1), (T.dmatrix, "float64", 2),
+    (T.tensor4, "float64", 4), (T.dscalar, "float64", 0), (T.dvector, "float64", 1),
+    (T.dmatrix, "float64", 2),
     (T.fscalar, "float32", 0), (T.fvector, "float32", 1), (T.fmatrix, "float32", 2), (T.iscalar, "int32", 0),
     (T.ivector, "int32", 1), (T.imatrix, "int32", 2), (T.lscalar, "int64", 0), (T.lvector, "int64", 1)])
 def test_constructors_make_input_vars_with_symbolic_sizes(make, dtype, ndim):

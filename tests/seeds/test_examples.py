@@ -1,5 +1,5 @@
-"""The seed tutorials, run as the example programs in ``examples/`` (small sizes, fixed seeds): the numbers the
-tutorials show, and each training loop checked step for step against a hand-written numpy implementation
+"""The seed tutorials, run as the example programs in ``examples/`` (small sizes, fixed seeds): the numbers
+the tutorials show, and each training loop checked step for step against a hand-written numpy implementation
 of the same network (so "it learned" is backed by "it computed exactly what Theano would").
 
 Each example runs once per module (module-scoped fixtures): in-process through ``runpy`` with
