@@ -30,14 +30,17 @@ def user_frame():
 
 
 def api_frame():
-    """(name, source): the outermost jaxlike function on the stack (the one the user called, e.g. ``sum``)
-    and the user's (filename, lineno) that called it, for errors raised deep inside a wrapper."""
-    f, last = sys._getframe(1), None
+    """(name, source): the outermost public jaxlike function on the stack (the one the user called, e.g.
+    ``sum``; private helpers such as a method shim are skipped) and the user's (filename, lineno) that
+    called it, for errors raised deep inside a wrapper."""
+    f, name = sys._getframe(1), None
     while f is not None:
         fn = f.f_code.co_filename
         if not fn.startswith(_PKG_DIR) and "importlib" not in fn:
-            return (last.f_code.co_name if last is not None else None), (fn, f.f_lineno)
-        last, f = f, f.f_back
+            return name, (fn, f.f_lineno)
+        if not f.f_code.co_name.startswith(("_", "<")):
+            name = f.f_code.co_name
+        f = f.f_back
     return None, None
 
 

@@ -28,6 +28,10 @@ def _bad_axis(x):
     return jnp.sum(x, axis=3)  # <- bad axis
 
 
+def _bad_transpose(x):
+    return jnp.sum(x.transpose((0, 2)))  # <- bad transpose
+
+
 def _bad_reshape(x):
     return jnp.sum(jnp.reshape(x, (4,)))  # <- bad reshape
 
@@ -48,6 +52,7 @@ CASES = [
     (_bad_dot, "# <- bad dot", ShapeError, ["contract", "f64[2,3]", "f64[4,5]", "3 and 4"]),
     (_bad_broadcast, "# <- bad broadcast", ShapeError, ["add", "f64[2,3]", "f64[4]", "cannot be broadcast"]),
     (_bad_axis, "# <- bad axis", np.exceptions.AxisError, ["sum", "axis 3", "rank 2"]),
+    (_bad_transpose, "# <- bad transpose", np.exceptions.AxisError, ["transpose: axis 2", "rank 2"]),
     (_bad_reshape, "# <- bad reshape", ShapeError, ["reshape", "(2, 3)", "(4,)"]),
     (_bad_concat, "# <- bad concat", ShapeError, ["concatenate", "f64[2,3]", "f64[2,2]"]),
     (_bad_where, "# <- bad where", ShapeError, ["select", "f64[4]"]),
