@@ -42,6 +42,7 @@ PASSES = {
     "FAST_RUN": [CANONICALIZE],
     "DEBUG_MODE": [CANONICALIZE],
 }
+from .fuse import fuse; PASSES["FAST_RUN"].append(fuse); PASSES["DEBUG_MODE"].append(fuse)  # noqa: E402,E702 last
 
 
 def optimize(graph, mode="FAST_RUN", excluding=()):
