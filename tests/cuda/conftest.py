@@ -15,17 +15,23 @@ import textwrap
 import numpy as np
 import pytest
 
-_WAS_IMPORTED = "numba.cuda" in sys.modules
+_BEFORE = os.environ.get("NUMBA_ENABLE_CUDASIM")
 os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
 if "numba.core.config" in sys.modules:
     sys.modules["numba.core.config"].reload_config()
-
 try:
     from jaxlike.backends import numba_cuda as B
     SKIP = None if B.SIMULATOR else ("numba.cuda was imported without the CUDA simulator before tests/cuda was "
                                      "collected; run `pytest tests/cuda` on its own")
 except ImportError as e:
     B, SKIP = None, f"numba-cuda is not installed ({e})"
+finally:
+    # NOTE: numba.cuda is now the simulator for this process; other folders' tests and their subprocesses
+    # must not inherit the flag (they would run GPU code paths in the slow simulator).
+    if _BEFORE is None:
+        del os.environ["NUMBA_ENABLE_CUDASIM"]
+    else:
+        os.environ["NUMBA_ENABLE_CUDASIM"] = _BEFORE
 
 from jaxlike.core.graph import Graph, Var  # noqa: E402
 from jaxlike.core.interpret import interpret  # noqa: E402
