@@ -1,7 +1,9 @@
 """The profiler (``jaxlike.config.profile = True``, ``JAXLIKE_FLAGS=profile=True``): per compiled function,
 the call count, total and mean time per call, how much of it runs inside the executable and how much is
 dispatch (flattening arguments, the signature lookup, unflattening results), trace and compile time, and the
-bytes moved (input plus output ``nbytes`` per call). Where the backend exposes per-kernel steps
+bytes moved (input plus output ``nbytes`` per call). The first run of each signature is counted apart: a
+backend that compiles lazily (numba JIT on first call) spends its compile time there, and folding it into the
+mean would hide the steady-state cost. Where the backend exposes per-kernel steps
 (``exe.steps``, protocol in ``runtime/debug.py``) each call runs kernel by kernel under timers, and the
 report lists every kernel's calls and time.
 
@@ -36,7 +38,9 @@ class FunctionProfile:
     def __init__(self, name):
         self.name = name
         self.calls = 0              # executable runs
-        self.exe_time = 0.0
+        self.exe_time = 0.0         # ... of the runs after each signature's first
+        self.first_calls = 0        # first run of each signature: where lazy (JIT) backends compile
+        self.first_time = 0.0
         self.front_calls = 0        # calls timed end to end through the front end
         self.front_time = 0.0
         self.dispatch_time = 0.0    # front_time minus the executable time inside those calls
@@ -54,11 +58,15 @@ class FunctionProfile:
             self.compile_time += compile_s
             self.compiles += 1 if compile_s else 0
 
-    def _add_run(self, seconds, nbytes):
+    def _add_run(self, seconds, nbytes, first=False):
         with self._lock:
             self.calls += 1
-            self.exe_time += seconds
             self.bytes += nbytes
+            if first:
+                self.first_calls += 1
+                self.first_time += seconds
+            else:
+                self.exe_time += seconds
 
     def _add_kernel(self, label, seconds):
         with self._lock:
@@ -81,19 +89,21 @@ class FunctionProfile:
 
     def reset(self):
         with self._lock:
-            self.calls = self.front_calls = self.compiles = self.bytes = 0
+            self.calls = self.front_calls = self.compiles = self.bytes = self.first_calls = 0
             self.exe_time = self.front_time = self.dispatch_time = self.trace_time = self.compile_time = 0.0
+            self.first_time = 0.0
             self.kernels = {}
 
     # -- reading --------------------------------------------------------------------------------------
     def row(self):
         with self._lock:
-            calls = self.calls
+            calls, steady = self.calls, self.calls - self.first_calls
             return {
                 "function": self.name,
                 "calls": calls,
-                "total_s": self.exe_time + self.dispatch_time,
-                "mean_us": 1e6 * (self.exe_time + self.dispatch_time) / calls if calls else 0.0,
+                "total_s": self.first_time + self.exe_time + self.dispatch_time,
+                "first_s": self.first_time,
+                "mean_us": 1e6 * (self.exe_time + self.dispatch_time) / steady if steady else None,
                 "exe_s": self.exe_time,
                 "dispatch_us": 1e6 * self.dispatch_time / self.front_calls if self.front_calls else None,
                 "trace_s": self.trace_time,
@@ -166,13 +176,19 @@ def profiled(exe, profile=None, name=None, compile_time=0.0):
         def execute(arrays):
             return exe.run(*arrays)
 
+    pending_first = [True]
+
     def run(*arrays):
         t0 = perf_counter()
         outs, ups = execute(arrays)
         dt = perf_counter() - t0
         _LAST.exe = getattr(_LAST, "exe", 0.0) + dt
+        try:
+            first = pending_first.pop()  # NOTE: list.pop is atomic: exactly one thread sees the first run
+        except IndexError:
+            first = False
         profile._add_run(dt, sum(_nbytes(a) for a in arrays) + sum(_nbytes(o) for o in outs)
-                         + sum(_nbytes(u) for u in ups))
+                         + sum(_nbytes(u) for u in ups), first)
         return outs, ups
 
     out = Executable(run, exe.source, exe.graph, exe.backend)
@@ -183,7 +199,8 @@ def profiled(exe, profile=None, name=None, compile_time=0.0):
 
 # -- the report ------------------------------------------------------------------------------------------
 _COLUMNS = [("function", "function", "{}"), ("calls", "calls", "{:d}"), ("total_s", "total s", "{:.6f}"),
-            ("mean_us", "mean us/call", "{:.1f}"), ("exe_s", "in executable s", "{:.6f}"),
+            ("first_s", "first calls s", "{:.4f}"), ("mean_us", "mean us/call", "{:.1f}"),
+            ("exe_s", "in executable s", "{:.6f}"),
             ("dispatch_us", "dispatch us/call", "{:.1f}"), ("trace_s", "trace s", "{:.4f}"),
             ("compile_s", "compile s", "{:.4f}"), ("signatures", "signatures", "{:d}"),
             ("mb_moved", "MB moved", "{:.3f}")]
@@ -217,8 +234,8 @@ def _format(rows):
                 "are compiled)")
     table = [[h for _, h, _ in _COLUMNS]] + [[_cell(f, r[k]) for k, _, f in _COLUMNS] for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(_COLUMNS))]
-    lines = ["jaxlike profile (times in seconds unless marked; dispatch = argument handling outside the "
-             "executable)"]
+    lines = ["jaxlike profile (times in seconds unless marked; 'first calls' = each signature's first run, "
+             "where lazy backends compile; mean, executable and dispatch cover the other calls)"]
     for j, line in enumerate(table):
         lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
         if j == 0:

@@ -2,6 +2,7 @@
 ``fake_backend`` installs a backend that ``jaxlike.compile`` then uses, so DEBUG_MODE can be shown a broken
 one."""
 
+import os
 import sys
 import types
 
@@ -13,6 +14,12 @@ from jaxlike.runtime import compiled
 from jaxlike.backends.base import Executable
 from jaxlike.core.interpret import eval_node
 from jaxlike.runtime.debug import run_steps
+
+
+# NOTE: the helpers in _trust.py are imported by name; this folder must be importable in any import mode.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
 
 
 @pytest.fixture(autouse=True)

@@ -57,8 +57,9 @@ def test_mismatched_sizes_raise_shape_error_naming_the_op(front):
     """Would catch: sizes that tracing assumed equal but differ in the call being broadcast, read past the
     end of the shorter array, or reported without the op."""
     f = make(front, lambda x, y: jnp.sin(x) + y, "dvector", "dvector")
-    with pytest.raises(jaxlike.ShapeError, match=r"add: operand shapes \(3,\) and \(4,\)"):
+    with pytest.raises(jaxlike.ShapeError, match=r"^add: .*3.*4|^add: .*4.*3") as info:
         f(np.ones(3), np.ones(4))
+    assert os.path.basename(__file__) in str(info.value)
     g = make(front, lambda a, b: a @ b, "dmatrix", "dmatrix")
     with pytest.raises(ValueError, match="contract"):
         g(np.ones((2, 3)), np.ones((4, 5)))

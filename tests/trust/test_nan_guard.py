@@ -2,6 +2,7 @@
 is named with its user source line and its input ranges. NaN the user passed in is not an error."""
 
 import inspect
+import re
 import os
 
 import numpy as np
@@ -12,6 +13,8 @@ import jaxlike.numpy as jnp
 from jaxlike.core.graph import Var, Graph
 from jaxlike.core.types import TensorType, Sym
 from jaxlike.runtime.compiled import build_executable
+
+from _trust import computes
 
 HERE = os.path.basename(__file__)
 
@@ -40,7 +43,7 @@ def test_first_op_producing_nan_is_named_with_line_and_ranges(guard):
     msg = str(info.value)
     assert msg.startswith("nan_guard: sqrt produced 1 NaN from finite inputs")
     assert f"(at {HERE}:{line_of('jnp.sqrt', loss)})" in msg
-    assert "input ranges: d:f64[n0] in [-1.700" in msg
+    assert re.search(r"input ranges: d:f64\[n\d+\] in \[-1\.700", msg)
     assert "first at index (0,), from input values (-1.700" in msg
 
 
@@ -104,6 +107,6 @@ def test_guard_off_by_default():
 
 def test_backend_nan_where_reference_is_finite_is_blamed_on_the_backend(guard, fake_backend):
     """Would catch: a backend bug (or fastmath) that makes NaN being reported as the user's op."""
-    fake_backend("nanny", bug=lambda v, out: out * np.nan if v.prim.name == "cos" else out)
+    fake_backend("nanny", bug=lambda v, out: out * np.nan if computes(v, "cos") else out)
     with pytest.raises(FloatingPointError, match="backend 'nanny' produced NaN/Inf in output 0"):
         jaxlike.compile(lambda x: jnp.cos(x) + 1.0)(np.ones(2))

@@ -114,3 +114,19 @@ def test_grad_compiled_from_threads_matches_serial():
     outs = run_together(lambda f: f(x), [(f,) for f in fs])
     for k, out in enumerate(outs):
         np.testing.assert_allclose(out, (k + 1.0) * np.cos(x * (k + 1.0)), rtol=1e-12)
+
+
+def test_theano_function_called_from_threads():
+    """Would catch: per-call state in jaxlike.function (argument conversion, output ownership) shared
+    between threads. Functions without updates only: concurrent updates of one shared variable are a race
+    by nature, as in Theano."""
+    if not hasattr(jaxlike, "function"):
+        pytest.skip("the Theano-style front end (jaxlike.function) is not available")
+    import jaxlike.tensor as T
+    x, w = T.dmatrix("x"), T.dmatrix("w")
+    f = jaxlike.function([x, w], T.tanh(T.dot(x, w)))
+    rng = np.random.default_rng(1)
+    args = [(rng.normal(size=(4 + k, 3)), rng.normal(size=(3, 2))) for k in range(N_THREADS)]
+    for _ in range(3):
+        for (a, b), out in zip(args, run_together(f, args)):
+            np.testing.assert_allclose(out, np.tanh(a @ b), rtol=1e-12)
