@@ -33,6 +33,26 @@ def test_no_gpu_gives_a_clear_error(gpu):
     assert "NUMBA_ENABLE_CUDASIM" in msg and "device='cpu'" in msg
 
 
+def test_missing_numba_cuda_gives_the_install_command(gpu):
+    """Catches: an obscure ImportError (or a silent CPU fallback) when numba-cuda is not installed."""
+    r = gpu.run_real("""
+        import sys, importlib.abc
+
+        class NoNumbaCuda(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path, target=None):
+                if name == "numba.cuda" or name.startswith("numba.cuda."):
+                    raise ImportError("No module named 'numba.cuda'")
+        sys.meta_path.insert(0, NoNumbaCuda())
+        import numpy as np, jaxlike
+        try:
+            jaxlike.compile(lambda x: x * 2.0, device="cuda")(np.ones(3))
+        except RuntimeError as e:
+            print("ERROR:", e)
+    """)
+    assert "ERROR:" in r.stdout, r.stdout + r.stderr
+    assert "numba-cuda" in r.stdout and "pip install" in r.stdout, r.stdout
+
+
 SHIM_PROBE = """
     import numpy as np
     del np.row_stack                      # what numpy 2.5 did
