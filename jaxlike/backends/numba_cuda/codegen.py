@@ -163,7 +163,14 @@ class Program:
 
     def _kernel(self, group, node, tag):
         name = f"k{len(self.specs)}_{tag}"
-        comment = [f"# {name}: computes {self.nm_base(node)}"] + K.describe(group.nodes, self.nm_base)
+        # NOTE: a fused body's inputs and root print under the outer graph's names, so the kernel comment, the
+        # launcher and the printed graph line up.
+        alias = {bi._id: outer for bi, outer in zip(group.inputs, group.sources)}
+        alias[group.output._id] = node
+
+        def name_of(v):
+            return self.nm_base(alias.get(v._id, v))
+        comment = [f"# {name}: computes {self.nm_base(node)}"] + K.describe(group.nodes, name_of)
         if group.reductions:
             check_reduce_group(group)
             spec = K.reduce_kernel(group, name, comment, self.cfg.threads)
