@@ -15,7 +15,8 @@ def reshape(a, *newshape, shape=None, order="C"):
             raise TypeError("reshape: give the new shape either positionally or as shape=, not both")
         newshape = (shape,)
     if order != "C":
-        raise NotImplementedError("only order='C' reshapes are supported")
+        raise ValueError(f"reshape: order={order!r} is not supported; jaxlike arrays are C-ordered (use order='C', "
+                         "or transpose before and after)")
     if len(newshape) == 1 and isinstance(newshape[0], (tuple, list)):
         newshape = tuple(newshape[0])
     elif len(newshape) == 1 and isinstance(newshape[0], int):
