@@ -76,8 +76,10 @@ def getitem(x, key):
         return np.asarray(x)[key]
     key = _normalize_key(key, x.ndim)
     index, out_shape, arrays = [], [], []
+    basic_only = not any(_is_array_index(k) for k in key)
+    picks = []  # (position in the result, int index) for ints on symbolic dims
     dim = 0
-    for k in key:
+    for pos, k in enumerate(key):
         if k is None:
             out_shape.append(1)
             continue
@@ -89,6 +91,14 @@ def getitem(x, key):
                     raise IndexError(f"index {k} is out of bounds for axis {dim} with size {d}")
                 k %= d
                 index.append((k, k + 1, None))
+            elif basic_only:
+                # NOTE: slice(k, k+1) of a symbolic dim is silently empty when k is out of range (and the
+                # reshape that drops the dim then fails with an unrelated message); a 0-d index to take
+                # raises IndexError naming the index and the size.
+                key[pos] = slice(None)
+                index.append((None, None, None))
+                picks.append((len(out_shape), k))
+                out_shape.append(None)
             else:
                 index.append((k, (k + 1) or None, None))
         elif isinstance(k, slice):
@@ -113,6 +123,8 @@ def getitem(x, key):
     shape = tuple(next(kept) if s is None else s for s in out_shape)
     if len(shape) != y.ndim or not all(a is b for a, b in zip(shape, y.shape)):
         y = L.reshape(y, shape=shape)
+    for p, k in reversed(picks):
+        y = I.take(y, const(np.int64(k)), axis=p)
     if arrays:
         y = _advanced(y, arrays)
     return y
