@@ -146,9 +146,28 @@ def _no_derivative(*args, **attrs):
                     "optimizing), not an optimized graph")
 
 
+def _samples(rng):
+    """Registry-test cases: a broadcasting map, a map over an empty dim, a transposed load, a reduction."""
+    from ..core.graph import Var
+    from ..core.types import TensorType
+    from . import math as m, layout, reduce
+    from ._rules import Sample
+
+    def case(shapes, root_of):
+        inputs = [Var(TensorType("float64", s)) for s in shapes]
+        body = Body(inputs, root_of(*inputs))
+        body.syms = body_syms(body)
+        return Sample(*[rng.uniform(-2, 2, s) for s in shapes], body=body, sizes=body.syms)
+
+    return [case([(2, 3), (1, 3)], lambda a, b: m.exp(a) * b + 1.0),
+            case([(0, 3), (3,)], lambda a, b: m.sin(a) - b),
+            case([(3, 2), (2, 3)], lambda a, b: layout.transpose(a, perm=(1, 0)) * b),
+            case([(2, 4)], lambda a: reduce.reduce_sum(a * a, axes=(1,)))]
+
+
 fused = register(Primitive(
     "fused", Kind.OPAQUE, shape=_fused_shape, numpy=_fused_numpy, vjp=_no_derivative, jvp=_no_derivative,
-    doc="a fused loop group; attrs body (a Body graph) and sizes (see ops/fused.py)"))
+    samples=_samples, doc="a fused loop group; attrs body (a Body graph) and sizes (see ops/fused.py)"))
 
 
 def body_syms(body):
