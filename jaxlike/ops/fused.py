@@ -1,6 +1,7 @@
 """The ``fused`` primitive: one node standing for a group of elementwise ops, cheap index remaps and at most
 one reduction, which a backend runs as ONE loop nest. ``passes/fuse.py`` builds these nodes after
-differentiation; backends turn each into a kernel. Imports core only.
+differentiation; backends turn each into a kernel. Imports core only (its registry samples build bodies
+from sibling ops, lazily).
 
 Fused node format (the contract the fuse pass, the reference interpreter and every backend share)
 ------------------------------------------------------------------------------------------------
