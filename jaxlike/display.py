@@ -40,11 +40,23 @@ _OUTPUT_STROKE = "#ea580c"
 # the graph drawing
 
 def _short_attrs(v, limit=28):
-    parts = []
-    for k, a in v.attrs:
-        parts.append(f"{k}={_fmt_attr(a)}" if not isinstance(a, Graph) else f"{k}=<graph>")
-    text = " ".join(parts)
+    """Attrs in a few characters; graphs held in attrs (fused kernel bodies) are named in the head line."""
+    text = " ".join(f"{k}={_fmt_attr(a)}" for k, a in v.attrs if not isinstance(a, Graph))
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _bodies(v):
+    return [a for _, a in v.attrs if isinstance(a, Graph)]
+
+
+def _head(v, name, limit=40):
+    """``b = fused [mul, sin, exp]``: a fused node lists the primitives of its body, in order."""
+    head = f"{name(v)} = {v.prim.name}"
+    inner = list(dict.fromkeys(e.prim.name for body in _bodies(v) for e in body.eqns()))
+    if inner:
+        ops = ", ".join(inner)
+        head += " [" + (ops if len(ops) <= limit else ops[:limit - 1] + "…") + "]"
+    return head
 
 
 def _layout_rows(nodes, edges):
@@ -199,9 +211,8 @@ def _box(v, name, is_output, updates):
         lines = [name(v) + (f" ({v.name})" if v.name else ""), repr(v.type)]
     else:
         role = "op"
-        head = f"{name(v)} = {v.prim.name}"
         attrs = _short_attrs(v)
-        lines = [head, repr(v.type)] + ([attrs] if attrs else [])
+        lines = [_head(v, name), repr(v.type)] + ([attrs] if attrs else [])
     if updates:
         lines.append(f"⇒ new {updates}")
     args = ", ".join(name(i) for i in v.inputs)
@@ -246,11 +257,24 @@ def _details(summary, body, open_=False):
     return (f"<details{' open' if open_ else ''}><summary>{summary}</summary>{body}</details>")
 
 
-def _drawing(graph):
+def _drawing(graph, depth=0):
+    """The drawing, then one collapsed drawing per fused kernel body (what each fused loop computes)."""
     svg = graph_svg(graph)
     if svg is None:
         return f"<i>{len(graph.nodes())} nodes: too many to draw; see the text form</i>"
-    return svg
+    name = namer()
+    for v in graph.inputs:
+        name(v)
+    parts = [svg]
+    kernels = []
+    for v in graph.eqns():
+        name(v)  # NOTE: every node, in to_text's order, so kernel names match the drawing
+        kernels += [(v, body) for body in _bodies(v)]
+    for v, body in kernels if depth < 2 else ():
+        summary = (f"kernel <code>{html.escape(name(v))} = {html.escape(v.prim.name)}</code>: "
+                   f"{len(body.eqns())} ops in one loop")
+        parts.append(_details(summary, _drawing(body, depth + 1), open_=len(kernels) <= 2))
+    return "".join(parts)
 
 
 def _shape_text(shape):

@@ -192,6 +192,21 @@ def test_graph_view_shows_updates():
     assert "⇒ new a" in labels and "a (w)" in labels
 
 
+def test_fused_kernels_are_named_and_drawn():
+    # catches: an optimized graph shown as an opaque "fused" box with no way to see what the loop computes
+    from jaxlike.passes.pipeline import optimize
+    inputs, out = traced(lambda x: jnp.sum(jnp.exp(jnp.sin(x) * 2.0)), np.ones(5))
+    opt = optimize(Graph(inputs, [out]), "FAST_RUN")
+    fused = [v for v in opt.eqns() if display._bodies(v)]
+    assert fused, "the FAST_RUN pipeline fused nothing here; pick a graph it fuses"
+    page = check_html(opt._repr_html_())
+    assert "ops in one loop" in page
+    body = display._bodies(fused[0])[0]
+    assert page.count("<svg") == 1 + len(fused)
+    heads = [ln for b in boxes(parse_svg(opt._repr_svg_())) for ln in b[0] if "fused" in ln]
+    assert heads and all(e.prim.name in heads[0] for e in body.eqns()[:2])
+
+
 # ---------------------------------------------------------------------------------------------------------
 # compiled-function views
 
