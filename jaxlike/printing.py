@@ -76,7 +76,8 @@ def graph_text(graph, sources=True, indent=""):
     rows = []
     for v in graph.eqns():
         args = ", ".join(name(i) for i in v.inputs)
-        attrs = " ".join(f"{k}=<graph>" if isinstance(a, Graph) else f"{k}={_fmt_attr(a)}" for k, a in v.attrs)
+        attrs = " ".join(f"{k}=<graph>" if isinstance(a, Graph) else f"{k}={_fmt_attr(a)}"
+                         for k, a in v.attrs)
         line = f"{indent}  {name(v)}:{v.type!r} = {v.prim.name}({args}){' ' + attrs if attrs else ''}"
         rows.append((line, _location(v.source) if sources else "", v))
     width = max([len(r[0]) for r in rows] + [0])

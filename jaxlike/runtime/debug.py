@@ -22,9 +22,10 @@ where the reference raises (an out-of-range index, say). On a mismatch the error
    in-place updates), and the error says so.
 
 The step protocol: ``exe.steps`` is a sequence of ``(var, fn)`` pairs, ``var`` an equation node of
-``exe.graph`` and ``fn(values, sizes)`` its value computed from ``values`` (those of ``var.inputs``, in order);
-``sizes`` is the ``core.interpret.SizeEnv`` binding every symbolic size seen so far (``sizes.resolve(attr)``),
-which a kernel needs when its attrs hold sizes its operands do not show (``broadcast_to(1.0, (n0,))``).
+``exe.graph`` and ``fn(values, sizes)`` its value computed from ``values`` (those of ``var.inputs``, in
+order); ``sizes`` is the ``core.interpret.SizeEnv`` binding every symbolic size seen so far
+(``sizes.resolve(attr)``), which a kernel needs when its attrs hold sizes its operands do not show
+(``broadcast_to(1.0, (n0,))``).
 ``run_steps`` drives them (nodes without a step fall back to the primitive's numpy rule); the profiler uses
 it for per-kernel times.
 
@@ -79,8 +80,8 @@ def mismatch(got, want, rtol=None, atol=None):
         return None
     bad = ~ok
     first = tuple(int(i) for i in np.argwhere(bad)[0])
-    return (f"{int(bad.sum())} of {want.size} elements differ; first at index {first}: got {_num(got[first])}, "
-            f"reference {_num(want[first])}")
+    return (f"{int(bad.sum())} of {want.size} elements differ; first at index {first}: "
+            f"got {_num(got[first])}, reference {_num(want[first])}")
 
 
 def _num(x):
@@ -116,7 +117,7 @@ def _body_graphs(var):
 
 
 def describe(var, names=None):
-    """``name = prim(args)`` for a node; a fused kernel also lists the primitives (and source lines) inside."""
+    """``name = prim(args)`` for a node; a fused kernel also lists the primitives inside, with their lines."""
     names = names or {}
     nm = names.get(var._id, "?")
     args = ", ".join(names.get(i._id, "const" if i.is_const else "?") for i in var.inputs)
@@ -124,8 +125,9 @@ def describe(var, names=None):
     for body in _body_graphs(var):
         inner = []
         for b in body.eqns():
-            if b.prim.name not in inner:
-                inner.append(b.prim.name + where(b.source))
+            entry = b.prim.name + where(b.source)
+            if entry not in inner:
+                inner.append(entry)
         text += " fusing [" + ", ".join(inner) + "]"
     return text
 
@@ -278,7 +280,7 @@ def _diagnose(exe, graph, args, ref, which, diff, mode, options, rtol, atol):
     return f"{head}\n{cause}\noptimized graph:\n{exe.graph.text()}"
 
 
-# -- NaN/Inf guard --------------------------------------------------------------------------------------------
+# -- NaN/Inf guard ----------------------------------------------------------------------------------------
 def _ranges(var, values, names):
     parts = []
     for i, a in zip(var.inputs, values):
@@ -359,7 +361,7 @@ def _guard(exe, graph, args, results):
         f"{_ranges(var, ins, names)}{_at_first_bad(var, out, ins)}. Node: {describe(var, names)}")
 
 
-# -- the wrapper ------------------------------------------------------------------------------------------------
+# -- the wrapper ------------------------------------------------------------------------------------------
 def checked(exe, graph, nan_guard=True, compare=True, mode="DEBUG_MODE", options=None, rtol=None, atol=None):
     """Wrap ``exe`` (compiled from ``graph`` after optimization) so each call is checked: ``compare`` against
     the reference interpreter, ``nan_guard`` for NaN/Inf born inside the function. ``mode`` names the
@@ -391,7 +393,8 @@ def checked(exe, graph, nan_guard=True, compare=True, mode="DEBUG_MODE", options
             for k, (got, want) in enumerate(zip(results, ref)):
                 diff = mismatch(got, want, rtol, atol)
                 if diff:
-                    raise DebugModeError(_diagnose(exe, graph, saved, ref, k, diff, mode, options, rtol, atol))
+                    raise DebugModeError(
+                        _diagnose(exe, graph, saved, ref, k, diff, mode, options, rtol, atol))
         if nan_guard:
             _guard(exe, graph, saved, results)
         return outs, ups

@@ -28,7 +28,7 @@ from ..backends.base import Executable
 _PROFILES = []
 _REGISTRY_LOCK = threading.Lock()
 _ATEXIT = []
-_LAST = threading.local()  # executable seconds of the current thread's latest call, for dispatch = total - exe
+_LAST = threading.local()  # executable seconds of this thread's latest call, for dispatch = total - exe
 
 
 class FunctionProfile:
@@ -237,7 +237,8 @@ def _format(rows):
     lines = ["jaxlike profile (times in seconds unless marked; 'first calls' = each signature's first run, "
              "where lazy backends compile; mean, executable and dispatch cover the other calls)"]
     for j, line in enumerate(table):
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
+        cells = (c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths)))
+        lines.append("  ".join(cells))
         if j == 0:
             lines.append("  ".join("-" * w for w in widths))
         elif rows[j - 1]["kernels"]:

@@ -159,7 +159,9 @@ def test_strided_readonly_and_fortran_inputs(front):
     views, Fortran order) and reading the wrong elements."""
     f = make(front, lambda a, b: jnp.sin(a) * b + a, "dmatrix", "dmatrix")
     base = np.arange(12.0).reshape(3, 4)
-    for a in [base[::-1, ::2], base.T[:2], np.asfortranarray(base[:, :2]), np.broadcast_to(np.arange(2.0), (3, 2))]:
+    views = [base[::-1, ::2], base.T[:2], np.asfortranarray(base[:, :2]),
+             np.broadcast_to(np.arange(2.0), (3, 2))]
+    for a in views:
         b = np.full(a.shape, 0.5)
         np.testing.assert_allclose(f(a, b), np.sin(a) * b + a)
 
@@ -194,9 +196,11 @@ _CHILD = textwrap.dedent("""
         "take_two_axes_ok": lambda: take2(m34, np.array([2, -1]), np.array([-4, 1])),
         "mask_wrong_length": lambda: make(lambda x: x[np.array([True, False, True])], "dvector")(x4),
         "int_index_high": lambda: make(lambda x: x[5], "dvector")(x3),
-        "grad_take_high": lambda: jaxlike.compile(jaxlike.grad(lambda x, i: jnp.sum(x[i])))(x3, np.array([7])),
+        "grad_take_high": lambda: jaxlike.compile(jaxlike.grad(lambda x, i: jnp.sum(x[i])))(
+            x3, np.array([7])),
         "alloc_8tib": lambda: make(lambda x: jnp.sin(x), "dvector")(huge(2 ** 40)),
-        "outer_32tib": lambda: make(lambda a, b: jnp.outer(a, b), "dvector", "dvector")(huge(2 ** 21), huge(2 ** 21)),
+        "outer_32tib": lambda: make(lambda a, b: jnp.outer(a, b), "dvector", "dvector")(
+            huge(2 ** 21), huge(2 ** 21)),
         "outer_size_overflows": lambda: make(lambda a, b: jnp.outer(a, b), "dvector", "dvector")(
             huge(2 ** 32), huge(2 ** 32)),
     }

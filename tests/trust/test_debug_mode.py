@@ -60,8 +60,8 @@ def test_debug_mode_accepts_correct_results_of_seed_programs(dtype):
     np.testing.assert_allclose(f(x), np.exp(np.sin(x ** 2)), rtol=1e-6)
     assert abs(float(g(15.0)) - 4.347404090286685) < 1e-9
     rng = np.random.default_rng(0)
-    params = [rng.normal(size=(2, 3)).astype(dtype), np.zeros(3, dtype), rng.normal(size=(3, 1)).astype(dtype),
-              np.zeros(1, dtype)]
+    params = [rng.normal(size=(2, 3)).astype(dtype), np.zeros(3, dtype),
+              rng.normal(size=(3, 1)).astype(dtype), np.zeros(1, dtype)]
     xs = np.array([[0, 1], [1, 0], [1, 1], [0, 0]], dtype)
     ys = np.array([1, 1, 0, 0], dtype)
     step = jaxlike.compile(jaxlike.value_and_grad(xor_loss), mode="DEBUG_MODE")
@@ -98,7 +98,8 @@ def test_debug_mode_from_environment_flags():
             print("caught:", e)
     """)
     env = dict(os.environ, JAXLIKE_FLAGS="mode=DEBUG_MODE")
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stderr
     assert "caught: nan_guard: log produced 3 NaN" in done.stdout
 

@@ -47,13 +47,14 @@ def fuzz_settings(ci_examples):
 
 
 # -- the operations a program may use -----------------------------------------------------------------------
-UNARY = ["neg", "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
-         "cosh", "tanh", "arcsinh", "arctanh", "abs", "sign", "floor", "ceil", "sigmoid", "softplus"]
+UNARY = ["neg", "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
+         "sinh", "cosh", "tanh", "arcsinh", "arctanh", "abs", "sign", "floor", "ceil", "sigmoid", "softplus"]
 BINARY = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "arctan2", "logaddexp", "mod"]
 # In gradient programs: operands of these are first squashed into the op's domain (log of (0.1, 0.9), ...),
 # growth ops get bounded inputs, and ops without a useful derivative are left out.
-DOMAIN = {"log": "unit", "log1p": "unit", "sqrt": "unit", "arcsin": "unit", "arccos": "unit", "arctanh": "unit",
-          "exp": "bounded", "expm1": "bounded", "sinh": "bounded", "cosh": "bounded", "tan": "small"}
+DOMAIN = {"log": "unit", "log1p": "unit", "sqrt": "unit", "arcsin": "unit", "arccos": "unit",
+          "arctanh": "unit", "exp": "bounded", "expm1": "bounded", "sinh": "bounded", "cosh": "bounded",
+          "tan": "small"}
 NO_GRAD = {"sign", "floor", "ceil", "mod", "cmp"}
 
 
@@ -138,8 +139,8 @@ def _apply_take(p, x):
 
 
 APPLY = {"unary": _apply_unary, "binary": _apply_binary, "select": _apply_select, "cmp": _apply_cmp,
-         "reduce": _apply_reduce, "layout": _apply_layout, "concat": _apply_concat, "contract": _apply_contract,
-         "take": _apply_take}
+         "reduce": _apply_reduce, "layout": _apply_layout, "concat": _apply_concat,
+         "contract": _apply_contract, "take": _apply_take}
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ class Program:
     __repr__ = __str__
 
 
-# -- generating programs --------------------------------------------------------------------------------------
+# -- generating programs --------------------------------------------------------------------------------
 def _broadcastable(a, b, ta, tb):
     """Shapes ``a``, ``b`` broadcast under jaxlike's rule: a size that differs must be a *static* 1 in the
     traced type ``ta``/``tb`` (a slice of a symbolic dim may be 1 at run time, but it does not broadcast)."""
@@ -240,8 +241,9 @@ def _gen_op(draw, nodes, types, grad):
         elif kind == "slice":
             if not sx:
                 return None
-            params = {"index": tuple((draw(st.sampled_from([None, 0, 1, -1])), draw(st.sampled_from([None, 2, -1])),
-                                      draw(st.sampled_from([None, 1, 2, -1]))) for _ in sx)}
+            starts, stops, steps = [None, 0, 1, -1], [None, 2, -1], [None, 1, 2, -1]
+            params = {"index": tuple((draw(st.sampled_from(starts)), draw(st.sampled_from(stops)),
+                                      draw(st.sampled_from(steps))) for _ in sx)}
         elif kind == "convert":
             params = {"dtype": draw(st.sampled_from(["float32", "float64"]))}
         else:
@@ -277,8 +279,12 @@ def _gen_op(draw, nodes, types, grad):
         shape = draw(st.sampled_from([(), (2,), (3,), (2, 2), (0,)]))
         if n == 0 and shape != (0,):
             return None
-        idx = np.array(draw(st.lists(st.integers(-n, n - 1), min_size=int(np.prod(shape)),
-                                     max_size=int(np.prod(shape))))).reshape(shape) if n else np.zeros(shape, int)
+        count = int(np.prod(shape))
+        if n:
+            idx = np.array(draw(st.lists(st.integers(-n, n - 1), min_size=count, max_size=count)))
+        else:
+            idx = np.zeros(0, int)
+        idx = idx.reshape(shape)
         return Op(family, (x,), (("axis", axis), ("idx", idx.tolist())))
     raise AssertionError(family)
 
@@ -320,7 +326,7 @@ def programs(draw, grad=False):
     return Program(tuple(inputs), tuple(ops), outputs, draw(st.integers(0, 2 ** 32 - 1)))
 
 
-# -- the checks ------------------------------------------------------------------------------------------------
+# -- the checks -----------------------------------------------------------------------------------------
 def _tolerance(values):
     low = any(np.asarray(v).dtype == np.float32 for v in values)
     return (2e-3, 1e-4) if low else (1e-6, 1e-8)

@@ -74,7 +74,8 @@ def test_masked_nan_does_not_count_but_a_later_real_one_does(guard):
 def test_inf_from_overflow_is_reported(guard):
     """Would catch: a guard that only looks for NaN."""
     g = jaxlike.compile(lambda x: jnp.exp(x * 1000.0) + 1.0)
-    with pytest.raises(FloatingPointError, match=r"exp produced 1 Inf from finite inputs.*in \[100.0, 10000.0\]"):
+    with pytest.raises(FloatingPointError,
+                       match=r"exp produced 1 Inf from finite inputs.*in \[100.0, 10000.0\]"):
         g(np.array([0.1, 10.0]))
 
 

@@ -77,8 +77,8 @@ def test_report_prints_returns_and_renders_html(profiling, capsys):
     assert text in printed
     line = next(line for line in text.splitlines() if line.startswith("profiled_report_fn"))
     assert line.split()[1] == "3"
-    for col in ("calls", "total s", "first calls s", "mean us/call", "in executable s", "dispatch us/call", "compile s",
-                "MB moved"):
+    for col in ("calls", "total s", "first calls s", "mean us/call", "in executable s", "dispatch us/call",
+                "compile s", "MB moved"):
         assert col in text
     html = text._repr_html_()
     assert html.startswith("<table>") and "<td>profiled_report_fn</td><td>3</td>" in html
@@ -138,7 +138,8 @@ def test_table_printed_at_exit_from_environment_flag():
             f(np.ones(5))
     """)
     env = dict(os.environ, JAXLIKE_FLAGS="profile=True")
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stderr
     line = next(line for line in done.stderr.splitlines() if line.startswith("exit_fn"))
     assert line.split()[1] == "7"
