@@ -1,0 +1,118 @@
+"""The Numba CPU backend: ``compile(graph, options) -> Executable``.
+
+A graph (normally already fused by ``passes/fuse.py``) becomes ONE generated Python module with ONE
+``@njit`` entry (``codegen.py``): fused loop nests (``loops.py``), BLAS and bounds-checked gather/scatter
+(``lowering.py``), all called from the entry with no Python in between. The module is written to the disk
+cache and imported from there (``build.py``), so numba's ``cache=True`` lets a later process skip
+compilation. ``Executable.source`` is the module text. Imports numpy, numba, config, core and ops only.
+
+Options: ``fastmath`` (default False), ``parallel`` (default True: loops that can be large get a ``prange``
+variant), ``par_threshold`` (elements from which the parallel variant runs; default 32768), ``cache``
+(default True: use the disk cache directory ``config.cache_dir``), ``cache_dir``.
+"""
+
+import warnings
+
+import numba  # noqa: F401  (importing this package must fail when numba is absent, so runtime falls back)
+from numba.core.errors import TypingError
+
+from ..base import Executable
+from ...core.graph import to_text
+from . import build, codegen, support
+
+DEFAULTS = {"fastmath": False, "parallel": True, "par_threshold": 32768, "cache": True}
+
+
+class NumbaExecutable(Executable):
+    """An Executable that also knows its cache entry: ``key``, ``path``, ``module``, ``entry`` (the numba
+    dispatcher) and ``written`` (whether the module file had to be written in this process)."""
+
+    def __init__(self, run, source, graph, key, path, module, written):
+        super().__init__(run, source, graph, "numba_cpu")
+        self.key, self.path, self.module, self.written = key, path, module, written
+        self.entry = module.entry
+
+    def cache_hits(self):
+        """Signatures numba loaded from its disk cache instead of compiling (after at least one call)."""
+        return sum(self.entry.stats.cache_hits.values())
+
+    def cache_misses(self):
+        return sum(self.entry.stats.cache_misses.values())
+
+
+def compile(graph, options=None):
+    """Compile ``graph`` to an Executable running generated Numba code (see the module docstring)."""
+    opts = dict(DEFAULTS)
+    opts.update({k: v for k, v in (options or {}).items() if v is not None})
+    try:
+        mod_spec = codegen.generate(graph, opts)
+    except codegen.Unsupported as e:
+        warnings.warn(f"numba_cpu cannot compile this graph ({e}); it runs on the reference interpreter",
+                      stacklevel=2)
+        from ..reference import compile as reference_compile
+        return reference_compile(graph, options)
+    key = build.cache_key(mod_spec.source, opts)
+    module, path, written = build.load(mod_spec.source, key, opts)
+    for k, v in enumerate(mod_spec.fallbacks):
+        support.FALLBACKS[(module.__name__, k)] = support.Fallback(
+            v.prim, v.attrs, _fallback_syms(v), v.dtype, v.ndim)
+    run = _runner(module.entry, tuple(mod_spec.const_args), graph)
+    return NumbaExecutable(run, mod_spec.source, graph, key, path, module, written)
+
+
+def _fallback_syms(v):
+    from ...core.types import Sym, DimSum
+    out = []
+
+    def visit(a):
+        if isinstance(a, Sym):
+            if all(a is not s for s in out):
+                out.append(a)
+        elif isinstance(a, DimSum):
+            visit(a.terms)
+        elif isinstance(a, tuple):
+            for x in a:
+                visit(x)
+    for _, a in v.attrs:
+        visit(a)
+    return out
+
+
+def _runner(entry, consts, graph):
+    # NOTE: the happy path is the njit dispatcher call plus one Python frame; the argument checks below run
+    # only when numba cannot type the arguments (wrong rank, dtype or a non-array), to say which and why.
+    if consts:
+        def run(*arrays):
+            try:
+                return entry(*arrays, *consts)
+            except TypingError:
+                _explain(graph, arrays)
+                raise
+    else:
+        def run(*arrays):
+            try:
+                return entry(*arrays)
+            except TypingError:
+                _explain(graph, arrays)
+                raise
+    return run
+
+
+def _explain(graph, arrays):
+    import numpy as np
+    if len(arrays) != len(graph.inputs):
+        raise TypeError(f"expected {len(graph.inputs)} arguments, got {len(arrays)}") from None
+    for k, (v, a) in enumerate(zip(graph.inputs, arrays)):
+        arr = np.asarray(a)
+        if v.ndim == 0:
+            if arr.ndim != 0 or arr.dtype.kind not in "biuf":
+                raise TypeError(f"argument {k} ({v.type!r}): expected a scalar, got {type(a).__name__} "
+                                f"of shape {arr.shape}") from None
+            continue
+        if not isinstance(a, np.ndarray) or arr.ndim != v.ndim or arr.dtype != v.dtype:
+            got = f"{arr.dtype} array of shape {arr.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+            raise TypeError(f"argument {k}: expected a {v.dtype} array of rank {v.ndim} ({v.type!r}), "
+                            f"got {got}") from None
+
+
+__all__ = ["compile", "NumbaExecutable", "DEFAULTS", "to_text"]

@@ -1,0 +1,535 @@
+"""The numba_cpu backend against the reference interpreter: every primitive in the registry (its samples,
+float32 copies and special values), composite graphs (training steps with in-place updates, softmax
+cross-entropy, gather/scatter, slices and concatenation, keepdims reductions, broadcasting, size-1 and
+empty dims, two batch sizes through one compiled function), the parallel kernels, errors, the generated
+source and the call overhead. The disk cache has its own file (test_numba_cache.py)."""
+
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+import jaxlike
+import jaxlike.numpy as jnp
+from jaxlike.core.graph import Var, Graph, const
+from jaxlike.core.types import TensorType, Sym
+from jaxlike.core.errors import ShapeError
+from jaxlike.core.primitive import REGISTRY, Primitive, Kind, register, bind
+from jaxlike.autodiff import backward, ones_like
+from jaxlike.ops._rules import sample_cases
+from jaxlike.ops.fused import fused as FUSED
+from jaxlike.ops.index import take
+
+from conftest import nb, typed, graph_of, compile_graph, check, assert_close, tol, reference
+
+# -- the registry sweep -------------------------------------------------------------------------------------
+SPECIAL = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 1e300, -1e300, 1e-300, 710.0])
+
+
+CHUNK = 24         # kernels per compiled sweep graph: numba's cost is per kernel, and huge entries swap
+MAX_SAMPLES = 3    # per elementwise op (largest rank, a broadcast, an empty one); attrs-driven ops keep 6
+
+
+def _pick(cases, limit):
+    """The samples that exercise different loop shapes: the largest rank, a broadcast (a size-1 dim or
+    fewer dims than another operand), an empty array; then the rest in order, up to ``limit``."""
+    def shapes(c):
+        return [np.shape(a) for a in c[0]]
+    chosen = []
+    for want in (lambda c: max(len(s) for s in shapes(c)) == max(max(len(s) for s in shapes(d)) for d in cases),
+                 lambda c: any(1 in s for s in shapes(c)) or len({len(s) for s in shapes(c)}) > 1,
+                 lambda c: any(0 in s for s in shapes(c))):
+        hit = next((c for c in cases if want(c) and not any(c is d for d in chosen)), None)
+        if hit is not None:
+            chosen.append(hit)
+    chosen += [c for c in cases if not any(c is d for d in chosen)]
+    return chosen[:limit]
+
+
+def _cases(prim, rng):
+    cases = [(args, attrs, "sample") for args, attrs in sample_cases(prim, rng)]
+    if prim.kind is not Kind.ELEMENTWISE:
+        return cases[:6]
+    picked = _pick(cases, MAX_SAMPLES)
+    for args, attrs, _ in cases:
+        arrs = [np.asarray(a) for a in args]
+        if any(a.dtype == np.float64 for a in arrs) and max(a.ndim for a in arrs) >= 1:
+            picked.append((tuple(a.astype(np.float32) if a.dtype == np.float64 else a for a in arrs), attrs,
+                           "float32 copy"))
+            break
+    f64 = [np.asarray(a).dtype == np.float64 for a in cases[0][0]] if cases else []
+    if cases and all(f64) and len(f64) == 1:
+        picked.append(((SPECIAL,), cases[0][1], "special values"))
+    elif cases and all(f64) and len(f64) == 2:
+        a, b = np.meshgrid(SPECIAL, SPECIAL)
+        picked.append(((a.ravel(), b.ravel()), cases[0][1], "special values"))
+    return picked
+
+
+def _plan():
+    """prim name -> sweep chunk: primitives in registry order, packed into graphs of about CHUNK kernels."""
+    rng = np.random.default_rng(0)
+    plan, chunks, size = {}, [[]], 0
+    for name, prim in sorted(REGISTRY.items()):
+        if name == "fused":
+            continue
+        cases = _cases(prim, rng)
+        if size + len(cases) > CHUNK and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append((name, cases))
+        size += len(cases)
+        plan[name] = len(chunks) - 1
+    return plan, chunks
+
+
+_PLAN = None
+_SWEEP = {}
+
+
+def sweep(name):
+    """Results of the compiled sweep graph holding ``name``'s samples: [(label, got, want)] (got None when
+    the shape rule rejected the sample)."""
+    global _PLAN
+    if _PLAN is None:
+        _PLAN = _plan()
+    plan, chunks = _PLAN
+    k = plan.get(name)
+    if k is None:
+        return None
+    if k not in _SWEEP:
+        inputs, arrays, outs, labels = [], [], [], []
+        for pname, cases in chunks[k]:
+            prim = REGISTRY[pname]
+            for j, (args, attrs, what) in enumerate(cases):
+                vs = [typed(a) for a in args]
+                try:
+                    out = bind(prim, *vs, **attrs)
+                except Exception as e:  # reported per op by the test
+                    labels.append((pname, f"{what} {j}: bind failed: {e}", None))
+                    continue
+                inputs += vs
+                arrays += [np.asarray(a) for a in args]
+                labels.append((pname, f"{what} {j} {[np.shape(a) for a in args]} {attrs}", len(outs)))
+                outs.append(out)
+        graph = Graph(inputs, outs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got, _ = compile_graph(graph)(*arrays)
+        want, _ = reference(graph, arrays)
+        res = {}
+        for pname, label, j in labels:
+            res.setdefault(pname, []).append((label, None, None) if j is None else (label, got[j], want[j]))
+        _SWEEP[k] = res
+    return _SWEEP[k].get(name)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in REGISTRY if n != "fused"))
+def test_registry_primitive_matches_reference(name):
+    """Every registered primitive, on its samples (plus float32 copies and special values for elementwise
+    ops), compiled by numba_cpu equals the reference interpreter (float64 to 1e-12). Would catch a wrong
+    cast, broadcast index, reduction init, lowering or fallback for any op."""
+    results = sweep(name)
+    assert results, f"primitive {name} has no samples: add samples= to its definition so backends are checked"
+    for label, got, want in results:
+        assert got is not None, f"{name}: {label}"
+        rtol = tol(np.asarray(want).dtype)
+        if "special" in label or name in ("logaddexp", "pow", "arctan2", "sinh", "cosh", "tanh", "expm1",
+                                          "softplus", "tan"):
+            rtol = max(rtol, 4e-15 if np.asarray(want).dtype == np.float64 else 4e-7)
+        assert_close(got, want, rtol=rtol, atol=0.0, what=f"{name}: {label}")
+
+
+def test_every_primitive_without_a_lowering_runs_through_objmode_with_a_warning():
+    """A primitive the backend does not know (a colleague's new op) still compiles, through numba.objmode
+    calling its numpy rule, and says so once."""
+    name = "test_numba_cpu_cumsum_twice"
+    prim = REGISTRY.get(name) or register(Primitive(
+        name, Kind.OPAQUE, shape=lambda x, *, axis: x,
+        numpy=lambda x, *, axis: np.cumsum(x, axis=axis) * 2))
+    try:
+        n = Sym()
+        x = Var(TensorType("float64", (n, 3)))
+        g = Graph([x], [jnp.exp(bind(prim, jnp.sin(x), axis=0)) + 1.0])
+        nb.support._WARNED.discard(name)
+        with pytest.warns(UserWarning, match="no lowering for primitive 'test_numba_cpu_cumsum_twice'"):
+            exe = compile_graph(g)
+        assert "numba.objmode" in exe.source
+        check(exe, g, np.random.rand(4, 3))
+    finally:
+        REGISTRY.pop(name, None)
+
+
+# -- composite graphs ----------------------------------------------------------------------------------------
+def _mlp_step(dtype):
+    n = Sym()
+    x, y = Var(TensorType(dtype, (n, 2))), Var(TensorType(dtype, (n, 1)))
+    w1, b1 = Var(TensorType(dtype, (2, 3))), Var(TensorType(dtype, (3,)))
+    w2, b2 = Var(TensorType(dtype, (3, 1))), Var(TensorType(dtype, (1,)))
+    h = jaxlike.nn.sigmoid(jnp.dot(x, w1) + b1)
+    out = jaxlike.nn.sigmoid(jnp.dot(h, w2) + b2)
+    loss = jnp.mean((out - y) ** 2)
+    grads = backward([loss], [ones_like(loss)], [w1, b1, w2, b2])
+    lr = np.asarray(0.5, dtype)
+    ups = [(p, p - lr * g) for p, g in zip([w1, b1, w2, b2], grads)]
+    return Graph([x, y, w1, b1, w2, b2], [loss, out], ups)
+
+
+@pytest.fixture(scope="module", params=["float64", "float32"])
+def mlp(request):
+    g = _mlp_step(request.param)
+    return request.param, g, compile_graph(g, pipeline="FAST_RUN")
+
+
+def test_mlp_step_updates_in_place_and_matches_reference(mlp):
+    """A two-layer training step: loss, outputs and all four parameter updates equal the reference, and the
+    update values come back as the very state arrays, written in place (Theano semantics)."""
+    dtype, g, exe = mlp
+    rng = np.random.default_rng(1)
+    args = [rng.random((6, 2)), rng.random((6, 1)), rng.random((2, 3)), rng.random(3), rng.random((3, 1)),
+            rng.random(1)]
+    args = [a.astype(dtype) for a in args]
+    want_o, want_u = reference(g, args)
+    state = [a.copy() for a in args]
+    outs, ups = exe(*state)
+    for got, want in zip(list(outs) + list(ups), want_o + want_u):
+        assert_close(got, want, rtol=tol(dtype) * 10)
+    for k, u in enumerate(ups):
+        assert u is state[2 + k], "update value should be the state array, written in place"
+    np.testing.assert_array_equal(state[2], ups[0])
+
+
+def test_mlp_step_second_batch_size_reuses_the_compiled_code(mlp):
+    """Sizes are symbolic: a batch of 6 and a batch of 11 run through one numba specialization."""
+    dtype, g, exe = mlp
+    rng = np.random.default_rng(2)
+    for n in (11, 1, 6):
+        args = [rng.random((n, 2)), rng.random((n, 1)), rng.random((2, 3)), rng.random(3), rng.random((3, 1)),
+                rng.random(1)]
+        check(exe, g, *[a.astype(dtype) for a in args], rtol=tol(dtype) * 10)
+    assert len(exe.entry.signatures) == 1
+
+
+def test_xor_seed_with_theano_function_and_shared_updates():
+    """The XOR tutorial network (seed 000): concatenate a bias, dot, sigmoid, squared error, and updates of
+    shared weights through jaxlike.function in FAST_RUN (this backend), step for step against numpy."""
+    T = pytest.importorskip("jaxlike.tensor")
+    x, y = T.dvector(), T.dscalar()
+
+    def layer(x, w):
+        b = np.array([1], dtype="float64")
+        return jaxlike.tensor.nnet.sigmoid(T.dot(w.T, T.concatenate([x, b])))
+
+    rng = np.random.default_rng(3)
+    t1 = rng.random((3, 3))
+    t2 = rng.random((4, 1))
+    theta1, theta2 = jaxlike.shared(t1.copy()), jaxlike.shared(t2.copy())
+    hid = layer(x, theta1)
+    out = T.sum(layer(hid, theta2))
+    cost = (out - y) ** 2
+    step = jaxlike.function([x, y], cost, updates=[(theta1, theta1 - 0.1 * T.grad(cost, wrt=theta1)),
+                                                   (theta2, theta2 - 0.1 * T.grad(cost, wrt=theta2))],
+                            mode="FAST_RUN")
+    assert step.executable.backend == "numba_cpu"
+
+    def sig(z):
+        return 1 / (1 + np.exp(-z))
+
+    data = [([0.0, 1.0], 1.0), ([1.0, 1.0], 0.0), ([1.0, 0.0], 1.0), ([0.0, 0.0], 0.0)]
+    for epoch in range(3):
+        for xv, yv in data:
+            xv = np.array(xv)
+            xb = np.append(xv, 1.0)
+            h = sig(t1.T @ xb)
+            hb = np.append(h, 1.0)
+            o = sig(t2.T @ hb).sum()
+            c = (o - yv) ** 2
+            d_o = 2 * (o - yv) * o * (1 - o)
+            g2 = np.outer(hb, [d_o])
+            d_h = (t2[:3, 0] * d_o) * h * (1 - h)
+            g1 = np.outer(xb, d_h)
+            t1, t2 = t1 - 0.1 * g1, t2 - 0.1 * g2
+            got = step(xv, yv)
+            np.testing.assert_allclose(got, c, rtol=1e-12)
+            np.testing.assert_allclose(theta1.get_value(), t1, rtol=1e-12)
+            np.testing.assert_allclose(theta2.get_value(), t2, rtol=1e-12)
+
+
+def _graph(fn, *shapes_dtypes):
+    xs = [Var(TensorType(dt, shape)) for shape, dt in shapes_dtypes]
+    out = fn(*xs)
+    return Graph(xs, list(out) if isinstance(out, (list, tuple)) else [out])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_softmax_cross_entropy_value_and_gradient(dtype):
+    """log_softmax cross-entropy and its gradient through jaxlike.compile (FAST_RUN: the stabilizing rewrites,
+    fusion, this backend), with logits large enough to overflow a naive exp."""
+    def loss(z, y):
+        return -jnp.mean(jnp.sum(y * jaxlike.nn.log_softmax(z, axis=1), axis=1))
+
+    f = jaxlike.compile(jaxlike.value_and_grad(loss), options={"parallel": False})
+    rng = np.random.default_rng(4)
+    for n in (5, 9):
+        z = (rng.standard_normal((n, 4)) * 300).astype(dtype)
+        y = np.eye(4, dtype=dtype)[rng.integers(0, 4, n)]
+        v, g = f(z, y)
+        v_ref, g_ref = jaxlike.value_and_grad(loss)(z, y)
+        assert_close(v, np.asarray(v_ref), rtol=tol(dtype) * 10, atol=1e-6 if dtype == "float32" else 1e-12)
+        assert_close(g, np.asarray(g_ref), rtol=tol(dtype) * 10, atol=1e-6 if dtype == "float32" else 1e-15)
+    assert f._entry_for((z, y)).exe.backend == "numba_cpu"
+
+
+def test_gather_scatter_gradient_with_repeated_indices():
+    """x[idx] with repeated and negative indices, and its gradient (scatter-add accumulates repeats)."""
+    n, m = Sym(), Sym()
+    x, idx = Var(TensorType("float64", (n, 3))), Var(TensorType("int64", (m,)))
+    y = jnp.sum(take(x, idx, axis=0) ** 2 * np.arange(1.0, 4.0))
+    (gx,) = backward([y], [ones_like(y)], [x])
+    g = Graph([x, idx], [y, gx, take(x, jnp.minimum(idx, 2), axis=1)])
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    check(exe, g, np.random.rand(5, 3), np.array([0, 2, 2, -1, 4, 0]))
+    check(exe, g, np.random.rand(3, 3), np.array([1, 1, 1]))
+    with pytest.raises(IndexError, match="index 5 is out of bounds for axis 0 with size 5"):
+        exe(np.random.rand(5, 3), np.array([0, 5]))
+    with pytest.raises(IndexError, match="out of bounds"):
+        exe(np.random.rand(5, 3), np.array([-6]))
+
+
+def test_concatenate_slices_and_their_gradients():
+    n = Sym()
+    x, w = Var(TensorType("float64", (n, 4))), Var(TensorType("float64", (n, 2)))
+
+    def f(x, w):
+        c = jnp.concatenate([x[1:, ::2], jnp.exp(w[:-1])], axis=1)
+        return jnp.sum(c * c) + jnp.sum(x[-1])
+
+    y = f(x, w)
+    gx, gw = backward([y], [ones_like(y)], [x, w])
+    g = Graph([x, w], [y, gx, gw, jnp.concatenate([x, w], axis=1)])
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    for rows in (4, 2):
+        check(exe, g, np.random.rand(rows, 4), np.random.rand(rows, 2))
+
+
+def test_reductions_with_axes_and_keepdims_including_integers():
+    """sum/max/min/prod/mean/var over several axes, keepdims, integer and boolean inputs (integer max starts
+    from the dtype's minimum, not -inf), and all/any."""
+    def f(x, i, b):
+        return [jnp.sum(x, axis=0, keepdims=True), jnp.max(x, axis=1), jnp.min(x, axis=(0, 2)),
+                jnp.prod(x, axis=2, keepdims=True), jnp.mean(x, axis=(1, 2)), jnp.var(x, axis=0),
+                jnp.max(i, axis=0), jnp.min(i, axis=1, keepdims=True), jnp.sum(i), jnp.prod(i, axis=1),
+                jnp.all(b, axis=1), jnp.any(b, axis=0), jnp.sum(b), jnp.max(-x), jnp.sum(x * 0.0, axis=())]
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 4, 5))
+    i = rng.integers(-100, -1, (4, 3)).astype(np.int32)
+    b = rng.random((4, 3)) > 0.5
+    g = graph_of(f, x, i, b)
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    check(exe, g, x, i, b)
+    check(exe, g, rng.standard_normal((2, 1, 7)), rng.integers(-5, 5, (1, 2)).astype(np.int32),
+          rng.random((1, 2)) > 0.5)
+
+
+def test_reduction_of_unsigned_and_small_ints_uses_the_dtype_range():
+    g = _graph(lambda u, s: [jnp.max(u, axis=0), jnp.min(u, axis=0), jnp.max(s), jnp.min(s), jnp.sum(u)],
+               ((Sym(), 3), "uint8"), ((Sym(),), "int16"))
+    exe = compile_graph(g)
+    check(exe, g, np.array([[0, 255, 7], [3, 254, 9]], np.uint8), np.array([-32768, 5, 32767], np.int16))
+
+
+def test_broadcasting_of_rows_columns_and_scalars():
+    def f(col, row, s, m):
+        return [col + row * s, jnp.exp(col) * m - row, jnp.maximum(m, col), (col > row) & (m < s)]
+    rng = np.random.default_rng(6)
+    g = graph_of(f, rng.random((4, 1)), rng.random((1, 3)), np.float64(0.3), rng.random((4, 3)))
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    check(exe, g, rng.random((4, 1)), rng.random((1, 3)), 0.3, rng.random((4, 3)))
+    check(exe, g, rng.random((2, 1)), rng.random((1, 5)), np.float64(-1.5), rng.random((2, 5)))
+
+
+def test_size_one_and_empty_dims():
+    """Empty arrays flow through elementwise ops, reductions with an identity (sum of nothing is 0) and
+    matmul with an empty inner dimension; max over an empty axis raises ValueError like numpy."""
+    def f(x, y, w):
+        return [jnp.exp(x) * 2.0, jnp.sum(x, axis=0), jnp.sum(x, axis=1), jnp.dot(y, w), jnp.prod(x),
+                jnp.max(y, axis=0)]
+    g = graph_of(f, np.zeros((0, 3)), np.zeros((2, 0)), np.zeros((0, 4)))
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    check(exe, g, np.zeros((0, 3)), np.ones((2, 2)), np.ones((2, 4)))
+    with pytest.raises(ValueError, match="zero-size array to reduction operation"):
+        exe(np.zeros((0, 3)), np.zeros((0, 0)), np.zeros((0, 4)))
+    g1 = graph_of(lambda a, b: [a * b, jnp.sum(a * b, axis=1)], np.ones((1, 1)), np.ones((1, 1)))
+    check(compile_graph(g1), g1, np.full((1, 1), 3.0), np.full((1, 1), 2.0))
+
+
+def test_symbolic_sizes_two_batch_sizes_one_compiled_function():
+    """jaxlike.compile traces once per signature, not per size: both batch sizes use one executable."""
+    f = jaxlike.compile(lambda x, w: jnp.tanh(x @ w).sum(axis=1), options={"parallel": False})
+    w = np.random.rand(3, 2)
+    for n in (4, 17):
+        x = np.random.rand(n, 3)
+        np.testing.assert_allclose(f(x, w), np.tanh(x @ w).sum(axis=1), rtol=1e-12)
+    assert len(f._cache) == 1
+    assert f._entry_for((x, w)).exe.backend == "numba_cpu"
+
+
+def test_matmul_variants_batch_transposed_vector_and_integer():
+    rng = np.random.default_rng(7)
+
+    def f(a, b, c, v, i, j):
+        return [a @ b, jnp.einsum("bij,bkj->bik", c, c), a.T @ a, a @ v, v @ a.T @ a @ v, i @ j,
+                jnp.einsum("ij,ij->", a, a), jnp.outer(v, v)]
+    args = (rng.random((4, 3)), rng.random((3, 5)), rng.random((2, 3, 4)), rng.random(3),
+            rng.integers(-3, 3, (2, 3)), rng.integers(-3, 3, (3, 2)))
+    g = graph_of(f, *args)
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    check(exe, g, *args)
+
+
+def test_non_contiguous_and_python_scalar_arguments():
+    """Transposed and strided views are valid arguments (numba specializes on the layout); rank-0 inputs take
+    Python scalars or 0-d arrays."""
+    g = graph_of(lambda x, s: [jnp.exp(x) * s, jnp.sum(x, axis=0)], np.ones((3, 4)), np.float64(2.0))
+    exe = compile_graph(g)
+    base = np.random.rand(8, 6)
+    check(exe, g, base.T[::2, 1:4], 2.5)
+    check(exe, g, base[::3, ::2], np.array(0.5))
+
+
+# -- updates ---------------------------------------------------------------------------------------------------
+def test_updates_read_old_values_swap_and_cycles():
+    """Theano semantics: a <- b and b <- a swap; a <- a + b and b <- a * b both read the old a and b (the
+    two kernels overwrite each other's inputs, so one must go through a temporary); an output that is a state
+    returns its old value."""
+    n = Sym()
+    a, b, c = (Var(TensorType("float64", (n,))) for _ in range(3))
+    swap = Graph([a, b], [a], updates=[(a, b), (b, a)])
+    cyc = Graph([a, b, c], [jnp.sum(a)], updates=[(a, a + b), (b, a * b), (c, c * 2.0)])
+    for g in (swap, cyc):
+        exe = compile_graph(g, pipeline="FAST_RUN")
+        args = [np.random.rand(4) for _ in g.inputs]
+        want_o, want_u = reference(g, args)
+        state = [x.copy() for x in args]
+        outs, ups = exe(*state)
+        for got, want in zip(list(outs) + list(ups), want_o + want_u):
+            np.testing.assert_allclose(got, want, rtol=1e-15)
+        for (s, _), u in zip(g.updates, ups):
+            k = next(i for i, v in enumerate(g.inputs) if v is s)
+            assert u is state[k], "each update is written into its own state array"
+    np.testing.assert_array_equal(outs[0], want_o[0])
+
+
+def test_update_with_a_different_shape_or_dtype_returns_a_new_array():
+    n = Sym()
+    a = Var(TensorType("float64", (n,)))
+    k = Var(TensorType("int64", ()))
+    g = Graph([a, k], [], updates=[(a, jnp.concatenate([a, a])), (k, k + 1)])
+    exe = compile_graph(g)
+    a0 = np.arange(3.0)
+    outs, ups = exe(a0, np.array(4))
+    np.testing.assert_array_equal(ups[0], np.concatenate([np.arange(3.0)] * 2))
+    assert ups[0] is not a0 and int(ups[1]) == 5
+
+
+def test_rank0_state_written_into_a_0d_array():
+    k = Var(TensorType("float64", ()))
+    g = Graph([k], [k * 1.0], updates=[(k, k + 1.0)])
+    exe = compile_graph(g)
+    s = np.array(2.0)
+    outs, ups = exe(s)
+    assert float(outs[0]) == 2.0 and float(ups[0]) == 3.0 and ups[0] is s
+
+
+# -- parallel kernels ---------------------------------------------------------------------------------------------
+def test_parallel_variants_match_serial_results():
+    """With a threshold of 0 every loop runs its prange variant: elementwise, reduction over a kept first
+    axis, over the first axis (per-thread partials), full reductions of sum/max/prod, integers."""
+    def f(x, i):
+        return [jnp.exp(x) * 2.0 + x.T, jnp.sum(x, axis=1), jnp.sum(jnp.sin(x), axis=0), jnp.max(x),
+                jnp.prod(1.0 + x * 1e-3), jnp.min(i, axis=0), jnp.sum(i), jnp.max(x, axis=(0, 1))]
+    rng = np.random.default_rng(8)
+    g = graph_of(f, rng.random((5, 5)), rng.integers(0, 9, (5, 5)))
+    exe = compile_graph(g, parallel=True, par_threshold=0)
+    assert exe.source.count("prange(") >= 6 and "_par(" in exe.source
+    for n in (1, 3, 37):
+        x = rng.standard_normal((n, n))
+        x[0, 0] = np.nan if n == 3 else x[0, 0]
+        check(exe, g, x, rng.integers(-9, 9, (n, n)), rtol=1e-13)
+    serial = compile_graph(g)
+    assert "prange(" not in serial.source
+
+
+def test_fastmath_option_reaches_the_decorators():
+    g = graph_of(lambda x: jnp.exp(x) + 1.0, np.ones(3))
+    assert "fastmath=True" in compile_graph(g, fastmath=True).source
+    assert "fastmath=False" in compile_graph(g).source
+
+
+# -- errors ------------------------------------------------------------------------------------------------------
+def test_operands_assumed_equal_are_checked_with_a_clear_error():
+    """x + y traced with two symbolic sizes assumes they are equal; a call where they differ raises a
+    ShapeError naming the op and both sizes instead of reading out of bounds."""
+    f = jaxlike.compile(lambda x, y: x + y, options={"parallel": False})
+    np.testing.assert_array_equal(f(np.ones(3), np.ones(3)), np.full(3, 2.0))
+    with pytest.raises(ShapeError, match=r"add: operand 1 has size 4 at dim 0 where the result has 3"):
+        f(np.ones(3), np.ones(4))
+
+
+def test_argument_checks_of_the_executable():
+    g = graph_of(lambda x, w: x @ w, np.ones((2, 3)), np.ones((3, 2)), symbolic=False)
+    exe = compile_graph(g)
+    with pytest.raises(ShapeError, match=r"argument 0 \(a\): dim 1 has size 4 where f64\[2,3\] needs 3"):
+        exe(np.ones((2, 4)), np.ones((3, 2)))
+    with pytest.raises(TypeError, match="argument 1: expected a float64 array of rank 2"):
+        exe(np.ones((2, 3)), np.ones((3, 2), np.int64))
+    with pytest.raises(TypeError, match="argument 0: expected a float64 array of rank 2"):
+        exe(np.ones(3), np.ones((3, 2)))
+
+
+def test_matmul_inner_size_mismatch_is_a_shape_error():
+    f = jaxlike.compile(lambda a, b: a @ b, options={"parallel": False})
+    with pytest.raises(ShapeError, match="contract: index"):
+        f(np.ones((2, 3)), np.ones((4, 2)))
+
+
+def test_float16_graph_falls_back_to_the_reference_backend():
+    g = graph_of(lambda x: x * 2, np.ones(3, np.float16))
+    with pytest.warns(UserWarning, match="float16"):
+        exe = nb.compile(g, {})
+    assert exe.backend == "reference"
+    np.testing.assert_array_equal(exe(np.ones(3, np.float16))[0][0], np.full(3, 2, np.float16))
+
+
+# -- the generated source and the call path ---------------------------------------------------------------------
+def test_source_is_one_module_with_one_entry_and_readable_kernels():
+    f = jaxlike.compile(jaxlike.value_and_grad(lambda x: jnp.sum(jnp.exp(jnp.sin(x ** 2)) * jnp.cos(x))),
+                        options={"parallel": False})
+    x = np.linspace(-1, 1, 7)
+    v, g = f(x)
+    src = f.source(x)
+    assert src.count("def entry(") == 1 and src.count("@njit(cache=True") == 1
+    assert "# k0_b: b = fused(a)" in src and "reduce_sum(f) axes=(0,)" in src
+    assert "#   { lambda a:f64[n0] ." in src and "n0 = a.shape[0]" in src
+    assert "math.exp(" in src and "math.sin(" in src
+    ref_v, ref_g = jaxlike.value_and_grad(lambda x: jnp.sum(jnp.exp(jnp.sin(x ** 2)) * jnp.cos(x)))(x)
+    np.testing.assert_allclose(v, ref_v, rtol=1e-12)
+    np.testing.assert_allclose(g, ref_g, rtol=1e-12)
+    kernels = f.optimized_graph(x).eqns()
+    assert [k.prim for k in kernels] == [FUSED, FUSED]
+
+
+def test_call_overhead_of_a_scalar_function_is_microseconds():
+    """The executable's call is one Python frame plus one numba dispatch (measured ~2 us; the bound is loose
+    because the machine is shared): would catch per-call Python work such as re-checking or converting."""
+    g = graph_of(lambda x: jnp.exp(jnp.sin(x ** 2)), np.float64(1.0))
+    exe = compile_graph(g)
+    exe(1.5)
+    best = 1e9
+    for _ in range(5):
+        t = time.perf_counter()
+        for _ in range(2000):
+            exe(1.5)
+        best = min(best, (time.perf_counter() - t) / 2000)
+    assert best < 30e-6, f"{best * 1e6:.1f} us per call"
