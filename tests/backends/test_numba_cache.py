@@ -1,0 +1,163 @@
+"""The numba_cpu disk cache: a second process compiles nothing, corrupt or truncated entries are rebuilt
+instead of crashing, and the key separates what must be separated (options, constant values) while being
+the same for the same graph traced twice (sizes are named canonically, not by process-local ids)."""
+
+import glob
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import jaxlike
+import jaxlike.numpy as jnp
+from jaxlike.core.graph import Var, Graph, const
+from jaxlike.core.types import TensorType, Sym
+
+from conftest import nb, compile_graph
+
+SCRIPT = textwrap.dedent("""
+    import json, sys, time
+    import numpy as np
+    import jaxlike, jaxlike.numpy as jnp
+    jaxlike.config.cache_dir = sys.argv[1]
+    f = jaxlike.compile(jaxlike.value_and_grad(lambda x: jnp.sum(jnp.exp(jnp.sin(x ** 2)) * jnp.cos(x))),
+                        options={"parallel": False})
+    x = np.linspace(-1.0, 1.0, 11)
+    t = time.perf_counter()
+    v, g = f(x)
+    first_call = time.perf_counter() - t
+    exe = f._entry_for((x,)).exe
+    print(json.dumps({"hits": exe.cache_hits(), "misses": exe.cache_misses(), "written": exe.written,
+                      "path": exe.path, "v": float(v), "g": [float(a) for a in g], "first_call": first_call}))
+""")
+
+
+def run_process(cache_dir):
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(cache_dir)], capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def expected():
+    x = np.linspace(-1.0, 1.0, 11)
+    return (float(np.sum(np.exp(np.sin(x ** 2)) * np.cos(x))),
+            np.cos(x) * np.exp(np.sin(x ** 2)) * np.cos(x ** 2) * 2 * x - np.exp(np.sin(x ** 2)) * np.sin(x))
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory):
+    d = tmp_path_factory.mktemp("numba-cache")
+    first = run_process(d)
+    return d, first
+
+
+def _assert_result(r):
+    v, g = expected()
+    np.testing.assert_allclose(r["v"], v, rtol=1e-12)
+    np.testing.assert_allclose(r["g"], g, rtol=1e-12, atol=1e-15)
+
+
+def test_second_process_compiles_nothing(warm):
+    """The first process writes the module and numba's cache; a fresh process loads both: numba reports a
+    cache hit and no miss (no compilation), and the module file is reused as it is."""
+    d, first = warm
+    assert first["written"] and first["misses"] >= 1 and first["hits"] == 0
+    _assert_result(first)
+    second = run_process(d)
+    assert not second["written"]
+    assert second["hits"] >= 1 and second["misses"] == 0
+    assert second["path"] == first["path"]
+    _assert_result(second)
+
+
+def test_truncated_module_is_rewritten_not_run(warm):
+    d, first = warm
+    path = first["path"]
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text[: len(text) // 2])
+    r = run_process(d)
+    assert r["written"] and r["misses"] >= 1
+    _assert_result(r)
+    with open(path) as f:
+        assert f.read() == text
+
+
+def test_corrupt_numba_cache_files_are_deleted_and_rebuilt(warm):
+    """Garbage in numba's index and data files would make numba raise while unpickling; the loader checks
+    them and deletes them, so the call recompiles and succeeds."""
+    d, first = warm
+    run_process(d)   # make sure numba's files exist for the current module text
+    files = glob.glob(os.path.join(os.path.dirname(first["path"]), "__pycache__", "*.nb[ic]"))
+    assert files
+    for fn in files:
+        with open(fn, "wb") as f:
+            f.write(b"\x80\x04not a pickle")
+    r = run_process(d)
+    assert not r["written"] and r["misses"] >= 1
+    _assert_result(r)
+    again = run_process(d)
+    assert again["hits"] >= 1 and again["misses"] == 0
+
+
+def test_no_temporary_files_are_left_behind(warm):
+    d, _ = warm
+    assert not glob.glob(os.path.join(str(d), "numba_cpu", ".tmp-*"))
+
+
+def _graph(scale):
+    n = Sym()
+    x = Var(TensorType("float64", (n,)))
+    return Graph([x], [jnp.exp(x) * const(np.full(3, scale))])
+
+
+def test_key_is_canonical_and_separates_options_and_constants():
+    """The same graph traced twice (fresh Syms with other ids) has the same module text and key; another
+    constant value or fastmath gives another key."""
+    opts = dict(nb.DEFAULTS, parallel=False)
+    src1 = nb.codegen.generate(_graph(2.0), opts).source
+    src2 = nb.codegen.generate(_graph(2.0), opts).source
+    assert src1 == src2
+    assert nb.build.cache_key(src1, opts) == nb.build.cache_key(src2, opts)
+    src3 = nb.codegen.generate(_graph(3.0), opts).source
+    assert nb.build.cache_key(src3, opts) != nb.build.cache_key(src1, opts)
+    fm = dict(opts, fastmath=True)
+    assert nb.build.cache_key(nb.codegen.generate(_graph(2.0), fm).source, fm) != nb.build.cache_key(src1, opts)
+
+
+def test_large_constants_are_arguments_not_module_text():
+    """A constant bigger than SMALL_CONST elements is passed to the entry (its bytes are not compiled in), so
+    the module text stays small and the result still uses its values."""
+    n = Sym()
+    x = Var(TensorType("float64", (n,)))
+    big = np.arange(float(nb.codegen.SMALL_CONST + 1))
+    g = Graph([x], [jnp.sum(x) * jnp.sum(const(big))])
+    exe = compile_graph(g)
+    assert len(exe.source) < 5000
+    np.testing.assert_allclose(exe(np.ones(3))[0][0], 3 * big.sum())
+
+
+def test_write_atomic_replaces_whole_files(tmp_path):
+    p = tmp_path / "m.py"
+    nb.build.write_atomic(str(p), "a = 1\n")
+    nb.build.write_atomic(str(p), "a = 2\n")
+    assert p.read_text() == "a = 2\n" and os.listdir(tmp_path) == ["m.py"]
+
+
+def test_cache_dir_follows_config(tmp_path):
+    saved = jaxlike.config.cache_dir
+    try:
+        jaxlike.config.cache_dir = str(tmp_path)
+        n = Sym()
+        x = Var(TensorType("float64", (n,)))
+        exe = compile_graph(Graph([x], [x * 3.25 + 1.0]))
+        assert exe.path.startswith(str(tmp_path))
+        np.testing.assert_array_equal(exe(np.ones(2))[0][0], np.full(2, 4.25))
+    finally:
+        jaxlike.config.cache_dir = saved
