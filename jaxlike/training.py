@@ -44,12 +44,20 @@ def minibatches(*arrays, batch_size, axis=0, rng=None, drop_last=False):
 
 class History:
     """What ``fit`` returns: ``costs`` (mean cost per epoch), ``state`` (the final state, JAX style),
-    ``seconds`` (wall time of the loop)."""
+    ``seconds`` (wall time of the loop) and ``epoch_seconds`` (per epoch: the first one includes compiling
+    the step, so ``steady_seconds`` leaves it out)."""
 
     def __init__(self):
         self.costs = []
+        self.epoch_seconds = []
         self.state = None
         self.seconds = 0.0
+
+    @property
+    def steady_seconds(self):
+        """Mean seconds per epoch after the first (the first call of a compiled step compiles it)."""
+        later = self.epoch_seconds[1:] or self.epoch_seconds
+        return sum(later) / len(later) if later else 0.0
 
     def __len__(self):
         return len(self.costs)
@@ -145,6 +153,7 @@ def fit(step, data, epochs=1, *, state=None, progress=False, cost_of=None, callb
     t0 = time.perf_counter()
     try:
         for epoch in range(int(epochs)):
+            t_epoch = time.perf_counter()
             batches = data(epoch) if callable(data) else data
             total, count = 0.0, 0
             for batch in batches:
@@ -162,6 +171,7 @@ def fit(step, data, epochs=1, *, state=None, progress=False, cost_of=None, callb
             if count == 0:
                 raise ValueError(f"fit: epoch {epoch} had no batches; data must yield at least one batch")
             hist.costs.append(total / count)
+            hist.epoch_seconds.append(time.perf_counter() - t_epoch)
             hist.state = state
             if bar is not None:
                 bar.set_postfix_str(f"cost {hist.costs[-1]:.5g}", refresh=False)

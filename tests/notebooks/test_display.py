@@ -4,6 +4,7 @@ threading, the tqdm bar and its plain fallback)."""
 
 import re
 import sys
+import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -296,6 +297,17 @@ def test_fit_with_shared_state_averages_costs_per_epoch():
     hist = training.fit(step, [(1.0,), (3.0,)], epochs=3)
     assert hist.costs == [4.0, 4.0, 4.0] and len(calls) == 6
     assert "3 epochs" in repr(hist)
+
+
+def test_fit_times_epochs_and_sets_the_compiling_first_one_apart():
+    # catches: a per-step time that silently includes the first call's compilation
+    def slow_first(x, seen=[]):
+        seen.append(x)
+        time.sleep(0.2 if len(seen) == 1 else 0.01)
+        return 0.0
+    hist = training.fit(slow_first, [(1.0,)], epochs=4)
+    assert len(hist.epoch_seconds) == 4 and hist.epoch_seconds[0] >= 0.2
+    assert hist.steady_seconds < 0.1 and hist.seconds >= sum(hist.epoch_seconds)
 
 
 def test_fit_threads_state_through_a_compiled_jax_style_step():
