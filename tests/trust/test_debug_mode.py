@@ -227,3 +227,20 @@ def test_theano_function_with_shared_updates_in_debug_mode():
     np.testing.assert_allclose(debug[0], fast[0], rtol=1e-12)
     np.testing.assert_allclose(debug[1], fast[1], rtol=1e-12)
     np.testing.assert_allclose(debug[2], fast[2], rtol=1e-12)
+
+
+def test_locator_recompiles_kernels_with_the_default_backend():
+    """Would catch: the kernel locator working only with the test doubles: here the real default backend
+    (numba_cpu when it loads) recompiles the optimized graph with every kernel as an output; its kernels are
+    right, so a result corrupted after the run is reported as a wiring fault, not pinned on a kernel."""
+    from jaxlike.backends.base import Executable
+    from jaxlike.runtime.debug import checked
+    from jaxlike.runtime.trace import trace
+    args = [np.ones((2, 3)), np.full((3, 4), 0.1)]
+    inputs, outputs, _ = trace(model, args)
+    graph = Graph(inputs, outputs)
+    real = build_executable(graph, mode="FAST_RUN")
+    broken = Executable(lambda *a: ([real.run(*a)[0][0] + 1.0], []), real.source, real.graph, real.backend)
+    with pytest.raises(DebugModeError, match="wires kernels together") as info:
+        checked(broken, graph, mode="FAST_RUN")(*args)
+    assert f"backend {real.backend!r} disagrees" in str(info.value)

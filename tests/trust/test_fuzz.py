@@ -1,5 +1,6 @@
 """A random-expression fuzzer: hypothesis builds small well-typed programs of jaxlike primitives over random
-shapes (size-1 dims that broadcast, sometimes empty dims), then checks that
+shapes (size-1 dims that broadcast, sometimes empty dims; float64 inputs, sometimes int64), then checks
+that
 
 * what ``jaxlike.compile`` runs (whichever backend it picks: numba_cpu when it loads) matches the reference
   interpreter on the traced graph, including raising the same exception type when the reference raises;
@@ -169,6 +170,7 @@ class Program:
     ops: tuple
     outputs: tuple
     seed: int
+    int_inputs: tuple = ()  # positions of int64 inputs (values in -3..3); the others are float64
 
     def run(self, *xs):
         values = list(xs)
@@ -178,11 +180,13 @@ class Program:
 
     def arrays(self):
         rng = np.random.default_rng(self.seed)
-        return [rng.normal(scale=1.5, size=s) for s in self.inputs]
+        return [rng.integers(-3, 4, size=s, dtype=np.int64) if k in self.int_inputs
+                else rng.normal(scale=1.5, size=s) for k, s in enumerate(self.inputs)]
 
     def __str__(self):
         n = len(self.inputs)
-        lines = [f"v{k}: f64{list(s)}" for k, s in enumerate(self.inputs)]
+        kinds = ["i64" if k in self.int_inputs else "f64" for k in range(n)]
+        lines = [f"v{k}: {kind}{list(s)}" for k, (kind, s) in enumerate(zip(kinds, self.inputs))]
         lines += [f"v{n + k} = {op}" for k, op in enumerate(self.ops)]
         return "\n".join(lines + [f"return {', '.join(f'v{k}' for k in self.outputs)}  (seed {self.seed})"])
 
@@ -294,7 +298,8 @@ def _result_of(op, nodes, tracers):
     type; None when either refuses (max over an empty axis: fine for the value test, no shape here)."""
     with np.errstate(all="ignore"):
         try:
-            out = op.apply([np.full(s, 0.5) for s in nodes])
+            out = op.apply([np.full(s, 0.5 if t.dtype.kind == "f" else 1, dtype=t.dtype)
+                            for s, t in zip(nodes, tracers)])
             traced = op.apply(tracers)
         except (ValueError, TypeError):
             return None
@@ -306,8 +311,10 @@ def programs(draw, grad=False):
     dims = st.sampled_from([1, 2, 3] if grad else [1, 2, 3, 3, 2, 0])
     n_in = draw(st.integers(1, 3))
     inputs = [tuple(draw(st.lists(dims, min_size=0, max_size=3))) for _ in range(n_in)]
+    ints = () if grad else tuple(k for k in range(n_in) if draw(st.sampled_from([False, False, False, True])))
     nodes = list(inputs)
-    tracers = [Var(abstract_type(np.zeros(s))) for s in inputs]
+    tracers = [Var(abstract_type(np.zeros(s, dtype=np.int64 if k in ints else np.float64)))
+               for k, s in enumerate(inputs)]
     ops = []
     for _ in range(draw(st.integers(2, 8))):
         op = _gen_op(draw, nodes, [t.type for t in tracers], grad)
@@ -323,7 +330,7 @@ def programs(draw, grad=False):
     last = len(nodes) - 1
     extra = draw(st.sampled_from([None] + list(range(n_in, last))))
     outputs = (last,) if extra is None else (last, extra)
-    return Program(tuple(inputs), tuple(ops), outputs, draw(st.integers(0, 2 ** 32 - 1)))
+    return Program(tuple(inputs), tuple(ops), outputs, draw(st.integers(0, 2 ** 32 - 1)), ints)
 
 
 # -- the checks -----------------------------------------------------------------------------------------
