@@ -59,7 +59,7 @@ class DebugModeError(AssertionError):
 # -- values ------------------------------------------------------------------------------------------
 def mismatch(got, want, rtol=None, atol=None):
     """None when ``got`` matches the reference ``want``; otherwise a sentence saying how it differs."""
-    got, want = np.asarray(got), np.asarray(want)
+    got, want = host(got), host(want)
     if got.shape != want.shape:
         return f"shape {got.shape}, reference shape {want.shape}"
     if got.dtype != want.dtype:
@@ -89,12 +89,31 @@ def _num(x):
     return repr(x.item()) if isinstance(x, (np.generic, np.ndarray)) else repr(x)
 
 
+def host(a):
+    """``a`` as a numpy array: device arrays (numba_cuda keeps state on the GPU) are copied to the host."""
+    if isinstance(a, np.ndarray):
+        return a
+    if hasattr(a, "copy_to_host"):
+        return a.copy_to_host()
+    return np.asarray(a)
+
+
 def _copy_args(arrays):
-    return [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in arrays]
+    """Host snapshots of the arguments: a backend may write updates into state buffers (host or device) in
+    place, and the reference must see the values from before the call."""
+    out = []
+    for a in arrays:
+        if isinstance(a, np.ndarray):
+            out.append(np.array(a, copy=True))
+        elif isinstance(a, (bool, int, float, np.generic)):
+            out.append(a)
+        else:
+            out.append(np.array(host(a), copy=True))
+    return out
 
 
 def _is_nonfinite(a):
-    a = np.asarray(a)
+    a = host(a)
     return a.dtype.kind == "f" and a.size > 0 and not np.isfinite(a).all()
 
 
@@ -152,7 +171,7 @@ def run_steps(exe, arrays, on_step=None):
     steps = {v._id: fn for v, fn in (getattr(exe, "steps", None) or ())}
     env, vals = SizeEnv(), {}
     for v, a in zip(graph.inputs, arrays):
-        a = np.asarray(a)
+        a = host(a)
         env.bind_value(v, a, f"argument {v.name or ''}".strip())
         vals[v._id] = a
     for v in graph.nodes():
@@ -166,7 +185,7 @@ def run_steps(exe, arrays, on_step=None):
         if fn is None:
             out = eval_node(v, ins, env)
         else:
-            out = np.asarray(on_step(v, fn, ins, env) if on_step else fn(ins, env))
+            out = host(on_step(v, fn, ins, env) if on_step else fn(ins, env))
         # NOTE: binding checks the step's result shape against the node's type before anything reads it.
         env.bind_value(v, out, f"step {v.prim.name}")
         vals[v._id] = out
@@ -231,7 +250,7 @@ def _backend_values(exe, args, options):
             got = {}
 
             def record(v, fn, ins, sizes):
-                got[v._id] = np.asarray(fn(ins, sizes))
+                got[v._id] = host(fn(ins, sizes))
                 return got[v._id]
             run_steps(exe, _copy_args(args), record)
             return got
@@ -245,7 +264,7 @@ def _backend_values(exe, args, options):
         outs, _ = probe.run(*_copy_args(args))
     except Exception as e:
         return f"recompiling with every kernel as an output failed: {type(e).__name__}: {e}"
-    return {v._id: np.asarray(o) for v, o in zip(eqns, outs)}
+    return {v._id: host(o) for v, o in zip(eqns, outs)}
 
 
 def _locate_kernel(exe, args, options, rtol, atol):

@@ -244,3 +244,34 @@ def test_locator_recompiles_kernels_with_the_default_backend():
     with pytest.raises(DebugModeError, match="wires kernels together") as info:
         checked(broken, graph, mode="FAST_RUN")(*args)
     assert f"backend {real.backend!r} disagrees" in str(info.value)
+
+
+_CUDA_STATE = textwrap.dedent("""
+    import numpy as np, jaxlike
+    import jaxlike.tensor as T
+    jaxlike.config.device = "cuda"
+    x, y = T.dvector("x"), T.dscalar("y")
+    w = jaxlike.shared(np.array([0.3, -0.2]), name="w")
+    cost = (T.nnet.sigmoid(T.dot(x, w)) - y) ** 2
+    runs = []
+    for mode in ["FAST_RUN", "DEBUG_MODE"]:
+        w.set_value(np.array([0.3, -0.2]))
+        step = jaxlike.function([x, y], cost, updates=[(w, w - 0.5 * T.grad(cost, w))], mode=mode)
+        assert step.executable.backend == "numba_cuda", step.executable.backend
+        runs.append([float(step(np.array([1.0, 2.0]), 1.0)) for _ in range(3)] + list(np.asarray(w.get_value())))
+    assert np.allclose(runs[0], runs[1], rtol=1e-12), runs
+    print("ok")
+""")
+
+
+def test_debug_mode_with_state_kept_on_the_gpu():
+    """Regression: numba_cuda keeps shared variables on the device and writes updates into that buffer in
+    place; DEBUG_MODE kept the same device array as its 'copy' of the inputs, so the reference ran on the
+    updated state and every second step raised a false DebugModeError. Runs in numba's CUDA simulator."""
+    pytest.importorskip("numba.cuda")
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    done = subprocess.run([sys.executable, "-c", _CUDA_STATE], env=env, capture_output=True, text=True,
+                          timeout=600)
+    if "numba-cuda" in done.stderr and "not installed" in done.stderr:
+        pytest.skip("numba-cuda is not installed")
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
