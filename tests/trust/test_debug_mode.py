@@ -258,7 +258,8 @@ _CUDA_STATE = textwrap.dedent("""
         w.set_value(np.array([0.3, -0.2]))
         step = jaxlike.function([x, y], cost, updates=[(w, w - 0.5 * T.grad(cost, w))], mode=mode)
         assert step.executable.backend == "numba_cuda", step.executable.backend
-        runs.append([float(step(np.array([1.0, 2.0]), 1.0)) for _ in range(3)] + list(np.asarray(w.get_value())))
+        costs = [float(step(np.array([1.0, 2.0]), 1.0)) for _ in range(3)]
+        runs.append(costs + list(np.asarray(w.get_value())))
     assert np.allclose(runs[0], runs[1], rtol=1e-12), runs
     print("ok")
 """)
