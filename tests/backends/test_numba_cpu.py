@@ -12,7 +12,7 @@ import pytest
 
 import jaxlike
 import jaxlike.numpy as jnp
-from jaxlike.core.graph import Var, Graph, const
+from jaxlike.core.graph import Var, Graph
 from jaxlike.core.types import TensorType, Sym
 from jaxlike.core.errors import ShapeError
 from jaxlike.core.primitive import REGISTRY, Primitive, Kind, register, bind
@@ -20,6 +20,7 @@ from jaxlike.autodiff import backward, ones_like
 from jaxlike.ops._rules import sample_cases
 from jaxlike.ops.fused import fused as FUSED
 from jaxlike.ops.index import take
+from jaxlike.passes.fuse import fuse as fuse_graph
 
 from conftest import nb, typed, graph_of, compile_graph, check, assert_close, tol, reference
 
@@ -533,3 +534,11 @@ def test_call_overhead_of_a_scalar_function_is_microseconds():
             exe(1.5)
         best = min(best, (time.perf_counter() - t) / 2000)
     assert best < 30e-6, f"{best * 1e6:.1f} us per call"
+
+
+def test_parallel_auto_follows_the_thread_count():
+    """parallel="auto" (the default) emits prange variants only where numba has at least 4 threads."""
+    import numba
+    g = graph_of(lambda x: jnp.exp(x) * 2.0, np.ones(3))
+    src = nb.compile(fuse_graph(g), {}).source
+    assert ("prange(" in src) == (numba.config.NUMBA_NUM_THREADS >= nb.MIN_THREADS_FOR_PARALLEL)

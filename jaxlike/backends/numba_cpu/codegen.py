@@ -19,13 +19,14 @@ end. Outputs never alias states or each other. Imports numpy, core and ops only.
 
 import numpy as np
 
-from ...core.graph import Graph, namer
-from ...core.types import Sym, DimSum, is_known, dims_equal
+from ...core.graph import Graph, Var, namer
+from ...core.types import Sym, DimSum, dims_equal
 from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, reduce_root, remap_kind
 from . import loops
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
 from .lowering import LOWERINGS, fallback, message
+from .support import warn_fallback
 
 SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
 
@@ -35,15 +36,13 @@ class Unsupported(Exception):
 
 
 class Module:
-    """What the loader needs besides the text: extra entry arguments (large constants), fallbacks to
-    register, and the entry's parameter names."""
+    """What the loader needs besides the text: extra entry arguments (large constants) and the nodes whose
+    numpy rules the objmode fallbacks call, in fallback order."""
 
-    def __init__(self, source, const_args, fallbacks, kernels, params):
+    def __init__(self, source, const_args, fallbacks):
         self.source = source
         self.const_args = const_args
         self.fallbacks = fallbacks
-        self.kernels = kernels
-        self.params = params
 
 
 def prepare(graph):
@@ -55,11 +54,9 @@ def prepare(graph):
             continue
         new = [memo[i._id] for i in v.inputs]
         if fusable_kind(v) is not None:
-            from ...core.graph import Var
             nv = singleton(Var(v.type, v.prim, new, v.attrs, source=v.source))
             changed = True
         elif any(a is not b for a, b in zip(new, v.inputs)):
-            from ...core.graph import Var
             nv = Var(v.type, v.prim, new, v.attrs, name=v.name, source=v.source)
         else:
             nv = v
@@ -305,7 +302,6 @@ class Codegen:
             return
         lower = LOWERINGS.get(v.prim.name)
         if lower is None:
-            from .support import warn_fallback
             warn_fallback(v.prim.name)
             lines = fallback(self, v, len(self.fallbacks))
             self.fallbacks.append(v)
@@ -314,8 +310,6 @@ class Codegen:
         self.lines += lines
         if v.ndim:
             self.lines += self._bind_shape(v, nm, v.prim.name)
-        else:
-            pass
         self.fresh_values.add(v._id)
 
     def _fused(self, v, out):
@@ -491,7 +485,7 @@ class Codegen:
                f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]
         src += ["    " + line for line in self.lines]
         src.append(f"    return {ret_o}, {ret_u}")
-        return Module("\n".join(src) + "\n", self.const_args, self.fallbacks, self.kernels, params)
+        return Module("\n".join(src) + "\n", self.const_args, self.fallbacks)
 
     def _graph_text(self):
         """The graph as ``to_text`` prints it, with canonical size names and fused bodies left to the kernels."""
