@@ -34,6 +34,15 @@ def median_time(fn, repeats, inner=1):
     return statistics.median(samples)
 
 
+def _pytensor():
+    """(pytensor, pytensor.tensor) when PyTensor is importable, else None."""
+    if _try_import("pytensor") is None:
+        return None
+    import pytensor
+    import pytensor.tensor as T
+    return pytensor, T
+
+
 def _try_import(name):
     try:
         return __import__(name)
@@ -61,6 +70,12 @@ def w1(args, results):
         jdf = jax.jit(jax.grad(lambda x: jjnp.exp(jjnp.sin(x ** 2))))
         xj = jjnp.float64(15.0)
         results["W1", "jax"] = median_time(lambda: jdf(xj).block_until_ready(), args.repeats, 2000) * 1e6
+    pt = _pytensor()
+    if pt:
+        pytensor, T = pt
+        xs = T.dscalar()
+        pdf = pytensor.function([xs], pytensor.grad(T.exp(T.sin(xs ** 2)), xs))
+        results["W1", "pytensor"] = median_time(lambda: pdf(x), args.repeats, 2000) * 1e6
 
 
 # W2: the seed XOR net trained per sample (2-2-1 sigmoid, SGD 0.1), microseconds per step
@@ -86,6 +101,45 @@ def w2(args, results):
         k[0] += 1
         return step(xs[i], ys[i])
     results["W2", "jaxlike"] = median_time(one, args.repeats, 4000) * 1e6
+
+    P = [th1.get_value(), th2.get_value()]
+    one_ = np.ones(1)
+
+    def sig(z):
+        return 1 / (1 + np.exp(-z))
+
+    def np_one():
+        i = k[0] & 3
+        k[0] += 1
+        xb = np.concatenate([xs[i], one_])
+        h = sig(P[0].T @ xb)
+        hb = np.concatenate([h, one_])
+        o = sig(P[1].T @ hb)[0]
+        d_o = 2 * (o - ys[i]) * o * (1 - o)
+        d_h = (P[1][:2, 0] * d_o) * h * (1 - h)
+        g2 = hb[:, None] * d_o
+        g1 = np.outer(xb, d_h)
+        P[0] -= 0.1 * g1
+        P[1] -= 0.1 * g2
+        return (o - ys[i]) ** 2
+    results["W2", "numpy"] = median_time(np_one, args.repeats, 4000) * 1e6
+    pt = _pytensor()
+    if pt:
+        pytensor, PT = pt
+        px, py = PT.dvector(), PT.dscalar()
+        p1 = pytensor.shared(rng.random((3, 2)))
+        p2 = pytensor.shared(rng.random((3, 1)))
+        ph = PT.sigmoid(PT.dot(p1.T, PT.concatenate([px, np.array([1.0])])))
+        pout = PT.sum(PT.sigmoid(PT.dot(p2.T, PT.concatenate([ph, np.array([1.0])]))))
+        pcost = (pout - py) ** 2
+        pstep = pytensor.function([px, py], pcost, updates=[(p1, p1 - 0.1 * pytensor.grad(pcost, p1)),
+                                                            (p2, p2 - 0.1 * pytensor.grad(pcost, p2))])
+
+        def pt_one():
+            i = k[0] & 3
+            k[0] += 1
+            return pstep(xs[i], ys[i])
+        results["W2", "pytensor"] = median_time(pt_one, args.repeats, 4000) * 1e6
     jax = _try_import("jax")
     if jax:
         import jax.numpy as jjnp
@@ -173,6 +227,18 @@ def w3(args, results):
             st[0], c = jstep(st[0], jX, jY)
             c.block_until_ready()
         results["W3", "jax"] = median_time(jone, args.repeats, 3) * 1e3
+    pt = _pytensor()
+    if pt:
+        pytensor, PT = pt
+        pp = [pytensor.shared(p) for p in _mlp_params(np.random.default_rng(0), dt)]
+        px, py = PT.matrix(dtype="float32"), PT.matrix(dtype="float32")
+        a = px
+        for Wp, bp in zip(pp[::2], pp[1::2]):
+            a = PT.sigmoid(PT.dot(Wp, a) + bp.dimshuffle(0, "x"))
+        pcost = PT.sum((a - py) ** 2) / 1000
+        pstep = pytensor.function([px, py], pcost, updates=[(p, p - np.float32(0.01) * g)
+                                                            for p, g in zip(pp, pytensor.grad(pcost, pp))])
+        results["W3", "pytensor"] = median_time(lambda: pstep(X, Y), args.repeats, 3) * 1e3
 
 
 # W4: value and gradient of sum(exp(sin(x**2))*cos(x)), x of 10^7 float64
@@ -197,6 +263,13 @@ def w4(args, results):
         jvg = jax.jit(jax.value_and_grad(lambda x: jjnp.sum(jjnp.exp(jjnp.sin(x ** 2)) * jjnp.cos(x))))
         xj = jjnp.asarray(x)
         results["W4", "jax"] = median_time(lambda: jvg(xj)[1].block_until_ready(), args.repeats) * 1e3
+    pt = _pytensor()
+    if pt:
+        pytensor, PT = pt
+        px = PT.dvector()
+        pv = PT.sum(PT.exp(PT.sin(px ** 2)) * PT.cos(px))
+        pvg = pytensor.function([px], [pv, pytensor.grad(pv, px)])
+        results["W4", "pytensor"] = median_time(lambda: pvg(x), args.repeats) * 1e3
 
 
 # W5: value and gradient of mean softmax cross-entropy, logits = X@W, X 4096x512, W 512x1000, float32
@@ -232,6 +305,14 @@ def w5(args, results):
             lambda W, X, Y: -jjnp.mean(jjnp.sum(Y * jax.nn.log_softmax(X @ W), axis=1))))
         jW, jX, jY = map(jjnp.asarray, (W, X, Y))
         results["W5", "jax"] = median_time(lambda: jvg(jW, jX, jY)[1].block_until_ready(), args.repeats) * 1e3
+    pt = _pytensor()
+    if pt:
+        pytensor, PT = pt
+        pW, pX, pY = PT.matrix(dtype="float32"), PT.matrix(dtype="float32"), PT.matrix(dtype="float32")
+        z = PT.dot(pX, pW)
+        pv = -PT.mean(PT.sum(pY * (z - PT.logsumexp(z, axis=1, keepdims=True)), axis=1))
+        pvg = pytensor.function([pW, pX, pY], [pv, pytensor.grad(pv, pW)])
+        results["W5", "pytensor"] = median_time(lambda: pvg(W, X, Y), args.repeats) * 1e3
 
 
 # W6: cold first-call latency in a fresh process (disk cache empty vs warm)
@@ -266,21 +347,26 @@ def main():
     for name in args.only.split(","):
         globals()[name.lower()](args, results)
     rows = sorted({k[0] for k in results})
+    anchors = ("jaxlike", "numpy", "jax", "pytensor")
     print(f"machine: {os.cpu_count()} cores, numpy {np.__version__}; medians of {args.repeats} repeats\n")
-    print("| workload | unit | jaxlike | numpy | jax | jaxlike vs jax |")
-    print("|---|---|---|---|---|---|")
+    print("| workload | unit | " + " | ".join(anchors) + " | jaxlike vs jax | jaxlike vs numpy |")
+    print("|---|---|" + "---|" * (len(anchors) + 2))
     for r in rows:
         unit = UNITS.get(r[:2], "s (first call)")
-        vals = [results.get((r, k)) for k in ("jaxlike", "numpy", "jax")]
-        ratio = f"{vals[2] / vals[0]:.2f}x faster" if vals[0] and vals[2] else "-"
-        if vals[0] and vals[2] and vals[2] < vals[0]:
-            ratio = f"{vals[0] / vals[2]:.2f}x slower"
+        vals = [results.get((r, k)) for k in anchors]
         cells = [f"{v:.4g}" if v is not None else "-" for v in vals]
-        print(f"| {r} | {unit} | {' | '.join(cells)} | {ratio} |")
+        print(f"| {r} | {unit} | {' | '.join(cells)} | {_ratio(vals[0], vals[2])} | {_ratio(vals[0], vals[1])} |")
     if ("W4", "jaxlike") in results:
         gb = args.w4_size * 8 * 2 / 1e9  # read x, write the gradient
-        print(f"\nW4 effective bandwidth: jaxlike {gb / results['W4', 'jaxlike'] * 1e3:.2f} GB/s")
+        speeds = ", ".join(f"{k} {gb / results['W4', k] * 1e3:.2f} GB/s" for k in anchors if ("W4", k) in results)
+        print(f"\nW4 effective bandwidth (x read once, gradient written once): {speeds}")
 
+
+def _ratio(ours, theirs):
+    """'1.5x faster' / '1.5x slower' of our time against an anchor's, '-' when either is missing."""
+    if not ours or not theirs:
+        return "-"
+    return f"{theirs / ours:.2f}x faster" if theirs >= ours else f"{ours / theirs:.2f}x slower"
 
 if __name__ == "__main__":
     main()

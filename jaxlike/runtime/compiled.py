@@ -66,10 +66,28 @@ def build_executable(graph, device=None, mode=None, options=None, profile=None):
 
 
 class _Entry:
-    __slots__ = ("exe", "out_tree", "graph")
+    __slots__ = ("exe", "out_tree", "graph", "single")
 
     def __init__(self, exe, out_tree, graph):
         self.exe, self.out_tree, self.graph = exe, out_tree, graph
+        self.single = out_tree is pytree.LEAF
+
+
+def _flat_signature(args):
+    """The signature of a flat argument list of float64/int/bool scalars and numpy arrays, computed without
+    the pytree walk; None for anything else (nested, device arrays, huge ints), which takes the full path."""
+    sig = []
+    for a in args:
+        t = type(a)
+        if t is np.ndarray:
+            sig.append((a.dtype, a.ndim, tuple([d == 1 for d in a.shape])))
+        elif t is float or t is bool:
+            sig.append(t)
+        elif t is int and -2 ** 63 <= a < 2 ** 63:
+            sig.append(t)
+        else:
+            return None
+    return tuple(sig)
 
 
 class Compiled:
@@ -84,6 +102,7 @@ class Compiled:
         self.device = device
         self.mode = mode
         self._cache = {}
+        self._flat_cache = {}  # _flat_signature -> _Entry, for signatures that do not specialize on sizes
         self._specialize = set()
         self._lock = threading.Lock()
         self._profile = None  # a FunctionProfile once a signature is compiled with config.profile on
@@ -126,6 +145,12 @@ class Compiled:
     def _call(self, args, kwargs):
         if kwargs:
             raise TypeError(f"compiled function {self.__name__} takes positional arguments only")
+        # NOTE: the hot path: flat arguments whose signature compiled before cost one tuple and one lookup.
+        flat = _flat_signature(args) if not self.static_argnums else None
+        entry = self._flat_cache.get(flat) if flat is not None else None
+        if entry is not None:
+            outs, _ = entry.exe(*args)
+            return outs[0] if entry.single else pytree.unflatten(entry.out_tree, outs)
         leaves_all, _ = pytree.flatten(list(args))
         if any(isinstance(x, Var) for x in leaves_all):
             return self.fn(*args)  # inside another trace: inline, the outer compile fuses it
@@ -135,6 +160,8 @@ class Compiled:
         entry = self._cache.get(key)
         if entry is None:
             entry, key = self._build(key, dyn, static, leaves)
+        if flat is not None and len(key) == 3:
+            self._flat_cache[flat] = entry
         outs, _ = entry.exe(*leaves)
         return pytree.unflatten(entry.out_tree, outs)
 

@@ -23,7 +23,7 @@ from ...core.graph import Graph, Var, namer
 from ...core.types import Sym, DimSum, dims_equal
 from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, reduce_root, remap_kind
-from . import loops
+from . import loops, siblings
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
 from .lowering import LOWERINGS, fallback, message
 from .support import warn_fallback
@@ -238,8 +238,13 @@ class Codegen:
         phase3, copies = self._plan_updates()
         self._precopies(copies)
         late = {u._id for _, u in phase3}
-        for v in self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late]):
-            self._node(v)
+        order = self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late])
+        groups, inside = siblings.plan(order, g.inputs, self.bound, self._ready_with)
+        for v in order:
+            if v._id in groups:
+                self._siblings(groups[v._id])
+            elif v._id not in inside:
+                self._node(v)
         ups = self._updates(phase3, copies)
         return self._module(params, self._outputs(), ups)
 
@@ -348,6 +353,37 @@ class Codegen:
             self.lines.append(f"    {k.name}({argl})")
         else:
             self.lines.append(f"{k.name}({argl})")
+
+    def _siblings(self, members):
+        """One loop for fused groups over the same space (``siblings.py``): maps are allocated here, the
+        kernel fills them and returns the reductions' scalars."""
+        k = siblings.kernel(len(self.kernels), members, self.names, self.symname, self.options)
+        self.kernels.append(k)
+        head = [f"# {k.name}: " + "; ".join(f"{self.name(m)} = fused({', '.join(self.name(i) for i in m.inputs)})"
+                                             for m in members)]
+        for m in members:
+            self.where_text = where(m.source)
+            self.lines.append(f"# {self.name(m)}:{type_text(m.type, self.symname)} = fused("
+                              f"{', '.join(self.name(i) for i in m.inputs)}) in {k.name}")
+            self.lines += self._operand_checks(dict(m.attrs)["body"])
+            self.fresh_values.add(m._id)
+        self.kernel_src += head + k.serial + [""]
+        if k.parallel:
+            self.kernel_src += k.parallel + [""]
+        for m in k.maps:
+            self.lines.append(f"{self.name(m)} = np.empty({self.shape_text(m.shape)}, {np_type(m.dtype)})")
+        args = ", ".join([self.name(i) for i in k.operands] + [self.name(m) for m in k.maps]
+                         + [self.symname(s) for s in k.sizes])
+        lhs = ""
+        if k.reductions:
+            lhs = ", ".join(self.name(m) for m in k.reductions) + ("," if len(k.reductions) == 1 else "") + " = "
+        if k.parallel:
+            self.lines.append(f"if {k.work} >= {self._threshold()}:")
+            self.lines.append(f"    {lhs}{k.name}_par({args})")
+            self.lines.append("else:")
+            self.lines.append(f"    {lhs}{k.name}({args})")
+        else:
+            self.lines.append(f"{lhs}{k.name}({args})")
 
     def _threshold(self):
         return max(int(self.options["par_threshold"]), 1)
