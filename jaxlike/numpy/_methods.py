@@ -16,20 +16,12 @@ def _swap(fn):
     return lambda self, other: fn(other, self)
 
 
-def _floordiv(x, y):
-    out = E.floor(E.divide(x, y))
-    dt = E.dtype_of(x) if hasattr(x, "dtype") else None
-    if dt is not None and dt.kind in "iu" and (getattr(y, "dtype", None) is None or y.dtype.kind in "iu"):
-        out = E.astype(out, dt)
-    return out
-
-
 _OPERATORS = {
     "__add__": E.add, "__radd__": _swap(E.add),
     "__sub__": E.subtract, "__rsub__": _swap(E.subtract),
     "__mul__": E.multiply, "__rmul__": _swap(E.multiply),
     "__truediv__": E.divide, "__rtruediv__": _swap(E.divide),
-    "__floordiv__": _floordiv, "__rfloordiv__": _swap(_floordiv),
+    "__floordiv__": ME.floor_divide, "__rfloordiv__": _swap(ME.floor_divide),
     "__mod__": E.mod, "__rmod__": _swap(E.mod),
     "__pow__": E.power, "__rpow__": _swap(E.power),
     "__matmul__": P.matmul, "__rmatmul__": _swap(P.matmul),

@@ -164,7 +164,10 @@ def floor_divide(x1, x2):
         return np.floor_divide(x1, x2)
     out = m.floor(m.div(x1, x2))
     dt = np.result_type(_np_proxy(x1), _np_proxy(x2))
-    return m.convert(out, dtype=dt) if dt.kind in "iub" else out
+    if dt.kind not in "iub":
+        return out
+    # NOTE: numpy's integer floor_divide by zero is 0; floor(x / 0) is +-inf, which does not cast to an int
+    return m.where(m.eq(x2, 0), 0, m.convert(out, dtype=dt))
 
 
 def _np_proxy(x):

@@ -104,8 +104,11 @@ floor = elementwise("floor", 1, np.floor,
 ceil = elementwise("ceil", 1, np.ceil,
                    "({0} if not (abs({0}) < 4503599627370496.0) else math.copysign(float(math.ceil({0})), {0}))",
                    vjp=lambda g, ans, x: (None,))
+# NOTE: 1 / (1 + exp(-x)) is accurate to the last bit down to x = -80, where exp(-x) is still finite in
+# float32 (overflow starts at 88.7); below it sigmoid(x) = exp(x) to 1e-34. One exp and a branch that real
+# data always takes (the form with a branch at 0 mispredicts half the time and costs a second exp).
 sigmoid = elementwise("sigmoid", 1, _np_sigmoid,
-                      "(1.0 / (1.0 + math.exp(-{0})) if {0} >= 0 else math.exp({0}) / (1.0 + math.exp({0})))",
+                      "(1.0 / (1.0 + math.exp(-{0})) if {0} >= -80.0 else math.exp({0}))",
                       dtype=dtype_float, vjp=lambda g, ans, x: (g * ans * (1 - ans),),
                       doc="1 / (1 + exp(-x)), computed without overflow for large |x|")
 softplus = elementwise("softplus", 1, _quiet(_np_softplus),
@@ -143,9 +146,14 @@ logaddexp = elementwise("logaddexp", 2, np.logaddexp,
                         "(max({0}, {1}) + math.log1p(math.exp(-abs({0} - {1})))))",
                         dtype=dtype_float,
                         vjp=lambda g, ans, x, y: (g * exp(x - ans), g * exp(y - ans)))
-# NOTE: compiled `%` raises ZeroDivisionError where numpy gives NaN (for integers numpy gives 0; here the NaN
-# is cast, so integer mod by zero is unspecified in compiled code, as in C).
-mod = elementwise("mod", 2, _quiet(np.mod), "({0} % {1} if {1} != 0 else math.nan)", vjp=lambda g, ans, x, y: (g, -(g * floor(x / y))),
+def _mod_template(args, dtype):
+    """``%`` with numpy's result for a zero divisor (NaN for floats, 0 for integers), where compiled code would
+    raise ZeroDivisionError or, cast from NaN, return garbage."""
+    a, b = args
+    return f"({a} % {b} if {b} != 0 else {'math.nan' if np.dtype(dtype).kind == 'f' else '0'})"
+
+
+mod = elementwise("mod", 2, _quiet(np.mod), _mod_template, vjp=lambda g, ans, x, y: (g, -(g * floor(x / y))),
                   dtype=dtype_bool_as_int8, samples=binary_samples(0.5, 3.0, 0.7, 1.3))
 
 
@@ -210,9 +218,15 @@ def convert_shape(x, *, dtype):
 
 from ..core.primitive import Primitive, Kind, register  # noqa: E402
 
+def _astype(x, *, dtype):
+    # NOTE: quiet about NaN/inf cast to integers, as compiled code is (floor_divide's where() discards them)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(x).astype(dtype)
+
+
 convert = register(Primitive(
     "convert", Kind.ELEMENTWISE, shape=convert_shape,
-    numpy=lambda x, *, dtype: np.asarray(x).astype(dtype),
+    numpy=_astype,
     vjp=lambda g, ans, x, *, dtype: (convert(g, dtype=x.dtype) if x.dtype.kind == "f" else None,),
     scalar="{0}", extra={"nin": 1}, differentiable=(0,), doc="astype",
     samples=lambda rng: [Sample(rng.uniform(-2, 2, s).astype(src), dtype=np.dtype(dst))

@@ -44,7 +44,8 @@ def _is_neg_of(y, x):
 
 
 def _factors(v):
-    """A product flattened through mul and neg nodes of ``v``'s dtype: (factors in order, sign)."""
+    """A product flattened through mul and neg nodes of ``v``'s dtype, and through reshapes that only rename
+    sizes (see ``_renames``): (factors in order, sign)."""
     factors, sign, stack = [], 1, [v]
     while stack:
         u = stack.pop()
@@ -53,9 +54,27 @@ def _factors(v):
         elif u.dtype == v.dtype and is_op(u, "neg"):
             sign = -sign
             stack.append(u.inputs[0])
+        elif u.dtype == v.dtype and _renames(u) and (is_op(u.inputs[0], "mul") or is_op(u.inputs[0], "neg")):
+            stack.append(u.inputs[0])
         else:
             factors.append(u)
     return factors, sign
+
+
+def _renames(u):
+    """Whether ``u`` is a reshape between shapes that differ only in which symbol names a size. Reverse mode
+    puts these between a cotangent typed by one op (dot's ``W.T @ d``: rows of W) and the value it belongs to
+    (the activation: columns of the layer before), sizes the shape rules assumed equal and the entry checks;
+    a product must be followed through them for its factors to meet."""
+    if not is_op(u, "reshape"):
+        return False
+    x = u.inputs[0]
+    return x.ndim == u.ndim and _renamed_shape(x.shape, u.shape)
+
+
+def _renamed_shape(a, b):
+    return len(a) == len(b) and all((is_known(x) and is_known(y) and x == y) or not (is_known(x) or is_known(y))
+                                    for x, y in zip(a, b))
 
 
 def _product(factors, sign, like):
@@ -66,6 +85,8 @@ def _product(factors, sign, like):
         out = m.mul(out, f)
     if out.dtype != like.dtype and out.dtype.kind in "biu" and like.dtype.kind == "f":
         out = _to_float(out, like.dtype)
+    if out.ndim == like.ndim and not _same_shape(out.shape, like.shape) and _renamed_shape(out.shape, like.shape):
+        out = reshape(out, shape=like.shape)    # factors found through a renaming reshape (``_factors``)
     return m.neg(out) if sign < 0 else out
 
 

@@ -52,6 +52,8 @@ def build_executable(graph, device=None, mode=None, options=None, profile=None):
         raise RuntimeError(f"device={device or config.device!r} needs the {name} backend, which cannot be "
                            f"loaded: {e}") from None
     opts = {"fastmath": config.fastmath, "mode": mode}
+    if config.profile or profile is not None:
+        opts["profile"] = True      # NOTE: backends that can time their kernels from inside do so
     opts.update(options or {})
     opt_graph = optimize(graph, mode)
     exe = backend.compile(opt_graph, opts)
@@ -66,10 +68,11 @@ def build_executable(graph, device=None, mode=None, options=None, profile=None):
 
 
 class _Entry:
-    __slots__ = ("exe", "out_tree", "graph", "single")
+    __slots__ = ("exe", "run", "out_tree", "graph", "single")
 
     def __init__(self, exe, out_tree, graph):
         self.exe, self.out_tree, self.graph = exe, out_tree, graph
+        self.run = exe.run      # NOTE: Executable.__call__ is exactly this; one frame less on the hot path
         self.single = out_tree is pytree.LEAF
 
 
@@ -149,7 +152,7 @@ class Compiled:
         flat = _flat_signature(args) if not self.static_argnums else None
         entry = self._flat_cache.get(flat) if flat is not None else None
         if entry is not None:
-            outs, _ = entry.exe(*args)
+            outs, _ = entry.run(*args)
             return outs[0] if entry.single else pytree.unflatten(entry.out_tree, outs)
         leaves_all, _ = pytree.flatten(list(args))
         if any(isinstance(x, Var) for x in leaves_all):

@@ -3,9 +3,10 @@ the call count, total and mean time per call, how much of it runs inside the exe
 dispatch (flattening arguments, the signature lookup, unflattening results), trace and compile time, and the
 bytes moved (input plus output ``nbytes`` per call). The first run of each signature is counted apart: a
 backend that compiles lazily (numba JIT on first call) spends its compile time there, and folding it into the
-mean would hide the steady-state cost. Where the backend exposes per-kernel steps
-(``exe.steps``, protocol in ``runtime/debug.py``) each call runs kernel by kernel under timers, and the
-report lists every kernel's calls and time.
+mean would hide the steady-state cost. Per kernel: numba_cpu compiles the entry with timers between its
+kernels (``exe.kernel_timers``); a backend that exposes per-kernel steps (``exe.steps``, protocol in
+``runtime/debug.py``) runs each call kernel by kernel under timers; either way the report lists every
+kernel's calls and time.
 
 The table prints to stderr at interpreter exit and on ``jaxlike.profile.report()``, which also returns it:
 a ``str`` whose ``_repr_html_`` renders an HTML table in notebooks.
@@ -158,8 +159,23 @@ def profiled(exe, profile=None, name=None, compile_time=0.0):
         profile = new_profile(label)
     profile.add_compile(compile_s=compile_time)
     steps = getattr(exe, "steps", None)
+    timers = getattr(exe, "kernel_timers", None)
 
-    if steps:
+    if timers:
+        labels = _kernel_labels(exe.graph)
+        slots, seconds = timers
+        names = ["updates (written in place)" if nodes is None else
+                 " + ".join(labels.get(v._id, v.prim.name) for v in nodes) for nodes in slots]
+
+        def execute(arrays):
+            # NOTE: the entry times itself (numba_cpu's profile option) and adds into ``seconds``; calls from
+            # several threads at once may mix their kernel times, never the per-call totals.
+            outs, ups = exe.run(*arrays)
+            for label, t in zip(names, seconds):
+                profile._add_kernel(label, float(t))
+            seconds[:] = 0.0
+            return outs, ups
+    elif steps:
         from .debug import run_steps
         labels = _kernel_labels(exe.graph)
 

@@ -159,7 +159,9 @@ class Function:
         self._targets = targets
         self._n = len(self.inputs)
         self._names = {v.name: k for k, v in enumerate(self.inputs) if v.name}
-        self._converters = [_converter(v, k, allow_input_downcast, label) for k, v in enumerate(self.inputs)]
+        numbers = self.executable.backend == "numba_cpu"
+        self._converters = [_converter(v, k, allow_input_downcast, label, numbers)
+                            for k, v in enumerate(self.inputs)]
         self._out_copy, self._update_copy = _aliasing_plan(self.executable.graph)
         # NOTE: only the GPU backend takes device arrays; a value a GPU function left on the device is copied
         # to the host for the others.
@@ -296,12 +298,26 @@ def _aliasing_plan(graph):
     return outs, ups
 
 
-def _converter(var, k, allow_downcast, label):
+def _converter(var, k, allow_downcast, label, numbers=False):
     """The argument check for input ``k``: the exact dtype and rank pass through untouched; everything else
-    goes through ``filter_value`` (Theano's conversion rules and their errors)."""
+    goes through ``filter_value`` (Theano's conversion rules and their errors). With ``numbers`` (the backend
+    takes rank-0 arguments as Python numbers: numba_cpu) a scalar input is always passed as a Python number,
+    after the same checks, so the entry is typed once and skips unboxing a 0-d array."""
     typ, dtype, ndim = var.type, var.dtype, var.ndim
     fixed = any(is_known(d) for d in var.shape)
     what = f"{label}: input {k} ({var_str(var)})"
+    if ndim == 0 and numbers:
+        exact = {np.dtype("float64"): (float, np.float64), np.dtype("bool"): (bool, np.bool_),
+                 np.dtype("int64"): (np.int64,)}.get(dtype, ())
+
+        def convert_number(a):
+            t = type(a)
+            if t in exact or (t is int and dtype == np.int64 and -2 ** 63 <= a < 2 ** 63):
+                return a if t is float or t is bool or t is int else a.item()
+            if t is np.ndarray and a.dtype is dtype and a.ndim == 0:
+                return a.item()
+            return filter_value(a, typ, what, allow_downcast).item()
+        return convert_number
     if ndim == 0:
         def convert_scalar(a):
             t = type(a)

@@ -7,7 +7,8 @@ cache and imported from there (``build.py``), so numba's ``cache=True`` lets a l
 compilation. ``Executable.source`` is the module text. Imports numpy, numba, config, core and ops only.
 
 Options: ``fastmath`` (default False); ``parallel`` (True, False or "auto", the default: True when numba
-runs at least 4 threads); ``par_threshold`` (elements from which a kernel runs its ``prange`` variant;
+runs at least 4 threads); ``profile`` (default False: time every kernel of the entry, see
+``NumbaExecutable.kernel_timers``); ``par_threshold`` (elements from which a kernel runs its ``prange`` variant;
 default 32768); ``cache`` (default True: use the disk cache in ``config.cache_dir``); ``cache_dir``.
 
 Why "auto": a ``prange`` variant costs about three times the compile time of the serial loop it doubles
@@ -19,6 +20,7 @@ starting the threads costs more than the loop, serial.
 
 import warnings
 
+import numpy as np
 import numba  # noqa: F401  (this import failing is how runtime knows to fall back to the reference)
 from numba.core.errors import TypingError
 
@@ -37,6 +39,9 @@ class NumbaExecutable(Executable):
         super().__init__(run, source, graph, "numba_cpu")
         self.key, self.path, self.module, self.written = key, path, module, written
         self.entry = module.entry
+        # With the ``profile`` option: (per slot, the nodes it times or None for the updates; an array of
+        # seconds the entry adds to on every call). The profiler reads and clears it after each call.
+        self.kernel_timers = None
 
     def cache_hits(self):
         """Signatures numba loaded from its disk cache instead of compiling (after at least one call)."""
@@ -64,8 +69,15 @@ def compile(graph, options=None):
     for k, v in enumerate(mod_spec.fallbacks):
         support.FALLBACKS[(module.__name__, k)] = support.Fallback(
             v.prim, v.attrs, _fallback_syms(v), v.dtype, v.ndim)
-    run = _runner(module.entry, tuple(mod_spec.const_args), graph)
-    return NumbaExecutable(run, mod_spec.source, graph, key, path, module, written)
+    extra = tuple(mod_spec.const_args)
+    timers = None
+    if opts.get("profile"):
+        timers = (list(mod_spec.timed), np.zeros(len(mod_spec.timed)))
+        extra += (timers[1],)
+    run = _runner(module.entry, extra, graph, mod_spec.in_place)
+    exe = NumbaExecutable(run, mod_spec.source, graph, key, path, module, written)
+    exe.kernel_timers = timers
+    return exe
 
 
 def _fallback_syms(v):
@@ -86,23 +98,56 @@ def _fallback_syms(v):
     return out
 
 
-def _runner(entry, consts, graph):
-    # NOTE: the happy path is the njit dispatcher call plus one Python frame; the argument checks below run
-    # only when numba cannot type the arguments (wrong rank, dtype or a non-array), to say which and why.
-    if consts:
+def _runner(entry, consts, graph, in_place=()):
+    """The executable's run function. The happy path is the njit dispatcher call plus one Python frame; the
+    argument checks in ``_explain`` run only when numba cannot type the arguments (wrong rank, dtype or a
+    non-array), to say which and why. The entry returns rank-0 outputs as numbers (they become 0-d arrays
+    here) and leaves out the states it wrote in place (``in_place``: the caller's arrays go back instead)."""
+    scalars = tuple((k, o.dtype) for k, o in enumerate(graph.outputs) if o.ndim == 0)
+    n_ups = len(graph.updates)
+    layout = None
+    if in_place:
+        src = dict(in_place)
+        returned = iter(range(n_ups))
+        layout = tuple((True, src[k]) if k in src else (False, next(returned)) for k in range(n_ups))
+
+    def call(arrays):
+        try:
+            return entry(*arrays, *consts)
+        except TypingError:
+            _explain(graph, arrays)
+            raise
+
+    # NOTE: the two common shapes get their own closures, so the hot path is one Python frame
+    if not scalars and layout is None:
         def run(*arrays):
             try:
                 return entry(*arrays, *consts)
             except TypingError:
                 _explain(graph, arrays)
                 raise
-    else:
+        return run
+    if len(graph.outputs) == 1 and scalars and layout is None:
+        dtype = scalars[0][1]
+
         def run(*arrays):
             try:
-                return entry(*arrays)
+                outs, ups = entry(*arrays, *consts)
             except TypingError:
                 _explain(graph, arrays)
                 raise
+            return (np.array(outs[0], dtype),), ups
+        return run
+
+    def run(*arrays):
+        outs, ups = call(arrays)
+        if scalars:
+            outs = list(outs)
+            for k, dtype in scalars:
+                outs[k] = np.array(outs[k], dtype)
+        if layout is not None:
+            ups = [arrays[i] if given else ups[i] for given, i in layout]
+        return outs, ups
     return run
 
 

@@ -39,10 +39,12 @@ class Module:
     """What the loader needs besides the text: extra entry arguments (large constants) and the nodes whose
     numpy rules the objmode fallbacks call, in fallback order."""
 
-    def __init__(self, source, const_args, fallbacks):
+    def __init__(self, source, const_args, fallbacks, timed=(), in_place=()):
+        self.in_place = in_place    # (update index, input index): updates written into the argument itself
         self.source = source
         self.const_args = const_args
         self.fallbacks = fallbacks
+        self.timed = timed      # with the profile option: per slot of the entry's ``_prof``, the nodes it times
 
 
 def prepare(graph):
@@ -94,6 +96,8 @@ class Codegen:
         self.outputs = {o._id for o in graph.outputs}
         self.fresh_values = set()    # ids of entry-local arrays (safe to view: nobody else holds them)
         self.numba_types = {}
+        self.timed = []             # with the profile option: the nodes each timer slot covers
+        self.in_place = []          # (update index, input index) of the states the entry does not return
 
     # -- naming -------------------------------------------------------------------------------------------
     def _name_all(self):
@@ -240,13 +244,37 @@ class Codegen:
         late = {u._id for _, u in phase3}
         order = self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late])
         groups, inside = siblings.plan(order, g.inputs, self.bound, self._ready_with)
+        if self.options.get("profile"):
+            params.append("_prof")
+            self.lines.append("_t0 = _rt.clock()")
         for v in order:
             if v._id in groups:
                 self._siblings(groups[v._id])
+                self._timer(groups[v._id])
             elif v._id not in inside:
                 self._node(v)
+                self._timer([v])
         ups = self._updates(phase3, copies)
-        return self._module(params, self._outputs(), ups)
+        self._timer(None)
+        # NOTE: a state written in place is not returned (numba boxes each returned array, about 0.6 us);
+        # the executable's wrapper hands the caller's own array back in its place (``in_place``).
+        index = {v._id: k for k, v in enumerate(g.inputs)}
+        for k, ((s, _), expr) in enumerate(zip(g.updates, ups)):
+            if s.ndim and expr == self.name(s):
+                self.in_place.append((k, index[s._id]))
+        kept = {k for k, _ in self.in_place}
+        return self._module(params, self._outputs(), [e for k, e in enumerate(ups) if k not in kept])
+
+    def _timer(self, nodes):
+        """With the ``profile`` option: the time since the previous timer goes to slot ``len(self.timed)`` of
+        the entry's ``_prof`` argument; ``self.timed`` lists what each slot covers (None: the updates)."""
+        if not self.options.get("profile") or (nodes is not None and all(
+                v.prim is not FUSED and v.prim.name in ("reshape", "slice") for v in nodes)):
+            return      # NOTE: views cost nothing; their time goes to the next kernel
+        self.lines.append("_t1 = _rt.clock()")
+        self.lines.append(f"_prof[{len(self.timed)}] += _t1 - _t0")
+        self.lines.append("_t0 = _t1")
+        self.timed.append(nodes)
 
     def _check_updates(self):
         seen = set()
@@ -355,8 +383,8 @@ class Codegen:
             self.lines.append(f"{k.name}({argl})")
 
     def _siblings(self, members):
-        """One loop for fused groups over the same space (``siblings.py``): maps are allocated here, the
-        kernel fills them and returns the reductions' scalars."""
+        """One loop for fused groups over the same space (``siblings.py``): array results are allocated here,
+        the kernel fills them and returns the whole-space reductions' scalars."""
         k = siblings.kernel(len(self.kernels), members, self.names, self.symname, self.options)
         self.kernels.append(k)
         head = [f"# {k.name}: " + "; ".join(f"{self.name(m)} = fused({', '.join(self.name(i) for i in m.inputs)})"
@@ -367,16 +395,16 @@ class Codegen:
                               f"{', '.join(self.name(i) for i in m.inputs)}) in {k.name}")
             self.lines += self._operand_checks(dict(m.attrs)["body"])
             self.fresh_values.add(m._id)
-        self.kernel_src += head + k.serial + [""]
+        self.kernel_src += head + k.comment + k.serial + [""]
         if k.parallel:
             self.kernel_src += k.parallel + [""]
-        for m in k.maps:
+        for m in k.filled:
             self.lines.append(f"{self.name(m)} = np.empty({self.shape_text(m.shape)}, {np_type(m.dtype)})")
-        args = ", ".join([self.name(i) for i in k.operands] + [self.name(m) for m in k.maps]
+        args = ", ".join([self.name(i) for i in k.operands] + [self.name(m) for m in k.filled]
                          + [self.symname(s) for s in k.sizes])
         lhs = ""
-        if k.reductions:
-            lhs = ", ".join(self.name(m) for m in k.reductions) + ("," if len(k.reductions) == 1 else "") + " = "
+        if k.scalars:
+            lhs = ", ".join(self.name(m) for m in k.scalars) + ("," if len(k.scalars) == 1 else "") + " = "
         if k.parallel:
             self.lines.append(f"if {k.work} >= {self._threshold()}:")
             self.lines.append(f"    {lhs}{k.name}_par({args})")
@@ -495,7 +523,9 @@ class Codegen:
         for o in self.graph.outputs:
             nm = self.name(o)
             if o.ndim == 0:
-                outs.append(self._box(nm, o.dtype))
+                # NOTE: returned as a number: numba boxes a 0-d array in about 0.7 us, a float in
+                # nanoseconds; the executable's wrapper makes the 0-d array (``__init__._runner``)
+                outs.append(cast(nm, o.dtype))
             elif o._id in self.old and o._id not in seen:
                 outs.append(self.old[o._id])
             elif o.is_input or o.is_const or o._id in seen:
@@ -510,8 +540,8 @@ class Codegen:
     def _module(self, params, outs, ups):
         ret_o = "(" + "".join(f"{x}, " for x in outs) + ")"
         ret_u = "(" + "".join(f"{x}, " for x in ups) + ")"
-        # NOTE: an objmode block needs the GIL, and numba warns about nogil=True around one
-        nogil = not self.fallbacks
+        # NOTE: an objmode block (a fallback, the profiler's clock) needs the GIL, and numba warns about nogil=True around one
+        nogil = not self.fallbacks and not self.options.get("profile")
         flags = f"error_model='numpy', fastmath={bool(self.options['fastmath'])}, nogil={nogil}"
         src = ["# jaxlike numba_cpu module: generated from the graph below, do not edit.",
                "# graph:"] + ["#   " + line for line in self._graph_text().splitlines()] + [
@@ -521,7 +551,7 @@ class Codegen:
                f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]
         src += ["    " + line for line in self.lines]
         src.append(f"    return {ret_o}, {ret_u}")
-        return Module("\n".join(src) + "\n", self.const_args, self.fallbacks)
+        return Module("\n".join(src) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place)
 
     def _graph_text(self):
         """The graph as ``to_text`` prints it, with canonical size names and fused bodies left to the kernels."""

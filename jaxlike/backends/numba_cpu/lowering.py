@@ -1,6 +1,7 @@
 """Lowerings of the nodes that are not fused loops: a table from primitive name to a function that writes the
 statements computing that node inside the entry. ``contract`` becomes BLAS GEMM through ``np.dot`` on 2-D
-operands (transposes and reshapes first, a loop over batch indices), ``take``/``scatter_add`` bounds-check
+operands (transposes and reshapes first, a loop over batch indices; tiny products run as a loop,
+``support.gemm``), ``take``/``scatter_add`` bounds-check
 their indices, and layout ops that move data (slice, slice_grad, concatenate, general reshape) use numba's
 array operations. A primitive without an entry here runs its numpy rule under ``numba.objmode``
 (``fallback``), with a warning, so every graph compiles. Imports numpy, core and ops only.
@@ -87,7 +88,7 @@ def contract(ctx, v):
     pb = ctx.tmp(out + "_b")
     lines.append(f"{pa} = {_operand(ctx, a, sa, (batch, fa, red), (B, M, K), dt)}")
     lines.append(f"{pb} = {_operand(ctx, b, sb, (batch, red, fb), (B, K, N), dt)}")
-    gemm = "np.dot({0}, {1}, {2})" if dt.kind in "fc" else "_rt.matmul_int({0}, {1}, {2})"
+    gemm = "_rt.gemm({0}, {1}, {2})" if dt.kind in "fc" else "_rt.matmul_int({0}, {1}, {2})"
     r = ctx.tmp(out + "_r")
     if batch:
         lines.append(f"{r} = np.empty(({B}, {M}, {N}), {np_type(dt)})")

@@ -3,11 +3,11 @@
 The fuse pass gives every materialized value its own group, so the value and the gradient of
 ``sum(exp(sin(x**2)) * cos(x))`` are two loops that each read ``x`` and each evaluate ``sin(x**2)`` and
 ``exp(...)``. Here such siblings (maps whose result has the iteration space's shape, and reductions of the
-whole space to a scalar) share one loop nest: each operand is loaded once per point, equal subexpressions of
-the bodies are evaluated once (they are matched by structure: primitive, attributes, operands), each map
-stores its element and each reduction accumulates in a register. A sibling runs at the place of the first
-one in the entry, so it is only merged when everything it reads is computed by then and nothing it reads
-depends on the others. Imports numpy, core and ops only.
+whole space or of its trailing loop axes, such as row sums) share one loop nest: each operand is loaded once
+per point, equal subexpressions of the bodies are evaluated once (matched by structure: primitive,
+attributes, operands), each map stores its element and each reduction accumulates in a register. The
+group runs at the place of its first member in the entry, so a member joins only when everything it reads
+is computed by then (which also means it cannot depend on the others). Imports numpy, core and ops only.
 """
 
 import numpy as np
@@ -15,8 +15,8 @@ import numpy as np
 from ...core.graph import namer
 from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
-from .loops import (_Writer, _loop_vars, _syms, _flags, _ASSOCIATIVE, cast, chunks, dim_text, has_identity,
-                    known1, np_type, product_text, reduce_init, single_precision)
+from .loops import (_Writer, _loop_vars, _syms, _flags, _ASSOCIATIVE, cast, chunks, describe, dim_text,
+                    has_identity, known1, np_type, product_text, reduce_init, single_precision)
 
 
 def _shape_equal(a, b):
@@ -24,19 +24,35 @@ def _shape_equal(a, b):
 
 
 def _role(v):
-    """'map', 'reduce' (of the whole space to a scalar) or None for a fused node that cannot be a sibling."""
+    """'map', 'reduce' (over a suffix of the loop axes: a whole-space or row-wise reduction) or None for a
+    fused node that cannot be a sibling."""
     if v.prim is not FUSED:
         return None
     body = dict(v.attrs)["body"]
     space = iteration_shape(body)
-    if not any(not known1(d) for d in space):
+    loops = [k for k, d in enumerate(space) if not known1(d)]
+    if not loops:
         return None     # a loop-invariant scalar: nothing to share
     red = reduce_root(body)
     if red is None:
         return "map" if _shape_equal(v.shape, space) else None
-    if red.ndim == 0 and red.prim.scalar is not None and len(dict(red.attrs)["axes"]) == len(space):
-        return "reduce"
-    return None
+    if red.prim.scalar is None:
+        return None
+    start = _reduced_suffix(red, loops)
+    if start is None or (start == 0 and red.ndim):
+        return None     # NOTE: a whole-space reduction kept as shape (1,...) would need a store; not worth it
+    return "reduce"
+
+
+def _reduced_suffix(red, loops):
+    """The position in ``loops`` from which every loop is reduced by ``red`` and none before it is; None when
+    the reduced loop axes are not such a suffix (the accumulator could not stay in a register)."""
+    axes = set(dict(red.attrs)["axes"])
+    reduced = [k in axes for k in loops]
+    start = len(loops) - sum(reduced)
+    if start == len(loops) or any(reduced[:start]):
+        return None
+    return start
 
 
 def plan(order, graph_inputs, bound0, ready_with):
@@ -133,12 +149,13 @@ class _SharedWriter(_Writer):
 
 
 class SiblingKernel:
-    """Source and call facts of one merged kernel: ``params`` = operands, then one ``_outK`` per map,
-    then sizes; it returns the tuple of its reductions' scalars."""
+    """Source and call facts of one merged kernel: ``params`` = operands, then one ``_outK`` per array it
+    fills (``filled``: the maps, then the row-wise reductions), then sizes; it returns the tuple of its
+    whole-space reductions' scalars (``scalars``)."""
 
-    def __init__(self, name, serial, parallel, operands, maps, reductions, sizes, work):
-        self.name, self.serial, self.parallel = name, serial, parallel
-        self.operands, self.maps, self.reductions, self.sizes, self.work = operands, maps, reductions, sizes, work
+    def __init__(self, name, serial, parallel, operands, filled, scalars, sizes, work, comment):
+        self.name, self.serial, self.parallel, self.comment = name, serial, parallel, comment
+        self.operands, self.filled, self.scalars, self.sizes, self.work = operands, filled, scalars, sizes, work
 
 
 def kernel(index, members, entry_names, symname, options):
@@ -170,7 +187,10 @@ def kernel(index, members, entry_names, symname, options):
                 sizes.append(s)
     maps = [m for m in members if reduce_root(dict(m.attrs)["body"]) is None]
     reductions = [m for m in members if reduce_root(dict(m.attrs)["body"]) is not None]
-    params = [param_of[i._id] for i in operands] + [f"_out{k}" for k in range(len(maps))] + \
+    # NOTE: row-wise reductions fill arrays like the maps; whole-space ones come back as the return tuple.
+    reductions.sort(key=lambda m: m.ndim == 0)
+    filled = maps + [m for m in reductions if m.ndim]
+    params = [param_of[i._id] for i in operands] + [f"_out{k}" for k in range(len(filled))] + \
         [symname(s) for s in sizes]
     name = f"k{index}_siblings"
     work = product_text(space, symname)
@@ -180,10 +200,16 @@ def kernel(index, members, entry_names, symname, options):
     parallel = None
     big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= options["par_threshold"]
     if options["parallel"] and big and all(dict(m.attrs)["body"].root.prim.name in _ASSOCIATIVE
-                                           for m in reductions):
+                                           for m in reductions if not m.ndim):
         parallel = _function(name + "_par", params, members, maps, reductions, inputs, names, key, symname,
                              space, loops, True, f"@njit(parallel=True, cache=True, {flags})")
-    return SiblingKernel(name, serial, parallel, operands, maps, reductions, sizes, work)
+    comment = []
+    for m in members:
+        body = dict(m.attrs)["body"]
+        comment.append(f"#  {entry_names[m._id]} = fused({', '.join(param_of[i._id] for i in m.inputs)}):")
+        comment += describe(body, names, symname)
+    return SiblingKernel(name, serial, parallel, operands, filled, [m for m in reductions if not m.ndim], sizes,
+                         work, comment)
 
 
 def _accumulator(red):
@@ -195,12 +221,16 @@ def _accumulator(red):
 
 def _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops, parallel,
               decorator):
+    """Loops over ``space``: each map stores its element in the innermost loop; a reduction over the loops
+    from position ``start`` on starts its accumulator before loop ``start`` and stores it after that loop
+    (whole-space reductions are returned; with ``parallel`` they run as partial results per chunk)."""
     w = _SharedWriter(inputs, names, symname, key)
     idx = _loop_vars(space)
-    stores, steps, inits, combines = [], [], [], []
+    stores, steps, accs = [], [], []
     for k, m in enumerate(maps):
         expr, _ = w.value(dict(m.attrs)["body"].root, idx)
         stores.append(f"_out{k}[{', '.join(idx)}] = {expr}")
+    n_maps = len(maps)
     for k, m in enumerate(reductions):
         red = dict(m.attrs)["body"].root
         acc = _accumulator(red)
@@ -211,44 +241,50 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
         if acc == np.float32:
             combine = single_precision(combine)
         steps.append(f"_a{k} = {cast(combine.format(val, acc=f'_a{k}'), acc)}")
-        inits.append(reduce_init(red.prim, acc))
-        combines.append((combine, acc, red))
+        axes = set(dict(red.attrs)["axes"])
+        out_idx = ", ".join(idx[j] for j in range(len(space)) if j not in axes)
+        accs.append((k, _reduced_suffix(red, loops), reduce_init(red.prim, acc), combine, acc, red,
+                     f"_out{n_maps + k}[{out_idx}]"))
     lines = [decorator, f"def {name}({', '.join(params)}):"]
-    for combine, acc, red in combines:
-        if not has_identity(red.prim) and not all(is_known(d) and d > 0 for d in space):
-            lines.append(f"    if {product_text(space, symname)} == 0:")
+    for k, start, _, _, _, red, _ in accs:
+        reduced = [space[j] for j in sorted(dict(red.attrs)["axes"])]
+        if not has_identity(red.prim) and not all(is_known(d) and d > 0 for d in reduced):
+            lines.append(f"    if {product_text(reduced, symname)} == 0:")
             lines.append(f"        raise ValueError('{red.prim.name}: zero-size array to reduction operation "
                          "which has no identity')")
-    lines += ["    " + s for s in w.pre]
+    lines += ["    " + line for line in w.pre]
+    whole = [a for a in accs if a[1] == 0]
     first = dim_text(space[loops[0]], symname)
-    chunked = parallel and reductions
-    depth = 1
+    chunked = parallel and whole
+    base = 1
     if chunked:
         lines.append(f"    _nc = min({chunks()}, {first})")
-        for k, (_, acc, _) in enumerate(combines):
+        for k, _, _, _, acc, _, _ in whole:
             lines.append(f"    _part{k} = np.empty((_nc,), {np_type(acc)})")
         lines.append("    for _c in prange(_nc):")
-        depth = 2
-    pad = "    " * depth
-    for k, init in enumerate(inits):
-        lines.append(f"{pad}_a{k} = {init}")
-    for n, k in enumerate(loops):
+        base = 2
+    for n, j in enumerate(loops):
+        pad = "    " * (base + n)
+        lines += [f"{pad}_a{k} = {init}" for k, start, init, _, _, _, _ in accs if start == n]
         if n == 0 and chunked:
             rng = f"range(_c * {first} // _nc, (_c + 1) * {first} // _nc)"
         elif n == 0 and parallel:
             rng = f"prange({first})"
         else:
-            rng = f"range({dim_text(space[k], symname)})"
-        lines.append("    " * (depth + n) + f"for i{k} in {rng}:")
-    inner = "    " * (depth + len(loops))
-    lines += [inner + s for s in w.lines + stores + steps]
+            rng = f"range({dim_text(space[j], symname)})"
+        lines.append(f"{pad}for i{j} in {rng}:")
+    inner = "    " * (base + len(loops))
+    lines += [inner + line for line in w.lines + stores + steps]
+    for n in reversed(range(1, len(loops))):
+        pad = "    " * (base + n)
+        lines += [f"{pad}{target} = {cast(f'_a{k}', red.dtype)}" for k, start, _, _, _, red, target in accs
+                  if start == n]
     if chunked:
-        for k in range(len(combines)):
-            lines.append(f"        _part{k}[_c] = _a{k}")
-        for k, (combine, acc, _) in enumerate(combines):
+        lines += [f"        _part{k}[_c] = _a{k}" for k, _, _, _, _, _, _ in whole]
+        for k, _, _, combine, acc, _, _ in whole:
             lines.append(f"    _a{k} = _part{k}[0]")
             lines.append("    for _k in range(1, _nc):")
             lines.append(f"        _a{k} = {cast(combine.format(f'_part{k}[_k]', acc=f'_a{k}'), acc)}")
-    results = [cast(f"_a{k}", red.dtype) for k, (_, _, red) in enumerate(combines)]
+    results = [cast(f"_a{k}", red.dtype) for k, _, _, _, _, red, _ in whole]
     lines.append(f"    return ({', '.join(results)}{',' if len(results) == 1 else ''})")
     return lines

@@ -1,12 +1,14 @@
 """Run-time helpers the generated modules call (``_rt.<name>``): dtype checks resolved at compile time,
-rank-0 argument reading, bounds-checked gather/scatter, argmax/argmin, integer matmul, and the
-``numba.objmode`` fallback that runs a primitive's numpy rule when this backend has no lowering for it.
+rank-0 argument reading, bounds-checked gather/scatter, argmax/argmin, integer matmul, the
+``numba.objmode`` fallback that runs a primitive's numpy rule when this backend has no lowering for it, and
+the profiler's clock.
 Imports numpy, numba, core and ops only.
 
 NOTE: the disk cache key hashes this file (``build.backend_fingerprint``): a generated module compiled
 against an older version of these helpers is never reused.
 """
 
+import time
 import warnings
 
 import numpy as np
@@ -125,6 +127,26 @@ def argext3(x, out, largest, what):
             out[p, q] = at
 
 
+SMALL_GEMM = 2048   # m * n * k up to which a plain loop beats the fixed cost of a BLAS call
+
+
+@njit(cache=True, nogil=True)
+def gemm(a, b, out):
+    """out = a @ b for float matrices: BLAS (numba's np.dot), except for products so small (the XOR net's
+    2x3 layers) that calling BLAS costs more than the arithmetic; those run as a loop."""
+    m, k = a.shape
+    n = b.shape[1]
+    if m * n * k > SMALL_GEMM:
+        np.dot(a, b, out)
+        return
+    out[:, :] = 0
+    for i in range(m):
+        for p in range(k):
+            aip = a[i, p]
+            for j in range(n):
+                out[i, j] += aip * b[p, j]
+
+
 @njit(cache=True, nogil=True)
 def matmul_int(a, b, out):
     """Integer (and bool) GEMM: BLAS has none. i-k-j order streams rows of b and out."""
@@ -194,3 +216,11 @@ def const_array(hexdata, dtype, shape):
     arr = np.frombuffer(bytes.fromhex(hexdata), dtype=np.dtype(dtype)).reshape(shape).copy()
     arr.flags.writeable = False
     return arr
+
+
+@njit(cache=True)
+def clock():
+    """``time.perf_counter()`` from compiled code (an objmode call of about a microsecond: profile builds only)."""
+    with numba.objmode(t="float64"):
+        t = time.perf_counter()
+    return t

@@ -244,6 +244,8 @@ def _bcast_coords(inp, v, coords):
 def _elementwise(em, v, coords):
     prim = v.prim
     template = SCALAR_OVERRIDES.get(prim.name, prim.scalar)
+    if callable(template):
+        template = template(["{%d}" % k for k in range(len(v.inputs))], v.dtype)
     if not isinstance(template, str):
         raise CannotLower(f"{prim.name} has no scalar template usable in a GPU kernel")
     compute, _ = promote([i.type for i in v.inputs])
