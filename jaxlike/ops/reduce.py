@@ -52,17 +52,20 @@ def _sum_np(x, *, axes):
 def _prod_partials(x, axes):
     """d prod(x) / d x_i = prod of the other elements, without dividing by a zero.
 
-    ``others`` is that product with zeros counted as 1. With one zero z in a reduced group, the partial of a
-    non-zero x_i is others_i * x_z: its value is 0, but written as a product with x_z its own derivative
-    (the Hessian entry) is right. With two or more zeros every partial is 0 (exact to first order only; the
-    scan family's recurrences give every order)."""
+    ``others`` is that product with zeros counted as 1. The partials are written so that their own
+    derivatives (the Hessian) are right too: with one zero z in a reduced group, the partial of a non-zero
+    x_i is others_i * x_z (value 0); with two zeros z1, z2, a zero's partial is others * (z1 + z2 - x_i)
+    (the other zero) and a non-zero's is others_i * ((z1 + z2)**2 - z1**2 - z2**2) / 2 (= z1 * z2). With
+    three or more zeros every partial and every Hessian entry is 0; third derivatives there are not exact."""
     zero = m.eq(x, 0)
     safe = m.where(zero, 1, x)
     others = _bcast_back(reduce_prod(safe, axes=axes), x, axes) / safe
     nzb = _bcast_back(reduce_sum(m.convert(zero, dtype=x.dtype), axes=axes), x, axes)
     the_zero = _bcast_back(reduce_sum(m.where(zero, x, 0), axes=axes), x, axes)
     one_zero = m.where(zero, others, others * the_zero)
-    return m.where(m.eq(nzb, 0), others, m.where(m.eq(nzb, 1), one_zero, 0))
+    zero_sq = _bcast_back(reduce_sum(m.where(zero, x * x, 0), axes=axes), x, axes)
+    two_zeros = m.where(zero, others * (the_zero - x), others * ((the_zero * the_zero - zero_sq) * 0.5))
+    return m.where(m.eq(nzb, 0), others, m.where(m.eq(nzb, 1), one_zero, m.where(m.eq(nzb, 2), two_zeros, 0)))
 
 
 def _prod_vjp(g, ans, x, *, axes):
@@ -88,7 +91,11 @@ def _reduce_samples(rng, empty_axis=True):
 def _prod_samples(rng):
     with_zero = rng.uniform(0.5, 1.5, (2, 4))
     with_zero[1, 2] = 0.0
-    return _reduce_samples(rng) + [Sample(with_zero, axes=(1,)), Sample(with_zero, axes=(0, 1))]
+    zeros = rng.uniform(0.5, 1.5, (2, 4))
+    zeros[0, 1] = zeros[0, 3] = 0.0     # two zeros in a group (row 0), three in row 1: Hessians are exact
+    zeros[1, :3] = 0.0
+    return _reduce_samples(rng) + [Sample(with_zero, axes=(1,)), Sample(with_zero, axes=(0, 1)),
+                                   Sample(zeros, axes=(1,))]
 
 
 reduce_sum = register(Primitive(

@@ -202,6 +202,18 @@ def test_mismatch_rules():
     # a sum of large terms that cancels to ~0: the absolute error scales with the terms, not the result
     assert mismatch(np.array([1e6, 3e-10]), np.array([1e6, 1e-10])) is None
     assert mismatch(np.ones(2, np.float32) * (1 + 1e-6), np.ones(2, np.float32)) is None
+    # finite where the unoptimized reference overflowed: the stabilized program is right; not the reverse,
+    # and not a NaN (a domain error) turned finite
+    assert mismatch(np.array([-800.0, 1.0]), np.array([-np.inf, 1.0])) is None
+    assert mismatch(np.array([-np.inf, 1.0]), np.array([-800.0, 1.0])) is not None
+    assert mismatch(np.array([3.0]), np.array([np.nan])) is not None
+
+
+def test_debug_mode_accepts_stabilized_results_where_the_naive_graph_overflows():
+    """log(sigmoid(x)) at x = -800: the traced graph gives log(0) = -inf, the optimized one -800."""
+    f = jaxlike.compile(lambda x: jnp.log(nn.sigmoid(x)), mode="DEBUG_MODE")
+    with np.errstate(all="ignore"):
+        np.testing.assert_allclose(f(np.array([-800.0, 0.0])), [-800.0, np.log(0.5)])
 
 
 def test_theano_function_with_shared_updates_in_debug_mode():

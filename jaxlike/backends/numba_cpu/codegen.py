@@ -11,10 +11,9 @@ each kernel is preceded by the equations it fused, and symbolic sizes are number
 ``n1``...), which also makes the text, and so the cache key, the same in every process.
 
 Theano update semantics: every update reads the old values. A fused kernel whose result is only an update
-value writes straight into its state array when the types match, is pointwise in that state, and no later
-kernel reads the state; kernels are ordered so that a kernel reading state ``s`` runs before the kernel
-overwriting ``s``, and a kernel caught in a read/overwrite cycle writes a temporary that is copied in at the
-end. Outputs never alias states or each other. Imports numpy, core and ops only.
+value writes straight into its state array when it safely can (``inplace.py`` decides which and in what
+order); the rest are copied in at the end. Outputs never alias states or each other. Fused groups over one
+iteration space that share operands run as one loop (``siblings.py``). Imports numpy, core and ops only.
 """
 
 import numpy as np
@@ -22,8 +21,8 @@ import numpy as np
 from ...core.graph import Graph, Var, namer
 from ...core.types import Sym, DimSum, dims_equal
 from ...core.errors import where
-from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, reduce_root, remap_kind
-from . import loops, siblings
+from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
+from . import inplace, loops, siblings
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
 from .lowering import LOWERINGS, fallback, message
 from .support import warn_fallback
@@ -239,7 +238,7 @@ class Codegen:
             params.append(self.name(v) + "_arg" if v.ndim == 0 else self.name(v))
         params += self.const_params
         self._inputs()
-        phase3, copies = self._plan_updates()
+        phase3, copies = inplace.plan(self.graph, self.outputs)
         self._precopies(copies)
         late = {u._id for _, u in phase3}
         order = self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late])
@@ -437,33 +436,6 @@ class Codegen:
         return out
 
     # -- updates ------------------------------------------------------------------------------------------
-    def _plan_updates(self):
-        """(phase3, copies): update values a kernel writes straight into their state, in a safe order, and
-        the updates copied in at the end."""
-        g = self.graph
-        users = {}
-        for v in g.nodes():
-            for i in v.inputs:
-                users.setdefault(i._id, []).append(v)
-        use_count = {}
-        for _, u in g.updates:
-            use_count[u._id] = use_count.get(u._id, 0) + 1
-        cand = {}
-        for s, u in g.updates:
-            if (u.prim is FUSED and s.ndim > 0 and u._id not in self.outputs and not users.get(u._id)
-                    and use_count[u._id] == 1 and s.dtype == u.dtype and s.ndim == u.ndim
-                    and all(dims_equal(a, b) for a, b in zip(s.shape, u.shape))
-                    and reduce_root(dict(u.attrs)["body"]) is None and _pointwise_in(u, s)):
-                cand[u._id] = (s, u)
-        while True:
-            order, cycle = _reader_order(cand)
-            if cycle is None:
-                break
-            del cand[cycle]      # this kernel writes a temporary, copied in at the end
-        phase3 = [cand[uid] for uid in order]
-        copies = [(s, u) for s, u in g.updates if u._id not in cand]
-        return phase3, copies
-
     def _precopies(self, copies):
         """Old values that must survive the in-place writes: outputs that are inputs, and update values that
         are other states (a swap)."""
@@ -568,54 +540,6 @@ class Codegen:
             ups = " ; updates " + ", ".join(f"{self.name(s)} <- {self.name(u)}" for s, u in self.graph.updates)
         lines.append(f"  in ({outs}){ups} }}")
         return "\n".join(lines)
-
-
-def _reader_order(cand):
-    """An order of the in-place update kernels in which a kernel reading state s runs before the kernel
-    that overwrites s; (order, None), or (None, a kernel on a read/overwrite cycle)."""
-    writes = {s._id: uid for uid, (s, u) in cand.items()}
-    state, post = {}, []
-
-    def visit(uid):
-        state[uid] = 1
-        for i in cand[uid][1].inputs:
-            j = writes.get(i._id)
-            if j is None or j == uid:
-                continue
-            if state.get(j) == 1:
-                return j
-            if state.get(j) is None:
-                hit = visit(j)
-                if hit is not None:
-                    return hit
-        state[uid] = 2
-        post.append(uid)
-        return None
-
-    for uid in cand:
-        if state.get(uid) is None:
-            hit = visit(uid)
-            if hit is not None:
-                return None, hit
-    # post lists the overwriting kernels before their readers: run it backwards
-    return list(reversed(post)), None
-
-
-def _pointwise_in(u, s):
-    """Whether fused ``u`` reads operand ``s`` only at the element it writes (so writing into ``s`` while
-    looping is safe): every use is by an elementwise node of the same shape as ``s``."""
-    body = dict(u.attrs)["body"]
-    params = [b for b, x in zip(body.inputs, u.inputs) if x._id == s._id]
-    if not params:
-        return True
-    ids = {p._id for p in params}
-    for v in body.eqns():
-        for x in v.inputs:
-            if x._id in ids:
-                if fusable_kind(v) != "elementwise" or v.ndim != x.ndim or not all(
-                        dims_equal(a, b) for a, b in zip(v.shape, x.shape)):
-                    return False
-    return True
 
 
 def generate(graph, options):
