@@ -22,18 +22,45 @@ from ..core.types import Sym, is_known
 from ..ops.fused import fusable_kind, make_fused
 
 
-def _sig(shape):
-    """The multiset of non-1 dims: two nodes with equal signatures have the same number of elements."""
+def _sig(shape, same=lambda s: s):
+    """The multiset of non-1 dims: two nodes with equal signatures have the same number of elements.
+    ``same`` maps a size symbol to the representative of the symbols known to be equal to it."""
     keys = []
     for d in shape:
         if is_known(d):
             if d != 1:
                 keys.append(("k", int(d)))
         elif isinstance(d, Sym):
-            keys.append(("s", id(d)))
+            keys.append(("s", id(same(d))))
         else:
             keys.append(("x", repr(d)))
     return tuple(sorted(keys))
+
+
+def _equal_sizes(nodes, kind):
+    """A find function over size symbols that elementwise ops equate: ``mul(y, log_softmax(x))`` has y's
+    rows and x's rows as two symbols (each came from its own input), but broadcasting assumed them equal
+    and the entry checks that they are, so both sides can share one loop."""
+    parent = {}
+
+    def find(s):
+        root = s
+        while id(root) in parent:
+            root = parent[id(root)]
+        return root
+
+    for v in nodes:
+        if kind.get(v._id) != "elementwise":
+            continue
+        for x in v.inputs:
+            off = v.ndim - x.ndim
+            for k, d in enumerate(x.shape):
+                e = v.shape[off + k]
+                if isinstance(d, Sym) and isinstance(e, Sym):
+                    a, b = find(d), find(e)
+                    if a is not b:
+                        parent[id(a)] = b
+    return find
 
 
 def fuse(graph, max_dup=3):
@@ -47,7 +74,8 @@ def fuse(graph, max_dup=3):
         for i in v.inputs:
             users[i._id].append(v)
     roots = {o._id for o in graph.outputs} | {u._id for _, u in graph.updates}
-    sig = {v._id: _sig(v.shape) for v in nodes}
+    same = _equal_sizes(nodes, kind)
+    sig = {v._id: _sig(v.shape, same) for v in nodes}
 
     mat = set()
     for v in nodes:

@@ -377,8 +377,8 @@ def mul_exp_over_sum_exp_to_softmax(v):
                     continue
                 g, fsign, axes = found
                 g = _expand(g, e, axes) if g.ndim else g
-            if not _nonempty(e, axes):
-                continue
+            if not _nonempty(e, axes) or _is_max_subtracted(e.inputs[0], axes):
+                continue    # NOTE: exp of a max-subtracted x is <= 1 and its sum >= 1: already finite
             rest = [h for k, h in enumerate(factors) if k not in (i, j)]
             return _product(rest + [g, softmax(e.inputs[0], axes)], sign * fsign, v)
     return None
