@@ -161,3 +161,30 @@ def test_cache_dir_follows_config(tmp_path):
         np.testing.assert_array_equal(exe(np.ones(2))[0][0], np.full(2, 4.25))
     finally:
         jaxlike.config.cache_dir = saved
+
+
+def test_concurrent_processes_share_one_cache_directory(tmp_path):
+    """Three processes compiling the same function into one empty cache directory at once: all get the
+    right answer, and a fourth process afterwards compiles nothing."""
+    procs = [subprocess.Popen([sys.executable, "-c", SCRIPT, str(tmp_path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    for p in procs:
+        out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err[-3000:]
+        _assert_result(json.loads(out.strip().splitlines()[-1]))
+    after = run_process(tmp_path)
+    _assert_result(after)
+    assert after["misses"] == 0 and after["hits"] >= 1
+
+
+def test_entries_of_another_version_are_not_used(tmp_path, monkeypatch):
+    """The key hashes the versions of jaxlike, numba and numpy: a cache written by another version is a
+    different file, never loaded in place of this version's."""
+    from jaxlike.backends.numba_cpu import build
+    g = Graph([Var(TensorType("float64", (Sym(),)))], [])
+    g = Graph(g.inputs, [jnp.exp(g.inputs[0]) * 2.0])
+    source = nb.compile(g, {"parallel": False, "cache_dir": str(tmp_path)}).source
+    key = build.cache_key(source, {"parallel": False})
+    real = build._version
+    monkeypatch.setattr(build, "_version", lambda dist: "0.0-other" if dist == "numba" else real(dist))
+    assert build.cache_key(source, {"parallel": False}) != key

@@ -127,6 +127,28 @@ def test_kernel_times_when_the_backend_exposes_steps(profiling, fake_backend):
     assert "kernel c = contract: 4 calls" in text
 
 
+def test_numba_cpu_times_its_kernels_from_inside_the_entry(profiling):
+    """Would catch: the default backend giving no per-kernel rows, a timer slot charged to the wrong kernel
+    (times that do not add up to the executable's), or the timers changing results."""
+    pytest.importorskip("jaxlike.backends.numba_cpu")
+
+    def timed_kernels(x, w):
+        return jnp.sum(jnp.exp(x @ w)), jnp.tanh(x).T @ x
+
+    f = jaxlike.compile(timed_kernels)
+    x, w = np.ones((40, 30)), np.full((30, 20), 0.01)
+    for _ in range(3):
+        out = f(x, w)
+    np.testing.assert_allclose(out[0], 800 * np.exp(0.3), rtol=1e-12)
+    exe = next(iter(f._cache.values())).exe
+    assert exe.inner.backend == "numba_cpu" and "_rt.clock()" in exe.source
+    row = _row("timed_kernels")
+    kernels = {label: (n, t) for label, n, t in row["kernels"]}
+    assert any(label.endswith("= contract") for label in kernels) and len(kernels) >= 3, kernels
+    assert all(n == 3 for n, _ in kernels.values())
+    assert sum(t for _, t in kernels.values()) <= row["exe_s"] + row["first_s"] + 1e-3
+
+
 def test_table_printed_at_exit_from_environment_flag():
     """Would catch: JAXLIKE_FLAGS=profile=True collecting numbers nobody sees."""
     script = textwrap.dedent("""
