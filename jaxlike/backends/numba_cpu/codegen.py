@@ -372,14 +372,17 @@ class Codegen:
             return
         if out is None:
             self.lines.append(f"{target} = np.empty({self.shape_text(v.shape)}, {np_type(v.dtype)})")
-        argl = ", ".join(args + [target] + sizes)
+        self._call(k, "", ", ".join(args + [target] + sizes))
+
+    def _call(self, k, lhs, args):
+        """``lhs`` + a call of kernel ``k``: its prange variant when the work reaches the threshold."""
         if k.parallel:
             self.lines.append(f"if {k.work} >= {self._threshold()}:")
-            self.lines.append(f"    {k.name}_par({argl})")
+            self.lines.append(f"    {lhs}{k.name}_par({args})")
             self.lines.append("else:")
-            self.lines.append(f"    {k.name}({argl})")
+            self.lines.append(f"    {lhs}{k.name}({args})")
         else:
-            self.lines.append(f"{k.name}({argl})")
+            self.lines.append(f"{lhs}{k.name}({args})")
 
     def _siblings(self, members):
         """One loop for fused groups over the same space (``siblings.py``): array results are allocated here,
@@ -404,13 +407,7 @@ class Codegen:
         lhs = ""
         if k.scalars:
             lhs = ", ".join(self.name(m) for m in k.scalars) + ("," if len(k.scalars) == 1 else "") + " = "
-        if k.parallel:
-            self.lines.append(f"if {k.work} >= {self._threshold()}:")
-            self.lines.append(f"    {lhs}{k.name}_par({args})")
-            self.lines.append("else:")
-            self.lines.append(f"    {lhs}{k.name}({args})")
-        else:
-            self.lines.append(f"{lhs}{k.name}({args})")
+        self._call(k, lhs, args)
 
     def _threshold(self):
         return max(int(self.options["par_threshold"]), 1)

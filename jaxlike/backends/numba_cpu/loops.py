@@ -255,9 +255,8 @@ class _Source:
             self.add(depth, line)
 
 
-def kernel(index, node, names, body_names, symname, options):
-    """The Kernel for fused ``node`` (the ``index``-th); ``names`` names the entry's values."""
-    body = dict(node.attrs)["body"]
+def loop_space(body):
+    """(iteration shape, positions of its non-1 dims, the size symbols those loops need, in order)."""
     space = iteration_shape(body)
     loops = [k for k, d in enumerate(space) if not known1(d)]
     sizes = []
@@ -265,6 +264,13 @@ def kernel(index, node, names, body_names, symname, options):
         for s in _syms(space[k]):
             if all(s is not t for t in sizes):
                 sizes.append(s)
+    return space, loops, sizes
+
+
+def kernel(index, node, names, body_names, symname, options):
+    """The Kernel for fused ``node`` (the ``index``-th); ``names`` names the entry's values."""
+    body = dict(node.attrs)["body"]
+    space, loops, sizes = loop_space(body)
     name = f"k{index}_{names[node._id]}"
     red = reduce_root(body)
     scalar = node.ndim == 0

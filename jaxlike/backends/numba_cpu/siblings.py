@@ -15,7 +15,7 @@ import numpy as np
 from ...core.graph import namer
 from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
-from .loops import (_Writer, _loop_vars, _syms, _flags, _ASSOCIATIVE, cast, chunks, describe, dim_text,
+from .loops import (_Writer, _loop_vars, _syms, _flags, loop_space, _ASSOCIATIVE, cast, chunks, describe, dim_text,
                     has_identity, known1, np_type, product_text, reduce_init, single_precision)
 
 
@@ -178,13 +178,7 @@ def kernel(index, members, entry_names, symname, options):
             bname(b)    # NOTE: body names as the kernel comments print them, prefixed by the member
         for v in body.eqns():
             names[v._id] = f"{entry_names[m._id]}_{bname(v)}"
-    space = iteration_shape(dict(members[0].attrs)["body"])
-    loops = [k for k, d in enumerate(space) if not known1(d)]
-    sizes = []
-    for k in loops:
-        for s in _syms(space[k]):
-            if all(s is not t for t in sizes):
-                sizes.append(s)
+    space, loops, sizes = loop_space(dict(members[0].attrs)["body"])
     maps = [m for m in members if reduce_root(dict(m.attrs)["body"]) is None]
     reductions = [m for m in members if reduce_root(dict(m.attrs)["body"]) is not None]
     # NOTE: row-wise reductions fill arrays like the maps; whole-space ones come back as the return tuple.

@@ -1,0 +1,23 @@
+"""jaxlike: trace Python functions into typed graphs, differentiate them as graph transformations, and run
+them as fused Numba loops.
+
+Two front ends on one IR:
+  * JAX style: ``jaxlike.compile``, ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``jacobian``, ``hessian``
+    and ``import jaxlike.numpy as jnp``;
+  * Theano style: ``import jaxlike.tensor as T``, ``jaxlike.function``, ``jaxlike.shared``.
+"""
+
+__version__ = "0.1.0"
+
+from .config import config  # noqa: F401
+from . import core, ops  # noqa: F401
+from . import numpy  # noqa: F401  (installs operators and methods on traced values)
+from .numpy import _methods  # noqa: F401
+from . import nn  # noqa: F401
+from .api import (grad, value_and_grad, vjp, jvp, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
+                  compile)
+from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
+from . import display  # noqa: F401  (installs the notebook views: _repr_html_, _repr_svg_)
+from .printing import debugprint, make_graph  # noqa: F401
+from . import profile  # noqa: F401  (jaxlike.profile.report())
+from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)

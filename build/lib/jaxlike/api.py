@@ -1,0 +1,272 @@
+"""The JAX-style front end: ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``jacrev``/``jacfwd``/``jacobian``,
+``hessian``. Thin: it traces, calls ``autodiff``, and either evaluates (concrete arguments) or substitutes
+into the enclosing trace (traced arguments), so transformations nest: ``grad(grad(f))``, ``compile(grad(f))``,
+``grad(compile(f))``.
+
+Each transformation differentiates with respect to *fresh* Vars and substitutes the real arguments afterwards,
+which keeps nested derivatives of the same value apart (no perturbation confusion).
+"""
+
+import numpy as np
+
+from . import pytree
+from .core.graph import Var, Graph, const, substitute, free_inputs
+from .core.interpret import interpret
+from .core.types import type_of_value
+from .autodiff import backward, forward, zeros_like, ones_like
+from .runtime.trace import as_output
+from .runtime.compiled import compile  # noqa: F401  (re-exported)
+from . import numpy as jnp
+
+
+def _fresh(x, what):
+    if isinstance(x, Var):
+        return Var(x.type, name=x.name)
+    try:
+        t = type_of_value(x)
+    except TypeError as e:
+        raise TypeError(f"{what}: {e}") from None
+    return Var(t)
+
+
+def _finish(fresh, actual, results):
+    """Evaluate ``results`` at ``fresh := actual``, or substitute when inside an enclosing trace."""
+    fresh_ids = {f._id for f in fresh}
+    outer = [v for v in free_inputs(results) if v._id not in fresh_ids]
+    if outer or any(isinstance(a, Var) for a in actual):
+        mapping = {f: (a if isinstance(a, Var) else const(a)) for f, a in zip(fresh, actual)}
+        return substitute(results, mapping)
+    outs, _ = interpret(Graph(fresh, results), [np.asarray(a) for a in actual])
+    return outs
+
+
+def _argnums_tuple(argnums, nargs, fname):
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for i in nums:
+        if not -nargs <= i < nargs:
+            raise ValueError(f"{fname}: argnums={argnums} but the function was called with {nargs} arguments")
+    return tuple(i % nargs for i in nums)
+
+
+def _prepare(args, nums, fname, need_float=True):
+    """Replace the differentiated arguments by fresh Vars. Returns (new_args, fresh, actual, trees)."""
+    new_args = list(args)
+    fresh, actual, trees = [], [], []
+    for i in nums:
+        leaves, tree = pytree.flatten(args[i])
+        vars_ = []
+        for x in leaves:
+            v = _fresh(x, f"{fname}: argument {i}")
+            if need_float and v.dtype.kind != "f":
+                raise TypeError(f"{fname} requires real floating-point inputs, but argument {i} has dtype "
+                                f"{v.dtype}{' (a Python int: write 15.0, not 15)' if isinstance(x, int) else ''}; "
+                                "integer and boolean inputs have no gradient")
+            vars_.append(v)
+        new_args[i] = pytree.unflatten(tree, vars_)
+        fresh += vars_
+        actual += leaves
+        trees.append((tree, len(vars_)))
+    return new_args, fresh, actual, trees
+
+
+def _regroup(flat, trees, single):
+    out, k = [], 0
+    for tree, n in trees:
+        out.append(pytree.unflatten(tree, flat[k:k + n]))
+        k += n
+    return out[0] if single else tuple(out)
+
+
+def value_and_grad(fun, argnums=0, has_aux=False):
+    """Function returning ``(fun(*args), gradient)``; ``fun`` must return a real scalar (with ``has_aux``:
+    ``(scalar, aux)``, and the result is ``((value, aux), gradient)``)."""
+
+    def value_and_grad_fun(*args):
+        nums = _argnums_tuple(argnums, len(args), "grad")
+        new_args, fresh, actual, trees = _prepare(args, nums, "grad")
+        out = fun(*new_args)
+        aux_leaves, aux_tree = [], None
+        if has_aux:
+            if not (isinstance(out, (tuple, list)) and len(out) == 2):
+                raise TypeError("has_aux=True requires the function to return a pair (output, aux)")
+            out, aux = out
+            aux_leaves, aux_tree = pytree.flatten(aux)
+            aux_leaves = [as_output(a) for a in aux_leaves]
+        out = as_output(out)
+        if out.ndim != 0:
+            raise TypeError(f"grad requires a scalar-valued function, but the output has type {out.type!r}; "
+                            "use jaxlike.vjp or jaxlike.jacobian for non-scalar outputs")
+        if out.dtype.kind != "f":
+            raise TypeError(f"grad requires a real floating-point output, got {out.dtype}")
+        grads = backward([out], [ones_like(out)], fresh)
+        grads = [g if g is not None else zeros_like(f) for g, f in zip(grads, fresh)]
+        vals = _finish(fresh, actual, [out] + grads + aux_leaves)
+        value, g = vals[0], _regroup(vals[1:1 + len(grads)], trees, isinstance(argnums, int))
+        if has_aux:
+            return (value, pytree.unflatten(aux_tree, vals[1 + len(grads):])), g
+        return value, g
+
+    value_and_grad_fun.__name__ = f"value_and_grad({getattr(fun, '__name__', 'f')})"
+    return value_and_grad_fun
+
+
+def grad(fun, argnums=0, has_aux=False):
+    """Gradient of a real scalar function with respect to argument(s) ``argnums``.
+
+    >>> float(grad(lambda x: jnp.exp(jnp.sin(x ** 2)))(15.0))  # doctest: +ELLIPSIS
+    4.347404090...
+    """
+    vg = value_and_grad(fun, argnums, has_aux)
+
+    def grad_fun(*args):
+        (v, g) = vg(*args)
+        if has_aux:
+            return g, v[1]
+        return g
+
+    grad_fun.__name__ = f"grad({getattr(fun, '__name__', 'f')})"
+    return grad_fun
+
+
+def vjp(fun, *primals, has_aux=False):
+    """``(fun(*primals), vjp_fn)`` where ``vjp_fn(cotangent)`` returns one cotangent per primal."""
+    nums = tuple(range(len(primals)))
+    new_args, fresh, actual, trees = _prepare(primals, nums, "vjp")
+    out = fun(*new_args)
+    aux = None
+    if has_aux:
+        out, aux = out
+    out_leaves, out_tree = pytree.flatten(out)
+    out_leaves = [as_output(o) for o in out_leaves]
+    cts = [Var(o.type) for o in out_leaves]
+    grads = backward(out_leaves, cts, fresh)
+    grads = [g if g is not None else zeros_like(f) for g, f in zip(grads, fresh)]
+    values = _finish(fresh, actual, out_leaves)
+    primal_out = pytree.unflatten(out_tree, values)
+
+    def vjp_fn(cotangent):
+        ct_leaves, ct_tree = pytree.flatten(cotangent)
+        if ct_tree != out_tree:
+            raise TypeError(f"vjp_fn: cotangent structure {ct_tree} does not match the output structure {out_tree}")
+        for c, o in zip(ct_leaves, out_leaves):
+            if np.ndim(c) != o.ndim if not isinstance(c, Var) else c.ndim != o.ndim:
+                raise ValueError(f"vjp_fn: cotangent of rank {np.ndim(c)} for an output of type {o.type!r}")
+        vals = _finish(fresh + cts, actual + list(ct_leaves), grads)
+        return _regroup(vals, trees, False)
+
+    if has_aux:
+        return primal_out, vjp_fn, aux
+    return primal_out, vjp_fn
+
+
+def jvp(fun, primals, tangents):
+    """``(fun(*primals), J @ tangents)``: forward-mode derivative."""
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    nums = tuple(range(len(primals)))
+    new_args, fresh, actual, trees = _prepare(primals, nums, "jvp")
+    tan_leaves = []
+    for p, t in zip(primals, tangents):
+        pl, ptree = pytree.flatten(p)
+        tl, ttree = pytree.flatten(t)
+        if ptree != ttree:
+            raise TypeError(f"jvp: tangent structure {ttree} does not match primal structure {ptree}")
+        for a, b in zip(pl, tl):
+            if np.shape(a) != np.shape(b) and not isinstance(a, Var):
+                raise ValueError(f"jvp: tangent shape {np.shape(b)} does not match primal shape {np.shape(a)}")
+        tan_leaves += tl
+    tvars = [Var(f.type) for f in fresh]
+    out = fun(*new_args)
+    out_leaves, out_tree = pytree.flatten(out)
+    out_leaves = [as_output(o) for o in out_leaves]
+    touts = forward(out_leaves, fresh, tvars)
+    touts = [t if t is not None else zeros_like(o) for t, o in zip(touts, out_leaves)]
+    vals = _finish(fresh + tvars, actual + tan_leaves, out_leaves + touts)
+    n = len(out_leaves)
+    return pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, vals[n:])
+
+
+def _over_argnums(one, fun, argnums, fname):
+    """A Jacobian function from a one-argument one: one result for an int ``argnums``, a tuple (one entry
+    per argument) for a tuple, as in JAX."""
+
+    def jac_fun(*args):
+        nums = _argnums_tuple(argnums, len(args), fname)
+        jacs = tuple(one(fun, i, args, fname) for i in nums)
+        return jacs[0] if isinstance(argnums, int) else jacs
+
+    jac_fun.__name__ = f"{fname}({getattr(fun, '__name__', 'f')})"
+    return jac_fun
+
+
+def _one_array(args, i, fname):
+    new_args, fresh, actual, _ = _prepare(args, (i,), fname)
+    if len(fresh) != 1:
+        raise TypeError(f"{fname} differentiates with respect to array arguments, but argument {i} is a "
+                        f"container of {len(fresh)} arrays; pass the arrays as separate arguments")
+    return new_args, fresh, actual
+
+
+def _jacrev_one(fun, i, args, fname):
+    new_args, fresh, actual = _one_array(args, i, fname)
+    x = fresh[0]
+    out = as_output(fun(*new_args))
+    n_out = int(np.prod([int(d) for d in out.shape]))
+    ct = Var(out.type)
+    (g,) = backward([out], [ct], [x])
+    g = g if g is not None else zeros_like(x)
+    rows = []
+    for k in range(n_out):
+        e = np.zeros(n_out, dtype=out.dtype)
+        e[k] = 1
+        rows.append(substitute([g], {ct: const(e.reshape(out.shape))})[0])
+    jac = jnp.stack(rows) if rows else jnp.zeros((0,) + tuple(int(d) for d in x.shape), dtype=x.dtype)
+    jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
+    return _finish(fresh, actual, [jnp.array(jac) if isinstance(jac, Var) else as_output(jac)])[0]
+
+
+def _jacfwd_one(fun, i, args, fname):
+    new_args, fresh, actual = _one_array(args, i, fname)
+    x = fresh[0]
+    out = as_output(fun(*new_args))
+    n_in = int(np.prod([int(d) for d in x.shape]))
+    t = Var(x.type)
+    (tout,) = forward([out], [x], [t])
+    tout = tout if tout is not None else zeros_like(out)
+    cols = []
+    for k in range(n_in):
+        e = np.zeros(n_in, dtype=x.dtype)
+        e[k] = 1
+        cols.append(jnp.reshape(substitute([tout], {t: const(e.reshape(x.shape))})[0], (-1,)))
+    jac = jnp.stack(cols, axis=-1) if cols else jnp.zeros((int(np.prod([int(d) for d in out.shape])), 0))
+    jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
+    return _finish(fresh, actual, [as_output(jac)])[0]
+
+
+def jacrev(fun, argnums=0):
+    """Jacobian by reverse mode, one VJP per output element; result shape ``out.shape + x.shape`` (a tuple
+    of those for a tuple of ``argnums``)."""
+    return _over_argnums(_jacrev_one, fun, argnums, "jacrev")
+
+
+def jacfwd(fun, argnums=0):
+    """Jacobian by forward mode, one JVP per input element; result shape ``out.shape + x.shape`` (a tuple
+    of those for a tuple of ``argnums``)."""
+    return _over_argnums(_jacfwd_one, fun, argnums, "jacfwd")
+
+
+jacobian = jacrev
+
+
+def hessian(fun, argnums=0):
+    """Matrix of second derivatives: ``jacfwd(jacrev(fun))``. For a tuple of ``argnums`` the result is the
+    nested tuple ``H[i][j]`` of blocks d2 fun / d x_i d x_j."""
+    if isinstance(argnums, int):
+        return jacfwd(jacrev(fun, argnums), argnums)
+
+    def hess(*args):
+        nums = _argnums_tuple(argnums, len(args), "hessian")
+        return tuple(tuple(jacfwd(jacrev(fun, i), j)(*args) for j in nums) for i in nums)
+
+    return hess

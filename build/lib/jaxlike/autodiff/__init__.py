@@ -1,0 +1,125 @@
+"""Graph -> graph differentiation: reverse mode (``backward``) and forward mode (``forward``).
+
+Both are single loops over the toposorted nodes reading each primitive's rule; no per-op code lives here.
+Rules are written in jaxlike ops, so the derivative graphs can be differentiated again.
+Imports core and ops only.
+"""
+
+import numpy as np
+
+from ..core.graph import Var, toposort, const
+from ..core.primitive import Kind, LINEAR, bind
+from ..core.types import is_known, dims_equal
+from ..ops.layout import broadcast_to, reshape
+from ..ops.reduce import reduce_sum
+from ..ops.math import convert
+
+
+def zeros_like(v):
+    z = const(np.zeros((), dtype=v.dtype))
+    return broadcast_to(z, shape=v.shape) if v.ndim else z
+
+
+def ones_like(v):
+    o = const(np.ones((), dtype=v.dtype))
+    return broadcast_to(o, shape=v.shape) if v.ndim else o
+
+
+def unbroadcast(ct, typ):
+    """Sum a cotangent of a broadcast result back to an operand's shape."""
+    if ct.ndim == typ.ndim and all(dims_equal(a, b) for a, b in zip(ct.shape, typ.shape)):
+        return ct
+    off = ct.ndim - typ.ndim
+    axes = list(range(off))
+    for i, d in enumerate(typ.shape):
+        c = ct.shape[off + i]
+        if is_known(d) and d == 1 and not (is_known(c) and c == 1):
+            axes.append(off + i)
+    if axes:
+        ct = reduce_sum(ct, axes=tuple(axes))
+    if ct.ndim != typ.ndim or not all(dims_equal(a, b) for a, b in zip(ct.shape, typ.shape)):
+        ct = reshape(ct, shape=typ.shape)
+    return ct
+
+
+def _differentiable(prim, i):
+    return prim.differentiable is None or i in prim.differentiable
+
+
+def _fit(ct, typ):
+    if ct.dtype != typ.dtype and typ.dtype.kind == "f":
+        ct = convert(ct, dtype=typ.dtype)
+    return ct
+
+
+def backward(outputs, cotangents, wrt):
+    """Cotangents of ``wrt`` given cotangents of ``outputs`` (None where no path connects them)."""
+    order = toposort(outputs)
+    live = {w._id for w in wrt}
+    for v in order:
+        if v.prim is not None and v.dtype.kind == "f" and any(
+                i._id in live and _differentiable(v.prim, k) for k, i in enumerate(v.inputs)):
+            live.add(v._id)
+    cts = {}
+    for o, c in zip(outputs, cotangents):
+        if c is not None and o._id in live:
+            cts[o._id] = c if o._id not in cts else cts[o._id] + c
+    for v in reversed(order):
+        g = cts.get(v._id)
+        if g is None or v.prim is None:
+            continue
+        need = [i._id in live and i.dtype.kind == "f" and _differentiable(v.prim, k)
+                for k, i in enumerate(v.inputs)]
+        if not any(need):
+            continue
+        if v.prim.vjp is None:
+            raise TypeError(f"{v.prim.name} has no gradient rule (needed to differentiate it)")
+        results = v.prim.vjp(g, v, *v.inputs, **dict(v.attrs))
+        for i, c, n in zip(v.inputs, results, need):
+            if c is None or not n:
+                continue
+            if not isinstance(c, Var):
+                c = const(np.asarray(c, dtype=i.dtype))
+            if v.prim.kind is Kind.ELEMENTWISE:
+                c = unbroadcast(c, i.type)
+            c = _fit(c, i.type)
+            cts[i._id] = c if i._id not in cts else cts[i._id] + c
+    return [cts.get(w._id) for w in wrt]
+
+
+def forward(outputs, primals, tangents):
+    """Tangents of ``outputs`` given tangents of the input Vars ``primals`` (None: zero)."""
+    tan = {p._id: t for p, t in zip(primals, tangents) if t is not None}
+    for v in toposort(outputs):
+        if v._id in tan or v.prim is None:
+            continue
+        ts = [tan.get(i._id) if _differentiable(v.prim, k) else None for k, i in enumerate(v.inputs)]
+        if all(t is None for t in ts) or v.dtype.kind != "f":
+            continue
+        attrs = dict(v.attrs)
+        rule = v.prim.jvp
+        if rule is LINEAR:
+            args = [(t if t is not None else zeros_like(i)) if _differentiable(v.prim, k) else i
+                    for k, (i, t) in enumerate(zip(v.inputs, ts))]
+            out = bind(v.prim, *args, **attrs)
+        elif rule is not None:
+            out = rule(ts, v, *v.inputs, **attrs)
+        elif v.prim.kind is Kind.ELEMENTWISE and v.prim.vjp is not None:
+            out = None
+            for k, t in enumerate(ts):
+                if t is None:
+                    continue
+                term = v.prim.vjp(t, v, *v.inputs, **attrs)[k]
+                if term is None:
+                    continue
+                out = term if out is None else out + term
+        else:
+            raise TypeError(f"{v.prim.name} has no forward-mode rule")
+        if out is None:
+            continue
+        if not isinstance(out, Var):
+            out = const(np.asarray(out, dtype=v.dtype))
+        if out.ndim != v.ndim or not all(dims_equal(a, b) for a, b in zip(out.shape, v.shape)):
+            out = broadcast_to(out, shape=v.shape)
+        tan[v._id] = _fit(out, v.type)
+    return [tan.get(o._id) for o in outputs]

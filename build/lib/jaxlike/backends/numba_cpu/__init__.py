@@ -1,0 +1,171 @@
+"""The Numba CPU backend: ``compile(graph, options) -> Executable``.
+
+A graph (normally already fused by ``passes/fuse.py``) becomes ONE generated Python module with ONE
+``@njit`` entry (``codegen.py``): fused loop nests (``loops.py``), BLAS and bounds-checked gather/scatter
+(``lowering.py``), all called from the entry with no Python in between. The module is written to the disk
+cache and imported from there (``build.py``), so numba's ``cache=True`` lets a later process skip
+compilation. ``Executable.source`` is the module text. Imports numpy, numba, config, core and ops only.
+
+Options: ``fastmath`` (default False); ``parallel`` (True, False or "auto", the default: True when numba
+runs at least 4 threads); ``profile`` (default False: time every kernel of the entry, see
+``NumbaExecutable.kernel_timers``); ``par_threshold`` (elements from which a kernel runs its ``prange`` variant;
+default 32768); ``cache`` (default True: use the disk cache in ``config.cache_dir``); ``cache_dir``.
+
+Why "auto": a ``prange`` variant costs about three times the compile time of the serial loop it doubles
+(measured: 0.07 s vs 0.23 s per kernel, idle), and on a 2-core machine shared with other processes it
+gained nothing on the value-and-grad benchmark (and lost at 1e5 elements to thread contention), while on a
+machine with free cores a compute-bound loop scales with them. The threshold keeps small calls, where
+starting the threads costs more than the loop, serial.
+"""
+
+import warnings
+
+import numpy as np
+import numba  # noqa: F401  (this import failing is how runtime knows to fall back to the reference)
+from numba.core.errors import TypingError
+
+from ..base import Executable
+from . import build, codegen, support
+
+DEFAULTS = {"fastmath": False, "parallel": "auto", "par_threshold": 32768, "cache": True}
+MIN_THREADS_FOR_PARALLEL = 4
+
+
+class NumbaExecutable(Executable):
+    """An Executable that also knows its cache entry: ``key``, ``path``, ``module``, ``entry`` (the numba
+    dispatcher) and ``written`` (whether the module file had to be written in this process)."""
+
+    def __init__(self, run, source, graph, key, path, module, written):
+        super().__init__(run, source, graph, "numba_cpu")
+        self.key, self.path, self.module, self.written = key, path, module, written
+        self.entry = module.entry
+        # With the ``profile`` option: (per slot, the nodes it times or None for the updates; an array of
+        # seconds the entry adds to on every call). The profiler reads and clears it after each call.
+        self.kernel_timers = None
+
+    def cache_hits(self):
+        """Signatures numba loaded from its disk cache instead of compiling (after at least one call)."""
+        return sum(self.entry.stats.cache_hits.values())
+
+    def cache_misses(self):
+        return sum(self.entry.stats.cache_misses.values())
+
+
+def compile(graph, options=None):
+    """Compile ``graph`` to an Executable running generated Numba code (see the module docstring)."""
+    opts = dict(DEFAULTS)
+    opts.update({k: v for k, v in (options or {}).items() if v is not None})
+    if opts["parallel"] == "auto":
+        opts["parallel"] = numba.config.NUMBA_NUM_THREADS >= MIN_THREADS_FOR_PARALLEL
+    try:
+        mod_spec = codegen.generate(graph, opts)
+    except codegen.Unsupported as e:
+        warnings.warn(f"numba_cpu cannot compile this graph ({e}); it runs on the reference interpreter",
+                      stacklevel=2)
+        from ..reference import compile as reference_compile
+        return reference_compile(graph, options)
+    key = build.cache_key(mod_spec.source, opts)
+    module, path, written = build.load(mod_spec.source, key, opts)
+    for k, v in enumerate(mod_spec.fallbacks):
+        support.FALLBACKS[(module.__name__, k)] = support.Fallback(
+            v.prim, v.attrs, _fallback_syms(v), v.dtype, v.ndim)
+    extra = tuple(mod_spec.const_args)
+    timers = None
+    if opts.get("profile"):
+        timers = (list(mod_spec.timed), np.zeros(len(mod_spec.timed)))
+        extra += (timers[1],)
+    run = _runner(module.entry, extra, graph, mod_spec.in_place)
+    exe = NumbaExecutable(run, mod_spec.source, graph, key, path, module, written)
+    exe.kernel_timers = timers
+    return exe
+
+
+def _fallback_syms(v):
+    from ...core.types import Sym, DimSum
+    out = []
+
+    def visit(a):
+        if isinstance(a, Sym):
+            if all(a is not s for s in out):
+                out.append(a)
+        elif isinstance(a, DimSum):
+            visit(a.terms)
+        elif isinstance(a, tuple):
+            for x in a:
+                visit(x)
+    for _, a in v.attrs:
+        visit(a)
+    return out
+
+
+def _runner(entry, consts, graph, in_place=()):
+    """The executable's run function. The happy path is the njit dispatcher call plus one Python frame; the
+    argument checks in ``_explain`` run only when numba cannot type the arguments (wrong rank, dtype or a
+    non-array), to say which and why. The entry returns rank-0 outputs as numbers (they become 0-d arrays
+    here) and leaves out the states it wrote in place (``in_place``: the caller's arrays go back instead)."""
+    scalars = tuple((k, o.dtype) for k, o in enumerate(graph.outputs) if o.ndim == 0)
+    n_ups = len(graph.updates)
+    layout = None
+    if in_place:
+        src = dict(in_place)
+        returned = iter(range(n_ups))
+        layout = tuple((True, src[k]) if k in src else (False, next(returned)) for k in range(n_ups))
+
+    def call(arrays):
+        try:
+            return entry(*arrays, *consts)
+        except TypingError:
+            _explain(graph, arrays)
+            raise
+
+    # NOTE: the two common shapes get their own closures, so the hot path is one Python frame
+    if not scalars and layout is None:
+        def run(*arrays):
+            try:
+                return entry(*arrays, *consts)
+            except TypingError:
+                _explain(graph, arrays)
+                raise
+        return run
+    if len(graph.outputs) == 1 and scalars and layout is None:
+        dtype = scalars[0][1]
+
+        def run(*arrays):
+            try:
+                outs, ups = entry(*arrays, *consts)
+            except TypingError:
+                _explain(graph, arrays)
+                raise
+            return (np.array(outs[0], dtype),), ups
+        return run
+
+    def run(*arrays):
+        outs, ups = call(arrays)
+        if scalars:
+            outs = list(outs)
+            for k, dtype in scalars:
+                outs[k] = np.array(outs[k], dtype)
+        if layout is not None:
+            ups = [arrays[i] if given else ups[i] for given, i in layout]
+        return outs, ups
+    return run
+
+
+def _explain(graph, arrays):
+    import numpy as np
+    if len(arrays) != len(graph.inputs):
+        raise TypeError(f"expected {len(graph.inputs)} arguments, got {len(arrays)}") from None
+    for k, (v, a) in enumerate(zip(graph.inputs, arrays)):
+        arr = np.asarray(a)
+        if v.ndim == 0:
+            if arr.ndim != 0 or arr.dtype.kind not in "biuf":
+                raise TypeError(f"argument {k} ({v.type!r}): expected a scalar, got {type(a).__name__} "
+                                f"of shape {arr.shape}") from None
+            continue
+        if not isinstance(a, np.ndarray) or arr.ndim != v.ndim or arr.dtype != v.dtype:
+            got = f"{arr.dtype} array of shape {arr.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+            raise TypeError(f"argument {k}: expected a {v.dtype} array of rank {v.ndim} ({v.type!r}), "
+                            f"got {got}") from None
+
+
+__all__ = ["compile", "NumbaExecutable", "DEFAULTS"]

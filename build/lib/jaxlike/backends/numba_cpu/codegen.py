@@ -1,0 +1,544 @@
+"""Graph -> the source of ONE Python module with ONE ``@njit`` entry point.
+
+The entry binds every symbolic size from the argument shapes (``n0 = a.shape[0]``) and checks the rest
+against it, checks that operands the types only assumed equal really are (a ShapeError naming the op and
+both sizes), allocates each result, calls the fused kernels (``loops.py``) and the lowerings of the other
+nodes (``lowering.py``) in dependency order, writes update values into the state arrays, and returns
+``(outputs, update_values)``. No Python runs between kernels.
+
+Names in the module are the graph's: the header prints the graph with the names ``to_text`` would give,
+each kernel is preceded by the equations it fused, and symbolic sizes are numbered by first use (``n0``,
+``n1``...), which also makes the text, and so the cache key, the same in every process.
+
+Theano update semantics: every update reads the old values. A fused kernel whose result is only an update
+value writes straight into its state array when it safely can (``inplace.py`` decides which and in what
+order); the rest are copied in at the end. Outputs never alias states or each other. Fused groups over one
+iteration space that share operands run as one loop (``siblings.py``). Imports numpy, core and ops only.
+"""
+
+import numpy as np
+
+from ...core.graph import Graph, Var, namer
+from ...core.types import Sym, DimSum, dims_equal
+from ...core.errors import where
+from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
+from . import inplace, loops, siblings
+from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
+from .lowering import LOWERINGS, fallback, message
+from .support import warn_fallback
+
+SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
+
+
+class Unsupported(Exception):
+    """The graph has something numba cannot compile at all (float16 arrays); the backend falls back."""
+
+
+class Module:
+    """What the loader needs besides the text: extra entry arguments (large constants) and the nodes whose
+    numpy rules the objmode fallbacks call, in fallback order."""
+
+    def __init__(self, source, const_args, fallbacks, timed=(), in_place=()):
+        self.in_place = in_place    # (update index, input index): updates written into the argument itself
+        self.source = source
+        self.const_args = const_args
+        self.fallbacks = fallbacks
+        self.timed = timed      # with the profile option: per slot of the entry's ``_prof``, the nodes it times
+
+
+def prepare(graph):
+    """The graph with every fusable node not already in a fused node wrapped as a one-node fused node."""
+    memo, changed = {}, False
+    for v in graph.nodes():
+        if v.prim is None:
+            memo[v._id] = v
+            continue
+        new = [memo[i._id] for i in v.inputs]
+        if fusable_kind(v) is not None:
+            nv = singleton(Var(v.type, v.prim, new, v.attrs, source=v.source))
+            changed = True
+        elif any(a is not b for a, b in zip(new, v.inputs)):
+            nv = Var(v.type, v.prim, new, v.attrs, name=v.name, source=v.source)
+        else:
+            nv = v
+        memo[v._id] = nv
+    if not changed:
+        return graph
+    return Graph(graph.inputs, [memo[o._id] for o in graph.outputs], [(s, memo[u._id]) for s, u in graph.updates])
+
+
+def _all_dtypes(graph):
+    for v in graph.nodes():
+        yield v.dtype
+        for _, a in v.attrs:
+            if isinstance(a, Graph):
+                for b in a.nodes():
+                    yield b.dtype
+
+
+class Codegen:
+    def __init__(self, graph, options):
+        self.graph = graph
+        self.options = options
+        self.names = {}
+        self.symnames = {}
+        self.bound = set()          # ids of Syms bound so far in the entry
+        self.lines = []             # entry body
+        self.globals = []           # module-level statements (constants, numba types)
+        self.kernel_src = []
+        self.kernels = []
+        self.const_args = []
+        self.const_params = []
+        self.fallbacks = []
+        self.temps = set()
+        self.where_text = ""
+        self.outputs = {o._id for o in graph.outputs}
+        self.fresh_values = set()    # ids of entry-local arrays (safe to view: nobody else holds them)
+        self.numba_types = {}
+        self.timed = []             # with the profile option: the nodes each timer slot covers
+        self.in_place = []          # (update index, input index) of the states the entry does not return
+
+    # -- naming -------------------------------------------------------------------------------------------
+    def _name_all(self):
+        name = namer()
+        for v in self.graph.inputs:
+            self.names[v._id] = safe(name(v))
+        for v in self.graph.eqns():
+            self.names[v._id] = safe(name(v))
+        for v in self.graph.nodes():
+            if v.is_const and v._id not in self.names:
+                self.names[v._id] = f"_c{len(self.const_params) + len(self.globals)}"
+                self._const(v)
+        self.temps.update(self.names.values())
+
+    def _const(self, v):
+        nm = self.names[v._id]
+        if v.ndim == 0:
+            self.names[v._id] = literal(v.value, v.dtype)
+        elif v.value.size <= SMALL_CONST:
+            arr = np.ascontiguousarray(v.value)
+            self.globals.append(f"{nm} = _rt.const_array({arr.tobytes().hex()!r}, {arr.dtype.name!r}, "
+                                f"{tuple(arr.shape)!r})")
+        else:
+            self.const_params.append(nm)
+            self.const_args.append(np.ascontiguousarray(v.value))
+
+    def _name_syms(self):
+        def visit(a):
+            if isinstance(a, Sym):
+                if id(a) not in self.symnames:
+                    self.symnames[id(a)] = f"n{len(self.symnames)}"
+            elif isinstance(a, DimSum):
+                visit(a.terms)
+            elif isinstance(a, tuple):
+                for x in a:
+                    visit(x)
+            elif isinstance(a, Graph):
+                for v in a.nodes():
+                    visit(v.shape)
+                    for _, b in v.attrs:
+                        visit(b)
+
+        for v in self.graph.inputs:
+            visit(v.shape)
+        for v in self.graph.nodes():
+            visit(v.shape)
+            for _, a in v.attrs:
+                visit(a)
+
+    def symname(self, s):
+        return self.symnames[id(s)]
+
+    def name(self, v):
+        return self.names[v._id]
+
+    def dim(self, d):
+        return dim_text(d, self.symname)
+
+    def shape_text(self, shape):
+        return loops.shape_text(shape, self.symname)
+
+    def tmp(self, base):
+        k, cand = 0, base
+        while cand in self.temps:
+            k += 1
+            cand = f"{base}{k}"
+        self.temps.add(cand)
+        return cand
+
+    def view_ok(self, x):
+        return x._id in self.fresh_values and x._id not in self.outputs
+
+    def attr_syms(self, v):
+        out = []
+
+        def visit(a):
+            if isinstance(a, Sym):
+                if all(a is not s for s in out):
+                    out.append(a)
+            elif isinstance(a, DimSum):
+                visit(a.terms)
+            elif isinstance(a, tuple):
+                for x in a:
+                    visit(x)
+        for _, a in v.attrs:
+            visit(a)
+        return out
+
+    def numba_type(self, v):
+        key = (v.dtype.name, v.ndim)
+        if key not in self.numba_types:
+            nm = f"_T{len(self.numba_types)}"
+            self.numba_types[key] = nm
+            self.globals.append(f"{nm} = _rt.numba_type({v.dtype.name!r}, {v.ndim})")
+        return self.numba_types[key]
+
+    # -- sizes --------------------------------------------------------------------------------------------
+    def _bind_shape(self, v, expr, what):
+        """Bind unbound Syms of ``v``'s type from array ``expr``'s shape and check the others."""
+        out = []
+        for k, d in enumerate(v.shape):
+            have = f"{expr}.shape[{k}]"
+            if isinstance(d, Sym) and id(d) not in self.bound:
+                self.bound.add(id(d))
+                out.append(f"{self.symname(d)} = {have}")
+                continue
+            want = self.dim(d)
+            label = f"{self.symname(d)}=" if isinstance(d, Sym) else ""
+            out.append(f"if {have} != {want}:")
+            out.append(f"    raise ShapeError({message(f'{what}: dim {k} has size ', (have,), f' where {type_text(v.type, self.symname)} needs {label}', (want,), self.where_text)})")
+        return out
+
+    def _syms_in(self, shape):
+        out = []
+        for d in shape:
+            out += loops._syms(d)
+        return out
+
+    def _ready(self, v):
+        if v.prim is FUSED:
+            body = dict(v.attrs)["body"]
+            need = self._syms_in(v.shape) + self._syms_in(iteration_shape(body)) + list(body.syms)
+        else:
+            need = self.attr_syms(v)
+            need = [s for a in need for s in loops._syms(a)]
+        return all(id(s) in self.bound for s in need)
+
+    # -- the module ---------------------------------------------------------------------------------------
+    def build(self):
+        g = self.graph
+        for dt in _all_dtypes(g):
+            if dt == np.float16:
+                raise Unsupported("numba has no float16 arithmetic on the CPU")
+        self._check_updates()
+        self._name_syms()
+        self._name_all()
+        params = []
+        for v in g.inputs:
+            params.append(self.name(v) + "_arg" if v.ndim == 0 else self.name(v))
+        params += self.const_params
+        self._inputs()
+        phase3, copies = inplace.plan(self.graph, self.outputs)
+        self._precopies(copies)
+        late = {u._id for _, u in phase3}
+        order = self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late])
+        groups, inside = siblings.plan(order, g.inputs, self.bound, self._ready_with)
+        if self.options.get("profile"):
+            params.append("_prof")
+            self.lines.append("_t0 = _rt.clock()")
+        for v in order:
+            if v._id in groups:
+                self._siblings(groups[v._id])
+                self._timer(groups[v._id])
+            elif v._id not in inside:
+                self._node(v)
+                self._timer([v])
+        ups = self._updates(phase3, copies)
+        self._timer(None)
+        # NOTE: a state written in place is not returned (numba boxes each returned array, about 0.6 us);
+        # the executable's wrapper hands the caller's own array back in its place (``in_place``).
+        index = {v._id: k for k, v in enumerate(g.inputs)}
+        for k, ((s, _), expr) in enumerate(zip(g.updates, ups)):
+            if s.ndim and expr == self.name(s):
+                self.in_place.append((k, index[s._id]))
+        kept = {k for k, _ in self.in_place}
+        return self._module(params, self._outputs(), [e for k, e in enumerate(ups) if k not in kept])
+
+    def _timer(self, nodes):
+        """With the ``profile`` option: the time since the previous timer goes to slot ``len(self.timed)`` of
+        the entry's ``_prof`` argument; ``self.timed`` lists what each slot covers (None: the updates)."""
+        if not self.options.get("profile") or (nodes is not None and all(
+                v.prim is not FUSED and v.prim.name in ("reshape", "slice") for v in nodes)):
+            return      # NOTE: views cost nothing; their time goes to the next kernel
+        self.lines.append("_t1 = _rt.clock()")
+        self.lines.append(f"_prof[{len(self.timed)}] += _t1 - _t0")
+        self.lines.append("_t0 = _t1")
+        self.timed.append(nodes)
+
+    def _check_updates(self):
+        seen = set()
+        ins = {v._id for v in self.graph.inputs}
+        for s, _ in self.graph.updates:
+            if s._id not in ins:
+                raise ValueError(f"update of {s!r}, which is not an input of the graph (a state must be an input)")
+            if s._id in seen:
+                raise ValueError(f"state {s!r} is updated twice in one call")
+            seen.add(s._id)
+
+    def _inputs(self):
+        for k, v in enumerate(self.graph.inputs):
+            nm = self.name(v)
+            self.where_text = ""
+            if v.ndim == 0:
+                self.lines.append(f"{nm} = {cast(f'_rt.scalar({nm}_arg)', v.dtype)}")
+                continue
+            self.lines.append(f"_rt.require_dtype({nm}, {literal(0, v.dtype)})")
+            self.lines += self._bind_shape(v, nm, f"argument {k} ({nm})")
+
+    def _schedule(self, todo):
+        order, done = [], {v._id for v in self.graph.nodes() if v.prim is None}
+        bound = set(self.bound)
+        pending = list(todo)
+        while pending:
+            for i, v in enumerate(pending):
+                if all(x._id in done for x in v.inputs) and self._ready_with(v, bound):
+                    break
+            else:
+                v = pending[0]
+                raise ValueError(f"numba_cpu: {v.prim.name} needs a size that no value computed before it "
+                                 f"determines{where(v.source)}")
+            pending.pop(i)
+            order.append(v)
+            done.add(v._id)
+            for d in v.shape:
+                for s in loops._syms(d):
+                    bound.add(id(s))
+        return order
+
+    def _ready_with(self, v, bound):
+        saved = self.bound
+        self.bound = bound
+        try:
+            return self._ready(v)
+        finally:
+            self.bound = saved
+
+    def _node(self, v, out=None):
+        self.where_text = where(v.source)
+        nm = self.name(v)
+        self.lines.append(f"# {nm}:{type_text(v.type, self.symname)} = {v.prim.name}("
+                          f"{', '.join(self.name(i) for i in v.inputs)})")
+        if v.prim is FUSED:
+            self._fused(v, out)
+            self.fresh_values.add(v._id)
+            return
+        lower = LOWERINGS.get(v.prim.name)
+        if lower is None:
+            warn_fallback(v.prim.name)
+            lines = fallback(self, v, len(self.fallbacks))
+            self.fallbacks.append(v)
+        else:
+            lines = lower(self, v)
+        self.lines += lines
+        if v.ndim:
+            self.lines += self._bind_shape(v, nm, v.prim.name)
+        self.fresh_values.add(v._id)
+
+    def _fused(self, v, out):
+        body = dict(v.attrs)["body"]
+        bname = namer()
+        body_names = {}
+        for b in body.inputs:
+            body_names[b._id] = safe(bname(b))
+        for b in body.eqns():
+            body_names[b._id] = safe(bname(b))
+        self.lines += self._operand_checks(body)
+        k = loops.kernel(len(self.kernels), v, self.names, body_names, self.symname, self.options)
+        self.kernels.append(k)
+        head = [f"# {k.name}: {self.name(v)} = fused({', '.join(self.name(i) for i in v.inputs)})"] + k.comment
+        self.kernel_src += head + k.serial + [""]
+        if k.parallel:
+            self.kernel_src += k.parallel + [""]
+        args = [self.name(i) for i in v.inputs]
+        target = out or self.name(v)
+        sizes = k.params[len(args) + (0 if k.scalar else 1):]
+        if k.scalar:
+            call = f"{k.name}({', '.join(args + sizes)})"
+            par = f"{k.name}_par({', '.join(args + sizes)})"
+            if k.parallel:
+                self.lines.append(f"{target} = {par} if {k.work} >= {self._threshold()} else {call}")
+            else:
+                self.lines.append(f"{target} = {call}")
+            return
+        if out is None:
+            self.lines.append(f"{target} = np.empty({self.shape_text(v.shape)}, {np_type(v.dtype)})")
+        self._call(k, "", ", ".join(args + [target] + sizes))
+
+    def _call(self, k, lhs, args):
+        """``lhs`` + a call of kernel ``k``: its prange variant when the work reaches the threshold."""
+        if k.parallel:
+            self.lines.append(f"if {k.work} >= {self._threshold()}:")
+            self.lines.append(f"    {lhs}{k.name}_par({args})")
+            self.lines.append("else:")
+            self.lines.append(f"    {lhs}{k.name}({args})")
+        else:
+            self.lines.append(f"{lhs}{k.name}({args})")
+
+    def _siblings(self, members):
+        """One loop for fused groups over the same space (``siblings.py``): array results are allocated here,
+        the kernel fills them and returns the whole-space reductions' scalars."""
+        k = siblings.kernel(len(self.kernels), members, self.names, self.symname, self.options)
+        self.kernels.append(k)
+        head = [f"# {k.name}: " + "; ".join(f"{self.name(m)} = fused({', '.join(self.name(i) for i in m.inputs)})"
+                                             for m in members)]
+        for m in members:
+            self.where_text = where(m.source)
+            self.lines.append(f"# {self.name(m)}:{type_text(m.type, self.symname)} = fused("
+                              f"{', '.join(self.name(i) for i in m.inputs)}) in {k.name}")
+            self.lines += self._operand_checks(dict(m.attrs)["body"])
+            self.fresh_values.add(m._id)
+        self.kernel_src += head + k.comment + k.serial + [""]
+        if k.parallel:
+            self.kernel_src += k.parallel + [""]
+        for m in k.filled:
+            self.lines.append(f"{self.name(m)} = np.empty({self.shape_text(m.shape)}, {np_type(m.dtype)})")
+        args = ", ".join([self.name(i) for i in k.operands] + [self.name(m) for m in k.filled]
+                         + [self.symname(s) for s in k.sizes])
+        lhs = ""
+        if k.scalars:
+            lhs = ", ".join(self.name(m) for m in k.scalars) + ("," if len(k.scalars) == 1 else "") + " = "
+        self._call(k, lhs, args)
+
+    def _threshold(self):
+        return max(int(self.options["par_threshold"]), 1)
+
+    def _operand_checks(self, body):
+        """Sizes the shape rules assumed equal (two different Syms meeting in a broadcast) are compared here:
+        the loops index with one of them."""
+        out = []
+        for v in body.eqns():
+            kind = fusable_kind(v)
+            if kind not in ("elementwise", "remap") or (kind == "remap" and remap_kind(v) != "broadcast"):
+                continue
+            where_text = where(v.source)
+            for pos, x in enumerate(v.inputs):
+                off = v.ndim - x.ndim
+                for k, d in enumerate(x.shape):
+                    e = v.shape[off + k]
+                    if known1(d) or dims_equal(d, e):
+                        continue
+                    have, want = self.dim(d), self.dim(e)
+                    out.append(f"if {have} != {want}:")
+                    out.append(f"    raise ShapeError({message(f'{v.prim.name}: operand {pos} has size ', (have,), f' at dim {off + k} where the result has ', (want,), ' (only size-1 dims broadcast)' + where_text)})")
+        return out
+
+    # -- updates ------------------------------------------------------------------------------------------
+    def _precopies(self, copies):
+        """Old values that must survive the in-place writes: outputs that are inputs, and update values that
+        are other states (a swap)."""
+        states = {s._id for s, _ in self.graph.updates}
+        self.old = {}
+        for o in self.graph.outputs:
+            if o.is_input and o.ndim and o._id not in self.old:
+                self.old[o._id] = self.tmp(self.name(o) + "_old")
+        for s, u in copies:
+            if u.is_input and u.ndim and u._id in states and u._id != s._id and u._id not in self.old:
+                self.old[u._id] = self.tmp(self.name(u) + "_old")
+        for v in self.graph.inputs:
+            if v._id in self.old:
+                self.lines.append(f"{self.old[v._id]} = {self.name(v)}.copy()")
+
+    def _updates(self, phase3, copies):
+        ret = {}
+        for s, u in phase3:
+            self.lines.append(f"# {self.name(s)} <- {self.name(u)}: the kernel writes into {self.name(s)}")
+            self._node(u, out=self.name(s))
+            ret[s._id] = self.name(s)
+        for s, u in copies:
+            sn = self.name(s)
+            src = self.old.get(u._id, self.name(u))
+            if u._id == s._id:
+                ret[s._id] = sn if s.ndim else self._box(sn, s.dtype)
+            elif s.ndim == 0:
+                if u.ndim == 0 and s.dtype == u.dtype:
+                    r = self.tmp(sn + "_new")
+                    self.lines.append(f"{r} = _rt.store0({sn}_arg, {src})")
+                    ret[s._id] = r
+                else:
+                    ret[s._id] = self._box(src, u.dtype) if u.ndim == 0 else self._fresh(u, src)
+            elif s.dtype != u.dtype or s.ndim != u.ndim:
+                ret[s._id] = self._fresh(u, src)
+            elif all(dims_equal(a, b) for a, b in zip(s.shape, u.shape)):
+                self.lines.append(f"{sn}[...] = {src}")
+                ret[s._id] = sn
+            else:
+                r = self.tmp(sn + "_new")
+                self.lines += [f"if {src}.shape == {sn}.shape:", f"    {sn}[...] = {src}", f"    {r} = {sn}",
+                               "else:", f"    {r} = {self._fresh(u, src)}"]
+                ret[s._id] = r
+        return [ret[s._id] for s, _ in self.graph.updates]
+
+    def _fresh(self, u, src):
+        return f"{src}.copy()" if (u.is_const or (u.is_input and u._id not in self.old)) else src
+
+    def _box(self, expr, dtype):
+        t = self.tmp("_r")
+        self.lines.append(f"{t} = np.empty((), {np_type(dtype)})")
+        self.lines.append(f"{t}[()] = {expr}")
+        return t
+
+    def _outputs(self):
+        outs, seen = [], set()
+        for o in self.graph.outputs:
+            nm = self.name(o)
+            if o.ndim == 0:
+                # NOTE: returned as a number: numba boxes a 0-d array in about 0.7 us, a float in
+                # nanoseconds; the executable's wrapper makes the 0-d array (``__init__._runner``)
+                outs.append(cast(nm, o.dtype))
+            elif o._id in self.old and o._id not in seen:
+                outs.append(self.old[o._id])
+            elif o.is_input or o.is_const or o._id in seen:
+                t = self.tmp(nm + "_out")
+                self.lines.append(f"{t} = {self.old.get(o._id, nm)}.copy()")
+                outs.append(t)
+            else:
+                outs.append(nm)
+            seen.add(o._id)
+        return outs
+
+    def _module(self, params, outs, ups):
+        ret_o = "(" + "".join(f"{x}, " for x in outs) + ")"
+        ret_u = "(" + "".join(f"{x}, " for x in ups) + ")"
+        # NOTE: an objmode block (a fallback, the profiler's clock) needs the GIL, and numba warns about nogil=True around one
+        nogil = not self.fallbacks and not self.options.get("profile")
+        flags = f"error_model='numpy', fastmath={bool(self.options['fastmath'])}, nogil={nogil}"
+        src = ["# jaxlike numba_cpu module: generated from the graph below, do not edit.",
+               "# graph:"] + ["#   " + line for line in self._graph_text().splitlines()] + [
+               "import math", "import numpy as np", "import numba", "from numba import njit, prange",
+               "from jaxlike.core.errors import ShapeError", "from jaxlike.backends.numba_cpu import support as _rt",
+               "", "_MODULE = __name__"] + self.globals + [""] + self.kernel_src + [
+               f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]
+        src += ["    " + line for line in self.lines]
+        src.append(f"    return {ret_o}, {ret_u}")
+        return Module("\n".join(src) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place)
+
+    def _graph_text(self):
+        """The graph as ``to_text`` prints it, with canonical size names and fused bodies left to the kernels."""
+        lines = ["{ lambda " + ", ".join(f"{self.name(v)}:{type_text(v.type, self.symname)}"
+                                         for v in self.graph.inputs) + " ."]
+        for v in self.graph.eqns():
+            args = ", ".join(self.name(i) for i in v.inputs)
+            attrs = " ".join(f"{k}={attr_text(a, self.symname)}" for k, a in v.attrs if not isinstance(a, Graph))
+            lines.append(f"  {self.name(v)}:{type_text(v.type, self.symname)} = {v.prim.name}({args})"
+                         f"{' ' + attrs if attrs else ''}")
+        outs = ", ".join(self.name(o) for o in self.graph.outputs)
+        ups = ""
+        if self.graph.updates:
+            ups = " ; updates " + ", ".join(f"{self.name(s)} <- {self.name(u)}" for s, u in self.graph.updates)
+        lines.append(f"  in ({outs}){ups} }}")
+        return "\n".join(lines)
+
+
+def generate(graph, options):
+    """Module text and loading facts for ``graph`` (raises Unsupported when numba cannot run it)."""
+    return Codegen(prepare(graph), options).build()

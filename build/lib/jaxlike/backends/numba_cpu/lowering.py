@@ -1,0 +1,260 @@
+"""Lowerings of the nodes that are not fused loops: a table from primitive name to a function that writes the
+statements computing that node inside the entry. ``contract`` becomes BLAS GEMM through ``np.dot`` on 2-D
+operands (transposes and reshapes first, a loop over batch indices; tiny products run as a loop,
+``support.gemm``), ``take``/``scatter_add`` bounds-check
+their indices, and layout ops that move data (slice, slice_grad, concatenate, general reshape) use numba's
+array operations. A primitive without an entry here runs its numpy rule under ``numba.objmode``
+(``fallback``), with a warning, so every graph compiles. Imports numpy, core and ops only.
+
+A lowering gets ``ctx`` (the code generator: value names, size texts, fresh temporaries) and the node, and
+returns source lines that leave the node's value in ``ctx.name(v)``: an array, or a scalar for rank 0.
+"""
+
+import numpy as np
+
+from ...core.types import dims_equal, is_known
+from ...ops.linalg import parse_spec
+from .loops import cast, np_type, literal, known1
+
+
+def _product(ctx, dims):
+    parts = [ctx.dim(d) for d in dims if not known1(d)]
+    return " * ".join(parts) if parts else "1"
+
+
+def _as_array(ctx, x, dtype=None):
+    """Text of ``x`` as an array: a rank-0 value becomes a 1-element array of its dtype."""
+    dtype = np.dtype(dtype or x.dtype)
+    name = ctx.name(x)
+    if x.ndim == 0:
+        return f"np.full((1,), {name}, {np_type(dtype)})"
+    return name if dtype == x.dtype else f"{name}.astype({np_type(dtype)})"
+
+
+def _view3(ctx, x, axis, dtype=None):
+    """``x`` reshaped to (before axis, axis, after axis), C-contiguous."""
+    pre = _product(ctx, x.shape[:axis])
+    n = ctx.dim(x.shape[axis])
+    post = _product(ctx, x.shape[axis + 1:])
+    return f"np.ascontiguousarray({_as_array(ctx, x, dtype)}).reshape(({pre}, {n}, {post}))"
+
+
+def _indices(ctx, idx):
+    """A 1-D C-contiguous int64 array of the index operand's entries."""
+    if idx.ndim == 0:
+        return f"np.full((1,), {ctx.name(idx)}, np.int64)"
+    flat = f"np.ascontiguousarray({ctx.name(idx)}).reshape(({_product(ctx, idx.shape)},))"
+    return flat if idx.dtype == np.int64 else f"{flat}.astype(np.int64)"
+
+
+def message(*parts):
+    """A Python expression concatenating constant text (str parts) and run-time ints ((expr,) parts)."""
+    return " + ".join(repr(p) if isinstance(p, str) else f"str({p[0]})" for p in parts)
+
+
+def _size_check(ctx, what, d_have, d_want, detail):
+    if dims_equal(d_have, d_want):
+        return []
+    have, want = ctx.dim(d_have), ctx.dim(d_want)
+    return [f"if {have} != {want}:",
+            f"    raise ShapeError({message(f'{what}: {detail} has size ', (have,), ' where the other operand has ', (want,), ctx.where_text)})"]
+
+
+# -- contract: GEMM --------------------------------------------------------------------------------------------
+def contract(ctx, v):
+    a, b = v.inputs
+    sa, sb, so = parse_spec(dict(v.attrs)["spec"])
+    dt = v.dtype
+    size = {}
+    lines = []
+    for k, (s, x) in enumerate(((sa, a), (sb, b))):
+        for ch, d in zip(s, x.shape):
+            if ch not in size:
+                size[ch] = d
+                continue
+            lines += _size_check(ctx, "contract", d, size[ch], f"index {ch!r} of operand {k}")
+            if not is_known(size[ch]) and is_known(d):
+                size[ch] = d
+    batch = [c for c in so if c in sa and c in sb]
+    red = [c for c in sa if c in sb and c not in so]
+    fa = [c for c in so if c in sa and c not in sb]
+    fb = [c for c in so if c in sb and c not in sa]
+    B = _product(ctx, [size[c] for c in batch])
+    M = _product(ctx, [size[c] for c in fa])
+    K = _product(ctx, [size[c] for c in red])
+    N = _product(ctx, [size[c] for c in fb])
+    out = ctx.name(v)
+    pa = ctx.tmp(out + "_a")
+    pb = ctx.tmp(out + "_b")
+    lines.append(f"{pa} = {_operand(ctx, a, sa, (batch, fa, red), (B, M, K), dt)}")
+    lines.append(f"{pb} = {_operand(ctx, b, sb, (batch, red, fb), (B, K, N), dt)}")
+    gemm = "_rt.gemm({0}, {1}, {2})" if dt.kind in "fc" else "_rt.matmul_int({0}, {1}, {2})"
+    r = ctx.tmp(out + "_r")
+    if batch:
+        lines.append(f"{r} = np.empty(({B}, {M}, {N}), {np_type(dt)})")
+        lines.append(f"for _b in range({B}):")
+        lines.append("    " + gemm.format(f"{pa}[_b]", f"{pb}[_b]", f"{r}[_b]"))
+    else:
+        lines.append(f"{r} = np.empty(({M}, {N}), {np_type(dt)})")
+        lines.append(gemm.format(pa, pb, r))
+    if not so:
+        lines.append(f"{out} = {r}[{'0, ' if batch else ''}0, 0]")
+        return lines
+    order = batch + fa + fb
+    nd = ctx.shape_text([size[c] for c in order])
+    perm = [order.index(c) for c in so]
+    if perm == list(range(len(so))):
+        lines.append(f"{out} = {r}.reshape({nd})")
+    else:
+        lines.append(f"{out} = np.ascontiguousarray(np.transpose({r}.reshape({nd}), {tuple(perm)!r}))")
+    return lines
+
+
+def _operand(ctx, x, spec, groups, dims3, dt):
+    """Text of operand ``x`` arranged as (batch, rows, cols) (or (rows, cols) without batch indices), given
+    its index groups (batch, rows, cols). A matrix whose two indices are one row and one column index stays
+    a (possibly transposed) view: BLAS takes either layout without a copy."""
+    batch, rows, cols = groups
+    order = list(batch) + list(rows) + list(cols)
+    perm = [spec.index(c) for c in order]
+    shape = dims3 if batch else dims3[1:]
+    if x.ndim == 0:
+        return f"np.full(({', '.join(shape)}), {ctx.name(x)}, {np_type(dt)})"
+    src = ctx.name(x) if x.dtype == dt else f"{ctx.name(x)}.astype({np_type(dt)})"
+    if not batch and len(rows) == 1 and len(cols) == 1:
+        return src if perm == [0, 1] else f"{src}.T"
+    if perm != list(range(x.ndim)):
+        src = f"np.transpose({src}, {tuple(perm)!r})"
+    return f"np.ascontiguousarray({src}).reshape(({', '.join(shape)}))"
+
+
+# -- gather / scatter / argmax ---------------------------------------------------------------------------------
+def take(ctx, v):
+    x, idx = v.inputs
+    axis = dict(v.attrs)["axis"]
+    out = ctx.name(v)
+    pre, post = _product(ctx, x.shape[:axis]), _product(ctx, x.shape[axis + 1:])
+    m = _product(ctx, idx.shape)
+    res = ctx.tmp(out + "_r")
+    return [f"{res} = np.empty({ctx.shape_text(v.shape) if v.ndim else '(1,)'}, {np_type(v.dtype)})",
+            f"_rt.take3({_view3(ctx, x, axis)}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {m}, {post})), "
+            f"{axis}, {repr('take' + ctx.where_text)})",
+            f"{out} = {res}" if v.ndim else f"{out} = {res}[0]"]
+
+
+def scatter_add(ctx, v):
+    g, idx = v.inputs
+    attrs = dict(v.attrs)
+    axis, shape = attrs["axis"], attrs["shape"]
+    out = ctx.name(v)
+    lines = []
+    want = tuple(shape[:axis]) + tuple(idx.shape) + tuple(shape[axis + 1:])
+    for k, (d, w) in enumerate(zip(g.shape, want)):
+        lines += _size_check(ctx, "scatter_add", d, w, f"dim {k} of the updates")
+    pre, post = _product(ctx, shape[:axis]), _product(ctx, shape[axis + 1:])
+    m = _product(ctx, idx.shape)
+    n = ctx.dim(shape[axis])
+    res = out
+    g3 = (f"np.full((1, 1, 1), {ctx.name(g)}, {np_type(v.dtype)})" if g.ndim == 0 else
+          f"np.ascontiguousarray({_as_array(ctx, g, v.dtype)}).reshape(({pre}, {m}, {post}))")
+    lines += [f"{res} = np.zeros({ctx.shape_text(shape)}, {np_type(v.dtype)})",
+              f"_rt.scatter3({g3}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {n}, {post})), {axis}, "
+              f"{repr('scatter_add' + ctx.where_text)})"]
+    return lines
+
+
+def _argext(largest):
+    def lower(ctx, v):
+        (x,) = v.inputs
+        axis = dict(v.attrs)["axis"]
+        out = ctx.name(v)
+        pre, post = _product(ctx, x.shape[:axis]), _product(ctx, x.shape[axis + 1:])
+        res = ctx.tmp(out + "_r")
+        name = "argmax" if largest else "argmin"
+        return [f"{res} = np.empty(({pre}, {post}), np.int64)",
+                f"_rt.argext3({_view3(ctx, x, axis)}, {res}, {largest}, {repr(name + ctx.where_text)})",
+                f"{out} = {res}.reshape({ctx.shape_text(v.shape)})" if v.ndim else f"{out} = {res}[0, 0]"]
+    return lower
+
+
+def size_of(ctx, v):
+    (x,) = v.inputs
+    attrs = dict(v.attrs)
+    return [f"{ctx.name(v)} = {cast(_product(ctx, [x.shape[a] for a in attrs['axes']]), v.dtype)}"]
+
+
+# -- layout ops that move data -------------------------------------------------------------------------------
+def _slice_text(ctx, index):
+    parts = []
+    for start, stop, step in index:
+        t = [("" if s is None else ctx.dim(s) if not is_known(s) else str(int(s))) for s in (start, stop, step)]
+        parts.append(f"{t[0]}:{t[1]}" + (f":{t[2]}" if t[2] else ""))
+    return ", ".join(parts)
+
+
+def slice_(ctx, v):
+    (x,) = v.inputs
+    index = dict(v.attrs)["index"]
+    out = ctx.name(v)
+    if x.ndim == 0:
+        return [f"{out} = {ctx.name(x)}"]
+    copy = "" if ctx.view_ok(x) else ".copy()"
+    return [f"{out} = {ctx.name(x)}[{_slice_text(ctx, index)}]{copy}"]
+
+
+def slice_grad(ctx, v):
+    (g,) = v.inputs
+    attrs = dict(v.attrs)
+    out = ctx.name(v)
+    if v.ndim == 0:
+        return [f"{out} = {cast(ctx.name(g), v.dtype)}"]
+    return [f"{out} = np.zeros({ctx.shape_text(attrs['shape'])}, {np_type(v.dtype)})",
+            f"{out}[{_slice_text(ctx, attrs['index'])}] = {ctx.name(g)}"]
+
+
+def concatenate(ctx, v):
+    axis = dict(v.attrs)["axis"]
+    parts = [_as_array(ctx, x, v.dtype) for x in v.inputs]
+    return [f"{ctx.name(v)} = np.concatenate(({', '.join(parts)},), axis={axis})"]
+
+
+def reshape(ctx, v):
+    (x,) = v.inputs
+    out = ctx.name(v)
+    shape = dict(v.attrs)["shape"]
+    if x.ndim == 0:
+        return [f"{out} = np.full({ctx.shape_text(v.shape)}, {ctx.name(x)}, {np_type(v.dtype)})"]
+    if v.ndim == 0:
+        return [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape((1,))[0]"]
+    dims = ", ".join("-1" if (is_known(d) and d == -1) else ctx.dim(d) for d in shape)
+    copy = "" if ctx.view_ok(x) else ".copy()"
+    return [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape(({dims}{',' if len(shape) == 1 else ''})){copy}"]
+
+
+LOWERINGS = {
+    "contract": contract,
+    "take": take,
+    "scatter_add": scatter_add,
+    "argmax": _argext(True),
+    "argmin": _argext(False),
+    "size_of": size_of,
+    "slice": slice_,
+    "slice_grad": slice_grad,
+    "concatenate": concatenate,
+    "reshape": reshape,
+}
+
+
+def fallback(ctx, v, index):
+    """The node's numpy rule under ``numba.objmode`` (the ``index``-th fallback of the module)."""
+    out = ctx.name(v)
+    args = ", ".join(ctx.name(i) for i in v.inputs)
+    syms = ctx.attr_syms(v)
+    sizes = ", ".join(ctx.dim(s) for s in syms)
+    typ = ctx.numba_type(v)
+    return [f"with numba.objmode({out}={typ}):",
+            f"    {out} = _rt.run_fallback(_MODULE, {index}, ({args}{',' if len(v.inputs) == 1 else ''}), "
+            f"({sizes}{',' if len(syms) == 1 else ''}))"]
+
+
+__all__ = ["LOWERINGS", "fallback", "literal"]

@@ -1,0 +1,284 @@
+"""Sibling kernels: fused groups over the same iteration space that read a common operand run as ONE loop.
+
+The fuse pass gives every materialized value its own group, so the value and the gradient of
+``sum(exp(sin(x**2)) * cos(x))`` are two loops that each read ``x`` and each evaluate ``sin(x**2)`` and
+``exp(...)``. Here such siblings (maps whose result has the iteration space's shape, and reductions of the
+whole space or of its trailing loop axes, such as row sums) share one loop nest: each operand is loaded once
+per point, equal subexpressions of the bodies are evaluated once (matched by structure: primitive,
+attributes, operands), each map stores its element and each reduction accumulates in a register. The
+group runs at the place of its first member in the entry, so a member joins only when everything it reads
+is computed by then (which also means it cannot depend on the others). Imports numpy, core and ops only.
+"""
+
+import numpy as np
+
+from ...core.graph import namer
+from ...core.types import Sym, DimSum, dims_equal, is_known
+from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
+from .loops import (_Writer, _loop_vars, _syms, _flags, loop_space, _ASSOCIATIVE, cast, chunks, describe, dim_text,
+                    has_identity, known1, np_type, product_text, reduce_init, single_precision)
+
+
+def _shape_equal(a, b):
+    return len(a) == len(b) and all(dims_equal(x, y) for x, y in zip(a, b))
+
+
+def _role(v):
+    """'map', 'reduce' (over a suffix of the loop axes: a whole-space or row-wise reduction) or None for a
+    fused node that cannot be a sibling."""
+    if v.prim is not FUSED:
+        return None
+    body = dict(v.attrs)["body"]
+    space = iteration_shape(body)
+    loops = [k for k, d in enumerate(space) if not known1(d)]
+    if not loops:
+        return None     # a loop-invariant scalar: nothing to share
+    red = reduce_root(body)
+    if red is None:
+        return "map" if _shape_equal(v.shape, space) else None
+    if red.prim.scalar is None:
+        return None
+    start = _reduced_suffix(red, loops)
+    if start is None or (start == 0 and red.ndim):
+        return None     # NOTE: a whole-space reduction kept as shape (1,...) would need a store; not worth it
+    return "reduce"
+
+
+def _reduced_suffix(red, loops):
+    """The position in ``loops`` from which every loop is reduced by ``red`` and none before it is; None when
+    the reduced loop axes are not such a suffix (the accumulator could not stay in a register)."""
+    axes = set(dict(red.attrs)["axes"])
+    reduced = [k in axes for k in loops]
+    start = len(loops) - sum(reduced)
+    if start == len(loops) or any(reduced[:start]):
+        return None
+    return start
+
+
+def plan(order, graph_inputs, bound0, ready_with):
+    """Groups of siblings in ``order`` (the entry's schedule): {first member id: [members]}, and the ids of
+    the members that run inside another's group. ``ready_with(v, bound)`` says whether the sizes ``v`` needs
+    are bound in ``bound`` (ids of Syms)."""
+    done = {v._id for v in graph_inputs}
+    bound = set(bound0)
+    groups, taken = {}, set()
+    states = []     # (done, bound) before each position
+    for v in order:
+        states.append((set(done), set(bound)))
+        done.add(v._id)
+        for d in v.shape:
+            for s in _syms(d):
+                bound.add(id(s))
+    roles = {v._id: _role(v) for v in order}
+    for pos, a in enumerate(order):
+        if roles[a._id] is None or a._id in taken:
+            continue
+        space = iteration_shape(dict(a.attrs)["body"])
+        reads = {i._id for i in a.inputs if not i.is_const}
+        done_a, bound_a = states[pos]
+        members = [a]
+        for b in order[pos + 1:]:
+            if roles[b._id] is None or b._id in taken:
+                continue
+            b_reads = {i._id for i in b.inputs if not i.is_const}
+            if not (b_reads & reads) or not _shape_equal(iteration_shape(dict(b.attrs)["body"]), space):
+                continue
+            if all(i.is_const or i._id in done_a for i in b.inputs) and ready_with(b, bound_a):
+                members.append(b)
+                reads |= b_reads
+        if len(members) > 1:
+            groups[a._id] = members
+            taken.update(m._id for m in members)
+    return groups, taken - set(groups)
+
+
+# NOTE: exactly commutative in IEEE arithmetic (maximum is not: signed zeros), so operand order may be
+# normalised when matching bodies.
+_COMMUTATIVE = {"add", "mul"}
+
+
+def _attr_key(a):
+    if isinstance(a, Sym):
+        return ("sym", id(a))
+    if isinstance(a, DimSum):
+        return ("dimsum", _attr_key(a.terms))
+    if isinstance(a, tuple):
+        return tuple(_attr_key(x) for x in a)
+    if isinstance(a, np.dtype):
+        return a.str
+    return repr(a)
+
+
+def _structure(members, outer_names):
+    """Per body node id, a key equal for nodes that compute the same value (body inputs: the outer operand)."""
+    key = {}
+    for m in members:
+        body = dict(m.attrs)["body"]
+        for b, outer in zip(body.inputs, m.inputs):
+            key[b._id] = ("in", outer_names[outer._id])
+        for v in body.nodes():
+            if v._id in key:
+                continue
+            if v.is_const:
+                key[v._id] = ("const", v.dtype.str, np.asarray(v.value).tobytes())
+            else:
+                args = tuple(key[i._id] for i in v.inputs)
+                if v.prim.name in _COMMUTATIVE:
+                    args = tuple(sorted(args, key=repr))
+                key[v._id] = (v.prim.name, v.dtype.str, _attr_key(v.attrs), args)
+    return key
+
+
+class _SharedWriter(_Writer):
+    """A loop body for several fused bodies at once: values are memoised by structure, not by node."""
+
+    def __init__(self, inputs, names, symname, key):
+        self.body = None
+        self.names = names
+        self.symname = symname
+        self.inputs = inputs
+        self.pre, self.lines, self.memo, self.used = [], [], {}, {}
+        self.key = key
+        self.shared = {}
+
+    def value(self, v, idx):
+        k = (self.key[v._id], tuple(idx))
+        if k not in self.shared:
+            self.shared[k] = super().value(v, idx)
+        return self.shared[k]
+
+
+class SiblingKernel:
+    """Source and call facts of one merged kernel: ``params`` = operands, then one ``_outK`` per array it
+    fills (``filled``: the maps, then the row-wise reductions), then sizes; it returns the tuple of its
+    whole-space reductions' scalars (``scalars``)."""
+
+    def __init__(self, name, serial, parallel, operands, filled, scalars, sizes, work, comment):
+        self.name, self.serial, self.parallel, self.comment = name, serial, parallel, comment
+        self.operands, self.filled, self.scalars, self.sizes, self.work = operands, filled, scalars, sizes, work
+
+
+def kernel(index, members, entry_names, symname, options):
+    """The merged kernel for ``members`` (see ``plan``); ``entry_names`` names the entry's values."""
+    operands, param_of = [], {}
+    for m in members:
+        for i in m.inputs:
+            if i._id not in param_of:
+                param_of[i._id] = f"p{len(operands)}"
+                operands.append(i)
+    key = _structure(members, param_of)
+    inputs, names = {}, {}
+    for k, m in enumerate(members):
+        body = dict(m.attrs)["body"]
+        for b, outer in zip(body.inputs, m.inputs):
+            inputs[b._id] = param_of[outer._id]
+            names[b._id] = param_of[outer._id]
+        bname = namer()
+        for b in body.inputs:
+            bname(b)    # NOTE: body names as the kernel comments print them, prefixed by the member
+        for v in body.eqns():
+            names[v._id] = f"{entry_names[m._id]}_{bname(v)}"
+    space, loops, sizes = loop_space(dict(members[0].attrs)["body"])
+    maps = [m for m in members if reduce_root(dict(m.attrs)["body"]) is None]
+    reductions = [m for m in members if reduce_root(dict(m.attrs)["body"]) is not None]
+    # NOTE: row-wise reductions fill arrays like the maps; whole-space ones come back as the return tuple.
+    reductions.sort(key=lambda m: m.ndim == 0)
+    filled = maps + [m for m in reductions if m.ndim]
+    params = [param_of[i._id] for i in operands] + [f"_out{k}" for k in range(len(filled))] + \
+        [symname(s) for s in sizes]
+    name = f"k{index}_siblings"
+    work = product_text(space, symname)
+    flags = _flags(options)
+    serial = _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops,
+                       False, f"@njit(inline='always', {flags})")
+    parallel = None
+    big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= options["par_threshold"]
+    if options["parallel"] and big and all(dict(m.attrs)["body"].root.prim.name in _ASSOCIATIVE
+                                           for m in reductions if not m.ndim):
+        parallel = _function(name + "_par", params, members, maps, reductions, inputs, names, key, symname,
+                             space, loops, True, f"@njit(parallel=True, cache=True, {flags})")
+    comment = []
+    for m in members:
+        body = dict(m.attrs)["body"]
+        comment.append(f"#  {entry_names[m._id]} = fused({', '.join(param_of[i._id] for i in m.inputs)}):")
+        comment += describe(body, names, symname)
+    return SiblingKernel(name, serial, parallel, operands, filled, [m for m in reductions if not m.ndim], sizes,
+                         work, comment)
+
+
+def _accumulator(red):
+    out_dt = red.dtype
+    if red.prim.name in ("reduce_sum", "reduce_prod") and out_dt.kind == "f" and out_dt.itemsize < 8:
+        return np.dtype("float64")
+    return out_dt
+
+
+def _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops, parallel,
+              decorator):
+    """Loops over ``space``: each map stores its element in the innermost loop; a reduction over the loops
+    from position ``start`` on starts its accumulator before loop ``start`` and stores it after that loop
+    (whole-space reductions are returned; with ``parallel`` they run as partial results per chunk)."""
+    w = _SharedWriter(inputs, names, symname, key)
+    idx = _loop_vars(space)
+    stores, steps, accs = [], [], []
+    for k, m in enumerate(maps):
+        expr, _ = w.value(dict(m.attrs)["body"].root, idx)
+        stores.append(f"_out{k}[{', '.join(idx)}] = {expr}")
+    n_maps = len(maps)
+    for k, m in enumerate(reductions):
+        red = dict(m.attrs)["body"].root
+        acc = _accumulator(red)
+        val, vdt = w.value(red.inputs[0], idx)
+        if np.dtype(vdt) != acc:
+            val = cast(val, acc)
+        combine = red.prim.scalar["combine"]
+        if acc == np.float32:
+            combine = single_precision(combine)
+        steps.append(f"_a{k} = {cast(combine.format(val, acc=f'_a{k}'), acc)}")
+        axes = set(dict(red.attrs)["axes"])
+        out_idx = ", ".join(idx[j] for j in range(len(space)) if j not in axes)
+        accs.append((k, _reduced_suffix(red, loops), reduce_init(red.prim, acc), combine, acc, red,
+                     f"_out{n_maps + k}[{out_idx}]"))
+    lines = [decorator, f"def {name}({', '.join(params)}):"]
+    for k, start, _, _, _, red, _ in accs:
+        reduced = [space[j] for j in sorted(dict(red.attrs)["axes"])]
+        if not has_identity(red.prim) and not all(is_known(d) and d > 0 for d in reduced):
+            lines.append(f"    if {product_text(reduced, symname)} == 0:")
+            lines.append(f"        raise ValueError('{red.prim.name}: zero-size array to reduction operation "
+                         "which has no identity')")
+    lines += ["    " + line for line in w.pre]
+    whole = [a for a in accs if a[1] == 0]
+    first = dim_text(space[loops[0]], symname)
+    chunked = parallel and whole
+    base = 1
+    if chunked:
+        lines.append(f"    _nc = min({chunks()}, {first})")
+        for k, _, _, _, acc, _, _ in whole:
+            lines.append(f"    _part{k} = np.empty((_nc,), {np_type(acc)})")
+        lines.append("    for _c in prange(_nc):")
+        base = 2
+    for n, j in enumerate(loops):
+        pad = "    " * (base + n)
+        lines += [f"{pad}_a{k} = {init}" for k, start, init, _, _, _, _ in accs if start == n]
+        if n == 0 and chunked:
+            rng = f"range(_c * {first} // _nc, (_c + 1) * {first} // _nc)"
+        elif n == 0 and parallel:
+            rng = f"prange({first})"
+        else:
+            rng = f"range({dim_text(space[j], symname)})"
+        lines.append(f"{pad}for i{j} in {rng}:")
+    inner = "    " * (base + len(loops))
+    lines += [inner + line for line in w.lines + stores + steps]
+    for n in reversed(range(1, len(loops))):
+        pad = "    " * (base + n)
+        lines += [f"{pad}{target} = {cast(f'_a{k}', red.dtype)}" for k, start, _, _, _, red, target in accs
+                  if start == n]
+    if chunked:
+        lines += [f"        _part{k}[_c] = _a{k}" for k, _, _, _, _, _, _ in whole]
+        for k, _, _, combine, acc, _, _ in whole:
+            lines.append(f"    _a{k} = _part{k}[0]")
+            lines.append("    for _k in range(1, _nc):")
+            lines.append(f"        _a{k} = {cast(combine.format(f'_part{k}[_k]', acc=f'_a{k}'), acc)}")
+    results = [cast(f"_a{k}", red.dtype) for k, _, _, _, _, red, _ in whole]
+    lines.append(f"    return ({', '.join(results)}{',' if len(results) == 1 else ''})")
+    return lines

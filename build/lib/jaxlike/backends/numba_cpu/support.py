@@ -1,0 +1,226 @@
+"""Run-time helpers the generated modules call (``_rt.<name>``): dtype checks resolved at compile time,
+rank-0 argument reading, bounds-checked gather/scatter, argmax/argmin, integer matmul, the
+``numba.objmode`` fallback that runs a primitive's numpy rule when this backend has no lowering for it, and
+the profiler's clock.
+Imports numpy, numba, core and ops only.
+
+NOTE: the disk cache key hashes this file (``build.backend_fingerprint``): a generated module compiled
+against an older version of these helpers is never reused.
+"""
+
+import time
+import warnings
+
+import numpy as np
+import numba
+from numba import njit, types
+from numba.core.errors import TypingError
+from numba.extending import overload
+
+from ...core.types import Sym, DimSum
+
+
+# -- argument checks (no run-time cost: they pass or fail while numba types the entry) ---------------------
+def require_dtype(a, proto):
+    """Fails numba's typing when array ``a`` does not hold ``type(proto)`` elements."""
+
+
+@overload(require_dtype)
+def _require_dtype(a, proto):
+    if isinstance(a, types.Array) and a.dtype != proto:
+        raise TypingError(f"jaxlike: argument dtype {a.dtype} where {proto} was compiled for")
+    return lambda a, proto: None
+
+
+def scalar(a):
+    """The value of a rank-0 argument given as a 0-d array or as a Python/numpy scalar."""
+
+
+@overload(scalar)
+def _scalar(a):
+    if isinstance(a, types.Array):
+        if a.ndim != 0:
+            raise TypingError(f"jaxlike: rank-{a.ndim} array where a rank-0 value was compiled for")
+        return lambda a: a[()]
+    if isinstance(a, (types.Number, types.Boolean)):
+        return lambda a: a
+    raise TypingError(f"jaxlike: {a} where a rank-0 value was compiled for")
+
+
+def store0(state, value):
+    """Update of a rank-0 state: written into it when it is a 0-d array, else a new 0-d array."""
+
+
+@overload(store0)
+def _store0(state, value):
+    if isinstance(state, types.Array) and state.ndim == 0 and state.mutable:
+        def impl(state, value):
+            state[()] = value
+            return state
+        return impl
+
+    def fresh(state, value):
+        out = np.empty((), type(value))
+        out[()] = value
+        return out
+    return fresh
+
+
+# -- gather / scatter / argmax over (pre, n, post) views -----------------------------------------------------
+@njit(cache=True, nogil=True)
+def check_indices(idx, n, axis, what):
+    for j in range(idx.shape[0]):
+        k = idx[j]
+        if k < -n or k >= n:
+            raise IndexError(what + ": index " + str(k) + " is out of bounds for axis " + str(axis)
+                             + " with size " + str(n))
+
+
+@njit(cache=True, nogil=True)
+def take3(x, idx, out, axis, what):
+    """out[p, j, q] = x[p, idx[j], q] (negative indices wrap; out-of-range ones raise IndexError)."""
+    n = x.shape[1]
+    check_indices(idx, n, axis, what)
+    for p in range(x.shape[0]):
+        for j in range(idx.shape[0]):
+            k = idx[j]
+            if k < 0:
+                k += n
+            for q in range(x.shape[2]):
+                out[p, j, q] = x[p, k, q]
+
+
+@njit(cache=True, nogil=True)
+def scatter3(g, idx, out, axis, what):
+    """out[p, idx[j], q] += g[p, j, q] into a zeroed ``out``; repeated indices accumulate."""
+    n = out.shape[1]
+    check_indices(idx, n, axis, what)
+    for p in range(g.shape[0]):
+        for j in range(idx.shape[0]):
+            k = idx[j]
+            if k < 0:
+                k += n
+            for q in range(g.shape[2]):
+                out[p, k, q] += g[p, j, q]
+
+
+@njit(cache=True, nogil=True)
+def argext3(x, out, largest, what):
+    """Index of the first max (``largest``) or min along axis 1 of x (pre, n, post); NaN wins, like numpy."""
+    n = x.shape[1]
+    if n == 0:
+        raise ValueError(what + ": attempt to get " + ("argmax" if largest else "argmin")
+                         + " of an empty sequence")
+    for p in range(x.shape[0]):
+        for q in range(x.shape[2]):
+            best = x[p, 0, q]
+            at = 0
+            if best == best:
+                for j in range(1, n):
+                    v = x[p, j, q]
+                    if v != v:
+                        at = j
+                        break
+                    if (v > best) if largest else (v < best):
+                        best = v
+                        at = j
+            out[p, q] = at
+
+
+SMALL_GEMM = 2048   # m * n * k up to which a plain loop beats the fixed cost of a BLAS call
+
+
+@njit(cache=True, nogil=True)
+def gemm(a, b, out):
+    """out = a @ b for float matrices: BLAS (numba's np.dot), except for products so small (the XOR net's
+    2x3 layers) that calling BLAS costs more than the arithmetic; those run as a loop."""
+    m, k = a.shape
+    n = b.shape[1]
+    if m * n * k > SMALL_GEMM:
+        np.dot(a, b, out)
+        return
+    out[:, :] = 0
+    for i in range(m):
+        for p in range(k):
+            aip = a[i, p]
+            for j in range(n):
+                out[i, j] += aip * b[p, j]
+
+
+@njit(cache=True, nogil=True)
+def matmul_int(a, b, out):
+    """Integer (and bool) GEMM: BLAS has none. i-k-j order streams rows of b and out."""
+    out[:, :] = 0
+    for i in range(a.shape[0]):
+        for k in range(a.shape[1]):
+            aik = a[i, k]
+            if aik == 0:
+                continue
+            for j in range(b.shape[1]):
+                out[i, j] += aik * b[k, j]
+
+
+# -- objmode fallback ------------------------------------------------------------------------------------------
+FALLBACKS = {}      # (module key, index) -> Fallback; filled when a module is loaded
+_WARNED = set()
+
+
+class Fallback:
+    """A primitive's numpy rule behind the objmode call: resolves symbolic attrs from the size values the
+    entry passes, and returns a fresh C-contiguous array (or scalar) of the node's dtype."""
+
+    def __init__(self, prim, attrs, syms, dtype, ndim):
+        self.prim, self.attrs, self.syms = prim, attrs, tuple(syms)
+        self.dtype, self.ndim = np.dtype(dtype), ndim
+
+    def __call__(self, args, sizes):
+        env = {id(s): n for s, n in zip(self.syms, sizes)}
+        attrs = {k: _resolve(a, env) for k, a in self.attrs}
+        out = np.asarray(self.prim.numpy(*[np.asarray(a) for a in args], **attrs))
+        if out.ndim != self.ndim:
+            raise ValueError(f"{self.prim.name}: numpy rule returned rank {out.ndim}, its type says {self.ndim}")
+        if self.ndim == 0:
+            return out.astype(self.dtype)[()]
+        return np.array(out, dtype=self.dtype, order="C", copy=True)
+
+
+def _resolve(a, env):
+    if isinstance(a, Sym):
+        return env[id(a)]
+    if isinstance(a, DimSum):
+        return sum(_resolve(t, env) for t in a.terms)
+    if isinstance(a, tuple):
+        return tuple(_resolve(x, env) for x in a)
+    return a
+
+
+def run_fallback(key, index, args, sizes):
+    return FALLBACKS[(key, index)](args, sizes)
+
+
+def warn_fallback(name):
+    if name not in _WARNED:
+        _WARNED.add(name)
+        warnings.warn(f"numba_cpu has no lowering for primitive {name!r}: it runs its numpy rule through "
+                      "numba.objmode (correct, but it leaves compiled code for every call)", stacklevel=4)
+
+
+def numba_type(dtype, ndim):
+    """The numba type an objmode block declares for a value of this dtype and rank."""
+    t = numba.from_dtype(np.dtype(dtype))
+    return t if ndim == 0 else types.Array(t, ndim, "C")
+
+
+def const_array(hexdata, dtype, shape):
+    """A module-level constant rebuilt from the hex text the code generator wrote."""
+    arr = np.frombuffer(bytes.fromhex(hexdata), dtype=np.dtype(dtype)).reshape(shape).copy()
+    arr.flags.writeable = False
+    return arr
+
+
+@njit(cache=True)
+def clock():
+    """``time.perf_counter()`` from compiled code (an objmode call of about a microsecond: profile builds only)."""
+    with numba.objmode(t="float64"):
+        t = time.perf_counter()
+    return t

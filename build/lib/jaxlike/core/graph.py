@@ -1,0 +1,312 @@
+"""THE IR: ``Var`` nodes (a node is the one output of a primitive applied to input Vars, or a graph input, or
+a constant), ``Graph`` (inputs, outputs, updates), topological order, substitution and the text form.
+
+Every primitive has exactly one output, so a node and its equation are the same object. Graphs are built by
+``core.primitive.bind`` and never mutated: passes build new nodes. Imports numpy and core only.
+"""
+
+import itertools
+
+import numpy as np
+
+from .types import Sym, DimSum, TensorType, type_of_value, short_name, dims_equal
+from .errors import TracerBoolError, where, user_frame
+
+
+class Var:
+    """A typed value in a graph: ``prim(*inputs, **attrs)``; an input when ``prim`` is None and ``value`` is
+    None; a constant when ``value`` is set. Operators (``+``, ``@``, ``.T``, ``.sum()``...) are installed by
+    ``jaxlike.ops``."""
+
+    __slots__ = ("type", "prim", "inputs", "attrs", "name", "value", "source", "__weakref__", "_id")
+    _ids = itertools.count()
+    # NOTE: numpy must defer to Var in mixed arithmetic (np.ndarray + Var -> Var.__radd__).
+    __array_priority__ = 1000
+    __array_ufunc__ = None
+
+    def __init__(self, type, prim=None, inputs=(), attrs=(), name=None, value=None, source=None):
+        self.type = type
+        self.prim = prim
+        self.inputs = tuple(inputs)
+        self.attrs = attrs            # tuple of (key, value) pairs, sorted; hashable
+        self.name = name
+        self.value = value
+        self.source = source
+        self._id = next(Var._ids)
+
+    # -- type facts ---------------------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return self.type.dtype
+
+    @property
+    def shape(self):
+        return self.type.shape
+
+    @property
+    def ndim(self):
+        return self.type.ndim
+
+    @property
+    def broadcastable(self):
+        return self.type.broadcastable
+
+    @property
+    def size(self):
+        n = 1
+        for d in self.shape:
+            n = n * d
+        return n
+
+    @property
+    def is_const(self):
+        return self.value is not None
+
+    @property
+    def is_input(self):
+        return self.prim is None and self.value is None
+
+    def attr_dict(self):
+        return dict(self.attrs)
+
+    def __bool__(self):
+        raise TracerBoolError(
+            "a traced value was used as a Python bool (an `if`, `while`, `and`/`or` or `assert` on it)"
+            + where(user_frame() or self.source)
+            + ". Its value is unknown while the graph is built. Use jnp.where(cond, a, b) (T.switch in the "
+            "Theano API) to choose between values, or mark the argument static (static_argnums).")
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d traced value")
+        return int(self.shape[0])
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __hash__(self):
+        return self._id
+
+    def __repr__(self):
+        if self.name:
+            return self.name
+        return f"<Var {self.type!r}>"
+
+    def __float__(self):
+        raise TracerBoolError("float() of a traced value" + where(user_frame() or self.source)
+                              + ": its value is unknown while the graph is built")
+
+    __int__ = __index__ = __float__
+
+
+def const(value, dtype=None):
+    """A constant node. Python scalars keep a weak type so they do not widen float32 graphs."""
+    typ = type_of_value(value)
+    if dtype is not None:
+        arr = np.asarray(value, dtype=dtype)
+        typ = TensorType(arr.dtype, arr.shape)
+    else:
+        arr = np.asarray(value, dtype=typ.dtype)
+    if arr.flags.writeable:
+        # NOTE: a captured user array stays the user's (writable), and later writes to it cannot change
+        # a graph that was traced with its old values.
+        arr = arr.copy()
+        arr.flags.writeable = False
+    return Var(typ, value=arr)
+
+
+def as_var(x):
+    return x if isinstance(x, Var) else const(x)
+
+
+def toposort(outputs):
+    """Nodes reachable from outputs, inputs before users (iterative: deep graphs must not hit recursion)."""
+    order, seen = [], set()
+    for out in outputs:
+        if out._id in seen:
+            continue
+        stack = [(out, False)]
+        while stack:
+            v, expanded = stack.pop()
+            if expanded:
+                order.append(v)
+                continue
+            if v._id in seen:
+                continue
+            seen.add(v._id)
+            stack.append((v, True))
+            for i in reversed(v.inputs):
+                if i._id not in seen:
+                    stack.append((i, False))
+    return order
+
+
+def free_inputs(outputs):
+    return [v for v in toposort(outputs) if v.is_input]
+
+
+class Graph:
+    """A function as a graph: ``inputs`` (input Vars), ``outputs`` (Vars), ``updates`` (pairs of an input Var
+    holding state and the Var whose value replaces it after the call)."""
+
+    def __init__(self, inputs, outputs, updates=()):
+        self.inputs = tuple(inputs)
+        self.outputs = tuple(outputs)
+        self.updates = tuple(updates)
+        ids = {i._id for i in self.inputs}
+        # NOTE: a provider outside this graph's inputs (a fused body's sizes) is bound by the enclosing graph
+        self.size_roots = tuple(p for p in size_providers(self.outputs + tuple(u for _, u in self.updates))
+                                if all(v._id in ids for v in free_inputs([p])))
+        missing = [v for v in free_inputs(self.roots) if v._id not in {i._id for i in self.inputs}]
+        if missing:
+            names = ", ".join(v.name or repr(v.type) for v in missing)
+            raise ValueError(
+                f"the outputs depend on input variables that are not in the inputs list: {names}. "
+                "Add them to inputs (or use a shared variable for state).")
+
+    @property
+    def roots(self):
+        # NOTE: size providers come first so that toposort emits them before any node whose attrs need them
+        return self.size_roots + self.outputs + tuple(u for _, u in self.updates)
+
+    def nodes(self):
+        return toposort(self.roots)
+
+    def eqns(self):
+        return [v for v in self.nodes() if v.prim is not None]
+
+    def __repr__(self):
+        return to_text(self)
+
+    def text(self):
+        return to_text(self)
+
+
+def _fmt_attr(v):
+    if isinstance(v, tuple):
+        return "(" + ",".join(_fmt_attr(x) for x in v) + ("," if len(v) == 1 else "") + ")"
+    if isinstance(v, np.dtype):
+        return v.name
+    return repr(v)
+
+
+def _fmt_const(v):
+    arr = v.value
+    if arr.ndim == 0:
+        return repr(arr.item())
+    if arr.size <= 4:
+        return np.array2string(arr, separator=",").replace("\n", "")
+    return f"const{short_name(arr.dtype)}{list(arr.shape)}"
+
+
+def namer():
+    names = {}
+
+    def name(v):
+        if v.is_const:
+            return _fmt_const(v)
+        if v._id not in names:
+            names[v._id] = _letters(len(names))
+        return names[v._id]
+    return name
+
+
+def _letters(i):
+    s = ""
+    while True:
+        s = chr(ord("a") + i % 26) + s
+        i = i // 26 - 1
+        if i < 0:
+            return s
+
+
+def to_text(graph):
+    """Readable text: one line per node, ``name:dtype[shape] = prim(args) attrs``."""
+    name = namer()
+    lines = ["{ lambda " + ", ".join(f"{name(v)}:{v.type!r}" for v in graph.inputs) + " ."]
+    for v in graph.eqns():
+        attrs = " ".join(f"{k}={_fmt_attr(a)}" for k, a in v.attrs)
+        args = ", ".join(name(i) for i in v.inputs)
+        lines.append(f"  {name(v)}:{v.type!r} = {v.prim.name}({args}){' ' + attrs if attrs else ''}")
+    outs = ", ".join(name(v) for v in graph.outputs)
+    ups = ""
+    if graph.updates:
+        ups = " ; updates " + ", ".join(f"{name(s)} <- {name(u)}" for s, u in graph.updates)
+    lines.append(f"  in ({outs}){ups} }}")
+    return "\n".join(lines)
+
+
+def _attr_syms(a, out):
+    if isinstance(a, Sym):
+        out.append(a)
+    elif isinstance(a, DimSum):
+        _attr_syms(a.terms, out)
+    elif isinstance(a, tuple):
+        for x in a:
+            _attr_syms(x, out)
+    return out
+
+
+def size_providers(roots):
+    """Nodes that must also be computed so every symbolic size named in an attr can be bound: the gradient
+    of ``sum(concatenate(...) * w)`` names the concatenation's size but never computes the concatenation."""
+    extra = []
+    while True:
+        bound, missing = set(), []
+        for v in toposort(list(extra) + list(roots)):
+            for k, a in v.attrs if v.prim is not None else ():
+                for d in _attr_syms(a, []):
+                    if d.id not in bound and d.origin is not None and all(d.origin is not e for e in extra) \
+                            and all(d.origin is not m for m in missing):
+                        missing.append(d.origin)
+            for d in v.type.shape:
+                if isinstance(d, Sym):
+                    bound.add(d.id)
+        if not missing:
+            return extra
+        extra = missing + extra
+
+
+def substitute(outputs, mapping):
+    """Rebuild ``outputs`` with the Vars in ``mapping`` (old -> new) replaced; shape rules re-run, and
+    symbolic sizes of the old types map onto the new ones (attrs that hold sizes follow)."""
+    from .primitive import bind  # circular at import time only
+
+    memo = {k._id: v for k, v in mapping.items()}
+    dimmap = {}
+    for old, new in mapping.items():
+        _map_dims(old.type.shape, new.type.shape, dimmap)
+    for v in toposort(size_providers(outputs) + list(outputs)):
+        if v._id in memo:
+            continue
+        if v.prim is None:
+            memo[v._id] = v
+            continue
+        new_inputs = [memo[i._id] for i in v.inputs]
+        if all(a is b for a, b in zip(new_inputs, v.inputs)) and not dimmap:
+            memo[v._id] = v
+            continue
+        attrs = {k: _subst_dims(a, dimmap) for k, a in v.attrs}
+        nv = bind(v.prim, *new_inputs, _source=v.source, **attrs)
+        _map_dims(v.type.shape, nv.type.shape, dimmap)
+        memo[v._id] = nv
+    return [memo[o._id] for o in outputs]
+
+
+def _map_dims(old, new, dimmap):
+    if len(old) != len(new):
+        return
+    for a, b in zip(old, new):
+        if isinstance(a, Sym) and not dims_equal(a, b):
+            dimmap.setdefault(a, b)
+
+
+def _subst_dims(a, dimmap):
+    if isinstance(a, Sym):
+        return dimmap.get(a, a)
+    if isinstance(a, tuple):
+        return tuple(_subst_dims(x, dimmap) for x in a)
+    if isinstance(a, DimSum):
+        return DimSum(_subst_dims(a.terms, dimmap))
+    return a

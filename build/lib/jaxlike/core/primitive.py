@@ -1,0 +1,96 @@
+"""The ``Primitive`` record (everything about one op in one place), the registry, and ``bind``.
+
+``bind(prim, *args, **attrs)`` is the single way nodes are made: with no traced Var among the arguments it
+evaluates eagerly with the op's numpy rule (as autograd does); otherwise it runs the shape rule, whose errors
+name the op, the operand types and the user's source line, and returns a new ``Var``.
+Imports numpy and core only.
+"""
+
+import enum
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from .graph import Var, const, _attr_syms
+from .errors import ShapeError, user_frame, where
+from .types import TensorType, Sym, type_of_value
+
+
+class Kind(enum.Enum):
+    ELEMENTWISE = "elementwise"   # same-shape (broadcast) map; fusable; vjp results are unbroadcast generically
+    REDUCE = "reduce"             # reduces `axes`; fusable as a loop epilogue
+    LAYOUT = "layout"             # moves data (reshape, transpose, broadcast, slice...)
+    OPAQUE = "opaque"             # needs its own lowering in each backend (dot, gather, scatter...)
+
+
+LINEAR = "linear"  # jvp marker: the op is linear in its (first) operand, so its tangent is the op of the tangent
+
+
+@dataclass(frozen=True, eq=False)
+class Primitive:
+    name: str
+    kind: Kind
+    shape: Callable                     # (*in_types, **attrs) -> TensorType
+    numpy: Callable                     # (*arrays, **attrs) -> ndarray: the reference semantics
+    vjp: Optional[Callable] = None      # (g, ans, *inputs, **attrs) -> tuple of cotangents (None: no gradient)
+    jvp: object = None                  # (tangents, ans, *inputs, **attrs) -> tangent, or LINEAR
+    scalar: object = None               # fused-loop expression template, e.g. "math.exp({0})"
+    samples: Optional[Callable] = None  # rng -> list of argument tuples for the registry tests
+    differentiable: Optional[tuple] = None  # operand positions that may carry gradients (None: all)
+    doc: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+    def __call__(self, *args, **attrs):
+        return bind(self, *args, **attrs)
+
+
+REGISTRY = {}
+
+
+def register(prim):
+    if prim.name in REGISTRY:
+        raise ValueError(f"primitive {prim.name!r} is defined twice")
+    REGISTRY[prim.name] = prim
+    return prim
+
+
+def _freeze(v):
+    if isinstance(v, list):
+        return tuple(_freeze(x) for x in v)
+    if isinstance(v, np.ndarray):
+        raise TypeError("array-valued attrs are not allowed; pass arrays as operands")
+    return v
+
+
+def bind(prim, *args, _source=None, **attrs):
+    attrs = {k: _freeze(v) for k, v in attrs.items()}
+    if not any(isinstance(a, Var) for a in args):
+        out = prim.numpy(*[np.asarray(a) if not isinstance(a, (int, float, bool)) else a for a in args], **attrs)
+        return out
+    inputs = [a if isinstance(a, Var) else const(a) for a in args]
+    source = _source or user_frame()
+    try:
+        typ = prim.shape(*[i.type for i in inputs], **attrs)
+    except (ShapeError, TypeError, ValueError) as e:
+        operands = ", ".join(repr(i.type) for i in inputs)
+        raise type(e)(f"{prim.name}: {e} [operands: {operands}]{where(source)}") from None
+    out = Var(typ, prim, inputs, tuple(sorted(attrs.items())), source=source)
+    # NOTE: only a size this node creates is its own; one named in its attrs (slice_grad's shape=x.shape,
+    # broadcast_to's target) comes from elsewhere, often a graph input, which must never get a provider.
+    named = {id(d) for a in attrs.values() for d in _attr_syms(a, [])}
+    for d in typ.shape:
+        if isinstance(d, Sym) and d.origin is None and id(d) not in named and not any(
+                any(d is e for e in i.type.shape) for i in inputs):
+            d.origin = out
+    return out
+
+
+def eager_type(x):
+    return x.type if isinstance(x, Var) else type_of_value(x)
+
+
+__all__ = ["Kind", "LINEAR", "Primitive", "REGISTRY", "register", "bind", "TensorType"]

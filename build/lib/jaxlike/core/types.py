@@ -1,0 +1,197 @@
+"""Value types of the IR: dtypes with numpy promotion (Python scalars are weak), symbolic sizes, TensorType.
+
+A dimension is an ``int`` (known) or a ``Sym`` (a size fixed only when the function is called). A dimension
+known to be 1 is broadcastable; that fact is always static. Imports numpy and config only.
+"""
+
+import itertools
+
+import numpy as np
+
+from ..config import config as _config  # NOTE: jaxlike.config is the Config object once jaxlike is imported
+from .errors import ConcretizationError
+
+FLOATS = (np.dtype("float16"), np.dtype("float32"), np.dtype("float64"))
+SUPPORTED = FLOATS + tuple(np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64", "uint8",
+                                                   "uint16", "uint32", "uint64"))
+_SHORT = {"float16": "f16", "float32": "f32", "float64": "f64", "bool": "bool", "int8": "i8", "int16": "i16",
+          "int32": "i32", "int64": "i64", "uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64"}
+
+
+def canonical_dtype(dtype, what="dtype"):
+    dt = np.dtype(dtype)
+    if dt not in SUPPORTED:
+        raise TypeError(f"jaxlike does not support {what} {dt}; supported: "
+                        f"{', '.join(str(d) for d in SUPPORTED)}")
+    return dt
+
+
+def floatx():
+    return np.dtype(_config.floatX)
+
+
+def is_float(dtype):
+    return np.dtype(dtype).kind == "f"
+
+
+def is_int(dtype):
+    return np.dtype(dtype).kind in "iu"
+
+
+def short_name(dtype):
+    return _SHORT[np.dtype(dtype).name]
+
+
+_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def promote(types):
+    """Numpy (NEP 50) promotion where weak types (Python scalars) only raise the kind, never the width."""
+    strong = [t.dtype for t in types if not t.weak]
+    weak = [t.dtype for t in types if t.weak]
+    if strong:
+        out = strong[0]
+        for d in strong[1:]:
+            out = np.promote_types(out, d)
+        for d in weak:
+            if _KIND_ORDER[d.kind] > _KIND_ORDER[out.kind]:
+                out = d if d.kind != "f" else np.dtype("float64")
+        return out, False
+    out = weak[0]
+    for d in weak[1:]:
+        out = np.promote_types(out, d)
+    return out, True
+
+
+class Sym:
+    """A symbolic size. Reading it as a Python int (``range(x.shape[0])``) asks the tracer to specialize."""
+
+    __slots__ = ("id", "origin")
+    _ids = itertools.count()
+
+    def __init__(self):
+        self.id = next(Sym._ids)
+        # NOTE: the node whose shape rule made this size (None for graph inputs' sizes). Graphs that name
+        # this size in an attr without computing that node add it as a root, so the size can be bound.
+        self.origin = None
+
+    def __repr__(self):
+        return f"n{self.id}"
+
+    def _concrete(self):
+        raise ConcretizationError(
+            f"size {self!r} is symbolic here; read as a Python int it needs a concrete size")
+
+    def __index__(self):
+        self._concrete()
+
+    __int__ = __index__
+
+    def __bool__(self):
+        return True  # NOTE: a Sym is never size 0 as far as truthiness in user code goes
+
+    def __eq__(self, other):
+        if isinstance(other, Sym):
+            return self is other
+        if isinstance(other, int):
+            self._concrete()
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(("Sym", self.id))
+
+    def _arith(self, *_):
+        self._concrete()
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _arith
+    __floordiv__ = __rfloordiv__ = __truediv__ = __rtruediv__ = __mod__ = _arith
+    __lt__ = __le__ = __gt__ = __ge__ = _arith
+
+
+class DimSum:
+    """A size that is the sum of other sizes (offsets into a concatenation); resolved when sizes bind."""
+
+    __slots__ = ("terms",)
+
+    def __init__(self, terms):
+        self.terms = tuple(terms)
+
+    def __repr__(self):
+        return "+".join(map(str, self.terms))
+
+    def __eq__(self, other):
+        return isinstance(other, DimSum) and all(dims_equal(a, b) for a, b in zip(self.terms, other.terms)) \
+            and len(self.terms) == len(other.terms)
+
+    def __hash__(self):
+        return hash(("DimSum", self.terms))
+
+
+def dim_sum(terms):
+    known = sum(t for t in terms if is_known(t))
+    syms = [t for t in terms if not is_known(t)]
+    if not syms:
+        return known
+    if len(syms) == 1 and not known:
+        return syms[0]  # n + 0 is n itself, so dims_equal still recognises it
+    return DimSum(syms + ([known] if known else []))
+
+
+def is_known(d):
+    return isinstance(d, (int, np.integer))
+
+
+def dim_str(d):
+    return str(d)
+
+
+class TensorType:
+    """dtype + shape (ints and Syms). ``weak`` marks a Python scalar's type (NEP 50)."""
+
+    __slots__ = ("dtype", "shape", "weak")
+
+    def __init__(self, dtype, shape, weak=False):
+        self.dtype = np.dtype(dtype)
+        self.shape = tuple(int(d) if is_known(d) else d for d in shape)
+        self.weak = weak
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def broadcastable(self):
+        return tuple(d == 1 if is_known(d) else False for d in self.shape)
+
+    def __eq__(self, other):
+        return (isinstance(other, TensorType) and self.dtype == other.dtype and self.weak == other.weak
+                and len(self.shape) == len(other.shape)
+                and all(a is b if isinstance(a, Sym) or isinstance(b, Sym) else a == b
+                        for a, b in zip(self.shape, other.shape)))
+
+    def __hash__(self):
+        return hash((self.dtype, self.shape, self.weak))
+
+    def __repr__(self):
+        return f"{short_name(self.dtype)}[{','.join(map(dim_str, self.shape))}]"
+
+    def with_dtype(self, dtype):
+        return TensorType(dtype, self.shape)
+
+
+def type_of_value(value):
+    """Type of a concrete value; Python scalars are weak."""
+    if isinstance(value, bool):
+        return TensorType(np.bool_, (), weak=True)
+    if isinstance(value, int):
+        return TensorType(np.int64, (), weak=True)
+    if isinstance(value, float):
+        return TensorType(np.float64, (), weak=True)
+    arr = np.asarray(value)
+    return TensorType(canonical_dtype(arr.dtype, "array dtype"), arr.shape)
+
+
+def dims_equal(a, b):
+    if isinstance(a, Sym) or isinstance(b, Sym):
+        return a is b
+    return a == b

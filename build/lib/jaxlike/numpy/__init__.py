@@ -1,0 +1,58 @@
+"""``jaxlike.numpy``: numpy's names over traced values (and plain arrays, evaluated eagerly).
+
+A thin front end: each function normalises numpy's arguments and binds primitives from ``jaxlike.ops``.
+``_elementwise``, ``_reductions``, ``_shape``, ``_products``, ``_creation``, ``_indexing`` hold the core names;
+the ``_more_*`` modules, ``_einsum``, ``_index_tricks`` and ``linalg`` (``jnp.linalg``) the rest of numpy's surface.
+"""
+
+import numpy as _np
+
+from ._elementwise import (  # noqa: F401
+    negative, exp, log, log1p, expm1, sqrt, sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, tanh, arcsinh,
+    arctanh, arccosh, abs, absolute, sign, floor, ceil, logical_not, isnan, add, subtract, multiply, divide,
+    true_divide, power, maximum, minimum, arctan2, logaddexp, mod, remainder, less, less_equal, greater,
+    greater_equal, equal, not_equal, logical_and, logical_or, logical_xor, square, reciprocal, where, clip,
+    astype, stop_gradient)
+from ._reductions import sum, prod, max, min, amax, amin, mean, var, std, argmax, argmin, all, any  # noqa
+from ._shape import (  # noqa: F401
+    reshape, ravel, transpose, swapaxes, moveaxis, expand_dims, squeeze, broadcast_to, broadcast_arrays,
+    concatenate, stack, hstack, vstack, row_stack, split, atleast_1d, atleast_2d)
+from ._products import dot, matmul, outer, inner, vdot, tensordot, einsum  # noqa: F401
+from ._creation import (  # noqa: F401
+    array, asarray, zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange, linspace,
+    eye, identity)
+from ._indexing import getitem  # noqa: F401
+# NOTE: imported after the modules above on purpose: clip (numpy 2's min=/max=) and einsum ('...', repeated
+# indices, a chosen contraction order) replace the simpler versions imported there.
+from ._more_elementwise import (  # noqa: F401
+    fabs, positive, exp2, log2, log10, cbrt, deg2rad, rad2deg, radians, degrees, sinc, rint, round, around, round_,
+    trunc, fix, floor_divide, fmod, hypot, logaddexp2, fmax, fmin, float_power, heaviside, clip, nan_to_num, select,
+    isfinite, isinf, isposinf, isneginf, signbit)
+from ._more_reductions import (  # noqa: F401
+    cumsum, cumprod, cumulative_sum, cumulative_prod, nancumsum, nancumprod, nansum, nanprod, nanmean, diff,
+    ediff1d, trace, ptp, average)
+from ._more_shape import (  # noqa: F401
+    atleast_3d, rollaxis, dstack, column_stack, append, array_split, hsplit, vsplit, dsplit, tile, repeat, kron,
+    flip, fliplr, flipud, rot90, roll, pad, diagonal, diag, diagflat, tril, triu, cross, argsort, sort, msort,
+    partition, argpartition, take_along_axis)
+from ._einsum import einsum  # noqa: F401
+from ._index_tricks import r_, c_, s_, index_exp  # noqa: F401
+from . import linalg  # noqa: F401
+
+float16, float32, float64 = _np.float16, _np.float32, _np.float64
+int8, int16, int32, int64 = _np.int8, _np.int16, _np.int32, _np.int64
+uint8, bool_ = _np.uint8, _np.bool_
+pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, None
+ndarray = _np.ndarray
+
+
+def shape(a):
+    return a.shape if hasattr(a, "shape") else _np.shape(a)
+
+
+def ndim(a):
+    return a.ndim if hasattr(a, "ndim") else _np.ndim(a)
+
+
+def size(a):
+    return _np.size(a) if not hasattr(a, "type") else int(a.size)

@@ -1,0 +1,55 @@
+"""Argument helpers for the numpy-style wrappers: which arguments are traced, and converting the rest."""
+
+import numpy as np
+
+from ..core.graph import Var, const
+from ..core.types import canonical_dtype, Sym
+
+
+def is_traced(*xs):
+    return any(isinstance(x, Var) for x in xs)
+
+
+def asarray_or_var(x):
+    """Vars pass through; lists that contain Vars are stacked; everything else becomes a numpy array."""
+    if isinstance(x, Var):
+        return x
+    if isinstance(x, (list, tuple)) and any(_contains_var(e) for e in x):
+        from ._shape import stack
+        return stack([asarray_or_var(e) for e in x])
+    if isinstance(x, (bool, int, float)):
+        return x
+    if isinstance(x, Sym):
+        x._concrete()  # a symbolic size used as a value: compile() retraces with concrete sizes
+    arr = np.asarray(x)
+    if arr.dtype == object:
+        raise TypeError(f"cannot use an object of type {type(x).__name__} as an array")
+    canonical_dtype(arr.dtype, "array dtype")
+    return arr
+
+
+def _contains_var(x):
+    if isinstance(x, Var):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(_contains_var(e) for e in x)
+    return False
+
+
+def as_var(x):
+    x = asarray_or_var(x)
+    return x if isinstance(x, Var) else const(x)
+
+
+def ndim(x):
+    return x.ndim if isinstance(x, Var) else np.ndim(x)
+
+
+def shape(x):
+    return x.shape if isinstance(x, Var) else np.shape(x)
+
+
+def dtype_of(x):
+    if isinstance(x, Var):
+        return x.dtype
+    return np.asarray(x).dtype

@@ -1,0 +1,117 @@
+"""Array creation. Shapes given as Python ints give constants (folded into the graph); ``*_like`` of a traced
+value with symbolic sizes broadcasts a scalar to its shape, so one compiled function still serves every size."""
+
+import numpy as np
+
+from ..core.graph import Var, const
+from ..core.types import floatx
+from ..ops import layout as L
+from ._base import asarray_or_var
+
+
+def _dt(dtype, default=None):
+    return np.dtype(dtype) if dtype is not None else (default or floatx())
+
+
+def array(object, dtype=None, copy=True):  # noqa: A002  (numpy's parameter name)
+    x = asarray_or_var(object)
+    if isinstance(x, Var):
+        from ._elementwise import astype
+        return x if dtype is None else astype(x, dtype)
+    return np.array(x, dtype=dtype, copy=copy)
+
+
+def asarray(a, dtype=None):
+    # NOTE: copy=None ("only if needed"): numpy 2 raises for copy=False whenever a copy is unavoidable.
+    return array(a, dtype=dtype, copy=None)
+
+
+def _shape_tuple(shape):
+    return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+
+
+def full(shape, fill_value, dtype=None):
+    shape = _shape_tuple(shape)
+    if isinstance(fill_value, Var):
+        return L.broadcast_to(fill_value, shape=shape) if shape else fill_value
+    dt = np.dtype(dtype) if dtype is not None else np.asarray(fill_value).dtype
+    if all(isinstance(d, (int, np.integer)) for d in shape):
+        return np.full(shape, fill_value, dtype=dt)
+    return L.broadcast_to(const(np.asarray(fill_value, dtype=dt)), shape=shape)
+
+
+def zeros(shape, dtype=None):
+    return full(shape, 0, dtype=_dt(dtype))
+
+
+def ones(shape, dtype=None):
+    return full(shape, 1, dtype=_dt(dtype))
+
+
+def empty(shape, dtype=None):
+    return zeros(shape, dtype)
+
+
+def full_like(a, fill_value, dtype=None):
+    a = asarray_or_var(a)
+    dt = np.dtype(dtype) if dtype is not None else (a.dtype if isinstance(a, Var) else np.asarray(a).dtype)
+    if not isinstance(a, Var):
+        return np.full_like(a, fill_value, dtype=dt)
+    c = const(np.asarray(fill_value, dtype=dt))
+    return L.broadcast_to(c, shape=a.shape) if a.ndim else c
+
+
+def zeros_like(a, dtype=None):
+    return full_like(a, 0, dtype)
+
+
+def ones_like(a, dtype=None):
+    return full_like(a, 1, dtype)
+
+
+def empty_like(prototype, dtype=None):
+    return zeros_like(prototype, dtype)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    return np.arange(start, stop, step, dtype=dtype) if stop is not None else np.arange(start, dtype=dtype)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    start, stop = asarray_or_var(start), asarray_or_var(stop)
+    if not isinstance(start, Var) and not isinstance(stop, Var):
+        return np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=dtype or floatx(), axis=axis)
+    # Traced endpoints (numpy accepts arrays): numpy's own formula, start + k * step with the last point set
+    # to stop exactly, so values match numpy and the gradient reaches both endpoints.
+    from ._shape import concatenate, moveaxis, reshape, broadcast_to
+    num = int(num)
+    if num < 0:
+        raise ValueError(f"linspace: number of samples, {num}, must be non-negative")
+    div = num - 1 if endpoint else num
+    step = (stop - start) / div if div > 0 else (stop - start) * np.nan
+    nd = max(np.ndim(start) if not isinstance(start, Var) else start.ndim,
+             np.ndim(stop) if not isinstance(stop, Var) else stop.ndim)
+    k = np.arange(num, dtype=float).reshape((num,) + (1,) * nd)
+    y = const(k.astype(step.dtype)) * step + start
+    if endpoint and num > 1:
+        last = _astype_like(broadcast_to(stop, tuple(y.shape[1:])), y)
+        y = concatenate([y[:num - 1], reshape(last, (1,) + tuple(y.shape[1:]))], axis=0)
+    if axis != 0:
+        y = moveaxis(y, 0, axis)
+    if dtype is not None:
+        from ._elementwise import astype
+        y = astype(y, dtype)
+    return (y, step) if retstep else y
+
+
+def _astype_like(x, like):
+    from ._elementwise import astype
+    return astype(x, like.dtype)
+
+
+def eye(N, M=None, k=0, dtype=None):
+    return np.eye(N, M, k, dtype=_dt(dtype))
+
+
+def identity(n, dtype=None):
+    return eye(n, dtype=dtype)

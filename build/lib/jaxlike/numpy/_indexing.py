@@ -1,0 +1,178 @@
+"""``x[key]`` on traced values: ints, slices, None, Ellipsis, and integer arrays (one, or several on adjacent
+axes), lowered to slice, reshape and take. Gradients come from those primitives (scatter-add for repeats)."""
+
+import numpy as np
+
+from ..core.graph import Var, const
+from ..core.types import is_known, Sym
+from ..ops import layout as L
+from ..ops import index as I
+from ..ops import math as m
+from ..ops.reduce import count
+from ._base import asarray_or_var
+
+
+def _is_array_index(k):
+    return isinstance(k, (Var, np.ndarray, list))
+
+
+class _MaskIndices(np.ndarray):
+    """Indices that came from a numpy boolean mask; ``mask_len`` is the mask's length along the dim it
+    indexes, checked against the array's size (numpy raises IndexError on a mismatch)."""
+
+
+def _mask_indices(idx, n):
+    out = np.asarray(idx).view(_MaskIndices)
+    out.mask_len = int(n)
+    return out
+
+
+def _checked_mask(k, x, dim):
+    """Plain indices for a mask that fits dim ``dim`` of ``x``; for a symbolic size, indices that a size
+    mismatch sends out of range, so take raises IndexError instead of picking the wrong elements."""
+    d = x.shape[dim]
+    idx = np.asarray(k).view(np.ndarray)
+    if is_known(d):
+        if d != k.mask_len:
+            raise IndexError(f"boolean index did not match indexed array along axis {dim}; size of axis is {d} "
+                             f"but size of corresponding boolean axis is {k.mask_len}")
+        return idx
+    n = count(x, (dim,), np.int64)
+    return m.select(m.eq(n, k.mask_len), const(idx.astype(np.int64)), n)
+
+
+def _normalize_key(key, nd):
+    if not isinstance(key, tuple):
+        key = (key,)
+    key = list(key)
+    for k in key:
+        if isinstance(k, Var) and k.dtype == np.bool_:
+            raise IndexError("boolean-mask indexing with a traced mask has a data-dependent shape; use "
+                             "jnp.where(mask, x, 0) instead")
+    out = []
+    for k in key:
+        if isinstance(k, (np.ndarray, list)) and np.asarray(k).dtype == np.bool_:
+            mask = np.asarray(k)
+            out.extend(_mask_indices(i, n) for i, n in zip(np.nonzero(mask), mask.shape))
+        else:
+            out.append(k)
+    key = out
+    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if sum(1 for k in key if k is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if consumed > nd:
+        raise IndexError(f"too many indices for array: array is {nd}-dimensional, but {consumed} were indexed")
+    if Ellipsis in [k for k in key if not _is_array_index(k)]:
+        pos = next(i for i, k in enumerate(key) if k is Ellipsis and not _is_array_index(k))
+        key[pos:pos + 1] = [slice(None)] * (nd - consumed)
+    else:
+        key += [slice(None)] * (nd - consumed)
+    return key
+
+
+def getitem(x, key):
+    x = asarray_or_var(x)
+    if not isinstance(x, Var):
+        return np.asarray(x)[key]
+    key = _normalize_key(key, x.ndim)
+    index, out_shape, arrays = [], [], []
+    basic_only = not any(_is_array_index(k) for k in key)
+    picks = []  # (position in the result, int index) for ints on symbolic dims
+    dim = 0
+    for pos, k in enumerate(key):
+        if k is None:
+            out_shape.append(1)
+            continue
+        d = x.shape[dim]
+        if isinstance(k, (int, np.integer)):
+            k = int(k)
+            if is_known(d):
+                if not -d <= k < d:
+                    raise IndexError(f"index {k} is out of bounds for axis {dim} with size {d}")
+                k %= d
+                index.append((k, k + 1, None))
+            elif basic_only:
+                # NOTE: slice(k, k+1) of a symbolic dim is silently empty when k is out of range (and the
+                # reshape that drops the dim then fails with an unrelated message); a 0-d index to take
+                # raises IndexError naming the index and the size.
+                key[pos] = slice(None)
+                index.append((None, None, None))
+                picks.append((len(out_shape), k))
+                out_shape.append(None)
+            else:
+                index.append((k, (k + 1) or None, None))
+        elif isinstance(k, slice):
+            st = [None if v is None else int(v) for v in (k.start, k.stop, k.step)]
+            index.append(tuple(st))
+            out_shape.append(None)  # filled from the sliced type below
+        elif _is_array_index(k):
+            if isinstance(k, _MaskIndices):
+                k = _checked_mask(k, x, dim)
+            index.append((None, None, None))
+            arrays.append((len(out_shape), k, dim))
+            out_shape.append(None)
+        else:
+            raise IndexError(f"unsupported index {k!r} of type {type(k).__name__}: use ints, slices, None, "
+                             "Ellipsis or integer arrays")
+        dim += 1
+    y = x
+    if any(t != (None, None, None) for t in index):
+        y = L.slice_(x, index=tuple(index))
+    kept = iter(d for d, k in zip(y.shape, [k for k in key if k is not None])
+                if not isinstance(k, (int, np.integer)))
+    shape = tuple(next(kept) if s is None else s for s in out_shape)
+    if len(shape) != y.ndim or not all(a is b for a, b in zip(shape, y.shape)):
+        y = L.reshape(y, shape=shape)
+    for p, k in reversed(picks):
+        y = I.take(y, const(np.int64(k)), axis=p)
+    if arrays:
+        y = _advanced(y, arrays)
+    return y
+
+
+def _index_var(k, size, wrap=False):
+    """An integer index operand; ``wrap`` maps negatives to n+k (needed before linearising several
+    indices). ``size`` is an int or a scalar node (``count``) for a symbolic size."""
+    if isinstance(k, Var):
+        if k.dtype.kind not in "iu":
+            raise IndexError(f"arrays used as indices must be of integer type, got {k.dtype}")
+        # NOTE: take itself accepts -n..n-1 and raises IndexError beyond, so a single index is passed as
+        # is: wrapping it here made -2n..-n-1 look valid.
+        if wrap and k.dtype.kind == "i":
+            k = m.select(m.lt(k, 0), k + size, k)
+        return k
+    arr = np.asarray(k)
+    if arr.dtype.kind not in "iu":
+        raise IndexError(f"arrays used as indices must be of integer (or boolean) type, got {arr.dtype}")
+    if is_known(size):
+        if arr.size and (arr.max() >= size or arr.min() < -size):
+            bad = arr.max() if arr.max() >= size else arr.min()
+            raise IndexError(f"index {bad} is out of bounds for size {size}")
+        return const(arr % size if size else arr)
+    return _index_var(const(arr.astype(np.int64)), size, wrap)
+
+
+def _advanced(y, arrays):
+    axes = [a for a, _, _ in arrays]
+    if axes != list(range(axes[0], axes[0] + len(axes))):
+        raise IndexError("integer-array indices separated by slices are not supported; index one axis at a "
+                         "time or transpose first")
+    a0 = axes[0]
+    if len(arrays) == 1:
+        return I.take(y, _index_var(arrays[0][1], y.shape[a0]), axis=a0)
+    from ._shape import broadcast_arrays, reshape
+    sizes = [y.shape[a] if is_known(y.shape[a]) else count(y, (a,), np.int64) for a in axes]
+    idx = broadcast_arrays(*[_index_var(k, n, wrap=True) for (_, k, _), n in zip(arrays, sizes)])
+    lin, ok, total = idx[0], None, sizes[0]
+    for i, n in zip(idx, sizes):
+        inside = m.logical_and(m.ge(i, 0), m.lt(i, n))
+        ok = inside if ok is None else m.logical_and(ok, inside)
+    for i, n in zip(idx[1:], sizes[1:]):
+        lin = lin * n + i
+        total = total * n
+    # NOTE: an index out of range on one axis would land on a valid element of the merged axis; sending
+    # it to `total` (out of range there) makes take raise IndexError instead of returning another element.
+    lin = m.select(ok, lin, total)
+    merged = y.shape[:a0] + (-1,) + y.shape[axes[-1] + 1:]
+    y2 = reshape(y, merged)
+    return I.take(y2, lin, axis=a0)

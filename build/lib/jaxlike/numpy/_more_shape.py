@@ -1,0 +1,566 @@
+"""More shape and layout functions with numpy's signatures: stacking and splitting (dstack, column_stack,
+append, array_split, hsplit/vsplit/dsplit), repetition (tile, repeat, kron), reordering (flip, rot90, roll,
+rollaxis), pad, diagonals and triangles (diag, diagflat, diagonal, tril, triu), cross, and sorting (sort, argsort,
+partition, take_along_axis).
+
+Plain arrays go straight to numpy. Traced values compose slice/concatenate/reshape/broadcast_to, ``take`` with
+constant indices, and the ``ops.sort`` primitives; all are linear in the data, so gradients are exact. Functions
+whose result shape depends on a size (tile, repeat, roll by a shift, diagonal, pad with reflection...) read
+that size as an int: under ``compile`` that specializes the trace to concrete shapes, which is automatic.
+"""
+
+import numpy as np
+
+from ..core.types import is_known, dims_equal
+from ..ops import layout as L
+from ..ops import index as I
+from ..ops import sort as S
+from ..ops import math as om
+from ..ops._rules import normalize_axis, normalize_axes
+from ..core.graph import const
+from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
+from . import _shape as _sh
+
+
+def _int(d):
+    # NOTE: int() of a symbolic size raises ConcretizationError; compile() then retraces with concrete shapes.
+    return int(d)
+
+
+def _all(arrays):
+    arrays = [asarray_or_var(a) for a in arrays]
+    return arrays, is_traced(*arrays)
+
+
+def _keep(y, like_shape):
+    """Re-assert a shape that a slice left symbolic (reversing a symbolic axis keeps its size)."""
+    if len(y.shape) == len(like_shape) and all(dims_equal(a, b) for a, b in zip(y.shape, like_shape)):
+        return y
+    return L.reshape(y, shape=tuple(like_shape))
+
+
+# -- dims and stacking -------------------------------------------------------------------------------------
+def atleast_3d(*arys):
+    """Views with at least three dimensions: (N,) -> (1, N, 1), (M, N) -> (M, N, 1), as numpy."""
+    out = []
+    for a in arys:
+        a = asarray_or_var(a)
+        if not is_traced(a):
+            out.append(np.atleast_3d(a))
+            continue
+        nd = ndim(a)
+        if nd == 0:
+            a = _sh.reshape(a, (1, 1, 1))
+        elif nd == 1:
+            a = _sh.reshape(a, (1,) + tuple(shape(a)) + (1,))
+        elif nd == 2:
+            a = _sh.reshape(a, tuple(shape(a)) + (1,))
+        out.append(a)
+    return out[0] if len(out) == 1 else out
+
+
+def rollaxis(a, axis, start=0):
+    """Move ``axis`` to before position ``start`` (numpy's older spelling of moveaxis)."""
+    a = asarray_or_var(a)
+    if not is_traced(a):
+        return np.rollaxis(a, axis, start)
+    n = ndim(a)
+    axis = normalize_axis(axis, n)
+    if not -n <= start <= n:
+        raise np.exceptions.AxisError(f"rollaxis: start {start} is out of bounds for rank {n} (allowed "
+                                      f"-{n} <= start <= {n})")
+    start = start % (n + 1) if start < 0 else start
+    if axis < start:
+        start -= 1
+    if axis == start:
+        return a
+    order = [i for i in range(n) if i != axis]
+    order.insert(start, axis)
+    return _sh.transpose(a, order)
+
+
+def dstack(tup):
+    arrays, traced = _all(tup)
+    if not traced:
+        return np.dstack(arrays)
+    return _sh.concatenate([atleast_3d(a) for a in arrays], axis=2)
+
+
+def column_stack(tup):
+    """1-D arrays become columns; 2-D arrays are joined as they are."""
+    arrays, traced = _all(tup)
+    if not traced:
+        return np.column_stack(arrays)
+    cols = [_sh.reshape(a, tuple(shape(a)) + (1,)) if ndim(a) < 2 else a for a in arrays]
+    cols = [_sh.reshape(c, (1, 1)) if ndim(c) == 1 else c for c in cols]
+    return _sh.concatenate(cols, axis=1)
+
+
+def append(arr, values, axis=None):
+    arr, values = asarray_or_var(arr), asarray_or_var(values)
+    if not is_traced(arr, values):
+        return np.append(arr, values, axis=axis)
+    if axis is None:
+        return _sh.concatenate([_sh.ravel(arr), _sh.ravel(values)], axis=0)
+    return _sh.concatenate([arr, values], axis=axis)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    """Split into sections; unlike ``split``, the sections need not be equal (the first ones get one more)."""
+    ary = asarray_or_var(ary)
+    if not is_traced(ary):
+        return np.array_split(ary, indices_or_sections, axis=axis)
+    ax = normalize_axis(axis, ndim(ary))
+    if isinstance(indices_or_sections, (int, np.integer)):
+        sections = int(indices_or_sections)
+        if sections <= 0:
+            raise ValueError("array_split: number sections must be larger than 0")
+        each, extra = divmod(_int(shape(ary)[ax]), sections)
+        sizes = [each + 1] * extra + [each] * (sections - extra)
+        bounds = list(np.cumsum([0] + sizes))
+    else:
+        bounds = [0] + [int(i) for i in indices_or_sections] + [None]
+    full = (slice(None),) * ax
+    return [ary[full + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def _split_along(ary, indices_or_sections, axis, fname, min_ndim):
+    ary = asarray_or_var(ary)
+    if ndim(ary) < min_ndim:
+        raise ValueError(f"{fname} only works on arrays of {min_ndim} or more dimensions (got {ndim(ary)})")
+    return _sh.split(ary, indices_or_sections, axis=axis) if is_traced(ary) else \
+        np.split(ary, indices_or_sections, axis=axis)
+
+
+def hsplit(ary, indices_or_sections):
+    return _split_along(ary, indices_or_sections, 1 if ndim(asarray_or_var(ary)) > 1 else 0, "hsplit", 1)
+
+
+def vsplit(ary, indices_or_sections):
+    return _split_along(ary, indices_or_sections, 0, "vsplit", 2)
+
+
+def dsplit(ary, indices_or_sections):
+    return _split_along(ary, indices_or_sections, 2, "dsplit", 3)
+
+
+# -- repetition ------------------------------------------------------------------------------------------------
+def tile(A, reps):
+    """Repeat the whole array ``reps`` times per axis (broadcast in an interleaved shape, then merge)."""
+    A = asarray_or_var(A)
+    if not is_traced(A):
+        return np.tile(A, reps)
+    reps = tuple(int(r) for r in np.atleast_1d(reps))
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: negative repetitions in {reps}")
+    nd = max(ndim(A), len(reps))
+    reps = (1,) * (nd - len(reps)) + reps
+    dims = (1,) * (nd - ndim(A)) + tuple(shape(A))
+    if all(r == 1 for r in reps):
+        return _sh.reshape(A, dims)
+    x = _sh.reshape(A, tuple(v for d in dims for v in (1, d)))
+    x = _sh.broadcast_to(x, tuple(v for r, d in zip(reps, dims) for v in (r, d)))
+    return _sh.reshape(x, tuple(d if r == 1 else r * _int(d) for r, d in zip(reps, dims)))
+
+
+def repeat(a, repeats, axis=None):
+    """Repeat each element ``repeats`` times (an int, or one count per element along ``axis``)."""
+    a = asarray_or_var(a)
+    if is_traced(repeats):
+        raise TypeError("repeat: traced repeat counts give a data-dependent shape; pass concrete counts")
+    if not is_traced(a):
+        return np.repeat(a, repeats, axis=axis)
+    if axis is None:
+        a, axis = _sh.ravel(a), 0
+    ax = normalize_axis(axis, ndim(a))
+    counts = np.asarray(repeats)
+    if counts.dtype.kind not in "iub":
+        raise TypeError(f"repeat: repeats must be integers, got {counts.dtype}")
+    n = shape(a)[ax]
+    if counts.ndim == 0 or counts.size == 1:
+        r = int(counts.reshape(()))
+        if r < 0:
+            raise ValueError("repeat: negative dimensions are not allowed")
+        if r == 1:
+            return a
+        dims = tuple(shape(a))
+        x = _sh.reshape(a, dims[:ax + 1] + (1,) + dims[ax + 1:])
+        x = _sh.broadcast_to(x, dims[:ax + 1] + (r,) + dims[ax + 1:])
+        return _sh.reshape(x, dims[:ax] + (_int(n) * r,) + dims[ax + 1:])
+    if counts.ndim != 1 or counts.size != _int(n):
+        raise ValueError(f"repeat: repeats of shape {counts.shape} do not match axis {ax} of size {n}")
+    if np.any(counts < 0):
+        raise ValueError("repeat: negative dimensions are not allowed")
+    return I.take(a, const(np.repeat(np.arange(_int(n)), counts)), axis=ax)
+
+
+def kron(a, b):
+    """Kronecker product: block (i, j, ...) is a[i, j, ...] * b (ranks aligned by prepending 1s)."""
+    a, b = asarray_or_var(a), asarray_or_var(b)
+    if not is_traced(a, b):
+        return np.kron(a, b)
+    nd = max(ndim(a), ndim(b))
+    sa = (1,) * (nd - ndim(a)) + tuple(shape(a))
+    sb = (1,) * (nd - ndim(b)) + tuple(shape(b))
+    xa = _sh.reshape(a, tuple(v for d in sa for v in (d, 1)))
+    xb = _sh.reshape(b, tuple(v for d in sb for v in (1, d)))
+    prod = xa * xb
+    return _sh.reshape(prod, tuple(_int(p) * _int(q) for p, q in zip(sa, sb)))
+
+
+# -- reordering ----------------------------------------------------------------------------------------------------
+def flip(m, axis=None):
+    """Reverse the order of elements along ``axis`` (all axes when None)."""
+    m = asarray_or_var(m)
+    if not is_traced(m):
+        return np.flip(m, axis)
+    axes = normalize_axes(axis, ndim(m))
+    if not axes:
+        return m
+    index = tuple((None, None, -1) if i in axes else (None, None, None) for i in range(ndim(m)))
+    return _keep(L.slice_(m, index=index), shape(m))
+
+
+def fliplr(m):
+    if ndim(asarray_or_var(m)) < 2:
+        raise ValueError("fliplr: input must be >= 2-d")
+    return flip(m, 1)
+
+
+def flipud(m):
+    if ndim(asarray_or_var(m)) < 1:
+        raise ValueError("flipud: input must be >= 1-d")
+    return flip(m, 0)
+
+
+def rot90(m, k=1, axes=(0, 1)):
+    """Rotate by 90 degrees ``k`` times in the plane of ``axes`` (from the first toward the second)."""
+    m = asarray_or_var(m)
+    if not is_traced(m):
+        return np.rot90(m, k, axes)
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError("rot90: len(axes) must be 2")
+    nd = ndim(m)
+    a0, a1 = normalize_axis(axes[0], nd), normalize_axis(axes[1], nd)
+    if a0 == a1:
+        raise ValueError("rot90: axes must be different")
+    k %= 4
+    if k == 0:
+        return m
+    if k == 2:
+        return flip(flip(m, a0), a1)
+    perm = list(range(nd))
+    perm[a0], perm[a1] = perm[a1], perm[a0]
+    if k == 1:
+        return _sh.transpose(flip(m, a1), perm)
+    return flip(_sh.transpose(m, perm), a1)
+
+
+def roll(a, shift, axis=None):
+    """Shift elements cyclically along ``axis`` (the flattened array when None); shift and axis may be tuples."""
+    a = asarray_or_var(a)
+    if not is_traced(a):
+        return np.roll(a, shift, axis)
+    if axis is None:
+        return _sh.reshape(roll(_sh.ravel(a), shift, 0), tuple(shape(a)))
+    shifts, axes = np.broadcast_arrays(np.atleast_1d(shift), np.atleast_1d(axis))
+    total = {}
+    for s, ax in zip(shifts.tolist(), axes.tolist()):
+        ax = normalize_axis(int(ax), ndim(a))
+        total[ax] = total.get(ax, 0) + int(s)
+    for ax, s in total.items():
+        n = _int(shape(a)[ax])
+        s = s % n if n else 0
+        if s == 0:
+            continue
+        full = (slice(None),) * ax
+        a = _sh.concatenate([a[full + (slice(n - s, None),)], a[full + (slice(None, n - s),)]], axis=ax)
+    return a
+
+
+# -- pad -------------------------------------------------------------------------------------------------------------
+_INDEX_MODES = ("edge", "reflect", "symmetric", "wrap")
+
+
+def pad(array, pad_width, mode="constant", **kwargs):
+    """numpy's pad for modes constant (``constant_values``), edge, reflect, symmetric, wrap (even
+    reflections), linear_ramp (``end_values``), maximum, minimum and mean (``stat_length=None``), and empty
+    (zeros). Axes are padded in order, so corners follow numpy's rules."""
+    array = asarray_or_var(array)
+    if not is_traced(array):
+        return np.pad(array, pad_width, mode=mode, **kwargs)
+    nd = ndim(array)
+    widths = _per_axis(pad_width, nd, "pad_width", int)
+    if np.any(widths < 0):
+        raise ValueError(f"pad: index can't contain negative values, got pad_width={pad_width!r}")
+    allowed = {"constant": {"constant_values"}, "linear_ramp": {"end_values"}, "reflect": {"reflect_type"},
+               "symmetric": {"reflect_type"}, "maximum": {"stat_length"}, "minimum": {"stat_length"},
+               "mean": {"stat_length"}}
+    if mode not in allowed and mode not in _INDEX_MODES and mode != "empty":
+        raise ValueError(f"pad: mode {mode!r} is not supported; use one of constant, edge, reflect, symmetric, "
+                         "wrap, linear_ramp, maximum, minimum, mean, empty")
+    unexpected = set(kwargs) - allowed.get(mode, set())
+    if unexpected:
+        raise ValueError(f"pad: unsupported keyword arguments for mode {mode!r}: {sorted(unexpected)}")
+    if kwargs.get("reflect_type", "even") != "even":
+        raise ValueError("pad: only reflect_type='even' is supported")
+    if kwargs.get("stat_length") is not None:
+        raise ValueError("pad: only stat_length=None (the whole axis) is supported")
+    values = _per_axis(kwargs.get("constant_values", kwargs.get("end_values", 0)), nd, "constant_values", float)
+    out = array
+    for ax in range(nd):
+        before, after = (int(w) for w in widths[ax])
+        if before == 0 and after == 0:
+            continue
+        if mode in _INDEX_MODES:
+            n = _int(shape(out)[ax])
+            if n == 0:
+                raise ValueError(f"pad: can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
+            idx = np.pad(np.arange(n), (before, after), mode=mode)
+            out = I.take(out, const(idx), axis=ax)
+            continue
+        out = _sh.concatenate([p for p in (_pad_block(out, ax, before, mode, values[ax][0], True), out,
+                                           _pad_block(out, ax, after, mode, values[ax][1], False))
+                               if p is not None], axis=ax)
+    return out
+
+
+def _per_axis(value, nd, what, cast):
+    try:
+        return np.broadcast_to(np.asarray(value, dtype=float if cast is float else np.int64), (nd, 2))
+    except ValueError:
+        raise ValueError(f"pad: {what}={value!r} cannot be broadcast to ({nd}, 2) (one (before, after) per "
+                         "axis)") from None
+
+
+def _pad_block(x, ax, width, mode, value, at_start):
+    if width == 0:
+        return None
+    dims = tuple(width if i == ax else d for i, d in enumerate(shape(x)))
+    dt = dtype_of(x)
+    if mode in ("constant", "empty"):
+        return _sh.broadcast_to(const(np.asarray(0 if mode == "empty" else value).astype(dt)), dims)
+    from . import _reductions as R
+    if mode == "linear_ramp":
+        # numpy ramps linearly from end_value (outermost) toward the edge value, excluding the edge itself;
+        # w is the weight of the edge value.
+        edge = _edge(x, ax, at_start)
+        steps = np.arange(width, dtype=float) if at_start else np.arange(width - 1, -1, -1, dtype=float)
+        w = (steps / width).reshape(tuple(width if i == ax else 1 for i in range(len(dims))))
+        w = const(w.astype(dt if dt.kind == "f" else np.float64))
+        ramp = _sh.broadcast_to(edge * w + float(value) * (1.0 - w), dims)
+        if dt.kind != "f":  # NOTE: numpy's integer linspace floors
+            ramp = om.convert(om.floor(ramp), dtype=dt)
+        return ramp
+    stat = {"maximum": R.max, "minimum": R.min, "mean": R.mean}[mode]
+    v = stat(x, axis=ax, keepdims=True)
+    if dt.kind in "iu" and mode == "mean":
+        v = om.convert(_rint_for_mean(v), dtype=dt)
+    return _sh.broadcast_to(v, dims)
+
+
+def _edge(x, ax, first):
+    """The first (or last) slice of x along ax, typed with size 1 there (a slice of a symbolic size is not)."""
+    piece = x[(slice(None),) * ax + ((slice(0, 1) if first else slice(-1, None)),)]
+    return _sh.reshape(piece, tuple(1 if i == ax else d for i, d in enumerate(shape(x))))
+
+
+def _rint_for_mean(v):
+    from ._more_elementwise import rint
+    return rint(v)
+
+
+# -- diagonals and triangles -------------------------------------------------------------------------------------
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """The ``offset`` diagonal of the (axis1, axis2) planes, as the last axis (numpy's layout)."""
+    a = asarray_or_var(a)
+    if not is_traced(a):
+        return np.diagonal(a, offset, axis1, axis2)
+    nd = ndim(a)
+    if nd < 2:
+        raise ValueError("diagonal requires an array of at least two dimensions")
+    i1, i2 = normalize_axis(axis1, nd), normalize_axis(axis2, nd)
+    if i1 == i2:
+        raise ValueError("axis1 and axis2 cannot be the same")
+    x = _sh.moveaxis(a, (i1, i2), (-2, -1))
+    rows, cols = _int(shape(x)[-2]), _int(shape(x)[-1])
+    offset = int(offset)
+    length = max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
+    start_r, start_c = max(0, -offset), max(0, offset)
+    flat_idx = (np.arange(length) + start_r) * cols + np.arange(length) + start_c
+    flat = _sh.reshape(x, tuple(shape(x)[:-2]) + (rows * cols,))
+    return I.take(flat, const(flat_idx.astype(np.int64)), axis=ndim(flat) - 1)
+
+
+def diag(v, k=0):
+    """A 1-D v becomes a square matrix with v on diagonal k; a 2-D v gives its diagonal k."""
+    v = asarray_or_var(v)
+    if not is_traced(v):
+        return np.diag(v, k)
+    if ndim(v) == 2:
+        return diagonal(v, k)
+    if ndim(v) != 1:
+        raise ValueError("diag: input must be 1- or 2-d")
+    n = _int(shape(v)[0])
+    k = int(k)
+    size = n + abs(k)
+    idx = (np.arange(n) + max(0, -k)) * size + np.arange(n) + max(0, k)
+    flat = I.scatter_add(v, const(idx.astype(np.int64)), axis=0, shape=(size * size,))
+    return _sh.reshape(flat, (size, size))
+
+
+def diagflat(v, k=0):
+    v = asarray_or_var(v)
+    if not is_traced(v):
+        return np.diagflat(v, k)
+    return diag(_sh.ravel(v), k)
+
+
+def _triangle(x, k, lower, fname):
+    x = asarray_or_var(x)
+    if not is_traced(x):
+        return (np.tril if lower else np.triu)(x, k)
+    if ndim(x) < 1:
+        raise ValueError(f"{fname}: input must be at least 1-d")
+    dims = [_int(d) for d in shape(x)[-2:]]
+    mask = np.tri(*dims, k=k, dtype=bool) if lower else ~np.tri(*dims, k=k - 1, dtype=bool)
+    return om.select(const(mask), x, const(np.zeros((), dtype=dtype_of(x))))
+
+
+def tril(m, k=0):
+    """Lower triangle (entries above diagonal k zeroed) of the last two axes."""
+    return _triangle(m, k, True, "tril")
+
+
+def triu(m, k=0):
+    return _triangle(m, k, False, "triu")
+
+
+# -- cross ---------------------------------------------------------------------------------------------------------
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cross product of 3-vectors (2-vectors have z = 0; two 2-vectors give the z component only)."""
+    a, b = asarray_or_var(a), asarray_or_var(b)
+    if not is_traced(a, b):
+        return np.cross(a, b, axisa, axisb, axisc, axis)
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = _sh.moveaxis(a, normalize_axis(axisa, ndim(a)), -1)
+    b = _sh.moveaxis(b, normalize_axis(axisb, ndim(b)), -1)
+    na, nb = shape(a)[-1], shape(b)[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ValueError(f"cross: incompatible dimensions for cross product (dimension must be 2 or 3), got "
+                         f"{na} and {nb}")
+    a0, a1 = a[..., 0], a[..., 1]
+    b0, b1 = b[..., 0], b[..., 1]
+    if na == 2 and nb == 2:
+        return a0 * b1 - a1 * b0
+    a2 = a[..., 2] if na == 3 else None
+    b2 = b[..., 2] if nb == 3 else None
+    cx = (a1 * b2 if b2 is not None else 0) - (a2 * b1 if a2 is not None else 0)
+    cy = (a2 * b0 if a2 is not None else 0) - (a0 * b2 if b2 is not None else 0)
+    cz = a0 * b1 - a1 * b0
+    out = _sh.stack(_sh.broadcast_arrays(cx, cy, cz), axis=-1)
+    return _sh.moveaxis(out, -1, normalize_axis(axisc, ndim(out)))
+
+
+# -- sorting -------------------------------------------------------------------------------------------------------
+def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """Indices that sort ``a`` (always stable, so ties keep their order); an integer result, no gradient."""
+    a = asarray_or_var(a)
+    _no_order(order, "argsort")
+    if not is_traced(a):
+        return np.argsort(a, axis=axis, kind="stable")
+    if axis is None:
+        a, axis = _sh.ravel(a), 0
+    return S.argsort(a, axis=normalize_axis(axis, ndim(a)))
+
+
+def _no_order(order, fname):
+    if order is not None:
+        raise ValueError(f"{fname}: order= applies to structured arrays, which jaxlike does not support")
+
+
+def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """Sorted copy along ``axis`` (flattened when None). The gradient sends each output's cotangent to the
+    element that was placed there (a stable sort, so ties keep their order), as JAX does."""
+    a = asarray_or_var(a)
+    _no_order(order, "sort")
+    if not is_traced(a):
+        return np.sort(a, axis=axis, kind=kind, stable=stable)
+    if axis is None:
+        a, axis = _sh.ravel(a), 0
+    ax = normalize_axis(axis, ndim(a))
+    return S.take_along(a, S.argsort(a, axis=ax), axis=ax)
+
+
+def msort(a):
+    """Sort along the first axis (removed from numpy 2; kept for old code)."""
+    return sort(a, axis=0)
+
+
+def _check_kth(kth, n, fname):
+    for k in np.atleast_1d(kth).tolist():
+        if not -n <= int(k) < n:
+            raise ValueError(f"{fname}: kth(={k}) out of bounds ({n})")
+
+
+def partition(a, kth, axis=-1, kind="introselect", order=None):
+    """A valid partition: every element before position ``kth`` is <= the element there and every one after
+    is >=. It is the full sort (a legal partition), so its values may order differently inside the two
+    parts than numpy's; the gradient follows the elements, as sort's."""
+    a = asarray_or_var(a)
+    _no_order(order, "partition")
+    if not is_traced(a):
+        return np.partition(a, kth, axis=axis, kind=kind)
+    if axis is None:
+        a, axis = _sh.ravel(a), 0
+    ax = normalize_axis(axis, ndim(a))
+    _check_kth(kth, _int(shape(a)[ax]), "partition")
+    return sort(a, axis=ax)
+
+
+def argpartition(a, kth, axis=-1, kind="introselect", order=None):
+    """Indices of a valid partition (those of the full stable sort; see ``partition``)."""
+    a = asarray_or_var(a)
+    _no_order(order, "argpartition")
+    if not is_traced(a):
+        return np.argpartition(a, kth, axis=axis, kind=kind)
+    if axis is None:
+        a, axis = _sh.ravel(a), 0
+    ax = normalize_axis(axis, ndim(a))
+    _check_kth(kth, _int(shape(a)[ax]), "argpartition")
+    return argsort(a, axis=ax)
+
+
+def take_along_axis(arr, indices, axis=-1):
+    """out[..., i, ...] = arr[..., indices[..., i, ...], ...]; the other axes broadcast, negatives wrap."""
+    arr, indices = asarray_or_var(arr), asarray_or_var(indices)
+    if not is_traced(arr, indices):
+        return np.take_along_axis(arr, indices, axis=axis)
+    if dtype_of(indices).kind not in "iu":
+        raise IndexError(f"take_along_axis: indices must be integers, got {dtype_of(indices)}")
+    if axis is None:
+        arr, axis = _sh.ravel(arr), 0
+        if ndim(indices) != 1:
+            raise ValueError("take_along_axis: when axis=None, indices must be one-dimensional")
+    if ndim(indices) != ndim(arr):
+        raise ValueError(f"take_along_axis: indices and arr must have the same number of dimensions "
+                         f"(got {ndim(indices)} and {ndim(arr)})")
+    ax = normalize_axis(axis, ndim(arr))
+    sa, si = list(shape(arr)), list(shape(indices))
+    from ..ops._rules import broadcast_shapes
+    common = list(broadcast_shapes(tuple(d for i, d in enumerate(sa) if i != ax),
+                                   tuple(d for i, d in enumerate(si) if i != ax)))
+    arr = _sh.broadcast_to(arr, tuple(common[:ax]) + (sa[ax],) + tuple(common[ax:]))
+    indices = _sh.broadcast_to(indices, tuple(common[:ax]) + (si[ax],) + tuple(common[ax:]))
+    n = shape(arr)[ax]
+    if dtype_of(indices).kind == "i":
+        size = n if is_known(n) else _count(arr, ax)
+        indices = om.select(om.lt(indices, 0), indices + size, indices)
+    return S.take_along(arr, indices, axis=ax)
+
+
+def _count(x, ax):
+    from ..ops.reduce import count
+    return count(x, (ax,), np.int64)

@@ -1,0 +1,117 @@
+"""Reductions with numpy's ``axis``/``keepdims``/``ddof``; ``mean``/``var``/``std`` compose the primitives
+and divide by a count that may be symbolic."""
+
+import numpy as np
+
+from ..ops import reduce as r
+from ..ops import math as m
+from ..ops.layout import expand_back
+from ..ops._rules import normalize_axes, normalize_axis
+from ._base import asarray_or_var, ndim, is_traced, dtype_of
+
+
+def _no_out(out, fname):
+    # NOTE: out= sits in numpy's positional order, so sum(x, 0, None, None, True) keeps numpy's meaning.
+    if out is not None:
+        raise TypeError(f"{fname}: out= is not supported (traced arrays are immutable); use the return value")
+
+
+def _reduce(prim, a, axis, keepdims):
+    a = asarray_or_var(a)
+    axes = normalize_axes(axis, ndim(a))
+    if not axes:
+        out = a
+    else:
+        out = prim(a, axes=axes)
+    if keepdims:
+        out = expand_back(out, axes, ndim(a))
+    return out
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False):
+    _no_out(out, "sum")
+    out = _reduce(r.reduce_sum, a, axis, keepdims)
+    return out if dtype is None else _cast(out, dtype)
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=False):
+    _no_out(out, "prod")
+    out = _reduce(r.reduce_prod, a, axis, keepdims)
+    return out if dtype is None else _cast(out, dtype)
+
+
+def max(a, axis=None, out=None, keepdims=False):
+    _no_out(out, "max")
+    return _reduce(r.reduce_max, a, axis, keepdims)
+
+
+def min(a, axis=None, out=None, keepdims=False):
+    _no_out(out, "min")
+    return _reduce(r.reduce_min, a, axis, keepdims)
+
+
+amax, amin = max, min
+
+
+def _cast(x, dtype):
+    from ._elementwise import astype
+    return astype(x, dtype)
+
+
+def _float(a):
+    dt = dtype_of(a)
+    if dt.kind != "f":
+        return _cast(a, np.float64)
+    return a
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+    _no_out(out, "mean")
+    a = _float(asarray_or_var(a))
+    axes = normalize_axes(axis, ndim(a))
+    n = r.count(a, axes, dtype_of(a)) if is_traced(a) else int(np.prod([np.shape(a)[i] for i in axes]))
+    out = sum(a, axis=axes, keepdims=keepdims) / n
+    return out if dtype is None else _cast(out, dtype)
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    _no_out(out, "var")
+    a = _float(asarray_or_var(a))
+    axes = normalize_axes(axis, ndim(a))
+    centered = a - mean(a, axis=axes, keepdims=True)
+    n = r.count(a, axes, dtype_of(a)) if is_traced(a) else int(np.prod([np.shape(a)[i] for i in axes]))
+    out = sum(centered * centered, axis=axes, keepdims=keepdims) / (n - ddof)
+    return out if dtype is None else _cast(out, dtype)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    _no_out(out, "std")
+    return m.sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
+
+
+def argmax(a, axis=None):
+    a = asarray_or_var(a)
+    if axis is None:
+        from ._shape import ravel
+        return r.argmax(ravel(a), axis=0)
+    return r.argmax(a, axis=normalize_axis(axis, ndim(a)))
+
+
+def argmin(a, axis=None):
+    a = asarray_or_var(a)
+    if axis is None:
+        from ._shape import ravel
+        return r.argmin(ravel(a), axis=0)
+    return r.argmin(a, axis=normalize_axis(axis, ndim(a)))
+
+
+def all(a, axis=None, out=None, keepdims=False):
+    _no_out(out, "all")
+    from ._elementwise import _as_bool
+    return _cast(min(_cast(_as_bool(a), np.int8), axis=axis, keepdims=keepdims), np.bool_)
+
+
+def any(a, axis=None, out=None, keepdims=False):
+    _no_out(out, "any")
+    from ._elementwise import _as_bool
+    return _cast(max(_cast(_as_bool(a), np.int8), axis=axis, keepdims=keepdims), np.bool_)

@@ -1,0 +1,174 @@
+"""Shape and layout functions with numpy's signatures, built on reshape/transpose/broadcast_to/slice/
+concatenate."""
+
+import numpy as np
+
+from ..core.types import is_known, Sym
+from ..ops import layout as L
+from ..ops._rules import normalize_axis, normalize_axes, broadcast_shapes
+from ._base import asarray_or_var, ndim, shape, is_traced
+
+
+def reshape(a, *newshape, shape=None, order="C"):
+    if shape is not None:  # numpy 2.1 spells the target shape=
+        if newshape:
+            raise TypeError("reshape: give the new shape either positionally or as shape=, not both")
+        newshape = (shape,)
+    if order != "C":
+        raise ValueError(f"reshape: order={order!r} is not supported; jaxlike arrays are C-ordered (use order='C', "
+                         "or transpose before and after)")
+    if len(newshape) == 1 and isinstance(newshape[0], (tuple, list)):
+        newshape = tuple(newshape[0])
+    elif len(newshape) == 1 and isinstance(newshape[0], int):
+        newshape = (newshape[0],)
+    a = asarray_or_var(a)
+    newshape = tuple(d if isinstance(d, Sym) else int(d) for d in newshape)
+    if not is_traced(a):
+        return np.reshape(a, newshape)
+    if len(newshape) == a.ndim and all(x is y for x, y in zip(newshape, a.shape)):
+        return a
+    return L.reshape(a, shape=newshape)
+
+
+def ravel(a):
+    return reshape(a, (-1,))
+
+
+def transpose(a, axes=None):
+    a = asarray_or_var(a)
+    n = ndim(a)
+    perm = tuple(range(n))[::-1] if axes is None else tuple(normalize_axis(x, n) for x in axes)
+    if perm == tuple(range(n)):
+        return a
+    return L.transpose(a, perm=perm)
+
+
+def swapaxes(a, axis1, axis2):
+    n = ndim(a)
+    perm = list(range(n))
+    i, j = normalize_axis(axis1, n), normalize_axis(axis2, n)
+    perm[i], perm[j] = perm[j], perm[i]
+    return transpose(a, perm)
+
+
+def moveaxis(a, source, destination):
+    n = ndim(a)
+    src = [normalize_axis(s, n) for s in np.atleast_1d(source)]
+    dst = [normalize_axis(d, n) for d in np.atleast_1d(destination)]
+    order = [i for i in range(n) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return transpose(a, order)
+
+
+def expand_dims(a, axis):
+    a = asarray_or_var(a)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    out_nd = ndim(a) + len(axes)
+    axes = normalize_axes(tuple(axes), out_nd)
+    return L.expand_back(a, axes, out_nd) if is_traced(a) else np.expand_dims(a, axes)
+
+
+def squeeze(a, axis=None):
+    a = asarray_or_var(a)
+    shp = shape(a)
+    if axis is None:
+        axes = tuple(i for i, d in enumerate(shp) if is_known(d) and d == 1)
+    else:
+        axes = normalize_axes(axis, len(shp))
+        for i in axes:
+            if not (is_known(shp[i]) and shp[i] == 1):
+                raise ValueError(f"cannot select an axis to squeeze out which has size not equal to one "
+                                 f"(axis {i}, size {shp[i]})")
+    return reshape(a, tuple(d for i, d in enumerate(shp) if i not in axes))
+
+
+def broadcast_to(a, shape_):
+    a = asarray_or_var(a)
+    shape_ = tuple(shape_) if isinstance(shape_, (tuple, list)) else (shape_,)
+    if not is_traced(a):
+        return np.broadcast_to(a, shape_)
+    if len(shape_) == a.ndim and all(x is y or (is_known(x) and is_known(y) and x == y)
+                                     for x, y in zip(shape_, a.shape)):
+        return a
+    return L.broadcast_to(a, shape=shape_)
+
+
+def broadcast_arrays(*args):
+    args = [asarray_or_var(a) for a in args]
+    target = broadcast_shapes(*[shape(a) for a in args])
+    return [broadcast_to(a, target) for a in args]
+
+
+def concatenate(arrays, axis=0):
+    arrays = [asarray_or_var(a) for a in arrays]
+    if axis is None:
+        arrays = [ravel(a) for a in arrays]
+        axis = 0
+    if not is_traced(*arrays):
+        return np.concatenate(arrays, axis=axis)
+    if len(arrays) == 1:
+        return arrays[0]
+    return L.concatenate(*arrays, axis=normalize_axis(axis, ndim(arrays[0])))
+
+
+def stack(arrays, axis=0):
+    arrays = [asarray_or_var(a) for a in arrays]
+    if not arrays:
+        raise ValueError("need at least one array to stack")
+    nd = ndim(arrays[0]) + 1
+    ax = normalize_axis(axis, nd)
+    return concatenate([expand_dims(a, ax) for a in arrays], axis=ax)
+
+
+def atleast_1d(*arys):
+    out = [_atleast_1d(asarray_or_var(a)) for a in arys]
+    return out[0] if len(out) == 1 else out  # NOTE: several arrays give a list, as numpy
+
+
+def _atleast_1d(a):
+    return reshape(a, (1,)) if ndim(a) == 0 else a
+
+
+def atleast_2d(*arys):
+    out = [_atleast_2d(asarray_or_var(a)) for a in arys]
+    return out[0] if len(out) == 1 else out
+
+
+def _atleast_2d(a):
+    if ndim(a) >= 2:
+        return a
+    return reshape(_atleast_1d(a), (1,) + tuple(shape(_atleast_1d(a))))
+
+
+def hstack(tup):
+    arrs = [atleast_1d(a) for a in tup]
+    return concatenate(arrs, axis=0 if ndim(arrs[0]) == 1 else 1)
+
+
+def vstack(tup):
+    return concatenate([atleast_2d(a) for a in tup], axis=0)
+
+
+row_stack = vstack
+
+
+def split(ary, indices_or_sections, axis=0):
+    ary = asarray_or_var(ary)
+    ax = normalize_axis(axis, ndim(ary))
+    n = shape(ary)[ax]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        sections = int(indices_or_sections)
+        size = int(n)  # NOTE: equal sections need the size, which specializes a symbolic one
+        if size % sections:
+            raise ValueError("array split does not result in an equal division")
+        step = size // sections
+        bounds = [i * step for i in range(sections + 1)]
+    else:
+        bounds = [0] + [int(i) for i in indices_or_sections] + [None]
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        index = [slice(None)] * ndim(ary)
+        index[ax] = slice(lo, hi)
+        out.append(ary[tuple(index)])
+    return out

@@ -1,0 +1,403 @@
+"""``jaxlike.numpy.linalg``: numpy's linalg names over traced values, batched over leading dimensions as numpy
+is, with gradients: inv, solve, det, slogdet, cholesky, eigh, eigvalsh, svd, svdvals, pinv, norm, vector_norm,
+matrix_norm, matrix_power, matrix_rank, multi_dot, and numpy 2's matrix_transpose/vecdot/trace/diagonal/outer/
+cross/matmul/tensordot.
+
+Plain arrays go straight to ``numpy.linalg``. Integers are computed in float64 and float16 in float32, as numpy
+does. Decompositions bind the ``ops.decomp`` primitives (one per output, see there why); ``eigh`` and
+``cholesky`` read only the triangle numpy reads, so their gradient is zero on the other one. Where a derivative
+does not exist (repeated eigenvalues or singular values for the vectors, singular matrices for det/inv,
+norms at 0), the result is not finite, as in JAX.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+from ..ops import decomp as D
+from ..ops import math as m
+from ..ops._rules import normalize_axis, broadcast_shapes
+from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
+from . import _shape as _sh
+from . import _reductions as R
+from . import _products as P
+from ._more_shape import tril, triu, cross as _cross, diagonal as _diagonal
+from ._more_reductions import trace as _trace
+
+LinAlgError = np.linalg.LinAlgError
+SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
+EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
+SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
+
+
+def _float(a):
+    dt = dtype_of(a)
+    return a if dt.kind == "f" else m.convert(a, dtype=D.result_dtype(dt))
+
+
+def _square(a, fname):
+    if ndim(a) < 2:
+        raise LinAlgError(f"{ndim(a)}-dimensional array given to {fname}. Array must be at least two-dimensional")
+    r, c = shape(a)[-2:]
+    if isinstance(r, int) and isinstance(c, int) and r != c:
+        raise LinAlgError(f"{fname}: last 2 dimensions of the array must be square, got {r}x{c}")
+
+
+def _prep(a, fname, square=True):
+    a = asarray_or_var(a)
+    if not is_traced(a):
+        return a, False
+    if square:
+        _square(a, fname)
+    elif ndim(a) < 2:
+        raise LinAlgError(f"{ndim(a)}-dimensional array given to {fname}. Array must be at least two-dimensional")
+    return _float(a), True
+
+
+def inv(a):
+    """Inverse over the last two axes."""
+    a, traced = _prep(a, "inv")
+    return D.inv(a) if traced else np.linalg.inv(a)
+
+
+def solve(a, b):
+    """x with a @ x = b. As numpy 2: b is a vector only when it is 1-D, else (..., M, K); batch axes broadcast."""
+    a, b = asarray_or_var(a), asarray_or_var(b)
+    if not is_traced(a, b):
+        return np.linalg.solve(a, b)
+    a = _float(asarray_or_var(a))
+    _square(a, "solve")
+    b = _float(b)
+    vector = ndim(b) == 1
+    if vector:
+        b = _sh.reshape(b, tuple(shape(b)) + (1,))
+    if ndim(b) < 2:
+        raise ValueError(f"solve: b must be at least 1-D, got rank {ndim(b)}")
+    batch = broadcast_shapes(tuple(shape(a)[:-2]), tuple(shape(b)[:-2]))
+    a = _sh.broadcast_to(a, tuple(batch) + tuple(shape(a)[-2:]))
+    b = _sh.broadcast_to(b, tuple(batch) + tuple(shape(b)[-2:]))
+    x = D.solve(a, b)
+    return _sh.reshape(x, tuple(shape(x)[:-1])) if vector else x
+
+
+def det(a):
+    a, traced = _prep(a, "det")
+    return D.det(a) if traced else np.linalg.det(a)
+
+
+def slogdet(a):
+    """(sign, log|det|), without the overflow of det; the sign has zero derivative."""
+    a, traced = _prep(a, "slogdet")
+    if not traced:
+        return SlogdetResult(*np.linalg.slogdet(a))
+    return SlogdetResult(D.det_sign(a), D.logabsdet(a))
+
+
+def _from_triangle(a, lower):
+    """The symmetric matrix numpy's eigh/cholesky see: one triangle mirrored onto the other."""
+    if lower:
+        return tril(a) + _sh.swapaxes(tril(a, -1), -1, -2)
+    return triu(a) + _sh.swapaxes(triu(a, 1), -1, -2)
+
+
+def cholesky(a, /, *, upper=False):
+    """Lower Cholesky factor L (a = L L^T) from a's lower triangle; ``upper=True`` gives L^T from the upper."""
+    a, traced = _prep(a, "cholesky")
+    if not traced:
+        return np.linalg.cholesky(a, upper=upper)
+    L = D.cholesky(_from_triangle(a, lower=not upper))
+    return D.mT(L) if upper else L
+
+
+def _uplo(UPLO):
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"UPLO argument must be 'L' or 'U', got {UPLO!r}")
+    return UPLO == "L"
+
+
+def eigh(a, UPLO="L"):
+    """(eigenvalues ascending, eigenvectors as columns) of the symmetric matrix in a's ``UPLO`` triangle."""
+    lower = _uplo(UPLO)
+    a, traced = _prep(a, "eigh")
+    if not traced:
+        return EighResult(*np.linalg.eigh(a, UPLO=UPLO))
+    s = _from_triangle(a, lower)
+    return EighResult(D.eigh_values(s), D.eigh_vectors(s))
+
+
+def eigvalsh(a, UPLO="L"):
+    lower = _uplo(UPLO)
+    a, traced = _prep(a, "eigvalsh")
+    if not traced:
+        return np.linalg.eigvalsh(a, UPLO=UPLO)
+    return D.eigh_values(_from_triangle(a, lower))
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """(U, S, Vh) with a = U diag(S) Vh, or S alone. Derivatives: S always; U and Vh where singular values are
+    distinct, and not for the extra vectors of ``full_matrices=True`` on non-square input (as JAX)."""
+    a, traced = _prep(a, "svd", square=False)
+    if not traced:
+        return np.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv, hermitian=hermitian)
+    if not compute_uv:
+        return D.svd_s(a)
+    r, c = shape(a)[-2:]
+    # NOTE: square matrices use the reduced form, whose derivative exists; it equals the full one.
+    full = bool(full_matrices) and not (r is c or (isinstance(r, int) and isinstance(c, int) and r == c))
+    return SVDResult(D.svd_u(a, full_matrices=full), D.svd_s(a), D.svd_vh(a, full_matrices=full))
+
+
+def svdvals(x, /):
+    return svd(x, compute_uv=False)
+
+
+def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
+    """Moore-Penrose pseudo-inverse; singular values below ``rcond`` (or ``rtol``) times the largest are
+    dropped. Its derivative assumes the rank does not change near ``a``."""
+    a = asarray_or_var(a)
+    if not is_traced(a):
+        return np.linalg.pinv(a, rcond=rcond, hermitian=hermitian, rtol=rtol)
+    if ndim(a) < 2:
+        raise LinAlgError(f"{ndim(a)}-dimensional array given to pinv. Array must be at least two-dimensional")
+    a = _float(a)
+    if rcond is None:
+        if rtol is np._NoValue:
+            rcond = 1e-15
+        elif rtol is None:
+            rcond = int(max(shape(a)[-2:])) * float(np.finfo(dtype_of(a)).eps)
+        else:
+            rcond = rtol
+    elif rtol is not np._NoValue:
+        raise ValueError("`rtol` and `rcond` can't be both set.")
+    if np.ndim(rcond) != 0 or is_traced(rcond):
+        raise TypeError("pinv: rcond/rtol must be a Python number for traced arrays")
+    return D.pinv(a, rtol=float(rcond))
+
+
+# -- norms ----------------------------------------------------------------------------------------------------
+def _vector_norm(x, ord, axis, keepdims):
+    if isinstance(ord, str):
+        raise ValueError(f"Invalid norm order '{ord}' for vectors")
+    if ord is None or ord == 2:
+        return m.sqrt(R.sum(x * x, axis=axis, keepdims=keepdims))
+    if ord == np.inf:
+        return R.max(m.abs_(x), axis=axis, keepdims=keepdims)
+    if ord == -np.inf:
+        return R.min(m.abs_(x), axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return R.sum(m.convert(m.ne(x, 0), dtype=dtype_of(x)), axis=axis, keepdims=keepdims)
+    if ord == 1:
+        return R.sum(m.abs_(x), axis=axis, keepdims=keepdims)
+    ord = float(ord)
+    return m.pow_(R.sum(m.pow_(m.abs_(x), ord), axis=axis, keepdims=keepdims), 1.0 / ord)
+
+
+def _matrix_norm(x, ord, row, col, keepdims):
+    if ord in (2, -2, "nuc"):
+        s = D.svd_s(_sh.moveaxis(x, (row, col), (-2, -1)))
+        out = {2: R.max, -2: R.min, "nuc": R.sum}[ord](s, axis=-1)
+    elif ord in (None, "fro", "f"):
+        out = m.sqrt(R.sum(x * x, axis=(row, col)))
+    elif ord in (1, -1):
+        c = col - 1 if col > row else col
+        out = (R.max if ord == 1 else R.min)(R.sum(m.abs_(x), axis=row), axis=c)
+    elif ord in (np.inf, -np.inf):
+        r = row - 1 if row > col else row
+        out = (R.max if ord == np.inf else R.min)(R.sum(m.abs_(x), axis=col), axis=r)
+    else:
+        raise ValueError(f"Invalid norm order {ord!r} for matrices")
+    if keepdims:
+        dims = list(shape(out))
+        for ax in sorted((row, col)):
+            dims.insert(ax, 1)
+        out = _sh.reshape(out, tuple(dims))
+    return out
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector norms (``axis`` an int, or x 1-D) and matrix norms (``axis`` a pair, or x 2-D), numpy's ``ord``s:
+    vectors None/2, inf, -inf, 0, 1, any p; matrices None/'fro', 'nuc', 1, -1, 2, -2, inf, -inf."""
+    x = asarray_or_var(x)
+    if not is_traced(x):
+        return np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
+    x = _float(x)
+    nd = ndim(x)
+    if axis is None:
+        if ord is None:
+            out = m.sqrt(R.sum(x * x))
+            return _sh.reshape(out, (1,) * nd) if keepdims else out
+        if nd not in (1, 2):
+            raise ValueError("Improper number of dimensions to norm.")
+        axis = tuple(range(nd))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if len(axes) == 1:
+        return _vector_norm(x, ord, normalize_axis(axes[0], nd), keepdims)
+    if len(axes) == 2:
+        row, col = normalize_axis(axes[0], nd), normalize_axis(axes[1], nd)
+        if row == col:
+            raise ValueError("Duplicate axes given.")
+        return _matrix_norm(x, ord, row, col, keepdims)
+    raise ValueError("Improper number of dimensions to norm.")
+
+
+def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """numpy 2's vector norm: over all elements when ``axis`` is None, or over a tuple of axes together."""
+    x = asarray_or_var(x)
+    if not is_traced(x):
+        return np.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+    x = _float(x)
+    nd = ndim(x)
+    axes = tuple(range(nd)) if axis is None else ((axis,) if isinstance(axis, (int, np.integer)) else tuple(axis))
+    axes = tuple(sorted(normalize_axis(a, nd) for a in axes))
+    rest = [i for i in range(nd) if i not in axes]
+    flat = _sh.reshape(_sh.transpose(x, rest + list(axes)), tuple(shape(x)[i] for i in rest) + (-1,))
+    out = _vector_norm(flat, ord, len(rest), False)
+    if keepdims:
+        out = _sh.reshape(out, tuple(1 if i in axes else shape(x)[i] for i in range(nd)))
+    return out
+
+
+def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    """numpy 2's matrix norm over the last two axes."""
+    x = asarray_or_var(x)
+    if not is_traced(x):
+        return np.linalg.matrix_norm(x, keepdims=keepdims, ord=ord)
+    return norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
+
+
+# -- products and powers ---------------------------------------------------------------------------------------------
+def matrix_power(a, n):
+    """a @ a @ ... (n times) by repeated squaring; n < 0 inverts first, n = 0 gives the identity."""
+    a = asarray_or_var(a)
+    if not is_traced(a):
+        return np.linalg.matrix_power(a, n)
+    if not isinstance(n, (int, np.integer)):
+        raise TypeError(f"matrix_power: exponent must be an integer, got {type(n).__name__}")
+    _square(a, "matrix_power")
+    if n == 0:
+        eye = np.eye(int(shape(a)[-1]), dtype=dtype_of(a))
+        return _sh.broadcast_to(eye, tuple(shape(a)))
+    if n < 0:
+        a, n = inv(a), -n
+    result, base = None, a
+    while n:
+        if n & 1:
+            result = base if result is None else P.matmul(result, base)
+        n >>= 1
+        if n:
+            base = P.matmul(base, base)
+    return result
+
+
+def multi_dot(arrays, *, out=None):
+    """Chained dot products, multiplied in the order that needs the fewest flops (classic dynamic
+    programme over the concrete sizes); the first/last argument may be 1-D."""
+    if out is not None:
+        raise TypeError("multi_dot: out= is not supported")
+    arrays = [asarray_or_var(a) for a in arrays]
+    if len(arrays) < 2:
+        raise ValueError("Expecting at least two arrays.")
+    if not is_traced(*arrays):
+        return np.linalg.multi_dot(arrays)
+    first_1d, last_1d = ndim(arrays[0]) == 1, ndim(arrays[-1]) == 1
+    if first_1d:
+        arrays[0] = _sh.reshape(arrays[0], (1, -1))
+    if last_1d:
+        arrays[-1] = _sh.reshape(arrays[-1], (-1, 1))
+    for i, a in enumerate(arrays):
+        if ndim(a) != 2:
+            raise ValueError(f"multi_dot: array {i} has {ndim(a)} dimensions; only the first and last may be 1-D, "
+                             "the others must be 2-D")
+    dims = [shape(arrays[0])[0]] + [shape(a)[1] for a in arrays]
+    sizes = [d if isinstance(d, int) else 64 for d in dims]  # symbolic sizes: a neutral guess
+    order = _chain_order(sizes)
+    result = _chain(arrays, order, 0, len(arrays) - 1)
+    if first_1d and last_1d:
+        return _sh.reshape(result, ())
+    if first_1d:
+        return _sh.reshape(result, (-1,))
+    if last_1d:
+        return _sh.reshape(result, (-1,))
+    return result
+
+
+def _chain_order(p):
+    n = len(p) - 1
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = float("inf")
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + p[i] * p[k + 1] * p[j + 1]
+                if c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+    return split
+
+
+def _chain(arrays, split, i, j):
+    if i == j:
+        return arrays[i]
+    k = split[i][j]
+    return P.dot(_chain(arrays, split, i, k), _chain(arrays, split, k + 1, j))
+
+
+def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
+    """Number of singular values above the tolerance (an integer: no gradient)."""
+    A = asarray_or_var(A)
+    if not is_traced(A):
+        return np.linalg.matrix_rank(A, tol=tol, hermitian=hermitian, rtol=rtol)
+    A = _float(A)
+    if ndim(A) < 2:
+        return m.convert(R.any(m.ne(A, 0)), dtype=np.dtype("int64"))
+    s = D.svd_s(A)
+    if tol is None:
+        factor = rtol if rtol is not None else int(max(shape(A)[-2:])) * float(np.finfo(dtype_of(A)).eps)
+        tol = R.max(s, axis=-1, keepdims=True) * factor
+    else:
+        tol = _sh.expand_dims(asarray_or_var(tol), -1) if ndim(asarray_or_var(tol)) else tol
+    return R.sum(m.gt(s, tol), axis=-1)
+
+
+def matrix_transpose(x, /):
+    x = asarray_or_var(x)
+    if ndim(x) < 2:
+        raise ValueError(f"matrix_transpose: input must be at least 2-D, got rank {ndim(x)}")
+    return np.swapaxes(x, -1, -2) if not is_traced(x) else _sh.swapaxes(x, -1, -2)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """Dot product along ``axis`` with broadcasting over the rest."""
+    x1, x2 = asarray_or_var(x1), asarray_or_var(x2)
+    if not is_traced(x1, x2):
+        return np.linalg.vecdot(x1, x2, axis=axis)
+    return R.sum(x1 * x2, axis=axis)
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    """Sum of the ``offset`` diagonal of the last two axes (numpy 2's linalg.trace)."""
+    return _trace(x, offset=offset, axis1=-2, axis2=-1, dtype=dtype)
+
+
+def diagonal(x, /, *, offset=0):
+    return _diagonal(x, offset=offset, axis1=-2, axis2=-1)
+
+
+def outer(x1, x2, /):
+    if ndim(asarray_or_var(x1)) != 1 or ndim(asarray_or_var(x2)) != 1:
+        raise ValueError("linalg.outer: input arrays must be one-dimensional")
+    return P.outer(x1, x2)
+
+
+def cross(x1, x2, /, *, axis=-1):
+    """Cross product of 3-vectors along ``axis`` (numpy 2's linalg.cross accepts only 3-vectors)."""
+    n1, n2 = shape(asarray_or_var(x1))[axis], shape(asarray_or_var(x2))[axis]
+    if n1 != 3 or n2 != 3:
+        raise ValueError(f"linalg.cross: both input arrays must be (arrays of) 3-dimensional vectors, got sizes "
+                         f"{n1} and {n2}")
+    return _cross(x1, x2, axis=axis)
+
+
+matmul = P.matmul
+tensordot = P.tensordot

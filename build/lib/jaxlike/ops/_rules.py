@@ -1,0 +1,193 @@
+"""Helpers the op families share: the broadcasting shape rule, dtype rules, the elementwise-primitive maker,
+axis normalisation and sample inputs for the registry tests. Imports core only."""
+
+import numpy as np
+
+from ..core.types import TensorType, Sym, promote, is_known, dims_equal
+from ..core.errors import ShapeError, api_frame, where
+from ..core.primitive import Primitive, Kind, register
+
+
+def broadcast_shapes(*shapes):
+    ndim = max((len(s) for s in shapes), default=0)
+    out = []
+    for i in range(ndim):
+        dims = [s[len(s) - ndim + i] for s in shapes if len(s) - ndim + i >= 0]
+        known = {d for d in dims if is_known(d) and d != 1}
+        if len(known) > 1:
+            raise ShapeError(f"shapes {' and '.join(_fmt(s) for s in shapes)} cannot be broadcast together "
+                             f"(sizes {sorted(known)} at dim {i})")
+        if known:
+            out.append(known.pop())
+            continue
+        syms = [d for d in dims if isinstance(d, Sym)]
+        out.append(syms[0] if syms else 1)
+    return tuple(out)
+
+
+def _fmt(shape):
+    return "(" + ",".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def dtype_same(*types):
+    return promote(types)
+
+
+def dtype_float(*types):
+    """Float result; integers and bools become the smallest float holding them, as in numpy's transcendental
+    ufuncs (int8 -> float16, int16 -> float32, int64 -> float64; a Python int -> float64)."""
+    dt, weak = promote(types)
+    if dt.kind != "f":
+        return (np.dtype("float64") if weak else np.promote_types(dt, np.float16)), weak
+    return dt, weak
+
+
+def dtype_true_divide(*types):
+    """numpy divides integers (of any width) and bools in float64."""
+    dt, weak = promote(types)
+    if dt.kind != "f":
+        return np.dtype("float64"), weak
+    return dt, weak
+
+
+def dtype_signed(*types):
+    """Like dtype_same, but numpy has no boolean negative, subtract or sign."""
+    dt, weak = promote(types)
+    if dt.kind == "b":
+        raise TypeError("numpy boolean negative/subtract/sign is not supported: use logical_not, "
+                        "logical_xor or convert to an integer dtype first")
+    return dt, weak
+
+
+def dtype_bool_as_int8(*types):
+    """Like dtype_same, but bools compute as int8 (numpy's power and remainder on bools)."""
+    dt, weak = promote(types)
+    if dt.kind == "b":
+        return np.dtype("int8"), weak
+    return dt, weak
+
+
+def dtype_bool(*types):
+    promote(types)
+    return np.dtype(bool), False
+
+
+def dtype_int_or_float(*types):
+    dt, weak = promote(types)
+    if dt.kind == "b":
+        return np.dtype("int64"), weak
+    return dt, weak
+
+
+def elementwise_shape(dtype_rule):
+    def rule(*types, **attrs):
+        dt, weak = dtype_rule(*types)
+        return TensorType(dt, broadcast_shapes(*[t.shape for t in types]), weak=weak)
+    return rule
+
+
+def elementwise(name, nin, numpy, scalar, vjp=None, dtype=dtype_same, samples=None, doc="",
+                differentiable=None):
+    """Define and register an elementwise primitive. Its JVP is derived from its VJP (the Jacobian of an
+    elementwise op is diagonal, so J t = J^T t operand by operand). Without ``samples``, the registry tests
+    use values in [-2, 2] over the standard shapes (scalar, broadcast, size-1, empty)."""
+    if samples is None and nin in (1, 2):
+        samples = unary_samples() if nin == 1 else binary_samples()
+    prim = Primitive(name, Kind.ELEMENTWISE, shape=elementwise_shape(dtype), numpy=numpy, vjp=vjp,
+                     jvp=None, scalar=scalar, samples=samples, doc=doc,
+                     differentiable=tuple(range(nin)) if differentiable is None else differentiable,
+                     extra={"nin": nin})
+    return register(prim)
+
+
+def normalize_axis(axis, ndim, what="axis"):
+    if not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{what} must be an int, got {type(axis).__name__}")
+    if not -ndim <= axis < max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
+        name, source = api_frame()
+        raise np.exceptions.AxisError(f"{name or 'axis'}: {what} {axis} is out of bounds for an array of "
+                                      f"rank {ndim}{where(source)}")
+    return int(axis) % max(ndim, 1)
+
+
+def normalize_axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (list, tuple)):
+        axes = tuple(normalize_axis(a, ndim) for a in axis)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"repeated axis in {axis}")
+        return tuple(sorted(axes))
+    return (normalize_axis(axis, ndim),)
+
+
+def same_dims(a, b):
+    return len(a) == len(b) and all(dims_equal(x, y) for x, y in zip(a, b))
+
+
+# -- sample inputs for registry tests ------------------------------------------------------------------
+class Sample:
+    """One registry-test case: operands (positional) and attrs (keywords). A ``samples`` function returns a
+    list of these, or of plain operand tuples for ops without attrs."""
+
+    __slots__ = ("args", "attrs")
+
+    def __init__(self, *args, **attrs):
+        self.args, self.attrs = args, attrs
+
+    def __repr__(self):
+        shapes = ", ".join(f"{np.asarray(a).dtype}{list(np.shape(a))}" for a in self.args)
+        return f"Sample({shapes}{''.join(f', {k}={v!r}' for k, v in self.attrs.items())})"
+
+
+def sample_cases(prim, rng):
+    """``prim``'s samples as (operands, attrs) pairs; [] when it has none. A sample may be a ``Sample``, a
+    plain tuple of operands, or an ``(operands, attrs)`` pair."""
+    if prim.samples is None:
+        return []
+    out = []
+    for s in prim.samples(rng):
+        if isinstance(s, Sample):
+            out.append((tuple(s.args), dict(s.attrs)))
+        elif len(s) == 2 and isinstance(s[0], tuple) and isinstance(s[1], dict):
+            out.append((tuple(s[0]), dict(s[1])))
+        else:
+            out.append((tuple(s), {}))
+    return out
+
+
+_SHAPES1 = [(), (3,), (2, 3), (1, 4), (0, 3)]
+
+
+def unary_samples(low=-2.0, high=2.0):
+    def gen(rng):
+        return [(rng.uniform(low, high, size=s),) for s in _SHAPES1]
+    return gen
+
+
+def signed_samples(low=0.1, high=2.0):
+    """Values with |x| in [low, high] and random signs: for ops with a kink or pole at 0."""
+    def gen(rng):
+        return [(rng.uniform(low, high, size=s) * rng.choice([-1.0, 1.0], size=s),) for s in _SHAPES1]
+    return gen
+
+
+def bool_samples(nin):
+    def gen(rng):
+        shapes = [((), ()), ((3,), (3,)), ((2, 1), (1, 3)), ((0, 2), (2,))]
+        return [tuple(rng.random(s) < 0.5 for s in pair[:nin]) for pair in shapes]
+    return gen
+
+
+def binary_samples(low=-2.0, high=2.0, low2=None, high2=None):
+    low2 = low if low2 is None else low2
+    high2 = high if high2 is None else high2
+
+    def gen(rng):
+        pairs = [((), ()), ((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((4, 2), ()), ((0, 2), (2,))]
+        return [(rng.uniform(low, high, size=a), rng.uniform(low2, high2, size=b)) for a, b in pairs]
+    return gen
+
+
+def promote_types_of(types):
+    return promote(types)[0]

@@ -1,0 +1,565 @@
+"""Matrix decompositions and inverses, batched over leading dimensions as numpy's linalg is: ``inv``,
+``solve``, ``det``, ``logabsdet``/``det_sign`` (slogdet), ``cholesky``, ``eigh_values``/``eigh_vectors``,
+``svd_s``/``svd_u``/``svd_vh``, ``pinv``.
+
+Multi-output decompositions are one primitive per output, each with the numpy computation shared through a
+one-entry cache. Why not one primitive returning a packed array: with separate outputs the cotangent of an
+unused output never enters the rules, and that matters, because the rules of U/V divide by eigenvalue or
+singular-value gaps: a loss that reads only the singular values (nuclear norm, ``norm(ord=2)``) keeps a
+finite gradient at repeated values, as in JAX, instead of 0 * inf = NaN from a packed cotangent.
+
+``cholesky`` and the ``eigh_*`` ops symmetrize their operand ((x + x^T) / 2, as JAX does), so their rules
+are the derivatives of what the numpy rule computes for any input; the numpy-style wrappers build the
+symmetric operand from the triangle numpy reads (``UPLO``). Rules are the standard matrix-calculus results
+(Giles 2008; Murray 2016 for Cholesky; Townsend 2016 for SVD), written in jaxlike ops so they differentiate
+again. Rules build identity masks, so differentiating needs the matrix sizes concrete (``compile`` retraces
+with concrete shapes when they are symbolic); the values themselves work with symbolic sizes.
+All are OPAQUE: a backend without a lowering calls the numpy rule. Imports core and ops only.
+"""
+
+import threading
+
+import numpy as np
+
+from ..core.graph import const
+from ..core.types import TensorType, Sym, is_known
+from ..core.errors import ShapeError
+from ..core.primitive import Primitive, Kind, register
+from . import math as m
+from .linalg import contract
+from .layout import transpose, reshape
+from .reduce import reduce_sum
+from ._rules import Sample
+
+_LETTERS = "abcdefghijklmnopqrstuvw"
+
+
+# -- dtypes, shapes ----------------------------------------------------------------------------------------
+def result_dtype(dt):
+    """numpy's linalg computes integers and bools in float64 and keeps float32/float64; float16 (which LAPACK
+    lacks) is computed in float32 and rounded back."""
+    dt = np.dtype(dt)
+    return dt if dt.kind == "f" else np.dtype("float64")
+
+
+def _lapack(x):
+    x = np.asarray(x)
+    dt = result_dtype(x.dtype)
+    return x.astype(np.float32 if dt == np.float16 else dt), dt
+
+
+def _same_size(a, b):
+    return not (is_known(a) and is_known(b) and a != b)
+
+
+def _matrix(x, what, square=False):
+    if x.ndim < 2:
+        raise ShapeError(f"{what} needs an array of at least 2 dimensions (..., M, N), got rank {x.ndim}")
+    if square and not _same_size(x.shape[-2], x.shape[-1]):
+        raise ShapeError(f"{what} needs square matrices in the last two dimensions, got {x!r}")
+
+
+def _square_shape(what):
+    def rule(x):
+        _matrix(x, what, square=True)
+        return TensorType(result_dtype(x.dtype), x.shape)
+    return rule
+
+
+def _sym(x):
+    return (x + np.swapaxes(x, -1, -2)) / 2
+
+
+class _SharedCall:
+    """One-entry cache so that sibling primitives (U, s and Vh of one SVD) run one decomposition. The
+    operand is compared by value, so an array reused or written in place never gets a stale result, and
+    callers get copies, so a backend that reuses an output buffer cannot change what the cache holds."""
+
+    def __init__(self, fn):
+        self.fn, self.lock, self.last = fn, threading.Lock(), None
+
+    def __call__(self, x, **kw):
+        x = np.asarray(x)
+        key = (x.shape, x.dtype.str, tuple(sorted(kw.items())))
+        with self.lock:
+            last = self.last
+        if last is not None and last[0] == key and np.array_equal(last[1], x):
+            return tuple(a.copy() for a in last[2])
+        out = self.fn(x, **kw)
+        with self.lock:
+            self.last = (key, x.copy(), out)
+        return tuple(a.copy() for a in out)
+
+
+# -- matrix helpers written in jaxlike ops (used by the rules) -----------------------------------------------
+def mT(x):
+    """Swap the last two dimensions."""
+    perm = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
+    return transpose(x, perm=perm)
+
+
+def mm(a, b):
+    """Batched matrix product of (..., i, j) and (..., j, k) with the same batch dimensions."""
+    batch = _LETTERS[:a.ndim - 2]
+    return contract(a, b, spec=f"{batch}xy,{batch}yz->{batch}xz")
+
+
+def _int(d):
+    # NOTE: int() of a symbolic size raises ConcretizationError, which makes compile() retrace with concrete
+    # shapes; the identity masks below need the size as a number.
+    return int(d)
+
+
+def eye_like(x, n=None):
+    n = x.shape[-1] if n is None else n
+    return const(np.eye(_int(n), dtype=x.dtype))
+
+
+def diag_part(x):
+    """(..., n, n) -> (..., n)."""
+    return reduce_sum(x * eye_like(x), axes=(x.ndim - 1,))
+
+
+def diag_embed(v):
+    """(..., n) -> (..., n, n) with v on the diagonal."""
+    return reshape(v, shape=v.shape[:-1] + (1, v.shape[-1])) * eye_like(v)
+
+
+def trace_of(x):
+    return reduce_sum(diag_part(x), axes=(x.ndim - 2,))
+
+
+def col(v):
+    """(..., n) -> (..., n, 1)."""
+    return reshape(v, shape=v.shape + (1,))
+
+
+def row(v):
+    """(..., n) -> (..., 1, n)."""
+    return reshape(v, shape=v.shape[:-1] + (1, v.shape[-1]))
+
+
+def sym(x):
+    return (x + mT(x)) * 0.5
+
+
+def _matrix_samples(rng, make, shapes=((3, 3), (2, 2, 2), (1, 3, 3), (1, 1), (0, 2, 2), (0, 0))):
+    return [Sample(make(rng, s)) for s in shapes]
+
+
+def _well_conditioned(rng, shape):
+    return rng.uniform(-1, 1, size=shape) + 3 * np.eye(shape[-1])
+
+
+def _spd(rng, shape):
+    a = rng.uniform(-1, 1, size=shape)
+    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+def _spread_eigs(rng, shape):
+    """Symmetric matrices with well separated eigenvalues (eigenvector rules divide by the gaps)."""
+    n = shape[-1]
+    q, _ = np.linalg.qr(rng.standard_normal(shape))
+    w = np.arange(1, n + 1, dtype=float) * 1.5 - n + rng.uniform(-0.2, 0.2, size=shape[:-1])
+    return (q * w[..., None, :]) @ np.swapaxes(q, -1, -2)
+
+
+# -- inv ------------------------------------------------------------------------------------------------------
+def _inv_np(x):
+    x, dt = _lapack(x)
+    return np.linalg.inv(x).astype(dt)
+
+
+inv = register(Primitive(
+    "inv", Kind.OPAQUE, shape=_square_shape("inv"), numpy=_inv_np,
+    vjp=lambda g, ans, x: (-mm(mT(ans), mm(g, mT(ans))),),
+    jvp=lambda ts, ans, x: -mm(ans, mm(ts[0], ans)),
+    samples=lambda rng: _matrix_samples(rng, _well_conditioned),
+    doc="matrix inverse over the last two dimensions"))
+
+
+# -- solve ----------------------------------------------------------------------------------------------------
+def _solve_shape(a, b):
+    _matrix(a, "solve", square=True)
+    _matrix(b, "solve (right-hand side)")
+    if a.ndim != b.ndim or not all(_same_size(x, y) for x, y in zip(a.shape[:-2], b.shape[:-2])):
+        raise ShapeError(f"solve needs equal batch dimensions (the wrapper broadcasts them), got {a!r} and {b!r}")
+    if not _same_size(a.shape[-1], b.shape[-2]):
+        raise ShapeError(f"solve: {a!r} cannot solve for right-hand sides {b!r} (sizes {a.shape[-1]} and "
+                         f"{b.shape[-2]} differ)")
+    return TensorType(result_dtype(np.promote_types(a.dtype, b.dtype)), b.shape)
+
+
+def _solve_np(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    dt = result_dtype(np.promote_types(a.dtype, b.dtype))
+    work = np.float32 if dt == np.float16 else dt
+    return np.linalg.solve(a.astype(work), b.astype(work)).astype(dt)
+
+
+def _solve_vjp(g, x, a, b):
+    gb = solve(mT(a), g)
+    return -mm(gb, mT(x)), gb
+
+
+def _solve_jvp(tangents, x, a, b):
+    ta, tb = tangents
+    rhs = tb if tb is not None else None
+    if ta is not None:
+        rhs = -mm(ta, x) if rhs is None else rhs - mm(ta, x)
+    return solve(a, rhs)
+
+
+def _solve_samples(rng):
+    return [Sample(_well_conditioned(rng, sa), rng.uniform(-1, 1, size=sb)) for sa, sb in
+            [((3, 3), (3, 2)), ((2, 2, 2), (2, 2, 1)), ((1, 2, 2), (1, 2, 3)), ((0, 2, 2), (0, 2, 2)),
+             ((2, 2), (2, 0))]]
+
+
+solve = register(Primitive(
+    "solve", Kind.OPAQUE, shape=_solve_shape, numpy=_solve_np, vjp=_solve_vjp, jvp=_solve_jvp,
+    samples=_solve_samples, doc="x with a @ x = b for (..., M, M) a and (..., M, K) b (equal batch dims)"))
+
+
+# -- det, slogdet -------------------------------------------------------------------------------------------------
+def _det_shape(x):
+    _matrix(x, "det", square=True)
+    return TensorType(result_dtype(x.dtype), x.shape[:-2])
+
+
+def _det_np(x):
+    x, dt = _lapack(x)
+    return np.asarray(np.linalg.det(x)).astype(dt)
+
+
+def _logabsdet_np(x):
+    x, dt = _lapack(x)
+    return np.asarray(np.linalg.slogdet(x)[1]).astype(dt)
+
+
+def _det_sign_np(x):
+    x, dt = _lapack(x)
+    return np.asarray(np.linalg.slogdet(x)[0]).astype(dt)
+
+
+def _inv_t(x):
+    return mT(inv(x))
+
+
+def _scalar_to_matrix(s):
+    return reshape(s, shape=s.shape + (1, 1))
+
+
+det = register(Primitive(
+    "det", Kind.OPAQUE, shape=_det_shape, numpy=_det_np,
+    vjp=lambda g, ans, x: (_scalar_to_matrix(g * ans) * _inv_t(x),),
+    jvp=lambda ts, ans, x: ans * trace_of(solve(x, ts[0])),
+    samples=lambda rng: _matrix_samples(rng, _well_conditioned),
+    doc="determinant; its gradient det * inv(x)^T is not finite at singular matrices"))
+
+logabsdet = register(Primitive(
+    "logabsdet", Kind.OPAQUE, shape=_det_shape, numpy=_logabsdet_np,
+    vjp=lambda g, ans, x: (_scalar_to_matrix(g) * _inv_t(x),),
+    jvp=lambda ts, ans, x: trace_of(solve(x, ts[0])),
+    samples=lambda rng: _matrix_samples(rng, _well_conditioned),
+    doc="log |det x| (the second output of slogdet), without the overflow of log(abs(det(x)))"))
+
+det_sign = register(Primitive(
+    "det_sign", Kind.OPAQUE, shape=_det_shape, numpy=_det_sign_np,
+    vjp=lambda g, ans, x: (None,), jvp=lambda ts, ans, x: None,
+    samples=lambda rng: _matrix_samples(rng, _well_conditioned),
+    doc="sign of det x (the first output of slogdet); piecewise constant, so its derivative is zero"))
+
+
+# -- cholesky -----------------------------------------------------------------------------------------------------
+def _cholesky_np(x):
+    x, dt = _lapack(x)
+    return np.linalg.cholesky(_sym(x)).astype(dt)
+
+
+def _phi(x):
+    """Lower triangle with the diagonal halved: the projection in the Cholesky derivative."""
+    n = _int(x.shape[-1])
+    w = np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n)
+    return x * const(w.astype(x.dtype))
+
+
+def _cholesky_jvp(tangents, L, x):
+    # dL = L phi(L^-1 dA L^-T) with dA the symmetrized tangent (the op symmetrizes its operand).
+    (t,) = tangents
+    left = solve(L, sym(t))               # L^-1 dA
+    inner = mT(solve(L, mT(left)))        # L^-1 dA L^-T
+    return mm(L, _phi(inner))
+
+
+def _cholesky_vjp(g, L, x):
+    # The transpose of the JVP above: S = L^-T phi(L^T g) L^-1, then symmetrized.
+    p = _phi(mm(mT(L), g))
+    left = solve(mT(L), p)                # L^-T P
+    s = mT(solve(mT(L), mT(left)))        # L^-T P L^-1
+    return (sym(s),)
+
+
+cholesky = register(Primitive(
+    "cholesky", Kind.OPAQUE, shape=_square_shape("cholesky"), numpy=_cholesky_np,
+    vjp=_cholesky_vjp, jvp=_cholesky_jvp, samples=lambda rng: _matrix_samples(rng, _spd),
+    doc="lower Cholesky factor of (x + x^T) / 2"))
+
+
+# -- eigh -----------------------------------------------------------------------------------------------------------
+@_SharedCall
+def _eigh_both(x):
+    x, dt = _lapack(x)
+    w, v = np.linalg.eigh(_sym(x))
+    return w.astype(dt), v.astype(dt)
+
+
+def _eigvals_shape(x):
+    _matrix(x, "eigh", square=True)
+    return TensorType(result_dtype(x.dtype), x.shape[:-1])
+
+
+def _gap_inverse(w):
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (the where keeps NaN out of the derivatives)."""
+    diff = row(w) - col(w)
+    on_diag = m.convert(eye_like(w), dtype=np.dtype(bool))
+    return m.where(on_diag, 0, 1 / m.where(on_diag, 1, diff))
+
+
+def _eigh_values_jvp(tangents, w, x):
+    v = eigh_vectors(x)
+    return diag_part(mm(mT(v), mm(sym(tangents[0]), v)))
+
+
+def _eigh_values_vjp(g, w, x):
+    v = eigh_vectors(x)
+    return (mm(v * row(g), mT(v)),)
+
+
+def _eigh_vectors_jvp(tangents, v, x):
+    w = eigh_values(x)
+    return mm(v, _gap_inverse(w) * mm(mT(v), mm(sym(tangents[0]), v)))
+
+
+def _eigh_vectors_vjp(g, v, x):
+    w = eigh_values(x)
+    return (sym(mm(v, mm(_gap_inverse(w) * mm(mT(v), g), mT(v)))),)
+
+
+def _eigh_samples(rng):
+    return _matrix_samples(rng, _spread_eigs)
+
+
+eigh_values = register(Primitive(
+    "eigh_values", Kind.OPAQUE, shape=_eigvals_shape, numpy=lambda x: _eigh_both(x)[0],
+    vjp=_eigh_values_vjp, jvp=_eigh_values_jvp, samples=_eigh_samples,
+    doc="ascending eigenvalues of (x + x^T) / 2"))
+
+eigh_vectors = register(Primitive(
+    "eigh_vectors", Kind.OPAQUE, shape=_square_shape("eigh"), numpy=lambda x: _eigh_both(x)[1],
+    vjp=_eigh_vectors_vjp, jvp=_eigh_vectors_jvp, samples=_eigh_samples,
+    doc="eigenvectors (columns) of (x + x^T) / 2; their derivative is not finite at repeated eigenvalues"))
+
+
+# -- svd: U is (..., m, k), s is (..., k), Vh is (..., k, n) with k = min(m, n), or m and n with full_matrices ----
+@_SharedCall
+def _svd_all(x, full_matrices):
+    x, dt = _lapack(x)
+    u, s, vh = np.linalg.svd(x, full_matrices=full_matrices)
+    return u.astype(dt), s.astype(dt), vh.astype(dt)
+
+
+def _k(x):
+    m_, n_ = x.shape[-2:]
+    if is_known(m_) and is_known(n_):
+        return min(m_, n_)
+    if is_known(m_) and m_ == 1 or is_known(n_) and n_ == 1:
+        return 1
+    return m_ if m_ is n_ else Sym()
+
+
+def _svd_s_shape(x):
+    _matrix(x, "svd")
+    return TensorType(result_dtype(x.dtype), x.shape[:-2] + (_k(x),))
+
+
+def _svd_u_shape(x, *, full_matrices):
+    _matrix(x, "svd")
+    return TensorType(result_dtype(x.dtype), x.shape[:-1] + (x.shape[-2] if full_matrices else _k(x),))
+
+
+def _svd_vh_shape(x, *, full_matrices):
+    _matrix(x, "svd")
+    return TensorType(result_dtype(x.dtype), x.shape[:-2] + (x.shape[-1] if full_matrices else _k(x),
+                                                               x.shape[-1]))
+
+
+def _svd_parts(x):
+    return svd_u(x, full_matrices=False), svd_s(x), svd_vh(x, full_matrices=False)
+
+
+def _reduced_only(x, full_matrices):
+    # NOTE: the extra singular vectors of a full SVD of a non-square matrix are any orthonormal completion:
+    # they have no derivative (JAX refuses the same).
+    if full_matrices and _int(x.shape[-2]) != _int(x.shape[-1]):
+        raise ValueError("svd: the derivative of U and Vh with full_matrices=True is not defined for non-square "
+                         f"matrices (here {x.shape[-2]}x{x.shape[-1]}): the extra singular vectors are not "
+                         "unique; use full_matrices=False")
+
+
+def _sq_gap_inverse(s):
+    """F[i, j] = 1 / (s[j]^2 - s[i]^2) off the diagonal, 0 on it."""
+    return _gap_inverse(s * s)
+
+
+def _tall(x):
+    return _int(x.shape[-2]) > _int(x.shape[-1])
+
+
+def _wide(x):
+    return _int(x.shape[-2]) < _int(x.shape[-1])
+
+
+def _svd_s_jvp(tangents, s, x):
+    u, _, vh = _svd_parts(x)
+    return diag_part(mm(mT(u), mm(tangents[0], mT(vh))))
+
+
+def _svd_s_vjp(g, s, x):
+    u, _, vh = _svd_parts(x)
+    return (mm(u * row(g), vh),)
+
+
+def _svd_u_jvp(tangents, u, x, *, full_matrices):
+    _reduced_only(x, full_matrices)
+    _, s, vh = _svd_parts(x)
+    t = tangents[0]
+    ds = mm(mT(u), mm(t, mT(vh)))                  # U^T dA V
+    dss = ds * row(s)
+    du = mm(u, _sq_gap_inverse(s) * (dss + mT(dss)))
+    if _tall(x):
+        dav = mm(t, mT(vh))
+        du = du + (dav - mm(u, mm(mT(u), dav))) / row(s)
+    return du
+
+
+def _svd_u_vjp(g, u, x, *, full_matrices):
+    # The transpose of the JVP: U [F o (U^T gU - gU^T U)] S V^T + (I - U U^T) gU S^-1 V^T.
+    _reduced_only(x, full_matrices)
+    _, s, vh = _svd_parts(x)
+    ug = mm(mT(u), g)
+    inner = (_sq_gap_inverse(s) * (ug - mT(ug))) * row(s)
+    out = mm(u, mm(inner, vh))
+    if _tall(x):
+        out = out + mm((g - mm(u, ug)) / row(s), vh)
+    return (out,)
+
+
+def _svd_vh_jvp(tangents, vh, x, *, full_matrices):
+    _reduced_only(x, full_matrices)
+    u, s, _ = _svd_parts(x)
+    t = tangents[0]
+    ds = mm(mT(u), mm(t, mT(vh)))
+    sds = col(s) * ds
+    dv = mm(mT(vh), _sq_gap_inverse(s) * (sds + mT(sds)))
+    if _wide(x):
+        dau = mm(mT(t), u)
+        dv = dv + (dau - mm(mT(vh), mm(vh, dau))) / row(s)
+    return mT(dv)
+
+
+def _svd_vh_vjp(g, vh, x, *, full_matrices):
+    # With gV = g^T: U S [F o (V^T gV - gV^T V)] V^T + U S^-1 gV^T (I - V V^T).
+    _reduced_only(x, full_matrices)
+    u, s, _ = _svd_parts(x)
+    vg = mm(vh, mT(g))                              # V^T gV
+    inner = col(s) * (_sq_gap_inverse(s) * (vg - mT(vg)))
+    out = mm(u, mm(inner, vh))
+    if _wide(x):
+        out = out + mm(u, (g - mm(mT(vg), vh)) / col(s))
+    return (out,)
+
+
+_SVD_SHAPES = [(3, 3), (4, 2), (2, 4), (2, 3, 2), (1, 2, 3), (0, 3, 2), (3, 1)]
+
+
+def _svd_samples(rng, attrs=True):
+    cases = [Sample(_distinct_sv(rng, s), **({"full_matrices": False} if attrs else {})) for s in _SVD_SHAPES]
+    if attrs:  # full_matrices=True: square matrices only (the derivative is undefined otherwise)
+        cases += [Sample(_distinct_sv(rng, (2, 3, 3)), full_matrices=True),
+                  Sample(_distinct_sv(rng, (0, 3, 3)), full_matrices=True)]
+    return cases
+
+
+def _distinct_sv(rng, shape):
+    """Matrices with well separated nonzero singular values (the U and V rules divide by their gaps)."""
+    m_, n_ = shape[-2:]
+    k = min(m_, n_)
+    u, _ = np.linalg.qr(rng.standard_normal(shape[:-2] + (m_, k)))
+    v, _ = np.linalg.qr(rng.standard_normal(shape[:-2] + (n_, k)))
+    s = np.arange(k, 0, -1, dtype=float) + 0.5 + rng.uniform(0, 0.3, size=shape[:-2] + (k,))
+    return (u * s[..., None, :]) @ np.swapaxes(v, -1, -2)
+
+
+svd_s = register(Primitive(
+    "svd_s", Kind.OPAQUE, shape=_svd_s_shape, numpy=lambda x: _svd_all(x, full_matrices=False)[1],
+    vjp=_svd_s_vjp, jvp=_svd_s_jvp, samples=lambda rng: _svd_samples(rng, attrs=False),
+    doc="singular values, descending"))
+
+svd_u = register(Primitive(
+    "svd_u", Kind.OPAQUE, shape=_svd_u_shape,
+    numpy=lambda x, *, full_matrices: _svd_all(x, full_matrices=full_matrices)[0],
+    vjp=_svd_u_vjp, jvp=_svd_u_jvp, samples=_svd_samples,
+    doc="left singular vectors; derivative not finite at repeated singular values, undefined for the extra "
+        "columns of a full SVD"))
+
+svd_vh = register(Primitive(
+    "svd_vh", Kind.OPAQUE, shape=_svd_vh_shape,
+    numpy=lambda x, *, full_matrices: _svd_all(x, full_matrices=full_matrices)[2],
+    vjp=_svd_vh_vjp, jvp=_svd_vh_jvp, samples=_svd_samples,
+    doc="right singular vectors (as rows)"))
+
+
+# -- pinv ---------------------------------------------------------------------------------------------------------------
+def _pinv_shape(x, *, rtol):
+    _matrix(x, "pinv")
+    return TensorType(result_dtype(x.dtype), x.shape[:-2] + (x.shape[-1], x.shape[-2]))
+
+
+def _pinv_np(x, *, rtol):
+    x, dt = _lapack(x)
+    return np.linalg.pinv(x, rtol=rtol).astype(dt)
+
+
+def _pinv_jvp(tangents, p, x):
+    # Golub & Pereyra (1973), valid where the rank does not change:
+    # dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P.
+    t = tangents[0]
+    m_, n_ = x.shape[-2:]
+    out = -mm(p, mm(t, p))
+    out = out + mm(mm(p, mT(p)), mm(mT(t), eye_like(x, m_) - mm(x, p)))
+    out = out + mm(eye_like(x, n_) - mm(p, x), mm(mT(t), mm(mT(p), p)))
+    return out
+
+
+def _pinv_vjp(g, p, x, *, rtol):
+    m_, n_ = x.shape[-2:]
+    out = -mm(mT(p), mm(g, mT(p)))
+    out = out + mm(eye_like(x, m_) - mm(x, p), mm(mT(g), mm(p, mT(p))))
+    out = out + mm(mm(mT(p), p), mm(mT(g), eye_like(x, n_) - mm(p, x)))
+    return (out,)
+
+
+def _pinv_samples(rng):
+    return [Sample(_distinct_sv(rng, s), rtol=1e-10) for s in [(3, 3), (4, 2), (2, 4), (2, 3, 2), (1, 2, 3),
+                                                               (0, 3, 2)]]
+
+
+pinv = register(Primitive(
+    "pinv", Kind.OPAQUE, shape=_pinv_shape, numpy=_pinv_np,
+    vjp=_pinv_vjp, jvp=lambda ts, p, x, *, rtol: _pinv_jvp(ts, p, x), samples=_pinv_samples,
+    doc="Moore-Penrose pseudo-inverse (singular values below rtol * largest are dropped); its derivative "
+        "assumes the rank is constant near x"))
+
+__all__ = ["inv", "solve", "det", "logabsdet", "det_sign", "cholesky", "eigh_values", "eigh_vectors", "svd_s",
+           "svd_u", "svd_vh", "pinv", "mT", "mm", "diag_part", "diag_embed", "trace_of", "result_dtype"]

@@ -1,0 +1,234 @@
+"""Elementwise arithmetic and transcendental primitives: numpy reference, VJP (written in jaxlike ops, so
+higher derivatives come free; JVPs are derived), and the scalar template fused loops use.
+
+Scalar templates are plain Python with ``math.*``, so @njit and @cuda.jit both compile them; each one
+agrees with numpy on NaN, inf and 0 (NaN-propagating max/min, stable sigmoid/softplus/logaddexp).
+Imports core and ops._rules only.
+"""
+
+import numpy as np
+
+from ._rules import (elementwise, dtype_float, dtype_same, dtype_bool, dtype_true_divide, dtype_signed,
+                     dtype_bool_as_int8, unary_samples, binary_samples,
+                     signed_samples, bool_samples, Sample)
+
+# NOTE: rules run only while differentiating, after every op below exists, so they may use any of them.
+
+
+def _np_sigmoid(x):
+    x = np.asarray(x)
+    with np.errstate(over="ignore"):
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.result_type(x, np.float16))
+
+
+def _np_softplus(x):
+    x = np.asarray(x)
+    return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(np.result_type(x, np.float16))
+
+
+def _np_pow(x, y):
+    # NOTE: Python scalars stay Python scalars, so they promote weakly (float32 ** 2.5 is float32).
+    if np.asarray(x).dtype.kind in "iu" and np.asarray(y).dtype.kind in "iu" and np.any(np.asarray(y) < 0):
+        raise ValueError("integers to negative integer powers are not allowed")
+    return np.power(x, y)
+
+
+def _np_div(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.true_divide(x, y)
+
+
+def _quiet(fn):
+    def run(*args):
+        with np.errstate(all="ignore"):
+            return fn(*args)
+    run.__name__ = fn.__name__
+    return run
+
+
+# -- unary --------------------------------------------------------------------------------------------
+neg = elementwise("neg", 1, np.negative, "(-{0})", vjp=lambda g, ans, x: (-g,), dtype=dtype_signed)
+exp = elementwise("exp", 1, _quiet(np.exp), "math.exp({0})", dtype=dtype_float,
+                  vjp=lambda g, ans, x: (g * ans,))
+log = elementwise("log", 1, _quiet(np.log),
+                  "(math.log({0}) if {0} > 0.0 else (-math.inf if {0} == 0.0 else math.nan))",
+                  dtype=dtype_float, vjp=lambda g, ans, x: (g / x,),
+                  samples=unary_samples(0.2, 3.0))
+log1p = elementwise("log1p", 1, _quiet(np.log1p),
+                    "(math.log1p({0}) if {0} > -1.0 else (-math.inf if {0} == -1.0 else math.nan))",
+                    dtype=dtype_float, vjp=lambda g, ans, x: (g / (1 + x),),
+                    samples=unary_samples(-0.5, 3.0))
+expm1 = elementwise("expm1", 1, _quiet(np.expm1), "math.expm1({0})", dtype=dtype_float,
+                    vjp=lambda g, ans, x: (g * (ans + 1),))
+sqrt = elementwise("sqrt", 1, _quiet(np.sqrt),
+                   "(math.sqrt({0}) if {0} >= 0.0 else math.nan)", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (g * 0.5 / ans,), samples=unary_samples(0.2, 3.0))
+sin = elementwise("sin", 1, _quiet(np.sin), "math.sin({0})", dtype=dtype_float,
+                  vjp=lambda g, ans, x: (g * cos(x),))
+cos = elementwise("cos", 1, _quiet(np.cos), "math.cos({0})", dtype=dtype_float,
+                  vjp=lambda g, ans, x: (-(g * sin(x)),))
+tan = elementwise("tan", 1, _quiet(np.tan), "math.tan({0})", dtype=dtype_float,
+                  vjp=lambda g, ans, x: (g * (1 + ans * ans),), samples=unary_samples(-1.2, 1.2))
+arcsin = elementwise("arcsin", 1, _quiet(np.arcsin),
+                     "(math.asin({0}) if -1.0 <= {0} <= 1.0 else math.nan)", dtype=dtype_float,
+                     vjp=lambda g, ans, x: (g / sqrt(1 - x * x),), samples=unary_samples(-0.9, 0.9))
+arccos = elementwise("arccos", 1, _quiet(np.arccos),
+                     "(math.acos({0}) if -1.0 <= {0} <= 1.0 else math.nan)", dtype=dtype_float,
+                     vjp=lambda g, ans, x: (-(g / sqrt(1 - x * x)),), samples=unary_samples(-0.9, 0.9))
+arctan = elementwise("arctan", 1, _quiet(np.arctan), "math.atan({0})", dtype=dtype_float,
+                     vjp=lambda g, ans, x: (g / (1 + x * x),))
+sinh = elementwise("sinh", 1, _quiet(np.sinh), "math.sinh({0})", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (g * cosh(x),))
+cosh = elementwise("cosh", 1, _quiet(np.cosh), "math.cosh({0})", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (g * sinh(x),))
+tanh = elementwise("tanh", 1, _quiet(np.tanh), "math.tanh({0})", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (g * (1 - ans * ans),))
+arcsinh = elementwise("arcsinh", 1, _quiet(np.arcsinh), "math.asinh({0})", dtype=dtype_float,
+                      vjp=lambda g, ans, x: (g / sqrt(x * x + 1),))
+arctanh = elementwise("arctanh", 1, _quiet(np.arctanh),
+                      "(math.atanh({0}) if -1.0 < {0} < 1.0 else (math.copysign(math.inf, {0}) "
+                      "if abs({0}) == 1.0 else math.nan))", dtype=dtype_float,
+                      vjp=lambda g, ans, x: (g / (1 - x * x),), samples=unary_samples(-0.9, 0.9))
+abs_ = elementwise("abs", 1, np.abs, "abs({0})", vjp=lambda g, ans, x: (g * sign(x),),
+                   samples=signed_samples())
+sign = elementwise("sign", 1, np.sign,
+                   "(1 if {0} > 0 else (-1 if {0} < 0 else {0} - {0}))", vjp=lambda g, ans, x: (None,),
+                   dtype=dtype_signed,
+                   samples=signed_samples())
+# NOTE: math.floor returns an int (garbage for inf/nan and |x| >= 2**63 once compiled) and loses the sign of
+# -0.0; floats of magnitude >= 2**52 are already integral, and the result always has the sign of x.
+floor = elementwise("floor", 1, np.floor,
+                    "({0} if not (abs({0}) < 4503599627370496.0) else math.copysign(float(math.floor({0})), {0}))",
+                    vjp=lambda g, ans, x: (None,))
+ceil = elementwise("ceil", 1, np.ceil,
+                   "({0} if not (abs({0}) < 4503599627370496.0) else math.copysign(float(math.ceil({0})), {0}))",
+                   vjp=lambda g, ans, x: (None,))
+# NOTE: 1 / (1 + exp(-x)) is accurate to the last bit down to x = -80, where exp(-x) is still finite in
+# float32 (overflow starts at 88.7); below it sigmoid(x) = exp(x) to 1e-34. One exp and a branch that real
+# data always takes (the form with a branch at 0 mispredicts half the time and costs a second exp).
+sigmoid = elementwise("sigmoid", 1, _np_sigmoid,
+                      "(1.0 / (1.0 + math.exp(-{0})) if {0} >= -80.0 else math.exp({0}))",
+                      dtype=dtype_float, vjp=lambda g, ans, x: (g * ans * (1 - ans),),
+                      doc="1 / (1 + exp(-x)), computed without overflow for large |x|")
+softplus = elementwise("softplus", 1, _quiet(_np_softplus),
+                       "(max({0}, 0.0) + math.log1p(math.exp(-abs({0}))))", dtype=dtype_float,
+                       vjp=lambda g, ans, x: (g * sigmoid(x),),
+                       doc="log(1 + exp(x)) without overflow")
+stop_gradient = elementwise("stop_gradient", 1, lambda x: np.array(x, copy=True), "{0}",
+                            vjp=lambda g, ans, x: (None,), differentiable=())
+
+# -- binary -------------------------------------------------------------------------------------------
+add = elementwise("add", 2, np.add, "({0} + {1})", vjp=lambda g, ans, x, y: (g, g))
+sub = elementwise("sub", 2, np.subtract, "({0} - {1})", vjp=lambda g, ans, x, y: (g, -g), dtype=dtype_signed)
+mul = elementwise("mul", 2, np.multiply, "({0} * {1})", vjp=lambda g, ans, x, y: (g * y, g * x))
+div = elementwise("div", 2, _np_div,
+                  "({0} / {1} if {1} != 0 else ((math.copysign(math.inf, {0}) * math.copysign(1.0, {1})) "
+                  "if {0} != 0 and {0} == {0} else math.nan))",
+                  dtype=dtype_true_divide, vjp=lambda g, ans, x, y: (g / y, -(g * ans / y)),
+                  samples=binary_samples(-2, 2, 0.5, 2.0))
+pow_ = elementwise("pow", 2, _quiet(_np_pow), "({0} ** {1})",
+                   vjp=lambda g, ans, x, y: (
+                       # NOTE: x ** 0 has derivative 0 even at x = 0 (JAX); the exponent swap keeps 0 * inf
+                       # out of both this value and its own derivative.
+                       g * y * x ** where(eq(y, 0), 1, y - 1),
+                       g * log(where(eq(x, 0), 1, x)) * ans),
+                   dtype=dtype_bool_as_int8, samples=binary_samples(0.5, 2.0, -2.0, 2.0))
+maximum = elementwise("maximum", 2, np.maximum, "({0} if ({0} > {1} or {0} != {0}) else {1})",
+                      vjp=lambda g, ans, x, y: (g * _tie_share(x, y, gt), g * _tie_share(y, x, gt)))
+minimum = elementwise("minimum", 2, np.minimum, "({0} if ({0} < {1} or {0} != {0}) else {1})",
+                      vjp=lambda g, ans, x, y: (g * _tie_share(x, y, lt), g * _tie_share(y, x, lt)))
+arctan2 = elementwise("arctan2", 2, np.arctan2, "math.atan2({0}, {1})", dtype=dtype_float,
+                      vjp=lambda g, ans, y, x: (g * x / (x * x + y * y), -(g * y / (x * x + y * y))),
+                      samples=binary_samples(0.3, 2.0))
+logaddexp = elementwise("logaddexp", 2, np.logaddexp,
+                        "(({0} + 0.6931471805599453) if {0} == {1} else "
+                        "(max({0}, {1}) + math.log1p(math.exp(-abs({0} - {1})))))",
+                        dtype=dtype_float,
+                        vjp=lambda g, ans, x, y: (g * exp(x - ans), g * exp(y - ans)))
+def _mod_template(args, dtype):
+    """``%`` with numpy's result for a zero divisor (NaN for floats, 0 for integers), where compiled code would
+    raise ZeroDivisionError or, cast from NaN, return garbage."""
+    a, b = args
+    return f"({a} % {b} if {b} != 0 else {'math.nan' if np.dtype(dtype).kind == 'f' else '0'})"
+
+
+mod = elementwise("mod", 2, _quiet(np.mod), _mod_template, vjp=lambda g, ans, x, y: (g, -(g * floor(x / y))),
+                  dtype=dtype_bool_as_int8, samples=binary_samples(0.5, 3.0, 0.7, 1.3))
+
+
+def _tie_share(x, y, better):
+    """1 where x wins, 1/2 at ties (JAX's convention), 0 where y wins."""
+    return where(better(x, y), 1.0, where(eq(x, y), 0.5, 0.0))
+
+
+# -- comparisons and logic (no gradient through booleans) -----------------------------------------------
+def _cmp(name, npfn, op):
+    return elementwise(name, 2, npfn, "({0} " + op + " {1})", dtype=dtype_bool,
+                       vjp=lambda g, ans, x, y: (None, None), differentiable=())
+
+
+lt = _cmp("lt", np.less, "<")
+le = _cmp("le", np.less_equal, "<=")
+gt = _cmp("gt", np.greater, ">")
+ge = _cmp("ge", np.greater_equal, ">=")
+eq = _cmp("eq", np.equal, "==")
+ne = _cmp("ne", np.not_equal, "!=")
+logical_and = elementwise("logical_and", 2, np.logical_and, "(bool({0}) and bool({1}))", dtype=dtype_bool,
+                          vjp=lambda g, ans, x, y: (None, None), differentiable=(), samples=bool_samples(2))
+logical_or = elementwise("logical_or", 2, np.logical_or, "(bool({0}) or bool({1}))", dtype=dtype_bool,
+                         vjp=lambda g, ans, x, y: (None, None), differentiable=(), samples=bool_samples(2))
+logical_xor = elementwise("logical_xor", 2, np.logical_xor, "(bool({0}) != bool({1}))", dtype=dtype_bool,
+                          vjp=lambda g, ans, x, y: (None, None), differentiable=(), samples=bool_samples(2))
+logical_not = elementwise("logical_not", 1, np.logical_not, "(not {0})", dtype=dtype_bool,
+                          vjp=lambda g, ans, x: (None,), differentiable=(), samples=bool_samples(1))
+
+
+def _isnan_samples(rng):
+    return [(np.where(rng.random(s) < 0.3, np.nan, rng.uniform(-2, 2, s)),) for s in [(), (4,), (1, 3), (0, 2)]]
+
+
+isnan = elementwise("isnan", 1, np.isnan, "({0} != {0})", dtype=dtype_bool,
+                    vjp=lambda g, ans, x: (None,), differentiable=(), samples=_isnan_samples)
+
+
+def _select_dtype(c, a, b):
+    return dtype_same(a, b)
+
+
+def _select_samples(rng):
+    shapes = [((), (), ()), ((3,), (3,), (3,)), ((2, 3), (3,), ()), ((2, 1), (1, 3), (2, 3)), ((0, 2), (2,), ())]
+    return [(rng.random(c) < 0.5, rng.uniform(-2, 2, a), rng.uniform(-2, 2, b)) for c, a, b in shapes]
+
+
+select = elementwise("select", 3, np.where, "({1} if {0} else {2})", dtype=_select_dtype,
+                     vjp=lambda g, ans, c, a, b: (None, where(c, g, 0), where(c, 0, g)),
+                     differentiable=(1, 2), samples=_select_samples)
+
+
+def where(cond, a, b):
+    """``cond ? a : b`` elementwise; no gradient flows to ``cond``."""
+    return select(cond, a, b)
+
+
+def convert_shape(x, *, dtype):
+    from ..core.types import TensorType
+    return TensorType(dtype, x.shape)
+
+
+from ..core.primitive import Primitive, Kind, register  # noqa: E402
+
+def _astype(x, *, dtype):
+    # NOTE: quiet about NaN/inf cast to integers, as compiled code is (floor_divide's where() discards them)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(x).astype(dtype)
+
+
+convert = register(Primitive(
+    "convert", Kind.ELEMENTWISE, shape=convert_shape,
+    numpy=_astype,
+    vjp=lambda g, ans, x, *, dtype: (convert(g, dtype=x.dtype) if x.dtype.kind == "f" else None,),
+    scalar="{0}", extra={"nin": 1}, differentiable=(0,), doc="astype",
+    samples=lambda rng: [Sample(rng.uniform(-2, 2, s).astype(src), dtype=np.dtype(dst))
+                         for s, src, dst in [((), "f8", "f8"), ((1, 3), "f4", "f8"), ((3,), "f8", "f4"),
+                                             ((0, 2), "f8", "f8"), ((4,), "f8", "i8"), ((2, 2), "f8", "bool")]]))

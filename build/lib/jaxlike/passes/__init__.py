@@ -1,0 +1,1 @@
+"""Graph -> graph optimization passes. Pure functions; each is testable alone. Imports core and ops."""

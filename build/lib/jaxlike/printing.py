@@ -1,0 +1,233 @@
+"""Looking at graphs: ``debugprint`` (the traced graph and the optimized one, one node per line with the
+user's source line beside it) and ``make_graph`` (a view with ``_repr_svg_`` drawn by Graphviz when the
+``graphviz`` package or the ``dot`` program is installed, and a ``_repr_html_`` text view that always works).
+
+Both accept a Graph, a Var or a list of Vars, a ``jaxlike.compile`` result or a plain function (traced with
+the example arguments given), or any object with a ``.graph`` Graph attribute (a Theano-style function).
+Node names are those ``core.graph.to_text`` prints, so the text, the drawing, DEBUG_MODE errors and the
+generated kernel source line up. Graphviz is optional and never imported at ``import jaxlike`` time.
+
+A front-end module: imports core, passes and runtime.
+"""
+
+import html
+import os
+import shutil
+import subprocess
+import sys
+
+from .core.graph import Var, Graph, namer, free_inputs, _fmt_attr
+from .core.errors import ConcretizationError
+from .config import config
+from .passes.pipeline import optimize, PASSES
+from .runtime.trace import trace
+from .runtime.compiled import Compiled
+
+GRAPHVIZ_MISSING = ("drawing needs Graphviz: install the `dot` program (apt install graphviz, brew install "
+                    "graphviz or conda install graphviz; `pip install graphviz` adds the Python binding). "
+                    "Showing the text form instead; the DOT source is in `.dot`.")
+
+
+# -- getting a graph ------------------------------------------------------------------------------------
+def as_graph(obj, *example_args):
+    """The traced (unoptimized) Graph of ``obj``; functions are traced on ``example_args``."""
+    if isinstance(obj, Graph):
+        return obj
+    if isinstance(obj, Var):
+        obj = [obj]
+    if isinstance(obj, (list, tuple)) and obj and all(isinstance(v, Var) for v in obj):
+        return Graph(free_inputs(obj), obj)
+    inner = getattr(obj, "graph", None)
+    if isinstance(inner, Graph):
+        return inner
+    if isinstance(obj, Compiled):
+        dyn, static = obj._split(example_args)
+        fn = (lambda *d: obj.fn(*obj._merge(d, static)))
+        return _trace_graph(fn, dyn, obj.__name__)
+    if callable(obj):
+        return _trace_graph(obj, example_args, getattr(obj, "__name__", "function"))
+    raise TypeError(f"expected a Graph, a Var (or list of Vars), a compiled function or a function, got "
+                    f"{type(obj).__name__}")
+
+
+def _trace_graph(fn, args, name):
+    if not args:
+        raise TypeError(f"{name} is a function: pass example arguments to trace it, "
+                        f"e.g. debugprint(f, np.ones(3))")
+    try:
+        inputs, outputs, _ = trace(fn, args)
+    except ConcretizationError:
+        inputs, outputs, _ = trace(fn, args, concrete_shapes=True)
+    return Graph(inputs, outputs)
+
+
+# -- text -----------------------------------------------------------------------------------------------
+def _location(source):
+    if not source:
+        return ""
+    return f"{os.path.basename(source[0])}:{source[1]}"
+
+
+def graph_text(graph, sources=True, indent=""):
+    """``to_text`` with each node's user source line as a trailing comment; graphs held in attrs (fused
+    kernel bodies) are printed indented under their node."""
+    name = namer()
+    head = indent + "{ lambda " + ", ".join(f"{name(v)}:{v.type!r}" for v in graph.inputs) + " ."
+    rows = []
+    for v in graph.eqns():
+        args = ", ".join(name(i) for i in v.inputs)
+        attrs = " ".join(f"{k}=<graph>" if isinstance(a, Graph) else f"{k}={_fmt_attr(a)}"
+                         for k, a in v.attrs)
+        line = f"{indent}  {name(v)}:{v.type!r} = {v.prim.name}({args}){' ' + attrs if attrs else ''}"
+        rows.append((line, _location(v.source) if sources else "", v))
+    width = max([len(r[0]) for r in rows] + [0])
+    lines = [head]
+    for line, loc, v in rows:
+        lines.append(f"{line.ljust(width)}  # {loc}" if loc else line)
+        for _, a in v.attrs:
+            if isinstance(a, Graph):
+                lines.append(graph_text(a, sources, indent + "      "))
+    outs = ", ".join(name(v) for v in graph.outputs)
+    ups = ""
+    if graph.updates:
+        ups = " ; updates " + ", ".join(f"{name(s)} <- {name(u)}" for s, u in graph.updates)
+    lines.append(f"{indent}  in ({outs}){ups} }}")
+    return "\n".join(lines)
+
+
+def _pass_name(p):
+    subs = getattr(p, "passes", None)
+    return f"{p.__name__}({', '.join(_pass_name(s) for s in subs)})" if subs else p.__name__
+
+
+def debugprint(obj, *example_args, mode=None, file=None):
+    """Print the graph of ``obj`` before and after optimization, with source lines, and return the text
+    (``file=False`` only returns it).
+
+    >>> import jaxlike.numpy as jnp
+    >>> text = debugprint(lambda x: jnp.exp(jnp.sin(x ** 2)), 1.0, file=False)
+    >>> "sin" in text
+    True
+    """
+    mode = mode or config.mode
+    graph = as_graph(obj, *example_args)
+    opt = optimize(graph, mode)
+    passes = ", ".join(_pass_name(p) for p in PASSES.get(mode, ()))
+    text = (f"traced graph ({len(graph.eqns())} ops):\n{graph_text(graph)}\n"
+            f"optimized graph (mode {mode}: {passes}; {len(opt.eqns())} ops):\n{graph_text(opt)}")
+    if file is not False:
+        print(text, file=file if file is not None else sys.stdout)
+    return text
+
+
+# -- drawing --------------------------------------------------------------------------------------------
+def _q(text):
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(graph, title=None):
+    """Graphviz DOT source for ``graph``: inputs blue boxes, constants grey notes, ops ellipses labelled
+    ``name = prim`` with type and source line, outputs outlined twice, updates as dashed edges."""
+    name = namer()
+    for v in graph.inputs:
+        name(v)
+    out_ids = {o._id for o in graph.outputs}
+    lines = ["digraph jaxlike {", '  rankdir=TB; node [fontname="monospace", fontsize=10]; '
+             'edge [fontname="monospace", fontsize=8];']
+    if title:
+        lines.append(f"  label={_q(title)}; labelloc=t;")
+    ids = {}
+    for k, v in enumerate(graph.nodes()):
+        ids[v._id] = f"n{k}"
+        extra = ", peripheries=2, color=darkorange" if v._id in out_ids else ""
+        if v.is_const:
+            lines.append(f"  n{k} [shape=note, style=filled, fillcolor=gray95, label={_q(name(v))}{extra}];")
+        elif v.is_input:
+            lines.append(f"  n{k} [shape=box, style=filled, fillcolor=lightblue, "
+                         f"label={_q(name(v) + ' ' + repr(v.type))}{extra}];")
+        else:
+            inner = [b.prim.name for _, a in v.attrs if isinstance(a, Graph) for b in a.eqns()]
+            what = v.prim.name + (" [" + ", ".join(dict.fromkeys(inner)) + "]" if inner else "")
+            label = f"{name(v)} = {what}\n{v.type!r}"
+            if v.source:
+                label += "\n" + _location(v.source)
+            lines.append(f"  n{k} [shape=ellipse, label={_q(label)}{extra}];")
+            for j, i in enumerate(v.inputs):
+                tag = f" [label={_q(j)}]" if len(v.inputs) > 1 else ""
+                lines.append(f"  {ids[i._id]} -> n{k}{tag};")
+    for s, u in graph.updates:
+        lines.append(f'  {ids[u._id]} -> {ids[s._id]} [style=dashed, label="update", constraint=false];')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def render_svg(dot):
+    """SVG text from DOT source via the ``graphviz`` package or the ``dot`` program; None if neither
+    works."""
+    try:
+        import graphviz
+        return graphviz.Source(dot).pipe(format="svg").decode("utf-8")
+    except Exception:  # NOTE: missing package, or the package without its `dot` binary: try the binary
+        pass
+    exe = shutil.which("dot")
+    if exe is None:
+        return None
+    try:
+        done = subprocess.run([exe, "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.decode("utf-8") if done.returncode == 0 else None
+
+
+class GraphView:
+    """A graph to look at: ``.text``, ``.dot``, ``.svg()``; notebooks show the drawing (``_repr_svg_``) or,
+    without Graphviz, the text (``_repr_html_``)."""
+
+    def __init__(self, graph, title=None):
+        self.graph = graph
+        self.title = title
+        self.text = graph_text(graph)
+        self.dot = to_dot(graph, title)
+        self._svg = None
+
+    def svg(self):
+        """The drawing as SVG text; raises RuntimeError saying what to install when Graphviz is missing."""
+        if self._svg is None:
+            self._svg = render_svg(self.dot)
+        if self._svg is None:
+            raise RuntimeError("make_graph: " + GRAPHVIZ_MISSING)
+        return self._svg
+
+    def _repr_svg_(self):
+        try:
+            return self.svg()
+        except RuntimeError:
+            return None  # NOTE: IPython then falls back to _repr_html_, which carries the message
+
+    def _repr_html_(self):
+        title = f"<b>{html.escape(self.title)}</b><br>" if self.title else ""
+        try:
+            return title + self.svg()
+        except RuntimeError:
+            return (f"{title}<p><i>{html.escape(GRAPHVIZ_MISSING)}</i></p>"
+                    f"<pre>{html.escape(self.text)}</pre>")
+
+    def __repr__(self):
+        return self.text
+
+
+def make_graph(obj, *example_args, optimized=False, mode=None):
+    """A drawable view of the graph of ``obj`` (after optimization with ``optimized=True``).
+
+    >>> import jaxlike.numpy as jnp
+    >>> view = make_graph(lambda x: jnp.sin(x) * 2.0, 1.0)
+    >>> view.dot.startswith("digraph")
+    True
+    """
+    graph = as_graph(obj, *example_args)
+    title = "traced graph"
+    if optimized:
+        mode = mode or config.mode
+        graph = optimize(graph, mode)
+        title = f"optimized graph ({mode})"
+    return GraphView(graph, title)

@@ -1,0 +1,1 @@
+"""Turns traced graphs into callables: tracing with symbolic sizes, signature caching, backend dispatch."""

@@ -1,0 +1,242 @@
+"""``compile``: trace once per signature, optimize, hand the graph to a backend, and keep the hot call path
+short (flatten, one dict lookup, one executable call).
+
+The signature is (argument tree, static arguments, per leaf: dtype, rank, which dims are 1). Sizes are not
+part of it: one compiled function serves every batch size. Code that reads a size as a Python int
+(``range(x.shape[0])``) raises ConcretizationError while tracing; that signature is then retraced with
+concrete shapes and its key grows the shapes.
+"""
+
+import threading
+from time import perf_counter
+
+import numpy as np
+
+from .. import pytree
+from ..config import config
+from ..core.graph import Var, Graph
+from ..core.errors import ConcretizationError, TracerBoolError
+from ..passes.pipeline import optimize
+from ..backends import get_backend
+from .trace import trace, leaf_signature
+
+_BACKEND_FOR_MODE = {"FAST_COMPILE": "reference"}
+
+
+def choose_backend(device=None, mode=None):
+    device = device or config.device
+    mode = mode or config.mode
+    if device in ("cuda", "gpu"):
+        return "numba_cuda"
+    if mode in _BACKEND_FOR_MODE:
+        return _BACKEND_FOR_MODE[mode]
+    try:
+        # NOTE: a numba_cpu folder without its __init__ (a partial install) imports as an empty namespace
+        # package; only a module with compile() counts as the backend.
+        if hasattr(get_backend("numba_cpu"), "compile"):
+            return "numba_cpu"
+    except ImportError:
+        pass
+    return "reference"
+
+
+def build_executable(graph, device=None, mode=None, options=None, profile=None):
+    """Optimize ``graph`` and compile it with the backend the device and mode select. ``profile`` (a
+    ``runtime.profile.FunctionProfile``) collects its timings; with ``config.profile`` one is made."""
+    t0 = perf_counter()
+    mode = mode or config.mode
+    name = choose_backend(device, mode)
+    try:
+        backend = get_backend(name)
+    except ImportError as e:
+        raise RuntimeError(f"device={device or config.device!r} needs the {name} backend, which cannot be "
+                           f"loaded: {e}") from None
+    opts = {"fastmath": config.fastmath, "mode": mode}
+    if config.profile or profile is not None:
+        opts["profile"] = True      # NOTE: backends that can time their kernels from inside do so
+    opts.update(options or {})
+    opt_graph = optimize(graph, mode)
+    exe = backend.compile(opt_graph, opts)
+    if mode == "DEBUG_MODE" or config.nan_guard:
+        from .debug import checked
+        exe = checked(exe, graph, nan_guard=config.nan_guard or mode == "DEBUG_MODE",
+                      compare=mode == "DEBUG_MODE", mode=mode, options=opts)
+    if config.profile or profile is not None:
+        from .profile import profiled
+        exe = profiled(exe, profile, compile_time=perf_counter() - t0)
+    return exe
+
+
+class _Entry:
+    __slots__ = ("exe", "run", "out_tree", "graph", "single")
+
+    def __init__(self, exe, out_tree, graph):
+        self.exe, self.out_tree, self.graph = exe, out_tree, graph
+        self.run = exe.run      # NOTE: Executable.__call__ is exactly this; one frame less on the hot path
+        self.single = out_tree is pytree.LEAF
+
+
+def _flat_signature(args):
+    """The signature of a flat argument list of float64/int/bool scalars and numpy arrays, computed without
+    the pytree walk; None for anything else (nested, device arrays, huge ints), which takes the full path."""
+    sig = []
+    for a in args:
+        t = type(a)
+        if t is np.ndarray:
+            sig.append((a.dtype, a.ndim, tuple([d == 1 for d in a.shape])))
+        elif t is float or t is bool:
+            sig.append(t)
+        elif t is int and -2 ** 63 <= a < 2 ** 63:
+            sig.append(t)
+        else:
+            return None
+    return tuple(sig)
+
+
+class Compiled:
+    """A compiled function. Call it like the original; ``.graph(*args)`` and ``.source(*args)`` show the
+    traced graph and the generated code for that signature."""
+
+    def __init__(self, fn, static_argnums=(), device=None, mode=None, options=None):
+        self.fn = fn
+        self.options = options  # backend options, e.g. {"outputs": "device"} for numba_cuda
+        self.static_argnums = tuple(sorted(static_argnums if isinstance(static_argnums, (tuple, list))
+                                           else (static_argnums,)))
+        self.device = device
+        self.mode = mode
+        self._cache = {}
+        self._flat_cache = {}  # _flat_signature -> _Entry, for signatures that do not specialize on sizes
+        self._specialize = set()
+        self._lock = threading.Lock()
+        self._profile = None  # a FunctionProfile once a signature is compiled with config.profile on
+        self.__name__ = getattr(fn, "__name__", "compiled")
+        self.__doc__ = getattr(fn, "__doc__", None)
+        self.__wrapped__ = fn
+
+    def _split(self, args):
+        if not self.static_argnums:
+            return args, ()
+        n = len(args)
+        for i in self.static_argnums:
+            if i >= n:
+                raise TypeError(f"static_argnums={self.static_argnums} but {self.__name__} got {n} arguments")
+        static = tuple(args[i] for i in self.static_argnums)
+        try:
+            hash(static)
+        except TypeError:
+            raise TypeError(f"static arguments must be hashable, got {static!r}") from None
+        dyn = tuple(a for i, a in enumerate(args) if i not in self.static_argnums)
+        return dyn, static
+
+    def _merge(self, dyn, static):
+        out, d, s = [], iter(dyn), iter(static)
+        for i in range(len(dyn) + len(static)):
+            out.append(next(s) if i in self.static_argnums else next(d))
+        return out
+
+    def _key(self, args):
+        dyn, static = self._split(args)
+        leaves, tree = pytree.flatten(list(dyn))
+        sig = tuple(leaf_signature(x) for x in leaves)
+        return (tree, static, sig), dyn, static, leaves
+
+    def __call__(self, *args, **kwargs):
+        if self._profile is not None:
+            return self._profile.time_call(self._call, args, kwargs)
+        return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
+        if kwargs:
+            raise TypeError(f"compiled function {self.__name__} takes positional arguments only")
+        # NOTE: the hot path: flat arguments whose signature compiled before cost one tuple and one lookup.
+        flat = _flat_signature(args) if not self.static_argnums else None
+        entry = self._flat_cache.get(flat) if flat is not None else None
+        if entry is not None:
+            outs, _ = entry.run(*args)
+            return outs[0] if entry.single else pytree.unflatten(entry.out_tree, outs)
+        leaves_all, _ = pytree.flatten(list(args))
+        if any(isinstance(x, Var) for x in leaves_all):
+            return self.fn(*args)  # inside another trace: inline, the outer compile fuses it
+        key, dyn, static, leaves = self._key(args)
+        if key in self._specialize:
+            key = key + (tuple(np.shape(x) for x in leaves),)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry, key = self._build(key, dyn, static, leaves)
+        if flat is not None and len(key) == 3:
+            self._flat_cache[flat] = entry
+        outs, _ = entry.exe(*leaves)
+        return pytree.unflatten(entry.out_tree, outs)
+
+    def _build(self, key, dyn, static, leaves):
+        with self._lock:
+            if len(key) == 3 and key in self._specialize:
+                # NOTE: another thread specialized this signature while we waited for the lock.
+                key = key + (tuple(np.shape(x) for x in leaves),)
+            entry = self._cache.get(key)
+            if entry is not None:
+                return entry, key
+            concrete = len(key) == 4
+            t0 = perf_counter()
+
+            def body(*dyn_args):
+                return self.fn(*self._merge(dyn_args, static))
+
+            try:
+                inputs, outputs, out_tree = trace(body, dyn, concrete_shapes=concrete)
+            except TracerBoolError:
+                raise
+            except ConcretizationError:
+                if concrete:
+                    raise
+                self._specialize.add(key)
+                key = key + (tuple(np.shape(x) for x in leaves),)
+                inputs, outputs, out_tree = trace(body, dyn, concrete_shapes=True)
+            graph = Graph(inputs, outputs)
+            profile = None
+            if config.profile:
+                if self._profile is None:
+                    from .profile import new_profile
+                    self._profile = new_profile(self.__name__)
+                profile = self._profile
+                profile.add_compile(trace_s=perf_counter() - t0)
+            exe = build_executable(graph, self.device, self.mode, self.options, profile=profile)
+            entry = _Entry(exe, out_tree, graph)
+            self._cache[key] = entry
+            return entry, key
+
+    def _entry_for(self, args):
+        key, dyn, static, leaves = self._key(args)
+        if key in self._specialize:
+            key = key + (tuple(np.shape(x) for x in leaves),)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry, _ = self._build(key, dyn, static, leaves)
+        return entry
+
+    def graph(self, *args):
+        """The traced (unoptimized) graph for these arguments' signature."""
+        return self._entry_for(args).graph
+
+    def optimized_graph(self, *args):
+        return self._entry_for(args).exe.graph
+
+    def source(self, *args):
+        """The generated code (or interpreter listing) that runs for these arguments' signature."""
+        return self._entry_for(args).exe.source
+
+    def __repr__(self):
+        return f"<jaxlike.compile of {self.__name__}: {len(self._cache)} signature(s) compiled>"
+
+
+def compile(fn=None, *, static_argnums=(), device=None, mode=None, options=None):
+    """Compile ``fn`` (use as ``@compile`` or ``@compile(static_argnums=...)``). ``options`` go to the backend
+    (``device='cuda', options={"outputs": "device"}`` returns GPU arrays).
+
+    >>> f = compile(lambda x: (x * 2.0).sum())
+    >>> float(f(np.ones(3)))
+    6.0
+    """
+    if fn is None:
+        return lambda f: Compiled(f, static_argnums, device, mode, options)
+    return Compiled(fn, static_argnums, device, mode, options)

@@ -1,0 +1,19 @@
+"""``jaxlike.tensor``: the Theano-style front end (``import jaxlike.tensor as T``).
+
+Symbolic variables (``T.dscalar()``, ``T.matrix('x', dtype='float32')``) are jaxlike's ordinary graph
+``Var``s; ``T.exp``, ``T.dot``, ``T.grad``... build the same primitives the JAX-style front end builds, and
+``jaxlike.function`` / ``jaxlike.shared`` compile them with the same runtime. Nothing here has numerical
+semantics of its own. Imports core, ops, autodiff, runtime and jaxlike.numpy.
+"""
+
+from .var import (  # noqa: F401
+    tensor, scalar, vector, matrix, row, col, tensor3, tensor4,
+    dscalar, dvector, dmatrix, drow, dcol, dtensor3, dtensor4,
+    fscalar, fvector, fmatrix, frow, fcol, ftensor3, ftensor4,
+    iscalar, ivector, imatrix, lscalar, lvector, lmatrix, bscalar, bvector, bmatrix,
+    dimshuffle, type_str)
+from .basic import *  # noqa: F401,F403
+from .gradient import grad, DisconnectedInputError  # noqa: F401
+from .shared import shared, SharedVariable  # noqa: F401
+from .function import function, Function, MissingInputError, UnusedInputError  # noqa: F401
+from . import nnet  # noqa: F401

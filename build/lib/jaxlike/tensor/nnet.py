@@ -1,0 +1,85 @@
+"""``theano.tensor.nnet``: sigmoid, softplus, relu, softmax and the two cross-entropies, with Theano's
+signatures and semantics. sigmoid and softplus are jaxlike's stable primitives; the rest compose
+``jaxlike.nn`` and ``jaxlike.numpy``. A front-end module: imports ops, nn and jaxlike.numpy.
+"""
+
+import numpy as np
+
+from .. import nn as _nn
+from .. import numpy as jnp
+from ..core.graph import Var
+from ..ops import index as _index
+from ..ops import layout as _layout
+from ..core.types import dim_sum
+from .basic import as_tensor_variable
+
+sigmoid = _nn.sigmoid
+softplus = _nn.softplus
+
+
+def ultra_fast_sigmoid(x):
+    """Theano's approximation; here the exact, stable sigmoid (it is already one fused kernel)."""
+    return _nn.sigmoid(x)
+
+
+hard_sigmoid_slope, hard_sigmoid_shift = 0.2, 0.5
+
+
+def hard_sigmoid(x):
+    """Piecewise-linear sigmoid: clip(0.2 * x + 0.5, 0, 1)."""
+    return jnp.clip(hard_sigmoid_slope * as_tensor_variable(x) + hard_sigmoid_shift, 0.0, 1.0)
+
+
+def relu(x, alpha=0):
+    """max(x, 0); with ``alpha`` the leaky form ``x if x > 0 else alpha * x``."""
+    x = as_tensor_variable(x)
+    if isinstance(alpha, (int, float)) and alpha == 0:
+        return jnp.maximum(x, 0)
+    return jnp.where(x > 0, x, alpha * x)
+
+
+def softmax(c):
+    """Softmax along the last axis of a vector or a matrix (rows sum to one), max-shifted for stability."""
+    c = as_tensor_variable(c)
+    if c.ndim not in (1, 2):
+        raise TypeError(f"softmax expects a vector or a matrix, got rank {c.ndim} ({c.type!r}); use "
+                        "jaxlike.nn.softmax(x, axis=...) for other ranks")
+    return _nn.softmax(c, axis=-1)
+
+
+def binary_crossentropy(output, target):
+    """Elementwise ``-(target * log(output) + (1 - target) * log(1 - output))``; ``output`` holds
+    probabilities (e.g. a sigmoid's result)."""
+    output, target = as_tensor_variable(output), as_tensor_variable(target)
+    return -(target * jnp.log(output) + (1.0 - target) * jnp.log(1.0 - output))
+
+
+def categorical_crossentropy(coding_dist, true_dist):
+    """Cross-entropy per row: ``-sum(true_dist * log(coding_dist), axis=-1)`` when ``true_dist`` holds
+    distributions (same rank), or ``-log(coding_dist[i, true_dist[i]])`` when it holds integer class indices
+    (one rank lower; ``coding_dist`` must then be a matrix)."""
+    coding_dist, true_dist = as_tensor_variable(coding_dist), as_tensor_variable(true_dist)
+    if true_dist.ndim == coding_dist.ndim:
+        return -jnp.sum(true_dist * jnp.log(coding_dist), axis=coding_dist.ndim - 1)
+    if true_dist.ndim == coding_dist.ndim - 1:
+        if coding_dist.ndim != 2:
+            raise TypeError(f"categorical_crossentropy with integer labels expects a matrix of "
+                            f"probabilities, got rank {coding_dist.ndim}")
+        if true_dist.dtype.kind not in "iu":
+            raise TypeError(f"categorical_crossentropy: class indices must be integers, got "
+                            f"{true_dist.dtype}")
+        return -jnp.log(_pick(coding_dist, true_dist))
+    raise TypeError(f"categorical_crossentropy: rank mismatch between coding and true distributions "
+                    f"({coding_dist.type!r} and {true_dist.type!r})")
+
+
+def _pick(p, labels):
+    """``p[i, labels[i]]`` for every row i. Without an iota primitive the row index cannot be built for a
+    symbolic row count, so gather the (n, n) block ``p[i, labels[j]]`` and read its diagonal with a strided
+    slice (O(n^2) memory in the batch size)."""
+    if not isinstance(p, Var) or not isinstance(labels, Var):
+        return as_tensor_variable(p)[np.arange(np.shape(labels)[0]), labels]
+    block = _index.take(p, labels, axis=1)
+    n = p.shape[0]
+    flat = _layout.reshape(block, shape=(-1,))
+    return _layout.slice_(flat, index=((None, None, dim_sum([n, 1])),))

@@ -1,0 +1,179 @@
+"""Theano's symbolic variables on jaxlike's one node type: the typed constructors (``T.scalar``,
+``T.dmatrix``, ``T.matrix('input', dtype='float32')``...), Theano-style printing of ``Var``
+(``<TensorType(float64, matrix)>``) and the Var methods only the Theano front end has (``dimshuffle``,
+``eval``).
+
+A constructed variable is a plain input ``Var`` whose sizes are fresh ``Sym`` dims (Theano's non-broadcastable
+dims); ``row``/``col`` keep their size-1 dim static, as Theano's broadcastable flags do. A front-end module:
+imports core, ops and jaxlike.numpy; ``eval`` reaches ``tensor.function`` lazily.
+"""
+
+import weakref
+
+import numpy as np
+
+from ..core.graph import Var
+from ..core.primitive import Kind
+from ..core.types import TensorType, Sym, canonical_dtype, floatx, is_known
+from ..core.errors import user_frame
+from ..ops import layout as L
+from .. import numpy as jnp
+
+
+# -- constructors ---------------------------------------------------------------------------------------
+def tensor(dtype=None, broadcastable=(), name=None):
+    """A symbolic input of rank ``len(broadcastable)``; True marks a dim fixed to size 1 (it broadcasts).
+
+    >>> str(tensor('float64', (False, True), name='c'))
+    'c'
+    """
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a str, got {type(name).__name__} {name!r} (did you pass the dtype "
+                        "first? the signature is (name=None, dtype=None))")
+    dt = canonical_dtype(floatx() if dtype is None else dtype, "variable dtype")
+    pattern = tuple(broadcastable)
+    for b in pattern:
+        if not isinstance(b, (bool, np.bool_)):
+            raise TypeError(f"broadcastable must be a tuple of bools, got {broadcastable!r}")
+    shape = tuple(1 if b else Sym() for b in pattern)
+    return Var(TensorType(dt, shape), name=name, source=user_frame())
+
+
+def _maker(pattern, fixed_dtype, doc):
+    def make(name=None, dtype=None):
+        if fixed_dtype is not None and dtype is not None and np.dtype(dtype) != np.dtype(fixed_dtype):
+            raise TypeError(f"this constructor makes {fixed_dtype} variables; got dtype={dtype!r}")
+        return tensor(fixed_dtype if dtype is None else dtype, pattern, name)
+    make.__doc__ = doc
+    return make
+
+
+scalar = _maker((), None, "A 0-d symbolic input of dtype ``dtype`` (default ``config.floatX``).")
+vector = _maker((False,), None, "A 1-d symbolic input of dtype ``dtype`` (default ``config.floatX``).")
+matrix = _maker((False, False), None, "A 2-d symbolic input (default dtype ``config.floatX``).")
+row = _maker((True, False), None, "A (1, n) symbolic input: its first dim broadcasts.")
+col = _maker((False, True), None, "An (n, 1) symbolic input: its second dim broadcasts.")
+tensor3 = _maker((False,) * 3, None, "A 3-d symbolic input (default dtype ``config.floatX``).")
+tensor4 = _maker((False,) * 4, None, "A 4-d symbolic input (default dtype ``config.floatX``).")
+
+dscalar = _maker((), "float64", "A float64 scalar input.")
+dvector = _maker((False,), "float64", "A float64 vector input.")
+dmatrix = _maker((False, False), "float64", "A float64 matrix input.")
+drow = _maker((True, False), "float64", "A float64 (1, n) input.")
+dcol = _maker((False, True), "float64", "A float64 (n, 1) input.")
+dtensor3 = _maker((False,) * 3, "float64", "A float64 3-d input.")
+dtensor4 = _maker((False,) * 4, "float64", "A float64 4-d input.")
+fscalar = _maker((), "float32", "A float32 scalar input.")
+fvector = _maker((False,), "float32", "A float32 vector input.")
+fmatrix = _maker((False, False), "float32", "A float32 matrix input.")
+frow = _maker((True, False), "float32", "A float32 (1, n) input.")
+fcol = _maker((False, True), "float32", "A float32 (n, 1) input.")
+ftensor3 = _maker((False,) * 3, "float32", "A float32 3-d input.")
+ftensor4 = _maker((False,) * 4, "float32", "A float32 4-d input.")
+iscalar = _maker((), "int32", "An int32 scalar input.")
+ivector = _maker((False,), "int32", "An int32 vector input.")
+imatrix = _maker((False, False), "int32", "An int32 matrix input.")
+lscalar = _maker((), "int64", "An int64 scalar input.")
+lvector = _maker((False,), "int64", "An int64 vector input.")
+lmatrix = _maker((False, False), "int64", "An int64 matrix input.")
+bscalar = _maker((), "int8", "An int8 scalar input.")
+bvector = _maker((False,), "int8", "An int8 vector input.")
+bmatrix = _maker((False, False), "int8", "An int8 matrix input.")
+
+
+# -- printing -------------------------------------------------------------------------------------------
+_RANK_NAMES = {(): "scalar", (False,): "vector", (False, False): "matrix", (True, False): "row",
+               (False, True): "col", (False,) * 3: "tensor3", (False,) * 4: "tensor4"}
+
+
+def type_str(typ):
+    """Theano's name of a type: ``TensorType(float64, matrix)``."""
+    pattern = tuple(is_known(d) and d == 1 for d in typ.shape)
+    kind = _RANK_NAMES.get(pattern, "(" + ", ".join(map(str, pattern)) + ("," if len(pattern) == 1 else "")
+                           + ")")
+    return f"TensorType({typ.dtype.name}, {kind})"
+
+
+def var_str(v):
+    """``str(var)``: its name; else what it is, as Theano prints it."""
+    if v.name:
+        return v.name
+    if v.is_const:
+        arr = v.value
+        body = repr(arr.item()) if arr.ndim == 0 else (np.array2string(arr, separator=", ", threshold=6)
+                                                        .replace("\n", ""))
+        return f"TensorConstant{{{body}}}"
+    if v.prim is None:
+        return f"<{type_str(v.type)}>"
+    args = ", ".join(f"{k}={a!r}" if not isinstance(a, np.dtype) else f"{k}={a.name}" for k, a in v.attrs)
+    if v.prim.kind is Kind.ELEMENTWISE:
+        return f"Elemwise{{{v.prim.name}{', ' + args if args else ''}}}.0"
+    return f"{v.prim.name}{{{args}}}.0" if args else f"{v.prim.name}.0"
+
+
+# -- methods only Theano variables have ---------------------------------------------------------------
+def dimshuffle(x, *pattern):
+    """Theano's dimshuffle: reorder dims, insert broadcastable ones with ``'x'``, drop size-1 ones.
+
+    ``b.dimshuffle(0, 'x')`` turns a vector into a column that broadcasts along dim 1.
+    """
+    if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
+        pattern = tuple(pattern[0])
+    if not isinstance(x, Var):
+        x = jnp.asarray(x)
+    nd = x.ndim
+    kept = []
+    for p in pattern:
+        if p == "x":
+            continue
+        if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+            raise TypeError(f"dimshuffle pattern entries are dim indices or 'x', got {p!r} in {pattern!r}")
+        if not 0 <= p < nd:
+            raise ValueError(f"dimshuffle pattern {pattern!r} names dim {p} of a rank-{nd} variable")
+        if int(p) in kept:
+            raise ValueError(f"dimshuffle pattern {pattern!r} repeats dim {p}")
+        kept.append(int(p))
+    for i in range(nd):
+        if i not in kept and not (is_known(x.shape[i]) and x.shape[i] == 1):
+            raise ValueError(f"dimshuffle pattern {pattern!r} drops dim {i} of {var_str(x)} (shape "
+                             f"{x.type!r}), which is not broadcastable: only size-1 dims can be dropped")
+    dropped = [i for i in range(nd) if i not in kept]
+    perm = kept + dropped  # NOTE: dropped dims are all size 1, so moving them last and reshaping drops them
+    out_shape = tuple(1 if p == "x" else x.shape[p] for p in pattern)
+    if not isinstance(x, Var):
+        return np.reshape(np.transpose(x, perm), out_shape)
+    y = jnp.transpose(x, perm)
+    if len(out_shape) == y.ndim and all(a is b or (is_known(a) and is_known(b) and a == b)
+                                        for a, b in zip(out_shape, y.shape)):
+        return y
+    return L.reshape(y, shape=out_shape)
+
+
+def eval_var(v, inputs_to_values=None):
+    """Theano's ``var.eval({x: value, ...})``: compile a function of the given inputs and run it once.
+    Compiled functions are cached on the variable per input set."""
+    from .function import function
+    pairs = list((inputs_to_values or {}).items())
+    key = tuple(k._id for k, _ in pairs)
+    cache = _EVAL_CACHE.get(v._id)
+    if cache is None:
+        cache = _EVAL_CACHE[v._id] = {}
+        weakref.finalize(v, _EVAL_CACHE.pop, v._id, None)
+    fn = cache.get(key)
+    if fn is None:
+        fn = function([k for k, _ in pairs], v, on_unused_input="ignore")
+        cache[key] = fn
+    return fn(*[val for _, val in pairs])
+
+
+_EVAL_CACHE = {}
+
+
+def install():
+    Var.__str__ = var_str
+    Var.__repr__ = var_str
+    Var.dimshuffle = dimshuffle
+    Var.eval = eval_var
+
+
+install()
