@@ -248,6 +248,20 @@ def _attr_syms(a, out):
     return out
 
 
+def syms_in(a):
+    """The symbolic sizes in ``a`` (a size, a shape, an attr value or a tuple of them), in order, repeats kept."""
+    return _attr_syms(a, [])
+
+
+def distinct_syms(a):
+    """``syms_in(a)`` with each symbol once, in first-use order."""
+    out = []
+    for s in _attr_syms(a, []):
+        if all(s is not t for t in out):
+            out.append(s)
+    return out
+
+
 def size_providers(roots):
     """Nodes that must also be computed so every symbolic size named in an attr can be bound: the gradient
     of ``sum(concatenate(...) * w)`` names the concatenation's size but never computes the concatenation."""

@@ -39,8 +39,8 @@ checkable against the unfused one. A fused node has no derivative rules: fusion 
 
 import numpy as np
 
-from ..core.graph import Graph, to_text
-from ..core.types import Sym, DimSum, is_known, dims_equal
+from ..core.graph import Graph, to_text, distinct_syms
+from ..core.types import Sym, is_known, dims_equal
 from ..core.interpret import SizeEnv, eval_node
 from ..core.primitive import Primitive, Kind, register
 
@@ -174,24 +174,8 @@ fused = register(Primitive(
 def body_syms(body):
     """Sym s used in the body's attrs or types that no body input's type carries, in first-use order."""
     have = {id(d) for v in body.inputs for d in v.shape if isinstance(d, Sym)}
-    out = []
-
-    def visit(a):
-        if isinstance(a, Sym):
-            if id(a) not in have:
-                have.add(id(a))
-                out.append(a)
-        elif isinstance(a, DimSum):
-            visit(a.terms)
-        elif isinstance(a, tuple):
-            for x in a:
-                visit(x)
-
-    for v in body.nodes():
-        visit(v.shape)
-        for _, a in v.attrs:
-            visit(a)
-    return tuple(out)
+    used = distinct_syms(tuple((v.shape,) + tuple(a for _, a in v.attrs) for v in body.nodes()))
+    return tuple(s for s in used if id(s) not in have)
 
 
 def make_fused(ext_inputs, body_inputs, root, source=None):

@@ -16,8 +16,8 @@ Rules run on graphs that are already differentiated and are never differentiated
 
 import numpy as np
 
-from ..core.graph import Graph, Var
-from ..core.types import TensorType, Sym, DimSum, is_known, dims_equal
+from ..core.graph import Graph, Var, syms_in
+from ..core.types import TensorType, is_known, dims_equal
 from ..ops import math as m
 from ..ops.layout import reshape, transpose, broadcast_to
 from ..ops.reduce import reduce_sum
@@ -207,16 +207,6 @@ def negate(u):
     """``-u``, without a double negation."""
     a = negated(u)
     return a if a is not None and a.type == u.type else m.neg(u)
-
-
-def syms_in(a):
-    if isinstance(a, Sym):
-        return [a]
-    if isinstance(a, DimSum):
-        return syms_in(a.terms)
-    if isinstance(a, tuple):
-        return [s for x in a for s in syms_in(x)]
-    return []
 
 
 def _attr_syms_bound_by(v, x):

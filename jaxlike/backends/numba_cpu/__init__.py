@@ -68,7 +68,7 @@ def compile(graph, options=None):
     module, path, written = build.load(mod_spec.source, key, opts)
     for k, v in enumerate(mod_spec.fallbacks):
         support.FALLBACKS[(module.__name__, k)] = support.Fallback(
-            v.prim, v.attrs, _fallback_syms(v), v.dtype, v.ndim)
+            v.prim, v.attrs, codegen.Codegen.attr_syms(v), v.dtype, v.ndim)
     extra = tuple(mod_spec.const_args)
     timers = None
     if opts.get("profile"):
@@ -78,24 +78,6 @@ def compile(graph, options=None):
     exe = NumbaExecutable(run, mod_spec.source, graph, key, path, module, written)
     exe.kernel_timers = timers
     return exe
-
-
-def _fallback_syms(v):
-    from ...core.types import Sym, DimSum
-    out = []
-
-    def visit(a):
-        if isinstance(a, Sym):
-            if all(a is not s for s in out):
-                out.append(a)
-        elif isinstance(a, DimSum):
-            visit(a.terms)
-        elif isinstance(a, tuple):
-            for x in a:
-                visit(x)
-    for _, a in v.attrs:
-        visit(a)
-    return out
 
 
 def _runner(entry, consts, graph, in_place=()):

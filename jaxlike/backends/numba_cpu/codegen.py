@@ -18,7 +18,7 @@ iteration space that share operands run as one loop (``siblings.py``). Imports n
 
 import numpy as np
 
-from ...core.graph import Graph, Var, namer
+from ...core.graph import Graph, Var, namer, syms_in, distinct_syms
 from ...core.types import Sym, DimSum, dims_equal
 from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
@@ -169,21 +169,10 @@ class Codegen:
     def view_ok(self, x):
         return x._id in self.fresh_values and x._id not in self.outputs
 
-    def attr_syms(self, v):
-        out = []
-
-        def visit(a):
-            if isinstance(a, Sym):
-                if all(a is not s for s in out):
-                    out.append(a)
-            elif isinstance(a, DimSum):
-                visit(a.terms)
-            elif isinstance(a, tuple):
-                for x in a:
-                    visit(x)
-        for _, a in v.attrs:
-            visit(a)
-        return out
+    @staticmethod
+    def attr_syms(v):
+        """The size symbols ``v``'s attrs name, each once."""
+        return distinct_syms(tuple(a for _, a in v.attrs))
 
     def numba_type(self, v):
         key = (v.dtype.name, v.ndim)
@@ -209,19 +198,12 @@ class Codegen:
             out.append(f"    raise ShapeError({message(f'{what}: dim {k} has size ', (have,), f' where {type_text(v.type, self.symname)} needs {label}', (want,), self.where_text)})")
         return out
 
-    def _syms_in(self, shape):
-        out = []
-        for d in shape:
-            out += loops._syms(d)
-        return out
-
     def _ready(self, v):
         if v.prim is FUSED:
             body = dict(v.attrs)["body"]
-            need = self._syms_in(v.shape) + self._syms_in(iteration_shape(body)) + list(body.syms)
+            need = syms_in(v.shape) + syms_in(iteration_shape(body)) + list(body.syms)
         else:
             need = self.attr_syms(v)
-            need = [s for a in need for s in loops._syms(a)]
         return all(id(s) in self.bound for s in need)
 
     # -- the module ---------------------------------------------------------------------------------------
@@ -311,7 +293,7 @@ class Codegen:
             order.append(v)
             done.add(v._id)
             for d in v.shape:
-                for s in loops._syms(d):
+                for s in syms_in(d):
                     bound.add(id(s))
         return order
 

@@ -22,6 +22,7 @@ import re
 
 import numpy as np
 
+from ...core.graph import distinct_syms
 from ...core.types import Sym, DimSum, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
@@ -259,12 +260,7 @@ def loop_space(body):
     """(iteration shape, positions of its non-1 dims, the size symbols those loops need, in order)."""
     space = iteration_shape(body)
     loops = [k for k, d in enumerate(space) if not known1(d)]
-    sizes = []
-    for k in loops:
-        for s in _syms(space[k]):
-            if all(s is not t for t in sizes):
-                sizes.append(s)
-    return space, loops, sizes
+    return space, loops, distinct_syms(tuple(space[k] for k in loops))
 
 
 def kernel(index, node, names, body_names, symname, options):
@@ -292,14 +288,6 @@ def kernel(index, node, names, body_names, symname, options):
 
 def _flags(options):
     return f"error_model='numpy', fastmath={bool(options['fastmath'])}, nogil=True"
-
-
-def _syms(d):
-    if isinstance(d, Sym):
-        return [d]
-    if isinstance(d, DimSum):
-        return [s for t in d.terms for s in _syms(t)]
-    return []
 
 
 def type_text(t, symname):
@@ -361,13 +349,23 @@ def _elementwise_nest(src, w, body, space, loops, mode, symname):
     src.add(depth, f"_out[{', '.join(idx) or '()'}] = {expr}")
 
 
+def accumulation(red):
+    """(accumulator dtype, its initial value, the combine template) of reduce node ``red``: float16/float32
+    sums and products accumulate in float64."""
+    out_dt = red.dtype
+    acc_dt = np.dtype("float64") if (red.prim.name in ("reduce_sum", "reduce_prod") and out_dt.kind == "f"
+                                     and out_dt.itemsize < 8) else out_dt
+    combine = red.prim.scalar["combine"]
+    if acc_dt == np.float32:
+        combine = single_precision(combine)
+    return acc_dt, reduce_init(red.prim, acc_dt), combine
+
+
 def _reduce_nest(src, w, red, space, loops, mode, symname):
     prim = red.prim
     axes = set(dict(red.attrs)["axes"])
     out_dt = red.dtype
-    acc_dt = np.dtype("float64") if (prim.name in ("reduce_sum", "reduce_prod") and out_dt.kind == "f"
-                                     and out_dt.itemsize < 8) else out_dt
-    init = reduce_init(prim, acc_dt)
+    acc_dt, init, combine = accumulation(red)
     idx = _loop_vars(space)
     kept = [k for k in range(len(space)) if k not in axes]
     out_idx = [idx[k] for k in kept]
@@ -377,9 +375,6 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
         t = w.fresh("_v")
         w.lines.append(f"{t} = {cast(val, acc_dt)}")
         val = t
-    combine = prim.scalar["combine"]
-    if acc_dt == np.float32:
-        combine = single_precision(combine)
     step = f"_a = {cast(combine.format(val, acc='_a'), acc_dt)}"
 
     if not has_identity(prim):

@@ -12,11 +12,11 @@ is computed by then (which also means it cannot depend on the others). Imports n
 
 import numpy as np
 
-from ...core.graph import namer
+from ...core.graph import namer, syms_in
 from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
-from .loops import (_Writer, _loop_vars, _syms, _flags, loop_space, _ASSOCIATIVE, cast, chunks, describe, dim_text,
-                    has_identity, known1, np_type, product_text, reduce_init, single_precision)
+from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
+                    dim_text, has_identity, known1, np_type, product_text)
 
 
 def _shape_equal(a, b):
@@ -59,23 +59,20 @@ def plan(order, graph_inputs, bound0, ready_with):
     """Groups of siblings in ``order`` (the entry's schedule): {first member id: [members]}, and the ids of
     the members that run inside another's group. ``ready_with(v, bound)`` says whether the sizes ``v`` needs
     are bound in ``bound`` (ids of Syms)."""
-    done = {v._id for v in graph_inputs}
-    bound = set(bound0)
-    groups, taken = {}, set()
-    states = []     # (done, bound) before each position
-    for v in order:
-        states.append((set(done), set(bound)))
-        done.add(v._id)
+    at = {v._id: -1 for v in graph_inputs}        # schedule position where each value is computed
+    bound_at = {sid: -1 for sid in bound0}         # ... and where each size symbol is first bound
+    for pos, v in enumerate(order):
+        at[v._id] = pos
         for d in v.shape:
-            for s in _syms(d):
-                bound.add(id(s))
+            for s in syms_in(d):
+                bound_at.setdefault(id(s), pos)
     roles = {v._id: _role(v) for v in order}
+    groups, taken = {}, set()
     for pos, a in enumerate(order):
         if roles[a._id] is None or a._id in taken:
             continue
         space = iteration_shape(dict(a.attrs)["body"])
         reads = {i._id for i in a.inputs if not i.is_const}
-        done_a, bound_a = states[pos]
         members = [a]
         for b in order[pos + 1:]:
             if roles[b._id] is None or b._id in taken:
@@ -83,7 +80,8 @@ def plan(order, graph_inputs, bound0, ready_with):
             b_reads = {i._id for i in b.inputs if not i.is_const}
             if not (b_reads & reads) or not _shape_equal(iteration_shape(dict(b.attrs)["body"]), space):
                 continue
-            if all(i.is_const or i._id in done_a for i in b.inputs) and ready_with(b, bound_a):
+            if all(i.is_const or at.get(i._id, pos) < pos for i in b.inputs) and \
+                    ready_with(b, {sid for sid, p in bound_at.items() if p < pos}):
                 members.append(b)
                 reads |= b_reads
         if len(members) > 1:
@@ -206,13 +204,6 @@ def kernel(index, members, entry_names, symname, options):
                          work, comment)
 
 
-def _accumulator(red):
-    out_dt = red.dtype
-    if red.prim.name in ("reduce_sum", "reduce_prod") and out_dt.kind == "f" and out_dt.itemsize < 8:
-        return np.dtype("float64")
-    return out_dt
-
-
 def _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops, parallel,
               decorator):
     """Loops over ``space``: each map stores its element in the innermost loop; a reduction over the loops
@@ -227,17 +218,14 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
     n_maps = len(maps)
     for k, m in enumerate(reductions):
         red = dict(m.attrs)["body"].root
-        acc = _accumulator(red)
+        acc, init, combine = accumulation(red)
         val, vdt = w.value(red.inputs[0], idx)
         if np.dtype(vdt) != acc:
             val = cast(val, acc)
-        combine = red.prim.scalar["combine"]
-        if acc == np.float32:
-            combine = single_precision(combine)
         steps.append(f"_a{k} = {cast(combine.format(val, acc=f'_a{k}'), acc)}")
         axes = set(dict(red.attrs)["axes"])
         out_idx = ", ".join(idx[j] for j in range(len(space)) if j not in axes)
-        accs.append((k, _reduced_suffix(red, loops), reduce_init(red.prim, acc), combine, acc, red,
+        accs.append((k, _reduced_suffix(red, loops), init, combine, acc, red,
                      f"_out{n_maps + k}[{out_idx}]"))
     lines = [decorator, f"def {name}({', '.join(params)}):"]
     for k, start, _, _, _, red, _ in accs:
