@@ -57,9 +57,9 @@ def _prepare(args, nums, fname, need_float=True):
         vars_ = []
         for x in leaves:
             v = _fresh(x, f"{fname}: argument {i}")
-            if need_float and v.dtype.kind != "f":
-                raise TypeError(f"{fname} requires real floating-point inputs, but argument {i} has dtype "
-                                f"{v.dtype}{' (a Python int: write 15.0, not 15)' if isinstance(x, int) else ''}; "
+            if need_float and v.dtype.kind not in "fc":
+                raise TypeError(f"{fname} requires floating-point inputs (real or complex), but argument {i} "
+                                f"has dtype {v.dtype}{' (a Python int: write 15.0, not 15)' if isinstance(x, int) else ''}; "
                                 "integer and boolean inputs have no gradient")
             vars_.append(v)
         new_args[i] = pytree.unflatten(tree, vars_)
@@ -77,13 +77,35 @@ def _regroup(flat, trees, single):
     return out[0] if single else tuple(out)
 
 
-def value_and_grad(fun, argnums=0, has_aux=False):
+def _check_holomorphic(fresh, nums, fname):
+    for v in fresh:
+        if v.dtype.kind != "c":
+            raise TypeError(f"{fname}(holomorphic=True) requires complex inputs, but an input of argument(s) "
+                            f"{list(nums)} has dtype {v.dtype}; convert it with .astype(jnp.complex128)")
+
+
+def _check_output_kind(out, holomorphic, fname):
+    if holomorphic and out.dtype.kind != "c":
+        raise TypeError(f"{fname}(holomorphic=True) requires a complex output, got {out.dtype}")
+    if not holomorphic and out.dtype.kind != "f":
+        hint = ("; for a holomorphic function pass holomorphic=True, otherwise differentiate a real "
+                "function of it (abs, .real, .imag)") if out.dtype.kind == "c" else ""
+        raise TypeError(f"{fname} requires a real floating-point output, got {out.dtype}{hint}")
+
+
+def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
     """Function returning ``(fun(*args), gradient)``; ``fun`` must return a real scalar (with ``has_aux``:
-    ``(scalar, aux)``, and the result is ``((value, aux), gradient)``)."""
+    ``(scalar, aux)``, and the result is ``((value, aux), gradient)``).
+
+    Complex arguments follow JAX's convention: for a real ``fun`` of ``z = x + iy`` the gradient is
+    ``df/dx - 1j * df/dy`` (step along its conjugate to descend). With ``holomorphic=True`` the arguments and
+    the output are complex and the result is the complex derivative ``f'(z)``."""
 
     def value_and_grad_fun(*args):
         nums = _argnums_tuple(argnums, len(args), "grad")
         new_args, fresh, actual, trees = _prepare(args, nums, "grad")
+        if holomorphic:
+            _check_holomorphic(fresh, nums, "grad")
         out = fun(*new_args)
         aux_leaves, aux_tree = [], None
         if has_aux:
@@ -96,8 +118,7 @@ def value_and_grad(fun, argnums=0, has_aux=False):
         if out.ndim != 0:
             raise TypeError(f"grad requires a scalar-valued function, but the output has type {out.type!r}; "
                             "use jaxlike.vjp or jaxlike.jacobian for non-scalar outputs")
-        if out.dtype.kind != "f":
-            raise TypeError(f"grad requires a real floating-point output, got {out.dtype}")
+        _check_output_kind(out, holomorphic, "grad")
         grads = backward([out], [ones_like(out)], fresh)
         grads = [g if g is not None else zeros_like(f) for g, f in zip(grads, fresh)]
         vals = _finish(fresh, actual, [out] + grads + aux_leaves)
@@ -110,13 +131,16 @@ def value_and_grad(fun, argnums=0, has_aux=False):
     return value_and_grad_fun
 
 
-def grad(fun, argnums=0, has_aux=False):
-    """Gradient of a real scalar function with respect to argument(s) ``argnums``.
+def grad(fun, argnums=0, has_aux=False, holomorphic=False):
+    """Gradient of a real scalar function with respect to argument(s) ``argnums`` (complex arguments and
+    ``holomorphic``: see ``value_and_grad``).
 
     >>> float(grad(lambda x: jnp.exp(jnp.sin(x ** 2)))(15.0))  # doctest: +ELLIPSIS
     4.347404090...
+    >>> complex(grad(lambda z: jnp.abs(z) ** 2)(3 + 4j))
+    (6-8j)
     """
-    vg = value_and_grad(fun, argnums, has_aux)
+    vg = value_and_grad(fun, argnums, has_aux, holomorphic)
 
     def grad_fun(*args):
         (v, g) = vg(*args)
@@ -187,31 +211,35 @@ def jvp(fun, primals, tangents):
     return pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, vals[n:])
 
 
-def _over_argnums(one, fun, argnums, fname):
+def _over_argnums(one, fun, argnums, fname, holomorphic):
     """A Jacobian function from a one-argument one: one result for an int ``argnums``, a tuple (one entry
     per argument) for a tuple, as in JAX."""
 
     def jac_fun(*args):
         nums = _argnums_tuple(argnums, len(args), fname)
-        jacs = tuple(one(fun, i, args, fname) for i in nums)
+        jacs = tuple(one(fun, i, args, fname, holomorphic) for i in nums)
         return jacs[0] if isinstance(argnums, int) else jacs
 
     jac_fun.__name__ = f"{fname}({getattr(fun, '__name__', 'f')})"
     return jac_fun
 
 
-def _one_array(args, i, fname):
+def _one_array(args, i, fname, holomorphic):
     new_args, fresh, actual, _ = _prepare(args, (i,), fname)
     if len(fresh) != 1:
         raise TypeError(f"{fname} differentiates with respect to array arguments, but argument {i} is a "
                         f"container of {len(fresh)} arrays; pass the arrays as separate arguments")
+    if holomorphic:
+        _check_holomorphic(fresh, (i,), fname)
     return new_args, fresh, actual
 
 
-def _jacrev_one(fun, i, args, fname):
-    new_args, fresh, actual = _one_array(args, i, fname)
+def _jacrev_one(fun, i, args, fname, holomorphic):
+    new_args, fresh, actual = _one_array(args, i, fname, holomorphic)
     x = fresh[0]
     out = as_output(fun(*new_args))
+    if out.dtype.kind == "c" or holomorphic:
+        _check_output_kind(out, holomorphic, fname)
     n_out = int(np.prod([int(d) for d in out.shape]))
     ct = Var(out.type)
     (g,) = backward([out], [ct], [x])
@@ -226,10 +254,15 @@ def _jacrev_one(fun, i, args, fname):
     return _finish(fresh, actual, [jnp.array(jac) if isinstance(jac, Var) else as_output(jac)])[0]
 
 
-def _jacfwd_one(fun, i, args, fname):
-    new_args, fresh, actual = _one_array(args, i, fname)
+def _jacfwd_one(fun, i, args, fname, holomorphic):
+    new_args, fresh, actual = _one_array(args, i, fname, holomorphic)
     x = fresh[0]
+    if x.dtype.kind == "c" and not holomorphic:
+        raise TypeError(f"{fname} with a complex input (argument {i}, {x.dtype}) requires holomorphic=True; "
+                        "for a real function of it use jacrev or grad")
     out = as_output(fun(*new_args))
+    if holomorphic:
+        _check_output_kind(out, holomorphic, fname)
     n_in = int(np.prod([int(d) for d in x.shape]))
     t = Var(x.type)
     (tout,) = forward([out], [x], [t])
@@ -244,29 +277,30 @@ def _jacfwd_one(fun, i, args, fname):
     return _finish(fresh, actual, [as_output(jac)])[0]
 
 
-def jacrev(fun, argnums=0):
+def jacrev(fun, argnums=0, holomorphic=False):
     """Jacobian by reverse mode, one VJP per output element; result shape ``out.shape + x.shape`` (a tuple
-    of those for a tuple of ``argnums``)."""
-    return _over_argnums(_jacrev_one, fun, argnums, "jacrev")
+    of those for a tuple of ``argnums``). Complex outputs need ``holomorphic=True``."""
+    return _over_argnums(_jacrev_one, fun, argnums, "jacrev", holomorphic)
 
 
-def jacfwd(fun, argnums=0):
+def jacfwd(fun, argnums=0, holomorphic=False):
     """Jacobian by forward mode, one JVP per input element; result shape ``out.shape + x.shape`` (a tuple
-    of those for a tuple of ``argnums``)."""
-    return _over_argnums(_jacfwd_one, fun, argnums, "jacfwd")
+    of those for a tuple of ``argnums``). Complex inputs need ``holomorphic=True``."""
+    return _over_argnums(_jacfwd_one, fun, argnums, "jacfwd", holomorphic)
 
 
 jacobian = jacrev
 
 
-def hessian(fun, argnums=0):
+def hessian(fun, argnums=0, holomorphic=False):
     """Matrix of second derivatives: ``jacfwd(jacrev(fun))``. For a tuple of ``argnums`` the result is the
     nested tuple ``H[i][j]`` of blocks d2 fun / d x_i d x_j."""
     if isinstance(argnums, int):
-        return jacfwd(jacrev(fun, argnums), argnums)
+        return jacfwd(jacrev(fun, argnums, holomorphic), argnums, holomorphic)
 
     def hess(*args):
         nums = _argnums_tuple(argnums, len(args), "hessian")
-        return tuple(tuple(jacfwd(jacrev(fun, i), j)(*args) for j in nums) for i in nums)
+        return tuple(tuple(jacfwd(jacrev(fun, i, holomorphic), j, holomorphic)(*args) for j in nums)
+                     for i in nums)
 
     return hess

@@ -12,15 +12,19 @@ from .api import jvp, vjp
 
 # Finite-difference step and default tolerances per dtype. The step balances truncation error (~eps**2)
 # against rounding error (~machine eps / eps); the tolerances are JAX's gradient tolerances.
-_EPS = {np.dtype("float64"): 1e-4, np.dtype("float32"): 3e-3, np.dtype("float16"): 3e-2}
-_TOL = {np.dtype("float64"): 1e-5, np.dtype("float32"): 2e-3, np.dtype("float16"): 5e-2}
+_EPS = {np.dtype("float64"): 1e-4, np.dtype("float32"): 3e-3, np.dtype("float16"): 3e-2,
+        np.dtype("complex128"): 1e-4, np.dtype("complex64"): 3e-3}
+_TOL = {np.dtype("float64"): 1e-5, np.dtype("float32"): 2e-3, np.dtype("float16"): 5e-2,
+        np.dtype("complex128"): 1e-5, np.dtype("complex64"): 2e-3}
 
 
 def check_grads(fn, args, order=2, modes=("fwd", "rev"), atol=None, rtol=None, eps=None):
     """Check ``fn``'s JVP and VJP against central finite differences, up to ``order``.
 
     ``args`` is the sequence of positional arguments (each a pytree of arrays or Python scalars). Floating
-    leaves are perturbed in random (seeded) directions; integer and boolean leaves are held fixed. For
+    leaves are perturbed in random (seeded) directions (complex leaves in random complex directions, and a
+    VJP is paired with a tangent as Re(sum(t * ct)), JAX's convention); integer and boolean leaves are held
+    fixed. For
     ``order=2`` the function ``(x, t) -> jvp(fn, x, t)`` is checked the same way (mode "fwd"), and so is
     ``x -> vjp(fn, x)[1](c)`` for a fixed random cotangent ``c`` (mode "rev"). Raises AssertionError naming
     the mode, the order, the argument and the output, with expected and actual values.
@@ -148,8 +152,10 @@ class _Checker:
     def _rand_like(self, x):
         arr = np.asarray(x)
         t = self.rng.standard_normal(arr.shape)
-        if isinstance(x, float):
-            return float(t)
+        if arr.dtype.kind == "c":
+            t = t + 1j * self.rng.standard_normal(arr.shape)
+        if isinstance(x, (float, complex)):
+            return type(x)(t)
         return t.astype(arr.dtype)
 
     def _cotangent_like(self, out):
@@ -188,7 +194,7 @@ class _Checker:
             bad = ~np.isclose(g, w, atol=self.atol, rtol=self.rtol, equal_nan=True)
             if bad.any():
                 with np.errstate(invalid="ignore"):
-                    err = np.where(bad, np.abs(g.astype(np.float64) - w), 0.0)
+                    err = np.where(bad, np.abs(g.astype(np.complex128) - w), 0.0)
                 flat = int(np.nanargmax(err)) if np.isfinite(err).any() else int(np.argmax(bad))
                 idx = tuple(int(i) for i in np.unravel_index(flat, g.shape))
                 return k, (f"{int(bad.sum())} of {g.size} elements differ; worst at index {idx}: expected "
@@ -198,16 +204,18 @@ class _Checker:
 
 
 def _is_float(x):
+    """Float or complex: a leaf that carries derivatives."""
     if isinstance(x, bool):
         return False
-    if isinstance(x, float):
+    if isinstance(x, (float, complex)):
         return True
     dtype = x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
-    return dtype.kind == "f"
+    return dtype.kind in "fc"
 
 
 def _float_leaves(tree):
-    return [np.asarray(x, dtype=np.float64) for x in pytree.flatten(tree)[0] if _is_float(x)]
+    return [np.asarray(x, dtype=np.complex128 if np.asarray(x).dtype.kind == "c" else np.float64)
+            for x in pytree.flatten(tree)[0] if _is_float(x)]
 
 
 def _step(a, t, eps):
@@ -218,11 +226,13 @@ def _step(a, t, eps):
 
 
 def _zeros_like(a):
-    return 0.0 if isinstance(a, float) else np.zeros_like(np.asarray(a))
+    return type(a)(0) if isinstance(a, (float, complex)) else np.zeros_like(np.asarray(a))
 
 
 def _inner(a, b):
-    return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
+    """The real pairing of a tangent and a cotangent: Re(sum(a * b)), with no conjugate (JAX's convention,
+    where a cotangent of z = x + iy is dL/dx - i dL/dy)."""
+    return float(np.real(np.sum(np.asarray(a, dtype=np.complex128) * np.asarray(b, dtype=np.complex128))))
 
 
 def _inner_leaves(xs, ys):

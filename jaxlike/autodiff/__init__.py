@@ -47,7 +47,9 @@ def _differentiable(prim, i):
 
 
 def _fit(ct, typ):
-    if ct.dtype != typ.dtype and typ.dtype.kind == "f":
+    """A cotangent (or tangent) in the dtype of the value it belongs to: float32 stays float32, and a complex
+    one of a real value keeps its real part (the derivative along the real axis, JAX's convention)."""
+    if ct.dtype != typ.dtype and typ.dtype.kind in "fc":
         ct = convert(ct, dtype=typ.dtype)
     return ct
 
@@ -57,7 +59,7 @@ def backward(outputs, cotangents, wrt):
     order = toposort(outputs)
     live = {w._id for w in wrt}
     for v in order:
-        if v.prim is not None and v.dtype.kind == "f" and any(
+        if v.prim is not None and v.dtype.kind in "fc" and any(
                 i._id in live and _differentiable(v.prim, k) for k, i in enumerate(v.inputs)):
             live.add(v._id)
     cts = {}
@@ -68,7 +70,7 @@ def backward(outputs, cotangents, wrt):
         g = cts.get(v._id)
         if g is None or v.prim is None:
             continue
-        need = [i._id in live and i.dtype.kind == "f" and _differentiable(v.prim, k)
+        need = [i._id in live and i.dtype.kind in "fc" and _differentiable(v.prim, k)
                 for k, i in enumerate(v.inputs)]
         if not any(need):
             continue
@@ -94,7 +96,7 @@ def forward(outputs, primals, tangents):
         if v._id in tan or v.prim is None:
             continue
         ts = [tan.get(i._id) if _differentiable(v.prim, k) else None for k, i in enumerate(v.inputs)]
-        if all(t is None for t in ts) or v.dtype.kind != "f":
+        if all(t is None for t in ts) or v.dtype.kind not in "fc":
             continue
         attrs = dict(v.attrs)
         rule = v.prim.jvp

@@ -97,7 +97,7 @@ class Var:
         raise TracerBoolError("float() of a traced value" + where(user_frame() or self.source)
                               + ": its value is unknown while the graph is built")
 
-    __int__ = __index__ = __float__
+    __int__ = __index__ = __complex__ = __float__
 
 
 def const(value, dtype=None):

@@ -36,6 +36,7 @@ class Primitive:
     vjp: Optional[Callable] = None      # (g, ans, *inputs, **attrs) -> tuple of cotangents (None: no gradient)
     jvp: object = None                  # (tangents, ans, *inputs, **attrs) -> tangent, or LINEAR
     scalar: object = None               # fused-loop expression template, e.g. "math.exp({0})"
+    complex_scalar: Optional[str] = None  # the template where the op computes in complex (None: real only)
     samples: Optional[Callable] = None  # rng -> list of argument tuples for the registry tests
     differentiable: Optional[tuple] = None  # operand positions that may carry gradients (None: all)
     doc: str = ""
@@ -43,6 +44,10 @@ class Primitive:
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+    def template(self, compute_dtype):
+        """The scalar template for computing in ``compute_dtype`` (the promoted operand dtype)."""
+        return self.complex_scalar if np.dtype(compute_dtype).kind == "c" else self.scalar
 
     def __call__(self, *args, **attrs):
         return bind(self, *args, **attrs)

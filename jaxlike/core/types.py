@@ -12,10 +12,12 @@ from ..config import config as _config  # NOTE: jaxlike.config is the Config obj
 from .errors import ConcretizationError
 
 FLOATS = (np.dtype("float16"), np.dtype("float32"), np.dtype("float64"))
-SUPPORTED = FLOATS + tuple(np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64", "uint8",
+COMPLEXES = (np.dtype("complex64"), np.dtype("complex128"))
+SUPPORTED = FLOATS + COMPLEXES + tuple(np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64", "uint8",
                                                    "uint16", "uint32", "uint64"))
 _SHORT = {"float16": "f16", "float32": "f32", "float64": "f64", "bool": "bool", "int8": "i8", "int16": "i16",
-          "int32": "i32", "int64": "i64", "uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64"}
+          "int32": "i32", "int64": "i64", "uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64",
+          "complex64": "c64", "complex128": "c128"}
 
 
 def canonical_dtype(dtype, what="dtype"):
@@ -34,6 +36,15 @@ def is_float(dtype):
     return np.dtype(dtype).kind == "f"
 
 
+def is_complex(dtype):
+    return np.dtype(dtype).kind == "c"
+
+
+def is_inexact(dtype):
+    """Float or complex: the dtypes that carry derivatives."""
+    return np.dtype(dtype).kind in "fc"
+
+
 def is_int(dtype):
     return np.dtype(dtype).kind in "iu"
 
@@ -42,7 +53,17 @@ def short_name(dtype):
     return _SHORT[np.dtype(dtype).name]
 
 
-_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2}
+_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def _raise_kind(strong, weak):
+    """NEP 50: a Python float/complex lifts the kind of a strong dtype but keeps its precision where it has
+    one (float32 + 1j is complex64; int32 + 1.0 is float64)."""
+    if weak.kind == "f":
+        return np.dtype("float64")
+    if weak.kind == "c":
+        return np.promote_types(strong, np.complex64) if strong.kind == "f" else np.dtype("complex128")
+    return weak
 
 
 def promote(types):
@@ -55,7 +76,7 @@ def promote(types):
             out = np.promote_types(out, d)
         for d in weak:
             if _KIND_ORDER[d.kind] > _KIND_ORDER[out.kind]:
-                out = d if d.kind != "f" else np.dtype("float64")
+                out = _raise_kind(out, d)
         return out, False
     out = weak[0]
     for d in weak[1:]:
@@ -187,6 +208,8 @@ def type_of_value(value):
         return TensorType(np.int64, (), weak=True)
     if isinstance(value, float):
         return TensorType(np.float64, (), weak=True)
+    if isinstance(value, complex):
+        return TensorType(np.complex128, (), weak=True)
     arr = np.asarray(value)
     return TensorType(canonical_dtype(arr.dtype, "array dtype"), arr.shape)
 

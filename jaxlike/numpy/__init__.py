@@ -36,10 +36,13 @@ from ._more_shape import (  # noqa: F401
     flip, fliplr, flipud, rot90, roll, pad, diagonal, diag, diagflat, tril, triu, cross, argsort, sort, msort,
     partition, argpartition, take_along_axis)
 from ._einsum import einsum  # noqa: F401
+from ._complex import (  # noqa: F401
+    real, imag, conj, conjugate, angle, iscomplexobj, isrealobj, iscomplex, isreal)
 from ._index_tricks import r_, c_, s_, index_exp  # noqa: F401
 from . import linalg  # noqa: F401
 
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
+complex64, complex128 = _np.complex64, _np.complex128
 int8, int16, int32, int64 = _np.int8, _np.int16, _np.int32, _np.int64
 uint8, bool_ = _np.uint8, _np.bool_
 pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, None

@@ -17,7 +17,7 @@ def asarray_or_var(x):
     if isinstance(x, (list, tuple)) and any(_contains_var(e) for e in x):
         from ._shape import stack
         return stack([asarray_or_var(e) for e in x])
-    if isinstance(x, (bool, int, float)):
+    if isinstance(x, (bool, int, float, complex)):
         return x
     if isinstance(x, Sym):
         x._concrete()  # a symbolic size used as a value: compile() retraces with concrete sizes
@@ -53,3 +53,17 @@ def dtype_of(x):
     if isinstance(x, Var):
         return x.dtype
     return np.asarray(x).dtype
+
+
+def reject_complex(fname, *xs):
+    """numpy raises TypeError for these on complex input; so do we (instead of a composite's silent answer)."""
+    for x in xs:
+        if dtype_of(x).kind == "c":
+            raise TypeError(f"{fname} is not supported for complex input (dtype {dtype_of(x)}), as in numpy")
+
+
+def from_parts(re, im):
+    """re + 1j * im for real re, im of one dtype (complex64 from float32, else complex128)."""
+    from ..ops import math as m
+    ct = np.dtype("complex64") if dtype_of(re) == np.float32 else np.dtype("complex128")
+    return m.convert(re, dtype=ct) + m.convert(im, dtype=ct) * 1j

@@ -80,6 +80,8 @@ def reciprocal(x):
 
 def arccosh(x):
     x = asarray_or_var(x)
+    if dtype_of(x).kind == "c":
+        return log(x + sqrt(x + 1) * sqrt(x - 1))  # NOTE: the principal branch numpy takes off the real line
     return log(x + sqrt(x * x - 1))
 
 

@@ -10,6 +10,7 @@ from ._indexing import getitem
 from . import _more_elementwise as ME
 from . import _more_reductions as MR
 from . import _more_shape as MS
+from . import _complex as C
 
 
 def _swap(fn):
@@ -39,6 +40,7 @@ _METHODS = {
     "swapaxes": S.swapaxes, "dot": P.dot, "astype": E.astype, "clip": ME.clip,
     "cumsum": MR.cumsum, "cumprod": MR.cumprod, "trace": MR.trace, "ptp": MR.ptp, "round": ME.round,
     "argsort": MS.argsort, "diagonal": MS.diagonal, "repeat": MS.repeat,
+    "conj": C.conj, "conjugate": C.conjugate,
 }
 
 
@@ -55,6 +57,8 @@ def install():
         setattr(Var, name, fn)
     Var.transpose = _transpose_method
     Var.T = property(lambda self: S.transpose(self))
+    Var.real = property(C.real)
+    Var.imag = property(C.imag)
     Var.__hash__ = lambda self: self._id  # NOTE: defining __eq__ above would otherwise unset hashing
 
 

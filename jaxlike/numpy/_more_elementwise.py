@@ -12,7 +12,7 @@ import math as _math
 import numpy as np
 
 from ..ops import math as m
-from ._base import asarray_or_var, is_traced, dtype_of
+from ._base import asarray_or_var, is_traced, dtype_of, reject_complex, from_parts
 
 _LN2 = _math.log(2.0)
 _LN10 = _math.log(10.0)
@@ -29,6 +29,7 @@ def fabs(x):
     (x,), traced = _args(x)
     if not traced:
         return np.fabs(x)
+    reject_complex("fabs", x)
     return m.abs_(_as_float(x))
 
 
@@ -37,7 +38,7 @@ def _as_float(x):
     if isinstance(x, (bool, int, float)):
         return float(x)  # NOTE: stays a weak Python scalar, so it does not widen a float32 operand
     dt = dtype_of(x)
-    if dt.kind == "f":
+    if dt.kind in "fc":
         return x
     with np.errstate(all="ignore"):
         return m.convert(x, dtype=np.sin(np.zeros((), dtype=dt)).dtype)
@@ -69,18 +70,25 @@ def cbrt(x):
     (x,), traced = _args(x)
     if not traced:
         return np.cbrt(x)
+    reject_complex("cbrt", x)
     x = _as_float(x)
     return m.sign(x) * m.pow_(m.abs_(x), 1.0 / 3.0)
 
 
 def deg2rad(x):
     (x,), traced = _args(x)
-    return np.deg2rad(x) if not traced else _as_float(x) * (_math.pi / 180.0)
+    if not traced:
+        return np.deg2rad(x)
+    reject_complex("deg2rad", x)
+    return _as_float(x) * (_math.pi / 180.0)
 
 
 def rad2deg(x):
     (x,), traced = _args(x)
-    return np.rad2deg(x) if not traced else _as_float(x) * (180.0 / _math.pi)
+    if not traced:
+        return np.rad2deg(x)
+    reject_complex("rad2deg", x)
+    return _as_float(x) * (180.0 / _math.pi)
 
 
 radians, degrees = deg2rad, rad2deg
@@ -92,7 +100,7 @@ def sinc(x):
     (x,), traced = _args(x)
     if not traced:
         return np.sinc(x)
-    x = x if dtype_of(x).kind == "f" else m.convert(x, dtype=np.dtype("float64"))
+    x = x if dtype_of(x).kind in "fc" else m.convert(x, dtype=np.dtype("float64"))
     small = m.lt(m.abs_(x), 1e-3)
     px = m.where(small, 1.0, x) * _math.pi
     y2 = (x * _math.pi) * (x * _math.pi)
@@ -102,7 +110,10 @@ def sinc(x):
 
 # -- rounding (zero derivative everywhere, as JAX) --------------------------------------------------------------
 def _rint(x):
-    """Round half to even, written with floor: r = floor(x) is exact, so x - r decides the direction."""
+    """Round half to even, written with floor: r = floor(x) is exact, so x - r decides the direction.
+    Complex values round their two parts (numpy)."""
+    if dtype_of(x).kind == "c":
+        return from_parts(_rint(m.real(x)), _rint(m.imag(x)))
     if dtype_of(x).kind != "f":
         return x
     r = m.floor(x)
@@ -148,6 +159,7 @@ def trunc(x):
     (x,), traced = _args(x)
     if not traced:
         return np.trunc(x)
+    reject_complex("trunc", x)
     if dtype_of(x).kind != "f":
         return x
     return m.where(m.lt(x, 0), m.ceil(x), m.floor(x))
@@ -195,6 +207,7 @@ def hypot(x1, x2):
     (x1, x2), traced = _args(x1, x2)
     if not traced:
         return np.hypot(x1, x2)
+    reject_complex("hypot", x1, x2)
     a, b = m.abs_(_as_float(x1)), m.abs_(_as_float(x2))
     big, small = m.maximum(a, b), m.minimum(a, b)
     zero = m.eq(big, 0)
@@ -236,9 +249,13 @@ def float_power(x1, x2):
 
 
 def _to_f64(x):
+    """x in float64, or complex128 where it is complex (numpy's float_power)."""
     if isinstance(x, (bool, int, float)):
         return float(x)
-    return x if dtype_of(x) == np.float64 else m.convert(x, dtype=np.dtype("float64"))
+    if isinstance(x, complex):
+        return x
+    want = np.dtype("complex128" if dtype_of(x).kind == "c" else "float64")
+    return x if dtype_of(x) == want else m.convert(x, dtype=want)
 
 
 def heaviside(x1, x2):
@@ -287,6 +304,9 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     if not traced:
         return np.nan_to_num(x, copy=copy, nan=nan, posinf=posinf, neginf=neginf)
     dt = dtype_of(x)
+    if dt.kind == "c":
+        return from_parts(nan_to_num(m.real(x), nan=nan, posinf=posinf, neginf=neginf),
+                          nan_to_num(m.imag(x), nan=nan, posinf=posinf, neginf=neginf))
     if dt.kind != "f":
         return x
     info = np.finfo(dt)
@@ -320,7 +340,7 @@ def isfinite(x):
     (x,), traced = _args(x)
     if not traced:
         return np.isfinite(x)
-    if dtype_of(x).kind != "f":
+    if dtype_of(x).kind not in "fc":
         return m.eq(x, x)
     return m.eq(x - x, 0)  # NOTE: inf - inf and nan - nan are NaN
 
@@ -329,19 +349,25 @@ def isinf(x):
     (x,), traced = _args(x)
     if not traced:
         return np.isinf(x)
-    if dtype_of(x).kind != "f":
+    if dtype_of(x).kind not in "fc":
         return m.ne(x, x)
     return m.eq(m.abs_(x), np.inf)
 
 
 def isposinf(x):
     (x,), traced = _args(x)
-    return np.isposinf(x) if not traced else m.eq(x, np.inf)
+    if not traced:
+        return np.isposinf(x)
+    reject_complex("isposinf", x)
+    return m.eq(x, np.inf)
 
 
 def isneginf(x):
     (x,), traced = _args(x)
-    return np.isneginf(x) if not traced else m.eq(x, -np.inf)
+    if not traced:
+        return np.isneginf(x)
+    reject_complex("isneginf", x)
+    return m.eq(x, -np.inf)
 
 
 def signbit(x):

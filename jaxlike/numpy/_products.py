@@ -75,7 +75,9 @@ def inner(a, b):
 
 
 def vdot(a, b):
-    return inner(reshape(asarray_or_var(a), (-1,)), reshape(asarray_or_var(b), (-1,)))
+    """Dot product of the flattened arrays, conjugating the first (numpy's vdot)."""
+    from ._complex import conj
+    return inner(reshape(conj(asarray_or_var(a)), (-1,)), reshape(asarray_or_var(b), (-1,)))
 
 
 def tensordot(a, b, axes=2):

@@ -60,7 +60,7 @@ def _cast(x, dtype):
 
 def _float(a):
     dt = dtype_of(a)
-    if dt.kind != "f":
+    if dt.kind not in "fc":
         return _cast(a, np.float64)
     return a
 
@@ -79,8 +79,12 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     a = _float(asarray_or_var(a))
     axes = normalize_axes(axis, ndim(a))
     centered = a - mean(a, axis=axes, keepdims=True)
-    n = r.count(a, axes, dtype_of(a)) if is_traced(a) else int(np.prod([np.shape(a)[i] for i in axes]))
-    out = sum(centered * centered, axis=axes, keepdims=keepdims) / (n - ddof)
+    if dtype_of(a).kind == "c":
+        squares = m.real(centered * m.conj(centered))  # NOTE: |a - mean|^2, real as numpy's complex var is
+    else:
+        squares = centered * centered
+    n = r.count(squares, axes, dtype_of(squares)) if is_traced(a) else int(np.prod([np.shape(a)[i] for i in axes]))
+    out = sum(squares, axis=axes, keepdims=keepdims) / (n - ddof)
     return out if dtype is None else _cast(out, dtype)
 
 

@@ -32,7 +32,12 @@ SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 
 def _float(a):
     dt = dtype_of(a)
-    return a if dt.kind == "f" else m.convert(a, dtype=D.result_dtype(dt))
+    return a if dt.kind in "fc" else m.convert(a, dtype=D.result_dtype(dt))
+
+
+def _magnitude(x):
+    """Norms of a complex array are norms of its magnitudes (``|z|``, real)."""
+    return m.abs_(x) if dtype_of(x).kind == "c" else x
 
 
 def _square(a, fname):
@@ -178,6 +183,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
 def _vector_norm(x, ord, axis, keepdims):
     if isinstance(ord, str):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")
+    x = _magnitude(x)
     if ord is None or ord == 2:
         return m.sqrt(R.sum(x * x, axis=axis, keepdims=keepdims))
     if ord == np.inf:
@@ -192,18 +198,22 @@ def _vector_norm(x, ord, axis, keepdims):
     return m.pow_(R.sum(m.pow_(m.abs_(x), ord), axis=axis, keepdims=keepdims), 1.0 / ord)
 
 
+def _entrywise_matrix_norm(x, ord, row, col):
+    if ord in (None, "fro", "f"):
+        return m.sqrt(R.sum(x * x, axis=(row, col)))
+    if ord in (1, -1):
+        c = col - 1 if col > row else col
+        return (R.max if ord == 1 else R.min)(R.sum(m.abs_(x), axis=row), axis=c)
+    r = row - 1 if row > col else row
+    return (R.max if ord == np.inf else R.min)(R.sum(m.abs_(x), axis=col), axis=r)
+
+
 def _matrix_norm(x, ord, row, col, keepdims):
     if ord in (2, -2, "nuc"):
         s = D.svd_s(_sh.moveaxis(x, (row, col), (-2, -1)))
         out = {2: R.max, -2: R.min, "nuc": R.sum}[ord](s, axis=-1)
-    elif ord in (None, "fro", "f"):
-        out = m.sqrt(R.sum(x * x, axis=(row, col)))
-    elif ord in (1, -1):
-        c = col - 1 if col > row else col
-        out = (R.max if ord == 1 else R.min)(R.sum(m.abs_(x), axis=row), axis=c)
-    elif ord in (np.inf, -np.inf):
-        r = row - 1 if row > col else row
-        out = (R.max if ord == np.inf else R.min)(R.sum(m.abs_(x), axis=col), axis=r)
+    elif ord in (None, "fro", "f", 1, -1, np.inf, -np.inf):
+        out = _entrywise_matrix_norm(_magnitude(x), ord, row, col)
     else:
         raise ValueError(f"Invalid norm order {ord!r} for matrices")
     if keepdims:
@@ -224,7 +234,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
     nd = ndim(x)
     if axis is None:
         if ord is None:
-            out = m.sqrt(R.sum(x * x))
+            mag = _magnitude(x)
+            out = m.sqrt(R.sum(mag * mag))
             return _sh.reshape(out, (1,) * nd) if keepdims else out
         if nd not in (1, 2):
             raise ValueError("Improper number of dimensions to norm.")

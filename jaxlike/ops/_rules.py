@@ -37,7 +37,7 @@ def dtype_float(*types):
     """Float result; integers and bools become the smallest float holding them, as in numpy's transcendental
     ufuncs (int8 -> float16, int16 -> float32, int64 -> float64; a Python int -> float64)."""
     dt, weak = promote(types)
-    if dt.kind != "f":
+    if dt.kind not in "fc":
         return (np.dtype("float64") if weak else np.promote_types(dt, np.float16)), weak
     return dt, weak
 
@@ -45,7 +45,7 @@ def dtype_float(*types):
 def dtype_true_divide(*types):
     """numpy divides integers (of any width) and bools in float64."""
     dt, weak = promote(types)
-    if dt.kind != "f":
+    if dt.kind not in "fc":
         return np.dtype("float64"), weak
     return dt, weak
 
@@ -86,15 +86,32 @@ def elementwise_shape(dtype_rule):
     return rule
 
 
+def real_only(name, dtype_rule):
+    """``dtype_rule`` that first rejects complex operands, for ops numpy or the fused loops define on reals
+    only (orderings, floor, sigmoid...)."""
+    def rule(*types):
+        if any(t.dtype.kind == "c" for t in types):
+            raise TypeError(f"{name} is not defined for complex values here (operand dtypes "
+                            f"{', '.join(str(t.dtype) for t in types)}); apply it to .real, .imag or abs() "
+                            f"of the complex value")
+        return dtype_rule(*types)
+    return rule
+
+
 def elementwise(name, nin, numpy, scalar, vjp=None, dtype=dtype_same, samples=None, doc="",
-                differentiable=None):
+                differentiable=None, complex_scalar=None, jvp=None):
     """Define and register an elementwise primitive. Its JVP is derived from its VJP (the Jacobian of an
-    elementwise op is diagonal, so J t = J^T t operand by operand). Without ``samples``, the registry tests
-    use values in [-2, 2] over the standard shapes (scalar, broadcast, size-1, empty)."""
+    elementwise op is diagonal, so J t = J^T t operand by operand; for complex values the rules follow JAX's
+    convention, where that still holds: see ops/complex.py). Without ``samples``, the registry tests use
+    values in [-2, 2] over the standard shapes (scalar, broadcast, size-1, empty). An op without a
+    ``complex_scalar`` template rejects complex operands. A non-holomorphic op on complex values (whose
+    Jacobian is not a complex multiplication) needs its own ``jvp``."""
     if samples is None and nin in (1, 2):
         samples = unary_samples() if nin == 1 else binary_samples()
+    if complex_scalar is None:
+        dtype = real_only(name, dtype)
     prim = Primitive(name, Kind.ELEMENTWISE, shape=elementwise_shape(dtype), numpy=numpy, vjp=vjp,
-                     jvp=None, scalar=scalar, samples=samples, doc=doc,
+                     jvp=jvp, scalar=scalar, complex_scalar=complex_scalar, samples=samples, doc=doc,
                      differentiable=tuple(range(nin)) if differentiable is None else differentiable,
                      extra={"nin": nin})
     return register(prim)

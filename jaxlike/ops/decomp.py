@@ -35,11 +35,15 @@ _LETTERS = "abcdefghijklmnopqrstuvw"
 
 
 # -- dtypes, shapes ----------------------------------------------------------------------------------------
-def result_dtype(dt):
-    """numpy's linalg computes integers and bools in float64 and keeps float32/float64; float16 (which LAPACK
-    lacks) is computed in float32 and rounded back."""
+def result_dtype(dt, real_only=None):
+    """numpy's linalg computes integers and bools in float64 and keeps float32/float64 and complex; float16
+    (which LAPACK lacks) is computed in float32 and rounded back. ``real_only`` names an op whose rules hold
+    for real matrices only (the Hermitian decompositions): complex then raises TypeError."""
     dt = np.dtype(dt)
-    return dt if dt.kind == "f" else np.dtype("float64")
+    if dt.kind == "c" and real_only:
+        raise TypeError(f"{real_only} of complex matrices is not supported (its derivative needs Hermitian "
+                        f"conjugates); inv, solve and det accept complex matrices")
+    return dt if dt.kind in "fc" else np.dtype("float64")
 
 
 def _lapack(x):
@@ -59,10 +63,10 @@ def _matrix(x, what, square=False):
         raise ShapeError(f"{what} needs square matrices in the last two dimensions, got {x!r}")
 
 
-def _square_shape(what):
+def _square_shape(what, complex_ok=False):
     def rule(x):
         _matrix(x, what, square=True)
-        return TensorType(result_dtype(x.dtype), x.shape)
+        return TensorType(result_dtype(x.dtype, None if complex_ok else what), x.shape)
     return rule
 
 
@@ -171,7 +175,7 @@ def _inv_np(x):
 
 
 inv = register(Primitive(
-    "inv", Kind.OPAQUE, shape=_square_shape("inv"), numpy=_inv_np,
+    "inv", Kind.OPAQUE, shape=_square_shape("inv", complex_ok=True), numpy=_inv_np,
     vjp=lambda g, ans, x: (-mm(mT(ans), mm(g, mT(ans))),),
     jvp=lambda ts, ans, x: -mm(ans, mm(ts[0], ans)),
     samples=lambda rng: _matrix_samples(rng, _well_conditioned),
@@ -227,6 +231,11 @@ def _det_shape(x):
     return TensorType(result_dtype(x.dtype), x.shape[:-2])
 
 
+def _slogdet_shape(x):
+    _matrix(x, "slogdet", square=True)
+    return TensorType(result_dtype(x.dtype, "slogdet"), x.shape[:-2])
+
+
 def _det_np(x):
     x, dt = _lapack(x)
     return np.asarray(np.linalg.det(x)).astype(dt)
@@ -258,14 +267,14 @@ det = register(Primitive(
     doc="determinant; its gradient det * inv(x)^T is not finite at singular matrices"))
 
 logabsdet = register(Primitive(
-    "logabsdet", Kind.OPAQUE, shape=_det_shape, numpy=_logabsdet_np,
+    "logabsdet", Kind.OPAQUE, shape=_slogdet_shape, numpy=_logabsdet_np,
     vjp=lambda g, ans, x: (_scalar_to_matrix(g) * _inv_t(x),),
     jvp=lambda ts, ans, x: trace_of(solve(x, ts[0])),
     samples=lambda rng: _matrix_samples(rng, _well_conditioned),
     doc="log |det x| (the second output of slogdet), without the overflow of log(abs(det(x)))"))
 
 det_sign = register(Primitive(
-    "det_sign", Kind.OPAQUE, shape=_det_shape, numpy=_det_sign_np,
+    "det_sign", Kind.OPAQUE, shape=_slogdet_shape, numpy=_det_sign_np,
     vjp=lambda g, ans, x: (None,), jvp=lambda ts, ans, x: None,
     samples=lambda rng: _matrix_samples(rng, _well_conditioned),
     doc="sign of det x (the first output of slogdet); piecewise constant, so its derivative is zero"))
@@ -316,7 +325,7 @@ def _eigh_both(x):
 
 def _eigvals_shape(x):
     _matrix(x, "eigh", square=True)
-    return TensorType(result_dtype(x.dtype), x.shape[:-1])
+    return TensorType(result_dtype(x.dtype, "eigh"), x.shape[:-1])
 
 
 def _gap_inverse(w):
@@ -380,17 +389,17 @@ def _k(x):
 
 def _svd_s_shape(x):
     _matrix(x, "svd")
-    return TensorType(result_dtype(x.dtype), x.shape[:-2] + (_k(x),))
+    return TensorType(result_dtype(x.dtype, "svd"), x.shape[:-2] + (_k(x),))
 
 
 def _svd_u_shape(x, *, full_matrices):
     _matrix(x, "svd")
-    return TensorType(result_dtype(x.dtype), x.shape[:-1] + (x.shape[-2] if full_matrices else _k(x),))
+    return TensorType(result_dtype(x.dtype, "svd"), x.shape[:-1] + (x.shape[-2] if full_matrices else _k(x),))
 
 
 def _svd_vh_shape(x, *, full_matrices):
     _matrix(x, "svd")
-    return TensorType(result_dtype(x.dtype), x.shape[:-2] + (x.shape[-1] if full_matrices else _k(x),
+    return TensorType(result_dtype(x.dtype, "svd"), x.shape[:-2] + (x.shape[-1] if full_matrices else _k(x),
                                                                x.shape[-1]))
 
 
@@ -523,7 +532,7 @@ svd_vh = register(Primitive(
 # -- pinv ---------------------------------------------------------------------------------------------------------------
 def _pinv_shape(x, *, rtol):
     _matrix(x, "pinv")
-    return TensorType(result_dtype(x.dtype), x.shape[:-2] + (x.shape[-1], x.shape[-2]))
+    return TensorType(result_dtype(x.dtype, "pinv"), x.shape[:-2] + (x.shape[-1], x.shape[-2]))
 
 
 def _pinv_np(x, *, rtol):

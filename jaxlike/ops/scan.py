@@ -96,7 +96,7 @@ def _linrec_shape(a, b, *, axis, reverse):
 
 def _linrec_dtype(da, db):
     dt = np.promote_types(da, db)
-    return dt if dt.kind == "f" else np.dtype("float64")
+    return dt if dt.kind in "fc" else np.dtype("float64")
 
 
 def _linrec_np(a, b, *, axis, reverse):

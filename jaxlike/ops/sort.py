@@ -22,6 +22,9 @@ def _check_axis(x, axis):
 # -- argsort -------------------------------------------------------------------------------------------------
 def _argsort_shape(x, *, axis):
     _check_axis(x, axis)
+    if x.dtype.kind == "c":
+        raise TypeError(f"sorting complex values is not supported here ({x.dtype}); sort by abs(), .real or "
+                        f".imag with argsort and take_along_axis")
     return TensorType(np.int64, x.shape)
 
 

@@ -355,9 +355,10 @@ def exp_log_to_x(v):
 
 
 def log_exp_to_x(v):
-    """log(exp(x)) -> x (the original overflows to inf for x > 709 in float64, 88 in float32)."""
+    """log(exp(x)) -> x for reals (the original overflows to inf for x > 709 in float64, 88 in float32). Not
+    for complex x: log takes the principal branch, so log(exp(2j * pi)) is 0."""
     (a,) = v.inputs
-    return a.inputs[0] if is_op(a, "exp") else None
+    return a.inputs[0] if is_op(a, "exp") and v.dtype.kind != "c" else None
 
 
 def transpose_identity_to_x(v):

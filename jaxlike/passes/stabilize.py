@@ -413,14 +413,27 @@ def _is_max_subtracted(x, axes):
             and _lines_up(kept, y, axes))
 
 
+def _reals_only(rule):
+    """``rule`` skipped on complex values: sigmoid, softplus and max-subtracted forms are real functions (the
+    complex graph has no max to subtract), while log1p, expm1 and cancelling factors hold for both."""
+    def guarded(v):
+        if v.dtype.kind == "c" or any(i.dtype.kind == "c" for i in v.inputs):
+            return None
+        return rule(v)
+    guarded.__name__ = rule.__name__
+    guarded.__doc__ = rule.__doc__
+    return guarded
+
+
+_R = _reals_only
 STABILIZE = {
-    "log": (log_sigmoid_to_neg_softplus, log_one_plus_to_log1p, log_sum_exp_to_logsumexp,
-            log_softmax_to_log_softmax),
-    "log1p": (log1p_exp_to_softplus, log1p_neg_sigmoid_to_neg_softplus),
-    "sub": (one_minus_sigmoid_to_sigmoid, exp_minus_one_to_expm1),
+    "log": (_R(log_sigmoid_to_neg_softplus), log_one_plus_to_log1p, _R(log_sum_exp_to_logsumexp),
+            _R(log_softmax_to_log_softmax)),
+    "log1p": (_R(log1p_exp_to_softplus), _R(log1p_neg_sigmoid_to_neg_softplus)),
+    "sub": (_R(one_minus_sigmoid_to_sigmoid), exp_minus_one_to_expm1),
     "add": (exp_plus_minus_one_to_expm1,),
-    "div": (div_one_plus_exp_to_sigmoid, div_cancel_factor_to_product, div_exp_sum_exp_to_softmax),
-    "mul": (mul_sigmoid_exp_to_sigmoid, mul_cancel_division_to_product, mul_exp_over_sum_exp_to_softmax),
+    "div": (_R(div_one_plus_exp_to_sigmoid), div_cancel_factor_to_product, _R(div_exp_sum_exp_to_softmax)),
+    "mul": (_R(mul_sigmoid_exp_to_sigmoid), mul_cancel_division_to_product, _R(mul_exp_over_sum_exp_to_softmax)),
 }
 
 

@@ -77,14 +77,14 @@ class _Entry:
 
 
 def _flat_signature(args):
-    """The signature of a flat argument list of float64/int/bool scalars and numpy arrays, computed without
+    """The signature of a flat argument list of float/complex/int/bool scalars and numpy arrays, computed without
     the pytree walk; None for anything else (nested, device arrays, huge ints), which takes the full path."""
     sig = []
     for a in args:
         t = type(a)
         if t is np.ndarray:
             sig.append((a.dtype, a.ndim, tuple([d == 1 for d in a.shape])))
-        elif t is float or t is bool:
+        elif t is float or t is bool or t is complex:
             sig.append(t)
         elif t is int and -2 ** 63 <= a < 2 ** 63:
             sig.append(t)

@@ -67,8 +67,9 @@ def mismatch(got, want, rtol=None, atol=None):
         return f"dtype {got.dtype}, reference dtype {want.dtype}"
     if want.size == 0:
         return None
-    if want.dtype.kind == "f":
-        rt, at = _TOLERANCE.get(want.dtype.itemsize, _TOLERANCE[8])
+    if want.dtype.kind in "fc":
+        part = want.dtype.itemsize // (2 if want.dtype.kind == "c" else 1)  # NOTE: complex64 has float32 parts
+        rt, at = _TOLERANCE.get(part, _TOLERANCE[8])
         rt = rt if rtol is None else rtol
         at = at if atol is None else atol
         finite = np.abs(want[np.isfinite(want)])
@@ -120,7 +121,7 @@ def _copy_args(arrays):
 
 def _is_nonfinite(a):
     a = host(a)
-    return a.dtype.kind == "f" and a.size > 0 and not np.isfinite(a).all()
+    return a.dtype.kind in "fc" and a.size > 0 and not np.isfinite(a).all()
 
 
 # -- naming nodes as the printed graph does -------------------------------------------------------------

@@ -11,6 +11,7 @@ from .var import (  # noqa: F401
     dscalar, dvector, dmatrix, drow, dcol, dtensor3, dtensor4,
     fscalar, fvector, fmatrix, frow, fcol, ftensor3, ftensor4,
     iscalar, ivector, imatrix, lscalar, lvector, lmatrix, bscalar, bvector, bmatrix,
+    cscalar, cvector, cmatrix, zscalar, zvector, zmatrix,
     dimshuffle, type_str)
 from .basic import *  # noqa: F401,F403
 from .gradient import grad, DisconnectedInputError  # noqa: F401

@@ -61,7 +61,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", return_
         frozen = {v: stop_gradient(v) for v in consider_constant}
         (cost,) = substitute([cost], frozen)
     reachable = {v._id for v in toposort([cost])}
-    float_wrt = [w for w in wrt_list if w.dtype.kind == "f"]
+    float_wrt = [w for w in wrt_list if w.dtype.kind in "fc"]
     found = backward([cost], [ones_like(cost)], float_wrt)
     by_id = {w._id: g for w, g in zip(float_wrt, found)}
     out = []
@@ -70,7 +70,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", return_
         if g is None:
             if w._id not in reachable:
                 g = _disconnected(w, disconnected_inputs, return_disconnected)
-            elif w.dtype.kind != "f":
+            elif w.dtype.kind not in "fc":
                 # NOTE: Theano's gradient with respect to an integer variable is defined as float zeros.
                 g = convert(zeros_like(w), dtype=floatx())
             else:
@@ -90,4 +90,4 @@ def _disconnected(w, mode, ret):
     if ret != "zero":
         return None
     z = zeros_like(w)
-    return z if w.dtype.kind == "f" else convert(z, dtype=np.dtype(floatx()))
+    return z if w.dtype.kind in "fc" else convert(z, dtype=np.dtype(floatx()))

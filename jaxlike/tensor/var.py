@@ -79,6 +79,12 @@ lmatrix = _maker((False, False), "int64", "An int64 matrix input.")
 bscalar = _maker((), "int8", "An int8 scalar input.")
 bvector = _maker((False,), "int8", "An int8 vector input.")
 bmatrix = _maker((False, False), "int8", "An int8 matrix input.")
+cscalar = _maker((), "complex64", "A complex64 scalar input.")
+cvector = _maker((False,), "complex64", "A complex64 vector input.")
+cmatrix = _maker((False, False), "complex64", "A complex64 matrix input.")
+zscalar = _maker((), "complex128", "A complex128 scalar input.")
+zvector = _maker((False,), "complex128", "A complex128 vector input.")
+zmatrix = _maker((False, False), "complex128", "A complex128 matrix input.")
 
 
 # -- printing -------------------------------------------------------------------------------------------

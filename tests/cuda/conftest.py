@@ -55,8 +55,8 @@ def compare(graph, args, options=None, rtol=None, exe=None):
         g = np.asarray(g)
         assert g.shape == np.shape(w), f"{v!r}: shape {g.shape} != reference {np.shape(w)}"
         assert g.dtype == np.asarray(w).dtype, f"{v!r}: dtype {g.dtype} != reference {np.asarray(w).dtype}"
-        tol = rtol if rtol is not None else (2e-6 if g.dtype == np.float32 else 1e-12)
-        if g.dtype.kind == "f":
+        tol = rtol if rtol is not None else (2e-6 if g.dtype in (np.float32, np.complex64) else 1e-12)
+        if g.dtype.kind in "fc":
             np.testing.assert_allclose(g, w, rtol=tol, atol=tol, equal_nan=True, err_msg=repr(v))
         else:
             np.testing.assert_array_equal(g, w, err_msg=repr(v))

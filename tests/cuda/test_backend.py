@@ -49,6 +49,21 @@ def test_w4_value_and_grad_fused(gpu, rng, dtype):
     gpu.compare(g, [x], rtol=1e-11 if dtype == "float64" else 2e-5)
 
 
+@pytest.mark.parametrize("dtype", ["complex128", "complex64"])
+def test_complex_value_and_grad_fused(gpu, rng, dtype):
+    """Catches: a complex template (cmath), a complex-to-real cast (.real), a complex literal or a complex
+    reduction accumulator that the GPU kernels get wrong, in the forward and the backward graph."""
+    z = (rng.standard_normal(50) + 1j * rng.standard_normal(50)).astype(dtype)
+
+    def loss(z):
+        return jnp.sum(jnp.abs(jnp.exp(z * 0.5j) * jnp.sin(z)) ** 2) + jnp.sum(jnp.angle(z + 2.0))
+
+    g = fused(jaxlike.value_and_grad(loss), z)
+    gpu.compare(g, [z], rtol=1e-11 if dtype == "complex128" else 2e-5)
+    h = fused(lambda z: (jnp.conj(z) * z, jnp.real(jnp.log(z)), jnp.sum(z * z), (z * 2).astype(np.float32)), z)
+    gpu.compare(h, [z], rtol=1e-11 if dtype == "complex128" else 2e-5)
+
+
 def test_softmax_cross_entropy_fused(gpu, rng):
     """Catches: broadcasting of (n,1) row statistics inside fused bodies, row reductions, size_of, and the
     transposed GEMM of the gradient (W5 in small)."""

@@ -140,7 +140,7 @@ def _explain(graph, arrays):
     for k, (v, a) in enumerate(zip(graph.inputs, arrays)):
         arr = np.asarray(a)
         if v.ndim == 0:
-            if arr.ndim != 0 or arr.dtype.kind not in "biuf":
+            if arr.ndim != 0 or arr.dtype.kind not in "biufc":
                 raise TypeError(f"argument {k} ({v.type!r}): expected a scalar, got {type(a).__name__} "
                                 f"of shape {arr.shape}") from None
             continue

@@ -496,7 +496,7 @@ class Codegen:
         flags = f"error_model='numpy', fastmath={bool(self.options['fastmath'])}, nogil={nogil}"
         src = ["# jaxlike numba_cpu module: generated from the graph below, do not edit.",
                "# graph:"] + ["#   " + line for line in self._graph_text().splitlines()] + [
-               "import math", "import numpy as np", "import numba", "from numba import njit, prange",
+               "import math", "import cmath", "import numpy as np", "import numba", "from numba import njit, prange",
                "from jaxlike.core.errors import ShapeError", "from jaxlike.backends.numba_cpu import support as _rt",
                "", "_MODULE = __name__"] + self.globals + [""] + self.kernel_src + [
                f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]

@@ -51,8 +51,14 @@ def np_type(dtype):
     return _NP_NAMES.get(name, "np." + name)
 
 
-def cast(expr, dtype):
+def cast(expr, dtype, from_complex=False):
+    """``expr`` as a ``dtype`` scalar; a complex value cast to a real dtype keeps its real part (numpy's
+    astype), which numba will not do by itself."""
     dtype = np.dtype(dtype)
+    if from_complex and dtype.kind == "b":
+        return f"(({expr}) != 0)"
+    if from_complex and dtype.kind != "c":
+        expr = f"({expr}).real"
     if dtype.kind == "b":
         return f"bool({expr})"
     return f"{np_type(dtype)}({expr})"
@@ -67,14 +73,22 @@ def literal(value, dtype):
     if dtype.kind in "iu":
         text = str(int(v))
         return text if dtype == np.int64 else f"{np_type(dtype)}({text})"
-    v = float(v)
+    if dtype.kind == "c":
+        v = complex(v)
+        text = f"complex({_float_text(v.real)}, {_float_text(v.imag)})"
+        return text if dtype == np.complex128 else f"{np_type(dtype)}({text})"
+    text = _float_text(float(v))
+    return text if dtype == np.float64 else f"{np_type(dtype)}({text})"
+
+
+def _float_text(v):
     if v != v:
         text = "math.nan"
     elif math.isinf(v):
         text = "math.inf" if v > 0 else "-math.inf"
     else:
         text = repr(v)
-    return text if dtype == np.float64 else f"{np_type(dtype)}({text})"
+    return text
 
 
 def reduce_init(prim, dtype):
@@ -201,12 +215,13 @@ class _Writer:
             compute = promote(types)[0]
         args = []
         for k, (inp, (expr, dt)) in enumerate(zip(v.inputs, operands)):
-            want = compute if (compute is not None and compute.kind == "f"
+            want = compute if (compute is not None and compute.kind in "fc"
                                and not (prim.name == "select" and k == 0)) else None
             if want is not None and np.dtype(dt) != want:
                 expr = literal(inp.value, want) if inp.is_const else cast(expr, want)
             args.append(expr)
-        template = prim.scalar
+        in_complex = any(np.dtype(dt).kind == "c" for _, dt in operands)
+        template = prim.template(compute if compute is not None else operands[0][1])
         if callable(template):
             template = template(args, v.dtype)
             text = template
@@ -215,7 +230,7 @@ class _Writer:
                 template = single_precision(template)
             text = template.format(*args)
         t = self.fresh(self.names[v._id])
-        self.emit(f"{t} = {cast(text, v.dtype)}", invariant)
+        self.emit(f"{t} = {cast(text, v.dtype, from_complex=in_complex)}", invariant)
         return (t, v.dtype)
 
 
@@ -353,8 +368,9 @@ def accumulation(red):
     """(accumulator dtype, its initial value, the combine template) of reduce node ``red``: float16/float32
     sums and products accumulate in float64."""
     out_dt = red.dtype
-    acc_dt = np.dtype("float64") if (red.prim.name in ("reduce_sum", "reduce_prod") and out_dt.kind == "f"
-                                     and out_dt.itemsize < 8) else out_dt
+    acc_dt = out_dt
+    if red.prim.name in ("reduce_sum", "reduce_prod") and out_dt.kind in "fc" and out_dt.itemsize < 8:
+        acc_dt = np.dtype("float64" if out_dt.kind == "f" else "complex128")
     combine = red.prim.scalar["combine"]
     if acc_dt == np.float32:
         combine = single_precision(combine)

@@ -23,6 +23,7 @@ where Python's raises, as compiled code does. Imports core, ops and numba.cuda.
 """
 
 import builtins
+import cmath
 import linecache
 import math
 import threading
@@ -69,6 +70,20 @@ for _name, _np in [("exp", np.exp), ("expm1", np.expm1), ("log", np.log), ("log1
     setattr(_QuietMath, _name, _quiet(_np))
 
 
+class _QuietCmath:
+    """``cmath`` for simulated kernels: numpy's complex functions, which return inf/nan where cmath raises."""
+
+    def __getattr__(self, name):
+        return getattr(cmath, name)
+
+
+for _name, _np in [("exp", np.exp), ("log", np.log), ("sqrt", np.sqrt), ("sin", np.sin), ("cos", np.cos),
+                   ("tan", np.tan), ("asin", np.arcsin), ("acos", np.arccos), ("atan", np.arctan),
+                   ("sinh", np.sinh), ("cosh", np.cosh), ("tanh", np.tanh), ("asinh", np.arcsinh),
+                   ("acosh", np.arccosh), ("atanh", np.arctanh)]:
+    setattr(_QuietCmath, _name, _quiet(lambda z, _f=_np: _f(np.complex128(z))))
+
+
 # NOTE: simulated kernels do scalar arithmetic on numpy scalars, which warns on overflow and 0/0 where compiled
 # kernels silently give IEEE inf/nan. Each simulated thread is a fresh Python thread (numpy's error state is
 # not inherited), so the kernel itself is wrapped; the wrapper lives in the kernel's globals, which the
@@ -81,7 +96,8 @@ def {name}__quiet(*args):
 
 
 def _namespace():
-    ns = {"math": _QuietMath() if SIMULATOR else math, "numba": numba, "cuda": cuda,
+    ns = {"math": _QuietMath() if SIMULATOR else math, "cmath": _QuietCmath() if SIMULATOR else cmath,
+          "numba": numba, "cuda": cuda,
           "__errstate": np.errstate}
     for name, short in K.CAST.items():
         if short != "bool":

@@ -14,11 +14,12 @@ from ...core.types import is_known, promote
 from ...core.primitive import Kind
 
 CAST = {"float16": "f16", "float32": "f32", "float64": "f64", "int8": "i8", "int16": "i16", "int32": "i32",
-        "int64": "i64", "uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64", "bool": "bool"}
+        "int64": "i64", "uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64", "bool": "bool",
+        "complex64": "c64", "complex128": "c128"}
 
 # The names every kernel module sees (exec'd with these globals; `math` is swapped for a NaN/inf-safe version
 # under the simulator, where Python's math raises instead of returning inf/nan as compiled code does).
-PRELUDE = ("import math\nimport numba\nfrom numba import cuda\n"
+PRELUDE = ("import math\nimport cmath\nimport numba\nfrom numba import cuda\n"
            + "".join(f"{short} = numba.types.{name}\n" for name, short in CAST.items() if short != "bool"))
 
 # Templates that are wrong on special values in compiled code as well as in the simulator: math.floor/ceil
@@ -36,9 +37,14 @@ class CannotLower(Exception):
     """A node this backend has no kernel form for (the message names it)."""
 
 
-def cast(dtype, expr):
-    name = CAST[np.dtype(dtype).name]
-    return f"{name}({expr})"
+def cast(dtype, expr, from_complex=False):
+    """``expr`` as a ``dtype`` scalar; a complex value cast to a real dtype keeps its real part (numpy)."""
+    dtype = np.dtype(dtype)
+    if from_complex and dtype.kind == "b":
+        return f"(({expr}) != 0)"
+    if from_complex and dtype.kind != "c":
+        expr = f"({expr}).real"
+    return f"{CAST[dtype.name]}({expr})"
 
 
 def literal(value, dtype):
@@ -49,14 +55,18 @@ def literal(value, dtype):
         return "True" if v else "False"
     if dtype.kind in "iu":
         return cast(dtype, str(int(v)))
-    v = float(v)
+    if dtype.kind == "c":
+        v = complex(v)
+        return cast(dtype, f"complex({_float_text(v.real)}, {_float_text(v.imag)})")
+    return cast(dtype, _float_text(float(v)))
+
+
+def _float_text(v):
     if v != v:
-        text = "math.nan"
-    elif v in (float("inf"), float("-inf")):
-        text = "math.inf" if v > 0 else "-math.inf"
-    else:
-        text = repr(v)
-    return cast(dtype, text)
+        return "math.nan"
+    if v in (float("inf"), float("-inf")):
+        return "math.inf" if v > 0 else "-math.inf"
+    return repr(v)
 
 
 def single_precision(template):
@@ -243,12 +253,13 @@ def _bcast_coords(inp, v, coords):
 
 def _elementwise(em, v, coords):
     prim = v.prim
-    template = SCALAR_OVERRIDES.get(prim.name, prim.scalar)
+    compute, _ = promote([i.type for i in v.inputs])
+    in_complex = any(i.dtype.kind == "c" for i in v.inputs)
+    template = prim.template(compute) if in_complex else SCALAR_OVERRIDES.get(prim.name, prim.scalar)
     if callable(template):
         template = template(["{%d}" % k for k in range(len(v.inputs))], v.dtype)
     if not isinstance(template, str):
         raise CannotLower(f"{prim.name} has no scalar template usable in a GPU kernel")
-    compute, _ = promote([i.type for i in v.inputs])
     args = []
     for inp in v.inputs:
         if inp.is_const and inp.value.size == 1 and inp._id not in em.loads:
@@ -258,7 +269,7 @@ def _elementwise(em, v, coords):
     if compute == np.dtype("float32") or (v.dtype == np.dtype("float32") and compute.kind != "f"):
         template = single_precision(template)
     name = em.fresh()
-    em.emit(f"{name} = {cast(v.dtype, template.format(*args))}")
+    em.emit(f"{name} = {cast(v.dtype, template.format(*args), from_complex=in_complex)}")
     return name
 
 
