@@ -33,11 +33,34 @@ def _reshape_shape(x, *, shape):
         elif rest != total:
             raise ShapeError(f"cannot reshape array of shape {x.shape} (size {total}) into shape {shape}")
         return TensorType(x.dtype, shape)
-    out = tuple(Sym() if (is_known(d) and d == -1) else d for d in shape)
+    out = tuple(_inferred_dim(x.shape, shape) if (is_known(d) and d == -1) else d for d in shape)
     for d in out:
         if is_known(d) and d < 0:
             raise ValueError(f"negative size {d} in reshape target {shape}")
     return TensorType(x.dtype, out)
+
+
+def _inferred_dim(src, target):
+    """The -1 of a reshape with symbolic sizes: a size it certainly equals when the symbols cancel (x of
+    (n, 3) to (n, -1) gives 3; (n,) to (-1,) or (1, n) to (-1,) gives n itself), else a new symbol. Reusing
+    n matters: a fresh symbol would keep equal computations apart (CSE and fusion compare sizes by identity)."""
+    left = [d for d in src if not is_known(d)]
+    if any(not isinstance(d, Sym) for d in left):
+        return Sym()
+    for d in target:
+        if is_known(d):
+            continue
+        hit = next((k for k, e in enumerate(left) if e is d), None)
+        if hit is None:
+            return Sym()
+        del left[hit]
+    known_src = _known_prod([d for d in src if is_known(d)])
+    known_dst = _known_prod([d for d in target if is_known(d) and d != -1])
+    if not left and known_dst and known_src % known_dst == 0:
+        return known_src // known_dst
+    if len(left) == 1 and known_src == known_dst:
+        return left[0]
+    return Sym()
 
 
 reshape = register(Primitive(
