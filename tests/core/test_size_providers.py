@@ -22,3 +22,25 @@ def test_compiled_grad_binds_the_concatenation_size_for_each_batch_size():
     np.testing.assert_allclose(c(np.arange(3.0), np.arange(6.0)), [3.0, 5.0, 7.0])
     np.testing.assert_allclose(c(np.arange(4.0), np.arange(8.0)), [4.0, 6.0, 8.0, 10.0])
     assert "concatenate" in c.graph(np.arange(3.0), np.arange(6.0)).text()
+
+
+def test_reshape_minus_one_reuses_a_size_it_equals():
+    """Catches: reshape(y, (-1,)) making a fresh size symbol that keeps equal values apart (CSE and fusion
+    compare sizes by identity), so value_and_grad computed y twice and left an elementwise node unfused."""
+    from jaxlike.core.graph import Var
+    from jaxlike.core.types import TensorType, Sym
+    from jaxlike.ops.layout import reshape
+    n, m = Sym(), Sym()
+    x = Var(TensorType("float64", (n,)))
+    assert reshape(x, shape=(-1,)).shape[0] is n
+    assert reshape(Var(TensorType("float64", (1, n))), shape=(-1,)).shape[0] is n
+    assert reshape(Var(TensorType("float64", (n, 3))), shape=(n, -1)).shape == (n, 3)
+    fresh = reshape(Var(TensorType("float64", (n, m))), shape=(-1,)).shape[0]
+    assert isinstance(fresh, Sym) and fresh is not n and fresh is not m
+    assert reshape(Var(TensorType("float64", (n, 3))), shape=(-1,)).shape[0] is not n
+
+    def f(x):
+        y = jnp.reshape(jnp.sin(x) * 3.0, (-1,))
+        return jnp.sum(y * y)
+    g = jaxlike.compile(jaxlike.value_and_grad(f), mode="FAST_COMPILE").graph(np.ones(4)).text()
+    assert g.count("sin(") == 1
