@@ -498,6 +498,7 @@ class Codegen:
                "# graph:"] + ["#   " + line for line in self._graph_text().splitlines()] + [
                "import math", "import cmath", "import numpy as np", "import numba", "from numba import njit, prange",
                "from jaxlike.core.errors import ShapeError", "from jaxlike.backends.numba_cpu import support as _rt",
+               "from jaxlike.backends.numba_cpu import vecmath as _vm",
                "", "_MODULE = __name__"] + self.globals + [""] + self.kernel_src + [
                f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]
         src += ["    " + line for line in self.lines]

@@ -123,6 +123,16 @@ def single_precision(template):
     return _FLOAT_LIT.sub(lambda m: f"np.float32({m.group(1)})", template)
 
 
+# float32 loops call the vectorizable exp/sigmoid of ``vecmath`` (imported as ``_vm``) instead of the C
+# library's scalar expf, which keeps a loop from vectorizing.
+_FLOAT32_TEMPLATES = {"sigmoid": "_vm.sigmoid_f32({0})"}
+
+
+def float32_template(name, template):
+    """``template`` for a loop computing in float32: a vecmath version of the op, or exp calls replaced."""
+    return _FLOAT32_TEMPLATES.get(name) or template.replace("math.exp(", "_vm.exp_f32(")
+
+
 def dim_text(d, symname):
     if is_known(d):
         return str(int(d))
@@ -228,6 +238,8 @@ class _Writer:
         else:
             if v.dtype == np.float32 or compute == np.float32:
                 template = single_precision(template)
+            if compute == np.float32:
+                template = float32_template(prim.name, template)
             text = template.format(*args)
         t = self.fresh(self.names[v._id])
         self.emit(f"{t} = {cast(text, v.dtype, from_complex=in_complex)}", invariant)

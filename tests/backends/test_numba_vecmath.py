@@ -1,0 +1,92 @@
+"""The vectorizable float32 exp and sigmoid (numba_cpu/vecmath.py) against float64 numpy over the whole float32
+range, and their use in compiled float32 loops.
+
+What it catches: a wrong polynomial coefficient or range reduction (errors above 1 ulp), a wrong 2**n at the
+ends of the range (overflow to inf, denormals, 0), NaN not propagating, and a float32 loop still calling the C
+library's expf (which keeps it from vectorizing).
+"""
+
+import numpy as np
+import pytest
+from numba import njit
+
+import jaxlike
+import jaxlike.numpy as jnp
+from jaxlike import nn
+from jaxlike.backends.numba_cpu import vecmath
+
+
+@njit(cache=True)
+def _map_exp(x, out):
+    for i in range(x.shape[0]):
+        out[i] = vecmath.exp_f32(x[i])
+
+
+@njit(cache=True)
+def _map_sigmoid(x, out):
+    for i in range(x.shape[0]):
+        out[i] = vecmath.sigmoid_f32(x[i])
+
+
+def _ulps(got, want64):
+    want32 = want64.astype(np.float32)
+    return np.abs(got.astype(np.float64) - want64) / np.spacing(np.abs(want32)).astype(np.float64)
+
+
+@pytest.fixture(scope="module")
+def grid():
+    x = np.linspace(-110.0, 95.0, 1_000_001, dtype=np.float32)
+    return np.concatenate([x, np.float32([0.0, -0.0, 1e-30, -1e-30, 88.72, 88.73, -87.3, -103.9, -104.0])])
+
+
+def test_exp_within_one_ulp_over_the_float32_range(grid):
+    out = np.empty_like(grid)
+    _map_exp(grid, out)
+    with np.errstate(over="ignore", under="ignore"):
+        want = np.exp(grid.astype(np.float64))
+    normal = (want < np.finfo(np.float32).max) & (want >= np.finfo(np.float32).tiny)
+    assert _ulps(out[normal], want[normal]).max() <= 1.0
+    denormal = (want > 0) & (want < np.finfo(np.float32).tiny)
+    # NOTE: denormals have a fixed absolute spacing (1.4e-45); within one of it
+    assert np.abs(out[denormal].astype(np.float64) - want[denormal]).max() <= 1.5e-45
+    assert np.all(np.isinf(out[want >= 2.0 ** 128]))
+    assert np.all(out[grid <= -104.0] == 0)
+
+
+def test_exp_special_values():
+    x = np.float32([np.nan, np.inf, -np.inf, 0.0, 89.0, -200.0])
+    out = np.empty_like(x)
+    _map_exp(x, out)
+    assert np.isnan(out[0]) and out[1] == np.inf and out[2] == 0 and out[3] == 1 and out[4] == np.inf
+    assert out[5] == 0
+
+
+def test_sigmoid_accurate_in_both_tails(grid):
+    out = np.empty_like(grid)
+    _map_sigmoid(grid, out)
+    x = grid.astype(np.float64)
+    with np.errstate(over="ignore"):
+        want = np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+    normal = want >= np.finfo(np.float32).tiny
+    # NOTE: exp's ulp, 1 + e and one division: 2.6 ulp at worst here (1 / (1 + expf(-x)) with the C library's
+    # expf reaches 2.96)
+    assert _ulps(out[normal], want[normal]).max() <= 3.0
+    x = np.float32([np.nan, np.inf, -np.inf])
+    out = np.empty_like(x)
+    _map_sigmoid(x, out)
+    assert np.isnan(out[0]) and out[1] == 1 and out[2] == 0
+
+
+def test_float32_loops_use_the_vectorizable_versions():
+    z = np.linspace(-30, 30, 1001, dtype=np.float32)
+    for fn, want in [(lambda z: jnp.exp(z) * 2, np.exp(z.astype(np.float64)) * 2),
+                     (nn.sigmoid, 1 / (1 + np.exp(-z.astype(np.float64)))),
+                     (lambda z: 1 / (1 + jnp.exp(-z)), 1 / (1 + np.exp(-z.astype(np.float64))))]:
+        f = jaxlike.compile(fn)
+        out = f(z)
+        assert out.dtype == np.float32
+        np.testing.assert_allclose(out, want, rtol=4e-7)
+        src = f.source(z)
+        assert "_vm." in src and "math.exp(" not in src
+    f64 = jaxlike.compile(lambda z: jnp.exp(z))
+    assert "_vm." not in f64.source(z.astype(np.float64))  # float64 keeps the C library's exp
