@@ -1,4 +1,4 @@
-"""Global flags: floatX, device, mode, profile, fastmath, cache_dir, nan_guard.
+"""Global flags: floatX, device, mode, profile, fastmath, cache_dir, nan_guard, keep_freed_memory.
 
 Set as attributes (``jaxlike.config.floatX = 'float32'``) or through the ``JAXLIKE_FLAGS`` environment
 variable (``JAXLIKE_FLAGS=device=cuda,floatX=float32,profile=True``). Imports nothing of ours.
@@ -11,7 +11,7 @@ _CHOICES = {
     "device": ("cpu", "cuda", "gpu"),
     "mode": ("FAST_RUN", "FAST_COMPILE", "DEBUG_MODE"),
 }
-_BOOLS = ("profile", "fastmath", "nan_guard")
+_BOOLS = ("profile", "fastmath", "nan_guard", "keep_freed_memory")
 _DEFAULTS = {
     "floatX": "float64",
     "device": "cpu",
@@ -19,6 +19,8 @@ _DEFAULTS = {
     "profile": False,
     "fastmath": False,
     "nan_guard": False,
+    # NOTE: see backends/numba_cpu: glibc's malloc keeps freed arrays for reuse instead of returning them
+    "keep_freed_memory": True,
     "cache_dir": os.path.join(os.path.expanduser("~"), ".cache", "jaxlike"),
 }
 

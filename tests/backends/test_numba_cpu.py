@@ -560,3 +560,30 @@ def test_gemm_small_loop_and_blas_paths_agree_with_the_reference(dtype):
         b = rng.standard_normal((k, n)).astype(dtype)
         # NOTE: float32 sums of 60 products cancel: an absolute bound for them
         check(exe, g, a, b, rtol=1e-5 if dtype == "float32" else 1e-12, atol=1e-4 if dtype == "float32" else 0)
+
+
+def test_keep_freed_memory_sets_glibc_malloc_once_and_obeys_the_flag(monkeypatch):
+    """Catches: the malloc tuning (intermediates reused instead of page-faulted in afresh every call) being
+    applied with the flag off, applied twice, or calling mallopt with the wrong parameter numbers."""
+    from jaxlike.backends import numba_cpu as B
+
+    class FakeLibc:
+        def __init__(self):
+            self.calls = []
+
+        def mallopt(self, param, value):
+            self.calls.append((param, value))
+            return 1
+
+    monkeypatch.setattr(B, "_MALLOC_TUNED", [])
+    before = jaxlike.config.keep_freed_memory
+    try:
+        jaxlike.config.keep_freed_memory = False
+        libc = FakeLibc()
+        assert B.keep_freed_memory(libc) is False and libc.calls == []
+        jaxlike.config.keep_freed_memory = True
+        assert B.keep_freed_memory(libc) is True
+        assert libc.calls == [(-3, 32 << 20), (-1, 512 << 20)]  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+        assert B.keep_freed_memory(libc) is False and len(libc.calls) == 2
+    finally:
+        jaxlike.config.keep_freed_memory = before
