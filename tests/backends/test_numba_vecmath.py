@@ -1,5 +1,5 @@
-"""The vectorizable float32 exp and sigmoid (numba_cpu/vecmath.py) against float64 numpy over the whole float32
-range, and their use in compiled float32 loops.
+"""The vectorizable exp and sigmoid (numba_cpu/vecmath.py) against a more precise numpy over the whole range
+(float32 against float64, float64 against long double), and their use in compiled loops.
 
 What it catches: a wrong polynomial coefficient or range reduction (errors above 1 ulp), a wrong 2**n at the
 ends of the range (overflow to inf, denormals, 0), NaN not propagating, and a float32 loop still calling the C
@@ -26,6 +26,46 @@ def _map_exp(x, out):
 def _map_sigmoid(x, out):
     for i in range(x.shape[0]):
         out[i] = vecmath.sigmoid_f32(x[i])
+
+
+@njit(cache=True)
+def _map_exp64(x, out):
+    for i in range(x.shape[0]):
+        out[i] = vecmath.exp_f64(x[i])
+
+
+@njit(cache=True)
+def _map_sigmoid64(x, out):
+    for i in range(x.shape[0]):
+        out[i] = vecmath.sigmoid_f64(x[i])
+
+
+def test_exp_f64_within_two_ulp_and_special_values():
+    x = np.concatenate([np.linspace(-750.0, 712.0, 1_000_001),
+                        np.float64([0.0, -0.0, 1e-300, 709.78, 709.79, -745.1, -745.2, np.inf, -np.inf, np.nan])])
+    out = np.empty_like(x)
+    _map_exp64(x, out)
+    with np.errstate(over="ignore", under="ignore"):
+        want = np.exp(x.astype(np.longdouble))
+    normal = (want < np.finfo(np.float64).max) & (want >= np.finfo(np.float64).tiny)
+    ulps = np.abs((out[normal].astype(np.longdouble) - want[normal]) / np.spacing(want[normal].astype(np.float64)))
+    assert float(ulps.max()) <= 2.0
+    denormal = (want > 0) & (want < np.finfo(np.float64).tiny)
+    assert float(np.abs(out[denormal] - want[denormal]).max()) <= 5e-324
+    assert np.all(np.isinf(out[want > np.finfo(np.float64).max])) and np.all(out[want == 0] == 0)
+    assert np.isnan(out[-1]) and out[-3] == np.inf and out[-2] == 0 and out[-10] == 1
+
+
+def test_sigmoid_f64_both_tails():
+    x = np.concatenate([np.linspace(-740.0, 40.0, 200_001), np.float64([np.nan, np.inf, -np.inf])])
+    out = np.empty_like(x)
+    _map_sigmoid64(x, out)
+    xl = x[:-3].astype(np.longdouble)
+    want = np.where(xl >= 0, 1 / (1 + np.exp(-xl)), np.exp(xl) / (1 + np.exp(xl)))
+    ok = want >= np.finfo(np.float64).tiny
+    ulps = np.abs((out[:-3][ok].astype(np.longdouble) - want[ok]) / np.spacing(want[ok].astype(np.float64)))
+    assert float(ulps.max()) <= 3.0
+    assert np.isnan(out[-3]) and out[-2] == 1 and out[-1] == 0
 
 
 def _ulps(got, want64):
@@ -88,5 +128,24 @@ def test_float32_loops_use_the_vectorizable_versions():
         np.testing.assert_allclose(out, want, rtol=4e-7)
         src = f.source(z)
         assert "_vm." in src and "math.exp(" not in src
-    f64 = jaxlike.compile(lambda z: jnp.exp(z))
-    assert "_vm." not in f64.source(z.astype(np.float64))  # float64 keeps the C library's exp
+    z64 = z.astype(np.float64)
+    f64 = jaxlike.compile(lambda z: (jnp.exp(z), nn.sigmoid(z)))
+    e, s = f64(z64)
+    np.testing.assert_allclose(e, np.exp(z64), rtol=1e-15)
+    np.testing.assert_allclose(s, 1 / (1 + np.exp(-z64)), rtol=1e-15)
+    assert "_vm.exp_f64(" in f64.source(z64) and "_vm.sigmoid_f64(" in f64.source(z64)
+
+
+@pytest.mark.parametrize("axis", [1, None])
+def test_reductions_of_vecmath_values_buffer_the_inner_loop(axis):
+    """Catches: a buffered reduction (values into a row buffer, then accumulated) that drops the tail of a
+    row, mixes rows, or starts a row from the last row's sum; and one that no longer buffers (the exp loop
+    stays scalar, 2-4x slower)."""
+    x = np.random.default_rng(0).standard_normal((5, 37)).astype(np.float32)
+    f = jaxlike.compile(lambda x: jnp.sum(jnp.exp(x), axis=axis))
+    got = f(x)
+    want = np.sum(np.exp(x.astype(np.float64)), axis=axis)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert "_buf[" in f.source(x)
+    g = jaxlike.compile(lambda x: jnp.max(nn.sigmoid(x), axis=1))
+    np.testing.assert_allclose(g(x), np.max(1 / (1 + np.exp(-x.astype(np.float64))), axis=1), rtol=1e-6)

@@ -123,14 +123,20 @@ def single_precision(template):
     return _FLOAT_LIT.sub(lambda m: f"np.float32({m.group(1)})", template)
 
 
-# float32 loops call the vectorizable exp/sigmoid of ``vecmath`` (imported as ``_vm``) instead of the C
-# library's scalar expf, which keeps a loop from vectorizing.
-_FLOAT32_TEMPLATES = {"sigmoid": "_vm.sigmoid_f32({0})"}
+# float32 and float64 loops call the vectorizable exp/sigmoid of ``vecmath`` (imported as ``_vm``) instead of
+# the C library's scalar exp, which keeps a loop from vectorizing.
+_VECMATH = {np.dtype("float32"): ("f32", "_vm.exp_f32("), np.dtype("float64"): ("f64", "_vm.exp_f64(")}
 
 
-def float32_template(name, template):
-    """``template`` for a loop computing in float32: a vecmath version of the op, or exp calls replaced."""
-    return _FLOAT32_TEMPLATES.get(name) or template.replace("math.exp(", "_vm.exp_f32(")
+def vecmath_template(name, template, compute):
+    """``template`` for a loop computing in ``compute``: a vecmath version of the op, or its exp calls
+    replaced; unchanged for other dtypes."""
+    suffix, exp_call = _VECMATH.get(np.dtype(compute), (None, None))
+    if suffix is None:
+        return template
+    if name == "sigmoid":
+        return f"_vm.sigmoid_{suffix}({{0}})"
+    return template.replace("math.exp(", exp_call)
 
 
 def dim_text(d, symname):
@@ -238,8 +244,8 @@ class _Writer:
         else:
             if v.dtype == np.float32 or compute == np.float32:
                 template = single_precision(template)
-            if compute == np.float32:
-                template = float32_template(prim.name, template)
+            if compute is not None:
+                template = vecmath_template(prim.name, template, compute)
             text = template.format(*args)
         t = self.fresh(self.names[v._id])
         self.emit(f"{t} = {cast(text, v.dtype, from_complex=in_complex)}", invariant)
@@ -420,19 +426,27 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
     direct = acc_dt == out_dt and not scalar_out
     target = "_out" if direct else "_acc"
     outer_reduced = _outer_has_reduced(loops, axes)
+    buffered = None
+    if loops and loops[-1] in axes and any("_vm." in line for line in w.lines):
+        # NOTE: an accumulation in one chain keeps the loop scalar, and with it the vecmath exp it calls
+        # (7 ns per element instead of 1-2). The innermost reduced loop computes its values into a buffer
+        # (that loop vectorizes), then a second loop accumulates the buffer in order: the same sum.
+        k = loops[-1]
+        src.add(1, f"_buf = np.empty({dim_text(space[k], symname)}, {np_type(acc_dt)})")
+        buffered = (f"_buf[i{k}] = {val}", f"_a = {cast(combine.format(f'_buf[i{k}]', acc='_a'), acc_dt)}")
     if outer_reduced and not direct:
         src.add(1, f"_acc = np.empty(_out.shape, {np_type(acc_dt)})")
     if outer_reduced:
         src.add(1, f"{target}[...] = {init}")
     nest = [(k, _range(k, space, symname, mode, n == 0)) for n, k in enumerate(loops)]
     if scalar_out:
-        _nest(src, 1, w, nest, axes, None, init, step, lambda: None)
+        _nest(src, 1, w, nest, axes, None, init, step, lambda: None, buffered=buffered)
         src.add(1, f"return {cast('_a', out_dt)}")
         return
     tgt = f"{target}[{', '.join(out_idx)}]"
     _nest(src, 1, w, nest, axes, tgt if outer_reduced else None, init, step,
           lambda: tgt if (direct or outer_reduced) else f"_out[{', '.join(out_idx)}]",
-          final_cast=None if (direct or outer_reduced) else out_dt)
+          final_cast=None if (direct or outer_reduced) else out_dt, buffered=buffered)
     if outer_reduced and not direct:
         _copy_out(src, red, kept, space, out_dt, "_acc", symname)
 
@@ -447,9 +461,10 @@ def _outer_has_reduced(loops, axes):
     return any(k in axes for k in loops[:len(loops) - suffix])
 
 
-def _nest(src, depth, w, nest, axes, load, init, step, store, final_cast=None):
+def _nest(src, depth, w, nest, axes, load, init, step, store, final_cast=None, buffered=None):
     """Loops of ``nest`` ((axis, range text) pairs); the trailing reduced loops accumulate in ``_a``, which
-    starts from ``load`` (an array element) or ``init`` and is stored to ``store()`` after them."""
+    starts from ``load`` (an array element) or ``init`` and is stored to ``store()`` after them. With
+    ``buffered`` (the store into ``_buf``, the accumulation from it), the innermost loop is split in two."""
     split = len(nest)
     while split > 0 and nest[split - 1][0] in axes:
         split -= 1
@@ -461,7 +476,12 @@ def _nest(src, depth, w, nest, axes, load, init, step, store, final_cast=None):
         src.add(d + n, f"for i{k} in {rng}:")
     inner = d + len(nest) - split
     src.extend(inner, w.lines)
-    src.add(inner, step)
+    if buffered is not None:
+        src.add(inner, buffered[0])
+        src.add(inner - 1, f"for i{nest[-1][0]} in {nest[-1][1]}:")
+        src.add(inner, buffered[1])
+    else:
+        src.add(inner, step)
     target = store()
     if target is not None:
         src.add(d, f"{target} = {cast('_a', final_cast) if final_cast is not None else '_a'}")

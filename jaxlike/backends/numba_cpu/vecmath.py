@@ -1,14 +1,16 @@
-"""float32 ``exp`` and ``sigmoid`` that LLVM vectorizes, for fused float32 loops.
+"""``exp`` and ``sigmoid`` that LLVM vectorizes, for fused float32 and float64 loops.
 
-numba calls the C library's scalar ``expf`` (numba from PyPI has no SVML), so an elementwise loop with an
-exp runs one element at a time: ~3 ns per element here, against ~0.4 for numpy's SIMD exp. These versions
-are straight-line float32 code (Cody-Waite range reduction, Cephes' degree-6 polynomial, 2**n built from the
-exponent bits in 32-bit integer arithmetic) with no calls and no branches, so the loop vectorizes 8 wide on
-AVX2: 3x faster for exp, 5x for sigmoid, and within 1 ulp of the correctly rounded exp (checked over the
-whole float32 range in the tests; denormal results and the inf/NaN/overflow cases agree with numpy).
+numba calls the C library's scalar ``expf``/``exp`` (numba from PyPI has no SVML), so an elementwise loop
+with an exp runs one element at a time: ~3 ns per element here, against ~0.4 for numpy's SIMD exp. These
+versions are straight-line code (Cody-Waite range reduction, Cephes' polynomial (float32) or Pade form
+(float64), 2**n built from the exponent bits) with no calls and no branches, so the loop vectorizes (8 wide
+in float32, 4 in float64 on AVX2): float32 exp 3x and sigmoid 5x faster, float64 exp 2.3x. Accuracy, checked
+over the whole range in the tests: float32 exp within 1 ulp of the correctly rounded result, float64 within
+2 ulp (the C library's is within 1); denormal results and the inf/NaN/overflow cases agree with numpy.
 
-Why 32-bit integers: numba computes ``math.floor`` and integer arithmetic in int64, and AVX2 has no vector
-float -> int64 conversion, which scalarizes the loop; the intrinsic below stays in float32/int32.
+Why the integer tricks: numba computes ``math.floor`` and integer arithmetic in int64, and AVX2 has no
+vector float -> int64 conversion, which scalarizes the loop. float32 builds 2**n in int32; float64 reads n
+out of the low bits of n + 1.5 * 2**52 (exact for |n| < 2**51), so neither converts.
 """
 
 import numpy as np
@@ -59,3 +61,47 @@ def sigmoid_f32(x):
     """1 / (1 + exp(-x)) from exp(-|x|): no overflow, exact tails (e / (1 + e) for x < 0), one exp."""
     e = exp_f32(-abs(x))
     return (_ONE if x >= 0 else e) / (_ONE + e)
+
+
+@intrinsic
+def _pow2_f64(typingctx, n):
+    """2 ** n for an integral float64 n in [-1022, 1023]: n is read from the mantissa of n + 1.5 * 2**52."""
+    if n != types.float64:
+        return None
+
+    def codegen(context, builder, sig, args):
+        i64 = ir.IntType(64)
+        shifted = builder.fadd(args[0], ir.Constant(ir.DoubleType(), 6755399441055744.0))
+        k = builder.sub(builder.bitcast(shifted, i64), ir.Constant(i64, 0x4338000000000000))
+        k = builder.shl(builder.add(k, ir.Constant(i64, 1023)), ir.Constant(i64, 52))
+        return builder.bitcast(k, ir.DoubleType())
+    return types.float64(types.float64), codegen
+
+
+_LOG2E_64 = 1.4426950408889634
+_LN2_HI_64, _LN2_LO_64 = 6.93145751953125e-1, 1.42860682030941723212e-6
+_EP0, _EP1, _EP2 = 1.26177193074810590878e-4, 3.02994407707441961300e-2, 9.99999999999999999910e-1
+_EQ0, _EQ1, _EQ2, _EQ3 = 3.00198505138664455042e-6, 2.52448340349684104192e-3, 2.27265548208155028766e-1, 2.0
+_LOW_64, _HIGH_64 = -746.0, 710.0   # below: 0 (exp(-745.13) is the smallest denormal); above: inf
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def exp_f64(x):
+    xc = x if x > _LOW_64 else _LOW_64
+    xc = xc if xc < _HIGH_64 else _HIGH_64
+    n = np.floor(xc * _LOG2E_64 + 0.5)
+    r = (xc - n * _LN2_HI_64) - n * _LN2_LO_64
+    rr = r * r
+    p = r * ((_EP0 * rr + _EP1) * rr + _EP2)
+    q = ((_EQ0 * rr + _EQ1) * rr + _EQ2) * rr + _EQ3
+    e = 1.0 + 2.0 * (p / (q - p))
+    h = np.floor(n * 0.5)
+    out = e * _pow2_f64(h) * _pow2_f64(n - h)
+    return out if x == x else x
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def sigmoid_f64(x):
+    """As ``sigmoid_f32``, in float64."""
+    e = exp_f64(-abs(x))
+    return (1.0 if x >= 0 else e) / (1.0 + e)
