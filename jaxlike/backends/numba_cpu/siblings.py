@@ -16,7 +16,7 @@ from ...core.graph import namer, syms_in
 from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
-                    dim_text, has_identity, known1, np_type, product_text)
+                    dim_text, has_identity, known1, np_type, product_text, vectorizable)
 
 
 def _shape_equal(a, b):
@@ -136,6 +136,7 @@ class _SharedWriter(_Writer):
         self.symname = symname
         self.inputs = inputs
         self.pre, self.lines, self.memo, self.used = [], [], {}, {}
+        self.vecmath = False
         self.key = key
         self.shared = {}
 
@@ -210,6 +211,8 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
     from position ``start`` on starts its accumulator before loop ``start`` and stores it after that loop
     (whole-space reductions are returned; with ``parallel`` they run as partial results per chunk)."""
     w = _SharedWriter(inputs, names, symname, key)
+    # NOTE: sibling reductions accumulate in one chain, so their loop stays scalar (see loops.vectorizable)
+    w.vecmath = not reductions and vectorizable([dict(m.attrs)["body"] for m in maps])
     idx = _loop_vars(space)
     stores, steps, accs = [], [], []
     for k, m in enumerate(maps):
