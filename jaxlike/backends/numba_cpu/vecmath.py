@@ -2,11 +2,12 @@
 
 numba calls the C library's scalar ``expf``/``exp`` (numba from PyPI has no SVML), so an elementwise loop
 with an exp runs one element at a time: ~3 ns per element here, against ~0.4 for numpy's SIMD exp. These
-versions are straight-line code (Cody-Waite range reduction, Cephes' polynomial (float32) or Pade form
-(float64), 2**n built from the exponent bits) with no calls and no branches, so the loop vectorizes (8 wide
-in float32, 4 in float64 on AVX2): float32 exp 3x and sigmoid 5x faster, float64 exp 2.3x. Accuracy, checked
-over the whole range in the tests: float32 exp within 1 ulp of the correctly rounded result, float64 within
-2 ulp (the C library's is within 1); denormal results and the inf/NaN/overflow cases agree with numpy.
+versions are straight-line code (Cody-Waite range reduction, Cephes' polynomial (float32) or a degree-13 one
+with error-free sums (float64), 2**n built from the exponent bits) with no calls and no branches, so the loop
+vectorizes (8 wide in float32, 4 in float64 on AVX2): float32 exp 3x and sigmoid 5x faster, float64 exp
+1.5-2x. Accuracy, checked over the whole range in the tests: float32 exp within 1 ulp of the correctly
+rounded result, float64 within 0.64 ulp (98.7% correctly rounded; the C library's 99.9%); denormal results
+and the inf/NaN/overflow cases agree with numpy.
 
 Why the integer tricks: numba computes ``math.floor`` and integer arithmetic in int64, and AVX2 has no
 vector float -> int64 conversion, which scalarizes the loop. float32 builds 2**n in int32; float64 reads n
@@ -79,22 +80,29 @@ def _pow2_f64(typingctx, n):
 
 
 _LOG2E_64 = 1.4426950408889634
-_LN2_HI_64, _LN2_LO_64 = 6.93145751953125e-1, 1.42860682030941723212e-6
-_EP0, _EP1, _EP2 = 1.26177193074810590878e-4, 3.02994407707441961300e-2, 9.99999999999999999910e-1
-_EQ0, _EQ1, _EQ2, _EQ3 = 3.00198505138664455042e-6, 2.52448340349684104192e-3, 2.27265548208155028766e-1, 2.0
+_LN2_HI_64, _LN2_LO_64 = 6.93145751953125e-1, 1.42860682030941723212e-6   # n * _LN2_HI_64 is exact
+# Taylor coefficients 1/k!, k = 2..13: on |r| <= ln(2)/2 the truncation error is below 1e-18
+_T2, _T3, _T4, _T5, _T6, _T7 = 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040
+_T8, _T9, _T10, _T11, _T12, _T13 = 1 / 40320, 1 / 362880, 1 / 3628800, 1 / 39916800, 1 / 479001600, 1 / 6227020800
 _LOW_64, _HIGH_64 = -746.0, 710.0   # below: 0 (exp(-745.13) is the smallest denormal); above: inf
 
 
 @njit(inline="always", error_model="numpy", cache=True)
 def exp_f64(x):
+    """Within 0.64 ulp, correctly rounded for 98.7% of arguments (exp(1) is numpy's e): r and 1 + r are
+    carried with their rounding errors (error-free sums), which the polynomial's tail then absorbs."""
     xc = x if x > _LOW_64 else _LOW_64
     xc = xc if xc < _HIGH_64 else _HIGH_64
     n = np.floor(xc * _LOG2E_64 + 0.5)
-    r = (xc - n * _LN2_HI_64) - n * _LN2_LO_64
-    rr = r * r
-    p = r * ((_EP0 * rr + _EP1) * rr + _EP2)
-    q = ((_EQ0 * rr + _EQ1) * rr + _EQ2) * rr + _EQ3
-    e = 1.0 + 2.0 * (p / (q - p))
+    r_hi = xc - n * _LN2_HI_64
+    r_lo = -(n * _LN2_LO_64)
+    r = r_hi + r_lo
+    r_err = (r_hi - r) + r_lo
+    q = (((((((((((_T13 * r + _T12) * r + _T11) * r + _T10) * r + _T9) * r + _T8) * r + _T7) * r + _T6) * r
+             + _T5) * r + _T4) * r + _T3) * r + _T2)
+    one_r = 1.0 + r
+    one_r_err = (1.0 - one_r) + r
+    e = one_r + (one_r_err + (r * r * q + r_err * (1.0 + r)))
     h = np.floor(n * 0.5)
     out = e * _pow2_f64(h) * _pow2_f64(n - h)
     return out if x == x else x
