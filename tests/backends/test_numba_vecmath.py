@@ -16,28 +16,26 @@ from jaxlike import nn
 from jaxlike.backends.numba_cpu import vecmath
 
 
-@njit(cache=True)
+@njit
+def _map(fn, x, out):
+    for i in range(x.shape[0]):
+        out[i] = fn(x[i])
+
+
 def _map_exp(x, out):
-    for i in range(x.shape[0]):
-        out[i] = vecmath.exp_f32(x[i])
+    _map(vecmath.exp_f32, x, out)
 
 
-@njit(cache=True)
 def _map_sigmoid(x, out):
-    for i in range(x.shape[0]):
-        out[i] = vecmath.sigmoid_f32(x[i])
+    _map(vecmath.sigmoid_f32, x, out)
 
 
-@njit(cache=True)
 def _map_exp64(x, out):
-    for i in range(x.shape[0]):
-        out[i] = vecmath.exp_f64(x[i])
+    _map(vecmath.exp_f64, x, out)
 
 
-@njit(cache=True)
 def _map_sigmoid64(x, out):
-    for i in range(x.shape[0]):
-        out[i] = vecmath.sigmoid_f64(x[i])
+    _map(vecmath.sigmoid_f64, x, out)
 
 
 def test_exp_f64_within_one_ulp_mostly_correctly_rounded_and_special_values():
