@@ -36,15 +36,6 @@ def is_float(dtype):
     return np.dtype(dtype).kind == "f"
 
 
-def is_complex(dtype):
-    return np.dtype(dtype).kind == "c"
-
-
-def is_inexact(dtype):
-    """Float or complex: the dtypes that carry derivatives."""
-    return np.dtype(dtype).kind in "fc"
-
-
 def is_int(dtype):
     return np.dtype(dtype).kind in "iu"
 

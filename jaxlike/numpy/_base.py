@@ -4,6 +4,7 @@ import numpy as np
 
 from ..core.graph import Var, const
 from ..core.types import canonical_dtype, Sym
+from ..ops import math as m
 
 
 def is_traced(*xs):
@@ -64,6 +65,5 @@ def reject_complex(fname, *xs):
 
 def from_parts(re, im):
     """re + 1j * im for real re, im of one dtype (complex64 from float32, else complex128)."""
-    from ..ops import math as m
     ct = np.dtype("complex64") if dtype_of(re) == np.float32 else np.dtype("complex128")
     return m.convert(re, dtype=ct) + m.convert(im, dtype=ct) * 1j

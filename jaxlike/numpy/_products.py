@@ -8,6 +8,7 @@ from ..ops.linalg import contract
 from ..ops import reduce as r
 from ._base import asarray_or_var, ndim, shape, is_traced, as_var
 from ._shape import broadcast_to, reshape
+from ._complex import conj
 
 _LETTERS = string.ascii_letters
 
@@ -76,7 +77,6 @@ def inner(a, b):
 
 def vdot(a, b):
     """Dot product of the flattened arrays, conjugating the first (numpy's vdot)."""
-    from ._complex import conj
     return inner(reshape(conj(asarray_or_var(a)), (-1,)), reshape(asarray_or_var(b), (-1,)))
 
 

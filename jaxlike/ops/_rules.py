@@ -86,23 +86,23 @@ def elementwise_shape(dtype_rule):
     return rule
 
 
-def real_only(name, dtype_rule):
-    """``dtype_rule`` that first rejects complex operands, for ops numpy or the fused loops define on reals
-    only (orderings, floor, sigmoid...)."""
-    def rule(*types):
+def real_only(name, rule):
+    """``rule`` (a dtype or shape rule) that first rejects complex operands, for ops numpy or the fused loops
+    define on reals only (orderings, floor, sigmoid, max, sort...)."""
+    def checked(*types, **attrs):
         if any(t.dtype.kind == "c" for t in types):
             raise TypeError(f"{name} is not defined for complex values here (operand dtypes "
                             f"{', '.join(str(t.dtype) for t in types)}); apply it to .real, .imag or abs() "
                             f"of the complex value")
-        return dtype_rule(*types)
-    return rule
+        return rule(*types, **attrs)
+    return checked
 
 
 def elementwise(name, nin, numpy, scalar, vjp=None, dtype=dtype_same, samples=None, doc="",
                 differentiable=None, complex_scalar=None, jvp=None):
     """Define and register an elementwise primitive. Its JVP is derived from its VJP (the Jacobian of an
     elementwise op is diagonal, so J t = J^T t operand by operand; for complex values the rules follow JAX's
-    convention, where that still holds: see ops/complex.py). Without ``samples``, the registry tests use
+    convention, where that still holds: see ops/math.py). Without ``samples``, the registry tests use
     values in [-2, 2] over the standard shapes (scalar, broadcast, size-1, empty). An op without a
     ``complex_scalar`` template rejects complex operands. A non-holomorphic op on complex values (whose
     Jacobian is not a complex multiplication) needs its own ``jvp``."""

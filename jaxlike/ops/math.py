@@ -116,11 +116,16 @@ arctanh = elementwise("arctanh", 1, _quiet(np.arctanh),
                       "if abs({0}) == 1.0 else math.nan))", dtype=dtype_float,
                       vjp=lambda g, ans, x: (g / (1 - x * x),), samples=unary_samples(-0.9, 0.9),
                       complex_scalar="cmath.atanh({0})")
+def _inverse_abs(r):
+    """1 / r for r = |z|, with 1 where z = 0 (the quotients it scales are 0 there)."""
+    return 1 / where(eq(r, 0), 1, r)
+
+
 def _abs_vjp(g, ans, x):
     if x.dtype.kind != "c":
         return (g * sign(x),)
     # NOTE: |z| is real and not holomorphic: its cotangent is g * conj(z) / |z|, 0 at z = 0.
-    return (g * conj(x) / where(eq(ans, 0), 1, ans),)
+    return (g * conj(x) * _inverse_abs(ans),)
 
 
 def _sign_vjp(g, ans, x):
@@ -128,8 +133,7 @@ def _sign_vjp(g, ans, x):
         return (None,)
     # NOTE: sign(z) = z / |z| is not constant off the real line: the quotient rule, with |z|'s cotangent
     # (real) taken from the product's.
-    r = abs_(x)
-    inv = 1 / where(eq(r, 0), 1, r)
+    inv = _inverse_abs(abs_(x))
     c_r = real(g * x) * -(inv * inv)
     return (g * inv + c_r * conj(x) * inv,)
 
@@ -140,8 +144,7 @@ def _sign_jvp(tangents, ans, x):
     # NOTE: not holomorphic, so not the VJP read as a diagonal Jacobian: d(z/r) = dz/r - z dr/r^2 with
     # dr = Re(conj(z) dz) / r.
     t = tangents[0]
-    r = abs_(x)
-    inv = 1 / where(eq(r, 0), 1, r)
+    inv = _inverse_abs(abs_(x))
     return t * inv - x * (real(conj(x) * t) * (inv * inv * inv))
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..core.types import TensorType, Sym
 from ..core.primitive import Primitive, Kind, LINEAR, register
-from ._rules import dtype_int_or_float, Sample
+from ._rules import dtype_int_or_float, real_only, Sample
 from . import math as m
 from .layout import broadcast_to, expand_back
 
@@ -18,16 +18,6 @@ def reduce_shape(x, *, axes):
     shape = tuple(d for i, d in enumerate(x.shape) if i not in axes)
     dt = x.dtype
     return TensorType(dt, shape)
-
-
-def _ordered(name, rule):
-    """``rule`` for an op that compares values: complex operands (no order in compiled code) raise."""
-    def checked(x, **attrs):
-        if x.dtype.kind == "c":
-            raise TypeError(f"{name} is not defined for complex values here ({x.dtype}); apply it to "
-                            f"abs(), .real or .imag")
-        return rule(x, **attrs)
-    return checked
 
 
 def sum_shape(x, *, axes):
@@ -113,12 +103,12 @@ reduce_sum = register(Primitive(
     vjp=lambda g, ans, x, *, axes: (_bcast_back(g, x, axes),), jvp=LINEAR,
     scalar={"init": "0", "combine": "{acc} + {0}"}, samples=_reduce_samples))
 reduce_max = register(Primitive(
-    "reduce_max", Kind.REDUCE, shape=_ordered("max", reduce_shape), numpy=lambda x, *, axes: np.max(x, axis=axes),
+    "reduce_max", Kind.REDUCE, shape=real_only("max", reduce_shape), numpy=lambda x, *, axes: np.max(x, axis=axes),
     vjp=_extreme_vjp, jvp=_extreme_jvp,
     scalar={"init": "-math.inf", "combine": "({0} if ({0} > {acc} or {0} != {0}) else {acc})"},
     samples=lambda rng: _reduce_samples(rng, empty_axis=False)))
 reduce_min = register(Primitive(
-    "reduce_min", Kind.REDUCE, shape=_ordered("min", reduce_shape), numpy=lambda x, *, axes: np.min(x, axis=axes),
+    "reduce_min", Kind.REDUCE, shape=real_only("min", reduce_shape), numpy=lambda x, *, axes: np.min(x, axis=axes),
     vjp=_extreme_vjp, jvp=_extreme_jvp,
     scalar={"init": "math.inf", "combine": "({0} if ({0} < {acc} or {0} != {0}) else {acc})"},
     samples=lambda rng: _reduce_samples(rng, empty_axis=False)))
@@ -166,9 +156,9 @@ def _argext_samples(rng):
     return [Sample(rng.uniform(-2, 2, s), axis=a) for s, a in [((5,), 0), ((2, 3), 0), ((1, 3), 1), ((0, 3), 1)]]
 
 
-argmax = register(Primitive("argmax", Kind.OPAQUE, shape=_ordered("argmax", _argext_shape),
+argmax = register(Primitive("argmax", Kind.OPAQUE, shape=real_only("argmax", _argext_shape),
                             numpy=lambda x, *, axis: np.argmax(x, axis=axis),
                             vjp=lambda g, ans, x, *, axis: (None,), differentiable=(), samples=_argext_samples))
-argmin = register(Primitive("argmin", Kind.OPAQUE, shape=_ordered("argmin", _argext_shape),
+argmin = register(Primitive("argmin", Kind.OPAQUE, shape=real_only("argmin", _argext_shape),
                             numpy=lambda x, *, axis: np.argmin(x, axis=axis),
                             vjp=lambda g, ans, x, *, axis: (None,), differentiable=(), samples=_argext_samples))

@@ -11,7 +11,7 @@ import numpy as np
 from ..core.types import TensorType, is_known
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
-from ._rules import Sample
+from ._rules import real_only, Sample
 
 
 def _check_axis(x, axis):
@@ -22,9 +22,6 @@ def _check_axis(x, axis):
 # -- argsort -------------------------------------------------------------------------------------------------
 def _argsort_shape(x, *, axis):
     _check_axis(x, axis)
-    if x.dtype.kind == "c":
-        raise TypeError(f"sorting complex values is not supported here ({x.dtype}); sort by abs(), .real or "
-                        f".imag with argsort and take_along_axis")
     return TensorType(np.int64, x.shape)
 
 
@@ -42,7 +39,7 @@ def _argsort_samples(rng):
 
 
 argsort = register(Primitive(
-    "argsort", Kind.OPAQUE, shape=_argsort_shape, numpy=_argsort_np, vjp=lambda g, ans, x, *, axis: (None,),
+    "argsort", Kind.OPAQUE, shape=real_only("argsort", _argsort_shape), numpy=_argsort_np, vjp=lambda g, ans, x, *, axis: (None,),
     differentiable=(), samples=_argsort_samples,
     doc="indices that sort x along axis (stable; NaNs last, as numpy)"))
 

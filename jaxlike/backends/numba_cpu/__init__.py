@@ -125,7 +125,7 @@ def _runner(entry, consts, graph, in_place=()):
         returned = iter(range(n_ups))
         layout = tuple((True, src[k]) if k in src else (False, next(returned)) for k in range(n_ups))
 
-    def call(arrays):
+    def direct(*arrays):
         try:
             return entry(*arrays, *consts)
         except TypingError:
@@ -134,13 +134,7 @@ def _runner(entry, consts, graph, in_place=()):
 
     # NOTE: the two common shapes get their own closures, so the hot path is one Python frame
     if not scalars and layout is None:
-        def run(*arrays):
-            try:
-                return entry(*arrays, *consts)
-            except TypingError:
-                _explain(graph, arrays)
-                raise
-        return run
+        return direct
     if len(graph.outputs) == 1 and scalars and layout is None:
         dtype = scalars[0][1]
 
@@ -154,7 +148,7 @@ def _runner(entry, consts, graph, in_place=()):
         return run
 
     def run(*arrays):
-        outs, ups = call(arrays)
+        outs, ups = direct(*arrays)
         if scalars:
             outs = list(outs)
             for k, dtype in scalars:
@@ -166,7 +160,6 @@ def _runner(entry, consts, graph, in_place=()):
 
 
 def _explain(graph, arrays):
-    import numpy as np
     if len(arrays) != len(graph.inputs):
         raise TypeError(f"expected {len(graph.inputs)} arguments, got {len(arrays)}") from None
     for k, (v, a) in enumerate(zip(graph.inputs, arrays)):

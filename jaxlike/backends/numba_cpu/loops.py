@@ -83,12 +83,10 @@ def literal(value, dtype):
 
 def _float_text(v):
     if v != v:
-        text = "math.nan"
-    elif math.isinf(v):
-        text = "math.inf" if v > 0 else "-math.inf"
-    else:
-        text = repr(v)
-    return text
+        return "math.nan"
+    if math.isinf(v):
+        return "math.inf" if v > 0 else "-math.inf"
+    return repr(v)
 
 
 def reduce_init(prim, dtype):
@@ -125,7 +123,7 @@ def single_precision(template):
 
 # float32 and float64 loops call the vectorizable exp/sigmoid of ``vecmath`` (imported as ``_vm``) instead of
 # the C library's scalar exp, which keeps a loop from vectorizing.
-_VECMATH = {np.dtype("float32"): ("f32", "_vm.exp_f32("), np.dtype("float64"): ("f64", "_vm.exp_f64(")}
+_VECMATH = {np.dtype("float32"): "f32", np.dtype("float64"): "f64"}
 
 
 _LIBM_CALL = re.compile(r"\bmath\.(\w+)\(")
@@ -148,12 +146,12 @@ def vectorizable(bodies):
 def vecmath_template(name, template, compute):
     """``template`` for a loop computing in ``compute``: a vecmath version of the op, or its exp calls
     replaced; unchanged for other dtypes."""
-    suffix, exp_call = _VECMATH.get(np.dtype(compute), (None, None))
+    suffix = _VECMATH.get(np.dtype(compute))
     if suffix is None:
         return template
     if name == "sigmoid":
         return f"_vm.sigmoid_{suffix}({{0}})"
-    return template.replace("math.exp(", exp_call)
+    return template.replace("math.exp(", f"_vm.exp_{suffix}(")
 
 
 def dim_text(d, symname):
