@@ -179,6 +179,26 @@ def test_keyword_arguments_are_refused_with_a_clear_message():
         f(x=np.ones(2))
 
 
+def test_number_arguments_take_the_lookup_by_type_and_keep_the_conventions():
+    # catches: the hot path for float/bool/complex arguments (one lookup by the arguments' types) returning
+    # a number instead of a 0-d array, serving a float32 signature to a float call, or skipping the checks
+    f = jaxlike.compile(lambda x, s: x * 2.0 + s)
+    out = f(1.5, 1.0)
+    assert type(out) is np.ndarray and out.shape == () and out.dtype == np.float64 and out == 4.0
+    assert f._number_calls, "float arguments should be served by the lookup by type"
+    again = f(2.0, 0.5)
+    assert type(again) is np.ndarray and again == 4.5 and again is not out
+    assert f(True, 1.0) == 3.0 and f(True, 1.0).dtype == np.float64
+    assert f(1j, 0.0) == 2j and f(1j, 0.0).dtype == np.complex128
+    f32 = f(np.float32(1.5), 1.0)
+    assert f32.dtype == np.float32 and f32 == 4.0
+    assert f(3, 1.0) == 7.0  # ints take the general path (their range is checked there)
+    pair = jaxlike.compile(lambda x: (x, x + 1.0))
+    assert [float(v) for v in pair(1.0)] == [1.0, 2.0] and isinstance(pair(1.0), tuple)
+    with pytest.raises(TypeError, match="positional arguments only"):
+        f(1.0, s=1.0)
+
+
 def test_graph_and_source_are_available_per_signature():
     f = jaxlike.compile(lambda x: jnp.exp(x) * 2.0)
     x = np.ones(3)

@@ -2,7 +2,11 @@
 
 
 class Executable:
-    """``run(*input_arrays) -> (outputs, update_values)``; ``source`` is readable text of what runs."""
+    """``run(*input_arrays) -> (outputs, update_values)``; ``source`` is readable text of what runs.
+    ``direct`` (a ``DirectEntry`` or None): the same computation without ``run``'s wrapper, for front ends that
+    generate their own call path (``runtime/callpath.py``)."""
+
+    direct = None
 
     def __init__(self, run, source, graph, backend):
         self.run = run
@@ -12,3 +16,18 @@ class Executable:
 
     def __call__(self, *arrays):
         return self.run(*arrays)
+
+
+class DirectEntry:
+    """A backend's compiled entry and the conventions ``run`` hides: ``entry(*inputs, *consts)`` returns
+    ``(outputs, updates)`` where rank-0 outputs are Python numbers (``number_outputs``: output index ->
+    dtype) and the updates listed in ``in_place`` (update index -> input index) were written into that input
+    and are left out. When the entry cannot take the arguments it raises one of ``type_errors``;
+    ``explain(arguments)`` then raises a TypeError that names the argument and what was expected."""
+
+    __slots__ = ("entry", "consts", "number_outputs", "in_place", "type_errors", "explain")
+
+    def __init__(self, entry, consts, number_outputs, in_place, type_errors, explain):
+        self.entry, self.consts = entry, tuple(consts)
+        self.number_outputs, self.in_place = dict(number_outputs), dict(in_place)
+        self.type_errors, self.explain = tuple(type_errors), explain

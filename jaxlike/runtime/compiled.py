@@ -19,6 +19,7 @@ from ..core.errors import ConcretizationError, TracerBoolError
 from ..passes.pipeline import optimize
 from ..backends import get_backend
 from .trace import trace, leaf_signature
+from .callpath import plain_caller
 
 _BACKEND_FOR_MODE = {"FAST_COMPILE": "reference"}
 
@@ -68,12 +69,17 @@ def build_executable(graph, device=None, mode=None, options=None, profile=None):
 
 
 class _Entry:
-    __slots__ = ("exe", "run", "out_tree", "graph", "single")
+    """One compiled signature. ``call(*leaves)``: the result itself when ``single``, else the flat outputs."""
+    __slots__ = ("exe", "call", "out_tree", "graph", "single")
 
     def __init__(self, exe, out_tree, graph):
         self.exe, self.out_tree, self.graph = exe, out_tree, graph
-        self.run = exe.run      # NOTE: Executable.__call__ is exactly this; one frame less on the hot path
         self.single = out_tree is pytree.LEAF
+        if exe.direct is not None:
+            self.call = plain_caller(exe.direct, len(graph.inputs), self.single)
+        else:
+            run = exe.run
+            self.call = (lambda *a: run(*a)[0][0]) if self.single else (lambda *a: run(*a)[0])
 
 
 def _flat_signature(args):
@@ -93,6 +99,10 @@ def _flat_signature(args):
     return tuple(sig)
 
 
+# NOTE: arguments of only these types are typed by their Python type alone (an int needs its range checked)
+_NUMBER_TYPES = frozenset((float, bool, complex))
+
+
 class Compiled:
     """A compiled function. Call it like the original; ``.graph(*args)`` and ``.source(*args)`` show the
     traced graph and the generated code for that signature."""
@@ -106,6 +116,7 @@ class Compiled:
         self.mode = mode
         self._cache = {}
         self._flat_cache = {}  # _flat_signature -> _Entry, for signatures that do not specialize on sizes
+        self._number_calls = {}  # argument types -> _Entry.call, for calls with float/bool/complex arguments
         self._specialize = set()
         self._lock = threading.Lock()
         self._profile = None  # a FunctionProfile once a signature is compiled with config.profile on
@@ -141,6 +152,9 @@ class Compiled:
         return (tree, static, sig), dyn, static, leaves
 
     def __call__(self, *args, **kwargs):
+        call = self._number_calls.get(tuple(map(type, args)))
+        if call is not None and not kwargs:
+            return call(*args)  # NOTE: the hottest path (a scalar function): one lookup, one frame
         if self._profile is not None:
             return self._profile.time_call(self._call, args, kwargs)
         return self._call(args, kwargs)
@@ -152,8 +166,7 @@ class Compiled:
         flat = _flat_signature(args) if not self.static_argnums else None
         entry = self._flat_cache.get(flat) if flat is not None else None
         if entry is not None:
-            outs, _ = entry.run(*args)
-            return outs[0] if entry.single else pytree.unflatten(entry.out_tree, outs)
+            return entry.call(*args) if entry.single else pytree.unflatten(entry.out_tree, entry.call(*args))
         leaves_all, _ = pytree.flatten(list(args))
         if any(isinstance(x, Var) for x in leaves_all):
             return self.fn(*args)  # inside another trace: inline, the outer compile fuses it
@@ -165,6 +178,8 @@ class Compiled:
             entry, key = self._build(key, dyn, static, leaves)
         if flat is not None and len(key) == 3:
             self._flat_cache[flat] = entry
+            if entry.single and self._profile is None and all(t in _NUMBER_TYPES for t in flat):
+                self._number_calls[flat] = entry.call
         outs, _ = entry.exe(*leaves)
         return pytree.unflatten(entry.out_tree, outs)
 
@@ -198,6 +213,7 @@ class Compiled:
                 if self._profile is None:
                     from .profile import new_profile
                     self._profile = new_profile(self.__name__)
+                    self._number_calls.clear()  # NOTE: from now on every call is timed
                 profile = self._profile
                 profile.add_compile(trace_s=perf_counter() - t0)
             exe = build_executable(graph, self.device, self.mode, self.options, profile=profile)

@@ -15,6 +15,7 @@ import numpy as np
 from ..core.graph import Var, Graph, const, substitute, free_inputs, toposort
 from ..core.types import is_known, Sym, DimSum
 from ..runtime.compiled import build_executable
+from ..runtime.callpath import ArgCheck, function_caller
 from ..config import config
 from .shared import SharedVariable, filter_value
 from .var import var_str, type_str
@@ -160,12 +161,16 @@ class Function:
         self._n = len(self.inputs)
         self._names = {v.name: k for k, v in enumerate(self.inputs) if v.name}
         numbers = self.executable.backend == "numba_cpu"
-        self._converters = [_converter(v, k, allow_input_downcast, label, numbers)
-                            for k, v in enumerate(self.inputs)]
+        checks = [_converter(v, k, allow_input_downcast, label, numbers) for k, v in enumerate(self.inputs)]
+        self._converters = [c.convert for c in checks]
         self._out_copy, self._update_copy = _aliasing_plan(self.executable.graph)
         # NOTE: only the GPU backend takes device arrays; a value a GPU function left on the device is copied
         # to the host for the others.
         self._host_only = self.executable.backend != "numba_cuda"
+        self._fast = None
+        if self.executable.direct is not None:
+            self._fast = function_caller(self.executable.direct, checks, self.shared, self._targets,
+                                         self._out_copy, self._update_copy, self._single, self._host_only)
         if self.profile is not None:
             self.__class__ = _ProfiledFunction  # NOTE: keeps the timing wrapper off unprofiled calls
 
@@ -200,6 +205,8 @@ class Function:
         if len(args) != self._n:
             raise TypeError(f"{self}: expected {self._n} argument{'s' if self._n != 1 else ''} "
                             f"({', '.join(var_str(v) for v in self.inputs) or 'none'}), got {len(args)}")
+        if self._fast is not None:
+            return self._fast(args)
         arrays = [conv(a) for conv, a in zip(self._converters, args)]
         state = [s._data for s in self.shared]
         if self._host_only:
@@ -299,10 +306,11 @@ def _aliasing_plan(graph):
 
 
 def _converter(var, k, allow_downcast, label, numbers=False):
-    """The argument check for input ``k``: the exact dtype and rank pass through untouched; everything else
-    goes through ``filter_value`` (Theano's conversion rules and their errors). With ``numbers`` (the backend
-    takes rank-0 arguments as Python numbers: numba_cpu) a scalar input is always passed as a Python number,
-    after the same checks, so the entry is typed once and skips unboxing a 0-d array."""
+    """The argument check for input ``k`` (an ``ArgCheck``: its inline test and its converter): the exact
+    dtype and rank pass through untouched; everything else goes through ``filter_value`` (Theano's conversion
+    rules and their errors). With ``numbers`` (the backend takes rank-0 arguments as Python numbers:
+    numba_cpu) a scalar input is always passed as a Python number, after the same checks, so the entry is
+    typed once and skips unboxing a 0-d array."""
     typ, dtype, ndim = var.type, var.dtype, var.ndim
     fixed = any(is_known(d) for d in var.shape)
     what = f"{label}: input {k} ({var_str(var)})"
@@ -317,7 +325,9 @@ def _converter(var, k, allow_downcast, label, numbers=False):
             if t is np.ndarray and a.dtype is dtype and a.ndim == 0:
                 return a.item()
             return filter_value(a, typ, what, allow_downcast).item()
-        return convert_number
+        # NOTE: numba takes these as they are (np.float64 types as float64); int needs its range checked
+        passes = {np.dtype("float64"): (float, np.float64), np.dtype("bool"): (bool,)}.get(dtype)
+        return ArgCheck(convert_number, "number" if passes else None, pytype=passes)
     if ndim == 0:
         def convert_scalar(a):
             t = type(a)
@@ -331,13 +341,13 @@ def _converter(var, k, allow_downcast, label, numbers=False):
                 if v is not None and (allow_downcast or v == a):
                     return v  # NOTE: lossless numbers take this path; the rest get filtered below
             return filter_value(a, typ, what, allow_downcast)
-        return convert_scalar
+        return ArgCheck(convert_scalar)
 
     def convert(a):
         if type(a) is np.ndarray and a.dtype is dtype and a.ndim == ndim and not fixed:
             return a
         return filter_value(a, typ, what, allow_downcast)
-    return convert
+    return ArgCheck(convert) if fixed else ArgCheck(convert, "array", dtype, ndim)
 
 
 def function(inputs, outputs=None, updates=None, givens=None, allow_input_downcast=None, name=None, mode=None,

@@ -34,7 +34,7 @@ import numba  # noqa: F401  (this import failing is how runtime knows to fall ba
 from numba.core.errors import TypingError
 
 from ...config import config
-from ..base import Executable
+from ..base import DirectEntry, Executable
 from . import build, codegen, support
 
 DEFAULTS = {"fastmath": False, "parallel": "auto", "par_threshold": 32768, "cache": True}
@@ -109,6 +109,9 @@ def compile(graph, options=None):
     run = _runner(module.entry, extra, graph, mod_spec.in_place)
     exe = NumbaExecutable(run, mod_spec.source, graph, key, path, module, written)
     exe.kernel_timers = timers
+    numbers = {k: o.dtype for k, o in enumerate(graph.outputs) if o.ndim == 0}
+    exe.direct = DirectEntry(module.entry, extra, numbers, mod_spec.in_place, (TypingError,),
+                             lambda arrays: _explain(graph, arrays))
     return exe
 
 
