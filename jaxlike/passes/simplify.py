@@ -19,7 +19,8 @@ import numpy as np
 from ..core.graph import Graph, Var, syms_in
 from ..core.types import TensorType, is_known, dims_equal
 from ..ops import math as m
-from ..ops.layout import reshape, transpose, broadcast_to
+from ..ops.layout import reshape, transpose, broadcast_to, expand_back
+from ..ops.linalg import contract, parse_spec
 from ..ops.reduce import reduce_sum
 from ..ops._rules import broadcast_shapes
 from ..core.errors import ShapeError
@@ -380,6 +381,45 @@ def transpose_transpose_to_transpose(v):
     return transpose(x, perm=perm)
 
 
+def contract_transpose_to_contract(v):
+    """contract(transpose(x, p), y) -> contract(x, y) with x's indices permuted (either operand, both): BLAS
+    reads a transposed operand where it lies, so the transpose need not be written out first."""
+    a, b = v.inputs
+    sa, sb, so = parse_spec(dict(v.attrs)["spec"])
+    if not (is_op(a, "transpose") or is_op(b, "transpose")):
+        return None
+
+    def untransposed(x, letters):
+        if not is_op(x, "transpose"):
+            return x, letters
+        perm = dict(x.attrs)["perm"]
+        src = [""] * len(perm)
+        for i, p in enumerate(perm):
+            src[p] = letters[i]
+        return x.inputs[0], "".join(src)
+    a, sa = untransposed(a, sa)
+    b, sb = untransposed(b, sb)
+    return contract(a, b, spec=f"{sa},{sb}->{so}")
+
+
+def contract_outer_to_mul(v):
+    """contract(x, y) sharing no index (an outer product, 'i,j->ij') -> x * y, each operand transposed to the
+    result's index order and given size-1 dims for the other's indices: an elementwise loop that fuses with
+    its users (the per-sample SGD update w - lr * outer(d, h) becomes one loop) instead of a GEMM with inner
+    dimension 1 writing a temporary."""
+    a, b = v.inputs
+    sa, sb, so = parse_spec(dict(v.attrs)["spec"])
+    if set(sa) & set(sb) or v.dtype.kind not in "fc":
+        return None
+
+    def placed(x, letters):
+        order = tuple(sorted(range(len(letters)), key=lambda i: so.index(letters[i])))
+        if order != tuple(range(len(letters))):
+            x = transpose(x, perm=order)
+        return expand_back(x, {i for i, ch in enumerate(so) if ch not in letters}, len(so))
+    return m.mul(placed(a, sa), placed(b, sb))
+
+
 def reshape_noop_to_x(v):
     """reshape(x, shape of x) -> x."""
     (a,) = v.inputs
@@ -517,6 +557,7 @@ SIMPLIFY = {
     "log": (log_exp_to_x,),
     "transpose": (transpose_identity_to_x, transpose_transpose_to_transpose),
     "reshape": (reshape_noop_to_x, reshape_reshape_to_reshape),
+    "contract": (contract_outer_to_mul, contract_transpose_to_contract),
     "broadcast_to": (broadcast_noop_to_x, broadcast_broadcast_to_broadcast),
     "reduce_sum": (sum_no_axes_to_x, sum_broadcast_to_scaled_sum, sum_neg_to_neg_sum, sum_div_to_div_sum),
     "convert": (convert_same_to_x,),

@@ -17,6 +17,7 @@ from jaxlike.core.types import TensorType, Sym, dims_equal
 from jaxlike.ops import math as m
 from jaxlike.ops.layout import reshape, broadcast_to
 from jaxlike.ops.reduce import reduce_sum
+from jaxlike.ops.linalg import contract as m_contract
 from jaxlike.passes.simplify import simplify, rewrite, simplify_table
 
 N = Sym()  # the symbolic batch size every case below shares
@@ -159,6 +160,23 @@ CASES = [
         d:f64[n0,3] = mul(a, c)
         e:f64[n0,3] = add(d, 2.0)
         in (e) }"""),
+    ("contract_transpose_to_contract", lambda x: jnp.transpose(x) @ x, """
+        b:f64[3,3] = contract(a, a) spec='ba,bc->ac'
+        in (b) }"""),
+    ("contract_outer_to_mul", lambda x: jnp.outer(jnp.sum(x, 1), jnp.sum(x, 0)), """
+        b:f64[n0] = reduce_sum(a) axes=(1,)
+        c:f64[n0,1] = reshape(b) shape=(n0,1)
+        d:f64[3] = reduce_sum(a) axes=(0,)
+        e:f64[1,3] = reshape(d) shape=(1,3)
+        f:f64[n0,3] = mul(c, e)
+        in (f) }"""),
+    ("contract_outer_to_mul (operands reordered)", lambda x: m_contract(jnp.sum(x, 0), x, spec="k,ij->jki"), """
+        b:f64[3] = reduce_sum(a) axes=(0,)
+        c:f64[1,3,1] = reshape(b) shape=(1,3,1)
+        d:f64[3,n0] = transpose(a) perm=(1,0)
+        e:f64[3,1,n0] = reshape(d) shape=(3,1,n0)
+        f:f64[3,3,n0] = mul(c, e)
+        in (f) }"""),
     ("sum_no_axes_to_x", lambda x: reduce_sum(x, axes=()), "in (a) }"),
     ("convert_same_to_x", lambda x: m.convert(x, dtype=np.dtype("float64")), "in (a) }"),
     ("stop_gradient_to_x", lambda x: jnp.stop_gradient(x) * 2.0, """
