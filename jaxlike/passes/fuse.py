@@ -18,8 +18,9 @@ How groups form:
 """
 
 from ..core.graph import Graph, Var
-from ..core.types import Sym, is_known
+from ..core.types import Sym, is_known, dims_equal
 from ..ops.fused import fusable_kind, make_fused
+from ..ops.layout import broadcast_to
 
 
 def _sig(shape, same=lambda s: s):
@@ -63,6 +64,22 @@ def _equal_sizes(nodes, kind):
     return find
 
 
+def _renames(nodes, same):
+    """ids of the reshapes that only rename sizes: same rank, and each dim the input's or a symbol that
+    ``same`` equates with it. Gradients make them (the cotangent of ``mul(y, z)`` comes back typed with y's
+    size symbols and is reshaped to z's), and as opaque reshapes they cut the loop in two and write the
+    value between them out: W5's backward materialized ``Y * c`` (a batch-by-classes array) for one."""
+    out = set()
+    for v in nodes:
+        if v.prim is None or v.prim.name != "reshape" or v.ndim != v.inputs[0].ndim:
+            continue
+        pairs = list(zip(v.inputs[0].shape, v.shape))
+        if all(dims_equal(d, e) or (isinstance(d, Sym) and isinstance(e, Sym) and same(d) is same(e))
+               for d, e in pairs) and not all(dims_equal(d, e) for d, e in pairs):
+            out.add(v._id)
+    return out
+
+
 def fuse(graph, max_dup=3):
     """Return a graph in which every fusable group is one ``fused`` node (see the module docstring)."""
     nodes = graph.nodes()
@@ -75,6 +92,9 @@ def fuse(graph, max_dup=3):
             users[i._id].append(v)
     roots = {o._id for o in graph.outputs} | {u._id for _, u in graph.updates}
     same = _equal_sizes(nodes, kind)
+    renames = _renames(nodes, same)
+    for vid in renames:
+        kind[vid] = "remap"
     sig = {v._id: _sig(v.shape, same) for v in nodes}
 
     mat = set()
@@ -136,7 +156,7 @@ def fuse(graph, max_dup=3):
         if v.prim is None:
             memo[v._id] = v
         elif v._id in groups:
-            memo[v._id] = _build(v, groups[v._id], memo, order)
+            memo[v._id] = _build(v, groups[v._id], memo, order, renames)
         elif v._id in mat:
             new = [memo[i._id] for i in v.inputs]
             memo[v._id] = v if all(a is b for a, b in zip(new, v.inputs)) else Var(
@@ -145,8 +165,10 @@ def fuse(graph, max_dup=3):
                  [(s, memo[u._id]) for s, u in graph.updates])
 
 
-def _build(root, members, memo, order):
-    """The fused node for ``root``'s group: members rebuilt over fresh body inputs, one per outer operand."""
+def _build(root, members, memo, order, renames=()):
+    """The fused node for ``root``'s group: members rebuilt over fresh body inputs, one per outer operand. A
+    renaming reshape becomes ``broadcast_to`` the new sizes: an identity index map for loops, whose operand
+    check raises if the sizes the graph assumed equal are not."""
     ext, body_in, body = [], {}, {}
     for m in sorted(members.values(), key=lambda v: order[v._id]):
         new = []
@@ -160,7 +182,10 @@ def _build(root, members, memo, order):
                     body_in[i._id] = Var(i.type)
                     ext.append(memo[i._id])
                 new.append(body_in[i._id])
-        body[m._id] = Var(m.type, m.prim, new, m.attrs, source=m.source)
+        if m._id in renames:
+            body[m._id] = broadcast_to(new[0], shape=m.shape)
+        else:
+            body[m._id] = Var(m.type, m.prim, new, m.attrs, source=m.source)
     return make_fused(ext, list(body_in.values()), body[root._id], source=root.source)
 
 
