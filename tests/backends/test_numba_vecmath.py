@@ -1,4 +1,4 @@
-"""The vectorizable exp and sigmoid (numba_cpu/vecmath.py) against a more precise numpy over the whole range
+"""The vectorizable exp, sigmoid, sin and cos (numba_cpu/vecmath.py) against a more precise numpy over the whole range
 (float32 against float64, float64 against long double), and their use in compiled loops.
 
 What it catches: a wrong polynomial coefficient or range reduction (errors above 1 ulp), a wrong 2**n at the
@@ -54,6 +54,26 @@ def test_exp_f64_within_one_ulp_mostly_correctly_rounded_and_special_values():
     assert float(np.abs(out[denormal] - want[denormal]).max()) <= 5e-324
     assert np.all(np.isinf(out[want > np.finfo(np.float64).max])) and np.all(out[want == 0] == 0)
     assert np.isnan(out[-1]) and out[-3] == np.inf and out[-2] == 0 and out[-10] == 1
+
+
+@pytest.mark.parametrize("fn,ref", [(vecmath.sin_f64, np.sin), (vecmath.cos_f64, np.cos)], ids=["sin", "cos"])
+def test_sin_cos_f64_within_one_ulp_up_to_the_limit_and_special_values(fn, ref):
+    rng = np.random.default_rng(0)
+    lim = vecmath.TRIG_LIMIT
+    x = np.concatenate([rng.uniform(-4, 4, 200_000), rng.uniform(-1e3, 1e3, 200_000),
+                        rng.uniform(-lim, lim, 200_000), np.linspace(-10, 10, 100_001),
+                        np.arange(-64, 65) * (np.pi / 4), np.float64([1e-300, -5e-324, lim * 0.999])])
+    out = np.empty_like(x)
+    _map(fn, x, out)
+    want = ref(x.astype(np.longdouble))
+    ulps = np.abs((out.astype(np.longdouble) - want) / np.spacing(np.abs(want).astype(np.float64)))
+    assert float(ulps.max()) < 1.0
+    assert np.mean(out == want.astype(np.float64)) > 0.95  # correctly rounded
+    special = np.float64([0.0, -0.0, np.nan])
+    got = np.empty_like(special)
+    _map(fn, special, got)
+    np.testing.assert_array_equal(np.signbit(got[:2]), np.signbit(ref(special[:2])))
+    assert got[0] == ref(0.0) and np.isnan(got[2])
 
 
 def test_sigmoid_f64_both_tails():
@@ -149,3 +169,80 @@ def test_reductions_of_vecmath_values_buffer_the_inner_loop(axis):
     assert "_buf[" in f.source(x)
     g = jaxlike.compile(lambda x: jnp.max(nn.sigmoid(x), axis=1))
     np.testing.assert_allclose(g(x), np.max(1 / (1 + np.exp(-x.astype(np.float64))), axis=1), rtol=1e-6)
+
+
+# -- sin/cos in compiled loops: the vectorized pass and its C-library rerun --------------------------------
+def _value_and_grad_w4():
+    return jaxlike.value_and_grad(lambda x: jnp.sum(jnp.exp(jnp.sin(x ** 2)) * jnp.cos(x)))
+
+
+@pytest.fixture(scope="module")
+def w4_pair():
+    return jaxlike.compile(_value_and_grad_w4()), jaxlike.compile(_value_and_grad_w4(), mode="FAST_COMPILE")
+
+
+@pytest.mark.parametrize("case", ["small", "one huge argument", "inf and nan", "length not a block multiple"])
+def test_two_pass_sibling_kernel_matches_the_reference(w4_pair, case):
+    """Catches: the vectorized pass's result kept although an argument was beyond TRIG_LIMIT (the rerun
+    must give the C library's values exactly), a blocked accumulation that drops or repeats the tail block,
+    and NaN/inf handling that differs from numpy's."""
+    f, ref = w4_pair
+    x = np.random.default_rng(1).standard_normal(2000) * 3
+    if case == "one huge argument":
+        x[1234] = 3e4   # x**2 = 9e8 is beyond the limit
+    elif case == "inf and nan":
+        x[[5, 77]] = [np.inf, np.nan]
+    elif case == "length not a block multiple":
+        x = x[:1537]
+    (v, g), (rv, rg) = f(x), ref(x)
+    if case == "inf and nan":
+        assert np.isnan(v) and np.isnan(rv)
+        np.testing.assert_array_equal(np.isnan(g), np.isnan(rg))
+        ok = ~np.isnan(rg)
+        np.testing.assert_allclose(g[ok], rg[ok], rtol=1e-13, atol=1e-13)
+        return
+    np.testing.assert_allclose(v, rv, rtol=1e-12)
+    if case == "one huge argument":
+        np.testing.assert_array_equal(g, rg)    # the rerun is the C library's: numpy's values exactly
+    else:
+        np.testing.assert_allclose(g, rg, rtol=1e-13, atol=1e-14)
+    src = f.source(x)
+    assert "_vm.sin_f64(" in src and "_vm.cos_f64(" in src and "math.sin(" in src and "_buf0[" in src
+
+
+def test_two_pass_single_kernel_and_row_reduction():
+    """A fused kernel (not siblings) with sin, and a row-wise sum of cos values."""
+    x = np.random.default_rng(2).uniform(-5, 5, (7, 300))
+    f = jaxlike.compile(lambda x: jnp.sin(x) * 2.0)
+    np.testing.assert_allclose(f(x), np.sin(x) * 2.0, rtol=1e-15)
+    assert "_vm.sin_f64(" in f.source(x)
+    big = x.copy()
+    big[3, 3] = 1e12
+    np.testing.assert_array_equal(f(big), np.sin(big) * 2.0)
+    r = jaxlike.compile(lambda x: jnp.sum(jnp.cos(x), axis=1))
+    np.testing.assert_allclose(r(x), np.sum(np.cos(x), axis=1), rtol=1e-13)
+    np.testing.assert_allclose(r(big), np.sum(np.cos(big), axis=1), rtol=1e-13)
+
+
+def test_a_kernel_writing_into_its_own_operand_is_not_two_pass():
+    """Catches: a Theano update written in place (the kernel reads and writes the state array) taking the
+    two-pass form: the rerun would read the values the first pass already overwrote."""
+    import jaxlike.tensor as T
+    s = jaxlike.shared(np.array([0.5, 1e9, 2.0]), name="s")
+    step = jaxlike.function([], [], updates=[(s, T.sin(s) + s)])
+    step()
+    want = np.array([0.5, 1e9, 2.0])
+    want = np.sin(want) + want
+    np.testing.assert_array_equal(s.get_value(), want)
+    assert "_vec" not in step.source
+
+
+def test_blocked_sibling_reductions_without_trig():
+    """Value and gradient of a float64 exp loss: the siblings accumulate block by block (vecmath exp), the
+    sum equals the reference's for a length that is not a block multiple, row sums included."""
+    x = np.random.default_rng(3).standard_normal((3, 1100))
+    f = jaxlike.compile(jaxlike.value_and_grad(lambda x: jnp.sum(jnp.exp(x) * x)))
+    v, g = f(x)
+    np.testing.assert_allclose(v, np.sum(np.exp(x) * x), rtol=1e-13)
+    np.testing.assert_allclose(g, np.exp(x) * x + np.exp(x), rtol=1e-14, atol=1e-15)
+    assert "_vm.exp_f64(" in f.source(x) and "_buf0[" in f.source(x)

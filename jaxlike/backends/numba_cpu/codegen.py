@@ -335,7 +335,9 @@ class Codegen:
         for b in body.eqns():
             body_names[b._id] = safe(bname(b))
         self.lines += self._operand_checks(body)
-        k = loops.kernel(len(self.kernels), v, self.names, body_names, self.symname, self.options)
+        # NOTE: a kernel writing into a state array may read that array: it cannot be rerun (simd.two_pass)
+        k = loops.kernel(len(self.kernels), v, self.names, body_names, self.symname, self.options,
+                         rerun_safe=out is None)
         self.kernels.append(k)
         head = [f"# {k.name}: {self.name(v)} = fused({', '.join(self.name(i) for i in v.inputs)})"] + k.comment
         self.kernel_src += head + k.serial + [""]

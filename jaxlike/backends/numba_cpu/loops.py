@@ -26,6 +26,7 @@ from ...core.graph import distinct_syms
 from ...core.types import Sym, DimSum, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
+from .simd import TRIG, is_trig, trig_calls, two_pass, vecmath_template, vectorizable, with_range_flag
 
 # -- text helpers shared by the code generator -----------------------------------------------------------
 RESERVED = set(keyword.kwlist) | {
@@ -121,39 +122,6 @@ def single_precision(template):
     return _FLOAT_LIT.sub(lambda m: f"np.float32({m.group(1)})", template)
 
 
-# float32 and float64 loops call the vectorizable exp/sigmoid of ``vecmath`` (imported as ``_vm``) instead of
-# the C library's scalar exp, which keeps a loop from vectorizing.
-_VECMATH = {np.dtype("float32"): "f32", np.dtype("float64"): "f64"}
-
-
-_LIBM_CALL = re.compile(r"\bmath\.(\w+)\(")
-_INLINE_MATH = {"exp", "copysign", "floor", "ceil", "sqrt", "fabs"}   # LLVM intrinsics or vecmath: no call
-
-
-def vectorizable(bodies):
-    """Whether a loop over these fused bodies can vectorize: no C library call (sin, log, tanh...) and no
-    dtype-dependent template (float %, which calls fmod). Only there does vecmath pay: in a loop that stays
-    scalar anyway, the C library's exp is faster than the scalar form of vecmath's (measured: 77 vs 110 ms
-    for value and gradient of sum(exp(sin(x**2)) * cos(x)) at 2e6 elements)."""
-    for body in bodies:
-        for v in body.eqns():
-            t = v.prim.scalar if v.prim is not None else None
-            if callable(t) or (isinstance(t, str) and any(f not in _INLINE_MATH for f in _LIBM_CALL.findall(t))):
-                return False
-    return True
-
-
-def vecmath_template(name, template, compute):
-    """``template`` for a loop computing in ``compute``: a vecmath version of the op, or its exp calls
-    replaced; unchanged for other dtypes."""
-    suffix = _VECMATH.get(np.dtype(compute))
-    if suffix is None:
-        return template
-    if name == "sigmoid":
-        return f"_vm.sigmoid_{suffix}({{0}})"
-    return template.replace("math.exp(", f"_vm.exp_{suffix}(")
-
-
 def dim_text(d, symname):
     if is_known(d):
         return str(int(d))
@@ -200,7 +168,9 @@ class _Writer:
         self.lines = []     # statements of the innermost loop body
         self.memo = {}
         self.used = {}
-        self.vecmath = False  # whether float loops call vecmath's exp/sigmoid (see ``vectorizable``)
+        self.vecmath = False  # whether float loops call vecmath's exp/sigmoid (see ``simd.vectorizable``)
+        self.trig = False     # whether float64 sin/cos call vecmath's and set ``_big`` (see ``simd.trig_calls``)
+        self.range_checked = set()
 
     def fresh(self, base):
         n = self.used.get(base, 0)
@@ -263,6 +233,11 @@ class _Writer:
             if compute is not None and self.vecmath:
                 template = vecmath_template(prim.name, template, compute)
             text = template.format(*args)
+            if self.trig and is_trig(v):
+                text = f"_vm.{TRIG[prim.name]}({args[0]})"
+                if args[0] not in self.range_checked:
+                    self.range_checked.add(args[0])
+                    self.emit(f"_big = _big | (abs({args[0]}) >= _vm.TRIG_LIMIT)", invariant)
         t = self.fresh(self.names[v._id])
         self.emit(f"{t} = {cast(text, v.dtype, from_complex=in_complex)}", invariant)
         return (t, v.dtype)
@@ -312,8 +287,9 @@ def loop_space(body):
     return space, loops, distinct_syms(tuple(space[k] for k in loops))
 
 
-def kernel(index, node, names, body_names, symname, options):
-    """The Kernel for fused ``node`` (the ``index``-th); ``names`` names the entry's values."""
+def kernel(index, node, names, body_names, symname, options, rerun_safe=True):
+    """The Kernel for fused ``node`` (the ``index``-th); ``names`` names the entry's values. ``rerun_safe``:
+    the kernel's output is none of its operands (it may then be written in two passes: ``simd.trig_calls``)."""
     body = dict(node.attrs)["body"]
     space, loops, sizes = loop_space(body)
     name = f"k{index}_{names[node._id]}"
@@ -322,8 +298,15 @@ def kernel(index, node, names, body_names, symname, options):
     params = [body_names[v._id] for v in body.inputs] + ([] if scalar else ["_out"]) + [symname(s) for s in sizes]
     work = product_text(space, symname)
     flags = _flags(options)
-    serial = _function(name, params, body, body_names, symname, red, space, loops, "serial",
-                       f"@njit(inline='always', {flags})")
+    if rerun_safe and loops and trig_calls([body]):
+        vector = _function(name + "_vec", params, body, body_names, symname, red, space, loops, "serial",
+                           f"@njit(inline='always', {flags})", trig=True)
+        lib = _function(name + "_lib", params, body, body_names, symname, red, space, loops, "serial",
+                        f"@njit(inline='always', {flags})")
+        serial = two_pass(name, params, with_range_flag(vector, scalar), lib, flags, scalar)
+    else:
+        serial = _function(name, params, body, body_names, symname, red, space, loops, "serial",
+                           f"@njit(inline='always', {flags})")
     parallel = None
     threshold = options["par_threshold"]
     big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= threshold
@@ -366,12 +349,13 @@ def describe(body, body_names, symname):
     return lines
 
 
-def _function(name, params, body, body_names, symname, red, space, loops, mode, decorator):
+def _function(name, params, body, body_names, symname, red, space, loops, mode, decorator, trig=False):
     src = _Source()
     src.add(0, decorator)
     src.add(0, f"def {name}({', '.join(params)}):")
     w = _Writer(body, body_names, symname)
-    w.vecmath = vectorizable([body])
+    w.vecmath = vectorizable([body], trig)
+    w.trig = trig
     if red is None:
         _elementwise_nest(src, w, body, space, loops, mode, symname)
     else:

@@ -16,7 +16,10 @@ from ...core.graph import namer, syms_in
 from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
-                    dim_text, has_identity, known1, np_type, product_text, vectorizable)
+                    dim_text, has_identity, known1, np_type, product_text)
+from .simd import trig_calls, two_pass, vectorizable, with_range_flag
+
+_BLOCK = 512    # elements per buffered block of a blocked loop (see ``_function``): a few KB, in L1
 
 
 def _shape_equal(a, b):
@@ -137,6 +140,8 @@ class _SharedWriter(_Writer):
         self.inputs = inputs
         self.pre, self.lines, self.memo, self.used = [], [], {}, {}
         self.vecmath = False
+        self.trig = False
+        self.range_checked = set()
         self.key = key
         self.shared = {}
 
@@ -188,8 +193,17 @@ def kernel(index, members, entry_names, symname, options):
     name = f"k{index}_siblings"
     work = product_text(space, symname)
     flags = _flags(options)
-    serial = _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops,
-                       False, f"@njit(inline='always', {flags})")
+    bodies = [dict(m.attrs)["body"] for m in members]
+    if trig_calls(bodies):
+        # NOTE: every array it fills is fresh, so the kernel can always rerun (simd.two_pass)
+        vector = _function(name + "_vec", params, members, maps, reductions, inputs, names, key, symname, space,
+                           loops, False, f"@njit(inline='always', {flags})", trig=True)
+        lib = _function(name + "_lib", params, members, maps, reductions, inputs, names, key, symname, space,
+                        loops, False, f"@njit(inline='always', {flags})")
+        serial = two_pass(name, params, with_range_flag(vector, True), lib, flags, True)
+    else:
+        serial = _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops,
+                           False, f"@njit(inline='always', {flags})")
     parallel = None
     big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= options["par_threshold"]
     if options["parallel"] and big and all(dict(m.attrs)["body"].root.prim.name in _ASSOCIATIVE
@@ -206,15 +220,21 @@ def kernel(index, members, entry_names, symname, options):
 
 
 def _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops, parallel,
-              decorator):
+              decorator, trig=False):
     """Loops over ``space``: each map stores its element in the innermost loop; a reduction over the loops
     from position ``start`` on starts its accumulator before loop ``start`` and stores it after that loop
-    (whole-space reductions are returned; with ``parallel`` they run as partial results per chunk)."""
+    (whole-space reductions are returned; with ``parallel`` they run as partial results per chunk).
+
+    Accumulating in one chain keeps a loop scalar. So where the bodies could vectorize (``vectorizable``),
+    the serial form runs the innermost loop in blocks of ``_BLOCK``: the block's values go to buffers (that
+    loop vectorizes, with vecmath's exp, sigmoid and, with ``trig``, sin and cos), and a second loop adds
+    them to the accumulators in order, so the sums are the same."""
     w = _SharedWriter(inputs, names, symname, key)
-    # NOTE: sibling reductions accumulate in one chain, so their loop stays scalar (see loops.vectorizable)
-    w.vecmath = not reductions and vectorizable([dict(m.attrs)["body"] for m in maps])
+    w.vecmath = vectorizable([dict(m.attrs)["body"] for m in members], trig)
+    w.trig = trig
+    blocked = bool(reductions) and not parallel and w.vecmath
     idx = _loop_vars(space)
-    stores, steps, accs = [], [], []
+    stores, steps, accs, buffered = [], [], [], []
     for k, m in enumerate(maps):
         expr, _ = w.value(dict(m.attrs)["body"].root, idx)
         stores.append(f"_out{k}[{', '.join(idx)}] = {expr}")
@@ -225,6 +245,9 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
         val, vdt = w.value(red.inputs[0], idx)
         if np.dtype(vdt) != acc:
             val = cast(val, acc)
+        if blocked:
+            buffered.append(f"_buf{k}[i{loops[-1]} - _lo] = {val}")
+            val = f"_buf{k}[_t]"
         steps.append(f"_a{k} = {cast(combine.format(val, acc=f'_a{k}'), acc)}")
         axes = set(dict(red.attrs)["axes"])
         out_idx = ", ".join(idx[j] for j in range(len(space)) if j not in axes)
@@ -238,6 +261,8 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
             lines.append(f"        raise ValueError('{red.prim.name}: zero-size array to reduction operation "
                          "which has no identity')")
     lines += ["    " + line for line in w.pre]
+    if blocked:
+        lines += [f"    _buf{k} = np.empty({_BLOCK}, {np_type(acc)})" for k, _, _, _, acc, _, _ in accs]
     whole = [a for a in accs if a[1] == 0]
     first = dim_text(space[loops[0]], symname)
     chunked = parallel and whole
@@ -257,9 +282,19 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
             rng = f"prange({first})"
         else:
             rng = f"range({dim_text(space[j], symname)})"
+        if blocked and n == len(loops) - 1:
+            size = dim_text(space[j], symname)
+            lines.append(f"{pad}for _lo in range(0, {size}, {_BLOCK}):")
+            lines.append(f"{pad}    _hi = min(_lo + {_BLOCK}, {size})")
+            lines.append(f"{pad}    for i{j} in range(_lo, _hi):")
+            lines += [f"{pad}        {line}" for line in w.lines + stores + buffered]
+            lines.append(f"{pad}    for _t in range(_hi - _lo):")
+            lines += [f"{pad}        {line}" for line in steps]
+            break
         lines.append(f"{pad}for i{j} in {rng}:")
-    inner = "    " * (base + len(loops))
-    lines += [inner + line for line in w.lines + stores + steps]
+    else:
+        inner = "    " * (base + len(loops))
+        lines += [inner + line for line in w.lines + stores + steps]
     for n in reversed(range(1, len(loops))):
         pad = "    " * (base + n)
         lines += [f"{pad}{target} = {cast(f'_a{k}', red.dtype)}" for k, start, _, _, _, red, target in accs

@@ -113,3 +113,74 @@ def sigmoid_f64(x):
     """As ``sigmoid_f32``, in float64."""
     e = exp_f64(-abs(x))
     return (1.0 if x >= 0 else e) / (1.0 + e)
+
+
+# -- sin and cos (float64) ------------------------------------------------------------------------------------
+# x = j * pi/2 + z with |z| <= pi/4. pi/2 is split as fdlibm does: three 33-bit parts and a tail, so j * part
+# is exact for |j| < 2**20 (|x| < TRIG_LIMIT); the subtractions are carried with their rounding errors
+# (error-free sums), about 150 bits of pi/2 in all, enough for the doubles closest to a multiple of pi/2.
+# Larger arguments go to the C library's sin/cos: the loops that use these record whether any argument
+# reached TRIG_LIMIT and rerun their scalar form if one did (``loops.py``).
+TRIG_LIMIT = 1048576.0      # 2**20
+_TWO_OVER_PI = 0.6366197723675814
+_PIO2_1, _PIO2_2, _PIO2_3 = 1.57079632673412561417e+00, 6.07710050630396597660e-11, 2.02226624871116645580e-21
+_PIO2_3T = 8.47842766036889956997e-32
+# Cephes' minimax coefficients for sin and cos on [-pi/4, pi/4]
+_S1, _S2, _S3 = 1.58962301576546568060e-10, -2.50507477628578072866e-8, 2.75573136213857245213e-6
+_S4, _S5, _S6 = -1.98412698295895385996e-4, 8.33333333332211858878e-3, -1.66666666666666307295e-1
+_C1, _C2, _C3 = -1.13585365213876817300e-11, 2.08757008419747316778e-9, -2.75573141792967388112e-7
+_C4, _C5, _C6 = 2.48015872888517045348e-5, -1.38888888888730564116e-3, 4.16666666666665929218e-2
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _two_sum(a, b):
+    """a + b and its rounding error (Knuth's TwoSum, no condition on the magnitudes)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _quadrant(x):
+    """(z, its low part, j mod 4) with x = j * pi/2 + z: all in float64, so the loop needs no float -> int64
+    conversion."""
+    j = np.floor(x * _TWO_OVER_PI + 0.5)
+    a = x - j * _PIO2_1                 # NOTE: exact (Sterbenz): x and j * _PIO2_1 are within pi/4
+    s1, e1 = _two_sum(a, -(j * _PIO2_2))
+    s2, e2 = _two_sum(s1, -(j * _PIO2_3))
+    tail = (e1 + e2) - j * _PIO2_3T
+    z = s2 + tail
+    return z, (s2 - z) + tail, j - 4.0 * np.floor(j * 0.25)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _sin_poly(z, z_lo, zz):
+    return z + (z_lo + z * zz * (((((_S1 * zz + _S2) * zz + _S3) * zz + _S4) * zz + _S5) * zz + _S6))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _cos_poly(z, z_lo, zz):
+    # NOTE: 1 - zz/2 rounded, and what that rounding lost added back with the tail (fdlibm's form)
+    hz = 0.5 * zz
+    w = 1.0 - hz
+    tail = zz * zz * (((((_C1 * zz + _C2) * zz + _C3) * zz + _C4) * zz + _C5) * zz + _C6)
+    return w + (((1.0 - w) - hz) + (tail - z * z_lo))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def sin_f64(x):
+    """sin for |x| < TRIG_LIMIT (sin(-0.0) is -0.0, NaN gives NaN)."""
+    z, z_lo, q = _quadrant(x)
+    zz = z * z
+    y = _cos_poly(z, z_lo, zz) if (q == 1.0 or q == 3.0) else _sin_poly(z, z_lo, zz)
+    y = -y if q >= 2.0 else y
+    return x if x == 0.0 else y     # NOTE: keeps the sign of a zero, which z + (...) loses
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def cos_f64(x):
+    """cos for |x| < TRIG_LIMIT."""
+    z, z_lo, q = _quadrant(x)
+    zz = z * z
+    y = _sin_poly(z, z_lo, zz) if (q == 1.0 or q == 3.0) else _cos_poly(z, z_lo, zz)
+    return -y if (q == 1.0 or q == 2.0) else y
