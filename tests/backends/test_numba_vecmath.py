@@ -246,3 +246,17 @@ def test_blocked_sibling_reductions_without_trig():
     np.testing.assert_allclose(v, np.sum(np.exp(x) * x), rtol=1e-13)
     np.testing.assert_allclose(g, np.exp(x) * x + np.exp(x), rtol=1e-14, atol=1e-15)
     assert "_vm.exp_f64(" in f.source(x) and "_buf0[" in f.source(x)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 23, 1000])
+def test_lane_sum_covers_every_element_once(n):
+    """Catches a lane sum that drops the tail (n not a multiple of 8) or counts an element twice: integers
+    sum exactly in any order, and float data stays within a few ulps of the exact sum."""
+    from math import fsum
+    from jaxlike.backends.numba_cpu.support import lane_sum
+    buf = np.arange(1.0, n + 1)
+    assert lane_sum(buf, n) == n * (n + 1) / 2
+    x = np.random.default_rng(n).standard_normal(n + 3)
+    assert abs(lane_sum(x, n) - fsum(x[:n])) <= 4 * np.spacing(max(np.abs(x[:n]).sum(), 1.0))
+    x32 = x.astype(np.float32)
+    assert lane_sum(x32, n) == pytest.approx(fsum(x32[:n].astype(np.float64)), rel=1e-14, abs=1e-14)

@@ -16,7 +16,7 @@ from ...core.graph import namer, syms_in
 from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
-                    dim_text, has_identity, known1, np_type, product_text)
+                    dim_text, has_identity, known1, lane_summable, np_type, product_text)
 from .simd import trig_calls, two_pass, vectorizable, with_range_flag
 
 _BLOCK = 512    # elements per buffered block of a blocked loop (see ``_function``): a few KB, in L1
@@ -228,13 +228,13 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
     Accumulating in one chain keeps a loop scalar. So where the bodies could vectorize (``vectorizable``),
     the serial form runs the innermost loop in blocks of ``_BLOCK``: the block's values go to buffers (that
     loop vectorizes, with vecmath's exp, sigmoid and, with ``trig``, sin and cos), and a second loop adds
-    them to the accumulators in order, so the sums are the same."""
+    them to the accumulators (float64 sums in eight lanes: ``support.lane_sum``; the rest in order)."""
     w = _SharedWriter(inputs, names, symname, key)
     w.vecmath = vectorizable([dict(m.attrs)["body"] for m in members], trig)
     w.trig = trig
     blocked = bool(reductions) and not parallel and w.vecmath
     idx = _loop_vars(space)
-    stores, steps, accs, buffered = [], [], [], []
+    stores, steps, accs, buffered, lanes, buf_dts = [], [], [], [], [], []
     for k, m in enumerate(maps):
         expr, _ = w.value(dict(m.attrs)["body"].root, idx)
         stores.append(f"_out{k}[{', '.join(idx)}] = {expr}")
@@ -243,12 +243,18 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
         red = dict(m.attrs)["body"].root
         acc, init, combine = accumulation(red)
         val, vdt = w.value(red.inputs[0], idx)
-        if np.dtype(vdt) != acc:
-            val = cast(val, acc)
+        buf_dts.append(np.dtype(vdt))
         if blocked:
+            # NOTE: the buffer keeps the values' dtype (see loops._reduce_nest: a conversion in the loop
+            # that fills it kept that loop scalar)
             buffered.append(f"_buf{k}[i{loops[-1]} - _lo] = {val}")
             val = f"_buf{k}[_t]"
-        steps.append(f"_a{k} = {cast(combine.format(val, acc=f'_a{k}'), acc)}")
+        if np.dtype(vdt) != acc:
+            val = cast(val, acc)
+        if blocked and lane_summable(red.prim, acc):
+            lanes.append(f"_a{k} = _a{k} + _rt.lane_sum(_buf{k}, _hi - _lo)")
+        else:
+            steps.append(f"_a{k} = {cast(combine.format(val, acc=f'_a{k}'), acc)}")
         axes = set(dict(red.attrs)["axes"])
         out_idx = ", ".join(idx[j] for j in range(len(space)) if j not in axes)
         accs.append((k, _reduced_suffix(red, loops), init, combine, acc, red,
@@ -262,7 +268,7 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
                          "which has no identity')")
     lines += ["    " + line for line in w.pre]
     if blocked:
-        lines += [f"    _buf{k} = np.empty({_BLOCK}, {np_type(acc)})" for k, _, _, _, acc, _, _ in accs]
+        lines += [f"    _buf{k} = np.empty({_BLOCK}, {np_type(buf_dts[k])})" for k, _, _, _, _, _, _ in accs]
     whole = [a for a in accs if a[1] == 0]
     first = dim_text(space[loops[0]], symname)
     chunked = parallel and whole
@@ -288,8 +294,10 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
             lines.append(f"{pad}    _hi = min(_lo + {_BLOCK}, {size})")
             lines.append(f"{pad}    for i{j} in range(_lo, _hi):")
             lines += [f"{pad}        {line}" for line in w.lines + stores + buffered]
-            lines.append(f"{pad}    for _t in range(_hi - _lo):")
-            lines += [f"{pad}        {line}" for line in steps]
+            if steps:
+                lines.append(f"{pad}    for _t in range(_hi - _lo):")
+                lines += [f"{pad}        {line}" for line in steps]
+            lines += [f"{pad}    {line}" for line in lanes]
             break
         lines.append(f"{pad}for i{j} in {rng}:")
     else:

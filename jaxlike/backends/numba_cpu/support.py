@@ -147,6 +147,31 @@ def gemm(a, b, out):
                 out[i, j] += aip * b[p, j]
 
 
+@njit(inline="always", cache=True, nogil=True)
+def lane_sum(buf, n):
+    """The sum of ``buf[:n]`` (float64) in eight interleaved partial sums, combined pairwise. One running sum
+    is a chain of dependent additions (4 cycles each); eight are independent and LLVM packs them into
+    vector adds. The order is fixed, so results are deterministic; like numpy's pairwise sum it is not the
+    left-to-right order, and it is more accurate than that."""
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    k = 0
+    while k + 8 <= n:
+        s0 += buf[k]
+        s1 += buf[k + 1]
+        s2 += buf[k + 2]
+        s3 += buf[k + 3]
+        s4 += buf[k + 4]
+        s5 += buf[k + 5]
+        s6 += buf[k + 6]
+        s7 += buf[k + 7]
+        k += 8
+    tail = 0.0
+    while k < n:
+        tail += buf[k]
+        k += 1
+    return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail
+
+
 @njit(cache=True, nogil=True)
 def matmul_int(a, b, out):
     """Integer (and bool) GEMM: BLAS has none. i-k-j order streams rows of b and out."""
