@@ -247,7 +247,7 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
         if blocked:
             # NOTE: the buffer keeps the values' dtype (see loops._reduce_nest: a conversion in the loop
             # that fills it kept that loop scalar)
-            buffered.append(f"_buf{k}[i{loops[-1]} - _lo] = {val}")
+            buffered.append(f"_buf{k}[_b] = {val}")
             val = f"_buf{k}[_t]"
         if np.dtype(vdt) != acc:
             val = cast(val, acc)
@@ -290,9 +290,14 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
             rng = f"range({dim_text(space[j], symname)})"
         if blocked and n == len(loops) - 1:
             size = dim_text(space[j], symname)
-            lines.append(f"{pad}for _lo in range(0, {size}, {_BLOCK}):")
+            # NOTE: the block index counts from 0 by 1 and the element index is _lo + _b, so LLVM sees
+            # that no index is negative and drops numba's wraparound select; `for i in range(_lo, _hi)`
+            # with _lo stepping by _BLOCK kept it, and the loop ran 1.4x slower (W4: 120 vs 85 ms).
+            lines.append(f"{pad}for _blk in range(({size} + {_BLOCK - 1}) // {_BLOCK}):")
+            lines.append(f"{pad}    _lo = _blk * {_BLOCK}")
             lines.append(f"{pad}    _hi = min(_lo + {_BLOCK}, {size})")
-            lines.append(f"{pad}    for i{j} in range(_lo, _hi):")
+            lines.append(f"{pad}    for _b in range(_hi - _lo):")
+            lines.append(f"{pad}        i{j} = _lo + _b")
             lines += [f"{pad}        {line}" for line in w.lines + stores + buffered]
             if steps:
                 lines.append(f"{pad}    for _t in range(_hi - _lo):")
