@@ -4,6 +4,7 @@ cross-entropy, gather/scatter, slices and concatenation, keepdims reductions, br
 empty dims, two batch sizes through one compiled function), the parallel kernels, errors, the generated
 source and the call overhead. The disk cache has its own file (test_numba_cache.py)."""
 
+import sys
 import time
 import warnings
 
@@ -587,3 +588,36 @@ def test_keep_freed_memory_sets_glibc_malloc_once_and_obeys_the_flag(monkeypatch
         assert B.keep_freed_memory(libc) is False and len(libc.calls) == 2
     finally:
         jaxlike.config.keep_freed_memory = before
+
+
+def _vma_flags(address):
+    """The VmFlags of the mapping holding ``address`` (Linux /proc/self/smaps), or None."""
+    inside = False
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            head = line.split()[0]
+            if "-" in head and not head.endswith(":"):
+                lo, hi = (int(t, 16) for t in head.split("-"))
+                inside = lo <= address < hi
+            elif inside and head == "VmFlags:":
+                return line.split()[1:]
+    return None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="madvise and /proc/self/smaps are Linux's")
+def test_large_arrays_the_entry_allocates_are_advised_into_huge_pages():
+    """Catches: the entry no longer advising its large allocations (each call page-faults an 80 MB result in
+    4 KB pages: W4 ~30 ms slower), advising small ones (a syscall per call on the tiny-function hot path),
+    or an advice that misses the array's own pages (a rounding error in the page range)."""
+    from jaxlike.backends.numba_cpu import support
+    f = jaxlike.compile(lambda x: jnp.sin(x) * 2.0)
+    big = np.ones(support.HUGE_PAGE_BYTES // 8 * 4)
+    assert "_rt.advise_huge(" in f.source(big)       # sizes are symbolic: it may be large
+    out = f(big)
+    np.testing.assert_allclose(out, np.sin(big) * 2.0)
+    flags = _vma_flags(out.ctypes.data + out.nbytes // 2)
+    assert flags is not None and "hg" in flags
+    assert support.may_be_large(("n",), np.float64)
+    assert not support.may_be_large((3, 2), np.float64)
+    assert support.may_be_large((1024, 1024), np.float32)
+    assert not support.may_be_large((1024, 1023), np.float32)

@@ -25,7 +25,7 @@ from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shap
 from . import inplace, loops, siblings
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
 from .lowering import LOWERINGS, fallback, message
-from .support import warn_fallback
+from .support import warn_fallback, may_be_large
 
 SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
 
@@ -355,8 +355,15 @@ class Codegen:
                 self.lines.append(f"{target} = {call}")
             return
         if out is None:
-            self.lines.append(f"{target} = np.empty({self.shape_text(v.shape)}, {np_type(v.dtype)})")
+            self.allocate(target, v.shape, v.dtype)
         self._call(k, "", ", ".join(args + [target] + sizes))
+
+    def allocate(self, target, shape, dtype, shape_text=None):
+        """``target = np.empty(...)``, with the huge-page advice (``support.advise_huge``) when it may be large."""
+        text = shape_text or self.shape_text(shape)
+        self.lines.append(f"{target} = np.empty({text}, {np_type(dtype)})")
+        if may_be_large(shape, dtype):
+            self.lines.append(f"_rt.advise_huge({target})")
 
     def _call(self, k, lhs, args):
         """``lhs`` + a call of kernel ``k``: its prange variant when the work reaches the threshold."""
@@ -385,7 +392,7 @@ class Codegen:
         if k.parallel:
             self.kernel_src += k.parallel + [""]
         for m in k.filled:
-            self.lines.append(f"{self.name(m)} = np.empty({self.shape_text(m.shape)}, {np_type(m.dtype)})")
+            self.allocate(self.name(m), m.shape, m.dtype)
         args = ", ".join([self.name(i) for i in k.operands] + [self.name(m) for m in k.filled]
                          + [self.symname(s) for s in k.sizes])
         lhs = ""

@@ -15,6 +15,7 @@ import numpy as np
 from ...core.types import dims_equal, is_known
 from ...ops.linalg import parse_spec
 from .loops import cast, np_type, literal, known1
+from .support import may_be_large
 
 
 def _product(ctx, dims):
@@ -92,10 +93,14 @@ def contract(ctx, v):
     r = ctx.tmp(out + "_r")
     if batch:
         lines.append(f"{r} = np.empty(({B}, {M}, {N}), {np_type(dt)})")
+        if may_be_large(v.shape, dt):
+            lines.append(f"_rt.advise_huge({r})")
         lines.append(f"for _b in range({B}):")
         lines.append("    " + gemm.format(f"{pa}[_b]", f"{pb}[_b]", f"{r}[_b]"))
     else:
         lines.append(f"{r} = np.empty(({M}, {N}), {np_type(dt)})")
+        if may_be_large(v.shape, dt):
+            lines.append(f"_rt.advise_huge({r})")
         lines.append(gemm.format(pa, pb, r))
     if not so:
         lines.append(f"{out} = {r}[{'0, ' if batch else ''}0, 0]")
