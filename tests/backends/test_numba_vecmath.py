@@ -6,6 +6,8 @@ ends of the range (overflow to inf, denormals, 0), NaN not propagating, and a fl
 library's expf (which keeps it from vectorizing).
 """
 
+import math
+
 import numpy as np
 import pytest
 from numba import njit
@@ -202,10 +204,14 @@ def test_two_pass_sibling_kernel_matches_the_reference(w4_pair, case):
         np.testing.assert_allclose(g[ok], rg[ok], rtol=1e-13, atol=1e-13)
         return
     np.testing.assert_allclose(v, rv, rtol=1e-12)
+    np.testing.assert_allclose(g, rg, rtol=1e-13, atol=1e-14)
     if case == "one huge argument":
-        np.testing.assert_array_equal(g, rg)    # the rerun is the C library's: numpy's values exactly
-    else:
-        np.testing.assert_allclose(g, rg, rtol=1e-13, atol=1e-14)
+        # NOTE: the C library's values, not numpy's (with AVX-512 numpy has its own exp). The vector pass's
+        # reduction is off by ~1e-8 at x**2 = 9e8, so this fails unless the rerun replaced it.
+        t = x[1234]
+        e = math.exp(math.sin(t * t))
+        want = math.cos(t) * e * math.cos(t * t) * 2.0 * t - e * math.sin(t)
+        assert abs(g[1234] - want) <= 1e-13 * abs(want)
     src = f.source(x)
     assert "_vm.sin_f64(" in src and "_vm.cos_f64(" in src and "math.sin(" in src and "_buf0[" in src
 

@@ -14,10 +14,40 @@ vector float -> int64 conversion, which scalarizes the loop. float32 builds 2**n
 out of the low bits of n + 1.5 * 2**52 (exact for |n| < 2**51), so neither converts.
 """
 
+import numba
 import numpy as np
+from llvmlite import binding as llvm
 from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
+
+
+def _target_has_fma():
+    """Whether numba compiles for a CPU with fused multiply-add (the host, unless NUMBA_CPU_NAME says
+    otherwise): without one, LLVM's fma is a C-library call in every iteration."""
+    if numba.config.CPU_NAME:
+        return "+fma" in (numba.config.CPU_FEATURES or "")
+    return bool(llvm.get_host_cpu_features().get("fma", False))
+
+
+_FMA = _target_has_fma()
+
+
+@intrinsic
+def _mad(typingctx, a, b, c):
+    """a * b + c, in one rounding (an FMA instruction) where the target has one, else as written. Used for
+    the polynomial steps only: it halves their instructions (float64 exp over 1e7 elements 16-19 -> 13 ms)
+    and is at least as accurate; the error-free sums around them stay plain."""
+    if not (a == b == c and isinstance(a, types.Float)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        if not _FMA:
+            return builder.fadd(builder.fmul(args[0], args[1]), args[2])
+        fty = context.get_value_type(sig.return_type)
+        fn = builder.module.declare_intrinsic("llvm.fma", [fty], ir.FunctionType(fty, [fty, fty, fty]))
+        return builder.call(fn, args)
+    return a(a, b, c), codegen
 
 
 @intrinsic
@@ -48,7 +78,7 @@ def exp_f32(x):
     xc = xc if xc < _HIGH else _HIGH
     n = np.floor(xc * _LOG2E + _HALF)
     r = (xc - n * _LN2_HI) - n * _LN2_LO
-    p = ((((_P0 * r + _P1) * r + _P2) * r + _P3) * r + _P4) * r + _P5
+    p = _mad(_mad(_mad(_mad(_mad(_P0, r, _P1), r, _P2), r, _P3), r, _P4), r, _P5)
     p = p * r * r + r + _ONE
     # NOTE: 2**n as two factors, so results down to the denormals (n >= -150) and up to inf (n = 128) are
     # one correctly scaled product each
@@ -98,8 +128,8 @@ def exp_f64(x):
     r_lo = -(n * _LN2_LO_64)
     r = r_hi + r_lo
     r_err = (r_hi - r) + r_lo
-    q = (((((((((((_T13 * r + _T12) * r + _T11) * r + _T10) * r + _T9) * r + _T8) * r + _T7) * r + _T6) * r
-             + _T5) * r + _T4) * r + _T3) * r + _T2)
+    q = _mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_T13, r, _T12), r, _T11), r, _T10), r, _T9), r,
+                                                   _T8), r, _T7), r, _T6), r, _T5), r, _T4), r, _T3), r, _T2)
     one_r = 1.0 + r
     one_r_err = (1.0 - one_r) + r
     e = one_r + (one_r_err + (r * r * q + r_err * (1.0 + r)))
@@ -155,7 +185,7 @@ def _quadrant(x):
 
 @njit(inline="always", error_model="numpy", cache=True)
 def _sin_poly(z, z_lo, zz):
-    return z + (z_lo + z * zz * (((((_S1 * zz + _S2) * zz + _S3) * zz + _S4) * zz + _S5) * zz + _S6))
+    return z + (z_lo + z * zz * _mad(_mad(_mad(_mad(_mad(_S1, zz, _S2), zz, _S3), zz, _S4), zz, _S5), zz, _S6))
 
 
 @njit(inline="always", error_model="numpy", cache=True)
@@ -163,7 +193,7 @@ def _cos_poly(z, z_lo, zz):
     # NOTE: 1 - zz/2 rounded, and what that rounding lost added back with the tail (fdlibm's form)
     hz = 0.5 * zz
     w = 1.0 - hz
-    tail = zz * zz * (((((_C1 * zz + _C2) * zz + _C3) * zz + _C4) * zz + _C5) * zz + _C6)
+    tail = zz * zz * _mad(_mad(_mad(_mad(_mad(_C1, zz, _C2), zz, _C3), zz, _C4), zz, _C5), zz, _C6)
     return w + (((1.0 - w) - hz) + (tail - z * z_lo))
 
 
