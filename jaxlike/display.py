@@ -181,7 +181,6 @@ def graph_svg(graph, max_nodes=MAX_NODES):
              '<defs><marker id="jl-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" '
              'markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#6b7280"/></marker></defs>']
     for path, k in routed:
-        dst = boxes[path[-1]]
         n = len(nodes[path[-1]].inputs)
         s = boxes[path[0]]
         x1, y1 = s["x"] + s["w"] / 2, s["y"] + s["h"]

@@ -4,7 +4,7 @@ axes), lowered to slice, reshape and take. Gradients come from those primitives 
 import numpy as np
 
 from ..core.graph import Var, const
-from ..core.types import is_known, Sym
+from ..core.types import is_known
 from ..ops import layout as L
 from ..ops import index as I
 from ..ops import math as m

@@ -8,7 +8,7 @@ import pytest
 import jaxlike.numpy as jnp
 from jaxlike.autodiff import backward, ones_like
 
-from conftest import nb, graph_of, compile_graph, check
+from conftest import graph_of, compile_graph, check
 
 PARALLEL = {"parallel": True, "par_threshold": 1}
 

@@ -33,7 +33,6 @@ finally:
     else:
         os.environ["NUMBA_ENABLE_CUDASIM"] = _BEFORE
 
-from jaxlike.core.graph import Graph, Var  # noqa: E402
 from jaxlike.core.interpret import interpret  # noqa: E402
 
 

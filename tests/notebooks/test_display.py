@@ -2,7 +2,6 @@
 functions, as IPython would request them) and the training loop of ``jaxlike.training`` (costs, state
 threading, the tqdm bar and its plain fallback)."""
 
-import re
 import sys
 import time
 import xml.etree.ElementTree as ET
