@@ -266,3 +266,24 @@ def test_lane_sum_covers_every_element_once(n):
     assert abs(lane_sum(x, n) - fsum(x[:n])) <= 4 * np.spacing(max(np.abs(x[:n]).sum(), 1.0))
     x32 = x.astype(np.float32)
     assert lane_sum(x32, n) == pytest.approx(fsum(x32[:n].astype(np.float64)), rel=1e-14, abs=1e-14)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_max_and_min_reduce_their_rows_in_lanes(dtype):
+    """Catches: a lane reduction (support.lane_max/lane_min, eight running selects) that skips the tail of a
+    row (length 37 is not a multiple of 8), loses a NaN (np.max propagates it), takes the first element's
+    sign wrongly, or carries one row's result into the next; and a loop that no longer buffers its row (the
+    NaN-aware select chain stays scalar, ~4x slower)."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 37)).astype(dtype)
+    x[1, 36] = np.nan           # in the tail
+    x[2, 3] = np.nan            # in the lanes
+    x[3] = -np.inf
+    x[4, 0] = 50.0              # the first element is the max
+    x[5] = -np.arange(37, dtype=dtype)
+    fmax = jaxlike.compile(lambda x: (jnp.max(x, axis=1), jnp.min(x, axis=1), jnp.max(x), jnp.min(x[3:])))
+    got = fmax(x)
+    want = (np.max(x, axis=1), np.min(x, axis=1), np.max(x), np.min(x[3:]))
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+    assert "_rt.lane_max(" in fmax.source(x) and "_rt.lane_min(" in fmax.source(x)

@@ -430,7 +430,7 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
     outer_reduced = _outer_has_reduced(loops, axes)
     buffered = None
     if loops and loops[-1] in axes and (any("_vm." in line for line in w.lines)
-                                        or (lane_summable(prim, acc_dt) and vectorizable([w.body]))):
+                                        or (lane_reducer(prim, acc_dt) and vectorizable([w.body]))):
         # NOTE: an accumulation in one chain keeps the loop scalar, and with it the vecmath exp it calls
         # (7 ns per element instead of 1-2). The innermost reduced loop computes its values into a buffer
         # (that loop vectorizes), then the buffer is accumulated: float64 sums in lanes (support.lane_sum),
@@ -441,8 +441,10 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
         if raw_dt != acc_dt:
             w.lines.pop()   # NOTE: the conversion line above; it moves to the accumulation
         src.add(1, f"_buf = np.empty({size}, {np_type(raw_dt)})")
-        if lane_summable(prim, acc_dt):
-            buffered = (f"_buf[i{k}] = {raw}", [f"_a = _a + _rt.lane_sum(_buf, {size})"])
+        lanes = lane_reducer(prim, acc_dt)
+        if lanes:
+            buffered = (f"_buf[i{k}] = {raw}", [f"_l = _rt.{lanes}(_buf, {size})",
+                                                f"_a = {cast(combine.format('_l', acc='_a'), acc_dt)}"])
         else:
             item = cast(f"_buf[i{k}]", acc_dt) if raw_dt != acc_dt else f"_buf[i{k}]"
             buffered = (f"_buf[i{k}] = {raw}", [f"for i{k} in range({size}):",
@@ -464,9 +466,15 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
         _copy_out(src, red, kept, space, out_dt, "_acc", symname)
 
 
-def lane_summable(prim, acc_dt):
-    """Whether a buffered accumulation may add its buffer in lanes (``support.lane_sum``): float64 sums."""
-    return prim.name == "reduce_sum" and np.dtype(acc_dt) == np.float64
+def lane_reducer(prim, acc_dt):
+    """The ``support`` function that reduces a buffer in lanes for this accumulation, or None: float64 sums
+    (``lane_sum``), float max and min (``lane_max``, ``lane_min``)."""
+    acc_dt = np.dtype(acc_dt)
+    if prim.name == "reduce_sum" and acc_dt == np.float64:
+        return "lane_sum"
+    if prim.name in ("reduce_max", "reduce_min") and acc_dt.kind == "f":
+        return "lane_" + prim.name[len("reduce_"):]
+    return None
 
 
 def _outer_has_reduced(loops, axes):

@@ -16,7 +16,7 @@ from ...core.graph import namer, syms_in
 from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
-                    dim_text, has_identity, known1, lane_summable, np_type, product_text)
+                    dim_text, has_identity, known1, lane_reducer, np_type, product_text)
 from .simd import trig_calls, two_pass, vectorizable, with_range_flag
 
 _BLOCK = 512    # elements per buffered block of a blocked loop (see ``_function``): a few KB, in L1
@@ -251,8 +251,10 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
             val = f"_buf{k}[_t]"
         if np.dtype(vdt) != acc:
             val = cast(val, acc)
-        if blocked and lane_summable(red.prim, acc):
-            lanes.append(f"_a{k} = _a{k} + _rt.lane_sum(_buf{k}, _hi - _lo)")
+        reducer = lane_reducer(red.prim, acc) if blocked else None
+        if reducer:
+            lanes.append(f"_l{k} = _rt.{reducer}(_buf{k}, _hi - _lo)")
+            lanes.append(f"_a{k} = {cast(combine.format(f'_l{k}', acc=f'_a{k}'), acc)}")
         else:
             steps.append(f"_a{k} = {cast(combine.format(val, acc=f'_a{k}'), acc)}")
         axes = set(dict(red.attrs)["axes"])

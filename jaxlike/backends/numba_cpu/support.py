@@ -219,6 +219,76 @@ def lane_sum(buf, n):
     return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail
 
 
+@njit(inline="always", cache=True, nogil=True)
+def _greater(v, m):
+    return v if v > m else m
+
+
+@njit(inline="always", cache=True, nogil=True)
+def _less(v, m):
+    return v if v < m else m
+
+
+@njit(inline="always", cache=True, nogil=True)
+def _nan_or(buf, n, m):
+    """``m``, or a NaN of ``buf[:n]`` if it holds one (an OR over the buffer, which vectorizes; the search
+    for the NaN itself runs only then)."""
+    nan = False
+    for k in range(n):
+        nan |= buf[k] != buf[k]
+    if nan:
+        for k in range(n):
+            if buf[k] != buf[k]:
+                return buf[k]
+    return m
+
+
+@njit(inline="always", cache=True, nogil=True)
+def lane_max(buf, n):
+    """The max of float ``buf[:n]`` (n >= 1), NaN if any element is NaN (as np.max). A running max with the
+    NaN test in its select is one chain LLVM keeps scalar; eight plain selects (x86's max) are independent
+    and pack into one vector op, and the NaN test is a separate OR loop (W5's row max 5.9 -> ~1.5 ms)."""
+    m0 = m1 = m2 = m3 = m4 = m5 = m6 = m7 = buf[0]
+    k = 0
+    while k + 8 <= n:
+        m0 = _greater(buf[k], m0)
+        m1 = _greater(buf[k + 1], m1)
+        m2 = _greater(buf[k + 2], m2)
+        m3 = _greater(buf[k + 3], m3)
+        m4 = _greater(buf[k + 4], m4)
+        m5 = _greater(buf[k + 5], m5)
+        m6 = _greater(buf[k + 6], m6)
+        m7 = _greater(buf[k + 7], m7)
+        k += 8
+    while k < n:
+        m0 = _greater(buf[k], m0)
+        k += 1
+    m = _greater(_greater(_greater(m0, m1), _greater(m2, m3)), _greater(_greater(m4, m5), _greater(m6, m7)))
+    return _nan_or(buf, n, m)
+
+
+@njit(inline="always", cache=True, nogil=True)
+def lane_min(buf, n):
+    """The min of float ``buf[:n]`` (n >= 1), as ``lane_max``."""
+    m0 = m1 = m2 = m3 = m4 = m5 = m6 = m7 = buf[0]
+    k = 0
+    while k + 8 <= n:
+        m0 = _less(buf[k], m0)
+        m1 = _less(buf[k + 1], m1)
+        m2 = _less(buf[k + 2], m2)
+        m3 = _less(buf[k + 3], m3)
+        m4 = _less(buf[k + 4], m4)
+        m5 = _less(buf[k + 5], m5)
+        m6 = _less(buf[k + 6], m6)
+        m7 = _less(buf[k + 7], m7)
+        k += 8
+    while k < n:
+        m0 = _less(buf[k], m0)
+        k += 1
+    m = _less(_less(_less(m0, m1), _less(m2, m3)), _less(_less(m4, m5), _less(m6, m7)))
+    return _nan_or(buf, n, m)
+
+
 @njit(cache=True, nogil=True)
 def matmul_int(a, b, out):
     """Integer (and bool) GEMM: BLAS has none. i-k-j order streams rows of b and out."""
