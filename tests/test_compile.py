@@ -199,6 +199,33 @@ def test_number_arguments_take_the_lookup_by_type_and_keep_the_conventions():
         f(1.0, s=1.0)
 
 
+def test_number_signatures_are_tested_inline_and_everything_else_takes_the_general_path():
+    # catches: the generated __call__ (callpath.number_dispatch) serving a signature to the wrong arity
+    # (a default argument left out), dropping an argument on its way to the general path, answering for a
+    # type it was not compiled for, or outliving a switch to profiling (whose calls must all be timed)
+    f = jaxlike.compile(lambda x, y=2.0: x * y)
+    assert f(1.5) == 3.0 and f(1.5, 3.0) == 4.5
+    assert type(f) is not jaxlike.runtime.compiled.Compiled and isinstance(f, jaxlike.runtime.compiled.Compiled)
+    assert "type(a0) is" in type(f).__call__.source
+    assert f(1.5) == 3.0 and f(1.5, 3.0) == 4.5 and f(True) == 2.0
+    np.testing.assert_array_equal(f(np.arange(3.0), 2.0), [0.0, 2.0, 4.0])   # arrays: general path
+    assert f(np.float32(2.0)).dtype == np.float32
+    with pytest.raises(TypeError, match="positional arguments only"):
+        f(1.0, y=1.0)
+    with pytest.raises(TypeError):
+        f(1.0, 2.0, 3.0)
+    other = jaxlike.compile(lambda x: x + 1.0)
+    assert other(1.0) == 2.0 and f(1.0) == 2.0 and type(other) is not type(f)
+    before = jaxlike.config.profile
+    try:
+        jaxlike.config.profile = True
+        g = jaxlike.compile(lambda x: x * 3.0)
+        assert g(1.0) == 3.0 and g(2.0) == 6.0
+        assert type(g) is jaxlike.runtime.compiled.Compiled and g._profile.calls == 2
+    finally:
+        jaxlike.config.profile = before
+
+
 def test_graph_and_source_are_available_per_signature():
     f = jaxlike.compile(lambda x: jnp.exp(x) * 2.0)
     x = np.ones(3)

@@ -19,7 +19,7 @@ from ..core.errors import ConcretizationError, TracerBoolError
 from ..passes.pipeline import optimize
 from ..backends import get_backend
 from .trace import trace, leaf_signature
-from .callpath import plain_caller
+from .callpath import plain_caller, number_dispatch
 
 _BACKEND_FOR_MODE = {"FAST_COMPILE": "reference"}
 
@@ -159,6 +159,15 @@ class Compiled:
             return self._profile.time_call(self._call, args, kwargs)
         return self._call(args, kwargs)
 
+    def _serve_numbers(self):
+        """Give this instance a class of its own whose ``__call__`` tests the number signatures compiled so
+        far inline (``callpath.number_dispatch``) before the general path."""
+        cls = type(self)
+        if cls is Compiled:
+            cls = type("Compiled", (Compiled,), {"__module__": Compiled.__module__, "__doc__": Compiled.__doc__})
+            self.__class__ = cls
+        cls.__call__ = number_dispatch(dict(self._number_calls), Compiled.__call__)
+
     def _call(self, args, kwargs):
         if kwargs:
             raise TypeError(f"compiled function {self.__name__} takes positional arguments only")
@@ -180,6 +189,7 @@ class Compiled:
             self._flat_cache[flat] = entry
             if entry.single and self._profile is None and all(t in _NUMBER_TYPES for t in flat):
                 self._number_calls[flat] = entry.call
+                self._serve_numbers()
         outs, _ = entry.exe(*leaves)
         return pytree.unflatten(entry.out_tree, outs)
 
@@ -214,6 +224,7 @@ class Compiled:
                     from .profile import new_profile
                     self._profile = new_profile(self.__name__)
                     self._number_calls.clear()  # NOTE: from now on every call is timed
+                    self.__class__ = Compiled
                 profile = self._profile
                 profile.add_compile(trace_s=perf_counter() - t0)
             exe = build_executable(graph, self.device, self.mode, self.options, profile=profile)
