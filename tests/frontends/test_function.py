@@ -341,6 +341,14 @@ def test_the_generated_call_path_keeps_the_conventions():
         f(np.zeros(2), "a", 1)
     with pytest.raises(TypeError, match=r"expected 3 arguments"):
         f(np.zeros(2), 1.0)
+    with pytest.raises(TypeError, match=r"expected 3 arguments"):
+        f(np.zeros(2), 1.0, 1, 2)
+    assert f(np.zeros(2), 1.0, n=5)[0] == 5   # a keyword after positionals: the general path binds it
+    # the call path is the class's own __call__ (one frame), and a second function gets its own class
+    from jaxlike.tensor.function import Function
+    assert isinstance(f, Function) and type(f) is not Function and "entry(a0, a1, a2" in type(f).__call__.source
+    g = jaxlike.function([x], x + 1.0)
+    assert type(g) is not type(f) and g(np.ones(2)).tolist() == [2.0, 2.0]
     # a shared value of the wrong rank stored behind the API's back reaches the entry's own check
     b._data = np.zeros((2, 2))
     with pytest.raises(TypeError, match=r"argument 4: expected a float64 array of rank 1"):
