@@ -101,7 +101,10 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
         consts.append(f"c{k}")
     call_args = names + states
     lines.append("try:")
-    lines.append(f"    outs, ups = entry({', '.join(call_args + consts)})")
+    if direct.bare:
+        lines.append(f"    out0 = entry({', '.join(call_args + consts)})")
+    else:
+        lines.append(f"    outs, ups = entry({', '.join(call_args + consts)})")
     lines.append("except type_errors:")
     lines.append(f"    explain(({''.join(a + ', ' for a in call_args)}))")
     lines.append("    raise")
@@ -120,11 +123,12 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
     for k, always in enumerate(out_copy):
         if k in direct.number_outputs:
             dtype = np.dtype(direct.number_outputs[k])
+            raw = "out0" if direct.bare else f"outs[{k}]"
             if dtype in _NATIVE_NUMBERS:
-                lines.append(f"o{k} = array(outs[{k}])")
+                lines.append(f"o{k} = array({raw})")
             else:
                 env[f"odt{k}"] = dtype
-                lines.append(f"o{k} = array(outs[{k}], odt{k})")
+                lines.append(f"o{k} = array({raw}, odt{k})")
         else:
             lines.append(f"o{k} = outs[{k}]")
             if always:
@@ -158,9 +162,21 @@ def _plain_lines(direct, names, single, p, env):
     for k, c in enumerate(direct.consts):
         env[f"{p}c{k}"] = c
         consts.append(f"{p}c{k}")
-    lines = ["try:", f"    {p}outs, _ = {p}entry({', '.join(names + consts)})", f"except {p}type_errors:",
+    call = f"{p}entry({', '.join(names + consts)})"
+    lines = ["try:", f"    {p}out0 = {call}" if direct.bare else f"    {p}outs, _ = {call}", f"except {p}type_errors:",
              f"    {p}explain(({''.join(a + ', ' for a in names)}))", "    raise"]
     numbers = {k: np.dtype(d) for k, d in direct.number_outputs.items()}
+    if direct.bare:
+        # NOTE: one rank-0 output, returned by the entry itself
+        dtype = numbers[0]
+        if dtype in _NATIVE_NUMBERS:
+            lines.append(f"return array({p}out0)")
+        else:
+            env[f"{p}odt0"] = dtype
+            lines.append(f"return array({p}out0, {p}odt0)")
+        if not single:
+            lines[-1] = lines[-1].replace("return ", "return (") + ",)"
+        return lines
     for k, dtype in sorted(numbers.items()):
         if dtype in _NATIVE_NUMBERS:
             lines.append(f"{p}o{k} = array({p}outs[{k}])")

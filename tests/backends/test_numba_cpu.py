@@ -621,3 +621,22 @@ def test_large_arrays_the_entry_allocates_are_advised_into_huge_pages():
     assert not support.may_be_large((3, 2), np.float64)
     assert support.may_be_large((1024, 1024), np.float32)
     assert not support.may_be_large((1024, 1023), np.float32)
+
+
+def test_an_entry_with_one_number_and_no_updates_returns_it_bare():
+    """Catches: the bare return (a scalar function's entry returns its number, not nested tuples: ~40 ns of a
+    ~200 ns call) applied to an entry that has updates (all written in place, so none is returned) or more
+    than one output, where the wrappers unpack (outputs, updates)."""
+    n = Sym()
+    a, b = (Var(TensorType("float64", (n,))) for _ in range(2))
+    one = compile_graph(Graph([a], [jnp.sum(a * 2.0)]), pipeline="FAST_RUN")
+    in_place = compile_graph(Graph([a, b], [jnp.sum(a)], updates=[(a, a + b)]), pipeline="FAST_RUN")
+    two = compile_graph(Graph([a], [jnp.sum(a), jnp.max(a)]), pipeline="FAST_RUN")
+    assert one.direct.bare and not in_place.direct.bare and not two.direct.bare
+    x, y = np.arange(4.0), np.ones(4)
+    assert type(one.direct.entry(x)) is float and one.direct.entry(x) == 12.0
+    outs, ups = one(x)
+    assert type(outs[0]) is np.ndarray and outs[0].shape == () and outs[0] == 12.0 and ups == ()
+    outs, _ = in_place(x.copy(), y)
+    assert outs[0] == 6.0
+    assert [float(v) for v in two(x)[0]] == [6.0, 3.0]

@@ -106,16 +106,16 @@ def compile(graph, options=None):
     if opts.get("profile"):
         timers = (list(mod_spec.timed), np.zeros(len(mod_spec.timed)))
         extra += (timers[1],)
-    run = _runner(module.entry, extra, graph, mod_spec.in_place)
+    run = _runner(module.entry, extra, graph, mod_spec.in_place, mod_spec.bare)
     exe = NumbaExecutable(run, mod_spec.source, graph, key, path, module, written)
     exe.kernel_timers = timers
     numbers = {k: o.dtype for k, o in enumerate(graph.outputs) if o.ndim == 0}
     exe.direct = DirectEntry(module.entry, extra, numbers, mod_spec.in_place, (TypingError,),
-                             lambda arrays: _explain(graph, arrays))
+                             lambda arrays: _explain(graph, arrays), mod_spec.bare)
     return exe
 
 
-def _runner(entry, consts, graph, in_place=()):
+def _runner(entry, consts, graph, in_place=(), bare=False):
     """The executable's run function. The happy path is the njit dispatcher call plus one Python frame; the
     argument checks in ``_explain`` run only when numba cannot type the arguments (wrong rank, dtype or a
     non-array), to say which and why. The entry returns rank-0 outputs as numbers (they become 0-d arrays
@@ -148,7 +148,15 @@ def _runner(entry, consts, graph, in_place=()):
                 _explain(graph, arrays)
                 raise
             return (np.array(outs[0], dtype),), ups
-        return run
+
+        def run_bare(*arrays):
+            try:
+                out = entry(*arrays, *consts)
+            except TypingError:
+                _explain(graph, arrays)
+                raise
+            return (np.array(out, dtype),), ()
+        return run_bare if bare else run
 
     def run(*arrays):
         outs, ups = direct(*arrays)
