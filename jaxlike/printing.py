@@ -40,6 +40,7 @@ def as_graph(obj, *example_args):
     inner = getattr(obj, "graph", None)
     if isinstance(inner, Graph):
         return inner
+    obj = getattr(obj, "_compiled", obj)    # the function compile() returns
     if isinstance(obj, Compiled):
         dyn, static = obj._split(example_args)
         fn = (lambda *d: obj.fn(*obj._merge(d, static)))

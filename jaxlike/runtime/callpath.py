@@ -194,15 +194,16 @@ def _plain_lines(direct, names, single, p, env):
     return lines
 
 
-def number_dispatch(calls, general):
-    """A ``__call__(self, ...)`` serving the signatures in ``calls`` (a tuple of argument types -> the call
-    for it) with one ``type(a) is T`` test per argument; every other call goes to ``general(self, *args,
-    **kwargs)``. Why: looking up ``tuple(map(type, args))`` behind a ``*args, **kwargs`` method cost ~0.5 µs,
-    more than the numba entry it selects (the scalar derivative of W1: 0.93 -> ~0.5 µs per call)."""
+def number_dispatch(calls, general, env):
+    """A function ``call(*args, **kwargs)`` serving the signatures in ``calls`` (a tuple of argument types ->
+    the call for it) with one ``type(a) is T`` test per argument; every other call goes to ``general(*args,
+    **kwargs)``. Its globals are ``env``, which keeps what earlier versions defined, so the caller can give an
+    existing function this one's code. Why: looking up ``tuple(map(type, args))`` behind a ``*args,
+    **kwargs`` method cost ~0.5 µs, more than the numba entry it selects (W1: 0.93 -> ~0.5 µs per call)."""
     n = max(map(len, calls), default=0)
     names = [f"a{i}" for i in range(n)]
-    env = {"NOT_PASSED": NOT_PASSED, "general": general, "array": np.array}
-    lines = ["if not rest and not kw:"]
+    env.update({"NOT_PASSED": NOT_PASSED, "general": general, "array": np.array})
+    lines = ["if not rest and not kw:"] if calls else []
     for k, (types, call) in enumerate(calls.items()):
         tests = []
         for i, t in enumerate(types):
@@ -219,9 +220,8 @@ def number_dispatch(calls, general):
             env[f"call{k}"] = call
             lines.append(f"        return call{k}({', '.join(names[:len(types)])})")
     passed = "".join(f"{a}, " for a in names)
-    lines.append(f"return general(self, *[a for a in ({passed}) if a is not NOT_PASSED], *rest, **kw)")
-    return _define("__call__", ", ".join(["self"] + [f"{a}=NOT_PASSED" for a in names] + ["*rest", "**kw"]),
-                   lines, env)
+    lines.append(f"return general(*[a for a in ({passed}) if a is not NOT_PASSED], *rest, **kw)")
+    return _define("call", ", ".join([f"{a}=NOT_PASSED" for a in names] + ["*rest", "**kw"]), lines, env)
 
 
 def _define(name, params, lines, env):

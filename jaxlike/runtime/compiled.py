@@ -1,5 +1,6 @@
 """``compile``: trace once per signature, optimize, hand the graph to a backend, and keep the hot call path
-short (flatten, one dict lookup, one executable call).
+short: the function users get tests the number signatures inline (``callpath.number_dispatch``); anything
+else is one flat-signature lookup and one executable call.
 
 The signature is (argument tree, static arguments, per leaf: dtype, rank, which dims are 1). Sizes are not
 part of it: one compiled function serves every batch size. Code that reads a size as a Python int
@@ -104,8 +105,8 @@ _NUMBER_TYPES = frozenset((float, bool, complex))
 
 
 class Compiled:
-    """A compiled function. Call it like the original; ``.graph(*args)`` and ``.source(*args)`` show the
-    traced graph and the generated code for that signature."""
+    """What ``compile`` builds: the signatures, their executables and the call paths. ``compile`` hands out
+    ``.function``, a plain Python function that calls through it (see ``_front``)."""
 
     def __init__(self, fn, static_argnums=(), device=None, mode=None, options=None):
         self.fn = fn
@@ -123,6 +124,8 @@ class Compiled:
         self.__name__ = getattr(fn, "__name__", "compiled")
         self.__doc__ = getattr(fn, "__doc__", None)
         self.__wrapped__ = fn
+        self._env = {}
+        self.function = self._front()
 
     def _split(self, args):
         if not self.static_argnums:
@@ -159,14 +162,36 @@ class Compiled:
             return self._profile.time_call(self._call, args, kwargs)
         return self._call(args, kwargs)
 
+    def _front(self):
+        """The function users call. Why a function and not this object: CPython calls a function through
+        vectorcall, but an instance's ``__call__`` only after packing the arguments into a tuple (~40 ns of a
+        ~500 ns scalar call). Its code starts as the general path and is replaced by ``_serve_numbers``."""
+        front = number_dispatch({}, self.__call__, self._env)
+        self._general_code = front.__code__, front.__defaults__
+        front.__name__ = self.__name__
+        front.__qualname__ = getattr(self.fn, "__qualname__", self.__name__)
+        front.__doc__ = self.__doc__
+        front.__wrapped__ = self.fn
+        front.__module__ = getattr(self.fn, "__module__", __name__)
+        front._compiled = self
+        front._cache = self._cache
+        for name in ("graph", "optimized_graph", "source"):
+            setattr(front, name, getattr(self, name))
+        # NOTE: IPython asks the object itself for its rich views; display.install() puts them on this class
+        front._repr_html_ = lambda: self._repr_html_()
+        front._repr_svg_ = lambda: self._repr_svg_()
+        return front
+
     def _serve_numbers(self):
-        """Give this instance a class of its own whose ``__call__`` tests the number signatures compiled so
-        far inline (``callpath.number_dispatch``) before the general path."""
-        cls = type(self)
-        if cls is Compiled:
-            cls = type("Compiled", (Compiled,), {"__module__": Compiled.__module__, "__doc__": Compiled.__doc__})
-            self.__class__ = cls
-        cls.__call__ = number_dispatch(dict(self._number_calls), Compiled.__call__)
+        """Give the front function code that tests the number signatures compiled so far inline
+        (``callpath.number_dispatch``) before the general path."""
+        new = number_dispatch(dict(self._number_calls), self.__call__, self._env)
+        self.function.__defaults__ = None
+        self.function.__code__, self.function.__defaults__ = new.__code__, new.__defaults__
+
+    def _serve_all_generally(self):
+        self._number_calls.clear()
+        self.function.__code__, self.function.__defaults__ = self._general_code
 
     def _call(self, args, kwargs):
         if kwargs:
@@ -223,8 +248,7 @@ class Compiled:
                 if self._profile is None:
                     from .profile import new_profile
                     self._profile = new_profile(self.__name__)
-                    self._number_calls.clear()  # NOTE: from now on every call is timed
-                    self.__class__ = Compiled
+                    self._serve_all_generally()  # NOTE: from now on every call is timed
                 profile = self._profile
                 profile.add_compile(trace_s=perf_counter() - t0)
             exe = build_executable(graph, self.device, self.mode, self.options, profile=profile)
@@ -258,12 +282,14 @@ class Compiled:
 
 def compile(fn=None, *, static_argnums=(), device=None, mode=None, options=None):
     """Compile ``fn`` (use as ``@compile`` or ``@compile(static_argnums=...)``). ``options`` go to the backend
-    (``device='cuda', options={"outputs": "device"}`` returns GPU arrays).
+    (``device='cuda', options={"outputs": "device"}`` returns GPU arrays). The result is a function: call it
+    like ``fn``; ``.graph(*args)``, ``.optimized_graph(*args)`` and ``.source(*args)`` show the traced graph,
+    the optimized one and the generated code for that signature (``._compiled`` holds the state).
 
     >>> f = compile(lambda x: (x * 2.0).sum())
     >>> float(f(np.ones(3)))
     6.0
     """
     if fn is None:
-        return lambda f: Compiled(f, static_argnums, device, mode, options)
-    return Compiled(fn, static_argnums, device, mode, options)
+        return lambda f: Compiled(f, static_argnums, device, mode, options).function
+    return Compiled(fn, static_argnums, device, mode, options).function

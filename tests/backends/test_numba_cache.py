@@ -30,7 +30,7 @@ SCRIPT = textwrap.dedent("""
     t = time.perf_counter()
     v, g = f(x)
     first_call = time.perf_counter() - t
-    exe = f._entry_for((x,)).exe
+    exe = f._compiled._entry_for((x,)).exe
     print(json.dumps({"hits": exe.cache_hits(), "misses": exe.cache_misses(), "written": exe.written,
                       "path": exe.path, "v": float(v), "g": [float(a) for a in g], "first_call": first_call}))
 """)

@@ -280,7 +280,7 @@ def test_softmax_cross_entropy_value_and_gradient(dtype):
         v_ref, g_ref = jaxlike.value_and_grad(loss)(z, y)
         assert_close(v, np.asarray(v_ref), rtol=tol(dtype) * 10, atol=1e-6 if dtype == "float32" else 1e-12)
         assert_close(g, np.asarray(g_ref), rtol=tol(dtype) * 10, atol=1e-6 if dtype == "float32" else 1e-15)
-    assert f._entry_for((z, y)).exe.backend == "numba_cpu"
+    assert f._compiled._entry_for((z, y)).exe.backend == "numba_cpu"
 
 
 def test_gather_scatter_gradient_with_repeated_indices():
@@ -374,7 +374,7 @@ def test_symbolic_sizes_two_batch_sizes_one_compiled_function():
         x = np.random.rand(n, 3)
         np.testing.assert_allclose(f(x, w), np.tanh(x @ w).sum(axis=1), rtol=1e-12)
     assert len(f._cache) == 1
-    assert f._entry_for((x, w)).exe.backend == "numba_cpu"
+    assert f._compiled._entry_for((x, w)).exe.backend == "numba_cpu"
 
 
 def test_matmul_variants_batch_transposed_vector_and_integer():

@@ -101,7 +101,7 @@ def test_profile_off_leaves_the_executable_unwrapped():
     """Would catch: profiling overhead on the hot path when the flag is off."""
     f = jaxlike.compile(lambda x: x + 1.0)
     f(np.ones(2))
-    assert f._profile is None
+    assert f._compiled._profile is None
     assert not hasattr(next(iter(f._cache.values())).exe, "profile")
 
 
