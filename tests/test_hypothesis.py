@@ -263,4 +263,4 @@ def test_one_compiled_function_over_many_sizes(shared_layout_fn, n, m, seed):
     n = n if n != 1 else 0
     (x,) = _values(seed, [(n, m)])
     _close(shared_layout_fn(x), x.T[1::2, ::-1] * np.sum(x[:, :1]), f"size ({n}, {m})")
-    assert "1 signature(s)" in repr(shared_layout_fn)
+    assert "1 signature(s)" in repr(shared_layout_fn._compiled)
