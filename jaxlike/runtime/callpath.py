@@ -40,25 +40,19 @@ def store_update(shared, value, always_copy):
     shared._data = value
 
 
-def function_caller(direct, checks, shared, targets, out_copy, update_copy, single, host_only=True,
-                    general=None):
-    """A function ``call(args)`` for a Theano-style function: ``args`` (a tuple of the right length) are
-    checked by ``checks``, the ``shared`` variables' values follow them, ``targets[k]`` receives update k
+def function_caller(direct, checks, shared, targets, out_copy, update_copy, single, host_only, general):
+    """A method ``__call__(self, a0, ...)`` for a Theano-style function: the arguments are checked by
+    ``checks``, the ``shared`` variables' values follow them, ``targets[k]`` receives update k
     (``update_copy[k]``: always copy it), outputs are copied where ``out_copy`` says or when they are views;
-    one output unwrapped when ``single``.
-
-    With ``general``, the same body as a method ``__call__(self, a0, ...)`` taking the arguments one by one;
-    a call with another count or with keywords goes to ``general(self, *args, **kwargs)``. One frame and no
-    argument tuple: the seed XOR step's wrapper cost ~0.55 µs beside a ~1 µs numba entry."""
+    one output unwrapped when ``single``. A call with another count or with keywords goes to
+    ``general(self, *args, **kwargs)``. One frame and no argument tuple: the seed XOR step's wrapper cost
+    ~0.55 µs beside a ~1 µs numba entry."""
     env = {"ndarray": np.ndarray, "array": np.array, "asarray": np.asarray, "entry": direct.entry,
-           "type_errors": direct.type_errors, "explain": direct.explain, "store_update": store_update}
+           "type_errors": direct.type_errors, "explain": direct.explain, "store_update": store_update,
+           "NOT_PASSED": NOT_PASSED, "general": general}
     names = [f"a{k}" for k in range(len(checks))]
     lines = _function_lines(direct, checks, shared, targets, out_copy, update_copy, single, host_only, names,
                             env)
-    if general is None:
-        unpack = [f"{', '.join(names)}, = args"] if names else []
-        return _define("call", "args", unpack + lines, env)
-    env.update({"NOT_PASSED": NOT_PASSED, "general": general})
     passed = "".join(f"{a}, " for a in names)
     test = "rest or kw" + (f" or {names[-1]} is NOT_PASSED" if names else "")
     head = [f"if {test}:",
@@ -168,14 +162,12 @@ def _plain_lines(direct, names, single, p, env):
     numbers = {k: np.dtype(d) for k, d in direct.number_outputs.items()}
     if direct.bare:
         # NOTE: one rank-0 output, returned by the entry itself
-        dtype = numbers[0]
-        if dtype in _NATIVE_NUMBERS:
-            lines.append(f"return array({p}out0)")
+        if numbers[0] in _NATIVE_NUMBERS:
+            value = f"array({p}out0)"
         else:
-            env[f"{p}odt0"] = dtype
-            lines.append(f"return array({p}out0, {p}odt0)")
-        if not single:
-            lines[-1] = lines[-1].replace("return ", "return (") + ",)"
+            env[f"{p}odt0"] = numbers[0]
+            value = f"array({p}out0, {p}odt0)"
+        lines.append(f"return {value}" if single else f"return ({value},)")
         return lines
     for k, dtype in sorted(numbers.items()):
         if dtype in _NATIVE_NUMBERS:

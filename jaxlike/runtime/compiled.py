@@ -117,7 +117,7 @@ class Compiled:
         self.mode = mode
         self._cache = {}
         self._flat_cache = {}  # _flat_signature -> _Entry, for signatures that do not specialize on sizes
-        self._number_calls = {}  # argument types -> _Entry.call, for calls with float/bool/complex arguments
+        self._number_calls = {}  # argument types -> _Entry.call: the number signatures the front tests inline
         self._specialize = set()
         self._lock = threading.Lock()
         self._profile = None  # a FunctionProfile once a signature is compiled with config.profile on
@@ -155,9 +155,7 @@ class Compiled:
         return (tree, static, sig), dyn, static, leaves
 
     def __call__(self, *args, **kwargs):
-        call = self._number_calls.get(tuple(map(type, args)))
-        if call is not None and not kwargs:
-            return call(*args)  # NOTE: the hottest path (a scalar function): one lookup, one frame
+        """The general path: the front function comes here once its inline number tests have missed."""
         if self._profile is not None:
             return self._profile.time_call(self._call, args, kwargs)
         return self._call(args, kwargs)
@@ -186,7 +184,6 @@ class Compiled:
         """Give the front function code that tests the number signatures compiled so far inline
         (``callpath.number_dispatch``) before the general path."""
         new = number_dispatch(dict(self._number_calls), self.__call__, self._env)
-        self.function.__defaults__ = None
         self.function.__code__, self.function.__defaults__ = new.__code__, new.__defaults__
 
     def _serve_all_generally(self):

@@ -167,18 +167,16 @@ class Function:
         # NOTE: only the GPU backend takes device arrays; a value a GPU function left on the device is copied
         # to the host for the others.
         self._host_only = self.executable.backend != "numba_cuda"
-        self._fast = None
+        self._fast = None   # the generated call path, a method taking the arguments one by one
         if self.executable.direct is not None:
             self._fast = function_caller(self.executable.direct, checks, self.shared, self._targets,
-                                         self._out_copy, self._update_copy, self._single, self._host_only)
+                                         self._out_copy, self._update_copy, self._single, self._host_only,
+                                         general=Function.__call__)
         if self.profile is not None:
             self.__class__ = _ProfiledFunction  # NOTE: keeps the timing wrapper off unprofiled calls
         elif self._fast is not None:
-            # NOTE: a class of its own, whose __call__ is this function's call path written out
-            method = function_caller(self.executable.direct, checks, self.shared, self._targets,
-                                     self._out_copy, self._update_copy, self._single, self._host_only,
-                                     general=Function.__call__)
-            self.__class__ = type("Function", (Function,), {"__call__": method, "__module__": __name__,
+            # NOTE: a class of its own, whose __call__ is the generated call path
+            self.__class__ = type("Function", (Function,), {"__call__": self._fast, "__module__": __name__,
                                                             "__doc__": Function.__doc__})
 
     @staticmethod
@@ -213,7 +211,7 @@ class Function:
             raise TypeError(f"{self}: expected {self._n} argument{'s' if self._n != 1 else ''} "
                             f"({', '.join(var_str(v) for v in self.inputs) or 'none'}), got {len(args)}")
         if self._fast is not None:
-            return self._fast(args)
+            return self._fast(self, *args)
         arrays = [conv(a) for conv, a in zip(self._converters, args)]
         state = [s._data for s in self.shared]
         if self._host_only:

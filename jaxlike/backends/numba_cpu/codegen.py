@@ -359,10 +359,9 @@ class Codegen:
             self.allocate(target, v.shape, v.dtype)
         self._call(k, "", ", ".join(args + [target] + sizes))
 
-    def allocate(self, target, shape, dtype, shape_text=None):
+    def allocate(self, target, shape, dtype):
         """``target = np.empty(...)``, with the huge-page advice (``support.advise_huge``) when it may be large."""
-        text = shape_text or self.shape_text(shape)
-        self.lines.append(f"{target} = np.empty({text}, {np_type(dtype)})")
+        self.lines.append(f"{target} = np.empty({self.shape_text(shape)}, {np_type(dtype)})")
         if may_be_large(shape, dtype):
             self.lines.append(f"_rt.advise_huge({target})")
 

@@ -429,8 +429,9 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
     target = "_out" if direct else "_acc"
     outer_reduced = _outer_has_reduced(loops, axes)
     buffered = None
+    lanes = lane_reducer(prim, acc_dt)
     if loops and loops[-1] in axes and (any("_vm." in line for line in w.lines)
-                                        or (lane_reducer(prim, acc_dt) and vectorizable([w.body]))):
+                                        or (lanes and vectorizable([w.body]))):
         # NOTE: an accumulation in one chain keeps the loop scalar, and with it the vecmath exp it calls
         # (7 ns per element instead of 1-2). The innermost reduced loop computes its values into a buffer
         # (that loop vectorizes), then the buffer is accumulated: float64 sums in lanes (support.lane_sum),
@@ -441,7 +442,6 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
         if raw_dt != acc_dt:
             w.lines.pop()   # NOTE: the conversion line above; it moves to the accumulation
         src.add(1, f"_buf = np.empty({size}, {np_type(raw_dt)})")
-        lanes = lane_reducer(prim, acc_dt)
         if lanes:
             buffered = (f"_buf[i{k}] = {raw}", [f"_l = _rt.{lanes}(_buf, {size})",
                                                 f"_a = {cast(combine.format('_l', acc='_a'), acc_dt)}"])

@@ -91,16 +91,13 @@ def contract(ctx, v):
     lines.append(f"{pb} = {_operand(ctx, b, sb, (batch, red, fb), (B, K, N), dt)}")
     gemm = "_rt.gemm({0}, {1}, {2})" if dt.kind in "fc" else "_rt.matmul_int({0}, {1}, {2})"
     r = ctx.tmp(out + "_r")
+    lines.append(f"{r} = np.empty(({B + ', ' if batch else ''}{M}, {N}), {np_type(dt)})")
+    if may_be_large(v.shape, dt):
+        lines.append(f"_rt.advise_huge({r})")
     if batch:
-        lines.append(f"{r} = np.empty(({B}, {M}, {N}), {np_type(dt)})")
-        if may_be_large(v.shape, dt):
-            lines.append(f"_rt.advise_huge({r})")
         lines.append(f"for _b in range({B}):")
         lines.append("    " + gemm.format(f"{pa}[_b]", f"{pb}[_b]", f"{r}[_b]"))
     else:
-        lines.append(f"{r} = np.empty(({M}, {N}), {np_type(dt)})")
-        if may_be_large(v.shape, dt):
-            lines.append(f"_rt.advise_huge({r})")
         lines.append(gemm.format(pa, pb, r))
     if not so:
         lines.append(f"{out} = {r}[{'0, ' if batch else ''}0, 0]")
