@@ -1,5 +1,6 @@
 """Helper for W6: prints the seconds the FIRST call of a workload takes in this fresh process
-(tracing + optimization + code generation + compilation + one run; imports excluded).
+(tracing + optimization + code generation + compilation + one run; imports excluded), then the seconds
+of the library's imports before it (numpy, imported by both, excluded).
 
     python benchmarks/cold_start.py W1 jaxlike|jax
 """
@@ -8,6 +9,19 @@ import sys
 import time
 
 import numpy as np
+
+
+def jaxlike_imports():
+    import jaxlike
+    import jaxlike.numpy
+    import jaxlike.tensor
+    import jaxlike.tensor.nnet  # noqa: F401
+
+
+def jax_imports():
+    import jax
+    import jax.numpy  # noqa: F401
+    jax.config.update("jax_enable_x64", True)
 
 
 def jaxlike_first_call(w):
@@ -77,4 +91,8 @@ def jax_first_call(w):
 
 if __name__ == "__main__":
     w, who = sys.argv[1], sys.argv[2]
-    print(f"{w} {who} first call seconds: {(jaxlike_first_call if who == 'jaxlike' else jax_first_call)(w):.4f}")
+    t0 = time.perf_counter()
+    (jaxlike_imports if who == "jaxlike" else jax_imports)()
+    imports = time.perf_counter() - t0
+    first = (jaxlike_first_call if who == "jaxlike" else jax_first_call)(w)
+    print(f"{w} {who} first call seconds: {first:.4f} imports seconds: {imports:.4f}")

@@ -216,6 +216,64 @@ def test_two_pass_sibling_kernel_matches_the_reference(w4_pair, case):
     assert "_vm.sin_f64(" in src and "_vm.cos_f64(" in src and "math.sin(" in src and "_buf0[" in src
 
 
+@pytest.fixture(scope="module")
+def w4_chunked():
+    """W4 with every call above the threshold: the kernel runs on chunks in parallel (simd.chunked)."""
+    import numba
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("chunked kernels need at least 2 numba threads")
+    return jaxlike.compile(_value_and_grad_w4(), options={"par_threshold": 1})
+
+
+@pytest.mark.parametrize("n", [0, 1, 511, 513, 5000])
+def test_chunked_trig_kernel_matches_the_serial_one(w4_pair, w4_chunked, n):
+    """Catches: chunks that skip elements or overlap (sizes below one block, not a block multiple, more
+    blocks than chunks) and partial sums dropped or counted twice. Each element gets exactly the serial
+    kernel's arithmetic, so the gradient is equal; the sum differs only in how the chunks' sums combine."""
+    f, _ = w4_pair
+    x = np.random.default_rng(4).standard_normal(n) * 3
+    (v, g), (sv, sg) = w4_chunked(x), f(x)
+    np.testing.assert_array_equal(g, sg)
+    np.testing.assert_allclose(v, sv, rtol=1e-13, atol=1e-300)
+    if n == 1:
+        return    # NOTE: a size-1 dim is traced as known (it broadcasts): nothing to chunk
+    src = w4_chunked.source(x)
+    assert "def k0_siblings_par(" in src and "prange(" in src and "k0_siblings(p0[_lo:_hi]" in src
+
+
+def test_chunked_trig_kernel_reruns_only_the_chunk_with_a_huge_argument(w4_chunked):
+    """One argument beyond TRIG_LIMIT in the middle chunk: that chunk reruns in the C library's form (its
+    element gets libm's value), the others keep the vectorized one; the sum stays the reference's."""
+    x = np.random.default_rng(5).standard_normal(8000)
+    x[4100] = 3e4
+    v, g = w4_chunked(x)
+    t = x[4100]
+    e = math.exp(math.sin(t * t))
+    want = math.cos(t) * e * math.cos(t * t) * 2.0 * t - e * math.sin(t)
+    assert abs(g[4100] - want) <= 1e-13 * abs(want)
+    np.testing.assert_allclose(v, np.sum(np.exp(np.sin(x ** 2)) * np.cos(x)), rtol=1e-12)
+    np.testing.assert_allclose(g, np.cos(x) * np.exp(np.sin(x ** 2)) * np.cos(x ** 2) * 2 * x
+                               - np.exp(np.sin(x ** 2)) * np.sin(x), rtol=1e-12, atol=1e-12)
+
+
+def test_chunked_single_kernels_and_where_chunks_do_not_apply():
+    """A single fused map and a whole sum of sin/cos (loops.kernel) run chunked; a rank-2 space, a kernel
+    without sin/cos and ``parallel=False`` get no chunked variant."""
+    import numba
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("chunked kernels need at least 2 numba threads")
+    x = np.random.default_rng(6).uniform(-5, 5, 3000)
+    m = jaxlike.compile(lambda x: jnp.sin(x) * 2.0, options={"par_threshold": 1})
+    np.testing.assert_allclose(m(x), np.sin(x) * 2.0, rtol=1e-15)
+    s = jaxlike.compile(lambda x: jnp.sum(jnp.cos(x)), options={"par_threshold": 1})
+    np.testing.assert_allclose(s(x), np.sum(np.cos(x)), rtol=1e-13)
+    for fn in (m, s):
+        assert "_par(" in fn.source(x) and "[_lo:_hi]" in fn.source(x)
+    assert "_par(" not in m.source(x.reshape(60, 50))
+    assert "_par(" not in jaxlike.compile(lambda x: jnp.exp(x) * 2.0).source(x)
+    assert "_par(" not in jaxlike.compile(lambda x: jnp.sin(x) * 2.0, options={"parallel": False}).source(x)
+
+
 def test_two_pass_single_kernel_and_row_reduction():
     """A fused kernel (not siblings) with sin, and a row-wise sum of cos values."""
     x = np.random.default_rng(2).uniform(-5, 5, (7, 300))

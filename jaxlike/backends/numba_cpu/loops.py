@@ -26,7 +26,8 @@ from ...core.graph import distinct_syms
 from ...core.types import Sym, DimSum, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
-from .simd import TRIG, is_trig, trig_calls, two_pass, vecmath_template, vectorizable, with_range_flag
+from .simd import (BLOCK, TRIG, chunkable, chunked, is_trig, trig_calls, two_pass, vecmath_template, vectorizable,
+                   with_range_flag)
 
 # -- text helpers shared by the code generator -----------------------------------------------------------
 RESERVED = set(keyword.kwlist) | {
@@ -298,20 +299,33 @@ def kernel(index, node, names, body_names, symname, options, rerun_safe=True):
     params = [body_names[v._id] for v in body.inputs] + ([] if scalar else ["_out"]) + [symname(s) for s in sizes]
     work = product_text(space, symname)
     flags = _flags(options)
-    if rerun_safe and loops and trig_calls([body]):
+    two = rerun_safe and loops and trig_calls([body])
+    chunks_it = (two and options["chunked"] and chunkable(space, loops, body.inputs)
+                 and (red is None or red.prim.name in _ASSOCIATIVE))
+    if two:
         vector = _function(name + "_vec", params, body, body_names, symname, red, space, loops, "serial",
                            f"@njit(inline='always', {flags})", trig=True)
         lib = _function(name + "_lib", params, body, body_names, symname, red, space, loops, "serial",
                         f"@njit(inline='always', {flags})")
-        serial = two_pass(name, params, with_range_flag(vector, scalar), lib, flags, scalar)
+        serial = two_pass(name, params, with_range_flag(vector, scalar), lib, flags, scalar, inline=not chunks_it)
     else:
         serial = _function(name, params, body, body_names, symname, red, space, loops, "serial",
                            f"@njit(inline='always', {flags})")
     parallel = None
     threshold = options["par_threshold"]
     big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= threshold
-    if options["parallel"] and loops and big and (red is None or red.prim.name in _ASSOCIATIVE
-                                                   or loops[0] not in dict(red.attrs)["axes"]):
+    if chunks_it:
+        sliced = {body_names[v._id] for v in body.inputs if v.ndim == 1 and not known1(v.shape[0])}
+        combines = []
+        if scalar:
+            acc, _, combine = accumulation(red)
+            combines.append((combine, np_type(acc), np_type(red.dtype)))
+        else:
+            sliced.add("_out")
+        parallel = chunked(name, params, sliced, symname(space[0]), "scalar" if scalar else "none", combines,
+                           flags, BLOCK, chunks())
+    elif options["parallel"] and loops and big and (red is None or red.prim.name in _ASSOCIATIVE
+                                                     or loops[0] not in dict(red.attrs)["axes"]):
         parallel = _function(name + "_par", params, body, body_names, symname, red, space, loops, "parallel",
                              f"@njit(parallel=True, cache=True, {flags})")
     comment = describe(body, body_names, symname)

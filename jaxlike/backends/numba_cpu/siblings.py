@@ -17,9 +17,7 @@ from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
                     dim_text, has_identity, known1, lane_reducer, np_type, product_text)
-from .simd import trig_calls, two_pass, vectorizable, with_range_flag
-
-_BLOCK = 512    # elements per buffered block of a blocked loop (see ``_function``): a few KB, in L1
+from .simd import BLOCK as _BLOCK, chunkable, chunked, trig_calls, two_pass, vectorizable, with_range_flag
 
 
 def _shape_equal(a, b):
@@ -194,20 +192,30 @@ def kernel(index, members, entry_names, symname, options):
     work = product_text(space, symname)
     flags = _flags(options)
     bodies = [dict(m.attrs)["body"] for m in members]
-    if trig_calls(bodies):
+    associative = all(dict(m.attrs)["body"].root.prim.name in _ASSOCIATIVE for m in reductions if not m.ndim)
+    trig = trig_calls(bodies)
+    chunks_it = options["chunked"] and trig and associative and chunkable(space, loops, operands)
+    if trig:
         # NOTE: every array it fills is fresh, so the kernel can always rerun (simd.two_pass)
         vector = _function(name + "_vec", params, members, maps, reductions, inputs, names, key, symname, space,
                            loops, False, f"@njit(inline='always', {flags})", trig=True)
         lib = _function(name + "_lib", params, members, maps, reductions, inputs, names, key, symname, space,
                         loops, False, f"@njit(inline='always', {flags})")
-        serial = two_pass(name, params, with_range_flag(vector, True), lib, flags, True)
+        serial = two_pass(name, params, with_range_flag(vector, True), lib, flags, True, inline=not chunks_it)
     else:
         serial = _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops,
                            False, f"@njit(inline='always', {flags})")
     parallel = None
     big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= options["par_threshold"]
-    if options["parallel"] and big and all(dict(m.attrs)["body"].root.prim.name in _ASSOCIATIVE
-                                           for m in reductions if not m.ndim):
+    if chunks_it:
+        sliced = {param_of[o._id] for o in operands if o.ndim == 1 and not known1(o.shape[0])}
+        sliced |= {f"_out{k}" for k in range(len(filled))}
+        combines = []
+        for m in reductions:
+            acc, _, combine = accumulation(dict(m.attrs)["body"].root)
+            combines.append((combine, np_type(acc), np_type(m.dtype)))
+        parallel = chunked(name, params, sliced, symname(space[0]), "tuple", combines, flags, _BLOCK, chunks())
+    elif options["parallel"] and big and associative:
         parallel = _function(name + "_par", params, members, maps, reductions, inputs, names, key, symname,
                              space, loops, True, f"@njit(parallel=True, cache=True, {flags})")
     comment = []

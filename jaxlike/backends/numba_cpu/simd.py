@@ -2,11 +2,15 @@
 library's, and for float64 sin/cos (exact only up to ``vecmath.TRIG_LIMIT``) kernels written twice, a
 vectorized pass that records whether an argument was out of its range and the scalar C-library form that
 reruns the kernel when one was. LLVM vectorizes a loop only if it has no call and no ordered accumulation;
-numba from PyPI has no SIMD math library, so every sin, exp or log is a call. Imports numpy only."""
+numba from PyPI has no SIMD math library, so every sin, exp or log is a call. Imports numpy and core."""
 
 import re
 
 import numpy as np
+
+from ...core.types import is_known
+
+BLOCK = 512     # elements per buffered block of a blocked loop (siblings._function): a few KB, in L1
 
 # float32 and float64 loops call the vectorizable exp/sigmoid of ``vecmath`` (imported as ``_vm``) instead of
 # the C library's scalar exp, which keeps a loop from vectorizing.
@@ -50,12 +54,14 @@ def trig_calls(bodies):
     return (any(is_trig(v) for body in bodies for v in body.eqns()) and vectorizable(bodies, trig=True))
 
 
-def two_pass(name, params, vector, scalar, flags, returns):
+def two_pass(name, params, vector, scalar, flags, returns, inline=True):
     """The kernel ``name`` from its two forms (``vector``/``scalar``: function texts named ``name + '_vec'``
     and ``name + '_lib'``; the vector form also returns the flag): the vector pass, then the scalar one if
-    an argument was out of the vector pass's range."""
+    an argument was out of the vector pass's range. Not ``inline`` when ``chunked`` calls it too: one
+    compiled copy then serves both (inlined into the parallel loop as well, the kernel compiled 3x slower)."""
     args = ", ".join(params)
-    out = vector + scalar + [f"@njit(inline='always', {flags})", f"def {name}({args}):"]
+    decorator = f"@njit(inline='always', {flags})" if inline else f"@njit(cache=True, {flags})"
+    out = vector + scalar + [decorator, f"def {name}({args}):"]
     if returns:
         out += [f"    _r = {name}_vec({args})", "    if _r[1]:", f"        return {name}_lib({args})",
                 "    return _r[0]"]
@@ -86,3 +92,51 @@ def vecmath_template(name, template, compute):
     if name == "sigmoid":
         return f"_vm.sigmoid_{suffix}({{0}})"
     return template.replace("math.exp(", f"_vm.exp_{suffix}(")
+
+
+def chunkable(space, loops, operands):
+    """Whether a kernel over ``space`` can run as ``chunked``: one loop over a symbolic size (the size is a
+    parameter, so a chunk passes its own) and operands of rank 0 or 1 (a rank-1 one is read at the loop
+    index, or at 0 when its size is 1, so a slice of it is the chunk's operand)."""
+    return (len(space) == 1 and loops == [0] and not is_known(space[0])
+            and all(o.ndim <= 1 for o in operands))
+
+
+def chunked(name, params, sliced, size, returns, combines, flags, block, n_chunks):
+    """``{name}_par``: kernel ``name`` (one loop over ``size`` elements, in blocks of ``block``) called on up
+    to ``n_chunks`` chunks of whole blocks in a ``prange``; the ``sliced`` parameters are cut to the chunk,
+    the others pass whole. ``returns``: "none", "scalar" (one value) or "tuple"; ``combines``: (combine
+    template, accumulator type, result type: ``np.float64`` as text) per returned value, to merge the chunks' partial results in chunk order.
+
+    Why: a sin/cos kernel is compute-bound (W4: ~150 vector instructions per 8 elements), so it scales with
+    the cores; calling the one vectorized kernel per chunk keeps vecmath and the lane sums (a ``prange``
+    over the loop itself does not vectorize) and costs ~0.4 s of compile against ~3 s for a second copy.
+    Chunks start on block boundaries, so every element sees the serial kernel's arithmetic; only the
+    partial results' combination order differs, and it depends on ``n_chunks``, not on the thread count."""
+    cut = [f"{p}[_lo:_hi]" if p in sliced else ("_hi - _lo" if p == size else p) for p in params]
+    call = f"{name}({', '.join(cut)})"
+    lines = [f"@njit(parallel=True, cache=True, {flags})", f"def {name}_par({', '.join(params)}):",
+             f"    _nb = ({size} + {block - 1}) // {block}",
+             f"    _nc = max(min({n_chunks}, _nb), 1)"]
+    for k, (_, acc, _) in enumerate(combines):
+        lines.append(f"    _part{k} = np.empty(_nc, {acc})")
+    lines += ["    for _c in prange(_nc):",
+              f"        _lo = _c * _nb // _nc * {block}",
+              f"        _hi = min((_c + 1) * _nb // _nc * {block}, {size})"]
+    if returns == "none":
+        lines.append(f"        {call}")
+        return lines
+    lines.append(f"        _r = {call}")
+    results = []
+    for k in range(len(combines)):
+        lines.append(f"        _part{k}[_c] = {'_r' if returns == 'scalar' else f'_r[{k}]'}")
+    for k, (combine, acc, out) in enumerate(combines):
+        lines.append(f"    _a{k} = _part{k}[0]")
+        lines.append("    for _k in range(1, _nc):")
+        lines.append(f"        _a{k} = {acc}({combine.format(f'_part{k}[_k]', acc=f'_a{k}')})")
+        results.append(f"{out}(_a{k})")
+    if returns == "scalar":
+        lines.append(f"    return {results[0]}")
+    else:
+        lines.append(f"    return ({', '.join(results)}{',' if len(results) == 1 else ''})")
+    return lines
