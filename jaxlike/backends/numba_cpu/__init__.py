@@ -164,7 +164,7 @@ def _runner(entry, consts, graph, in_place=(), bare=False):
         return run_bare if bare else run
 
     def run(*arrays):
-        outs, ups = direct(*arrays)
+        outs, ups = ((direct(*arrays),), ()) if bare else direct(*arrays)
         if scalars:
             outs = list(outs)
             for k, dtype in scalars:
