@@ -23,8 +23,9 @@ class DirectEntry:
     ``(outputs, updates)`` where rank-0 outputs are Python numbers (``number_outputs``: output index ->
     dtype) and the updates listed in ``in_place`` (update index -> input index) were written into that input
     and are left out; with ``bare``, the entry of a function with one rank-0 output and no updates other
-    than those returns that number alone. When the entry cannot take the arguments it raises one of ``type_errors``;
-    ``explain(arguments)`` then raises a TypeError that names the argument and what was expected."""
+    than those returns that number alone. When the entry cannot take the arguments it raises one of
+    ``type_errors``; ``explain(arguments)`` then raises a TypeError that names the argument and what was
+    expected."""
 
     __slots__ = ("entry", "consts", "number_outputs", "in_place", "type_errors", "explain", "bare")
 

@@ -25,7 +25,7 @@ gained nothing on the value-and-grad benchmark (and lost at 1e5 elements to thre
 machine with free cores a compute-bound loop scales with them. The threshold keeps small calls, where
 starting the threads costs more than the loop, serial. Kernels that evaluate sin/cos are the exception from
 2 threads on: they are compute-bound and vectorized, and the chunked form calls the one compiled kernel per
-chunk (+0.4 s compile, not 3x): W4 ran 2x faster on 2 threads (73 -> 39 ms).
+chunk (W4: +0.5-0.8 s of compile, not 3x): W4 ran 2x faster on 2 threads (73 -> 39 ms).
 """
 
 import ctypes

@@ -58,7 +58,7 @@ def two_pass(name, params, vector, scalar, flags, returns, inline=True):
     """The kernel ``name`` from its two forms (``vector``/``scalar``: function texts named ``name + '_vec'``
     and ``name + '_lib'``; the vector form also returns the flag): the vector pass, then the scalar one if
     an argument was out of the vector pass's range. Not ``inline`` when ``chunked`` calls it too: one
-    compiled copy then serves both (inlined into the parallel loop as well, the kernel compiled 3x slower)."""
+    compiled copy then serves both (inlined into the parallel loop as well, W4 compiled ~3x slower)."""
     args = ", ".join(params)
     decorator = f"@njit(inline='always', {flags})" if inline else f"@njit(cache=True, {flags})"
     out = vector + scalar + [decorator, f"def {name}({args}):"]
@@ -106,13 +106,16 @@ def chunked(name, params, sliced, size, returns, combines, flags, block, n_chunk
     """``{name}_par``: kernel ``name`` (one loop over ``size`` elements, in blocks of ``block``) called on up
     to ``n_chunks`` chunks of whole blocks in a ``prange``; the ``sliced`` parameters are cut to the chunk,
     the others pass whole. ``returns``: "none", "scalar" (one value) or "tuple"; ``combines``: (combine
-    template, accumulator type, result type: ``np.float64`` as text) per returned value, to merge the chunks' partial results in chunk order.
+    template, accumulator type, result type, types as text such as ``np.float64``) per returned value, to
+    merge the chunks' partial results in chunk order.
 
     Why: a sin/cos kernel is compute-bound (W4: ~150 vector instructions per 8 elements), so it scales with
     the cores; calling the one vectorized kernel per chunk keeps vecmath and the lane sums (a ``prange``
-    over the loop itself does not vectorize) and costs ~0.4 s of compile against ~3 s for a second copy.
+    over the loop itself does not vectorize). W4's compile grows by ~0.5-0.8 s (the wrapper's parallel
+    pipeline), where a second copy inlined into the ``prange`` cost ~6 s.
     Chunks start on block boundaries, so every element sees the serial kernel's arithmetic; only the
-    partial results' combination order differs, and it depends on ``n_chunks``, not on the thread count."""
+    partial results' combination order differs: it follows ``n_chunks`` (fixed in the generated source), so
+    repeated calls give equal results, whichever thread runs which chunk."""
     cut = [f"{p}[_lo:_hi]" if p in sliced else ("_hi - _lo" if p == size else p) for p in params]
     call = f"{name}({', '.join(cut)})"
     lines = [f"@njit(parallel=True, cache=True, {flags})", f"def {name}_par({', '.join(params)}):",
