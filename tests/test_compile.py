@@ -237,6 +237,24 @@ def test_graph_and_source_are_available_per_signature():
     assert f.__wrapped__.__name__ == "<lambda>" and "1 signature compiled" in f._repr_html_()
 
 
+def test_source_without_arguments_shows_the_one_signature_or_asks_for_arguments():
+    """Catches ``f.source()`` after a call tracing the function with no arguments (the user's function then
+    failed with an unrelated message), and a silent pick among several signatures."""
+    f = jaxlike.compile(jaxlike.grad(lambda x: jnp.sum(jnp.exp(x))))
+    x = np.ones(3)
+    f(x)
+    assert f.source() == f.source(x) and f.graph() is f.graph(x)
+    f(np.ones((2, 2)))
+    with pytest.raises(TypeError, match="2 compiled signatures: pass example arguments"):
+        f.source()
+    none = jaxlike.compile(lambda: jnp.ones(2) * 3.0)
+    np.testing.assert_array_equal(none(), [3.0, 3.0])
+    assert "def entry():" in none.source()    # NOTE: a function of no arguments: its own signature
+    s = jaxlike.compile(lambda x, n: x * n, static_argnums=1)
+    s(x, 2)
+    assert s.source() == s.source(x, 2)
+
+
 def test_fast_compile_mode_runs_the_reference_interpreter():
     f = jaxlike.compile(lambda x: jnp.sin(x) + 1.0, mode="FAST_COMPILE")
     x = np.linspace(0, 1, 5)

@@ -254,6 +254,12 @@ class Compiled:
             return entry, key
 
     def _entry_for(self, args):
+        if not args and self._cache and (self.static_argnums or self._key(())[0] not in self._cache):
+            # NOTE: ``f.source()`` after calls with arguments: the signature compiled, when there is one
+            if len(self._cache) == 1:
+                return next(iter(self._cache.values()))
+            raise TypeError(f"{self.__name__} has {len(self._cache)} compiled signatures: pass example "
+                            "arguments to .graph/.optimized_graph/.source to choose one")
         key, dyn, static, leaves = self._key(args)
         if key in self._specialize:
             key = key + (tuple(np.shape(x) for x in leaves),)
@@ -281,7 +287,8 @@ def compile(fn=None, *, static_argnums=(), device=None, mode=None, options=None)
     """Compile ``fn`` (use as ``@compile`` or ``@compile(static_argnums=...)``). ``options`` go to the backend
     (``device='cuda', options={"outputs": "device"}`` returns GPU arrays). The result is a function: call it
     like ``fn``; ``.graph(*args)``, ``.optimized_graph(*args)`` and ``.source(*args)`` show the traced graph,
-    the optimized one and the generated code for that signature (``._compiled`` holds the state).
+    the optimized one and the generated code for that signature (without arguments: the one signature
+    compiled so far; ``._compiled`` holds the state).
 
     >>> f = compile(lambda x: (x * 2.0).sum())
     >>> float(f(np.ones(3)))
