@@ -219,10 +219,15 @@ def test_two_pass_sibling_kernel_matches_the_reference(w4_pair, case):
 @pytest.fixture(scope="module")
 def w4_chunked():
     """W4 with every call above the threshold: the kernel runs on chunks in parallel (simd.chunked)."""
-    import numba
-    if numba.config.NUMBA_NUM_THREADS < 2:
-        pytest.skip("chunked kernels need at least 2 numba threads")
+    _need_chunks()
     return jaxlike.compile(_value_and_grad_w4(), options={"par_threshold": 1})
+
+
+def _need_chunks():
+    import numba
+    from jaxlike.backends.numba_cpu import threads_are_reentrant
+    if numba.config.NUMBA_NUM_THREADS < 2 or not threads_are_reentrant():
+        pytest.skip("chunked kernels need at least 2 numba threads and a reentrant threading layer")
 
 
 @pytest.mark.parametrize("n", [0, 1, 511, 513, 5000])
@@ -261,9 +266,7 @@ def test_chunked_trig_kernel_reruns_only_the_chunk_with_a_huge_argument(w4_chunk
 def test_chunked_single_kernels_and_where_chunks_do_not_apply():
     """A single fused map and a whole sum of sin/cos (loops.kernel) run chunked; a rank-2 space, a kernel
     without sin/cos and ``parallel=False`` get no chunked variant."""
-    import numba
-    if numba.config.NUMBA_NUM_THREADS < 2:
-        pytest.skip("chunked kernels need at least 2 numba threads")
+    _need_chunks()
     x = np.random.default_rng(6).uniform(-5, 5, 3000)
     m = jaxlike.compile(lambda x: jnp.sin(x) * 2.0, options={"par_threshold": 1})
     np.testing.assert_allclose(m(x), np.sin(x) * 2.0, rtol=1e-15)

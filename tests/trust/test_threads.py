@@ -130,3 +130,32 @@ def test_theano_function_called_from_threads():
     for _ in range(3):
         for (a, b), out in zip(args, run_together(f, args)):
             np.testing.assert_allclose(out, np.tanh(a @ b), rtol=1e-12)
+
+
+SCRIPT_WORKQUEUE = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+import numpy as np
+import jaxlike, jaxlike.numpy as jnp
+jaxlike.config.cache_dir = sys.argv[1]
+f = jaxlike.compile(lambda x: jnp.sum(jnp.sin(x) * 2.0))
+x = np.linspace(-3.0, 3.0, 100000)
+want = f(x)
+with ThreadPoolExecutor(4) as pool:
+    same = all(pool.map(lambda _: all(f(x) == want for _ in range(10)), range(4)))
+forced = jaxlike.compile(lambda x: jnp.sum(jnp.sin(x) * 2.0), options={"parallel": True})
+print(same, "_par(" in f.source(x), "_par(" in forced.source(x))
+"""
+
+
+def test_no_parallel_kernels_by_default_where_the_threading_layer_is_not_reentrant(tmp_path):
+    """Catches: "auto" adding parallel kernels under numba's workqueue threading layer (the one it falls back
+    to without TBB or OpenMP), where two Python threads calling them abort the whole process."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, NUMBA_THREADING_LAYER="workqueue", NUMBA_NUM_THREADS="2")
+    out = subprocess.run([sys.executable, "-c", SCRIPT_WORKQUEUE, str(tmp_path)], capture_output=True, text=True,
+                         env=env, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "False", "True"]

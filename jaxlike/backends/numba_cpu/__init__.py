@@ -25,7 +25,9 @@ gained nothing on the value-and-grad benchmark (and lost at 1e5 elements to thre
 machine with free cores a compute-bound loop scales with them. The threshold keeps small calls, where
 starting the threads costs more than the loop, serial. Kernels that evaluate sin/cos are the exception from
 2 threads on: they are compute-bound and vectorized, and the chunked form calls the one compiled kernel per
-chunk (W4: +0.5-0.8 s of compile, not 3x): W4 ran 2x faster on 2 threads (73 -> 39 ms).
+chunk (W4: +0.5-0.8 s of compile, not 3x): W4 ran 2x faster on 2 threads (73 -> 39 ms). "auto" adds no
+parallel form where numba's threading layer is workqueue (``threads_are_reentrant``): a program calling
+compiled functions from several threads would abort; ``parallel=True`` still adds them.
 """
 
 import ctypes
@@ -85,17 +87,39 @@ def keep_freed_memory(libc=None):
     return bool(libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, 512 << 20))
 
 
+_REENTRANT = None
+
+
+def threads_are_reentrant():
+    """Whether numba's threading layer may be entered from several Python threads at once (tbb and omp may;
+    with workqueue, chosen where neither library is installed, two threads calling one parallel kernel abort
+    the process). Starts numba's threads, once per process, the first time a module has a parallel kernel."""
+    global _REENTRANT
+    if _REENTRANT is None:
+        try:
+            from numba.np.ufunc import parallel
+            parallel._launch_threads()
+            _REENTRANT = numba.threading_layer() != "workqueue"
+        except Exception:   # NOTE: numba's private launcher moved: assume the unsafe layer
+            _REENTRANT = False
+    return _REENTRANT
+
+
 def compile(graph, options=None):
     """Compile ``graph`` to an Executable running generated Numba code (see the module docstring)."""
     keep_freed_memory()
     opts = dict(DEFAULTS)
     opts.update({k: v for k, v in (options or {}).items() if v is not None})
     threads = numba.config.NUMBA_NUM_THREADS
+    auto = opts["parallel"] == "auto"
     opts["chunked"] = bool(opts["parallel"]) and threads >= 2
-    if opts["parallel"] == "auto":
+    if auto:
         opts["parallel"] = threads >= MIN_THREADS_FOR_PARALLEL
     try:
         mod_spec = codegen.generate(graph, opts)
+        if auto and mod_spec.parallel and not threads_are_reentrant():
+            opts["parallel"] = opts["chunked"] = False
+            mod_spec = codegen.generate(graph, opts)
     except codegen.Unsupported as e:
         warnings.warn(f"numba_cpu cannot compile this graph ({e}); it runs on the reference interpreter",
                       stacklevel=2)

@@ -41,6 +41,7 @@ class Module:
     def __init__(self, source, const_args, fallbacks, timed=(), in_place=(), bare=False):
         self.in_place = in_place    # (update index, input index): updates written into the argument itself
         self.bare = bare            # the entry returns its one rank-0 output itself (no updates it returns)
+        self.parallel = False       # some kernel has a parallel form (a prange variant or a chunked one)
         self.source = source
         self.const_args = const_args
         self.fallbacks = fallbacks
@@ -515,7 +516,9 @@ class Codegen:
         # alone: boxing the nested tuples cost ~40 of the ~220 ns a scalar call spends in numba
         bare = not ups and len(outs) == 1 and self.graph.outputs[0].ndim == 0
         src.append(f"    return {outs[0]}" if bare else f"    return {ret_o}, {ret_u}")
-        return Module("\n".join(src) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place, bare)
+        module = Module("\n".join(src) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place, bare)
+        module.parallel = any(k.parallel for k in self.kernels)
+        return module
 
     def _graph_text(self):
         """The graph as ``to_text`` prints it, with canonical size names and fused bodies left to the kernels."""
