@@ -14,8 +14,28 @@ class TracerBoolError(ConcretizationError):
     """``if x > 0:`` on a traced value."""
 
 
-class ShapeError(ValueError):
+class _Formatted:
+    """Compiled code raises these with a ``str.format`` template and the run-time numbers as separate
+    arguments, which numba boxes at the raise: building the text in compiled code with ``str(int)`` and
+    string concatenation cost ~1 s of numba compile in every fresh process (W2's cold start: 4.2 s)."""
+
+    def __str__(self):
+        a = self.args
+        if len(a) > 1 and isinstance(a[0], str):
+            return a[0].format(*a[1:])
+        return super().__str__()
+
+
+class ShapeError(_Formatted, ValueError):
     """Operand shapes do not fit an op (found at trace time or when sizes are bound at call time)."""
+
+
+class IndexOutOfRange(_Formatted, IndexError):
+    """An index operand's entry is outside the axis it indexes (found when the compiled code runs)."""
+
+
+class EmptyReduction(_Formatted, ValueError):
+    """argmax/argmin of an empty axis (found when the compiled code runs)."""
 
 
 def user_frame():

@@ -209,7 +209,9 @@ _CHILD = textwrap.dedent("""
         try:
             out[name] = ["OK", np.asarray(case()).tolist()]
         except Exception as e:
-            out[name] = [type(e).__name__, str(e)]
+            # NOTE: the builtin family a user catches (jaxlike's errors subclass IndexError, ValueError, ...)
+            family = next(c for c in type(e).__mro__ if c.__module__ == "builtins")
+            out[name] = [family.__name__, str(e)]
     print(json.dumps(out))
 """)
 

@@ -49,8 +49,10 @@ def _indices(ctx, idx):
 
 
 def message(*parts):
-    """A Python expression concatenating constant text (str parts) and run-time ints ((expr,) parts)."""
-    return " + ".join(repr(p) if isinstance(p, str) else f"str({p[0]})" for p in parts)
+    """The arguments of a ``_Formatted`` error (core.errors): one template of the constant text (str parts)
+    with a ``{}`` for each run-time int ((expr,) parts), then those ints."""
+    template = "".join(p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}" for p in parts)
+    return ", ".join([repr(template)] + [p[0] for p in parts if not isinstance(p, str)])
 
 
 def _size_check(ctx, what, d_have, d_want, detail):
