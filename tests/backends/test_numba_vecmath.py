@@ -317,10 +317,11 @@ def test_blocked_sibling_reductions_without_trig():
     assert "_vm.exp_f64(" in f.source(x) and "_buf0[" in f.source(x)
 
 
-@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 23, 1000])
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 23, 31, 32, 33, 95, 1000])
 def test_lane_sum_covers_every_element_once(n):
-    """Catches a lane sum that drops the tail (n not a multiple of 8) or counts an element twice: integers
-    sum exactly in any order, and float data stays within a few ulps of the exact sum."""
+    """Catches a lane sum (support.lane_sum: vectors of 8 x 4) that drops the tail (n not a multiple of 32),
+    reads past n, or counts an element twice: integers sum exactly in any order, and float data stays
+    within a few ulps of the exact sum."""
     from math import fsum
     from jaxlike.backends.numba_cpu.support import lane_sum
     buf = np.arange(1.0, n + 1)
@@ -329,11 +330,15 @@ def test_lane_sum_covers_every_element_once(n):
     assert abs(lane_sum(x, n) - fsum(x[:n])) <= 4 * np.spacing(max(np.abs(x[:n]).sum(), 1.0))
     x32 = x.astype(np.float32)
     assert lane_sum(x32, n) == pytest.approx(fsum(x32[:n].astype(np.float64)), rel=1e-14, abs=1e-14)
+    past = np.full(n + 40, 1e300)
+    past[:n] = 1.0
+    assert lane_sum(past, n) == n
+    assert lane_sum(np.arange(-5, n + 3, dtype=np.int32)[5:], n) == n * (n - 1) // 2
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_max_and_min_reduce_their_rows_in_lanes(dtype):
-    """Catches: a lane reduction (support.lane_max/lane_min, eight running selects) that skips the tail of a
+    """Catches: a lane reduction (support.lane_max/lane_min, selects in vector lanes) that skips the tail of a
     row (length 37 is not a multiple of 8), loses a NaN (np.max propagates it), takes the first element's
     sign wrongly, or carries one row's result into the next; and a loop that no longer buffers its row (the
     NaN-aware select chain stays scalar, ~4x slower)."""

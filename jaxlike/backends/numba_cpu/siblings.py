@@ -236,7 +236,7 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
     Accumulating in one chain keeps a loop scalar. So where the bodies could vectorize (``vectorizable``),
     the serial form runs the innermost loop in blocks of ``_BLOCK``: the block's values go to buffers (that
     loop vectorizes, with vecmath's exp, sigmoid and, with ``trig``, sin and cos), and a second loop adds
-    them to the accumulators (float64 sums in eight lanes: ``support.lane_sum``; the rest in order)."""
+    them to the accumulators (float64 sums in vector lanes: ``support.lane_sum``; the rest in order)."""
     w = _SharedWriter(inputs, names, symname, key)
     w.vecmath = vectorizable([dict(m.attrs)["body"] for m in members], trig)
     w.trig = trig

@@ -20,6 +20,7 @@ from numba.core import cgutils
 from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
+from ...core.errors import EmptyReduction, IndexOutOfRange
 from ...core.types import Sym, DimSum
 
 
@@ -75,8 +76,7 @@ def check_indices(idx, n, axis, what):
     for j in range(idx.shape[0]):
         k = idx[j]
         if k < -n or k >= n:
-            raise IndexError(what + ": index " + str(k) + " is out of bounds for axis " + str(axis)
-                             + " with size " + str(n))
+            raise IndexOutOfRange("{}: index {} is out of bounds for axis {} with size {}", what, k, axis, n)
 
 
 @njit(cache=True, nogil=True)
@@ -112,8 +112,7 @@ def argext3(x, out, largest, what):
     """Index of the first max (``largest``) or min along axis 1 of x (pre, n, post); NaN wins, like numpy."""
     n = x.shape[1]
     if n == 0:
-        raise ValueError(what + ": attempt to get " + ("argmax" if largest else "argmin")
-                         + " of an empty sequence")
+        raise EmptyReduction("{}: attempt to get {} of an empty sequence", what, "argmax" if largest else "argmin")
     for p in range(x.shape[0]):
         for q in range(x.shape[2]):
             best = x[p, 0, q]
@@ -194,39 +193,112 @@ else:
         pass
 
 
+# -- reductions of a kernel's buffer in lanes ---------------------------------------------------------------
+# A running sum is a chain of dependent additions (4 cycles each), and LLVM may not reorder float additions
+# (fastmath is off), so it keeps such a loop scalar: even eight explicit scalar partial sums were not packed
+# into vector adds (0.27 ns per float32 element here, 1.1 ms for W5's 4M-element row sums). These
+# intrinsics write the vector loop themselves: element k goes to lane k mod 32 (four vectors of eight), the
+# lanes combine in a fixed tree, then the tail in order. The order depends on nothing but n, so a result is
+# the same on every machine (a vector of eight is two AVX2 registers or one AVX-512 one, lane for lane).
+_VEC, _UNROLL = 8, 4
+
+
+def _lane_loop(context, builder, buf_type, args, acc_type, init, combine, convert):
+    """IR of the lane reduction of ``buf[:n]``: ``combine(builder, acc, value)`` on vectors of ``acc_type``
+    from ``init`` (a vector), ``convert(builder, value, to)`` from the element type; returns the combined
+    scalar and the tail's accumulator separately (combined by the caller's rule)."""
+    ary = context.make_array(buf_type)(context, builder, value=args[0])
+    n = args[1]
+    lane_in, lane_acc = ir.VectorType(context.get_data_type(buf_type.dtype), _VEC), ir.VectorType(acc_type, _VEC)
+    accs = [cgutils.alloca_once_value(builder, init) for _ in range(_UNROLL)]
+    step = ir.Constant(n.type, _VEC * _UNROLL)
+    blocks = builder.sdiv(n, step)
+    with cgutils.for_range(builder, blocks) as loop:
+        base = builder.mul(loop.index, step)
+        for u in range(_UNROLL):
+            ptr = builder.gep(ary.data, [builder.add(base, ir.Constant(n.type, u * _VEC))])
+            vec = builder.load(builder.bitcast(ptr, lane_in.as_pointer()), align=buf_type.dtype.bitwidth // 8)
+            builder.store(combine(builder, builder.load(accs[u]), convert(builder, vec, lane_acc)), accs[u])
+    a = [builder.load(x) for x in accs]
+    v = combine(builder, combine(builder, a[0], a[1]), combine(builder, a[2], a[3]))
+    lanes = [builder.extract_element(v, ir.Constant(ir.IntType(32), j)) for j in range(_VEC)]
+    while len(lanes) > 1:
+        lanes = [combine(builder, lanes[j], lanes[j + 1]) for j in range(0, len(lanes), 2)]
+    return lanes[0], ary, blocks, step, n
+
+
+def _to_double(builder, value, to, dtype):
+    """``value`` (a scalar or vector of ``dtype``) as ``to`` (double or a vector of doubles)."""
+    if isinstance(dtype, types.Float):
+        return value if dtype.bitwidth == 64 else builder.fpext(value, to)
+    return builder.sitofp(value, to) if dtype.signed else builder.uitofp(value, to)
+
+
+@intrinsic
+def _vector_sum(typingctx, buf, n):
+    if not (isinstance(buf, types.Array) and buf.ndim == 1 and buf.layout == "C"
+            and isinstance(buf.dtype, (types.Float, types.Integer)) and buf.dtype.bitwidth in (32, 64)
+            and isinstance(n, types.Integer)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        f64 = ir.DoubleType()
+        dtype = sig.args[0].dtype
+        args = [args[0], context.cast(builder, args[1], sig.args[1], types.intp)]
+        total, ary, blocks, step, n = _lane_loop(
+            context, builder, sig.args[0], args, f64, ir.Constant(ir.VectorType(f64, _VEC), [0.0] * _VEC),
+            lambda b, x, y: b.fadd(x, y), lambda b, v, to: _to_double(b, v, to, dtype))
+        tail = cgutils.alloca_once_value(builder, ir.Constant(f64, 0.0))
+        start = builder.mul(blocks, step)
+        with cgutils.for_range(builder, builder.sub(n, start)) as loop:
+            x = builder.load(builder.gep(ary.data, [builder.add(start, loop.index)]))
+            builder.store(builder.fadd(builder.load(tail), _to_double(builder, x, f64, dtype)), tail)
+        return builder.fadd(total, builder.load(tail))
+    return types.float64(buf, n), codegen
+
+
 @njit(inline="always", cache=True, nogil=True)
 def lane_sum(buf, n):
-    """The sum of ``buf[:n]`` (float64) in eight interleaved partial sums, combined pairwise. One running sum
-    is a chain of dependent additions (4 cycles each); eight are independent and LLVM packs them into
-    vector adds. The order is fixed, so results are deterministic; like numpy's pairwise sum it is not the
-    left-to-right order, and it is more accurate than that."""
-    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
-    k = 0
-    while k + 8 <= n:
-        s0 += buf[k]
-        s1 += buf[k + 1]
-        s2 += buf[k + 2]
-        s3 += buf[k + 3]
-        s4 += buf[k + 4]
-        s5 += buf[k + 5]
-        s6 += buf[k + 6]
-        s7 += buf[k + 7]
-        k += 8
-    tail = 0.0
-    while k < n:
-        tail += buf[k]
-        k += 1
-    return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail
+    """The float64 sum of ``buf[:n]`` (a C-contiguous 1-D buffer of float or 32/64-bit int) in 32 lanes
+    (see above); like numpy's pairwise sum it is not the left-to-right order, and it is more accurate."""
+    return _vector_sum(buf, n)
 
 
-@njit(inline="always", cache=True, nogil=True)
-def _greater(v, m):
-    return v if v > m else m
+def _extreme_intrinsic(op):
+    """An intrinsic ``(buf, n)`` -> the ``op`` ('>' max, '<' min) of float ``buf[:n]`` (n >= 1) with x86's
+    rule ``v if v op m else m`` per lane, every lane starting from ``buf[0]``; NaNs are the caller's."""
+    @intrinsic
+    def extreme(typingctx, buf, n):
+        if not (isinstance(buf, types.Array) and buf.ndim == 1 and buf.layout == "C"
+                and isinstance(buf.dtype, types.Float) and buf.dtype.bitwidth in (32, 64)
+                and isinstance(n, types.Integer)):
+            return None
+
+        def pick(b, v, m):
+            return b.select(b.fcmp_ordered(op, v, m), v, m)
+
+        def codegen(context, builder, sig, args):
+            args = [args[0], context.cast(builder, args[1], sig.args[1], types.intp)]
+            ary = context.make_array(sig.args[0])(context, builder, value=args[0])
+            elt = context.get_data_type(sig.args[0].dtype)
+            first = builder.load(ary.data)
+            init = cgutils.get_null_value(ir.VectorType(elt, _VEC))
+            for j in range(_VEC):
+                init = builder.insert_element(init, first, ir.Constant(ir.IntType(32), j))
+            m, ary, blocks, step, n = _lane_loop(context, builder, sig.args[0], args, elt, init,
+                                                    lambda b, x, y: pick(b, y, x), lambda b, v, to: v)
+            acc = cgutils.alloca_once_value(builder, m)
+            start = builder.mul(blocks, step)
+            with cgutils.for_range(builder, builder.sub(n, start)) as loop:
+                x = builder.load(builder.gep(ary.data, [builder.add(start, loop.index)]))
+                builder.store(pick(builder, x, builder.load(acc)), acc)
+            return builder.load(acc)
+        return buf.dtype(buf, n), codegen
+    return extreme
 
 
-@njit(inline="always", cache=True, nogil=True)
-def _less(v, m):
-    return v if v < m else m
+_vector_max = _extreme_intrinsic(">")
+_vector_min = _extreme_intrinsic("<")
 
 
 @njit(inline="always", cache=True, nogil=True)
@@ -244,38 +316,18 @@ def _nan_or(buf, n, m):
 
 
 @njit(inline="always", cache=True, nogil=True)
-def _lane_extreme(buf, n, pick):
-    m0 = m1 = m2 = m3 = m4 = m5 = m6 = m7 = buf[0]
-    k = 0
-    while k + 8 <= n:
-        m0 = pick(buf[k], m0)
-        m1 = pick(buf[k + 1], m1)
-        m2 = pick(buf[k + 2], m2)
-        m3 = pick(buf[k + 3], m3)
-        m4 = pick(buf[k + 4], m4)
-        m5 = pick(buf[k + 5], m5)
-        m6 = pick(buf[k + 6], m6)
-        m7 = pick(buf[k + 7], m7)
-        k += 8
-    while k < n:
-        m0 = pick(buf[k], m0)
-        k += 1
-    m = pick(pick(pick(m0, m1), pick(m2, m3)), pick(pick(m4, m5), pick(m6, m7)))
-    return _nan_or(buf, n, m)
-
-
-@njit(inline="always", cache=True, nogil=True)
 def lane_max(buf, n):
     """The max of float ``buf[:n]`` (n >= 1), NaN if any element is NaN (as np.max). A running max with the
-    NaN test in its select is one chain LLVM keeps scalar; eight plain selects (x86's max) are independent
-    and pack into one vector op, and the NaN test is a separate OR loop (W5's row max 5.9 -> ~1.8 ms)."""
-    return _lane_extreme(buf, n, _greater)
+    NaN test in its select is one chain LLVM keeps scalar; plain selects per lane (x86's max) pack into
+    vector ops, and the NaN test is a separate OR loop (W5's row max 5.9 -> ~1.8 ms with eight scalar
+    lanes)."""
+    return _nan_or(buf, n, _vector_max(buf, n))
 
 
 @njit(inline="always", cache=True, nogil=True)
 def lane_min(buf, n):
     """The min of float ``buf[:n]`` (n >= 1), as ``lane_max``."""
-    return _lane_extreme(buf, n, _less)
+    return _nan_or(buf, n, _vector_min(buf, n))
 
 
 @njit(cache=True, nogil=True)
