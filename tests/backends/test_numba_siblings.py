@@ -50,7 +50,7 @@ def test_float32_sums_accumulate_in_float64():
     x = (np.random.default_rng(3).random(20000) + 1).astype(np.float32)
     g = graph_of(lambda x: [jnp.sum(x * x), x * x + 1.0], x)
     exe = compile_graph(g)
-    assert "_siblings(" in exe.source
+    assert "_siblings: " in exe.source
     check(exe, g, x)
 
 

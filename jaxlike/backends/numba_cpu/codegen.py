@@ -2,8 +2,8 @@
 
 The entry binds every symbolic size from the argument shapes (``n0 = a.shape[0]``) and checks the rest
 against it, checks that operands the types only assumed equal really are (a ShapeError naming the op and
-both sizes), allocates each result, calls the fused kernels (``loops.py``) and the lowerings of the other
-nodes (``lowering.py``) in dependency order, writes update values into the state arrays, and returns
+both sizes), allocates each result, runs the fused kernels (``loops.py``; their bodies pasted into the entry by
+``paste.py``) and the lowerings of the other nodes (``lowering.py``) in dependency order, writes update values into the state arrays, and returns
 ``(outputs, update_values)``. No Python runs between kernels.
 
 Names in the module are the graph's: the header prints the graph with the names ``to_text`` would give,
@@ -25,6 +25,7 @@ from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shap
 from . import inplace, loops, siblings
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
 from .lowering import LOWERINGS, fallback, message
+from .paste import paste
 from .support import warn_fallback, may_be_large
 
 SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
@@ -342,23 +343,15 @@ class Codegen:
                          rerun_safe=out is None)
         self.kernels.append(k)
         head = [f"# {k.name}: {self.name(v)} = fused({', '.join(self.name(i) for i in v.inputs)})"] + k.comment
-        self.kernel_src += head + k.serial + [""]
-        if k.parallel:
-            self.kernel_src += k.parallel + [""]
         args = [self.name(i) for i in v.inputs]
         target = out or self.name(v)
         sizes = k.params[len(args) + (0 if k.scalar else 1):]
         if k.scalar:
-            call = f"{k.name}({', '.join(args + sizes)})"
-            par = f"{k.name}_par({', '.join(args + sizes)})"
-            if k.parallel:
-                self.lines.append(f"{target} = {par} if {k.work} >= {self._threshold()} else {call}")
-            else:
-                self.lines.append(f"{target} = {call}")
+            self._run_kernel(k, head, f"{target} = ", args + sizes)
             return
         if out is None:
             self.allocate(target, v.shape, v.dtype)
-        self._call(k, "", ", ".join(args + [target] + sizes))
+        self._run_kernel(k, head, "", args + [target] + sizes)
 
     def allocate(self, target, shape, dtype):
         """``target = np.empty(...)``, with the huge-page advice (``support.advise_huge``) when it may be large."""
@@ -366,15 +359,24 @@ class Codegen:
         if may_be_large(shape, dtype):
             self.lines.append(f"_rt.advise_huge({target})")
 
-    def _call(self, k, lhs, args):
-        """``lhs`` + a call of kernel ``k``: its prange variant when the work reaches the threshold."""
-        if k.parallel:
-            self.lines.append(f"if {k.work} >= {self._threshold()}:")
-            self.lines.append(f"    {lhs}{k.name}_par({args})")
-            self.lines.append("else:")
-            self.lines.append(f"    {lhs}{k.name}({args})")
+    def _run_kernel(self, k, head, lhs, args):
+        """``lhs`` + kernel ``k`` run on the argument expressions ``args``: its serial form's body pasted here
+        (``paste.py``; ``head`` comments it) or, where it cannot be, a call of the function, which then goes
+        into the module with ``head``; its prange variant instead when the work reaches the threshold."""
+        body = paste(k.serial, args, lhs, "_" + k.name.split("_")[0])
+        if body is None:
+            self.kernel_src += head + k.serial + [""]
+            body = [f"{lhs}{k.name}({', '.join(args)})"]
         else:
-            self.lines.append(f"{lhs}{k.name}({args})")
+            self.lines += head
+        if not k.parallel:
+            self.lines += body
+            return
+        self.kernel_src += k.parallel + [""]
+        self.lines.append(f"if {k.work} >= {self._threshold()}:")
+        self.lines.append(f"    {lhs}{k.name}_par({', '.join(args)})")
+        self.lines.append("else:")
+        self.lines += ["    " + line for line in body]
 
     def _siblings(self, members):
         """One loop for fused groups over the same space (``siblings.py``): array results are allocated here,
@@ -389,17 +391,14 @@ class Codegen:
                               f"{', '.join(self.name(i) for i in m.inputs)}) in {k.name}")
             self.lines += self._operand_checks(dict(m.attrs)["body"])
             self.fresh_values.add(m._id)
-        self.kernel_src += head + k.comment + k.serial + [""]
-        if k.parallel:
-            self.kernel_src += k.parallel + [""]
         for m in k.filled:
             self.allocate(self.name(m), m.shape, m.dtype)
-        args = ", ".join([self.name(i) for i in k.operands] + [self.name(m) for m in k.filled]
-                         + [self.symname(s) for s in k.sizes])
+        args = [self.name(i) for i in k.operands] + [self.name(m) for m in k.filled] + \
+            [self.symname(s) for s in k.sizes]
         lhs = ""
         if k.scalars:
             lhs = ", ".join(self.name(m) for m in k.scalars) + ("," if len(k.scalars) == 1 else "") + " = "
-        self._call(k, lhs, args)
+        self._run_kernel(k, head + k.comment, lhs, args)
 
     def _threshold(self):
         return max(int(self.options["par_threshold"]), 1)

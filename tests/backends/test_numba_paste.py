@@ -1,0 +1,67 @@
+"""paste.py: kernel bodies written into the entry in place of their calls (no numba needed here, except in
+the last test)."""
+
+import numpy as np
+import pytest
+
+from jaxlike.backends.numba_cpu.paste import paste
+
+_MAP = ["@njit(inline='always', error_model='numpy')",
+        "def k0_b(a, c, _out, n0):",
+        "    for i0 in range(n0):",
+        "        a_ = a[i0]",
+        "        _out[i0] = a_ * c"]
+
+
+def test_parameters_become_the_call_arguments_and_locals_get_the_prefix():
+    """Would catch: a local of one kernel clashing with the entry's names or another kernel's (both loops
+    use i0), or an argument expression (a literal) substituted without keeping it one expression."""
+    lines = paste(_MAP, ["x", "np.float64(2.0)", "y", "n3"], "", "_k0")
+    assert lines == ["for _k0i0 in range(n3):",
+                     "    _k0a_ = x[_k0i0]",
+                     "    y[_k0i0] = _k0a_ * np.float64(2.0)"]
+
+
+def test_a_final_return_becomes_the_assignment():
+    fn = ["@njit(inline='always')", "def k1_s(a, n0):", "    _a = 0.0", "    for i0 in range(n0):",
+          "        _a += a[i0]", "    return (np.float64(_a), _a)"]
+    assert paste(fn, ["x", "n0"], "s, t, = ", "_k1")[-1] == "s, t, = (np.float64(_k1_a), _k1_a)"
+
+
+@pytest.mark.parametrize("fn", [
+    ["@njit(cache=True)", "def k(a):", "    return a"],                                 # not inline='always'
+    ["@njit(inline='always')", "def k(a):", "    if a:", "        return 1", "    return 2"],   # early return
+    ["@njit(inline='always')", "def k(a):", "    a = a + 1", "    return a"],           # assigns a parameter
+    ["@njit(inline='always')", "def k_vec(a):", "    return a", "@njit(inline='always')", "def k(a):",
+     "    return k_vec(a)"],                                                            # two functions
+])
+def test_what_cannot_be_pasted_stays_a_call(fn):
+    assert paste(fn, ["x"], "r = ", "_k") is None
+
+
+def test_an_empty_result_is_dropped():
+    fn = ["@njit(inline='always')", "def k(a, _out0):", "    _out0[0] = a", "    return ()"]
+    assert paste(fn, ["x", "y"], "", "_k") == ["y[0] = x"]
+
+
+def test_a_result_nobody_assigns_is_not_pasted():
+    fn = ["@njit(inline='always')", "def k(a):", "    return a + 1"]
+    assert paste(fn, ["x"], "", "_k") is None
+
+
+def test_entries_hold_the_kernel_bodies_and_agree_with_the_interpreter():
+    """Would catch: a pasted kernel reading the wrong operand or writing the wrong output (every kernel of
+    this graph is pasted: a row max, a row sum of exp, and maps with broadcasting)."""
+    import jaxlike
+    import jaxlike.numpy as jnp
+    from jaxlike import nn
+    x = np.random.default_rng(0).standard_normal((7, 37))
+    f = jaxlike.compile(lambda x: jnp.sum(nn.log_softmax(x) * x))
+    g = jaxlike.compile(jaxlike.grad(lambda x: jnp.sum(nn.log_softmax(x) * x)))
+    src = g.source(x)
+    assert "def entry" in src and "@njit(inline='always'" not in src and "_k0i0" in src
+    z = x - x.max(1, keepdims=True)
+    lsm = z - np.log(np.exp(z).sum(1, keepdims=True))
+    np.testing.assert_allclose(f(x), np.sum(lsm * x), rtol=1e-12)
+    sm = np.exp(lsm)
+    np.testing.assert_allclose(g(x), lsm + x - sm * x.sum(1, keepdims=True), rtol=1e-10, atol=1e-12)
