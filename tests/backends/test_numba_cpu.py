@@ -664,3 +664,16 @@ def test_an_entry_with_one_number_returns_it_bare_and_two_as_tuples():
     outs, ups = one(x)
     assert type(outs[0]) is np.ndarray and outs[0].shape == () and outs[0] == 12.0 and ups == ()
     assert [float(v) for v in two(x)[0]] == [6.0, 3.0]
+
+
+def test_fusable_nodes_only_a_size_provider_reaches_are_compiled_not_run_through_objmode():
+    """Found by the fuzzer: the gradient of sum(concatenate([expm1(3 tanh(x)), x]) * w) names the
+    concatenation's symbolic size, so the concatenation and what it reads stay in the graph as size
+    providers; with a trailing 1-dim they reached the backend unwrapped and ran through numba.objmode."""
+    def loss(x, w):
+        return jnp.sum(jnp.concatenate([jnp.expm1(3.0 * jnp.tanh(x)), x], axis=1) * w)
+    rng = np.random.default_rng(5)
+    x, w = rng.random((2, 3, 1)), rng.random((2, 6, 1))
+    g = jaxlike.compile(jaxlike.grad(loss))
+    assert "objmode" not in g.source(x, w)
+    np.testing.assert_allclose(g(x, w), jaxlike.grad(loss)(x, w), rtol=1e-13)

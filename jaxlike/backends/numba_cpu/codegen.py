@@ -313,6 +313,14 @@ class Codegen:
         nm = self.name(v)
         self.lines.append(f"# {nm}:{type_text(v.type, self.symname)} = {v.prim.name}("
                           f"{', '.join(self.name(i) for i in v.inputs)})")
+        if v.prim is not FUSED and fusable_kind(v) is not None:
+            # NOTE: ``prepare`` wraps the fusable nodes the outputs reach; one that only a size provider
+            # reaches (a concatenation kept for its symbolic size, and what it reads) is wrapped here, not
+            # run through objmode
+            wrapped = singleton(v)
+            self.names[wrapped._id] = nm
+            self.fresh_values.add(v._id)
+            v = wrapped
         if v.prim is FUSED:
             self._fused(v, out)
             self.fresh_values.add(v._id)
