@@ -677,3 +677,21 @@ def test_fusable_nodes_only_a_size_provider_reaches_are_compiled_not_run_through
     g = jaxlike.compile(jaxlike.grad(loss))
     assert "objmode" not in g.source(x, w)
     np.testing.assert_allclose(g(x, w), jaxlike.grad(loss)(x, w), rtol=1e-13)
+
+
+def test_a_strided_operand_reaches_blas_without_a_performance_warning():
+    """Would catch: numba's dot typing a strided slice ('A' layout) and warning, in the user's console,
+    that 'np.vdot() is faster on contiguous arrays' (support.blas_layout copies such an operand first). The
+    gemm is compiled afresh here: the package's own copy may come from numba's disk cache, already typed."""
+    import numba
+    from numba.core.errors import NumbaPerformanceWarning
+    from jaxlike.backends.numba_cpu import support
+    fresh = numba.njit(support.gemm.py_func)
+    rng = np.random.default_rng(2)
+    a, b = rng.random((90, 70))[::2], rng.random((70, 30))
+    out = np.empty((45, 30))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        fresh(a, b, out)
+    assert not [w for w in seen if issubclass(w.category, NumbaPerformanceWarning)]
+    np.testing.assert_allclose(out, a @ b, rtol=1e-12)

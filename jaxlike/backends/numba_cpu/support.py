@@ -129,6 +129,18 @@ def argext3(x, out, largest, what):
             out[p, q] = at
 
 
+def blas_layout(a):
+    """``a`` as BLAS can read it: a C- or F-contiguous array as it is, any other layout (a strided slice)
+    copied C-contiguous, as numba's dot would copy it anyway, without its performance warning."""
+
+
+@overload(blas_layout)
+def _blas_layout(a):
+    if isinstance(a, types.Array) and a.layout not in ("C", "F"):
+        return lambda a: np.ascontiguousarray(a)
+    return lambda a: a
+
+
 SMALL_GEMM = 2048   # m * n * k up to which a plain loop beats the fixed cost of a BLAS call
 # NOTE: a product with a contraction this short (the first layer of a net on 2 features, an outer product
 # in a gradient) is a pass that writes m x n values; OpenBLAS took 0.44 ms for W3's 1000x2 @ 2x1000 and
@@ -144,7 +156,7 @@ def gemm(a, b, out):
     m, k = a.shape
     n = b.shape[1]
     if m * n * k > SMALL_GEMM and k > SHORT_K:
-        np.dot(a, b, out)
+        np.dot(blas_layout(a), blas_layout(b), out)
         return
     if k == 0:
         out[:, :] = 0
