@@ -51,16 +51,52 @@ def _mad(typingctx, a, b, c):
 
 
 @intrinsic
-def _pow2_f32(typingctx, n):
-    """2 ** n for an integral float32 n in [-126, 127]: (n + 127) << 23 read as a float32."""
-    if n != types.float32:
+def _clamp(typingctx, x, lo, hi):
+    """x limited to [lo, hi] as one max and one min instruction. The comparisons carry LLVM's ``nnan``
+    flag, which is what lets it use them: for a NaN x the result is unspecified (not undefined
+    behaviour), so callers must select their NaN result after (exp does: ``out if x == x else x``)."""
+    if not (x == lo == hi and isinstance(x, types.Float)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        x, lo, hi = args
+        nnan = ("nnan",)
+        x = builder.select(builder.fcmp_ordered(">", x, lo, flags=nnan), x, lo, flags=nnan)
+        return builder.select(builder.fcmp_ordered("<", x, hi, flags=nnan), x, hi, flags=nnan)
+    return x(x, x, x), codegen
+
+
+@intrinsic
+def _rint(typingctx, x):
+    """x rounded to the nearest integer (ties to even): one rounding instruction, where
+    ``floor(x + 0.5)`` takes an add and a rounding."""
+    if not isinstance(x, types.Float):
+        return None
+
+    def codegen(context, builder, sig, args):
+        fty = context.get_value_type(sig.return_type)
+        fn = builder.module.declare_intrinsic("llvm.rint", [fty], ir.FunctionType(fty, [fty]))
+        return builder.call(fn, args)
+    return x(x), codegen
+
+
+@intrinsic
+def _scale_f32(typingctx, p, n):
+    """p * 2**n for an integral float32 n in [-150, 128], as p * 2**h * 2**(n - h) with h = n >> 1: each
+    factor is a normal float32, so results down to the denormals and up to inf are one correctly rounded
+    product. The exponents are worked out in int32 (one conversion, shifts and adds)."""
+    if p != types.float32 or n != types.float32:
         return None
 
     def codegen(context, builder, sig, args):
         i32 = ir.IntType(32)
-        k = builder.add(builder.fptosi(args[0], i32), ir.Constant(i32, 127))
-        return builder.bitcast(builder.shl(k, ir.Constant(i32, 23)), ir.FloatType())
-    return types.float32(types.float32), codegen
+        k = builder.fptosi(args[1], i32)
+        h = builder.ashr(k, ir.Constant(i32, 1))
+        bias, shift = ir.Constant(i32, 127), ir.Constant(i32, 23)
+        f_h = builder.bitcast(builder.shl(builder.add(h, bias), shift), ir.FloatType())
+        f_l = builder.bitcast(builder.shl(builder.add(builder.sub(k, h), bias), shift), ir.FloatType())
+        return builder.fmul(builder.fmul(args[0], f_h), f_l)
+    return types.float32(types.float32, types.float32), codegen
 
 
 _LOG2E = np.float32(1.4426950408889634)
@@ -68,22 +104,18 @@ _LN2_HI = np.float32(0.693359375)        # ln 2 split so that n * _LN2_HI is exa
 _LN2_LO = np.float32(-2.12194440e-4)
 _P0, _P1, _P2 = np.float32(1.9875691500e-4), np.float32(1.3981999507e-3), np.float32(8.3334519073e-3)
 _P3, _P4, _P5 = np.float32(4.1665795894e-2), np.float32(1.6666665459e-1), np.float32(5.0000001201e-1)
-_ONE, _HALF = np.float32(1.0), np.float32(0.5)
+_ONE = np.float32(1.0)
 _LOW, _HIGH = np.float32(-104.0), np.float32(89.0)   # below: 0 (exp(-103.97) is the smallest denormal); above: inf
 
 
 @njit(inline="always", error_model="numpy", cache=True)
 def exp_f32(x):
-    xc = x if x > _LOW else _LOW
-    xc = xc if xc < _HIGH else _HIGH
-    n = np.floor(xc * _LOG2E + _HALF)
-    r = (xc - n * _LN2_HI) - n * _LN2_LO
+    xc = _clamp(x, _LOW, _HIGH)
+    n = _rint(xc * _LOG2E)
+    r = _mad(-n, _LN2_LO, _mad(-n, _LN2_HI, xc))
     p = _mad(_mad(_mad(_mad(_mad(_P0, r, _P1), r, _P2), r, _P3), r, _P4), r, _P5)
     p = p * r * r + r + _ONE
-    # NOTE: 2**n as two factors, so results down to the denormals (n >= -150) and up to inf (n = 128) are
-    # one correctly scaled product each
-    h = np.floor(n * _HALF)
-    out = p * _pow2_f32(h) * _pow2_f32(n - h)
+    out = _scale_f32(p, n)
     return out if x == x else x
 
 
@@ -95,18 +127,24 @@ def sigmoid_f32(x):
 
 
 @intrinsic
-def _pow2_f64(typingctx, n):
-    """2 ** n for an integral float64 n in [-1022, 1023]: n is read from the mantissa of n + 1.5 * 2**52."""
-    if n != types.float64:
+def _scale_f64(typingctx, p, n):
+    """p * 2**n for an integral float64 n in [-1075, 1024], as ``_scale_f32`` does in float32. n is read
+    from the low bits of n + 1.5 * 2**52 (exact for |n| < 2**51) and halved with a logical shift of
+    n + 2048: AVX2 converts no float64 to int64 and shifts no int64 arithmetically."""
+    if p != types.float64 or n != types.float64:
         return None
 
     def codegen(context, builder, sig, args):
         i64 = ir.IntType(64)
-        shifted = builder.fadd(args[0], ir.Constant(ir.DoubleType(), 6755399441055744.0))
-        k = builder.sub(builder.bitcast(shifted, i64), ir.Constant(i64, 0x4338000000000000))
-        k = builder.shl(builder.add(k, ir.Constant(i64, 1023)), ir.Constant(i64, 52))
-        return builder.bitcast(k, ir.DoubleType())
-    return types.float64(types.float64), codegen
+        shifted = builder.fadd(args[1], ir.Constant(ir.DoubleType(), 6755399441055744.0))
+        k = builder.sub(builder.bitcast(shifted, i64), ir.Constant(i64, 0x4338000000000000 - 2048))
+        h = builder.lshr(k, ir.Constant(i64, 1))                 # floor(n / 2) + 1024
+        l = builder.sub(k, h)                                     # n - floor(n / 2) + 1024
+        shift, bias = ir.Constant(i64, 52), ir.Constant(i64, 1023 - 1024)
+        f_h = builder.bitcast(builder.shl(builder.add(h, bias), shift), ir.DoubleType())
+        f_l = builder.bitcast(builder.shl(builder.add(l, bias), shift), ir.DoubleType())
+        return builder.fmul(builder.fmul(args[0], f_h), f_l)
+    return types.float64(types.float64, types.float64), codegen
 
 
 _LOG2E_64 = 1.4426950408889634
@@ -121,10 +159,9 @@ _LOW_64, _HIGH_64 = -746.0, 710.0   # below: 0 (exp(-745.13) is the smallest den
 def exp_f64(x):
     """Within 0.64 ulp, correctly rounded for 98.7% of arguments (exp(1) is numpy's e): r and 1 + r are
     carried with their rounding errors (error-free sums), which the polynomial's tail then absorbs."""
-    xc = x if x > _LOW_64 else _LOW_64
-    xc = xc if xc < _HIGH_64 else _HIGH_64
-    n = np.floor(xc * _LOG2E_64 + 0.5)
-    r_hi = xc - n * _LN2_HI_64
+    xc = _clamp(x, _LOW_64, _HIGH_64)
+    n = _rint(xc * _LOG2E_64)
+    r_hi = _mad(-n, _LN2_HI_64, xc)       # exact either way: n * _LN2_HI_64 is
     r_lo = -(n * _LN2_LO_64)
     r = r_hi + r_lo
     r_err = (r_hi - r) + r_lo
@@ -133,8 +170,7 @@ def exp_f64(x):
     one_r = 1.0 + r
     one_r_err = (1.0 - one_r) + r
     e = one_r + (one_r_err + (r * r * q + r_err * (1.0 + r)))
-    h = np.floor(n * 0.5)
-    out = e * _pow2_f64(h) * _pow2_f64(n - h)
+    out = _scale_f64(e, n)
     return out if x == x else x
 
 
