@@ -4,6 +4,7 @@ cross-entropy, gather/scatter, slices and concatenation, keepdims reductions, br
 empty dims, two batch sizes through one compiled function), the parallel kernels, errors, the generated
 source and the call overhead. The disk cache has its own file (test_numba_cache.py)."""
 
+import re
 import sys
 import time
 import warnings
@@ -498,6 +499,44 @@ def test_operands_assumed_equal_are_checked_with_a_clear_error():
     np.testing.assert_array_equal(f(np.ones(3), np.ones(3)), np.full(3, 2.0))
     with pytest.raises(ShapeError, match=r"add: operand 1 has size 4 at dim 0 where the result has 3"):
         f(np.ones(3), np.ones(4))
+
+
+def test_a_size_comparison_is_emitted_once_and_still_raises():
+    """x + y and x * y over two symbolic sizes assume the same equality twice (and its gradient again); the
+    entry compares the sizes once (each check costs numba compile time) and that check still fires."""
+    f = jaxlike.compile(jaxlike.value_and_grad(lambda x, y: jnp.sum((x + y) * (x * y) - y / x), argnums=(0, 1)),
+                        options={"parallel": False})
+    x, y = np.linspace(1, 2, 3), np.linspace(2, 3, 3)
+    val, (gx, gy) = f(x, y)
+    np.testing.assert_allclose(val, np.sum((x + y) * (x * y) - y / x), rtol=1e-13)
+    np.testing.assert_allclose(gx, (x * y) + (x + y) * y + y / x ** 2, rtol=1e-13)
+    src = f.source(x, y)
+    checks = [line.strip() for line in src.splitlines() if line.strip().startswith("if ") and "!=" in line]
+    assert len(checks) == len(set(checks)) >= 1
+    with pytest.raises(ShapeError, match=r"operand 1 has size 4 at dim 0 where the result has 3"):
+        f(np.ones(3), np.ones(4))
+
+
+def test_drop_repeated_checks_keeps_the_first_and_anything_not_a_bare_check():
+    from jaxlike.backends.numba_cpu.codegen import drop_repeated_checks
+    raise_a = "    raise ShapeError('a {} {}', n0, n1)"
+    lines = ["n0 = a.shape[0]", "if n0 != n1:", raise_a, "x = 1", "if n1 != n0:", raise_a,
+             "if (n0 * n2) != n3:", raise_a, "if (n0 * n2) != n3:", raise_a,
+             "for i in range(n0):", "    if n0 != n1:", "        raise ShapeError('b')",
+             "if n0 != n1:", raise_a, "    y = 2", "if n0 != n4:", raise_a]
+    assert drop_repeated_checks(lines) == [
+        "n0 = a.shape[0]", "if n0 != n1:", raise_a, "x = 1", "if (n0 * n2) != n3:", raise_a,
+        "for i in range(n0):", "    if n0 != n1:", "        raise ShapeError('b')",
+        "if n0 != n1:", raise_a, "    y = 2", "if n0 != n4:", raise_a]
+
+
+def test_results_allocated_with_their_sizes_are_not_checked_again():
+    f = jaxlike.compile(lambda w, x, b: jnp.reshape(w @ x, (-1,)) + jnp.reshape(b, (3,)),
+                        options={"parallel": False})
+    w, x, b = np.ones((3, 2)), np.ones(2), np.ones((1, 3))
+    np.testing.assert_allclose(f(w, x, b), np.full(3, 3.0))
+    checked = re.findall(r"if (\w+)\.shape\[\d\] != ", f.source(w, x, b))
+    assert checked and set(checked) <= {"a", "b", "c"}     # only the arguments
 
 
 def test_argument_checks_of_the_executable():

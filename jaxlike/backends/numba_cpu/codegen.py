@@ -16,6 +16,8 @@ order); the rest are copied in at the end. Outputs never alias states or each ot
 iteration space that share operands run as one loop (``siblings.py``). Imports numpy, core and ops only.
 """
 
+import re
+
 import numpy as np
 
 from ...core.graph import Graph, Var, namer, syms_in, distinct_syms
@@ -97,6 +99,7 @@ class Codegen:
         self.where_text = ""
         self.outputs = {o._id for o in graph.outputs}
         self.fresh_values = set()    # ids of entry-local arrays (safe to view: nobody else holds them)
+        self.made_dims = {}          # array name -> its dims' texts, where a lowering allocated it so
         self.numba_types = {}
         self.timed = []             # with the profile option: the nodes each timer slot covers
         self.in_place = []          # (update index, input index) of the states the entry does not return
@@ -187,8 +190,10 @@ class Codegen:
 
     # -- sizes --------------------------------------------------------------------------------------------
     def _bind_shape(self, v, expr, what):
-        """Bind unbound Syms of ``v``'s type from array ``expr``'s shape and check the others."""
+        """Bind unbound Syms of ``v``'s type from array ``expr``'s shape and check the others (not those the
+        lowering allocated with that very size: ``made_dims``)."""
         out = []
+        made = self.made_dims.get(expr)
         for k, d in enumerate(v.shape):
             have = f"{expr}.shape[{k}]"
             if isinstance(d, Sym) and id(d) not in self.bound:
@@ -196,6 +201,8 @@ class Codegen:
                 out.append(f"{self.symname(d)} = {have}")
                 continue
             want = self.dim(d)
+            if made and made[k] == want:
+                continue
             label = f"{self.symname(d)}=" if isinstance(d, Sym) else ""
             out.append(f"if {have} != {want}:")
             out.append(f"    raise ShapeError({message(f'{what}: dim {k} has size ', (have,), f' where {type_text(v.type, self.symname)} needs {label}', (want,), self.where_text)})")
@@ -518,7 +525,7 @@ class Codegen:
                "from jaxlike.backends.numba_cpu import vecmath as _vm",
                "", "_MODULE = __name__"] + self.globals + [""] + self.kernel_src + [
                f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]
-        src += ["    " + line for line in self.lines]
+        src += ["    " + line for line in drop_repeated_checks(self.lines)]
         # NOTE: a function of one number whose updates (if any) are all written in place returns the number
         # alone: boxing the nested tuples cost ~40 of the ~220 ns a scalar call spends in numba
         bare = not ups and len(outs) == 1 and self.graph.outputs[0].ndim == 0
@@ -542,6 +549,30 @@ class Codegen:
             ups = " ; updates " + ", ".join(f"{self.name(s)} <- {self.name(u)}" for s, u in self.graph.updates)
         lines.append(f"  in ({outs}){ups} }}")
         return "\n".join(lines)
+
+
+_CHECK = re.compile(r"if (\S+|\([^()]*\)) != (\S+|\([^()]*\)):$")
+
+
+def drop_repeated_checks(lines):
+    """The entry's body without the size checks an earlier one already made: ``if a != b:`` (or ``b != a``)
+    whose whole body is ``raise ShapeError(...)``, at the entry's top level, where the first check runs
+    before every later one and the size names are assigned once. Fused kernels and the broadcasts in them
+    repeat the same comparison (W3's entry had 44 checks, 11 distinct), and each costs numba ~7 ms of
+    compile time."""
+    seen, out, k = set(), [], 0
+    while k < len(lines):
+        m = _CHECK.match(lines[k])
+        if (m and k + 1 < len(lines) and lines[k + 1].startswith("    raise ShapeError(")
+                and (k + 2 == len(lines) or not lines[k + 2].startswith(" "))):
+            key = frozenset(m.groups())
+            if key in seen:
+                k += 2
+                continue
+            seen.add(key)
+        out.append(lines[k])
+        k += 1
+    return out
 
 
 def generate(graph, options):

@@ -105,6 +105,7 @@ def contract(ctx, v):
         lines.append(f"{out} = {r}[{'0, ' if batch else ''}0, 0]")
         return lines
     order = batch + fa + fb
+    ctx.made_dims[out] = [ctx.dim(size[c]) for c in so]
     nd = ctx.shape_text([size[c] for c in order])
     perm = [order.index(c) for c in so]
     if perm == list(range(len(so))):
@@ -140,6 +141,7 @@ def take(ctx, v):
     pre, post = _product(ctx, x.shape[:axis]), _product(ctx, x.shape[axis + 1:])
     m = _product(ctx, idx.shape)
     res = ctx.tmp(out + "_r")
+    ctx.made_dims[out] = [ctx.dim(d) for d in v.shape]
     return [f"{res} = np.empty({ctx.shape_text(v.shape) if v.ndim else '(1,)'}, {np_type(v.dtype)})",
             f"_rt.take3({_view3(ctx, x, axis)}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {m}, {post})), "
             f"{axis}, {repr('take' + ctx.where_text)})",
@@ -161,6 +163,7 @@ def scatter_add(ctx, v):
     res = out
     g3 = (f"np.full((1, 1, 1), {ctx.name(g)}, {np_type(v.dtype)})" if g.ndim == 0 else
           f"np.ascontiguousarray({_as_array(ctx, g, v.dtype)}).reshape(({pre}, {m}, {post}))")
+    ctx.made_dims[out] = [ctx.dim(d) for d in shape]
     lines += [f"{res} = np.zeros({ctx.shape_text(shape)}, {np_type(v.dtype)})",
               f"_rt.scatter3({g3}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {n}, {post})), {axis}, "
               f"{repr('scatter_add' + ctx.where_text)})"]
@@ -227,10 +230,13 @@ def reshape(ctx, v):
     out = ctx.name(v)
     shape = dict(v.attrs)["shape"]
     if x.ndim == 0:
+        ctx.made_dims[out] = [ctx.dim(d) for d in v.shape]
         return [f"{out} = np.full({ctx.shape_text(v.shape)}, {ctx.name(x)}, {np_type(v.dtype)})"]
     if v.ndim == 0:
         return [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape((1,))[0]"]
     dims = ", ".join("-1" if (is_known(d) and d == -1) else ctx.dim(d) for d in shape)
+    if not any(is_known(d) and d == -1 for d in shape):
+        ctx.made_dims[out] = [ctx.dim(d) for d in shape]
     copy = "" if ctx.view_ok(x) else ".copy()"
     return [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape(({dims}{',' if len(shape) == 1 else ''})){copy}"]
 
