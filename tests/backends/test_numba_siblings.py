@@ -26,11 +26,14 @@ def many(request):
 
 
 def test_one_loop_serves_every_sibling(many):
-    """Of the five results, the two sums/max and two maps over x's space share one loop over sin(x*y); the
-    min over y's space (other size symbols) runs apart."""
+    """Of the five results, the two sums/max and two maps over x's space share one loop with sin(x*y),
+    which they all read; the min over y's space (other size symbols) runs apart, so sin(x*y) is stored
+    for it."""
     exe, _ = many
     header = [line for line in exe.source.splitlines() if "_siblings: " in line]
-    assert len(header) == 1 and header[0].count(" = fused(") == 4, header
+    assert len(header) == 1 and header[0].count(" = fused(") == 5, header
+    s = header[0].split("_siblings: ")[1].split(" = ")[0]
+    assert f"{s} = np.empty(" in exe.source, exe.source
 
 
 @pytest.mark.parametrize("shape", [(37, 5), (1, 9), (300, 2)])
@@ -87,16 +90,44 @@ def _rows(x, b):
 
 @pytest.mark.parametrize("options", [{}, PARALLEL], ids=["serial", "parallel"])
 def test_row_reductions_share_the_loop(options):
-    """Bias gradients: a map and sums over the trailing axis of the same expression (the MLP's backward)."""
+    """Bias gradients: a map and sums over the trailing axis of the same expression (the MLP's backward).
+    z, which they all read, is computed in their loop and, read by nothing else, never stored."""
     x = np.random.default_rng(6).standard_normal((40, 7)).astype(np.float32)
     b = np.random.default_rng(7).standard_normal((40, 1)).astype(np.float32)
     g = graph_of(_rows, x, b)
     exe = compile_graph(g, **options)
     header = [line for line in exe.source.splitlines() if "_siblings: " in line]
-    assert len(header) == 1 and header[0].count(" = fused(") == 4, exe.source
+    assert len(header) == 1 and header[0].count(" = fused(") == 5, exe.source
+    z = header[0].split("_siblings: ")[1].split(" = ")[0]
+    assert f"{z} = np.empty(" not in exe.source, exe.source
     for shape in [(40, 7), (3, 1), (1, 5)]:
         check(exe, g, np.random.default_rng(8).standard_normal(shape).astype(np.float32),
               np.random.default_rng(9).standard_normal((shape[0], 1)).astype(np.float32),
               rtol=2e-6, atol=1e-6)   # NOTE: float32 sums with cancellation; ours accumulate in float64
     with pytest.raises(ValueError, match="zero-size"):
         exe(np.zeros((4, 0), np.float32), np.zeros((4, 1), np.float32))
+
+
+def _fed(x, b, w):
+    t = jnp.tanh(x + b) * x
+    return [t @ w, jnp.sum(t, axis=1), jnp.exp(t) * 2.0, t * t.T]
+
+
+def test_a_stored_map_feeds_its_consumers_in_the_same_loop():
+    """t must be stored (a product reads it), and its row sums and exp(t) * 2 read it point by point: they
+    join t's loop and take t's value from it. t * t.T reads t at the transposed point, which the loop may
+    not have written yet: it runs after, from the stored array."""
+    rng = np.random.default_rng(10)
+    x, b, w = rng.standard_normal((6, 6)), rng.standard_normal((6, 1)), rng.standard_normal((6, 3))
+    g = graph_of(_fed, x, b, w)
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    header = [line for line in exe.source.splitlines() if "_siblings: " in line]
+    assert len(header) == 1 and header[0].count(" = fused(") == 3, exe.source
+    loop = exe.source[exe.source.index(header[0]):]
+    loop = loop[:loop.index("# ", loop.index("for "))]
+    stored = header[0].split("_siblings: ")[1].split(" = ")[0]
+    code = [line.strip() for line in loop.splitlines() if not line.strip().startswith("#")]
+    assert not [c for c in code if f" = {stored}[" in c], loop      # t comes from the loop, not memory
+    assert sum(c.count("exp(") for c in code) == 1, loop
+    check(exe, g, x, b, w)
+    check(exe, g, *(rng.standard_normal(s) for s in [(9, 9), (9, 1), (9, 2)]))

@@ -103,6 +103,7 @@ class Codegen:
         self.numba_types = {}
         self.timed = []             # with the profile option: the nodes each timer slot covers
         self.in_place = []          # (update index, input index) of the states the entry does not return
+        self.internal = set()       # ids of sibling members computed in their group's loop and not stored
 
     # -- naming -------------------------------------------------------------------------------------------
     def _name_all(self):
@@ -234,7 +235,13 @@ class Codegen:
         self._precopies(copies)
         late = {u._id for _, u in phase3}
         order = self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late])
-        groups, inside = siblings.plan(order, g.inputs, self.bound, self._ready_with)
+        consumers = {}
+        for v in g.nodes():
+            for i in v.inputs:
+                consumers.setdefault(i._id, []).append(v._id)
+        kept = {o._id for o in g.outputs} | {u._id for _, u in g.updates}
+        groups, inside, self.internal = siblings.plan(order, g.inputs, self.bound, self._ready_with, kept,
+                                                      consumers)
         if self.options.get("profile"):
             params.append("_prof")
             self.lines.append("_t0 = _rt.clock()")
@@ -396,7 +403,7 @@ class Codegen:
     def _siblings(self, members):
         """One loop for fused groups over the same space (``siblings.py``): array results are allocated here,
         the kernel fills them and returns the whole-space reductions' scalars."""
-        k = siblings.kernel(len(self.kernels), members, self.names, self.symname, self.options)
+        k = siblings.kernel(len(self.kernels), members, self.names, self.symname, self.options, self.internal)
         self.kernels.append(k)
         head = [f"# {k.name}: " + "; ".join(f"{self.name(m)} = fused({', '.join(self.name(i) for i in m.inputs)})"
                                              for m in members)]

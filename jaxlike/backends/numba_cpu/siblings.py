@@ -13,6 +13,7 @@ is computed by then (which also means it cannot depend on the others). Imports n
 import numpy as np
 
 from ...core.graph import namer, syms_in
+from ...core.primitive import Kind
 from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
@@ -56,10 +57,12 @@ def _reduced_suffix(red, loops):
     return start
 
 
-def plan(order, graph_inputs, bound0, ready_with):
-    """Groups of siblings in ``order`` (the entry's schedule): {first member id: [members]}, and the ids of
-    the members that run inside another's group. ``ready_with(v, bound)`` says whether the sizes ``v`` needs
-    are bound in ``bound`` (ids of Syms)."""
+def plan(order, graph_inputs, bound0, ready_with, kept=frozenset(), consumers=None):
+    """Groups of siblings in ``order`` (the entry's schedule): {first member id: [members]}, the ids of the
+    members that run inside another's group, and the ids of the member maps no one reads but their group
+    (``consumers``: value id -> ids of the nodes reading it; ``kept``: ids of values wanted outside, the
+    outputs and updates): those are never stored. ``ready_with(v, bound)`` says whether the sizes ``v``
+    needs are bound in ``bound`` (ids of Syms)."""
     at = {v._id: -1 for v in graph_inputs}        # schedule position where each value is computed
     bound_at = {sid: -1 for sid in bound0}         # ... and where each size symbol is first bound
     for pos, v in enumerate(order):
@@ -74,21 +77,62 @@ def plan(order, graph_inputs, bound0, ready_with):
             continue
         space = iteration_shape(dict(a.attrs)["body"])
         reads = {i._id for i in a.inputs if not i.is_const}
+        maps = {a._id} if roles[a._id] == "map" else set()
         members = [a]
         for b in order[pos + 1:]:
             if roles[b._id] is None or b._id in taken:
                 continue
-            b_reads = {i._id for i in b.inputs if not i.is_const}
-            if not (b_reads & reads) or not _shape_equal(iteration_shape(dict(b.attrs)["body"]), space):
+            if not _shape_equal(iteration_shape(dict(b.attrs)["body"]), space):
                 continue
-            if all(i.is_const or at.get(i._id, pos) < pos for i in b.inputs) and \
+            b_reads = {i._id for i in b.inputs if not i.is_const}
+            fed = {i for i in b_reads & maps if _reads_pointwise(b, i)}
+            if not (b_reads & reads or fed):
+                continue
+            if all(i.is_const or at.get(i._id, pos) < pos or i._id in fed for i in b.inputs) and \
                     ready_with(b, {sid for sid, p in bound_at.items() if p < pos}):
                 members.append(b)
                 reads |= b_reads
+                if roles[b._id] == "map":
+                    maps.add(b._id)
         if len(members) > 1:
             groups[a._id] = members
             taken.update(m._id for m in members)
-    return groups, taken - set(groups)
+    internal = set()
+    if consumers is not None:
+        for members in groups.values():
+            ids = {m._id for m in members}
+            internal |= {m._id for m in members if roles[m._id] == "map" and m._id not in kept
+                         and consumers.get(m._id) and set(consumers[m._id]) <= ids}
+    return groups, taken - set(groups), internal
+
+
+def _reads_pointwise(b, outer_id):
+    """Whether fused ``b`` reads operand ``outer_id`` (a map of the same iteration space) only at the loop
+    point: through elementwise nodes of the space's shape up to its root (a map, or a reduction of them).
+    A sibling kernel then hands ``b`` the map's value at that point in a register (``_structure``), where a
+    remap (transpose, broadcast) would read another point of the array, one not yet written."""
+    body = dict(b.attrs)["body"]
+    space = iteration_shape(body)
+    starts = [bi for bi, o in zip(body.inputs, b.inputs) if o._id == outer_id]
+    if not all(_shape_equal(bi.shape, space) for bi in starts):
+        return False
+    users = {}
+    for v in body.eqns():
+        for x in v.inputs:
+            users.setdefault(x._id, []).append(v)
+    root_reduce = reduce_root(body)
+    stack, seen = list(starts), set()
+    while stack:
+        for u in users.get(stack.pop()._id, ()):
+            if u._id in seen:
+                continue
+            seen.add(u._id)
+            if u is root_reduce:
+                continue
+            if u.prim.kind is not Kind.ELEMENTWISE or not _shape_equal(u.shape, space):
+                return False
+            stack.append(u)
+    return True
 
 
 # NOTE: exactly commutative in IEEE arithmetic (maximum is not: signed zeros), so operand order may be
@@ -109,12 +153,14 @@ def _attr_key(a):
 
 
 def _structure(members, outer_names):
-    """Per body node id, a key equal for nodes that compute the same value (body inputs: the outer operand)."""
-    key = {}
+    """Per body node id, a key equal for nodes that compute the same value (body inputs: the outer operand,
+    or, where that is a member map of the group, its body's root: ``plan`` admits a member reading one only
+    at the loop point, so the value is the one just computed there)."""
+    key, root_key = {}, {}
     for m in members:
         body = dict(m.attrs)["body"]
         for b, outer in zip(body.inputs, m.inputs):
-            key[b._id] = ("in", outer_names[outer._id])
+            key[b._id] = root_key.get(outer._id, ("in", outer_names[outer._id]))
         for v in body.nodes():
             if v._id in key:
                 continue
@@ -125,6 +171,8 @@ def _structure(members, outer_names):
                 if v.prim.name in _COMMUTATIVE:
                     args = tuple(sorted(args, key=repr))
                 key[v._id] = (v.prim.name, v.dtype.str, _attr_key(v.attrs), args)
+        if reduce_root(body) is None:
+            root_key[m._id] = key[body.root._id]
     return key
 
 
@@ -146,6 +194,8 @@ class _SharedWriter(_Writer):
     def value(self, v, idx):
         k = (self.key[v._id], tuple(idx))
         if k not in self.shared:
+            if v._id in self.inputs and self.inputs[v._id] is None:
+                raise AssertionError("siblings: a member read another off the loop point (plan admitted it)")
             self.shared[k] = super().value(v, idx)
         return self.shared[k]
 
@@ -160,12 +210,16 @@ class SiblingKernel:
         self.operands, self.filled, self.scalars, self.sizes, self.work = operands, filled, scalars, sizes, work
 
 
-def kernel(index, members, entry_names, symname, options):
-    """The merged kernel for ``members`` (see ``plan``); ``entry_names`` names the entry's values."""
+def kernel(index, members, entry_names, symname, options, internal=frozenset()):
+    """The merged kernel for ``members`` (see ``plan``); ``entry_names`` names the entry's values; the
+    member maps in ``internal`` are computed for the others and not stored."""
     operands, param_of = [], {}
+    ids = {m._id for m in members}
     for m in members:
         for i in m.inputs:
-            if i._id not in param_of:
+            if i._id in ids:
+                param_of[i._id] = None      # NOTE: read from the loop (``_structure``), never loaded
+            elif i._id not in param_of:
                 param_of[i._id] = f"p{len(operands)}"
                 operands.append(i)
     key = _structure(members, param_of)
@@ -174,7 +228,7 @@ def kernel(index, members, entry_names, symname, options):
         body = dict(m.attrs)["body"]
         for b, outer in zip(body.inputs, m.inputs):
             inputs[b._id] = param_of[outer._id]
-            names[b._id] = param_of[outer._id]
+            names[b._id] = param_of[outer._id] or entry_names[outer._id]
         bname = namer()
         for b in body.inputs:
             bname(b)    # NOTE: body names as the kernel comments print them, prefixed by the member
@@ -185,7 +239,7 @@ def kernel(index, members, entry_names, symname, options):
     reductions = [m for m in members if reduce_root(dict(m.attrs)["body"]) is not None]
     # NOTE: row-wise reductions fill arrays like the maps; whole-space ones come back as the return tuple.
     reductions.sort(key=lambda m: m.ndim == 0)
-    filled = maps + [m for m in reductions if m.ndim]
+    filled = [m for m in maps if m._id not in internal] + [m for m in reductions if m.ndim]
     params = [param_of[i._id] for i in operands] + [f"_out{k}" for k in range(len(filled))] + \
         [symname(s) for s in sizes]
     name = f"k{index}_siblings"
@@ -198,13 +252,13 @@ def kernel(index, members, entry_names, symname, options):
     if trig:
         # NOTE: every array it fills is fresh, so the kernel can always rerun (simd.two_pass)
         vector = _function(name + "_vec", params, members, maps, reductions, inputs, names, key, symname, space,
-                           loops, False, f"@njit(inline='always', {flags})", trig=True)
+                           loops, False, f"@njit(inline='always', {flags})", trig=True, internal=internal)
         lib = _function(name + "_lib", params, members, maps, reductions, inputs, names, key, symname, space,
-                        loops, False, f"@njit(inline='always', {flags})")
+                        loops, False, f"@njit(inline='always', {flags})", internal=internal)
         serial = two_pass(name, params, with_range_flag(vector, True), lib, flags, True, inline=not chunks_it)
     else:
         serial = _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops,
-                           False, f"@njit(inline='always', {flags})")
+                           False, f"@njit(inline='always', {flags})", internal=internal)
     parallel = None
     big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= options["par_threshold"]
     if chunks_it:
@@ -217,18 +271,18 @@ def kernel(index, members, entry_names, symname, options):
         parallel = chunked(name, params, sliced, symname(space[0]), "tuple", combines, flags, _BLOCK, chunks())
     elif options["parallel"] and big and associative:
         parallel = _function(name + "_par", params, members, maps, reductions, inputs, names, key, symname,
-                             space, loops, True, f"@njit(parallel=True, cache=True, {flags})")
+                             space, loops, True, f"@njit(parallel=True, cache=True, {flags})", internal=internal)
     comment = []
     for m in members:
         body = dict(m.attrs)["body"]
-        comment.append(f"#  {entry_names[m._id]} = fused({', '.join(param_of[i._id] for i in m.inputs)}):")
+        comment.append(f"#  {entry_names[m._id]} = fused({', '.join(param_of[i._id] or entry_names[i._id] for i in m.inputs)}):")
         comment += describe(body, names, symname)
     return SiblingKernel(name, serial, parallel, operands, filled, [m for m in reductions if not m.ndim], sizes,
                          work, comment)
 
 
 def _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops, parallel,
-              decorator, trig=False):
+              decorator, trig=False, internal=frozenset()):
     """Loops over ``space``: each map stores its element in the innermost loop; a reduction over the loops
     from position ``start`` on starts its accumulator before loop ``start`` and stores it after that loop
     (whole-space reductions are returned; with ``parallel`` they run as partial results per chunk).
@@ -243,10 +297,13 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
     blocked = bool(reductions) and not parallel and w.vecmath
     idx = _loop_vars(space)
     stores, steps, accs, buffered, lanes, buf_dts = [], [], [], [], [], []
-    for k, m in enumerate(maps):
+    n_maps = 0
+    for m in maps:
+        # NOTE: every map's value, in member order: a later member may take it from here (``_structure``)
         expr, _ = w.value(dict(m.attrs)["body"].root, idx)
-        stores.append(f"_out{k}[{', '.join(idx)}] = {expr}")
-    n_maps = len(maps)
+        if m._id not in internal:
+            stores.append(f"_out{n_maps}[{', '.join(idx)}] = {expr}")
+            n_maps += 1
     for k, m in enumerate(reductions):
         red = dict(m.attrs)["body"].root
         acc, init, combine = accumulation(red)
