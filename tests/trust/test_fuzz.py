@@ -481,3 +481,15 @@ def test_found_exp_log_rewrite_at_negative_input():
     from jaxlike.runtime.debug import DebugModeError
     with pytest.raises(DebugModeError, match="pass 'simplify' changed output 0"):
         jaxlike.compile(prog.run, mode="DEBUG_MODE")(*prog.arrays())
+
+
+def test_found_integer_power_with_negative_exponent():
+    """Found by the fuzzer: (-1) ** (-1) in int64 raises ValueError in numpy (and the reference), but the
+    compiled loop used numba's operator, which truncates (2 ** -1 == 0). Integer pow now raises the same."""
+    prog = Program(((),), (Op("binary", (0, 0), (("op", "pow"),)), Op("unary", (1,), (("op", "neg"),))),
+                   (2,), 172, int_inputs=(0,))
+    check_values(prog)
+    f = jaxlike.compile(lambda a, b: a ** b)
+    with pytest.raises(ValueError, match="negative integer powers"):
+        f(np.array([2, 3]), np.array([1, -1]))
+    np.testing.assert_array_equal(f(np.array([2, 3]), np.array([3, 0])), [8, 1])

@@ -146,6 +146,8 @@ def product_text(dims, symname):
 
 # Element-type families whose templates are numpy-exact only with their own operand promotion rules.
 _NO_OPERAND_CAST = {"convert", "logical_and", "logical_or", "logical_xor", "logical_not"}
+# where numpy raises for integer operands and numba's operator would not (the fuzzer found 2 ** -1 == 0)
+_INT_TEMPLATES = {"pow": "_rt.int_pow({0}, {1})"}
 _ASSOCIATIVE = {"reduce_sum", "reduce_prod", "reduce_max", "reduce_min"}
 
 
@@ -226,6 +228,8 @@ class _Writer:
             args.append(expr)
         in_complex = any(np.dtype(dt).kind == "c" for _, dt in operands)
         template = prim.template(compute if compute is not None else operands[0][1])
+        if compute is not None and compute.kind in "iub" and prim.name in _INT_TEMPLATES:
+            template = _INT_TEMPLATES[prim.name]
         if callable(template):
             template = template(args, v.dtype)
             text = template

@@ -70,6 +70,15 @@ def _store0(state, value):
     return fresh
 
 
+# -- integer arithmetic numpy refuses ------------------------------------------------------------------------
+@njit(cache=True, nogil=True, error_model="numpy")
+def int_pow(x, y):
+    """x ** y for integers, raising as numpy does for a negative exponent (numba truncates 2 ** -1 to 0)."""
+    if y < 0:
+        raise ValueError("pow: integers to negative integer powers are not allowed")
+    return x ** y
+
+
 # -- gather / scatter / argmax over (pre, n, post) views -----------------------------------------------------
 @njit(cache=True, nogil=True)
 def check_indices(idx, n, axis, what):
