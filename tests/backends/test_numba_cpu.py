@@ -424,6 +424,47 @@ def test_updates_read_old_values_swap_and_cycles():
     np.testing.assert_array_equal(outs[0], want_o[0])
 
 
+def _gemm_updates(case):
+    """W <- W - lr * (A @ B) in the forms an SGD step takes, and cases that must not add into W; with the
+    graph, its size symbols (m, k, n)."""
+    m, k, n = Sym(), Sym(), Sym()
+    W, V = Var(TensorType("float64", (m, n))), Var(TensorType("float64", (k, n)))
+    A, B = Var(TensorType("float64", (m, k))), Var(TensorType("float64", (k, n)))
+    lr = Var(TensorType("float64", ()))
+    graphs = {
+        "plain": lambda: Graph([W, A, B, lr], [jnp.sum(A)], updates=[(W, W - lr * jnp.dot(A, B))]),
+        "plus": lambda: Graph([W, A, B], [], updates=[(W, W + jnp.dot(A, B) * 0.5)]),
+        "transposed": lambda: Graph([W, A, B], [], updates=[(W, W - 0.1 * jnp.dot(B.T, A.T).T)]),
+        "reads_state": lambda: Graph([W, V, A], [], updates=[(W, W - 0.1 * jnp.dot(A, V)),
+                                                           (V, V - 0.1 * jnp.dot(A.T, W))]),
+        "also_output": lambda: Graph([W, A, B], [jnp.dot(A, B)], updates=[(W, W - 0.1 * jnp.dot(A, B))]),
+    }
+    return graphs[case](), (m, k, n)
+
+
+@pytest.mark.parametrize("case,fused", [("plain", 1), ("plus", 1), ("transposed", 0), ("reads_state", 0),
+                                        ("also_output", 0)])
+def test_weight_update_adds_the_product_into_the_state(case, fused):
+    """``W - lr * (A @ B)`` is one BLAS call adding into W (beta = 1), with Theano's old-value semantics: not
+    where the product reads a state another update writes in place (V's product reads the old W), nor where
+    the product is also an output, nor (not matched yet) where the update transposes the product. Sizes
+    below and above the BLAS threshold."""
+    g, syms = _gemm_updates(case)
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    assert exe.source.count("_rt.gemm_acc(") == fused, exe.source
+    rng = np.random.default_rng(11)
+    for sizes in [(3, 2, 4), (40, 30, 20), (1, 50, 60)]:
+        size = {id(s): v for s, v in zip(syms, sizes)}
+        args = [rng.standard_normal(tuple(size[id(d)] for d in v.shape)) for v in g.inputs]
+        want_o, want_u = reference(g, args)
+        state = [a.copy() for a in args]
+        outs, ups = exe(*state)
+        for got, want in zip(list(outs) + list(ups), want_o + want_u):
+            assert_close(got, want, rtol=1e-12, atol=1e-12)
+        for (s, _), u in zip(g.updates, ups):
+            assert u is state[next(i for i, v in enumerate(g.inputs) if v is s)], "written into the state"
+
+
 def test_update_with_a_different_shape_or_dtype_returns_a_new_array():
     n = Sym()
     a = Var(TensorType("float64", (n,)))
@@ -518,7 +559,7 @@ def test_a_size_comparison_is_emitted_once_and_still_raises():
 
 
 def test_drop_repeated_checks_keeps_the_first_and_anything_not_a_bare_check():
-    from jaxlike.backends.numba_cpu.codegen import drop_repeated_checks
+    from jaxlike.backends.numba_cpu.lowering import drop_repeated_checks
     raise_a = "    raise ShapeError('a {} {}', n0, n1)"
     lines = ["n0 = a.shape[0]", "if n0 != n1:", raise_a, "x = 1", "if n1 != n0:", raise_a,
              "if (n0 * n2) != n3:", raise_a, "if (n0 * n2) != n3:", raise_a,

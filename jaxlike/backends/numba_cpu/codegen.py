@@ -16,8 +16,6 @@ order); the rest are copied in at the end. Outputs never alias states or each ot
 iteration space that share operands run as one loop (``siblings.py``). Imports numpy, core and ops only.
 """
 
-import re
-
 import numpy as np
 
 from ...core.graph import Graph, Var, namer, syms_in, distinct_syms
@@ -26,7 +24,7 @@ from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
 from . import inplace, loops, siblings
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
-from .lowering import LOWERINGS, fallback, message
+from .lowering import LOWERINGS, fallback, message, is_plain_gemm, gemm_update, drop_repeated_checks
 from .paste import paste
 from .support import warn_fallback, may_be_large
 
@@ -104,6 +102,7 @@ class Codegen:
         self.timed = []             # with the profile option: the nodes each timer slot covers
         self.in_place = []          # (update index, input index) of the states the entry does not return
         self.internal = set()       # ids of sibling members computed in their group's loop and not stored
+        self.gemm_updates = {}      # in-place updates W +/- k * (A @ B) done by one BLAS call (_gemm_updates)
 
     # -- naming -------------------------------------------------------------------------------------------
     def _name_all(self):
@@ -233,7 +232,8 @@ class Codegen:
         self._inputs()
         phase3, copies = inplace.plan(self.graph, self.outputs)
         self._precopies(copies)
-        late = {u._id for _, u in phase3}
+        self.gemm_updates = self._gemm_updates(phase3)
+        late = {u._id for _, u in phase3} | {G._id for G, _ in self.gemm_updates.values()}
         order = self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late])
         consumers = {}
         for v in g.nodes():
@@ -461,9 +461,36 @@ class Codegen:
             if v._id in self.old:
                 self.lines.append(f"{self.old[v._id]} = {self.name(v)}.copy()")
 
+    def _gemm_updates(self, phase3):
+        """``inplace.gemm_updates`` with the scale as entry text."""
+        found = {}
+        for uid, (prod, sign, k, outer) in inplace.gemm_updates(self.graph, phase3, is_plain_gemm).items():
+            if k is None:
+                scale = "1.0"
+            elif k.is_const:
+                scale = literal(np.asarray(k.value).reshape(()), prod.dtype)
+            else:
+                scale = self.name(outer)
+            found[uid] = (prod, f"{sign}({scale})")
+        return found
+
     def _updates(self, phase3, copies):
         ret = {}
         for s, u in phase3:
+            fused_gemm = self.gemm_updates.get(u._id)
+            if fused_gemm and all(id(sym) in self.bound for sym in syms_in(fused_gemm[0].shape)):
+                prod, alpha = fused_gemm
+                self.lines.append(f"# {self.name(s)} <- {self.name(u)}: {self.name(s)} += {alpha} * "
+                                  f"{self.name(prod)} in one BLAS call, {self.name(prod)} = "
+                                  f"contract({', '.join(self.name(i) for i in prod.inputs)})")
+                self.where_text = where(u.source)
+                self.lines += self._operand_checks(dict(u.attrs)["body"])
+                self.where_text = where(prod.source)
+                self.lines += gemm_update(self, prod, self.name(s), alpha)
+                ret[s._id] = self.name(s)
+                continue
+            if fused_gemm:
+                self._node(fused_gemm[0])
             self.lines.append(f"# {self.name(s)} <- {self.name(u)}: the kernel writes into {self.name(s)}")
             self._node(u, out=self.name(s))
             ret[s._id] = self.name(s)
@@ -556,30 +583,6 @@ class Codegen:
             ups = " ; updates " + ", ".join(f"{self.name(s)} <- {self.name(u)}" for s, u in self.graph.updates)
         lines.append(f"  in ({outs}){ups} }}")
         return "\n".join(lines)
-
-
-_CHECK = re.compile(r"if (\S+|\([^()]*\)) != (\S+|\([^()]*\)):$")
-
-
-def drop_repeated_checks(lines):
-    """The entry's body without the size checks an earlier one already made: ``if a != b:`` (or ``b != a``)
-    whose whole body is ``raise ShapeError(...)``, at the entry's top level, where the first check runs
-    before every later one and the size names are assigned once. Fused kernels and the broadcasts in them
-    repeat the same comparison (W3's entry had 44 checks, 11 distinct), and each costs numba ~7 ms of
-    compile time."""
-    seen, out, k = set(), [], 0
-    while k < len(lines):
-        m = _CHECK.match(lines[k])
-        if (m and k + 1 < len(lines) and lines[k + 1].startswith("    raise ShapeError(")
-                and (k + 2 == len(lines) or not lines[k + 2].startswith(" "))):
-            key = frozenset(m.groups())
-            if key in seen:
-                k += 2
-                continue
-            seen.add(key)
-        out.append(lines[k])
-        k += 1
-    return out
 
 
 def generate(graph, options):

@@ -1,11 +1,12 @@
 """Theano update semantics for the generated entry: which update values a fused kernel may write straight
 into their state array (types match, the kernel reads the state only at the element it writes, no later
 kernel reads the state), and an order in which every kernel reading a state runs before the kernel that
-overwrites it; kernels caught in a read/overwrite cycle write a temporary that is copied in at the end.
-Imports core and ops only.
+overwrites it; kernels caught in a read/overwrite cycle write a temporary that is copied in at the end;
+and which of those updates add a matrix product into their state (``gemm_updates``). Imports core and ops
+only.
 """
 
-from ...core.types import dims_equal
+from ...core.types import dims_equal, is_known
 from ...ops.fused import fused as FUSED, fusable_kind, reduce_root
 
 
@@ -83,3 +84,50 @@ def _pointwise_in(u, s):
                         dims_equal(a, b) for a, b in zip(v.shape, x.shape)):
                     return False
     return True
+
+
+def gemm_updates(graph, phase3, is_plain_gemm):
+    """{update id: (product, sign, scale, scale's outer value)} for the in-place updates ``W - k * (A @ B)``,
+    ``W + k * (A @ B)`` (k a number or a rank-0 value, or absent: scale None) whose product nothing else reads
+    and that reads no state written in place: the product can then be added into W by one BLAS call at the
+    update's place, after every reader of the old W (``lowering.gemm_update``), instead of being written to
+    a temporary that the update kernel reads back. ``is_plain_gemm(node)``: a product BLAS can add into a
+    matrix as it is laid out."""
+    users = {}
+    for v in graph.nodes():
+        for i in v.inputs:
+            users.setdefault(i._id, []).append(v)
+    written = {s._id for s, _ in phase3}
+    kept = {o._id for o in graph.outputs} | {u._id for _, u in graph.updates}
+    found = {}
+    for s, u in phase3:
+        body = dict(u.attrs)["body"]
+        outer = {b._id: x for b, x in zip(body.inputs, u.inputs)}
+        root = body.root
+        if root.prim is None or root.prim.name not in ("sub", "add") or s.ndim != 2:
+            continue
+        x, y = root.inputs
+        if outer.get(x._id) is s:
+            sign, term = ("-" if root.prim.name == "sub" else ""), y
+        elif root.prim.name == "add" and outer.get(y._id) is s:
+            sign, term = "", x
+        else:
+            continue
+        candidates = [(None, term)]
+        if term.prim is not None and term.prim.name == "mul":
+            candidates = [(term.inputs[0], term.inputs[1]), (term.inputs[1], term.inputs[0])]
+        for k, t in candidates:
+            prod = outer.get(t._id)
+            if (prod is None or not is_plain_gemm(prod) or prod.dtype != s.dtype or prod._id in kept
+                    or len(users.get(prod._id, ())) != 1 or any(i._id in written for i in prod.inputs)
+                    or any(_is1(a) != _is1(b) for a, b in zip(prod.shape, s.shape))):
+                continue
+            if k is not None and not ((k.is_const and k.value.size == 1) or (k._id in outer and k.ndim == 0)):
+                continue
+            found[u._id] = (prod, sign, k, outer.get(k._id) if k is not None else None)
+            break
+    return found
+
+
+def _is1(d):
+    return is_known(d) and d == 1

@@ -4,11 +4,15 @@ operands (transposes and reshapes first, a loop over batch indices; tiny product
 ``support.gemm``), ``take``/``scatter_add`` bounds-check
 their indices, and layout ops that move data (slice, slice_grad, concatenate, general reshape) use numba's
 array operations. A primitive without an entry here runs its numpy rule under ``numba.objmode``
-(``fallback``), with a warning, so every graph compiles. Imports numpy, core and ops only.
+(``fallback``), with a warning, so every graph compiles. Also here: ``gemm_update`` (a weight update that
+adds a product into its state in one BLAS call) and ``drop_repeated_checks`` (the entry's size checks, each
+once). Imports numpy, core and ops only.
 
 A lowering gets ``ctx`` (the code generator: value names, size texts, fresh temporaries) and the node, and
 returns source lines that leave the node's value in ``ctx.name(v)``: an array, or a scalar for rank 0.
 """
+
+import re
 
 import numpy as np
 
@@ -63,10 +67,46 @@ def _size_check(ctx, what, d_have, d_want, detail):
             f"    raise ShapeError({message(f'{what}: {detail} has size ', (have,), ' where the other operand has ', (want,), ctx.where_text)})"]
 
 
+_CHECK = re.compile(r"if (\S+|\([^()]*\)) != (\S+|\([^()]*\)):$")
+
+
+def drop_repeated_checks(lines):
+    """The entry's body without the size checks an earlier one already made: ``if a != b:`` (or ``b != a``)
+    whose whole body is ``raise ShapeError(...)``, at the entry's top level, where the first check runs
+    before every later one and the size names are assigned once. Fused kernels and the broadcasts in them
+    repeat the same comparison (W3's entry had 44 checks, 11 distinct), and each costs numba ~7 ms of
+    compile time."""
+    seen, out, k = set(), [], 0
+    while k < len(lines):
+        m = _CHECK.match(lines[k])
+        if (m and k + 1 < len(lines) and lines[k + 1].startswith("    raise ShapeError(")
+                and (k + 2 == len(lines) or not lines[k + 2].startswith(" "))):
+            key = frozenset(m.groups())
+            if key in seen:
+                k += 2
+                continue
+            seen.add(key)
+        out.append(lines[k])
+        k += 1
+    return out
+
+
 # -- contract: GEMM --------------------------------------------------------------------------------------------
-def contract(ctx, v):
-    a, b = v.inputs
+def _index_groups(v):
+    """The contraction's spec split: (sa, sb, so, batch, rows, contracted, cols) index letters."""
     sa, sb, so = parse_spec(dict(v.attrs)["spec"])
+    batch = [c for c in so if c in sa and c in sb]
+    red = [c for c in sa if c in sb and c not in so]
+    fa = [c for c in so if c in sa and c not in sb]
+    fb = [c for c in so if c in sb and c not in sa]
+    return sa, sb, so, batch, fa, red, fb
+
+
+def _gemm_operands(ctx, v):
+    """Size checks and the (batch,) rows x contracted and contracted x cols operands of contraction ``v``:
+    (lines, size of each index, (B, M, K, N) texts)."""
+    a, b = v.inputs
+    sa, sb, so, batch, fa, red, fb = _index_groups(v)
     dt = v.dtype
     size = {}
     lines = []
@@ -78,10 +118,6 @@ def contract(ctx, v):
             lines += _size_check(ctx, "contract", d, size[ch], f"index {ch!r} of operand {k}")
             if not is_known(size[ch]) and is_known(d):
                 size[ch] = d
-    batch = [c for c in so if c in sa and c in sb]
-    red = [c for c in sa if c in sb and c not in so]
-    fa = [c for c in so if c in sa and c not in sb]
-    fb = [c for c in so if c in sb and c not in sa]
     B = _product(ctx, [size[c] for c in batch])
     M = _product(ctx, [size[c] for c in fa])
     K = _product(ctx, [size[c] for c in red])
@@ -91,6 +127,32 @@ def contract(ctx, v):
     pb = ctx.tmp(out + "_b")
     lines.append(f"{pa} = {_operand(ctx, a, sa, (batch, fa, red), (B, M, K), dt)}")
     lines.append(f"{pb} = {_operand(ctx, b, sb, (batch, red, fb), (B, K, N), dt)}")
+    return lines, size, (B, M, K, N), pa, pb
+
+
+def is_plain_gemm(v):
+    """Whether contraction ``v`` is one float matrix product (no batch index, one row, one contracted and
+    one column index) whose result keeps the product's (rows, cols) order: it can then add into a
+    C-contiguous matrix in place (``gemm_update``)."""
+    if v.prim is None or v.prim.name != "contract" or v.dtype.kind != "f" or v.ndim != 2:
+        return False
+    sa, sb, so, batch, fa, red, fb = _index_groups(v)
+    return (not batch and len(sa) == len(sb) == 2 and len(fa) == len(red) == len(fb) == 1
+            and list(so) == fa + fb and all(x.dtype == v.dtype for x in v.inputs))
+
+
+def gemm_update(ctx, v, target, alpha):
+    """``target += alpha * v`` for a plain matrix product ``v`` (``is_plain_gemm``), as one BLAS call
+    writing into ``target`` (``support.gemm_acc``): the weight update ``W - lr * (A @ B)``."""
+    lines, _, _, pa, pb = _gemm_operands(ctx, v)
+    return lines + [f"_rt.gemm_acc({pa}, {pb}, {target}, {alpha})"]
+
+
+def contract(ctx, v):
+    sa, sb, so, batch, fa, red, fb = _index_groups(v)
+    dt = v.dtype
+    lines, size, (B, M, K, N), pa, pb = _gemm_operands(ctx, v)
+    out = ctx.name(v)
     gemm = "_rt.gemm({0}, {1}, {2})" if dt.kind in "fc" else "_rt.matmul_int({0}, {1}, {2})"
     r = ctx.tmp(out + "_r")
     lines.append(f"{r} = np.empty(({B + ', ' if batch else ''}{M}, {N}), {np_type(dt)})")

@@ -180,6 +180,71 @@ def gemm(a, b, out):
                 out[i, j] += aip * b[p, j]
 
 
+@intrinsic
+def _xgemm_acc(typingctx, a, b, out, alpha):
+    """out += alpha * (a @ b) in one BLAS call (beta = 1), for C- or F-contiguous float operands and an out
+    that is C-contiguous (checked by the caller where its type says 'A'), through numba's own ``numba_xxgemm`` helper (scipy's BLAS, as np.dot uses) with the
+    argument order of ``numba.np.linalg.call_xxgemm``, which hard-codes alpha = 1 and beta = 0."""
+    if not (isinstance(a, types.Array) and isinstance(b, types.Array) and isinstance(out, types.Array)
+            and a.ndim == b.ndim == out.ndim == 2 and a.dtype == b.dtype == out.dtype
+            and isinstance(out.dtype, types.Float) and a.layout in "CF" and b.layout in "CF"
+            and out.layout in "CA" and alpha == out.dtype):
+        return None
+    from numba.np.linalg import ensure_blas, get_blas_kind, check_blas_return
+    ensure_blas()
+
+    def codegen(context, builder, sig, args):
+        char, void_p = ir.IntType(8), ir.IntType(8).as_pointer()
+        intp = context.get_value_type(types.intp)
+        fnty = ir.FunctionType(ir.IntType(32), [char, char, char, intp, intp, intp, void_p, void_p, intp,
+                                                void_p, intp, void_p, void_p, intp])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "numba_xxgemm")
+        xa = context.make_array(sig.args[0])(context, builder, args[0])
+        xb = context.make_array(sig.args[1])(context, builder, args[1])
+        xo = context.make_array(sig.args[2])(context, builder, args[2])
+        (m, k), (_, n) = cgutils.unpack_tuple(builder, xa.shape, 2), cgutils.unpack_tuple(builder, xb.shape, 2)
+        alpha_slot = cgutils.alloca_once_value(builder, args[3])
+        beta_slot = cgutils.alloca_once_value(builder, context.get_constant(sig.args[2].dtype, 1.0))
+
+        def param(ty, arr):
+            rows, cols = cgutils.unpack_tuple(builder, arr.shape, 2)
+            trans = ir.Constant(char, ord("n" if ty.layout == "C" else "t"))
+            return trans, (cols if ty.layout == "C" else rows), builder.bitcast(arr.data, void_p)
+        # NOTE: BLAS is column-major: the C-order product out = a @ b is out^T = b^T @ a^T there
+        transa, lda, data_a = param(sig.args[1], xb)
+        transb, ldb, data_b = param(sig.args[0], xa)
+        ldc = cgutils.unpack_tuple(builder, xo.shape, 2)[1]
+        kind = ir.Constant(char, ord(get_blas_kind(sig.args[2].dtype)))
+        res = builder.call(fn, (kind, transa, transb, n, m, k, builder.bitcast(alpha_slot, void_p), data_a, lda,
+                                data_b, ldb, builder.bitcast(beta_slot, void_p), builder.bitcast(xo.data, void_p),
+                                ldc))
+        check_blas_return(context, builder, res)
+        return context.get_dummy_value()
+    return types.none(a, b, out, alpha), codegen
+
+
+@njit(cache=True, nogil=True)
+def gemm_acc(a, b, out, alpha):
+    """out += alpha * (a @ b) in place: a weight update ``W - lr * (A @ B)`` as one BLAS call with beta = 1
+    that reads and writes W once (against a product written to a temporary and a pass over both). Small
+    products and contractions of at most ``SHORT_K`` run as gemm's row loop does; an ``out`` that is not
+    C-contiguous takes the product through a temporary."""
+    m, k = a.shape
+    n = b.shape[1]
+    if out.shape[0] != m or out.shape[1] != n or b.shape[0] != k:
+        raise ValueError("gemm_acc: operand shapes do not match")    # NOTE: the entry checked them before
+    if m == 0 or n == 0 or k == 0:
+        return
+    if m * n * k > SMALL_GEMM and k > SHORT_K and out.flags.c_contiguous:
+        _xgemm_acc(blas_layout(a), blas_layout(b), out, out.dtype.type(alpha))
+        return
+    tmp = np.empty((m, n), out.dtype)
+    gemm(a, b, tmp)
+    for i in range(m):
+        for j in range(n):
+            out[i, j] += alpha * tmp[i, j]
+
+
 # -- large arrays in huge pages -----------------------------------------------------------------------------
 # An array of more than a few MB comes from a fresh mmap (glibc's threshold is at most 32 MB), so every call
 # page-faults through it once more and the kernel zeroes each 4 KB page: filling a fresh 80 MB array took
