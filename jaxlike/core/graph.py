@@ -176,6 +176,14 @@ class Graph:
     def eqns(self):
         return [v for v in self.nodes() if v.prim is not None]
 
+    def users(self):
+        """{value id: the nodes that read it, in topological order}."""
+        out = {}
+        for v in self.nodes():
+            for i in v.inputs:
+                out.setdefault(i._id, []).append(v)
+        return out
+
     def __repr__(self):
         return to_text(self)
 

@@ -17,6 +17,17 @@ def parse_spec(spec):
     return a, b, out
 
 
+def spec_groups(spec):
+    """``spec``'s index letters by role: (sa, sb, so, batch, rows, contracted, cols), the last four in the
+    order a GEMM takes them (batch and rows/cols as in the result, contracted as in the first operand)."""
+    sa, sb, so = parse_spec(spec)
+    batch = [c for c in so if c in sa and c in sb]
+    rows = [c for c in so if c in sa and c not in sb]
+    contracted = [c for c in sa if c in sb and c not in so]
+    cols = [c for c in so if c in sb and c not in sa]
+    return sa, sb, so, batch, rows, contracted, cols
+
+
 def _contract_shape(a, b, *, spec):
     sa, sb, so = parse_spec(spec)
     if len(sa) != a.ndim or len(sb) != b.ndim:

@@ -230,18 +230,15 @@ class Codegen:
             params.append(self.name(v) + "_arg" if v.ndim == 0 else self.name(v))
         params += self.const_params
         self._inputs()
-        phase3, copies = inplace.plan(self.graph, self.outputs)
+        users = g.users()
+        kept = {o._id for o in g.outputs} | {u._id for _, u in g.updates}
+        phase3, copies = inplace.plan(self.graph, self.outputs, users)
         self._precopies(copies)
-        self.gemm_updates = self._gemm_updates(phase3)
+        self.gemm_updates = self._gemm_updates(phase3, users, kept)
         late = {u._id for _, u in phase3} | {G._id for G, _ in self.gemm_updates.values()}
         order = self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late])
-        consumers = {}
-        for v in g.nodes():
-            for i in v.inputs:
-                consumers.setdefault(i._id, []).append(v._id)
-        kept = {o._id for o in g.outputs} | {u._id for _, u in g.updates}
         groups, inside, self.internal = siblings.plan(order, g.inputs, self.bound, self._ready_with, kept,
-                                                      consumers)
+                                                      users)
         if self.options.get("profile"):
             params.append("_prof")
             self.lines.append("_t0 = _rt.clock()")
@@ -461,10 +458,10 @@ class Codegen:
             if v._id in self.old:
                 self.lines.append(f"{self.old[v._id]} = {self.name(v)}.copy()")
 
-    def _gemm_updates(self, phase3):
+    def _gemm_updates(self, phase3, users, kept):
         """``inplace.gemm_updates`` with the scale as entry text."""
         found = {}
-        for uid, (prod, sign, k, outer) in inplace.gemm_updates(self.graph, phase3, is_plain_gemm).items():
+        for uid, (prod, sign, k, outer) in inplace.gemm_updates(phase3, users, kept, is_plain_gemm).items():
             if k is None:
                 scale = "1.0"
             elif k.is_const:

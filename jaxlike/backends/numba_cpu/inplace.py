@@ -10,14 +10,11 @@ from ...core.types import dims_equal, is_known
 from ...ops.fused import fused as FUSED, fusable_kind, reduce_root
 
 
-def plan(graph, outputs):
+def plan(graph, outputs, users):
     """(phase3, copies): update values a kernel writes straight into their state, in a safe order, and
-    the updates copied in at the end. ``outputs``: ids of the graph's outputs (never written in place)."""
+    the updates copied in at the end. ``outputs``: ids of the graph's outputs (never written in place);
+    ``users``: ``graph.users()``."""
     g = graph
-    users = {}
-    for v in g.nodes():
-        for i in v.inputs:
-            users.setdefault(i._id, []).append(v)
     use_count = {}
     for _, u in g.updates:
         use_count[u._id] = use_count.get(u._id, 0) + 1
@@ -86,19 +83,15 @@ def _pointwise_in(u, s):
     return True
 
 
-def gemm_updates(graph, phase3, is_plain_gemm):
+def gemm_updates(phase3, users, kept, is_plain_gemm):
     """{update id: (product, sign, scale, scale's outer value)} for the in-place updates ``W - k * (A @ B)``,
     ``W + k * (A @ B)`` (k a number or a rank-0 value, or absent: scale None) whose product nothing else reads
     and that reads no state written in place: the product can then be added into W by one BLAS call at the
     update's place, after every reader of the old W (``lowering.gemm_update``), instead of being written to
-    a temporary that the update kernel reads back. ``is_plain_gemm(node)``: a product BLAS can add into a
-    matrix as it is laid out."""
-    users = {}
-    for v in graph.nodes():
-        for i in v.inputs:
-            users.setdefault(i._id, []).append(v)
+    a temporary that the update kernel reads back. ``users``: the graph's ``users()``; ``kept``: ids of its
+    outputs and update values; ``is_plain_gemm(node)``: a product BLAS can add into a matrix as it is laid
+    out."""
     written = {s._id for s, _ in phase3}
-    kept = {o._id for o in graph.outputs} | {u._id for _, u in graph.updates}
     found = {}
     for s, u in phase3:
         body = dict(u.attrs)["body"]

@@ -17,7 +17,7 @@ import re
 import numpy as np
 
 from ...core.types import dims_equal, is_known
-from ...ops.linalg import parse_spec
+from ...ops.linalg import spec_groups
 from .loops import cast, np_type, literal, known1
 from .support import may_be_large
 
@@ -92,21 +92,11 @@ def drop_repeated_checks(lines):
 
 
 # -- contract: GEMM --------------------------------------------------------------------------------------------
-def _index_groups(v):
-    """The contraction's spec split: (sa, sb, so, batch, rows, contracted, cols) index letters."""
-    sa, sb, so = parse_spec(dict(v.attrs)["spec"])
-    batch = [c for c in so if c in sa and c in sb]
-    red = [c for c in sa if c in sb and c not in so]
-    fa = [c for c in so if c in sa and c not in sb]
-    fb = [c for c in so if c in sb and c not in sa]
-    return sa, sb, so, batch, fa, red, fb
-
-
 def _gemm_operands(ctx, v):
     """Size checks and the (batch,) rows x contracted and contracted x cols operands of contraction ``v``:
     (lines, size of each index, (B, M, K, N) texts)."""
     a, b = v.inputs
-    sa, sb, so, batch, fa, red, fb = _index_groups(v)
+    sa, sb, so, batch, fa, red, fb = spec_groups(dict(v.attrs)["spec"])
     dt = v.dtype
     size = {}
     lines = []
@@ -136,7 +126,7 @@ def is_plain_gemm(v):
     C-contiguous matrix in place (``gemm_update``)."""
     if v.prim is None or v.prim.name != "contract" or v.dtype.kind != "f" or v.ndim != 2:
         return False
-    sa, sb, so, batch, fa, red, fb = _index_groups(v)
+    sa, sb, so, batch, fa, red, fb = spec_groups(dict(v.attrs)["spec"])
     return (not batch and len(sa) == len(sb) == 2 and len(fa) == len(red) == len(fb) == 1
             and list(so) == fa + fb and all(x.dtype == v.dtype for x in v.inputs))
 
@@ -149,7 +139,7 @@ def gemm_update(ctx, v, target, alpha):
 
 
 def contract(ctx, v):
-    sa, sb, so, batch, fa, red, fb = _index_groups(v)
+    sa, sb, so, batch, fa, red, fb = spec_groups(dict(v.attrs)["spec"])
     dt = v.dtype
     lines, size, (B, M, K, N), pa, pb = _gemm_operands(ctx, v)
     out = ctx.name(v)

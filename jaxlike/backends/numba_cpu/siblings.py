@@ -57,11 +57,11 @@ def _reduced_suffix(red, loops):
     return start
 
 
-def plan(order, graph_inputs, bound0, ready_with, kept=frozenset(), consumers=None):
+def plan(order, graph_inputs, bound0, ready_with, kept=frozenset(), users=None):
     """Groups of siblings in ``order`` (the entry's schedule): {first member id: [members]}, the ids of the
     members that run inside another's group, and the ids of the member maps no one reads but their group
-    (``consumers``: value id -> ids of the nodes reading it; ``kept``: ids of values wanted outside, the
-    outputs and updates): those are never stored. ``ready_with(v, bound)`` says whether the sizes ``v``
+    (``users``: the graph's ``users()``; ``kept``: ids of values wanted outside, the outputs and updates):
+    those are never stored. ``ready_with(v, bound)`` says whether the sizes ``v``
     needs are bound in ``bound`` (ids of Syms)."""
     at = {v._id: -1 for v in graph_inputs}        # schedule position where each value is computed
     bound_at = {sid: -1 for sid in bound0}         # ... and where each size symbol is first bound
@@ -98,11 +98,11 @@ def plan(order, graph_inputs, bound0, ready_with, kept=frozenset(), consumers=No
             groups[a._id] = members
             taken.update(m._id for m in members)
     internal = set()
-    if consumers is not None:
+    if users is not None:
         for members in groups.values():
             ids = {m._id for m in members}
             internal |= {m._id for m in members if roles[m._id] == "map" and m._id not in kept
-                         and consumers.get(m._id) and set(consumers[m._id]) <= ids}
+                         and users.get(m._id) and {r._id for r in users[m._id]} <= ids}
     return groups, taken - set(groups), internal
 
 
@@ -116,10 +116,7 @@ def _reads_pointwise(b, outer_id):
     starts = [bi for bi, o in zip(body.inputs, b.inputs) if o._id == outer_id]
     if not all(_shape_equal(bi.shape, space) for bi in starts):
         return False
-    users = {}
-    for v in body.eqns():
-        for x in v.inputs:
-            users.setdefault(x._id, []).append(v)
+    users = body.users()
     root_reduce = reduce_root(body)
     stack, seen = list(starts), set()
     while stack:

@@ -183,8 +183,9 @@ def gemm(a, b, out):
 @intrinsic
 def _xgemm_acc(typingctx, a, b, out, alpha):
     """out += alpha * (a @ b) in one BLAS call (beta = 1), for C- or F-contiguous float operands and an out
-    that is C-contiguous (checked by the caller where its type says 'A'), through numba's own ``numba_xxgemm`` helper (scipy's BLAS, as np.dot uses) with the
-    argument order of ``numba.np.linalg.call_xxgemm``, which hard-codes alpha = 1 and beta = 0."""
+    that is C-contiguous (checked by the caller where its type says 'A'), through numba's own
+    ``numba_xxgemm`` helper (scipy's BLAS, as np.dot uses) with the argument order of
+    ``numba.np.linalg.call_xxgemm``, which hard-codes alpha = 1 and beta = 0."""
     if not (isinstance(a, types.Array) and isinstance(b, types.Array) and isinstance(out, types.Array)
             and a.ndim == b.ndim == out.ndim == 2 and a.dtype == b.dtype == out.dtype
             and isinstance(out.dtype, types.Float) and a.layout in "CF" and b.layout in "CF"

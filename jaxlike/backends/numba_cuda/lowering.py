@@ -14,16 +14,7 @@ import numpy as np
 from ...core.graph import Var
 from ...core.types import TensorType
 from ...core.primitive import REGISTRY
-from ...ops.linalg import parse_spec
-
-
-def _groups(spec):
-    sa, sb, so = parse_spec(spec)
-    batch = [c for c in so if c in sa and c in sb]
-    m = [c for c in so if c in sa and c not in sb]
-    n = [c for c in so if c in sb and c not in sa]
-    k = [c for c in sa if c in sb and c not in so]
-    return sa, sb, so, batch, m, n, k
+from ...ops.linalg import spec_groups
 
 
 def _lines_up(term, groups):
@@ -50,7 +41,7 @@ class ContractPlan:
     def __init__(self, node):
         spec = dict(node.attrs)["spec"]
         a, b = node.inputs
-        sa, sb, so, batch, m, n, k = _groups(spec)
+        sa, sb, so, batch, m, k, n = spec_groups(spec)
         self.node = node
         self.a, self.b = a, b
         self.pre = []  # transpose nodes to run before the GEMM
