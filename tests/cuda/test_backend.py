@@ -226,3 +226,16 @@ def test_gemm_option_errors(gpu):
     with pytest.raises(ValueError, match="outputs must be"):
         gpu.backend.compile(Graph([a], [a @ a]), {"outputs": "gpu"})
 
+
+
+def test_integer_power_with_negative_exponent_raises(gpu):
+    """Catches: integer ``x ** -1`` truncated to 0 in a kernel (numba's operator) where numpy raises
+    ValueError: the kernel flags it and the host raises; valid exponents (and the flag's reset) still work.
+    (The simulator's numpy scalars would raise numpy's own error: the message shows the flag path ran.)"""
+    x, y = var("int64", None), var("int64", None)
+    g = Graph([x, y], [x ** y + 1])
+    exe = gpu.backend.compile(g)
+    gpu.compare(g, [np.array([2, -3, 5]), np.array([3, 2, 0])], exe=exe)
+    with pytest.raises(ValueError, match="^pow: integers to negative integer powers"):
+        exe(np.array([2, -1, 5]), np.array([3, -1, 0]))
+    gpu.compare(g, [np.array([1, 2, 3]), np.array([1, 1, 4])], exe=exe)

@@ -35,6 +35,7 @@ from .compat import import_cuda, is_simulator, device_problem
 from .arrays import Arrays, Pool
 from . import kernels as K
 from .codegen import Program, build_plan
+from .indexing import ERR_NEGATIVE_POWER
 from .lowering import cupy_available
 
 cuda = import_cuda()
@@ -250,6 +251,8 @@ class _Runner:
         flag = self.err.copy_to_host()
         if flag[0]:
             self.err.copy_to_device(np.zeros(1, np.int32))
+            if flag[0] == ERR_NEGATIVE_POWER:
+                raise ValueError("pow: integers to negative integer powers are not allowed")
             names = sorted({s.node.prim.name for s in self.program.steps if any(k.uses_error for k in s.kernels)})
             raise IndexError(f"index out of bounds in {', '.join(names)} (an index is >= the axis size or "
                              "< -size)")

@@ -5,7 +5,7 @@ this backend's indexing helpers.
 
 import numpy as np
 
-from .indexing import CAST
+from .indexing import CAST, ERR_INDEX
 
 def gemm_source(name, da, db, dc, tile):
     """Tiled shared-memory batched GEMM over strided flat buffers: c[b,m,n] = sum_k a[b,m,k] * b[b,k,n].
@@ -61,7 +61,7 @@ def scatter_add_source(name, dtype, g_rank, idx_rank, axis):
               "        if j < 0:",
               f"            j += oshape[{axis}]",
               f"        if j < 0 or j >= oshape[{axis}]:",
-              "            err[0] = 1",
+              f"            err[0] = {ERR_INDEX}",
               "        else:"]
     ocoords = [f"c{k}" for k in range(pre)] + ["j"] + [f"c{axis + idx_rank + k}" for k in range(post)]
     orank = pre + 1 + post

@@ -33,6 +33,10 @@ SCALAR_OVERRIDES = {
 _FLOAT_LIT = re.compile(r"(?<![\w.])(\d+\.\d*(?:[eE][+-]?\d+)?|math\.inf|math\.nan|math\.pi)")
 
 
+# Codes a kernel writes into the error flag (the host raises the matching error after the launch).
+ERR_INDEX, ERR_NEGATIVE_POWER = 1, 2
+
+
 class CannotLower(Exception):
     """A node this backend has no kernel form for (the message names it)."""
 
@@ -268,9 +272,21 @@ def _elementwise(em, v, coords):
             args.append(em.value(inp, _bcast_coords(inp, v, coords)))
     if compute == np.dtype("float32") or (v.dtype == np.dtype("float32") and compute.kind != "f"):
         template = single_precision(template)
+    if prim.name == "pow" and compute.kind in "iub":
+        template = _int_pow(em, args[1])
     name = em.fresh()
     em.emit(f"{name} = {cast(v.dtype, template.format(*args), from_complex=in_complex)}")
     return name
+
+
+def _int_pow(em, exponent):
+    """Integer pow's template: a negative exponent raises ValueError in numpy (numba's ``**`` would truncate
+    2 ** -1 to 0), and a kernel cannot raise, so it sets the error flag (``ERR_NEGATIVE_POWER``) and the host
+    raises after the launch."""
+    em.emit(f"if {exponent} < 0:")
+    em.emit(f"    err[0] = {ERR_NEGATIVE_POWER}")
+    em.uses_error = True
+    return "(({0}) ** ({1}) if ({1}) >= 0 else 0)"
 
 
 def _broadcast_to(em, v, coords):
@@ -393,7 +409,7 @@ def _take(em, v, coords):
     em.emit(f"if {j} < 0:")
     em.emit(f"    {j} += {n}")
     em.emit(f"if {j} < 0 or {j} >= {n}:")
-    em.emit("    err[0] = 1")
+    em.emit(f"    err[0] = {ERR_INDEX}")
     em.emit(f"    {j} = 0")
     em.uses_error = True
     exprs = raw[:axis] + [j] + raw[axis + r:]
