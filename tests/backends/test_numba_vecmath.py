@@ -161,16 +161,23 @@ def test_float32_loops_use_the_vectorizable_versions():
 @pytest.mark.parametrize("axis", [1, None])
 def test_reductions_of_vecmath_values_buffer_the_inner_loop(axis):
     """Catches: a buffered reduction (values into a row buffer, then accumulated) that drops the tail of a
-    row, mixes rows, or starts a row from the last row's sum; and one that no longer buffers (the exp loop
-    stays scalar, 2-4x slower)."""
-    x = np.random.default_rng(0).standard_normal((5, 37)).astype(np.float32)
+    row, mixes rows, or starts a row from the last row's sum; one that no longer buffers (the exp loop
+    stays scalar, 2-4x slower); a block (the buffer holds 512 values, not a whole row: a sum over 10^7
+    values allocated 80 MB more) that drops or repeats values at its edges, in the lane sum, the lane max and
+    an in-order product. One compiled function serves every row length."""
+    rng = np.random.default_rng(0)
     f = jaxlike.compile(lambda x: jnp.sum(jnp.exp(x), axis=axis))
-    got = f(x)
-    want = np.sum(np.exp(x.astype(np.float64)), axis=axis)
-    np.testing.assert_allclose(got, want, rtol=1e-6)
-    assert "_buf[" in f.source(x)
     g = jaxlike.compile(lambda x: jnp.max(nn.sigmoid(x), axis=1))
-    np.testing.assert_allclose(g(x), np.max(1 / (1 + np.exp(-x.astype(np.float64))), axis=1), rtol=1e-6)
+    h = jaxlike.compile(lambda x: jnp.prod(jnp.exp(x * np.float32(0.01)), axis=1))
+    for width in (37, 0, 1, 512, 513, 1300):
+        x = rng.standard_normal((5, width)).astype(np.float32)
+        x64 = x.astype(np.float64)
+        np.testing.assert_allclose(f(x), np.sum(np.exp(x64), axis=axis), rtol=1e-6)
+        np.testing.assert_allclose(h(x), np.prod(np.exp(x64 * 0.01), axis=1), rtol=1e-5)
+        if width:
+            np.testing.assert_allclose(g(x), np.max(1 / (1 + np.exp(-x64)), axis=1), rtol=1e-6)
+    assert "_buf[" in f.source(x) and "_buf = np.empty(512," in f.source(x)
+    assert "_buf = np.empty(512," in h.source(x)
 
 
 # -- sin/cos in compiled loops: the vectorized pass and its C-library rerun --------------------------------
