@@ -1,5 +1,5 @@
-"""Which fused loops can vectorize, and the forms that let them: vecmath's exp/sigmoid in place of the C
-library's, and for float64 sin/cos (exact only up to ``vecmath.TRIG_LIMIT``) kernels written twice, a
+"""Which fused loops can vectorize, and the forms that let them: vecmath's exp/sigmoid/log/log1p/expm1/tanh
+in place of the C library's, and for float64 sin/cos (exact only up to ``vecmath.TRIG_LIMIT``) kernels written twice, a
 vectorized pass that records whether an argument was out of its range and the scalar C-library form that
 reruns the kernel when one was. LLVM vectorizes a loop only if it has no call and no ordered accumulation;
 numba from PyPI has no SIMD math library, so every sin, exp or log is a call. Imports numpy and core."""
@@ -18,7 +18,9 @@ _VECMATH = {np.dtype("float32"): "f32", np.dtype("float64"): "f64"}
 
 
 _LIBM_CALL = re.compile(r"\bmath\.(\w+)\(")
-_INLINE_MATH = {"exp", "copysign", "floor", "ceil", "sqrt", "fabs"}   # LLVM intrinsics or vecmath: no call
+# LLVM intrinsics or vecmath's: no call
+_INLINE_MATH = {"exp", "copysign", "floor", "ceil", "sqrt", "fabs", "log", "log1p", "expm1", "tanh"}
+_VECMATH_CALLS = ("exp", "log", "log1p", "expm1", "tanh")
 
 
 def vectorizable(bodies, trig=False):
@@ -91,7 +93,9 @@ def vecmath_template(name, template, compute):
         return template
     if name == "sigmoid":
         return f"_vm.sigmoid_{suffix}({{0}})"
-    return template.replace("math.exp(", f"_vm.exp_{suffix}(")
+    for f in _VECMATH_CALLS:
+        template = template.replace(f"math.{f}(", f"_vm.{f}_{suffix}(")
+    return template
 
 
 def chunkable(space, loops, operands):

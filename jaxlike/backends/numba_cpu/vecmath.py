@@ -14,6 +14,8 @@ vector float -> int64 conversion, which scalarizes the loop. float32 builds 2**n
 out of the low bits of n + 1.5 * 2**52 (exact for |n| < 2**51), so neither converts.
 """
 
+import math
+
 import numba
 import numpy as np
 from llvmlite import binding as llvm
@@ -250,3 +252,148 @@ def cos_f64(x):
     zz = z * z
     y = _sin_poly(z, z_lo, zz) if (q == 1.0 or q == 3.0) else _cos_poly(z, z_lo, zz)
     return -y if (q == 1.0 or q == 2.0) else y
+
+
+# -- log, log1p, expm1, tanh -----------------------------------------------------------------------------------
+# numpy 2 runs these with SIMD (AVX-512 here); the C library's scalar calls kept our loops 4-35x slower than
+# numpy's (1M float64: log 4.4 vs 1.2 ms, tanh 15.8 vs 2.0; float32 tanh 16.3 vs 0.5). float64 versions
+# below; the float32 ones compute in float64 and round once (the conversions vectorize too).
+_LG1, _LG2, _LG3 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01
+_LG4, _LG5, _LG6 = 2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01
+_LG7 = 1.479819860511658591e-01   # minimax coefficients of (log((1+s)/(1-s)) - 2s) / s on s^2 <= 0.0295
+_LN2_HI_LOG, _LN2_LO_LOG = 6.93147180369123816490e-01, 1.90821492927058770002e-10   # k * _LN2_HI_LOG is exact
+_TINY_64 = 2.2250738585072014e-308   # the smallest normal float64
+_SQRT2 = 1.4142135623730951
+
+
+@intrinsic
+def _mantissa_f64(typingctx, y):
+    """The significand of a positive normal float64 as a float64 in [1, 2) (its exponent bits set to 1's)."""
+    if y != types.float64:
+        return None
+
+    def codegen(context, builder, sig, args):
+        i64 = ir.IntType(64)
+        bits = builder.bitcast(args[0], i64)
+        bits = builder.or_(builder.and_(bits, ir.Constant(i64, 0x000FFFFFFFFFFFFF)),
+                           ir.Constant(i64, 0x3FF0000000000000))
+        return builder.bitcast(bits, ir.DoubleType())
+    return types.float64(types.float64), codegen
+
+
+@intrinsic
+def _exponent_f64(typingctx, y):
+    """The unbiased binary exponent of a positive normal float64, as a float64 (a logical shift: AVX2 has
+    no 64-bit arithmetic one)."""
+    if y != types.float64:
+        return None
+
+    def codegen(context, builder, sig, args):
+        i64 = ir.IntType(64)
+        e = builder.sub(builder.lshr(builder.bitcast(args[0], i64), ir.Constant(i64, 52)), ir.Constant(i64, 1023))
+        return builder.sitofp(e, ir.DoubleType())
+    return types.float64(types.float64), codegen
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _log_plus(x, c):
+    """log(x) + c for x > 0 finite and a small c, c added with the last terms (log1p's correction): x =
+    2**k * (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)), log(1 + f) = 2s + s * R(s^2) with s = f / (2 + f),
+    k * ln 2 in two parts. Denormal x is scaled by 2**52 first."""
+    tiny = x < _TINY_64
+    y = x * 4503599627370496.0 if tiny else x
+    m = _mantissa_f64(y)
+    k = _exponent_f64(y) - (52.0 if tiny else 0.0)
+    big = m > _SQRT2
+    m = m * 0.5 if big else m
+    k = k + 1.0 if big else k
+    f = m - 1.0
+    s = f / (2.0 + f)
+    z = s * s
+    w = z * z
+    r = _mad(w, _mad(w, _mad(w, _LG7, _LG5), _LG3), _LG1) * z + _mad(w, _mad(w, _LG6, _LG4), _LG2) * w
+    half_ff = 0.5 * f * f
+    return k * _LN2_HI_LOG - ((half_ff - (s * (half_ff + r) + (k * _LN2_LO_LOG + c))) - f)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def log_f64(x):
+    """log(x) for x > 0 (zero, negatives and NaN are the op template's) and +inf: within 0.7 ulp."""
+    out = _log_plus(x, 0.0)
+    return out if x < np.inf else x
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def log1p_f64(x):
+    """log(1 + x) for x > -1 (the template's domain): log(u), u = 1 + x, corrected by u's rounding error,
+    log(1 + x) = log(u) - ((u - 1) - x) / u to first order; x itself where u rounds to 1."""
+    u = 1.0 + x
+    out = _log_plus(u, -((u - 1.0) - x) / u)
+    return x if u == 1.0 else (out if u < np.inf else u)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _expm1_parts(x):
+    """expm1(x) as an unevaluated sum hi + lo (lo within an ulp of hi), for x not NaN: x = n ln 2 + r as in
+    exp_f64, p = expm1(r) from the same polynomial without its leading 1 (carried with its rounding error),
+    then 2**n * p + (2**n - 1), both terms exact for n <= 52, summed error-free; for larger n
+    2**n * (1 + p) - 1, which overflows as exp does (2**n * (1 + p) is scaled in two steps, as exp's result
+    is: 2**1024 alone would be inf). Below -40 the result rounds to -1."""
+    xc = _clamp(x, -40.0, _HIGH_64)
+    n = _rint(xc * _LOG2E_64)
+    r_hi = _mad(-n, _LN2_HI_64, xc)
+    r_lo = -(n * _LN2_LO_64)
+    r = r_hi + r_lo
+    r_err = (r_hi - r) + r_lo
+    q = _mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_T13, r, _T12), r, _T11), r, _T10), r, _T9), r,
+                                                   _T8), r, _T7), r, _T6), r, _T5), r, _T4), r, _T3), r, _T2)
+    t = r * r * q + r_err * (1.0 + r)
+    p = r + t
+    p_lo = (r - p) + t          # |r| >= |t|: p's rounding error
+    hi, lo = _two_sum(_scale_f64(p, n), _scale_f64(1.0, n) - 1.0)
+    lo = lo + _scale_f64(p_lo, n)
+    big, big_lo = _two_sum(1.0, p)          # n > 52: 2**n * (1 + p) - 1, the 1 + p error-free
+    big_lo = _scale_f64(big_lo + p_lo, n) - 1.0
+    small = n <= 52.0
+    return (hi if small else _scale_f64(big, n)), (lo if small else big_lo)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def expm1_f64(x):
+    """exp(x) - 1 without the cancellation (see ``_expm1_parts``)."""
+    hi, lo = _expm1_parts(x)
+    out = hi + lo
+    return out if (x == x and x != 0.0) else x     # NaN, and -0.0's sign
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def tanh_f64(x):
+    """tanh(|x|) = e / (e + 2) with e = expm1(2|x|): no cancellation at any size; |x| >= 20 rounds to 1."""
+    a = _clamp(abs(x), 0.0, 20.0)
+    e, e_lo = _expm1_parts(a + a)
+    d, d_lo = _two_sum(e, 2.0)
+    t = e / d
+    # one Newton step on t * d = e, with e's and d's low parts: (e - t * d) / d, the product error-free
+    out = t + ((_mad(-t, d, e) + (e_lo - t * (d_lo + e_lo))) / d)
+    out = math.copysign(out, x)
+    return out if x == x else x
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def log_f32(x):
+    return np.float32(log_f64(np.float64(x)))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def log1p_f32(x):
+    return np.float32(log1p_f64(np.float64(x)))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def expm1_f32(x):
+    return np.float32(expm1_f64(np.float64(x)))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def tanh_f32(x):
+    return np.float32(tanh_f64(np.float64(x)))
