@@ -395,11 +395,15 @@ _NEW = {"log": (np.log, _log_args, [5e-324, 1e-310, 2.2250738585072014e-308, 1.0
                                        20.0, 710.0, np.inf, np.nan])}
 
 
+# float32 ulps against float64's result: log, log1p and tanh have float32 forms; expm1 rounds a float64 one
+_BOUND32 = {"log": 1.0, "log1p": 1.0, "expm1": 0.51, "tanh": 1.5}
+
+
 @pytest.mark.parametrize("name", list(_NEW))
 def test_log_log1p_expm1_tanh_within_one_ulp_and_special_values(name):
     """Catches: a wrong coefficient or reduction in the vectorizable log/log1p/expm1/tanh (float64 within
-    0.9 ulp of the long double result over the range; float32, computed in float64, correctly rounded but
-    for double rounding), the cancellations they exist to avoid (log1p and expm1 near 0, tanh near 0), the
+    0.9 ulp of the long double result over the range; float32 within 1-1.5 ulp of float64's, or correctly
+    rounded but for double rounding where it computes in float64), the cancellations they exist to avoid (log1p and expm1 near 0, tanh near 0), the
     denormal inputs of log, and the special values (inf, overflow, -1 and +-1 limits, signed zeros, NaN)."""
     ref, args, special = _NEW[name]
     f64, f32 = getattr(vecmath, name + "_f64"), getattr(vecmath, name + "_f32")
@@ -416,11 +420,12 @@ def test_log_log1p_expm1_tanh_within_one_ulp_and_special_values(name):
     _map(f32, x32, out32)
     want32 = ref(x32.astype(np.float64))
     ok = np.abs(want32) < float(np.finfo(np.float32).max)
-    assert _ulps(out32[ok], want32[ok]).max() <= 0.51
+    assert _ulps(out32[ok], want32[ok]).max() <= _BOUND32[name]
     for dt, fn in ((np.float64, f64), (np.float32, f32)):
         with np.errstate(all="ignore"):
             s = np.array(special, dt)
-            s = s[(s > 0) if name == "log" else (s > -1) | (s != s)]   # the rest is the op template's
+            # NOTE: the rest is the op template's
+            s = s[{"log": s > 0, "log1p": (s > -1) | np.isnan(s)}.get(name, np.ones(s.shape, bool))]
             sw = ref(s)
         so = np.empty_like(s)
         _map(fn, s, so)

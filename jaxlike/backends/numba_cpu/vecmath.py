@@ -257,7 +257,7 @@ def cos_f64(x):
 # -- log, log1p, expm1, tanh -----------------------------------------------------------------------------------
 # numpy 2 runs these with SIMD (AVX-512 here); the C library's scalar calls kept our loops 4-35x slower than
 # numpy's (1M float64: log 4.4 vs 1.2 ms, tanh 15.8 vs 2.0; float32 tanh 16.3 vs 0.5). float64 versions
-# below; the float32 ones compute in float64 and round once (the conversions vectorize too).
+# below, float32 ones after them.
 _LG1, _LG2, _LG3 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01
 _LG4, _LG5, _LG6 = 2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01
 _LG7 = 1.479819860511658591e-01   # minimax coefficients of (log((1+s)/(1-s)) - 2s) / s on s^2 <= 0.0295
@@ -266,33 +266,37 @@ _TINY_64 = 2.2250738585072014e-308   # the smallest normal float64
 _SQRT2 = 1.4142135623730951
 
 
-@intrinsic
-def _mantissa_f64(typingctx, y):
-    """The significand of a positive normal float64 as a float64 in [1, 2) (its exponent bits set to 1's)."""
-    if y != types.float64:
-        return None
-
-    def codegen(context, builder, sig, args):
-        i64 = ir.IntType(64)
-        bits = builder.bitcast(args[0], i64)
-        bits = builder.or_(builder.and_(bits, ir.Constant(i64, 0x000FFFFFFFFFFFFF)),
-                           ir.Constant(i64, 0x3FF0000000000000))
-        return builder.bitcast(bits, ir.DoubleType())
-    return types.float64(types.float64), codegen
+_BITS = {types.float32: (32, 23, 127, ir.FloatType), types.float64: (64, 52, 1023, ir.DoubleType)}
 
 
 @intrinsic
-def _exponent_f64(typingctx, y):
-    """The unbiased binary exponent of a positive normal float64, as a float64 (a logical shift: AVX2 has
-    no 64-bit arithmetic one)."""
-    if y != types.float64:
+def _mantissa(typingctx, y):
+    """The significand of a positive normal float as a float of its type in [1, 2) (exponent bits set to 1's)."""
+    if y not in _BITS:
         return None
+    width, frac, bias, fty = _BITS[y]
 
     def codegen(context, builder, sig, args):
-        i64 = ir.IntType(64)
-        e = builder.sub(builder.lshr(builder.bitcast(args[0], i64), ir.Constant(i64, 52)), ir.Constant(i64, 1023))
-        return builder.sitofp(e, ir.DoubleType())
-    return types.float64(types.float64), codegen
+        ity = ir.IntType(width)
+        bits = builder.bitcast(args[0], ity)
+        bits = builder.or_(builder.and_(bits, ir.Constant(ity, (1 << frac) - 1)), ir.Constant(ity, bias << frac))
+        return builder.bitcast(bits, fty())
+    return y(y), codegen
+
+
+@intrinsic
+def _exponent(typingctx, y):
+    """The unbiased binary exponent of a positive normal float, as a float of its type (a logical shift:
+    AVX2 has no 64-bit arithmetic one)."""
+    if y not in _BITS:
+        return None
+    width, frac, bias, fty = _BITS[y]
+
+    def codegen(context, builder, sig, args):
+        ity = ir.IntType(width)
+        e = builder.sub(builder.lshr(builder.bitcast(args[0], ity), ir.Constant(ity, frac)), ir.Constant(ity, bias))
+        return builder.sitofp(e, fty())
+    return y(y), codegen
 
 
 @njit(inline="always", error_model="numpy", cache=True)
@@ -302,8 +306,8 @@ def _log_plus(x, c):
     k * ln 2 in two parts. Denormal x is scaled by 2**52 first."""
     tiny = x < _TINY_64
     y = x * 4503599627370496.0 if tiny else x
-    m = _mantissa_f64(y)
-    k = _exponent_f64(y) - (52.0 if tiny else 0.0)
+    m = _mantissa(y)
+    k = _exponent(y) - (52.0 if tiny else 0.0)
     big = m > _SQRT2
     m = m * 0.5 if big else m
     k = k + 1.0 if big else k
@@ -379,14 +383,46 @@ def tanh_f64(x):
     return out if x == x else x
 
 
+# float32: log and log1p as the float64 ones with float32 constants and a shorter polynomial (Taylor's
+# 2/3, 2/5, 2/7, 2/9 in s^2 <= 0.0295); tanh from exp_f32 (1 - 2 / (exp(2|x|) + 1)) above 0.5625 and its odd
+# Taylor polynomial below (terms to x^17; the next is 4e-9 of the result at 0.5625). Within 1 ulp (log,
+# log1p) and 1.5 ulp (tanh) of float64's result. expm1 has no float32 form: it computes in float64.
+_TINY_32 = np.float32(1.17549435e-38)
+_SQRT2_32, _HALF_32, _TWO_32 = np.float32(1.4142135), np.float32(0.5), np.float32(2.0)
+_L1, _L2, _L3, _L4 = np.float32(2 / 3), np.float32(2 / 5), np.float32(2 / 7), np.float32(2 / 9)
+_TH3, _TH5, _TH7, _TH9 = np.float32(-1 / 3), np.float32(2 / 15), np.float32(-17 / 315), np.float32(62 / 2835)
+_TH11, _TH13 = np.float32(-1382 / 155925), np.float32(21844 / 6081075)
+_TH15, _TH17 = np.float32(-929569 / 638512875), np.float32(6404582 / 10854718875)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _log_plus_f32(x, c):
+    tiny = x < _TINY_32
+    y = x * np.float32(8388608.0) if tiny else x
+    m = _mantissa(y)
+    k = _exponent(y) - (np.float32(23.0) if tiny else np.float32(0.0))
+    big = m > _SQRT2_32
+    m = m * _HALF_32 if big else m
+    k = k + _ONE if big else k
+    f = m - _ONE
+    s = f / (_TWO_32 + f)
+    z = s * s
+    r = _mad(_mad(_mad(_L4, z, _L3), z, _L2), z, _L1) * z
+    half_ff = _HALF_32 * f * f
+    return k * _LN2_HI - ((half_ff - (s * (half_ff + r) + (k * _LN2_LO + c))) - f)
+
+
 @njit(inline="always", error_model="numpy", cache=True)
 def log_f32(x):
-    return np.float32(log_f64(np.float64(x)))
+    out = _log_plus_f32(x, np.float32(0.0))
+    return out if x < np.float32(np.inf) else x
 
 
 @njit(inline="always", error_model="numpy", cache=True)
 def log1p_f32(x):
-    return np.float32(log1p_f64(np.float64(x)))
+    u = _ONE + x
+    out = _log_plus_f32(u, -((u - _ONE) - x) / u)
+    return x if u == _ONE else (out if u < np.float32(np.inf) else u)
 
 
 @njit(inline="always", error_model="numpy", cache=True)
@@ -396,4 +432,11 @@ def expm1_f32(x):
 
 @njit(inline="always", error_model="numpy", cache=True)
 def tanh_f32(x):
-    return np.float32(tanh_f64(np.float64(x)))
+    a = abs(x)
+    z = x * x
+    p = _mad(_mad(_mad(_mad(_mad(_mad(_mad(_TH17, z, _TH15), z, _TH13), z, _TH11), z, _TH9), z, _TH7), z, _TH5),
+             z, _TH3)
+    near0 = _mad(x * z, p, x)
+    far = _ONE - _TWO_32 / (exp_f32(a + a) + _ONE)
+    out = near0 if a < np.float32(0.5625) else math.copysign(far, x)
+    return out if (x == x and x != 0) else x     # NaN, and -0.0's sign
