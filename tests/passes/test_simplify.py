@@ -96,9 +96,17 @@ CASES = [
     ("pow_zero_to_one", lambda x: x ** 0, """
         b:f64[n0,3] = broadcast_to(1.0) shape=(n0,3)
         in (b) }"""),
-    ("pow_two_to_mul", lambda x: x ** 2, """
+    ("pow_small_int_to_mul", lambda x: x ** 2, """
         b:f64[n0,3] = mul(a, a)
         in (b) }"""),
+    ("pow_small_int_to_mul (cube)", lambda x: x ** 3, """
+        b:f64[n0,3] = mul(a, a)
+        c:f64[n0,3] = mul(b, a)
+        in (c) }"""),
+    ("pow_small_int_to_mul (fourth)", lambda x: x ** 4.0, """
+        b:f64[n0,3] = mul(a, a)
+        c:f64[n0,3] = mul(b, b)
+        in (c) }"""),
     ("pow_half_to_sqrt", lambda x: x ** 0.5, """
         b:f64[n0,3] = sqrt(a)
         in (b) }"""),
