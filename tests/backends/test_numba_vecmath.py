@@ -449,3 +449,31 @@ def test_compiled_loops_vectorize_log_tanh_and_keep_the_op_templates_domain():
         src = f.source(x)
         assert "math." not in src.split("def entry")[1].replace("math.inf", "").replace("math.nan", ""), src
         assert all(f"_vm.{n}_" in src for n in ("log", "log1p", "expm1", "tanh"))
+
+
+def test_float32_sin_cos_take_the_float64_vector_forms():
+    """Catches: float32 sin/cos loops still calling the C library's sinf/cosf (scalar, 12x slower than
+    numpy), a float32 value not rounded once from float64's (every value below the limit must equal
+    float64's rounded), and the rerun of an argument beyond vecmath.TRIG_LIMIT or inf/NaN lost, in a map and
+    in the value and gradient of W4's expression (a two-pass sibling kernel)."""
+    rng = np.random.default_rng(12)
+    f = jaxlike.compile(lambda x: (jnp.sin(x) * 2, jnp.cos(x) + 1))
+    x = (rng.standard_normal(5000) * 3).astype(np.float32)
+    s, c = f(x)
+    x64 = x.astype(np.float64)
+    np.testing.assert_array_equal(s, np.sin(x64).astype(np.float32) * np.float32(2))
+    np.testing.assert_array_equal(c, np.cos(x64).astype(np.float32) + np.float32(1))
+    assert "_vm.sin_f64(np.float64(" in f.source(x) and "_vm.cos_f64(np.float64(" in f.source(x)
+    odd = np.array([0.0, -0.0, np.inf, np.nan, 3e6, -1e30, 1e-40, 1.5], np.float32)
+    s, c = f(odd)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_allclose(s, np.sin(odd.astype(np.float64)) * 2, rtol=1.2e-7)
+        np.testing.assert_allclose(c, np.cos(odd.astype(np.float64)) + 1, rtol=1.2e-7)
+    assert np.signbit(s[1])
+    g = jaxlike.compile(_value_and_grad_w4())
+    for xs in (x, np.concatenate([x, [np.float32(5e6)]])):
+        v, d = g(xs)
+        x64, sq = xs.astype(np.float64), (xs * xs).astype(np.float64)   # NOTE: x ** 2 rounds in float32
+        np.testing.assert_allclose(v, np.sum(np.exp(np.sin(sq)) * np.cos(x64)), rtol=1e-5)
+        want = np.exp(np.sin(sq)) * (np.cos(sq) * 2 * x64 * np.cos(x64) - np.sin(x64))
+        np.testing.assert_allclose(d, want, rtol=2e-5, atol=2e-5 * np.abs(want).max())

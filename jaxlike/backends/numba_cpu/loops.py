@@ -27,7 +27,7 @@ from ...core.graph import distinct_syms
 from ...core.types import Sym, DimSum, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
-from .simd import (BLOCK, TRIG, chunkable, chunked, is_trig, trig_calls, two_pass, vecmath_template, vectorizable,
+from .simd import (BLOCK, chunkable, chunked, is_trig, trig_calls, trig_text, two_pass, vecmath_template, vectorizable,
                    with_range_flag)
 
 # -- text helpers shared by the code generator -----------------------------------------------------------
@@ -240,7 +240,7 @@ class _Writer:
                 template = vecmath_template(prim.name, template, compute)
             text = template.format(*args)
             if self.trig and is_trig(v):
-                text = f"_vm.{TRIG[prim.name]}({args[0]})"
+                text = trig_text(v, args[0])
                 if args[0] not in self.range_checked:
                     self.range_checked.add(args[0])
                     self.emit(f"_big = _big | (abs({args[0]}) >= _vm.TRIG_LIMIT)", invariant)
