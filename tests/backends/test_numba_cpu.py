@@ -316,6 +316,21 @@ def test_concatenate_slices_and_their_gradients():
         check(exe, g, np.random.rand(rows, 4), np.random.rand(rows, 2))
 
 
+def test_vector_concatenation_copies_each_part_into_place():
+    """Catches vectors joined (copied into place, not np.concatenate) at wrong offsets, an empty part
+    shifting the rest, a cast part (int into float) or a rank-0 one lost, and the gradient's slices."""
+    n, m = Sym(), Sym()
+    x, k, s = Var(TensorType("float64", (n,))), Var(TensorType("int64", (m,))), Var(TensorType("float64", ()))
+    joined = jnp.concatenate([x, k, jnp.reshape(s, (1,)), jnp.exp(x)])
+    y = jnp.sum(joined * joined)
+    gx, gs = backward([y], [ones_like(y)], [x, s])
+    g = Graph([x, k, s], [joined, gx, gs])
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    assert "np.concatenate" not in exe.source
+    for a, b in ((3, 2), (0, 4), (5, 0)):
+        check(exe, g, np.random.rand(a), np.arange(b) - 1, np.float64(2.5))
+
+
 def test_reductions_with_axes_and_keepdims_including_integers():
     """sum/max/min/prod/mean/var over several axes, keepdims, integer and boolean inputs (integer max starts
     from the dtype's minimum, not -inf), and all/any."""

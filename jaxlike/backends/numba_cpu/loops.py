@@ -461,7 +461,7 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
         k = loops[-1]
         if raw_dt != acc_dt:
             w.lines.pop()   # NOTE: the conversion line above; it moves to the accumulation
-        src.add(1, f"_buf = np.empty({BLOCK}, {np_type(raw_dt)})")
+        src.add(1, f"_buf = np.empty(min({BLOCK}, {dim_text(space[k], symname)}), {np_type(raw_dt)})")
         if lanes:
             after = [f"_l = _rt.{lanes}(_buf, _hi - _lo)", f"_a = {cast(combine.format('_l', acc='_a'), acc_dt)}"]
         else:
