@@ -52,7 +52,7 @@ def assert_close(got, want, rtol=1e-12, atol=0.0, what=""):
     got, want = np.asarray(got), np.asarray(want)
     assert got.dtype == want.dtype, f"{what}: dtype {got.dtype} vs reference {want.dtype}"
     assert got.shape == want.shape, f"{what}: shape {got.shape} vs reference {want.shape}"
-    if want.dtype.kind == "f":
+    if want.dtype.kind in "fc":
         np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, equal_nan=True, err_msg=what)
     else:
         np.testing.assert_array_equal(got, want, err_msg=what)

@@ -180,6 +180,20 @@ def gemm(a, b, out):
                 out[i, j] += aip * b[p, j]
 
 
+@njit(cache=True, nogil=True)
+def gemv(a, x, out):
+    """out = a @ x for a float matrix and vector: BLAS (numba's np.dot) from SMALL_GEMM multiply-adds, a
+    loop below (each out[i] summed over a's row in order)."""
+    m, k = a.shape
+    if m * k > SMALL_GEMM:
+        np.dot(blas_layout(a), blas_layout(x), out)
+        return
+    for i in range(m):
+        out[i] = 0
+        for p in range(k):
+            out[i] += a[i, p] * x[p]
+
+
 @intrinsic
 def _xgemm_acc(typingctx, a, b, out, alpha):
     """out += alpha * (a @ b) in one BLAS call (beta = 1), for C- or F-contiguous float operands and an out
