@@ -392,16 +392,18 @@ _NEW = {"log": (np.log, _log_args, [5e-324, 1e-310, 2.2250738585072014e-308, 1.0
         "expm1": (np.expm1, _expm1_args, [-np.inf, -1000.0, -40.0, -37.5, -1e-300, -0.0, 0.0, 1e-300, 0.3466,
                                           36.9, 709.5, 709.78, 709.79, 1000.0, np.inf, np.nan]),
         "tanh": (np.tanh, _tanh_args, [-np.inf, -20.0, -19.0625, -1e-300, -0.0, 0.0, 5e-324, 0.55, 19.0625,
-                                       20.0, 710.0, np.inf, np.nan])}
+                                       20.0, 710.0, np.inf, np.nan]),
+        "atan": (np.arctan, _tanh_args, [-np.inf, -1e300, -2.4375, -1.1875, -0.6875, -0.4375, -1e-300, -0.0, 0.0,
+                                         5e-324, 0.4375, 0.6875, 1.0, 1.1875, 1.5, 2.4375, 1e300, np.inf, np.nan])}
 
 
 # float32 ulps against float64's result: log, log1p and tanh have float32 forms; expm1 rounds a float64 one
-_BOUND32 = {"log": 1.0, "log1p": 1.0, "expm1": 0.51, "tanh": 1.5}
+_BOUND32 = {"log": 1.0, "log1p": 1.0, "expm1": 0.51, "tanh": 1.5, "atan": 0.51}
 
 
 @pytest.mark.parametrize("name", list(_NEW))
-def test_log_log1p_expm1_tanh_within_one_ulp_and_special_values(name):
-    """Catches: a wrong coefficient or reduction in the vectorizable log/log1p/expm1/tanh (float64 within
+def test_log_log1p_expm1_tanh_atan_within_one_ulp_and_special_values(name):
+    """Catches: a wrong coefficient or reduction in the vectorizable log/log1p/expm1/tanh/atan (float64 within
     0.9 ulp of the long double result over the range; float32 within 1-1.5 ulp of float64's, or correctly
     rounded but for double rounding where it computes in float64), the cancellations they exist to avoid (log1p and expm1 near 0, tanh near 0), the
     denormal inputs of log, and the special values (inf, overflow, -1 and +-1 limits, signed zeros, NaN)."""
@@ -434,21 +436,22 @@ def test_log_log1p_expm1_tanh_within_one_ulp_and_special_values(name):
 
 
 def test_compiled_loops_vectorize_log_tanh_and_keep_the_op_templates_domain():
-    """Catches: a loop with log/log1p/expm1/tanh still calling the C library (scalar, 4-35x slower than
+    """Catches: a loop with log/log1p/expm1/tanh/arctan still calling the C library (scalar, 4-35x slower than
     numpy), and the templates' domain handling lost on the way (log of 0 and negatives, log1p at -1 and
     below, NaN), in float64 and float32."""
-    f = jaxlike.compile(lambda x: (jnp.log(x), jnp.log1p(x), jnp.expm1(x) * 2.0, jnp.tanh(x) + 1.0))
+    f = jaxlike.compile(lambda x: (jnp.log(x), jnp.log1p(x), jnp.expm1(x) * 2.0, jnp.tanh(x) + 1.0,
+                                   jnp.arctan(x) * 2.0))
     for dt in (np.float64, np.float32):
         x = np.array([-2.0, -1.0, -0.5, -0.0, 0.0, 1e-30, 0.5, 3.0, 90.0, np.inf, -np.inf, np.nan], dt)
         got = f(x)
         with np.errstate(all="ignore"):
-            want = [np.log(x), np.log1p(x), np.expm1(x) * dt(2), np.tanh(x) + dt(1)]
+            want = [np.log(x), np.log1p(x), np.expm1(x) * dt(2), np.tanh(x) + dt(1), np.arctan(x) * dt(2)]
         for g, w in zip(got, want):
             assert g.dtype == dt
             np.testing.assert_allclose(g, w, rtol=4 * float(np.finfo(dt).eps))
         src = f.source(x)
         assert "math." not in src.split("def entry")[1].replace("math.inf", "").replace("math.nan", ""), src
-        assert all(f"_vm.{n}_" in src for n in ("log", "log1p", "expm1", "tanh"))
+        assert all(f"_vm.{n}_" in src for n in ("log", "log1p", "expm1", "tanh", "atan"))
 
 
 def test_float32_sin_cos_take_the_float64_vector_forms():

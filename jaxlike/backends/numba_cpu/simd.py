@@ -1,4 +1,4 @@
-"""Which fused loops can vectorize, and the forms that let them: vecmath's exp/sigmoid/log/log1p/expm1/tanh
+"""Which fused loops can vectorize, and the forms that let them: vecmath's exp/sigmoid/log/log1p/expm1/tanh/atan
 in place of the C library's, and for float64 sin/cos (exact only up to ``vecmath.TRIG_LIMIT``) kernels written twice, a
 vectorized pass that records whether an argument was out of its range and the scalar C-library form that
 reruns the kernel when one was. LLVM vectorizes a loop only if it has no call and no ordered accumulation;
@@ -19,8 +19,8 @@ _VECMATH = {np.dtype("float32"): "f32", np.dtype("float64"): "f64"}
 
 _LIBM_CALL = re.compile(r"\bmath\.(\w+)\(")
 # LLVM intrinsics or vecmath's: no call
-_INLINE_MATH = {"exp", "copysign", "floor", "ceil", "sqrt", "fabs", "log", "log1p", "expm1", "tanh"}
-_VECMATH_CALLS = ("exp", "log", "log1p", "expm1", "tanh")
+_INLINE_MATH = {"exp", "copysign", "floor", "ceil", "sqrt", "fabs", "log", "log1p", "expm1", "tanh", "atan"}
+_VECMATH_CALLS = ("exp", "log", "log1p", "expm1", "tanh", "atan")
 
 
 def vectorizable(bodies, trig=False):

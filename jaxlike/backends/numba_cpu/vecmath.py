@@ -383,6 +383,43 @@ def tanh_f64(x):
     return out if x == x else x
 
 
+# atan: |x| is taken to t near 0 by atan(x) = atan(c) + atan((x - c) / (1 + c x)) for c = 0, 1/2, 1, 3/2 and
+# inf by ranges (fdlibm's split), then an odd minimax polynomial of degree 23 in t; atan(c) in two parts.
+_AT0, _AT1, _AT2 = 3.33333333333329318027e-01, -1.99999999998764832476e-01, 1.42857142725034663711e-01
+_AT3, _AT4, _AT5 = -1.11111104054623557880e-01, 9.09088713343650656196e-02, -7.69187620504482999495e-02
+_AT6, _AT7, _AT8 = 6.66107313738753120669e-02, -5.83357013379057348645e-02, 4.97687799461593236017e-02
+_AT9, _AT10 = -3.65315727442169155270e-02, 1.62858201153657823623e-02
+_ATAN_HI = (4.63647609000806093515e-01, 7.85398163397448278999e-01, 9.82793723247329054082e-01,
+            1.57079632679489655800e+00)
+_ATAN_LO = (2.26987774529616870924e-17, 3.06161699786838301793e-17, 1.39033110312309984516e-17,
+            6.12323399573676603587e-17)
+_AH0, _AH1, _AH2, _AH3 = _ATAN_HI
+_AL0, _AL1, _AL2, _AL3 = _ATAN_LO
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def atan_f64(x):
+    """atan(x) within 1 ulp; each lane picks its range's constants by selects, so the loop stays straight."""
+    a = abs(x)
+    r0, r1, r2, r3 = a < 0.4375, a < 0.6875, a < 1.1875, a < 2.4375
+    num = a if r0 else (2.0 * a - 1.0 if r1 else (a - 1.0 if r2 else (a - 1.5 if r3 else -1.0)))
+    den = 1.0 if r0 else (2.0 + a if r1 else (a + 1.0 if r2 else (1.0 + 1.5 * a if r3 else a)))
+    hi = 0.0 if r0 else (_AH0 if r1 else (_AH1 if r2 else (_AH2 if r3 else _AH3)))
+    lo = 0.0 if r0 else (_AL0 if r1 else (_AL1 if r2 else (_AL2 if r3 else _AL3)))
+    t = num / den
+    z = t * t
+    w = z * z
+    s1 = z * _mad(w, _mad(w, _mad(w, _mad(w, _mad(w, _AT10, _AT8), _AT6), _AT4), _AT2), _AT0)
+    s2 = w * _mad(w, _mad(w, _mad(w, _mad(w, _AT9, _AT7), _AT5), _AT3), _AT1)
+    out = math.copysign(hi - ((t * (s1 + s2) - lo) - t), x)
+    return out if x == x else x
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def atan_f32(x):
+    return np.float32(atan_f64(np.float64(x)))
+
+
 # float32: log and log1p as the float64 ones with float32 constants and a shorter polynomial (Taylor's
 # 2/3, 2/5, 2/7, 2/9 in s^2 <= 0.0295); tanh from exp_f32 (1 - 2 / (exp(2|x|) + 1)) above 0.5625 and its odd
 # Taylor polynomial below (terms to x^17; the next is 4e-9 of the result at 0.5625). Within 1 ulp (log,
