@@ -320,8 +320,10 @@ def concatenate(ctx, v):
     at = ctx.tmp(out + "_at")
     lines.append(f"{out} = np.empty({' + '.join(f'{p}.shape[0]' for p in parts)}, {np_type(v.dtype)})")
     lines.append(f"{at} = 0")
+    j = ctx.tmp(out + "_j")
     for p in parts:
-        lines += [f"{out}[{at}:{at} + {p}.shape[0]] = {p}", f"{at} += {p}.shape[0]"]
+        # NOTE: a loop, not out[a:b] = p: numba's slice assignment added ~0.9 s of compile per use
+        lines += [f"for {j} in range({p}.shape[0]):", f"    {out}[{at} + {j}] = {p}[{j}]", f"{at} += {p}.shape[0]"]
     return lines
 
 
