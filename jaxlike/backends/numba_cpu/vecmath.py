@@ -422,8 +422,8 @@ def atan_f32(x):
 
 # float32: log and log1p as the float64 ones with float32 constants and a shorter polynomial (Taylor's
 # 2/3, 2/5, 2/7, 2/9 in s^2 <= 0.0295); tanh from exp_f32 (1 - 2 / (exp(2|x|) + 1)) above 0.5625 and its odd
-# Taylor polynomial below (terms to x^17; the next is 4e-9 of the result at 0.5625). Within 1 ulp (log,
-# log1p) and 1.5 ulp (tanh) of float64's result. expm1 has no float32 form: it computes in float64.
+# Taylor polynomial below (terms to x^17; the next is 4e-9 of the result at 0.5625); expm1 as float64's with
+# exp_f32's polynomial. Within 1 ulp (log, log1p, expm1) and 1.5 ulp (tanh) of float64's result.
 _TINY_32 = np.float32(1.17549435e-38)
 _SQRT2_32, _HALF_32, _TWO_32 = np.float32(1.4142135), np.float32(0.5), np.float32(2.0)
 _L1, _L2, _L3, _L4 = np.float32(2 / 3), np.float32(2 / 5), np.float32(2 / 7), np.float32(2 / 9)
@@ -464,7 +464,25 @@ def log1p_f32(x):
 
 @njit(inline="always", error_model="numpy", cache=True)
 def expm1_f32(x):
-    return np.float32(expm1_f64(np.float64(x)))
+    """As expm1_f64 in float32: exp_f32's reduction and polynomial without its leading 1, r's and p's
+    rounding errors carried; 2**n * p + (2**n - 1) summed error-free up to n = 23."""
+    xc = _clamp(x, np.float32(-18.0), _HIGH)     # expm1(-17.33) rounds to -1 in float32
+    n = _rint(xc * _LOG2E)
+    r_hi = _mad(-n, _LN2_HI, xc)
+    r_lo = -(n * _LN2_LO)
+    r = r_hi + r_lo
+    r_err = (r_hi - r) + r_lo
+    q = _mad(_mad(_mad(_mad(_mad(_P0, r, _P1), r, _P2), r, _P3), r, _P4), r, _P5)
+    t = r * r * q + r_err * (_ONE + r)
+    p = r + t
+    p_lo = (r - p) + t
+    hi, lo = _two_sum(_scale_f32(p, n), _scale_f32(_ONE, n) - _ONE)
+    lo = lo + _scale_f32(p_lo, n)
+    big, big_lo = _two_sum(_ONE, p)
+    big_lo = _scale_f32(big_lo + p_lo, n) - _ONE
+    small = n <= np.float32(23.0)
+    out = (hi if small else _scale_f32(big, n)) + (lo if small else big_lo)
+    return out if (x == x and x != 0) else x     # NaN, and -0.0's sign
 
 
 @njit(inline="always", error_model="numpy", cache=True)
