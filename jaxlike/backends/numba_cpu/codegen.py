@@ -24,7 +24,8 @@ from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
 from . import inplace, loops, siblings
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
-from .lowering import LOWERINGS, fallback, message, is_plain_gemm, gemm_update, drop_repeated_checks
+from .lowering import (LOWERINGS, fallback, message, is_plain_gemm, gemm_update, drop_repeated_checks,
+                       element_loops)
 from .paste import paste
 from .support import warn_fallback, may_be_large
 
@@ -505,14 +506,16 @@ class Codegen:
                     ret[s._id] = self._box(src, u.dtype) if u.ndim == 0 else self._fresh(u, src)
             elif s.dtype != u.dtype or s.ndim != u.ndim:
                 ret[s._id] = self._fresh(u, src)
-            elif all(dims_equal(a, b) for a, b in zip(s.shape, u.shape)):
-                self.lines.append(f"{sn}[...] = {src}")
-                ret[s._id] = sn
             else:
-                r = self.tmp(sn + "_new")
-                self.lines += [f"if {src}.shape == {sn}.shape:", f"    {sn}[...] = {src}", f"    {r} = {sn}",
-                               "else:", f"    {r} = {self._fresh(u, src)}"]
-                ret[s._id] = r
+                copy = element_loops(self, sn, s.ndim, lambda i: f"{sn}[{', '.join(i)}] = {src}[{', '.join(i)}]")
+                if all(dims_equal(a, b) for a, b in zip(s.shape, u.shape)):
+                    self.lines += copy
+                    ret[s._id] = sn
+                else:
+                    r = self.tmp(sn + "_new")
+                    self.lines += [f"if {src}.shape == {sn}.shape:"] + ["    " + c for c in copy] + \
+                        [f"    {r} = {sn}", "else:", f"    {r} = {self._fresh(u, src)}"]
+                    ret[s._id] = r
         return [ret[s._id] for s, _ in self.graph.updates]
 
     def _fresh(self, u, src):
