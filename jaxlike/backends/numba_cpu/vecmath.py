@@ -1,4 +1,6 @@
-"""``exp`` and ``sigmoid`` that LLVM vectorizes, for fused float32 and float64 loops.
+"""``exp``, ``sigmoid``, ``sin``/``cos``, ``log``, ``log1p``, ``expm1``, ``tanh`` and ``atan`` that LLVM
+vectorizes, for fused float32 and float64 loops (``simd.vecmath_template`` puts them in place of the C
+library's calls). exp is described here; the others where they are defined.
 
 numba calls the C library's scalar ``expf``/``exp`` (numba from PyPI has no SVML), so an elementwise loop
 with an exp runs one element at a time: ~3 ns per element here, against ~0.4 for numpy's SIMD exp. These
