@@ -417,9 +417,31 @@ def atan_f64(x):
     return out if x == x else x
 
 
+# float32 atan: the same ranges, float32 atan(c) in two parts, and a degree-4 polynomial in t^2 fitted here
+# (weighted least squares iterated towards minimax on t^2 <= 0.4375^2: 1.2e-9 of the result at worst)
+_AF0, _AF1, _AF2 = np.float32(0.33333305), np.float32(-0.19997767), np.float32(0.1423004)
+_AF3, _AF4 = np.float32(-0.10493653), np.float32(0.05825203)
+_AFH0, _AFH1, _AFH2, _AFH3 = np.float32(0.4636476), np.float32(0.7853982), np.float32(0.98279375), np.float32(1.5707964)
+_AFL0, _AFL1 = np.float32(5.0121587e-09), np.float32(-2.1855694e-08)
+_AFL2, _AFL3 = np.float32(-2.5131424e-08), np.float32(-4.371139e-08)
+_Q0, _Q1, _Q2, _Q3 = np.float32(0.4375), np.float32(0.6875), np.float32(1.1875), np.float32(2.4375)
+_ONE_HALF_32, _ZERO_32 = np.float32(1.5), np.float32(0.0)
+
+
 @njit(inline="always", error_model="numpy", cache=True)
 def atan_f32(x):
-    return np.float32(atan_f64(np.float64(x)))
+    """As atan_f64 in float32 arithmetic: within 1 ulp of float64's result."""
+    a = abs(x)
+    r0, r1, r2, r3 = a < _Q0, a < _Q1, a < _Q2, a < _Q3
+    num = a if r0 else (_TWO_32 * a - _ONE if r1 else (a - _ONE if r2 else (a - _ONE_HALF_32 if r3 else -_ONE)))
+    den = _ONE if r0 else (_TWO_32 + a if r1 else (a + _ONE if r2 else (_ONE + _ONE_HALF_32 * a if r3 else a)))
+    hi = _ZERO_32 if r0 else (_AFH0 if r1 else (_AFH1 if r2 else (_AFH2 if r3 else _AFH3)))
+    lo = _ZERO_32 if r0 else (_AFL0 if r1 else (_AFL1 if r2 else (_AFL2 if r3 else _AFL3)))
+    t = num / den
+    z = t * t
+    p = _mad(_mad(_mad(_mad(_AF4, z, _AF3), z, _AF2), z, _AF1), z, _AF0) * z
+    out = math.copysign(hi - ((t * p - lo) - t), x)
+    return out if x == x else x
 
 
 # float32: log and log1p as the float64 ones with float32 constants and a shorter polynomial (Taylor's
