@@ -317,11 +317,12 @@ def pow_small_int_to_mul(v):
     multiplies, which vectorize, instead of a C pow call per element (~10x slower); 3 and 4 round two or
     three times (within 1.5 ulp here, as JAX's integer_pow); integers give pow's exact (wrapping) result."""
     a, b = v.inputs
-    if v.dtype.kind not in "iuf":
+    if v.dtype.kind not in "iuf" or not any(is_value(b, k) for k in (2, 3, 4)):
         return None
-    square = m.mul(a, a) if any(is_value(b, k) for k in (2, 3, 4)) else None
-    return square if is_value(b, 2) else m.mul(square, a) if is_value(b, 3) else \
-        m.mul(square, square) if is_value(b, 4) else None
+    square = m.mul(a, a)
+    if is_value(b, 2):
+        return square
+    return m.mul(square, a) if is_value(b, 3) else m.mul(square, square)
 
 
 def pow_half_to_sqrt(v):

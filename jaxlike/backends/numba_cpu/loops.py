@@ -27,8 +27,8 @@ from ...core.graph import distinct_syms
 from ...core.types import Sym, DimSum, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
-from .simd import (BLOCK, chunkable, chunked, is_trig, trig_calls, trig_text, two_pass, vecmath_template, vectorizable,
-                   with_range_flag)
+from .simd import (BLOCK, block_buffer, block_loop, chunkable, chunked, is_trig, trig_calls, trig_text, two_pass,
+                   vecmath_template, vectorizable, with_range_flag)
 
 # -- text helpers shared by the code generator -----------------------------------------------------------
 RESERVED = set(keyword.kwlist) | {
@@ -461,7 +461,7 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
         k = loops[-1]
         if raw_dt != acc_dt:
             w.lines.pop()   # NOTE: the conversion line above; it moves to the accumulation
-        src.add(1, f"_buf = np.empty(min({BLOCK}, {dim_text(space[k], symname)}), {np_type(raw_dt)})")
+        src.add(1, block_buffer("_buf", dim_text(space[k], symname), np_type(raw_dt)))
         if lanes:
             after = [f"_l = _rt.{lanes}(_buf, _hi - _lo)", f"_a = {cast(combine.format('_l', acc='_a'), acc_dt)}"]
         else:
@@ -521,11 +521,7 @@ def _nest(src, depth, w, nest, axes, load, init, step, store, final_cast=None, b
     for n, (k, rng) in enumerate(nest[split:]):
         if buffered is not None and n == len(nest) - split - 1:
             fill, after, size = buffered
-            src.add(d + n, f"for _blk in range(({size} + {BLOCK - 1}) // {BLOCK}):")
-            src.add(d + n + 1, f"_lo = _blk * {BLOCK}")
-            src.add(d + n + 1, f"_hi = min(_lo + {BLOCK}, {size})")
-            src.add(d + n + 1, "for _b in range(_hi - _lo):")
-            src.add(d + n + 2, f"i{k} = _lo + _b")
+            src.extend(d + n, block_loop(size, f"i{k}"))
             src.extend(d + n + 2, w.lines)
             src.add(d + n + 2, fill)
             src.extend(d + n + 1, after)

@@ -18,7 +18,8 @@ from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
                     dim_text, has_identity, known1, lane_reducer, np_type, product_text)
-from .simd import BLOCK as _BLOCK, chunkable, chunked, trig_calls, two_pass, vectorizable, with_range_flag
+from .simd import (BLOCK as _BLOCK, block_buffer, block_loop, chunkable, chunked, trig_calls, two_pass, vectorizable,
+                   with_range_flag)
 
 
 def _shape_equal(a, b):
@@ -332,10 +333,8 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
                          "which has no identity')")
     lines += ["    " + line for line in w.pre]
     if blocked:
-        # NOTE: no more than the row: a 4 KB block is a slower allocation than a few bytes (W2: +40 ns a step)
         inner = dim_text(space[loops[-1]], symname)
-        lines += [f"    _buf{k} = np.empty(min({_BLOCK}, {inner}), {np_type(buf_dts[k])})"
-                  for k, _, _, _, _, _, _ in accs]
+        lines += ["    " + block_buffer(f"_buf{k}", inner, np_type(buf_dts[k])) for k, _, _, _, _, _, _ in accs]
     whole = [a for a in accs if a[1] == 0]
     first = dim_text(space[loops[0]], symname)
     chunked = parallel and whole
@@ -356,15 +355,7 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
         else:
             rng = f"range({dim_text(space[j], symname)})"
         if blocked and n == len(loops) - 1:
-            size = dim_text(space[j], symname)
-            # NOTE: the block index counts from 0 by 1 and the element index is _lo + _b, so LLVM sees
-            # that no index is negative and drops numba's wraparound select; `for i in range(_lo, _hi)`
-            # with _lo stepping by _BLOCK kept it, and the loop ran 1.4x slower (W4: 120 vs 85 ms).
-            lines.append(f"{pad}for _blk in range(({size} + {_BLOCK - 1}) // {_BLOCK}):")
-            lines.append(f"{pad}    _lo = _blk * {_BLOCK}")
-            lines.append(f"{pad}    _hi = min(_lo + {_BLOCK}, {size})")
-            lines.append(f"{pad}    for _b in range(_hi - _lo):")
-            lines.append(f"{pad}        i{j} = _lo + _b")
+            lines += [pad + line for line in block_loop(dim_text(space[j], symname), f"i{j}")]
             lines += [f"{pad}        {line}" for line in w.lines + stores + buffered]
             if steps:
                 lines.append(f"{pad}    for _t in range(_hi - _lo):")

@@ -12,15 +12,31 @@ from ...core.types import is_known
 
 BLOCK = 512     # elements per buffered block of a blocked loop (siblings._function): a few KB, in L1
 
+
+def block_loop(size, index):
+    """The head of a loop over ``size`` elements in blocks of BLOCK, as lines indented from the first: its
+    body goes two levels in, with ``_b`` the position in the block and ``index`` the element's; after a
+    block (one level in) ``_hi - _lo`` values are in the buffer. The block index counts from 0 by 1 and the
+    element index is _lo + _b, so LLVM sees that no index is negative and drops numba's wraparound select;
+    `for i in range(_lo, _hi)` with _lo stepping by BLOCK kept it, and the loop ran 1.4x slower (W4: 120 vs
+    85 ms)."""
+    return [f"for _blk in range(({size} + {BLOCK - 1}) // {BLOCK}):", f"    _lo = _blk * {BLOCK}",
+            f"    _hi = min(_lo + {BLOCK}, {size})", "    for _b in range(_hi - _lo):", f"        {index} = _lo + _b"]
+
+
+def block_buffer(name, size, dtype_text):
+    """A blocked loop's buffer: no more than the row (a 4 KB block is a slower allocation than a few bytes:
+    the seed XOR step, +40 ns)."""
+    return f"{name} = np.empty(min({BLOCK}, {size}), {dtype_text})"
+
 # float32 and float64 loops call the vectorizable exp/sigmoid of ``vecmath`` (imported as ``_vm``) instead of
 # the C library's scalar exp, which keeps a loop from vectorizing.
 _VECMATH = {np.dtype("float32"): "f32", np.dtype("float64"): "f64"}
 
 
 _LIBM_CALL = re.compile(r"\bmath\.(\w+)\(")
-# LLVM intrinsics or vecmath's: no call
-_INLINE_MATH = {"exp", "copysign", "floor", "ceil", "sqrt", "fabs", "log", "log1p", "expm1", "tanh", "atan"}
-_VECMATH_CALLS = ("exp", "log", "log1p", "expm1", "tanh", "atan")
+_VECMATH_CALLS = ("exp", "log", "log1p", "expm1", "tanh", "atan")   # math.f( -> vecmath's f_f32/f_f64(
+_INLINE_MATH = {"copysign", "floor", "ceil", "sqrt", "fabs", *_VECMATH_CALLS}   # LLVM intrinsics or vecmath's
 
 
 def vectorizable(bodies, trig=False):
