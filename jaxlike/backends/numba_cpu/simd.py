@@ -55,10 +55,9 @@ def vectorizable(bodies, trig=False):
     return True
 
 
-# float64 sin and cos that vectorize (vecmath), exact to TRIG_LIMIT; kernels that call them are "two-pass".
-# float32 ones call them too (converted, and rounded once): the C library's sinf kept such a loop scalar,
-# 12x slower than numpy's (1M values 7.8 vs 0.64 ms).
-TRIG = {"sin": "sin_f64", "cos": "cos_f64"}
+# sin and cos that vectorize (vecmath), exact to TRIG_LIMIT; kernels that call them are "two-pass". The C
+# library's sinf kept a float32 loop scalar, 12x slower than numpy's (1M values 7.8 vs 0.64 ms).
+TRIG = ("sin", "cos")
 _TRIG_DTYPES = (np.dtype("float64"), np.dtype("float32"))
 
 
@@ -69,8 +68,7 @@ def is_trig(v):
 
 def trig_text(v, arg):
     """The vecmath call for sin/cos node ``v`` of operand text ``arg``."""
-    call = f"_vm.{TRIG[v.prim.name]}"
-    return f"{call}({arg})" if v.dtype == np.float64 else f"np.float32({call}(np.float64({arg})))"
+    return f"_vm.{v.prim.name}_{_VECMATH[v.dtype]}({arg})"
 
 
 def trig_calls(bodies):
