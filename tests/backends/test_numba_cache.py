@@ -188,3 +188,11 @@ def test_entries_of_another_version_are_not_used(tmp_path, monkeypatch):
     real = build._version
     monkeypatch.setattr(build, "_version", lambda dist: "0.0-other" if dist == "numba" else real(dist))
     assert build.cache_key(source, {"parallel": False}) != key
+
+
+def test_key_covers_the_vecmath_package():
+    """Catches: the backend fingerprint hashing only the files beside build.py, so that a changed vecmath
+    function (inlined into every cached entry) would keep serving entries compiled with the old one."""
+    from jaxlike.backends.numba_cpu import build
+    names = {os.path.relpath(f, os.path.dirname(build.__file__)) for f in build.fingerprinted_files()}
+    assert {"build.py", "loops.py", os.path.join("vecmath", "exp.py"), os.path.join("vecmath", "trig.py")} <= names

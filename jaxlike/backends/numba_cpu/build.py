@@ -30,12 +30,17 @@ def backend_fingerprint():
     global _FINGERPRINT
     if _FINGERPRINT is None:
         h = hashlib.sha256()
-        here = os.path.dirname(os.path.abspath(__file__))
-        for fn in sorted(glob.glob(os.path.join(here, "*.py"))):
+        for fn in fingerprinted_files():
             with open(fn, "rb") as f:
                 h.update(f.read())
         _FINGERPRINT = h.hexdigest()
     return _FINGERPRINT
+
+
+def fingerprinted_files():
+    """The backend's sources, its packages' included (vecmath's functions are compiled into every entry)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return sorted(glob.glob(os.path.join(here, "**", "*.py"), recursive=True))
 
 
 def _version(dist):
