@@ -19,7 +19,7 @@ N = 10 ** 6
 
 
 def _ops(jnp, nn):
-    """(name, jaxlike function, numpy function, argument kind): "any" or "positive"."""
+    """(name, jaxlike function, numpy function, argument kind): "any", "positive" or "unit" (inside (-1, 1))."""
     return [("exp", jnp.exp, np.exp, "any"),
             ("log", jnp.log, np.log, "positive"),
             ("log1p", jnp.log1p, np.log1p, "positive"),
@@ -28,9 +28,14 @@ def _ops(jnp, nn):
             ("sigmoid", nn.sigmoid, lambda v: 1 / (1 + np.exp(-v)), "any"),
             ("softplus", nn.softplus, lambda v: np.logaddexp(0, v), "any"),
             ("sin", jnp.sin, np.sin, "any"),
+            ("tan", jnp.tan, np.tan, "any"),
             ("sqrt", jnp.sqrt, np.sqrt, "positive"),
             ("x ** 3", lambda v: v ** 3, lambda v: v ** 3, "any"),
-            ("arctan", jnp.arctan, np.arctan, "any")]
+            ("arctan", jnp.arctan, np.arctan, "any"),
+            ("sinh", jnp.sinh, np.sinh, "any"),
+            ("cosh", jnp.cosh, np.cosh, "any"),
+            ("arcsinh", jnp.arcsinh, np.arcsinh, "any"),
+            ("arctanh", jnp.arctanh, np.arctanh, "unit")]
 
 
 def main():
@@ -53,9 +58,9 @@ def main():
     print("|---|---|---|---|---|---|")
     for dt in (np.float64, np.float32):
         x = (rng.standard_normal(N) * 2).astype(dt)
-        pos = np.abs(x) + dt(0.1)
+        args_of = {"any": x, "positive": np.abs(x) + dt(0.1), "unit": x / (np.abs(x) + dt(1))}
         for name, jf, nf, kind in _ops(jnp, nn):
-            a = pos if kind == "positive" else x
+            a = args_of[kind]
             f = jaxlike.compile(lambda v, jf=jf: jf(v) * 2)
             t_ours = median_time(lambda: f(a), args.repeats) * 1e3
             t_np = median_time(lambda: nf(a) * 2, args.repeats) * 1e3

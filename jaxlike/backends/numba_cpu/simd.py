@@ -1,8 +1,9 @@
-"""Which fused loops can vectorize, and the forms that let them: vecmath's exp/sigmoid/log/log1p/expm1/tanh/atan
-in place of the C library's, and for float64 sin/cos (exact only up to ``vecmath.TRIG_LIMIT``) kernels written twice, a
-vectorized pass that records whether an argument was out of its range and the scalar C-library form that
-reruns the kernel when one was. LLVM vectorizes a loop only if it has no call and no ordered accumulation;
-numba from PyPI has no SIMD math library, so every sin, exp or log is a call. Imports numpy and core."""
+"""Which fused loops can vectorize, and the forms that let them: vecmath's exp, sigmoid, log, log1p, expm1,
+tanh, atan, sinh, cosh, asinh, atanh in place of the C library's, and for sin/cos/tan (exact only up to
+``vecmath.TRIG_LIMIT``) kernels written twice, a vectorized pass that records whether an argument was out of
+its range and the scalar C-library form that reruns the kernel when one was. LLVM vectorizes a loop only if it
+has no call and no ordered accumulation; numba from PyPI has no SIMD math library, so every sin, exp or log is a
+call. Imports numpy and core."""
 
 import re
 
@@ -35,7 +36,8 @@ _VECMATH = {np.dtype("float32"): "f32", np.dtype("float64"): "f64"}
 
 
 _LIBM_CALL = re.compile(r"\bmath\.(\w+)\(")
-_VECMATH_CALLS = ("exp", "log", "log1p", "expm1", "tanh", "atan")   # math.f( -> vecmath's f_f32/f_f64(
+_VECMATH_CALLS = ("exp", "log", "log1p", "expm1", "tanh", "atan", "sinh", "cosh", "asinh",
+                  "atanh")   # math.f( -> vecmath's f_f32/f_f64(
 _INLINE_MATH = {"copysign", "floor", "ceil", "sqrt", "fabs", *_VECMATH_CALLS}   # LLVM intrinsics or vecmath's
 
 
@@ -55,9 +57,9 @@ def vectorizable(bodies, trig=False):
     return True
 
 
-# sin and cos that vectorize (vecmath), exact to TRIG_LIMIT; kernels that call them are "two-pass". The C
+# sin, cos and tan that vectorize (vecmath), exact to TRIG_LIMIT; kernels that call them are "two-pass". The C
 # library's sinf kept a float32 loop scalar, 12x slower than numpy's (1M values 7.8 vs 0.64 ms).
-TRIG = ("sin", "cos")
+TRIG = ("sin", "cos", "tan")
 _TRIG_DTYPES = (np.dtype("float64"), np.dtype("float32"))
 
 
@@ -67,7 +69,7 @@ def is_trig(v):
 
 
 def trig_text(v, arg):
-    """The vecmath call for sin/cos node ``v`` of operand text ``arg``."""
+    """The vecmath call for sin/cos/tan node ``v`` of operand text ``arg``."""
     return f"_vm.{v.prim.name}_{_VECMATH[v.dtype]}({arg})"
 
 

@@ -1,4 +1,4 @@
-"""sin and cos (below TRIG_LIMIT) and atan in float32 and float64 that LLVM vectorizes. sin/cos loops are
+"""sin, cos and tan (below TRIG_LIMIT) and atan in float32 and float64 that LLVM vectorizes. sin/cos loops are
 "two-pass" (``simd.two_pass``): beyond the limit the kernel reruns with the C library.
 """
 
@@ -40,17 +40,31 @@ def _quadrant(x):
 
 
 @njit(inline="always", error_model="numpy", cache=True)
+def _sin_parts(z, z_lo, zz):
+    """sin(z + z_lo) as an unevaluated sum: z and a small rest."""
+    return z, z_lo + z * zz * _mad(_mad(_mad(_mad(_mad(_S1, zz, _S2), zz, _S3), zz, _S4), zz, _S5), zz, _S6)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _cos_parts(z, z_lo, zz):
+    """cos(z + z_lo) as an unevaluated sum: 1 - zz/2 rounded, and what that rounding lost with the tail
+    (fdlibm's form)."""
+    hz = 0.5 * zz
+    w = 1.0 - hz
+    tail = zz * zz * _mad(_mad(_mad(_mad(_mad(_C1, zz, _C2), zz, _C3), zz, _C4), zz, _C5), zz, _C6)
+    return w, ((1.0 - w) - hz) + (tail - z * z_lo)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
 def _sin_poly(z, z_lo, zz):
-    return z + (z_lo + z * zz * _mad(_mad(_mad(_mad(_mad(_S1, zz, _S2), zz, _S3), zz, _S4), zz, _S5), zz, _S6))
+    hi, lo = _sin_parts(z, z_lo, zz)
+    return hi + lo
 
 
 @njit(inline="always", error_model="numpy", cache=True)
 def _cos_poly(z, z_lo, zz):
-    # NOTE: 1 - zz/2 rounded, and what that rounding lost added back with the tail (fdlibm's form)
-    hz = 0.5 * zz
-    w = 1.0 - hz
-    tail = zz * zz * _mad(_mad(_mad(_mad(_mad(_C1, zz, _C2), zz, _C3), zz, _C4), zz, _C5), zz, _C6)
-    return w + (((1.0 - w) - hz) + (tail - z * z_lo))
+    hi, lo = _cos_parts(z, z_lo, zz)
+    return hi + lo
 
 
 @njit(inline="always", error_model="numpy", cache=True)
@@ -70,6 +84,25 @@ def cos_f64(x):
     zz = z * z
     y = _sin_poly(z, z_lo, zz) if (q == 1.0 or q == 3.0) else _cos_poly(z, z_lo, zz)
     return -y if (q == 1.0 or q == 2.0) else y
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def tan_f64(x):
+    """tan for |x| < TRIG_LIMIT: sin(z) / cos(z), or -cos(z) / sin(z) in the odd quadrants."""
+    z, z_lo, q = _quadrant(x)
+    zz = z * z
+    s_hi, s_rest = _sin_parts(z, z_lo, zz)
+    c_hi, c_rest = _cos_parts(z, z_lo, zz)
+    s, c = s_hi + s_rest, c_hi + c_rest
+    s_lo, c_lo = (s_hi - s) + s_rest, (c_hi - c) + c_rest     # exact: the first parts are the larger
+    odd = q == 1.0 or q == 3.0
+    num, num_lo = (-c if odd else s), (-c_lo if odd else s_lo)
+    den, den_lo = (s if odd else c), (s_lo if odd else c_lo)
+    rcp = 1.0 / den
+    y = num * rcp
+    # one Newton step on y * den = num with both low parts: sin and cos each rounded would leave 2.1 ulp
+    y = _mad(_mad(-y, den, num) + (num_lo - y * den_lo), rcp, y)
+    return x if x == 0.0 else y
 
 
 # float32 sin and cos compute in float64 but need only ~2**-30 of it: pi/2 in two parts (x - j * _PIO2_1 exact,
@@ -116,6 +149,17 @@ def cos_f32(x):
     zz = z * z
     y = _sin_short(z, zz) if (q == 1.0 or q == 3.0) else _cos_short(zz)
     return np.float32(-y if (q == 1.0 or q == 2.0) else y)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def tan_f32(x):
+    """tan of a float32 below TRIG_LIMIT."""
+    z, q = _quadrant_short(np.float64(x))
+    zz = z * z
+    s, c = _sin_short(z, zz), _cos_short(zz)
+    odd = q == 1.0 or q == 3.0
+    y = np.float32((-c if odd else s) / (s if odd else c))
+    return x if x == 0 else y
 
 
 # atan: |x| is taken to t near 0 by atan(x) = atan(c) + atan((x - c) / (1 + c x)) for c = 0, 1/2, 1, 3/2 and

@@ -1,0 +1,94 @@
+"""sinh, cosh, asinh and atanh in float32 and float64 that LLVM vectorizes, from the exp, expm1 and log1p
+forms (fdlibm's identities); float32 computes in float64 and rounds once. The C library's calls kept these
+loops scalar.
+
+- sinh(a) = (E + E / (E + 1)) / 2 with E = expm1(a) in two parts: no cancellation near 0.
+- cosh(a) = e / 2 + 1 / (2 e) with e = exp(a): both terms positive.
+- Past a = 709 (where exp(a) overflows first) both are w / 2 * w with w = exp(a / 2): finite up to 710.47.
+- asinh(a) = log1p(a + a^2 / (1 + sqrt(1 + a^2))) (its argument exact to first order near 0), and
+  log(a) + ln 2 from 2**28, where a^2 would lose the 1 (and overflow further on).
+- atanh(a) = log1p(2a / (1 - a)) / 2, as 2a + 2a^2 / (1 - a) below 0.5 (the exact 2a first); |x| < 1 here,
+  the op template handles +-1 and beyond.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .arith import _mad, _two_sum
+from .exp import _expm1_parts, exp_f64
+from .log import _log_plus
+
+_FAR = 22.0                         # e^-a is below 2**-63 of e^a from here
+_LN2_HI, _LN2_LO = 6.93145751953125e-1, 1.42860682030941723212e-6   # a - _LN2_HI is exact for a >= 22
+_EXP_NEG_LN2_LO = 0.9999985713942001    # exp(-_LN2_LO)
+_LN2 = 0.6931471805599453
+_ASINH_LARGE = 268435456.0          # 2**28
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def sinh_f64(x):
+    a = abs(x)
+    far = a > _FAR
+    hi, lo = _expm1_parts(a - _LN2_HI if far else a)
+    r = 1.0 / (hi + 1.0)
+    s, s_lo = _two_sum(hi, hi * r)
+    near = 0.5 * (s + (s_lo + lo * _mad(r, r, 1.0)))
+    out = math.copysign((hi + (lo + 1.0)) * _EXP_NEG_LN2_LO if far else near, x)
+    return out if x == x else x
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def cosh_f64(x):
+    a = abs(x)
+    far = a > _FAR
+    e = exp_f64(a - _LN2_HI if far else a)
+    return e * _EXP_NEG_LN2_LO if far else 0.5 * e + 0.5 / e
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _log1p_sum(x, x_lo):
+    """log1p(x + x_lo) for x >= 0 finite and x_lo within an ulp of x."""
+    w = 1.0 + x
+    out = _log_plus(w, (x_lo - ((w - 1.0) - x)) / w)
+    return x + x_lo if w == 1.0 else out
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def asinh_f64(x):
+    a = abs(x)
+    b = min(a, _ASINH_LARGE)
+    u, u_lo = _two_sum(b, b * b / (1.0 + math.sqrt(1.0 + b * b)))
+    far = _log_plus(max(a, 1.0), _LN2)
+    out = math.copysign(_log1p_sum(u, u_lo) if a < _ASINH_LARGE else (far if a < np.inf else a), x)
+    return out if x == x else x
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def atanh_f64(x):
+    a = abs(x)
+    t = a + a
+    small = a < 0.5
+    u, u_lo = _two_sum(t if small else 0.0, (t * a if small else t) / (1.0 - a))
+    return math.copysign(0.5 * _log1p_sum(u, u_lo), x)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def sinh_f32(x):
+    return np.float32(sinh_f64(np.float64(x)))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def cosh_f32(x):
+    return np.float32(cosh_f64(np.float64(x)))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def asinh_f32(x):
+    return np.float32(asinh_f64(np.float64(x)))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def atanh_f32(x):
+    return np.float32(atanh_f64(np.float64(x)))
