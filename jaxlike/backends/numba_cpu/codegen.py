@@ -26,6 +26,7 @@ from . import inplace, loops, siblings
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
 from .lowering import (LOWERINGS, fallback, message, is_plain_gemm, gemm_update, drop_repeated_checks,
                        element_loops)
+from .lowering_along import LOWERINGS as ALONG_LOWERINGS
 from .paste import paste
 from .support import warn_fallback, may_be_large
 
@@ -337,7 +338,7 @@ class Codegen:
             self._fused(v, out)
             self.fresh_values.add(v._id)
             return
-        lower = LOWERINGS.get(v.prim.name)
+        lower = LOWERINGS.get(v.prim.name) or ALONG_LOWERINGS.get(v.prim.name)
         if lower is None:
             warn_fallback(v.prim.name)
             lines = fallback(self, v, len(self.fallbacks))
@@ -557,6 +558,7 @@ class Codegen:
                "import math", "import cmath", "import numpy as np", "import numba", "from numba import njit, prange",
                "from jaxlike.core.errors import ShapeError", "from jaxlike.backends.numba_cpu import support as _rt",
                "from jaxlike.backends.numba_cpu import vecmath as _vm",
+               "from jaxlike.backends.numba_cpu import along as _al",
                "", "_MODULE = __name__"] + self.globals + [""] + self.kernel_src + [
                f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]
         src += ["    " + line for line in drop_repeated_checks(self.lines)]

@@ -225,7 +225,7 @@ def take(ctx, v):
     res = ctx.tmp(out + "_r")
     ctx.made_dims[out] = [ctx.dim(d) for d in v.shape]
     return [f"{res} = np.empty({ctx.shape_text(v.shape) if v.ndim else '(1,)'}, {np_type(v.dtype)})",
-            f"_rt.take3({_view3(ctx, x, axis)}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {m}, {post})), "
+            f"_al.take3({_view3(ctx, x, axis)}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {m}, {post})), "
             f"{axis}, {repr('take' + ctx.where_text)})",
             f"{out} = {res}" if v.ndim else f"{out} = {res}[0]"]
 
@@ -247,7 +247,7 @@ def scatter_add(ctx, v):
           f"np.ascontiguousarray({_as_array(ctx, g, v.dtype)}).reshape(({pre}, {m}, {post}))")
     ctx.made_dims[out] = [ctx.dim(d) for d in shape]
     lines += [f"{res} = np.zeros({ctx.shape_text(shape)}, {np_type(v.dtype)})",
-              f"_rt.scatter3({g3}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {n}, {post})), {axis}, "
+              f"_al.scatter3({g3}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {n}, {post})), {axis}, "
               f"{repr('scatter_add' + ctx.where_text)})"]
     return lines
 
@@ -261,7 +261,7 @@ def _argext(largest):
         res = ctx.tmp(out + "_r")
         name = "argmax" if largest else "argmin"
         return [f"{res} = np.empty(({pre}, {post}), np.int64)",
-                f"_rt.argext3({_view3(ctx, x, axis)}, {res}, {largest}, {repr(name + ctx.where_text)})",
+                f"_al.argext3({_view3(ctx, x, axis)}, {res}, {largest}, {repr(name + ctx.where_text)})",
                 f"{out} = {res}.reshape({ctx.shape_text(v.shape)})" if v.ndim else f"{out} = {res}[0, 0]"]
     return lower
 

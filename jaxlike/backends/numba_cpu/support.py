@@ -1,7 +1,7 @@
 """Run-time helpers the generated modules call (``_rt.<name>``): dtype checks resolved at compile time,
-rank-0 argument reading, bounds-checked gather/scatter, argmax/argmin, integer matmul, the
-``numba.objmode`` fallback that runs a primitive's numpy rule when this backend has no lowering for it, and
-the profiler's clock.
+rank-0 argument reading, BLAS products, lane reductions, integer matmul, the ``numba.objmode`` fallback
+that runs a primitive's numpy rule when this backend has no lowering for it, and the profiler's clock
+(gather, scatter, argmax and the other along-axis loops are in ``along.py``).
 Imports numpy, numba, core and ops only.
 
 NOTE: the disk cache key hashes this file (``build.backend_fingerprint``): a generated module compiled
@@ -20,7 +20,6 @@ from numba.core import cgutils
 from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
-from ...core.errors import EmptyReduction, IndexOutOfRange
 from ...core.types import Sym, DimSum
 
 
@@ -77,65 +76,6 @@ def int_pow(x, y):
     if y < 0:
         raise ValueError("pow: integers to negative integer powers are not allowed")
     return x ** y
-
-
-# -- gather / scatter / argmax over (pre, n, post) views -----------------------------------------------------
-@njit(cache=True, nogil=True)
-def check_indices(idx, n, axis, what):
-    for j in range(idx.shape[0]):
-        k = idx[j]
-        if k < -n or k >= n:
-            raise IndexOutOfRange("{}: index {} is out of bounds for axis {} with size {}", what, k, axis, n)
-
-
-@njit(cache=True, nogil=True)
-def take3(x, idx, out, axis, what):
-    """out[p, j, q] = x[p, idx[j], q] (negative indices wrap; out-of-range ones raise IndexError)."""
-    n = x.shape[1]
-    check_indices(idx, n, axis, what)
-    for p in range(x.shape[0]):
-        for j in range(idx.shape[0]):
-            k = idx[j]
-            if k < 0:
-                k += n
-            for q in range(x.shape[2]):
-                out[p, j, q] = x[p, k, q]
-
-
-@njit(cache=True, nogil=True)
-def scatter3(g, idx, out, axis, what):
-    """out[p, idx[j], q] += g[p, j, q] into a zeroed ``out``; repeated indices accumulate."""
-    n = out.shape[1]
-    check_indices(idx, n, axis, what)
-    for p in range(g.shape[0]):
-        for j in range(idx.shape[0]):
-            k = idx[j]
-            if k < 0:
-                k += n
-            for q in range(g.shape[2]):
-                out[p, k, q] += g[p, j, q]
-
-
-@njit(cache=True, nogil=True)
-def argext3(x, out, largest, what):
-    """Index of the first max (``largest``) or min along axis 1 of x (pre, n, post); NaN wins, like numpy."""
-    n = x.shape[1]
-    if n == 0:
-        raise EmptyReduction("{}: attempt to get {} of an empty sequence", what, "argmax" if largest else "argmin")
-    for p in range(x.shape[0]):
-        for q in range(x.shape[2]):
-            best = x[p, 0, q]
-            at = 0
-            if best == best:
-                for j in range(1, n):
-                    v = x[p, j, q]
-                    if v != v:
-                        at = j
-                        break
-                    if (v > best) if largest else (v < best):
-                        best = v
-                        at = j
-            out[p, q] = at
 
 
 def blas_layout(a):

@@ -1,0 +1,93 @@
+"""Lowerings of the scans and sorting primitives (``ops/scan.py``, ``ops/sort.py``) to the loops of
+``along.py`` over (pre, n, post) views: cumsum, cumprod, linear_recurrence, argsort, take_along and
+put_along_add. Without these they ran their numpy rules under ``numba.objmode`` (a warning, the GIL, and a
+Python call per use). Imports numpy, core and ops only.
+"""
+
+from .loops import np_type
+from .lowering import _product, _size_check, _view3
+
+
+def _dims3(ctx, shape, axis):
+    return _product(ctx, shape[:axis]), ctx.dim(shape[axis]), _product(ctx, shape[axis + 1:])
+
+
+def _result(ctx, v, zeros=False):
+    """The statement allocating node ``v``'s array, and its name."""
+    out = ctx.name(v)
+    ctx.made_dims[out] = [ctx.dim(d) for d in v.shape]
+    return f"{out} = np.{'zeros' if zeros else 'empty'}({ctx.shape_text(v.shape)}, {np_type(v.dtype)})", out
+
+
+def _scan(helper):
+    def lower(ctx, v):
+        (x,) = v.inputs
+        attrs = dict(v.attrs)
+        axis = attrs["axis"]
+        alloc, out = _result(ctx, v)
+        pre, n, post = _dims3(ctx, v.shape, axis)
+        return [alloc, f"_al.{helper}({_view3(ctx, x, axis)}, {out}.reshape(({pre}, {n}, {post})), "
+                       f"{attrs['reverse']})"]
+    return lower
+
+
+def linear_recurrence(ctx, v):
+    a, b = v.inputs
+    attrs = dict(v.attrs)
+    axis = attrs["axis"]
+    lines = []
+    for k, (da, db) in enumerate(zip(a.shape, b.shape)):
+        lines += _size_check(ctx, "linear_recurrence", da, db, f"dim {k} of the coefficients")
+    alloc, out = _result(ctx, v)
+    pre, n, post = _dims3(ctx, v.shape, axis)
+    return lines + [alloc, f"_al.linrec3({_view3(ctx, a, axis)}, {_view3(ctx, b, axis)}, "
+                           f"{out}.reshape(({pre}, {n}, {post})), {attrs['reverse']})"]
+
+
+def argsort(ctx, v):
+    (x,) = v.inputs
+    axis = dict(v.attrs)["axis"]
+    alloc, out = _result(ctx, v)
+    pre, n, post = _dims3(ctx, v.shape, axis)
+    return [alloc, f"_al.argsort3({_view3(ctx, x, axis)}, {out}.reshape(({pre}, {n}, {post})))"]
+
+
+def _along_checks(ctx, what, shape, idx, axis):
+    lines = []
+    for k, (d, di) in enumerate(zip(shape, idx.shape)):
+        if k != axis:
+            lines += _size_check(ctx, what, di, d, f"dim {k} of the indices")
+    return lines
+
+
+def take_along(ctx, v):
+    x, idx = v.inputs
+    axis = dict(v.attrs)["axis"]
+    lines = _along_checks(ctx, "take_along", x.shape, idx, axis)
+    alloc, out = _result(ctx, v)
+    pre, m, post = _dims3(ctx, v.shape, axis)
+    return lines + [alloc, f"_al.take_along3({_view3(ctx, x, axis)}, {_view3(ctx, idx, axis, 'int64')}, "
+                           f"{out}.reshape(({pre}, {m}, {post})), {axis}, {repr('take_along' + ctx.where_text)})"]
+
+
+def put_along_add(ctx, v):
+    g, idx = v.inputs
+    attrs = dict(v.attrs)
+    axis = attrs["axis"]
+    lines = _along_checks(ctx, "put_along_add", attrs["shape"], idx, axis)
+    for k, (dg, di) in enumerate(zip(g.shape, idx.shape)):
+        lines += _size_check(ctx, "put_along_add", dg, di, f"dim {k} of the updates")
+    alloc, out = _result(ctx, v, zeros=True)
+    pre, n, post = _dims3(ctx, v.shape, axis)
+    return lines + [alloc, f"_al.put_along3({_view3(ctx, g, axis, v.dtype)}, {_view3(ctx, idx, axis, 'int64')}, "
+                           f"{out}.reshape(({pre}, {n}, {post})), {axis}, {repr('put_along_add' + ctx.where_text)})"]
+
+
+LOWERINGS = {
+    "cumsum": _scan("cumsum3"),
+    "cumprod": _scan("cumprod3"),
+    "linear_recurrence": linear_recurrence,
+    "argsort": argsort,
+    "take_along": take_along,
+    "put_along_add": put_along_add,
+}
