@@ -130,3 +130,21 @@ def test_cumsum_gradient_and_linear_recurrence_match_the_reference():
         d[k] = eps
         fd[k] = (float(fn(x + d)) - float(fn(x - d))) / (2 * eps)
     np.testing.assert_allclose(got, fd, rtol=1e-5, atol=1e-6)
+
+
+def test_gather_of_single_elements_rows_and_columns():
+    """Catches: the single-element gather (x[idx] of a vector, a matrix's columns) reading the wrong row or
+    not wrapping negative indices, next to the row gather; and out-of-range indices read instead of
+    raised."""
+    rng = np.random.default_rng(24)
+    f = jaxlike.compile(lambda v, m, i, j: (v[i], m[i % 5], m[:, j]))
+    v, m = rng.standard_normal(9), rng.standard_normal((5, 7))
+    i, j = rng.integers(-9, 9, 40), rng.integers(-7, 7, 11)
+    a, b, c = f(v, m, i, j)
+    np.testing.assert_array_equal(a, v[i])
+    np.testing.assert_array_equal(b, m[i % 5])
+    np.testing.assert_array_equal(c, m[:, j])
+    with pytest.raises(IndexError, match="out of bounds"):
+        f(v, m, np.array([9]), j)
+    with pytest.raises(IndexError, match="out of bounds"):
+        f(v, m, i, np.array([-8]))

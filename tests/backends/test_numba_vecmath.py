@@ -25,6 +25,12 @@ def _map(fn, x, out):
         out[i] = fn(x[i])
 
 
+@njit
+def _map2(fn, y, x, out):
+    for i in range(x.shape[0]):
+        out[i] = fn(y[i], x[i])
+
+
 def _map_exp(x, out):
     _map(vecmath.exp_f32, x, out)
 
@@ -407,6 +413,15 @@ def _atanh_args(rng, n):
                            rng.uniform(-1.0, 1.0, m) * np.exp(rng.uniform(-700.0, 0.0, m))])
 
 
+def _asin_args(rng, n):
+    m = n - n // 2 - n // 4
+    near1 = 1 - np.exp(rng.uniform(-36.0, -1.0, n // 4))
+    return np.concatenate([rng.uniform(-1.0, 1.0, n // 2), np.where(rng.random(n // 4) < 0.5, near1, -near1),
+                           rng.uniform(-1.0, 1.0, m) * np.exp(rng.uniform(-700.0, 0.0, m))])
+
+
+_ASIN_SPECIAL = [-1.0, -0.9999999999999999, -0.975, -0.5, -0.49999999999999994, -1e-300, -0.0, 0.0, 5e-324, 0.5,
+                 0.975, 1.0, np.nan]
 _SINH_SPECIAL = [-np.inf, -710.48, -710.47, -22.0, -1e-300, -0.0, 0.0, 5e-324, 1e-8, 0.5, 21.99, 22.01, 709.0,
                  709.78, 710.47, 710.48, 1e300, np.inf, np.nan]
 # (function, numpy reference, arguments over the domain, special arguments inside it)
@@ -423,6 +438,8 @@ _NEW = {"log": (np.log, _log_args, [5e-324, 1e-310, 2.2250738585072014e-308, 1.0
         "cosh": (np.cosh, _sinh_args, _SINH_SPECIAL),
         "asinh": (np.arcsinh, _asinh_args, [-np.inf, -1e300, -268435456.0, -1e-16, -0.0, 0.0, 5e-324, 0.5,
                                             268435455.9, 268435456.0, 1.7e308, np.inf, np.nan]),
+        "asin": (np.arcsin, _asin_args, _ASIN_SPECIAL),
+        "acos": (np.arccos, _asin_args, _ASIN_SPECIAL),
         "atanh": (np.arctanh, _atanh_args, [-0.9999999999999999, -0.5, -1e-300, -0.0, 0.0, 5e-324,
                                             0.4999999999999999, 0.5, 0.75, 0.9999999999999999, np.nan])}
 
@@ -433,7 +450,7 @@ _BOUND64 = {"sinh": 1.35, "cosh": 1.35, "asinh": 1.25, "atanh": 1.1}
 
 # float32 ulps against float64's result
 _BOUND32 = {"log": 1.0, "log1p": 1.0, "expm1": 0.51, "tanh": 1.5, "atan": 1.0, "sinh": 0.51, "cosh": 0.51,
-            "asinh": 0.51, "atanh": 0.51}
+            "asinh": 0.51, "atanh": 0.51, "asin": 0.51, "acos": 0.51}
 
 
 @pytest.mark.parametrize("name", list(_NEW))
@@ -454,7 +471,8 @@ def test_vecmath_functions_within_their_ulp_bounds_and_special_values(name):
     assert float(ulps[np.isfinite(want.astype(np.float64))].max()) < _BOUND64.get(name, 0.9)
     with np.errstate(over="ignore"):
         x32 = x.astype(np.float32)
-    domain = {"log1p": x32 > -1, "log": x32 > 0, "atanh": np.abs(x32) < 1}.get(name, True)
+    domain = {"log1p": x32 > -1, "log": x32 > 0, "atanh": np.abs(x32) < 1, "asin": np.abs(x32) <= 1,
+              "acos": np.abs(x32) <= 1}.get(name, True)
     x32 = x32[np.isfinite(x32) & domain]
     out32 = np.empty_like(x32)
     _map(f32, x32, out32)
@@ -466,34 +484,65 @@ def test_vecmath_functions_within_their_ulp_bounds_and_special_values(name):
             s = np.array(special, dt)
             # NOTE: the rest is the op template's
             s = s[{"log": s > 0, "log1p": (s > -1) | np.isnan(s),
-                   "atanh": (np.abs(s) < 1) | np.isnan(s)}.get(name, np.ones(s.shape, bool))]
+                   "atanh": (np.abs(s) < 1) | np.isnan(s), "asin": (np.abs(s) <= 1) | np.isnan(s),
+                   "acos": (np.abs(s) <= 1) | np.isnan(s)}.get(name, np.ones(s.shape, bool))]
             sw = ref(s)
         so = np.empty_like(s)
         _map(fn, s, so)
         np.testing.assert_allclose(so, sw, rtol=3 * float(np.finfo(dt).eps), atol=0)
-        assert np.array_equal(np.signbit(so), np.signbit(sw)), (s, so, sw)
+        num = ~np.isnan(sw)     # NOTE: a NaN's sign means nothing (x86's invalid-operation NaN is negative)
+        assert np.array_equal(np.signbit(so[num]), np.signbit(sw[num])), (s, so, sw)
+
+
+def test_atan2_within_one_and_a_half_ulp_and_the_c99_special_cases():
+    """Catches: a wrong quadrant (x < 0, x = -0.0), the quotient's or atan's error beyond 1.4 ulp, pi - pi/2
+    not rounding to pi/2 (atan2(1, -0.0)), and every zero/infinity/NaN combination against numpy, in both
+    precisions."""
+    rng = np.random.default_rng(15)
+    y = rng.standard_normal(200000) * np.exp(rng.uniform(-40, 40, 200000))
+    x = rng.standard_normal(200000) * np.exp(rng.uniform(-40, 40, 200000))
+    out = np.empty_like(x)
+    _map2(vecmath.atan2_f64, y, x, out)
+    want = np.arctan2(y.astype(np.longdouble), x.astype(np.longdouble))
+    assert float(np.max(np.abs((out.astype(np.longdouble) - want) / np.spacing(np.abs(want).astype(np.float64))))) < 1.4
+    y32, x32 = y.astype(np.float32), x.astype(np.float32)
+    ok = np.isfinite(y32) & np.isfinite(x32)
+    out32 = np.empty_like(x32[ok])
+    _map2(vecmath.atan2_f32, y32[ok], x32[ok], out32)
+    assert _ulps(out32, np.arctan2(y32[ok].astype(np.float64), x32[ok].astype(np.float64))).max() <= 0.51
+    special = [0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 5e-324, 1e308]
+    for dt, fn in ((np.float64, vecmath.atan2_f64), (np.float32, vecmath.atan2_f32)):
+        sy, sx = (a.ravel().astype(dt) for a in np.meshgrid(special, special))
+        got = np.empty_like(sx)
+        _map2(fn, sy, sx, got)
+        w = np.arctan2(sy.astype(np.float64), sx.astype(np.float64)).astype(dt)   # NOTE: numpy's float32
+        np.testing.assert_array_equal(got, w)                                       # atan2(inf, inf) is 1 ulp low
+        assert np.array_equal(np.signbit(got[~np.isnan(w)]), np.signbit(w[~np.isnan(w)]))
 
 
 def test_compiled_loops_vectorize_log_tanh_and_keep_the_op_templates_domain():
-    """Catches: a loop with log/log1p/expm1/tanh/arctan/sinh/cosh/arcsinh/arctanh still calling the C library
-    (scalar, 4-35x slower than numpy), and the templates' domain handling lost on the way (log of 0 and
-    negatives, log1p at -1 and below, arctanh at +-1 and beyond, NaN), in float64 and float32."""
+    """Catches: a loop with log/log1p/expm1/tanh/arctan/sinh/cosh/arcsinh/arctanh/arcsin/arccos/arctan2 still
+    calling the C library (scalar, 4-35x slower than numpy), and the templates' domain handling lost on the
+    way (log of 0 and negatives, log1p at -1 and below, arctanh/arcsin/arccos at +-1 and beyond, NaN), in
+    float64 and float32."""
     f = jaxlike.compile(lambda x: (jnp.log(x), jnp.log1p(x), jnp.expm1(x) * 2.0, jnp.tanh(x) + 1.0,
                                    jnp.arctan(x) * 2.0, jnp.sinh(x) * 2.0, jnp.cosh(x) * 2.0, jnp.arcsinh(x) * 2.0,
-                                   jnp.arctanh(x) * 2.0))
+                                   jnp.arctanh(x) * 2.0, jnp.arcsin(x) * 2.0, jnp.arccos(x) * 2.0,
+                                   jnp.arctan2(x, x - 1.0) * 2.0))
     for dt in (np.float64, np.float32):
         x = np.array([-2.0, -1.0, -0.5, -0.0, 0.0, 1e-30, 0.5, 3.0, 90.0, np.inf, -np.inf, np.nan], dt)
         got = f(x)
         with np.errstate(all="ignore"):
             want = [np.log(x), np.log1p(x), np.expm1(x) * dt(2), np.tanh(x) + dt(1), np.arctan(x) * dt(2),
-                    np.sinh(x) * dt(2), np.cosh(x) * dt(2), np.arcsinh(x) * dt(2), np.arctanh(x) * dt(2)]
+                    np.sinh(x) * dt(2), np.cosh(x) * dt(2), np.arcsinh(x) * dt(2), np.arctanh(x) * dt(2),
+                    np.arcsin(x) * dt(2), np.arccos(x) * dt(2), np.arctan2(x, x - dt(1)) * dt(2)]
         for g, w in zip(got, want):
             assert g.dtype == dt
             np.testing.assert_allclose(g, w, rtol=4 * float(np.finfo(dt).eps))
         src = f.source(x)
         assert set(re.findall(r"math\.(\w+)\(", src.split("def entry")[1])) <= {"copysign"}, src
         assert all(f"_vm.{n}_" in src for n in ("log", "log1p", "expm1", "tanh", "atan", "sinh", "cosh", "asinh",
-                                                "atanh"))
+                                                "atanh", "asin", "acos", "atan2"))
 
 
 @pytest.mark.parametrize("name", ["sin", "cos", "tan"])
@@ -552,3 +601,24 @@ def test_sin_cos_tan_take_their_vector_forms():
         np.testing.assert_allclose(v, np.sum(np.exp(np.sin(sq)) * np.cos(x64)), rtol=1e-5)
         want = np.exp(np.sin(sq)) * (np.cos(sq) * 2 * x64 * np.cos(x64) - np.sin(x64))
         np.testing.assert_allclose(d, want, rtol=2e-5, atol=2e-5 * np.abs(want).max())
+
+
+def test_rounding_is_vectorized_and_exact_at_halves_signed_zeros_and_large_values():
+    """Catches: floor/ceil back on numba's math.floor (through int64: garbage past 2**63 if the guard
+    goes, and a scalar loop without AVX-512), and round/rint on a float ``mod`` (a C call that kept the loop
+    scalar, 2.8x slower than numpy) or wrong at halves (to even), at -0.0 and -0.4 (numpy keeps the sign),
+    at 2**52 + 0.5 style values and at inf/NaN, in both precisions."""
+    f = jaxlike.compile(lambda x: (jnp.floor(x), jnp.ceil(x), jnp.round(x), jnp.rint(x), jnp.round(x, 2)))
+    rng = np.random.default_rng(14)
+    for dt in (np.float64, np.float32):
+        big = 2.0 ** 52 if dt == np.float64 else 2.0 ** 23
+        x = np.concatenate([rng.standard_normal(2000) * 5, np.arange(-6, 6, 0.5),
+                            [-0.0, 0.0, -0.4, 0.4, np.inf, -np.inf, np.nan, big + 1, -(big + 1), big - 0.5,
+                             -(big - 0.5), 0.49999997, 1e30, -1e-30]]).astype(dt)
+        src = f.source(x)
+        assert "_vm.floor_(" in src and "_vm.ceil_(" in src and "math.floor" not in src.split("def entry")[1]
+        with np.errstate(all="ignore"):
+            want = [np.floor(x), np.ceil(x), np.round(x), np.rint(x), np.round(x, 2)]
+        for g, w in zip(f(x), want):
+            assert g.dtype == dt
+            assert np.array_equal(g, w, equal_nan=True) and np.array_equal(np.signbit(g), np.signbit(w)), (x, g, w)

