@@ -6,7 +6,7 @@ Imports numpy and core only.
 
 import numpy as np
 
-from .types import Sym, DimSum, is_known
+from .types import Sym, DimSum, is_known, promote
 from .errors import ShapeError, where
 from .primitive import Kind
 
@@ -62,9 +62,22 @@ def check_elementwise(var, args):
                                  f"result shape {out_shape} (only size-1 dims broadcast)" + where(var.source))
 
 
+def _unsigned_operands(var, args):
+    """``args`` with weak integer constants (Python ints in the traced code) in the unsigned dtype the
+    operation promotes to: numpy sees a 0-d int64 array, and uint64 with int64 computes in float64 (wrong
+    past 2**53), where the types (and the compiled loops) say uint64."""
+    dt = promote([i.type for i in var.inputs])[0]
+    if dt.kind != "u":
+        return args
+    return [a.astype(dt) if (i.is_const and i.type.weak and np.asarray(a).dtype.kind == "i") else a
+            for i, a in zip(var.inputs, args)]
+
+
 def eval_node(var, args, env):
     if var.prim.kind is Kind.ELEMENTWISE:
         check_elementwise(var, args)
+        if var.prim.name != "select":
+            args = _unsigned_operands(var, args)
     try:
         out = var.prim.numpy(*args, **resolve_attrs(var, env))
     except (ValueError, IndexError) as e:

@@ -176,19 +176,7 @@ def floor_divide(x1, x2):
     (x1, x2), traced = _args(x1, x2)
     if not traced:
         return np.floor_divide(x1, x2)
-    out = m.floor(m.div(x1, x2))
-    dt = np.result_type(_np_proxy(x1), _np_proxy(x2))
-    if dt.kind not in "iub":
-        return out
-    # NOTE: numpy's integer floor_divide by zero is 0; floor(x / 0) is +-inf, which does not cast to an int
-    return m.where(m.eq(x2, 0), 0, m.convert(out, dtype=dt))
-
-
-def _np_proxy(x):
-    """A zero of x's dtype that numpy's promotion treats as x would be (Python scalars stay weak)."""
-    if isinstance(x, (bool, int, float)):
-        return x
-    return np.zeros((), dtype=dtype_of(x))
+    return m.floor_divide(x1, x2)
 
 
 # -- two-operand functions ---------------------------------------------------------------------------------------

@@ -221,7 +221,8 @@ class _Writer:
             compute = promote(types)[0]
         args = []
         for k, (inp, (expr, dt)) in enumerate(zip(v.inputs, operands)):
-            want = compute if (compute is not None and compute.kind in "fc"
+            # NOTE: unsigned too: numba computes uint64 with an int64 (a weak Python int) in float64
+            want = compute if (compute is not None and compute.kind in "fcu"
                                and not (prim.name == "select" and k == 0)) else None
             if want is not None and np.dtype(dt) != want:
                 expr = literal(inp.value, want) if inp.is_const else cast(expr, want)
