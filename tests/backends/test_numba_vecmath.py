@@ -512,7 +512,8 @@ def test_atan2_within_one_and_a_half_ulp_and_the_c99_special_cases():
     assert _ulps(out32, np.arctan2(y32[ok].astype(np.float64), x32[ok].astype(np.float64))).max() <= 0.51
     special = [0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 5e-324, 1e308]
     for dt, fn in ((np.float64, vecmath.atan2_f64), (np.float32, vecmath.atan2_f32)):
-        sy, sx = (a.ravel().astype(dt) for a in np.meshgrid(special, special))
+        with np.errstate(over="ignore"):    # NOTE: 1e308 becomes inf in float32, a case worth keeping
+            sy, sx = (a.ravel().astype(dt) for a in np.meshgrid(special, special))
         got = np.empty_like(sx)
         _map2(fn, sy, sx, got)
         w = np.arctan2(sy.astype(np.float64), sx.astype(np.float64)).astype(dt)   # NOTE: numpy's float32
