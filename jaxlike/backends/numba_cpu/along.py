@@ -121,43 +121,15 @@ def argext3(x, out, largest, what):
 
 
 # -- scans -----------------------------------------------------------------------------------------------------
-@njit(cache=True, nogil=True, error_model="numpy")
-def cumsum3(x, out, reverse):
-    """Running sum along axis 1 of x (pre, n, post) into ``out`` (its accumulator dtype), in order from the
-    first element (the last when ``reverse``), as numpy's add.accumulate: equal results, not just close."""
-    pre, n, post = x.shape
-    for p in range(pre):
-        for s in range(n):
-            j = n - 1 - s if reverse else s
-            if s == 0:
-                for q in range(post):
-                    out[p, j, q] = x[p, j, q]
-            else:
-                k = j + 1 if reverse else j - 1
-                for q in range(post):
-                    out[p, j, q] = out[p, k, q] + x[p, j, q]
+SUM, PRODUCT, RECURRENCE = 0, 1, 2
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def cumprod3(x, out, reverse):
-    """Running product along axis 1, as ``cumsum3``."""
-    pre, n, post = x.shape
-    for p in range(pre):
-        for s in range(n):
-            j = n - 1 - s if reverse else s
-            if s == 0:
-                for q in range(post):
-                    out[p, j, q] = x[p, j, q]
-            else:
-                k = j + 1 if reverse else j - 1
-                for q in range(post):
-                    out[p, j, q] = out[p, k, q] * x[p, j, q]
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def linrec3(a, b, out, reverse):
-    """h[j] = a[j] * h[j-1] + b[j] along axis 1 (from the end when ``reverse``), h before the first step 0:
-    the first step is b alone (so a's first entry never meets an inf), as the numpy rule."""
+def scan3(a, b, out, reverse, kind):
+    """A scan along axis 1 of (pre, n, post) views into ``out`` (its accumulator dtype), from the first element
+    (the last when ``reverse``): running sums (``kind`` SUM) or products (PRODUCT) of b, in numpy's
+    accumulate order, so results are equal, not just close; or the RECURRENCE h[j] = a[j] * h[j-1] + b[j],
+    whose first step is b alone (a's first entry never meets an inf), as its numpy rule."""
     pre, n, post = b.shape
     for p in range(pre):
         for s in range(n):
@@ -165,9 +137,14 @@ def linrec3(a, b, out, reverse):
             if s == 0:
                 for q in range(post):
                     out[p, j, q] = b[p, j, q]
-            else:
-                k = j + 1 if reverse else j - 1
-                for q in range(post):
+                continue
+            k = j + 1 if reverse else j - 1
+            for q in range(post):
+                if kind == SUM:
+                    out[p, j, q] = out[p, k, q] + b[p, j, q]
+                elif kind == PRODUCT:
+                    out[p, j, q] = out[p, k, q] * b[p, j, q]
+                else:
                     out[p, j, q] = a[p, j, q] * out[p, k, q] + b[p, j, q]
 
 

@@ -19,15 +19,16 @@ def _result(ctx, v, zeros=False):
     return f"{out} = np.{'zeros' if zeros else 'empty'}({ctx.shape_text(v.shape)}, {np_type(v.dtype)})", out
 
 
-def _scan(helper):
+def _scan(kind):
     def lower(ctx, v):
         (x,) = v.inputs
         attrs = dict(v.attrs)
         axis = attrs["axis"]
         alloc, out = _result(ctx, v)
         pre, n, post = _dims3(ctx, v.shape, axis)
-        return [alloc, f"_al.{helper}({_view3(ctx, x, axis)}, {out}.reshape(({pre}, {n}, {post})), "
-                       f"{attrs['reverse']})"]
+        x3 = ctx.tmp(out + "_x")
+        return [alloc, f"{x3} = {_view3(ctx, x, axis)}",
+                f"_al.scan3({x3}, {x3}, {out}.reshape(({pre}, {n}, {post})), {attrs['reverse']}, _al.{kind})"]
     return lower
 
 
@@ -40,8 +41,8 @@ def linear_recurrence(ctx, v):
         lines += _size_check(ctx, "linear_recurrence", da, db, f"dim {k} of the coefficients")
     alloc, out = _result(ctx, v)
     pre, n, post = _dims3(ctx, v.shape, axis)
-    return lines + [alloc, f"_al.linrec3({_view3(ctx, a, axis)}, {_view3(ctx, b, axis)}, "
-                           f"{out}.reshape(({pre}, {n}, {post})), {attrs['reverse']})"]
+    return lines + [alloc, f"_al.scan3({_view3(ctx, a, axis)}, {_view3(ctx, b, axis)}, "
+                           f"{out}.reshape(({pre}, {n}, {post})), {attrs['reverse']}, _al.RECURRENCE)"]
 
 
 def argsort(ctx, v):
@@ -84,8 +85,8 @@ def put_along_add(ctx, v):
 
 
 LOWERINGS = {
-    "cumsum": _scan("cumsum3"),
-    "cumprod": _scan("cumprod3"),
+    "cumsum": _scan("SUM"),
+    "cumprod": _scan("PRODUCT"),
     "linear_recurrence": linear_recurrence,
     "argsort": argsort,
     "take_along": take_along,
