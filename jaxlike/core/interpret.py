@@ -65,19 +65,23 @@ def check_elementwise(var, args):
 def _unsigned_operands(var, args):
     """``args`` with weak integer constants (Python ints in the traced code) in the unsigned dtype the
     operation promotes to: numpy sees a 0-d int64 array, and uint64 with int64 computes in float64 (wrong
-    past 2**53), where the types (and the compiled loops) say uint64."""
-    dt = promote([i.type for i in var.inputs])[0]
+    past 2**53), where the types (and the compiled loops) say uint64. A select's condition takes no part in
+    the promotion (as in the fused loops)."""
+    first = 1 if var.prim.name == "select" else 0
+    values = var.inputs[first:]
+    if not any(i.is_const and i.type.weak for i in values):
+        return args
+    dt = promote([i.type for i in values])[0]
     if dt.kind != "u":
         return args
-    return [a.astype(dt) if (i.is_const and i.type.weak and np.asarray(a).dtype.kind == "i") else a
-            for i, a in zip(var.inputs, args)]
+    return list(args[:first]) + [a.astype(dt) if (i.is_const and i.type.weak and np.asarray(a).dtype.kind == "i")
+                                 else a for i, a in zip(values, args[first:])]
 
 
 def eval_node(var, args, env):
     if var.prim.kind is Kind.ELEMENTWISE:
         check_elementwise(var, args)
-        if var.prim.name != "select":
-            args = _unsigned_operands(var, args)
+        args = _unsigned_operands(var, args)
     try:
         out = var.prim.numpy(*args, **resolve_attrs(var, env))
     except (ValueError, IndexError) as e:

@@ -9,7 +9,8 @@ import jaxlike.numpy as jnp
 
 
 def _ops(a, b):
-    return a % b, a // b, jnp.mod(a, b), jnp.floor_divide(a, b), a // 2, 7 // b
+    # NOTE: the where() mixes a Python int into a select's values (the interpreter's weak-constant cast)
+    return a % b, a // b, jnp.mod(a, b), jnp.floor_divide(a, b), a // 2, 7 // b, jnp.where(a > b, a, 7)
 
 
 @pytest.fixture(scope="module", params=["FAST_RUN", "FAST_COMPILE"])
