@@ -182,9 +182,9 @@ sub = elementwise("sub", 2, np.subtract, "({0} - {1})", vjp=lambda g, ans, x, y:
                   complex_scalar="({0} - {1})")
 mul = elementwise("mul", 2, np.multiply, "({0} * {1})", vjp=lambda g, ans, x, y: (g * y, g * x),
                   complex_scalar="({0} * {1})")
-div = elementwise("div", 2, _np_div,
-                  "({0} / {1} if {1} != 0 else ((math.copysign(math.inf, {0}) * math.copysign(1.0, {1})) "
-                  "if {0} != 0 and {0} == {0} else math.nan))",
+# numpy's x / 0 (+-inf by the signs, NaN for 0 / 0 and NaN / 0), where compiled code would raise
+_BY_ZERO = "(math.copysign(math.inf, {0}) * math.copysign(1.0, {1}) if {0} != 0 and {0} == {0} else math.nan)"
+div = elementwise("div", 2, _np_div, "({0} / {1} if {1} != 0 else " + _BY_ZERO + ")",
                   dtype=dtype_true_divide, vjp=lambda g, ans, x, y: (g / y, -(g * ans / y)),
                   samples=binary_samples(-2, 2, 0.5, 2.0),
                   # NOTE: numpy divides the parts by 0.0 (inf+infj, nan+nanj) where numba would raise
@@ -229,9 +229,8 @@ def _floor_divide_template(args, dtype):
     a, b = args
     kind = np.dtype(dtype).kind
     if kind == "f":
-        # NOTE: x // 0.0 spelled out as numpy's x / 0.0: numba raises ZeroDivisionError under its Python error model
-        return (f"({a} // {b} if {b} != 0 else (math.copysign(math.inf, {a}) * math.copysign(1.0, {b}) "
-                f"if {a} != 0 and {a} == {a} else math.nan))")
+        # NOTE: numba raises ZeroDivisionError for x // 0.0 under its Python error model
+        return f"({a} // {b} if {b} != 0 else " + _BY_ZERO.format(a, b) + ")"
     if kind == "u":
         return f"({a} // {b} if {b} != 0 else {b})"      # NOTE: b, the zero of its own type (a literal 0 is int64)
     return f"({a} // {b} if ({b} != 0 and {b} != -1) else (-{a} if {b} == -1 else {b}))"

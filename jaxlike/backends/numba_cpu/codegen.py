@@ -30,6 +30,7 @@ from .lowering_along import LOWERINGS as ALONG_LOWERINGS
 from .paste import paste
 from .support import warn_fallback, may_be_large
 
+_LOWERINGS = {**LOWERINGS, **ALONG_LOWERINGS}     # primitive name -> lowering of a non-fused node
 SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
 
 
@@ -338,7 +339,7 @@ class Codegen:
             self._fused(v, out)
             self.fresh_values.add(v._id)
             return
-        lower = LOWERINGS.get(v.prim.name) or ALONG_LOWERINGS.get(v.prim.name)
+        lower = _LOWERINGS.get(v.prim.name)
         if lower is None:
             warn_fallback(v.prim.name)
             lines = fallback(self, v, len(self.fallbacks))

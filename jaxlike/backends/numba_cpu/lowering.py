@@ -36,11 +36,14 @@ def _as_array(ctx, x, dtype=None):
     return name if dtype == x.dtype else f"{name}.astype({np_type(dtype)})"
 
 
+def dims3(ctx, shape, axis):
+    """Texts of the (before axis, axis, after axis) sizes of ``shape``."""
+    return _product(ctx, shape[:axis]), ctx.dim(shape[axis]), _product(ctx, shape[axis + 1:])
+
+
 def _view3(ctx, x, axis, dtype=None):
     """``x`` reshaped to (before axis, axis, after axis), C-contiguous."""
-    pre = _product(ctx, x.shape[:axis])
-    n = ctx.dim(x.shape[axis])
-    post = _product(ctx, x.shape[axis + 1:])
+    pre, n, post = dims3(ctx, x.shape, axis)
     return f"np.ascontiguousarray({_as_array(ctx, x, dtype)}).reshape(({pre}, {n}, {post}))"
 
 
@@ -220,7 +223,7 @@ def take(ctx, v):
     x, idx = v.inputs
     axis = dict(v.attrs)["axis"]
     out = ctx.name(v)
-    pre, post = _product(ctx, x.shape[:axis]), _product(ctx, x.shape[axis + 1:])
+    pre, _, post = dims3(ctx, x.shape, axis)
     m = _product(ctx, idx.shape)
     res = ctx.tmp(out + "_r")
     ctx.made_dims[out] = [ctx.dim(d) for d in v.shape]
@@ -239,9 +242,8 @@ def scatter_add(ctx, v):
     want = tuple(shape[:axis]) + tuple(idx.shape) + tuple(shape[axis + 1:])
     for k, (d, w) in enumerate(zip(g.shape, want)):
         lines += _size_check(ctx, "scatter_add", d, w, f"dim {k} of the updates")
-    pre, post = _product(ctx, shape[:axis]), _product(ctx, shape[axis + 1:])
+    pre, n, post = dims3(ctx, shape, axis)
     m = _product(ctx, idx.shape)
-    n = ctx.dim(shape[axis])
     res = out
     g3 = (f"np.full((1, 1, 1), {ctx.name(g)}, {np_type(v.dtype)})" if g.ndim == 0 else
           f"np.ascontiguousarray({_as_array(ctx, g, v.dtype)}).reshape(({pre}, {m}, {post}))")
@@ -257,7 +259,7 @@ def _argext(largest):
         (x,) = v.inputs
         axis = dict(v.attrs)["axis"]
         out = ctx.name(v)
-        pre, post = _product(ctx, x.shape[:axis]), _product(ctx, x.shape[axis + 1:])
+        pre, _, post = dims3(ctx, x.shape, axis)
         res = ctx.tmp(out + "_r")
         name = "argmax" if largest else "argmin"
         return [f"{res} = np.empty(({pre}, {post}), np.int64)",

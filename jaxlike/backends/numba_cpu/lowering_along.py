@@ -5,11 +5,7 @@ Python call per use). Imports numpy, core and ops only.
 """
 
 from .loops import np_type
-from .lowering import _product, _size_check, _view3
-
-
-def _dims3(ctx, shape, axis):
-    return _product(ctx, shape[:axis]), ctx.dim(shape[axis]), _product(ctx, shape[axis + 1:])
+from .lowering import dims3, _size_check, _view3
 
 
 def _result(ctx, v, zeros=False):
@@ -25,7 +21,7 @@ def _scan(kind):
         attrs = dict(v.attrs)
         axis = attrs["axis"]
         alloc, out = _result(ctx, v)
-        pre, n, post = _dims3(ctx, v.shape, axis)
+        pre, n, post = dims3(ctx, v.shape, axis)
         x3 = ctx.tmp(out + "_x")
         return [alloc, f"{x3} = {_view3(ctx, x, axis)}",
                 f"_al.scan3({x3}, {x3}, {out}.reshape(({pre}, {n}, {post})), {attrs['reverse']}, _al.{kind})"]
@@ -40,7 +36,7 @@ def linear_recurrence(ctx, v):
     for k, (da, db) in enumerate(zip(a.shape, b.shape)):
         lines += _size_check(ctx, "linear_recurrence", da, db, f"dim {k} of the coefficients")
     alloc, out = _result(ctx, v)
-    pre, n, post = _dims3(ctx, v.shape, axis)
+    pre, n, post = dims3(ctx, v.shape, axis)
     return lines + [alloc, f"_al.scan3({_view3(ctx, a, axis)}, {_view3(ctx, b, axis)}, "
                            f"{out}.reshape(({pre}, {n}, {post})), {attrs['reverse']}, _al.RECURRENCE)"]
 
@@ -49,7 +45,7 @@ def argsort(ctx, v):
     (x,) = v.inputs
     axis = dict(v.attrs)["axis"]
     alloc, out = _result(ctx, v)
-    pre, n, post = _dims3(ctx, v.shape, axis)
+    pre, n, post = dims3(ctx, v.shape, axis)
     return [alloc, f"_al.argsort3({_view3(ctx, x, axis)}, {out}.reshape(({pre}, {n}, {post})))"]
 
 
@@ -66,7 +62,7 @@ def take_along(ctx, v):
     axis = dict(v.attrs)["axis"]
     lines = _along_checks(ctx, "take_along", x.shape, idx, axis)
     alloc, out = _result(ctx, v)
-    pre, m, post = _dims3(ctx, v.shape, axis)
+    pre, m, post = dims3(ctx, v.shape, axis)
     return lines + [alloc, f"_al.take_along3({_view3(ctx, x, axis)}, {_view3(ctx, idx, axis, 'int64')}, "
                            f"{out}.reshape(({pre}, {m}, {post})), {axis}, {repr('take_along' + ctx.where_text)})"]
 
@@ -79,7 +75,7 @@ def put_along_add(ctx, v):
     for k, (dg, di) in enumerate(zip(g.shape, idx.shape)):
         lines += _size_check(ctx, "put_along_add", dg, di, f"dim {k} of the updates")
     alloc, out = _result(ctx, v, zeros=True)
-    pre, n, post = _dims3(ctx, v.shape, axis)
+    pre, n, post = dims3(ctx, v.shape, axis)
     return lines + [alloc, f"_al.put_along3({_view3(ctx, g, axis, v.dtype)}, {_view3(ctx, idx, axis, 'int64')}, "
                            f"{out}.reshape(({pre}, {n}, {post})), {axis}, {repr('put_along_add' + ctx.where_text)})"]
 
