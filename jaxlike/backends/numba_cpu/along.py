@@ -150,21 +150,10 @@ def scan3(a, b, out, reverse, kind):
 
 # -- take_along / put_along_add ----------------------------------------------------------------------------------
 @njit(cache=True, nogil=True)
-def _check_along(idx, n, axis, what):
-    for p in range(idx.shape[0]):
-        for j in range(idx.shape[1]):
-            for q in range(idx.shape[2]):
-                k = idx[p, j, q]
-                if k < -n or k >= n:
-                    raise IndexOutOfRange("{}: index {} is out of bounds for axis {} with size {}", what, k, axis,
-                                          n)
-
-
-@njit(cache=True, nogil=True)
 def take_along3(x, idx, out, axis, what):
     """out[p, j, q] = x[p, idx[p, j, q], q] (numpy's take_along_axis; negative indices wrap)."""
     n = x.shape[1]
-    _check_along(idx, n, axis, what)
+    check_indices(idx.reshape(idx.size), n, axis, what)     # NOTE: idx is a C-contiguous view
     for p in range(idx.shape[0]):
         for j in range(idx.shape[1]):
             for q in range(idx.shape[2]):
@@ -176,7 +165,7 @@ def take_along3(x, idx, out, axis, what):
 def put_along3(g, idx, out, axis, what):
     """out[p, idx[p, j, q], q] += g[p, j, q] into a zeroed ``out`` (repeats accumulate)."""
     n = out.shape[1]
-    _check_along(idx, n, axis, what)
+    check_indices(idx.reshape(idx.size), n, axis, what)     # NOTE: idx is a C-contiguous view
     for p in range(idx.shape[0]):
         for j in range(idx.shape[1]):
             for q in range(idx.shape[2]):
