@@ -25,11 +25,14 @@ class DirectEntry:
     and are left out; with ``bare``, the entry of a function with one rank-0 output and no updates other
     than those returns that number alone. When the entry cannot take the arguments it raises one of
     ``type_errors``; ``explain(arguments)`` then raises a TypeError that names the argument and what was
-    expected."""
+    expected. ``owned_base``: the type of the ``base`` of an array the entry allocated (numba's MemInfo), which
+    the caller may keep without a copy when no Python object owns that memory (its ``parent`` is None) and no
+    other returned array shares it (its ``refcount`` is 1); None when every view must be copied."""
 
-    __slots__ = ("entry", "consts", "number_outputs", "in_place", "type_errors", "explain", "bare")
+    __slots__ = ("entry", "consts", "number_outputs", "in_place", "type_errors", "explain", "bare", "owned_base")
 
-    def __init__(self, entry, consts, number_outputs, in_place, type_errors, explain, bare=False):
-        self.entry, self.consts, self.bare = entry, tuple(consts), bare
+    def __init__(self, entry, consts, number_outputs, in_place, type_errors, explain, bare=False,
+                 owned_base=None):
+        self.entry, self.consts, self.bare, self.owned_base = entry, tuple(consts), bare, owned_base
         self.number_outputs, self.in_place = dict(number_outputs), dict(in_place)
         self.type_errors, self.explain = tuple(type_errors), explain

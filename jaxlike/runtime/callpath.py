@@ -29,15 +29,27 @@ class ArgCheck:
         self.convert, self.kind, self.dtype, self.ndim, self.pytype = convert, kind, dtype, ndim, pytype
 
 
-def store_update(shared, value, always_copy):
-    """Theano's rule for a returned update: the stored array is the shared variable's own (copy views, read-only
-    arrays and values the aliasing plan marks); device arrays are kept as they come."""
+class _NoOwnedBase:
+    """The ``owned_base`` of an entry none of whose returned views may be kept: no base is of this type."""
+
+
+def store_update(shared, value, always_copy, owned_base=_NoOwnedBase):
+    """Theano's rule for a returned update: the stored array is the shared variable's own (copy views that are
+    not the entry's own memory, read-only arrays and values the aliasing plan marks); device arrays are kept
+    as they come."""
     if type(value) is np.ndarray:
-        if always_copy or (value.base is not None and value is not shared._data):
+        if always_copy or (value is not shared._data and not owns(value, owned_base)):
             value = np.array(value, copy=True)
     elif isinstance(value, np.generic):
         value = np.array(value)
     shared._data = value
+
+
+def owns(a, owned_base):
+    """Whether ndarray ``a`` may be kept without a copy: it owns its memory, or it is the only array on memory
+    the entry allocated (see ``DirectEntry.owned_base``)."""
+    b = a.base
+    return b is None or (type(b) is owned_base and b.parent is None and b.refcount == 1)
 
 
 def function_caller(direct, checks, shared, targets, out_copy, update_copy, single, host_only, general):
@@ -49,7 +61,7 @@ def function_caller(direct, checks, shared, targets, out_copy, update_copy, sing
     ~0.55 µs beside a ~1 µs numba entry."""
     env = {"ndarray": np.ndarray, "array": np.array, "asarray": np.asarray, "entry": direct.entry,
            "type_errors": direct.type_errors, "explain": direct.explain, "store_update": store_update,
-           "NOT_PASSED": NOT_PASSED, "general": general}
+           "NOT_PASSED": NOT_PASSED, "general": general, "Owned": direct.owned_base or _NoOwnedBase}
     names = [f"a{k}" for k in range(len(checks))]
     lines = _function_lines(direct, checks, shared, targets, out_copy, update_copy, single, host_only, names,
                             env)
@@ -111,7 +123,7 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
             arg = call_args[direct.in_place[k]]
             lines.append(f"tg{k}._data = {arg}")
         else:
-            lines.append(f"store_update(tg{k}, ups[{returned}], {always})")
+            lines.append(f"store_update(tg{k}, ups[{returned}], {always}, Owned)")
             returned += 1
     results = []
     for k, always in enumerate(out_copy):
@@ -128,10 +140,15 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
             if always:
                 lines.append(f"o{k} = o{k}.copy()")
             else:
+                # NOTE: an array the entry allocated is returned as it is (numba boxes it with its MemInfo as
+                # base); views of arguments, shared state or memory another output holds are copied.
                 lines.append(f"if type(o{k}) is not ndarray:")
                 lines.append(f"    o{k} = asarray(o{k})")
-                lines.append(f"elif o{k}.base is not None:")
-                lines.append(f"    o{k} = o{k}.copy()")
+                lines.append("else:")
+                lines.append(f"    b = o{k}.base")
+                lines.append("    if b is not None and (type(b) is not Owned or b.parent is not None "
+                             "or b.refcount != 1):")
+                lines.append(f"        o{k} = o{k}.copy()")
         results.append(f"o{k}")
     lines.append(f"return {results[0]}" if single else f"return [{', '.join(results)}]")
     return lines

@@ -314,6 +314,30 @@ def test_stored_updates_never_alias_arguments_outputs_or_each_other(mode):
     np.testing.assert_array_equal(c.get_value(), [0, 2, 4, 6])
 
 
+def test_arrays_the_entry_allocated_come_back_without_a_copy():
+    # catches: the call path copying every array numba returns (its base is numba's MemInfo, never None):
+    # a full extra pass over each output and returned update; and, the other way, keeping a view of an
+    # argument, of stored state, or of memory another output or update also holds
+    x = T.dvector("x")
+    s = jaxlike.shared(np.zeros(3), name="s")
+    t = jaxlike.shared(np.zeros(2), name="t")
+    twice = x * 2
+    f = jaxlike.function([x], [T.exp(x), x[1:], twice[:2], twice[1:], s[1:]], updates=[(t, twice[1:])])
+    assert f._fast is not None
+    arg = np.arange(3.0)
+    fresh, tail, head2, tail2, state_tail = f(arg)
+    owner = fresh.base
+    assert owner is not None and type(owner).__name__ == "_MemInfo" and owner.parent is None, \
+        "a fresh output of the numba entry was copied on its way out"
+    np.testing.assert_allclose(fresh, np.exp(arg))
+    stored = t.get_value(borrow=True)
+    arrays = [arg, tail, head2, tail2, state_tail, stored, s.get_value(borrow=True)]
+    assert not any(np.shares_memory(p, q) for i, p in enumerate(arrays) for q in arrays[i + 1:])
+    np.testing.assert_array_equal(head2, [0, 2])
+    np.testing.assert_array_equal(tail2, [2, 4])
+    np.testing.assert_array_equal(stored, [2, 4])
+
+
 def test_the_generated_call_path_keeps_the_conventions():
     # catches: the numba backend's generated call path (runtime/callpath.py) diverging from the general one:
     # arguments it passes inline (exact ndarrays, float, np.float64) or converts, its argument errors, 0-d

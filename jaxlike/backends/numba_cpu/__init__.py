@@ -37,6 +37,7 @@ import warnings
 import numpy as np
 import numba  # noqa: F401  (this import failing is how runtime knows to fall back to the reference)
 from numba.core.errors import TypingError
+from numba.core.runtime.nrt import MemInfo
 
 from ...config import config
 from ..base import DirectEntry, Executable
@@ -140,7 +141,7 @@ def compile(graph, options=None):
     exe.kernel_timers = timers
     numbers = {k: o.dtype for k, o in enumerate(graph.outputs) if o.ndim == 0}
     exe.direct = DirectEntry(module.entry, extra, numbers, mod_spec.in_place, (TypingError,),
-                             lambda arrays: _explain(graph, arrays), mod_spec.bare)
+                             lambda arrays: _explain(graph, arrays), mod_spec.bare, owned_base=MemInfo)
     return exe
 
 
