@@ -10,6 +10,12 @@ argument expressions, a final ``return`` becomes an assignment. Imports the stan
 
 import ast
 import copy
+import threading
+
+# NOTE: CPython 3.11's ast.parse keeps its recursion depth in state shared by all threads; two threads parsing
+# at once (two functions compiling concurrently) failed with "SystemError: AST constructor recursion depth
+# mismatch" (cpython gh-106905) in tests/trust/test_threads.py.
+_AST_LOCK = threading.Lock()
 
 
 def paste(function, args, lhs, prefix):
@@ -18,6 +24,11 @@ def paste(function, args, lhs, prefix):
     as ``"x = "`` or ``"x, y, = "``); None when it cannot be pasted: not ``inline='always'``, more than one
     function, a ``return`` that is not the last statement, a result nobody assigns, or a parameter it
     assigns."""
+    with _AST_LOCK:
+        return _paste(function, args, lhs, prefix)
+
+
+def _paste(function, args, lhs, prefix):
     try:
         tree = ast.parse("\n".join(function))
     except SyntaxError:
