@@ -12,7 +12,8 @@ each kernel is preceded by the equations it fused, and symbolic sizes are number
 
 Theano update semantics: every update reads the old values. A fused kernel whose result is only an update
 value writes straight into its state array when it safely can (``inplace.py`` decides which and in what
-order); the rest are copied in at the end. Outputs never alias states or each other. Fused groups over one
+order, ``updates.py`` writes the code); the rest are copied in at the end. Small temporaries are carved from one
+scratch block per call (``scratch.py``). Outputs never alias states or each other. Fused groups over one
 iteration space that share operands run as one loop (``siblings.py``). Imports numpy, core and ops only.
 """
 
@@ -24,10 +25,11 @@ from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
 from . import inplace, loops, siblings
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
-from .lowering import (LOWERINGS, fallback, message, is_plain_gemm, gemm_update, drop_repeated_checks,
-                       element_loops)
+from .lowering import LOWERINGS, fallback, message, drop_repeated_checks
 from .lowering_along import LOWERINGS as ALONG_LOWERINGS
 from .paste import paste
+from .updates import UpdateWriter
+from .scratch import SCRATCH_BYTES
 from .support import warn_fallback, may_be_large
 
 _LOWERINGS = {**LOWERINGS, **ALONG_LOWERINGS}     # primitive name -> lowering of a non-fused node
@@ -82,7 +84,7 @@ def _all_dtypes(graph):
                     yield b.dtype
 
 
-class Codegen:
+class Codegen(UpdateWriter):
     def __init__(self, graph, options):
         self.graph = graph
         self.options = options
@@ -106,6 +108,8 @@ class Codegen:
         self.in_place = []          # (update index, input index) of the states the entry does not return
         self.internal = set()       # ids of sibling members computed in their group's loop and not stored
         self.gemm_updates = {}      # in-place updates W +/- k * (A @ B) done by one BLAS call (_gemm_updates)
+        self.kept = set()           # ids of the outputs and update values
+        self.carved = {}            # line carving a temporary from the scratch block -> its np.empty form
 
     # -- naming -------------------------------------------------------------------------------------------
     def _name_all(self):
@@ -234,7 +238,7 @@ class Codegen:
         params += self.const_params
         self._inputs()
         users = g.users()
-        kept = {o._id for o in g.outputs} | {u._id for _, u in g.updates}
+        kept = self.kept = {o._id for o in g.outputs} | {u._id for _, u in g.updates}
         phase3, copies = inplace.plan(self.graph, self.outputs, users)
         self._precopies(copies)
         self.gemm_updates = self._gemm_updates(phase3, users, kept)
@@ -372,14 +376,27 @@ class Codegen:
             self._run_kernel(k, head, f"{target} = ", args + sizes)
             return
         if out is None:
-            self.allocate(target, v.shape, v.dtype)
+            self.allocate(target, v.shape, v.dtype, v)
         self._run_kernel(k, head, "", args + [target] + sizes)
 
-    def allocate(self, target, shape, dtype):
-        """``target = np.empty(...)``, with the huge-page advice (``support.advise_huge``) when it may be large."""
-        self.lines.append(f"{target} = np.empty({self.shape_text(shape)}, {np_type(dtype)})")
+    def allocate(self, target, shape, dtype, v):
+        """A new array for node ``v`` (``empty``), with the huge-page advice (``support.advise_huge``) when it
+        may be large."""
+        self.lines.append(self.empty(target, self.shape_text(shape), np_type(dtype), v))
         if may_be_large(shape, dtype):
             self.lines.append(f"_rt.advise_huge({target})")
+
+    def empty(self, target, shape, dtype, v):
+        """The line ``target = <an uninitialized array>`` of shape text ``shape`` and dtype text ``dtype`` that
+        holds node ``v``'s elements: carved from the entry's scratch block (``scratch.py``) unless ``v`` is an
+        output or an update value (they leave the call) or has more elements than the block could hold."""
+        plain = f"{target} = np.empty({shape}, {dtype})"
+        if v._id in self.kept or (all(isinstance(d, int) for d in v.shape) and int(
+                np.prod(v.shape, dtype=np.int64)) * v.dtype.itemsize > SCRATCH_BYTES):
+            return plain
+        carved = f"{target}, _ws_at = _rt.take(_ws, _ws_at, {shape}, {dtype})"
+        self.carved[carved] = plain
+        return carved
 
     def _run_kernel(self, k, head, lhs, args):
         """``lhs`` + kernel ``k`` run on the argument expressions ``args``: its serial form's body pasted here
@@ -414,7 +431,7 @@ class Codegen:
             self.lines += self._operand_checks(dict(m.attrs)["body"])
             self.fresh_values.add(m._id)
         for m in k.filled:
-            self.allocate(self.name(m), m.shape, m.dtype)
+            self.allocate(self.name(m), m.shape, m.dtype, m)
         args = [self.name(i) for i in k.operands] + [self.name(m) for m in k.filled] + \
             [self.symname(s) for s in k.sizes]
         lhs = ""
@@ -444,90 +461,6 @@ class Codegen:
                     out.append(f"if {have} != {want}:")
                     out.append(f"    raise ShapeError({message(f'{v.prim.name}: operand {pos} has size ', (have,), f' at dim {off + k} where the result has ', (want,), ' (only size-1 dims broadcast)' + where_text)})")
         return out
-
-    # -- updates ------------------------------------------------------------------------------------------
-    def _precopies(self, copies):
-        """Old values that must survive the in-place writes: outputs that are inputs, and update values that
-        are other states (a swap)."""
-        states = {s._id for s, _ in self.graph.updates}
-        self.old = {}
-        for o in self.graph.outputs:
-            if o.is_input and o.ndim and o._id not in self.old:
-                self.old[o._id] = self.tmp(self.name(o) + "_old")
-        for s, u in copies:
-            if u.is_input and u.ndim and u._id in states and u._id != s._id and u._id not in self.old:
-                self.old[u._id] = self.tmp(self.name(u) + "_old")
-        for v in self.graph.inputs:
-            if v._id in self.old:
-                self.lines.append(f"{self.old[v._id]} = {self.name(v)}.copy()")
-
-    def _gemm_updates(self, phase3, users, kept):
-        """``inplace.gemm_updates`` with the scale as entry text."""
-        found = {}
-        for uid, (prod, sign, k, outer) in inplace.gemm_updates(phase3, users, kept, is_plain_gemm).items():
-            if k is None:
-                scale = "1.0"
-            elif k.is_const:
-                scale = literal(np.asarray(k.value).reshape(()), prod.dtype)
-            else:
-                scale = self.name(outer)
-            found[uid] = (prod, f"{sign}({scale})")
-        return found
-
-    def _updates(self, phase3, copies):
-        ret = {}
-        for s, u in phase3:
-            fused_gemm = self.gemm_updates.get(u._id)
-            if fused_gemm and all(id(sym) in self.bound for sym in syms_in(fused_gemm[0].shape)):
-                prod, alpha = fused_gemm
-                self.lines.append(f"# {self.name(s)} <- {self.name(u)}: {self.name(s)} += {alpha} * "
-                                  f"{self.name(prod)} in one BLAS call, {self.name(prod)} = "
-                                  f"contract({', '.join(self.name(i) for i in prod.inputs)})")
-                self.where_text = where(u.source)
-                self.lines += self._operand_checks(dict(u.attrs)["body"])
-                self.where_text = where(prod.source)
-                self.lines += gemm_update(self, prod, self.name(s), alpha)
-                ret[s._id] = self.name(s)
-                continue
-            if fused_gemm:
-                self._node(fused_gemm[0])
-            self.lines.append(f"# {self.name(s)} <- {self.name(u)}: the kernel writes into {self.name(s)}")
-            self._node(u, out=self.name(s))
-            ret[s._id] = self.name(s)
-        for s, u in copies:
-            sn = self.name(s)
-            src = self.old.get(u._id, self.name(u))
-            if u._id == s._id:
-                ret[s._id] = sn if s.ndim else self._box(sn, s.dtype)
-            elif s.ndim == 0:
-                if u.ndim == 0 and s.dtype == u.dtype:
-                    r = self.tmp(sn + "_new")
-                    self.lines.append(f"{r} = _rt.store0({sn}_arg, {src})")
-                    ret[s._id] = r
-                else:
-                    ret[s._id] = self._box(src, u.dtype) if u.ndim == 0 else self._fresh(u, src)
-            elif s.dtype != u.dtype or s.ndim != u.ndim:
-                ret[s._id] = self._fresh(u, src)
-            else:
-                copy = element_loops(self, sn, s.ndim, lambda i: f"{sn}[{', '.join(i)}] = {src}[{', '.join(i)}]")
-                if all(dims_equal(a, b) for a, b in zip(s.shape, u.shape)):
-                    self.lines += copy
-                    ret[s._id] = sn
-                else:
-                    r = self.tmp(sn + "_new")
-                    self.lines += [f"if {src}.shape == {sn}.shape:"] + ["    " + c for c in copy] + \
-                        [f"    {r} = {sn}", "else:", f"    {r} = {self._fresh(u, src)}"]
-                    ret[s._id] = r
-        return [ret[s._id] for s, _ in self.graph.updates]
-
-    def _fresh(self, u, src):
-        return f"{src}.copy()" if (u.is_const or (u.is_input and u._id not in self.old)) else src
-
-    def _box(self, expr, dtype):
-        t = self.tmp("_r")
-        self.lines.append(f"{t} = np.empty((), {np_type(dtype)})")
-        self.lines.append(f"{t}[()] = {expr}")
-        return t
 
     def _outputs(self):
         outs, seen = [], set()
@@ -562,7 +495,7 @@ class Codegen:
                "from jaxlike.backends.numba_cpu import along as _al",
                "", "_MODULE = __name__"] + self.globals + [""] + self.kernel_src + [
                f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]
-        src += ["    " + line for line in drop_repeated_checks(self.lines)]
+        src += ["    " + line for line in self._scratch_block(drop_repeated_checks(self.lines))]
         # NOTE: a function of one number whose updates (if any) are all written in place returns the number
         # alone: boxing the nested tuples cost ~40 of the ~220 ns a scalar call spends in numba
         bare = not ups and len(outs) == 1 and self.graph.outputs[0].ndim == 0
@@ -570,6 +503,15 @@ class Codegen:
         module = Module("\n".join(src) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place, bare)
         module.parallel = any(k.parallel for k in self.kernels)
         return module
+
+    def _scratch_block(self, lines):
+        """``lines`` taking the scratch block first when they carve two or more temporaries from it; with one or
+        none the carving lines go back to np.empty (the block would cost the allocation it saves)."""
+        carving = [line for line in lines if line.strip() in self.carved]
+        if len(carving) >= 2:
+            return ["_ws = _rt.new_block()", "_ws_at = 0"] + lines
+        return [line.replace(line.strip(), self.carved[line.strip()]) if line.strip() in self.carved else line
+                for line in lines]
 
     def _graph_text(self):
         """The graph as ``to_text`` prints it, with canonical size names and fused bodies left to the kernels."""

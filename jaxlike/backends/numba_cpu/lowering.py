@@ -163,7 +163,7 @@ def _matrix_vector(ctx, v):
     size, lines = _index_sizes(ctx, v, sa, sb)
     out = ctx.name(v)
     m = ctx.name(mat) if list(ms) == rows + red else f"{ctx.name(mat)}.T"
-    lines.append(f"{out} = np.empty(({ctx.dim(size[rows[0]])},), {np_type(v.dtype)})")
+    lines.append(ctx.empty(out, f"({ctx.dim(size[rows[0]])},)", np_type(v.dtype), v))
     ctx.made_dims[out] = [ctx.dim(size[rows[0]])]
     return lines + [f"_rt.gemv({m}, {ctx.name(vec)}, {out})"]
 
@@ -178,7 +178,7 @@ def contract(ctx, v):
     out = ctx.name(v)
     gemm = "_rt.gemm({0}, {1}, {2})" if dt.kind in "fc" else "_rt.matmul_int({0}, {1}, {2})"
     r = ctx.tmp(out + "_r")
-    lines.append(f"{r} = np.empty(({B + ', ' if batch else ''}{M}, {N}), {np_type(dt)})")
+    lines.append(ctx.empty(r, f"({B + ', ' if batch else ''}{M}, {N})", np_type(dt), v))
     if may_be_large(v.shape, dt):
         lines.append(f"_rt.advise_huge({r})")
     if batch:
@@ -227,7 +227,7 @@ def take(ctx, v):
     m = _product(ctx, idx.shape)
     res = ctx.tmp(out + "_r")
     ctx.made_dims[out] = [ctx.dim(d) for d in v.shape]
-    return [f"{res} = np.empty({ctx.shape_text(v.shape) if v.ndim else '(1,)'}, {np_type(v.dtype)})",
+    return [ctx.empty(res, ctx.shape_text(v.shape) if v.ndim else "(1,)", np_type(v.dtype), v),
             f"_al.take3({_view3(ctx, x, axis)}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {m}, {post})), "
             f"{axis}, {repr('take' + ctx.where_text)})",
             f"{out} = {res}" if v.ndim else f"{out} = {res}[0]"]
@@ -262,7 +262,7 @@ def _argext(largest):
         pre, _, post = dims3(ctx, x.shape, axis)
         res = ctx.tmp(out + "_r")
         name = "argmax" if largest else "argmin"
-        return [f"{res} = np.empty(({pre}, {post}), np.int64)",
+        return [ctx.empty(res, f"({pre}, {post})", "np.int64", v),
                 f"_al.argext3({_view3(ctx, x, axis)}, {res}, {largest}, {repr(name + ctx.where_text)})",
                 f"{out} = {res}.reshape({ctx.shape_text(v.shape)})" if v.ndim else f"{out} = {res}[0, 0]"]
     return lower
@@ -361,7 +361,7 @@ def concatenate(ctx, v):
             text = part
         parts.append(text)
     at = ctx.tmp(out + "_at")
-    lines.append(f"{out} = np.empty({' + '.join(f'{p}.shape[0]' for p in parts)}, {np_type(v.dtype)})")
+    lines.append(ctx.empty(out, " + ".join(f"{p}.shape[0]" for p in parts), np_type(v.dtype), v))
     lines.append(f"{at} = 0")
     for p in parts:
         lines += element_loops(ctx, p, 1, lambda i, p=p: f"{out}[{at} + {i[0]}] = {p}[{i[0]}]")

@@ -21,6 +21,10 @@ from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
 from ...core.types import Sym, DimSum
+from . import scratch as _scratch
+
+
+new_block, take = _scratch.new_block, _scratch.take     # the generated modules call them as _rt.*
 
 
 # -- argument checks (no run-time cost: they pass or fail while numba types the entry) ---------------------

@@ -1,0 +1,102 @@
+"""One allocation per call for the entry's small temporaries (``_rt.take``).
+
+Why: numba's ``np.empty`` is an allocation and, at the end of the call, a release through its runtime, about
+15 ns together. The seed XOR step allocates nine arrays of two or three elements: ~130 ns of its ~700 ns
+entry. An entry with several temporaries takes one block of ``SCRATCH_BYTES`` at its start instead and
+carves them from it in order; one that does not fit in what is left is allocated as before.
+
+A carved array is an ordinary numba array on the block's memory that holds a reference to the block: one that
+outlives the call (a returned view) keeps the block alive, and since no two carved arrays overlap and nothing
+is carved twice, nothing can alias. Imports numpy, numba and llvmlite only.
+"""
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.core.imputils import impl_ret_borrowed
+from numba.extending import intrinsic
+
+SCRATCH_BYTES = 2048    # NOTE: the XOR step carves 9 x 32 bytes; larger temporaries cost little next to their work
+_ALIGN = 32             # bytes: each carved array starts on an AVX register's width
+
+
+def _dims(context, builder, shape_type, shape):
+    """The intp values of a shape given as one integer or a tuple of integers."""
+    if isinstance(shape_type, types.Integer):
+        return [context.cast(builder, shape, shape_type, types.intp)]
+    items = cgutils.unpack_tuple(builder, shape, len(shape_type))
+    return [context.cast(builder, v, t, types.intp) for v, t in zip(items, shape_type)]
+
+
+def _shape_ndim(shape):
+    if isinstance(shape, types.Integer):
+        return 1
+    if isinstance(shape, types.BaseTuple) and all(isinstance(t, types.Integer) for t in shape):
+        return len(shape)
+    return None
+
+
+@intrinsic
+def _nbytes(typingctx, shape, dtype):
+    """The bytes of a C-contiguous array of ``shape`` and ``dtype`` (a numpy scalar type), or -1 when a
+    dimension is negative or their product overflows (np.empty's errors then come from np.empty)."""
+    if _shape_ndim(shape) is None or not isinstance(dtype, types.NumberClass):
+        return None
+
+    def codegen(context, builder, sig, args):
+        elt = context.get_data_type(sig.args[1].instance_type)
+        size = ir.Constant(ir.IntType(64), context.get_abi_sizeof(elt))
+        bad = cgutils.false_bit
+        for d in _dims(context, builder, sig.args[0], args[0]):
+            bad = builder.or_(bad, builder.icmp_signed("<", d, d.type(0)))
+            product = builder.smul_with_overflow(size, d)
+            size = builder.extract_value(product, 0)
+            bad = builder.or_(bad, builder.extract_value(product, 1))
+        return builder.select(bad, size.type(-1), size)
+    return types.intp(shape, dtype), codegen
+
+
+@intrinsic
+def _carve(typingctx, block, at, shape, dtype):
+    """A C-contiguous array of ``shape`` and ``dtype`` on ``block``'s memory from byte ``at`` on (the caller
+    checked that it fits), holding a reference to the block."""
+    ndim = _shape_ndim(shape)
+    if (ndim is None or not isinstance(dtype, types.NumberClass) or not isinstance(block, types.Array)
+            or block.ndim != 1 or block.layout != "C" or block.dtype != types.uint8):
+        return None
+    result = types.Array(dtype.instance_type, ndim, "C")
+
+    def codegen(context, builder, sig, args):
+        src = context.make_array(sig.args[0])(context, builder, value=args[0])
+        out = context.make_array(result)(context, builder)
+        elt = context.get_data_type(result.dtype)
+        itemsize = context.get_constant(types.intp, context.get_abi_sizeof(elt))
+        dims = _dims(context, builder, sig.args[2], args[2])
+        strides, step = [], itemsize
+        for d in reversed(dims):
+            strides.insert(0, step)
+            step = builder.mul(step, d)
+        offset = context.cast(builder, args[1], sig.args[1], types.intp)
+        data = builder.bitcast(builder.gep(src.data, [offset]), elt.as_pointer())
+        context.populate_array(out, data=data, shape=dims, strides=strides, itemsize=itemsize,
+                               meminfo=src.meminfo)
+        return impl_ret_borrowed(context, builder, result, out._getvalue())
+    return result(block, at, shape, dtype), codegen
+
+
+@njit(cache=True, nogil=True)
+def new_block():
+    """The entry's scratch block."""
+    return np.empty(SCRATCH_BYTES, np.uint8)
+
+
+@njit(cache=True, nogil=True)
+def take(block, at, shape, dtype):
+    """``(array, next offset)``: an uninitialized array of ``shape`` and ``dtype`` carved from ``block`` at byte
+    ``at`` when it fits in what is left, else from ``np.empty`` (the offset unchanged)."""
+    n = _nbytes(shape, dtype)
+    end = at + ((n + (_ALIGN - 1)) & -_ALIGN)
+    if n >= 0 and end <= block.size:
+        return _carve(block, at, shape, dtype), end
+    return np.empty(shape, dtype), at

@@ -1,0 +1,99 @@
+"""The entry's update code (a mixin of ``codegen.Codegen``): the old values that must survive in-place writes,
+the kernels that write update values straight into their states (in ``inplace.plan``'s order, or as one
+BLAS call for ``W - k * (A @ B)``), and the copies of the other update values at the end. Imports numpy, core
+and ops only.
+"""
+
+import numpy as np
+
+from ...core.graph import syms_in
+from ...core.types import dims_equal
+from ...core.errors import where
+from . import inplace
+from .loops import literal, np_type
+from .lowering import is_plain_gemm, gemm_update, element_loops
+
+
+class UpdateWriter:
+    def _precopies(self, copies):
+        """Old values that must survive the in-place writes: outputs that are inputs, and update values that
+        are other states (a swap)."""
+        states = {s._id for s, _ in self.graph.updates}
+        self.old = {}
+        for o in self.graph.outputs:
+            if o.is_input and o.ndim and o._id not in self.old:
+                self.old[o._id] = self.tmp(self.name(o) + "_old")
+        for s, u in copies:
+            if u.is_input and u.ndim and u._id in states and u._id != s._id and u._id not in self.old:
+                self.old[u._id] = self.tmp(self.name(u) + "_old")
+        for v in self.graph.inputs:
+            if v._id in self.old:
+                self.lines.append(f"{self.old[v._id]} = {self.name(v)}.copy()")
+
+    def _gemm_updates(self, phase3, users, kept):
+        """``inplace.gemm_updates`` with the scale as entry text."""
+        found = {}
+        for uid, (prod, sign, k, outer) in inplace.gemm_updates(phase3, users, kept, is_plain_gemm).items():
+            if k is None:
+                scale = "1.0"
+            elif k.is_const:
+                scale = literal(np.asarray(k.value).reshape(()), prod.dtype)
+            else:
+                scale = self.name(outer)
+            found[uid] = (prod, f"{sign}({scale})")
+        return found
+
+    def _updates(self, phase3, copies):
+        ret = {}
+        for s, u in phase3:
+            fused_gemm = self.gemm_updates.get(u._id)
+            if fused_gemm and all(id(sym) in self.bound for sym in syms_in(fused_gemm[0].shape)):
+                prod, alpha = fused_gemm
+                self.lines.append(f"# {self.name(s)} <- {self.name(u)}: {self.name(s)} += {alpha} * "
+                                  f"{self.name(prod)} in one BLAS call, {self.name(prod)} = "
+                                  f"contract({', '.join(self.name(i) for i in prod.inputs)})")
+                self.where_text = where(u.source)
+                self.lines += self._operand_checks(dict(u.attrs)["body"])
+                self.where_text = where(prod.source)
+                self.lines += gemm_update(self, prod, self.name(s), alpha)
+                ret[s._id] = self.name(s)
+                continue
+            if fused_gemm:
+                self._node(fused_gemm[0])
+            self.lines.append(f"# {self.name(s)} <- {self.name(u)}: the kernel writes into {self.name(s)}")
+            self._node(u, out=self.name(s))
+            ret[s._id] = self.name(s)
+        for s, u in copies:
+            sn = self.name(s)
+            src = self.old.get(u._id, self.name(u))
+            if u._id == s._id:
+                ret[s._id] = sn if s.ndim else self._box(sn, s.dtype)
+            elif s.ndim == 0:
+                if u.ndim == 0 and s.dtype == u.dtype:
+                    r = self.tmp(sn + "_new")
+                    self.lines.append(f"{r} = _rt.store0({sn}_arg, {src})")
+                    ret[s._id] = r
+                else:
+                    ret[s._id] = self._box(src, u.dtype) if u.ndim == 0 else self._fresh(u, src)
+            elif s.dtype != u.dtype or s.ndim != u.ndim:
+                ret[s._id] = self._fresh(u, src)
+            else:
+                copy = element_loops(self, sn, s.ndim, lambda i: f"{sn}[{', '.join(i)}] = {src}[{', '.join(i)}]")
+                if all(dims_equal(a, b) for a, b in zip(s.shape, u.shape)):
+                    self.lines += copy
+                    ret[s._id] = sn
+                else:
+                    r = self.tmp(sn + "_new")
+                    self.lines += [f"if {src}.shape == {sn}.shape:"] + ["    " + c for c in copy] + \
+                        [f"    {r} = {sn}", "else:", f"    {r} = {self._fresh(u, src)}"]
+                    ret[s._id] = r
+        return [ret[s._id] for s, _ in self.graph.updates]
+
+    def _fresh(self, u, src):
+        return f"{src}.copy()" if (u.is_const or (u.is_input and u._id not in self.old)) else src
+
+    def _box(self, expr, dtype):
+        t = self.tmp("_r")
+        self.lines.append(f"{t} = np.empty((), {np_type(dtype)})")
+        self.lines.append(f"{t}[()] = {expr}")
+        return t
