@@ -187,14 +187,16 @@ def test_number_arguments_take_the_lookup_by_type_and_keep_the_conventions():
     f = jaxlike.compile(lambda x, s: x * 2.0 + s)
     out = f(1.5, 1.0)
     assert type(out) is np.ndarray and out.shape == () and out.dtype == np.float64 and out == 4.0
-    assert f._compiled._number_calls, "float arguments should be served by the lookup by type"
+    assert f._compiled._inline_calls, "float arguments should be served by the inline type tests"
     again = f(2.0, 0.5)
     assert type(again) is np.ndarray and again == 4.5 and again is not out
     assert f(True, 1.0) == 3.0 and f(True, 1.0).dtype == np.float64
     assert f(1j, 0.0) == 2j and f(1j, 0.0).dtype == np.complex128
     f32 = f(np.float32(1.5), 1.0)
     assert f32.dtype == np.float32 and f32 == 4.0
-    assert f(3, 1.0) == 7.0  # ints take the general path (their range is checked there)
+    assert f(3, 1.0) == 7.0
+    with pytest.raises(OverflowError, match="does not fit in int64"):
+        f(2 ** 63, 1.0)     # the inline test checks the range; the general path says why
     pair = jaxlike.compile(lambda x: (x, x + 1.0))
     assert [float(v) for v in pair(1.0)] == [1.0, 2.0] and isinstance(pair(1.0), tuple)
     with pytest.raises(TypeError, match="positional arguments only"):
@@ -202,15 +204,15 @@ def test_number_arguments_take_the_lookup_by_type_and_keep_the_conventions():
 
 
 def test_number_signatures_are_tested_inline_and_everything_else_takes_the_general_path():
-    # catches: the generated __call__ (callpath.number_dispatch) serving a signature to the wrong arity
+    # catches: the generated __call__ (callpath.signature_dispatch) serving a signature to the wrong arity
     # (a default argument left out), dropping an argument on its way to the general path, answering for a
     # type it was not compiled for, or outliving a switch to profiling (whose calls must all be timed)
     f = jaxlike.compile(lambda x, y=2.0: x * y)
     assert f(1.5) == 3.0 and f(1.5, 3.0) == 4.5
     assert isinstance(f, types.FunctionType) and f.__name__ == "<lambda>"    # vectorcall: no argument tuple
-    assert "t0_0" in f.__code__.co_names     # the type test of the first number signature
+    assert "s0_k0" in f.__code__.co_names     # the type test of the first signature
     assert f(1.5) == 3.0 and f(1.5, 3.0) == 4.5 and f(True) == 2.0
-    np.testing.assert_array_equal(f(np.arange(3.0), 2.0), [0.0, 2.0, 4.0])   # arrays: general path
+    np.testing.assert_array_equal(f(np.arange(3.0), 2.0), [0.0, 2.0, 4.0])
     assert f(np.float32(2.0)).dtype == np.float32
     with pytest.raises(TypeError, match="positional arguments only"):
         f(1.0, y=1.0)
@@ -226,6 +228,60 @@ def test_number_signatures_are_tested_inline_and_everything_else_takes_the_gener
         assert g.__code__ is g._compiled._general_code[0] and g._compiled._profile.calls == 2
     finally:
         jaxlike.config.profile = before
+
+
+def test_array_and_tree_signatures_are_tested_inline_with_the_general_paths_rules():
+    # catches: the inline tests of signature_dispatch serving a call the general path would have compiled
+    # anew (another dtype, rank, size-1 pattern, key set, container type or length), passing the leaves in
+    # another order than flattening does, or rebuilding the outputs' tree wrongly
+    calls = []
+
+    def loss(p, x):
+        calls.append(1)
+        return jnp.sum(jnp.tanh(p["w"] @ x + p["b"])) * p["s"]
+
+    f = jaxlike.compile(jaxlike.value_and_grad(loss))
+    rng = np.random.default_rng(0)
+    p = {"w": rng.normal(size=(3, 2)), "b": rng.normal(size=3), "s": 2.0}
+    x = rng.normal(size=2)
+
+    def want(p, x):
+        t = np.tanh(p["w"] @ x + p["b"])
+        g = (1 - t ** 2) * p["s"]
+        return np.sum(t) * p["s"], {"w": np.outer(g, x), "b": g, "s": np.sum(t)}
+
+    def check(p, x):
+        value, grads = f(p, x)
+        v, g = want(p, x)
+        np.testing.assert_allclose(value, v, rtol=1e-12)
+        assert type(grads) is dict and sorted(grads) == ["b", "s", "w"]
+        for k in g:
+            np.testing.assert_allclose(grads[k], g[k], rtol=1e-12, err_msg=k)
+
+    check(p, x)
+    assert len(calls) == 1 and f._compiled._inline_calls
+    code = f.__code__
+    for _ in range(3):
+        check({"w": rng.normal(size=(5, 4)), "b": rng.normal(size=5), "s": 0.5}, rng.normal(size=4))
+    assert len(calls) == 1 and f.__code__ is code, "a new size should be served by the inline test"
+    check({"w": rng.normal(size=(1, 2)), "b": rng.normal(size=1), "s": 1.0}, x)     # size-1 dims: new
+    assert len(calls) == 2
+    f(p, x.astype(np.float32))                                                       # another dtype: new
+    assert len(calls) == 3
+    f(p, x.astype(np.float32))
+    assert len(calls) == 3
+    with pytest.raises(KeyError, match="s"):
+        f({"w": p["w"], "b": p["b"]}, x)                                               # a key missing: traced
+    _, grads = f({"w": p["w"], "b": p["b"], "s": 2.0, "extra": 1.0}, x)               # a key more: new
+    assert len(calls) == 5 and grads["extra"] == 0.0 and sorted(grads) == ["b", "extra", "s", "w"]
+    h = jaxlike.compile(lambda t: [t[0] * 2.0, (t[1], None)])
+    out = h((np.ones(2), 3.0))
+    assert type(out) is list and type(out[1]) is tuple and out[1][1] is None
+    np.testing.assert_array_equal(out[0], [2.0, 2.0])
+    assert h._compiled._inline_calls and out[1][0] == 3.0
+    out32 = h((np.ones(2, np.float32), 3.0))                                           # another dtype: new
+    assert out32[0].dtype == np.float32 and len(h._compiled._cache) == 2
+    assert h([np.ones(2), 3.0])[0].tolist() == [2.0, 2.0] and len(h._compiled._cache) == 3   # a list: new
 
 
 def test_graph_and_source_are_available_per_signature():

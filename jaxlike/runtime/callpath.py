@@ -160,7 +160,7 @@ def plain_caller(direct, n_args, single):
     names = [f"a{k}" for k in range(n_args)]
     env = {"array": np.array}
     fn = _define("call", ", ".join(names), _plain_lines(direct, names, single, "", env), env)
-    fn.inline = (direct, single)    # NOTE: number_dispatch writes this body into its own (one frame less)
+    fn.inline = (direct, single)    # NOTE: signature_dispatch writes this body into its own (one frame less)
     return fn
 
 
@@ -203,31 +203,121 @@ def _plain_lines(direct, names, single, p, env):
     return lines
 
 
-def number_dispatch(calls, general, env):
-    """A function ``call(*args, **kwargs)`` serving the signatures in ``calls`` (a tuple of argument types ->
-    the call for it) with one ``type(a) is T`` test per argument; every other call goes to ``general(*args,
-    **kwargs)``. Its globals are ``env``, which keeps what earlier versions defined, so the caller can give an
-    existing function this one's code. Why: looking up ``tuple(map(type, args))`` behind a ``*args,
-    **kwargs`` method cost ~0.5 µs, more than the numba entry it selects (W1: 0.93 -> ~0.5 µs per call)."""
-    n = max(map(len, calls), default=0)
-    names = [f"a{i}" for i in range(n)]
-    env.update({"NOT_PASSED": NOT_PASSED, "general": general, "array": np.array})
-    lines = ["if not rest and not kw:"] if calls else []
-    for k, (types, call) in enumerate(calls.items()):
-        tests = []
-        for i, t in enumerate(types):
-            env[f"t{k}_{i}"] = t
-            tests.append(f"type(a{i}) is t{k}_{i}")
-        if len(types) < n:
-            tests.append(f"a{len(types)} is NOT_PASSED")
-        lines.append(f"    if {' and '.join(tests) or 'True'}:")
-        inline = getattr(call, "inline", None)
-        if inline is not None:
-            body = _plain_lines(inline[0], names[:len(types)], inline[1], f"s{k}_", env)
-            lines += [f"        {line}" for line in body]
+def signature_patterns(tree, leaves):
+    """Per top-level argument, the pattern ``signature_dispatch`` tests inline, from the call that compiled a
+    signature (``tree``: the treedef of its flattened argument list, ``leaves``: its leaves); None when some
+    leaf or node has no exact inline test (numpy scalars, device arrays, namedtuples: the general path)."""
+    it = iter(leaves)
+    out = [_pattern(td, it) for td in tree.children]
+    return None if any(p is None for p in out) else out
+
+
+def _pattern(td, it):
+    if td.kind == "leaf":
+        x = next(it)
+        t = type(x)
+        if t is np.ndarray:
+            return ("array", x.dtype, tuple(d == 1 for d in x.shape))
+        if t is float or t is bool or t is complex:
+            return ("type", t)
+        return ("int",) if t is int else None
+    if td.kind == "none":
+        return ("none",)
+    kids = tuple(_pattern(c, it) for c in td.children)
+    if td.kind == "namedtuple" or any(k is None for k in kids):
+        return None
+    return (td.kind, td.meta, kids)
+
+
+class _Tests:
+    """The conditions of one signature's inline test and the names its leaves get, in flattening order."""
+
+    def __init__(self, env, prefix):
+        self.env, self.prefix, self.conds, self.leaves, self.count = env, prefix, [], [], 0
+
+    def const(self, value):
+        name = f"{self.prefix}k{self.count}"
+        self.count += 1
+        self.env[name] = value
+        return name
+
+    def add(self, first, name, p):
+        """The conditions for value ``name`` matching pattern ``p``; ``first`` is its first mention (the name,
+        or a walrus that binds it)."""
+        kind = p[0]
+        if kind == "none":
+            self.conds.append(f"{first} is None")
+        elif kind == "type":
+            self.conds.append(f"type({first}) is {self.const(p[1])}")
+        elif kind == "int":
+            self.conds += [f"type({first}) is int", f"{-2 ** 63} <= {name} < {2 ** 63}"]
+        elif kind == "array":
+            _, dtype, ones = p
+            self.conds += [f"type({first}) is ndarray", f"{name}.dtype is {self.const(dtype)}",
+                           f"{name}.ndim == {len(ones)}"]
+            if ones and not any(ones):
+                self.conds.append(f"1 not in {name}.shape")
+            else:
+                self.conds += [f"{name}.shape[{i}] {'==' if one else '!='} 1" for i, one in enumerate(ones)]
         else:
-            env[f"call{k}"] = call
-            lines.append(f"        return call{k}({', '.join(names[:len(types)])})")
+            container, keys, kids = p
+            self.conds += [f"type({first}) is {container}", f"len({name}) == {len(kids)}"]
+            for j, kid in enumerate(kids):
+                child = f"{self.prefix}v{self.count}"
+                self.count += 1
+                ref = f"{name}.get({self.const(keys[j])}, NOT_PASSED)" if container == "dict" else f"{name}[{j}]"
+                self.add(f"({child} := {ref})", child, kid)
+            return
+        if kind != "none":
+            self.leaves.append(name)
+
+    def tree(self, td, items):
+        """Source that rebuilds the output tree ``td`` from the expressions ``items`` of its leaves."""
+        if td.kind == "leaf":
+            return next(items)
+        if td.kind == "none":
+            return "None"
+        kids = [self.tree(c, items) for c in td.children]
+        if td.kind == "tuple":
+            return "(" + "".join(k + ", " for k in kids) + ")"
+        if td.kind == "list":
+            return "[" + ", ".join(kids) + "]"
+        if td.kind == "namedtuple":
+            return f"{self.const(td.meta)}({', '.join(kids)})"
+        return "{" + ", ".join(f"{self.const(key)}: {k}" for key, k in zip(td.meta, kids)) + "}"
+
+
+def signature_dispatch(calls, general, env):
+    """A function ``call(*args, **kwargs)`` serving the signatures in ``calls`` (a list of ``(patterns, call,
+    out_tree)``: ``signature_patterns``' argument patterns, the signature's ``call(*leaves)`` and its output
+    treedef) with their tests written inline: ``type(a) is T`` for a number, the exact type, dtype, rank and
+    size-1 dims for an array, the type, length and keys of a tuple, list or dict, then the leaves go to the
+    call and its outputs back into their tree. Every other call goes to ``general(*args, **kwargs)``. Its
+    globals are ``env``, which keeps what earlier versions defined, so the caller can give an existing function
+    this one's code. Why: the general path's signature (flattening the arguments, a tree of TreeDefs, one
+    tuple per leaf) cost ~1 µs for one array and ~12 µs for a parameter dict, more than the entry it selects."""
+    n = max((len(p) for p, _, _ in calls), default=0)
+    names = [f"a{i}" for i in range(n)]
+    env.update({"NOT_PASSED": NOT_PASSED, "general": general, "array": np.array, "ndarray": np.ndarray})
+    lines = ["if not rest and not kw:"] if calls else []
+    for k, (patterns, call, out_tree) in enumerate(calls):
+        t = _Tests(env, f"s{k}_")
+        for name, p in zip(names, patterns):
+            t.add(name, name, p)
+        if len(patterns) < n:
+            t.conds.append(f"a{len(patterns)} is NOT_PASSED")
+        lines.append(f"    if {' and '.join(t.conds) or 'True'}:")
+        inline = getattr(call, "inline", None)
+        if out_tree.kind == "leaf" and inline is not None:
+            body = _plain_lines(inline[0], t.leaves, inline[1], f"s{k}_", env)
+        elif out_tree.kind == "leaf":
+            env[f"s{k}_call"] = call
+            body = [f"return s{k}_call({', '.join(t.leaves)})"]
+        else:
+            env[f"s{k}_call"] = call
+            items = iter([f"s{k}_r[{j}]" for j in range(out_tree.num_leaves)])
+            body = [f"s{k}_r = s{k}_call({', '.join(t.leaves)})", f"return {t.tree(out_tree, items)}"]
+        lines += [f"        {line}" for line in body]
     passed = "".join(f"{a}, " for a in names)
     lines.append(f"return general(*[a for a in ({passed}) if a is not NOT_PASSED], *rest, **kw)")
     return _define("call", ", ".join([f"{a}=NOT_PASSED" for a in names] + ["*rest", "**kw"]), lines, env)

@@ -1,6 +1,6 @@
 """``compile``: trace once per signature, optimize, hand the graph to a backend, and keep the hot call path
-short: the function users get tests the number signatures inline (``callpath.number_dispatch``); anything
-else is one flat-signature lookup and one executable call.
+short: the function users get tests the signatures compiled so far inline (``callpath.signature_dispatch``);
+anything else is one flat-signature lookup and one executable call.
 
 The signature is (argument tree, static arguments, per leaf: dtype, rank, which dims are 1). Sizes are not
 part of it: one compiled function serves every batch size. Code that reads a size as a Python int
@@ -20,7 +20,7 @@ from ..core.errors import ConcretizationError, TracerBoolError
 from ..passes.pipeline import optimize
 from ..backends import get_backend
 from .trace import trace, leaf_signature
-from .callpath import plain_caller, number_dispatch
+from .callpath import plain_caller, signature_dispatch, signature_patterns
 
 _BACKEND_FOR_MODE = {"FAST_COMPILE": "reference"}
 
@@ -100,8 +100,7 @@ def _flat_signature(args):
     return tuple(sig)
 
 
-# NOTE: arguments of only these types are typed by their Python type alone (an int needs its range checked)
-_NUMBER_TYPES = frozenset((float, bool, complex))
+INLINE_SIGNATURES = 8    # signatures the front function tests inline; more go through the lookup
 
 
 class Compiled:
@@ -117,7 +116,7 @@ class Compiled:
         self.mode = mode
         self._cache = {}
         self._flat_cache = {}  # _flat_signature -> _Entry, for signatures that do not specialize on sizes
-        self._number_calls = {}  # argument types -> _Entry.call: the number signatures the front tests inline
+        self._inline_calls = []  # (argument patterns, _Entry.call, output tree): what the front tests inline
         self._specialize = set()
         self._lock = threading.Lock()
         self._profile = None  # a FunctionProfile once a signature is compiled with config.profile on
@@ -163,8 +162,8 @@ class Compiled:
     def _front(self):
         """The function users call. Why a function and not this object: CPython calls a function through
         vectorcall, but an instance's ``__call__`` only after packing the arguments into a tuple (~40 ns of a
-        ~500 ns scalar call). Its code starts as the general path and is replaced by ``_serve_numbers``."""
-        front = number_dispatch({}, self.__call__, self._env)
+        ~500 ns scalar call). Its code starts as the general path and is replaced by ``_serve_signatures``."""
+        front = signature_dispatch([], self.__call__, self._env)
         self._general_code = front.__code__, front.__defaults__
         front.__name__ = self.__name__
         front.__qualname__ = getattr(self.fn, "__qualname__", self.__name__)
@@ -180,14 +179,14 @@ class Compiled:
         front._repr_svg_ = lambda: self._repr_svg_()
         return front
 
-    def _serve_numbers(self):
-        """Give the front function code that tests the number signatures compiled so far inline
-        (``callpath.number_dispatch``) before the general path."""
-        new = number_dispatch(dict(self._number_calls), self.__call__, self._env)
+    def _serve_signatures(self):
+        """Give the front function code that tests the signatures compiled so far inline
+        (``callpath.signature_dispatch``) before the general path."""
+        new = signature_dispatch(list(self._inline_calls), self.__call__, self._env)
         self.function.__code__, self.function.__defaults__ = new.__code__, new.__defaults__
 
     def _serve_all_generally(self):
-        self._number_calls.clear()
+        self._inline_calls.clear()
         self.function.__code__, self.function.__defaults__ = self._general_code
 
     def _call(self, args, kwargs):
@@ -209,9 +208,11 @@ class Compiled:
             entry, key = self._build(key, dyn, static, leaves)
         if flat is not None and len(key) == 3:
             self._flat_cache[flat] = entry
-            if entry.single and self._profile is None and all(t in _NUMBER_TYPES for t in flat):
-                self._number_calls[flat] = entry.call
-                self._serve_numbers()
+        if len(key) == 3 and not self.static_argnums and self._profile is None and len(self._inline_calls) < INLINE_SIGNATURES:
+            patterns = signature_patterns(key[0], leaves)
+            if patterns is not None and all(p != patterns for p, _, _ in self._inline_calls):
+                self._inline_calls.append((patterns, entry.call, entry.out_tree))
+                self._serve_signatures()
         outs, _ = entry.exe(*leaves)
         return pytree.unflatten(entry.out_tree, outs)
 
