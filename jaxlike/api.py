@@ -14,6 +14,8 @@ from .core.graph import Var, Graph, const, substitute, free_inputs
 from .core.interpret import interpret
 from .core.types import type_of_value
 from .autodiff import backward, forward, zeros_like, ones_like
+from .autodiff.batching import batch, batch_with_flags
+from .core.types import TensorType, dims_equal, is_known
 from .runtime.trace import as_output
 from .runtime.compiled import compile  # noqa: F401  (re-exported)
 from . import numpy as jnp
@@ -234,24 +236,31 @@ def _one_array(args, i, fname, holomorphic):
     return new_args, fresh, actual
 
 
+def _basis(typ, n):
+    """The ``n`` one-hot values of type ``typ`` stacked along a new first axis: the identity, reshaped."""
+    return const(np.eye(n, dtype=typ.dtype).reshape((n,) + tuple(int(d) for d in typ.shape)))
+
+
+def _size(v):
+    # NOTE: reading a symbolic size as an int makes a compiled caller specialize on it: a Jacobian's shape
+    # depends on it
+    return int(np.prod([int(d) for d in v.shape]))
+
+
 def _jacrev_one(fun, i, args, fname, holomorphic):
     new_args, fresh, actual = _one_array(args, i, fname, holomorphic)
     x = fresh[0]
     out = as_output(fun(*new_args))
     if out.dtype.kind == "c" or holomorphic:
         _check_output_kind(out, holomorphic, fname)
-    n_out = int(np.prod([int(d) for d in out.shape]))
+    n_out = _size(out)
     ct = Var(out.type)
     (g,) = backward([out], [ct], [x])
     g = g if g is not None else zeros_like(x)
-    rows = []
-    for k in range(n_out):
-        e = np.zeros(n_out, dtype=out.dtype)
-        e[k] = 1
-        rows.append(substitute([g], {ct: const(e.reshape(out.shape))})[0])
-    jac = jnp.stack(rows) if rows else jnp.zeros((0,) + tuple(int(d) for d in x.shape), dtype=x.dtype)
-    jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
-    return _finish(fresh, actual, [jnp.array(jac) if isinstance(jac, Var) else as_output(jac)])[0]
+    # NOTE: one VJP applied to all basis cotangents at once (batched), not one graph per output element
+    (rows,) = batch([g], [ct], [_basis(out.type, n_out)], n_out)
+    jac = jnp.reshape(rows, tuple(out.shape) + tuple(x.shape))
+    return _finish(fresh, actual, [jac])[0]
 
 
 def _jacfwd_one(fun, i, args, fname, holomorphic):
@@ -263,28 +272,24 @@ def _jacfwd_one(fun, i, args, fname, holomorphic):
     out = as_output(fun(*new_args))
     if holomorphic:
         _check_output_kind(out, holomorphic, fname)
-    n_in = int(np.prod([int(d) for d in x.shape]))
+    n_in = _size(x)
     t = Var(x.type)
     (tout,) = forward([out], [x], [t])
     tout = tout if tout is not None else zeros_like(out)
-    cols = []
-    for k in range(n_in):
-        e = np.zeros(n_in, dtype=x.dtype)
-        e[k] = 1
-        cols.append(jnp.reshape(substitute([tout], {t: const(e.reshape(x.shape))})[0], (-1,)))
-    jac = jnp.stack(cols, axis=-1) if cols else jnp.zeros((int(np.prod([int(d) for d in out.shape])), 0))
+    (cols,) = batch([tout], [t], [_basis(x.type, n_in)], n_in)
+    jac = jnp.moveaxis(jnp.reshape(cols, (n_in, -1)), 0, -1)
     jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
-    return _finish(fresh, actual, [as_output(jac)])[0]
+    return _finish(fresh, actual, [jac])[0]
 
 
 def jacrev(fun, argnums=0, holomorphic=False):
-    """Jacobian by reverse mode, one VJP per output element; result shape ``out.shape + x.shape`` (a tuple
+    """Jacobian by reverse mode: one VJP, batched over the output's basis; result shape ``out.shape + x.shape`` (a tuple
     of those for a tuple of ``argnums``). Complex outputs need ``holomorphic=True``."""
     return _over_argnums(_jacrev_one, fun, argnums, "jacrev", holomorphic)
 
 
 def jacfwd(fun, argnums=0, holomorphic=False):
-    """Jacobian by forward mode, one JVP per input element; result shape ``out.shape + x.shape`` (a tuple
+    """Jacobian by forward mode: one JVP, batched over the input's basis; result shape ``out.shape + x.shape`` (a tuple
     of those for a tuple of ``argnums``). Complex inputs need ``holomorphic=True``."""
     return _over_argnums(_jacfwd_one, fun, argnums, "jacfwd", holomorphic)
 
@@ -304,3 +309,76 @@ def hessian(fun, argnums=0, holomorphic=False):
                      for i in nums)
 
     return hess
+
+
+def _per_arg(spec, nargs, what):
+    if isinstance(spec, (list, tuple)):
+        if len(spec) != nargs:
+            raise ValueError(f"vmap: {what} has {len(spec)} entries for {nargs} arguments")
+        return list(spec)
+    return [spec] * nargs
+
+
+def _leaf_out_axes(out_axes, tree):
+    if not isinstance(out_axes, (list, tuple)):
+        return [out_axes] * tree.num_leaves
+    if tree.kind not in ("tuple", "list", "namedtuple") or len(tree.children) != len(out_axes):
+        raise ValueError(f"vmap: out_axes={out_axes!r} does not match the output structure {tree}")
+    return [ax for ax, child in zip(out_axes, tree.children) for _ in range(child.num_leaves)]
+
+
+def vmap(fun, in_axes=0, out_axes=0):
+    """``fun`` mapped over an axis of its arguments: ``vmap(f)(xs)[i] == f(xs[i])``, computed as one batched
+    graph (no Python loop, no per-element graph). ``in_axes``: an int, None (not mapped) or a tuple with one
+    such entry per argument (it applies to every array of a container argument); ``out_axes``: an int, or a
+    tuple with one entry per output of a function returning a tuple, where None returns an output that does
+    not depend on the mapped arguments without the axis."""
+
+    def vmapped(*args):
+        axes = _per_arg(in_axes, len(args), "in_axes")
+        new_args, singles, fulls, actual, size = list(args), [], [], [], None
+        for i, (a, ax) in enumerate(zip(args, axes)):
+            if ax is None:
+                continue
+            leaves, tree = pytree.flatten(a)
+            ones = []
+            for leaf in leaves:
+                nd = leaf.ndim if isinstance(leaf, Var) else np.ndim(leaf)
+                if not isinstance(ax, int) or not -nd <= ax < nd:
+                    raise ValueError(f"vmap: in_axes={ax!r} for argument {i} of rank {nd}")
+                moved = jnp.moveaxis(leaf, ax, 0) if isinstance(leaf, Var) else np.moveaxis(np.asarray(leaf), ax, 0)
+                full = _fresh(moved, f"vmap: argument {i}")
+                n = full.shape[0]
+                if size is not None and is_known(size) and is_known(n) and size != n:
+                    raise ValueError(f"vmap: mapped axes have different sizes: {size} and {n} (argument {i})")
+                if size is not None and not dims_equal(size, n):
+                    # NOTE: two symbolic sizes (a compiled caller's arguments) are taken as one; the ops that
+                    # combine the arguments check at call time that they agree
+                    full = Var(TensorType(full.dtype, (size,) + tuple(full.shape[1:]), weak=full.type.weak))
+                size = n if size is None else size
+                one = Var(TensorType(full.dtype, full.shape[1:], weak=full.type.weak))
+                ones.append(one)
+                singles.append(one)
+                fulls.append(full)
+                actual.append(moved)
+            new_args[i] = pytree.unflatten(tree, ones)
+        if size is None:
+            raise ValueError("vmap needs at least one mapped argument (an in_axes entry that is not None)")
+        out_leaves, out_tree = pytree.flatten(fun(*new_args))
+        out_leaves = [as_output(o) for o in out_leaves]
+        results, flags = batch_with_flags(out_leaves, singles, fulls, size)
+        oaxes = _leaf_out_axes(out_axes, out_tree)
+        final = []
+        for r, b, ax in zip(results, flags, oaxes):
+            if ax is None:
+                if b:
+                    raise ValueError("vmap: out_axes=None for an output that depends on the mapped arguments")
+                final.append(r)
+                continue
+            if not b:
+                r = jnp.broadcast_to(r, (size,) + tuple(r.shape))
+            final.append(jnp.moveaxis(r, 0, ax) if ax != 0 else r)
+        return pytree.unflatten(out_tree, _finish(fulls, actual, final))
+
+    vmapped.__name__ = f"vmap({getattr(fun, '__name__', 'f')})"
+    return vmapped

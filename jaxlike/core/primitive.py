@@ -37,6 +37,8 @@ class Primitive:
     jvp: object = None                  # (tangents, ans, *inputs, **attrs) -> tangent, or LINEAR
     scalar: object = None               # fused-loop expression template, e.g. "math.exp({0})"
     complex_scalar: Optional[str] = None  # the template where the op computes in complex (None: real only)
+    batch: Optional[Callable] = None    # (args, batched, size, **attrs) -> Var with the batch axis first, or
+    #                                     None to fall back to one application per batch element
     samples: Optional[Callable] = None  # rng -> list of argument tuples for the registry tests
     differentiable: Optional[tuple] = None  # operand positions that may carry gradients (None: all)
     doc: str = ""

@@ -30,6 +30,7 @@ from .linalg import contract
 from .layout import transpose, reshape
 from .reduce import reduce_sum
 from ._rules import Sample
+from ._batch import leading
 
 _LETTERS = "abcdefghijklmnopqrstuvw"
 
@@ -176,6 +177,7 @@ def _inv_np(x):
 
 inv = register(Primitive(
     "inv", Kind.OPAQUE, shape=_square_shape("inv", complex_ok=True), numpy=_inv_np,
+    batch=leading(lambda: inv),
     vjp=lambda g, ans, x: (-mm(mT(ans), mm(g, mT(ans))),),
     jvp=lambda ts, ans, x: -mm(ans, mm(ts[0], ans)),
     samples=lambda rng: _matrix_samples(rng, _well_conditioned),
@@ -222,6 +224,7 @@ def _solve_samples(rng):
 
 solve = register(Primitive(
     "solve", Kind.OPAQUE, shape=_solve_shape, numpy=_solve_np, vjp=_solve_vjp, jvp=_solve_jvp,
+    batch=leading(lambda: solve),
     samples=_solve_samples, doc="x with a @ x = b for (..., M, M) a and (..., M, K) b (equal batch dims)"))
 
 
@@ -261,6 +264,7 @@ def _scalar_to_matrix(s):
 
 det = register(Primitive(
     "det", Kind.OPAQUE, shape=_det_shape, numpy=_det_np,
+    batch=leading(lambda: det),
     vjp=lambda g, ans, x: (_scalar_to_matrix(g * ans) * _inv_t(x),),
     jvp=lambda ts, ans, x: ans * trace_of(solve(x, ts[0])),
     samples=lambda rng: _matrix_samples(rng, _well_conditioned),
@@ -268,6 +272,7 @@ det = register(Primitive(
 
 logabsdet = register(Primitive(
     "logabsdet", Kind.OPAQUE, shape=_slogdet_shape, numpy=_logabsdet_np,
+    batch=leading(lambda: logabsdet),
     vjp=lambda g, ans, x: (_scalar_to_matrix(g) * _inv_t(x),),
     jvp=lambda ts, ans, x: trace_of(solve(x, ts[0])),
     samples=lambda rng: _matrix_samples(rng, _well_conditioned),
@@ -275,6 +280,7 @@ logabsdet = register(Primitive(
 
 det_sign = register(Primitive(
     "det_sign", Kind.OPAQUE, shape=_slogdet_shape, numpy=_det_sign_np,
+    batch=leading(lambda: det_sign),
     vjp=lambda g, ans, x: (None,), jvp=lambda ts, ans, x: None,
     samples=lambda rng: _matrix_samples(rng, _well_conditioned),
     doc="sign of det x (the first output of slogdet); piecewise constant, so its derivative is zero"))
@@ -311,6 +317,7 @@ def _cholesky_vjp(g, L, x):
 
 cholesky = register(Primitive(
     "cholesky", Kind.OPAQUE, shape=_square_shape("cholesky"), numpy=_cholesky_np,
+    batch=leading(lambda: cholesky),
     vjp=_cholesky_vjp, jvp=_cholesky_jvp, samples=lambda rng: _matrix_samples(rng, _spd),
     doc="lower Cholesky factor of (x + x^T) / 2"))
 
@@ -361,11 +368,13 @@ def _eigh_samples(rng):
 
 eigh_values = register(Primitive(
     "eigh_values", Kind.OPAQUE, shape=_eigvals_shape, numpy=lambda x: _eigh_both(x)[0],
+    batch=leading(lambda: eigh_values),
     vjp=_eigh_values_vjp, jvp=_eigh_values_jvp, samples=_eigh_samples,
     doc="ascending eigenvalues of (x + x^T) / 2"))
 
 eigh_vectors = register(Primitive(
     "eigh_vectors", Kind.OPAQUE, shape=_square_shape("eigh"), numpy=lambda x: _eigh_both(x)[1],
+    batch=leading(lambda: eigh_vectors),
     vjp=_eigh_vectors_vjp, jvp=_eigh_vectors_jvp, samples=_eigh_samples,
     doc="eigenvectors (columns) of (x + x^T) / 2; their derivative is not finite at repeated eigenvalues"))
 
@@ -512,11 +521,13 @@ def _distinct_sv(rng, shape):
 
 svd_s = register(Primitive(
     "svd_s", Kind.OPAQUE, shape=_svd_s_shape, numpy=lambda x: _svd_all(x, full_matrices=False)[1],
+    batch=leading(lambda: svd_s),
     vjp=_svd_s_vjp, jvp=_svd_s_jvp, samples=lambda rng: _svd_samples(rng, attrs=False),
     doc="singular values, descending"))
 
 svd_u = register(Primitive(
     "svd_u", Kind.OPAQUE, shape=_svd_u_shape,
+    batch=leading(lambda: svd_u),
     numpy=lambda x, *, full_matrices: _svd_all(x, full_matrices=full_matrices)[0],
     vjp=_svd_u_vjp, jvp=_svd_u_jvp, samples=_svd_samples,
     doc="left singular vectors; derivative not finite at repeated singular values, undefined for the extra "
@@ -524,6 +535,7 @@ svd_u = register(Primitive(
 
 svd_vh = register(Primitive(
     "svd_vh", Kind.OPAQUE, shape=_svd_vh_shape,
+    batch=leading(lambda: svd_vh),
     numpy=lambda x, *, full_matrices: _svd_all(x, full_matrices=full_matrices)[2],
     vjp=_svd_vh_vjp, jvp=_svd_vh_jvp, samples=_svd_samples,
     doc="right singular vectors (as rows)"))
@@ -566,6 +578,7 @@ def _pinv_samples(rng):
 
 pinv = register(Primitive(
     "pinv", Kind.OPAQUE, shape=_pinv_shape, numpy=_pinv_np,
+    batch=leading(lambda: pinv),
     vjp=_pinv_vjp, jvp=lambda ts, p, x, *, rtol: _pinv_jvp(ts, p, x), samples=_pinv_samples,
     doc="Moore-Penrose pseudo-inverse (singular values below rtol * largest are dropped); its derivative "
         "assumes the rank is constant near x"))

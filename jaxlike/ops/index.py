@@ -7,6 +7,8 @@ import numpy as np
 from ..core.types import TensorType
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import Sample
+from ._batch import with_batch
+from .layout import reshape, broadcast_to, expand_back
 
 
 def _take_shape(x, idx, *, axis):
@@ -41,10 +43,54 @@ _CASES = [((4, 3), [0, 3, 1, 1], "i8", 0), ((2, 5), [[4, 0], [2, 2]], "i4", 1), 
           ((3, 2), [], "i8", 0), ((0, 3), [2, 0], "u1", 1), ((5,), 3, "i8", 0), ((1, 3), [0, 0, -1], "i8", 0),
           ((4, 1), [2], "i8", 0)]
 
+def _along_form(x_shape, idx, axis, size):
+    """Batched indices for ``take_along``: ``idx`` (batch axis first) broadcast to the gathered shape
+    (batch, *pre, *index dims, *post) and the position of the gathered axis, for an operand of per-example
+    shape ``x_shape`` gathered along ``axis``."""
+    pre, post, k = tuple(x_shape[:axis]), tuple(x_shape[axis + 1:]), idx.ndim - 1
+    ishape = tuple(idx.shape[1:]) or (1,)
+    idx = reshape(idx, shape=(size,) + ishape) if k == 0 else idx
+    idx = expand_back(idx, tuple(range(1, 1 + len(pre))) + tuple(range(1 + len(pre) + len(ishape),
+                                                                        1 + len(pre) + len(ishape) + len(post))),
+                      1 + len(pre) + len(ishape) + len(post))
+    return broadcast_to(idx, shape=(size,) + pre + ishape + post), 1 + len(pre), pre, ishape, post
+
+
+def _take_batch(args, batched, size, *, axis):
+    from .sort import take_along
+    x, idx = args
+    if not batched[1]:
+        return take(x, idx, axis=axis + 1)
+    # NOTE: batched indices gather with take_along, which pairs each batch's indices with its own operand
+    x = with_batch(x, batched[0], size)
+    idx_b, a, pre, ishape, post = _along_form(x.shape[1:], idx, axis, size)
+    extra = ishape[1:]
+    xe = expand_back(x, tuple(range(a + 1, a + 1 + len(extra))), x.ndim + len(extra))
+    xe = broadcast_to(xe, shape=(size,) + pre + (x.shape[a],) + extra + post)
+    out = take_along(xe, idx_b, axis=a)
+    return reshape(out, shape=(size,) + pre + post) if idx.ndim == 1 else out
+
+
+def _scatter_batch(args, batched, size, *, axis, shape):
+    from .sort import put_along_add
+    from .reduce import reduce_sum
+    g, idx = args
+    if not batched[1]:
+        return scatter_add(g, idx, axis=axis + 1, shape=(size,) + tuple(shape))
+    g = with_batch(g, batched[0], size)
+    idx_b, a, pre, ishape, post = _along_form(shape, idx, axis, size)
+    if idx.ndim == 1:
+        g = reshape(g, shape=idx_b.shape)
+    extra = ishape[1:]
+    full = (size,) + pre + (shape[axis],) + extra + post
+    out = put_along_add(g, idx_b, axis=a, shape=full)
+    return reduce_sum(out, axes=tuple(range(a + 1, a + 1 + len(extra)))) if extra else out
+
+
 take = register(Primitive(
     "take", Kind.OPAQUE, shape=_take_shape, numpy=_take_np,
     vjp=lambda g, ans, x, idx, *, axis: (scatter_add(g, idx, axis=axis, shape=x.shape), None),
-    jvp=LINEAR, differentiable=(0,),
+    jvp=LINEAR, differentiable=(0,), batch=_take_batch,
     samples=lambda rng: [Sample(rng.normal(size=s), np.array(i, dtype=d), axis=a) for s, i, d, a in _CASES]))
 
 scatter_add = register(Primitive(
@@ -53,6 +99,7 @@ scatter_add = register(Primitive(
     numpy=_scatter_np,
     vjp=lambda g, ans, u, idx, *, axis, shape: (take(g, idx, axis=axis), None),
     jvp=LINEAR, differentiable=(0,),
+    batch=_scatter_batch,
     samples=lambda rng: [Sample(rng.normal(size=s[:a] + np.shape(i) + s[a + 1:]), np.array(i, dtype=d),
                                 axis=a, shape=s) for s, i, d, a in _CASES],
     doc="zeros of `shape` with g added at idx along axis (repeated indices accumulate)"))

@@ -9,6 +9,7 @@ from ..core.types import TensorType, Sym, DimSum, is_known, dims_equal, dim_sum
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import Sample
+from ._batch import with_batch, shifted
 
 
 def _known_prod(dims):
@@ -67,6 +68,7 @@ reshape = register(Primitive(
     "reshape", Kind.LAYOUT, shape=_reshape_shape,
     numpy=lambda x, *, shape: np.reshape(x, shape),
     vjp=lambda g, ans, x, *, shape: (reshape(g, shape=x.shape),), jvp=LINEAR,
+    batch=lambda args, batched, size, *, shape: reshape(args[0], shape=(size,) + tuple(shape)),
     samples=lambda rng: [Sample(rng.normal(size=a), shape=b) for a, b in [
         ((2, 3), (3, 2)), ((2, 3), (6,)), ((6,), (1, 6, 1)), ((2, 3), (-1,)), ((), (1, 1)), ((1,), ()),
         ((0, 3), (3, 0))]]))
@@ -92,6 +94,7 @@ transpose = register(Primitive(
     "transpose", Kind.LAYOUT, shape=_transpose_shape,
     numpy=lambda x, *, perm: np.transpose(x, perm),
     vjp=lambda g, ans, x, *, perm: (transpose(g, perm=tuple(np.argsort(perm).tolist())),), jvp=LINEAR,
+    batch=lambda args, batched, size, *, perm: transpose(args[0], perm=(0,) + tuple(p + 1 for p in perm)),
     samples=lambda rng: [Sample(rng.normal(size=a), perm=p) for a, p in [
         ((2, 3), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((1, 3), (1, 0)), ((), ()), ((0, 2), (1, 0))]]))
 
@@ -125,10 +128,17 @@ def _broadcast_vjp(g, ans, x, *, shape):
     return (g,)
 
 
+def _broadcast_batch(args, batched, size, *, shape):
+    x = args[0]
+    # NOTE: the batch axis stays first, so the operand's own dims are aligned with the target's last ones
+    x = expand_back(x, tuple(range(1, 1 + len(shape) - (x.ndim - 1))), len(shape) + 1)
+    return broadcast_to(x, shape=(size,) + tuple(shape))
+
+
 broadcast_to = register(Primitive(
     "broadcast_to", Kind.LAYOUT, shape=_broadcast_shape,
     numpy=lambda x, *, shape: np.broadcast_to(x, shape).copy(),
-    vjp=_broadcast_vjp, jvp=LINEAR,
+    vjp=_broadcast_vjp, jvp=LINEAR, batch=_broadcast_batch,
     samples=lambda rng: [Sample(rng.normal(size=a), shape=b) for a, b in [
         ((3,), (2, 3)), ((2, 1), (2, 4)), ((), (3,)), ((1, 3), (0, 3)), ((2, 1, 3), (4, 2, 5, 3)),
         ((2, 3), (2, 3)), ((0, 1), (0, 4))]]))
@@ -164,6 +174,7 @@ slice_ = register(Primitive(
     "slice", Kind.LAYOUT, shape=_slice_shape,
     numpy=lambda x, *, index: np.asarray(x)[_np_index(index)],
     vjp=lambda g, ans, x, *, index: (slice_grad(g, shape=x.shape, index=index),), jvp=LINEAR,
+    batch=lambda args, batched, size, *, index: slice_(args[0], index=((None, None, None),) + tuple(index)),
     samples=lambda rng: [Sample(rng.normal(size=a), index=i) for a, i in _SLICE_CASES]))
 
 
@@ -177,6 +188,8 @@ slice_grad = register(Primitive(
     "slice_grad", Kind.LAYOUT, shape=lambda g, *, shape, index: TensorType(g.dtype, shape),
     numpy=_slice_grad_np,
     vjp=lambda g, ans, x, *, shape, index: (slice_(g, index=index),), jvp=LINEAR,
+    batch=lambda args, batched, size, *, shape, index: slice_grad(
+        args[0], shape=(size,) + tuple(shape), index=((None, None, None),) + tuple(index)),
     samples=lambda rng: [Sample(rng.normal(size=np.empty(a)[_np_index(i)].shape), shape=a, index=i)
                          for a, i in _SLICE_CASES],
     doc="zeros of `shape` with the slice `index` set to g: the transpose of slice"))
@@ -221,7 +234,7 @@ def _concat_vjp(g, ans, *xs, axis):
 concatenate = register(Primitive(
     "concatenate", Kind.LAYOUT, shape=_concat_shape,
     numpy=lambda *xs, axis: np.concatenate(xs, axis=axis),
-    vjp=_concat_vjp, jvp=LINEAR,
+    vjp=_concat_vjp, jvp=LINEAR, batch=shifted(lambda: concatenate, "axis"),
     samples=lambda rng: [Sample(*[rng.normal(size=s) for s in shapes], axis=ax) for shapes, ax in [
         (((2, 3), (1, 3)), 0), (((2, 1), (2, 2), (2, 0)), 1), (((3,),), 0), (((0, 2), (2, 2)), 0)]]))
 

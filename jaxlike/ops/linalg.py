@@ -65,6 +65,13 @@ def _contract_vjp(g, ans, a, b, *, spec):
     return ga, gb
 
 
+def _contract_batch(args, batched, size, *, spec):
+    sa, sb, so = parse_spec(spec)
+    z = next(c for c in "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA" if c not in spec)
+    sa, sb = (z + sa if batched[0] else sa), (z + sb if batched[1] else sb)
+    return contract(*args, spec=f"{sa},{sb}->{z}{so}")
+
+
 def _contract_jvp(tangents, ans, a, b, *, spec):
     ta, tb = tangents
     out = None
@@ -78,7 +85,7 @@ def _contract_jvp(tangents, ans, a, b, *, spec):
 
 contract = register(Primitive(
     "contract", Kind.OPAQUE, shape=_contract_shape, numpy=_contract_np,
-    vjp=_contract_vjp, jvp=_contract_jvp, doc="two-operand einsum; lowers to GEMM",
+    vjp=_contract_vjp, jvp=_contract_jvp, batch=_contract_batch, doc="two-operand einsum; lowers to GEMM",
     samples=lambda rng: [Sample(rng.normal(size=a), rng.normal(size=b), spec=s) for s, a, b in [
         ("ij,jk->ik", (2, 3), (3, 4)), ("i,i->", (3,), (3,)), ("bij,bjk->bik", (2, 2, 3), (2, 3, 2)),
         ("ij,j->i", (2, 3), (3,)), ("i,j->ij", (2,), (3,)), ("ij,jk->ik", (2, 0), (0, 3)),

@@ -7,6 +7,7 @@ import numpy as np
 from ..core.types import TensorType, Sym
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import dtype_int_or_float, real_only, Sample
+from ._batch import shifted
 from . import math as m
 from .layout import broadcast_to, expand_back
 
@@ -131,6 +132,8 @@ def _size_of_np(x, *, axes, dtype):
 size_of = register(Primitive(
     "size_of", Kind.OPAQUE, shape=_size_of_shape, numpy=_size_of_np,
     vjp=lambda g, ans, x, *, axes, dtype: (None,), differentiable=(),
+    batch=lambda args, batched, size, *, axes, dtype: broadcast_to(
+        size_of(args[0], axes=tuple(a + 1 for a in axes), dtype=dtype), shape=(size,)),
     samples=lambda rng: [Sample(rng.uniform(size=s), axes=a, dtype=np.dtype(d))
                          for s, a, d in [((1, 3), (0,), "f8"), ((2, 3), (0, 1), "i8"), ((0, 4), (0,), "f4"),
                                          ((3,), (), "f8")]],
@@ -158,7 +161,9 @@ def _argext_samples(rng):
 
 argmax = register(Primitive("argmax", Kind.OPAQUE, shape=real_only("argmax", _argext_shape),
                             numpy=lambda x, *, axis: np.argmax(x, axis=axis),
-                            vjp=lambda g, ans, x, *, axis: (None,), differentiable=(), samples=_argext_samples))
+                            vjp=lambda g, ans, x, *, axis: (None,), differentiable=(), samples=_argext_samples,
+                            batch=shifted(lambda: argmax, "axis")))
 argmin = register(Primitive("argmin", Kind.OPAQUE, shape=real_only("argmin", _argext_shape),
                             numpy=lambda x, *, axis: np.argmin(x, axis=axis),
-                            vjp=lambda g, ans, x, *, axis: (None,), differentiable=(), samples=_argext_samples))
+                            vjp=lambda g, ans, x, *, axis: (None,), differentiable=(), samples=_argext_samples,
+                            batch=shifted(lambda: argmin, "axis")))

@@ -15,6 +15,7 @@ from ..core.types import TensorType, is_known
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import same_dims, Sample
+from ._batch import shifted
 from .layout import slice_, slice_grad, broadcast_to
 
 
@@ -77,7 +78,7 @@ def exclusive(h, axis, reverse, fill):
 
 # -- cumsum ----------------------------------------------------------------------------------------------
 cumsum = register(Primitive(
-    "cumsum", Kind.OPAQUE, shape=_scan_shape,
+    "cumsum", Kind.OPAQUE, shape=_scan_shape, batch=shifted(lambda: cumsum, "axis"),
     numpy=lambda x, *, axis, reverse: _along(np.cumsum, np.asarray(x), axis, reverse),
     vjp=lambda g, ans, x, *, axis, reverse: (cumsum(g, axis=axis, reverse=not reverse),),
     jvp=LINEAR, samples=_scan_samples,
@@ -142,6 +143,7 @@ def _linrec_samples(rng):
 
 linear_recurrence = register(Primitive(
     "linear_recurrence", Kind.OPAQUE, shape=_linrec_shape, numpy=_linrec_np,
+    batch=shifted(lambda: linear_recurrence, "axis"),
     vjp=_linrec_vjp, jvp=_linrec_jvp, samples=_linrec_samples,
     doc="h[i] = a[i] * h[i-1] + b[i] along axis with h[-1] = 0 (a's first entry is unused); reverse runs "
         "from the last index down"))
@@ -161,7 +163,7 @@ def _cumprod_jvp(tangents, ans, x, *, axis, reverse):
 
 
 cumprod = register(Primitive(
-    "cumprod", Kind.OPAQUE, shape=_scan_shape,
+    "cumprod", Kind.OPAQUE, shape=_scan_shape, batch=shifted(lambda: cumprod, "axis"),
     numpy=lambda x, *, axis, reverse: _along(np.cumprod, np.asarray(x), axis, reverse),
     vjp=_cumprod_vjp, jvp=_cumprod_jvp, samples=_scan_samples,
     doc="running product along axis; derivatives are recurrences, exact where x has zeros"))

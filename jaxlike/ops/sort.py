@@ -12,6 +12,7 @@ from ..core.types import TensorType, is_known
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import real_only, Sample
+from ._batch import shifted
 
 
 def _check_axis(x, axis):
@@ -40,7 +41,7 @@ def _argsort_samples(rng):
 
 argsort = register(Primitive(
     "argsort", Kind.OPAQUE, shape=real_only("argsort", _argsort_shape), numpy=_argsort_np, vjp=lambda g, ans, x, *, axis: (None,),
-    differentiable=(), samples=_argsort_samples,
+    differentiable=(), samples=_argsort_samples, batch=shifted(lambda: argsort, "axis"),
     doc="indices that sort x along axis (stable; NaNs last, as numpy)"))
 
 
@@ -103,14 +104,14 @@ _CASES = [((4,), [2, 0, 3, 1], 0), ((2, 3), [[2, 2, 0], [1, 0, 0]], 1), ((3, 2),
 take_along = register(Primitive(
     "take_along", Kind.OPAQUE, shape=_take_along_shape, numpy=_take_along_np,
     vjp=lambda g, ans, x, idx, *, axis: (put_along_add(g, idx, axis=axis, shape=x.shape), None),
-    jvp=LINEAR, differentiable=(0,),
+    jvp=LINEAR, differentiable=(0,), batch=shifted(lambda: take_along, "axis"),
     samples=lambda rng: [Sample(rng.normal(size=s), np.array(i, dtype=np.int64), axis=a) for s, i, a in _CASES],
     doc="out[..., i, ...] = x[..., idx[..., i, ...], ...] along axis (numpy's take_along_axis)"))
 
 put_along_add = register(Primitive(
     "put_along_add", Kind.OPAQUE, shape=_put_along_shape, numpy=_put_along_np,
     vjp=lambda g, ans, u, idx, *, axis, shape: (take_along(g, idx, axis=axis), None),
-    jvp=LINEAR, differentiable=(0,),
+    jvp=LINEAR, differentiable=(0,), batch=shifted(lambda: put_along_add, "axis", extend=("shape",)),
     samples=lambda rng: [Sample(rng.normal(size=np.shape(i)), np.array(i, dtype=np.int64), axis=a, shape=s)
                          for s, i, a in _CASES],
     doc="zeros of `shape` with g added at idx along axis (repeats accumulate): the transpose of take_along"))

@@ -1,0 +1,86 @@
+"""Graph -> graph batching (vectorization): rebuild a graph traced for one example so that some of its inputs
+carry an extra leading batch axis, and every value that depends on them carries it too.
+
+This is what ``vmap`` is, and how ``jacrev``/``jacfwd`` get a whole Jacobian from ONE backward (forward) graph
+applied to a batch of basis vectors instead of one graph per row: the graph, its compile time and its code
+stay the size of a single VJP.
+
+Elementwise ops and reductions batch by kind; other ops carry a ``batch`` rule in their primitive record.
+An op without one (or whose rule declines, e.g. a gather with batched indices) is applied once per batch
+element and the results stacked, which is correct but grows the graph with the batch size, so it needs a
+known batch size. Imports core and ops only.
+"""
+
+import numpy as np
+
+from ..core.graph import toposort, size_providers, const
+from ..core.primitive import Kind, bind
+from ..core.types import is_known
+from ..ops.layout import broadcast_to, reshape, slice_, concatenate, expand_back
+
+
+def batch(outputs, inputs, batched_inputs, size):
+    """``outputs`` rebuilt with each Var of ``inputs`` replaced by the matching Var of ``batched_inputs``,
+    whose type is the input's with ``size`` in front. Every result has the batch axis first (an output that
+    does not depend on the inputs is broadcast along it)."""
+    results, flags = batch_with_flags(outputs, inputs, batched_inputs, size)
+    return [r if b else broadcast_to(r, shape=(size,) + tuple(r.shape)) for r, b in zip(results, flags)]
+
+
+def batch_with_flags(outputs, inputs, batched_inputs, size):
+    """``batch`` without the broadcast: (results, flags), where an output whose flag is False does not depend
+    on the batched inputs and is returned as it is, without a batch axis."""
+    memo = {i._id: (b, True) for i, b in zip(inputs, batched_inputs)}
+    for v in toposort(size_providers(outputs) + list(outputs)):
+        if v._id in memo:
+            continue
+        if v.prim is None or not any(memo[i._id][1] for i in v.inputs):
+            # NOTE: a node none of whose inputs is batched depends on no batched input: it stays as it is
+            memo[v._id] = (v, False)
+            continue
+        args = [memo[i._id][0] for i in v.inputs]
+        flags = tuple(memo[i._id][1] for i in v.inputs)
+        memo[v._id] = (_batch_node(v, args, flags, size), True)
+    pairs = [memo[o._id] for o in outputs]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def _batch_node(v, args, flags, size):
+    attrs = dict(v.attrs)
+    prim = v.prim
+    out = None
+    if prim.kind is Kind.ELEMENTWISE:
+        out = _elementwise(prim, args, flags, v.ndim, attrs)
+    elif prim.kind is Kind.REDUCE:
+        out = bind(prim, args[0], _source=v.source, **{**attrs, "axes": tuple(a + 1 for a in attrs["axes"])})
+    elif prim.batch is not None:
+        out = prim.batch(args, flags, size, **attrs)
+    if out is None:
+        out = _per_element(v, args, flags, size, attrs)
+    return out
+
+
+def _elementwise(prim, args, flags, ndim, attrs):
+    # NOTE: broadcasting aligns trailing dims, so an unbatched operand needs nothing and a batched one of
+    # lower rank than the result gets unit dims between its batch axis and its own dims.
+    new = []
+    for a, b in zip(args, flags):
+        if b and a.ndim - 1 < ndim:
+            a = expand_back(a, tuple(range(1, 1 + ndim - (a.ndim - 1))), ndim + 1)
+        new.append(a)
+    return bind(prim, *new, **attrs)
+
+
+def _per_element(v, args, flags, size, attrs):
+    if not is_known(size):
+        raise TypeError(f"{v.prim.name} has no batching rule for these operands, and the batch size is "
+                        "symbolic, so it cannot be applied element by element; give the batch axis a known size")
+    rows = []
+    for k in range(size):
+        one = [reshape(slice_(a, index=((k, k + 1, None),) + ((None, None, None),) * (a.ndim - 1)),
+                       shape=tuple(a.shape[1:])) if b else a for a, b in zip(args, flags)]
+        r = bind(v.prim, *one, _source=v.source, **attrs)
+        rows.append(reshape(r, shape=(1,) + tuple(r.shape)))
+    if not rows:
+        return broadcast_to(const(np.zeros((), dtype=v.dtype)), shape=(0,) + tuple(v.shape))
+    return concatenate(*rows, axis=0) if len(rows) > 1 else rows[0]
