@@ -21,3 +21,4 @@ from . import display  # noqa: F401  (installs the notebook views: _repr_html_, 
 from .printing import debugprint, make_graph  # noqa: F401
 from . import profile  # noqa: F401  (jaxlike.profile.report())
 from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)
+from .tensor import gradient  # noqa: F401  (Theano's theano.gradient.grad / jacobian / hessian / Rop / Lop)

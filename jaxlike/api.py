@@ -14,7 +14,7 @@ from .core.graph import Var, Graph, const, substitute, free_inputs
 from .core.interpret import interpret
 from .core.types import type_of_value
 from .autodiff import backward, forward, zeros_like, ones_like
-from .autodiff.batching import batch, batch_with_flags
+from .autodiff.batching import batch, batch_with_flags, basis
 from .core.types import TensorType, dims_equal, is_known
 from .runtime.trace import as_output
 from .runtime.compiled import compile  # noqa: F401  (re-exported)
@@ -236,29 +236,18 @@ def _one_array(args, i, fname, holomorphic):
     return new_args, fresh, actual
 
 
-def _basis(typ, n):
-    """The ``n`` one-hot values of type ``typ`` stacked along a new first axis: the identity, reshaped."""
-    return const(np.eye(n, dtype=typ.dtype).reshape((n,) + tuple(int(d) for d in typ.shape)))
-
-
-def _size(v):
-    # NOTE: reading a symbolic size as an int makes a compiled caller specialize on it: a Jacobian's shape
-    # depends on it
-    return int(np.prod([int(d) for d in v.shape]))
-
-
 def _jacrev_one(fun, i, args, fname, holomorphic):
     new_args, fresh, actual = _one_array(args, i, fname, holomorphic)
     x = fresh[0]
     out = as_output(fun(*new_args))
     if out.dtype.kind == "c" or holomorphic:
         _check_output_kind(out, holomorphic, fname)
-    n_out = _size(out)
     ct = Var(out.type)
     (g,) = backward([out], [ct], [x])
     g = g if g is not None else zeros_like(x)
     # NOTE: one VJP applied to all basis cotangents at once (batched), not one graph per output element
-    (rows,) = batch([g], [ct], [_basis(out.type, n_out)], n_out)
+    cts, n_out = basis(out)
+    (rows,) = batch([g], [ct], [cts], n_out)
     jac = jnp.reshape(rows, tuple(out.shape) + tuple(x.shape))
     return _finish(fresh, actual, [jac])[0]
 
@@ -272,11 +261,11 @@ def _jacfwd_one(fun, i, args, fname, holomorphic):
     out = as_output(fun(*new_args))
     if holomorphic:
         _check_output_kind(out, holomorphic, fname)
-    n_in = _size(x)
     t = Var(x.type)
     (tout,) = forward([out], [x], [t])
     tout = tout if tout is not None else zeros_like(out)
-    (cols,) = batch([tout], [t], [_basis(x.type, n_in)], n_in)
+    ts, n_in = basis(x)
+    (cols,) = batch([tout], [t], [ts], n_in)
     jac = jnp.moveaxis(jnp.reshape(cols, (n_in, -1)), 0, -1)
     jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
     return _finish(fresh, actual, [jac])[0]

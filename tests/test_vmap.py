@@ -107,3 +107,14 @@ def test_large_hessian_compiles_as_one_graph_and_matches_the_gradient_jacobian()
     H = jaxlike.compile(hessian(f))(x)
     d2 = np.diag(-np.sin(x) * x ** 3 + 6 * x ** 2 * np.cos(x) + 6 * x * np.sin(x)) + 2.0
     np.testing.assert_allclose(H, d2, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("jac", [jacrev, jacfwd])
+def test_a_compiled_jacobian_serves_every_size(jac):
+    f = lambda v: jnp.tanh(v) * jnp.sum(v ** 2)  # noqa: E731
+    c = jaxlike.compile(jac(f))
+    for n in (2, 5):
+        x = np.linspace(-1, 1, n)
+        want = np.diag((1 - np.tanh(x) ** 2) * np.sum(x ** 2)) + np.outer(np.tanh(x), 2 * x)
+        np.testing.assert_allclose(c(x), want, rtol=1e-13, atol=1e-15)
+    assert len(c._cache) == 1

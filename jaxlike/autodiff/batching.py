@@ -17,6 +17,22 @@ from ..core.graph import toposort, size_providers, const
 from ..core.primitive import Kind, bind
 from ..core.types import is_known
 from ..ops.layout import broadcast_to, reshape, slice_, concatenate, expand_back
+from ..ops.math import eq, convert
+from ..ops.scan import cumsum
+
+
+def basis(v):
+    """The one-hot values of ``v``'s type stacked along a new first axis (the identity, reshaped) and their
+    count: what a Jacobian batches its VJP (JVP) over. Symbolic sizes stay symbolic (the identity is an
+    iota compared with itself), so a compiled Jacobian serves every size."""
+    shape = tuple(v.shape)
+    if all(is_known(d) for d in shape):
+        n = int(np.prod(shape, dtype=np.int64))
+        return const(np.eye(n, dtype=v.dtype).reshape((n,) + shape)), n
+    n = reshape(v, shape=(-1,)).shape[0]
+    iota = cumsum(broadcast_to(const(np.ones((), dtype=np.int64)), shape=(n,)), axis=0, reverse=False)
+    eye = convert(eq(reshape(iota, shape=(n, 1)), reshape(iota, shape=(1, n))), dtype=v.dtype)
+    return reshape(eye, shape=(n,) + shape), n
 
 
 def batch(outputs, inputs, batched_inputs, size):

@@ -9,7 +9,7 @@ from ..core.types import TensorType, Sym, DimSum, is_known, dims_equal, dim_sum
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import Sample
-from ._batch import with_batch, shifted
+from ._batch import shifted
 
 
 def _known_prod(dims):

@@ -14,7 +14,7 @@ from .var import (  # noqa: F401
     cscalar, cvector, cmatrix, zscalar, zvector, zmatrix,
     dimshuffle, type_str)
 from .basic import *  # noqa: F401,F403
-from .gradient import grad, DisconnectedInputError  # noqa: F401
+from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError  # noqa: F401
 from .shared import shared, SharedVariable  # noqa: F401
 from .function import function, Function, MissingInputError, UnusedInputError  # noqa: F401
 from . import nnet  # noqa: F401

@@ -1,4 +1,6 @@
-"""``T.grad``: Theano's symbolic gradient, a direct call of ``autodiff.backward`` on the user's graph.
+"""``T.grad``: Theano's symbolic gradient, a direct call of ``autodiff.backward`` on the user's graph; and
+``T.jacobian``, ``T.hessian``, ``T.Lop``, ``T.Rop`` on the same transformations (a Jacobian is one backward
+pass batched over the identity, where Theano ran a scan).
 
 Theano semantics: differentiate with respect to the very variables given (inputs, shared variables or
 intermediate expressions), the cost must be a real scalar, and a ``wrt`` the cost does not depend on is an
@@ -11,7 +13,9 @@ import numpy as np
 
 from ..core.graph import Var, toposort, substitute
 from ..core.types import floatx
-from ..autodiff import backward, ones_like, zeros_like
+from ..autodiff import backward, forward, ones_like, zeros_like
+from ..autodiff.batching import batch, basis
+from ..ops.layout import reshape
 from ..ops.math import stop_gradient, convert
 from .var import var_str, type_str
 
@@ -51,18 +55,30 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", return_
     if cost.dtype.kind != "f":
         raise TypeError(f"grad: cost must be a floating-point scalar, got dtype {cost.dtype}; cast it with "
                         f"T.cast(cost, 'floatX')")
+    single, wrt_list = _wrt_list(wrt, "grad")
+    out = _pull_back(cost, ones_like, wrt_list, consider_constant, disconnected_inputs, return_disconnected)
+    return out[0] if single else out
+
+
+def _wrt_list(wrt, fname):
     single = not isinstance(wrt, (list, tuple))
     wrt_list = [wrt] if single else list(wrt)
     for i, w in enumerate(wrt_list):
         if not isinstance(w, Var):
             what = "wrt" if single else f"wrt[{i}]"
-            raise TypeError(f"grad: {what} must be a symbolic variable, got {type(w).__name__} {w!r}")
+            raise TypeError(f"{fname}: {what} must be a symbolic variable, got {type(w).__name__} {w!r}")
+    return single, wrt_list
+
+
+def _pull_back(cost, seed, wrt_list, consider_constant, disconnected_inputs, return_disconnected):
+    """Cotangents of ``wrt_list`` for the cotangent ``seed(cost)`` of ``cost``, with Theano's rules for
+    constants, disconnected and integer variables."""
     if consider_constant:
         frozen = {v: stop_gradient(v) for v in consider_constant}
         (cost,) = substitute([cost], frozen)
     reachable = {v._id for v in toposort([cost])}
     float_wrt = [w for w in wrt_list if w.dtype.kind in "fc"]
-    found = backward([cost], [ones_like(cost)], float_wrt)
+    found = backward([cost], [seed(cost)], float_wrt)
     by_id = {w._id: g for w, g in zip(float_wrt, found)}
     out = []
     for w in wrt_list:
@@ -76,7 +92,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", return_
             else:
                 g = zeros_like(w)  # connected only through non-differentiable ops (comparisons, argmax)
         out.append(g)
-    return out[0] if single else out
+    return out
 
 
 def _disconnected(w, mode, ret):
@@ -91,3 +107,76 @@ def _disconnected(w, mode, ret):
         return None
     z = zeros_like(w)
     return z if w.dtype.kind in "fc" else convert(z, dtype=np.dtype(floatx()))
+
+
+def _expression(v, fname, what="expression"):
+    if not isinstance(v, Var):
+        raise TypeError(f"{fname}: {what} must be a symbolic expression, got {type(v).__name__} {v!r}")
+    if v.dtype.kind != "f":
+        raise TypeError(f"{fname}: {what} must be floating point, got {var_str(v)} of dtype {v.dtype}")
+    return v
+
+
+def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
+    """Theano's ``T.jacobian``: d expression / d wrt, of shape ``expression.shape + wrt.shape`` (a list of
+    those for a list ``wrt``). Computed as ONE backward pass batched over the identity, so the graph does not
+    grow with the expression's size, and sizes stay symbolic."""
+    _expression(expression, "jacobian")
+    single, wrt_list = _wrt_list(wrt, "jacobian")
+    if expression.ndim == 0:
+        return grad(expression, wrt, consider_constant, disconnected_inputs)
+    ct = Var(expression.type)
+    grads = _pull_back(expression, lambda e: ct, wrt_list, consider_constant, disconnected_inputs, "zero")
+    cts, n = basis(expression)
+    rows = batch(grads, [ct], [cts], n)
+    out = [reshape(r, shape=tuple(expression.shape) + tuple(w.shape)) for r, w in zip(rows, wrt_list)]
+    return out[0] if single else out
+
+
+def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
+    """Theano's ``T.hessian``: the matrix of second derivatives of the scalar ``cost`` with respect to each
+    vector in ``wrt``."""
+    single, wrt_list = _wrt_list(wrt, "hessian")
+    out = []
+    for i, w in enumerate(wrt_list):
+        if w.ndim != 1:
+            raise TypeError(f"hessian: wrt{'' if single else f'[{i}]'} must be a vector, got {var_str(w)} of "
+                            f"type {type_str(w.type)}; flatten it first")
+        g = grad(cost, w, consider_constant, disconnected_inputs)
+        out.append(jacobian(g, w, consider_constant, disconnected_inputs="ignore"))
+    return out[0] if single else out
+
+
+def _points(points, like, fname, what):
+    pts = [points] if not isinstance(points, (list, tuple)) else list(points)
+    if len(pts) != len(like):
+        raise ValueError(f"{fname}: {len(pts)} {what} for {len(like)} variables")
+    for p, v in zip(pts, like):
+        if not isinstance(p, Var) or p.ndim != v.ndim:
+            raise TypeError(f"{fname}: each of the {what} must be a symbolic variable of {var_str(v)}'s rank "
+                            f"{v.ndim}, got {p!r}")
+    return pts
+
+
+def Lop(f, wrt, eval_points):
+    """Theano's ``T.Lop``: the row vector(s) ``eval_points`` times the Jacobian of ``f`` with respect to
+    ``wrt`` (reverse mode); one result per ``wrt``."""
+    fs = [f] if not isinstance(f, (list, tuple)) else list(f)
+    fs = [_expression(v, "Lop", "f") for v in fs]
+    pts = _points(eval_points, fs, "Lop", "eval_points")
+    single, wrt_list = _wrt_list(wrt, "Lop")
+    found = backward(fs, pts, wrt_list)
+    out = [g if g is not None else zeros_like(w) for g, w in zip(found, wrt_list)]
+    return out[0] if single else out
+
+
+def Rop(f, wrt, eval_points):
+    """Theano's ``T.Rop``: the Jacobian of ``f`` with respect to ``wrt`` times the column vector(s)
+    ``eval_points`` (forward mode); one result per ``f``."""
+    single_f = not isinstance(f, (list, tuple))
+    fs = [_expression(v, "Rop", "f") for v in ([f] if single_f else list(f))]
+    _, wrt_list = _wrt_list(wrt, "Rop")
+    pts = _points(eval_points, wrt_list, "Rop", "eval_points")
+    found = forward(fs, wrt_list, pts)
+    out = [t if t is not None else zeros_like(v) for t, v in zip(found, fs)]
+    return out[0] if single_f else out
