@@ -40,6 +40,9 @@ from ._complex import (  # noqa: F401
     real, imag, conj, conjugate, angle, iscomplexobj, isrealobj, iscomplex, isreal)
 from ._index_tricks import r_, c_, s_, index_exp  # noqa: F401
 from . import linalg  # noqa: F401
+from ._statistics import *  # noqa: F401,F403
+from ._utilities import *  # noqa: F401,F403
+from ._bitwise import *  # noqa: F401,F403
 
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
 complex64, complex128 = _np.complex64, _np.complex128
