@@ -2,8 +2,9 @@
 them as fused Numba loops.
 
 Two front ends on one IR:
-  * JAX style: ``jaxlike.compile``, ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``jacobian``, ``hessian``,
-    ``vmap`` and ``import jaxlike.numpy as jnp``;
+  * JAX style: ``jaxlike.compile`` (or ``jit``), ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``linearize``,
+    ``jacobian``, ``hessian``, ``vmap``, ``make_jaxpr``, ``eval_shape``, ``tree_util`` and
+    ``import jaxlike.numpy as jnp``;
   * Theano style: ``import jaxlike.tensor as T``, ``jaxlike.function``, ``jaxlike.shared``.
 """
 
@@ -14,8 +15,9 @@ from . import core, ops  # noqa: F401
 from . import numpy  # noqa: F401  (installs operators and methods on traced values)
 from .numpy import _methods  # noqa: F401
 from . import nn  # noqa: F401
-from .api import (grad, value_and_grad, vjp, jvp, jacrev, jacfwd, jacobian, hessian, vmap,  # noqa: F401
-                  compile)
+from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
+                  vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct)
+from . import tree_util  # noqa: F401
 from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
 from . import display  # noqa: F401  (installs the notebook views: _repr_html_, _repr_svg_)
 from .printing import debugprint, make_graph  # noqa: F401

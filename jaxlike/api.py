@@ -1,11 +1,14 @@
-"""The JAX-style front end: ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``jacrev``/``jacfwd``/``jacobian``,
-``hessian``. Thin: it traces, calls ``autodiff``, and either evaluates (concrete arguments) or substitutes
-into the enclosing trace (traced arguments), so transformations nest: ``grad(grad(f))``, ``compile(grad(f))``,
+"""The JAX-style front end: ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``linearize``,
+``jacrev``/``jacfwd``/``jacobian``, ``hessian``, ``vmap``, and ``jit``, ``make_jaxpr``, ``eval_shape``.
+Thin: it traces, calls ``autodiff``, and either evaluates (concrete arguments) or substitutes into the
+enclosing trace (traced arguments), so transformations nest: ``grad(grad(f))``, ``compile(grad(f))``,
 ``grad(compile(f))``.
 
 Each transformation differentiates with respect to *fresh* Vars and substitutes the real arguments afterwards,
 which keeps nested derivatives of the same value apart (no perturbation confusion).
 """
+
+import inspect
 
 import numpy as np
 
@@ -16,7 +19,7 @@ from .core.types import type_of_value
 from .autodiff import backward, forward, zeros_like, ones_like
 from .autodiff.batching import batch, batch_with_flags, basis
 from .core.types import TensorType, dims_equal, is_known
-from .runtime.trace import as_output
+from .runtime.trace import as_output, trace
 from .runtime.compiled import compile  # noqa: F401  (re-exported)
 from . import numpy as jnp
 
@@ -371,3 +374,101 @@ def vmap(fun, in_axes=0, out_axes=0):
 
     vmapped.__name__ = f"vmap({getattr(fun, '__name__', 'f')})"
     return vmapped
+
+
+def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=(), device=None):
+    """JAX's spelling of ``compile``. ``static_argnames`` become positions of ``fun``'s parameters;
+    ``donate_argnums`` is accepted and ignored (jaxlike never reuses an argument's memory for a result)."""
+    if fun is None:
+        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames,
+                             donate_argnums=donate_argnums, device=device)
+    nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+    if names:
+        params = list(inspect.signature(fun).parameters)
+        for n in names:
+            if n not in params:
+                raise ValueError(f"jit: static_argnames {n!r} is not a parameter of "
+                                 f"{getattr(fun, '__name__', 'the function')} (its parameters: {params})")
+        nums += tuple(params.index(n) for n in names if params.index(n) not in nums)
+    return compile(fun, static_argnums=tuple(sorted(nums)), device=device)
+
+
+def make_jaxpr(fun, static_argnums=()):
+    """``make_jaxpr(f)(*args)``: the typed graph ``f`` traces to for these arguments (sizes symbolic), as
+    ``jax.make_jaxpr`` shows a jaxpr. Print it, or read ``.inputs``, ``.outputs`` and ``.eqns()``."""
+    nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+
+    def traced(*args):
+        dyn = [a for i, a in enumerate(args) if i not in nums]
+
+        def body(*dyn_args):
+            it = iter(dyn_args)
+            return fun(*[a if i in nums else next(it) for i, a in enumerate(args)])
+
+        inputs, outputs, _ = trace(body, dyn)
+        return Graph(inputs, outputs)
+
+    return traced
+
+
+class ShapeDtypeStruct:
+    """A shape and a dtype: what ``eval_shape`` returns for each output."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = tuple(shape), np.dtype(dtype)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __eq__(self, other):
+        return isinstance(other, ShapeDtypeStruct) and (self.shape, self.dtype) == (other.shape, other.dtype)
+
+    def __hash__(self):
+        return hash((self.shape, self.dtype))
+
+    def __repr__(self):
+        return f"ShapeDtypeStruct(shape={self.shape}, dtype={self.dtype.name})"
+
+
+def eval_shape(fun, *args):
+    """The shapes and dtypes of ``fun(*args)`` without computing it (arguments may be arrays or
+    ``ShapeDtypeStruct``s): the function is traced with the arguments' exact sizes."""
+    leaves, tree = pytree.flatten(list(args))
+    typed = [Var(TensorType(a.dtype, a.shape)) if isinstance(a, ShapeDtypeStruct) else a for a in leaves]
+    inputs, outputs, out_tree = trace(fun, pytree.unflatten(tree, typed), concrete_shapes=True)
+    return pytree.unflatten(out_tree, [ShapeDtypeStruct(tuple(int(d) for d in o.shape), o.dtype) for o in outputs])
+
+
+def linearize(fun, *primals):
+    """``(fun(*primals), f_jvp)`` where ``f_jvp(*tangents)`` is the Jacobian-vector product at ``primals``:
+    the linear map of ``jvp``, traced once and evaluated for each tangent."""
+    nums = tuple(range(len(primals)))
+    new_args, fresh, actual, trees = _prepare(primals, nums, "linearize")
+    out = fun(*new_args)
+    out_leaves, out_tree = pytree.flatten(out)
+    out_leaves = [as_output(o) for o in out_leaves]
+    tvars = [Var(f.type) for f in fresh]
+    touts = forward(out_leaves, fresh, tvars)
+    touts = [t if t is not None else zeros_like(o) for t, o in zip(touts, out_leaves)]
+    primal_out = pytree.unflatten(out_tree, _finish(fresh, actual, out_leaves))
+
+    def f_jvp(*tangents):
+        if len(tangents) != len(primals):
+            raise TypeError(f"linearize: f_jvp takes {len(primals)} tangents, got {len(tangents)}")
+        leaves = []
+        for i, (p, t) in enumerate(zip(primals, tangents)):
+            pl, ptree = pytree.flatten(p)
+            tl, ttree = pytree.flatten(t)
+            if ptree != ttree:
+                raise TypeError(f"linearize: tangent {i} has structure {ttree}, the primal {ptree}")
+            for a, b in zip(pl, tl):
+                if np.shape(a) != np.shape(b) and not isinstance(b, Var):
+                    raise ValueError(f"linearize: tangent {i} has shape {np.shape(b)}, the primal {np.shape(a)}")
+            leaves += tl
+        return pytree.unflatten(out_tree, _finish(fresh + tvars, actual + leaves, touts))
+
+    return primal_out, f_jvp

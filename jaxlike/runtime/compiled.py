@@ -8,6 +8,7 @@ part of it: one compiled function serves every batch size. Code that reads a siz
 concrete shapes and its key grows the shapes.
 """
 
+import inspect
 import threading
 from time import perf_counter
 
@@ -189,9 +190,28 @@ class Compiled:
         self._inline_calls.clear()
         self.function.__code__, self.function.__defaults__ = self._general_code
 
+    def _positional(self, args, kwargs):
+        """Keyword arguments bound to their positions in ``fn``'s signature (defaults filled in), so one
+        signature cache serves both spellings of a call."""
+        try:
+            sig = inspect.signature(self.fn)
+        except (TypeError, ValueError):
+            sig = None
+        plain = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        if sig is None or any(p.kind not in plain for p in sig.parameters.values()):
+            raise TypeError(f"compiled function {self.__name__} got keyword arguments {sorted(kwargs)}; it takes "
+                            "them only when its own parameters are all positional (no *args, **kwargs or "
+                            "keyword-only ones): pass them positionally")
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError as e:
+            raise TypeError(f"{self.__name__}(): {e}") from None
+        bound.apply_defaults()
+        return bound.args
+
     def _call(self, args, kwargs):
         if kwargs:
-            raise TypeError(f"compiled function {self.__name__} takes positional arguments only")
+            args = self._positional(args, kwargs)
         # NOTE: the hot path: flat arguments whose signature compiled before cost one tuple and one lookup.
         flat = _flat_signature(args) if not self.static_argnums else None
         entry = self._flat_cache.get(flat) if flat is not None else None

@@ -109,8 +109,9 @@ def test_python_int_too_large_for_int64():
 def test_compiled_function_argument_errors():
     """Would catch: keyword arguments silently ignored, or a missing argument traced as something else."""
     f = jaxlike.compile(lambda x, y: x + y)
-    with pytest.raises(TypeError, match="positional arguments only"):
-        f(np.ones(2), y=np.ones(2))
+    np.testing.assert_array_equal(f(np.ones(2), y=np.ones(2)), [2.0, 2.0])
+    with pytest.raises(TypeError, match="multiple values for argument 'x'"):
+        f(np.ones(2), x=np.ones(2))
     with pytest.raises(TypeError, match="missing 1 required positional argument"):
         f(np.ones(2))
 
