@@ -92,7 +92,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     nd = max(np.ndim(start) if not isinstance(start, Var) else start.ndim,
              np.ndim(stop) if not isinstance(stop, Var) else stop.ndim)
     k = np.arange(num, dtype=float).reshape((num,) + (1,) * nd)
-    y = const(k.astype(step.dtype)) * step + start
+    # NOTE: with one point numpy scales by stop - start, not by its NaN step: the point is start
+    y = const(k.astype(step.dtype)) * (step if div > 0 else stop - start) + start
     if endpoint and num > 1:
         last = _astype_like(broadcast_to(stop, tuple(y.shape[1:])), y)
         y = concatenate([y[:num - 1], reshape(last, (1,) + tuple(y.shape[1:]))], axis=0)

@@ -33,6 +33,7 @@ ROWS = [
     Row("linspace traced endpoints", lambda m, a, b: m.linspace(a, b, 5, axis=-1), uniform(-1, 1, (2,), (3, 2))),
     Row("linspace no endpoint retstep", lambda m, a: m.linspace(a, 2.0, 4, endpoint=False, retstep=True),
         uniform(-1, 1, ())),
+    Row("linspace one point is start", lambda m, a, b: m.linspace(a, b, 1), uniform(-1, 1, (2,), (2,))),
 ]
 
 
