@@ -6,7 +6,7 @@ import numpy as np
 from ..core.types import is_known, Sym
 from ..ops import layout as L
 from ..ops._rules import normalize_axis, normalize_axes, broadcast_shapes
-from ._base import asarray_or_var, ndim, shape, is_traced
+from ._base import asarray_or_var, as_var, ndim, shape, is_traced
 
 
 def reshape(a, *newshape, shape=None, order="C"):
@@ -87,7 +87,11 @@ def broadcast_to(a, shape_):
     a = asarray_or_var(a)
     shape_ = tuple(shape_) if isinstance(shape_, (tuple, list)) else (shape_,)
     if not is_traced(a):
-        return np.broadcast_to(a, shape_)
+        if all(is_known(d) for d in shape_):
+            return np.broadcast_to(a, shape_)
+        # NOTE: a constant broadcast to a symbolic shape stays symbolic; np.broadcast_to would read the sizes
+        # as ints and make a compiled caller specialise on them
+        a = as_var(a)
     if len(shape_) == a.ndim and all(x is y or (is_known(x) and is_known(y) and x == y)
                                      for x, y in zip(shape_, a.shape)):
         return a

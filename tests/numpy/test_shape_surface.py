@@ -225,3 +225,10 @@ def test_einsum_contracts_the_cheap_pair_first():
     contracts = [e for e in f.graph(a, b, v).eqns() if e.prim.name == "contract"]
     assert len(contracts) == 2 and all(e.ndim == 1 for e in contracts), [repr(e.type) for e in contracts]
     np.testing.assert_allclose(f(a, b, v), a @ b @ v)
+
+
+def test_a_constant_broadcast_to_a_symbolic_shape_keeps_it_symbolic():
+    f = jaxlike.compile(lambda x: jnp.broadcast_to(np.array([1.0, 2.0]), (x.shape[0], 2)) * x[:, None],
+                        mode="FAST_COMPILE")
+    np.testing.assert_array_equal(f(np.ones(3)), [[1.0, 2.0]] * 3)
+    assert f(np.ones(5)).shape == (5, 2) and len(f._cache) == 1 and not f._compiled._specialize
