@@ -11,6 +11,7 @@ from . import _more_elementwise as ME
 from . import _more_reductions as MR
 from . import _more_shape as MS
 from . import _complex as C
+from . import _bitwise as BW
 
 
 def _swap(fn):
@@ -28,8 +29,13 @@ _OPERATORS = {
     "__matmul__": P.matmul, "__rmatmul__": _swap(P.matmul),
     "__lt__": E.less, "__le__": E.less_equal, "__gt__": E.greater, "__ge__": E.greater_equal,
     "__eq__": E.equal, "__ne__": E.not_equal,
-    "__and__": E.logical_and, "__or__": E.logical_or, "__xor__": E.logical_xor,
-    "__neg__": E.negative, "__pos__": lambda x: x, "__abs__": E.abs, "__invert__": E.logical_not,
+    # NOTE: numpy's &, |, ^, ~ are bitwise; on bools (masks) they are the logical ops
+    "__and__": BW.bitwise_and, "__rand__": _swap(BW.bitwise_and),
+    "__or__": BW.bitwise_or, "__ror__": _swap(BW.bitwise_or),
+    "__xor__": BW.bitwise_xor, "__rxor__": _swap(BW.bitwise_xor),
+    "__lshift__": BW.left_shift, "__rlshift__": _swap(BW.left_shift),
+    "__rshift__": BW.right_shift, "__rrshift__": _swap(BW.right_shift),
+    "__neg__": E.negative, "__pos__": lambda x: x, "__abs__": E.abs, "__invert__": BW.invert,
     "__getitem__": getitem,
 }
 

@@ -44,7 +44,9 @@ sqr, inv = jnp.square, jnp.reciprocal
 maximum, minimum, arctan2, mod = jnp.maximum, jnp.minimum, jnp.arctan2, jnp.mod
 add, sub, mul, true_div = jnp.add, jnp.subtract, jnp.multiply, jnp.divide
 lt, le, gt, ge, eq, neq = jnp.less, jnp.less_equal, jnp.greater, jnp.greater_equal, jnp.equal, jnp.not_equal
-and_, or_, xor, invert = jnp.logical_and, jnp.logical_or, jnp.logical_xor, jnp.logical_not
+# NOTE: Theano's and_/or_/xor/invert are bitwise (the operators & | ^ ~); on bool masks that is the logic op
+and_, or_, xor, invert = jnp.bitwise_and, jnp.bitwise_or, jnp.bitwise_xor, jnp.invert
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert
 isnan = jnp.isnan
 real, imag, conj, angle = jnp.real, jnp.imag, jnp.conj, jnp.angle
 pow = jnp.power  # noqa: A001  (Theano's name)
@@ -206,7 +208,7 @@ __all__ = [
     "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
     "tanh", "arcsinh", "arctanh", "arccosh", "abs_", "sgn", "floor", "ceil", "neg", "sqr", "inv", "maximum",
     "minimum", "arctan2", "mod", "add", "sub", "mul", "true_div", "lt", "le", "gt", "ge", "eq", "neq", "and_",
-    "or_", "xor", "invert", "isnan", "real", "imag", "conj", "angle", "pow", "log2", "log10", "switch", "clip", "cast",
+    "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "real", "imag", "conj", "angle", "pow", "log2", "log10", "switch", "clip", "cast",
     "sum", "prod", "mean", "var", "std", "max", "min", "argmax", "argmin",
     "dot", "outer", "tensordot",
     "concatenate", "stack", "reshape", "flatten", "transpose", "shape_padleft", "shape_padright",

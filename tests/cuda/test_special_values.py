@@ -16,8 +16,23 @@ from jaxlike.core.types import TensorType, Sym
 SPECIAL64 = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e300, -1e300, 1.0, -1.0, 0.5, -0.5, 2.0, 710.0, -710.0, 5e-324]
 SPECIAL32 = [np.nan, np.inf, -np.inf, 0.0, -0.0, 3e38, -3e38, 1.0, -1.0, 0.5, -0.5, 2.0, 89.0, -104.0, 1e-45]
 
-FLOAT_OPS = sorted(n for n, p in REGISTRY.items()
-                   if p.kind is Kind.ELEMENTWISE and p.extra.get("nin") in (1, 2) and n != "convert")
+
+
+def _takes_floats(prim):
+    """False for the integer-only ops (bitwise and shifts), which refuse float operands as numpy does."""
+    try:
+        prim.shape(*[TensorType("float64", (2,)) for _ in range(prim.extra["nin"])])
+    except TypeError:
+        return False
+    return True
+
+
+ELEMENTWISE = sorted(n for n, p in REGISTRY.items()
+                     if p.kind is Kind.ELEMENTWISE and p.extra.get("nin") in (1, 2) and n != "convert")
+FLOAT_OPS = [n for n in ELEMENTWISE if _takes_floats(REGISTRY[n])]
+INTEGER_OPS = [n for n in ELEMENTWISE if not _takes_floats(REGISTRY[n])]
+INT_SPECIAL = {"int64": [0, 1, -1, 2, 63, 64, 65, -64, 2 ** 62, 2 ** 63 - 1, -2 ** 63],
+               "uint8": [0, 1, 2, 7, 8, 9, 127, 128, 255], "int8": [0, 1, -1, 7, 8, 9, -8, 127, -128]}
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -33,3 +48,20 @@ def test_special_values(name, dtype, gpu):
         x, y = Var(TensorType(dtype, (n, 1))), Var(TensorType(dtype, (1, n)))
         graph, args = Graph([x, y], [prim(x, y)]), [vals[:, None], vals[None, :]]
     gpu.compare(graph, args, rtol=1e-12 if dtype == "float64" else 2e-6)
+
+
+@pytest.mark.parametrize("dtype", sorted(INT_SPECIAL))
+@pytest.mark.parametrize("name", INTEGER_OPS)
+def test_integer_ops_on_extreme_values_and_counts(name, dtype, gpu):
+    """Catches: a shift by the bit width or more (undefined in C and LLVM, 0 or the sign fill in numpy), and
+    the most negative value, in generated kernels."""
+    prim = REGISTRY[name]
+    vals = np.array(INT_SPECIAL[dtype], dtype=dtype)
+    n = Sym()
+    if prim.extra["nin"] == 1:
+        x = Var(TensorType(dtype, (n,)))
+        graph, args = Graph([x], [prim(x)]), [vals]
+    else:
+        x, y = Var(TensorType(dtype, (n, 1))), Var(TensorType(dtype, (1, n)))
+        graph, args = Graph([x, y], [prim(x, y)]), [vals[:, None], vals[None, :]]
+    gpu.compare(graph, args, rtol=0)
