@@ -131,3 +131,18 @@ def test_a_stored_map_feeds_its_consumers_in_the_same_loop():
     assert sum(c.count("exp(") + c.count("exp_f64(") for c in code) == 1, loop
     check(exe, g, x, b, w)
     check(exe, g, *(rng.standard_normal(s) for s in [(9, 9), (9, 1), (9, 2)]))
+
+
+def _deep(x, y):
+    a, c = x, y
+    for _ in range(40):
+        a, c = jnp.where(c > 0.5, a, c), a * 0.5 + c
+    return [a, a + c]
+
+
+def test_siblings_over_a_deep_dag_compile_in_bounded_time():
+    """Catches: structural keys as nested tuples; repr and hash of the key of an unrolled loop 40 deep grow
+    as 2**40 (an unrolled gcd ran out of memory)."""
+    x = np.random.default_rng(3).random((4, 3))
+    g = graph_of(_deep, x, x)
+    check(compile_graph(g), g, x, x + 0.25)

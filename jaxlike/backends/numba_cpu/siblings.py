@@ -155,20 +155,28 @@ def _structure(members, outer_names):
     or, where that is a member map of the group, its body's root: ``plan`` admits a member reading one only
     at the loop point, so the value is the one just computed there)."""
     key, root_key = {}, {}
+    # NOTE: keys are interned to small ints: nested key tuples of a deep DAG (an unrolled loop) would make
+    # repr and hash exponential in its depth
+    interned = {}
+
+    def intern(k):
+        return interned.setdefault(k, len(interned))
+
     for m in members:
         body = dict(m.attrs)["body"]
         for b, outer in zip(body.inputs, m.inputs):
-            key[b._id] = root_key.get(outer._id, ("in", outer_names[outer._id]))
+            root = root_key.get(outer._id)
+            key[b._id] = intern(("in", outer_names[outer._id])) if root is None else root
         for v in body.nodes():
             if v._id in key:
                 continue
             if v.is_const:
-                key[v._id] = ("const", v.dtype.str, np.asarray(v.value).tobytes())
+                key[v._id] = intern(("const", v.dtype.str, np.asarray(v.value).tobytes()))
             else:
                 args = tuple(key[i._id] for i in v.inputs)
                 if v.prim.name in _COMMUTATIVE:
-                    args = tuple(sorted(args, key=repr))
-                key[v._id] = (v.prim.name, v.dtype.str, _attr_key(v.attrs), args)
+                    args = tuple(sorted(args))
+                key[v._id] = intern((v.prim.name, v.dtype.str, _attr_key(v.attrs), args))
         if reduce_root(body) is None:
             root_key[m._id] = key[body.root._id]
     return key
