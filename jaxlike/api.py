@@ -344,9 +344,11 @@ def vmap(fun, in_axes=0, out_axes=0):
                 if size is not None and is_known(size) and is_known(n) and size != n:
                     raise ValueError(f"vmap: mapped axes have different sizes: {size} and {n} (argument {i})")
                 if size is not None and not dims_equal(size, n):
-                    # NOTE: two symbolic sizes (a compiled caller's arguments) are taken as one; the ops that
-                    # combine the arguments check at call time that they agree
+                    # NOTE: two symbolic sizes (a compiled caller's arguments) are taken as one
                     full = Var(TensorType(full.dtype, (size,) + tuple(full.shape[1:]), weak=full.type.weak))
+                    # NOTE: a broadcast between the two sizes is a view, and its operand check is the call-time
+                    # test that they agree even where no op combines the arguments
+                    moved = jnp.broadcast_to(moved, full.shape)
                 size = n if size is None else size
                 one = Var(TensorType(full.dtype, full.shape[1:], weak=full.type.weak))
                 ones.append(one)

@@ -89,6 +89,18 @@ def test_vmap_errors_name_the_problem():
         vmap(jnp.sin, out_axes=None)(XS)
 
 
+@pytest.mark.parametrize("mode", ["FAST_RUN", "FAST_COMPILE"])
+def test_compiled_vmap_checks_that_mapped_sizes_agree_at_call_time(mode):
+    """Catches: sizes that a compiled caller's arguments leave symbolic were taken as one and never compared
+    when no op combined the arguments, so numba's reshape failed with "total size of new array must be
+    unchanged" (or two independent outputs came back with different batch sizes)."""
+    f = jaxlike.compile(vmap(lambda a, b: (a.reshape(-1), jnp.sum(b))), mode=mode)
+    got = f(XS, XS[:, :2])
+    np.testing.assert_allclose(got[1], XS[:, :2].sum(axis=1))
+    with pytest.raises(ValueError, match=r"broadcast_to: .*4.*5.*test_vmap\.py"):
+        f(XS, XS[:4])
+
+
 def _jacobian_graph_size(jac, n):
     x = Var(TensorType(np.float64, (n,)))
     return len(toposort([jac(lambda v: jnp.tanh(v) * jnp.sum(v ** 2))(x)]))

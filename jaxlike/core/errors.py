@@ -6,6 +6,12 @@ import sys
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def _ours(filename):
+    """Whether a frame's file is jaxlike's: the package, importlib, or code jaxlike generated (its call paths
+    are compiled under names starting with "<jaxlike")."""
+    return filename.startswith((_PKG_DIR, "<jaxlike")) or "importlib" in filename
+
+
 class ConcretizationError(TypeError):
     """A symbolic value or size was used where Python needs a concrete one."""
 
@@ -43,7 +49,7 @@ def user_frame():
     f = sys._getframe(1)
     while f is not None:
         fn = f.f_code.co_filename
-        if not fn.startswith(_PKG_DIR) and "importlib" not in fn:
+        if not _ours(fn):
             return (fn, f.f_lineno)
         f = f.f_back
     return None
@@ -56,7 +62,7 @@ def api_frame():
     f, name = sys._getframe(1), None
     while f is not None:
         fn = f.f_code.co_filename
-        if not fn.startswith(_PKG_DIR) and "importlib" not in fn:
+        if not _ours(fn):
             return name, (fn, f.f_lineno)
         if not f.f_code.co_name.startswith(("_", "<")):
             name = f.f_code.co_name
