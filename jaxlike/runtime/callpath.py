@@ -98,9 +98,10 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
         states.append(f"s{k}")
         lines.append(f"s{k} = sh{k}._data")
         if host_only:
-            # NOTE: a value a GPU function left on the device comes to the host for this backend.
+            # NOTE: a value a GPU function left on the device comes to the host for this backend, and the
+            # host copy becomes the variable's value (an update written in place then lands in it).
             lines.append(f"if type(s{k}) is not ndarray:")
-            lines.append(f"    s{k} = asarray(s{k})")
+            lines.append(f"    s{k} = sh{k}._data = asarray(s{k})")
     consts = []
     for k, c in enumerate(direct.consts):
         env[f"c{k}"] = c
@@ -118,10 +119,11 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
     for k, (target, always) in enumerate(zip(targets, update_copy)):
         env[f"tg{k}"] = target
         if k in direct.in_place:
-            # NOTE: written into the argument; storing it again only matters where the argument was a host
-            # copy of a device value.
-            arg = call_args[direct.in_place[k]]
-            lines.append(f"tg{k}._data = {arg}")
+            # NOTE: written into the argument, which is the target's own value (a host copy already stored
+            # above): nothing to store, unless the argument is some other variable's
+            j = direct.in_place[k] - len(names)
+            if not 0 <= j < len(shared) or shared[j] is not target:
+                lines.append(f"tg{k}._data = {call_args[direct.in_place[k]]}")
         else:
             lines.append(f"store_update(tg{k}, ups[{returned}], {always}, Owned)")
             returned += 1

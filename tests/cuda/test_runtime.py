@@ -218,3 +218,22 @@ def test_compile_with_device_arrays_end_to_end(gpu):
     b, _ = f(a, 2.0)  # the device result goes straight back in
     np.testing.assert_allclose(np.asarray(b), np.sin(np.sin(x) * 2.0) * 2.0, rtol=1e-12)
     assert float(np.asarray(s)) == pytest.approx(x.sum())
+
+
+def test_a_cpu_function_updates_a_value_a_gpu_function_left_on_the_device(gpu, restore_device):
+    """Catches: the CPU function's in-place update landing in a host copy that is then dropped, so the
+    shared variable keeps the device value from before the step (on a GPU: the simulator's device memory is
+    host memory, so there the host copy aliases it and this checks the values only)."""
+    T = pytest.importorskip("jaxlike.tensor")
+    W = jaxlike.shared(np.ones((2, 2)), name="W")
+    jaxlike.config.device = "cuda"
+    on_gpu = jaxlike.function([], [], updates=[(W, W * 2.0)])
+    jaxlike.config.device = "cpu"
+    x = T.vector("x")
+    on_cpu = jaxlike.function([x], T.sum(W), updates=[(W, W + x)])
+    on_gpu()
+    assert gpu.backend.Arrays.is_device(W.get_value(borrow=True, return_internal_type=True))
+    np.testing.assert_allclose(on_cpu(np.array([1.0, 3.0])), 8.0)
+    np.testing.assert_allclose(W.get_value(), [[3.0, 5.0], [3.0, 5.0]])
+    on_gpu()
+    np.testing.assert_allclose(W.get_value(), [[6.0, 10.0], [6.0, 10.0]])
