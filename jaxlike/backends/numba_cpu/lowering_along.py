@@ -1,9 +1,10 @@
 """Lowerings of the scans and sorting primitives (``ops/scan.py``, ``ops/sort.py``) to the loops of
 ``along.py`` over (pre, n, post) views: cumsum, cumprod, linear_recurrence, argsort, take_along and
-put_along_add. Without these they ran their numpy rules under ``numba.objmode`` (a warning, the GIL, and a
-Python call per use). Imports numpy, core and ops only.
+put_along_add; and of the random bits of ``ops/prng.py`` to ``support.threefry_fill``. Without these they
+ran their numpy rules under ``numba.objmode`` (a warning, the GIL, and a Python call per use). Imports numpy, core and ops only.
 """
 
+from ...core.types import is_known
 from .loops import np_type
 from .lowering import dims3, _size_check, _view3
 
@@ -80,7 +81,24 @@ def put_along_add(ctx, v):
                            f"{out}.reshape(({pre}, {n}, {post})), {axis}, {repr('put_along_add' + ctx.where_text)})"]
 
 
+def threefry2x32(ctx, v):
+    (key,) = v.inputs
+    alloc, out = _result(ctx, v)
+    shape = dict(v.attrs)["shape"]
+    if any(is_known(d) and d == 0 for d in shape):
+        return [alloc]  # NOTE: an empty draw reads no key
+    n = " * ".join(ctx.dim(d) for d in shape) or "1"
+    k = ctx.name(key)
+    check = [f"if {k}.shape[-1] != 2:",
+             f"    raise ShapeError('threefry2x32: a key is a uint32 array with last dim 2, got {{}}', {k}.shape[-1])"]
+    fill = (f"_rt.threefry_fill(np.ascontiguousarray({k}).reshape((-1, 2)), "
+            f"{out}.reshape((-1, {n}, 2)))")
+    # NOTE: reshape cannot infer the -1 of an empty draw
+    return check + ([alloc, fill] if all(is_known(d) for d in shape) else [alloc, f"if {n} > 0:", f"    {fill}"])
+
+
 LOWERINGS = {
+    "threefry2x32": threefry2x32,
     "cumsum": _scan("SUM"),
     "cumprod": _scan("PRODUCT"),
     "linear_recurrence": linear_recurrence,

@@ -462,3 +462,42 @@ def clock():
     with numba.objmode(t="float64"):
         t = time.perf_counter()
     return t
+
+
+# -- random bits ---------------------------------------------------------------------------------------------
+@njit(cache=True, nogil=True)
+def threefry_fill(keys, out):
+    """out[b, i] = the two Threefry-2x32 words of counter i (as a 64-bit number) under keys[b]; keys is
+    (B, 2) and out (B, n, 2), both uint32. The rounds of ``ops.prng.threefry_rounds``, written for scalars."""
+    for b in range(keys.shape[0]):
+        k0, k1 = keys[b, 0], keys[b, 1]
+        k2 = np.uint32(k0 ^ k1 ^ np.uint32(0x1BD11BDA))
+        for i in range(out.shape[1]):
+            x0 = np.uint32(np.uint32(i >> 32) + k0)
+            x1 = np.uint32(np.uint32(i & 0xFFFFFFFF) + k1)
+            x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
+            x0, x1 = np.uint32(x0 + k1), np.uint32(x1 + k2 + np.uint32(1))
+            x0, x1 = _threefry_group(x0, x1, 17, 29, 16, 24)
+            x0, x1 = np.uint32(x0 + k2), np.uint32(x1 + k0 + np.uint32(2))
+            x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
+            x0, x1 = np.uint32(x0 + k0), np.uint32(x1 + k1 + np.uint32(3))
+            x0, x1 = _threefry_group(x0, x1, 17, 29, 16, 24)
+            x0, x1 = np.uint32(x0 + k1), np.uint32(x1 + k2 + np.uint32(4))
+            x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
+            out[b, i, 0] = np.uint32(x0 + k2)
+            out[b, i, 1] = np.uint32(x1 + k0 + np.uint32(5))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _threefry_group(x0, x1, r0, r1, r2, r3):
+    x0, x1 = _threefry_mix(x0, x1, r0)
+    x0, x1 = _threefry_mix(x0, x1, r1)
+    x0, x1 = _threefry_mix(x0, x1, r2)
+    return _threefry_mix(x0, x1, r3)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _threefry_mix(x0, x1, r):
+    x0 = np.uint32(x0 + x1)
+    x1 = np.uint32((np.uint64(x1) << np.uint64(r)) | (np.uint64(x1) >> np.uint64(32 - r)))
+    return x0, np.uint32(x1 ^ x0)

@@ -1,0 +1,255 @@
+"""``jaxlike.random``: JAX's counter-based random numbers. A key is a ``uint32[2]`` array; nothing is hidden
+state, so a key passed into a compiled function (or split inside it) gives the same numbers every time.
+
+The generator is Threefry-2x32 (20 rounds, Salmon et al. 2011), the ``threefry2x32`` primitive of
+``ops/prng.py``. ``PRNGKey``, ``split``, ``fold_in``, ``bits``, ``uniform``,
+``bernoulli``, ``randint`` and ``exponential`` reproduce JAX's own values bit for bit (its default
+``jax_threefry_partitionable`` layout: element i of a draw of any shape is Threefry of the counter i).
+``uniform`` over a range other than [0, 1) can differ from JAX in the last bit (XLA fuses its scaling into
+one fused multiply-add). ``normal`` uses Box-Muller rather than JAX's inverse error function, and
+``permutation`` and ``choice`` sort by random keys in one round: the distributions are JAX's, the values are
+not. Shapes are ints, or the symbolic sizes of a traced array (so a compiled dropout mask serves every batch
+size); randint, permutation and choice need concrete sizes and make a compiled caller specialise on them.
+"""
+
+import numpy as np
+
+from .core.graph import Var
+from .core.types import floatx, Sym
+from .ops.prng import threefry2x32, threefry_rounds, threefry_numpy
+from . import numpy as jnp
+
+__all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "split", "fold_in", "bits", "uniform", "normal",
+           "bernoulli", "randint", "exponential", "gumbel", "categorical", "permutation", "choice"]
+
+_U32 = np.dtype("uint32")
+
+
+def _check_key(k, fname):
+    if not isinstance(k, Var):
+        k = np.asarray(k)
+    # NOTE: a compiled caller's key has a symbolic size, checked to be 2 where its bits are made
+    if k.ndim != 1 or (not isinstance(k.shape[0], Sym) and k.shape[0] != 2) or k.dtype != _U32:
+        raise TypeError(f"random.{fname}: expected a key (uint32 array of shape (2,), from random.PRNGKey or "
+                        f"random.split), got {k.dtype} array of shape {tuple(k.shape)}")
+    return k
+
+
+def _shape(shape, fname):
+    """``shape`` as a tuple; its sizes are ints, or the symbolic sizes of a traced array's shape (``x.shape``
+    under compile), which the draw keeps symbolic."""
+    shape = (shape,) if isinstance(shape, (int, np.integer, Sym)) else tuple(shape)
+    for d in shape:
+        if not (isinstance(d, Sym) or (isinstance(d, (int, np.integer)) and d >= 0)):
+            raise TypeError(f"random.{fname}: shape must be a tuple of non-negative ints, got {shape!r}")
+    return tuple(d if isinstance(d, Sym) else int(d) for d in shape)
+
+
+def _words(k, shape, fname):
+    """Threefry of counters 0..size-1 under key ``k``: two uint32 arrays of ``shape``."""
+    k = _check_key(k, fname)
+    w = threefry2x32(k, shape=shape) if isinstance(k, Var) else threefry_numpy(k, shape=shape)
+    return w[..., 0], w[..., 1]
+
+
+def PRNGKey(seed):
+    """A key from an integer seed: the high and low 32-bit words of the seed as a 64-bit integer (JAX's
+    ``PRNGKey`` with 64-bit integers enabled; seeds below 2**32 give JAX's keys either way)."""
+    if isinstance(seed, Var):
+        if seed.dtype.kind not in "iu" or seed.ndim != 0:
+            raise TypeError(f"random.PRNGKey: the seed must be an integer scalar, got {seed.type!r}")
+        s = jnp.astype(seed, np.uint64)
+        return jnp.stack([jnp.astype(s >> 32, _U32), jnp.astype(s, _U32)])
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"random.PRNGKey: the seed must be an integer, got {type(seed).__name__} {seed!r}")
+    s = int(seed) & (2 ** 64 - 1)
+    return np.array([s >> 32, s & 0xFFFFFFFF], dtype=_U32)
+
+
+key = PRNGKey
+
+
+def key_data(k):
+    """The key's uint32 words (a key already is its data here)."""
+    return _check_key(k, "key_data")
+
+
+def wrap_key_data(data):
+    """A key from its uint32 words."""
+    return _check_key(data, "wrap_key_data")
+
+
+def split(k, num=2):
+    """``num`` new keys (an int or a shape), independent of each other and of ``k``: shape ``(*num, 2)``."""
+    shape = _shape(num, "split")
+    w0, w1 = _words(k, shape, "split")
+    return jnp.stack([w0, w1], axis=len(shape))
+
+
+def fold_in(k, data):
+    """A new key from ``k`` and an integer ``data`` (e.g. a step number): Threefry of the counter pair
+    (0, data)."""
+    k = _check_key(k, "fold_in")
+    if isinstance(k, Var):
+        k = jnp.reshape(k, (2,))  # NOTE: the run-time check of a compiled caller's symbolic key size
+    d = jnp.astype(jnp.reshape(data, (1,)), _U32) if isinstance(data, Var) else \
+        np.array([int(data) & 0xFFFFFFFF], _U32)
+    # NOTE: the one counter pair that is not an index: under compile it is the rounds as uint32 ops in the
+    # graph (a few seconds of numba compilation per fold_in site, once)
+    w0, w1 = threefry_rounds(k[0:1], k[1:2], np.zeros((1,), _U32), d)
+    return jnp.concatenate([w0, w1])
+
+
+def bits(k, shape=(), dtype=np.uint32):
+    """Uniform random bits: unsigned integers of ``dtype`` (8 to 64 bits) and ``shape``."""
+    shape, dtype = _shape(shape, "bits"), np.dtype(dtype)
+    if dtype.kind != "u":
+        raise TypeError(f"random.bits: dtype must be an unsigned integer dtype, got {dtype}")
+    w0, w1 = _words(k, shape, "bits")
+    if dtype.itemsize == 8:
+        return (jnp.astype(w0, np.uint64) << 32) | jnp.astype(w1, np.uint64)
+    return jnp.astype(w0 ^ w1, dtype)
+
+
+def _float_dtype(dtype, fname):
+    dtype = floatx() if dtype is None else np.dtype(dtype)
+    if dtype not in (np.dtype("float32"), np.dtype("float64")):
+        raise TypeError(f"random.{fname}: dtype must be float32 or float64, got {dtype}")
+    return dtype
+
+
+def _unit(k, shape, dtype, fname):
+    """Uniform floats in [0, 1): the top mantissa-many random bits scaled by 2**-mantissa, exactly JAX's
+    ``bitcast(bits >> shift | 1.0) - 1.0``."""
+    mant = np.finfo(dtype).nmant
+    word = bits(k, shape, np.uint64 if dtype.itemsize == 8 else np.uint32)
+    return jnp.astype(word >> (8 * dtype.itemsize - mant), dtype) * dtype.type(2.0 ** -mant)
+
+
+def uniform(k, shape=(), dtype=None, minval=0.0, maxval=1.0):
+    """Uniform floats in [minval, maxval)."""
+    dtype, shape = _float_dtype(dtype, "uniform"), _shape(shape, "uniform")
+    lo, hi = jnp.astype(minval, dtype), jnp.astype(maxval, dtype)
+    return jnp.maximum(lo, _unit(k, shape, dtype, "uniform") * (hi - lo) + lo)
+
+
+def normal(k, shape=(), dtype=None):
+    """Standard normal floats (Box-Muller on two independent uniforms)."""
+    dtype, shape = _float_dtype(dtype, "normal"), _shape(shape, "normal")
+    ka, kb = split(k)
+    radius = jnp.sqrt(-2.0 * jnp.log1p(-_unit(ka, shape, dtype, "normal")))
+    return jnp.astype(radius * jnp.cos(dtype.type(2 * np.pi) * _unit(kb, shape, dtype, "normal")), dtype)
+
+
+def exponential(k, shape=(), dtype=None):
+    """Exponential(1) floats: -log(1 - u)."""
+    dtype, shape = _float_dtype(dtype, "exponential"), _shape(shape, "exponential")
+    return -jnp.log1p(-_unit(k, shape, dtype, "exponential"))
+
+
+def gumbel(k, shape=(), dtype=None):
+    """Standard Gumbel floats: -log(-log(u)), u in (0, 1)."""
+    dtype, shape = _float_dtype(dtype, "gumbel"), _shape(shape, "gumbel")
+    tiny = np.finfo(dtype).tiny
+    u = uniform(k, shape, dtype, minval=tiny, maxval=1.0)
+    return -jnp.log(-jnp.log(u))
+
+
+def bernoulli(k, p=0.5, shape=None):
+    """Booleans that are True with probability ``p`` (broadcast to ``shape``)."""
+    p = p if isinstance(p, Var) else np.asarray(p)
+    shape = tuple(p.shape) if shape is None else _shape(shape, "bernoulli")
+    return uniform(k, shape, p.dtype if p.dtype.kind == "f" else floatx()) < p
+
+
+def randint(k, shape, minval, maxval, dtype=np.int64):
+    """Integers in [minval, maxval) of ``dtype``, from 2 x nbits random bits per value as JAX draws them (so
+    the modulo bias is about span**2 / 2**(2 nbits)). ``maxval <= minval`` gives ``minval``."""
+    shape, dtype = _shape(shape, "randint"), np.dtype(dtype)
+    if dtype.kind not in "iu":
+        raise TypeError(f"random.randint: dtype must be an integer dtype, got {dtype}")
+    info = np.iinfo(dtype)
+    if info.bits < 32:
+        # NOTE: JAX draws narrow integers as int32 in [min, max + 1] (so randint(k, s, 0, 256, uint8) covers
+        # 255) and narrows the result
+        def narrow(v, top):
+            v = jnp.astype(v, np.int64) if isinstance(v, Var) else np.asarray(v, np.int64)
+            return jnp.clip(v, int(info.min), top)
+        lo, hi = narrow(minval, int(info.max)), narrow(maxval, int(info.max) + 1)
+        return jnp.astype(randint(k, shape, lo, hi, np.int32), dtype)
+    unsigned = np.dtype(f"uint{info.bits}")
+    count = int(np.prod(shape, dtype=np.int64))
+    # NOTE: computed flat (at least 1-d): numpy's eager arithmetic wraps on arrays but warns on scalars
+    flat = (max(count, 1),)
+
+    def bound(v):
+        v = jnp.astype(v, np.int64) if isinstance(v, Var) else np.asarray(v, np.int64)
+        return jnp.reshape(jnp.broadcast_to(v, shape), (-1,)) if count else jnp.reshape(v, (-1,))[:1] * 0
+
+    lo, hi = bound(minval), bound(maxval)
+    too_high = hi > info.max
+    lo = jnp.astype(jnp.clip(lo, info.min, min(info.max, 2 ** 63 - 1)), dtype)
+    hi = jnp.astype(jnp.clip(hi, info.min, min(info.max, 2 ** 63 - 1)), dtype)
+    k1, k2 = split(k)
+    higher, lower = bits(k1, flat, unsigned), bits(k2, flat, unsigned)
+    span = jnp.astype(hi, unsigned) - jnp.astype(lo, unsigned)
+    span = jnp.where(hi <= lo, unsigned.type(1), span)
+    # NOTE: a maxval past the dtype's range means one more value; a full span wraps to 0, which leaves the
+    # remainders below without effect, as they should be
+    span = jnp.where(too_high & (hi > lo), span + unsigned.type(1), span)
+    safe = jnp.where(span == 0, unsigned.type(1), span)
+    half = unsigned.type(2 ** (info.bits // 2))
+    mult = jnp.where(span == 0, unsigned.type(0), (half % safe) * (half % safe) % safe)
+    high_part = jnp.where(span == 0, higher, higher % safe)
+    low_part = jnp.where(span == 0, lower, lower % safe)
+    offset = high_part * mult + low_part
+    offset = jnp.where(span == 0, offset, offset % safe)
+    out = lo + jnp.astype(offset, dtype)
+    return jnp.reshape(out if count else out[:0], shape)
+
+
+def permutation(k, x, axis=0):
+    """A random permutation of ``x`` along ``axis`` (or of ``arange(x)`` for an int ``x``): sorted by random
+    64-bit keys."""
+    if isinstance(x, (int, np.integer)):
+        x = np.arange(int(x))
+    n = x.shape[axis] if isinstance(x, Var) else np.shape(x)[axis]
+    if not isinstance(n, (int, np.integer)):
+        raise TypeError("random.permutation: the permuted axis needs a concrete size, as in JAX")
+    order = jnp.argsort(bits(k, (int(n),), np.uint64), stable=True)
+    return jnp.take(x, order, axis=axis)
+
+
+def choice(k, a, shape=(), replace=True, p=None, axis=0):
+    """Samples of ``a`` (or of ``arange(a)`` for an int) along ``axis``: uniformly or with probabilities
+    ``p``, with or without replacement."""
+    shape = _shape(shape, "choice")
+    pool = np.arange(int(a)) if isinstance(a, (int, np.integer)) else a
+    n = pool.shape[axis] if isinstance(pool, Var) else np.shape(pool)[axis]
+    count = int(np.prod(shape, dtype=np.int64))
+    if not replace and count > n:
+        raise ValueError(f"random.choice: cannot take {count} samples without replacement from {n}")
+    if p is None:
+        idx = randint(k, shape, 0, n) if replace else permutation(k, n)[:count].reshape(shape)
+    elif replace:
+        cdf = jnp.cumsum(p)
+        u = uniform(k, shape, cdf.dtype) * cdf[-1]
+        idx = jnp.minimum(jnp.searchsorted(cdf, u, side="right"), n - 1)
+    else:
+        # NOTE: Gumbel top-k: the k largest of log p + Gumbel noise are a sample without replacement
+        score = jnp.log(p) + gumbel(k, (n,), jnp.asarray(p).dtype if not isinstance(p, Var) else p.dtype)
+        idx = jnp.argsort(-score, stable=True)[:count].reshape(shape)
+    return jnp.take(pool, idx, axis=axis)
+
+
+def categorical(k, logits, axis=-1, shape=None):
+    """Indices drawn with probabilities softmax(logits) along ``axis`` (the Gumbel-max trick)."""
+    logits = logits if isinstance(logits, Var) else np.asarray(logits)
+    lshape = tuple(logits.shape)
+    axis = axis % len(lshape)
+    batch = lshape[:axis] + lshape[axis + 1:]
+    shape = batch if shape is None else _shape(shape, "categorical")
+    noise_shape = shape[:len(shape) - len(batch)] + lshape
+    dtype = logits.dtype if logits.dtype.kind == "f" else floatx()
+    moved = axis + len(shape) - len(batch)
+    return jnp.argmax(logits + gumbel(k, noise_shape, dtype), axis=moved)
