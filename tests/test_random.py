@@ -157,3 +157,14 @@ def test_distributions_have_their_moments():
 def test_bad_arguments_get_clear_errors(call, match):
     with pytest.raises((TypeError, ValueError), match=match):
         call()
+
+
+def test_large_eager_draws_run_the_kernel_and_equal_the_numpy_rounds():
+    """Catches: the compiled route of large eager draws (zero-stride size argument, reshape of the words)
+    disagreeing with the numpy rule it replaces."""
+    from jaxlike.ops.prng import threefry_numpy
+    n = R._EAGER_KERNEL_FROM + 3
+    k = R.PRNGKey(9)
+    words = threefry_numpy(k, shape=(n,))
+    np.testing.assert_array_equal(R.bits(k, (n,)), words[:, 0] ^ words[:, 1])
+    np.testing.assert_array_equal(R.split(k, (3, n // 3 + 1))[:, :2], threefry_numpy(k, shape=(3, n // 3 + 1))[:, :2])
