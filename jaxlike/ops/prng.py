@@ -62,11 +62,12 @@ def threefry_numpy(key, *, shape):
 
 
 def _samples(rng):
-    """Random-123's known-answer keys (zeros, all ones), keys with leading dims, scalar and empty draws."""
+    """Random-123's known-answer keys (zeros, all ones), keys with leading dims (none among them too), scalar
+    and empty draws."""
     keys = rng.integers(0, 2 ** 32, size=(3, 2), dtype=np.uint64).astype(_U32)
     ones = np.full(2, 0xFFFFFFFF, _U32)
     return [Sample(np.zeros(2, _U32), shape=(3,)), Sample(ones, shape=()), Sample(keys, shape=(2, 3)),
-            Sample(keys[:1], shape=(0,)), Sample(keys.reshape(3, 1, 2), shape=(4,))]
+            Sample(keys[:1], shape=(0,)), Sample(keys[:0], shape=(2,)), Sample(keys.reshape(3, 1, 2), shape=(4,))]
 
 
 threefry2x32 = register(Primitive(
