@@ -14,7 +14,7 @@ import numpy as np
 
 from .graph import Var, const, _attr_syms
 from .errors import ShapeError, user_frame, where
-from .types import TensorType, Sym, type_of_value
+from .types import TensorType, Sym, type_of_value, promote
 
 
 class Kind(enum.Enum):
@@ -78,8 +78,13 @@ def bind(prim, *args, _source=None, **attrs):
     if not any(isinstance(a, Var) for a in args):
         out = prim.numpy(*[np.asarray(a) if not isinstance(a, (int, float, bool)) else a for a in args], **attrs)
         return out
-    inputs = [a if isinstance(a, Var) else const(a) for a in args]
     source = _source or user_frame()
+    if prim.kind is Kind.ELEMENTWISE and any(type(a) is int for a in args):
+        fitted = _fit_python_ints(prim, args, attrs, source)
+        if isinstance(fitted, Var):
+            return fitted
+        args = fitted
+    inputs = [a if isinstance(a, Var) else const(a) for a in args]
     try:
         typ = prim.shape(*[i.type for i in inputs], **attrs)
     except (ShapeError, TypeError, ValueError) as e:
@@ -94,6 +99,57 @@ def bind(prim, *args, _source=None, **attrs):
                 any(d is e for e in i.type.shape) for i in inputs):
             d.origin = out
     return out
+
+
+_INT64_MAX = 2 ** 63 - 1
+_COMPARE_BELOW = {"lt": False, "le": False, "gt": True, "ge": True, "eq": False, "ne": True}
+
+
+def _fit_python_ints(prim, args, attrs, source):
+    """numpy 2's rules for a Python int meeting integer arrays, where it does not fit their dtype (weak ints are
+    otherwise cast to the promoted dtype, so ``uint8_array / -1`` divided by 255 and ``uint8_array < -1`` was
+    True). As in numpy: an op computed in floats (true_divide, arctan2...) takes the int's exact value; a
+    comparison gives its exact (constant) answer; a logical op uses the int's truth value; any other op raises
+    OverflowError. Returns the new operands, or the result Var of a comparison."""
+    first = 1 if prim.name == "select" else 0  # NOTE: np.where casts a weak int as the loops do (it wraps)
+    types = [eager_type(a) for a in args]
+    if first or all(t.weak for t in types):
+        return args
+    dt = promote(types)[0]
+    if dt.kind not in "iu":
+        return args
+    info = np.iinfo(dt)
+    bad = [k for k, a in enumerate(args) if type(a) is int and not info.min <= a <= info.max]
+    args = list(args)
+    if not bad:
+        # NOTE: a weak int is an int64 constant; one past int64 (uint64_array + 2**63) takes the array's dtype
+        return [np.asarray(a, dtype=dt) if type(a) is int and a > _INT64_MAX else a for a in args]
+    if prim.name.startswith("logical_"):
+        for k in bad:
+            args[k] = bool(args[k])
+        return args
+    if prim.name in _COMPARE_BELOW and len(bad) == 1:
+        (k,) = bad
+        other = args[1 - k]
+        below = args[k] < info.min
+        answer = _COMPARE_BELOW[prim.name] if (below == (k == 1)) else _COMPARE_BELOW[_FLIP[prim.name]]
+        # NOTE: integers have no NaN, so x == x is all True and x != x all False, in the operand's shape
+        return bind(REGISTRY["eq" if answer else "ne"], other, other, _source=source)
+    try:
+        out_dt = prim.shape(*types, **attrs).dtype
+    except (ShapeError, TypeError, ValueError):
+        return args  # NOTE: the caller's own shape check reports it
+    if out_dt.kind in "fc":
+        for k in bad:
+            args[k] = np.asarray(args[k], dtype=out_dt)
+        return args
+    raise OverflowError(f"{prim.name}: Python integer {args[bad[0]]} out of bounds for {dt} (numpy raises "
+                        f"too){where(source)}; use a value in [{info.min}, {info.max}] or cast the array to a "
+                        f"wider dtype first")
+
+
+# the same comparison with its operands swapped (x < c is c > x)
+_FLIP = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}
 
 
 def eager_type(x):

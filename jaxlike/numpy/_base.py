@@ -18,8 +18,8 @@ def asarray_or_var(x):
     if isinstance(x, (list, tuple)) and any(_contains_var(e) for e in x):
         from ._shape import stack
         return stack([asarray_or_var(e) for e in x])
-    if isinstance(x, (bool, int, float, complex)):
-        return x
+    if type(x) in (bool, int, float, complex):
+        return x  # NOTE: Python scalars stay weak (NEP 50); numpy scalars (np.float64 subclasses float) are strong
     if isinstance(x, Sym):
         x._concrete()  # a symbolic size used as a value: compile() retraces with concrete sizes
     arr = np.asarray(x)

@@ -70,12 +70,23 @@ logical_xor = _wrap2(m.logical_xor)
 
 
 def square(x):
+    """x * x; bools square as int8, as numpy's square has no boolean loop."""
     x = asarray_or_var(x)
+    if is_traced(x) and x.dtype == np.bool_:
+        x = m.convert(x, dtype=np.dtype("int8"))
     return x * x
 
 
 def reciprocal(x):
-    return 1.0 / asarray_or_var(x)
+    """1 / x in x's dtype, as numpy: integers give the truncated quotient (1 for 1, -1 for -1, else 0; numpy's
+    value for 0 is platform garbage, here 0), bools compute as int8."""
+    x = asarray_or_var(x)
+    if not is_traced(x) or dtype_of(x).kind in "fc":
+        return np.reciprocal(x) if not is_traced(x) else 1.0 / x
+    if x.dtype == np.bool_:
+        x = m.convert(x, dtype=np.dtype("int8"))
+    out = m.convert(m.eq(x, 1), dtype=x.dtype)
+    return out if x.dtype.kind == "u" else out - m.convert(m.eq(x, -1), dtype=x.dtype)
 
 
 def arccosh(x):

@@ -12,6 +12,8 @@ import math as _math
 import numpy as np
 
 from ..ops import math as m
+from ..core.primitive import eager_type
+from ..ops._rules import dtype_float
 from ._base import asarray_or_var, is_traced, dtype_of, reject_complex, from_parts
 
 _LN2 = _math.log(2.0)
@@ -46,7 +48,12 @@ def _as_float(x):
 
 def positive(x):
     (x,), traced = _args(x)
-    return np.positive(x) if not traced else x
+    if not traced:
+        return np.positive(x)
+    if x.dtype == np.bool_:
+        raise TypeError("positive: numpy has no boolean positive (its ufunc raises for bool); convert to an "
+                        "integer dtype first")
+    return x
 
 
 def exp2(x):
@@ -189,7 +196,20 @@ def fmod(x1, x2):
     r = m.mod(x1, x2)
     cross = m.logical_and(m.ne(r, 0), m.ne(m.lt(x1, 0), m.lt(x2, 0)))
     out = m.where(cross, r - x2, r)
+    if out.dtype.kind != "f":
+        return out  # NOTE: x1 * 0 would widen a bool's int8 result to int64 (bool * a Python int)
     return m.where(m.eq(out, 0), x1 * 0, out)  # NOTE: a zero remainder takes the dividend's sign, as in C
+
+
+def _common_float(x1, x2):
+    """x1 and x2 in the float dtype numpy's float-only binary ufuncs (hypot, heaviside) compute in: the
+    operands' promoted dtype (a Python scalar weakly), made a float as a unary float function makes it
+    (int8 with int8 -> float16, int8 with a Python float -> float64). Python scalars stay weak."""
+    dt, weak = dtype_float(eager_type(x1), eager_type(x2))
+    if weak:
+        return _as_float(x1), _as_float(x2)
+    return tuple(float(x) if type(x) in (bool, int, float) else
+                 (x if dtype_of(x) == dt else m.convert(x, dtype=dt)) for x in (x1, x2))
 
 
 def hypot(x1, x2):
@@ -198,7 +218,8 @@ def hypot(x1, x2):
     if not traced:
         return np.hypot(x1, x2)
     reject_complex("hypot", x1, x2)
-    a, b = m.abs_(_as_float(x1)), m.abs_(_as_float(x2))
+    x1, x2 = _common_float(x1, x2)
+    a, b = m.abs_(x1), m.abs_(x2)
     big, small = m.maximum(a, b), m.minimum(a, b)
     zero = m.eq(big, 0)
     safe = m.where(zero, 1.0, big)
@@ -253,6 +274,8 @@ def heaviside(x1, x2):
     (x1, x2), traced = _args(x1, x2)
     if not traced:
         return np.heaviside(x1, x2)
+    reject_complex("heaviside", x1, x2)
+    x1, x2 = _common_float(x1, x2)
     step = m.where(m.lt(x1, 0), 0.0, m.where(m.gt(x1, 0), 1.0, x2))
     # NOTE: times (x1 * 0 + 1): NaN where x1 is NaN, and x1's dtype joins the promotion, both as numpy does.
     return step * (x1 * 0.0 + 1.0)
@@ -267,6 +290,11 @@ def clip(a, a_min=_NO_VALUE, a_max=_NO_VALUE, out=None, *, min=_NO_VALUE, max=_N
     (a,), traced = _args(a)
     if not traced and not is_traced(lo, hi):
         return np.clip(a, lo, hi)
+    if dtype_of(a).kind in "iu":
+        # NOTE: numpy's own rule: a Python int bound beyond the integer dtype's range is no bound at all
+        info = np.iinfo(dtype_of(a))
+        lo = None if type(lo) is int and lo <= info.min else lo
+        hi = None if type(hi) is int and hi >= info.max else hi
     if lo is not None:
         a = m.maximum(a, asarray_or_var(lo))
     if hi is not None:

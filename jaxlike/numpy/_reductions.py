@@ -1,6 +1,8 @@
 """Reductions with numpy's ``axis``/``keepdims``/``ddof``; ``mean``/``var``/``std`` compose the primitives
 and divide by a count that may be symbolic."""
 
+import builtins
+
 import numpy as np
 
 from ..ops import reduce as r
@@ -84,7 +86,9 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     else:
         squares = centered * centered
     n = r.count(squares, axes, dtype_of(squares)) if is_traced(a) else int(np.prod([np.shape(a)[i] for i in axes]))
-    out = sum(squares, axis=axes, keepdims=keepdims) / (n - ddof)
+    # NOTE: numpy divides by max(n - ddof, 0): ddof >= n gives inf (or NaN), never a negative variance
+    dof = builtins.max(n - ddof, 0) if isinstance(n, int) else m.maximum(n - ddof, 0)
+    out = sum(squares, axis=axes, keepdims=keepdims) / dof
     return out if dtype is None else _cast(out, dtype)
 
 
@@ -110,12 +114,14 @@ def argmin(a, axis=None):
 
 
 def all(a, axis=None, out=None, keepdims=False):
+    """True where no element is false; True over an empty axis, as numpy (a count of the false elements)."""
     _no_out(out, "all")
-    from ._elementwise import _as_bool
-    return _cast(min(_cast(_as_bool(a), np.int8), axis=axis, keepdims=keepdims), np.bool_)
+    from ._elementwise import _as_bool, logical_not, equal
+    return equal(sum(_cast(logical_not(_as_bool(a)), np.int8), axis=axis, keepdims=keepdims), 0)
 
 
 def any(a, axis=None, out=None, keepdims=False):
+    """True where some element is true; False over an empty axis, as numpy (a count of the true elements)."""
     _no_out(out, "any")
-    from ._elementwise import _as_bool
-    return _cast(max(_cast(_as_bool(a), np.int8), axis=axis, keepdims=keepdims), np.bool_)
+    from ._elementwise import _as_bool, not_equal
+    return not_equal(sum(_cast(_as_bool(a), np.int8), axis=axis, keepdims=keepdims), 0)
