@@ -16,7 +16,7 @@ import numpy as np
 
 from .core.graph import Var
 from .core.types import floatx, Sym
-from .ops.prng import threefry2x32, threefry_rounds, threefry_numpy
+from .ops.prng import threefry2x32, threefry_numpy, threefry_fold, fold_numpy
 from . import numpy as jnp
 
 __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "split", "fold_in", "bits", "uniform", "normal",
@@ -108,14 +108,9 @@ def fold_in(k, data):
     """A new key from ``k`` and an integer ``data`` (e.g. a step number): Threefry of the counter pair
     (0, data)."""
     k = _check_key(k, "fold_in")
-    if isinstance(k, Var):
-        k = jnp.reshape(k, (2,))  # NOTE: the run-time check of a compiled caller's symbolic key size
-    d = jnp.astype(jnp.reshape(data, (1,)), _U32) if isinstance(data, Var) else \
-        np.array([int(data) & 0xFFFFFFFF], _U32)
-    # NOTE: the one counter pair that is not an index: under compile it is the rounds as uint32 ops in the
-    # graph (a few seconds of numba compilation per fold_in site, once)
-    w0, w1 = threefry_rounds(k[0:1], k[1:2], np.zeros((1,), _U32), d)
-    return jnp.concatenate([w0, w1])
+    if isinstance(k, Var) or isinstance(data, Var):
+        return threefry_fold(k, jnp.astype(data, _U32))
+    return fold_numpy(k, np.asarray(int(data) & 0xFFFFFFFF, _U32))
 
 
 def bits(k, shape=(), dtype=np.uint32):

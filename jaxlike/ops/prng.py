@@ -1,4 +1,5 @@
-"""Random bits: ``threefry2x32``, the counter-based generator behind ``jaxlike.random``.
+"""Random bits: ``threefry2x32``, the counter-based generator behind ``jaxlike.random``, and
+``threefry_fold`` (its ``fold_in``: one chosen counter per key).
 
 Threefry-2x32 with 20 rounds (Salmon, Moraes, Dror and Shaw, "Parallel random numbers: as easy as 1, 2, 3",
 SC 2011) encrypts the counters 0 .. size-1 under a key of two uint32 words; each counter gives two words. The
@@ -76,3 +77,34 @@ threefry2x32 = register(Primitive(
     batch=leading(lambda: threefry2x32),
     doc="Threefry-2x32 of the counters 0..size-1 under each key: uint32 words of shape key.shape[:-1] + "
         "shape + (2,)"))
+
+
+# -- fold_in -------------------------------------------------------------------------------------------------
+def _fold_shape(key, data):
+    _shape_rule(key, shape=())
+    if data.dtype != _U32 or data.ndim != key.ndim - 1:
+        raise ShapeError(f"fold_in data must be uint32 with one value per key, got {data!r} for keys {key!r}")
+    return TensorType(_U32, tuple(key.shape))
+
+
+def fold_numpy(key, data):
+    key, data = np.asarray(key, _U32), np.asarray(data, _U32)
+    if key.ndim < 1 or key.shape[-1] != 2 or data.shape != key.shape[:-1]:
+        raise ShapeError(f"threefry_fold: keys of shape {key.shape} and data of shape {data.shape} (one value "
+                         f"per key)")
+    x1 = data.reshape(-1)
+    w0, w1 = threefry_rounds(key.reshape(-1, 2)[:, 0], key.reshape(-1, 2)[:, 1], np.zeros_like(x1), x1)
+    return np.stack([w0, w1], axis=-1).reshape(key.shape)
+
+
+def _fold_samples(rng):
+    keys = rng.integers(0, 2 ** 32, size=(3, 2), dtype=np.uint64).astype(_U32)
+    data = rng.integers(0, 2 ** 32, size=3, dtype=np.uint64).astype(_U32)
+    return [(keys[0], data[0]), (keys, data), (keys[:1], data[:1]), (keys[:0], data[:0])]
+
+
+threefry_fold = register(Primitive(
+    "threefry_fold", Kind.OPAQUE, shape=_fold_shape, numpy=fold_numpy,
+    vjp=lambda g, ans, key, data: (None, None), differentiable=(), samples=_fold_samples,
+    batch=leading(lambda: threefry_fold),
+    doc="Threefry-2x32 of the counter pair (0, data) under each key: random.fold_in"))

@@ -35,6 +35,7 @@ NO_GRADIENT = {
     "bitwise_xor": "integers and bools only", "invert": "integers and bools only",
     "left_shift": "integers and bools only", "right_shift": "integers and bools only",
     "argmax": "integer result", "argmin": "integer result", "threefry2x32": "random bits: integer result",
+    "threefry_fold": "random bits: integer result",
     "size_of": "reads only the operand's shape, not its values",
     "argsort": "integer result (a permutation; sort differentiates through take_along)",
     "stop_gradient": "blocks gradients by definition",

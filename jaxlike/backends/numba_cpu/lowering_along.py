@@ -97,8 +97,19 @@ def threefry2x32(ctx, v):
     return check + ([alloc, fill] if all(is_known(d) for d in shape) else [alloc, f"if {n} > 0:", f"    {fill}"])
 
 
+def threefry_fold(ctx, v):
+    key, data = v.inputs
+    alloc, out = _result(ctx, v)
+    k = ctx.name(key)
+    check = [f"if {k}.shape[-1] != 2:",
+             f"    raise ShapeError('threefry_fold: a key is a uint32 array with last dim 2, got {{}}', {k}.shape[-1])"]
+    return check + [alloc, f"_rt.threefry_fold(np.ascontiguousarray({k}).reshape((-1, 2)), "
+                           f"np.ascontiguousarray({ctx.name(data)}).reshape(-1), {out}.reshape((-1, 2)))"]
+
+
 LOWERINGS = {
     "threefry2x32": threefry2x32,
+    "threefry_fold": threefry_fold,
     "cumsum": _scan("SUM"),
     "cumprod": _scan("PRODUCT"),
     "linear_recurrence": linear_recurrence,

@@ -475,17 +475,32 @@ def threefry_fill(keys, out):
         for i in range(out.shape[1]):
             x0 = np.uint32(np.uint32(i >> 32) + k0)
             x1 = np.uint32(np.uint32(i & 0xFFFFFFFF) + k1)
-            x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
-            x0, x1 = np.uint32(x0 + k1), np.uint32(x1 + k2 + np.uint32(1))
-            x0, x1 = _threefry_group(x0, x1, 17, 29, 16, 24)
-            x0, x1 = np.uint32(x0 + k2), np.uint32(x1 + k0 + np.uint32(2))
-            x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
-            x0, x1 = np.uint32(x0 + k0), np.uint32(x1 + k1 + np.uint32(3))
-            x0, x1 = _threefry_group(x0, x1, 17, 29, 16, 24)
-            x0, x1 = np.uint32(x0 + k1), np.uint32(x1 + k2 + np.uint32(4))
-            x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
-            out[b, i, 0] = np.uint32(x0 + k2)
-            out[b, i, 1] = np.uint32(x1 + k0 + np.uint32(5))
+            out[b, i, 0], out[b, i, 1] = _threefry20(k0, k1, k2, x0, x1)
+
+
+@njit(cache=True, nogil=True)
+def threefry_fold(keys, data, out):
+    """out[b] = the two Threefry-2x32 words of the counter (0, data[b]) under keys[b] (keys, out: (B, 2))."""
+    for b in range(keys.shape[0]):
+        k0, k1 = keys[b, 0], keys[b, 1]
+        k2 = np.uint32(k0 ^ k1 ^ np.uint32(0x1BD11BDA))
+        x0, x1 = _threefry20(k0, k1, k2, k0, np.uint32(data[b] + k1))
+        out[b, 0], out[b, 1] = x0, x1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _threefry20(k0, k1, k2, x0, x1):
+    """The 20 rounds and key injections after the first injection (x0 + k0, x1 + k1, done by the caller)."""
+    x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
+    x0, x1 = np.uint32(x0 + k1), np.uint32(x1 + k2 + np.uint32(1))
+    x0, x1 = _threefry_group(x0, x1, 17, 29, 16, 24)
+    x0, x1 = np.uint32(x0 + k2), np.uint32(x1 + k0 + np.uint32(2))
+    x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
+    x0, x1 = np.uint32(x0 + k0), np.uint32(x1 + k1 + np.uint32(3))
+    x0, x1 = _threefry_group(x0, x1, 17, 29, 16, 24)
+    x0, x1 = np.uint32(x0 + k1), np.uint32(x1 + k2 + np.uint32(4))
+    x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
+    return np.uint32(x0 + k2), np.uint32(x1 + k0 + np.uint32(5))
 
 
 @njit(cache=True, nogil=True, inline="always")
