@@ -17,4 +17,4 @@ from .basic import *  # noqa: F401,F403
 from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError  # noqa: F401
 from .shared import shared, SharedVariable  # noqa: F401
 from .function import function, Function, MissingInputError, UnusedInputError  # noqa: F401
-from . import nnet  # noqa: F401
+from . import nnet, shared_randomstreams  # noqa: F401

@@ -73,7 +73,7 @@ class Function:
     it returns one array for a single output, a list for a list of outputs."""
 
     def __init__(self, inputs, outputs=None, updates=None, givens=None, allow_input_downcast=None,
-                 name=None, mode=None, profile=None, on_unused_input=None):
+                 name=None, mode=None, profile=None, on_unused_input=None, no_default_updates=False):
         self.name = name
         label = f"function {name!r}" if name else "function"
         if isinstance(inputs, Var) or not isinstance(inputs, (list, tuple)):
@@ -113,6 +113,10 @@ class Function:
         if mapping and roots:
             roots = substitute(roots, mapping)
         out_list, exprs = roots[:len(out_list)], roots[len(out_list):]
+        extra = _default_updates(roots, seen, no_default_updates, label)
+        targets += [s for s, _ in extra]
+        exprs += [e for _, e in extra]
+        roots = out_list + exprs
 
         input_ids = {v._id for v in self.inputs}
         self.shared, shared_ids = [], set()
@@ -356,7 +360,7 @@ def _converter(var, k, allow_downcast, label, numbers=False):
 
 
 def function(inputs, outputs=None, updates=None, givens=None, allow_input_downcast=None, name=None, mode=None,
-             profile=None, on_unused_input=None):
+             profile=None, on_unused_input=None, no_default_updates=False):
     """Compile a function from symbolic ``inputs`` to ``outputs`` (Theano's ``theano.function``).
 
     ``outputs``: one variable (the call returns one array), a list (returns a list) or None (returns []).
@@ -366,6 +370,9 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
     input). ``mode``: 'FAST_RUN', 'FAST_COMPILE' or 'DEBUG_MODE' (default ``config.mode``). ``profile``: True
     (or a name, or a ``jaxlike.profile.FunctionProfile``) times the calls into ``jaxlike.profile.report()``;
     default ``config.profile``. ``on_unused_input``: 'raise' (default, as Theano), 'warn' or 'ignore'.
+    A shared variable the graph reads that has a ``default_update`` (the keys of ``RandomStreams`` draws) is
+    updated with it unless ``updates`` gives its own; ``no_default_updates``: True, or a list of shared
+    variables, turns that off.
 
     >>> import jaxlike.tensor as T
     >>> x = T.dscalar('x')
@@ -374,4 +381,26 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
     array(4.)
     """
     return Function(inputs, outputs, updates, givens, allow_input_downcast, name, mode, profile,
-                    on_unused_input)
+                    on_unused_input, no_default_updates)
+
+
+def _default_updates(roots, explicit, no_default_updates, label):
+    """(shared variable, expression) for each shared variable the graph reads (through earlier default
+    updates too) whose ``default_update`` is set, unless ``explicit`` (ids) updates it or
+    ``no_default_updates`` excludes it: Theano's default updates, in the order they are met."""
+    if no_default_updates is True:
+        return []
+    skip = {v._id for v in (no_default_updates or ())} | set(explicit)
+    found, pending = [], list(roots)
+    while pending:
+        new = []
+        for v in free_inputs(pending):
+            update = getattr(v, "default_update", None)
+            if update is None or v._id in skip:
+                continue
+            skip.add(v._id)
+            expr = _as_typed(update, v, f"{label}: default update of {var_str(v)}")
+            found.append((v, expr))
+            new.append(expr)
+        pending = new
+    return found

@@ -102,6 +102,9 @@ class SharedVariable(Var):
                             f"for a value of rank {arr.ndim}")
         shape = tuple(1 if b else Sym() for b in broadcastable)
         super().__init__(TensorType(dtype, shape), name=name, source=user_frame())
+        # NOTE: an expression a function applies as this variable's update when it reads the variable and its
+        # updates give none (Theano's default update; RandomStreams keys advance this way)
+        self.default_update = None
         self._data = filter_value(arr, self.type, self._what("shared()"))
         if (self._data is value and not borrow) or not self._data.flags.writeable:
             self._data = np.array(self._data, copy=True, order="C")

@@ -1,0 +1,92 @@
+"""Theano's ``RandomStreams`` (``theano.tensor.shared_randomstreams``; also ``MRG_RandomStreams``): symbolic
+random draws that give new numbers on every call of a compiled function.
+
+Each draw owns a shared Threefry key (``jaxlike.random``) whose ``default_update`` is the next key, so a
+``jaxlike.function`` that reads the draw advances it after each call, as Theano's functions advance their
+random states; ``no_default_updates=True`` gives a function that repeats its numbers. The same expression
+used twice in one function is one draw (``u + u - 2 * u`` is 0). Draws are reproducible: the n-th draw
+of ``RandomStreams(seed)`` starts from ``fold_in(PRNGKey(seed), n)``; ``seed(s)`` resets every draw's key.
+The numbers are not Theano's (its generators are MT19937 and MRG31k3p); the distributions are.
+"""
+
+import numpy as np
+
+from .. import random as R
+from .. import numpy as jnp
+from ..core.types import floatx
+from .shared import SharedVariable
+
+__all__ = ["RandomStreams", "MRG_RandomStreams"]
+
+
+class RandomStreams:
+    """``RandomStreams(seed)``: ``uniform``, ``normal``, ``binomial``, ``random_integers``, ``choice`` and
+    ``permutation`` return symbolic draws (``size`` may hold symbolic sizes, e.g. ``x.shape``)."""
+
+    def __init__(self, seed=None):
+        self.state_updates = []     # (shared key, its update), one per draw, as Theano lists them
+        self.seed(np.random.SeedSequence().entropy % 2 ** 63 if seed is None else seed)
+
+    def seed(self, seed):
+        """Restart every draw of this stream from ``seed``."""
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"RandomStreams.seed: the seed must be an integer, got {type(seed).__name__}")
+        self._base = R.PRNGKey(int(seed))
+        for k, (key, _) in enumerate(self.state_updates):
+            key.set_value(R.fold_in(self._base, k))
+
+    def _key(self):
+        """A fresh shared key for one draw, and the key the draw reads (the next key is its default update)."""
+        key = SharedVariable(R.fold_in(self._base, len(self.state_updates)), name=f"rng_{len(self.state_updates)}")
+        both = R.split(key)
+        key.default_update = both[0]
+        self.state_updates.append((key, both[0]))
+        return both[1]
+
+    def uniform(self, size=(), low=0.0, high=1.0, ndim=None, dtype=None):
+        """Floats uniform in [low, high) of shape ``size``."""
+        return R.uniform(self._key(), _size(size, ndim, "uniform"), _float(dtype), low, high)
+
+    def normal(self, size=(), avg=0.0, std=1.0, ndim=None, dtype=None):
+        """Normal floats with mean ``avg`` and standard deviation ``std``."""
+        dtype = _float(dtype)
+        z = R.normal(self._key(), _size(size, ndim, "normal"), dtype)
+        return jnp.astype(z * std + avg, dtype) if (std, avg) != (1.0, 0.0) else z
+
+    def binomial(self, size=(), n=1, p=0.5, ndim=None, dtype="int64"):
+        """Binomial(n, p) counts: the number of ``n`` uniform draws below ``p``."""
+        size = _size(size, ndim, "binomial")
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise TypeError(f"RandomStreams.binomial: n must be a non-negative int, got {n!r}")
+        u = R.uniform(self._key(), size + (int(n),), floatx())
+        return jnp.astype(jnp.sum(u < jnp.expand_dims(p, -1) if not np.isscalar(p) else u < p, axis=-1), dtype)
+
+    def random_integers(self, size=(), low=0, high=1, ndim=None, dtype="int64"):
+        """Integers in [low, high], both included (Theano's convention)."""
+        return R.randint(self._key(), _size(size, ndim, "random_integers"), low, high + 1, np.dtype(dtype))
+
+    def choice(self, size=(), a=2, replace=True, p=None, ndim=None, dtype="int64"):
+        """Samples of ``a`` (an int n means range(n)), uniformly or with probabilities ``p``."""
+        out = R.choice(self._key(), a, _size(size, ndim, "choice"), replace=replace, p=p)
+        return jnp.astype(out, dtype) if isinstance(a, (int, np.integer)) else out
+
+    def permutation(self, size=(), n=1, ndim=None, dtype="int64"):
+        """A random permutation of range(n) (``size=()``: one)."""
+        if _size(size, ndim, "permutation") != ():
+            raise NotImplementedError("RandomStreams.permutation: only size=() (one permutation) is supported")
+        return jnp.astype(R.permutation(self._key(), int(n)), dtype)
+
+
+MRG_RandomStreams = RandomStreams
+
+
+def _float(dtype):
+    return floatx() if dtype is None else np.dtype(dtype)
+
+
+def _size(size, ndim, what):
+    size = () if size is None else size
+    size = (size,) if not isinstance(size, (tuple, list)) else tuple(size)
+    if ndim is not None and ndim != len(size):
+        raise ValueError(f"RandomStreams.{what}: ndim={ndim} but size {size!r} has {len(size)} dims")
+    return size
