@@ -111,7 +111,8 @@ PTX_PROBE = """
                 take(z, i, axis=0), scatter_add(w, i, axis=1, shape=(3, 4)), jnp.argmax(z, axis=1),
                 jnp.argmin(z, axis=0), x[1:, ::-2], jnp.concatenate([x, z], axis=0), jnp.floor(x), jnp.log(x),
                 nn.sigmoid(x), nn.softplus(x), jnp.maximum(x, 0.5), jnp.where(b, x, -x), jnp.sum(b),
-                (x > 0.5) & b, x.astype(np.int32), jnp.mean(x), jnp.broadcast_to(x[:1], (4, n, 3))]
+                (x > 0.5) & b, x.astype(np.int32), jnp.mean(x), jnp.broadcast_to(x[:1], (4, n, 3)),
+                (i << 3) ^ (i >> 2), ~i | 5]
         graphs.append(Graph([x, y, w, i, b], outs))
         X = np.ones((6, 5), dt); W = np.ones((5, 7), dt); Y = np.ones((6, 7), dt)
         vg = jaxlike.value_and_grad(lambda W, X, Y: -jnp.mean(jnp.sum(Y * nn.log_softmax(X @ W), axis=1)))
@@ -120,6 +121,9 @@ PTX_PROBE = """
         vg4 = jaxlike.value_and_grad(lambda x: jnp.sum(jnp.exp(jnp.sin(x ** 2)) * jnp.cos(x)))
         ins, o, _ = trace(vg4, (np.ones(8, dt),))
         graphs.append(fuse(optimize(Graph(ins, o))))
+    key, step = Var(TensorType("uint32", (2,))), Var(TensorType("int64", ()))
+    graphs.append(Graph([key, step], [jaxlike.random.uniform(jaxlike.random.fold_in(key, step), (Sym(), 3)),
+                                      jaxlike.random.split(key, 4)]))
     count = 0
     for g in graphs:
         prog = codegen.Program(g, Config({"gemm": "kernel"}))

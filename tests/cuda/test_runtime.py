@@ -237,3 +237,21 @@ def test_a_cpu_function_updates_a_value_a_gpu_function_left_on_the_device(gpu, r
     np.testing.assert_allclose(W.get_value(), [[3.0, 5.0], [3.0, 5.0]])
     on_gpu()
     np.testing.assert_allclose(W.get_value(), [[6.0, 10.0], [6.0, 10.0]])
+
+
+def test_random_bits_run_as_kernels_and_equal_the_cpu_draws(gpu):
+    """Catches: Threefry kernels (draws and fold_in) disagreeing with the numpy rounds, or falling back to the
+    host (a warning and a device-host round trip per call)."""
+    import warnings
+    import jaxlike.random as R
+
+    def draws(key, x, step):
+        return x * R.uniform(R.fold_in(key, step), x.shape), R.split(key, 3), R.bits(key, (5,), np.uint64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        f = jaxlike.compile(draws, device="cuda")
+        x = np.ones((4, 3))
+        for seed, step in ((7, 4), (2 ** 40 + 1, 0)):
+            got = f(R.PRNGKey(seed), x, step)
+            for g, w in zip(got, draws(R.PRNGKey(seed), x, step)):
+                np.testing.assert_array_equal(np.asarray(g), w)

@@ -19,7 +19,7 @@ from ...core.primitive import Kind
 from ...core.types import TensorType
 from . import kernels as K
 from .lowering import ContractPlan
-from .steps import (_fake, Slots, KernelStep, AliasStep, GemmStep, ScatterStep, ArgextStep,
+from .steps import (_fake, Slots, KernelStep, AliasStep, GemmStep, ScatterStep, ArgextStep, ThreefryStep,
                     HostStep)
 
 
@@ -215,6 +215,14 @@ class Program:
                                     [f"# {kname}: {name} along one axis"])
                 self.specs.append(spec)
                 self.steps.append(ArgextStep(node, spec, self.slots, cfg))
+            elif name in ("threefry2x32", "threefry_fold"):
+                kname = f"k{len(self.specs)}_{name}"
+                fold = name == "threefry_fold"
+                spec = K.KernelSpec("fixed", kname, K.threefry_source(kname, fold),
+                                    [np.dtype(np.uint32)] * (3 if fold else 2) + ["types.int64"] * (1 if fold else 2),
+                                    [], [f"# {kname}: Threefry-2x32 random bits"])
+                self.specs.append(spec)
+                self.steps.append(ThreefryStep(node, spec, self.slots, cfg))
             else:
                 if name != "size_of":
                     self.host_ops.append(name)

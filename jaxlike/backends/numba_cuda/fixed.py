@@ -1,6 +1,6 @@
 """Fixed-shape kernel sources (not generated from a group): tiled shared-memory GEMM, scatter-add with
-atomics, argmax/argmin, fill and the strided copy for non-contiguous device arguments. Imports numpy and
-this backend's indexing helpers.
+atomics, argmax/argmin, fill, the strided copy for non-contiguous device arguments and the Threefry random
+bits. Imports numpy, this backend's indexing helpers and (for Threefry's constants) ops.prng.
 """
 
 import numpy as np
@@ -125,3 +125,31 @@ def strided_copy_source(name, rank):
         lines += [f"        c{k} = q % src.shape[{k}]", f"        q = q // src.shape[{k}]"]
     lines += ["        c0 = q", f"        dst[i] = src[{idx}]", "        i += step"]
     return "\n".join(lines) + "\n"
+
+
+def threefry_source(name, fold):
+    """Threefry-2x32 (``ops/prng.py``), one thread per output pair: for ``threefry2x32`` the counters 0..n-1
+    under each of ``nkeys`` keys (out[j] for key j // n, counter j % n), for ``threefry_fold`` the counter
+    (0, data[j]) under key j. Sums are formed in 64 bits and masked: the simulator's numpy scalars warn on
+    32-bit wraparound."""
+    from ...ops.prng import ROTATIONS, PARITY
+    mask = "u64(4294967295)"
+    add = lambda a, b, c=None: f"u32((u64({a}) + u64({b}){'' if c is None else f' + u64({c})'}) & {mask})"  # noqa: E731
+    rounds = []
+    for group, (a, b) in enumerate([("k1", "k2"), ("k2", "k0"), ("k0", "k1"), ("k1", "k2"), ("k2", "k0")]):
+        for r in ROTATIONS[group % 2]:
+            rounds += [f"x0 = {add('x0', 'x1')}",
+                       f"x1 = u32(((u64(x1) << u64({r})) | (u64(x1) >> u64({32 - r}))) & {mask})",
+                       "x1 = u32(x1 ^ x0)"]
+        rounds += [f"x0 = {add('x0', a)}", f"x1 = {add('x1', b, group + 1)}"]
+    if fold:
+        head = ["k = j", "x0 = k0 = u32(keys[2 * k])", "k1 = u32(keys[2 * k + 1])",
+                f"x1 = {add('data[j]', 'k1')}"]
+        params, total = "out, keys, data, nkeys", "nkeys"
+    else:
+        head = ["k = j // n", "i = j - k * n", "k0 = u32(keys[2 * k])", "k1 = u32(keys[2 * k + 1])",
+                f"x0 = {add('i >> 32', 'k0')}", f"x1 = {add('i & 4294967295', 'k1')}"]
+        params, total = "out, keys, nkeys, n", "nkeys * n"
+    body = head + [f"k2 = u32(k0 ^ k1 ^ u32({PARITY}))"] + rounds + ["out[2 * j] = x0", "out[2 * j + 1] = x1"]
+    return (f"def {name}({params}):\n    j = cuda.grid(1)\n    step = cuda.gridsize(1)\n"
+            f"    while j < {total}:\n" + "".join(f"        {line}\n" for line in body) + "        j += step\n")

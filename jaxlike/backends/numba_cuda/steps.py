@@ -223,6 +223,35 @@ class ArgextStep(Step):
         S[self.s_launch] = _cfg_launch(self.spec.compiled, outer * inner, self.cfg) if outer * inner else _noop
 
 
+class ThreefryStep(Step):
+    """``threefry2x32`` (counters 0..n-1 under each key) or ``threefry_fold`` (one counter per key): one
+    thread per output pair."""
+
+    def __init__(self, node, spec, slots, cfg):
+        self.node, self.spec, self.cfg = node, spec, cfg
+        self.reads = list(node.inputs)
+        self.kernels = [spec]
+        self.s_out, self.s_launch, self.s_args = slots.new(), slots.new(), slots.new()
+        self.fold = node.prim.name == "threefry_fold"
+
+    def lines(self, nm):
+        o, ins = nm(self.node), ", ".join(nm(i) for i in self.node.inputs)
+        return [f"{o} = take(S[{self.s_out}])",
+                f"S[{self.s_launch}]({o}, {ins}, *S[{self.s_args}])  # {o} = {self.node.prim.name}({ins})"]
+
+    def plan(self, env, S):
+        from ...core.errors import ShapeError
+        key_shape = env.shape(self.node.inputs[0])
+        if not key_shape or key_shape[-1] != 2:
+            raise ShapeError(f"{self.node.prim.name}: a key is a uint32 array with last dim 2, got shape "
+                             f"{tuple(key_shape)}")
+        nkeys = int(np.prod(key_shape[:-1], dtype=np.int64))
+        n = 1 if self.fold else int(np.prod(env.resolve(dict(self.node.attrs)["shape"]), dtype=np.int64))
+        S[self.s_out] = (nkeys * n * 2, self.node.dtype.str)
+        S[self.s_args] = (nkeys,) if self.fold else (nkeys, n)
+        S[self.s_launch] = _cfg_launch(self.spec.compiled, nkeys * n, self.cfg) if nkeys * n else _noop
+
+
 class HostStep(Step):
     """An op with no kernel: size_of (a number known from the shapes alone, uploaded once per plan), or any
     other opaque op run by its numpy reference on host copies (warned about at compile time)."""
