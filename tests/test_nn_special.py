@@ -116,3 +116,18 @@ def test_glu_standardize_and_logit():
                                rtol=1e-10)
     p = np.array([0.1, 0.5, 0.9])
     np.testing.assert_allclose(special.expit(special.logit(p)), p, rtol=1e-12)
+
+
+def test_erfinv_inverts_erf_to_an_ulp_across_the_range_and_its_edges():
+    """Catches: a Newton iteration that has not converged in the tails (the rough start is 4% off near
+    1 - 1e-15) or loses tiny arguments (erfinv(1e-300) must be 8.86e-301)."""
+    y = np.concatenate([np.linspace(-0.999999, 0.999999, 2001), [1 - 1e-15, -1 + 1e-12, 1e-300, 0.0]])
+    x = jaxlike.compile(special.erfinv)(y)
+    np.testing.assert_allclose(np.vectorize(math.erf)(x), y, rtol=0, atol=3e-16)
+    assert abs(x[-2] / 8.862269254527580e-301 - 1) < 1e-12 and x[-1] == 0.0
+    np.testing.assert_allclose(special.erfinv(np.array([1 - 1e-15])), [5.675915739], rtol=1e-9)
+    edges = special.erfinv(np.array([1.0, -1.0, 1.5], np.float32))
+    assert edges.dtype == np.float32 and edges[0] == np.inf and edges[1] == -np.inf and np.isnan(edges[2])
+    np.testing.assert_allclose(special.ndtri(np.array([0.025, 0.5, 0.975])), [-1.959963984540054, 0,
+                                                                               1.959963984540054], atol=1e-14)
+    check_grads(lambda y: jnp.sum(special.erfinv(y)), (np.array([-0.9, -0.2, 0.05, 0.7]),), order=1)

@@ -47,6 +47,10 @@ def test_values_match_jaxs_recorded_values():
     np.testing.assert_array_equal(R.randint(K42, (6,), -5, 1000), [580, 563, 433, 596, 200, 61])
     np.testing.assert_array_equal(R.randint(K42, (5,), 0, 256, "uint8"), [196, 18, 183, 193, 141])
     np.testing.assert_array_equal(R.bernoulli(K42, 0.3, (8,)), [0, 1, 0, 0, 0, 0, 0, 0])
+    # NOTE: normal goes through our erfinv, equal to JAX's to ~1e-15 here, not bit for bit
+    np.testing.assert_allclose(R.normal(K42, (3,), "float64"),
+                               [float.fromhex(h) for h in ('-0x1.7a4a26c962159p-3', '-0x1.15bccfaa7ba3ap+1',
+                                                           '0x1.7ed8110b50460p-3')], rtol=1e-13)
 
 
 def test_values_match_jax_live():
@@ -64,6 +68,10 @@ def test_values_match_jax_live():
                                       jr.randint(jk, (9,), -3 if dt[0] == "i" else 0, 100, dt))
     np.testing.assert_array_equal(R.categorical(K42, np.log([0.2, 0.3, 0.5]), shape=(9,)),
                                   jr.categorical(jk, np.log(np.array([0.2, 0.3, 0.5])), shape=(9,)))
+    for dt, tol in (("float64", 1e-12), ("float32", 1e-5)):
+        np.testing.assert_allclose(R.normal(K42, (500,), dt), jr.normal(jk, (500,), dt), rtol=tol, atol=tol)
+        np.testing.assert_allclose(R.truncated_normal(K42, -1.5, 2.0, (500,), dt),
+                                   jr.truncated_normal(jk, -1.5, 2.0, (500,), dt), rtol=tol, atol=tol)
 
 
 def _draws(key, seed, step):
@@ -72,7 +80,8 @@ def _draws(key, seed, step):
             R.bits(k4, (2,), "uint64"), R.fold_in(key, step), R.bernoulli(k1, 0.3, (7,)),
             R.categorical(k2, jnp.log(jnp.asarray([0.2, 0.3, 0.5])), shape=(4,)), R.permutation(k3, 6),
             R.randint(k4, (3,), 0, 256, "uint8"), R.uniform(k1), R.PRNGKey(seed), R.exponential(k2, (2,)),
-            R.gumbel(k3, (2,), "float32"), R.choice(k4, 5, (3,), replace=False))
+            R.gumbel(k3, (2,), "float32"), R.choice(k4, 5, (3,), replace=False),
+            R.truncated_normal(k1, -1.0, 0.5, (3,)))
 
 
 @pytest.mark.parametrize("mode", ["FAST_RUN", "FAST_COMPILE"])
@@ -130,6 +139,8 @@ def test_distributions_have_their_moments():
     k = R.PRNGKey(0)
     u = R.uniform(k, (n,))
     assert abs(u.mean() - 0.5) < 4e-3 and abs(u.var() - 1 / 12) < 2e-3 and 0 <= u.min() and u.max() < 1
+    t = R.truncated_normal(k, -0.5, 1.0, (n,))
+    assert -0.5 <= t.min() and t.max() <= 1.0 and abs(t.mean() - 0.2066) < 0.005   # (phi(a) - phi(b)) / (Phi(b) - Phi(a))
     z = R.normal(k, (n,))
     assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01 and abs(np.mean(z ** 3)) < 0.03
     assert abs(np.mean(np.abs(z) < 1) - 0.6827) < 0.005
