@@ -35,19 +35,22 @@ INT_SPECIAL = {"int64": [0, 1, -1, 2, 63, 64, 65, -64, 2 ** 62, 2 ** 63 - 1, -2 
                "uint8": [0, 1, 2, 7, 8, 9, 127, 128, 255], "int8": [0, 1, -1, 7, 8, 9, -8, 127, -128]}
 
 
+def _every_pair(prim, vals):
+    """(graph, arguments) applying ``prim`` to every value (unary) or every pair of values (binary, as a
+    column broadcast against a row), sizes symbolic."""
+    n, dtype = Sym(), vals.dtype
+    if prim.extra["nin"] == 1:
+        x = Var(TensorType(dtype, (n,)))
+        return Graph([x], [prim(x)]), [vals]
+    x, y = Var(TensorType(dtype, (n, 1))), Var(TensorType(dtype, (1, n)))
+    return Graph([x, y], [prim(x, y)]), [vals[:, None], vals[None, :]]
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("name", FLOAT_OPS)
 def test_special_values(name, dtype, gpu):
-    prim = REGISTRY[name]
     vals = np.array(SPECIAL64 if dtype == "float64" else SPECIAL32, dtype=dtype)
-    n = Sym()
-    if prim.extra["nin"] == 1:
-        x = Var(TensorType(dtype, (n,)))
-        graph, args = Graph([x], [prim(x)]), [vals]
-    else:
-        x, y = Var(TensorType(dtype, (n, 1))), Var(TensorType(dtype, (1, n)))
-        graph, args = Graph([x, y], [prim(x, y)]), [vals[:, None], vals[None, :]]
-    gpu.compare(graph, args, rtol=1e-12 if dtype == "float64" else 2e-6)
+    gpu.compare(*_every_pair(REGISTRY[name], vals), rtol=1e-12 if dtype == "float64" else 2e-6)
 
 
 @pytest.mark.parametrize("dtype", sorted(INT_SPECIAL))
@@ -55,13 +58,4 @@ def test_special_values(name, dtype, gpu):
 def test_integer_ops_on_extreme_values_and_counts(name, dtype, gpu):
     """Catches: a shift by the bit width or more (undefined in C and LLVM, 0 or the sign fill in numpy), and
     the most negative value, in generated kernels."""
-    prim = REGISTRY[name]
-    vals = np.array(INT_SPECIAL[dtype], dtype=dtype)
-    n = Sym()
-    if prim.extra["nin"] == 1:
-        x = Var(TensorType(dtype, (n,)))
-        graph, args = Graph([x], [prim(x)]), [vals]
-    else:
-        x, y = Var(TensorType(dtype, (n, 1))), Var(TensorType(dtype, (1, n)))
-        graph, args = Graph([x, y], [prim(x, y)]), [vals[:, None], vals[None, :]]
-    gpu.compare(graph, args, rtol=0)
+    gpu.compare(*_every_pair(REGISTRY[name], np.array(INT_SPECIAL[dtype], dtype=dtype)), rtol=0)
