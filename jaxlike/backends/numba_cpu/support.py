@@ -21,6 +21,7 @@ from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
 from ...core.types import Sym, DimSum
+from ...ops.prng import ROTATIONS, PARITY
 from . import scratch as _scratch
 
 
@@ -465,50 +466,52 @@ def clock():
 
 
 # -- random bits ---------------------------------------------------------------------------------------------
+_ODD, _EVEN = ROTATIONS   # the rotations of groups 0, 2, 4 and of groups 1, 3
+
+
 @njit(cache=True, nogil=True)
 def threefry_fill(keys, out):
     """out[b, i] = the two Threefry-2x32 words of counter i (as a 64-bit number) under keys[b]; keys is
     (B, 2) and out (B, n, 2), both uint32. The rounds of ``ops.prng.threefry_rounds``, written for scalars."""
     for b in range(keys.shape[0]):
+        # NOTE: the key read once per row: out may alias keys as far as LLVM knows, so reads inside the loop
+        # would be repeated after every store (2.3x slower)
         k0, k1 = keys[b, 0], keys[b, 1]
-        k2 = np.uint32(k0 ^ k1 ^ np.uint32(0x1BD11BDA))
         for i in range(out.shape[1]):
-            x0 = np.uint32(np.uint32(i >> 32) + k0)
-            x1 = np.uint32(np.uint32(i & 0xFFFFFFFF) + k1)
-            out[b, i, 0], out[b, i, 1] = _threefry20(k0, k1, k2, x0, x1)
+            out[b, i, 0], out[b, i, 1] = _threefry20(k0, k1, np.uint32(i >> 32), np.uint32(i & 0xFFFFFFFF))
 
 
 @njit(cache=True, nogil=True)
 def threefry_fold(keys, data, out):
     """out[b] = the two Threefry-2x32 words of the counter (0, data[b]) under keys[b] (keys, out: (B, 2))."""
     for b in range(keys.shape[0]):
-        k0, k1 = keys[b, 0], keys[b, 1]
-        k2 = np.uint32(k0 ^ k1 ^ np.uint32(0x1BD11BDA))
-        x0, x1 = _threefry20(k0, k1, k2, k0, np.uint32(data[b] + k1))
-        out[b, 0], out[b, 1] = x0, x1
+        out[b, 0], out[b, 1] = _threefry20(keys[b, 0], keys[b, 1], np.uint32(0), np.uint32(data[b]))
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _threefry20(k0, k1, k2, x0, x1):
-    """The 20 rounds and key injections after the first injection (x0 + k0, x1 + k1, done by the caller)."""
-    x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
+def _threefry20(k0, k1, x0, x1):
+    """Threefry-2x32 of the counter (x0, x1) under the key (k0, k1): five groups of four rounds, each followed
+    by a key injection."""
+    k2 = np.uint32(k0 ^ k1 ^ np.uint32(PARITY))
+    x0, x1 = np.uint32(x0 + k0), np.uint32(x1 + k1)
+    x0, x1 = _threefry_group(x0, x1, _ODD)
     x0, x1 = np.uint32(x0 + k1), np.uint32(x1 + k2 + np.uint32(1))
-    x0, x1 = _threefry_group(x0, x1, 17, 29, 16, 24)
+    x0, x1 = _threefry_group(x0, x1, _EVEN)
     x0, x1 = np.uint32(x0 + k2), np.uint32(x1 + k0 + np.uint32(2))
-    x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
+    x0, x1 = _threefry_group(x0, x1, _ODD)
     x0, x1 = np.uint32(x0 + k0), np.uint32(x1 + k1 + np.uint32(3))
-    x0, x1 = _threefry_group(x0, x1, 17, 29, 16, 24)
+    x0, x1 = _threefry_group(x0, x1, _EVEN)
     x0, x1 = np.uint32(x0 + k1), np.uint32(x1 + k2 + np.uint32(4))
-    x0, x1 = _threefry_group(x0, x1, 13, 15, 26, 6)
+    x0, x1 = _threefry_group(x0, x1, _ODD)
     return np.uint32(x0 + k2), np.uint32(x1 + k0 + np.uint32(5))
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _threefry_group(x0, x1, r0, r1, r2, r3):
-    x0, x1 = _threefry_mix(x0, x1, r0)
-    x0, x1 = _threefry_mix(x0, x1, r1)
-    x0, x1 = _threefry_mix(x0, x1, r2)
-    return _threefry_mix(x0, x1, r3)
+def _threefry_group(x0, x1, rotations):
+    x0, x1 = _threefry_mix(x0, x1, rotations[0])
+    x0, x1 = _threefry_mix(x0, x1, rotations[1])
+    x0, x1 = _threefry_mix(x0, x1, rotations[2])
+    return _threefry_mix(x0, x1, rotations[3])
 
 
 @njit(cache=True, nogil=True, inline="always")
