@@ -8,7 +8,9 @@ The generator is Threefry-2x32 (20 rounds, Salmon et al. 2011), the ``threefry2x
 ``uniform`` over a range other than [0, 1) can differ from JAX in the last bit (XLA fuses its scaling into
 one fused multiply-add). ``normal`` and ``truncated_normal`` are JAX's constructions through our own
 inverse error function, so their values agree with JAX's to ~1e-12 relative. ``permutation`` and ``choice``
-sort by random keys in one round: the distributions are JAX's, the values are not. Shapes are ints, or the symbolic sizes of a traced array (so a compiled dropout mask serves every batch
+sort by random keys in one round: the distributions are JAX's, the values are not.
+
+Shapes are ints, or the symbolic sizes of a traced array (so a compiled dropout mask serves every batch
 size); randint, permutation and choice need concrete sizes and make a compiled caller specialise on them.
 """
 
@@ -247,8 +249,13 @@ def permutation(k, x, axis=0):
     n = x.shape[axis] if isinstance(x, Var) else np.shape(x)[axis]
     if not isinstance(n, (int, np.integer)):
         raise TypeError("random.permutation: the permuted axis needs a concrete size, as in JAX")
-    order = jnp.argsort(bits(k, (int(n),), np.uint64), stable=True)
-    return jnp.take(x, order, axis=axis)
+    return jnp.take(x, random_orders(k, (), int(n)), axis=axis)
+
+
+def random_orders(k, shape, n):
+    """Independent random permutations of range(n), one per element of ``shape``: shape ``(*shape, n)``
+    (ranks of random 64-bit keys, ties kept in order)."""
+    return jnp.argsort(bits(k, tuple(shape) + (n,), np.uint64), axis=-1, stable=True)
 
 
 def choice(k, a, shape=(), replace=True, p=None, axis=0):

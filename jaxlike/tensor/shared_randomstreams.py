@@ -71,10 +71,10 @@ class RandomStreams:
         return jnp.astype(out, dtype) if isinstance(a, (int, np.integer)) else out
 
     def permutation(self, size=(), n=1, ndim=None, dtype="int64"):
-        """A random permutation of range(n) (``size=()``: one)."""
-        if _size(size, ndim, "permutation") != ():
-            raise NotImplementedError("RandomStreams.permutation: only size=() (one permutation) is supported")
-        return jnp.astype(R.permutation(self._key(), int(n)), dtype)
+        """Independent random permutations of range(n), one per element of ``size``: shape ``(*size, n)``."""
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise TypeError(f"RandomStreams.permutation: n must be a non-negative int, got {n!r}")
+        return jnp.astype(R.random_orders(self._key(), _size(size, ndim, "permutation"), int(n)), dtype)
 
 
 MRG_RandomStreams = RandomStreams

@@ -82,3 +82,13 @@ def test_float32_draws_follow_the_dtype_and_bad_arguments_are_refused():
         srng.binomial((3,), n=1.5)
     with pytest.raises(TypeError, match="integer"):
         srng.seed("abc")
+    with pytest.raises(TypeError, match="non-negative int"):
+        srng.permutation(n=2.5)
+
+
+def test_permutations_of_a_size_are_independent_permutations():
+    srng = RandomStreams(13)
+    perms = theano.function([], srng.permutation(size=(50,), n=8))()
+    assert perms.shape == (50, 8) and perms.dtype == np.int64
+    assert all(sorted(row) == list(range(8)) for row in perms.tolist())
+    assert len({tuple(row) for row in perms.tolist()}) > 40
