@@ -170,10 +170,7 @@ def _quantile_function(name, npfn, scale, skip_nan, doc):
             return npfn(a, q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
                         weights=weights)
         if weights is not None:
-            raise NotImplementedError(f"{name}: weights= is not supported on traced arrays, only on plain ones "
-                                      f"(jax.numpy has no weights= either); compute a weighted {name} outside "
-                                      f"the compiled function, or sort with argsort and take the first index "
-                                      f"where the cumulative weight reaches q * total")
+            raise NotImplementedError(f"{name}: weights= is not supported on traced arrays (compute it outside)")
         if scale != 1:
             q_arr = E.true_divide(q_arr, scale)
         if not is_traced(q_arr) and not np.all((np.asarray(q_arr) >= 0) & (np.asarray(q_arr) <= 1)):
