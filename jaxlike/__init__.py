@@ -17,10 +17,11 @@ from .numpy import _methods  # noqa: F401
 from . import nn  # noqa: F401
 from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
                   vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct)
-from . import tree_util, random, scipy  # noqa: F401  (jax.tree_util, jax.random, jax.scipy)
+from . import tree_util, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.random, jax.scipy, jax.lax)
 from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
 from . import display  # noqa: F401  (installs the notebook views: _repr_html_, _repr_svg_)
 from .printing import debugprint, make_graph  # noqa: F401
 from . import profile  # noqa: F401  (jaxlike.profile.report())
 from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)
+from .tensor.scan_module import scan  # noqa: F401  (Theano's theano.scan)
 from .tensor import gradient  # noqa: F401  (Theano's theano.gradient.grad / jacobian / hessian / Rop / Lop)

@@ -17,7 +17,7 @@ import pytest
 import jaxlike
 
 PKG = Path(jaxlike.__file__).resolve().parent
-LAYERS = {"config": 0, "pytree": 0, "core": 1, "ops": 2, "autodiff": 3, "passes": 4, "backends": 5,
+LAYERS = {"config": 0, "pytree": 0, "core": 1, "ops": 2, "autodiff": 3, "control": 3, "passes": 4, "backends": 5,
           "runtime": 6}
 FRONT_END = 7   # api, numpy, nn, tensor, printing, ... : everything else under jaxlike/
 TOP = 8         # jaxlike/__init__.py

@@ -7,7 +7,7 @@ Imports core and ops only.
 
 import numpy as np
 
-from ..core.graph import Var, toposort, const
+from ..core.graph import Var, toposort, const, sibling_key
 from ..core.primitive import Kind, LINEAR, bind
 from ..core.types import is_known, dims_equal
 from ..ops.layout import broadcast_to, reshape
@@ -66,8 +66,15 @@ def backward(outputs, cotangents, wrt):
     for o, c in zip(outputs, cotangents):
         if c is not None and o._id in live:
             cts[o._id] = c if o._id not in cts else cts[o._id] + c
+    heads, members = _equations(order)
     for v in reversed(order):
         g = cts.get(v._id)
+        if v._id in members:
+            # NOTE: one rule call for all the results of a multi-output equation, at its first node: every
+            # node using any of them comes later, so all their cotangents are in by then
+            if v._id not in heads:
+                continue
+            g = {dict(m.attrs)["output"]: cts[m._id] for m in heads[v._id] if m._id in cts} or None
         if g is None or v.prim is None:
             continue
         need = [i._id in live and i.dtype.kind in "fc" and _differentiable(v.prim, k)
@@ -87,6 +94,15 @@ def backward(outputs, cotangents, wrt):
             c = _fit(c, i.type)
             cts[i._id] = c if i._id not in cts else cts[i._id] + c
     return [cts.get(w._id) for w in wrt]
+
+
+def _equations(order):
+    """({id of an equation's first node: its nodes}, ids of all such nodes) for multi-output equations."""
+    groups = {}
+    for v in order:
+        if v.prim is not None and v.prim.extra.get("multi_output"):
+            groups.setdefault(sibling_key(v), []).append(v)
+    return {m[0]._id: m for m in groups.values()}, {v._id for m in groups.values() for v in m}
 
 
 def forward(outputs, primals, tangents):

@@ -142,6 +142,15 @@ def toposort(outputs):
     return order
 
 
+def sibling_key(v):
+    """Nodes of a multi-output primitive (``extra["multi_output"]``: its results are nodes that differ only in
+    the ``output`` attr) with equal keys are one equation: backends compute them together and reverse mode
+    differentiates them together. Attrs that are graphs compare by identity, the rest by repr (a Sym
+    compared with an int raises)."""
+    attrs = tuple((k, id(a) if isinstance(a, Graph) else repr(a)) for k, a in v.attrs if k != "output")
+    return (v.prim.name, tuple(i._id for i in v.inputs), attrs)
+
+
 def free_inputs(outputs):
     return [v for v in toposort(outputs) if v.is_input]
 

@@ -92,9 +92,10 @@ def eval_node(var, args, env):
     return out
 
 
-def interpret(graph, args, on_value=None):
-    """Evaluate ``graph`` on concrete ``args`` (one per graph input). Returns (outputs, update values)."""
-    env = SizeEnv()
+def interpret(graph, args, on_value=None, sizes=None):
+    """Evaluate ``graph`` on concrete ``args`` (one per graph input). Returns (outputs, update values).
+    ``sizes`` ({Sym: int}) binds sizes the graph names but its inputs do not carry (a loop body's)."""
+    env = SizeEnv(sizes or {})
     vals = {}
     for v, a in zip(graph.inputs, args):
         a = np.asarray(a)

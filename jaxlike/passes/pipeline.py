@@ -3,9 +3,12 @@
 FAST_COMPILE runs CSE only (cheap). FAST_RUN and DEBUG_MODE run simplify, stabilize, fold and CSE repeatedly
 until a whole round changes nothing (at most ``Fixpoint.max_rounds`` rounds), then whatever passes follow
 (fusion goes last). Every pass returns the graph it was given when it changed nothing, which is how a round
-knows it changed nothing. ``excluding`` names passes to skip, inside a fixpoint too. Imports passes only.
+knows it changed nothing. ``excluding`` names passes to skip, inside a fixpoint too. The step graphs of
+loops are optimized the same way (``optimize_bodies``). Imports core, control and passes.
 """
 
+from ..core.graph import Graph, Var
+from ..control.body import LoopBody
 from .cse import cse
 from .simplify import simplify
 from .stabilize import stabilize
@@ -54,4 +57,33 @@ def optimize(graph, mode="FAST_RUN", excluding=()):
         if p.__name__ in excluding:
             continue
         graph = p(graph, excluding) if isinstance(p, Fixpoint) else p(graph)
-    return graph
+    return optimize_bodies(graph, lambda g: optimize(g, mode, excluding))
+
+
+def optimize_bodies(graph, opt):
+    """``graph`` with the step graphs of its loops (attrs that are ``LoopBody`` s) run through ``opt``; the
+    nodes of one loop keep sharing one body, which is how backends know them for one loop."""
+    bodies = {}
+
+    def new_body(b):
+        if id(b) not in bodies:
+            g = opt(Graph(b.inputs, b.outputs))
+            bodies[id(b)] = (b, b if all(x is y for x, y in zip(g.outputs, b.outputs)) else
+                             LoopBody(b.inputs, g.outputs, b.num_consts, b.num_carry, b.syms))
+        return bodies[id(b)][1]
+
+    memo, changed = {}, False
+    for v in graph.nodes():
+        if v.prim is None:
+            memo[v._id] = v
+            continue
+        inputs = [memo[i._id] for i in v.inputs]
+        attrs = tuple((k, new_body(a) if isinstance(a, LoopBody) else a) for k, a in v.attrs)
+        new = v
+        if any(a is not b for a, b in zip(inputs, v.inputs)) or any(a[1] is not b[1] for a, b in zip(attrs, v.attrs)):
+            new = Var(v.type, v.prim, inputs, attrs, name=v.name, source=v.source)
+            changed = True
+        memo[v._id] = new
+    if not changed:
+        return graph
+    return Graph(graph.inputs, [memo[o._id] for o in graph.outputs], [(s, memo[u._id]) for s, u in graph.updates])

@@ -203,6 +203,11 @@ def ones(shape, dtype=None):
     return jnp.ones(shape, dtype=dtype)
 
 
+def arange(start, stop=None, step=1, dtype=None):
+    """Theano's ``T.arange``: int64 for integer bounds, floatX-independent like numpy's."""
+    return jnp.arange(start, stop, step, dtype=dtype)
+
+
 __all__ = [
     "as_tensor_variable", "constant",
     "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
@@ -212,5 +217,5 @@ __all__ = [
     "sum", "prod", "mean", "var", "std", "max", "min", "argmax", "argmin",
     "dot", "outer", "tensordot",
     "concatenate", "stack", "reshape", "flatten", "transpose", "shape_padleft", "shape_padright",
-    "addbroadcast", "zeros_like", "ones_like", "zeros", "ones",
+    "addbroadcast", "zeros_like", "ones_like", "zeros", "ones", "arange",
 ]

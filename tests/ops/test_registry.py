@@ -40,6 +40,8 @@ NO_GRADIENT = {
     "argsort": "integer result (a permutation; sort differentiates through take_along)",
     "stop_gradient": "blocks gradients by definition",
     "fused": "made by passes/fuse.py after differentiation; the primitives in its body carry the gradients",
+    "while_loop": "reverse mode needs the step count in advance (JAX refuses too); its forward mode is checked "
+                  "against finite differences in tests/test_loops.py",
 }
 
 NAMES = sorted(REGISTRY)

@@ -126,11 +126,7 @@ def compile(graph, options=None):
                       stacklevel=2)
         from ..reference import compile as reference_compile
         return reference_compile(graph, options)
-    key = build.cache_key(mod_spec.source, opts)
-    module, path, written = build.load(mod_spec.source, key, opts)
-    for k, v in enumerate(mod_spec.fallbacks):
-        support.FALLBACKS[(module.__name__, k)] = support.Fallback(
-            v.prim, v.attrs, codegen.Codegen.attr_syms(v), v.dtype, v.ndim)
+    module, key, path, written = codegen.load(mod_spec, opts)
     extra = tuple(mod_spec.const_args)
     timers = None
     if opts.get("profile"):

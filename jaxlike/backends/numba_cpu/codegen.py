@@ -23,16 +23,17 @@ from ...core.graph import Graph, Var, namer, syms_in, distinct_syms
 from ...core.types import Sym, DimSum, dims_equal
 from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
-from . import inplace, loops, siblings
+from . import build, inplace, loops, siblings, support
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
 from .lowering import LOWERINGS, fallback, message, drop_repeated_checks
 from .lowering_along import LOWERINGS as ALONG_LOWERINGS
+from .lowering_loop import LOWERINGS as LOOP_LOWERINGS
 from .paste import paste
 from .updates import UpdateWriter
 from .scratch import SCRATCH_BYTES
 from .support import warn_fallback, may_be_large
 
-_LOWERINGS = {**LOWERINGS, **ALONG_LOWERINGS}     # primitive name -> lowering of a non-fused node
+_LOWERINGS = {**LOWERINGS, **ALONG_LOWERINGS, **LOOP_LOWERINGS}     # primitive name -> lowering of a non-fused node
 SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
 
 
@@ -85,9 +86,11 @@ def _all_dtypes(graph):
 
 
 class Codegen(UpdateWriter):
-    def __init__(self, graph, options):
+    def __init__(self, graph, options, size_params=()):
         self.graph = graph
         self.options = options
+        self.size_params = tuple(size_params)   # Syms the entry takes as int arguments (a loop step's sizes)
+        self.loop_entries = []      # module globals naming the compiled steps of the graph's loops
         self.names = {}
         self.symnames = {}
         self.bound = set()          # ids of Syms bound so far in the entry
@@ -137,6 +140,9 @@ class Codegen(UpdateWriter):
             self.const_args.append(np.ascontiguousarray(v.value))
 
     def _name_syms(self):
+        for s in self.size_params:
+            self.symnames.setdefault(id(s), f"n{len(self.symnames)}")
+
         def visit(a):
             if isinstance(a, Sym):
                 if id(a) not in self.symnames:
@@ -235,7 +241,9 @@ class Codegen(UpdateWriter):
         params = []
         for v in g.inputs:
             params.append(self.name(v) + "_arg" if v.ndim == 0 else self.name(v))
-        params += self.const_params
+        for s in self.size_params:
+            params.append(self.symname(s))
+            self.bound.add(id(s))
         self._inputs()
         users = g.users()
         kept = self.kept = {o._id for o in g.outputs} | {u._id for _, u in g.updates}
@@ -247,7 +255,6 @@ class Codegen(UpdateWriter):
         groups, inside, self.internal = siblings.plan(order, g.inputs, self.bound, self._ready_with, kept,
                                                       users)
         if self.options.get("profile"):
-            params.append("_prof")
             self.lines.append("_t0 = _rt.clock()")
         for v in order:
             if v._id in groups:
@@ -265,6 +272,8 @@ class Codegen(UpdateWriter):
             if s.ndim and expr == self.name(s):
                 self.in_place.append((k, index[s._id]))
         kept = {k for k, _ in self.in_place}
+        # NOTE: large constants (a loop step's among them, known only once it is lowered) come after the inputs
+        params += self.const_params + (["_prof"] if self.options.get("profile") else [])
         return self._module(params, self._outputs(), [e for k, e in enumerate(ups) if k not in kept])
 
     def _timer(self, nodes):
@@ -439,6 +448,22 @@ class Codegen(UpdateWriter):
             lhs = ", ".join(self.name(m) for m in k.scalars) + ("," if len(k.scalars) == 1 else "") + " = "
         self._run_kernel(k, head + k.comment, lhs, args)
 
+    def submodule(self, body):
+        """A loop step compiled as a module of its own: (the global naming its entry here, the texts of the
+        large-constant arguments it takes after its inputs and sizes, whether it returns its one number bare)."""
+        spec = generate(body, step_options(self.options), size_params=body.syms)
+        module, _, _, _ = load(spec, step_options(self.options))
+        nm = f"_step{len(self.loop_entries)}"
+        self.loop_entries.append(nm)
+        self.globals.append(f"from {module.__name__} import entry as {nm}")
+        consts = []
+        for arr in spec.const_args:
+            cn = f"_c{len(self.const_params) + len(self.globals)}"
+            self.const_params.append(cn)
+            self.const_args.append(arr)
+            consts.append(cn)
+        return nm, consts, spec.bare
+
     def _threshold(self):
         return max(int(self.options["par_threshold"]), 1)
 
@@ -530,6 +555,23 @@ class Codegen(UpdateWriter):
         return "\n".join(lines)
 
 
-def generate(graph, options):
-    """Module text and loading facts for ``graph`` (raises Unsupported when numba cannot run it)."""
-    return Codegen(prepare(graph), options).build()
+def generate(graph, options, size_params=()):
+    """Module text and loading facts for ``graph`` (raises Unsupported when numba cannot run it).
+    ``size_params``: Syms the entry takes as arguments after the graph's inputs (a loop step's sizes)."""
+    return Codegen(prepare(graph), options, size_params).build()
+
+
+def load(spec, options):
+    """Write (when needed) and import the module of ``spec``; register its objmode fallbacks.
+    Returns (module, key, path, written)."""
+    key = build.cache_key(spec.source, options)
+    module, path, written = build.load(spec.source, key, options)
+    for k, v in enumerate(spec.fallbacks):
+        support.FALLBACKS[(module.__name__, k)] = support.Fallback(
+            v.prim, v.attrs, Codegen.attr_syms(v), v.dtype, v.ndim)
+    return module, key, path, written
+
+
+def step_options(options):
+    """A loop step's options: serial, unprofiled (its entry runs once per step, inside the caller's loop)."""
+    return {**options, "parallel": False, "chunked": False, "profile": False}

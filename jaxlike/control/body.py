@@ -1,0 +1,119 @@
+"""A loop body: a Python function traced once into a graph over fresh inputs, with the values it captures from
+the enclosing program (closures, and anything it computes from them alone) lifted out as extra operands.
+
+Lifting is what makes a body a closed graph that a backend can compile on its own, and it also moves
+loop-invariant work (``W.T`` of a captured ``W``) out of the loop: it is computed once, before the loop.
+Imports core and ops only.
+"""
+
+import hashlib
+
+import numpy as np
+
+from ..core.graph import Graph, Var, toposort, substitute, to_text, as_var, distinct_syms
+from ..core.types import Sym, TensorType
+
+
+class LoopBody(Graph):
+    """The graph of one step: ``inputs`` are the loop's invariants (``num_consts``), then the carried values
+    (``num_carry``), then one slice of each scanned array; ``outputs`` are the new carried values, then the
+    per-step results. ``syms`` are the sizes its attrs name that no input's type carries (bound from the
+    enclosing graph's ``sizes`` attr when the body runs)."""
+
+    def __init__(self, inputs, outputs, num_consts, num_carry, syms=()):
+        super().__init__(inputs, outputs)
+        self.num_consts, self.num_carry = num_consts, num_carry
+        self.syms = tuple(syms)
+        self._key = None
+
+    @property
+    def num_xs(self):
+        return len(self.inputs) - self.num_consts - self.num_carry
+
+    @property
+    def num_ys(self):
+        return len(self.outputs) - self.num_carry
+
+    def key(self):
+        """Canonical text plus a digest of every constant's bytes: equal keys compute the same function (the
+        text alone prints big constants by shape only)."""
+        if self._key is None:
+            h = hashlib.sha1()
+            for v in self.nodes():
+                if v.is_const:
+                    h.update(np.ascontiguousarray(v.value).tobytes())
+                    h.update(v.value.dtype.str.encode())
+            text = " ".join(line.strip() for line in to_text(self).splitlines())
+            self._key = f"{text} #{h.hexdigest()[:12]} k={self.num_consts} c={self.num_carry}"
+        return self._key
+
+    def __repr__(self):
+        return self.key()
+
+
+def _depends(outputs, inputs):
+    """Ids of the nodes (reachable from ``outputs``) that depend on any of ``inputs``."""
+    dep = {v._id for v in inputs}
+    for v in toposort(outputs):
+        if v._id not in dep and any(i._id in dep for i in v.inputs):
+            dep.add(v._id)
+    return dep
+
+
+def close_body(inputs, outputs, num_consts, num_carry):
+    """The LoopBody of ``outputs`` traced over the fresh ``inputs`` (the step's own), and the outer values it
+    captured: ``(body, captured)``. Captured values become invariants placed before the others, so the
+    body's ``num_consts`` counts them too; the caller passes ``captured`` first among the loop's operands.
+    A captured value is any node that the step's results use and that does not depend on ``inputs``,
+    except rank-0 constants (those stay in the body, where the compiler folds them)."""
+    outputs = [as_var(o) for o in outputs]
+    dep = _depends(outputs, inputs)
+    captured, seen = [], set()
+
+    def capture(x):
+        if x._id in dep or x._id in seen or (x.is_const and x.ndim == 0):
+            return
+        seen.add(x._id)
+        captured.append(x)
+
+    for v in toposort(outputs):
+        if v._id in dep and v.prim is not None:
+            for i in v.inputs:
+                capture(i)
+    for o in outputs:
+        capture(o)
+    fresh = [Var(TensorType(c.dtype, c.shape)) for c in captured]
+    mapping = dict(zip(captured, fresh))
+    new_outputs = substitute(outputs, mapping) if mapping else outputs
+    all_inputs = fresh + list(inputs)
+    body = LoopBody(all_inputs, new_outputs, num_consts + len(fresh), num_carry)
+    body.syms = free_syms(body)
+    return body, captured
+
+
+def free_syms(body):
+    """Sizes named in the attrs of the body's nodes that neither an input's type carries nor a body node
+    makes: the enclosing graph must supply them."""
+    have = {id(d) for v in body.inputs for d in v.shape if isinstance(d, Sym)}
+    nodes = body.eqns()
+    made = {v._id for v in nodes}
+    named = distinct_syms(tuple(a for v in nodes for _, a in v.attrs if not isinstance(a, Graph)))
+    return tuple(s for s in named if id(s) not in have and (s.origin is None or s.origin._id not in made))
+
+
+def rebind(body, new_inputs):
+    """The body's outputs computed from ``new_inputs`` instead of its own inputs (same types, or the same
+    with other sizes): how the derivative and batching rules re-enter a step."""
+    return substitute(list(body.outputs), dict(zip(body.inputs, new_inputs)))
+
+
+def slice_type(t):
+    """The type of one step's slice of a scanned array of type ``t``."""
+    return TensorType(t.dtype, tuple(t.shape[1:]))
+
+
+def stacked_type(length, t):
+    return TensorType(t.dtype, (length,) + tuple(t.shape))
+
+
+__all__ = ["LoopBody", "close_body", "free_syms", "rebind", "slice_type", "stacked_type"]

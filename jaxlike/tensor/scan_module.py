@@ -1,0 +1,136 @@
+"""Theano's ``scan`` (``theano.scan``): ``fn`` applied along ``sequences`` with ``outputs_info`` fed back, as one
+``scan`` node (``control/scan.py``): the step is traced once, compiles once, and its gradient is another scan.
+
+Supported as in Theano: ``sequences`` (tap 0), ``outputs_info`` (None for an output that is not fed back, an
+initial value or ``dict(initial=..., taps=[-1])``), ``non_sequences``, ``n_steps`` (an int or an integer scalar
+variable such as ``T.iscalar``), ``go_backwards``, and ``fn`` returning outputs, or ``(outputs, updates)`` with
+no updates. Every output comes back as the sequence of its values, one per step. Other taps (``[-2, -1]``)
+and updates made inside the step raise NotImplementedError naming them. A front-end module.
+"""
+
+from collections import OrderedDict
+
+from ..core.graph import Var, as_var
+from ..core.errors import user_frame, where
+import numpy as np
+
+from ..core.types import is_known, dims_equal
+from ..ops.layout import slice_
+from ..ops.math import convert, minimum
+from ..ops.reduce import size_of
+from .. import lax
+
+
+def _as_list(x):
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _sequence(s, k):
+    if isinstance(s, dict):
+        taps = list(s.get("taps", [0]))
+        if taps != [0]:
+            raise NotImplementedError(f"scan: sequence {k} has taps {taps}; only tap 0 (the current element) is "
+                                      "supported" + where(user_frame()))
+        s = s["input"]
+    v = as_var(s)
+    if v.ndim == 0:
+        raise ValueError(f"scan: sequence {k} is a scalar; a sequence needs a leading axis" + where(user_frame()))
+    return v
+
+
+def _initial(info, k):
+    if isinstance(info, dict):
+        taps = list(info.get("taps", [-1]))
+        if taps != [-1]:
+            raise NotImplementedError(f"scan: outputs_info[{k}] has taps {taps}; only tap -1 (the previous "
+                                      "value) is supported" + where(user_frame()))
+        if "initial" not in info or info["initial"] is None:
+            return None
+        info = info["initial"]
+    return None if info is None else as_var(info)
+
+
+def _step_outputs(out):
+    """fn's outputs as a list, refusing updates made inside the step."""
+    if isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], (dict, OrderedDict, list)) and \
+            not isinstance(out[0], dict) and (isinstance(out[1], dict) or all(isinstance(u, tuple) for u in out[1])):
+        outs, updates = out
+        if updates:
+            raise NotImplementedError("scan: updates made inside the step (shared variables or random streams "
+                                      "updated per step) are not supported; carry the state in outputs_info"
+                                      + where(user_frame()))
+        out = outs
+    if isinstance(out, dict):
+        if out:
+            raise NotImplementedError("scan: a step that returns only updates is not supported" + where(user_frame()))
+        return []
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def _length(seqs, n_steps):
+    """The number of steps as Theano counts them: ``n_steps`` if given, but no more than the shortest
+    sequence. An int when it is known now, None when every sequence has the same (symbolic) length, else a
+    traced integer (the loop then reads the first rows of the longer sequences)."""
+    if isinstance(n_steps, Var):
+        if n_steps.ndim != 0 or n_steps.dtype.kind not in "iu":
+            raise TypeError(f"scan: n_steps must be an int or an integer scalar, got {n_steps.type!r}")
+    elif n_steps is not None:
+        n_steps = int(n_steps)
+        if n_steps < 0:
+            raise ValueError(f"scan: n_steps must be >= 0, got {n_steps}" + where(user_frame()))
+    if not seqs:
+        if n_steps is None:
+            raise ValueError("scan: with no sequences, pass n_steps" + where(user_frame()))
+        return n_steps
+    lead = [s.shape[0] for s in seqs]
+    if all(is_known(d) for d in lead) and not isinstance(n_steps, Var):
+        return min(lead + ([n_steps] if n_steps is not None else []))
+    if n_steps is None and all(dims_equal(d, lead[0]) for d in lead):
+        return None
+    counts = [size_of(s, axes=(0,), dtype=np.dtype("int64")) for s in seqs]
+    if n_steps is not None:
+        counts.append(convert(as_var(n_steps), dtype="int64"))
+    count = counts[0]
+    for c in counts[1:]:
+        count = minimum(count, c)
+    return count
+
+
+def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None, truncate_gradient=-1,
+         go_backwards=False, mode=None, name=None, profile=False, allow_gc=None, strict=False, return_list=False):
+    """Theano's scan: returns ``(outputs, updates)``; ``outputs`` is one variable when ``fn`` has one output
+    (unless ``return_list``), each the stack of that output's value after every step. ``truncate_gradient``
+    other than -1 is refused (the gradient flows through every step)."""
+    if truncate_gradient not in (-1, None):
+        raise NotImplementedError("scan: truncate_gradient is not supported (gradients flow through all steps)")
+    seqs = [_sequence(s, k) for k, s in enumerate(_as_list(sequences))]
+    nons = _as_list(non_sequences)
+    infos = _as_list(outputs_info)
+    if go_backwards:
+        seqs = [slice_(s, index=((None, None, -1),) + ((None, None, None),) * (s.ndim - 1)) for s in seqs]
+    length = _length(seqs, n_steps)
+    if isinstance(length, int):
+        seqs = [s if is_known(s.shape[0]) and s.shape[0] == length else
+                slice_(s, index=((0, length, None),) + ((None, None, None),) * (s.ndim - 1)) for s in seqs]
+
+    inits = [_initial(info, k) for k, info in enumerate(infos)] if infos else None
+
+    def step(carry, xs):
+        out = _step_outputs(fn(*(list(xs) + list(carry) + nons)))
+        if inits is not None and len(out) != len(inits):
+            raise ValueError(f"scan: fn returns {len(out)} outputs but outputs_info has {len(inits)} entries"
+                             + where(user_frame()))
+        fed = [o for o, i in zip(out, inits or [None] * len(out)) if i is not None]
+        return tuple(fed), tuple(out)
+
+    carry0 = tuple(i for i in (inits or []) if i is not None)
+    _, outs = lax.scan(step, carry0, tuple(seqs), length=length)
+    outs = list(outs)
+    if len(outs) == 1 and not return_list:
+        return outs[0], OrderedDict()
+    return outs, OrderedDict()
+
+
+__all__ = ["scan"]
