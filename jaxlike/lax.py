@@ -27,7 +27,8 @@ def _leaf_var(x, what):
 
 
 def _leaf_type(v):
-    return TensorType(v.dtype, v.shape)
+    # NOTE: a Python-number carry stays weak in the first trace, so the step's own dtype can win (JAX's rule)
+    return TensorType(v.dtype, v.shape, weak=v.type.weak)
 
 
 def _fit_carry(out, want, path, fn_name):

@@ -169,9 +169,9 @@ def make_scan(body, operands, length, reverse=False, sizes=None):
 def as_operands(operands):
     """Operands made Vars once when any is traced (so the loop's nodes share them: one equation), else left
     as arrays (the loop runs eagerly, once for all its results)."""
-    if any(isinstance(o, Var) for o in operands):
+    if any(isinstance(o, Var) and not o.is_const for o in operands):
         return [as_var(o) for o in operands]
-    return [np.asarray(o) for o in operands]
+    return [o.value if isinstance(o, Var) else np.asarray(o) for o in operands]
 
 
 def _sibling(operands, attrs, k):
@@ -371,6 +371,9 @@ def _batch_group(args, batched, size, body, nk, nc, length, reverse):
         else:
             ops.append(_move(a, 0, 1) if f else a)
     ops += [] if count is None else [count]
+    if not is_known(length) and count is None and len(args) > first:
+        # NOTE: the traced example's length names a size of the unbatched program; the batched one has its own
+        length = ops[len(captured) + first].shape[0]
     attrs = dict(body=nb, num_consts=nb.num_consts, num_carry=nc, length=length, reverse=reverse, sizes=nb.syms)
     ny = body.num_ys
 

@@ -255,3 +255,20 @@ def test_random_bits_run_as_kernels_and_equal_the_cpu_draws(gpu):
             got = f(R.PRNGKey(seed), x, step)
             for g, w in zip(got, draws(R.PRNGKey(seed), x, step)):
                 np.testing.assert_array_equal(np.asarray(g), w)
+
+
+def test_a_loop_runs_on_the_host_and_says_so(gpu):
+    """Catches: a scan's step graph taken for a fused kernel body (it is not one), or a loop under
+    device=cuda giving values other than the CPU's. Loops have no GPU kernel yet: they run on the host with
+    a warning."""
+    from jaxlike import lax
+
+    def f(w, xs):
+        h, hs = lax.scan(lambda h, x: (jnp.tanh(w * h + x), h), jnp.zeros(3), xs)
+        return jnp.sum(h) + jnp.sum(hs)
+    xs = np.linspace(-1.0, 1.0, 12).reshape(4, 3)
+    with pytest.warns(RuntimeWarning, match="no kernel for scan"):
+        f_gpu = jaxlike.compile(jaxlike.value_and_grad(f), device="cuda")
+        got = f_gpu(0.7, xs)
+    for g, w in zip(got, jaxlike.value_and_grad(f)(0.7, xs)):
+        np.testing.assert_allclose(np.asarray(g), w, rtol=1e-12)

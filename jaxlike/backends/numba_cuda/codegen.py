@@ -343,8 +343,10 @@ class Program:
 
 
 def _body_of(node):
-    """The body Graph of a fused node (any attr holding a Graph), or None."""
+    """The body Graph of a fused node, or None (a loop's step graph is not a kernel body)."""
     from ...core.graph import Graph
+    if node.prim.name != "fused":
+        return None
     for _, a in node.attrs:
         if isinstance(a, Graph):
             return a

@@ -1,0 +1,228 @@
+"""Loops as primitives (``jaxlike.lax``: scan, fori_loop, while_loop, map, cond, switch): values against
+plain Python loops, derivatives against finite differences (to second order), the compiled (numba_cpu)
+results against the reference interpreter, one compilation for every length, and the errors a user meets.
+Compiled functions are module-level and reused, as numba compilation is the expensive part."""
+
+import numpy as np
+import pytest
+
+import jaxlike
+import jaxlike.numpy as jnp
+from jaxlike import lax
+from jaxlike.core.graph import Graph
+from jaxlike.test_util import check_grads
+
+RNG = np.random.default_rng(7)
+
+
+def rnn(params, xs):
+    """A tanh RNN over the rows of xs; the loss reads the final state and every state."""
+    W, U, b = params
+
+    def step(h, x):
+        h = jnp.tanh(W @ h + U @ x + b)
+        return h, jnp.sum(h * h)
+    h, ys = lax.scan(step, jnp.zeros(W.shape[0]), xs)
+    return jnp.sum(h) + jnp.mean(ys)
+
+
+def rnn_python(params, xs):
+    W, U, b = params
+    h, ys = np.zeros(W.shape[0]), []
+    for x in xs:
+        h = np.tanh(W @ h + U @ x + b)
+        ys.append(np.sum(h * h))
+    return np.sum(h) + np.mean(ys)
+
+
+PARAMS = (RNG.normal(size=(4, 4)) * 0.5, RNG.normal(size=(4, 3)) * 0.5, RNG.normal(size=4) * 0.1)
+XS = RNG.normal(size=(6, 3))
+RNN_GRAD = jaxlike.compile(jaxlike.value_and_grad(rnn, argnums=(0, 1)))
+
+
+# -- values --------------------------------------------------------------------------------------------------
+def test_scan_matches_a_python_loop_eagerly_and_compiled():
+    want = rnn_python(PARAMS, XS)
+    assert np.allclose(rnn(PARAMS, XS), want, rtol=1e-13)
+    assert np.allclose(RNN_GRAD(PARAMS, XS)[0], want, rtol=1e-13)
+
+
+def test_scan_pytrees_reverse_and_no_xs():
+    def f(xs):
+        def step(c, x):
+            return {"s": c["s"] + x["a"], "n": c["n"] + 1}, (c["s"] * x["b"], None)
+        return lax.scan(step, {"s": jnp.zeros(2), "n": 0}, {"a": xs, "b": xs[:, 0]}, reverse=True)
+    xs = RNG.normal(size=(5, 2))
+    carry, (ys, none) = f(xs)
+    s, want = np.zeros(2), np.zeros((5, 2))
+    for t in range(4, -1, -1):
+        want[t] = s * xs[t, 0]
+        s = s + xs[t]
+    assert none is None and carry["n"] == 5 and carry["n"].dtype == np.int64
+    assert np.allclose(carry["s"], s) and np.allclose(ys, want)
+    got = jaxlike.compile(f)(xs)
+    assert np.allclose(got[0]["s"], s) and np.allclose(got[1][0], want) and got[0]["n"] == 5
+    counter, squares = lax.scan(lambda c, _: (c + 1, c * c), 0, None, length=4)
+    assert counter == 4 and list(squares) == [0, 1, 4, 9]
+
+
+def test_one_compilation_serves_every_length():
+    traces = []
+
+    def f(xs):
+        traces.append(1)
+        return lax.scan(lambda c, x: (c * 0.5 + x, c), jnp.zeros(xs.shape[1]), xs)
+    cf = jaxlike.compile(f)
+    for n in (2, 4, 9, 0):
+        xs = RNG.normal(size=(n, 3))
+        c, ys = cf(xs)
+        ref_c, ref_ys = np.zeros(3), []
+        for x in xs:
+            ref_ys.append(ref_c)
+            ref_c = ref_c * 0.5 + x
+        assert np.allclose(c, ref_c) and ys.shape == (n, 3)
+        assert np.allclose(ys, np.array(ref_ys).reshape(n, 3))
+    assert len(traces) == 1
+
+
+def test_loop_graph_does_not_grow_with_the_length():
+    """Catches: a loop unrolled into the graph (the compile time then grows with the step count)."""
+    def sizes(n):
+        g = jaxlike.make_jaxpr(jaxlike.grad(rnn))(PARAMS, np.zeros((n, 3)))
+        return len(Graph(g.inputs, g.outputs).eqns()) if hasattr(g, "inputs") else str(g).count("\n")
+    assert sizes(3) == sizes(300)
+
+
+def test_fori_loop_static_and_traced_bounds():
+    def f(x, n):
+        return lax.fori_loop(0, n, lambda i, v: v * x + i, 1.0)
+    want = 1.0
+    for i in range(5):
+        want = want * 1.5 + i
+    assert np.isclose(f(1.5, 5), want)
+    cf = jaxlike.compile(f)
+    assert np.isclose(cf(1.5, 5), want) and np.isclose(cf(1.5, 0), 1.0)
+    assert np.isclose(lax.fori_loop(2, 5, lambda i, v: v + i, 0), 9)
+    # static bounds give a scan, which reverse mode differentiates
+    assert np.isclose(jaxlike.grad(lambda x: lax.fori_loop(0, 3, lambda i, v: v * x, 1.0))(2.0), 12.0)
+
+
+def test_while_loop_values_jvp_and_refused_vjp():
+    def halve(x):
+        return lax.while_loop(lambda c: c[0] > 0.1, lambda c: (c[0] * 0.5, c[1] + 1), (x, 0))
+    x, n = halve(3.0)
+    assert np.isclose(x, 3.0 / 32) and n == 5
+    cx, cn = jaxlike.compile(halve)(3.0)
+    assert np.isclose(cx, 3.0 / 32) and cn == 5
+    # the tangent of x after n halvings is 0.5**n
+    _, (t, _) = jaxlike.jvp(halve, (3.0,), (1.0,))
+    assert np.isclose(t, 0.5 ** 5)
+    with pytest.raises(TypeError, match="not reverse-differentiable"):
+        jaxlike.grad(lambda x: halve(x)[0])(3.0)
+    with pytest.raises(TypeError, match="boolean scalar"):
+        lax.while_loop(lambda c: c, lambda c: c + 1.0, jnp.zeros(2) + jaxlike.numpy.asarray(1.0))
+
+
+def test_map_cond_switch():
+    xs = RNG.normal(size=(4, 3))
+    assert np.allclose(lax.map(lambda r: jnp.sum(r ** 2), xs), np.sum(xs ** 2, axis=1))
+
+    def f(p, x):
+        return lax.cond(p > 0, lambda v: v * 2.0, lambda v: -v, x)
+    assert f(1.0, 3.0) == 6.0 and f(-1.0, 3.0) == -3.0
+    cf = jaxlike.compile(f)
+    assert cf(1.0, 3.0) == 6.0 and cf(-1.0, 3.0) == -3.0
+    branches = [lambda v: v + 1.0, lambda v: v * 10.0, lambda v: v - 5.0]
+    sw = jaxlike.compile(lambda i, v: lax.switch(i, branches, v))
+    assert [float(sw(i, 2.0)) for i in (-3, 0, 1, 2, 7)] == [3.0, 3.0, 20.0, -3.0, -3.0]
+
+
+# -- derivatives ---------------------------------------------------------------------------------------------
+def test_rnn_gradient_matches_finite_differences_to_second_order():
+    small = tuple(p[:2, :2] if p.ndim == 2 else p[:2] for p in PARAMS)
+    check_grads(rnn, (small, XS[:3, :2]), order=2, modes=("fwd", "rev"))
+
+
+def test_compiled_gradient_equals_the_reference_interpreter():
+    value, (g_params, g_xs) = RNN_GRAD(PARAMS, XS)
+    ref_value, (r_params, r_xs) = jaxlike.value_and_grad(rnn, argnums=(0, 1))(PARAMS, XS)
+    assert np.allclose(value, ref_value, rtol=1e-13)
+    for a, b in zip(g_params + (g_xs,), r_params + (r_xs,)):
+        assert np.allclose(a, b, rtol=1e-12, atol=1e-14)
+    # another length, same compiled function
+    v2, (_, g2) = RNN_GRAD(PARAMS, XS[:2])
+    assert g2.shape == (2, 3) and np.isclose(v2, rnn_python(PARAMS, XS[:2]))
+
+
+def test_gradients_of_init_xs_closure_and_reverse_scan():
+    def f(c0, xs, a):
+        c, ys = lax.scan(lambda c, x: (jnp.sin(c * a) + x, c * x), c0, xs, reverse=True)
+        return jnp.sum(c * c) + jnp.sum(ys)
+    check_grads(f, (RNG.normal(size=2), RNG.normal(size=(4, 2)), 0.7), order=2)
+
+
+def test_nested_scans_differentiate():
+    def f(a, xs):
+        def outer(c, row):
+            inner, _ = lax.scan(lambda d, v: (d * a + v, None), c, row)
+            return inner, inner
+        c, ys = lax.scan(outer, 0.0, xs)
+        return c + jnp.sum(ys)
+    check_grads(f, (0.8, RNG.normal(size=(3, 2))), order=2)
+    g = jaxlike.compile(jaxlike.grad(f, argnums=(0, 1)))(0.8, XS[:3, :2])
+    r = jaxlike.grad(f, argnums=(0, 1))(0.8, XS[:3, :2])
+    assert np.allclose(g[0], r[0]) and np.allclose(g[1], r[1])
+
+
+def test_jacobians_hessian_and_vmap_of_a_scan():
+    def f(x):
+        c, ys = lax.scan(lambda c, v: (c * v + jnp.sin(c), c), x[0], x[1:])
+        return jnp.concatenate([jnp.atleast_1d(c), ys])
+    x = RNG.normal(size=4) * 0.5
+    eps = 1e-6
+    fd = np.stack([(np.asarray(f(x + eps * e)) - np.asarray(f(x - eps * e))) / (2 * eps) for e in np.eye(4)], 1)
+    assert np.allclose(jaxlike.jacrev(f)(x), fd, atol=1e-7)
+    assert np.allclose(jaxlike.jacfwd(f)(x), fd, atol=1e-7)
+    assert np.allclose(jaxlike.compile(jaxlike.jacrev(f))(x), fd, atol=1e-7)
+    h = jaxlike.hessian(lambda x: jnp.sum(f(x) ** 2))(x)
+    assert np.allclose(h, h.T, atol=1e-10)
+    batch = RNG.normal(size=(5, 4)) * 0.5
+    want = np.stack([np.asarray(f(b)) for b in batch])
+    assert np.allclose(jaxlike.vmap(f)(batch), want)
+    assert np.allclose(jaxlike.compile(jaxlike.vmap(f))(batch), want)
+
+
+def test_vmap_of_while_loop_stops_each_example_at_its_own_step():
+    def steps(x):
+        return lax.while_loop(lambda c: c[0] < 10.0, lambda c: (c[0] * 2.0, c[1] + 1), (x, 0))[1]
+    xs = np.array([1.0, 3.0, 20.0, 0.7])
+    want = [steps(x) for x in xs]
+    assert list(jaxlike.vmap(steps)(xs)) == want == [4, 2, 0, 4]
+    assert list(jaxlike.compile(jaxlike.vmap(steps))(xs)) == want
+
+
+# -- errors --------------------------------------------------------------------------------------------------
+def test_errors_name_the_problem():
+    xs = np.zeros((3, 2))
+    with pytest.raises(TypeError, match="carry enters the step as i64.* leaves it as f64"):
+        lax.scan(lambda c, x: (c * 1.5, None), np.int64(1), xs)
+    with pytest.raises(jaxlike.ShapeError, match="carry"):
+        lax.scan(lambda c, x: (jnp.concatenate([c, c]), None), jnp.zeros(2), xs)
+    with pytest.raises(jaxlike.ShapeError, match="rows but the loop has length 4"):
+        lax.scan(lambda c, x: (c, None), 0.0, xs, length=4)
+    with pytest.raises(ValueError, match="pass length"):
+        lax.scan(lambda c, x: (c, None), 0.0, None)
+    with pytest.raises(TypeError, match="must return a pair"):
+        lax.scan(lambda c, x: c, 0.0, xs)
+    with pytest.raises(TypeError, match="structure"):
+        lax.scan(lambda c, x: ((c, c), None), 0.0, xs)
+    f = jaxlike.compile(lambda a, b: lax.scan(lambda c, xy: (c + xy[0] * xy[1], None), 0.0, (a, b))[0])
+    assert np.isclose(f(np.ones(3), np.ones(3)), 3.0)
+    with pytest.raises(jaxlike.ShapeError, match="scanned array 1 has"):
+        f(np.ones(3), np.ones(4))
+
+
+def test_weak_initial_carry_takes_the_steps_dtype():
+    xs = np.ones((3, 2), np.float32)
+    c, _ = lax.scan(lambda c, x: (c + jnp.sum(x), None), 0.0, xs)
+    assert c.dtype == np.float32 and np.allclose(c, 6.0)
