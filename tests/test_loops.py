@@ -226,3 +226,16 @@ def test_weak_initial_carry_takes_the_steps_dtype():
     xs = np.ones((3, 2), np.float32)
     c, _ = lax.scan(lambda c, x: (c + jnp.sum(x), None), 0.0, xs)
     assert c.dtype == np.float32 and np.allclose(c, 6.0)
+
+
+def test_reference_rule_never_returns_results_of_an_array_since_written():
+    """Catches: the reference rule's cache (one run of a loop for all its result nodes) keyed by array
+    identity alone: a state written in place between calls got the old loop's results."""
+    from jaxlike.control.scan import scan as scan_prim
+    from jaxlike.ops._rules import sample_cases
+    args, attrs = sample_cases(scan_prim, np.random.default_rng(0))[0]
+    args = [np.array(a) for a in args]
+    first = scan_prim.numpy(*args, **attrs).copy()
+    assert np.array_equal(scan_prim.numpy(*args, **attrs), first)
+    args[1] += 1.0     # the initial carry, in place
+    assert not np.allclose(scan_prim.numpy(*args, **attrs), first)

@@ -87,9 +87,9 @@ def run_scan(operands, body, num_consts, num_carry, length, reverse, sizes, at_l
     """Every output of the loop, computed by interpreting the body step by step. ``at_least``: scanned arrays
     may have more rows than steps (a traced step count: the loop reads the first ``length``)."""
     key = (id(body), length, reverse, tuple(sizes), tuple(id(a) for a in operands))
-    hit = _RUNS.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], operands)):
-        return hit[1]
+    hit = recall(_RUNS, key, operands)
+    if hit is not None:
+        return hit
     arrays = [np.asarray(a) for a in operands]
     for k, (a, b) in enumerate(zip(arrays, body.inputs)):
         if a.dtype != b.dtype:
@@ -119,10 +119,24 @@ def run_scan(operands, body, num_consts, num_carry, length, reverse, sizes, at_l
     else:
         stacked = [np.stack(y) for y in ys] + [np.stack(r) for r in res]
     result = [np.array(c, copy=True) for c in carry] + stacked
-    _RUNS[key] = (tuple(operands), result)
-    if len(_RUNS) > 16:
-        _RUNS.popitem(last=False)
+    remember(_RUNS, key, operands, result)
     return result
+
+
+def remember(runs, key, operands, result):
+    """Keep a loop's results for its sibling nodes, with a copy of each operand: an array written in place
+    since (a shared variable's value) must not get the old results."""
+    runs[key] = (tuple(operands), tuple(np.array(a, copy=True) for a in operands), result)
+    if len(runs) > 16:
+        runs.popitem(last=False)
+
+
+def recall(runs, key, operands):
+    hit = runs.get(key)
+    if hit is None or not all(a is b and np.array_equal(np.asarray(a), c, equal_nan=c.dtype.kind in "fc")
+                              for a, b, c in zip(operands, hit[0], hit[1])):
+        return None
+    return hit[2]
 
 
 def _empty_shapes(body, arrays, num_consts, num_carry, env):

@@ -26,7 +26,7 @@ from ..ops._rules import Sample
 from ..autodiff import forward, zeros_like
 from ..autodiff.batching import batch_with_flags
 from .body import LoopBody, close_body, rebind
-from .scan import as_operands
+from .scan import as_operands, remember, recall
 
 
 def _while_shape(*types, cond, body, num_consts, num_carry, output, sizes):
@@ -46,9 +46,9 @@ _RUNS = collections.OrderedDict()
 
 def run_while(operands, cond, body, num_consts, num_carry, sizes):
     key = (id(body), tuple(sizes), tuple(id(a) for a in operands))
-    hit = _RUNS.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], operands)):
-        return hit[1]
+    hit = recall(_RUNS, key, operands)
+    if hit is not None:
+        return hit
     arrays = [np.asarray(a) for a in operands]
     for k, (a, b) in enumerate(zip(arrays, body.inputs)):
         if a.dtype != b.dtype:
@@ -62,9 +62,7 @@ def run_while(operands, cond, body, num_consts, num_carry, sizes):
         outs, _ = interpret(body, consts + carry, sizes=env)
         carry = [np.asarray(o) for o in outs]
     result = [np.array(c, copy=True) for c in carry]
-    _RUNS[key] = (tuple(operands), result)
-    if len(_RUNS) > 16:
-        _RUNS.popitem(last=False)
+    remember(_RUNS, key, operands, result)
     return result
 
 
