@@ -1,5 +1,6 @@
 """``jax.lax``'s control flow: ``scan``, ``fori_loop``, ``while_loop``, ``map``, ``cond``, ``switch``,
-``select``. A loop's step is traced once into a graph, so a loop of any length compiles once and differentiates
+``select``; and the slices loops index with: ``dynamic_slice``, ``dynamic_update_slice`` and their ``_in_dim``
+forms. A loop's step is traced once into a graph, so a loop of any length compiles once and differentiates
 into another loop (where a Python ``for`` under ``compile`` unrolls: a 50-step RNN's gradient took 26 s to
 compile). With no traced value in sight the loop runs eagerly, as the rest of the API does.
 The loop itself is ``control/scan.py``; this module only builds the graph."""
@@ -8,13 +9,15 @@ import numpy as np
 
 from . import pytree
 from .core.graph import Var, as_var
-from .core.types import TensorType, is_known, type_of_value, dims_equal
+from .core.types import TensorType, is_known, dims_equal
 from .core.errors import ShapeError, user_frame, where
 from .control.body import close_body, slice_type
 from .control.scan import make_scan
 from .control.while_loop import make_while
 from .ops.layout import broadcast_to, reshape
 from .ops.math import convert, select as _select
+from .ops.index import take
+from .ops.reduce import size_of
 
 
 def _leaf_var(x, what):
@@ -241,9 +244,105 @@ def switch(index, branches, *operands):
     return pytree.unflatten(trees[0][1], out)
 
 
+# -- dynamic slices ---------------------------------------------------------------------------------------
+def dynamic_slice(operand, start_indices, slice_sizes):
+    """``jax.lax.dynamic_slice``: the window of ``slice_sizes`` starting at ``start_indices`` (traced ints
+    allowed), each start clamped so the window fits, as in JAX."""
+    x = _leaf_var(operand, "dynamic_slice: operand")
+    starts = list(start_indices)
+    sizes = [int(k) if is_known(k) else k for k in slice_sizes]
+    if len(starts) != x.ndim or len(sizes) != x.ndim:
+        raise TypeError(f"dynamic_slice: operand of rank {x.ndim} needs {x.ndim} start indices and slice sizes, "
+                        f"got {len(starts)} and {len(sizes)}" + where(user_frame()))
+    if _concrete(x, *starts):
+        window = tuple(slice(c, c + k) for c, k in zip(_clamped(starts, x.value.shape, sizes), sizes))
+        return np.array(x.value[window], copy=True)
+    for axis, (s, size) in enumerate(zip(starts, sizes)):
+        n = x.shape[axis]
+        if dims_equal(size, n):
+            continue    # NOTE: the whole axis (the only way a symbolic size can be a slice size)
+        if not is_known(size):
+            raise TypeError(f"dynamic_slice: slice size {size} of axis {axis} is symbolic; slice sizes are "
+                            "static (Python ints), as in JAX" + where(user_frame()))
+        if is_known(n) and size > n:
+            raise TypeError(f"dynamic_slice: slice size {size} is larger than axis {axis} of size {n}")
+        n_v = as_var(np.int64(n)) if is_known(n) else size_of(x, axes=(axis,), dtype=np.dtype("int64"))
+        start = _clip(convert(_leaf_var(s, "dynamic_slice: start index"), dtype="int64"), n_v - size)
+        x = take(x, start + as_var(np.arange(size, dtype=np.int64)), axis=axis)
+    return x
+
+
+def dynamic_update_slice(operand, update, start_indices):
+    """``jax.lax.dynamic_update_slice``: ``operand`` with the window at ``start_indices`` replaced by ``update``
+    (starts clamped so the window fits)."""
+    from .numpy._at import write
+    x = _leaf_var(operand, "dynamic_update_slice: operand")
+    u = _leaf_var(update, "dynamic_update_slice: update")
+    if u.ndim != x.ndim:
+        raise TypeError(f"dynamic_update_slice: update of rank {u.ndim} for an operand of rank {x.ndim}")
+    sizes = [int(d) if is_known(d) else d for d in u.shape]
+    if _concrete(x, u, *start_indices):
+        out = np.array(x.value, copy=True)
+        window = tuple(slice(c, c + k) for c, k in zip(_clamped(start_indices, out.shape, sizes), sizes))
+        out[window] = u.value
+        return out
+    return write(lambda z: dynamic_slice(z, start_indices, sizes), x, u)
+
+
+def _concrete(*values):
+    return not any(isinstance(v, Var) and not v.is_const for v in values)
+
+
+def _clamped(starts, shape, sizes):
+    return [int(np.clip(int(np.asarray(s.value if isinstance(s, Var) else s)), 0, max(n - k, 0)))
+            for s, n, k in zip(starts, shape, sizes)]
+
+
+def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0):
+    x = _leaf_var(operand, "dynamic_slice_in_dim: operand")
+    starts = [0] * x.ndim
+    starts[axis] = start_index
+    sizes = list(x.shape)
+    sizes[axis] = slice_size
+    return dynamic_slice(x, starts, sizes)
+
+
+def dynamic_index_in_dim(operand, index, axis=0, keepdims=True):
+    y = dynamic_slice_in_dim(operand, index, 1, axis)
+    return y if keepdims else reshape(y, shape=tuple(d for k, d in enumerate(y.shape) if k != axis))
+
+
+def dynamic_update_slice_in_dim(operand, update, start_index, axis):
+    x = _leaf_var(operand, "dynamic_update_slice_in_dim: operand")
+    starts = [0] * x.ndim
+    starts[axis] = start_index
+    return dynamic_update_slice(x, update, starts)
+
+
+def dynamic_update_index_in_dim(operand, update, index, axis):
+    x = _leaf_var(operand, "dynamic_update_index_in_dim: operand")
+    u = _leaf_var(update, "dynamic_update_index_in_dim: update")
+    if u.ndim == x.ndim - 1:
+        u = reshape(u, shape=tuple(u.shape[:axis]) + (1,) + tuple(u.shape[axis:]))
+    return dynamic_update_slice_in_dim(x, u, index, axis)
+
+
+def _clip(v, hi):
+    from .ops.math import maximum, minimum
+    return maximum(minimum(v, hi), 0)
+
+
 def _clip_index(index, n):
     from .ops.math import maximum, minimum
     return minimum(maximum(convert(index, dtype="int64"), 0), n - 1)
 
 
-__all__ = ["scan", "map", "fori_loop", "while_loop", "select", "cond", "switch"]
+def stop_gradient(x):
+    """``jax.lax.stop_gradient``."""
+    from .numpy import stop_gradient as _stop
+    return _stop(x)
+
+
+__all__ = ["scan", "map", "fori_loop", "while_loop", "select", "cond", "switch", "dynamic_slice",
+           "dynamic_update_slice", "dynamic_slice_in_dim", "dynamic_index_in_dim", "dynamic_update_slice_in_dim",
+           "dynamic_update_index_in_dim", "stop_gradient"]

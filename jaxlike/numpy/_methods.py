@@ -7,6 +7,7 @@ from . import _reductions as R
 from . import _shape as S
 from . import _products as P
 from ._indexing import getitem
+from ._at import at
 from . import _more_elementwise as ME
 from . import _more_reductions as MR
 from . import _more_shape as MS
@@ -64,6 +65,7 @@ def install():
     Var.transpose = _transpose_method
     Var.T = property(lambda self: S.transpose(self))
     Var.real = property(C.real)
+    Var.at = property(at)
     Var.imag = property(C.imag)
     Var.__hash__ = lambda self: self._id  # NOTE: defining __eq__ above would otherwise unset hashing
 

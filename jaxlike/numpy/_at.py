@@ -1,0 +1,110 @@
+"""``x.at[index].set(v)`` and its siblings (``add``, ``subtract``, ``multiply``, ``divide``, ``power``, ``min``,
+``max``, ``apply``, ``get``) on traced values, as in JAX: a new array, the operand untouched.
+
+A write is the transpose of the read: ``scatter(v)``, the values placed where ``x[index]`` reads (zeros
+elsewhere, repeated positions summed), is the VJP of the indexing applied to ``v``, so every index form that
+``x[index]`` accepts works here, and the gradients come from the same primitives. ``set`` with repeated
+positions stores their mean (JAX leaves which one wins unspecified); ``multiply`` and the other combining
+updates apply once per position. Eager values are numpy arrays, which have no ``.at``: use it under
+``jaxlike.compile``/``grad`` or on ``jnp.asarray``-traced values. A front-end module.
+"""
+
+import numpy as np
+
+from ..core.graph import Var, substitute, as_var
+from ..core.types import TensorType
+from ..autodiff import backward
+from ..ops import math as m
+from ..ops.layout import broadcast_to
+from ._indexing import getitem
+
+
+def scatter_like(read, x, values):
+    """``values`` placed where ``read(x)`` reads from ``x`` (zeros elsewhere, repeats summed): the transpose of
+    the linear map ``read``, and how many times each position is read. Values broadcast to the read's shape
+    and take ``x``'s dtype."""
+    stand_in = Var(TensorType(x.dtype, x.shape))
+    y = read(stand_in)
+    values = as_var(values)
+    if values.dtype != x.dtype:
+        values = m.convert(values, dtype=x.dtype)
+    if tuple(values.shape) != tuple(y.shape):
+        values = broadcast_to(values, shape=y.shape)
+    ones = broadcast_to(as_var(np.ones((), x.dtype)), shape=y.shape)
+    placed, counts = [backward([y], [c], [stand_in])[0] for c in (values, ones)]
+    # NOTE: the transposes read only the stand-in's sizes, never its values; they are x's sizes
+    placed, counts = substitute([placed, counts], {stand_in: x})
+    return placed, counts
+
+
+def write(read, x, values, combine=None):
+    """``x`` with the positions ``read`` reads replaced by ``values`` (after ``combine(old, values)``)."""
+    if combine is not None:
+        values = combine(read(x), as_var(values))
+    placed, counts = scatter_like(read, x, values)
+    hit = m.gt(counts, 0)
+    if x.dtype.kind in "iub":
+        mean = m.floor_divide(placed, m.maximum(counts, 1)) if x.dtype.kind != "b" else placed
+    else:
+        mean = m.div(placed, m.maximum(counts, 1))
+    return m.select(hit, m.convert(mean, dtype=x.dtype), x)
+
+
+class _Ref:
+    __slots__ = ("x", "index")
+
+    def __init__(self, x, index):
+        self.x, self.index = x, index
+
+    def _read(self, z):
+        return getitem(z, self.index)
+
+    def get(self, **_):
+        return getitem(self.x, self.index)
+
+    def set(self, values, **_):
+        return write(self._read, self.x, values)
+
+    def add(self, values, **_):
+        placed, _ = scatter_like(self._read, self.x, values)
+        return m.add(self.x, placed)
+
+    def subtract(self, values, **_):
+        return self.add(m.neg(as_var(values)))
+
+    def multiply(self, values, **_):
+        return write(self._read, self.x, values, lambda a, b: a * b)
+
+    mul = multiply
+
+    def divide(self, values, **_):
+        return write(self._read, self.x, values, lambda a, b: a / b)
+
+    def power(self, values, **_):
+        return write(self._read, self.x, values, lambda a, b: a ** b)
+
+    def min(self, values, **_):
+        return write(self._read, self.x, values, m.minimum)
+
+    def max(self, values, **_):
+        return write(self._read, self.x, values, m.maximum)
+
+    def apply(self, func, **_):
+        return write(self._read, self.x, 0, lambda old, _: func(old))
+
+
+class _At:
+    __slots__ = ("x",)
+
+    def __init__(self, x):
+        self.x = x
+
+    def __getitem__(self, index):
+        return _Ref(self.x, index)
+
+
+def at(self):
+    return _At(self)
+
+
+__all__ = ["at", "scatter_like", "write"]

@@ -1,0 +1,89 @@
+"""``x.at[index].op(v)`` (JAX's functional updates) and ``lax.dynamic_slice``/``dynamic_update_slice``: values
+against numpy on copies, the operand left untouched, gradients against finite differences, and the compiled
+results equal to the interpreted ones. One compiled function covers the update kinds."""
+
+import numpy as np
+import pytest
+
+import jaxlike
+import jaxlike.numpy as jnp
+from jaxlike import lax
+from jaxlike.test_util import check_grads
+
+
+def _updates(x, v, i):
+    return (x.at[i].set(v), x.at[1:3].add(v), x.at[np.array([0, 0, 2])].add(1.0), x.at[i].multiply(3.0),
+            x.at[::2].get(), x.at[i].apply(jnp.sin), x.at[..., 0].max(v), x.at[-1].min(v), x.at[i].divide(2.0),
+            x.at[i].power(2.0), x.at[0].subtract(v))
+
+
+def _numpy_updates(x, v, i):
+    out = []
+    for idx, fn in ((i, lambda o: v), (slice(1, 3), lambda o: o + v)):
+        y = x.copy()
+        y[idx] = fn(y[idx])
+        out.append(y)
+    y = x.copy()
+    np.add.at(y, np.array([0, 0, 2]), 1.0)
+    out.append(y)
+    for idx, fn in ((i, lambda o: o * 3.0),):
+        y = x.copy()
+        y[idx] = fn(y[idx])
+        out.append(y)
+    out.append(x[::2])
+    for idx, fn in ((i, np.sin), ((Ellipsis, 0), lambda o: np.maximum(o, v)), (-1, lambda o: np.minimum(o, v)),
+                    (i, lambda o: o / 2.0), (i, lambda o: o ** 2.0), (0, lambda o: o - v)):
+        y = x.copy()
+        y[idx] = fn(y[idx])
+        out.append(y)
+    return out
+
+
+UPDATES = jaxlike.compile(_updates)
+
+
+@pytest.mark.parametrize("shape", [(5,), (4, 3)])
+def test_updates_match_numpy_and_leave_the_operand(shape):
+    x = np.arange(np.prod(shape), dtype=float).reshape(shape)
+    keep = x.copy()
+    for got_all in (UPDATES(x, 10.0, 3), _traced(x, 10.0, 3)):
+        for k, (got, want) in enumerate(zip(got_all, _numpy_updates(x, 10.0, 3))):
+            np.testing.assert_allclose(got, want, err_msg=f"update {k}")
+    np.testing.assert_array_equal(x, keep)
+
+
+def _traced(x, v, i):
+    return jaxlike.api.eval_traced(_updates, x, v, i) if hasattr(jaxlike.api, "eval_traced") else \
+        jaxlike.compile(_updates, mode="FAST_COMPILE")(x, v, i)
+
+
+def test_update_gradients():
+    x = np.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    # NOTE: eager values are numpy arrays, which have no .at; compiled functions differentiate
+    check_grads(jaxlike.compile(lambda x, v: jnp.sum(x.at[1, 1:].set(v) ** 2)), (x, np.array([0.3, -0.7])), order=2)
+    check_grads(jaxlike.compile(lambda x, v: jnp.sum(jnp.sin(x.at[np.array([0, 0, 1])].add(v)))), (x, 0.4), order=2)
+    check_grads(jaxlike.compile(lambda x: jnp.sum(x.at[0].multiply(x[1]) ** 2)), (x,), order=1)
+
+
+def test_set_in_a_loop_fills_a_buffer():
+    fill = jaxlike.compile(lambda n: lax.fori_loop(0, 5, lambda i, buf: buf.at[i].set(i * n), jnp.zeros(5)))
+    np.testing.assert_allclose(fill(2.0), [0, 2, 4, 6, 8])
+
+
+def test_dynamic_slices():
+    x = np.arange(12.0).reshape(3, 4)
+    f = jaxlike.compile(lambda x, i, j: (lax.dynamic_slice(x, (i, j), (2, 2)),
+                                         lax.dynamic_update_slice(x, -jnp.ones((2, 2)), (i, j)),
+                                         lax.dynamic_index_in_dim(x, i, 0, keepdims=False)))
+    for i, j in ((1, 1), (2, 3), (-4, 0)):
+        ci, cj = min(max(i, 0), 1), min(max(j, 0), 2)    # JAX clamps the window into the array
+        s, u, row = f(x, i, j)
+        want_u = x.copy()
+        want_u[ci:ci + 2, cj:cj + 2] = -1
+        np.testing.assert_array_equal(s, x[ci:ci + 2, cj:cj + 2])
+        np.testing.assert_array_equal(u, want_u)
+        np.testing.assert_array_equal(row, x[ci + (i == 2)])
+    np.testing.assert_array_equal(lax.dynamic_slice(x, (1, 3), (2, 2)), x[1:3, 2:4])
+    check_grads(lambda x, u: jnp.sum(lax.dynamic_update_slice(x, u, (1, 1)) ** 2), (x, np.ones((2, 2))), order=2)
+    windows = jaxlike.compile(lambda x: lax.map(lambda i: jnp.sum(lax.dynamic_slice(x, (i,), (3,))), jnp.arange(4)))
+    np.testing.assert_allclose(windows(np.arange(6.0)), [3, 6, 9, 12])
