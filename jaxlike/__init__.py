@@ -17,6 +17,7 @@ from .numpy import _methods  # noqa: F401
 from . import nn  # noqa: F401
 from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
                   vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct)
+from .custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from . import tree_util, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.random, jax.scipy, jax.lax)
 from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
 from . import display  # noqa: F401  (installs the notebook views: _repr_html_, _repr_svg_)

@@ -60,6 +60,13 @@ def _depends(outputs, inputs):
     return dep
 
 
+def traced_free(outputs, inputs):
+    """The graph inputs (not constants) that ``outputs`` read other than ``inputs``: values a function closes
+    over that are traced in the enclosing program."""
+    own = {v._id for v in inputs}
+    return [v for v in toposort([as_var(o) for o in outputs]) if v.is_input and v._id not in own]
+
+
 def close_body(inputs, outputs, num_consts, num_carry):
     """The LoopBody of ``outputs`` traced over the fresh ``inputs`` (the step's own), and the outer values it
     captured: ``(body, captured)``. Captured values become invariants placed before the others, so the
@@ -116,4 +123,4 @@ def stacked_type(length, t):
     return TensorType(t.dtype, (length,) + tuple(t.shape))
 
 
-__all__ = ["LoopBody", "close_body", "free_syms", "rebind", "slice_type", "stacked_type"]
+__all__ = ["LoopBody", "close_body", "traced_free", "free_syms", "rebind", "slice_type", "stacked_type"]

@@ -9,6 +9,7 @@ loops are optimized the same way (``optimize_bodies``). Imports core, control an
 
 from ..core.graph import Graph, Var
 from ..control.body import LoopBody
+from ..control.custom import inline_custom
 from .cse import cse
 from .simplify import simplify
 from .stabilize import stabilize
@@ -53,6 +54,7 @@ def optimize(graph, mode="FAST_RUN", excluding=()):
     if mode not in PASSES:
         raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(PASSES)}")
     excluding = (excluding,) if isinstance(excluding, str) else tuple(excluding)
+    graph = inline_custom(graph)
     for p in PASSES[mode]:
         if p.__name__ in excluding:
             continue

@@ -44,6 +44,9 @@ NO_GRADIENT = {
                   "against finite differences in tests/test_loops.py",
 }
 
+# Primitives that refuse forward mode, and why: their samples are checked in reverse mode only.
+FORWARD_REFUSED = {"custom_vjp_call": "a user-defined VJP says nothing about forward mode (JAX refuses too)"}
+
 NAMES = sorted(REGISTRY)
 INT_DTYPES = ("int64", "int32", "int8", "uint8", "bool")
 
@@ -214,7 +217,7 @@ def test_vjp_and_jvp_match_finite_differences(name):
         def f(*xs):
             return prim(*xs, **attrs)
         f.__name__ = f"{name}{attrs or ''}"
-        check_grads(f, args, order=2, modes=("fwd", "rev"))
+        check_grads(f, args, order=2, modes=("rev",) if name in FORWARD_REFUSED else ("fwd", "rev"))
 
 
 # -- special values -----------------------------------------------------------------------------------------

@@ -1,0 +1,260 @@
+"""User-defined derivatives: ``custom_vjp_call`` and ``custom_jvp_call``, the primitives behind
+``jaxlike.custom_vjp`` and ``jaxlike.custom_jvp``.
+
+Each node applies a function traced once into a closed graph (``fun``) to its operands; its derivative rule
+applies the user's rule, also traced into graphs: ``fwd`` (operands -> outputs and residuals) and ``bwd``
+(residuals and output cotangents -> operand cotangents) for a custom VJP; ``jvp`` (operands and tangents ->
+outputs and output tangents) for a custom JVP, whose reverse mode is the transpose of the (linear) tangent
+map, so both modes of a custom JVP differentiate again. A custom VJP refuses forward mode, as JAX does.
+The results are sibling nodes (``output``) as a loop's are. Backends never see these nodes: the optimizer
+inlines ``fun`` once differentiation is done (``inline_custom``). Imports core, ops and autodiff.
+"""
+
+import collections
+
+import numpy as np
+
+from ..core.graph import Var, Graph, substitute
+from ..core.types import TensorType
+from ..core.interpret import interpret
+from ..core.primitive import Primitive, Kind, register, bind
+from ..ops.layout import broadcast_to
+from ..ops.reduce import reduce_sum
+from ..ops._rules import Sample
+from ..autodiff import backward, zeros_like
+from ..autodiff.batching import batch_with_flags
+from .body import LoopBody, close_body, rebind
+from .scan import as_operands
+
+
+class Rule:
+    """A derivative rule's graphs, traced the first time a transform needs them (a rule usually calls the
+    function itself, which must not trace the rule again), then kept: for a custom JVP ``(jvp,)``, for a custom
+    VJP ``(fwd, bwd, num_res)``. ``build`` returns them."""
+
+    def __init__(self, name, build):
+        self.name, self._build, self._graphs = name, build, None
+
+    def graphs(self):
+        if self._graphs is None:
+            self._graphs = self._build()
+        return self._graphs
+
+    def __repr__(self):
+        return f"<rule of {self.name} #{id(self):x}>"
+
+
+def closed(inputs, outputs):
+    """A closed graph over ``inputs`` with no captured values (callers pass those as operands first)."""
+    body, captured = close_body(inputs, outputs, len(inputs), 0)
+    return body, captured
+
+
+def _shape(*types, fun, output, **_):
+    if len(types) != len(fun.inputs):
+        raise TypeError(f"custom derivative: the function takes {len(fun.inputs)} operands, got {len(types)}")
+    for k, (t, b) in enumerate(zip(types, fun.inputs)):
+        if t.dtype != b.dtype or t.ndim != b.ndim:
+            raise TypeError(f"custom derivative: operand {k} is {t!r}, the function was traced for {b.type!r}")
+    return fun.outputs[output].type
+
+
+def _numpy(*operands, fun, output, **_):
+    arrays = [np.asarray(a) for a in operands]
+    for k, (a, b) in enumerate(zip(arrays, fun.inputs)):
+        if a.dtype != b.dtype:
+            raise TypeError(f"custom derivative: operand {k} is {a.dtype}, the function was traced for {b.dtype}")
+    outs, _ = interpret(fun, arrays)
+    return outs[output]
+
+
+def nodes(prim, operands, **attrs):
+    operands = as_operands(operands)
+    return [bind(prim, *operands, output=k, **attrs) for k in range(len(attrs["fun"].outputs))]
+
+
+def _full(cts, fun):
+    """The output cotangents (or tangents) as a list, zeros where None."""
+    return [cts.get(k) if cts.get(k) is not None else zeros_like(o) for k, o in enumerate(fun.outputs)]
+
+
+# -- custom VJP ------------------------------------------------------------------------------------------------
+def _vjp_vjp(cts, node, *operands, fun, rule, output):
+    fwd, bwd, _ = rule.graphs()
+    outs = rebind(fwd, list(operands))
+    residuals = outs[len(fun.outputs):]
+    gs = _full(cts, fun)
+    results = rebind(bwd, residuals + gs)
+    return [r if o.dtype.kind in "fc" else None for r, o in zip(results, operands)]
+
+
+def _vjp_jvp(*args, **attrs):
+    raise TypeError("a custom_vjp function cannot be differentiated in forward mode (jvp, jacfwd, hessian), as "
+                    "in JAX; define it with custom_jvp instead, which gives both modes")
+
+
+def _batched(graph, flags, size):
+    """``graph`` over inputs with a leading batch axis where ``flags`` say, every output batched."""
+    ins = [Var(TensorType(b.dtype, (size,) + tuple(b.shape))) if f else b for b, f in zip(graph.inputs, flags)]
+    outs, oflags = batch_with_flags(list(graph.outputs), [b for b, f in zip(graph.inputs, flags) if f],
+                                    [v for v, f in zip(ins, flags) if f], size)
+    outs = [o if f else broadcast_to(o, shape=(size,) + tuple(o.shape)) for o, f in zip(outs, oflags)]
+    return ins, outs
+
+
+_GROUPS = collections.OrderedDict()
+
+
+def _once_per_call(fun, args, batched, size, build):
+    """``build()`` once for all the sibling nodes of one call (so they share their new graphs)."""
+    key = (id(fun), tuple(id(a) for a in args), tuple(batched), repr(size))
+    if key not in _GROUPS:
+        _GROUPS[key] = (fun, tuple(args), build())
+        if len(_GROUPS) > 64:
+            _GROUPS.popitem(last=False)
+    return _GROUPS[key][2]
+
+
+def _vjp_batch(args, batched, size, *, fun, rule, output):
+    made = _once_per_call(fun, args, batched, size, lambda: _vjp_batched(batched, size, fun, rule))
+    return None if made is None else bind(custom_vjp_call, *args, fun=made[0], rule=made[1], output=output)
+
+
+def _vjp_batched(batched, size, fun, rule):
+    fwd, bwd, num_res = rule.graphs()
+    f_in, f_out = _batched(fun, batched, size)
+    w_in, w_out = _batched(fwd, batched, size)
+    b_flags = [True] * num_res + [True] * len(fun.outputs)
+    b_in, b_out = _batched(bwd, b_flags, size)
+    nfun, c1 = closed(f_in, f_out)
+    nfwd, c2 = closed(w_in, w_out)
+    nbwd, c3 = closed(b_in, b_out)
+    if c1 or c2 or c3:
+        return None     # NOTE: a batched graph that captures values: one application per example instead
+    return nfun, Rule(rule.name + " (batched)", lambda: (nfwd, nbwd, num_res))
+
+
+def _vjp_samples(rng):
+    """A clipped gradient (the rule differs from the function's own derivative on purpose: the sweep checks
+    the numpy rule, shapes and batching; tests/test_custom.py checks the rule's values) and a two-output
+    function with a size-1 and an empty operand."""
+    from ..ops import math as m
+
+    def make(types, f, fwd_res, bwd_of):
+        ins = [Var(t) for t in types]
+        fun, _ = closed(ins, f(*ins))
+        ins2 = [Var(t) for t in types]
+        outs, res = f(*ins2), fwd_res(*ins2)
+        fwd, _ = closed(ins2, outs + res)
+        rv = [Var(TensorType(r.dtype, r.shape)) for r in res]
+        gv = [Var(TensorType(o.dtype, o.shape)) for o in outs]
+        bwd, _ = closed(rv + gv, bwd_of(rv, gv))
+        return dict(fun=fun, rule=Rule("a sample", lambda: (fwd, bwd, len(res))))
+
+    v3, v1, v0 = TensorType("float64", (3,)), TensorType("float64", (1,)), TensorType("float64", (0,))
+    # the true derivative (cos), so finite differences agree
+    a = make([v3], lambda x: [m.sin(x)], lambda x: [m.cos(x)], lambda r, g: [g[0] * r[0]])
+    b = make([v1, v0], lambda x, e: [m.exp(x) * 2.0, e * x], lambda x, e: [m.exp(x), x, e],
+             lambda r, g: [g[0] * r[0] * 2.0 + reduce_sum(g[1] * r[2], axes=(0,)), g[1] * r[1]])
+    x3, x1, x0 = rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 1), np.zeros(0)
+    return [Sample(x3, output=0, **a), Sample(x1, x0, output=0, **b), Sample(x1, x0, output=1, **b)]
+
+
+custom_vjp_call = register(Primitive(
+    "custom_vjp_call", Kind.OPAQUE, shape=_shape, numpy=_numpy, vjp=_vjp_vjp, jvp=_vjp_jvp, batch=_vjp_batch,
+    samples=_vjp_samples, extra={"multi_output": True},
+    doc="a function with a user-defined VJP: attrs fun (a graph) and rule (see control/custom.py)"))
+
+
+# -- custom JVP ------------------------------------------------------------------------------------------------
+def _jvp_jvp(tangents, node, *operands, fun, rule, output):
+    (jvp,) = rule.graphs()
+    ts = [t if t is not None else zeros_like(x) for t, x in zip(tangents, operands)]
+    outs = rebind(jvp, list(operands) + ts)
+    return outs[len(fun.outputs) + output]
+
+
+def _jvp_vjp(cts, node, *operands, fun, rule, output):
+    (jvp,) = rule.graphs()
+    # NOTE: the tangent map is linear in the tangents, so its transpose is reverse mode; the stand-in tangents
+    # it is built on are replaced by zeros afterwards (a linear map's transpose never reads them)
+    stand_ins = [Var(TensorType(x.dtype, x.shape)) for x in operands]
+    outs = rebind(jvp, list(operands) + stand_ins)
+    tangent_outs = outs[len(fun.outputs):]
+    wanted = [k for k, x in enumerate(operands) if x.dtype.kind in "fc"]
+    grads = backward(tangent_outs, _full(cts, fun), [stand_ins[k] for k in wanted])
+    grads = [g if g is None else substitute([g], {s: zeros_like(s) for s in stand_ins})[0] for g in grads]
+    result = [None] * len(operands)
+    for k, g in zip(wanted, grads):
+        result[k] = g
+    return result
+
+
+def _jvp_batch(args, batched, size, *, fun, rule, output):
+    made = _once_per_call(fun, args, batched, size, lambda: _jvp_batched(batched, size, fun, rule))
+    return None if made is None else bind(custom_jvp_call, *args, fun=made[0], rule=made[1], output=output)
+
+
+def _jvp_batched(batched, size, fun, rule):
+    (jvp,) = rule.graphs()
+    f_in, f_out = _batched(fun, batched, size)
+    j_in, j_out = _batched(jvp, list(batched) + list(batched), size)
+    nfun, c1 = closed(f_in, f_out)
+    njvp, c2 = closed(j_in, j_out)
+    if c1 or c2:
+        return None
+    return nfun, Rule(rule.name + " (batched)", lambda: (njvp,))
+
+
+def _jvp_samples(rng):
+    """A softplus whose JVP is written by hand, and a two-output function with a size-1 and an empty operand."""
+    from ..ops import math as m
+
+    def make(types, f, jvp_of):
+        ins = [Var(t) for t in types]
+        fun, _ = closed(ins, f(*ins))
+        p = [Var(t) for t in types]
+        t = [Var(tt) for tt in types]
+        jvp, _ = closed(p + t, f(*p) + jvp_of(p, t))
+        return dict(fun=fun, rule=Rule("a sample", lambda: (jvp,)))
+
+    v3, v1, v0 = TensorType("float64", (3,)), TensorType("float64", (1,)), TensorType("float64", (0,))
+    a = make([v3], lambda x: [m.softplus(x)], lambda p, t: [t[0] * m.sigmoid(p[0])])
+    b = make([v1, v0], lambda x, e: [x * x, e * x], lambda p, t: [2.0 * p[0] * t[0], t[1] * p[0] + p[1] * t[0]])
+    x3, x1, x0 = rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 1), np.zeros(0)
+    return [Sample(x3, output=0, **a), Sample(x1, x0, output=0, **b), Sample(x1, x0, output=1, **b)]
+
+
+custom_jvp_call = register(Primitive(
+    "custom_jvp_call", Kind.OPAQUE, shape=_shape, numpy=_numpy, vjp=_jvp_vjp, jvp=_jvp_jvp, batch=_jvp_batch,
+    samples=_jvp_samples, extra={"multi_output": True},
+    doc="a function with a user-defined JVP: attrs fun (a graph) and rule (see control/custom.py)"))
+
+
+# -- after differentiation -------------------------------------------------------------------------------------
+def inline_custom(graph):
+    """``graph`` with every custom-derivative node replaced by its function's own graph (rules are needed only
+    while differentiating; inlined, the function fuses with its neighbours)."""
+    while any(v.prim in (custom_vjp_call, custom_jvp_call) for v in graph.nodes()):
+        memo, groups = {}, {}
+        for v in graph.nodes():
+            if v.prim is None:
+                memo[v._id] = v
+                continue
+            inputs = [memo[i._id] for i in v.inputs]
+            if v.prim in (custom_vjp_call, custom_jvp_call):
+                attrs = dict(v.attrs)
+                key = (id(attrs["fun"]), tuple(i._id for i in inputs))
+                if key not in groups:
+                    groups[key] = rebind(attrs["fun"], inputs)
+                memo[v._id] = groups[key][attrs["output"]]
+            elif any(a is not b for a, b in zip(inputs, v.inputs)):
+                memo[v._id] = Var(v.type, v.prim, inputs, v.attrs, name=v.name, source=v.source)
+            else:
+                memo[v._id] = v
+        graph = Graph(graph.inputs, [memo[o._id] for o in graph.outputs],
+                      [(st, memo[u._id]) for st, u in graph.updates])
+    return graph
+
+
+__all__ = ["custom_vjp_call", "custom_jvp_call", "Rule", "closed", "nodes", "inline_custom", "LoopBody"]
