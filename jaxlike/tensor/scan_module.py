@@ -1,11 +1,12 @@
 """Theano's ``scan`` (``theano.scan``): ``fn`` applied along ``sequences`` with ``outputs_info`` fed back, as one
 ``scan`` node (``control/scan.py``): the step is traced once, compiles once, and its gradient is another scan.
 
-Supported as in Theano: ``sequences`` (tap 0), ``outputs_info`` (None for an output that is not fed back, an
-initial value or ``dict(initial=..., taps=[-1])``), ``non_sequences``, ``n_steps`` (an int or an integer scalar
+Supported as in Theano: ``sequences`` (with ``dict(input=..., taps=[-1, 0, 1])``), ``outputs_info`` (None for
+an output that is not fed back, an initial value, or ``dict(initial=..., taps=[-2, -1])`` whose initial value
+holds the last values along its first axis), ``non_sequences``, ``n_steps`` (an int or an integer scalar
 variable such as ``T.iscalar``), ``go_backwards``, and ``fn`` returning outputs, or ``(outputs, updates)`` with
-no updates. Every output comes back as the sequence of its values, one per step. Other taps (``[-2, -1]``)
-and updates made inside the step raise NotImplementedError naming them. A front-end module.
+no updates. Every output comes back as the sequence of its values, one per step. Updates made inside the
+step raise NotImplementedError. A front-end module.
 """
 
 from collections import OrderedDict
@@ -28,28 +29,41 @@ def _as_list(x):
 
 
 def _sequence(s, k):
+    """The sequence's views, one per tap: tap ``d`` reads element ``t + d`` at step ``t`` (steps start where
+    every tap is in range, as in Theano)."""
+    taps = [0]
     if isinstance(s, dict):
-        taps = list(s.get("taps", [0]))
-        if taps != [0]:
-            raise NotImplementedError(f"scan: sequence {k} has taps {taps}; only tap 0 (the current element) is "
-                                      "supported" + where(user_frame()))
+        taps = [int(d) for d in s.get("taps", [0])]
         s = s["input"]
     v = as_var(s)
     if v.ndim == 0:
         raise ValueError(f"scan: sequence {k} is a scalar; a sequence needs a leading axis" + where(user_frame()))
-    return v
+    if not taps:
+        raise ValueError(f"scan: sequence {k} has no taps" + where(user_frame()))
+    lo, hi = min(taps), max(taps)
+    rest = ((None, None, None),) * (v.ndim - 1)
+    return [v if lo == hi else slice_(v, index=((d - lo, (d - hi) or None, None),) + rest) for d in taps]
 
 
 def _initial(info, k):
+    """(the initial values the taps read, oldest first, the taps) of an output fed back, or None."""
+    taps = [-1]
     if isinstance(info, dict):
-        taps = list(info.get("taps", [-1]))
-        if taps != [-1]:
-            raise NotImplementedError(f"scan: outputs_info[{k}] has taps {taps}; only tap -1 (the previous "
-                                      "value) is supported" + where(user_frame()))
+        taps = [int(d) for d in info.get("taps", [-1])]
         if "initial" not in info or info["initial"] is None:
             return None
         info = info["initial"]
-    return None if info is None else as_var(info)
+    if info is None:
+        return None
+    if not taps or any(d >= 0 for d in taps):
+        raise ValueError(f"scan: outputs_info[{k}] has taps {taps}; an output's taps are negative (-1 is the "
+                         "previous value)" + where(user_frame()))
+    v = as_var(info)
+    if taps == [-1]:
+        return [v], taps
+    depth = -min(taps)
+    # NOTE: the initial value of a multi-tap output holds its last `depth` values along its first axis
+    return [v[j - depth] for j in range(depth)], taps
 
 
 def _step_outputs(out):
@@ -105,11 +119,13 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     other than -1 is refused (the gradient flows through every step)."""
     if truncate_gradient not in (-1, None):
         raise NotImplementedError("scan: truncate_gradient is not supported (gradients flow through all steps)")
-    seqs = [_sequence(s, k) for k, s in enumerate(_as_list(sequences))]
+    seqs = []
+    for k, sq in enumerate(_as_list(sequences)):
+        if go_backwards:
+            sq = dict(sq, input=_reversed(sq["input"])) if isinstance(sq, dict) else _reversed(sq)
+        seqs += _sequence(sq, k)
     nons = _as_list(non_sequences)
     infos = _as_list(outputs_info)
-    if go_backwards:
-        seqs = [slice_(s, index=((None, None, -1),) + ((None, None, None),) * (s.ndim - 1)) for s in seqs]
     length = _length(seqs, n_steps)
     if isinstance(length, int):
         seqs = [s if is_known(s.shape[0]) and s.shape[0] == length else
@@ -118,19 +134,29 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     inits = [_initial(info, k) for k, info in enumerate(infos)] if infos else None
 
     def step(carry, xs):
-        out = _step_outputs(fn(*(list(xs) + list(carry) + nons)))
+        prior = []
+        for (_, taps), values in zip(fed, carry):
+            depth = len(values)
+            prior += [values[depth + d] for d in taps]
+        out = _step_outputs(fn(*(list(xs) + prior + nons)))
         if inits is not None and len(out) != len(inits):
             raise ValueError(f"scan: fn returns {len(out)} outputs but outputs_info has {len(inits)} entries"
                              + where(user_frame()))
-        fed = [o for o, i in zip(out, inits or [None] * len(out)) if i is not None]
-        return tuple(fed), tuple(out)
+        new = [o for o, i in zip(out, inits or [None] * len(out)) if i is not None]
+        return tuple(tuple(values[1:]) + (o,) for values, o in zip(carry, new)), tuple(out)
 
-    carry0 = tuple(i for i in (inits or []) if i is not None)
+    fed = [i for i in (inits or []) if i is not None]
+    carry0 = tuple(tuple(values) for values, _ in fed)
     _, outs = lax.scan(step, carry0, tuple(seqs), length=length)
     outs = list(outs)
     if len(outs) == 1 and not return_list:
         return outs[0], OrderedDict()
     return outs, OrderedDict()
+
+
+def _reversed(v):
+    v = as_var(v)
+    return slice_(v, index=((None, None, -1),) + ((None, None, None),) * (v.ndim - 1))
 
 
 __all__ = ["scan"]

@@ -1,6 +1,6 @@
 """Theano's ``scan`` (``theano.scan``), as the Theano tutorial uses it: the power and polynomial examples, with
 ``import jaxlike as theano`` as the only change, their gradients, ``go_backwards``, shortest-sequence
-semantics, a symbolic ``n_steps``, and the clear errors for what is not supported."""
+semantics, taps, a symbolic ``n_steps``, and the clear errors for what is not supported."""
 
 import numpy as np
 import pytest
@@ -59,12 +59,29 @@ def test_several_outputs_go_backwards_and_int_n_steps():
     assert np.allclose(theano.function([xs], first_two)(data), data[:2] * 2)
 
 
+def test_taps_on_sequences_and_outputs():
+    n = T.iscalar("n")
+    start = T.vector("start")
+    fib, _ = theano.scan(lambda a, b: a + b, outputs_info=dict(initial=start, taps=[-2, -1]), n_steps=n)
+    f = theano.function([start, n], fib)
+    np.testing.assert_allclose(f(np.array([0.0, 1.0]), 6), [1, 2, 3, 5, 8, 13])
+    x = T.vector("x")
+    sums, _ = theano.scan(lambda a, b, c: a - b + 2 * c, sequences=dict(input=x, taps=[-1, 0, 1]))
+    g = theano.function([x], [sums, T.grad(sums.sum(), x)])
+    data = np.arange(6.0) ** 2
+    got, grad = g(data)
+    np.testing.assert_allclose(got, data[:-2] - data[1:-1] + 2 * data[2:])
+    want = np.zeros(6)
+    want[:-2] += 1
+    want[1:-1] -= 1
+    want[2:] += 2
+    np.testing.assert_allclose(grad, want)
+
+
 def test_unsupported_features_say_so():
     xs = T.matrix("xs")
-    with pytest.raises(NotImplementedError, match="taps"):
-        theano.scan(lambda a, b: a + b, sequences=dict(input=xs, taps=[-1, 0]))
-    with pytest.raises(NotImplementedError, match="taps"):
-        theano.scan(lambda h: h, outputs_info=dict(initial=xs, taps=[-2]), n_steps=3)
+    with pytest.raises(ValueError, match="taps"):
+        theano.scan(lambda h: h, outputs_info=dict(initial=xs, taps=[0]), n_steps=3)
     with pytest.raises(NotImplementedError, match="updates"):
         s = theano.shared(np.zeros(3))
         theano.scan(lambda x: (x, {s: s + 1}), sequences=xs)
