@@ -12,12 +12,11 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import median_time, _try_import  # noqa: E402
+from run import first_and_steady, _try_import  # noqa: E402
 
 
 def _cases(m, api):
@@ -36,13 +35,6 @@ def _args(kind, n, rng):
     if kind == "x":
         return (np.linspace(-1, 1, n),)
     return rng.standard_normal((n, 32)), rng.standard_normal((32, 16))
-
-
-def _first_and_steady(fn, args, repeats):
-    t0 = time.perf_counter()
-    fn(*args)
-    first = time.perf_counter() - t0
-    return first, median_time(lambda: fn(*args), repeats, 20)
 
 
 def main():
@@ -69,12 +61,12 @@ def main():
     for (name, fn, kind), other in zip(ours, theirs):
         for n in sizes:
             xs = _args(kind, n, rng)
-            first, steady = _first_and_steady(jaxlike.compile(fn), xs, args.repeats)
+            first, steady = first_and_steady(jaxlike.compile(fn), xs, args.repeats)
             j_first, j_steady, ratio = "-", "-", "-"
             if other is not None:
                 jf = jax.jit(other[1])
                 jxs = tuple(jjnp.asarray(a) for a in xs)
-                a, b = _first_and_steady(lambda *v: jax.block_until_ready(jf(*v)), jxs, args.repeats)
+                a, b = first_and_steady(lambda *v: jax.block_until_ready(jf(*v)), jxs, args.repeats)
                 j_first, j_steady = f"{a:.2f}", f"{b * 1e6:.1f}"
                 ratio = f"{b / steady:.2f}x faster" if b >= steady else f"{steady / b:.2f}x slower"
             print(f"| {name} | {n} | {first:.2f} | {j_first} | {steady * 1e6:.1f} | {j_steady} | {ratio} |",

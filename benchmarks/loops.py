@@ -12,12 +12,11 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import median_time, _try_import  # noqa: E402
+from run import first_and_steady, _try_import  # noqa: E402
 
 
 def _rnn_scan(m, lax):
@@ -41,13 +40,6 @@ def _rnn_unrolled(m):
             total = total + m.sum(h)
         return m.sum(h * h) + total
     return loss
-
-
-def _first_and_steady(fn, args, repeats):
-    t0 = time.perf_counter()
-    fn(*args)
-    first = time.perf_counter() - t0
-    return first, median_time(lambda: fn(*args), repeats, 20)
 
 
 def main():
@@ -77,11 +69,11 @@ def main():
              for t in args.unrolled.split(",") if t]
     for name, steps, ours, theirs in rows:
         xs = rng.normal(size=(steps, 8))
-        first, steady = _first_and_steady(ours, (params, xs), args.repeats)
+        first, steady = first_and_steady(ours, (params, xs), args.repeats)
         j_first, j_steady, ratio = "-", "-", "-"
         if theirs is not None:
             jargs = (tuple(jjnp.asarray(p) for p in params), jjnp.asarray(xs))
-            a, b = _first_and_steady(lambda *v: jax.block_until_ready(theirs(*v)), jargs, args.repeats)
+            a, b = first_and_steady(lambda *v: jax.block_until_ready(theirs(*v)), jargs, args.repeats)
             j_first, j_steady = f"{a:.2f}", f"{b * 1e6:.1f}"
             ratio = f"{b / steady:.2f}x faster" if b >= steady else f"{steady / b:.2f}x slower"
         print(f"| {name} | {steps} | {first:.2f} | {j_first} | {steady * 1e6:.1f} | {j_steady} | {ratio} |",

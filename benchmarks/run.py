@@ -34,6 +34,14 @@ def median_time(fn, repeats, inner=1):
     return statistics.median(samples)
 
 
+def first_and_steady(fn, args, repeats):
+    """(seconds of the first call, median seconds per call after it over `repeats` samples of 20 calls)."""
+    t0 = time.perf_counter()
+    fn(*args)
+    first = time.perf_counter() - t0
+    return first, median_time(lambda: fn(*args), repeats, 20)
+
+
 def _pytensor():
     """(pytensor, pytensor.tensor) when PyTensor is importable, else None."""
     if _try_import("pytensor") is None:

@@ -72,6 +72,23 @@ def _function_graph(ins, outs, name):
     return LoopBody(graph.inputs[k:], rebind(graph, list(captured) + list(graph.inputs[k:])), len(ins), 0)
 
 
+class _Call:
+    """One call of a custom-derivative function: its arguments split and flattened, and (unless every one is
+    concrete: ``eager``) the function traced into ``graph`` over fresh inputs."""
+
+    def __init__(self, wrapper, args, kind):
+        self.name = f"{kind} function {getattr(wrapper.fun, '__name__', 'f')}"
+        self.static, self.diff, self.merge = _split(args, wrapper.nondiff_argnums, self.name)
+        self.leaves, self.tree = pytree.flatten(list(self.diff))
+        self.eager = not any(isinstance(x, Var) and not x.is_const for x in self.leaves)
+        if self.eager:
+            return
+        ins = _fresh(self.leaves)
+        self.outs, self.out_tree = _leaves_of(wrapper.fun(*self.merge(pytree.unflatten(self.tree, ins))),
+                                              "outputs", self.name)
+        self.graph = _function_graph(ins, self.outs, self.name)
+
+
 class custom_jvp:
     """``@jaxlike.custom_jvp`` then ``@f.defjvp`` on ``jvp(primals, tangents) -> (primal_out, tangent_out)``."""
 
@@ -98,16 +115,14 @@ class custom_jvp:
         return jvp
 
     def __call__(self, *args):
-        name = f"custom_jvp function {getattr(self.fun, '__name__', 'f')}"
         if self.jvp is None:
-            raise AttributeError(f"no JVP defined for {name}: decorate its rule with @{self.fun.__name__}.defjvp")
-        static, diff, merge = _split(args, self.nondiff_argnums, name)
-        leaves, tree = pytree.flatten(list(diff))
-        if not any(isinstance(x, Var) and not x.is_const for x in leaves):
+            raise AttributeError(f"no JVP defined for custom_jvp function {self.__name__}: decorate its rule "
+                                 f"with @{self.__name__}.defjvp")
+        call = _Call(self, args, "custom_jvp")
+        if call.eager:
             return self.fun(*args)
-        ins = _fresh(leaves)
-        outs, out_tree = _leaves_of(self.fun(*merge(pytree.unflatten(tree, ins))), "outputs", name)
-        fun = _function_graph(ins, outs, name)
+        name, static, leaves, tree, outs, out_tree = (call.name, call.static, call.leaves, call.tree, call.outs,
+                                                      call.out_tree)
 
         def build():
             p, t = _fresh(leaves), _fresh(leaves)
@@ -121,7 +136,7 @@ class custom_jvp:
                                 f"{out_tree}")
             to = [v if v.dtype == o.dtype else v.astype(o.dtype) for v, o in zip(to, outs)]
             return (_function_graph(p + t, po + to, name),)
-        results = nodes(custom_jvp_call, leaves, fun=fun, rule=Rule(name, build))
+        results = nodes(custom_jvp_call, leaves, fun=call.graph, rule=Rule(name, build))
         return pytree.unflatten(out_tree, results)
 
 
@@ -137,16 +152,14 @@ class custom_vjp:
         self.fwd, self.bwd = fwd, bwd
 
     def __call__(self, *args):
-        name = f"custom_vjp function {getattr(self.fun, '__name__', 'f')}"
         if self.fwd is None:
-            raise AttributeError(f"no VJP defined for {name}: call {self.fun.__name__}.defvjp(fwd, bwd)")
-        static, diff, merge = _split(args, self.nondiff_argnums, name)
-        leaves, tree = pytree.flatten(list(diff))
-        if not any(isinstance(x, Var) and not x.is_const for x in leaves):
+            raise AttributeError(f"no VJP defined for custom_vjp function {self.__name__}: call "
+                                 f"{self.__name__}.defvjp(fwd, bwd)")
+        call = _Call(self, args, "custom_vjp")
+        if call.eager:
             return self.fun(*args)
-        ins = _fresh(leaves)
-        outs, out_tree = _leaves_of(self.fun(*merge(pytree.unflatten(tree, ins))), "outputs", name)
-        fun = _function_graph(ins, outs, name)
+        name, static, diff, merge, leaves, tree, outs, out_tree = (
+            call.name, call.static, call.diff, call.merge, call.leaves, call.tree, call.outs, call.out_tree)
 
         def build():
             p = _fresh(leaves)
@@ -176,7 +189,7 @@ class custom_vjp:
                     raise TypeError(f"{name}: bwd's cotangent {k} has structure {got_tree}, the argument {arg_tree}")
                 ct_leaves += [as_var(g) if g is not None else _zeros_like(v) for g, v in zip(got, stand_ins)]
             return fwd, _function_graph(rv + gv, ct_leaves, name), len(r)
-        results = nodes(custom_vjp_call, leaves, fun=fun, rule=Rule(name, build))
+        results = nodes(custom_vjp_call, leaves, fun=call.graph, rule=Rule(name, build))
         return pytree.unflatten(out_tree, results)
 
 

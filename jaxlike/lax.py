@@ -86,33 +86,45 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
             raise ShapeError(f"scan: xs{p} is a scalar; scanned values need a leading axis to scan along"
                              + where(user_frame()))
     length = _loop_length(x_vars, length, _paths(xs))
-    carry_types = [_leaf_type(v) for v in init_vars]
-    for _ in range(2):
-        body_in = [Var(t) for t in carry_types] + [Var(slice_type(v.type)) for v in x_vars]
-        out = f(pytree.unflatten(init_tree, body_in[:len(init_vars)]), pytree.unflatten(x_tree, body_in[len(init_vars):]))
+    n_carry = len(init_vars)
+
+    def trace(types):
+        body_in = [Var(t) for t in types] + [Var(slice_type(v.type)) for v in x_vars]
+        out = f(pytree.unflatten(init_tree, body_in[:n_carry]), pytree.unflatten(x_tree, body_in[n_carry:]))
         if not isinstance(out, tuple) or len(out) != 2:
             raise TypeError(f"scan: the step function must return a pair (new carry, per-step output), got "
                             f"{type(out).__name__}" + where(user_frame()))
-        new_carry, y = out
-        out_leaves, out_tree = pytree.flatten(new_carry)
-        if out_tree != init_tree:
-            raise TypeError(f"scan: the step returns a carry of structure {out_tree}, but init has {init_tree}"
-                            + where(user_frame()))
-        # NOTE: a carry that starts as a Python number takes the dtype the step gives it (JAX does the same)
-        retrace = [k for k, (o, c) in enumerate(zip(out_leaves, init_vars)) if c.type.weak and isinstance(o, Var)
-                   and not o.type.weak and o.dtype != c.dtype]
-        if not retrace:
-            break
-        for k in retrace:
-            carry_types[k] = TensorType(out_leaves[k].dtype, carry_types[k].shape)
-    init_vars = [_cast(c, t.dtype) for c, t in zip(init_vars, carry_types)]
-    carry_out = [_fit_carry(o, t, p, "scan") for o, t, p in zip(out_leaves, carry_types, _paths(init))]
+        return body_in, out[0], out[1]
+    init_vars, body_in, carry_out, y = _trace_step(trace, init_vars, init, "scan", "init")
     y_leaves, y_tree = pytree.flatten(y)
     y_vars = [_leaf_var(v, "scan: per-step output") for v in y_leaves]
     body, captured = close_body(body_in, carry_out + y_vars, 0, len(init_vars))
     operands = list(captured) + [_operand(v) for v in init_vars] + [_operand(v) for v in x_vars]
     finals, stacked = make_scan(body, operands, length, reverse)
     return pytree.unflatten(init_tree, finals), pytree.unflatten(y_tree, stacked)
+
+
+def _trace_step(trace, init_vars, init, fn_name, init_name):
+    """Trace a loop step (``trace(carry types) -> (inputs, new carry pytree, extra)``): the new carry must have
+    init's structure, dtypes and shapes. A carry that starts as a Python number takes the dtype the step gives
+    it, by one retrace (JAX does the same). Returns (initial values cast, inputs, new carry leaves, extra)."""
+    tree = pytree.flatten(init)[1]
+    types = [_leaf_type(v) for v in init_vars]
+    for _ in range(2):
+        ins, new_carry, extra = trace(types)
+        outs, out_tree = pytree.flatten(new_carry)
+        if out_tree != tree:
+            raise TypeError(f"{fn_name}: the step returns a carry of structure {out_tree}, but {init_name} has "
+                            f"{tree}" + where(user_frame()))
+        retrace = [k for k, (o, c) in enumerate(zip(outs, init_vars)) if c.type.weak and isinstance(o, Var)
+                   and not o.type.weak and o.dtype != c.dtype]
+        if not retrace:
+            break
+        for k in retrace:
+            types[k] = TensorType(outs[k].dtype, types[k].shape)
+    init_vars = [_cast(c, t.dtype) for c, t in zip(init_vars, types)]
+    outs = [_fit_carry(o, t, p, fn_name) for o, t, p in zip(outs, types, _paths(init))]
+    return init_vars, ins, outs, extra
 
 
 def _cast(v, dtype):
@@ -178,21 +190,11 @@ def while_loop(cond_fun, body_fun, init_val):
     (its number of steps is not known in advance; JAX refuses too): use ``scan``/``fori_loop`` with a bound."""
     leaves, tree = pytree.flatten(init_val)
     init_vars = [_leaf_var(c, f"while_loop: init_val{p}") for c, p in zip(leaves, _paths(init_val))]
-    types = [_leaf_type(v) for v in init_vars]
-    for _ in range(2):
+    def trace(types):
         ins = [Var(t) for t in types]
-        outs, out_tree = pytree.flatten(body_fun(pytree.unflatten(tree, ins)))
-        if out_tree != tree:
-            raise TypeError(f"while_loop: body_fun returns structure {out_tree}, but init_val has {tree}"
-                            + where(user_frame()))
-        retrace = [k for k, (o, c) in enumerate(zip(outs, init_vars)) if c.type.weak and isinstance(o, Var)
-                   and not o.type.weak and o.dtype != c.dtype]
-        if not retrace:
-            break
-        for k in retrace:
-            types[k] = TensorType(outs[k].dtype, types[k].shape)
-    init_vars = [_cast(c, t.dtype) for c, t in zip(init_vars, types)]
-    outs = [_fit_carry(o, t, p, "while_loop") for o, t, p in zip(outs, types, _paths(init_val))]
+        return ins, body_fun(pytree.unflatten(tree, ins)), None
+    init_vars, ins, outs, _ = _trace_step(trace, init_vars, init_val, "while_loop", "init_val")
+    types = [v.type for v in ins]
     cond_in = [Var(t) for t in types]
     pred = _leaf_var(cond_fun(pytree.unflatten(tree, cond_in)), "while_loop: cond_fun's result")
     if pred.ndim or pred.dtype != np.bool_:

@@ -114,6 +114,24 @@ def rebind(body, new_inputs):
     return substitute(list(body.outputs), dict(zip(body.inputs, new_inputs)))
 
 
+def checked_arrays(operands, graph, what, role=lambda k: f"operand {k}"):
+    """The operands as arrays, each of the dtype ``graph`` was traced for (a TypeError naming it otherwise)."""
+    arrays = [np.asarray(a) for a in operands]
+    for k, (a, b) in enumerate(zip(arrays, graph.inputs)):
+        if a.dtype != b.dtype:
+            raise TypeError(f"{what}: {role(k)} is {a.dtype}, but it was traced for {b.dtype}")
+    return arrays
+
+
+def split(values, *counts):
+    """``values`` cut into consecutive lists of the given lengths."""
+    out, at = [], 0
+    for n in counts:
+        out.append(list(values[at:at + n]))
+        at += n
+    return out
+
+
 def slice_type(t):
     """The type of one step's slice of a scanned array of type ``t``."""
     return TensorType(t.dtype, tuple(t.shape[1:]))
@@ -123,4 +141,4 @@ def stacked_type(length, t):
     return TensorType(t.dtype, (length,) + tuple(t.shape))
 
 
-__all__ = ["LoopBody", "close_body", "traced_free", "free_syms", "rebind", "slice_type", "stacked_type"]
+__all__ = ["LoopBody", "close_body", "traced_free", "checked_arrays", "split", "free_syms", "rebind", "slice_type", "stacked_type"]

@@ -23,7 +23,7 @@ from ..ops.reduce import reduce_sum
 from ..ops._rules import Sample
 from ..autodiff import backward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind
+from .body import LoopBody, close_body, rebind, checked_arrays
 from .scan import as_operands
 
 
@@ -60,11 +60,7 @@ def _shape(*types, fun, output, **_):
 
 
 def _numpy(*operands, fun, output, **_):
-    arrays = [np.asarray(a) for a in operands]
-    for k, (a, b) in enumerate(zip(arrays, fun.inputs)):
-        if a.dtype != b.dtype:
-            raise TypeError(f"custom derivative: operand {k} is {a.dtype}, the function was traced for {b.dtype}")
-    outs, _ = interpret(fun, arrays)
+    outs, _ = interpret(fun, checked_arrays(operands, fun, "custom derivative"))
     return outs[output]
 
 

@@ -30,7 +30,7 @@ from ..ops.layout import transpose, broadcast_to, slice_grad
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind, slice_type, stacked_type
+from .body import LoopBody, close_body, rebind, slice_type, stacked_type, checked_arrays, split
 
 ROLES = ("invariant", "initial carry", "scanned array")
 
@@ -90,11 +90,7 @@ def run_scan(operands, body, num_consts, num_carry, length, reverse, sizes, at_l
     hit = recall(_RUNS, key, operands)
     if hit is not None:
         return hit
-    arrays = [np.asarray(a) for a in operands]
-    for k, (a, b) in enumerate(zip(arrays, body.inputs)):
-        if a.dtype != b.dtype:
-            raise TypeError(f"scan: operand {k} ({_role(k, num_consts, num_carry)}) is {a.dtype}, the step "
-                            f"was traced for {b.dtype}")
+    arrays = checked_arrays(operands, body, "scan", lambda k: f"operand {k} ({_role(k, num_consts, num_carry)})")
     first = num_consts + num_carry
     consts, carry, xs = arrays[:num_consts], arrays[num_consts:first], arrays[first:]
     for j, x in enumerate(xs):
@@ -228,14 +224,8 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
              + [body.outputs[nc + j].type for j in ct_y] + [init[j].type for j in ct_r])
 
     def step(*vs):
-        it = iter(vs)
-        k_b = [next(it) for _ in consts]
-        ctc_b = [next(it) for _ in fc]
-        acc_b = [next(it) for _ in fk]
-        x_b = [next(it) for _ in xs]
-        r_b = [next(it) for _ in residuals]
-        cty_b = [next(it) for _ in ct_y]
-        ctr_b = [next(it) for _ in ct_r]
+        k_b, ctc_b, acc_b, x_b, r_b, cty_b, ctr_b = split(vs, len(consts), len(fc), len(fk), len(xs),
+                                                          len(residuals), len(ct_y), len(ct_r))
         outs = rebind(body, k_b + r_b + x_b)
         out_cts = [None] * len(outs)
         for j, c in zip(fc, ctc_b):
@@ -302,13 +292,7 @@ def _jvp_group(tangents, operands, body, nk, nc, length, reverse):
              + [init[j].type for j in tc] + [slice_type(x.type) for x in xs] + [slice_type(xs[j].type) for j in tx])
 
     def step(*vs):
-        it = iter(vs)
-        k_b = [next(it) for _ in consts]
-        dk_b = [next(it) for _ in tk]
-        c_b = [next(it) for _ in init]
-        dc_b = [next(it) for _ in tc]
-        x_b = [next(it) for _ in xs]
-        dx_b = [next(it) for _ in tx]
+        k_b, dk_b, c_b, dc_b, x_b, dx_b = split(vs, len(consts), len(tk), len(init), len(tc), len(xs), len(tx))
         outs = rebind(body, k_b + c_b + x_b)
         prim = [k_b[j] for j in tk] + [c_b[j] for j in tc] + [x_b[j] for j in tx]
         touts = forward(outs, prim, dk_b + dc_b + dx_b)

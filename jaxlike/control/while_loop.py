@@ -25,7 +25,7 @@ from ..ops.reduce import reduce_max
 from ..ops._rules import Sample
 from ..autodiff import forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind
+from .body import LoopBody, close_body, rebind, checked_arrays
 from .scan import as_operands, remember, recall
 
 
@@ -49,10 +49,7 @@ def run_while(operands, cond, body, num_consts, num_carry, sizes):
     hit = recall(_RUNS, key, operands)
     if hit is not None:
         return hit
-    arrays = [np.asarray(a) for a in operands]
-    for k, (a, b) in enumerate(zip(arrays, body.inputs)):
-        if a.dtype != b.dtype:
-            raise TypeError(f"while_loop: operand {k} is {a.dtype}, the step was traced for {b.dtype}")
+    arrays = checked_arrays(operands, body, "while_loop")
     consts, carry = arrays[:num_consts], arrays[num_consts:]
     env = dict(zip(body.syms, sizes))
     while True:
