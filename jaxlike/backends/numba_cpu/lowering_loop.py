@@ -7,6 +7,7 @@ and ops only.
 """
 
 from ...core.graph import sibling_key
+from .loops import np_type
 from .lowering import message
 
 
@@ -20,19 +21,35 @@ def _members(ctx, v):
     return {dict(m.attrs)["output"]: m for m in ctx.graph.nodes() if m.prim is v.prim and sibling_key(m) == key}
 
 
-def _call(ctx, step, bare, args, consts, sizes):
-    text = f"{step}({', '.join(list(args) + [ctx.dim(s) for s in sizes] + consts)})"
-    return text, bare
+def _call(ctx, step, args, consts, sizes, outs=()):
+    parts = list(args) + [ctx.dim(s) for s in sizes] + list(outs) + list(consts)
+    return f"{step}({', '.join(parts)})"
 
 
-def _start_carries(ctx, carries, names):
-    """Carried values start as copies (the step returns fresh arrays; a copy gives the variable one array
-    type, and a loop that runs no step must not return its operand itself)."""
-    return [f"{c} = {ctx.name(x)}.copy()" if x.ndim else f"{c} = {ctx.name(x)}" for c, x in zip(names, carries)]
+class _Carries:
+    """The carried values of a loop in the entry: an array carry is two buffers the step writes in turn (it
+    reads one and fills the other, so nothing is allocated per step); a number is a variable."""
+
+    def __init__(self, ctx, base, inits):
+        self.arrays = [x.ndim > 0 for x in inits]
+        self.now = [f"{base}_c{j}" for j in range(len(inits))]
+        self.next = [f"{base}_c{j}_next" if a else None for j, a in enumerate(self.arrays)]
+        # NOTE: copies: a loop that runs no step must not return its operand itself
+        self.start = [f"{c} = {ctx.name(x)}.copy()" if x.ndim else f"{c} = {ctx.name(x)}"
+                      for c, x in zip(self.now, inits)]
+        self.start += [f"{n} = np.empty_like({c})" for c, n in zip(self.now, self.next) if n]
+
+    def advance(self, returned, numbers):
+        """Lines after a step: swap the buffers of array carries, take the numbers from ``returned``."""
+        lines = []
+        for j, (c, n) in enumerate(zip(self.now, self.next)):
+            lines.append(f"{c}, {n} = {n}, {c}" if n else f"{c} = {returned}[0][{numbers.index(j)}]")
+        return lines
 
 
-def _take(rv, bare, k):
-    return rv if bare else f"{rv}[0][{k}]"
+def _numbers(body):
+    """Positions of the step's rank-0 outputs (the only ones its entry returns, in this order)."""
+    return [k for k, o in enumerate(body.outputs) if o.ndim == 0]
 
 
 def scan(ctx, v):
@@ -42,12 +59,11 @@ def scan(ctx, v):
     attrs = dict(v.attrs)
     body, nk, nc, length = attrs["body"], attrs["num_consts"], attrs["num_carry"], attrs["length"]
     ny = body.num_ys
-    step, consts, bare = ctx.submodule(body)
+    step, consts, _ = ctx.submodule(body, out_params=True)
     operands = v.inputs if length is not None else v.inputs[:-1]
     ops = [ctx.name(x) for x in operands]
     base = ctx.tmp("_scan")
     n, i, rv = f"{base}_n", f"{base}_i", f"{base}_r"
-    carries = [f"{base}_c{j}" for j in range(nc)]
     # NOTE: written to the entry directly: ctx.allocate does too, and the allocations need the step count
     pre = ctx.lines
     if length is None:
@@ -68,23 +84,37 @@ def scan(ctx, v):
                 pre.append(f"{ctx.symname(m.shape[0])} = {n}")
             ctx.allocate(ctx.name(m), m.shape, m.dtype, m)
             stacked[k] = ctx.name(m)
-    lines = _start_carries(ctx, operands[nk:nk + nc], carries)
+    carries = _Carries(ctx, base, operands[nk:nk + nc])
+    lines = carries.start + [f"{base}_ws = _rt.new_block()"]
+    outs = []
+    for k, o in enumerate(body.outputs):
+        if o.ndim == 0:
+            continue
+        if k < nc:
+            outs.append(carries.next[k])
+        elif k in stacked:
+            outs.append(f"{stacked[k]}[{i}]")
+        else:
+            # NOTE: a per-step result no node reads still needs somewhere to go
+            unused = f"{base}_unused{k}"
+            typ = v.prim.shape(*[x.type for x in v.inputs], **{**attrs, "output": k})
+            lines.append(f"{unused} = np.empty({ctx.shape_text(typ.shape[1:])}, {np_type(typ.dtype)})")
+            outs.append(unused)
+    numbers = _numbers(body)
     steps = f"range({n} - 1, -1, -1)" if attrs["reverse"] else f"range({n})"
-    args = ops[:nk] + carries + [f"{x}[{i}]" for x in ops[nk + nc:]]
-    call, bare = _call(ctx, step, bare, args, consts, attrs["sizes"])
+    args = ops[:nk] + carries.now + [f"{x}[{i}]" for x in ops[nk + nc:]]
     lines.append(f"for {i} in {steps}:")
     for k, out in stacked.items():
         if k >= nc + ny:
-            lines.append(f"    {out}[{i}] = {carries[k - nc - ny]}")
-    lines.append(f"    {rv} = {call}")
-    for j, c in enumerate(carries):
-        lines.append(f"    {c} = {_take(rv, bare, j)}")
+            lines.append(f"    {out}[{i}] = {carries.now[k - nc - ny]}")
+    lines.append(f"    {rv} = {_call(ctx, step, args, consts, attrs['sizes'], outs + [f'{base}_ws'])}")
+    lines += ["    " + line for line in carries.advance(rv, numbers)]
     for k, out in stacked.items():
-        if k < nc + ny:
-            lines.append(f"    {out}[{i}] = {_take(rv, bare, k)}")
+        if k < nc + ny and body.outputs[k].ndim == 0:
+            lines.append(f"    {out}[{i}] = {rv}[0][{numbers.index(k)}]")
     for k, m in members.items():
         if k < nc:
-            lines.append(f"{ctx.name(m)} = {carries[k]}")
+            lines.append(f"{ctx.name(m)} = {carries.now[k]}")
     return lines
 
 
@@ -93,22 +123,21 @@ def while_loop(ctx, v):
     if members is None:
         return []
     attrs = dict(v.attrs)
-    nk, nc = attrs["num_consts"], attrs["num_carry"]
+    nk, body = attrs["num_consts"], attrs["body"]
     cond_step, cond_consts, _ = ctx.submodule(attrs["cond"])
-    step, consts, bare = ctx.submodule(attrs["body"])
+    step, consts, _ = ctx.submodule(body, out_params=True)
     ops = [ctx.name(x) for x in v.inputs]
     base = ctx.tmp("_while")
     rv = f"{base}_r"
-    carries = [f"{base}_c{j}" for j in range(nc)]
-    lines = _start_carries(ctx, v.inputs[nk:], carries)
-    args = ops[:nk] + carries
-    test, _ = _call(ctx, cond_step, True, args, cond_consts, attrs["sizes"])
-    call, bare = _call(ctx, step, bare, args, consts, attrs["sizes"])
-    lines += [f"while {test}:", f"    {rv} = {call}"]
-    for j, c in enumerate(carries):
-        lines.append(f"    {c} = {_take(rv, bare, j)}")
+    carries = _Carries(ctx, base, v.inputs[nk:])
+    lines = carries.start + [f"{base}_ws = _rt.new_block()"]
+    args = ops[:nk] + carries.now
+    outs = [n for n in carries.next if n] + [f"{base}_ws"]
+    lines += [f"while {_call(ctx, cond_step, args, cond_consts, attrs['sizes'])}:",
+              f"    {rv} = {_call(ctx, step, args, consts, attrs['sizes'], outs)}"]
+    lines += ["    " + line for line in carries.advance(rv, _numbers(body))]
     for k, m in members.items():
-        lines.append(f"{ctx.name(m)} = {carries[k]}")
+        lines.append(f"{ctx.name(m)} = {carries.now[k]}")
     return lines
 
 

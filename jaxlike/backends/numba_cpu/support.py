@@ -465,6 +465,14 @@ def clock():
     return t
 
 
+@njit(cache=True, nogil=True)
+def out_buffer(buf, shape):
+    """``buf``, the array a loop step writes one of its outputs into, after checking it has ``shape``."""
+    if buf.shape != shape:
+        raise ValueError("jaxlike: a loop step's output buffer has the wrong shape")
+    return buf
+
+
 # -- random bits ---------------------------------------------------------------------------------------------
 _ODD, _EVEN = ROTATIONS   # the rotations of groups 0, 2, 4 and of groups 1, 3
 

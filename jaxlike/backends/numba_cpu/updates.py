@@ -20,7 +20,7 @@ class UpdateWriter:
         are other states (a swap)."""
         states = {s._id for s, _ in self.graph.updates}
         self.old = {}
-        for o in self.graph.outputs:
+        for o in self.graph.outputs if self.graph.updates else ():     # NOTE: no state written, nothing to keep
             if o.is_input and o.ndim and o._id not in self.old:
                 self.old[o._id] = self.tmp(self.name(o) + "_old")
         for s, u in copies:
