@@ -239,3 +239,7 @@ def test_reference_rule_never_returns_results_of_an_array_since_written():
     assert np.array_equal(scan_prim.numpy(*args, **attrs), first)
     args[1] += 1.0     # the initial carry, in place
     assert not np.allclose(scan_prim.numpy(*args, **attrs), first)
+    # equal values in new arrays (a backend's host copies) reuse the run, and every caller owns its result
+    again = scan_prim.numpy(*[a.copy() for a in args], **attrs)
+    again += 100.0
+    assert not np.allclose(scan_prim.numpy(*args, **attrs), again)

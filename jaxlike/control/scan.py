@@ -80,13 +80,13 @@ def _scan_shape(*types, body, num_consts, num_carry, length, reverse, output, si
 
 
 # -- the reference rule ------------------------------------------------------------------------------------
-_RUNS = collections.OrderedDict()   # one loop's results for its sibling nodes (operands held, so ids stay valid)
+_RUNS = collections.OrderedDict()   # one loop's results for its sibling nodes (see remember)
 
 
 def run_scan(operands, body, num_consts, num_carry, length, reverse, sizes, at_least=False):
     """Every output of the loop, computed by interpreting the body step by step. ``at_least``: scanned arrays
     may have more rows than steps (a traced step count: the loop reads the first ``length``)."""
-    key = (id(body), length, reverse, tuple(sizes), tuple(id(a) for a in operands))
+    key = (body, length, reverse, tuple(sizes))
     hit = recall(_RUNS, key, operands)
     if hit is not None:
         return hit
@@ -120,19 +120,25 @@ def run_scan(operands, body, num_consts, num_carry, length, reverse, sizes, at_l
 
 
 def remember(runs, key, operands, result):
-    """Keep a loop's results for its sibling nodes, with a copy of each operand: an array written in place
-    since (a shared variable's value) must not get the old results."""
-    runs[key] = (tuple(operands), tuple(np.array(a, copy=True) for a in operands), result)
+    """Keep a loop's results for its sibling nodes, with a copy of each operand. A loop is a pure function of
+    its operands, so a later call with equal values (an array written in place since does not qualify; a
+    backend's fresh host copy of the same values does) gets these results. ``key[0]`` is the step graph, held
+    here so that its id is never reused while the entry lives."""
+    runs[_key(key, operands)] = (key[0], tuple(np.array(a, copy=True) for a in operands), result)
     if len(runs) > 16:
         runs.popitem(last=False)
 
 
 def recall(runs, key, operands):
-    hit = runs.get(key)
-    if hit is None or not all(a is b and np.array_equal(np.asarray(a), c, equal_nan=c.dtype.kind in "fc")
-                              for a, b, c in zip(operands, hit[0], hit[1])):
+    hit = runs.get(_key(key, operands))
+    if hit is None or hit[0] is not key[0] or not all(
+            np.array_equal(np.asarray(a), c, equal_nan=c.dtype.kind in "fc") for a, c in zip(operands, hit[1])):
         return None
     return hit[2]
+
+
+def _key(key, operands):
+    return (id(key[0]),) + tuple(key[1:]) + tuple((np.shape(a), np.asarray(a).dtype.str) for a in operands)
 
 
 def _empty_shapes(body, arrays, num_consts, num_carry, env):
@@ -157,8 +163,9 @@ def _scan_numpy(*operands, body, num_consts, num_carry, length, reverse, output,
         operands, length = operands[:-1], int(np.asarray(operands[-1]))
         if length < 0:
             raise ValueError(f"scan: the number of steps must be >= 0, got {length}")
-        return run_scan(operands, body, num_consts, num_carry, length, reverse, sizes, True)[output]
-    return run_scan(operands, body, num_consts, num_carry, int(length), reverse, sizes)[output]
+        return run_scan(operands, body, num_consts, num_carry, length, reverse, sizes, True)[output].copy()
+    # NOTE: copies: the kept results go to every later call with equal operands, which may write its own
+    return run_scan(operands, body, num_consts, num_carry, int(length), reverse, sizes)[output].copy()
 
 
 # -- building loops ----------------------------------------------------------------------------------------
