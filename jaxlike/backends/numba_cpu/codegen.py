@@ -503,41 +503,6 @@ class Codegen(UpdateWriter):
                     out.append(f"    raise ShapeError({message(f'{v.prim.name}: operand {pos} has size ', (have,), f' at dim {off + k} where the result has ', (want,), ' (only size-1 dims broadcast)' + where_text)})")
         return out
 
-    def _outputs(self):
-        if self.options.get("out_params"):
-            return self._outputs_into_arguments()
-        outs, seen = [], set()
-        for o in self.graph.outputs:
-            nm = self.name(o)
-            if o.ndim == 0:
-                # NOTE: returned as a number: numba boxes a 0-d array in about 0.7 us, a float in
-                # nanoseconds; the executable's wrapper makes the 0-d array (``__init__._runner``)
-                outs.append(cast(nm, o.dtype))
-            elif o._id in self.old and o._id not in seen:
-                outs.append(self.old[o._id])
-            elif o.is_input or o.is_const or o._id in seen:
-                t = self.tmp(nm + "_out")
-                self.lines.append(f"{t} = {self.old.get(o._id, nm)}.copy()")
-                outs.append(t)
-            else:
-                outs.append(nm)
-            seen.add(o._id)
-        return outs
-
-    def _outputs_into_arguments(self):
-        """With ``out_params``: array outputs are copied into their arguments (unless computed there already) and
-        only the numbers are returned."""
-        outs = []
-        for k, o in enumerate(self.graph.outputs):
-            if o.ndim == 0:
-                outs.append(cast(self.name(o), o.dtype))
-            elif not (o._id in self.filled and self.name(o) == self.names[o._id] and k == self._first_output(o)):
-                self.lines.append(f"_o{k}[:] = {self.old.get(o._id, self.name(o))}")
-        return outs
-
-    def _first_output(self, o):
-        return next(k for k, p in enumerate(self.graph.outputs) if p is o)
-
     def _module(self, params, outs, ups):
         ret_o = "(" + "".join(f"{x}, " for x in outs) + ")"
         ret_u = "(" + "".join(f"{x}, " for x in ups) + ")"

@@ -1,6 +1,7 @@
-"""The entry's update code (a mixin of ``codegen.Codegen``): the old values that must survive in-place writes,
+"""What leaves the entry (a mixin of ``codegen.Codegen``): the old values that must survive in-place writes,
 the kernels that write update values straight into their states (in ``inplace.plan``'s order, or as one
-BLAS call for ``W - k * (A @ B)``), and the copies of the other update values at the end. Imports numpy, core
+BLAS call for ``W - k * (A @ B)``), the copies of the other update values at the end, and the outputs
+(returned, or written into arguments by a loop step). Imports numpy, core
 and ops only.
 """
 
@@ -10,7 +11,7 @@ from ...core.graph import syms_in
 from ...core.types import dims_equal
 from ...core.errors import where
 from . import inplace
-from .loops import literal, np_type
+from .loops import cast, literal, np_type
 from .lowering import is_plain_gemm, gemm_update, element_loops
 
 
@@ -97,3 +98,38 @@ class UpdateWriter:
         self.lines.append(f"{t} = np.empty((), {np_type(dtype)})")
         self.lines.append(f"{t}[()] = {expr}")
         return t
+
+    def _outputs(self):
+        if self.options.get("out_params"):
+            return self._outputs_into_arguments()
+        outs, seen = [], set()
+        for o in self.graph.outputs:
+            nm = self.name(o)
+            if o.ndim == 0:
+                # NOTE: returned as a number: numba boxes a 0-d array in about 0.7 us, a float in
+                # nanoseconds; the executable's wrapper makes the 0-d array (``__init__._runner``)
+                outs.append(cast(nm, o.dtype))
+            elif o._id in self.old and o._id not in seen:
+                outs.append(self.old[o._id])
+            elif o.is_input or o.is_const or o._id in seen:
+                t = self.tmp(nm + "_out")
+                self.lines.append(f"{t} = {self.old.get(o._id, nm)}.copy()")
+                outs.append(t)
+            else:
+                outs.append(nm)
+            seen.add(o._id)
+        return outs
+
+    def _outputs_into_arguments(self):
+        """With ``out_params``: array outputs are copied into their arguments (unless computed there already) and
+        only the numbers are returned."""
+        outs = []
+        for k, o in enumerate(self.graph.outputs):
+            if o.ndim == 0:
+                outs.append(cast(self.name(o), o.dtype))
+            elif not (o._id in self.filled and self.name(o) == self.names[o._id] and k == self._first_output(o)):
+                self.lines.append(f"_o{k}[:] = {self.old.get(o._id, self.name(o))}")
+        return outs
+
+    def _first_output(self, o):
+        return next(k for k, p in enumerate(self.graph.outputs) if p is o)
