@@ -159,13 +159,13 @@ def _empty_shapes(body, arrays, num_consts, num_carry, env):
 
 
 def _scan_numpy(*operands, body, num_consts, num_carry, length, reverse, output, sizes):
-    if length is None:
+    at_least = length is None
+    if at_least:
         operands, length = operands[:-1], int(np.asarray(operands[-1]))
         if length < 0:
             raise ValueError(f"scan: the number of steps must be >= 0, got {length}")
-        return run_scan(operands, body, num_consts, num_carry, length, reverse, sizes, True)[output].copy()
-    # NOTE: copies: the kept results go to every later call with equal operands, which may write its own
-    return run_scan(operands, body, num_consts, num_carry, int(length), reverse, sizes)[output].copy()
+    # NOTE: a copy: the kept results go to every later call with equal operands, which may write its own
+    return run_scan(operands, body, num_consts, num_carry, int(length), reverse, sizes, at_least)[output].copy()
 
 
 # -- building loops ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ pytest.importorskip("ipykernel")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NB_DIR = os.path.join(ROOT, "notebooks")
 EXPECTED = ["01_basics.ipynb", "02_xor.ipynb", "03_minibatch_mlp.ipynb", "04_performance.ipynb",
-            "05_gpu.ipynb"]
+            "05_gpu.ipynb", "06_loops.ipynb"]
 NOTEBOOKS = sorted(n for n in os.listdir(NB_DIR) if n.endswith(".ipynb")) if os.path.isdir(NB_DIR) else []
 
 
