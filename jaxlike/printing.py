@@ -74,20 +74,27 @@ def graph_text(graph, sources=True, indent=""):
     kernel bodies) are printed indented under their node."""
     name = namer()
     head = indent + "{ lambda " + ", ".join(f"{name(v)}:{v.type!r}" for v in graph.inputs) + " ."
-    rows = []
+    rows, shown = [], {}
     for v in graph.eqns():
         args = ", ".join(name(i) for i in v.inputs)
-        attrs = " ".join(f"{k}=<graph>" if isinstance(a, Graph) else f"{k}={_fmt_attr(a)}"
-                         for k, a in v.attrs)
+        parts, nested = [], []
+        for k, a in v.attrs:
+            if not isinstance(a, Graph):
+                parts.append(f"{k}={_fmt_attr(a)}")
+            elif id(a) in shown:      # NOTE: a loop's other result nodes share its step graph
+                parts.append(f"{k}=<as {shown[id(a)]}>")
+            else:
+                shown[id(a)] = name(v)
+                parts.append(f"{k}=<graph>")
+                nested.append(a)
+        attrs = " ".join(parts)
         line = f"{indent}  {name(v)}:{v.type!r} = {v.prim.name}({args}){' ' + attrs if attrs else ''}"
-        rows.append((line, _location(v.source) if sources else "", v))
+        rows.append((line, _location(v.source) if sources else "", nested))
     width = max([len(r[0]) for r in rows] + [0])
     lines = [head]
-    for line, loc, v in rows:
+    for line, loc, nested in rows:
         lines.append(f"{line.ljust(width)}  # {loc}" if loc else line)
-        for _, a in v.attrs:
-            if isinstance(a, Graph):
-                lines.append(graph_text(a, sources, indent + "      "))
+        lines += [graph_text(a, sources, indent + "      ") for a in nested]
     outs = ", ".join(name(v) for v in graph.outputs)
     ups = ""
     if graph.updates:

@@ -39,7 +39,7 @@ class LoopBody(Graph):
         text alone prints big constants by shape only)."""
         if self._key is None:
             h = hashlib.sha1()
-            for v in self.nodes():
+            for v in _all_nodes(self):
                 if v.is_const:
                     h.update(np.ascontiguousarray(v.value).tobytes())
                     h.update(v.value.dtype.str.encode())
@@ -49,6 +49,15 @@ class LoopBody(Graph):
 
     def __repr__(self):
         return self.key()
+
+
+def _all_nodes(graph):
+    """The graph's nodes and those of the graphs its nodes hold in attrs (nested loops), recursively."""
+    for v in graph.nodes():
+        yield v
+        for _, a in v.attrs if v.prim is not None else ():
+            if isinstance(a, Graph):
+                yield from _all_nodes(a)
 
 
 def _depends(outputs, inputs):

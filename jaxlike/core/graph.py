@@ -238,19 +238,33 @@ def _letters(i):
             return s
 
 
-def to_text(graph):
-    """Readable text: one line per node, ``name:dtype[shape] = prim(args) attrs``."""
+def to_text(graph, indent=""):
+    """Readable text: one line per node, ``name:dtype[shape] = prim(args) attrs``. A graph held in an attr (a
+    loop's step) is printed indented under the first node holding it, and the other nodes of the same loop
+    name that node (``body=<as c>``); one whose class sets ``print_inline`` (a fused body) stays on its line."""
     name = namer()
-    lines = ["{ lambda " + ", ".join(f"{name(v)}:{v.type!r}" for v in graph.inputs) + " ."]
+    lines = [indent + "{ lambda " + ", ".join(f"{name(v)}:{v.type!r}" for v in graph.inputs) + " ."]
+    shown = {}
     for v in graph.eqns():
-        attrs = " ".join(f"{k}={_fmt_attr(a)}" for k, a in v.attrs)
+        parts, nested = [], []
+        for k, a in v.attrs:
+            if not isinstance(a, Graph) or getattr(a, "print_inline", False):
+                parts.append(f"{k}={_fmt_attr(a)}")
+            elif id(a) in shown:
+                parts.append(f"{k}=<as {shown[id(a)]}>")
+            else:
+                shown[id(a)] = name(v)
+                parts.append(f"{k}=<below>")
+                nested.append(a)
         args = ", ".join(name(i) for i in v.inputs)
-        lines.append(f"  {name(v)}:{v.type!r} = {v.prim.name}({args}){' ' + attrs if attrs else ''}")
+        attrs = " ".join(parts)
+        lines.append(f"{indent}  {name(v)}:{v.type!r} = {v.prim.name}({args}){' ' + attrs if attrs else ''}")
+        lines += [to_text(a, indent + "      ") for a in nested]
     outs = ", ".join(name(v) for v in graph.outputs)
     ups = ""
     if graph.updates:
         ups = " ; updates " + ", ".join(f"{name(s)} <- {name(u)}" for s, u in graph.updates)
-    lines.append(f"  in ({outs}){ups} }}")
+    lines.append(f"{indent}  in ({outs}){ups} }}")
     return "\n".join(lines)
 
 

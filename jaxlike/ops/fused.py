@@ -49,6 +49,8 @@ class Body(Graph):
     """A fused node's body: a one-output Graph over fresh inputs, plus ``syms`` (the sizes it cannot read off
     its inputs' types). Printed on one line so the enclosing graph's text stays one line per node."""
 
+    print_inline = True
+
     def __init__(self, inputs, root, syms=()):
         super().__init__(inputs, [root])
         self.syms = tuple(syms)
