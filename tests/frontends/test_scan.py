@@ -87,3 +87,27 @@ def test_unsupported_features_say_so():
         theano.scan(lambda x: (x, {s: s + 1}), sequences=xs)
     with pytest.raises(ValueError, match="n_steps"):
         theano.scan(lambda h: h, outputs_info=T.vector())
+
+
+def test_training_an_rnn_with_shared_weights_and_updates_in_float32():
+    """Catches: a scan whose gradient reaches shared variables through updates (the Theano RNN training
+    loop) computing other values compiled than interpreted, or leaving float32."""
+    rng = np.random.default_rng(0)
+    results = []
+    for mode in ("FAST_RUN", "FAST_COMPILE"):
+        W = theano.shared(rng.normal(size=(4, 4)).astype("float32") * 0.3, name="W")
+        U = theano.shared(rng.normal(size=(4, 2)).astype("float32") * 0.3, name="U")
+        x, y = T.matrix("x", dtype="float32"), T.vector("y", dtype="float32")
+        hs, _ = theano.scan(lambda xt, h: T.tanh(T.dot(W, h) + T.dot(U, xt)), sequences=x,
+                            outputs_info=T.zeros((4,), dtype="float32"))
+        cost = T.sum((hs[-1] - y) ** 2)
+        gW, gU = T.grad(cost, [W, U])
+        train = theano.function([x, y], cost, updates=[(W, W - 0.1 * gW), (U, U - 0.1 * gU)], mode=mode)
+        data = np.random.default_rng(1).normal(size=(7, 2)).astype("float32")
+        costs = [train(data, np.full(4, 0.5, "float32")) for _ in range(15)]
+        assert costs[-1].dtype == np.float32 and W.get_value().dtype == np.float32
+        assert costs[-1] < costs[0] / 4
+        results.append((costs, W.get_value()))
+        rng = np.random.default_rng(0)
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=2e-4)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=2e-4, atol=1e-6)
