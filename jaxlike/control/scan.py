@@ -18,6 +18,7 @@ the scanned one. Imports core, ops and autodiff.
 """
 
 import collections
+import hashlib
 
 import numpy as np
 
@@ -120,21 +121,26 @@ def run_scan(operands, body, num_consts, num_carry, length, reverse, sizes, at_l
 
 
 def remember(runs, key, operands, result):
-    """Keep a loop's results for its sibling nodes, with a copy of each operand. A loop is a pure function of
-    its operands, so a later call with equal values (an array written in place since does not qualify; a
-    backend's fresh host copy of the same values does) gets these results. ``key[0]`` is the step graph, held
-    here so that its id is never reused while the entry lives."""
-    runs[_key(key, operands)] = (key[0], tuple(np.array(a, copy=True) for a in operands), result)
+    """Keep a loop's results for its sibling nodes, with a digest of each operand's bytes. A loop is a pure
+    function of its operands, so a later call with equal values (an array written in place since does not
+    qualify; a backend's fresh host copy of the same values does) gets these results. ``key[0]`` is the step
+    graph, held here so that its id is never reused while the entry lives. Digests, not copies: an eager loop
+    over a large array must not keep copies of it."""
+    runs[_key(key, operands)] = (key[0], tuple(_digest(a) for a in operands), result)
     if len(runs) > 16:
         runs.popitem(last=False)
 
 
 def recall(runs, key, operands):
     hit = runs.get(_key(key, operands))
-    if hit is None or hit[0] is not key[0] or not all(
-            np.array_equal(np.asarray(a), c, equal_nan=c.dtype.kind in "fc") for a, c in zip(operands, hit[1])):
+    if hit is None or hit[0] is not key[0] or any(_digest(a) != d for a, d in zip(operands, hit[1])):
         return None
     return hit[2]
+
+
+def _digest(a):
+    a = np.ascontiguousarray(a)
+    return hashlib.blake2b(a.reshape(-1).view(np.uint8), digest_size=16).digest()
 
 
 def _key(key, operands):
