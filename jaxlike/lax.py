@@ -99,7 +99,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     y_leaves, y_tree = pytree.flatten(y)
     y_vars = [_leaf_var(v, "scan: per-step output") for v in y_leaves]
     body, captured = close_body(body_in, carry_out + y_vars, 0, len(init_vars))
-    operands = list(captured) + [_operand(v) for v in init_vars] + [_operand(v) for v in x_vars]
+    operands = list(captured) + list(init_vars) + list(x_vars)
     finals, stacked = make_scan(body, operands, length, reverse)
     return pytree.unflatten(init_tree, finals), pytree.unflatten(y_tree, stacked)
 
@@ -131,11 +131,6 @@ def _cast(v, dtype):
     if v.dtype == dtype:
         return v
     return as_var(np.asarray(v.value, dtype)) if v.is_const else convert(v, dtype=dtype)
-
-
-def _operand(v):
-    """A constant operand as its array (so an eager loop's sibling results find one run of it)."""
-    return v.value if v.is_const else v
 
 
 def _loop_length(x_vars, length, paths):
@@ -199,7 +194,7 @@ def while_loop(cond_fun, body_fun, init_val):
     pred = _leaf_var(cond_fun(pytree.unflatten(tree, cond_in)), "while_loop: cond_fun's result")
     if pred.ndim or pred.dtype != np.bool_:
         raise TypeError(f"while_loop: cond_fun must return a boolean scalar, got {pred.type!r}" + where(user_frame()))
-    finals = make_while(cond_in, pred, ins, outs, [_operand(v) for v in init_vars])
+    finals = make_while(cond_in, pred, ins, outs, list(init_vars))
     return pytree.unflatten(tree, finals)
 
 

@@ -10,8 +10,6 @@ The results are sibling nodes (``output``) as a loop's are. Backends never see t
 inlines ``fun`` once differentiation is done (``inline_custom``). Imports core, ops and autodiff.
 """
 
-import collections
-
 import numpy as np
 
 from ..core.graph import Var, Graph, substitute
@@ -23,7 +21,7 @@ from ..ops.reduce import reduce_sum
 from ..ops._rules import Sample
 from ..autodiff import backward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind, checked_arrays
+from .body import LoopBody, PerEquation, close_body, rebind, checked_arrays
 from .scan import as_operands
 
 
@@ -98,17 +96,13 @@ def _batched(graph, flags, size):
     return ins, outs
 
 
-_GROUPS = collections.OrderedDict()
+_GROUPS = PerEquation()
 
 
 def _once_per_call(fun, args, batched, size, build):
     """``build()`` once for all the sibling nodes of one call (so they share their new graphs)."""
     key = (id(fun), tuple(id(a) for a in args), tuple(batched), repr(size))
-    if key not in _GROUPS:
-        _GROUPS[key] = (fun, tuple(args), build())
-        if len(_GROUPS) > 64:
-            _GROUPS.popitem(last=False)
-    return _GROUPS[key][2]
+    return _GROUPS.get(key, (fun, tuple(args)), build)
 
 
 def _vjp_batch(args, batched, size, *, fun, rule, output):

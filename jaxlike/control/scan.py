@@ -31,7 +31,7 @@ from ..ops.layout import transpose, broadcast_to, slice_grad
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind, slice_type, stacked_type, checked_arrays, split
+from .body import LoopBody, PerEquation, close_body, rebind, slice_type, stacked_type, checked_arrays, split
 
 ROLES = ("invariant", "initial carry", "scanned array")
 
@@ -276,19 +276,14 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
 
 
 # -- forward mode ------------------------------------------------------------------------------------------
-_JVP_GROUPS = collections.OrderedDict()
+_JVP_GROUPS = PerEquation()
 
 
 def _scan_jvp(tangents, node, *operands, body, num_consts, num_carry, length, reverse, output, sizes):
     key = (sibling_key(node), tuple(id(t) if t is not None else None for t in tangents))
-    hit = _JVP_GROUPS.get(key)
-    if hit is None:
-        hit = (tuple(tangents), node, _jvp_group(tangents, operands, body, num_consts, num_carry, length,
-                                                 reverse))
-        _JVP_GROUPS[key] = hit
-        if len(_JVP_GROUPS) > 64:
-            _JVP_GROUPS.popitem(last=False)
-    return hit[2](output)
+    tangent = _JVP_GROUPS.get(key, (tuple(tangents), node), lambda: _jvp_group(
+        tangents, operands, body, num_consts, num_carry, length, reverse))
+    return tangent(output)
 
 
 def _jvp_group(tangents, operands, body, nk, nc, length, reverse):
@@ -333,20 +328,16 @@ def _jvp_group(tangents, operands, body, nk, nc, length, reverse):
 
 
 # -- batching ------------------------------------------------------------------------------------------------
-_BATCH_GROUPS = collections.OrderedDict()
+_BATCH_GROUPS = PerEquation()
 
 
 def _scan_batch(args, batched, size, *, body, num_consts, num_carry, length, reverse, output, sizes):
     if length is None and batched[-1]:
         return None     # NOTE: a step count per example: one loop per example (the transform's fallback)
     key = (id(body), tuple(id(a) for a in args), tuple(batched), repr(size), repr(length), reverse)
-    hit = _BATCH_GROUPS.get(key)
-    if hit is None:
-        hit = (tuple(args), _batch_group(args, batched, size, body, num_consts, num_carry, length, reverse))
-        _BATCH_GROUPS[key] = hit
-        if len(_BATCH_GROUPS) > 64:
-            _BATCH_GROUPS.popitem(last=False)
-    return hit[1](output)
+    result = _BATCH_GROUPS.get(key, (tuple(args), body), lambda: _batch_group(
+        args, batched, size, body, num_consts, num_carry, length, reverse))
+    return result(output)
 
 
 def _move(v, src, dst):

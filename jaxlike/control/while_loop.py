@@ -25,7 +25,7 @@ from ..ops.reduce import reduce_max
 from ..ops._rules import Sample
 from ..autodiff import forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind, checked_arrays
+from .body import LoopBody, PerEquation, close_body, rebind, checked_arrays
 from .scan import as_operands, remember, recall
 
 
@@ -97,19 +97,14 @@ def _no_vjp(*args, **attrs):
 
 
 # -- forward mode ------------------------------------------------------------------------------------------
-_JVP_GROUPS = collections.OrderedDict()
+_JVP_GROUPS = PerEquation()
 
 
 def _while_jvp(tangents, node, *operands, cond, body, num_consts, num_carry, output, sizes):
     key = (sibling_key(node), tuple(id(t) if t is not None else None for t in tangents))
-    hit = _JVP_GROUPS.get(key)
-    if hit is None:
-        hit = (tuple(tangents), node, _jvp_nodes(tangents, operands, cond, body, num_consts, num_carry))
-        _JVP_GROUPS[key] = hit
-        if len(_JVP_GROUPS) > 64:
-            _JVP_GROUPS.popitem(last=False)
-    k, nodes = hit[2]
-    return nodes[k.index(output)] if output in k else None
+    carried, nodes = _JVP_GROUPS.get(key, (tuple(tangents), node), lambda: _jvp_nodes(
+        tangents, operands, cond, body, num_consts, num_carry))
+    return nodes[carried.index(output)] if output in carried else None
 
 
 def _jvp_nodes(tangents, operands, cond, body, nk, nc):
@@ -135,18 +130,14 @@ def _jvp_nodes(tangents, operands, cond, body, nk, nc):
 
 
 # -- batching ------------------------------------------------------------------------------------------------
-_BATCH_GROUPS = collections.OrderedDict()
+_BATCH_GROUPS = PerEquation()
 
 
 def _while_batch(args, batched, size, *, cond, body, num_consts, num_carry, output, sizes):
     key = (id(body), tuple(id(a) for a in args), tuple(batched), repr(size))
-    hit = _BATCH_GROUPS.get(key)
-    if hit is None:
-        hit = (tuple(args), _batch_nodes(args, batched, size, cond, body, num_consts, num_carry))
-        _BATCH_GROUPS[key] = hit
-        if len(_BATCH_GROUPS) > 64:
-            _BATCH_GROUPS.popitem(last=False)
-    return hit[1][output]
+    nodes = _BATCH_GROUPS.get(key, (tuple(args), body), lambda: _batch_nodes(
+        args, batched, size, cond, body, num_consts, num_carry))
+    return nodes[output]
 
 
 def _batch_nodes(args, batched, size, cond, body, nk, nc):

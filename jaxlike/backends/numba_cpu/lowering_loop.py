@@ -13,11 +13,10 @@ from .lowering import message
 
 def _members(ctx, v):
     """The graph's nodes of ``v``'s loop by output number, or None when an earlier one ran the loop."""
-    done = ctx.__dict__.setdefault("_loops_done", set())
     key = sibling_key(v)
-    if key in done:
+    if key in ctx.loops_done:
         return None
-    done.add(key)
+    ctx.loops_done.add(key)
     return {dict(m.attrs)["output"]: m for m in ctx.graph.nodes() if m.prim is v.prim and sibling_key(m) == key}
 
 

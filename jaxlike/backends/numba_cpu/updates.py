@@ -127,7 +127,7 @@ class UpdateWriter:
         for k, o in enumerate(self.graph.outputs):
             if o.ndim == 0:
                 outs.append(cast(self.name(o), o.dtype))
-            elif not (o._id in self.filled and self.name(o) == self.names[o._id] and k == self._first_output(o)):
+            elif not (o._id in self.filled and k == self._first_output(o)):
                 self.lines.append(f"_o{k}[:] = {self.old.get(o._id, self.name(o))}")
         return outs
 
