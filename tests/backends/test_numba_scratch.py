@@ -1,6 +1,6 @@
-"""The entry's scratch block (``numba_cpu/scratch.py``): small temporaries carved from one allocation per call,
-larger ones from np.empty, results the reference's, and nothing that leaves the call sharing memory with
-anything else it returns."""
+"""The entry's scratch block (``numba_cpu/scratch.py``): small temporaries carved from a block on the entry's
+stack, larger ones from np.empty, results the reference's, nothing that leaves the call carved (nor anything
+it is a view of), and nothing that leaves the call sharing memory with anything else it returns."""
 
 import numpy as np
 import pytest
@@ -45,12 +45,33 @@ def test_temporaries_that_fit_are_carved_and_the_rest_allocated(layers, m):
 
 
 def test_outputs_are_never_carved(layers):
-    # an output leaves the call: carving it would keep the whole block alive with it
+    # an output leaves the call: carved, it would point into a stack frame that is gone
     g, exe = layers
     names = [line.split("=")[0].strip() for line in exe.source.splitlines() if "_rt.take(" in line]
     header = exe.source.split("in (")[1].split(")")[0]
     outs = {o.strip() for o in header.split(",")}
     assert not outs & {n.split(",")[0] for n in names}
+
+
+def _views(A, x):
+    y = A @ x
+    return [y[1:], jnp.reshape(A @ (x * 2.0), (2, 2)), jnp.sum(jnp.exp(y))]
+
+
+def test_an_output_that_views_a_temporary_keeps_its_own_memory():
+    # catches: a contraction's result carved from the stack while an output is a slice or reshape of it (a
+    # view): the caller would hold memory of a frame that later calls overwrite
+    rng = np.random.default_rng(3)
+    A, x = rng.normal(size=(4, 3)), rng.normal(size=3)
+    g = graph_of(_views, A, x)
+    exe = compile_graph(g, "FAST_RUN")
+    held = [np.asarray(o) for o in exe.run(A, x)[0]]
+    want = [np.array(o, copy=True) for o in reference(g, [A, x])[0]]
+    for _ in range(3):     # other calls reuse the stack the first one ran on
+        exe.run(-A, 2 * x)
+        compile_graph(graph_of(lambda a: jnp.tanh(a) * a, x), "FAST_RUN").run(x * 5.0)
+    for k, (a, b) in enumerate(zip(held, want)):
+        assert_close(a, b, rtol=1e-12, what=f"output {k}, held across later calls")
 
 
 def test_views_of_carved_temporaries_come_back_unaliased():
@@ -73,6 +94,7 @@ def test_views_of_carved_temporaries_come_back_unaliased():
 
 @numba.njit
 def _carve_all(n, m):
+    # NOTE: carved arrays live on this function's stack: what comes back is copies and offsets
     block = scratch.new_block()
     at = 0
     a, at = scratch.take(block, at, (n,), np.float64)
@@ -85,20 +107,41 @@ def _carve_all(n, m):
     c[:] = True
     d[()] = 1 + 2j
     e[:, :] = 3.0
-    return block, a, b, c, d, e, at
+    base = block.ctypes.data
+    starts = (a.ctypes.data - base, b.ctypes.data - base, c.ctypes.data - base, d.ctypes.data - base)
+    inside = 0 <= e.ctypes.data - base < block.size
+    return (block.size, base % 64, starts, inside, at, a.copy(), b.copy(), c.copy(), d[()], e,
+            a.flags.c_contiguous and b.flags.c_contiguous)
 
 
 def test_carving_aligns_each_array_and_never_overlaps():
-    block, a, b, c, d, e, at = _carve_all(3, 2)
-    base = block.ctypes.data
-    starts = [arr.ctypes.data - base for arr in (a, b, c, d)]
-    assert starts == [0, 32, 64, 96] and at == 128
-    assert not np.shares_memory(e, block)
-    assert (a.dtype, a.shape, b.dtype, b.shape, c.dtype, c.shape, d.shape) == (
-        np.float64, (3,), np.int32, (3, 2), np.bool_, (4,), ())
-    assert a.flags.c_contiguous and b.flags.c_contiguous
-    assert a.tolist() == [1.5] * 3 and b.tolist() == [[7, 7]] * 3 and c.all() and d[()] == 1 + 2j
+    size, misalign, starts, e_inside, at, a, b, c, d, e, contiguous = _carve_all(3, 2)
+    assert size == scratch.SCRATCH_BYTES and misalign == 0
+    assert starts == (0, 32, 64, 96) and at == 128
+    assert not e_inside and contiguous
+    assert (a.dtype, a.shape, b.dtype, b.shape, c.dtype, c.shape) == (
+        np.float64, (3,), np.int32, (3, 2), np.bool_, (4,))
+    assert a.tolist() == [1.5] * 3 and b.tolist() == [[7, 7]] * 3 and c.all() and d == 1 + 2j
     assert (e == 3.0).all()
+
+
+@numba.njit
+def _stack_sums(n):
+    total = 0.0
+    for r in range(3):      # NOTE: one buffer for every pass of the loop (allocated in the entry block)
+        buf = scratch.stack_vector(512, n, np.float64)
+        for k in range(buf.shape[0]):
+            buf[k] = k + r
+        total += buf.sum()
+    return total, scratch.stack_vector(512, n, np.float32).shape[0]
+
+
+@pytest.mark.parametrize("n", [0, 1, 37, 512, 5000])
+def test_stack_vectors_hold_at_most_their_capacity(n):
+    total, length = _stack_sums(n)
+    m = min(n, 512)
+    assert length == m
+    assert total == sum(float(k + r) for r in range(3) for k in range(m))
 
 
 def test_a_negative_or_overflowing_size_gets_numpys_error_not_a_carving():
@@ -108,8 +151,12 @@ def test_a_negative_or_overflowing_size_gets_numpys_error_not_a_carving():
         _carve_all(2, 2 ** 62)
 
 
-def test_a_function_with_one_temporary_takes_no_block():
+def test_a_function_with_one_temporary_carves_it():
+    # the stack block costs nothing, so even a lone temporary is carved; the output is not
     g = graph_of(lambda A, x: jnp.exp(A @ x), np.ones((3, 2)), np.ones(2))
     exe = compile_graph(g, "FAST_RUN")
-    assert "new_block" not in exe.source and "_rt.take" not in exe.source
+    assert exe.source.count("_rt.take(_ws") == 1 and "_ws = _rt.new_block()" in exe.source
+    rng = np.random.default_rng(1)
+    args = [rng.normal(size=(3, 2)), rng.normal(size=2)]
+    assert_close(exe.run(*args)[0][0], reference(g, args)[0][0], rtol=1e-12, what="exp(A @ x)")
     assert nb is not None

@@ -13,7 +13,7 @@ each kernel is preceded by the equations it fused, and symbolic sizes are number
 Theano update semantics: every update reads the old values. A fused kernel whose result is only an update
 value writes straight into its state array when it safely can (``inplace.py`` decides which and in what
 order, ``updates.py`` writes the code); the rest are copied in at the end. Small temporaries are carved from one
-scratch block per call (``scratch.py``). Outputs never alias states or each other. Fused groups over one
+scratch block on the stack (``scratch.py``). Outputs never alias states or each other. Fused groups over one
 iteration space that share operands run as one loop (``siblings.py``). Imports numpy, core and ops only.
 """
 
@@ -116,8 +116,8 @@ class Codegen(UpdateWriter):
         self.in_place = []          # (update index, input index) of the states the entry does not return
         self.internal = set()       # ids of sibling members computed in their group's loop and not stored
         self.gemm_updates = {}      # in-place updates W +/- k * (A @ B) done by one BLAS call (_gemm_updates)
-        self.kept = set()           # ids of the outputs and update values
-        self.carved = {}            # line carving a temporary from the scratch block -> its np.empty form
+        self.kept = set()           # ids of the values whose memory may leave the entry (never carved)
+        self.carved = set()         # the lines carving a temporary from the scratch block
 
     # -- naming -------------------------------------------------------------------------------------------
     def _name_all(self):
@@ -256,7 +256,8 @@ class Codegen(UpdateWriter):
             params += [f"_o{k}" for k, o in enumerate(g.outputs) if o.ndim] + ["_ws"]
         self._inputs()
         users = g.users()
-        kept = self.kept = {o._id for o in g.outputs} | {u._id for _, u in g.updates}
+        kept = {o._id for o in g.outputs} | {u._id for _, u in g.updates}
+        self.kept = inplace.may_leave(g, kept)
         phase3, copies = inplace.plan(self.graph, self.outputs, users)
         self._precopies(copies)
         self.gemm_updates = self._gemm_updates(phase3, users, kept)
@@ -412,14 +413,14 @@ class Codegen(UpdateWriter):
 
     def empty(self, target, shape, dtype, v):
         """The line ``target = <an uninitialized array>`` of shape text ``shape`` and dtype text ``dtype`` that
-        holds node ``v``'s elements: carved from the entry's scratch block (``scratch.py``) unless ``v`` is an
-        output or an update value (they leave the call) or has more elements than the block could hold."""
+        holds node ``v``'s elements: carved from the entry's scratch block on the stack (``scratch.py``) unless
+        ``v``'s memory may leave the call (``inplace.may_leave``) or it has more elements than the block holds."""
         plain = f"{target} = np.empty({shape}, {dtype})"
         if v._id in self.kept or (all(isinstance(d, int) for d in v.shape) and int(
                 np.prod(v.shape, dtype=np.int64)) * v.dtype.itemsize > SCRATCH_BYTES):
             return plain
         carved = f"{target}, _ws_at = _rt.take(_ws, _ws_at, {shape}, {dtype})"
-        self.carved[carved] = plain
+        self.carved.add(carved)
         return carved
 
     def _run_kernel(self, k, head, lhs, args):
@@ -532,15 +533,12 @@ class Codegen(UpdateWriter):
         return module
 
     def _scratch_block(self, lines):
-        """``lines`` taking the scratch block first when they carve two or more temporaries from it; with one or
-        none the carving lines go back to np.empty (the block would cost the allocation it saves)."""
-        carving = [line for line in lines if line.strip() in self.carved]
+        """``lines`` taking the scratch block first when they carve temporaries from it."""
         if self.options.get("out_params"):
             return ["_ws_at = 0"] + lines      # NOTE: the caller's block, reused by every step
-        if len(carving) >= 2:
+        if any(line.strip() in self.carved for line in lines):
             return ["_ws = _rt.new_block()", "_ws_at = 0"] + lines
-        return [line.replace(line.strip(), self.carved[line.strip()]) if line.strip() in self.carved else line
-                for line in lines]
+        return lines
 
     def _graph_text(self):
         """The graph as ``to_text`` prints it, with canonical size names and fused bodies left to the kernels."""

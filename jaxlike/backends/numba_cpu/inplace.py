@@ -2,12 +2,29 @@
 into their state array (types match, the kernel reads the state only at the element it writes, no later
 kernel reads the state), and an order in which every kernel reading a state runs before the kernel that
 overwrites it; kernels caught in a read/overwrite cycle write a temporary that is copied in at the end;
-and which of those updates add a matrix product into their state (``gemm_updates``). Imports core and ops
-only.
+which of those updates add a matrix product into their state (``gemm_updates``); and which values may be
+the memory of what leaves the entry (``may_leave``). Imports core and ops only.
 """
 
 from ...core.types import dims_equal, is_known
 from ...ops.fused import fused as FUSED, fusable_kind, reduce_root
+
+
+# NOTE: lowerings whose result is always memory of their own; the others (slice, reshape, objmode fallbacks,
+# loops) may hand back a view of an operand
+_OWN_MEMORY = frozenset({"contract", "concatenate", "take", "scatter_add", "argmax", "argmin", "slice_grad",
+                         "size_of"})
+
+
+def may_leave(graph, leaving):
+    """Ids of the nodes whose arrays may be, or be viewed by, what leaves the entry: ``leaving`` (ids of the
+    outputs and update values) and, through every node that may return a view of its operands, what they
+    read. Those are never carved from the stack (``scratch.py``)."""
+    found = set(leaving)
+    for v in reversed(list(graph.eqns())):
+        if v._id in found and not (v.prim is FUSED or fusable_kind(v) is not None or v.prim.name in _OWN_MEMORY):
+            found.update(i._id for i in v.inputs)
+    return found
 
 
 def plan(graph, outputs, users):

@@ -1,13 +1,15 @@
-"""One allocation per call for the entry's small temporaries (``_rt.take``).
+"""Stack memory for the entry's small temporaries (``_rt.take``) and for blocked loops' buffers.
 
-Why: numba's ``np.empty`` is an allocation and, at the end of the call, a release through its runtime, about
-15 ns together. The seed XOR step allocates nine arrays of two or three elements: ~130 ns of its ~700 ns
-entry. An entry with several temporaries takes one block of ``SCRATCH_BYTES`` at its start instead and
-carves them from it in order; one that does not fit in what is left is allocated as before.
+Why: numba's ``np.empty`` is an allocation and, at the end of the call, a release through its runtime, and
+every array holding that memory counts references to it with atomic instructions. The seed XOR step
+carves nine arrays of two or three elements: from one heap block per call its entry took ~400 ns, 40% of it
+in those atomics; from a block on the entry's stack, whose carved arrays hold no reference (their meminfo is
+null, so numba counts nothing), 175 ns.
 
-A carved array is an ordinary numba array on the block's memory that holds a reference to the block: one that
-outlives the call (a returned view) keeps the block alive, and since no two carved arrays overlap and nothing
-is carved twice, nothing can alias. Imports numpy, numba and llvmlite only.
+The price is that a carved array must not outlive the call: the code generator carves only values that
+cannot leave it (``codegen.Codegen.empty``: not an output or update value, nor anything those may be a view
+of). A temporary that does not fit in what is left is allocated as before. Imports numpy, numba and llvmlite
+only.
 """
 
 import numpy as np
@@ -60,7 +62,7 @@ def _nbytes(typingctx, shape, dtype):
 @intrinsic
 def _carve(typingctx, block, at, shape, dtype):
     """A C-contiguous array of ``shape`` and ``dtype`` on ``block``'s memory from byte ``at`` on (the caller
-    checked that it fits), holding a reference to the block."""
+    checked that it fits), holding what the block holds (nothing, for the stack block)."""
     ndim = _shape_ndim(shape)
     if (ndim is None or not isinstance(dtype, types.NumberClass) or not isinstance(block, types.Array)
             or block.ndim != 1 or block.layout != "C" or block.dtype != types.uint8):
@@ -85,16 +87,59 @@ def _carve(typingctx, block, at, shape, dtype):
     return result(block, at, shape, dtype), codegen
 
 
-@njit(cache=True, nogil=True)
-def new_block():
-    """The entry's scratch block."""
-    return np.empty(SCRATCH_BYTES, np.uint8)
+def _stack_array(context, builder, result, nbytes, length):
+    """An array of type ``result`` (1-D, C) of ``length`` (an intp value) elements on ``nbytes`` bytes of the
+    current function's stack, allocated once in its entry block (a call in a loop reuses it) and owned by
+    nothing (null meminfo)."""
+    with builder.goto_entry_block():
+        slot = builder.alloca(ir.ArrayType(ir.IntType(8), nbytes), name="jl_stack")
+    slot.align = 64
+    elt = context.get_data_type(result.dtype)
+    itemsize = context.get_constant(types.intp, context.get_abi_sizeof(elt))
+    out = context.make_array(result)(context, builder)
+    context.populate_array(out, data=builder.bitcast(slot, elt.as_pointer()), shape=[length],
+                           strides=[itemsize], itemsize=itemsize, meminfo=None)
+    return out._getvalue()
+
+
+@intrinsic
+def new_block(typingctx):
+    """The entry's scratch block: ``SCRATCH_BYTES`` on its stack (see above). An intrinsic, so that the memory is
+    the caller's frame."""
+    result = types.Array(types.uint8, 1, "C")
+
+    def codegen(context, builder, sig, args):
+        return _stack_array(context, builder, result, SCRATCH_BYTES,
+                            context.get_constant(types.intp, SCRATCH_BYTES))
+    return result(), codegen
+
+
+@intrinsic
+def stack_vector(typingctx, capacity, n, dtype):
+    """A 1-D array of ``min(n, capacity)`` elements of ``dtype`` on the caller's stack, room for ``capacity`` (a
+    literal): a blocked loop's buffer, which never leaves its kernel. In a parallel loop each thread runs the
+    body on its own stack."""
+    if not (isinstance(capacity, types.IntegerLiteral) and isinstance(n, types.Integer)
+            and isinstance(dtype, types.NumberClass)):
+        return None
+    cap = capacity.literal_value
+    result = types.Array(dtype.instance_type, 1, "C")
+
+    def codegen(context, builder, sig, args):
+        elt = context.get_data_type(result.dtype)
+        n_val = context.cast(builder, args[1], sig.args[1], types.intp)
+        top = context.get_constant(types.intp, cap)
+        length = builder.select(builder.icmp_signed("<", n_val, top), n_val, top)
+        length = builder.select(builder.icmp_signed("<", length, top.type(0)), top.type(0), length)
+        return _stack_array(context, builder, result, cap * context.get_abi_sizeof(elt), length)
+    return result(capacity, n, dtype), codegen
 
 
 @njit(cache=True, nogil=True)
 def take(block, at, shape, dtype):
     """``(array, next offset)``: an uninitialized array of ``shape`` and ``dtype`` carved from ``block`` at byte
-    ``at`` when it fits in what is left, else from ``np.empty`` (the offset unchanged)."""
+    ``at`` when it fits in what is left (holding what ``block`` holds: nothing, for the stack block), else from
+    ``np.empty`` (the offset unchanged)."""
     n = _nbytes(shape, dtype)
     end = at + ((n + (_ALIGN - 1)) & -_ALIGN)
     if n >= 0 and end <= block.size:

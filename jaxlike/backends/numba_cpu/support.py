@@ -25,7 +25,7 @@ from ...ops.prng import ROTATIONS, PARITY
 from . import scratch as _scratch
 
 
-new_block, take = _scratch.new_block, _scratch.take     # the generated modules call them as _rt.*
+new_block, take, stack_vector = _scratch.new_block, _scratch.take, _scratch.stack_vector  # called as _rt.*
 
 
 # -- argument checks (no run-time cost: they pass or fail while numba types the entry) ---------------------
