@@ -4,22 +4,29 @@
 Supported as in Theano: ``sequences`` (with ``dict(input=..., taps=[-1, 0, 1])``), ``outputs_info`` (None for
 an output that is not fed back, an initial value, or ``dict(initial=..., taps=[-2, -1])`` whose initial value
 holds the last values along its first axis), ``non_sequences``, ``n_steps`` (an int or an integer scalar
-variable such as ``T.iscalar``), ``go_backwards``, and ``fn`` returning outputs, or ``(outputs, updates)`` with
-no updates. Every output comes back as the sequence of its values, one per step. Updates made inside the
-step raise NotImplementedError. A front-end module.
+variable such as ``T.iscalar``), ``go_backwards``, and ``fn`` returning outputs, ``(outputs, updates)`` or
+updates alone. Every output comes back as the sequence of its values, one per step.
+
+Updates inside the step: a shared variable that ``fn`` updates, or whose ``default_update`` it uses (the key of
+a ``RandomStreams`` draw made in the step), is carried from step to step: each step reads the value the step
+before it wrote, so a draw gives new numbers at every step. ``scan`` returns each such variable's value after
+the last step among its updates, for ``function(..., updates=updates)``, as Theano does. A front-end module.
 """
 
 from collections import OrderedDict
 
-from ..core.graph import Var, as_var
-from ..core.errors import user_frame, where
 import numpy as np
+
+from ..core.graph import Var, as_var, substitute, toposort
+from ..core.errors import user_frame, where
+from ..control.body import slice_type
 
 from ..core.types import is_known, dims_equal
 from ..ops.layout import slice_
 from ..ops.math import convert, minimum
 from ..ops.reduce import size_of
 from .. import lax
+from .shared import SharedVariable
 
 
 def _as_list(x):
@@ -67,20 +74,37 @@ def _initial(info, k):
 
 
 def _step_outputs(out):
-    """fn's outputs as a list, refusing updates made inside the step."""
+    """fn's result as (outputs, updates as (shared variable, expression) pairs)."""
+    updates = []
     if isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], (dict, OrderedDict, list)) and \
             not isinstance(out[0], dict) and (isinstance(out[1], dict) or all(isinstance(u, tuple) for u in out[1])):
-        outs, updates = out
-        if updates:
-            raise NotImplementedError("scan: updates made inside the step (shared variables or random streams "
-                                      "updated per step) are not supported; carry the state in outputs_info"
-                                      + where(user_frame()))
-        out = outs
-    if isinstance(out, dict):
-        if out:
-            raise NotImplementedError("scan: a step that returns only updates is not supported" + where(user_frame()))
-        return []
-    return list(out) if isinstance(out, (list, tuple)) else [out]
+        out, updates = out
+    elif isinstance(out, dict):
+        out, updates = [], out
+    updates = list(updates.items()) if isinstance(updates, dict) else list(updates)
+    return [as_var(o) for o in (out if isinstance(out, (list, tuple)) else [out])], updates
+
+
+def _step_states(outs, updates, first_id):
+    """The shared variables the step carries, with their new values: those ``fn`` updated, then those whose
+    ``default_update`` the step uses (read by a node the step made, or made in the step: a random draw's key),
+    unless fn updated them itself. Types are checked as ``function`` checks updates."""
+    from .function import _as_typed, _default_updates
+    states, seen = [], set()
+    for k, (s, e) in enumerate(updates):
+        if not isinstance(s, SharedVariable):
+            raise TypeError(f"scan: update {k} of the step targets {s!r}, which is not a shared variable"
+                            + where(user_frame()))
+        if s._id in seen:
+            raise ValueError(f"scan: the step updates {s.name or 'a shared variable'} twice" + where(user_frame()))
+        seen.add(s._id)
+        states.append((s, _as_typed(e, s, "scan: update inside the step")))
+    roots = outs + [e for _, e in states]
+    read_in_step = {i._id for v in toposort(roots) if v._id >= first_id for i in v.inputs}
+    for s, e in _default_updates(roots, seen, False, "scan"):
+        if s._id >= first_id or s._id in read_in_step:
+            states.append((s, e))
+    return states
 
 
 def _length(seqs, n_steps):
@@ -133,25 +157,38 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
 
     inits = [_initial(info, k) for k, info in enumerate(infos)] if infos else None
 
-    def step(carry, xs):
-        prior = []
-        for (_, taps), values in zip(fed, carry):
-            depth = len(values)
-            prior += [values[depth + d] for d in taps]
-        out = _step_outputs(fn(*(list(xs) + prior + nons)))
-        if inits is not None and len(out) != len(inits):
-            raise ValueError(f"scan: fn returns {len(out)} outputs but outputs_info has {len(inits)} entries"
-                             + where(user_frame()))
-        new = [o for o, i in zip(out, inits or [None] * len(out)) if i is not None]
-        return tuple(tuple(values[1:]) + (o,) for values, o in zip(carry, new)), tuple(out)
-
     fed = [i for i in (inits or []) if i is not None]
-    carry0 = tuple(tuple(values) for values, _ in fed)
-    _, outs = lax.scan(step, carry0, tuple(seqs), length=length)
-    outs = list(outs)
-    if len(outs) == 1 and not return_list:
-        return outs[0], OrderedDict()
-    return outs, OrderedDict()
+    # NOTE: the step is traced here, once, on placeholders: which shared variables it updates decides the
+    # loop's carries; lax.scan's own traces then rebuild this graph on its inputs
+    xs_in = [Var(slice_type(v.type)) for v in seqs]
+    slots_in = [tuple(Var(v.type) for v in values) for values, _ in fed]
+    prior = []
+    for (_, taps), values in zip(fed, slots_in):
+        prior += [values[len(values) + d] for d in taps]
+    first_id = next(Var._ids)
+    outs, updates = _step_outputs(fn(*(xs_in + prior + nons)))
+    if inits is not None and len(outs) != len(inits):
+        raise ValueError(f"scan: fn returns {len(outs)} outputs but outputs_info has {len(inits)} entries"
+                         + where(user_frame()))
+    states = _step_states(outs, updates, first_id)
+    traced_in = xs_in + [v for values in slots_in for v in values] + [s for s, _ in states]
+    traced_out = outs + [e for _, e in states]
+
+    def step(carry, xs):
+        slots, values_of_states = carry
+        got = substitute(traced_out, dict(zip(traced_in, list(xs) + [v for vs in slots for v in vs]
+                                              + list(values_of_states))))
+        out, new_states = got[:len(outs)], got[len(outs):]
+        new = [o for o, i in zip(out, inits or [None] * len(out)) if i is not None]
+        return (tuple(tuple(vs[1:]) + (o,) for vs, o in zip(slots, new)), tuple(new_states)), tuple(out)
+
+    carry0 = (tuple(tuple(values) for values, _ in fed), tuple(s for s, _ in states))
+    (_, finals), ys = lax.scan(step, carry0, tuple(seqs), length=length)
+    ys = list(ys)
+    new_values = OrderedDict((s, v) for (s, _), v in zip(states, finals))
+    if len(ys) == 1 and not return_list:
+        return ys[0], new_values
+    return ys, new_values
 
 
 def _reversed(v):

@@ -1,6 +1,7 @@
 """Theano's ``scan`` (``theano.scan``), as the Theano tutorial uses it: the power and polynomial examples, with
 ``import jaxlike as theano`` as the only change, their gradients, ``go_backwards``, shortest-sequence
-semantics, taps, a symbolic ``n_steps``, and the clear errors for what is not supported."""
+semantics, taps, a symbolic ``n_steps``, shared variables and random draws updated inside the step, and the clear
+errors for what is not supported."""
 
 import numpy as np
 import pytest
@@ -82,9 +83,11 @@ def test_unsupported_features_say_so():
     xs = T.matrix("xs")
     with pytest.raises(ValueError, match="taps"):
         theano.scan(lambda h: h, outputs_info=dict(initial=xs, taps=[0]), n_steps=3)
-    with pytest.raises(NotImplementedError, match="updates"):
+    with pytest.raises(TypeError, match="not a shared variable"):
+        theano.scan(lambda x: (x, {xs: xs + 1}), sequences=xs)
+    with pytest.raises(TypeError, match="dtype"):
         s = theano.shared(np.zeros(3))
-        theano.scan(lambda x: (x, {s: s + 1}), sequences=xs)
+        theano.scan(lambda x: (x, {s: T.cast(s, "float32")}), sequences=xs)
     with pytest.raises(ValueError, match="n_steps"):
         theano.scan(lambda h: h, outputs_info=T.vector())
 
@@ -111,3 +114,99 @@ def test_training_an_rnn_with_shared_weights_and_updates_in_float32():
         rng = np.random.default_rng(0)
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=2e-4)
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=2e-4, atol=1e-6)
+
+
+def test_a_shared_variable_updated_in_the_step_is_carried_from_step_to_step():
+    """Catches: the step reading the shared variable's value from before the loop at every step (its update
+    applied once), or scan not returning the value after the last step for function's updates."""
+    count = theano.shared(np.float64(2.0), name="count")
+    xs = T.vector("xs")
+    ys, updates = theano.scan(lambda x: (x * count, {count: count + 1.0}), sequences=xs)
+    assert list(updates) == [count]
+    for mode in ("FAST_RUN", "FAST_COMPILE"):
+        count.set_value(np.float64(2.0))
+        f = theano.function([xs], ys, updates=updates, mode=mode)
+        np.testing.assert_allclose(f(np.ones(4)), [2.0, 3.0, 4.0, 5.0])
+        assert count.get_value() == 6.0
+        np.testing.assert_allclose(f(np.full(2, 10.0)), [60.0, 70.0])
+        assert count.get_value() == 8.0
+    # a step that returns only updates
+    total = theano.shared(np.ones(2), name="total")
+    outs, updates = theano.scan(lambda: {total: total * 2.0}, n_steps=3)
+    assert outs == [] and list(updates) == [total]
+    theano.function([], [], updates=updates)()
+    np.testing.assert_allclose(total.get_value(), [8.0, 8.0])
+
+
+def test_random_draws_in_the_step_differ_from_step_to_step_and_call_to_call():
+    """Catches: a draw made inside the step hoisted out of the loop (the same numbers at every step), or its
+    key not advanced between calls."""
+    from jaxlike.tensor.shared_randomstreams import RandomStreams
+    srng = RandomStreams(seed=11)
+    draws, updates = theano.scan(lambda: srng.uniform((3,)), n_steps=5)
+    assert len(updates) == 1
+    f = theano.function([], draws, updates=updates)
+    a, b = f(), f()
+    assert a.shape == (5, 3) and ((a >= 0) & (a < 1)).all()
+    assert len({tuple(row) for row in np.round(a, 12)}) == 5
+    assert not np.allclose(a, b)
+    srng.seed(11)
+    np.testing.assert_array_equal(f(), a)
+    # without the returned updates the function's default update still advances the key between calls
+    srng.seed(11)
+    g = theano.function([], draws, mode="FAST_COMPILE")
+    np.testing.assert_allclose(g(), a, rtol=1e-12)
+    assert not np.allclose(g(), a)
+
+
+def test_an_rbm_gibbs_chain_trains_as_the_theano_tutorial_writes_it():
+    """The deeplearning.net RBM's persistent-chain step, reduced: Gibbs sampling by scan with binomial draws
+    in the step, the chain's end a constant in the gradient, the persistent state updated with the scan's
+    updates. Catches: compiled and interpreted runs that differ (keys, draws or gradient), or a chain that
+    does not move."""
+    from jaxlike.tensor.shared_randomstreams import RandomStreams
+    from jaxlike.tensor import nnet
+    results = []
+    for mode in ("FAST_RUN", "FAST_COMPILE"):
+        rng = np.random.default_rng(4)
+        W = theano.shared(rng.normal(size=(6, 4)) * 0.1, name="W")
+        persistent = theano.shared(np.zeros((5, 4)), name="persistent")
+        srng = RandomStreams(seed=3)
+        v = T.matrix("v")
+
+        def free_energy(v_):
+            return -T.sum(T.log(1 + T.exp(T.dot(v_, W))))
+
+        def gibbs_hvh(h0):
+            v1 = srng.binomial(size=(h0.shape[0], 6), n=1, p=nnet.sigmoid(T.dot(h0, W.T)), dtype="float64")
+            h1 = srng.binomial(size=h0.shape, n=1, p=nnet.sigmoid(T.dot(v1, W)), dtype="float64")
+            return [v1, h1]
+
+        (v_chain, h_chain), updates = theano.scan(gibbs_hvh, outputs_info=[None, persistent], n_steps=3)
+        chain_end = v_chain[-1]
+        cost = T.mean(free_energy(v)) - T.mean(free_energy(chain_end))
+        gW = T.grad(cost, W, consider_constant=[chain_end])
+        updates[W] = W - 0.05 * gW
+        updates[persistent] = h_chain[-1]
+        train = theano.function([v], cost, updates=updates, mode=mode)
+        data = (np.random.default_rng(5).random((5, 6)) < 0.5).astype(float)
+        costs = [float(train(data)) for _ in range(4)]
+        assert set(np.unique(persistent.get_value())) <= {0.0, 1.0}
+        results.append((costs, W.get_value(), persistent.get_value()))
+    for a, b in zip(results[0], results[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_the_gradient_flows_through_a_state_carried_in_updates():
+    """d/dw of sum_t x_t * s_t where the step sets s <- s * w: checked against finite differences."""
+    w = T.dscalar("w")
+    s = theano.shared(np.float64(1.5), name="s")
+    xs = T.vector("xs")
+    ys, updates = theano.scan(lambda x: (x * s, {s: s * w}), sequences=xs)
+    cost = T.sum(ys)
+    f = theano.function([xs, w], cost, no_default_updates=True)
+    g = theano.function([xs, w], T.grad(cost, w))
+    x0, w0, eps = np.array([0.5, -1.0, 2.0, 0.25]), 0.9, 1e-6
+    fd = (f(x0, w0 + eps) - f(x0, w0 - eps)) / (2 * eps)
+    np.testing.assert_allclose(g(x0, w0), fd, rtol=1e-6)
+    np.testing.assert_allclose(g(x0, w0), sum(x0[t] * 1.5 * t * w0 ** (t - 1) for t in range(4)), rtol=1e-12)
