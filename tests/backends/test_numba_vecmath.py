@@ -186,8 +186,8 @@ def test_reductions_of_vecmath_values_buffer_the_inner_loop(axis):
         np.testing.assert_allclose(h(x), np.prod(np.exp(x64 * 0.01), axis=1), rtol=1e-5)
         if width:
             np.testing.assert_allclose(g(x), np.max(1 / (1 + np.exp(-x64)), axis=1), rtol=1e-6)
-    assert "_buf[" in f.source(x) and "_buf = np.empty(min(512, " in f.source(x)
-    assert "_buf = np.empty(min(512, " in h.source(x)
+    assert "_buf[" in f.source(x) and "_buf = _rt.stack_vector(512, " in f.source(x)
+    assert "_buf = _rt.stack_vector(512, " in h.source(x)
 
 
 # -- sin/cos in compiled loops: the vectorized pass and its C-library rerun --------------------------------
