@@ -52,13 +52,16 @@ def owns(a, owned_base):
     return b is None or (type(b) is owned_base and b.parent is None and b.refcount == 1)
 
 
-def function_caller(direct, checks, shared, targets, out_copy, update_copy, single, host_only, general):
+def function_caller(direct, checks, shared, targets, out_copy, update_copy, single, host_only, general,
+                    keywords=True):
     """A method ``__call__(self, a0, ...)`` for a Theano-style function: the arguments are checked by
     ``checks``, the ``shared`` variables' values follow them, ``targets[k]`` receives update k
     (``update_copy[k]``: always copy it), outputs are copied where ``out_copy`` says or when they are views;
     one output unwrapped when ``single``. A call with another count or with keywords goes to
     ``general(self, *args, **kwargs)``. One frame and no argument tuple: the seed XOR step's wrapper cost
-    ~0.55 µs beside a ~1 µs numba entry."""
+    ~0.55 µs beside a ~1 µs numba entry. Without ``keywords`` (no input has a name to pass it by) the
+    parameters are positional-only and there is no ``**kw`` (a dict per call, ~20 ns): Python itself
+    refuses a keyword."""
     env = {"ndarray": np.ndarray, "array": np.array, "asarray": np.asarray, "entry": direct.entry,
            "type_errors": direct.type_errors, "explain": direct.explain, "store_update": store_update,
            "NOT_PASSED": NOT_PASSED, "general": general, "Owned": direct.owned_base or _NoOwnedBase}
@@ -66,11 +69,15 @@ def function_caller(direct, checks, shared, targets, out_copy, update_copy, sing
     lines = _function_lines(direct, checks, shared, targets, out_copy, update_copy, single, host_only, names,
                             env)
     passed = "".join(f"{a}, " for a in names)
-    test = "rest or kw" + (f" or {names[-1]} is NOT_PASSED" if names else "")
+    kw = ["**kw"] if keywords else []
+    test = "rest" + (" or kw" if keywords else "") + (f" or {names[-1]} is NOT_PASSED" if names else "")
     head = [f"if {test}:",
-            f"    return general(self, *[a for a in ({passed}) if a is not NOT_PASSED], *rest, **kw)"]
-    return _define("__call__", ", ".join(["self"] + [f"{a}=NOT_PASSED" for a in names] + ["*rest", "**kw"]),
-                   head + lines, env)
+            f"    return general(self, *[a for a in ({passed}) if a is not NOT_PASSED], *rest{', **kw' if kw else ''})"]
+    params = ["self"] + [f"{a}=NOT_PASSED" for a in names] + ["/", "*rest"] + kw
+    fn = _define("__call__", ", ".join(params), head + lines, env)
+    # NOTE: Python's own errors (a keyword where no input has a name) then read "jaxlike.function() got ..."
+    fn.__qualname__ = "jaxlike.function"
+    return fn
 
 
 def _function_lines(direct, checks, shared, targets, out_copy, update_copy, single, host_only, names, env):

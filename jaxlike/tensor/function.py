@@ -175,7 +175,7 @@ class Function:
         if self.executable.direct is not None:
             self._fast = function_caller(self.executable.direct, checks, self.shared, self._targets,
                                          self._out_copy, self._update_copy, self._single, self._host_only,
-                                         general=Function.__call__)
+                                         general=Function.__call__, keywords=bool(self._names))
         if self.profile is not None:
             self.__class__ = _ProfiledFunction  # NOTE: keeps the timing wrapper off unprofiled calls
         elif self._fast is not None:

@@ -126,6 +126,15 @@ def test_keyword_arguments_by_input_name():
         f(1.0, x=2.0)
     with pytest.raises(TypeError, match="missing value for input"):
         f(x=1.0)
+    # inputs without names take no keywords (their call path has no **kwargs, a dict per call)
+    a, b = T.dscalar(), T.dvector()
+    g = fn([a, b], a * b)
+    np.testing.assert_allclose(g(2.0, [1.0, 3.0]), [2.0, 6.0])
+    for bad in (dict(a=1.0), dict(a0=1.0, a1=[1.0])):
+        with pytest.raises(TypeError, match="jaxlike.function"):
+            g(**bad)
+    with pytest.raises(TypeError, match="expected 2 arguments"):
+        g(1.0)
 
 
 def test_invalid_inputs_lists():
