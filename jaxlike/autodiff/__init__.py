@@ -7,7 +7,7 @@ Imports core and ops only.
 
 import numpy as np
 
-from ..core.graph import Var, toposort, const, sibling_key
+from ..core.graph import Var, toposort, const, equations
 from ..core.primitive import Kind, LINEAR, bind
 from ..core.types import is_known, dims_equal
 from ..ops.layout import broadcast_to, reshape
@@ -66,15 +66,15 @@ def backward(outputs, cotangents, wrt):
     for o, c in zip(outputs, cotangents):
         if c is not None and o._id in live:
             cts[o._id] = c if o._id not in cts else cts[o._id] + c
-    heads, members = _equations(order)
+    groups = equations(order)
     for v in reversed(order):
         g = cts.get(v._id)
-        if v._id in members:
+        if v._id in groups:
             # NOTE: one rule call for all the results of a multi-output equation, at its first node: every
             # node using any of them comes later, so all their cotangents are in by then
-            if v._id not in heads:
+            if groups[v._id][0] is not v:
                 continue
-            g = {dict(m.attrs)["output"]: cts[m._id] for m in heads[v._id] if m._id in cts} or None
+            g = {dict(m.attrs)["output"]: cts[m._id] for m in groups[v._id] if m._id in cts} or None
         if g is None or v.prim is None:
             continue
         need = [i._id in live and i.dtype.kind in "fc" and _differentiable(v.prim, k)
@@ -96,19 +96,12 @@ def backward(outputs, cotangents, wrt):
     return [cts.get(w._id) for w in wrt]
 
 
-def _equations(order):
-    """({id of an equation's first node: its nodes}, ids of all such nodes) for multi-output equations."""
-    groups = {}
-    for v in order:
-        if v.prim is not None and v.prim.extra.get("multi_output"):
-            groups.setdefault(sibling_key(v), []).append(v)
-    return {m[0]._id: m for m in groups.values()}, {v._id for m in groups.values() for v in m}
-
-
 def forward(outputs, primals, tangents):
     """Tangents of ``outputs`` given tangents of the input Vars ``primals`` (None: zero)."""
     tan = {p._id: t for p, t in zip(primals, tangents) if t is not None}
-    for v in toposort(outputs):
+    order = toposort(outputs)
+    groups, by_equation = equations(order), {}
+    for v in order:
         if v._id in tan or v.prim is None:
             continue
         ts = [tan.get(i._id) if _differentiable(v.prim, k) else None for k, i in enumerate(v.inputs)]
@@ -116,7 +109,15 @@ def forward(outputs, primals, tangents):
             continue
         attrs = dict(v.attrs)
         rule = v.prim.jvp
-        if rule is LINEAR:
+        if v._id in groups:
+            # NOTE: one rule call per multi-output equation; it returns each result's tangent by number
+            first = groups[v._id][0]._id
+            if first not in by_equation:
+                if rule is None or rule is LINEAR:
+                    raise TypeError(f"{v.prim.name} has no forward-mode rule")
+                by_equation[first] = rule(ts, v, *v.inputs, **attrs)
+            out = by_equation[first](attrs["output"])
+        elif rule is LINEAR:
             args = [(t if t is not None else zeros_like(i)) if _differentiable(v.prim, k) else i
                     for k, (i, t) in enumerate(zip(v.inputs, ts))]
             out = bind(v.prim, *args, **attrs)

@@ -13,7 +13,7 @@ known batch size. Imports core and ops only.
 
 import numpy as np
 
-from ..core.graph import toposort, size_providers, const
+from ..core.graph import toposort, size_providers, const, equations
 from ..core.primitive import Kind, bind
 from ..core.types import is_known
 from ..ops.layout import broadcast_to, reshape, slice_, concatenate, expand_back
@@ -47,7 +47,9 @@ def batch_with_flags(outputs, inputs, batched_inputs, size):
     """``batch`` without the broadcast: (results, flags), where an output whose flag is False does not depend
     on the batched inputs and is returned as it is, without a batch axis."""
     memo = {i._id: (b, True) for i, b in zip(inputs, batched_inputs)}
-    for v in toposort(size_providers(outputs) + list(outputs)):
+    order = toposort(size_providers(outputs) + list(outputs))
+    groups, by_equation = equations(order), {}
+    for v in order:
         if v._id in memo:
             continue
         if v.prim is None or not any(memo[i._id][1] for i in v.inputs):
@@ -56,7 +58,15 @@ def batch_with_flags(outputs, inputs, batched_inputs, size):
             continue
         args = [memo[i._id][0] for i in v.inputs]
         flags = tuple(memo[i._id][1] for i in v.inputs)
-        memo[v._id] = (_batch_node(v, args, flags, size), True)
+        out = None
+        if v._id in groups and v.prim.batch is not None:
+            # NOTE: one rule call per multi-output equation; it returns each result's batched value by number
+            first = groups[v._id][0]._id
+            if first not in by_equation:
+                by_equation[first] = v.prim.batch(args, flags, size, **dict(v.attrs))
+            if by_equation[first] is not None:
+                out = by_equation[first](dict(v.attrs)["output"])
+        memo[v._id] = (out if out is not None else _batch_node(v, args, flags, size), True)
     pairs = [memo[o._id] for o in outputs]
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
@@ -69,7 +79,7 @@ def _batch_node(v, args, flags, size):
         out = _elementwise(prim, args, flags, v.ndim, attrs)
     elif prim.kind is Kind.REDUCE:
         out = bind(prim, args[0], _source=v.source, **{**attrs, "axes": tuple(a + 1 for a in attrs["axes"])})
-    elif prim.batch is not None:
+    elif prim.batch is not None and not prim.extra.get("multi_output"):
         out = prim.batch(args, flags, size, **attrs)
     if out is None:
         out = _per_element(v, args, flags, size, attrs)

@@ -6,7 +6,6 @@ loop-invariant work (``W.T`` of a captured ``W``) out of the loop: it is compute
 Imports core and ops only.
 """
 
-import collections
 import hashlib
 
 import numpy as np
@@ -142,23 +141,6 @@ def split(values, *counts):
     return out
 
 
-class PerEquation:
-    """What a derivative or batching rule builds once for all the result nodes of one equation (the transform
-    calls the rule node by node), for the last ``size`` equations. ``keep`` holds the objects whose ids the
-    key names, so no id is reused while its entry lives."""
-
-    def __init__(self, size=64):
-        self._entries, self._size = collections.OrderedDict(), size
-
-    def get(self, key, keep, build):
-        hit = self._entries.get(key)
-        if hit is None:
-            hit = self._entries[key] = (keep, build())
-            if len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return hit[1]
-
-
 def slice_type(t):
     """The type of one step's slice of a scanned array of type ``t``."""
     return TensorType(t.dtype, tuple(t.shape[1:]))
@@ -168,4 +150,4 @@ def stacked_type(length, t):
     return TensorType(t.dtype, (length,) + tuple(t.shape))
 
 
-__all__ = ["LoopBody", "PerEquation", "close_body", "traced_free", "checked_arrays", "split", "free_syms", "rebind", "slice_type", "stacked_type"]
+__all__ = ["LoopBody", "close_body", "traced_free", "checked_arrays", "split", "free_syms", "rebind", "slice_type", "stacked_type"]

@@ -21,7 +21,7 @@ from ..ops.reduce import reduce_sum
 from ..ops._rules import Sample
 from ..autodiff import backward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, PerEquation, close_body, rebind, checked_arrays
+from .body import LoopBody, close_body, rebind, checked_arrays
 from .scan import as_operands
 
 
@@ -96,18 +96,15 @@ def _batched(graph, flags, size):
     return ins, outs
 
 
-_GROUPS = PerEquation()
-
-
-def _once_per_call(fun, args, batched, size, build):
-    """``build()`` once for all the sibling nodes of one call (so they share their new graphs)."""
-    key = (id(fun), tuple(id(a) for a in args), tuple(batched), repr(size))
-    return _GROUPS.get(key, (fun, tuple(args)), build)
+def _call_nodes(prim, args, made):
+    """Output number -> that result of one call of ``prim`` with the batched function and rule ``made``."""
+    if made is None:
+        return None
+    return lambda k: bind(prim, *args, fun=made[0], rule=made[1], output=k)
 
 
 def _vjp_batch(args, batched, size, *, fun, rule, output):
-    made = _once_per_call(fun, args, batched, size, lambda: _vjp_batched(batched, size, fun, rule))
-    return None if made is None else bind(custom_vjp_call, *args, fun=made[0], rule=made[1], output=output)
+    return _call_nodes(custom_vjp_call, args, _vjp_batched(batched, size, fun, rule))
 
 
 def _vjp_batched(batched, size, fun, rule):
@@ -161,7 +158,7 @@ def _jvp_jvp(tangents, node, *operands, fun, rule, output):
     (jvp,) = rule.graphs()
     ts = [t if t is not None else zeros_like(x) for t, x in zip(tangents, operands)]
     outs = rebind(jvp, list(operands) + ts)
-    return outs[len(fun.outputs) + output]
+    return lambda k: outs[len(fun.outputs) + k]
 
 
 def _jvp_vjp(cts, node, *operands, fun, rule, output):
@@ -181,8 +178,7 @@ def _jvp_vjp(cts, node, *operands, fun, rule, output):
 
 
 def _jvp_batch(args, batched, size, *, fun, rule, output):
-    made = _once_per_call(fun, args, batched, size, lambda: _jvp_batched(batched, size, fun, rule))
-    return None if made is None else bind(custom_jvp_call, *args, fun=made[0], rule=made[1], output=output)
+    return _call_nodes(custom_jvp_call, args, _jvp_batched(batched, size, fun, rule))
 
 
 def _jvp_batched(batched, size, fun, rule):

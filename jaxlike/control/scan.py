@@ -22,7 +22,7 @@ import hashlib
 
 import numpy as np
 
-from ..core.graph import Var, as_var, sibling_key
+from ..core.graph import Var, as_var
 from ..core.types import TensorType, Sym, is_known
 from ..core.errors import ShapeError
 from ..core.interpret import interpret, SizeEnv
@@ -31,7 +31,7 @@ from ..ops.layout import transpose, broadcast_to, slice_grad
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, PerEquation, close_body, rebind, slice_type, stacked_type, checked_arrays, split
+from .body import LoopBody, close_body, rebind, slice_type, stacked_type, checked_arrays, split
 
 ROLES = ("invariant", "initial carry", "scanned array")
 
@@ -276,19 +276,10 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
 
 
 # -- forward mode ------------------------------------------------------------------------------------------
-_JVP_GROUPS = PerEquation()
-
-
 def _scan_jvp(tangents, node, *operands, body, num_consts, num_carry, length, reverse, output, sizes):
-    key = (sibling_key(node), tuple(id(t) if t is not None else None for t in tangents))
-    tangent = _JVP_GROUPS.get(key, (tuple(tangents), node), lambda: _jvp_group(
-        tangents, operands, body, num_consts, num_carry, length, reverse))
-    return tangent(output)
-
-
-def _jvp_group(tangents, operands, body, nk, nc, length, reverse):
     """A function from an output number of the original loop to its tangent (None: zero), all from ONE loop
-    that carries tangents beside the values."""
+    that carries tangents beside the values (called once per equation)."""
+    nk, nc = num_consts, num_carry
     ny = body.num_ys
     operands, count = _count(operands, length)
     consts, init, xs = operands[:nk], operands[nk:nk + nc], operands[nk + nc:]
@@ -328,16 +319,11 @@ def _jvp_group(tangents, operands, body, nk, nc, length, reverse):
 
 
 # -- batching ------------------------------------------------------------------------------------------------
-_BATCH_GROUPS = PerEquation()
-
-
 def _scan_batch(args, batched, size, *, body, num_consts, num_carry, length, reverse, output, sizes):
+    """A function from an output number to its batched value (called once per equation), or None."""
     if length is None and batched[-1]:
         return None     # NOTE: a step count per example: one loop per example (the transform's fallback)
-    key = (id(body), tuple(id(a) for a in args), tuple(batched), repr(size), repr(length), reverse)
-    result = _BATCH_GROUPS.get(key, (tuple(args), body), lambda: _batch_group(
-        args, batched, size, body, num_consts, num_carry, length, reverse))
-    return result(output)
+    return _batch_group(args, batched, size, body, num_consts, num_carry, length, reverse)
 
 
 def _move(v, src, dst):

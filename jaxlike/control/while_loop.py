@@ -15,7 +15,7 @@ import collections
 
 import numpy as np
 
-from ..core.graph import Var, sibling_key
+from ..core.graph import Var
 from ..core.types import TensorType
 from ..core.interpret import interpret
 from ..core.primitive import Primitive, Kind, register, bind
@@ -25,7 +25,7 @@ from ..ops.reduce import reduce_max
 from ..ops._rules import Sample
 from ..autodiff import forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, PerEquation, close_body, rebind, checked_arrays
+from .body import LoopBody, close_body, rebind, checked_arrays
 from .scan import as_operands, remember, recall
 
 
@@ -97,14 +97,10 @@ def _no_vjp(*args, **attrs):
 
 
 # -- forward mode ------------------------------------------------------------------------------------------
-_JVP_GROUPS = PerEquation()
-
-
 def _while_jvp(tangents, node, *operands, cond, body, num_consts, num_carry, output, sizes):
-    key = (sibling_key(node), tuple(id(t) if t is not None else None for t in tangents))
-    carried, nodes = _JVP_GROUPS.get(key, (tuple(tangents), node), lambda: _jvp_nodes(
-        tangents, operands, cond, body, num_consts, num_carry))
-    return nodes[carried.index(output)] if output in carried else None
+    """Output number -> tangent, from one loop carrying tangents beside the values (once per equation)."""
+    carried, nodes = _jvp_nodes(tangents, operands, cond, body, num_consts, num_carry)
+    return lambda k: nodes[carried.index(k)] if k in carried else None
 
 
 def _jvp_nodes(tangents, operands, cond, body, nk, nc):
@@ -130,14 +126,9 @@ def _jvp_nodes(tangents, operands, cond, body, nk, nc):
 
 
 # -- batching ------------------------------------------------------------------------------------------------
-_BATCH_GROUPS = PerEquation()
-
-
 def _while_batch(args, batched, size, *, cond, body, num_consts, num_carry, output, sizes):
-    key = (id(body), tuple(id(a) for a in args), tuple(batched), repr(size))
-    nodes = _BATCH_GROUPS.get(key, (tuple(args), body), lambda: _batch_nodes(
-        args, batched, size, cond, body, num_consts, num_carry))
-    return nodes[output]
+    """Output number -> batched value, from one batched loop (once per equation)."""
+    return _batch_nodes(args, batched, size, cond, body, num_consts, num_carry).__getitem__
 
 
 def _batch_nodes(args, batched, size, cond, body, nk, nc):

@@ -151,6 +151,16 @@ def sibling_key(v):
     return (v.prim.name, tuple(i._id for i in v.inputs), attrs)
 
 
+def equations(order):
+    """{id of each node of a multi-output equation: the equation's nodes, in ``order``'s order}: how the
+    transforms call a multi-output primitive's rules once per equation."""
+    groups = {}
+    for v in order:
+        if v.prim is not None and v.prim.extra.get("multi_output"):
+            groups.setdefault(sibling_key(v), []).append(v)
+    return {v._id: members for members in groups.values() for v in members}
+
+
 def free_inputs(outputs):
     return [v for v in toposort(outputs) if v.is_input]
 

@@ -35,6 +35,9 @@ class Primitive:
     numpy: Callable                     # (*arrays, **attrs) -> ndarray: the reference semantics
     vjp: Optional[Callable] = None      # (g, ans, *inputs, **attrs) -> tuple of cotangents (None: no gradient)
     jvp: object = None                  # (tangents, ans, *inputs, **attrs) -> tangent, or LINEAR
+    # NOTE: a multi-output primitive (extra["multi_output"], see graph.sibling_key) has each rule called once per
+    # equation, at its first node: vjp gets g as {output number: cotangent}, and jvp and batch return a
+    # function from an output number to that result's tangent (None: zero) or batched value
     scalar: object = None               # fused-loop expression template, e.g. "math.exp({0})"
     complex_scalar: Optional[str] = None  # the template where the op computes in complex (None: real only)
     batch: Optional[Callable] = None    # (args, batched, size, **attrs) -> Var with the batch axis first, or
