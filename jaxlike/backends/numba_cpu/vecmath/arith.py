@@ -124,7 +124,7 @@ def _scale_f64(typingctx, p, n):
     return types.float64(types.float64, types.float64), codegen
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def _two_sum(a, b):
     """a + b and its rounding error (Knuth's TwoSum, no condition on the magnitudes)."""
     s = a + b

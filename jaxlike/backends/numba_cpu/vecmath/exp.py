@@ -25,7 +25,7 @@ _P3, _P4, _P5 = np.float32(4.1665795894e-2), np.float32(1.6666665459e-1), np.flo
 _LOW, _HIGH = np.float32(-104.0), np.float32(89.0)   # below: 0 (exp(-103.97) is the smallest denormal); above: inf
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def exp_f32(x):
     xc = _clamp(x, _LOW, _HIGH)
     n = _rint(xc * _LOG2E)
@@ -36,7 +36,7 @@ def exp_f32(x):
     return out if x == x else x
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def sigmoid_f32(x):
     """1 / (1 + exp(-x)) from exp(-|x|): no overflow, exact tails (e / (1 + e) for x < 0), one exp."""
     e = exp_f32(-abs(x))
@@ -51,7 +51,7 @@ _T8, _T9, _T10, _T11, _T12, _T13 = 1 / 40320, 1 / 362880, 1 / 3628800, 1 / 39916
 _LOW_64, _HIGH_64 = -746.0, 710.0   # below: 0 (exp(-745.13) is the smallest denormal); above: inf
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def exp_f64(x):
     """Within 0.64 ulp, correctly rounded for 98.7% of arguments (exp(1) is numpy's e): r and 1 + r are
     carried with their rounding errors (error-free sums), which the polynomial's tail then absorbs."""
@@ -70,7 +70,7 @@ def exp_f64(x):
     return out if x == x else x
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def sigmoid_f64(x):
     """As ``sigmoid_f32``, in float64."""
     e = exp_f64(-abs(x))
@@ -80,7 +80,7 @@ def sigmoid_f64(x):
 _LN2_64 = 0.6931471805599453
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def _expm1_wide(y):
     """expm1(y) to ~2**-30 of the result, for float64 y in [-18, 89] that came from float32 (float32's
     expm1 and tanh): one reduction constant, Taylor terms to r^9 (truncation 2**-30.6 of p at ln(2)/2), and
@@ -96,7 +96,7 @@ def _expm1_wide(y):
 # -- expm1 and tanh ---------------------------------------------------------------------------------------
 # numpy 2 runs these with SIMD (AVX-512 here); the C library's scalar calls kept our loops 11-16x slower than
 # numpy's (1M float64: expm1 11.1 vs 1.3 ms, tanh 15.8 vs 2.0; float32 tanh 16.3 vs 0.5).
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def _expm1_reduced(xc):
     """x = n ln 2 + r as in exp_f64 and p = expm1(r) from the same polynomial without its leading 1, carried
     with its rounding error: (p, p_lo, n)."""
@@ -112,14 +112,14 @@ def _expm1_reduced(xc):
     return p, (r - p) + t, n      # |r| >= |t|: the second is p's rounding error
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def _expm1_small(p, p_lo, n):
     """2**n * p + (2**n - 1) as hi + lo: both terms exact for n <= 52, summed error-free."""
     hi, lo = _two_sum(_scale_f64(p, n), _scale_f64(1.0, n) - 1.0)
     return hi, lo + _scale_f64(p_lo, n)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def _expm1_parts(x):
     """expm1(x) as an unevaluated sum hi + lo (lo within an ulp of hi), for x not NaN: ``_expm1_small`` for n
     <= 52; for larger n 2**n * (1 + p) - 1, which overflows as exp does (2**n * (1 + p) is scaled in two
@@ -132,7 +132,7 @@ def _expm1_parts(x):
     return (hi if small else _scale_f64(big, n)), (lo if small else big_lo)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def expm1_f64(x):
     """exp(x) - 1 without the cancellation (see ``_expm1_parts``)."""
     hi, lo = _expm1_parts(x)
@@ -140,7 +140,7 @@ def expm1_f64(x):
     return out if (x == x and x != 0.0) else x     # NaN, and -0.0's sign
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def tanh_f64(x):
     """tanh(|x|) = e / (e + 2) with e = expm1(2|x|): no cancellation at any size; |x| >= 20 rounds to 1. e
     needs no more than ``_expm1_small`` even where 2**n - 1 rounds (n > 52): there tanh's result moves by
@@ -166,7 +166,7 @@ _TH11, _TH13 = np.float32(-1382 / 155925), np.float32(21844 / 6081075)
 _TH15, _TH17 = np.float32(-929569 / 638512875), np.float32(6404582 / 10854718875)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def expm1_f32(x):
     """In float64 (``_expm1_wide``), rounded once: within 0.5 ulp plus double rounding, as fast as the float32
     form with error-free sums it replaced (which reached 1.07 ulp)."""
@@ -174,7 +174,7 @@ def expm1_f32(x):
     return out if (x == x and x != 0) else x     # NaN, and -0.0's sign
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def tanh_f32(x):
     a = abs(x)
     z = x * x

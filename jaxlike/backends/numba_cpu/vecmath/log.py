@@ -17,7 +17,7 @@ _TINY_64 = 2.2250738585072014e-308   # the smallest normal float64
 _SQRT2 = 1.4142135623730951
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def _log_plus(x, c):
     """log(x) + c for x > 0 finite and a small c, c added with the last terms (log1p's correction): x =
     2**k * (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)), log(1 + f) = 2s + s * R(s^2) with s = f / (2 + f),
@@ -38,14 +38,14 @@ def _log_plus(x, c):
     return k * _LN2_HI_LOG - ((half_ff - (s * (half_ff + r) + (k * _LN2_LO_LOG + c))) - f)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def log_f64(x):
     """log(x) for x > 0 (zero, negatives and NaN are the op template's) and +inf: within 0.7 ulp."""
     out = _log_plus(x, 0.0)
     return out if x < np.inf else x
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def log1p_f64(x):
     """log(1 + x) for x > -1 (the template's domain): log(u), u = 1 + x, corrected by u's rounding error,
     log(1 + x) = log(u) - ((u - 1) - x) / u to first order; x itself where u rounds to 1."""
@@ -61,7 +61,7 @@ _SQRT2_32 = np.float32(1.4142135)
 _L1, _L2, _L3, _L4 = np.float32(2 / 3), np.float32(2 / 5), np.float32(2 / 7), np.float32(2 / 9)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def _log_plus_f32(x, c):
     tiny = x < _TINY_32
     y = x * np.float32(8388608.0) if tiny else x
@@ -78,13 +78,13 @@ def _log_plus_f32(x, c):
     return k * _LN2_HI - ((half_ff - (s * (half_ff + r) + (k * _LN2_LO + c))) - f)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def log_f32(x):
     out = _log_plus_f32(x, np.float32(0.0))
     return out if x < np.float32(np.inf) else x
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def log1p_f32(x):
     u = _ONE + x
     out = _log_plus_f32(u, -((u - _ONE) - x) / u)
