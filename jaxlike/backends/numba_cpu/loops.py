@@ -27,8 +27,8 @@ from ...core.graph import distinct_syms
 from ...core.types import Sym, DimSum, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
-from .simd import (BLOCK, block_buffer, block_loop, chunkable, chunked, is_trig, trig_calls, trig_text, two_pass,
-                   vecmath_template, vectorizable, with_range_flag)
+from .simd import (BLOCK, block_buffer, block_loop, chunkable, chunked, is_trig, serial_decorator, trig_calls,
+                   trig_text, two_pass, vecmath_template, vectorizable, with_range_flag)
 
 # -- text helpers shared by the code generator -----------------------------------------------------------
 RESERVED = set(keyword.kwlist) | {
@@ -316,7 +316,7 @@ def kernel(index, node, names, body_names, symname, options, rerun_safe=True):
         serial = two_pass(name, params, with_range_flag(vector, scalar), lib, flags, scalar, inline=not chunks_it)
     else:
         serial = _function(name, params, body, body_names, symname, red, space, loops, "serial",
-                           f"@njit(inline='always', {flags})")
+                           serial_decorator(space, flags, options["par_threshold"]))
     parallel = None
     threshold = options["par_threshold"]
     big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= threshold
