@@ -397,20 +397,40 @@ def div_exp_sum_exp_to_softmax(v):
 
 def _is_max_subtracted(x, axes):
     """Whether ``x`` is ``y - max(y, axes)`` already, the max put back in line with ``y`` (possibly with its
-    non-finite values replaced by 0, as ``logsumexp`` does, or under a stop_gradient, as nn.softmax does):
-    then exp(x) <= 1 cannot overflow, and each slice over ``axes`` holds an exp(0) = 1, so no sum is 0."""
+    non-finite values replaced by 0, as ``logsumexp`` and nn.logsumexp do, or under a stop_gradient, as
+    nn.softmax does): then exp(x) <= 1 cannot overflow, and each slice over ``axes`` holds an exp(0) = 1, so no
+    sum is 0."""
     if not is_op(x, "sub"):
         return False
     y, d = x.inputs
     while is_op(d, "broadcast_to") or is_op(d, "stop_gradient"):
         d = d.inputs[0]
     kept = d
-    if is_op(d, "reshape"):
-        d = d.inputs[0]
-    if is_op(d, "select") and is_value(d.inputs[1], 0):
-        d = d.inputs[2]
+    for _ in range(6):
+        if is_op(d, "reshape") or is_op(d, "stop_gradient"):
+            d = d.inputs[0]
+        elif _finite_or_zero(d) is not None:
+            d = _finite_or_zero(d)
+        else:
+            break
     return (is_op(d, "reduce_max") and d.inputs[0] is y and tuple(dict(d.attrs)["axes"]) == tuple(axes)
             and _lines_up(kept, y, axes))
+
+
+def _finite_or_zero(d):
+    """``m`` when ``d`` replaces the non-finite values of ``m`` by 0: ``select(isnan(m - m), 0, m)`` (this
+    pass's form) or ``select(m - m == 0, m, 0)`` (``jnp.where(jnp.isfinite(m), m, 0)``); else None."""
+    if not is_op(d, "select"):
+        return None
+    cond, a, b = d.inputs
+
+    def m_minus_m(v, m):
+        return is_op(v, "sub") and v.inputs[0] is m and v.inputs[1] is m
+    if is_value(a, 0) and is_op(cond, "isnan") and m_minus_m(cond.inputs[0], b):
+        return b
+    if is_value(b, 0) and is_op(cond, "eq") and m_minus_m(cond.inputs[0], a) and is_value(cond.inputs[1], 0):
+        return a
+    return None
 
 
 def _reals_only(rule):
