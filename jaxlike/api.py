@@ -209,7 +209,8 @@ def jvp(fun, primals, tangents):
     out = fun(*new_args)
     out_leaves, out_tree = pytree.flatten(out)
     out_leaves = [as_output(o) for o in out_leaves]
-    touts = forward(out_leaves, fresh, tvars)
+    # NOTE: the outputs as forward mode rebuilt them: a loop's values then come from its tangent loop
+    out_leaves, touts = forward(out_leaves, fresh, tvars, with_primals=True)
     touts = [t if t is not None else zeros_like(o) for t, o in zip(touts, out_leaves)]
     vals = _finish(fresh + tvars, actual + tan_leaves, out_leaves + touts)
     n = len(out_leaves)

@@ -192,6 +192,36 @@ def test_jacobians_hessian_and_vmap_of_a_scan():
     assert np.allclose(jaxlike.compile(jaxlike.vmap(f))(batch), want)
 
 
+def _loops_in(fn, *args):
+    """How many loop equations the traced graph of ``fn`` holds (a loop's other result nodes print as
+    ``body=<as ...>``, its first one ``body=<below>``)."""
+    return str(jaxlike.make_jaxpr(fn)(*args)).count("body=<below>")
+
+
+def test_forward_mode_runs_each_loop_once():
+    """The tangent loop also computes the values: jvp, jacfwd and the hessian read them from there instead of
+    running the original loop beside it. Catches: the original loop left in the graph (it ran twice), or
+    values from the tangent loop that differ from the loop's."""
+    w0, x0 = 0.7, RNG.normal(size=(5, 3))
+
+    def f(w, xs):
+        h, hs = lax.scan(lambda h, x: (jnp.tanh(w * h + x), h), jnp.zeros(3), xs)
+        return jnp.sum(h ** 2) + jnp.sum(hs)
+    value, tangent = jaxlike.jvp(lambda w: f(w, x0), (w0,), (1.0,))
+    assert np.isclose(value, f(w0, x0))
+    eps = 1e-6
+    assert np.isclose(tangent, (f(w0 + eps, x0) - f(w0 - eps, x0)) / (2 * eps), rtol=1e-6)
+    assert _loops_in(lambda w: jaxlike.jvp(lambda w: f(w, x0), (w,), (1.0,)), w0) == 1
+    assert _loops_in(jaxlike.jacfwd(lambda w: f(w, x0)), w0) == 1
+    assert np.allclose(jaxlike.compile(lambda w: jaxlike.jvp(lambda w: f(w, x0), (w,), (1.0,)))(w0),
+                       (value, tangent))
+    # the hessian (forward over reverse): the forward and the reverse loop, each once
+    assert _loops_in(jaxlike.hessian(lambda w: f(w, x0)), w0) == 2
+    halve = lambda x: lax.while_loop(lambda c: c[0] > 1.0, lambda c: (c[0] * 0.5 + c[1], c[1]), (x, 0.1))[0]
+    assert _loops_in(lambda x: jaxlike.jvp(halve, (x,), (1.0,)), 9.0) == 1
+    assert np.isclose(jaxlike.jvp(halve, (9.0,), (1.0,))[0], halve(9.0))
+
+
 def test_vmap_of_while_loop_stops_each_example_at_its_own_step():
     def steps(x):
         return lax.while_loop(lambda c: c[0] < 10.0, lambda c: (c[0] * 2.0, c[1] + 1), (x, 0))[1]

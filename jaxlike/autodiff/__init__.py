@@ -96,39 +96,62 @@ def backward(outputs, cotangents, wrt):
     return [cts.get(w._id) for w in wrt]
 
 
-def forward(outputs, primals, tangents):
-    """Tangents of ``outputs`` given tangents of the input Vars ``primals`` (None: zero)."""
+def forward(outputs, primals, tangents, with_primals=False):
+    """Tangents of ``outputs`` given tangents of the input Vars ``primals`` (None: zero); with ``with_primals``,
+    ``(outputs, tangents)`` where the outputs may be rebuilt on values the tangent computation also makes.
+
+    Why rebuilt: a multi-output rule (a loop's) may compute its equation's values beside their tangents (the
+    JVP of a scan carries both); its result then has a ``primal(k)`` method, and what reads those values
+    here, primal and tangent alike, reads them from there, so the original loop is not run a second time."""
     tan = {p._id: t for p, t in zip(primals, tangents) if t is not None}
     order = toposort(outputs)
     groups, by_equation = equations(order), {}
+    new = {}    # id of a node -> the node computing the same value where the tangents come from
+
+    def rebuilt(v, ins):
+        nv = bind(v.prim, *ins, _source=v.source, **dict(v.attrs))
+        return nv if _same_type(nv, v) else v
+
     for v in order:
         if v._id in tan or v.prim is None:
             continue
+        ins = [new.get(i._id, i) for i in v.inputs]
+        changed = any(a is not b for a, b in zip(ins, v.inputs))
         ts = [tan.get(i._id) if _differentiable(v.prim, k) else None for k, i in enumerate(v.inputs)]
         if all(t is None for t in ts) or v.dtype.kind not in "fc":
+            if changed:
+                new[v._id] = rebuilt(v, ins)
             continue
         attrs = dict(v.attrs)
         rule = v.prim.jvp
+        node = rebuilt(v, ins) if changed else v
+        if node is not v:
+            new[v._id] = node
         if v._id in groups:
             # NOTE: one rule call per multi-output equation; it returns each result's tangent by number
             first = groups[v._id][0]._id
             if first not in by_equation:
                 if rule is None or rule is LINEAR:
                     raise TypeError(f"{v.prim.name} has no forward-mode rule")
-                by_equation[first] = rule(ts, v, *v.inputs, **attrs)
-            out = by_equation[first](attrs["output"])
+                by_equation[first] = rule(ts, node, *ins, **attrs)
+            result = by_equation[first]
+            out = result(attrs["output"])
+            same = getattr(result, "primal", None)
+            same = same(attrs["output"]) if same is not None else None
+            if same is not None and _same_type(same, v):
+                new[v._id] = same
         elif rule is LINEAR:
             args = [(t if t is not None else zeros_like(i)) if _differentiable(v.prim, k) else i
-                    for k, (i, t) in enumerate(zip(v.inputs, ts))]
+                    for k, (i, t) in enumerate(zip(ins, ts))]
             out = bind(v.prim, *args, **attrs)
         elif rule is not None:
-            out = rule(ts, v, *v.inputs, **attrs)
+            out = rule(ts, node, *ins, **attrs)
         elif v.prim.kind is Kind.ELEMENTWISE and v.prim.vjp is not None:
             out = None
             for k, t in enumerate(ts):
                 if t is None:
                     continue
-                term = v.prim.vjp(t, v, *v.inputs, **attrs)[k]
+                term = v.prim.vjp(t, node, *ins, **attrs)[k]
                 if term is None:
                     continue
                 out = term if out is None else out + term
@@ -141,4 +164,11 @@ def forward(outputs, primals, tangents):
         if out.ndim != v.ndim or not all(dims_equal(a, b) for a, b in zip(out.shape, v.shape)):
             out = broadcast_to(out, shape=v.shape)
         tan[v._id] = _fit(out, v.type)
-    return [tan.get(o._id) for o in outputs]
+    touts = [tan.get(o._id) for o in outputs]
+    if with_primals:
+        return [new.get(o._id, o) for o in outputs], touts
+    return touts
+
+
+def _same_type(a, b):
+    return a.dtype == b.dtype and a.ndim == b.ndim and all(dims_equal(x, y) for x, y in zip(a.shape, b.shape))

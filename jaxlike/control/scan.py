@@ -294,7 +294,7 @@ def _scan_jvp(tangents, node, *operands, body, num_consts, num_carry, length, re
         k_b, dk_b, c_b, dc_b, x_b, dx_b = split(vs, len(consts), len(tk), len(init), len(tc), len(xs), len(tx))
         outs = rebind(body, k_b + c_b + x_b)
         prim = [k_b[j] for j in tk] + [c_b[j] for j in tc] + [x_b[j] for j in tx]
-        touts = forward(outs, prim, dk_b + dc_b + dx_b)
+        outs, touts = forward(outs, prim, dk_b + dc_b + dx_b, with_primals=True)
         dcs = [t if t is not None else zeros_like(outs[j]) for j, t in zip(tc, [touts[j] for j in tc])]
         dys = [touts[nc + j] if touts[nc + j] is not None else zeros_like(outs[nc + j]) for j in ty]
         return outs[:nc] + dcs + outs[nc:] + dys
@@ -315,6 +315,16 @@ def _scan_jvp(tangents, node, *operands, body, num_consts, num_carry, length, re
             return _sibling(ops, attrs, jnc + ny + ty.index(j)) if j in ty else None
         j = k - nc - ny
         return _sibling(ops, attrs, jnc + jny + nc + tc.index(j)) if j in tc else None
+
+    def primal(k):
+        """The original loop's output k, as this loop computes it beside the tangents (forward mode then
+        runs one loop, not two)."""
+        if k < nc:
+            return _sibling(ops, attrs, k)
+        if k < nc + ny:
+            return _sibling(ops, attrs, jnc + k - nc)
+        return _sibling(ops, attrs, jnc + jny + k - nc - ny)
+    tangent.primal = primal
     return tangent
 
 

@@ -99,8 +99,12 @@ def _no_vjp(*args, **attrs):
 # -- forward mode ------------------------------------------------------------------------------------------
 def _while_jvp(tangents, node, *operands, cond, body, num_consts, num_carry, output, sizes):
     """Output number -> tangent, from one loop carrying tangents beside the values (once per equation)."""
-    carried, nodes = _jvp_nodes(tangents, operands, cond, body, num_consts, num_carry)
-    return lambda k: nodes[carried.index(k)] if k in carried else None
+    carried, primals, nodes = _jvp_nodes(tangents, operands, cond, body, num_consts, num_carry)
+
+    def tangent(k):
+        return nodes[carried.index(k)] if k in carried else None
+    tangent.primal = primals.__getitem__     # NOTE: the values, as this loop computes them beside the tangents
+    return tangent
 
 
 def _jvp_nodes(tangents, operands, cond, body, nk, nc):
@@ -115,14 +119,14 @@ def _jvp_nodes(tangents, operands, cond, body, nk, nc):
     c_b, dc_b = ins[nk + len(tk):nk + len(tk) + nc], ins[nk + len(tk) + nc:]
     (pred,) = rebind(cond, k_b + c_b)
     outs = rebind(body, k_b + c_b)
-    touts = forward(outs, [k_b[j] for j in tk] + [c_b[j] for j in tc], dk_b + dc_b)
+    outs, touts = forward(outs, [k_b[j] for j in tk] + [c_b[j] for j in tc], dk_b + dc_b, with_primals=True)
     dcs = [touts[j] if touts[j] is not None else zeros_like(outs[j]) for j in tc]
     jc, jb, captured = close_loop(ins, pred, outs + dcs, nc + len(tc))
     # NOTE: the invariants' tangents are invariants too: they sit before the carried values
     dinit = [tangents[nk + j] if tangents[nk + j] is not None else zeros_like(init[j]) for j in tc]
     ops = list(captured) + list(consts) + [tangents[j] for j in tk] + list(init) + dinit
     nodes = _nodes(jc, jb, ops)
-    return tc, nodes[nc:]
+    return tc, nodes[:nc], nodes[nc:]
 
 
 # -- batching ------------------------------------------------------------------------------------------------
