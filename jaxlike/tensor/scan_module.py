@@ -4,8 +4,9 @@
 Supported as in Theano: ``sequences`` (with ``dict(input=..., taps=[-1, 0, 1])``), ``outputs_info`` (None for
 an output that is not fed back, an initial value, or ``dict(initial=..., taps=[-2, -1])`` whose initial value
 holds the last values along its first axis), ``non_sequences``, ``n_steps`` (an int or an integer scalar
-variable such as ``T.iscalar``), ``go_backwards``, and ``fn`` returning outputs, ``(outputs, updates)`` or
-updates alone. Every output comes back as the sequence of its values, one per step.
+variable such as ``T.iscalar``), ``go_backwards``, ``truncate_gradient`` (the last k steps backpropagate; not
+with a symbolic ``n_steps``), and ``fn`` returning outputs, ``(outputs, updates)`` or updates alone. Every
+output comes back as the sequence of its values, one per step.
 
 Updates inside the step: a shared variable that ``fn`` updates, or whose ``default_update`` it uses (the key of
 a ``RandomStreams`` draw made in the step), is carried from step to step: each step reads the value the step
@@ -22,10 +23,11 @@ from ..core.errors import user_frame, where
 from ..control.body import slice_type
 
 from ..core.types import is_known, dims_equal
-from ..ops.layout import slice_
-from ..ops.math import convert, minimum
+from ..ops.layout import slice_, concatenate
+from ..ops.math import convert, minimum, gt
 from ..ops.reduce import size_of
-from .. import lax
+from .. import lax, pytree
+from .. import numpy as jnp
 from .shared import SharedVariable
 
 
@@ -140,9 +142,11 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
          go_backwards=False, mode=None, name=None, profile=False, allow_gc=None, strict=False, return_list=False):
     """Theano's scan: returns ``(outputs, updates)``; ``outputs`` is one variable when ``fn`` has one output
     (unless ``return_list``), each the stack of that output's value after every step. ``truncate_gradient``
-    other than -1 is refused (the gradient flows through every step)."""
-    if truncate_gradient not in (-1, None):
-        raise NotImplementedError("scan: truncate_gradient is not supported (gradients flow through all steps)")
+    = k >= 0: gradients flow through the last k steps only (truncated backpropagation through time)."""
+    if truncate_gradient not in (-1, None) and (isinstance(truncate_gradient, bool) or not isinstance(
+            truncate_gradient, (int, np.integer)) or truncate_gradient < 0):
+        raise ValueError(f"scan: truncate_gradient must be -1 (every step) or a number of steps >= 0, got "
+                         f"{truncate_gradient!r}" + where(user_frame()))
     seqs = []
     for k, sq in enumerate(_as_list(sequences)):
         if go_backwards:
@@ -183,12 +187,45 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         return (tuple(tuple(vs[1:]) + (o,) for vs, o in zip(slots, new)), tuple(new_states)), tuple(out)
 
     carry0 = (tuple(tuple(values) for values, _ in fed), tuple(s for s, _ in states))
-    (_, finals), ys = lax.scan(step, carry0, tuple(seqs), length=length)
+    (_, finals), ys = _loop(step, carry0, seqs, length, truncate_gradient)
     ys = list(ys)
     new_values = OrderedDict((s, v) for (s, _), v in zip(states, finals))
     if len(ys) == 1 and not return_list:
         return ys[0], new_values
     return ys, new_values
+
+
+def _loop(step, carry0, seqs, length, truncate):
+    """lax.scan of ``step``; with ``truncate`` = k >= 0 (Theano's truncate_gradient) as two loops: the steps
+    before the last k, whose results are under stop_gradient, then the last k from there. The values are the
+    same; gradients flow through the last k steps only (to the non-sequences too), as Theano's truncated
+    BPTT does."""
+    if truncate in (-1, None) or (isinstance(length, int) and length <= truncate):
+        return lax.scan(step, carry0, tuple(seqs), length=length)
+    if isinstance(length, Var):
+        raise NotImplementedError("scan: truncate_gradient with a symbolic n_steps (or sequences of different "
+                                  "lengths) is not supported; pass n_steps as an int or sequences of one length"
+                                  + where(user_frame()))
+    k = int(truncate)
+
+    def rows(s, lo, hi):
+        return slice_(s, index=((lo, hi, None),) + ((None, None, None),) * (s.ndim - 1))
+    if isinstance(length, int):
+        cut = length - k
+        first = lax.scan(step, carry0, tuple(rows(s, 0, cut) for s in seqs), length=cut)
+        last_xs, last_length = tuple(rows(s, cut, length) for s in seqs), k
+        carry, ys_first = pytree.tree_map(lax.stop_gradient, first)
+    else:
+        # NOTE: every sequence has the same symbolic length n: the first max(n - k, 0) rows, then the rest.
+        # When n <= k the first loop runs no step and its carry is the initial one, whose gradient then flows.
+        head = [rows(s, None, -k) for s in seqs]
+        first = lax.scan(step, carry0, tuple(head), length=None)
+        ran = gt(size_of(head[0], axes=(0,), dtype=np.dtype("int64")), 0)
+        carry = pytree.tree_map(lambda v: jnp.where(ran, lax.stop_gradient(v), v), first[0])
+        ys_first = pytree.tree_map(lax.stop_gradient, first[1])
+        last_xs, last_length = tuple(rows(s, -k, None) for s in seqs), None
+    carry, ys_last = lax.scan(step, carry, last_xs, length=last_length)
+    return carry, tuple(concatenate(a, b, axis=0) for a, b in zip(ys_first, ys_last))
 
 
 def _reversed(v):

@@ -1,7 +1,7 @@
 """Theano's ``scan`` (``theano.scan``), as the Theano tutorial uses it: the power and polynomial examples, with
 ``import jaxlike as theano`` as the only change, their gradients, ``go_backwards``, shortest-sequence
-semantics, taps, a symbolic ``n_steps``, shared variables and random draws updated inside the step, and the clear
-errors for what is not supported."""
+semantics, taps, a symbolic ``n_steps``, shared variables and random draws updated inside the step,
+``truncate_gradient``, and the clear errors for what is not supported."""
 
 import numpy as np
 import pytest
@@ -210,3 +210,60 @@ def test_the_gradient_flows_through_a_state_carried_in_updates():
     fd = (f(x0, w0 + eps) - f(x0, w0 - eps)) / (2 * eps)
     np.testing.assert_allclose(g(x0, w0), fd, rtol=1e-6)
     np.testing.assert_allclose(g(x0, w0), sum(x0[t] * 1.5 * t * w0 ** (t - 1) for t in range(4)), rtol=1e-12)
+
+
+def _rnn_cost_numpy(W_last, W_first, X, H, first_steps):
+    """sum(hs) + sum(hs[-1] ** 2) of h <- tanh(W h + x), the first ``first_steps`` steps with ``W_first``."""
+    h, total = H, 0.0
+    for t, x in enumerate(X):
+        h = np.tanh((W_first if t < first_steps else W_last) @ h + x)
+        total += h.sum()
+    return total + np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("mode", ["FAST_RUN", "FAST_COMPILE"])
+def test_truncate_gradient_backpropagates_through_the_last_steps_only(mode):
+    """Theano's truncated BPTT: the values are the full loop's; the gradient with respect to the weights is
+    that of the last k steps started from the state before them (finite differences of exactly that), the
+    initial state and the earlier inputs get none; k at least the length is the full gradient. Catches: a
+    gradient through every step, a first part whose values differ, or a cut initial state when n <= k."""
+    rng = np.random.default_rng(5)
+    W0, X, H = rng.normal(size=(3, 3)) * 0.5, rng.normal(size=(5, 3)), rng.normal(size=3)
+    W = theano.shared(W0, name="W")
+    xs, h0 = T.matrix("xs"), T.vector("h0")
+    got = {}
+    for k in (-1, 2, 5, 9):
+        hs, _ = theano.scan(lambda x, h: T.tanh(T.dot(W, h) + x), sequences=xs, outputs_info=h0,
+                            truncate_gradient=k)
+        cost = T.sum(hs[-1] ** 2) + T.sum(hs)
+        got[k] = theano.function([xs, h0], [cost] + T.grad(cost, [W, h0, xs]), mode=mode)(X, H)
+    for k in (2, 5, 9):
+        np.testing.assert_allclose(got[k][0], got[-1][0], rtol=1e-12)
+    for k in (5, 9):
+        for a, b in zip(got[k][1:], got[-1][1:]):
+            np.testing.assert_allclose(a, b, rtol=1e-10)
+    cost, gW, gh, gx = got[2]
+    eps, fd = 1e-6, np.zeros((3, 3))
+    for i in range(3):
+        for j in range(3):
+            d = np.zeros((3, 3))
+            d[i, j] = eps
+            fd[i, j] = (_rnn_cost_numpy(W0 + d, W0, X, H, 3) - _rnn_cost_numpy(W0 - d, W0, X, H, 3)) / (2 * eps)
+    np.testing.assert_allclose(gW, fd, rtol=1e-6, atol=1e-8)
+    assert not np.allclose(gW, got[-1][1])
+    np.testing.assert_array_equal(gh, 0.0)
+    np.testing.assert_array_equal(gx[:3], 0.0)
+    np.testing.assert_allclose(gx[3:], got[-1][3][3:], rtol=1e-10)
+
+
+def test_truncate_gradient_with_an_int_n_steps_and_its_errors():
+    a = T.dscalar("a")
+    powers, _ = theano.scan(lambda p: p * a, outputs_info=T.constant(1.0), n_steps=6, truncate_gradient=2)
+    f = theano.function([a], [powers[-1], T.grad(powers[-1], a)])
+    value, grad = f(1.5)
+    # a**6 with the first four factors constant: d/da = 2 * a ** 5 (the last two steps' share of 6 * a ** 5)
+    np.testing.assert_allclose([value, grad], [1.5 ** 6, 2 * 1.5 ** 5], rtol=1e-12)
+    with pytest.raises(ValueError, match="truncate_gradient"):
+        theano.scan(lambda p: p * a, outputs_info=T.constant(1.0), n_steps=3, truncate_gradient=-2)
+    with pytest.raises(NotImplementedError, match="truncate_gradient"):
+        theano.scan(lambda p: p * a, outputs_info=T.constant(1.0), n_steps=T.iscalar("n"), truncate_gradient=2)
