@@ -29,10 +29,12 @@ def serial_decorator(space, flags, threshold):
     """The decorator of a kernel's serial form: pasted into the entry (``inline='always'``, see paste.py),
     unless its space has two or more dims that are not 1 and it may be large (``threshold`` elements): that
     loop is compiled as a function of its own, which LLVM vectorizes before it inlines it. Pasted into the
-    entry, such loops stayed scalar on an Intel (Rocket Lake) target: LLVM's remark was "runtime pointer
-    checks needed", as if optimizing for size; W5's softmax kernels (4096 x 1000 float32) took 54 ms instead
-    of 19, the MLP step (W3) 36 ms instead of 23. One-dimensional loops keep pasting: calling them cost W2
-    and W4 time and every module compile time."""
+    entry, such loops stayed scalar on an Intel (Rocket Lake) target: W5's softmax kernels (4096 x 1000
+    float32) took 54 ms instead of 19, the MLP step (W3) 36 ms instead of 23. Why (LLVM's remarks, with
+    NUMBA_DEBUGINFO=1 for line numbers): "unsafe dependent memory operations", since the arrays carved from
+    the one scratch block are one object to LLVM; with large arrays not carved, the pasted loops vectorized
+    but LLVM left vecmath's calls in them uninlined (W3 38 ms). One-dimensional loops keep pasting: calling
+    them cost W2 and W4 time and every module compile time."""
     dims = [d for d in space if not (is_known(d) and d == 1)]
     big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= threshold
     if len(dims) >= 2 and big:
