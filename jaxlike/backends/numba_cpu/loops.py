@@ -27,8 +27,8 @@ from ...core.graph import distinct_syms
 from ...core.types import Sym, DimSum, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
-from .simd import (BLOCK, block_buffer, block_loop, chunkable, chunked, is_trig, serial_decorator, trig_calls,
-                   trig_text, two_pass, vecmath_template, vectorizable, with_range_flag)
+from .simd import (BLOCK, block_buffer, block_loop, chunkable, chunked, is_trig, may_be_big, serial_decorator,
+                   trig_calls, trig_text, two_pass, vecmath_template, vectorizable, with_range_flag)
 
 # -- text helpers shared by the code generator -----------------------------------------------------------
 RESERVED = set(keyword.kwlist) | {
@@ -308,6 +308,7 @@ def kernel(index, node, names, body_names, symname, options, rerun_safe=True):
     two = rerun_safe and loops and trig_calls([body])
     chunks_it = (two and options["chunked"] and chunkable(space, loops, body.inputs)
                  and (red is None or red.prim.name in _ASSOCIATIVE))
+    big = may_be_big(space, options["par_threshold"])
     if two:
         vector = _function(name + "_vec", params, body, body_names, symname, red, space, loops, "serial",
                            f"@njit(inline='always', {flags})", trig=True)
@@ -316,10 +317,8 @@ def kernel(index, node, names, body_names, symname, options, rerun_safe=True):
         serial = two_pass(name, params, with_range_flag(vector, scalar), lib, flags, scalar, inline=not chunks_it)
     else:
         serial = _function(name, params, body, body_names, symname, red, space, loops, "serial",
-                           serial_decorator(space, flags, options["par_threshold"]))
+                           serial_decorator(space, flags, big))
     parallel = None
-    threshold = options["par_threshold"]
-    big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= threshold
     if chunks_it:
         sliced = {body_names[v._id] for v in body.inputs if v.ndim == 1 and not known1(v.shape[0])}
         combines = []

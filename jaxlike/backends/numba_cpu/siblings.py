@@ -18,8 +18,8 @@ from ...core.types import Sym, DimSum, dims_equal, is_known
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
                     dim_text, has_identity, known1, lane_reducer, np_type, product_text)
-from .simd import (BLOCK as _BLOCK, block_buffer, block_loop, chunkable, chunked, serial_decorator, trig_calls,
-                   two_pass, vectorizable, with_range_flag)
+from .simd import (BLOCK as _BLOCK, block_buffer, block_loop, chunkable, chunked, may_be_big, serial_decorator,
+                   trig_calls, two_pass, vectorizable, with_range_flag)
 
 
 def _shape_equal(a, b):
@@ -255,6 +255,7 @@ def kernel(index, members, entry_names, symname, options, internal=frozenset()):
     associative = all(dict(m.attrs)["body"].root.prim.name in _ASSOCIATIVE for m in reductions if not m.ndim)
     trig = trig_calls(bodies)
     chunks_it = options["chunked"] and trig and associative and chunkable(space, loops, operands)
+    big = may_be_big(space, options["par_threshold"])
     if trig:
         # NOTE: every array it fills is fresh, so the kernel can always rerun (simd.two_pass)
         vector = _function(name + "_vec", params, members, maps, reductions, inputs, names, key, symname, space,
@@ -264,9 +265,8 @@ def kernel(index, members, entry_names, symname, options, internal=frozenset()):
         serial = two_pass(name, params, with_range_flag(vector, True), lib, flags, True, inline=not chunks_it)
     else:
         serial = _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops,
-                           False, serial_decorator(space, flags, options["par_threshold"]), internal=internal)
+                           False, serial_decorator(space, flags, big), internal=internal)
     parallel = None
-    big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= options["par_threshold"]
     if chunks_it:
         sliced = {param_of[o._id] for o in operands if o.ndim == 1 and not known1(o.shape[0])}
         sliced |= {f"_out{k}" for k in range(len(filled))}

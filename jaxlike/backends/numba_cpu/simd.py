@@ -25,9 +25,14 @@ def block_loop(size, index):
             f"    _hi = min(_lo + {BLOCK}, {size})", "    for _b in range(_hi - _lo):", f"        {index} = _lo + _b"]
 
 
-def serial_decorator(space, flags, threshold):
+def may_be_big(space, threshold):
+    """Whether an iteration space may reach ``threshold`` elements (a symbolic dim may)."""
+    return not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= threshold
+
+
+def serial_decorator(space, flags, big):
     """The decorator of a kernel's serial form: pasted into the entry (``inline='always'``, see paste.py),
-    unless its space has two or more dims that are not 1 and it may be large (``threshold`` elements): that
+    unless its space has two or more dims that are not 1 and it is ``big`` (``may_be_big``): that
     loop is compiled as a function of its own, which LLVM vectorizes before it inlines it. Pasted into the
     entry, such loops stayed scalar on an Intel (Rocket Lake) target: W5's softmax kernels (4096 x 1000
     float32) took 54 ms instead of 19, the MLP step (W3) 36 ms instead of 23. Why (LLVM's remarks, with
@@ -36,7 +41,6 @@ def serial_decorator(space, flags, threshold):
     but LLVM left vecmath's calls in them uninlined (W3 38 ms). One-dimensional loops keep pasting: calling
     them cost W2 and W4 time and every module compile time."""
     dims = [d for d in space if not (is_known(d) and d == 1)]
-    big = not all(is_known(d) for d in space) or int(np.prod([int(d) for d in space])) >= threshold
     if len(dims) >= 2 and big:
         return f"@njit(cache=True, {flags})"
     return f"@njit(inline='always', {flags})"
