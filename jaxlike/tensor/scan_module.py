@@ -50,8 +50,7 @@ def _sequence(s, k):
     if not taps:
         raise ValueError(f"scan: sequence {k} has no taps" + where(user_frame()))
     lo, hi = min(taps), max(taps)
-    rest = ((None, None, None),) * (v.ndim - 1)
-    return [v if lo == hi else slice_(v, index=((d - lo, (d - hi) or None, None),) + rest) for d in taps]
+    return [v if lo == hi else _rows(v, d - lo, (d - hi) or None) for d in taps]
 
 
 def _initial(info, k):
@@ -157,7 +156,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     length = _length(seqs, n_steps)
     if isinstance(length, int):
         seqs = [s if is_known(s.shape[0]) and s.shape[0] == length else
-                slice_(s, index=((0, length, None),) + ((None, None, None),) * (s.ndim - 1)) for s in seqs]
+                _rows(s, 0, length) for s in seqs]
 
     inits = [_initial(info, k) for k, info in enumerate(infos)] if infos else None
 
@@ -207,30 +206,31 @@ def _loop(step, carry0, seqs, length, truncate):
                                   "lengths) is not supported; pass n_steps as an int or sequences of one length"
                                   + where(user_frame()))
     k = int(truncate)
-
-    def rows(s, lo, hi):
-        return slice_(s, index=((lo, hi, None),) + ((None, None, None),) * (s.ndim - 1))
     if isinstance(length, int):
         cut = length - k
-        first = lax.scan(step, carry0, tuple(rows(s, 0, cut) for s in seqs), length=cut)
-        last_xs, last_length = tuple(rows(s, cut, length) for s in seqs), k
+        first = lax.scan(step, carry0, tuple(_rows(s, 0, cut) for s in seqs), length=cut)
+        last_xs, last_length = tuple(_rows(s, cut, length) for s in seqs), k
         carry, ys_first = pytree.tree_map(lax.stop_gradient, first)
     else:
         # NOTE: every sequence has the same symbolic length n: the first max(n - k, 0) rows, then the rest.
         # When n <= k the first loop runs no step and its carry is the initial one, whose gradient then flows.
-        head = [rows(s, None, -k) for s in seqs]
+        head = [_rows(s, None, -k) for s in seqs]
         first = lax.scan(step, carry0, tuple(head), length=None)
         ran = gt(size_of(head[0], axes=(0,), dtype=np.dtype("int64")), 0)
         carry = pytree.tree_map(lambda v: jnp.where(ran, lax.stop_gradient(v), v), first[0])
         ys_first = pytree.tree_map(lax.stop_gradient, first[1])
-        last_xs, last_length = tuple(rows(s, -k, None) for s in seqs), None
+        last_xs, last_length = tuple(_rows(s, -k, None) for s in seqs), None
     carry, ys_last = lax.scan(step, carry, last_xs, length=last_length)
     return carry, tuple(concatenate(a, b, axis=0) for a, b in zip(ys_first, ys_last))
 
 
 def _reversed(v):
-    v = as_var(v)
-    return slice_(v, index=((None, None, -1),) + ((None, None, None),) * (v.ndim - 1))
+    return _rows(as_var(v), None, None, -1)
+
+
+def _rows(v, lo, hi, step=None):
+    """``v[lo:hi:step]`` along the leading axis."""
+    return slice_(v, index=((lo, hi, step),) + ((None, None, None),) * (v.ndim - 1))
 
 
 __all__ = ["scan"]
