@@ -121,6 +121,13 @@ def _vjp_batched(batched, size, fun, rule):
     return nfun, Rule(rule.name + " (batched)", lambda: (nfwd, nbwd, num_res))
 
 
+def _samples_of(rng, a, b):
+    """Registry samples of a custom call: ``a`` (one operand) on a 3-vector, ``b`` (two operands, two outputs)
+    on a size-1 and an empty one, for each of its outputs."""
+    x3, x1, x0 = rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 1), np.zeros(0)
+    return [Sample(x3, output=0, **a), Sample(x1, x0, output=0, **b), Sample(x1, x0, output=1, **b)]
+
+
 def _vjp_samples(rng):
     """A clipped gradient (the rule differs from the function's own derivative on purpose: the sweep checks
     the numpy rule, shapes and batching; tests/test_custom.py checks the rule's values) and a two-output
@@ -143,8 +150,7 @@ def _vjp_samples(rng):
     a = make([v3], lambda x: [m.sin(x)], lambda x: [m.cos(x)], lambda r, g: [g[0] * r[0]])
     b = make([v1, v0], lambda x, e: [m.exp(x) * 2.0, e * x], lambda x, e: [m.exp(x), x, e],
              lambda r, g: [g[0] * r[0] * 2.0 + reduce_sum(g[1] * r[2], axes=(0,)), g[1] * r[1]])
-    x3, x1, x0 = rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 1), np.zeros(0)
-    return [Sample(x3, output=0, **a), Sample(x1, x0, output=0, **b), Sample(x1, x0, output=1, **b)]
+    return _samples_of(rng, a, b)
 
 
 custom_vjp_call = register(Primitive(
@@ -207,8 +213,7 @@ def _jvp_samples(rng):
     v3, v1, v0 = TensorType("float64", (3,)), TensorType("float64", (1,)), TensorType("float64", (0,))
     a = make([v3], lambda x: [m.softplus(x)], lambda p, t: [t[0] * m.sigmoid(p[0])])
     b = make([v1, v0], lambda x, e: [x * x, e * x], lambda p, t: [2.0 * p[0] * t[0], t[1] * p[0] + p[1] * t[0]])
-    x3, x1, x0 = rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 1), np.zeros(0)
-    return [Sample(x3, output=0, **a), Sample(x1, x0, output=0, **b), Sample(x1, x0, output=1, **b)]
+    return _samples_of(rng, a, b)
 
 
 custom_jvp_call = register(Primitive(
