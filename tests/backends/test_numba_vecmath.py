@@ -320,7 +320,7 @@ def test_a_kernel_writing_into_its_own_operand_is_not_two_pass():
     want = np.array([0.5, 1e9, 2.0])
     want = np.sin(want) + want
     np.testing.assert_array_equal(s.get_value(), want)
-    assert "_vec" not in step.source
+    assert not re.search(r"def \w+_vec\(", step.source), step.source
 
 
 def test_blocked_sibling_reductions_without_trig():

@@ -76,6 +76,17 @@ def prepare(graph):
     return Graph(graph.inputs, [memo[o._id] for o in graph.outputs], [(s, memo[u._id]) for s, u in graph.updates])
 
 
+def _wide_vectors(lines):
+    """The module's lines with every function asking LLVM for the CPU's widest vectors (see
+    ``support.prefer_vector_width``)."""
+    out = []
+    for line in "\n".join(lines).split("\n"):
+        out.append(line)
+        if line.startswith("def "):
+            out.append(f"    _rt.prefer_vector_width({support.WIDE_VECTOR_BITS})")
+    return out
+
+
 def _all_dtypes(graph):
     for v in graph.nodes():
         yield v.dtype
@@ -528,7 +539,7 @@ class Codegen(UpdateWriter):
         # alone: boxing the nested tuples cost ~40 of the ~220 ns a scalar call spends in numba
         bare = not ups and len(outs) == 1 and self.graph.outputs[0].ndim == 0 and not self.options.get("out_params")
         src.append(f"    return {outs[0]}" if bare else f"    return {ret_o}, {ret_u}")
-        module = Module("\n".join(src) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place, bare)
+        module = Module("\n".join(_wide_vectors(src)) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place, bare)
         module.parallel = any(k.parallel for k in self.kernels)
         return module
 
