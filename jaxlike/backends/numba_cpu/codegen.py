@@ -23,7 +23,7 @@ from ...core.graph import Graph, Var, namer, syms_in, distinct_syms
 from ...core.types import Sym, DimSum, dims_equal
 from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
-from . import build, inplace, loops, siblings, support
+from . import build, inplace, loops, rows, siblings, support
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
 from .lowering import LOWERINGS, fallback, message, drop_repeated_checks
 from .lowering_along import LOWERINGS as ALONG_LOWERINGS
@@ -32,6 +32,7 @@ from .paste import paste
 from .updates import UpdateWriter
 from .scratch import SCRATCH_BYTES
 from .support import warn_fallback, may_be_large
+from .simd import trig_calls, wide_vectors
 
 _LOWERINGS = {**LOWERINGS, **ALONG_LOWERINGS, **LOOP_LOWERINGS}     # primitive name -> lowering of a non-fused node
 SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
@@ -74,17 +75,6 @@ def prepare(graph):
     if not changed:
         return graph
     return Graph(graph.inputs, [memo[o._id] for o in graph.outputs], [(s, memo[u._id]) for s, u in graph.updates])
-
-
-def _wide_vectors(lines):
-    """The module's lines with every function asking LLVM for the CPU's widest vectors (see
-    ``support.prefer_vector_width``)."""
-    out = []
-    for line in "\n".join(lines).split("\n"):
-        out.append(line)
-        if line.startswith("def "):
-            out.append(f"    _rt.prefer_vector_width({support.WIDE_VECTOR_BITS})")
-    return out
 
 
 def _all_dtypes(graph):
@@ -276,13 +266,18 @@ class Codegen(UpdateWriter):
         order = self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late])
         groups, inside, self.internal = siblings.plan(order, g.inputs, self.bound, self._ready_with, kept,
                                                       users)
+        order, tiles = rows.plan(order, self._row_candidate, self.bound, self._ready_with, groups)
+        tiled = {m.node._id for ms in tiles.values() for m in ms}
         if self.options.get("profile"):
             self.lines.append("_t0 = _rt.clock()")
         for v in order:
             if v._id in groups:
                 self._siblings(groups[v._id])
                 self._timer(groups[v._id])
-            elif v._id not in inside:
+            elif v._id in tiles:
+                rows.emit(self, tiles[v._id])
+                self._timer([m.node for m in tiles[v._id]])
+            elif v._id not in inside and v._id not in tiled:
                 self._node(v)
                 self._timer([v])
         ups = self._updates(phase3, copies)
@@ -297,6 +292,13 @@ class Codegen(UpdateWriter):
         # NOTE: large constants (a loop step's among them, known only once it is lowered) come after the inputs
         params += self.const_params + (["_prof"] if self.options.get("profile") else [])
         return self._module(params, self._outputs(), [e for k, e in enumerate(ups) if k not in kept])
+
+    def _row_candidate(self, v):
+        """``v``'s RowKernel (``rows.py``) unless it runs in a sibling group or has a parallel form a tile
+        would lose: sin/cos kernels' chunked one, or any with ``parallel``."""
+        if self.options["parallel"] or v.prim is not FUSED or trig_calls([dict(v.attrs)["body"]]):
+            return None
+        return rows.row_local(v)
 
     def _timer(self, nodes):
         """With the ``profile`` option: the time since the previous timer goes to slot ``len(self.timed)`` of
@@ -387,6 +389,12 @@ class Codegen(UpdateWriter):
         self.fresh_values.add(v._id)
 
     def _fused(self, v, out):
+        k, head, args = self.fused_kernel(v, out)
+        self.run_kernel(k, head, f"{out or self.name(v)} = " if k.scalar else "", args)
+
+    def fused_kernel(self, v, out=None):
+        """(Kernel, its comment lines, its argument texts) of fused node ``v``, after the lines checking its
+        operands and allocating its result (into ``out`` instead when given)."""
         body = dict(v.attrs)["body"]
         bname = namer()
         body_names = {}
@@ -404,11 +412,10 @@ class Codegen(UpdateWriter):
         target = out or self.name(v)
         sizes = k.params[len(args) + (0 if k.scalar else 1):]
         if k.scalar:
-            self._run_kernel(k, head, f"{target} = ", args + sizes)
-            return
+            return k, head, args + sizes
         if out is None:
             self.allocate(target, v.shape, v.dtype, v)
-        self._run_kernel(k, head, "", args + [target] + sizes)
+        return k, head, args + [target] + sizes
 
     def allocate(self, target, shape, dtype, v):
         """A new array for node ``v`` (``empty``), with the huge-page advice (``support.advise_huge``) when it
@@ -434,7 +441,7 @@ class Codegen(UpdateWriter):
         self.carved.add(carved)
         return carved
 
-    def _run_kernel(self, k, head, lhs, args):
+    def run_kernel(self, k, head, lhs, args):
         """``lhs`` + kernel ``k`` run on the argument expressions ``args``: its serial form's body pasted here
         (``paste.py``; ``head`` comments it) or, where it cannot be, a call of the function, which then goes
         into the module with ``head``; its prange variant instead when the work reaches the threshold."""
@@ -473,7 +480,7 @@ class Codegen(UpdateWriter):
         lhs = ""
         if k.scalars:
             lhs = ", ".join(self.name(m) for m in k.scalars) + ("," if len(k.scalars) == 1 else "") + " = "
-        self._run_kernel(k, head + k.comment, lhs, args)
+        self.run_kernel(k, head + k.comment, lhs, args)
 
     def submodule(self, body, out_params=False):
         """A loop step compiled as a module of its own: (the global naming its entry here, the texts of the
@@ -539,7 +546,7 @@ class Codegen(UpdateWriter):
         # alone: boxing the nested tuples cost ~40 of the ~220 ns a scalar call spends in numba
         bare = not ups and len(outs) == 1 and self.graph.outputs[0].ndim == 0 and not self.options.get("out_params")
         src.append(f"    return {outs[0]}" if bare else f"    return {ret_o}, {ret_u}")
-        module = Module("\n".join(_wide_vectors(src)) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place, bare)
+        module = Module("\n".join(wide_vectors(src, support.WIDE_VECTOR_BITS)) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place, bare)
         module.parallel = any(k.parallel for k in self.kernels)
         return module
 

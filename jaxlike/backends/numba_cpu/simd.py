@@ -46,6 +46,17 @@ def serial_decorator(space, flags, big):
     return f"@njit(inline='always', {flags})"
 
 
+def wide_vectors(lines, bits):
+    """A module's lines with every function asking LLVM for vectors ``bits`` wide
+    (``support.prefer_vector_width``, where the why is)."""
+    out = []
+    for line in "\n".join(lines).split("\n"):
+        out.append(line)
+        if line.startswith("def "):
+            out.append(f"    _rt.prefer_vector_width({bits})")
+    return out
+
+
 def block_buffer(name, size, dtype_text):
     """A blocked loop's buffer of ``min(BLOCK, size)`` elements on the stack (``scratch.stack_vector``): an
     ``np.empty`` per kernel call cost the seed XOR step ~17 ns in allocation and reference counting."""
