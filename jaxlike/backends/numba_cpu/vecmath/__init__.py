@@ -13,7 +13,7 @@ tests/backends/test_numba_vecmath.py.
 
 Generated modules import this package as ``_vm`` and call ``_vm.<name>_f32`` / ``_vm.<name>_f64``. The exp,
 log and hyperbolic functions are plain (disk-cached) njit functions that LLVM inlines into the loops calling
-them, which then vectorize; numba's own inlining (``inline='always'``) re-ran its passes on their IR and
+them, which then vectorize (they are marked ``alwaysinline``: ``arith._inline_everywhere``); numba's own inlining (``inline='always'``) re-ran its passes on their IR and
 deep-copied it at every call site, about a fifth of a module's compile (the seed XOR step's, cold:
 1.33 -> 1.10 s). trig's keep ``inline='always'``: called, W4's sin/cos loops stayed scalar (4.6 -> 25 ms).
 """

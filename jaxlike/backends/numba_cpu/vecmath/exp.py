@@ -15,7 +15,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .arith import _mad, _clamp, _rint, _scale_f32, _scale_f64, _two_sum, _ONE, _TWO_32
+from .arith import _mad, _clamp, _rint, _scale_f32, _scale_f64, _two_sum, _ONE, _TWO_32, _inline_everywhere
 
 _LOG2E = np.float32(1.4426950408889634)
 _LN2_HI = np.float32(0.693359375)        # ln 2 split so that n * _LN2_HI is exact for |n| <= 2**8
@@ -27,6 +27,7 @@ _LOW, _HIGH = np.float32(-104.0), np.float32(89.0)   # below: 0 (exp(-103.97) is
 
 @njit(error_model="numpy", cache=True)
 def exp_f32(x):
+    _inline_everywhere()
     xc = _clamp(x, _LOW, _HIGH)
     n = _rint(xc * _LOG2E)
     r = _mad(-n, _LN2_LO, _mad(-n, _LN2_HI, xc))
@@ -39,6 +40,7 @@ def exp_f32(x):
 @njit(error_model="numpy", cache=True)
 def sigmoid_f32(x):
     """1 / (1 + exp(-x)) from exp(-|x|): no overflow, exact tails (e / (1 + e) for x < 0), one exp."""
+    _inline_everywhere()
     e = exp_f32(-abs(x))
     return (_ONE if x >= 0 else e) / (_ONE + e)
 
@@ -55,6 +57,7 @@ _LOW_64, _HIGH_64 = -746.0, 710.0   # below: 0 (exp(-745.13) is the smallest den
 def exp_f64(x):
     """Within 0.64 ulp, correctly rounded for 98.7% of arguments (exp(1) is numpy's e): r and 1 + r are
     carried with their rounding errors (error-free sums), which the polynomial's tail then absorbs."""
+    _inline_everywhere()
     xc = _clamp(x, _LOW_64, _HIGH_64)
     n = _rint(xc * _LOG2E_64)
     r_hi = _mad(-n, _LN2_HI_64, xc)       # exact either way: n * _LN2_HI_64 is
@@ -73,6 +76,7 @@ def exp_f64(x):
 @njit(error_model="numpy", cache=True)
 def sigmoid_f64(x):
     """As ``sigmoid_f32``, in float64."""
+    _inline_everywhere()
     e = exp_f64(-abs(x))
     return (1.0 if x >= 0 else e) / (1.0 + e)
 
@@ -85,6 +89,7 @@ def _expm1_wide(y):
     """expm1(y) to ~2**-30 of the result, for float64 y in [-18, 89] that came from float32 (float32's
     expm1 and tanh): one reduction constant, Taylor terms to r^9 (truncation 2**-30.6 of p at ln(2)/2), and
     2**n * p + (2**n - 1) in one FMA, which float64's 29 spare bits make as good as exact for float32."""
+    _inline_everywhere()
     n = _rint(y * _LOG2E_64)
     r = _mad(-n, _LN2_64, y)
     p = _mad(r * r, _mad(_mad(_mad(_mad(_mad(_mad(_mad(_T9, r, _T8), r, _T7), r, _T6), r, _T5), r, _T4), r, _T3),
@@ -100,6 +105,7 @@ def _expm1_wide(y):
 def _expm1_reduced(xc):
     """x = n ln 2 + r as in exp_f64 and p = expm1(r) from the same polynomial without its leading 1, carried
     with its rounding error: (p, p_lo, n)."""
+    _inline_everywhere()
     n = _rint(xc * _LOG2E_64)
     r_hi = _mad(-n, _LN2_HI_64, xc)
     r_lo = -(n * _LN2_LO_64)
@@ -115,6 +121,7 @@ def _expm1_reduced(xc):
 @njit(error_model="numpy", cache=True)
 def _expm1_small(p, p_lo, n):
     """2**n * p + (2**n - 1) as hi + lo: both terms exact for n <= 52, summed error-free."""
+    _inline_everywhere()
     hi, lo = _two_sum(_scale_f64(p, n), _scale_f64(1.0, n) - 1.0)
     return hi, lo + _scale_f64(p_lo, n)
 
@@ -124,6 +131,7 @@ def _expm1_parts(x):
     """expm1(x) as an unevaluated sum hi + lo (lo within an ulp of hi), for x not NaN: ``_expm1_small`` for n
     <= 52; for larger n 2**n * (1 + p) - 1, which overflows as exp does (2**n * (1 + p) is scaled in two
     steps, as exp's result is: 2**1024 alone would be inf). Below -40 the result rounds to -1."""
+    _inline_everywhere()
     p, p_lo, n = _expm1_reduced(_clamp(x, -40.0, _HIGH_64))
     hi, lo = _expm1_small(p, p_lo, n)
     big, big_lo = _two_sum(1.0, p)          # n > 52: 2**n * (1 + p) - 1, the 1 + p error-free
@@ -135,6 +143,7 @@ def _expm1_parts(x):
 @njit(error_model="numpy", cache=True)
 def expm1_f64(x):
     """exp(x) - 1 without the cancellation (see ``_expm1_parts``)."""
+    _inline_everywhere()
     hi, lo = _expm1_parts(x)
     out = hi + lo
     return out if (x == x and x != 0.0) else x     # NaN, and -0.0's sign
@@ -146,6 +155,7 @@ def tanh_f64(x):
     needs no more than ``_expm1_small`` even where 2**n - 1 rounds (n > 52): there tanh's result moves by
     2/e < 2**-51 of e's error. One division: t = e * (1/d), which the Newton step corrects (0.70 ulp as with
     two divisions, 2.6 -> 2.0 ms for 1M values)."""
+    _inline_everywhere()
     a = _clamp(abs(x), 0.0, 20.0)
     p, p_lo, n = _expm1_reduced(a + a)
     e, e_lo = _expm1_small(p, p_lo, n)
@@ -170,12 +180,14 @@ _TH15, _TH17 = np.float32(-929569 / 638512875), np.float32(6404582 / 10854718875
 def expm1_f32(x):
     """In float64 (``_expm1_wide``), rounded once: within 0.5 ulp plus double rounding, as fast as the float32
     form with error-free sums it replaced (which reached 1.07 ulp)."""
+    _inline_everywhere()
     out = np.float32(_expm1_wide(_clamp(np.float64(x), -18.0, 89.0)))   # expm1(-17.33) rounds to -1 in float32
     return out if (x == x and x != 0) else x     # NaN, and -0.0's sign
 
 
 @njit(error_model="numpy", cache=True)
 def tanh_f32(x):
+    _inline_everywhere()
     a = abs(x)
     z = x * x
     p = _mad(_mad(_mad(_mad(_mad(_mad(_mad(_TH17, z, _TH15), z, _TH13), z, _TH11), z, _TH9), z, _TH7), z, _TH5),

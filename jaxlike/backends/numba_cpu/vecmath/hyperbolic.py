@@ -16,7 +16,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .arith import _mad, _two_sum
+from .arith import _mad, _two_sum, _inline_everywhere
 from .exp import _expm1_parts, _expm1_wide, exp_f64
 from .log import _log_plus
 
@@ -29,6 +29,7 @@ _ASINH_LARGE = 268435456.0          # 2**28
 
 @njit(error_model="numpy", cache=True)
 def sinh_f64(x):
+    _inline_everywhere()
     a = abs(x)
     far = a > _FAR
     hi, lo = _expm1_parts(a - _LN2_HI if far else a)
@@ -41,6 +42,7 @@ def sinh_f64(x):
 
 @njit(error_model="numpy", cache=True)
 def cosh_f64(x):
+    _inline_everywhere()
     a = abs(x)
     far = a > _FAR
     e = exp_f64(a - _LN2_HI if far else a)
@@ -50,6 +52,7 @@ def cosh_f64(x):
 @njit(error_model="numpy", cache=True)
 def _log1p_sum(x, x_lo):
     """log1p(x + x_lo) for x >= 0 finite and x_lo within an ulp of x."""
+    _inline_everywhere()
     w = 1.0 + x
     out = _log_plus(w, (x_lo - ((w - 1.0) - x)) / w)
     return x + x_lo if w == 1.0 else out
@@ -57,6 +60,7 @@ def _log1p_sum(x, x_lo):
 
 @njit(error_model="numpy", cache=True)
 def asinh_f64(x):
+    _inline_everywhere()
     a = abs(x)
     b = min(a, _ASINH_LARGE)
     u, u_lo = _two_sum(b, b * b / (1.0 + math.sqrt(1.0 + b * b)))
@@ -67,6 +71,7 @@ def asinh_f64(x):
 
 @njit(error_model="numpy", cache=True)
 def atanh_f64(x):
+    _inline_everywhere()
     a = abs(x)
     t = a + a
     small = a < 0.5
@@ -78,6 +83,7 @@ def atanh_f64(x):
 def sinh_f32(x):
     """From float32's expm1 in float64 (``exp._expm1_wide``), without float64's two parts and far branch:
     float64 has room for float32's whole range (0.5 ulp; 3.0 -> 0.98 ms per 1M against the float64 form)."""
+    _inline_everywhere()
     e = _expm1_wide(min(abs(np.float64(x)), 89.5))
     out = np.float32(math.copysign(0.5 * (e + e / (e + 1.0)), np.float64(x)))
     return out if x == x else x
@@ -86,6 +92,7 @@ def sinh_f32(x):
 @njit(error_model="numpy", cache=True)
 def cosh_f32(x):
     """As ``sinh_f32`` (1.56 -> 0.90 ms per 1M)."""
+    _inline_everywhere()
     e = _expm1_wide(min(abs(np.float64(x)), 89.5)) + 1.0
     out = np.float32(0.5 * e + 0.5 / e)
     return out if x == x else x
@@ -93,9 +100,11 @@ def cosh_f32(x):
 
 @njit(error_model="numpy", cache=True)
 def asinh_f32(x):
+    _inline_everywhere()
     return np.float32(asinh_f64(np.float64(x)))
 
 
 @njit(error_model="numpy", cache=True)
 def atanh_f32(x):
+    _inline_everywhere()
     return np.float32(atanh_f64(np.float64(x)))
