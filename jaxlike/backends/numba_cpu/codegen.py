@@ -14,7 +14,8 @@ Theano update semantics: every update reads the old values. A fused kernel whose
 value writes straight into its state array when it safely can (``inplace.py`` decides which and in what
 order, ``updates.py`` writes the code); the rest are copied in at the end. Small temporaries are carved from one
 scratch block on the stack (``scratch.py``). Outputs never alias states or each other. Fused groups over one
-iteration space that share operands run as one loop (``siblings.py``). Imports numpy, core and ops only.
+iteration space that share operands run as one loop (``siblings.py``); kernels that work row by row over the
+same rows run together a tile of rows at a time (``rows.py``). Imports numpy, core and ops only.
 """
 
 import numpy as np
