@@ -89,6 +89,32 @@ def test_along_axis_ops_compile_without_objmode(along_fns):
     assert "objmode" not in g.source(x, np.zeros((3, 2), np.int64))
 
 
+def test_sorted_values_without_the_permutation():
+    """``jnp.sort`` whose permutation nothing else reads sorts the values (``along.sort3``: rows from
+    NUMPY_SORT_MIN long through numpy's sort, shorter ones through numba's). Catches: NaNs not last, a row
+    of one path sorted by the other's rules, a dtype or axis mixed up, and the gradient of a sort losing the
+    permutation it needs."""
+    from jaxlike.backends.numba_cpu.along import NUMPY_SORT_MIN
+    rng = np.random.default_rng(4)
+    f = jaxlike.compile(lambda x: (jnp.sort(x, axis=0), jnp.sort(x, axis=1)))
+    long_row = NUMPY_SORT_MIN + 3
+    for trial, dt in enumerate([np.float64, np.float32, np.int64, np.int8, np.uint8, np.bool_]):
+        for shape in [(3, long_row), (long_row, 2), (5, 40)]:
+            x = _values(rng, shape, dt)
+            for g, w in zip(f(x), (np.sort(x, 0), np.sort(x, 1))):
+                assert g.dtype == w.dtype and np.array_equal(g, w, equal_nan=np.issubdtype(dt, np.inexact)), \
+                    (dt, shape)
+    src = f.source(x)
+    assert src.count("_al.sort3(") == 2 and "argsort3" not in src
+    w = rng.standard_normal(long_row)
+    g = jaxlike.compile(jaxlike.grad(lambda x: jnp.sum(jnp.sort(x) * w)))
+    x = rng.standard_normal(long_row)
+    want = np.empty(long_row)
+    want[np.argsort(x, kind="stable")] = w
+    np.testing.assert_allclose(g(x), want, rtol=1e-15)
+    assert "argsort3" in g.source(x)
+
+
 def test_take_along_and_its_transpose_match_numpy_with_repeats_negatives_and_bad_indices():
     """Catches: take_along reading the wrong row or not wrapping negative indices (along either axis),
     put_along_add (its gradient) not accumulating repeated indices, and an out-of-range index or

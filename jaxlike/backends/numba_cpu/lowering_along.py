@@ -4,6 +4,7 @@ put_along_add; and of the random bits of ``ops/prng.py`` to ``support.threefry_f
 ran their numpy rules under ``numba.objmode`` (a warning, the GIL, and a Python call per use). Imports numpy, core and ops only.
 """
 
+from ...core.graph import syms_in
 from ...core.types import is_known
 from .loops import np_type
 from .lowering import dims3, _size_check, _view3
@@ -42,9 +43,25 @@ def linear_recurrence(ctx, v):
                            f"{out}.reshape(({pre}, {n}, {post})), {attrs['reverse']}, _al.RECURRENCE)"]
 
 
+def _sorts_values(ctx, v):
+    """Whether argsort ``v`` serves only to gather its own operand in order (``jnp.sort`` without a gradient
+    that reads the permutation): ``take_along`` then sorts the values itself (``along.sort3``)."""
+    if v.prim is None or v.prim.name != "argsort" or v.inputs[0].dtype.kind not in "biuf":
+        return False
+    if v._id in ctx.outputs or any(u._id == v._id for _, u in ctx.graph.updates):
+        return False
+    users = ctx.graph.users().get(v._id, [])
+    return (len(users) == 1 and users[0].prim.name == "take_along" and users[0].inputs[0]._id == v.inputs[0]._id
+            and users[0].inputs[1]._id == v._id and dict(users[0].attrs)["axis"] == dict(v.attrs)["axis"]
+            and all(id(s) in ctx.bound for d in v.shape for s in syms_in(d)))
+
+
 def argsort(ctx, v):
     (x,) = v.inputs
     axis = dict(v.attrs)["axis"]
+    if _sorts_values(ctx, v):
+        ctx.made_dims[ctx.name(v)] = [ctx.dim(d) for d in v.shape]
+        return []       # NOTE: never computed; its one reader sorts (its sizes are bound, so none is read off it)
     alloc, out = _result(ctx, v)
     pre, n, post = dims3(ctx, v.shape, axis)
     return [alloc, f"_al.argsort3({_view3(ctx, x, axis)}, {out}.reshape(({pre}, {n}, {post})))"]
@@ -64,6 +81,8 @@ def take_along(ctx, v):
     lines = _along_checks(ctx, "take_along", x.shape, idx, axis)
     alloc, out = _result(ctx, v)
     pre, m, post = dims3(ctx, v.shape, axis)
+    if _sorts_values(ctx, idx):
+        return [alloc, f"_al.sort3({_view3(ctx, x, axis)}, {out}.reshape(({pre}, {m}, {post})))"]
     return lines + [alloc, f"_al.take_along3({_view3(ctx, x, axis)}, {_view3(ctx, idx, axis, 'int64')}, "
                            f"{out}.reshape(({pre}, {m}, {post})), {axis}, {repr('take_along' + ctx.where_text)})"]
 
