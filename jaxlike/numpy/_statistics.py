@@ -15,6 +15,7 @@ import numpy as np
 from ..core.types import is_known
 from ..ops import index as I
 from ..ops.reduce import count
+from ..ops.sort import searchsorted as _searchsorted
 from ..ops._rules import normalize_axes, normalize_axis
 from ._base import asarray_or_var, as_var, is_traced, ndim, shape, dtype_of, from_parts
 from . import _elementwise as E
@@ -409,23 +410,15 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 
 # -- searching and binning -------------------------------------------------------------------------------------
 def _count_below(hay, needles, side):
-    """How many of the sorted 1-D ``hay`` are < each needle (side 'left') or <= it ('right'), NaN last. A stable
-    sort of both together puts a needle after all elements below it and, by the concatenation's order, before
-    (left) or after (right) the equal ones: the count of haystack elements up to its position is the answer."""
+    """How many of the sorted 1-D ``hay`` are < each needle (side 'left') or <= it ('right'), NaN last: a binary
+    search per needle (the ``searchsorted`` primitive)."""
     dt = np.result_type(dtype_of(hay), dtype_of(needles))
-    hay, needles = astype(hay, dt), astype(needles, dt)
-    flat = S.ravel(needles)
-    k, n = int(shape(flat)[0]), int(shape(hay)[0])
-    order = MS.argsort(S.concatenate([flat, hay] if side == "left" else [hay, flat]))
-    hay_so_far = MR.cumsum(astype(E.greater_equal(order, k) if side == "left" else E.less(order, n), np.int64))
-    landed = MS.argsort(order)  # the inverse permutation: where each joined element went
-    counts = I.take(hay_so_far, landed[:k] if side == "left" else landed[n:], axis=0)
-    return S.reshape(counts, shape(needles))
+    return _searchsorted(as_var(astype(hay, dt)), as_var(astype(needles, dt)), right=side == "right")
 
 
 def searchsorted(a, v, side="left", sorter=None):
-    """Indices where ``v``'s elements would be inserted into the sorted 1-D ``a`` (int64, v's shape), by one
-    stable sort of a and v together (O((n+k) log(n+k))); traced sizes are read as ints."""
+    """Indices where ``v``'s elements would be inserted into the sorted 1-D ``a`` (int64, v's shape): a binary
+    search per element of v."""
     if side not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right' (got {side!r})")
     a, v = asarray_or_var(a), asarray_or_var(v)

@@ -1,9 +1,10 @@
-"""Sorting: ``argsort`` (a stable permutation, no gradient) and the per-position gather ``take_along`` with its
-transpose ``put_along_add``. ``sort(x)`` is the composite ``take_along(x, argsort(x))``, so its gradient routes
-each output's cotangent back to the element that landed there, which is JAX's convention (with a stable sort,
-tied elements keep their order and each gets its own position's cotangent).
+"""Sorting: ``argsort`` (a stable permutation, no gradient), ``searchsorted`` (insertion points in a sorted
+vector, no gradient) and the per-position gather ``take_along`` with its transpose ``put_along_add``.
+``sort(x)`` is the composite ``take_along(x, argsort(x))``, so its gradient routes each output's cotangent back
+to the element that landed there, which is JAX's convention (with a stable sort, tied elements keep their
+order and each gets its own position's cotangent).
 
-All three are OPAQUE: a backend without a lowering calls the numpy rule. Imports core and ops only.
+All four are OPAQUE: a backend without a lowering calls the numpy rule. Imports core and ops only.
 """
 
 import numpy as np
@@ -12,7 +13,7 @@ from ..core.types import TensorType, is_known
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import real_only, Sample
-from ._batch import shifted
+from ._batch import shifted, with_batch
 
 
 def _check_axis(x, axis):
@@ -43,6 +44,57 @@ argsort = register(Primitive(
     "argsort", Kind.OPAQUE, shape=real_only("argsort", _argsort_shape), numpy=_argsort_np, vjp=lambda g, ans, x, *, axis: (None,),
     differentiable=(), samples=_argsort_samples, batch=shifted(lambda: argsort, "axis"),
     doc="indices that sort x along axis (stable; NaNs last, as numpy)"))
+
+
+# -- searchsorted ---------------------------------------------------------------------------------------------
+def _searchsorted_shape(a, v, *, right):
+    if a.ndim != 1:
+        raise ShapeError(f"searchsorted: the sorted array must be 1-D, got rank {a.ndim}")
+    if a.dtype != v.dtype:
+        raise TypeError(f"searchsorted: the sorted array is {a.dtype} and the values {v.dtype} (the wrappers "
+                        f"convert both to one dtype)")
+    return TensorType(np.int64, v.shape)
+
+
+def _searchsorted_np(a, v, *, right):
+    return np.asarray(np.searchsorted(np.asarray(a), np.asarray(v), side="right" if right else "left"), np.int64)
+
+
+def _searchsorted_samples(rng):
+    hay = np.array([-1.0, 0.0, 0.0, 2.0, np.nan, np.nan])
+    needles = np.array([[-2.0, 0.0, 0.5], [2.0, np.nan, np.inf]])
+    ints = np.array([1, 3, 3, 7])
+    return [Sample(hay, needles, right=False), Sample(hay, needles, right=True),
+            Sample(np.sort(rng.uniform(-1, 1, 9)), rng.uniform(-1.2, 1.2, (4,)), right=False),
+            Sample(ints, np.array([0, 3, 8]), right=True), Sample(ints, np.array(3), right=False),
+            Sample(np.zeros(0), np.array([1.0]), right=True)]
+
+
+def _searchsorted_batch(args, batched, size, *, right):
+    """v batched alone: one search, v's batch axis leads the result. a batched: each row of a counts, for each
+    of its values, the elements that go before it (O(n) per value; a search per row is no primitive here)."""
+    a, v = args
+    if not batched[0]:
+        return searchsorted(a, v, right=right)
+    from .layout import reshape
+    from .math import convert, isnan, logical_and, logical_not, logical_or, lt
+    from .reduce import reduce_sum
+    v = with_batch(v, batched[1], size)
+    rest = tuple(v.shape[1:])
+    ab = reshape(a, shape=(size,) + (1,) * len(rest) + (a.shape[1],))
+    vb = reshape(v, shape=tuple(v.shape) + (1,))
+    if right:       # NOTE: NaN sorts last: y goes before x unless x < y, or y is NaN and x is not
+        before = logical_not(logical_or(lt(vb, ab), logical_and(isnan(ab), logical_not(isnan(vb)))))
+    else:
+        before = logical_or(lt(ab, vb), logical_and(isnan(vb), logical_not(isnan(ab))))
+    return reduce_sum(convert(before, dtype=np.dtype(np.int64)), axes=(len(rest) + 1,))
+
+
+searchsorted = register(Primitive(
+    "searchsorted", Kind.OPAQUE, shape=real_only("searchsorted", _searchsorted_shape), numpy=_searchsorted_np,
+    vjp=lambda g, ans, a, v, *, right: (None, None), differentiable=(), samples=_searchsorted_samples,
+    batch=_searchsorted_batch,
+    doc="how many of the sorted vector a are below each v (right: at most v); NaNs sort last, as numpy"))
 
 
 # -- take_along / put_along_add -------------------------------------------------------------------------------

@@ -115,6 +115,25 @@ def test_sorted_values_without_the_permutation():
     assert "argsort3" in g.source(x)
 
 
+def test_searchsorted_is_a_binary_search_equal_to_numpy():
+    """Catches: NaN not sorted last (a NaN needle goes before the haystack's NaNs on the left side, after them
+    on the right), ties on the wrong side, rank-0 and 2-D needles, integer and bool dtypes, an empty haystack;
+    and the search done by sorting haystack and needles together (O((n + k) log(n + k)): 78 ms for 10^4
+    needles in 10^6 values, 1.1-1.7 ms searched)."""
+    rng = np.random.default_rng(8)
+    fns = {side: jaxlike.compile(lambda a, v, side=side: jnp.searchsorted(a, v, side=side))
+           for side in ("left", "right")}
+    for dt in (np.float64, np.float32, np.int64, np.uint8, np.bool_):
+        for n, shape in [(40, (3, 7)), (1, (5,)), (0, (4,)), (300, ())]:
+            a = np.sort(_values(rng, (n,), dt))
+            v = _values(rng, shape, dt) if shape else np.asarray(_values(rng, (1,), dt)[0])
+            for side, f in fns.items():
+                got = f(a, v)
+                assert np.array_equal(got, np.searchsorted(a, v, side=side)), (dt, n, shape, side, a, v, got)
+    src = fns["left"].source(np.zeros(3), np.zeros((2, 2)))
+    assert "_al.searchsorted(" in src and "argsort" not in src and "objmode" not in src
+
+
 def test_take_along_and_its_transpose_match_numpy_with_repeats_negatives_and_bad_indices():
     """Catches: take_along reading the wrong row or not wrapping negative indices (along either axis),
     put_along_add (its gradient) not accumulating repeated indices, and an out-of-range index or

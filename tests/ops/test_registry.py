@@ -38,6 +38,7 @@ NO_GRADIENT = {
     "threefry_fold": "random bits: integer result",
     "size_of": "reads only the operand's shape, not its values",
     "argsort": "integer result (a permutation; sort differentiates through take_along)",
+    "searchsorted": "integer result (insertion points)",
     "stop_gradient": "blocks gradients by definition",
     "fused": "made by passes/fuse.py after differentiation; the primitives in its body carry the gradients",
     "while_loop": "reverse mode needs the step count in advance (JAX refuses too); its forward mode is checked "

@@ -1,7 +1,7 @@
 """Run-time helpers over arrays viewed as (pre, n, post), the axis of the operation in the middle (the
 generated modules call them as ``_al.<name>``): gather and scatter by indices, argmax/argmin, running sums,
-products and linear recurrences, stable argsort and the sort of values, and the per-position gather
-``take_along`` with its transpose. Indices are bounds-checked with numpy's IndexError.
+products and linear recurrences, stable argsort and the sort of values, binary search (``searchsorted``),
+and the per-position gather ``take_along`` with its transpose. Indices are bounds-checked with numpy's IndexError.
 
 Loops run over the middle axis with the contiguous last one innermost, so that an operation along a
 leading axis streams its rows instead of striding through them (argmax over axis 0 of a 1000 x 1000
@@ -303,3 +303,35 @@ def sort3(x, out):
             row.sort()
             for j in range(n):
                 out[p, j, q] = row[j]
+
+
+# -- binary search ------------------------------------------------------------------------------------------------
+@njit(cache=True, nogil=True, inline="always")
+def _insertion_point(a, x, right):
+    """How many of the sorted ``a`` go before ``x``: those below it, and (``right``) those equal to it; NaN is
+    above every number and equal to NaN, as in numpy's order."""
+    lo, hi = 0, a.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        y = a[mid]
+        if right:
+            before = not (x < y or (y != y and x == x))
+        else:
+            before = y < x or (x != x and y == y)
+        if before:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, nogil=True)
+def searchsorted(a, v, out, right):
+    """out[j] = the insertion point of v[j] in the sorted vector ``a`` (``_insertion_point``)."""
+    for j in range(v.shape[0]):
+        out[j] = _insertion_point(a, v[j], right)
+
+
+@njit(cache=True, nogil=True)
+def searchsorted_one(a, x, right):
+    return np.int64(_insertion_point(a, x, right))

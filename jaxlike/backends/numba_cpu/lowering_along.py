@@ -1,6 +1,6 @@
 """Lowerings of the scans and sorting primitives (``ops/scan.py``, ``ops/sort.py``) to the loops of
-``along.py`` over (pre, n, post) views: cumsum, cumprod, linear_recurrence, argsort, take_along and
-put_along_add; and of the random bits of ``ops/prng.py`` to ``support.threefry_fill``. Without these they
+``along.py`` over (pre, n, post) views: cumsum, cumprod, linear_recurrence, argsort, searchsorted, take_along
+and put_along_add; and of the random bits of ``ops/prng.py`` to ``support.threefry_fill``. Without these they
 ran their numpy rules under ``numba.objmode`` (a warning, the GIL, and a Python call per use). Imports numpy, core and ops only.
 """
 
@@ -65,6 +65,15 @@ def argsort(ctx, v):
     alloc, out = _result(ctx, v)
     pre, n, post = dims3(ctx, v.shape, axis)
     return [alloc, f"_al.argsort3({_view3(ctx, x, axis)}, {out}.reshape(({pre}, {n}, {post})))"]
+
+
+def searchsorted(ctx, v):
+    a, x = v.inputs
+    right = dict(v.attrs)["right"]
+    if v.ndim == 0:
+        return [f"{ctx.name(v)} = _al.searchsorted_one({ctx.name(a)}, {ctx.name(x)}, {right})"]
+    alloc, out = _result(ctx, v)
+    return [alloc, f"_al.searchsorted({ctx.name(a)}, {ctx.name(x)}.ravel(), {out}.reshape(-1), {right})"]
 
 
 def _along_checks(ctx, what, shape, idx, axis):
@@ -133,6 +142,7 @@ LOWERINGS = {
     "cumprod": _scan("PRODUCT"),
     "linear_recurrence": linear_recurrence,
     "argsort": argsort,
+    "searchsorted": searchsorted,
     "take_along": take_along,
     "put_along_add": put_along_add,
 }

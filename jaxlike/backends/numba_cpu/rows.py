@@ -108,8 +108,8 @@ def plan(order, candidate, bound0, ready_with, siblings=None):
     """(the schedule with each group's members together, {first member id: [RowKernel]}).
 
     ``candidate(v)``: v's RowKernel when it may join a group (row-local, and no form of its own that a tile
-    would lose, such as a parallel one), else None; sibling members never join. ``ready_with(v, bound)``: whether the sizes v needs are
-    bound in ``bound`` (ids of Syms; ``bound0`` before the schedule). A group is kept when it has two or
+    would lose, such as a parallel one), else None; sibling members never join. ``ready_with(v, bound)``:
+    whether the sizes v needs are bound in ``bound`` (ids of Syms; ``bound0`` before the schedule). A group is kept when it has two or
     more members and one of them loops over two or more dims (a tile of a vector kernel is a few KB: it
     stays in cache anyway). ``siblings`` ({first member id: members}, ``siblings.plan``'s groups) run as one
     node each, where their first member is."""
