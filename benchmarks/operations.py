@@ -42,6 +42,7 @@ def _cases():
         ("cumsum", lambda m: lambda x: m.cumsum(x), "x"),
         ("sort", lambda m: lambda x: m.sort(x), "x"),
         ("argsort rows", lambda m: lambda a: m.argsort(a, axis=1), "A"),
+        ("searchsorted 10^4 in 10^6", lambda m: lambda s, y: m.searchsorted(s, y[:10000]), "sy"),
         ("arcsin", lambda m: lambda x: m.arcsin(x * 0.3), "x"),
         ("arctan2", lambda m: lambda x, y: m.arctan2(x, y), "xy"),
         ("|x| ** 1.5", lambda m: lambda x: m.abs(x) ** 1.5, "x"),
@@ -66,7 +67,7 @@ def main():
     rng = np.random.default_rng(0)
     data = {"A": rng.standard_normal((1000, 1000)), "B": rng.standard_normal((1000, 1000)),
             "v": rng.standard_normal(1000), "u": rng.standard_normal(1000), "x": rng.standard_normal(10 ** 6),
-            "y": rng.standard_normal(10 ** 6), "i": rng.integers(-10 ** 6, 10 ** 6, 10 ** 6),
+            "y": rng.standard_normal(10 ** 6), "s": np.sort(rng.standard_normal(10 ** 6)), "i": rng.integers(-10 ** 6, 10 ** 6, 10 ** 6),
             "k": rng.integers(-10 ** 6, 10 ** 6, 10 ** 5)}
     print(f"machine: {os.cpu_count()} cores, numpy {np.__version__}; ms, medians of {args.repeats}\n")
     print("| operation | jaxlike | numpy | jax | jaxlike vs numpy |")
