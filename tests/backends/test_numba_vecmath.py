@@ -193,6 +193,41 @@ def test_every_plain_vecmath_function_is_inlined_into_its_loop():
         assert not calls, sorted(set(calls))
 
 
+def test_float32_pow_is_float64_rounded_once_with_c99_special_cases():
+    """``vecmath.pow_f32`` (in place of powf in float32 loops) against float64's pow rounded to float32, bit
+    for bit but for rare halfway cases (within 1 ulp there), on every pair of special values (signed zeros, +-1, +-inf, NaN, odd and even integers, halves,
+    the extremes of float32) and on random pairs; the loop holds no call to it. Would catch: a special case
+    chosen wrong (0 ** -1, (-0) ** 3, (-inf) ** 0.5, (-1) ** inf, 1 ** nan, nan ** 0), the sign of an odd
+    power lost, a result rounded twice."""
+    special = np.array([0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 1.5, -1.5, np.inf, -np.inf,
+                        np.nan, 1e-45, 3e38, -3e38, 0.75, 1e-3, 7.0, -7.0, 2.0 ** 24 + 2, 2.0 ** 24 - 1], np.float32)
+    x, y = (a.ravel() for a in np.meshgrid(special, special))
+    rng = np.random.default_rng(6)
+    x = np.concatenate([x, rng.uniform(0, 100, 5000), -rng.uniform(0, 10, 500)]).astype(np.float32)
+    y = np.concatenate([y, rng.uniform(-20, 20, 5000), np.round(rng.uniform(-10, 10, 500))]).astype(np.float32)
+    f = jaxlike.compile(lambda x, y: x ** y)
+    with np.errstate(all="ignore"):
+        got = f(x, y)
+        want = np.power(x.astype(np.float64), y.astype(np.float64)).astype(np.float32)
+    assert got.dtype == np.float32 and "_vm.pow_f32(" in f.source(x, y)
+    gi, wi = got.view(np.int32).astype(np.int64), want.view(np.int32).astype(np.int64)
+    same = (gi == wi) | (np.isnan(got) & np.isnan(want))
+    # NOTE: one rounding of a float64 result is off by an ulp where the exact value lies within float64's
+    # error of a float32 halfway point: (2**24 - 1) ** 1.5 is 68719470592.00009, halfway 68719470592
+    near = np.isfinite(want) & (want != 0) & (np.abs(gi - wi) <= 1)
+    assert (same | near).all(), list(zip(x[~same][:10], y[~same][:10], got[~same][:10], want[~same][:10]))
+    assert same.mean() > 0.999
+
+    @njit
+    def loop(x, y, out):
+        for i in range(x.shape[0]):
+            out[i] = vecmath.pow_f32(x[i], y[i])
+    out = np.empty_like(x)
+    loop(x, y, out)
+    asm = "\n".join(loop.inspect_asm().values())
+    assert not re.findall(r"(?:call\w*|movabsq)\s+\$?(\w*powf?\b|_ZN7jaxlike8backends9numba_cpu7vecmath\w+)", asm)
+
+
 @pytest.mark.parametrize("axis", [1, None])
 def test_reductions_of_vecmath_values_buffer_the_inner_loop(axis):
     """Catches: a buffered reduction (values into a row buffer, then accumulated) that drops the tail of a
