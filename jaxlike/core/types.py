@@ -209,3 +209,8 @@ def dims_equal(a, b):
     if isinstance(a, Sym) or isinstance(b, Sym):
         return a is b
     return a == b
+
+
+def shapes_equal(a, b):
+    """Whether two (partly symbolic) shapes are the same: equal ranks and ``dims_equal`` dims."""
+    return len(a) == len(b) and all(dims_equal(x, y) for x, y in zip(a, b))

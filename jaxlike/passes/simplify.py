@@ -17,7 +17,7 @@ Rules run on graphs that are already differentiated and are never differentiated
 import numpy as np
 
 from ..core.graph import Graph, Var, syms_in
-from ..core.types import TensorType, is_known, dims_equal
+from ..core.types import TensorType, is_known, dims_equal, shapes_equal as same_shape
 from ..ops import math as m
 from ..ops.layout import reshape, transpose, broadcast_to, expand_back
 from ..ops.linalg import contract, parse_spec
@@ -131,10 +131,6 @@ def rebuild(v, inputs):
     if all(a is b for a, b in zip(inputs, v.inputs)):
         return v
     return Var(v.type, v.prim, inputs, v.attrs, name=v.name, source=v.source)
-
-
-def same_shape(a, b):
-    return len(a) == len(b) and all(dims_equal(x, y) for x, y in zip(a, b))
 
 
 def fit(new, v):

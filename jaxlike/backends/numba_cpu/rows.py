@@ -23,7 +23,7 @@ ops only.
 
 from ...core.graph import syms_in
 from ...core.primitive import Kind
-from ...core.types import Sym, dims_equal
+from ...core.types import Sym, dims_equal, shapes_equal
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root, remap_kind
 from ...core.errors import where
 from .loops import known1, broadcast_index, remap_index, _loop_vars, product_text, type_text
@@ -49,7 +49,7 @@ def row_local(v):
         return None
     red = reduce_root(body)
     axes = set(dict(red.attrs)["axes"]) if red is not None else set()
-    if 0 in axes or not _same(v.shape, [d for k, d in enumerate(space) if k not in axes]):
+    if 0 in axes or not shapes_equal(v.shape, [d for k, d in enumerate(space) if k not in axes]):
         return None
     reads = {b._id: set() for b in body.inputs}
     if not _walk(red.inputs[0] if red is not None else body.root, _loop_vars(space), reads, set()):
@@ -63,10 +63,6 @@ def row_local(v):
             return None
         sliced.append(bool(at_row))
     return RowKernel(v, space[0], tuple(sliced))
-
-
-def _same(shape, dims):
-    return len(shape) == len(dims) and all(dims_equal(a, b) for a, b in zip(shape, dims))
 
 
 def _walk(v, idx, reads, seen):

@@ -14,16 +14,12 @@ import numpy as np
 
 from ...core.graph import namer, syms_in
 from ...core.primitive import Kind
-from ...core.types import Sym, DimSum, dims_equal, is_known
+from ...core.types import Sym, DimSum, is_known, shapes_equal
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
                     dim_text, has_identity, known1, lane_reducer, np_type, product_text)
 from .simd import (BLOCK as _BLOCK, block_buffer, block_loop, chunkable, chunked, may_be_big, serial_decorator,
                    trig_calls, two_pass, vectorizable, with_range_flag)
-
-
-def _shape_equal(a, b):
-    return len(a) == len(b) and all(dims_equal(x, y) for x, y in zip(a, b))
 
 
 def _role(v):
@@ -38,7 +34,7 @@ def _role(v):
         return None     # a loop-invariant scalar: nothing to share
     red = reduce_root(body)
     if red is None:
-        return "map" if _shape_equal(v.shape, space) else None
+        return "map" if shapes_equal(v.shape, space) else None
     if red.prim.scalar is None:
         return None
     start = _reduced_suffix(red, loops)
@@ -83,7 +79,7 @@ def plan(order, graph_inputs, bound0, ready_with, kept=frozenset(), users=None):
         for b in order[pos + 1:]:
             if roles[b._id] is None or b._id in taken:
                 continue
-            if not _shape_equal(iteration_shape(dict(b.attrs)["body"]), space):
+            if not shapes_equal(iteration_shape(dict(b.attrs)["body"]), space):
                 continue
             b_reads = {i._id for i in b.inputs if not i.is_const}
             fed = {i for i in b_reads & maps if _reads_pointwise(b, i)}
@@ -115,7 +111,7 @@ def _reads_pointwise(b, outer_id):
     body = dict(b.attrs)["body"]
     space = iteration_shape(body)
     starts = [bi for bi, o in zip(body.inputs, b.inputs) if o._id == outer_id]
-    if not all(_shape_equal(bi.shape, space) for bi in starts):
+    if not all(shapes_equal(bi.shape, space) for bi in starts):
         return False
     users = body.users()
     root_reduce = reduce_root(body)
@@ -127,7 +123,7 @@ def _reads_pointwise(b, outer_id):
             seen.add(u._id)
             if u is root_reduce:
                 continue
-            if u.prim.kind is not Kind.ELEMENTWISE or not _shape_equal(u.shape, space):
+            if u.prim.kind is not Kind.ELEMENTWISE or not shapes_equal(u.shape, space):
                 return False
             stack.append(u)
     return True
