@@ -409,8 +409,8 @@ def _is_max_subtracted(x, axes):
     for _ in range(6):
         if is_op(d, "reshape") or is_op(d, "stop_gradient"):
             d = d.inputs[0]
-        elif _finite_or_zero(d) is not None:
-            d = _finite_or_zero(d)
+        elif (m := _finite_or_zero(d)) is not None:
+            d = m
         else:
             break
     return (is_op(d, "reduce_max") and d.inputs[0] is y and tuple(dict(d.attrs)["axes"]) == tuple(axes)

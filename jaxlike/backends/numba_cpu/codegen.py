@@ -120,6 +120,7 @@ class Codegen(UpdateWriter):
         self.gemm_updates = {}      # in-place updates W +/- k * (A @ B) done by one BLAS call (_gemm_updates)
         self.kept = set()           # ids of the values whose memory may leave the entry (never carved)
         self.carved = set()         # the lines carving a temporary from the scratch block
+        self.users = {}             # value id -> the nodes reading it (set by build; lowerings read it too)
 
     # -- naming -------------------------------------------------------------------------------------------
     def _name_all(self):
@@ -257,7 +258,7 @@ class Codegen(UpdateWriter):
                     self.out_buffers[o._id] = f"_o{k}"
             params += [f"_o{k}" for k, o in enumerate(g.outputs) if o.ndim] + ["_ws"]
         self._inputs()
-        users = g.users()
+        users = self.users = g.users()
         kept = {o._id for o in g.outputs} | {u._id for _, u in g.updates}
         self.kept = inplace.may_leave(g, kept)
         phase3, copies = inplace.plan(self.graph, self.outputs, users)

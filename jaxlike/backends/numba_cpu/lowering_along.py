@@ -50,7 +50,7 @@ def _sorts_values(ctx, v):
         return False
     if v._id in ctx.outputs or any(u._id == v._id for _, u in ctx.graph.updates):
         return False
-    users = ctx.graph.users().get(v._id, [])
+    users = ctx.users.get(v._id, [])
     return (len(users) == 1 and users[0].prim.name == "take_along" and users[0].inputs[0]._id == v.inputs[0]._id
             and users[0].inputs[1]._id == v._id and dict(users[0].attrs)["axis"] == dict(v.attrs)["axis"]
             and all(id(s) in ctx.bound for d in v.shape for s in syms_in(d)))
