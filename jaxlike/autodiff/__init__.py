@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.graph import Var, toposort, const, equations
 from ..core.primitive import Kind, LINEAR, bind
-from ..core.types import is_known, dims_equal
+from ..core.types import is_known, shapes_equal
 from ..ops.layout import broadcast_to, reshape
 from ..ops.reduce import reduce_sum
 from ..ops.math import convert
@@ -27,7 +27,7 @@ def ones_like(v):
 
 def unbroadcast(ct, typ):
     """Sum a cotangent of a broadcast result back to an operand's shape."""
-    if ct.ndim == typ.ndim and all(dims_equal(a, b) for a, b in zip(ct.shape, typ.shape)):
+    if shapes_equal(ct.shape, typ.shape):
         return ct
     off = ct.ndim - typ.ndim
     axes = list(range(off))
@@ -37,7 +37,7 @@ def unbroadcast(ct, typ):
             axes.append(off + i)
     if axes:
         ct = reduce_sum(ct, axes=tuple(axes))
-    if ct.ndim != typ.ndim or not all(dims_equal(a, b) for a, b in zip(ct.shape, typ.shape)):
+    if not shapes_equal(ct.shape, typ.shape):
         ct = reshape(ct, shape=typ.shape)
     return ct
 
@@ -161,7 +161,7 @@ def forward(outputs, primals, tangents, with_primals=False):
             continue
         if not isinstance(out, Var):
             out = const(np.asarray(out, dtype=v.dtype))
-        if out.ndim != v.ndim or not all(dims_equal(a, b) for a, b in zip(out.shape, v.shape)):
+        if not shapes_equal(out.shape, v.shape):
             out = broadcast_to(out, shape=v.shape)
         tan[v._id] = _fit(out, v.type)
     touts = [tan.get(o._id) for o in outputs]
@@ -171,4 +171,4 @@ def forward(outputs, primals, tangents, with_primals=False):
 
 
 def _same_type(a, b):
-    return a.dtype == b.dtype and a.ndim == b.ndim and all(dims_equal(x, y) for x, y in zip(a.shape, b.shape))
+    return a.dtype == b.dtype and shapes_equal(a.shape, b.shape)
