@@ -150,8 +150,8 @@ def vecmath_template(name, template, compute):
         return template
     if name == "sigmoid":
         return f"_vm.sigmoid_{suffix}({{0}})"
-    if name == "pow" and suffix == "f32":
-        return "_vm.pow_f32({0}, {1})"
+    if name == "pow":
+        return f"_vm.pow_{suffix}({{0}}, {{1}})"
     if name in ("floor", "ceil"):
         return f"_vm.{name}_({{0}})"     # NOTE: the template's math.floor goes through int64
     for f in _VECMATH_CALLS:

@@ -176,3 +176,36 @@ def _exponent(typingctx, y):
         e = builder.sub(builder.lshr(builder.bitcast(args[0], ity), ir.Constant(ity, frac)), ir.Constant(ity, bias))
         return builder.sitofp(e, fty())
     return y(y), codegen
+
+
+# x = 2**k * z with z in [v, 2v), v = 0.708984375 (near sqrt(1/2)), and which of 128 intervals z is in: the
+# intervals are equal steps of z's bit pattern from v's (_TABLE_START), and 1.0 lies in the middle of one
+# of them (``log.log_table``).
+_TABLE_START = 0x3ff0000000000000 - 149 * 2 ** 44
+TABLE_BITS = 7
+
+
+@intrinsic
+def _split_for_table(typingctx, x):
+    """(z, k, i) for a positive normal float64 x = 2**k * z, k as a float, i the interval of z. Integer
+    work only in adds, logical shifts and masks (AVX2 has no 64-bit arithmetic shift or float conversion):
+    k + 2048 is the top bits of x's bits - _TABLE_START + 2**63, and becomes a float through 2**52's
+    significand."""
+    if x != types.float64:
+        return None
+    ret = types.Tuple((types.float64, types.float64, types.int64))
+
+    def codegen(context, builder, sig, args):
+        i64, f64 = ir.IntType(64), ir.DoubleType()
+
+        def const(v):
+            return ir.Constant(i64, v - 2 ** 64 if v >= 2 ** 63 else v)
+        bits = builder.bitcast(args[0], i64)
+        u = builder.add(bits, const((2 ** 63 - _TABLE_START) % 2 ** 64))
+        k_biased = builder.lshr(u, const(52))
+        index = builder.and_(builder.lshr(u, const(52 - TABLE_BITS)), const(2 ** TABLE_BITS - 1))
+        z_bits = builder.add(builder.sub(bits, builder.shl(k_biased, const(52))), const(2 ** 63))
+        k_as_float = builder.bitcast(builder.or_(k_biased, const(0x4330000000000000)), f64)
+        k = builder.fsub(k_as_float, ir.Constant(f64, 2.0 ** 52 + 2048.0))
+        return context.make_tuple(builder, sig.return_type, [builder.bitcast(z_bits, f64), k, index])
+    return ret(types.float64), codegen

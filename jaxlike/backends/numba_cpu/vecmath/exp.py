@@ -58,10 +58,20 @@ def exp_f64(x):
     """Within 0.64 ulp, correctly rounded for 98.7% of arguments (exp(1) is numpy's e): r and 1 + r are
     carried with their rounding errors (error-free sums), which the polynomial's tail then absorbs."""
     _inline_everywhere()
+    out = exp_sum(x, 0.0)
+    return out if x == x else x
+
+
+@njit(error_model="numpy", cache=True)
+def exp_sum(x, lo):
+    """exp(x + lo) for x not NaN and lo below x's ulp (pow's y log|x| in two parts), lo added to the
+    reduced argument's low part; NaN-free."""
+    _inline_everywhere()
     xc = _clamp(x, _LOW_64, _HIGH_64)
+    lo = lo if xc == x else 0.0            # x out of range (or inf, where lo may be NaN)
     n = _rint(xc * _LOG2E_64)
     r_hi = _mad(-n, _LN2_HI_64, xc)       # exact either way: n * _LN2_HI_64 is
-    r_lo = -(n * _LN2_LO_64)
+    r_lo = lo - n * _LN2_LO_64
     r = r_hi + r_lo
     r_err = (r_hi - r) + r_lo
     q = _mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_mad(_T13, r, _T12), r, _T11), r, _T10), r, _T9), r,
@@ -69,8 +79,7 @@ def exp_f64(x):
     one_r = 1.0 + r
     one_r_err = (1.0 - one_r) + r
     e = one_r + (one_r_err + (r * r * q + r_err * (1.0 + r)))
-    out = _scale_f64(e, n)
-    return out if x == x else x
+    return _scale_f64(e, n)
 
 
 @njit(error_model="numpy", cache=True)
