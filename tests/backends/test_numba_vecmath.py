@@ -273,6 +273,37 @@ def test_float64_pow_within_0_65_ulp_with_c99_special_cases():
     assert not re.findall(r"(?:call\w*|movabsq)\s+\$?(\w*pow\b|_ZN7jaxlike8backends9numba_cpu7vecmath\w+)", asm)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_float_mod_and_floor_divide_vectorized_match_numpy_bit_for_bit(dtype):
+    """Float % and // through ``vecmath.remainder`` (fmod from trunc(x / y) and one FMA) against numpy's, bit
+    for bit: quotients near integers (where x / y rounds up to one), signed zeros, infinite and NaN
+    operands, zero divisors (the template's), and quotients past 2**51 (float32: 2**22), where the kernel
+    reruns in its C-library form. Would catch: the FMA's remainder not exact, a quotient one too far left
+    uncorrected (remainders of the wrong sign), float32 computed in float64, a large quotient not rerun."""
+    rng = np.random.default_rng(8)
+    n = 20000
+    near = np.round(rng.uniform(-1e4, 1e4, n)) * 0.1          # multiples of 0.1, whose quotients round
+    x = np.concatenate([rng.standard_normal(n) * 100, near, np.exp(rng.uniform(-30, 30, n)) * rng.choice([-1, 1], n),
+                        [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 3.0, -3.0, 1e30, -1e30]]).astype(dtype)
+    y = np.concatenate([rng.choice([1.5, -1.5, 0.1, -0.1, 7.0, 1e-3], n), np.full(n, 0.1),
+                        np.exp(rng.uniform(-30, 30, n)) * rng.choice([-1, 1], n),
+                        [1.5, -1.5, 1.5, -1.5, 2.0, np.inf, -np.inf, 0.0, -0.0, 1e-20, 3.0]]).astype(dtype)
+    f = jaxlike.compile(lambda x, y: (x % y, x // y, x % dtype(1.5), x // dtype(0.1)))
+    itype = np.int64 if dtype == np.float64 else np.int32
+    for big in (False, True):
+        with np.errstate(over="ignore"):
+            xs = x * dtype(1e25) if big else x     # NOTE: quotients past the limit rerun the kernel
+        got = f(xs, y)
+        with np.errstate(all="ignore"):
+            want = (np.mod(xs, y), np.floor_divide(xs, y), np.mod(xs, dtype(1.5)), np.floor_divide(xs, dtype(0.1)))
+        for g, w in zip(got, want):
+            assert g.dtype == dtype
+            bad = (g.view(itype) != w.view(itype)) & ~(np.isnan(g) & np.isnan(w))
+            assert not bad.any(), list(zip(xs[bad][:5], y[bad][:5], g[bad][:5], w[bad][:5]))
+    src = f.source(x, y)
+    assert "_vm.mod_(" in src and "_vm.floordiv_(" in src and "_vm.too_big(" in src
+
+
 @pytest.mark.parametrize("axis", [1, None])
 def test_reductions_of_vecmath_values_buffer_the_inner_loop(axis):
     """Catches: a buffered reduction (values into a row buffer, then accumulated) that drops the tail of a

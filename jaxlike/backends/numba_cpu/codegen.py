@@ -33,7 +33,7 @@ from .paste import paste
 from .updates import UpdateWriter
 from .scratch import SCRATCH_BYTES
 from .support import warn_fallback, may_be_large
-from .simd import trig_calls, wide_vectors
+from .simd import ranged_calls, wide_vectors
 
 _LOWERINGS = {**LOWERINGS, **ALONG_LOWERINGS, **LOOP_LOWERINGS}     # primitive name -> lowering of a non-fused node
 SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
@@ -298,7 +298,7 @@ class Codegen(UpdateWriter):
     def _row_candidate(self, v):
         """``v``'s RowKernel (``rows.py``) unless it runs in a sibling group or has a parallel form a tile
         would lose: sin/cos kernels' chunked one, or any with ``parallel``."""
-        if self.options["parallel"] or v.prim is not FUSED or trig_calls([dict(v.attrs)["body"]]):
+        if self.options["parallel"] or v.prim is not FUSED or ranged_calls([dict(v.attrs)["body"]]):
             return None
         return rows.row_local(v)
 

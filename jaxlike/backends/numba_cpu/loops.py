@@ -27,8 +27,8 @@ from ...core.graph import distinct_syms
 from ...core.types import Sym, DimSum, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
-from .simd import (BLOCK, block_buffer, block_loop, chunkable, chunked, is_trig, may_be_big, serial_decorator,
-                   trig_calls, trig_text, two_pass, vecmath_template, vectorizable, with_range_flag)
+from .simd import (BLOCK, block_buffer, block_loop, chunkable, chunked, is_ranged, may_be_big, serial_decorator,
+                   ranged_calls, ranged_text, two_pass, vecmath_template, vectorizable, with_range_flag)
 
 # -- text helpers shared by the code generator -----------------------------------------------------------
 RESERVED = set(keyword.kwlist) | {
@@ -173,7 +173,7 @@ class _Writer:
         self.memo = {}
         self.used = {}
         self.vecmath = False  # whether float loops call vecmath's exp/sigmoid (see ``simd.vectorizable``)
-        self.trig = False     # whether float64 sin/cos call vecmath's and set ``_big`` (see ``simd.trig_calls``)
+        self.ranged = False   # whether sin/cos/tan, float %, // call vecmath's and set ``_big`` (``simd.ranged_calls``)
         self.range_checked = set()
 
     def fresh(self, base):
@@ -240,11 +240,11 @@ class _Writer:
             if compute is not None and self.vecmath:
                 template = vecmath_template(prim.name, template, compute)
             text = template.format(*args)
-            if self.trig and is_trig(v):
-                text = trig_text(v, args[0])
-                if args[0] not in self.range_checked:
-                    self.range_checked.add(args[0])
-                    self.emit(f"_big = _big | (abs({args[0]}) >= _vm.TRIG_LIMIT)", invariant)
+        if self.ranged and is_ranged(v):
+            text, outside = ranged_text(v, args, text)
+            if outside not in self.range_checked:
+                self.range_checked.add(outside)
+                self.emit(f"_big = _big | ({outside})", invariant)
         t = self.fresh(self.names[v._id])
         self.emit(f"{t} = {cast(text, v.dtype, from_complex=in_complex)}", invariant)
         return (t, v.dtype)
@@ -296,7 +296,7 @@ def loop_space(body):
 
 def kernel(index, node, names, body_names, symname, options, rerun_safe=True):
     """The Kernel for fused ``node`` (the ``index``-th); ``names`` names the entry's values. ``rerun_safe``:
-    the kernel's output is none of its operands (it may then be written in two passes: ``simd.trig_calls``)."""
+    the kernel's output is none of its operands (it may then be written in two passes: ``simd.ranged_calls``)."""
     body = dict(node.attrs)["body"]
     space, loops, sizes = loop_space(body)
     name = f"k{index}_{names[node._id]}"
@@ -305,13 +305,13 @@ def kernel(index, node, names, body_names, symname, options, rerun_safe=True):
     params = [body_names[v._id] for v in body.inputs] + ([] if scalar else ["_out"]) + [symname(s) for s in sizes]
     work = product_text(space, symname)
     flags = _flags(options)
-    two = rerun_safe and loops and trig_calls([body])
+    two = rerun_safe and loops and ranged_calls([body])
     chunks_it = (two and options["chunked"] and chunkable(space, loops, body.inputs)
                  and (red is None or red.prim.name in _ASSOCIATIVE))
     big = may_be_big(space, options["par_threshold"])
     if two:
         vector = _function(name + "_vec", params, body, body_names, symname, red, space, loops, "serial",
-                           f"@njit(inline='always', {flags})", trig=True)
+                           f"@njit(inline='always', {flags})", ranged=True)
         lib = _function(name + "_lib", params, body, body_names, symname, red, space, loops, "serial",
                         f"@njit(inline='always', {flags})")
         serial = two_pass(name, params, with_range_flag(vector, scalar), lib, flags, scalar, inline=not chunks_it)
@@ -368,13 +368,13 @@ def describe(body, body_names, symname):
     return lines
 
 
-def _function(name, params, body, body_names, symname, red, space, loops, mode, decorator, trig=False):
+def _function(name, params, body, body_names, symname, red, space, loops, mode, decorator, ranged=False):
     src = _Source()
     src.add(0, decorator)
     src.add(0, f"def {name}({', '.join(params)}):")
     w = _Writer(body, body_names, symname)
-    w.vecmath = vectorizable([body], trig)
-    w.trig = trig
+    w.vecmath = vectorizable([body], ranged)
+    w.ranged = ranged
     if red is None:
         _elementwise_nest(src, w, body, space, loops, mode, symname)
     else:

@@ -19,7 +19,7 @@ from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
                     dim_text, has_identity, known1, lane_reducer, np_type, product_text)
 from .simd import (BLOCK as _BLOCK, block_buffer, block_loop, chunkable, chunked, may_be_big, serial_decorator,
-                   trig_calls, two_pass, vectorizable, with_range_flag)
+                   ranged_calls, two_pass, vectorizable, with_range_flag)
 
 
 def _role(v):
@@ -188,7 +188,7 @@ class _SharedWriter(_Writer):
         self.inputs = inputs
         self.pre, self.lines, self.memo, self.used = [], [], {}, {}
         self.vecmath = False
-        self.trig = False
+        self.ranged = False
         self.range_checked = set()
         self.key = key
         self.shared = {}
@@ -249,13 +249,13 @@ def kernel(index, members, entry_names, symname, options, internal=frozenset()):
     flags = _flags(options)
     bodies = [dict(m.attrs)["body"] for m in members]
     associative = all(dict(m.attrs)["body"].root.prim.name in _ASSOCIATIVE for m in reductions if not m.ndim)
-    trig = trig_calls(bodies)
-    chunks_it = options["chunked"] and trig and associative and chunkable(space, loops, operands)
+    ranged = ranged_calls(bodies)
+    chunks_it = options["chunked"] and ranged and associative and chunkable(space, loops, operands)
     big = may_be_big(space, options["par_threshold"])
-    if trig:
+    if ranged:
         # NOTE: every array it fills is fresh, so the kernel can always rerun (simd.two_pass)
         vector = _function(name + "_vec", params, members, maps, reductions, inputs, names, key, symname, space,
-                           loops, False, f"@njit(inline='always', {flags})", trig=True, internal=internal)
+                           loops, False, f"@njit(inline='always', {flags})", ranged=True, internal=internal)
         lib = _function(name + "_lib", params, members, maps, reductions, inputs, names, key, symname, space,
                         loops, False, f"@njit(inline='always', {flags})", internal=internal)
         serial = two_pass(name, params, with_range_flag(vector, True), lib, flags, True, inline=not chunks_it)
@@ -284,18 +284,18 @@ def kernel(index, members, entry_names, symname, options, internal=frozenset()):
 
 
 def _function(name, params, members, maps, reductions, inputs, names, key, symname, space, loops, parallel,
-              decorator, trig=False, internal=frozenset()):
+              decorator, ranged=False, internal=frozenset()):
     """Loops over ``space``: each map stores its element in the innermost loop; a reduction over the loops
     from position ``start`` on starts its accumulator before loop ``start`` and stores it after that loop
     (whole-space reductions are returned; with ``parallel`` they run as partial results per chunk).
 
     Accumulating in one chain keeps a loop scalar. So where the bodies could vectorize (``vectorizable``),
     the serial form runs the innermost loop in blocks of ``_BLOCK``: the block's values go to buffers (that
-    loop vectorizes, with vecmath's exp, sigmoid and, with ``trig``, sin and cos), and a second loop adds
+    loop vectorizes, with vecmath's exp, sigmoid and, with ``ranged``, sin, cos, % and //), and a second loop adds
     them to the accumulators (float64 sums in vector lanes: ``support.lane_sum``; the rest in order)."""
     w = _SharedWriter(inputs, names, symname, key)
-    w.vecmath = vectorizable([dict(m.attrs)["body"] for m in members], trig)
-    w.trig = trig
+    w.vecmath = vectorizable([dict(m.attrs)["body"] for m in members], ranged)
+    w.ranged = ranged
     blocked = bool(reductions) and not parallel and w.vecmath
     idx = _loop_vars(space)
     stores, steps, accs, buffered, lanes, buf_dts = [], [], [], [], [], []

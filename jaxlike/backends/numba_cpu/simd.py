@@ -1,6 +1,6 @@
 """Which fused loops can vectorize, and the forms that let them: vecmath's exp, sigmoid, log, log1p, expm1,
-tanh, atan, atan2, asin, acos, sinh, cosh, asinh, atanh, floor, ceil in place of the C library's, and for
-sin/cos/tan (exact only up to ``vecmath.TRIG_LIMIT``) kernels written twice, a vectorized pass that records
+tanh, atan, atan2, asin, acos, sinh, cosh, asinh, atanh, floor, ceil, pow in place of the C library's, and
+for sin/cos/tan and float %, // (exact only within a range) kernels written twice, a vectorized pass that records
 whether an argument was out of its range and the scalar C-library form that reruns the kernel when one was.
 LLVM vectorizes a loop only if it has no call and no ordered accumulation; numba from PyPI has no SIMD math
 library, so every sin, exp or log is a call. Imports numpy and core."""
@@ -73,44 +73,53 @@ _VECMATH_CALLS = ("exp", "log", "log1p", "expm1", "tanh", "atan", "sinh", "cosh"
 _INLINE_MATH = {"copysign", "floor", "ceil", "sqrt", "fabs", *_VECMATH_CALLS}   # LLVM intrinsics or vecmath's
 
 
-def vectorizable(bodies, trig=False):
+def vectorizable(bodies, ranged=False):
     """Whether a loop over these fused bodies can vectorize: no C library call (sin, log, tanh...) and no
     dtype-dependent template (float %, which calls fmod). Only there does vecmath pay: in a loop that stays
     scalar anyway, the C library's exp is faster than the scalar form of vecmath's (measured: 77 vs 110 ms
-    for value and gradient of sum(exp(sin(x**2)) * cos(x)) at 2e6 elements). With ``trig``, float64 sin and
-    cos count as vectorizable (vecmath has them: see ``trig_calls``)."""
+    for value and gradient of sum(exp(sin(x**2)) * cos(x)) at 2e6 elements). With ``ranged``, sin, cos, tan
+    and float % and // count as vectorizable (vecmath has them within a range: see ``ranged_calls``)."""
     for body in bodies:
         for v in body.eqns():
             t = v.prim.scalar if v.prim is not None else None
-            if trig and is_trig(v):
+            if ranged and is_ranged(v):
                 continue
             if callable(t) or (isinstance(t, str) and any(f not in _INLINE_MATH for f in _LIBM_CALL.findall(t))):
                 return False
     return True
 
 
-# sin, cos and tan that vectorize (vecmath), exact to TRIG_LIMIT; kernels that call them are "two-pass". The C
-# library's sinf kept a float32 loop scalar, 12x slower than numpy's (1M values 7.8 vs 0.64 ms).
-TRIG = ("sin", "cos", "tan")
-_TRIG_DTYPES = (np.dtype("float64"), np.dtype("float32"))
+# Ops whose vecmath forms are exact only within a range ("ranged"); kernels that call them are "two-pass".
+# sin, cos and tan up to TRIG_LIMIT: the C library's sinf kept a float32 loop scalar, 12x slower than numpy's
+# (1M values 7.8 vs 0.64 ms). Float % and // while |x / y| < 2**51 (float32: 2**22): numba's fmod call kept
+# them scalar (1M float64 x // 1.5: 8.6 ms, JAX 2.5).
+RANGED = ("sin", "cos", "tan", "mod", "floor_divide")
+_RANGED_DTYPES = (np.dtype("float64"), np.dtype("float32"))
+_OPERATORS = {"mod": "%", "floor_divide": "//"}
 
 
-def is_trig(v):
-    return (v.prim is not None and v.prim.name in TRIG and v.dtype in _TRIG_DTYPES
+def is_ranged(v):
+    return (v.prim is not None and v.prim.name in RANGED and v.dtype in _RANGED_DTYPES
             and all(i.dtype == v.dtype for i in v.inputs))
 
 
-def trig_text(v, arg):
-    """The vecmath call for sin/cos/tan node ``v`` of operand text ``arg``."""
-    return f"_vm.{v.prim.name}_{_VECMATH[v.dtype]}({arg})"
+def ranged_text(v, args, text):
+    """The vecmath form of ranged node ``v`` of operand texts ``args``, whose template gave ``text``; and the
+    condition under which its arguments leave the form's range."""
+    if v.prim.name in _OPERATORS:
+        a, b = args
+        call = f"_vm.{'mod' if v.prim.name == 'mod' else 'floordiv'}_({a}, {b})"
+        # NOTE: the template's "a op b if b != 0 else ..." keeps its zero-divisor cases
+        return text.replace(f"{a} {_OPERATORS[v.prim.name]} {b}", call, 1), f"_vm.too_big({a}, {b})"
+    return f"_vm.{v.prim.name}_{_VECMATH[v.dtype]}({args[0]})", f"abs({args[0]}) >= _vm.TRIG_LIMIT"
 
 
-def trig_calls(bodies):
-    """Whether a loop over these bodies should take vecmath's sin/cos: it calls them and nothing else keeps
-    it scalar. Such a kernel is written twice: a vectorized pass that also records whether any sin/cos
-    argument reached ``vecmath.TRIG_LIMIT``, and the C library's scalar form, which reruns the whole kernel
-    when one did (``two_pass``). Only kernels that read nothing they write can rerun."""
-    return (any(is_trig(v) for body in bodies for v in body.eqns()) and vectorizable(bodies, trig=True))
+def ranged_calls(bodies):
+    """Whether a loop over these bodies should take the vecmath forms of its ranged ops: it calls them and
+    nothing else keeps it scalar. Such a kernel is written twice: a vectorized pass that also records
+    whether any argument left its form's range, and the C library's scalar form, which reruns the whole
+    kernel when one did (``two_pass``). Only kernels that read nothing they write can rerun."""
+    return (any(is_ranged(v) for body in bodies for v in body.eqns()) and vectorizable(bodies, ranged=True))
 
 
 def two_pass(name, params, vector, scalar, flags, returns, inline=True):

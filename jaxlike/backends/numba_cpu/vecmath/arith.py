@@ -209,3 +209,18 @@ def _split_for_table(typingctx, x):
         k = builder.fsub(k_as_float, ir.Constant(f64, 2.0 ** 52 + 2048.0))
         return context.make_tuple(builder, sig.return_type, [builder.bitcast(z_bits, f64), k, index])
     return ret(types.float64), codegen
+
+
+trunc_ = _unary_intrinsic("llvm.trunc", "x rounded toward zero, as a float: one rounding instruction")
+
+
+@intrinsic
+def _like(typingctx, x, c):
+    """The constant c as a float of x's type: one body serves float32 and float64 (a float64 literal would
+    carry a float32 computation into float64, whose roundings differ)."""
+    if not (isinstance(x, types.Float) and isinstance(c, (types.Float, types.Integer))):
+        return None
+
+    def codegen(context, builder, sig, args):
+        return context.cast(builder, args[1], sig.args[1], sig.args[0])
+    return x(x, c), codegen
