@@ -159,6 +159,23 @@ def test_size_mismatch_among_symbolic_sizes_is_an_error_at_call_time():
         dot(np.ones((2, 3)), np.ones((4, 5)))
 
 
+def test_a_slice_of_at_most_one_element_broadcasts():
+    """x[:, :1] and x[:, -1:] have a symbolic size that is 1 unless x is empty: broadcast against another
+    size, the compiled function traces with the concrete sizes and broadcasts as numpy does. Would catch:
+    the slice's size taken to equal the other operand's (a ShapeError at call time for a[:, :1] +
+    b[:1, :], which numpy broadcasts to the outer sum); slices of two or more elements still symbolic."""
+    a, b = np.arange(20.0).reshape(5, 4), np.arange(24.0).reshape(4, 6)
+    outer = jaxlike.compile(lambda a, b: a[:, :1] + b[:1, :])
+    assert np.array_equal(outer(a, b), a[:, :1] + b[:1, :])
+    centred = jaxlike.compile(lambda a: a - a[:, -1:])
+    for x in (a, b, np.ones((3, 1))):
+        assert np.array_equal(centred(x), x - x[:, -1:])
+    pairs = jaxlike.compile(lambda a: a[:, 1:3] * 2.0 + a[:, 2:4])
+    assert np.array_equal(pairs(a), a[:, 1:3] * 2.0 + a[:, 2:4])
+    assert np.array_equal(jaxlike.grad(lambda a: jnp.sum(a - a[:, :1]))(a), np.where(np.arange(4) == 0, -3.0, 1.0)
+                          * np.ones((5, 1)))
+
+
 def test_errors_inside_compiled_functions_name_the_user_line():
     def f(x):
         return jnp.sum(x, axis=2)  # <- bad axis

@@ -78,14 +78,15 @@ def promote(types):
 class Sym:
     """A symbolic size. Reading it as a Python int (``range(x.shape[0])``) asks the tracer to specialize."""
 
-    __slots__ = ("id", "origin")
+    __slots__ = ("id", "origin", "at_most")
     _ids = itertools.count()
 
-    def __init__(self):
+    def __init__(self, at_most=None):
         self.id = next(Sym._ids)
         # NOTE: the node whose shape rule made this size (None for graph inputs' sizes). Graphs that name
         # this size in an attr without computing that node add it as a root, so the size can be bound.
         self.origin = None
+        self.at_most = at_most   # an upper bound where the rule knows one (x[:, :1] has 0 or 1 columns)
 
     def __repr__(self):
         return f"n{self.id}"

@@ -4,7 +4,7 @@ axis normalisation and sample inputs for the registry tests. Imports core only."
 import numpy as np
 
 from ..core.types import TensorType, Sym, promote, is_known, dims_equal
-from ..core.errors import ShapeError, api_frame, where
+from ..core.errors import ConcretizationError, ShapeError, api_frame, where
 from ..core.primitive import Primitive, Kind, register
 
 
@@ -17,12 +17,25 @@ def broadcast_shapes(*shapes):
         if len(known) > 1:
             raise ShapeError(f"shapes {' and '.join(_fmt(s) for s in shapes)} cannot be broadcast together "
                              f"(sizes {sorted(known)} at dim {i})")
+        _check_decidable(dims, i)
         if known:
             out.append(known.pop())
             continue
         syms = [d for d in dims if isinstance(d, Sym)]
         out.append(syms[0] if syms else 1)
     return tuple(out)
+
+
+def _check_decidable(dims, i):
+    """Raises ConcretizationError where a symbolic size of at most 1 (a slice such as x[:, :1]) meets another
+    size that is not 1: whether it broadcasts decides the result's shape, so the trace needs the concrete
+    sizes (compile() retraces with them). Two unrelated symbolic sizes are taken to be equal (checked when
+    the graph runs), as before."""
+    tiny = [d for d in dims if isinstance(d, Sym) and d.at_most is not None and d.at_most <= 1]
+    if tiny and any(not (is_known(d) and d == 1) and all(d is not t for t in tiny) for d in dims):
+        raise ConcretizationError(f"size {tiny[0]!r} (a slice of at most one element) meets size "
+                                  f"{next(d for d in dims if all(d is not t for t in tiny))!r} at dim {i} of a "
+                                  "broadcast: whether it broadcasts needs the concrete sizes")
 
 
 def _fmt(shape):

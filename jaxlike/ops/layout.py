@@ -152,7 +152,20 @@ def _slice_dim(d, start, stop, step):
         return len(range(*slice(start, stop, step).indices(d)))
     if start is None and stop is None and step in (None, 1):
         return d
-    return Sym()
+    return Sym(at_most=_slice_bound(start, stop, step))
+
+
+def _slice_bound(start, stop, step):
+    """The most elements a forward slice with these known bounds can hold whatever the size (x[:1], x[-1:],
+    x[2:5]), None where it grows with the size."""
+    step = 1 if step is None else step
+    if step < 0 or not all(v is None or is_known(v) for v in (start, stop)):
+        return None
+    if stop is not None and stop >= 0 and (start is None or start >= 0):
+        return max(0, -(-(stop - (start or 0)) // step))
+    if start is not None and start < 0 and (stop is None or stop < 0):
+        return max(0, -(-((0 if stop is None else stop) - start) // step))
+    return None
 
 
 def _slice_shape(x, *, index):
