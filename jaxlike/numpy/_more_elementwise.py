@@ -64,22 +64,27 @@ def exp2(x):
 
 def log2(x):
     (x,), traced = _args(x)
-    return np.log2(x) if not traced else m.log(_as_float(x)) / _LN2
+    if not traced:
+        return np.log2(x)
+    x = _as_float(x)
+    return m.log(x) / _LN2 if dtype_of(x).kind == "c" else m.log2(x)
 
 
 def log10(x):
     (x,), traced = _args(x)
-    return np.log10(x) if not traced else m.log(_as_float(x)) / _LN10
+    if not traced:
+        return np.log10(x)
+    x = _as_float(x)
+    return m.log(x) / _LN10 if dtype_of(x).kind == "c" else m.log10(x)
 
 
 def cbrt(x):
-    """Real cube root (negative for negative x); the derivative at 0 is NaN as (1/3) x^(-2/3) is unbounded."""
+    """Real cube root (negative for negative x); the derivative at 0 is inf, as JAX's."""
     (x,), traced = _args(x)
     if not traced:
         return np.cbrt(x)
     reject_complex("cbrt", x)
-    x = _as_float(x)
-    return m.sign(x) * m.pow_(m.abs_(x), 1.0 / 3.0)
+    return m.cbrt(_as_float(x))
 
 
 def deg2rad(x):

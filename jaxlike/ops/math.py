@@ -1,8 +1,8 @@
 """Elementwise arithmetic and transcendental primitives: numpy reference, VJP (written in jaxlike ops, so
 higher derivatives come free; JVPs are derived), and the scalar template fused loops use.
 
-Scalar templates are plain Python with ``math.*`` (``cmath.*`` for the complex ones), so @njit and @cuda.jit
-both compile them; each one agrees with numpy on NaN, inf and 0 (NaN-propagating max/min, stable
+Scalar templates are plain Python with ``math.*`` (``cmath.*`` for the complex ones; ``np.cbrt``, which math
+lacks in numba, with a ``cuda.cbrt`` override in the CUDA backend), so @njit and @cuda.jit both compile them; each one agrees with numpy on NaN, inf and 0 (NaN-propagating max/min, stable
 sigmoid/softplus/logaddexp). Ops without a complex template reject complex operands.
 
 Complex values follow JAX's convention: a cotangent of a complex value z = x + iy is dL/dx - i dL/dy, so the
@@ -70,6 +70,14 @@ log = elementwise("log", 1, _quiet(np.log),
                   dtype=dtype_float, vjp=lambda g, ans, x: (g / x,),
                   samples=unary_samples(0.2, 3.0),
                   complex_scalar="(cmath.log({0}) if {0} != 0 else complex(-math.inf, 0.0))")
+log2 = elementwise("log2", 1, _quiet(np.log2),
+                   "(math.log2({0}) if {0} > 0.0 else (-math.inf if {0} == 0.0 else math.nan))",
+                   dtype=dtype_float, vjp=lambda g, ans, x: (g / (x * 0.6931471805599453),),
+                   samples=unary_samples(0.2, 3.0))
+log10 = elementwise("log10", 1, _quiet(np.log10),
+                    "(math.log10({0}) if {0} > 0.0 else (-math.inf if {0} == 0.0 else math.nan))",
+                    dtype=dtype_float, vjp=lambda g, ans, x: (g / (x * 2.302585092994046),),
+                    samples=unary_samples(0.2, 3.0))
 log1p = elementwise("log1p", 1, _quiet(np.log1p),
                     "(math.log1p({0}) if {0} > -1.0 else (-math.inf if {0} == -1.0 else math.nan))",
                     dtype=dtype_float, vjp=lambda g, ans, x: (g / (1 + x),),
@@ -86,6 +94,9 @@ sqrt = elementwise("sqrt", 1, _quiet(np.sqrt),
                    "(math.sqrt({0}) if {0} >= 0.0 else math.nan)", dtype=dtype_float,
                    vjp=lambda g, ans, x: (g * 0.5 / ans,), samples=unary_samples(0.2, 3.0),
                    complex_scalar="cmath.sqrt({0})")
+cbrt = elementwise("cbrt", 1, np.cbrt, "np.cbrt({0})", dtype=dtype_float,
+                   vjp=lambda g, ans, x: (g / (3 * ans * ans),), samples=signed_samples(0.2, 3.0),
+                   doc="The real cube root (negative for negative x); its derivative at 0 is inf, as JAX's")
 sin = elementwise("sin", 1, _quiet(np.sin), "math.sin({0})", dtype=dtype_float,
                   vjp=lambda g, ans, x: (g * cos(x),), complex_scalar="cmath.sin({0})")
 cos = elementwise("cos", 1, _quiet(np.cos), "math.cos({0})", dtype=dtype_float,

@@ -273,6 +273,54 @@ def test_float64_pow_within_0_65_ulp_with_c99_special_cases():
     assert not re.findall(r"(?:call\w*|movabsq)\s+\$?(\w*pow\b|_ZN7jaxlike8backends9numba_cpu7vecmath\w+)", asm)
 
 
+def test_log2_log10_correctly_rounded_and_exact_at_powers():
+    """log2 and log10 (``vecmath.log._log_scaled``: log in two parts times 1/ln b in two parts) within 0.501
+    ulp of long double over the float64 range, exact at every power of 2 (float32 too) and of 10, numpy's
+    domain (0 -> -inf, negatives -> NaN, inf -> inf). Would catch: log(x) / ln 2 (21% of the powers of 2
+    off by an ulp, 55% of the powers of 10), a low part dropped."""
+    k = np.arange(-1074, 1024.0)
+    t = np.arange(-300, 300.0)
+    f2, f10 = jaxlike.compile(jnp.log2), jaxlike.compile(jnp.log10)
+    assert np.array_equal(f2(np.exp2(k)), k) and np.array_equal(f10(10.0 ** t), t)
+    k32 = np.arange(-149, 128.0)
+    assert np.array_equal(f2(np.exp2(k32).astype(np.float32)), k32.astype(np.float32))
+    x = np.exp(np.random.default_rng(10).uniform(-740, 709, 20000))
+    for f, ref, name in ((f2, np.log2, "log2"), (f10, np.log10, "log10")):
+        exact = ref(x.astype(np.longdouble))
+        ulps = np.abs((f(x) - exact) / np.spacing(np.abs(exact).astype(np.float64)))
+        assert ulps.max() < 0.501, (name, x[np.argmax(ulps)])
+        special = np.array([0.0, -0.0, -1.0, np.inf, -np.inf, np.nan])
+        with np.errstate(all="ignore"):
+            assert np.array_equal(f(special), ref(special), equal_nan=True)
+        assert f"_vm.{name}_f64(" in f.source(x)
+
+
+def test_cbrt_within_half_an_ulp_exact_on_cubes_and_special_values():
+    """``vecmath.cbrt_f64`` against long double over the whole float64 range (denormals included): within
+    0.501 ulp, exact on the cubes of integers, x itself at +-0, +-inf and NaN; float32 is float64's rounded.
+    Would catch: the exponent's split by 3 wrong at multiples of 3, the last Newton step dropped (errors of
+    ~1e-10), the denormal scaling off (jnp.cbrt was |x| ** (1/3) with 1/3 rounded: 100 ulp there)."""
+    rng = np.random.default_rng(9)
+    x = np.concatenate([np.exp2(rng.uniform(-1074, 1024, 20000)) * rng.choice([-1, 1], 20000),
+                        rng.uniform(-10, 10, 5000), np.arange(-300, 300.0) ** 3])
+    f = jaxlike.compile(jnp.cbrt)
+    got = f(x)
+    assert "_vm.cbrt_f64(" in f.source(x)
+    exact = np.cbrt(x.astype(np.longdouble))
+    nonzero = x != 0
+    ulps = np.abs((got[nonzero] - exact[nonzero]) / np.spacing(np.abs(exact[nonzero]).astype(np.float64)))
+    assert ulps.max() < 0.501, x[nonzero][np.argmax(ulps)]
+    assert np.array_equal(got[-600:], np.arange(-300, 300.0))
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324])
+    got = f(special)
+    assert np.array_equal(got, np.cbrt(special), equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(np.cbrt(special)))
+    x32 = (rng.uniform(-1e3, 1e3, 5000)).astype(np.float32)
+    got32 = jaxlike.compile(jnp.cbrt)(x32)
+    assert got32.dtype == np.float32 and np.array_equal(got32, np.cbrt(x32.astype(np.float64)).astype(np.float32))
+    assert jaxlike.grad(jnp.cbrt)(8.0) == pytest.approx(1 / 12, rel=1e-15)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_float_mod_and_floor_divide_vectorized_match_numpy_bit_for_bit(dtype):
     """Float % and // through ``vecmath.remainder`` (fmod from trunc(x / y) and one FMA) against numpy's, bit

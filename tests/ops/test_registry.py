@@ -271,7 +271,7 @@ def _template_kernel(name, nin, template, out_dtype):
     src = (f"def kernel({', '.join(names)}, out):\n"
            f"    for i in range(out.shape[0]):\n"
            f"        out[i] = {body}\n")
-    scope = {"math": math}
+    scope = {"math": math, "np": np}     # NOTE: np for numpy's ufuncs math lacks (cbrt), as generated modules
     exec(compile(src, f"<scalar template of {name}>", "exec"), scope)
     return numba.njit(scope["kernel"])
 
