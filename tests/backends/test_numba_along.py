@@ -90,8 +90,8 @@ def test_along_axis_ops_compile_without_objmode(along_fns):
 
 
 def test_sorted_values_without_the_permutation():
-    """``jnp.sort`` whose permutation nothing else reads sorts the values (``along.sort3``: rows from
-    NUMPY_SORT_MIN long through numpy's sort, shorter ones through numba's). Catches: NaNs not last, a row
+    """``jnp.sort`` whose permutation nothing else reads sorts the values (``along.sort3``: arrays of
+    NUMPY_SORT_MIN elements or more through numpy's sort, smaller ones through numba's). Catches: NaNs not last, a row
     of one path sorted by the other's rules, a dtype or axis mixed up, and the gradient of a sort losing the
     permutation it needs."""
     from jaxlike.backends.numba_cpu.along import NUMPY_SORT_MIN
