@@ -406,21 +406,25 @@ def contract_transpose_to_contract(v):
 
 
 def contract_outer_to_mul(v):
-    """contract(x, y) sharing no index (an outer product, 'i,j->ij') -> x * y, each operand transposed to the
-    result's index order and given size-1 dims for the other's indices: an elementwise loop that fuses with
-    its users (the per-sample SGD update w - lr * outer(d, h) becomes one loop) instead of a GEMM with inner
-    dimension 1 writing a temporary."""
+    """contract(x, y) that is no matrix product -> x * y, summed over the contracted indices: either no index
+    is shared ('i,j->ij', an outer product) or neither operand has an index of its own ('ij,ij->i', row dot
+    products). Each operand is transposed to the result's index order (contracted indices last) and given
+    size-1 dims for the other's: one fused loop instead of a GEMM with an inner dimension of 1 writing a
+    temporary (the per-sample SGD update w - lr * outer(d, h) becomes one loop) or one GEMM per row (1000
+    rows of 1000: 2.2 ms, numpy's einsum 0.56)."""
     a, b = v.inputs
     sa, sb, so = parse_spec(dict(v.attrs)["spec"])
-    if set(sa) & set(sb) or v.dtype.kind not in "fc":
+    if not (not set(sa) & set(sb) or set(sa) == set(sb)) or v.dtype.kind not in "fc":
         return None
+    order = so + "".join(sorted(set(sa) - set(so), key=sa.index))
 
     def placed(x, letters):
-        order = tuple(sorted(range(len(letters)), key=lambda i: so.index(letters[i])))
-        if order != tuple(range(len(letters))):
-            x = transpose(x, perm=order)
-        return expand_back(x, {i for i, ch in enumerate(so) if ch not in letters}, len(so))
-    return m.mul(placed(a, sa), placed(b, sb))
+        perm = tuple(sorted(range(len(letters)), key=lambda i: order.index(letters[i])))
+        if perm != tuple(range(len(letters))):
+            x = transpose(x, perm=perm)
+        return expand_back(x, {i for i, ch in enumerate(order) if ch not in letters}, len(order))
+    product = m.mul(placed(a, sa), placed(b, sb))
+    return reduce_sum(product, axes=tuple(range(len(so), len(order)))) if len(order) > len(so) else product
 
 
 def reshape_noop_to_x(v):

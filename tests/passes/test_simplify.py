@@ -185,6 +185,17 @@ CASES = [
         e:f64[3,1,n0] = reshape(d) shape=(3,1,n0)
         f:f64[3,3,n0] = mul(c, e)
         in (f) }"""),
+    ("contract_outer_to_mul (row dot products)", lambda x: m_contract(x, jnp.exp(x), spec="ij,ij->i"), """
+        b:f64[n0,3] = exp(a)
+        c:f64[n0,3] = mul(a, b)
+        d:f64[n0] = reduce_sum(c) axes=(1,)
+        in (d) }"""),
+    ("contract_outer_to_mul (transposed dot products)", lambda x: m_contract(x, jnp.transpose(x), spec="ij,ji->j"),
+     """
+        b:f64[3,n0] = transpose(a) perm=(1,0)
+        c:f64[3,n0] = mul(b, b)
+        d:f64[3] = reduce_sum(c) axes=(1,)
+        in (d) }"""),
     ("sum_no_axes_to_x", lambda x: reduce_sum(x, axes=()), "in (a) }"),
     ("convert_same_to_x", lambda x: m.convert(x, dtype=np.dtype("float64")), "in (a) }"),
     ("stop_gradient_to_x", lambda x: jnp.stop_gradient(x) * 2.0, """
