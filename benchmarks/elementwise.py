@@ -35,7 +35,11 @@ def _ops(jnp, nn):
             ("sinh", jnp.sinh, np.sinh, "any"),
             ("cosh", jnp.cosh, np.cosh, "any"),
             ("arcsinh", jnp.arcsinh, np.arcsinh, "any"),
-            ("arctanh", jnp.arctanh, np.arctanh, "unit")]
+            ("arctanh", jnp.arctanh, np.arctanh, "unit"),
+            ("log2", jnp.log2, np.log2, "positive"),
+            ("log10", jnp.log10, np.log10, "positive"),
+            ("cbrt", jnp.cbrt, np.cbrt, "any"),
+            ("x ** 1.5", lambda v: v ** 1.5, lambda v: v ** 1.5, "positive")]
 
 
 def main():

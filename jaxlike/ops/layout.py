@@ -159,7 +159,7 @@ def _slice_bound(start, stop, step):
     """The most elements a forward slice with these known bounds can hold whatever the size (x[:1], x[-1:],
     x[2:5]), None where it grows with the size."""
     step = 1 if step is None else step
-    if step < 0 or not all(v is None or is_known(v) for v in (start, stop)):
+    if not all(v is None or is_known(v) for v in (start, stop, step)) or step < 0:
         return None
     if stop is not None and stop >= 0 and (start is None or start >= 0):
         return max(0, -(-(stop - (start or 0)) // step))
