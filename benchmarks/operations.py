@@ -50,6 +50,10 @@ def _cases():
         ("row norms", lambda m: lambda a: m.sqrt(m.sum(a * a, axis=1)), "A"),
         ("logsumexp rows", lambda m: lambda a: m.log(m.sum(m.exp(a), axis=1)), "A"),
         ("concatenate columns", lambda m: lambda a, b: m.concatenate([a, b], axis=1), "AB"),
+        ("sort rows", lambda m: lambda a: m.sort(a, axis=1), "A"),
+        ("einsum ij,ij->i", lambda m: lambda a, b: m.einsum("ij,ij->i", a, b), "AB"),
+        ("log2", lambda m: lambda x: m.log2(m.abs(x)), "x"),
+        ("cbrt", lambda m: lambda x: m.cbrt(x), "x"),
     ]
 
 

@@ -35,7 +35,9 @@ def _check_decidable(dims, i):
     if tiny and any(not (is_known(d) and d == 1) and all(d is not t for t in tiny) for d in dims):
         raise ConcretizationError(f"size {tiny[0]!r} (a slice of at most one element) meets size "
                                   f"{next(d for d in dims if all(d is not t for t in tiny))!r} at dim {i} of a "
-                                  "broadcast: whether it broadcasts needs the concrete sizes")
+                                  "broadcast: whether it broadcasts depends on the concrete sizes (jaxlike.compile "
+                                  "retraces with them; in a symbolic graph make the size-1 dim explicit: x[:, 0, None] "
+                                  "or x[:, 0].dimshuffle(0, 'x') for x[:, :1])")
 
 
 def _fmt(shape):
