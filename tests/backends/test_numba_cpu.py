@@ -830,3 +830,24 @@ def test_a_strided_operand_reaches_blas_without_a_performance_warning():
         fresh(a, b, out)
     assert not [w for w in seen if issubclass(w.category, NumbaPerformanceWarning)]
     np.testing.assert_allclose(out, a @ b, rtol=1e-12)
+
+
+def test_slices_of_the_callers_arrays_are_views_unless_they_leave_or_an_update_overwrites():
+    """A slice of an argument that is only read in the entry is a view of it (``lowering.borrows``): no
+    copy per slice. One that is an output is a copy (the caller may write into it), and a slice of a state
+    an update overwrites stays a copy taken before the write (Theano's read-old-values). Would catch: a
+    returned slice sharing the argument's memory, a view of a state read after the state was overwritten in
+    place, views of views handed out as fresh memory."""
+    x = np.arange(10.0)
+    diff = jaxlike.compile(lambda x: x[1:] - x[:-1])
+    assert np.array_equal(diff(x), np.ones(9))
+    body = diff.source(x).split("def entry")[1]
+    assert "= a[1:]\n" in body and ".copy()" not in body
+    tail = jaxlike.compile(lambda x: (x[2:], x[:3] * 2.0))
+    out, _ = tail(x)
+    out[0] = -1.0
+    assert x[2] == 2.0 and ".copy()" in tail.source(x)
+    s = jaxlike.shared(np.arange(6.0))
+    step = jaxlike.function([], jaxlike.tensor.sum(s[1:] * 10.0), updates=[(s, s * 2.0 + s[::-1])])
+    assert step() == 150.0 and np.array_equal(s.get_value(), np.arange(6.0) * 2.0 + np.arange(6.0)[::-1])
+    assert step() == 10.0 * np.sum((np.arange(6.0) * 2.0 + np.arange(6.0)[::-1])[1:])

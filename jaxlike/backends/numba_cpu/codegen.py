@@ -112,6 +112,7 @@ class Codegen(UpdateWriter):
         self.where_text = ""
         self.outputs = {o._id for o in graph.outputs}
         self.fresh_values = set()    # ids of entry-local arrays (safe to view: nobody else holds them)
+        self.borrowed = set()        # ids of views of the caller's arrays (read only: lowering.borrows)
         self.made_dims = {}          # array name -> its dims' texts, where a lowering allocated it so
         self.numba_types = {}
         self.timed = []             # with the profile option: the nodes each timer slot covers
@@ -194,7 +195,7 @@ class Codegen(UpdateWriter):
         return cand
 
     def view_ok(self, x):
-        return x._id in self.fresh_values and x._id not in self.outputs
+        return x._id in self.fresh_values and x._id not in self.outputs and x._id not in self.borrowed
 
     @staticmethod
     def attr_syms(v):

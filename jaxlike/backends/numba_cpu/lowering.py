@@ -289,8 +289,21 @@ def slice_(ctx, v):
     out = ctx.name(v)
     if x.ndim == 0:
         return [f"{out} = {ctx.name(x)}"]
-    copy = "" if ctx.view_ok(x) else ".copy()"
+    copy = "" if ctx.view_ok(x) or borrows(ctx, x, v) else ".copy()"
     return [f"{out} = {ctx.name(x)}[{_slice_text(ctx, index)}]{copy}"]
+
+
+def borrows(ctx, x, v):
+    """Whether ``v`` may be a view of the caller's array ``x`` (and is then marked ``ctx.borrowed``): only
+    read inside the entry, as neither an output nor an update value, of an array no update overwrites,
+    outside loop steps (whose outputs may be their inputs' memory). A copy of each slice was one more pass:
+    jnp.diff of 1M values 2.0 ms, numpy 0.6."""
+    g = ctx.graph
+    if (x.prim is not None or v._id in ctx.outputs or ctx.options.get("out_params")
+            or any(x is s or v is u for s, u in g.updates)):
+        return False
+    ctx.borrowed.add(v._id)
+    return True
 
 
 def element_loops(ctx, over, ndim, statement):
