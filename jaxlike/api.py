@@ -16,6 +16,7 @@ from . import pytree
 from .core.graph import Var, Graph, const, substitute, free_inputs
 from .core.interpret import interpret
 from .core.types import type_of_value
+from .core.errors import ConcretizationError, TracerBoolError
 from .autodiff import backward, forward, zeros_like, ones_like
 from .autodiff.batching import batch, batch_with_flags, basis
 from .core.types import TensorType, dims_equal, is_known
@@ -409,7 +410,12 @@ def make_jaxpr(fun, static_argnums=()):
             it = iter(dyn_args)
             return fun(*[a if i in nums else next(it) for i, a in enumerate(args)])
 
-        inputs, outputs, _ = trace(body, dyn)
+        try:
+            inputs, outputs, _ = trace(body, dyn)
+        except TracerBoolError:
+            raise
+        except ConcretizationError:
+            inputs, outputs, _ = trace(body, dyn, concrete_shapes=True)
         return Graph(inputs, outputs)
 
     return traced

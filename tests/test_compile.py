@@ -174,6 +174,11 @@ def test_a_slice_of_at_most_one_element_broadcasts():
     assert np.array_equal(pairs(a), a[:, 1:3] * 2.0 + a[:, 2:4])
     assert np.array_equal(jaxlike.grad(lambda a: jnp.sum(a - a[:, :1]))(a), np.where(np.arange(4) == 0, -3.0, 1.0)
                           * np.ones((5, 1)))
+    assert jaxlike.make_jaxpr(lambda a, b: a[:, :1] + b[:1, :])(a, b).outputs[0].shape == (5, 6)
+    # NOTE: a graph built directly (Theano's) cannot retrace: its sizes stay symbolic, taken equal as Theano does
+    import jaxlike.tensor as T
+    x, y = T.dmatrix("x"), T.dmatrix("y")
+    assert np.array_equal(jaxlike.function([x, y], x[:, :1] + y)(a, np.ones((5, 1))), a[:, :1] + 1.0)
 
 
 def test_errors_inside_compiled_functions_name_the_user_line():

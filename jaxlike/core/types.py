@@ -4,6 +4,7 @@ A dimension is an ``int`` (known) or a ``Sym`` (a size fixed only when the funct
 known to be 1 is broadcastable; that fact is always static. Imports numpy and config only.
 """
 
+import contextvars
 import itertools
 
 import numpy as np
@@ -73,6 +74,11 @@ def promote(types):
     for d in weak[1:]:
         out = np.promote_types(out, d)
     return out, True
+
+
+# Set while a function is traced with symbolic sizes for compile(), which retraces with concrete sizes when
+# the trace raises ConcretizationError; graphs built directly (Theano's) keep their symbolic sizes.
+MAY_SPECIALIZE = contextvars.ContextVar("jaxlike_may_specialize", default=False)
 
 
 class Sym:

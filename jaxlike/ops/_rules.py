@@ -3,7 +3,7 @@ axis normalisation and sample inputs for the registry tests. Imports core only."
 
 import numpy as np
 
-from ..core.types import TensorType, Sym, promote, is_known, dims_equal
+from ..core.types import MAY_SPECIALIZE, TensorType, Sym, promote, is_known, dims_equal
 from ..core.errors import ConcretizationError, ShapeError, api_frame, where
 from ..core.primitive import Primitive, Kind, register
 
@@ -30,7 +30,9 @@ def _check_decidable(dims, i):
     """Raises ConcretizationError where a symbolic size of at most 1 (a slice such as x[:, :1]) meets another
     size that is not 1: whether it broadcasts decides the result's shape, so the trace needs the concrete
     sizes (compile() retraces with them). Two unrelated symbolic sizes are taken to be equal (checked when
-    the graph runs), as before."""
+    the graph runs), as they are in graphs built directly (Theano's, where no retrace is possible)."""
+    if not MAY_SPECIALIZE.get():
+        return
     tiny = [d for d in dims if isinstance(d, Sym) and d.at_most is not None and d.at_most <= 1]
     if tiny and any(not (is_known(d) and d == 1) and all(d is not t for t in tiny) for d in dims):
         raise ConcretizationError(f"size {tiny[0]!r} (a slice of at most one element) meets size "

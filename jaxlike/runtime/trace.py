@@ -4,7 +4,7 @@ symbolic (sizes of 1 stay static: they decide broadcasting) unless the caller as
 import numpy as np
 
 from ..core.graph import Var, as_var
-from ..core.types import TensorType, Sym, type_of_value, canonical_dtype
+from ..core.types import MAY_SPECIALIZE, TensorType, Sym, type_of_value, canonical_dtype
 from .. import pytree
 
 
@@ -58,7 +58,11 @@ def trace(fn, args, concrete_shapes=False, names=None):
     for i, v in enumerate(inputs):
         v.name = names[i] if names else None
     traced_args = pytree.unflatten(treedef, inputs)
-    out = fn(*traced_args)
+    token = MAY_SPECIALIZE.set(not concrete_shapes)
+    try:
+        out = fn(*traced_args)
+    finally:
+        MAY_SPECIALIZE.reset(token)
     out_leaves, out_tree = pytree.flatten(out)
     return inputs, [as_output(o) for o in out_leaves], out_tree
 
