@@ -217,15 +217,18 @@ def test_float32_pow_is_float64_rounded_once_with_c99_special_cases():
     near = np.isfinite(want) & (want != 0) & (np.abs(gi - wi) <= 1)
     assert (same | near).all(), list(zip(x[~same][:10], y[~same][:10], got[~same][:10], want[~same][:10]))
     assert same.mean() > 0.999
+    assert not _calls_in_a_loop_of(vecmath.pow_f32, x, y)
 
+
+def _calls_in_a_loop_of(fn, x, y):
+    """The calls to the C library's pow/powf or to vecmath's own symbols in a compiled loop of ``fn``."""
     @njit
     def loop(x, y, out):
         for i in range(x.shape[0]):
-            out[i] = vecmath.pow_f32(x[i], y[i])
-    out = np.empty_like(x)
-    loop(x, y, out)
+            out[i] = fn(x[i], y[i])
+    loop(x, y, np.empty_like(x))
     asm = "\n".join(loop.inspect_asm().values())
-    assert not re.findall(r"(?:call\w*|movabsq)\s+\$?(\w*powf?\b|_ZN7jaxlike8backends9numba_cpu7vecmath\w+)", asm)
+    return re.findall(r"(?:call\w*|movabsq)\s+\$?(\w*powf?\b|_ZN7jaxlike8backends9numba_cpu7vecmath\w+)", asm)
 
 
 def test_float64_pow_within_0_65_ulp_with_c99_special_cases():
@@ -262,15 +265,7 @@ def test_float64_pow_within_0_65_ulp_with_c99_special_cases():
     ordinary = np.isfinite(want) & (np.abs(want) >= np.finfo(np.float64).tiny)
     assert (same | (ordinary & near)).all(), \
         [(a, b, g, w) for a, b, g, w, ok in zip(xs, ys, got, want, same | (ordinary & near)) if not ok][:5]
-
-    @njit
-    def loop(x, y, out):
-        for i in range(x.shape[0]):
-            out[i] = vecmath.pow_f64(x[i], y[i])
-    out = np.empty_like(x)
-    loop(x, y, out)
-    asm = "\n".join(loop.inspect_asm().values())
-    assert not re.findall(r"(?:call\w*|movabsq)\s+\$?(\w*pow\b|_ZN7jaxlike8backends9numba_cpu7vecmath\w+)", asm)
+    assert not _calls_in_a_loop_of(vecmath.pow_f64, x, y)
 
 
 def test_log2_log10_correctly_rounded_and_exact_at_powers():

@@ -199,17 +199,20 @@ def log10_f64(x):
 
 
 @njit(error_model="numpy", cache=True)
-def log2_f32(x):
-    """float64's log times 1/ln 2, rounded once: ~2**-52 off before the rounding (exact at powers of 2)."""
+def _log_scaled_f32(x, c):
+    """float64's log times c, rounded once: ~2**-52 off before the rounding (exact at powers of the base)."""
     _inline_everywhere()
-    y = np.float64(x)
-    out = np.float32(log_f64(y) * _INV_LN2_HI)
+    out = np.float32(log_f64(np.float64(x)) * c)
     return out if x < np.float32(np.inf) else x
+
+
+@njit(error_model="numpy", cache=True)
+def log2_f32(x):
+    _inline_everywhere()
+    return _log_scaled_f32(x, _INV_LN2_HI)
 
 
 @njit(error_model="numpy", cache=True)
 def log10_f32(x):
     _inline_everywhere()
-    y = np.float64(x)
-    out = np.float32(log_f64(y) * _INV_LN10_HI)
-    return out if x < np.float32(np.inf) else x
+    return _log_scaled_f32(x, _INV_LN10_HI)
