@@ -175,6 +175,8 @@ def test_a_slice_of_at_most_one_element_broadcasts():
     assert np.array_equal(jaxlike.grad(lambda a: jnp.sum(a - a[:, :1]))(a), np.where(np.arange(4) == 0, -3.0, 1.0)
                           * np.ones((5, 1)))
     assert jaxlike.make_jaxpr(lambda a, b: a[:, :1] + b[:1, :])(a, b).outputs[0].shape == (5, 6)
+    column = jaxlike.compile(lambda a, u: jnp.squeeze(a[:, 1:2], axis=1) * u)
+    assert np.array_equal(column(a, np.arange(5.0)), a[:, 1] * np.arange(5.0))
     # NOTE: a graph built directly (Theano's) cannot retrace: its sizes stay symbolic, taken equal as Theano does
     import jaxlike.tensor as T
     x, y = T.dmatrix("x"), T.dmatrix("y")

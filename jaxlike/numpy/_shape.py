@@ -77,9 +77,11 @@ def squeeze(a, axis=None):
     else:
         axes = normalize_axes(axis, len(shp))
         for i in axes:
-            if not (is_known(shp[i]) and shp[i] == 1):
+            # NOTE: int() of a symbolic size raises ConcretizationError; compile() then retraces with concrete sizes
+            size = int(shp[i]) if isinstance(shp[i], Sym) else shp[i]
+            if size != 1:
                 raise ValueError(f"cannot select an axis to squeeze out which has size not equal to one "
-                                 f"(axis {i}, size {shp[i]})")
+                                 f"(axis {i}, size {size})")
     return reshape(a, tuple(d for i, d in enumerate(shp) if i not in axes))
 
 
