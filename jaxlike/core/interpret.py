@@ -58,8 +58,9 @@ def check_elementwise(var, args):
         off = len(out_shape) - inp.ndim
         for i, (d, n) in enumerate(zip(inp.type.shape, np.shape(arr))):
             if not (is_known(d) and d == 1) and n != out_shape[off + i]:
-                raise ShapeError(f"{var.prim.name}: operand of shape {np.shape(arr)} does not match the "
-                                 f"result shape {out_shape} (only size-1 dims broadcast)" + where(var.source))
+                raise ShapeError(f"{var.prim.name}: operand of shape {np.shape(arr)} does not match the result "
+                                 f"shape {out_shape} (a size not known to be 1 when the graph was built does not "
+                                 "broadcast)" + where(var.source))
 
 
 def _unsigned_operands(var, args):

@@ -523,7 +523,7 @@ class Codegen(UpdateWriter):
                         continue
                     have, want = self.dim(d), self.dim(e)
                     out.append(f"if {have} != {want}:")
-                    out.append(f"    raise ShapeError({message(f'{v.prim.name}: operand {pos} has size ', (have,), f' at dim {off + k} where the result has ', (want,), ' (only size-1 dims broadcast)' + where_text)})")
+                    out.append(f"    raise ShapeError({message(f'{v.prim.name}: operand {pos} has size ', (have,), f' at dim {off + k} where the result has ', (want,), ' (a size not known to be 1 when the graph was built does not broadcast)' + where_text)})")
         return out
 
     def _module(self, params, outs, ups):
