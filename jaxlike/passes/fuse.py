@@ -19,7 +19,7 @@ How groups form:
 
 from ..core.graph import Graph, Var
 from ..core.types import Sym, is_known, dims_equal
-from ..ops.fused import fusable_kind, make_fused
+from ..ops.fused import fusable_kind, make_fused, remap_kind
 from ..ops.layout import broadcast_to
 
 
@@ -141,6 +141,8 @@ def fuse(graph, max_dup=3):
                     if not leaf(i) and i._id not in members:
                         members[i._id] = i
                         stack.append(i)
+            if len(members) == 1 and remap_kind(r) == "reshape" and r._id not in roots:
+                continue    # NOTE: a lone reshape is lowered as one: a view where its operand may be viewed
             groups[r._id] = members
             for mid, m in members.items():
                 if mid != r._id and not remap_of_leaf(m, memo):

@@ -851,3 +851,19 @@ def test_slices_of_the_callers_arrays_are_views_unless_they_leave_or_an_update_o
     step = jaxlike.function([], jaxlike.tensor.sum(s[1:] * 10.0), updates=[(s, s * 2.0 + s[::-1])])
     assert step() == 150.0 and np.array_equal(s.get_value(), np.arange(6.0) * 2.0 + np.arange(6.0)[::-1])
     assert step() == 10.0 * np.sum((np.arange(6.0) * 2.0 + np.arange(6.0)[::-1])[1:])
+
+
+def test_a_lone_reshape_is_a_view_not_a_copying_loop():
+    """A reshape that only inserts or drops size-1 dims and is nothing's loop input (jnp.stack's expand_dims
+    before its concatenation) is lowered as a reshape, a view of an argument or a fresh value, instead of a
+    one-node fused loop copying it (stack of two 1000 x 1000: 2.8 -> 1.2 ms, numpy 1.2). One that leaves
+    the entry is still its own memory. Would catch: the loop back, or a returned reshape aliasing an argument."""
+    a, b = np.arange(6.0).reshape(2, 3), np.arange(6.0, 12.0).reshape(2, 3)
+    stack = jaxlike.compile(lambda a, b: jnp.stack([a, b]))
+    assert np.array_equal(stack(a, b), np.stack([a, b]))
+    body = stack.source(a, b).split("def entry")[1]
+    assert body.count(".reshape(") == 2 and "fused" not in body and ".copy()" not in body
+    expand = jaxlike.compile(lambda a: a[None])
+    out = expand(a)
+    out[0, 0, 0] = -1.0
+    assert a[0, 0] == 0.0 and out.shape == (1, 2, 3)

@@ -58,14 +58,17 @@ class Module:
 
 
 def prepare(graph):
-    """The graph with every fusable node not already in a fused node wrapped as a one-node fused node."""
+    """The graph with every fusable node not already in a fused node wrapped as a one-node fused node, but for
+    reshapes that only leave or insert size-1 dims: lowered as reshapes, they are views where their operand
+    may be viewed (``lowering.borrows``), which a loop copying them into fresh memory never was."""
     memo, changed = {}, False
+    leaving = {o._id for o in graph.outputs} | {u._id for _, u in graph.updates}
     for v in graph.nodes():
         if v.prim is None:
             memo[v._id] = v
             continue
         new = [memo[i._id] for i in v.inputs]
-        if fusable_kind(v) is not None:
+        if fusable_kind(v) is not None and (remap_kind(v) != "reshape" or v._id in leaving):
             nv = singleton(Var(v.type, v.prim, new, v.attrs, source=v.source))
             changed = True
         elif any(a is not b for a, b in zip(new, v.inputs)):
@@ -76,15 +79,6 @@ def prepare(graph):
     if not changed:
         return graph
     return Graph(graph.inputs, [memo[o._id] for o in graph.outputs], [(s, memo[u._id]) for s, u in graph.updates])
-
-
-def _all_dtypes(graph):
-    for v in graph.nodes():
-        yield v.dtype
-        for _, a in v.attrs:
-            if isinstance(a, Graph):
-                for b in a.nodes():
-                    yield b.dtype
 
 
 class Codegen(UpdateWriter):
@@ -241,9 +235,9 @@ class Codegen(UpdateWriter):
     # -- the module ---------------------------------------------------------------------------------------
     def build(self):
         g = self.graph
-        for dt in _all_dtypes(g):
-            if dt == np.float16:
-                raise Unsupported("numba has no float16 arithmetic on the CPU")
+        if any(b.dtype == np.float16 for v in g.nodes() for b in [v] + [b for _, a in v.attrs if isinstance(a, Graph)
+                                                                        for b in a.nodes()]):
+            raise Unsupported("numba has no float16 arithmetic on the CPU")
         self._check_updates()
         self._name_syms()
         self._name_all()
@@ -367,7 +361,7 @@ class Codegen(UpdateWriter):
         nm = self.name(v)
         self.lines.append(f"# {nm}:{type_text(v.type, self.symname)} = {v.prim.name}("
                           f"{', '.join(self.name(i) for i in v.inputs)})")
-        if v.prim is not FUSED and fusable_kind(v) is not None:
+        if v.prim is not FUSED and fusable_kind(v) is not None and remap_kind(v) != "reshape":
             # NOTE: ``prepare`` wraps the fusable nodes the outputs reach; one that only a size provider
             # reaches (a concatenation kept for its symbolic size, and what it reads) is wrapped here, not
             # run through objmode
