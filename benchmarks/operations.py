@@ -54,6 +54,9 @@ def _cases():
         ("einsum ij,ij->i", lambda m: lambda a, b: m.einsum("ij,ij->i", a, b), "AB"),
         ("log2", lambda m: lambda x: m.log2(m.abs(x)), "x"),
         ("cbrt", lambda m: lambda x: m.cbrt(x), "x"),
+        ("diff", lambda m: lambda x: m.diff(x), "x"),
+        ("roll", lambda m: lambda x: m.roll(x, 3), "x"),
+        ("stack", lambda m: lambda a, b: m.stack([a, b]), "AB"),
     ]
 
 
