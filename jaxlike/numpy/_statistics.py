@@ -26,6 +26,7 @@ from . import _reductions as R
 from . import _shape as S
 from ._complex import conj, real, imag
 from ._creation import linspace, ones_like, zeros_like
+from ._weighted_quantile import weighted_quantile
 
 __all__ = ["median", "percentile", "quantile", "nanmedian", "nanpercentile", "nanquantile", "nanmax", "nanmin",
            "nanargmax", "nanargmin", "nanvar", "nanstd", "count_nonzero", "cov", "corrcoef", "trapezoid",
@@ -170,13 +171,16 @@ def _quantile_function(name, npfn, scale, skip_nan, doc):
         if not is_traced(a, q_arr, weights):
             return npfn(a, q, axis=axis, overwrite_input=overwrite_input, method=method, keepdims=keepdims,
                         weights=weights)
-        if weights is not None:
-            raise NotImplementedError(f"{name}: weights= is not supported on traced arrays (compute it outside)")
         if scale != 1:
             q_arr = E.true_divide(q_arr, scale)
         if not is_traced(q_arr) and not np.all((np.asarray(q_arr) >= 0) & (np.asarray(q_arr) <= 1)):
             what = "Percentiles" if scale == 100 else "Quantiles"
             raise ValueError(f"{name}: {what} must be in the range [0, {scale}], got {np.asarray(q).tolist()}")
+        if weights is not None:
+            if skip_nan:
+                raise NotImplementedError(f"{name}: weights= is not supported on traced arrays (use quantile)")
+            _real_only(name, a)
+            return weighted_quantile(name, a, q_arr, axis, method, keepdims, weights)
         weak_q = type(q) in (int, float)  # numpy: a Python scalar q does not widen a float32 result
         return _quantile(name, a, q_arr, axis, method, keepdims, skip_nan, weak_q)
     return _named(fn, name, npfn, doc)
@@ -185,7 +189,8 @@ def _quantile_function(name, npfn, scale, skip_nan, doc):
 _QUANTILE_DOC = (
     "the ``q``-th {what} (a scalar or an array, whose axes come first in the result) along ``axis`` (None, an "
     "int or a tuple), by any of numpy's 13 ``method``s.{nan} Differentiable in ``a`` (through the elements "
-    "interpolated) and in a traced ``q``; a traced q out of range gives NaN (numpy raises ValueError).")
+    "interpolated) and in a traced ``q``; a traced q out of range gives NaN (numpy raises ValueError). "
+    "``weights`` with method='inverted_cdf', as numpy (``_weighted_quantile``).")
 _SKIPS = " NaNs are skipped: each slice's count differs, its shape does not; all-NaN slices give NaN."
 quantile, percentile, nanquantile, nanpercentile = (
     _quantile_function(name, getattr(np, name), scale, skip, _QUANTILE_DOC.format(

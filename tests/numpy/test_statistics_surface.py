@@ -254,6 +254,34 @@ def test_traced_departures_from_numpy():
     np.testing.assert_array_equal(jnp.bincount(np.array([1, 1]), length=4), [0, 2, 0, 0])
 
 
+def test_weighted_quantiles_match_numpys_inverted_cdf():
+    """quantile/percentile with weights= (numpy's method="inverted_cdf") on traced arrays: along either axis or
+    all of a, weights of a's shape or 1-d along the axis, scalar and vector q (0 and 1 included), keepdims,
+    leading zero weights (q = 0 skips them, as numpy), integer values (taken as they are); the gradient goes
+    to the element chosen; a slice with NaN or with weights summing to 0 gives NaN (numpy raises). Would
+    catch: the CDF compared in float64 against a float q, zero weights counted, an off-by-one at q = 1."""
+    rng = np.random.default_rng(11)
+    a, w = rng.standard_normal((5, 7)), rng.uniform(0, 2, (5, 7))
+    w[0, :3] = 0.0
+    qs = np.array([0.0, 0.1, 0.25, 0.5, 0.9, 1.0])
+    for kw, ww in [({"axis": 1}, w), ({"axis": 0}, w), ({"axis": None}, w), ({"axis": 1}, w[0] + 0.5),
+                   ({"axis": 0}, w[:, 3]), ({"axis": -1, "keepdims": True}, w), ({"axis": None, "keepdims": True}, w)]:
+        for q in (qs, 0.3):
+            f = jaxlike.compile(lambda a, ww, q=q, kw=kw: jnp.quantile(a, q, method="inverted_cdf", weights=ww, **kw))
+            got, want = f(a, ww), np.quantile(a, q, method="inverted_cdf", weights=ww, **kw)
+            assert got.shape == want.shape and np.array_equal(got, want), (kw, q)
+    pct = jaxlike.compile(lambda a, ww: jnp.percentile(a, [10, 50], axis=1, method="inverted_cdf", weights=ww))
+    assert np.array_equal(pct(a, w), np.percentile(a, [10, 50], axis=1, method="inverted_cdf", weights=w))
+    ai, wi = rng.integers(0, 10, (4, 6)), rng.integers(0, 3, (4, 6)) + np.eye(4, 6, dtype=np.int64)
+    med = jaxlike.compile(lambda a, ww: jnp.quantile(a, 0.5, axis=1, method="inverted_cdf", weights=ww))
+    assert np.array_equal(med(ai, wi), np.quantile(ai, 0.5, axis=1, method="inverted_cdf", weights=wi))
+    g = jaxlike.grad(lambda a: jnp.sum(jnp.quantile(a, 0.5, axis=1, method="inverted_cdf", weights=w)))(a)
+    chosen = np.quantile(a, 0.5, axis=1, method="inverted_cdf", weights=w)
+    assert np.array_equal(g, (a == chosen[:, None]).astype(float))
+    a[1, 2], w[3] = np.nan, 0.0
+    assert np.isnan(med(a, w)[[1, 3]]).all() and not np.isnan(med(a, w)[[0, 2, 4]]).any()
+
+
 def test_quantiles_keep_symbolic_sizes():
     """median/quantile/nanquantile need no concrete size: one compiled function serves every length."""
     f = traced(lambda v: (jnp.median(v, axis=1), jnp.percentile(v, [30, 70], axis=0), jnp.nanquantile(v, 0.4)))
@@ -280,7 +308,9 @@ X = np.arange(6.0).reshape(2, 3)
     (ValueError, r"Percentiles must be in the range \[0, 100\]", lambda v: jnp.nanpercentile(v, 150), (X,)),
     (ValueError, "q must be a scalar or 1d", lambda v: jnp.quantile(v, np.full((1, 1, 1), 0.5)), (X,)),
     (TypeError, "real numbers", lambda v: jnp.median(v * 1j), (X,)),
-    (NotImplementedError, "weights= is not supported", lambda v: jnp.quantile(v, 0.5, weights=v), (X,)),
+    (ValueError, "only method 'inverted_cdf' supports weights", lambda v: jnp.quantile(v, 0.5, weights=v), (X,)),
+    (NotImplementedError, "weights= is not supported", lambda v: jnp.nanquantile(v, 0.5, weights=v,
+                                                                                  method="inverted_cdf"), (X,)),
     (TypeError, "out= is not supported", lambda v: jnp.nanmax(v, out=v), (X,)),
     (ValueError, "needs initial=", lambda v: jnp.nanmax(v, where=v > 1), (X,)),
     (ValueError, "ddof and correction", lambda v: jnp.nanvar(v, ddof=1, correction=1), (X,)),
