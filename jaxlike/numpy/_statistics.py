@@ -177,10 +177,8 @@ def _quantile_function(name, npfn, scale, skip_nan, doc):
             what = "Percentiles" if scale == 100 else "Quantiles"
             raise ValueError(f"{name}: {what} must be in the range [0, {scale}], got {np.asarray(q).tolist()}")
         if weights is not None:
-            if skip_nan:
-                raise NotImplementedError(f"{name}: weights= is not supported on traced arrays (use quantile)")
             _real_only(name, a)
-            return weighted_quantile(name, a, q_arr, axis, method, keepdims, weights)
+            return weighted_quantile(name, a, q_arr, axis, method, keepdims, weights, skip_nan)
         weak_q = type(q) in (int, float)  # numpy: a Python scalar q does not widen a float32 result
         return _quantile(name, a, q_arr, axis, method, keepdims, skip_nan, weak_q)
     return _named(fn, name, npfn, doc)

@@ -1,4 +1,4 @@
-"""Weighted quantiles of traced arrays: numpy's ``method="inverted_cdf"`` with ``weights`` (its only weighted
+"""Weighted quantiles of traced arrays: numpy's ``method="inverted_cdf"`` with ``weights`` (quantile, percentile and the nan-skipping pair) (its only weighted
 method). Each slice is sorted with its weights, the weights' running sum normalized into a CDF, and the result is
 the first element whose CDF reaches q: the count of CDF values below q (leading zero weights count as -1, so q =
 0 skips elements of weight 0, as numpy). Used by ``_statistics``' quantile family; imports the numpy front end's
@@ -7,7 +7,7 @@ pieces only.
 
 import numpy as np
 
-from ..ops._rules import normalize_axis
+from ..ops._rules import normalize_axes
 from ._base import asarray_or_var, ndim, shape, dtype_of
 from . import _elementwise as E
 from . import _more_elementwise as ME
@@ -17,28 +17,25 @@ from . import _reductions as R
 from . import _shape as S
 
 
-def weighted_quantile(fname, a, q, axis, method, keepdims, weights):
-    """``fname``'s weighted quantiles of ``a`` at ``q`` (already in [0, 1]) along ``axis`` (None or an int):
-    differentiable in ``a`` through the elements chosen; NaN for a slice holding NaN or whose weights sum to NaN,
-    inf or zero (where numpy raises, on values a trace cannot see)."""
+def weighted_quantile(fname, a, q, axis, method, keepdims, weights, skip_nan=False):
+    """``fname``'s weighted quantiles of ``a`` at ``q`` (already in [0, 1]) along ``axis`` (None, an int or a
+    tuple; the reduced axes are merged into one): differentiable in ``a`` through the elements chosen; NaN for a
+    slice holding NaN (``skip_nan``: whose values are all NaN; NaNs then weigh nothing) or whose weights sum to
+    NaN, inf or zero (where numpy raises, on values a trace cannot see)."""
     if method != "inverted_cdf":
         raise ValueError(f"{fname}: only method 'inverted_cdf' supports weights (numpy's rule), got {method!r}")
-    if isinstance(axis, (tuple, list)):
-        raise NotImplementedError(f"{fname}: weights= with a tuple axis is not supported; give one axis or None")
     w = asarray_or_var(weights)
     full = tuple(shape(a))
-    if axis is None:
-        if ndim(w) != ndim(a):
-            raise ValueError(f"{fname}: with axis=None the weights must have a's shape {full}, got {shape(w)}")
-        x, wx, ax = S.ravel(a), S.ravel(S.broadcast_to(w, full)), 0
-    else:
-        ax = normalize_axis(axis, ndim(a))
-        if ndim(w) == 1:
-            w = S.reshape(w, tuple(-1 if i == ax else 1 for i in range(ndim(a))))
-        elif ndim(w) != ndim(a):
-            raise ValueError(f"{fname}: weights must have a's shape {full} or be 1-d along axis {ax}, got {shape(w)}")
-        x, wx = a, S.broadcast_to(w, full)
-    x, wx = S.moveaxis(x, ax, -1), S.moveaxis(wx, ax, -1)
+    axes = normalize_axes(axis, ndim(a))
+    if ndim(w) == 1 and len(axes) == 1 and ndim(a) > 1:
+        w = S.reshape(w, tuple(-1 if i == axes[0] else 1 for i in range(ndim(a))))
+    elif ndim(w) != ndim(a):
+        raise ValueError(f"{fname}: weights must have a's shape {full} or be 1-d along one axis, got {shape(w)}")
+    kept = [i for i in range(ndim(a)) if i not in axes]
+    kept_shape = tuple(full[i] for i in kept)
+    x, wx = (S.reshape(S.transpose(v, kept + list(axes)), kept_shape + (-1,)) for v in (a, S.broadcast_to(w, full)))
+    if skip_nan and dtype_of(x).kind == "f":
+        wx = E.where(E.isnan(x), 0, wx)
     order = MS.argsort(x, axis=-1)
     ordered = MS.take_along_axis(x, order, axis=-1)
     cdf = MR.cumsum(E.astype(MS.take_along_axis(wx, order, axis=-1), np.float64), axis=-1)
@@ -54,9 +51,9 @@ def weighted_quantile(fname, a, q, axis, method, keepdims, weights):
     idx = E.minimum(R.sum(E.astype(below, np.int64), axis=-1), n - 1)        # (..., q)
     res = MS.take_along_axis(ordered, idx, axis=-1)
     if dtype_of(res).kind == "f":
-        bad = E.logical_or(R.any(E.isnan(x), axis=-1, keepdims=True),
-                           E.logical_not(E.logical_and(ME.isfinite(total), E.greater(total, 0))))
+        bad = E.logical_not(E.logical_and(ME.isfinite(total), E.greater(total, 0)))
+        if not skip_nan:
+            bad = E.logical_or(R.any(E.isnan(x), axis=-1, keepdims=True), bad)
         res = E.where(bad, np.nan, res)
-    kept = tuple(d for i, d in enumerate(full) if i != ax) if axis is not None else ()
-    rest = tuple(1 if axis is None or i == ax else d for i, d in enumerate(full)) if keepdims else kept
+    rest = tuple(1 if i in axes else d for i, d in enumerate(full)) if keepdims else kept_shape
     return S.reshape(S.moveaxis(res, -1, 0), tuple(shape(q_arr)) + rest)

@@ -6,6 +6,7 @@ places where traced input departs from numpy on purpose, and a few functions thr
 """
 
 import inspect
+import warnings
 
 import numpy as np
 import pytest
@@ -283,6 +284,20 @@ def test_weighted_quantiles_match_numpys_inverted_cdf():
     assert np.array_equal(g, (a == chosen[:, None]).astype(float))
     a[1, 2], w[3] = np.nan, 0.0
     assert np.isnan(med(a, w)[[1, 3]]).all() and not np.isnan(med(a, w)[[0, 2, 4]]).any()
+    # tuple axes, and nanquantile: NaNs weigh nothing, an all-NaN slice gives NaN
+    b, v = rng.standard_normal((3, 4, 5)), rng.uniform(0, 1, (3, 4, 5))
+    b[0, 1, 2], b[1, 2, :] = np.nan, np.nan
+    for fn, npfn, kw in [(jnp.quantile, np.quantile, {"axis": (0, 2)}),
+                         (jnp.nanquantile, np.nanquantile, {"axis": (0, 2), "keepdims": True}),
+                         (jnp.nanquantile, np.nanquantile, {"axis": 2}), (jnp.nanpercentile, np.nanpercentile, {})]:
+        q = qs * 100 if fn is jnp.nanpercentile else qs
+        f = jaxlike.compile(lambda b, v, fn=fn, kw=kw, q=q: fn(b, q, method="inverted_cdf", weights=v, **kw),
+                            mode="FAST_COMPILE")
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            want = npfn(b, q, method="inverted_cdf", weights=v, **kw)
+        got = f(b, v)
+        assert got.shape == want.shape and np.array_equal(got, want, equal_nan=True), (fn.__name__, kw)
 
 
 def test_quantiles_keep_symbolic_sizes():
@@ -312,8 +327,8 @@ X = np.arange(6.0).reshape(2, 3)
     (ValueError, "q must be a scalar or 1d", lambda v: jnp.quantile(v, np.full((1, 1, 1), 0.5)), (X,)),
     (TypeError, "real numbers", lambda v: jnp.median(v * 1j), (X,)),
     (ValueError, "only method 'inverted_cdf' supports weights", lambda v: jnp.quantile(v, 0.5, weights=v), (X,)),
-    (NotImplementedError, "weights= is not supported", lambda v: jnp.nanquantile(v, 0.5, weights=v,
-                                                                                  method="inverted_cdf"), (X,)),
+    (ValueError, "weights must have a's shape", lambda v: jnp.quantile(v, 0.5, axis=None, weights=v[0],
+                                                                          method="inverted_cdf"), (X,)),
     (TypeError, "out= is not supported", lambda v: jnp.nanmax(v, out=v), (X,)),
     (ValueError, "needs initial=", lambda v: jnp.nanmax(v, where=v > 1), (X,)),
     (ValueError, "ddof and correction", lambda v: jnp.nanvar(v, ddof=1, correction=1), (X,)),
