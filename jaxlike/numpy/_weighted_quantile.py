@@ -1,8 +1,8 @@
-"""Weighted quantiles of traced arrays: numpy's ``method="inverted_cdf"`` with ``weights`` (quantile, percentile and the nan-skipping pair) (its only weighted
-method). Each slice is sorted with its weights, the weights' running sum normalized into a CDF, and the result is
-the first element whose CDF reaches q: the count of CDF values below q (leading zero weights count as -1, so q =
-0 skips elements of weight 0, as numpy). Used by ``_statistics``' quantile family; imports the numpy front end's
-pieces only.
+"""Weighted quantiles of traced arrays (quantile, percentile and the nan-skipping pair): numpy's
+``method="inverted_cdf"`` with ``weights``, its only weighted method. Each slice is sorted with its weights, the
+weights' running sum normalized into a CDF, and the result is the first element whose CDF reaches q: the count
+of CDF values below q (leading zero weights count as -1, so q = 0 skips elements of weight 0, as numpy). Used
+by ``_statistics``' quantile family; imports the numpy front end's pieces only.
 """
 
 import numpy as np

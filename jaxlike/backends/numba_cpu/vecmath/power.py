@@ -23,7 +23,7 @@ from numba import njit
 
 from .arith import _mad, _rint, _inline_everywhere, _mantissa, _exponent, _scale_f64, floor_
 from .exp import exp_f64, exp_sum
-from .log import log_f64, log_parts
+from .log import _TINY_64, log_f64, log_parts
 
 
 @njit(error_model="numpy", cache=True)
@@ -75,7 +75,6 @@ def _inverse_cube_root_fit():
 
 _C0, _C1, _C2, _C3, _C4, _C5 = _inverse_cube_root_fit()
 _CBRT_HALF, _CBRT_QUARTER = 2.0 ** (-1.0 / 3.0), 2.0 ** (-2.0 / 3.0)
-_TINY = 2.2250738585072014e-308
 
 
 @njit(error_model="numpy", cache=True)
@@ -83,7 +82,7 @@ def _cube_root_parts(a):
     """(t, M, y, q) for a positive finite a = 2**(3q) * M: t ~ M**(1/3) within ~1e-10, y ~ 1 / t^2 as well
     (``cbrt_f64`` finishes t); denormals are scaled by 2**54 first."""
     _inline_everywhere()
-    tiny = a < _TINY
+    tiny = a < _TINY_64
     a = a * 18014398509481984.0 if tiny else a
     m = _mantissa(a)
     e = _exponent(a)

@@ -21,11 +21,12 @@ _LIMIT_64, _LIMIT_32 = 2.0 ** 51, 2.0 ** 22
 def _fmod(x, y):
     """C's fmod(x, y) for |x / y| < the limit and y != 0 (y = +-inf included: x itself), NaN in, NaN out."""
     _inline_everywhere()
+    zero = _like(x, 0.0)
     q = trunc_(x / y)
     r = _mad(-q, y, x)
-    r = x if q == _like(x, 0.0) else r
-    wrong = r != _like(x, 0.0) and (r < _like(x, 0.0)) != (x < _like(x, 0.0))
-    return (r + (y if (y < _like(x, 0.0)) == (x < _like(x, 0.0)) else -y)) if wrong else r
+    r = x if q == zero else r
+    wrong = r != zero and (r < zero) != (x < zero)
+    return (r + (y if (y < zero) == (x < zero) else -y)) if wrong else r
 
 
 @njit(error_model="numpy", cache=True)
