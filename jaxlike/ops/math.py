@@ -2,8 +2,9 @@
 higher derivatives come free; JVPs are derived), and the scalar template fused loops use.
 
 Scalar templates are plain Python with ``math.*`` (``cmath.*`` for the complex ones; ``np.cbrt``, which math
-lacks in numba, with a ``cuda.cbrt`` override in the CUDA backend), so @njit and @cuda.jit both compile them; each one agrees with numpy on NaN, inf and 0 (NaN-propagating max/min, stable
-sigmoid/softplus/logaddexp). Ops without a complex template reject complex operands.
+lacks in numba, with a ``cuda.cbrt`` override in the CUDA backend), so @njit and @cuda.jit both compile them;
+each one agrees with numpy on NaN, inf and 0 (NaN-propagating max/min, stable sigmoid/softplus/logaddexp). Ops
+without a complex template reject complex operands.
 
 Complex values follow JAX's convention: a cotangent of a complex value z = x + iy is dL/dx - i dL/dy, so the
 VJP of a holomorphic op is ``g * f'(z)`` (the same rule as for reals, no conjugate) and the gradient of a real

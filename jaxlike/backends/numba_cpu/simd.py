@@ -1,9 +1,9 @@
-"""Which fused loops can vectorize, and the forms that let them: vecmath's exp, sigmoid, log, log2, log10, log1p, expm1,
-tanh, atan, atan2, asin, acos, sinh, cosh, asinh, atanh, floor, ceil, pow, cbrt in place of the C library's, and
-for sin/cos/tan and float %, // (exact only within a range) kernels written twice, a vectorized pass that records
-whether an argument was out of its range and the scalar C-library form that reruns the kernel when one was.
-LLVM vectorizes a loop only if it has no call and no ordered accumulation; numba from PyPI has no SIMD math
-library, so every sin, exp or log is a call. Imports numpy and core."""
+"""Which fused loops can vectorize, and the forms that let them: vecmath's exp, sigmoid, log, log2, log10, log1p,
+expm1, tanh, atan, atan2, asin, acos, sinh, cosh, asinh, atanh, floor, ceil, pow, cbrt in place of the C
+library's, and for sin/cos/tan and float %, // (exact only within a range) kernels written twice, a vectorized
+pass that records whether an argument was out of its range and the scalar C-library form that reruns the kernel
+when one was. LLVM vectorizes a loop only if it has no call and no ordered accumulation; numba from PyPI has no
+SIMD math library, so every sin, exp or log is a call. Imports numpy and core."""
 
 import re
 
@@ -68,7 +68,8 @@ _VECMATH = {np.dtype("float32"): "f32", np.dtype("float64"): "f64"}
 
 
 _LIBM_CALL = re.compile(r"\bmath\.(\w+)\(")
-_VECMATH_CALLS = ("exp", "log", "log2", "log10", "log1p", "expm1", "tanh", "atan", "sinh", "cosh", "asinh", "atanh", "asin",
+_VECMATH_CALLS = ("exp", "log", "log2", "log10", "log1p", "expm1", "tanh", "atan", "sinh", "cosh", "asinh", "atanh",
+                  "asin",
                   "acos", "atan2")   # math.f( -> vecmath's f_f32/f_f64(
 _INLINE_MATH = {"copysign", "floor", "ceil", "sqrt", "fabs", *_VECMATH_CALLS}   # LLVM intrinsics or vecmath's
 
