@@ -35,13 +35,17 @@ import sys
 import warnings
 
 import numpy as np
-import numba  # noqa: F401  (this import failing is how runtime knows to fall back to the reference)
-from numba.core.errors import TypingError
-from numba.core.runtime.nrt import MemInfo
 
-from ...config import config
-from ..base import DirectEntry, Executable
-from . import build, codegen, support
+from . import blas_modules
+
+blas_modules.preload()  # before numba's import, which would import all of scipy.linalg for these two
+import numba  # noqa: E402,F401  (this import failing is how runtime knows to fall back to the reference)
+from numba.core.errors import TypingError  # noqa: E402
+from numba.core.runtime.nrt import MemInfo  # noqa: E402
+
+from ...config import config  # noqa: E402
+from ..base import DirectEntry, Executable  # noqa: E402
+from . import build, codegen, support  # noqa: E402
 
 DEFAULTS = {"fastmath": False, "parallel": "auto", "par_threshold": 32768, "cache": True}
 MIN_THREADS_FOR_PARALLEL = 4
