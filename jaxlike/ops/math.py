@@ -221,28 +221,29 @@ logaddexp = elementwise("logaddexp", 2, np.logaddexp,
                         "(max({0}, {1}) + math.log1p(math.exp(-abs({0} - {1})))))",
                         dtype=dtype_float,
                         vjp=lambda g, ans, x, y: (g * exp(x - ans), g * exp(y - ans)))
-def _mod_template(args, dtype):
+def _mod_template(args, dtype, core="{0} % {1}"):
     """``%`` with numpy's result for a zero divisor (NaN for floats, 0 for integers), where compiled code would
-    raise ZeroDivisionError or, cast from NaN, return garbage."""
+    raise ZeroDivisionError or, cast from NaN, return garbage. ``core``: the nonzero divisor's expression (a
+    backend's own float remainder keeps these cases)."""
     a, b = args
     # NOTE: b is the zero of its own type: a literal 0 would make numba compute uint64 results in float64
-    return f"({a} % {b} if {b} != 0 else {'math.nan' if np.dtype(dtype).kind == 'f' else b})"
+    return f"({core.format(a, b)} if {b} != 0 else {'math.nan' if np.dtype(dtype).kind == 'f' else b})"
 
 
 mod = elementwise("mod", 2, _quiet(np.mod), _mod_template, vjp=lambda g, ans, x, y: (g, -(g * floor(x / y))),
                   dtype=dtype_bool_as_int8, samples=binary_samples(0.5, 3.0, 0.7, 1.3))
 
 
-def _floor_divide_template(args, dtype):
+def _floor_divide_template(args, dtype, core="{0} // {1}"):
     """``//`` with numpy's results. A float's is CPython's divmod, as numba compiles it (1.0 // 0.1 is 9.0, where
     floor(1.0 / 0.1) is 10; inf // 1.5 is NaN; x // 0.0 is x / 0.0). An integer's is exact (floor(x / y) in
     float64 was not past 2**53), 0 for a zero divisor, and the wrapped negation for -1 (numba gives 0 for
-    INT64_MIN // -1, numpy INT64_MIN)."""
+    INT64_MIN // -1, numpy INT64_MIN). ``core``: a float's expression for a nonzero divisor, as ``_mod_template``."""
     a, b = args
     kind = np.dtype(dtype).kind
     if kind == "f":
         # NOTE: numba raises ZeroDivisionError for x // 0.0 under its Python error model
-        return f"({a} // {b} if {b} != 0 else " + _BY_ZERO.format(a, b) + ")"
+        return f"({core.format(a, b)} if {b} != 0 else " + _BY_ZERO.format(a, b) + ")"
     if kind == "u":
         return f"({a} // {b} if {b} != 0 else {b})"      # NOTE: b, the zero of its own type (a literal 0 is int64)
     return f"({a} // {b} if ({b} != 0 and {b} != -1) else (-{a} if {b} == -1 else {b}))"

@@ -241,7 +241,7 @@ class _Writer:
                 template = vecmath_template(prim.name, template, compute)
             text = template.format(*args)
         if self.ranged and is_ranged(v):
-            text, outside = ranged_text(v, args, text)
+            text, outside = ranged_text(v, args)
             if outside not in self.range_checked:
                 self.range_checked.add(outside)
                 self.emit(f"_big = _big | ({outside})", invariant)

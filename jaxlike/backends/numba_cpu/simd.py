@@ -96,7 +96,7 @@ def vectorizable(bodies, ranged=False):
 # them scalar (1M float64 x // 1.5: 8.6 ms, JAX 2.5).
 RANGED = ("sin", "cos", "tan", "mod", "floor_divide")
 _RANGED_DTYPES = (np.dtype("float64"), np.dtype("float32"))
-_OPERATORS = {"mod": "%", "floor_divide": "//"}
+_NONZERO_DIVISOR = {"mod": "_vm.mod_({0}, {1})", "floor_divide": "_vm.floordiv_({0}, {1})"}
 
 
 def is_ranged(v):
@@ -104,14 +104,12 @@ def is_ranged(v):
             and all(i.dtype == v.dtype for i in v.inputs))
 
 
-def ranged_text(v, args, text):
-    """The vecmath form of ranged node ``v`` of operand texts ``args``, whose template gave ``text``; and the
-    condition under which its arguments leave the form's range."""
-    if v.prim.name in _OPERATORS:
-        a, b = args
-        call = f"_vm.{'mod' if v.prim.name == 'mod' else 'floordiv'}_({a}, {b})"
-        # NOTE: the template's "a op b if b != 0 else ..." keeps its zero-divisor cases
-        return text.replace(f"{a} {_OPERATORS[v.prim.name]} {b}", call, 1), f"_vm.too_big({a}, {b})"
+def ranged_text(v, args):
+    """The vecmath form of ranged node ``v`` of operand texts ``args``, and the condition under which its
+    arguments leave the form's range. % and // keep their templates' zero-divisor cases around vecmath's."""
+    if v.prim.name in _NONZERO_DIVISOR:
+        return (v.prim.template(v.dtype)(args, v.dtype, core=_NONZERO_DIVISOR[v.prim.name]),
+                f"_vm.too_big({args[0]}, {args[1]})")
     return f"_vm.{v.prim.name}_{_VECMATH[v.dtype]}({args[0]})", f"abs({args[0]}) >= _vm.TRIG_LIMIT"
 
 
