@@ -304,23 +304,38 @@ def distinct_syms(a):
 
 
 def size_providers(roots):
-    """Nodes that must also be computed so every symbolic size named in an attr can be bound: the gradient
-    of ``sum(concatenate(...) * w)`` names the concatenation's size but never computes the concatenation."""
+    """Nodes that must also be computed (first) so every symbolic size named in an attr can be bound: the
+    gradient of ``sum(concatenate(...) * w)`` names the concatenation's size but never computes the
+    concatenation. A node of the graph that has the size in its type and does not depend on the attr's node
+    binds it, where the size's origin may be a node a pass has since rebuilt (CSE's concatenation of merged
+    operands): computing the origin too did the work twice (jnp.pad)."""
     extra = []
     while True:
+        order = toposort(list(extra) + list(roots))
         bound, missing = set(), []
-        for v in toposort(list(extra) + list(roots)):
+        for v in order:
             for k, a in v.attrs if v.prim is not None else ():
                 for d in _attr_syms(a, []):
-                    if d.id not in bound and d.origin is not None and all(d.origin is not e for e in extra) \
-                            and all(d.origin is not m for m in missing):
-                        missing.append(d.origin)
+                    if d.id not in bound and d.origin is not None:
+                        p = _binder(d, order, v)
+                        if all(p is not e for e in extra) and all(p is not m for m in missing):
+                            missing.append(p)
             for d in v.type.shape:
                 if isinstance(d, Sym):
                     bound.add(d.id)
         if not missing:
             return extra
         extra = missing + extra
+
+
+def _binder(d, order, user):
+    """A node of ``order`` other than ``user`` with size ``d`` in its type whose inputs do not reach ``user``,
+    else ``d``'s origin."""
+    for w in order:
+        if w is not user and w.prim is not None and any(s is d for s in w.type.shape) \
+                and all(u is not user for u in toposort([w])):
+            return w
+    return d.origin
 
 
 def substitute(outputs, mapping):

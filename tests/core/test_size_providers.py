@@ -44,3 +44,14 @@ def test_reshape_minus_one_reuses_a_size_it_equals():
         return jnp.sum(y * y)
     g = jaxlike.compile(jaxlike.value_and_grad(f), mode="FAST_COMPILE").graph(np.ones(4)).text()
     assert g.count("sin(") == 1
+
+
+def test_a_rebuilt_node_binds_its_size_instead_of_the_original_computed_again():
+    """Catches: CSE merging pad's two zero blocks rebuilt the concatenation, and the size's origin (the
+    original concatenation) was computed a second time only to bind it (pad of 1000 x 1000: 1.9 -> 1.3 ms)."""
+    c = jaxlike.compile(lambda x: jnp.pad(x, 2), mode="FAST_RUN")
+    for n in (3, 5):
+        x = np.arange(n * 4.0).reshape(n, 4)
+        np.testing.assert_array_equal(c(x), np.pad(x, 2))
+    text = c.source(x)
+    assert text.count("np.concatenate(") == 2, text
