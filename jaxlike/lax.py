@@ -107,7 +107,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 def _trace_step(trace, init_vars, init, fn_name, init_name):
     """Trace a loop step (``trace(carry types) -> (inputs, new carry pytree, extra)``): the new carry must have
     init's structure, dtypes and shapes. A carry that starts as a Python number takes the dtype the step gives
-    it, by one retrace (JAX does the same). Returns (initial values cast, inputs, new carry leaves, extra)."""
+    it (a Python number's only where that is a later kind: float for an int), by one retrace, as JAX does. Returns (initial values cast, inputs, new carry leaves, extra)."""
     tree = pytree.flatten(init)[1]
     types = [_leaf_type(v) for v in init_vars]
     for _ in range(2):
@@ -117,7 +117,8 @@ def _trace_step(trace, init_vars, init, fn_name, init_name):
             raise TypeError(f"{fn_name}: the step returns a carry of structure {out_tree}, but {init_name} has "
                             f"{tree}" + where(user_frame()))
         retrace = [k for k, (o, c) in enumerate(zip(outs, init_vars)) if c.type.weak and isinstance(o, Var)
-                   and not o.type.weak and o.dtype != c.dtype]
+                   and o.dtype != c.dtype and (not o.type.weak or _KINDS.index(o.dtype.kind)
+                                               > _KINDS.index(c.dtype.kind))]
         if not retrace:
             break
         for k in retrace:
@@ -125,6 +126,9 @@ def _trace_step(trace, init_vars, init, fn_name, init_name):
     init_vars = [_cast(c, t.dtype) for c, t in zip(init_vars, types)]
     outs = [_fit_carry(o, t, p, fn_name) for o, t, p in zip(outs, types, _paths(init))]
     return init_vars, ins, outs, extra
+
+
+_KINDS = "buifc"    # a weak carry takes a weak step result of a later kind (2 * 1.5 is a float, as in JAX)
 
 
 def _cast(v, dtype):

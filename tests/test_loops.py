@@ -258,6 +258,23 @@ def test_weak_initial_carry_takes_the_steps_dtype():
     assert c.dtype == np.float32 and np.allclose(c, 6.0)
 
 
+def test_weak_int_carry_becomes_a_float_when_the_step_makes_one():
+    """Catches: a carry starting as a Python int took a weak float step result cast back to int every step
+    (fori_loop(0, 3, c * 1.5, 2) gave 6, JAX 6.75; Theano's scan emitted 1.5 three times)."""
+    assert lax.fori_loop(0, 3, lambda i, c: c * 1.5, 2) == 6.75
+    assert lax.while_loop(lambda c: c < 5, lambda c: c + 1.5, 0) == 6.0
+    c, ys = lax.scan(lambda c, _: (c * 1.5, c), 2, None, length=3)
+    assert c == 6.75 and np.array_equal(ys, [2.0, 3.0, 4.5])
+    assert jaxlike.jit(lambda x: lax.fori_loop(0, 3, lambda i, c: c * x, 1))(1.5) == 3.375
+    assert np.isclose(jaxlike.grad(lambda x: lax.fori_loop(0, 3, lambda i, c: c * x + 0.5, 0))(1.5), 2.0)
+    kept = lax.fori_loop(0, 3, lambda i, c: c + 1, 2)      # an int step keeps an int carry
+    assert kept == 5 and np.asarray(kept).dtype.kind == "i"
+    import jaxlike.tensor as T
+    n = T.iscalar("n")
+    powers = jaxlike.function([n], jaxlike.scan(lambda a: a * 1.5, outputs_info=1, n_steps=n)[0])
+    np.testing.assert_allclose(powers(3), [1.5, 2.25, 3.375])
+
+
 def test_reference_rule_never_returns_results_of_an_array_since_written():
     """Catches: the reference rule's cache (one run of a loop for all its result nodes) keyed by array
     identity alone: a state written in place between calls got the old loop's results."""
