@@ -58,8 +58,14 @@ def _prepare(args, nums, fname, need_float=True):
     """Replace the differentiated arguments by fresh Vars. Returns (new_args, fresh, actual, trees)."""
     new_args = list(args)
     fresh, actual, trees = [], [], []
+    made = {}       # NOTE: argnums=(1, 1) differentiates one argument twice (JAX gives both the gradient)
     for i in nums:
         leaves, tree = pytree.flatten(args[i])
+        if i in made:
+            fresh += made[i]
+            actual += leaves
+            trees.append((tree, len(made[i])))
+            continue
         vars_ = []
         for x in leaves:
             v = _fresh(x, f"{fname}: argument {i}")
@@ -69,6 +75,7 @@ def _prepare(args, nums, fname, need_float=True):
                                 "integer and boolean inputs have no gradient")
             vars_.append(v)
         new_args[i] = pytree.unflatten(tree, vars_)
+        made[i] = vars_
         fresh += vars_
         actual += leaves
         trees.append((tree, len(vars_)))

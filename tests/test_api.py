@@ -159,6 +159,10 @@ def test_argnums_tuples_and_negative_argnums():
     assert np.allclose(grad(f, argnums=-1)(a, b, c), a * b)
     (ga1,) = grad(f, argnums=(0,))(a, b, c)
     assert np.allclose(ga1, b * c)
+    # a repeated index gives the gradient each time, as JAX (was zeros for all but the last copy)
+    gb, ga, gb2 = grad(f, argnums=(1, 0, 1))(a, b, c)
+    assert np.allclose(gb, a * c) and np.allclose(gb2, a * c) and np.allclose(ga, b * c)
+    assert all(np.allclose(g, a * c) for g in jaxlike.jacobian(f, argnums=(1, 1))(a, b, c))
 
 
 @pytest.mark.parametrize("params", [
