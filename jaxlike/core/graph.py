@@ -306,9 +306,9 @@ def distinct_syms(a):
 def size_providers(roots):
     """Nodes that must also be computed (first) so every symbolic size named in an attr can be bound: the
     gradient of ``sum(concatenate(...) * w)`` names the concatenation's size but never computes the
-    concatenation. A node of the graph that has the size in its type and does not depend on the attr's node
-    binds it, where the size's origin may be a node a pass has since rebuilt (CSE's concatenation of merged
-    operands): computing the origin too did the work twice (jnp.pad)."""
+    concatenation. Where a pass has rebuilt the size's origin (CSE's concatenation of merged operands), the
+    rebuilt node binds it if it does not depend on the attr's node: computing the origin as well did the
+    work twice (jnp.pad)."""
     extra = []
     while True:
         order = toposort(list(extra) + list(roots))
@@ -329,10 +329,10 @@ def size_providers(roots):
 
 
 def _binder(d, order, user):
-    """A node of ``order`` other than ``user`` with size ``d`` in its type whose inputs do not reach ``user``,
-    else ``d``'s origin."""
+    """A node of ``order`` of the primitive that made size ``d`` (``d.origin``'s, whose shape rule derives it
+    from the node's inputs) with ``d`` in its type and inputs that do not reach ``user``, else the origin."""
     for w in order:
-        if w is not user and w.prim is not None and any(s is d for s in w.type.shape) \
+        if w is not user and w.prim is d.origin.prim and any(s is d for s in w.type.shape) \
                 and all(u is not user for u in toposort([w])):
             return w
     return d.origin
