@@ -19,6 +19,7 @@ from .core.types import type_of_value
 from .core.errors import ConcretizationError, TracerBoolError
 from .autodiff import backward, forward, zeros_like, ones_like
 from .autodiff.batching import batch, batch_with_flags, basis
+from .passes.stabilize import stabilized
 from .core.types import TensorType, dims_equal, is_known
 from .runtime.trace import as_output, trace
 from .runtime.compiled import compile  # noqa: F401  (re-exported)
@@ -132,6 +133,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
             raise TypeError(f"grad requires a scalar-valued function, but the output has type {out.type!r}; "
                             "use jaxlike.vjp or jaxlike.jacobian for non-scalar outputs")
         _check_output_kind(out, holomorphic, "grad")
+        (out,) = stabilized([out])
         grads = backward([out], [ones_like(out)], fresh)
         grads = [g if g is not None else zeros_like(f) for g, f in zip(grads, fresh)]
         vals = _finish(fresh, actual, [out] + grads + aux_leaves)
@@ -174,7 +176,7 @@ def vjp(fun, *primals, has_aux=False):
     if has_aux:
         out, aux = out
     out_leaves, out_tree = pytree.flatten(out)
-    out_leaves = [as_output(o) for o in out_leaves]
+    out_leaves = stabilized([as_output(o) for o in out_leaves])
     cts = [Var(o.type) for o in out_leaves]
     grads = backward(out_leaves, cts, fresh)
     grads = [g if g is not None else zeros_like(f) for g, f in zip(grads, fresh)]
@@ -216,7 +218,7 @@ def jvp(fun, primals, tangents):
     tvars = [Var(f.type) for f in fresh]
     out = fun(*new_args)
     out_leaves, out_tree = pytree.flatten(out)
-    out_leaves = [as_output(o) for o in out_leaves]
+    out_leaves = stabilized([as_output(o) for o in out_leaves])
     # NOTE: the outputs as forward mode rebuilt them: a loop's values then come from its tangent loop
     out_leaves, touts = forward(out_leaves, fresh, tvars, with_primals=True)
     touts = [t if t is not None else zeros_like(o) for t, o in zip(touts, out_leaves)]
@@ -254,6 +256,7 @@ def _jacrev_one(fun, i, args, fname, holomorphic):
     out = as_output(fun(*new_args))
     if out.dtype.kind == "c" or holomorphic:
         _check_output_kind(out, holomorphic, fname)
+    (out,) = stabilized([out])
     ct = Var(out.type)
     (g,) = backward([out], [ct], [x])
     g = g if g is not None else zeros_like(x)
@@ -273,6 +276,7 @@ def _jacfwd_one(fun, i, args, fname, holomorphic):
     out = as_output(fun(*new_args))
     if holomorphic:
         _check_output_kind(out, holomorphic, fname)
+    (out,) = stabilized([out])
     t = Var(x.type)
     (tout,) = forward([out], [x], [t])
     tout = tout if tout is not None else zeros_like(out)
@@ -466,7 +470,7 @@ def linearize(fun, *primals):
     new_args, fresh, actual, trees = _prepare(primals, nums, "linearize")
     out = fun(*new_args)
     out_leaves, out_tree = pytree.flatten(out)
-    out_leaves = [as_output(o) for o in out_leaves]
+    out_leaves = stabilized([as_output(o) for o in out_leaves])
     tvars = [Var(f.type) for f in fresh]
     touts = forward(out_leaves, fresh, tvars)
     touts = [t if t is not None else zeros_like(o) for t, o in zip(touts, out_leaves)]

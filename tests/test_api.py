@@ -301,3 +301,22 @@ def test_docstring_examples_run(module):
     import importlib
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted and not result.failed
+
+
+def test_transformations_differentiate_the_stabilized_function():
+    """Catches: grad/vjp/jvp/jacobian built on the naive log(softmax(x)): its value was rewritten to the
+    log_softmax form, but the gradient divided by a probability that had underflowed to 0 (NaN)."""
+    def log_softmax(x):
+        return jnp.log(jnp.exp(x) / jnp.sum(jnp.exp(x)))
+    x = np.array([1000.0, -1000.0, 0.0])
+    p = np.array([1.0, 0.0, np.exp(-1000.0)])
+    want = np.array([1.0, 1.0, 1.0]) - 3 * p           # the gradient of sum(log_softmax(x))
+    f = lambda x: jnp.sum(log_softmax(x))  # noqa: E731
+    value, g = jaxlike.value_and_grad(f)(x)
+    assert value == -3000.0 and np.allclose(g, want)
+    assert np.allclose(jaxlike.compile(jaxlike.grad(f))(x), want)
+    out, pull = jaxlike.vjp(log_softmax, x)
+    assert np.allclose(out, [0.0, -2000.0, -1000.0]) and np.allclose(pull(np.ones(3))[0], want)
+    assert np.allclose(jaxlike.jvp(f, (x,), (np.ones(3),))[1], want.sum())
+    assert np.allclose(jaxlike.jacrev(log_softmax)(x).sum(0), want)
+    assert np.allclose(jaxlike.jacfwd(log_softmax)(x).sum(0), want)

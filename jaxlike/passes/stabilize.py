@@ -12,7 +12,7 @@ Every rule's docstring gives the identity and what it removes. Imports core and 
 from ..ops import math as m
 from ..ops.layout import reshape, broadcast_to
 from ..ops.reduce import reduce_sum, reduce_max
-from ..core.graph import Var
+from ..core.graph import Var, Graph, free_inputs
 from ..core.types import TensorType, is_known, dims_equal
 from .simplify import rewrite, is_op, is_value, negated, negate, constant, same_shape as _same_shape
 
@@ -461,5 +461,14 @@ def stabilize(graph):
     """Rewrite numerically unstable patterns into stable equivalents, with CSE, to a fixpoint. Returns
     ``graph`` itself when nothing applies."""
     return rewrite(graph, STABILIZE)
+
+
+def stabilized(outputs):
+    """``outputs`` as ``stabilize`` rewrites them, on the same inputs (the same Vars where nothing applies).
+    The front ends differentiate this form: reverse mode through the naive one keeps its underflow, which
+    the gradient rules above catch only in the shapes they know (the gradient of log(softmax(x)) divided
+    by a probability that had underflowed to 0: NaN, where the log_softmax form's is finite)."""
+    outputs = list(outputs)
+    return list(stabilize(Graph(free_inputs(outputs), outputs)).outputs)
 
 

@@ -4,7 +4,9 @@ pass batched over the identity, where Theano ran a scan).
 
 Theano semantics: differentiate with respect to the very variables given (inputs, shared variables or
 intermediate expressions), the cost must be a real scalar, and a ``wrt`` the cost does not depend on is an
-error unless ``disconnected_inputs`` says otherwise. A front-end module: imports core, ops and autodiff.
+error unless ``disconnected_inputs`` says otherwise. The cost is differentiated as the stabilizer rewrites it
+(``passes.stabilize.stabilized``) when every ``wrt`` is a variable of its own. A front-end module: imports core,
+ops, autodiff and passes.
 """
 
 import warnings
@@ -17,6 +19,7 @@ from ..autodiff import backward, forward, ones_like, zeros_like
 from ..autodiff.batching import batch, basis
 from ..ops.layout import reshape
 from ..ops.math import stop_gradient, convert
+from ..passes.stabilize import stabilized
 from .var import var_str, type_str
 
 
@@ -78,6 +81,7 @@ def _pull_back(cost, seed, wrt_list, consider_constant, disconnected_inputs, ret
         (cost,) = substitute([cost], frozen)
     reachable = {v._id for v in toposort([cost])}
     float_wrt = [w for w in wrt_list if w.dtype.kind in "fc"]
+    (cost,) = _stable([cost], float_wrt)
     found = backward([cost], [seed(cost)], float_wrt)
     by_id = {w._id: g for w, g in zip(float_wrt, found)}
     out = []
@@ -93,6 +97,12 @@ def _pull_back(cost, seed, wrt_list, consider_constant, disconnected_inputs, ret
                 g = zeros_like(w)  # connected only through non-differentiable ops (comparisons, argmax)
         out.append(g)
     return out
+
+
+def _stable(outputs, wrt_list):
+    """``outputs`` as the stabilizer rewrites them when every ``wrt`` is a variable of its own (a rewrite
+    could replace an intermediate one)."""
+    return stabilized(outputs) if all(w.is_input for w in wrt_list) else list(outputs)
 
 
 def _disconnected(w, mode, ret):
@@ -165,6 +175,7 @@ def Lop(f, wrt, eval_points):
     fs = [_expression(v, "Lop", "f") for v in fs]
     pts = _points(eval_points, fs, "Lop", "eval_points")
     single, wrt_list = _wrt_list(wrt, "Lop")
+    fs = _stable(fs, wrt_list)
     found = backward(fs, pts, wrt_list)
     out = [g if g is not None else zeros_like(w) for g, w in zip(found, wrt_list)]
     return out[0] if single else out
@@ -177,6 +188,7 @@ def Rop(f, wrt, eval_points):
     fs = [_expression(v, "Rop", "f") for v in ([f] if single_f else list(f))]
     _, wrt_list = _wrt_list(wrt, "Rop")
     pts = _points(eval_points, wrt_list, "Rop", "eval_points")
+    fs = _stable(fs, wrt_list)
     found = forward(fs, wrt_list, pts)
     out = [t if t is not None else zeros_like(v) for t, v in zip(found, fs)]
     return out[0] if single_f else out

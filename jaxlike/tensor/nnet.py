@@ -3,14 +3,9 @@ signatures and semantics. sigmoid and softplus are jaxlike's stable primitives; 
 ``jaxlike.nn`` and ``jaxlike.numpy``. A front-end module: imports ops, nn and jaxlike.numpy.
 """
 
-import numpy as np
 
 from .. import nn as _nn
 from .. import numpy as jnp
-from ..core.graph import Var
-from ..ops import index as _index
-from ..ops import layout as _layout
-from ..core.types import dim_sum
 from .basic import as_tensor_variable
 
 sigmoid = _nn.sigmoid
@@ -68,18 +63,9 @@ def categorical_crossentropy(coding_dist, true_dist):
         if true_dist.dtype.kind not in "iu":
             raise TypeError(f"categorical_crossentropy: class indices must be integers, got "
                             f"{true_dist.dtype}")
-        return -jnp.log(_pick(coding_dist, true_dist))
+        # NOTE: log before the pick, so that log(softmax(x)) meets the stabilizer's log_softmax rule (the
+        # picked probability underflows to 0 for a logit gap past ~745: inf loss, NaN gradient)
+        return -jnp.take_along_axis(jnp.log(coding_dist), jnp.expand_dims(true_dist, 1), axis=1)[:, 0]
     raise TypeError(f"categorical_crossentropy: rank mismatch between coding and true distributions "
                     f"({coding_dist.type!r} and {true_dist.type!r})")
 
-
-def _pick(p, labels):
-    """``p[i, labels[i]]`` for every row i. Without an iota primitive the row index cannot be built for a
-    symbolic row count, so gather the (n, n) block ``p[i, labels[j]]`` and read its diagonal with a strided
-    slice (O(n^2) memory in the batch size)."""
-    if not isinstance(p, Var) or not isinstance(labels, Var):
-        return as_tensor_variable(p)[np.arange(np.shape(labels)[0]), labels]
-    block = _index.take(p, labels, axis=1)
-    n = p.shape[0]
-    flat = _layout.reshape(block, shape=(-1,))
-    return _layout.slice_(flat, index=((None, None, dim_sum([n, 1])),))

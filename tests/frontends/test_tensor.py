@@ -398,3 +398,27 @@ def test_categorical_crossentropy_with_distributions_and_with_labels():
         nnet.categorical_crossentropy(p, T.tensor3())
     with pytest.raises(TypeError, match="must be integers"):
         nnet.categorical_crossentropy(p, T.dvector())
+
+
+def test_softmax_cross_entropy_with_labels_and_log_softmax_stay_finite():
+    """Catches: the integer-label cross-entropy of a softmax took the log of the picked probability (0 for a
+    logit gap past ~745: inf loss, NaN gradient; the one-hot form was finite), and T.grad differentiated the
+    naive log(softmax(x)) while only its value was rewritten (NaN gradient). The stabilizer's form is what
+    T.grad differentiates now (the values are rewritten by FAST_RUN, the default mode)."""
+    x, lab = T.dmatrix(), T.ivector()
+    logits = np.array([[1000.0, -1000.0, 0.0], [-800.0, 30.0, 0.0], [0.5, 0.25, -0.5]])
+    labels = np.array([1, 0, 2], np.int32)
+    ce = nnet.categorical_crossentropy(nnet.softmax(x), lab)
+    loss, g = jaxlike.function([x, lab], [ce, T.grad(ce.sum(), x)])(logits, labels)
+    logp = logits - np.log(np.sum(np.exp(logits - logits.max(1, keepdims=True)), 1, keepdims=True)) \
+        - logits.max(1, keepdims=True)
+    np.testing.assert_allclose(loss, -logp[[0, 1, 2], labels], rtol=1e-12)
+    np.testing.assert_allclose(g, np.exp(logp) - np.eye(3)[labels], rtol=1e-9, atol=1e-12)
+    ls = T.log(nnet.softmax(x))
+    value, g = jaxlike.function([x], [ls, T.grad(ls.sum(), x)])(logits)
+    np.testing.assert_allclose(value, logp, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(g, 1 - 3 * np.exp(logp), rtol=1e-9, atol=1e-12)
+    # the gradient with respect to an intermediate keeps that variable (no rewrite may remove it)
+    p = nnet.softmax(x)
+    gp = jaxlike.function([x], T.grad(T.log(p).sum(), p))(logits[2:])
+    np.testing.assert_allclose(gp, 1 / np.exp(logp[2:]), rtol=1e-12)

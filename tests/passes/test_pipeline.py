@@ -144,7 +144,7 @@ def big_step_graph():
 def test_optimizing_a_2000_node_gradient_graph_is_fast(big_step_graph):
     """The passes run on every compile: a 2000-node training step must optimize well under a second."""
     g, _ = big_step_graph
-    assert len(g.nodes()) > 1800
+    assert len(g.nodes()) > 1700    # the gradient of the stabilized forward graph
     optimize(g)  # warm imports and caches
     # NOTE: best of three with the collector paused: late in a full run this process holds thousands of
     # compiled modules, and one collection of that heap (not the passes' work) took a single run past 1 s.
