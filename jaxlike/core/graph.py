@@ -346,7 +346,7 @@ def substitute(outputs, mapping):
     memo = {k._id: v for k, v in mapping.items()}
     dimmap = {}
     for old, new in mapping.items():
-        _map_dims(old.type.shape, new.type.shape, dimmap)
+        map_dims(old.type.shape, new.type.shape, dimmap)
     for v in toposort(size_providers(outputs) + list(outputs)):
         if v._id in memo:
             continue
@@ -357,14 +357,15 @@ def substitute(outputs, mapping):
         if all(a is b for a, b in zip(new_inputs, v.inputs)) and not dimmap:
             memo[v._id] = v
             continue
-        attrs = {k: _subst_dims(a, dimmap) for k, a in v.attrs}
+        attrs = {k: subst_dims(a, dimmap) for k, a in v.attrs}
         nv = bind(v.prim, *new_inputs, _source=v.source, **attrs)
-        _map_dims(v.type.shape, nv.type.shape, dimmap)
+        map_dims(v.type.shape, nv.type.shape, dimmap)
         memo[v._id] = nv
     return [memo[o._id] for o in outputs]
 
 
-def _map_dims(old, new, dimmap):
+def map_dims(old, new, dimmap):
+    """Record in ``dimmap`` each Sym of shape ``old`` that shape ``new`` has another size in place of."""
     if len(old) != len(new):
         return
     for a, b in zip(old, new):
@@ -372,11 +373,12 @@ def _map_dims(old, new, dimmap):
             dimmap.setdefault(a, b)
 
 
-def _subst_dims(a, dimmap):
+def subst_dims(a, dimmap):
+    """``a`` (a size, a shape, an attr value) with the Syms of ``dimmap`` replaced."""
     if isinstance(a, Sym):
         return dimmap.get(a, a)
     if isinstance(a, tuple):
-        return tuple(_subst_dims(x, dimmap) for x in a)
+        return tuple(subst_dims(x, dimmap) for x in a)
     if isinstance(a, DimSum):
-        return DimSum(_subst_dims(a.terms, dimmap))
+        return DimSum(subst_dims(a.terms, dimmap))
     return a

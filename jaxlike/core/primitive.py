@@ -7,6 +7,7 @@ Imports numpy and core only.
 """
 
 import enum
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -93,15 +94,29 @@ def bind(prim, *args, _source=None, **attrs):
     except (ShapeError, TypeError, ValueError) as e:
         operands = ", ".join(repr(i.type) for i in inputs)
         raise type(e)(f"{prim.name}: {e} [operands: {operands}]{where(source)}") from None
-    out = Var(typ, prim, inputs, tuple(sorted(attrs.items())), source=source)
+    frozen = tuple(sorted(attrs.items()))
     # NOTE: only a size this node creates is its own; one named in its attrs (slice_grad's shape=x.shape,
     # broadcast_to's target) comes from elsewhere, often a graph input, which must never get a provider.
     named = {id(d) for a in attrs.values() for d in _attr_syms(a, [])}
-    for d in typ.shape:
-        if isinstance(d, Sym) and d.origin is None and id(d) not in named and not any(
-                any(d is e for e in i.type.shape) for i in inputs):
-            d.origin = out
+    made = [k for k, d in enumerate(typ.shape) if isinstance(d, Sym) and d.origin is None and id(d) not in named
+            and not any(any(d is e for e in i.type.shape) for i in inputs)]
+    key = (prim.name, tuple(i._id for i in inputs), repr(frozen)) if made else None
+    earlier = _SIZES_MADE.get(key) if made else None
+    if earlier is not None:
+        typ = TensorType(typ.dtype, tuple(earlier.type.shape[k] if k in made else d for k, d in enumerate(typ.shape)),
+                         typ.weak)
+    out = Var(typ, prim, inputs, frozen, source=source)
+    if made and earlier is None:
+        for k in made:
+            typ.shape[k].origin = out
+        _SIZES_MADE[key] = out
     return out
+
+
+# NOTE: the same primitive on the same operands with the same attrs makes the same sizes: two ravels of one
+# array share their length, so a pass merging the two nodes leaves no size that nothing computes (entries
+# last as long as the node that made the sizes).
+_SIZES_MADE = weakref.WeakValueDictionary()
 
 
 _INT64_MAX = 2 ** 63 - 1

@@ -2,7 +2,8 @@
 small constants become one. Returns a new graph, or the input graph itself when nothing merged; the input
 graph is never mutated. Imports core only."""
 
-from ..core.graph import Graph, Var
+from ..core.graph import Graph, Var, map_dims, subst_dims
+from ..core.types import TensorType
 
 
 def const_key(v):
@@ -22,6 +23,9 @@ def attr_key(attrs):
 def cse(graph):
     canon = {}      # structural key -> Var
     memo = {}       # old id -> new Var
+    # NOTE: a merged node's own sizes (two ravels of one array each made a symbol) map onto the kept
+    # node's, in the types and attrs of every later node: no node is left whose size nothing binds
+    dimmap = {}
     changed = False
     for v in graph.nodes():
         if v.is_input:
@@ -34,13 +38,17 @@ def cse(graph):
             memo[v._id] = canon.setdefault(key, v)
             continue
         inputs = tuple(memo[i._id] for i in v.inputs)
-        key = (v.prim.name, tuple(i._id for i in inputs), attr_key(v.attrs))
+        attrs = tuple((k, subst_dims(a, dimmap)) for k, a in v.attrs) if dimmap else v.attrs
+        key = (v.prim.name, tuple(i._id for i in inputs), attr_key(attrs))
         if key in canon:
+            map_dims(v.type.shape, canon[key].type.shape, dimmap)
             memo[v._id] = canon[key]
             changed = True
             continue
-        if any(a is not b for a, b in zip(inputs, v.inputs)):
-            nv = Var(v.type, v.prim, inputs, v.attrs, name=v.name, source=v.source)
+        shape = subst_dims(v.type.shape, dimmap) if dimmap else v.type.shape
+        if any(a is not b for a, b in zip(inputs, v.inputs)) or attrs != v.attrs or shape != v.type.shape:
+            t = v.type if shape == v.type.shape else TensorType(v.dtype, shape, v.type.weak)
+            nv = Var(t, v.prim, inputs, attrs, name=v.name, source=v.source)
         else:
             nv = v
         canon[key] = nv

@@ -53,6 +53,8 @@ class _Rewriter:
         """The canonical Var for ``v``, whose inputs are canonical already."""
         key = (v.prim.name, tuple(i._id for i in v.inputs), attr_key(v.attrs))
         hit = self.canon.get(key)
+        if hit is not None and not same_shape(hit.type.shape, v.type.shape):
+            hit = None      # NOTE: its sizes are other symbols, which later nodes name; CSE maps them
         if hit is not None:
             if hit is not v:
                 self.changed = True

@@ -55,3 +55,24 @@ def test_a_rebuilt_node_binds_its_size_instead_of_the_original_computed_again():
         np.testing.assert_array_equal(c(x), np.pad(x, 2))
     text = c.source(x)
     assert text.count("np.concatenate(") == 2, text
+
+
+def test_the_same_op_on_the_same_operands_makes_the_same_sizes():
+    """Catches: two ravels of one array each made a size symbol; CSE merged the nodes and left the argsort of
+    the second naming a size nothing computed (numba: "Variable 'n3' is not defined"). Also: a size_of of a
+    concatenation scheduled before it (median along rows)."""
+    from jaxlike.core.graph import Var
+    from jaxlike.core.types import TensorType, Sym
+    from jaxlike.ops.layout import reshape
+    x = Var(TensorType("float64", (Sym(), Sym())))
+    assert reshape(x, shape=(-1,)).shape[0] is reshape(x, shape=(-1,)).shape[0]
+    assert reshape(x, shape=(-1,)).shape[0] is not reshape(x * 2.0, shape=(-1,)).shape[0]
+
+    def several(a):
+        return (a.ravel()[jnp.argsort(a.ravel())], jnp.median(a, axis=1), jnp.nanmedian(a, axis=-1),
+                jnp.quantile(a, jnp.array([0.1, 0.5]), axis=0))
+    c = jaxlike.compile(several)
+    for a in (np.arange(12.0)[::-1].reshape(3, 4), np.arange(10.0).reshape(5, 2) % 3):
+        for got, want in zip(c(a), (np.sort(a.ravel()), np.median(a, axis=1), np.nanmedian(a, axis=-1),
+                                    np.quantile(a, [0.1, 0.5], axis=0))):
+            np.testing.assert_allclose(got, want)

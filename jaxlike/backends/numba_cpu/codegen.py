@@ -228,6 +228,8 @@ class Codegen(UpdateWriter):
         if v.prim is FUSED:
             body = dict(v.attrs)["body"]
             need = syms_in(v.shape) + syms_in(iteration_shape(body)) + list(body.syms)
+        elif v.prim.name == "size_of":      # NOTE: reads its operand's sizes, which may be the operand's own
+            need = syms_in(tuple(v.inputs[0].shape[a] for a in dict(v.attrs)["axes"]))
         else:
             need = self.attr_syms(v)
         return all(id(s) in self.bound for s in need)
