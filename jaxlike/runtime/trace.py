@@ -23,6 +23,8 @@ def abstract_type(x, concrete_shapes=False):
     """The type a traced input gets from an example value."""
     if isinstance(x, Var):
         return x.type
+    if isinstance(x, np.generic):       # NOTE: np.float64 is a float, but numpy's scalars are not weak
+        return TensorType(canonical_dtype(x.dtype, "argument dtype"), ())
     t = _device_type(x) or type_of_value(x)
     if concrete_shapes or t.weak:
         return t

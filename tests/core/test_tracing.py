@@ -99,3 +99,13 @@ def test_float_of_a_traced_value_is_refused():
         float(x * 2)
     with pytest.raises(TypeError):
         range(x)
+
+
+def test_numpy_scalar_arguments_are_not_weak():
+    """Catches: np.float64 (a subclass of float) passed to a compiled function traced as a weak Python float,
+    so float32 * np.float64(0.1) stayed float32 where numpy (and the eager path) give float64."""
+    f = jaxlike.compile(lambda a, s: a * s)
+    f32, i32 = np.ones(3, np.float32), np.ones(3, np.int32)
+    for a, s in [(f32, np.float64(0.1)), (f32, 0.1), (f32, np.float32(0.1)), (f32, np.complex128(1j)),
+                 (i32, np.int64(2)), (i32, 2)]:
+        assert f(a, s).dtype == (a * s).dtype, (a.dtype, type(s))
