@@ -15,7 +15,9 @@ from ..core.graph import Var, substitute, as_var
 from ..core.types import TensorType
 from ..autodiff import backward
 from ..ops import math as m
-from ..ops.layout import broadcast_to
+from ..ops.index import scatter_add
+from ..ops.layout import broadcast_to, reshape
+from ..ops.scan import cumsum
 from ._indexing import getitem
 
 
@@ -23,6 +25,8 @@ def scatter_like(read, x, values):
     """``values`` placed where ``read(x)`` reads from ``x`` (zeros elsewhere, repeats summed): the transpose of
     the linear map ``read``, and how many times each position is read. Values broadcast to the read's shape
     and take ``x``'s dtype."""
+    if x.dtype.kind not in "fc":
+        return _scatter_by_position(read, x, values)
     stand_in = Var(TensorType(x.dtype, x.shape))
     y = read(stand_in)
     values = as_var(values)
@@ -34,6 +38,25 @@ def scatter_like(read, x, values):
     placed, counts = [backward([y], [c], [stand_in])[0] for c in (values, ones)]
     # NOTE: the transposes read only the stand-in's sizes, never its values; they are x's sizes
     placed, counts = substitute([placed, counts], {stand_in: x})
+    return placed, counts
+
+
+def _scatter_by_position(read, x, values):
+    """``scatter_like`` for integers and booleans, which reverse mode does not carry: the read applied to each
+    position's flat index says where every element it reads comes from, and ``scatter_add`` puts the values
+    there (exact for any int64; booleans are placed as int64 counts of True)."""
+    n = reshape(x, shape=(-1,)).shape[0]
+    ones = broadcast_to(as_var(np.ones((), np.int64)), shape=(n,))
+    index = reshape(m.sub(cumsum(ones, axis=0, reverse=False), as_var(np.int64(1))), shape=x.shape)
+    positions = read(index)
+    into = np.dtype(np.int64) if x.dtype.kind == "b" else x.dtype
+    values = m.convert(as_var(values), dtype=into)
+    if tuple(values.shape) != tuple(positions.shape):
+        values = broadcast_to(values, shape=positions.shape)
+    flat_positions = reshape(positions, shape=(-1,))
+    placed, counts = [reshape(scatter_add(reshape(v, shape=(-1,)), flat_positions, axis=0, shape=(n,)),
+                              shape=x.shape)
+                      for v in (values, broadcast_to(as_var(np.ones((), np.int64)), shape=positions.shape))]
     return placed, counts
 
 

@@ -87,3 +87,17 @@ def test_dynamic_slices():
     check_grads(lambda x, u: jnp.sum(lax.dynamic_update_slice(x, u, (1, 1)) ** 2), (x, np.ones((2, 2))), order=2)
     windows = jaxlike.compile(lambda x: lax.map(lambda i: jnp.sum(lax.dynamic_slice(x, (i,), (3,))), jnp.arange(4)))
     np.testing.assert_allclose(windows(np.arange(6.0)), [3, 6, 9, 12])
+
+
+def test_integer_and_boolean_arrays_are_written_exactly():
+    """Catches: every .at update of an integer or boolean array crashed (the write is the transpose of the
+    read, which reverse mode does not build for integers); int64 values past 2**53 must stay exact."""
+    def writes(i, b, u, big):
+        return (i.at[0].set(7), i.at[jnp.array([0, 0, 2])].add(5), i.at[1].min(-4), b.at[:, 1].set(True),
+                u.at[1:].multiply(3), big.at[0].add(1), i.at[-1].apply(lambda v: v * 10))
+    i, b, u = np.arange(3, dtype=np.int32), np.zeros((2, 3), bool), np.arange(4, dtype=np.uint8)
+    big = np.array([2 ** 62 + 1, 3])
+    wants = [np.array([7, 1, 2]), np.array([10, 1, 7]), np.array([0, -4, 2]), np.array([[0, 1, 0], [0, 1, 0]]),
+             np.array([0, 3, 6, 9]), np.array([2 ** 62 + 2, 3]), np.array([0, 1, 20])]
+    for got, want, like in zip(jaxlike.compile(writes)(i, b, u, big), wants, [i, i, i, b, u, big, i]):
+        assert got.dtype == like.dtype and np.array_equal(got, want.astype(like.dtype)), (got, want)
