@@ -18,13 +18,20 @@ def _no_out(out, fname):
         raise TypeError(f"{fname}: out= is not supported (traced arrays are immutable); use the return value")
 
 
-def _reduce(prim, a, axis, keepdims):
+def _widens(dtype):
+    """Whether sum/prod accumulate ``dtype`` in a wider one (numpy: bool and small ints go to 64 bits)."""
+    return dtype.kind == "b" or (dtype.kind in "iu" and dtype.itemsize < 8)
+
+
+def _reduce(prim, a, axis, keepdims, accumulates=False):
     a = asarray_or_var(a)
     axes = normalize_axes(axis, ndim(a))
-    if not axes:
-        out = a
-    else:
+    # NOTE: a reduction over no axes (0-d input, axis=()) still gives sum/prod's accumulator dtype, as numpy;
+    # only when that changes nothing is it skipped.
+    if axes or (accumulates and _widens(dtype_of(a))):
         out = prim(a, axes=axes)
+    else:
+        out = a
     if keepdims:
         out = expand_back(out, axes, ndim(a))
     return out
@@ -32,13 +39,13 @@ def _reduce(prim, a, axis, keepdims):
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False):
     _no_out(out, "sum")
-    out = _reduce(r.reduce_sum, a, axis, keepdims)
+    out = _reduce(r.reduce_sum, a, axis, keepdims, accumulates=True)
     return out if dtype is None else _cast(out, dtype)
 
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False):
     _no_out(out, "prod")
-    out = _reduce(r.reduce_prod, a, axis, keepdims)
+    out = _reduce(r.reduce_prod, a, axis, keepdims, accumulates=True)
     return out if dtype is None else _cast(out, dtype)
 
 

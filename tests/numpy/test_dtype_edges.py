@@ -1,8 +1,9 @@
 """Result dtypes and values of jaxlike.numpy at integer/bool/float32 edges, compiled and interpreted, against
 numpy 2 on the same call: Python ints that do not fit an integer array's dtype, numpy scalars (strong under
 NEP 50), float-only binary ufuncs on integers, bool/int results of square/reciprocal/fmod, all/any over empty
-axes, var with ddof >= n, and clip with out-of-range integer bounds. Each of these once returned a silent
-wrong value or dtype. Functions are compiled once per module and mode (fixtures), each returning many results.
+axes, var with ddof >= n, clip with out-of-range integer bounds, and sum/prod over no axes (0-d input or
+axis=()). Each of these once returned a silent wrong value or dtype. Functions are compiled once per module and
+mode (fixtures), each returning many results.
 """
 
 import numpy as np
@@ -160,3 +161,23 @@ def test_clip_drops_python_int_bounds_beyond_the_dtype(clip):
     """Catches: clip(uint8_array, -1, 300) raising (or wrapping -1 to 255) where numpy treats an integer
     bound beyond the dtype's range as no bound."""
     _check(clip, _clip, U8, I8)
+
+
+# -- sum/prod over no axes ---------------------------------------------------------------------------------------
+def _no_axes(xp, x, s, i8):
+    return (xp.sum(s > 0), xp.sum(s > 0) + xp.sum(s > 0), xp.sum(i8[0]), xp.sum(x > 0, axis=()),
+            xp.prod(i8, axis=()), xp.prod(s > 0), xp.sum(i8.astype(np.uint8), axis=()), xp.mean(x > 0, axis=()),
+            xp.sum(x > 0, axis=(), keepdims=True), xp.sum(x > 0, axis=(), dtype=np.int8), xp.cumsum(s > 0),
+            xp.nansum(x > 0, axis=()), xp.nanprod(i8[1], axis=()), xp.sum(x, axis=()))
+
+
+no_axes = _both(_no_axes)
+
+
+def test_sum_and_prod_over_no_axes_promote_as_numpy(no_axes):
+    """Catches: sum/prod of a 0-d array or with axis=() returning the input unchanged, so sum(0-d bool) stayed
+    bool (sum(b) + sum(b) was True, numpy 2) and int8 stayed int8 (numpy: int64, uint8 -> uint64), on traced
+    values and on plain arrays alike."""
+    args = (np.array([[1.0, -2.0, 0.0], [3.0, 0.5, -1.0]]), np.array(3.0), I8)
+    _check(no_axes, _no_axes, *args)
+    _compare(_no_axes(jnp, *args), _no_axes(np, *args))
