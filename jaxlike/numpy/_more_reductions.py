@@ -83,7 +83,8 @@ def cumulative_prod(x, *, axis=None, dtype=None, out=None, include_initial=False
 
 
 def _nan_as(a, value):
-    return m.where(m.isnan(a), value, a) if dtype_of(a).kind == "f" else a
+    # NOTE: a complex entry is NaN when either part is (numpy's rule, and what m.isnan tests)
+    return m.where(m.isnan(a), value, a) if dtype_of(a).kind in "fc" else a
 
 
 def nancumsum(a, axis=None, dtype=None, out=None):
@@ -125,9 +126,9 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
     a = asarray_or_var(a)
     if not is_traced(a):
         return np.nanmean(a, axis=axis, dtype=dtype, keepdims=keepdims)
-    if dtype_of(a).kind != "f":
+    if dtype_of(a).kind not in "fc":
         return _red.mean(a, axis=axis, dtype=dtype, keepdims=keepdims)
-    valid = m.convert(m.logical_not(m.isnan(a)), dtype=dtype_of(a))
+    valid = m.convert(m.logical_not(m.isnan(a)), dtype=np.finfo(dtype_of(a)).dtype)  # the real count dtype
     total = _red.sum(_nan_as(a, 0.0), axis=axis, keepdims=keepdims)
     out = total / _red.sum(valid, axis=axis, keepdims=keepdims)
     return out if dtype is None else astype(out, dtype)
