@@ -17,7 +17,7 @@ from ..core.graph import Var, const
 from ..core.types import Sym
 from ..ops import math as m
 from ..ops import index as I
-from ..ops.linalg import contract
+from ..ops.reduce import reduce_sum
 from ..ops._rules import broadcast_shapes, normalize_axis
 from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of, reject_complex, as_var
 from . import _shape as _sh
@@ -194,16 +194,19 @@ _CONV_MODES = ("full", "same", "valid")
 
 
 def _full_convolution(a, v, n, k):
-    """out[t] = sum_j a[t - j] * v[j] for t < n + k - 1: one gather of the zero-padded ``a`` into the matrix
-    of its reversed windows, then a matrix-vector product (both differentiable, in ``a`` and in ``v``)."""
+    """out[t] = sum_j a[t - j] * v[j] over the j with 0 <= t - j < n, for t < n + k - 1: one gather of ``a``
+    into the matrix of its reversed windows, the products with ``v`` and a masked sum (differentiable in ``a``
+    and in ``v``). Only the products of real entries are summed, as numpy's: a zero padding of ``a`` times an
+    infinite ``v[j]`` would be a NaN where numpy's output is finite."""
     if k > n:
         a, v, n, k = v, a, k, n  # NOTE: convolution commutes; the shorter kernel gathers fewer entries
     dt = _result_dtype(a, v)
     a, v = _to(a, dt), _to(v, dt)
-    padded = _sh.concatenate([np.zeros(k - 1, dt), a, np.zeros(k - 1, dt)]) if k > 1 else a
-    windows = np.arange(n + k - 1)[:, None] + (k - 1) - np.arange(k)[None, :]
-    gathered = I.take(as_var(padded), const(windows), axis=0)
-    return contract(gathered, as_var(v), spec="tj,j->t")
+    offsets = np.arange(n + k - 1)[:, None] - np.arange(k)[None, :]
+    overlaps = (offsets >= 0) & (offsets < n)
+    gathered = I.take(as_var(a), const(np.clip(offsets, 0, n - 1)), axis=0)
+    products = m.where(const(overlaps), gathered * as_var(v), np.zeros((), dt))
+    return _to(reduce_sum(products, axes=(1,)), dt)  # NOTE: back from the wider sum of bools and small ints
 
 
 def _convolution(a, v, mode, correlating):

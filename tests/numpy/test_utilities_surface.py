@@ -397,6 +397,32 @@ def _leaves(out):
     return [o for leaf in out for o in _leaves(leaf)] if isinstance(out, (tuple, list)) else [out]
 
 
+def _convolutions(xp, a, v, c, i, b):
+    out = []
+    for fn in (xp.convolve, xp.correlate):
+        for mode in ("full", "same", "valid"):
+            out += [fn(a, v, mode), fn(v, a, mode), fn(c, c[1:] * np.inf, mode), fn(c[1:] * np.inf, c, mode),
+                    fn(i, i[:3], mode), fn(b, b[:2], mode)]
+    return out
+
+
+def test_convolution_sums_only_the_overlapping_products():
+    """Catches: convolve/correlate multiplying the zero padding by the whole kernel, so an infinite (or NaN)
+    entry made NaNs where numpy's output is finite: convolve([1, 2, 3], [1, inf]) gave [nan, inf, inf, inf]
+    for numpy's [1, inf, inf, inf]. Every mode, both argument orders, complex, int32 and bool keep numpy's
+    dtype and pattern of non-finite entries."""
+    a, v = np.array([1.0, -2.0, 3.0, np.inf, 0.5, 2.0]), np.array([np.nan, 1.0, 2.0])
+    args = (a, v, np.array([1 + 2j, 1 + 0j, 2 - 1j, 3j]), np.array([1, 2, 3, 4, 5], np.int32),
+            np.array([True, False, True]))
+    with np.errstate(all="ignore"):
+        want = _convolutions(np, *args)
+    got = jaxlike.compile(lambda *x: _convolutions(jnp, *x))(*args)
+    for k, (g, w) in enumerate(zip(got, want)):
+        assert g.dtype == w.dtype and g.shape == w.shape, k
+        np.testing.assert_array_equal(np.isfinite(g), np.isfinite(w), err_msg=f"result {k}")
+        np.testing.assert_allclose(g[np.isfinite(w)], w[np.isfinite(w)], err_msg=f"result {k}")
+
+
 def test_numpys_parameters_are_accepted_in_numpys_order():
     """Catches: a numpy keyword missing, or positional arguments in another order (``take(x, i, 0)`` must
     mean axis 0). Ufuncs (copysign, ldexp, frexp, modf, divmod) only need their operands."""
