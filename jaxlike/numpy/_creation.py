@@ -6,7 +6,7 @@ import numpy as np
 from ..core.graph import Var, const
 from ..core.types import floatx
 from ..ops import layout as L
-from ._base import asarray_or_var
+from ._base import asarray_or_var, is_traced, dtype_of, shape, ndim
 
 
 def _dt(dtype, default=None):
@@ -32,8 +32,10 @@ def _shape_tuple(shape):
 
 def full(shape, fill_value, dtype=None):
     shape = _shape_tuple(shape)
-    if isinstance(fill_value, Var):
-        return L.broadcast_to(fill_value, shape=shape) if shape else fill_value
+    fill = asarray_or_var(fill_value)
+    if isinstance(fill, Var):
+        fill = fill if dtype is None else _astype(fill, dtype)
+        return L.broadcast_to(fill, shape=shape) if shape else fill
     dt = np.dtype(dtype) if dtype is not None else np.asarray(fill_value).dtype
     if all(isinstance(d, (int, np.integer)) for d in shape):
         return np.full(shape, fill_value, dtype=dt)
@@ -53,12 +55,13 @@ def empty(shape, dtype=None):
 
 
 def full_like(a, fill_value, dtype=None):
-    a = asarray_or_var(a)
-    dt = np.dtype(dtype) if dtype is not None else (a.dtype if isinstance(a, Var) else np.asarray(a).dtype)
-    if not isinstance(a, Var):
+    a, fill = asarray_or_var(a), asarray_or_var(fill_value)
+    dt = np.dtype(dtype) if dtype is not None else dtype_of(a)
+    if not is_traced(a, fill):
         return np.full_like(a, fill_value, dtype=dt)
-    c = const(np.asarray(fill_value, dtype=dt))
-    return L.broadcast_to(c, shape=a.shape) if a.ndim else c
+    # NOTE: numpy casts the fill value to the result dtype (a's unless given), a traced one included
+    fill = _astype(fill, dt) if isinstance(fill, Var) else const(np.asarray(fill_value, dtype=dt))
+    return L.broadcast_to(fill, shape=shape(a)) if ndim(a) else fill
 
 
 def zeros_like(a, dtype=None):
@@ -106,8 +109,12 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 
 def _astype_like(x, like):
+    return _astype(x, like.dtype)
+
+
+def _astype(x, dtype):
     from ._elementwise import astype
-    return astype(x, like.dtype)
+    return astype(x, dtype)
 
 
 def eye(N, M=None, k=0, dtype=None):

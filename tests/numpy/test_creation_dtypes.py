@@ -131,3 +131,24 @@ def test_integer_inputs_give_numpys_result_dtypes():
             got = traced(fn)(i)
         assert got.dtype == np.asarray(want).dtype, f"{name}: {got.dtype}, numpy {np.asarray(want).dtype}"
         np.testing.assert_allclose(got, want, err_msg=name)
+
+
+def _filled(xp, s, x, n):
+    return (xp.full_like(xp.zeros(3), s), xp.full_like(x, s, dtype=np.float32), xp.full_like(n, s),
+            xp.full((2, 2), s, dtype=np.float32), xp.full((2,), n[0], dtype=np.int8), xp.full_like(x, n[0]),
+            xp.zeros_like(s, dtype=np.int32), xp.ones_like(x, dtype=bool), xp.empty_like(x, dtype=np.int8) * 0,
+            xp.full_like(x, 7, dtype=np.int8))
+
+
+def test_creation_with_a_traced_fill_value_and_dtype():
+    """Catches: full_like with a traced fill value raising inside numpy (full((3,), s) worked), and full with a
+    traced fill value ignoring dtype= (float64 for dtype=float32)."""
+    s, x, n = np.array(2.5), np.array([[1.0, -2.0, 0.5]]), np.array([3, 4], np.int32)
+    want = _filled(np, s, x, n)
+    got = jaxlike.compile(lambda *a: _filled(jnp, *a))(s, x, n)
+    for k, (g, w) in enumerate(zip(got, want)):
+        g, w = np.asarray(g), np.asarray(w)
+        assert g.dtype == w.dtype and g.shape == w.shape, f"result {k}: {g.dtype}{g.shape}, numpy {w.dtype}{w.shape}"
+        np.testing.assert_array_equal(g, w, err_msg=f"result {k}")
+    grad = jaxlike.grad(lambda v: jnp.sum(jnp.full_like(x, v) * x) + jnp.sum(jnp.full((2,), v)))(2.5)
+    np.testing.assert_allclose(grad, np.sum(x) + 2)
