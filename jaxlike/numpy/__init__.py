@@ -12,7 +12,7 @@ from ._elementwise import (  # noqa: F401
     arctanh, arccosh, abs, absolute, sign, floor, ceil, logical_not, isnan, add, subtract, multiply, divide,
     true_divide, power, maximum, minimum, arctan2, logaddexp, mod, remainder, less, less_equal, greater,
     greater_equal, equal, not_equal, logical_and, logical_or, logical_xor, square, reciprocal, where, clip,
-    astype, stop_gradient)
+    astype, stop_gradient, nonzero, argwhere, flatnonzero)
 from ._reductions import sum, prod, max, min, amax, amin, mean, var, std, argmax, argmin, all, any  # noqa
 from ._shape import (  # noqa: F401
     reshape, ravel, transpose, swapaxes, moveaxis, expand_dims, squeeze, broadcast_to, broadcast_arrays,

@@ -1,10 +1,14 @@
 """Elementwise functions with numpy's names and keywords. Most are the primitives themselves; the rest
-compose them (square, reciprocal, clip, ...)."""
+compose them (square, reciprocal, clip, ...). Also ``where``'s one-argument form and its relatives nonzero,
+argwhere and flatnonzero (the indices of the non-zero entries)."""
+
+import operator
 
 import numpy as np
 
+from ..core.errors import ConcretizationError, user_frame, where as _at
 from ..ops import math as m
-from ._base import asarray_or_var, is_traced, dtype_of
+from ._base import asarray_or_var, is_traced, dtype_of, ndim
 
 
 def _wrap1(prim):
@@ -103,12 +107,90 @@ def _as_bool(c):
     return c
 
 
-def where(condition, x=None, y=None):
-    """``x`` where ``condition`` else ``y``; no gradient flows through ``condition``."""
+def where(condition, x=None, y=None, *, size=None, fill_value=None):
+    """``x`` where ``condition`` else ``y``; no gradient flows through ``condition``. ``condition`` alone is
+    ``nonzero(condition)`` (``size``/``fill_value`` as there)."""
+    if x is None and y is None:
+        return nonzero(condition, size=size, fill_value=fill_value)
     if x is None or y is None:
-        raise TypeError("jaxlike.numpy.where needs x and y: the one-argument form has a data-dependent "
-                        "shape; use jnp.nonzero on concrete arrays")
+        raise ValueError("where: either both or neither of x and y should be given")
     return m.select(_as_bool(condition), asarray_or_var(x), asarray_or_var(y))
+
+
+# -- indices of the non-zero entries ----------------------------------------------------------------------------
+def nonzero(a, *, size=None, fill_value=None):
+    """Indices of the non-zero entries, one int64 array per dimension, as numpy. Their count sets the shape,
+    so a traced ``a`` needs ``size`` (JAX's): the first ``size`` indices, padded with ``fill_value`` (a scalar
+    or one per dimension; 0 by default). Concrete arrays also accept it."""
+    a = asarray_or_var(a)
+    if ndim(a) == 0 and not is_traced(a):
+        return np.nonzero(a)  # NOTE: numpy 2 raises for 0-d input; so do we
+    if size is None:
+        if is_traced(a):
+            raise ConcretizationError(
+                "nonzero (or where(condition), argwhere, flatnonzero) of a traced array" + _at(user_frame())
+                + ": the result's size depends on the values, unknown while the graph is built. Pass size= "
+                "(the first size indices, padded with fill_value) or call it on a concrete array.")
+        return np.nonzero(a)
+    size = operator.index(size)
+    fills = _fill_values(fill_value, len(a.shape), "nonzero")
+    if not is_traced(a, *fills):
+        return tuple(np.concatenate([i[:size], np.full(max(size - len(i), 0), f, i.dtype)])
+                     for i, f in zip(np.nonzero(a), fills))
+    if not a.shape:
+        raise ValueError("Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() "
+                         "instead.")
+    return _first_nonzero(a, size, fills)
+
+
+def _fill_values(fill_value, nd, fname):
+    if fill_value is None:
+        return (0,) * nd
+    if isinstance(fill_value, (tuple, list)):
+        if len(fill_value) != nd:
+            raise ValueError(f"{fname}: fill_value must be a scalar or a tuple of length {nd}, got "
+                             f"{len(fill_value)} values")
+        return tuple(fill_value)
+    return (fill_value,) * nd
+
+
+def _first_nonzero(a, size, fills):
+    """The first ``size`` indices of a traced array's non-zero entries: a stable argsort of the flat mask puts
+    them first, in index order; past their count each output takes its fill value."""
+    from ._shape import ravel, concatenate
+    from ..ops import sort as S
+    from ..ops.reduce import reduce_sum
+    dims = tuple(int(d) for d in a.shape)  # NOTE: int() of a symbolic size makes compile() retrace concretely
+    n = int(np.prod(dims))
+    if n == 0:
+        return tuple(astype(m.where(np.zeros(size, bool), 0, fill), np.int64) for fill in fills)
+    flat = ravel(m.ne(a, 0))
+    order = S.argsort(m.convert(m.logical_not(flat), dtype=np.dtype("int8")), axis=0)
+    if size > n:
+        order = concatenate([order, np.zeros(size - n, np.int64)])
+    found = m.lt(np.arange(size), reduce_sum(flat, axes=(0,)))
+    out, stride = [], n
+    for d, fill in zip(dims, fills):
+        stride //= d
+        out.append(astype(m.where(found, (order[:size] // stride) % d, fill), np.int64))
+    return tuple(out)
+
+
+def flatnonzero(a, *, size=None, fill_value=None):
+    """Indices of the non-zero entries of the flattened ``a`` (``size``/``fill_value`` as ``nonzero``)."""
+    from ._shape import ravel
+    return nonzero(ravel(asarray_or_var(a)), size=size, fill_value=fill_value)[0]
+
+
+def argwhere(a, *, size=None, fill_value=None):
+    """The non-zero entries' indices as rows, shape (count, a.ndim) (``size``/``fill_value`` as ``nonzero``;
+    a 0-d ``a`` gives numpy's (1, 0) or (0, 0))."""
+    from ._shape import stack, atleast_1d
+    a = asarray_or_var(a)
+    if size is None and not is_traced(a):
+        return np.argwhere(a)
+    rows = stack(nonzero(atleast_1d(a), size=size, fill_value=fill_value), axis=1)
+    return rows[:, :0] if ndim(a) == 0 else rows
 
 
 def clip(a, a_min=None, a_max=None):

@@ -282,8 +282,9 @@ def heaviside(x1, x2):
     reject_complex("heaviside", x1, x2)
     x1, x2 = _common_float(x1, x2)
     step = m.where(m.lt(x1, 0), 0.0, m.where(m.gt(x1, 0), 1.0, x2))
-    # NOTE: times (x1 * 0 + 1): NaN where x1 is NaN, and x1's dtype joins the promotion, both as numpy does.
-    return step * (x1 * 0.0 + 1.0)
+    # NOTE: selecting x1 where it is NaN keeps numpy's NaN and lets x1's dtype join the promotion (and the
+    # broadcast); an arithmetic form such as step * (x1 * 0 + 1) turned +-inf into NaN.
+    return m.where(m.isnan(x1), m.stop_gradient(x1), step)
 
 
 def clip(a, a_min=_NO_VALUE, a_max=_NO_VALUE, out=None, *, min=_NO_VALUE, max=_NO_VALUE):

@@ -185,6 +185,49 @@ def test_nan_to_num_passes_gradient_only_where_finite():
     np.testing.assert_array_equal(jaxlike.grad(lambda v: jnp.sum(jnp.nan_to_num(v) * 0.5))(x), [0.5, 0, 0, 0.5])
 
 
+def test_heaviside_of_infinities_is_a_step_and_of_nan_is_nan():
+    """Catches: heaviside computed as step * (x1 * 0 + 1), NaN at x1 = +-inf where numpy gives 0 and 1
+    (while NaN in must still give NaN, in numpy's broadcast shape and dtype, with no gradient to x1)."""
+    x = np.array([-np.inf, -1.0, 0.0, 2.0, np.inf, np.nan])
+    f = jaxlike.compile(lambda a, b, c: (jnp.heaviside(a, 0.5), jnp.heaviside(b[:, None], a),
+                                         jnp.heaviside(c, np.float32(2.0))))
+    args = (x, x[::-1], x.astype(np.float32))
+    for got, want in zip(f(*args), (np.heaviside(x, 0.5), np.heaviside(args[1][:, None], x),
+                                    np.heaviside(args[2], np.float32(2.0)))):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(jaxlike.grad(lambda v: jnp.sum(jnp.heaviside(v, 0.5)))(x), np.zeros(6))
+
+
+def _first_indices(xp, x):
+    return (xp.nonzero(x, size=5, fill_value=-1), xp.nonzero(x, size=2), xp.argwhere(x, size=4),
+            xp.flatnonzero(x, size=4, fill_value=9), xp.where(x > 1, size=3, fill_value=(7, 8)),
+            xp.nonzero(x[:0], size=2), xp.argwhere(x[0, 0], size=2))
+
+
+def test_one_argument_where_nonzero_argwhere_flatnonzero():
+    """Catches: jnp.where(cond) refusing plain numpy arrays and naming a jnp.nonzero that did not exist (nor
+    argwhere, flatnonzero). Concrete arrays get numpy's results; traced ones raise a ConcretizationError
+    asking for size=, with which they give JAX's first ``size`` indices padded with ``fill_value``."""
+    x = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 0.0]])
+    for got, want in ((jnp.where(x > 1), np.where(x > 1)), (jnp.nonzero(x), np.nonzero(x)),
+                      (jnp.argwhere(x), np.argwhere(x)), (jnp.flatnonzero(x), np.flatnonzero(x)),
+                      (jnp.argwhere(np.array(3.0)), np.argwhere(np.array(3.0)))):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    with pytest.raises(jaxlike.ConcretizationError, match="size="):
+        jaxlike.compile(lambda v: jnp.where(v > 0))(x)
+    with pytest.raises(ValueError, match="both or neither"):
+        jnp.where(x > 0, x)
+    nz, first_two = np.nonzero(x), tuple(i[:2] for i in np.nonzero(x))
+    want = ((np.r_[nz[0], -1, -1], np.r_[nz[1], -1, -1]), first_two, np.r_[np.argwhere(x), [[0, 0]]],
+            np.r_[np.flatnonzero(x), 9], (np.array([0, 1, 7]), np.array([2, 0, 8])),
+            (np.zeros(2, int), np.zeros(2, int)), np.zeros((2, 0), int))
+    for got in (jaxlike.compile(lambda v: _first_indices(jnp, v))(x), _first_indices(jnp, x)):
+        for g, w in zip(jaxlike.tree_util.tree_leaves(got), jaxlike.tree_util.tree_leaves(want)):
+            assert g.dtype == np.int64 and g.shape == w.shape
+            np.testing.assert_array_equal(g, w)
+
+
 def test_clip_rejects_both_spellings():
     with pytest.raises(ValueError, match="a_min or min"):
         jnp.clip(jnp.asarray(1.0), 0.0, min=0.5)
