@@ -9,7 +9,7 @@ import numpy as np
 
 from . import pytree
 from .core.graph import Var, as_var
-from .core.types import TensorType, is_known, dims_equal
+from .core.types import TensorType, is_known, dims_equal, type_of_value
 from .core.errors import ShapeError, user_frame, where
 from .control.body import close_body, slice_type
 from .control.scan import make_scan
@@ -52,7 +52,7 @@ def _fit_carry(out, want, path, fn_name):
     return out
 
 
-def _paths(tree):
+def leaf_paths(tree):
     """Readable paths of a pytree's leaves (``[0]``, ``['w']``), in leaf order."""
     out = []
 
@@ -79,13 +79,13 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     accepted for compatibility (the step compiles once; numba's LLVM may unroll it)."""
     init_leaves, init_tree = pytree.flatten(init)
     x_leaves, x_tree = pytree.flatten(xs)
-    init_vars = [_leaf_var(c, f"scan: init{p}") for c, p in zip(init_leaves, _paths(init))]
-    x_vars = [_leaf_var(x, f"scan: xs{p}") for x, p in zip(x_leaves, _paths(xs))]
-    for v, p in zip(x_vars, _paths(xs)):
+    init_vars = [_leaf_var(c, f"scan: init{p}") for c, p in zip(init_leaves, leaf_paths(init))]
+    x_vars = [_leaf_var(x, f"scan: xs{p}") for x, p in zip(x_leaves, leaf_paths(xs))]
+    for v, p in zip(x_vars, leaf_paths(xs)):
         if v.ndim == 0:
             raise ShapeError(f"scan: xs{p} is a scalar; scanned values need a leading axis to scan along"
                              + where(user_frame()))
-    length = _loop_length(x_vars, length, _paths(xs))
+    length = _loop_length(x_vars, length, leaf_paths(xs))
     n_carry = len(init_vars)
 
     def trace(types):
@@ -124,7 +124,7 @@ def _trace_step(trace, init_vars, init, fn_name, init_name):
         for k in retrace:
             types[k] = TensorType(outs[k].dtype, types[k].shape)
     init_vars = [_cast(c, t.dtype) for c, t in zip(init_vars, types)]
-    outs = [_fit_carry(o, t, p, fn_name) for o, t, p in zip(outs, types, _paths(init))]
+    outs = [_fit_carry(o, t, p, fn_name) for o, t, p in zip(outs, types, leaf_paths(init))]
     return init_vars, ins, outs, extra
 
 
@@ -188,7 +188,7 @@ def while_loop(cond_fun, body_fun, init_val):
     """``jax.lax.while_loop``: ``val = body_fun(val)`` while ``cond_fun(val)``. Not reverse-differentiable
     (its number of steps is not known in advance; JAX refuses too): use ``scan``/``fori_loop`` with a bound."""
     leaves, tree = pytree.flatten(init_val)
-    init_vars = [_leaf_var(c, f"while_loop: init_val{p}") for c, p in zip(leaves, _paths(init_val))]
+    init_vars = [_leaf_var(c, f"while_loop: init_val{p}") for c, p in zip(leaves, leaf_paths(init_val))]
     def trace(types):
         ins = [Var(t) for t in types]
         return ins, body_fun(pytree.unflatten(tree, ins)), None
@@ -208,41 +208,160 @@ def select(pred, on_true, on_false):
 
 
 def cond(pred, true_fun, false_fun, *operands):
-    """``jax.lax.cond``: ``true_fun(*operands)`` if ``pred`` else ``false_fun(*operands)``. With a traced
-    predicate both branches are computed and one is selected (so both must be safe to evaluate, as under
-    ``vmap`` in JAX); a concrete predicate runs one branch."""
+    """``jax.lax.cond``: ``true_fun(*operands)`` if ``pred`` else ``false_fun(*operands)``. ``pred`` is a
+    boolean or number scalar (nonzero is true, as in JAX); the branches return the same structure, shapes and
+    dtypes. With a traced predicate both branches are computed and one is selected (so both must be safe to
+    evaluate, as under ``vmap`` in JAX); a concrete predicate runs one branch."""
+    pred = _selector(pred, "cond", "pred", "biuf", "a boolean or number scalar")
+    branches, names = [true_fun, false_fun], ["true_fun", "false_fun"]
     if not isinstance(pred, Var):
-        return true_fun(*operands) if bool(np.asarray(pred)) else false_fun(*operands)
-    return switch(convert(pred, dtype="bool"), [false_fun, true_fun], *operands)
+        return _run_one(0 if pred else 1, branches, names, operands, "cond")
+    if pred.dtype != np.bool_:
+        pred = convert(pred, dtype="bool")
+    return _select_branches([pred, pred == False], branches, names, operands, "cond")  # noqa: E712
 
 
 def switch(index, branches, *operands):
-    """``jax.lax.switch``: ``branches[index](*operands)``, the index clamped to the valid range as in JAX."""
+    """``jax.lax.switch``: ``branches[index](*operands)``; ``index`` is an integer scalar, clamped to the valid
+    range as in JAX. The branches return the same structure, shapes and dtypes."""
     branches = list(branches)
     if not branches:
-        raise ValueError("switch: at least one branch is required")
+        raise ValueError("switch: at least one branch is required" + where(user_frame()))
+    index = _selector(index, "switch", "index", "iu", "an integer scalar")
+    names = [f"branch {k}" for k in range(len(branches))]
     if not isinstance(index, Var):
-        k = int(np.clip(int(np.asarray(index)), 0, len(branches) - 1))
-        return branches[k](*operands)
-    results = [b(*operands) for b in branches]
-    trees = [pytree.flatten(r) for r in results]
-    for k, (_, t) in enumerate(trees[1:], 1):
-        if t != trees[0][1]:
-            raise TypeError(f"switch: branch {k} returns structure {t}, branch 0 returns {trees[0][1]}"
-                            + where(user_frame()))
-    if index.dtype == np.bool_:
-        picks = [index == False, index]  # noqa: E712
+        return _run_one(int(np.clip(index, 0, len(branches) - 1)), branches, names, operands, "switch")
+    clamped = index if len(branches) == 1 else _clip_index(index, len(branches))
+    return _select_branches([clamped == k for k in range(len(branches))], branches, names, operands, "switch")
+
+
+def _selector(value, fn_name, arg, kinds, expected):
+    """``cond``'s predicate or ``switch``'s index, checked to be a scalar of a dtype kind in ``kinds``
+    (JAX refuses the rest; a vector predicate used to broadcast the branches elementwise). Returns the Var,
+    or the concrete value as a numpy scalar."""
+    if isinstance(value, Var):
+        dtype, shape = value.dtype, tuple(value.shape)
     else:
-        clamped = index if len(branches) == 1 else _clip_index(index, len(branches))
-        picks = [clamped == k for k in range(len(branches))]
+        arr = np.asarray(value)
+        dtype, shape = arr.dtype, arr.shape
+    if shape != () or dtype.kind not in kinds:
+        got = (repr(value.type) if isinstance(value, Var) else f"{type(value).__name__} {value!r}"
+               if shape == () else f"{type(value).__name__} of shape {shape}")
+        raise TypeError(f"{fn_name}: {arg} must be {expected}, got {got}" + where(user_frame()))
+    return value if isinstance(value, Var) else arr[()]
+
+
+def _run_one(taken, branches, names, operands, fn_name):
+    """The concrete predicate's branch, run as Python. The other branches are traced on the operands' types
+    to check that every branch returns the same types, as JAX checks them whatever the predicate."""
+    result = branches[taken](*operands)
+    leaves, tree = pytree.flatten(operands)
+    abstract = pytree.unflatten(tree, [_abstract(x) for x in leaves])
+    checked, checked_names = [], []
+    for k, (branch, name) in enumerate(zip(branches, names)):
+        if k == taken:
+            checked.append(result)
+            checked_names.append(name)
+            continue
+        try:
+            out = branch(*abstract)
+            for x in pytree.flatten(out)[0]:
+                _value_type(x, name)
+        except Exception:
+            # NOTE: best effort: this branch does not run here, and one written for eager values (numpy
+            # calls, value-dependent Python) may not trace; only a branch that traces is checked
+            continue
+        checked.append(out)
+        checked_names.append(name)
+    types, out_tree = _branch_types(checked, checked_names, fn_name)
+    return pytree.unflatten(out_tree, [_as_type(x, t) for x, t in zip(pytree.flatten(result)[0], types)])
+
+
+def _abstract(x):
+    """An operand as an untaken branch sees it: a Var of its type (anything that is not an array as is)."""
+    if isinstance(x, Var):
+        return x
+    try:
+        return Var(type_of_value(x))
+    except TypeError:
+        return x
+
+
+def _select_branches(picks, branches, names, operands, fn_name):
+    """Every branch computed, one selected per output leaf by ``picks[k]`` (boolean scalars)."""
+    results = [b(*operands) for b in branches]
+    types, out_tree = _branch_types(results, names, fn_name)
     out = []
-    for leaves in zip(*[t[0] for t in trees]):
-        vals = [_leaf_var(v, "switch: a branch's result") for v in leaves]
+    for t, leaves in zip(types, zip(*[pytree.flatten(r)[0] for r in results])):
+        vals = [_fit_branch(_leaf_var(v, f"{fn_name}: a branch's result"), t) for v in leaves]
         acc = vals[-1]
         for k in range(len(vals) - 2, -1, -1):
             acc = _select(picks[k], vals[k], acc)
         out.append(acc)
-    return pytree.unflatten(trees[0][1], out)
+    return pytree.unflatten(out_tree, out)
+
+
+def _value_type(x, what):
+    if isinstance(x, Var):
+        return x.type
+    try:
+        return type_of_value(x)
+    except TypeError as e:
+        raise TypeError(f"{what}: expected arrays or numbers, got {type(x).__name__} ({e})") from None
+
+
+def _branch_types(results, names, fn_name):
+    """The one output type per leaf that every branch's result agrees on (structure, rank, sizes, dtype).
+    A Python number (weak) takes the dtype of an array of the same kind in another branch, as in JAX; any
+    other difference is a TypeError naming the branches and the leaf. Returns (types, tree)."""
+    flat = [pytree.flatten(r) for r in results]
+    leaves0, tree0 = flat[0]
+    for name, (_, tree) in zip(names[1:], flat[1:]):
+        if tree != tree0:
+            raise TypeError(f"{fn_name}: {names[0]} returns structure {tree0} but {name} returns {tree}; the "
+                            f"branches must return the same structure{where(user_frame())}")
+    paths = leaf_paths(results[0])
+    types = [_value_type(x, f"{fn_name}: {names[0]}'s output{p}") for x, p in zip(leaves0, paths)]
+    sources = [(names[0], t) for t in types]   # the branch each joined type comes from, for the message
+    for name, (leaves, _) in zip(names[1:], flat[1:]):
+        for j, (x, p) in enumerate(zip(leaves, paths)):
+            t, want = _value_type(x, f"{fn_name}: {name}'s output{p}"), types[j]
+            differ = None
+            known_sizes = [(a, b) for a, b in zip(t.shape, want.shape) if is_known(a) and is_known(b)]
+            if t.ndim != want.ndim or any(a != b for a, b in known_sizes):
+                differ = "shape"
+            elif t.dtype == want.dtype:
+                types[j] = TensorType(want.dtype, want.shape, weak=want.weak and t.weak)
+            elif t.dtype.kind != want.dtype.kind or t.weak == want.weak:
+                differ = "dtype (a Python number takes the dtype of an array of its kind)"
+            elif want.weak:
+                types[j], sources[j] = TensorType(t.dtype, want.shape), (name, t)
+            if differ:
+                source, source_type = sources[j]
+                leaf = f"output{p} as " if p else ""
+                raise TypeError(f"{fn_name}: {source} returns {leaf}{_shown(source_type)} but {name} returns "
+                                f"{_shown(t)}; the branches must agree in {differ}{where(user_frame())}")
+    return types, tree0
+
+
+def _shown(t):
+    return f"{t!r} (a Python number)" if t.weak else repr(t)
+
+
+def _as_type(x, t):
+    """A branch's output leaf in the branches' common dtype (a Python number where another branch returns
+    an array of its kind)."""
+    if isinstance(x, Var):
+        return x if x.dtype == t.dtype else convert(x, dtype=t.dtype)
+    return x if t.weak or np.result_type(x) == t.dtype else np.asarray(x, t.dtype)
+
+
+def _fit_branch(v, t):
+    if v.dtype != t.dtype:
+        v = convert(v, dtype=t.dtype)
+    if not all(dims_equal(a, b) for a, b in zip(v.shape, t.shape)):
+        v = broadcast_to(v, shape=t.shape)  # NOTE: sizes only assumed equal: checked when it runs
+    return v
 
 
 # -- dynamic slices ---------------------------------------------------------------------------------------

@@ -290,3 +290,36 @@ def test_reference_rule_never_returns_results_of_an_array_since_written():
     again = scan_prim.numpy(*[a.copy() for a in args], **attrs)
     again += 100.0
     assert not np.allclose(scan_prim.numpy(*args, **attrs), again)
+
+
+def test_cond_and_switch_check_the_predicate_the_index_and_the_branch_types():
+    """Catches: cond/switch with a traced predicate or index broadcasting a vector predicate elementwise,
+    truncating a float index, and selecting between branches of different shapes, dtypes or structures
+    (JAX raises TypeError for each), eagerly and under compile; and the rules JAX keeps: a number predicate
+    is true when nonzero, and a Python-number branch takes the dtype of the other branch's array."""
+    flip = lambda p, x: lax.cond(p, lambda v: v, lambda v: -v, x)  # noqa: E731
+    pick = lambda i, x: lax.switch(i, [lambda v: v, lambda v: -v], x)  # noqa: E731
+    x = np.ones(2, np.float32)
+    bad = [
+        (flip, (np.array([True, False]), 1.0), r"cond: pred must be a boolean or number scalar, got "),
+        (flip, (1j, 1.0), "pred must be a boolean or number scalar"),
+        (pick, (1.7, 1.0), "switch: index must be an integer scalar, got "),
+        (lambda p, v: lax.cond(p, lambda v: v, lambda v: jnp.stack([v, v]), v), (True, 1.0),
+         r"true_fun returns f64\[\] \(a Python number\) but false_fun returns f64\[2\].* agree in shape"),
+        (lambda p, v: lax.cond(p, lambda v: v, lambda v: v.astype(jnp.float64), v), (True, x),
+         r"true_fun returns .*f32.* but false_fun returns .*f64.* agree in dtype"),
+        (lambda p, v: lax.cond(p, lambda v: 0, lambda v: v[0], v), (True, x), "agree in dtype"),
+        (lambda i, v: lax.switch(i, [lambda v: {"a": v}, lambda v: {"a": v, "b": v}], v), (0, x),
+         r"branch 0 returns structure \{'a': \*\} but branch 1 returns"),
+        (lambda i, v: lax.switch(i, [lambda v: {"a": v, "b": v}, lambda v: {"a": v, "b": v.sum()}], v), (1, x),
+         r"branch 0 returns output\['b'\] as f32\[.*\] but branch 1 returns f32\[\]"),
+    ]
+    for f, args, message in bad:
+        for run in (f, jaxlike.compile(f)):
+            with pytest.raises(TypeError, match=message + ".*test_loops.py"):
+                run(*args)
+    weak = lambda p, v: lax.cond(p, lambda v: 1.0, lambda v: v[0] * 2, v)  # noqa: E731
+    compiled = jaxlike.compile(weak)
+    for p, want in ((2, 1.0), (0, 2.0)):
+        for got in (weak(p, x), weak(float(p), x), compiled(p, x)):
+            assert np.asarray(got).dtype == np.float32 and got == want
