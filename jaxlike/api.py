@@ -16,13 +16,14 @@ from . import pytree
 from .core.graph import Var, Graph, const, substitute, free_inputs
 from .core.interpret import interpret
 from .core.types import type_of_value
-from .core.errors import ConcretizationError, TracerBoolError
+from .core.errors import ConcretizationError, TracerBoolError, user_frame, where
 from .autodiff import backward, forward, zeros_like, ones_like
 from .autodiff.batching import batch, batch_with_flags, basis
 from .passes.stabilize import stabilized
 from .core.types import TensorType, dims_equal, is_known
 from .runtime.trace import as_output, trace
 from .runtime.compiled import compile  # noqa: F401  (re-exported)
+from .lax import leaf_paths
 from . import numpy as jnp
 
 
@@ -187,15 +188,55 @@ def vjp(fun, *primals, has_aux=False):
         ct_leaves, ct_tree = pytree.flatten(cotangent)
         if ct_tree != out_tree:
             raise TypeError(f"vjp_fn: cotangent structure {ct_tree} does not match the output structure {out_tree}")
-        for c, o in zip(ct_leaves, out_leaves):
-            if np.ndim(c) != o.ndim if not isinstance(c, Var) else c.ndim != o.ndim:
-                raise ValueError(f"vjp_fn: cotangent of rank {np.ndim(c)} for an output of type {o.type!r}")
-        vals = _finish(fresh + cts, actual + list(ct_leaves), grads)
+        ct_leaves = [_like_primal(c, o.type, "vjp_fn", ("cotangent", "output"), f"cotangent{p}")
+                     for c, o, p in zip(ct_leaves, out_leaves, leaf_paths(cotangent))]
+        vals = _finish(fresh + cts, actual + ct_leaves, grads)
         return _regroup(vals, trees, False)
 
     if has_aux:
         return primal_out, vjp_fn, aux
     return primal_out, vjp_fn
+
+
+def _tangent_leaves(primals, tangents, fresh, fname, label):
+    """The tangents' leaves, checked against the primals' (``fresh``: their Vars, in leaf order): the same
+    structure, shapes and dtypes (see ``_like_primal``). ``label``: how the message names tangent i."""
+    types, out = iter([f.type for f in fresh]), []
+    for i, (p, t) in enumerate(zip(primals, tangents)):
+        ptree, ttree = pytree.flatten(p)[1], pytree.flatten(t)[1]
+        if ptree != ttree:
+            raise TypeError(f"{fname}: tangent structure {ttree} does not match primal structure {ptree} "
+                            f"({label(i)})")
+        out += [_like_primal(leaf, next(types), fname, ("tangent", "primal"), f"{label(i)}{path}")
+                for leaf, path in zip(pytree.flatten(t)[0], leaf_paths(t))]
+    return out
+
+
+def _like_primal(value, want, fname, kinds, label):
+    """A tangent (cotangent) leaf checked against ``want``, its primal's (output's) type: the same shape
+    (ValueError, as in JAX) and dtype (TypeError, as in JAX: a float32 or integer tangent for a float64
+    primal would otherwise be converted silently). A Python number of the primal's kind takes its dtype
+    (JAX's weak types); an integer output's cotangent, which cannot change a gradient, is not checked (JAX
+    wants float0 there). Returns the value, cast where it takes the primal's dtype."""
+    kind, ref = kinds
+    try:
+        got = value.type if isinstance(value, Var) else type_of_value(value)
+    except TypeError:
+        raise TypeError(f"{fname}: {label} must be an array or a number, got {type(value).__name__}") from None
+    if got.ndim != want.ndim or any(is_known(a) and is_known(b) and a != b for a, b in zip(got.shape, want.shape)):
+        rank = f" (rank {got.ndim}, not {want.ndim})" if got.ndim != want.ndim else ""
+        raise ValueError(f"{fname}: {label} has shape {_shape_str(got)} but its {ref} has {_shape_str(want)}{rank}: "
+                         f"the {kind} shape must be the {ref}'s{where(user_frame())}")
+    if got.dtype == want.dtype:
+        return value
+    if not (got.weak and got.dtype.kind == want.dtype.kind) and want.dtype.kind in "fc":
+        raise TypeError(f"{fname}: {label} has dtype {got.dtype} but its {ref} has {want.dtype}: a {kind} has its "
+                        f"{ref}'s dtype (cast it with .astype({want.dtype.name!r})){where(user_frame())}")
+    return jnp.astype(value, want.dtype) if isinstance(value, Var) else np.asarray(value, want.dtype)
+
+
+def _shape_str(t):
+    return "(" + ", ".join(map(str, t.shape)) + ("," if t.ndim == 1 else "") + ")"
 
 
 def jvp(fun, primals, tangents):
@@ -205,16 +246,7 @@ def jvp(fun, primals, tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
     nums = tuple(range(len(primals)))
     new_args, fresh, actual, trees = _prepare(primals, nums, "jvp")
-    tan_leaves = []
-    for p, t in zip(primals, tangents):
-        pl, ptree = pytree.flatten(p)
-        tl, ttree = pytree.flatten(t)
-        if ptree != ttree:
-            raise TypeError(f"jvp: tangent structure {ttree} does not match primal structure {ptree}")
-        for a, b in zip(pl, tl):
-            if np.shape(a) != np.shape(b) and not isinstance(a, Var):
-                raise ValueError(f"jvp: tangent shape {np.shape(b)} does not match primal shape {np.shape(a)}")
-        tan_leaves += tl
+    tan_leaves = _tangent_leaves(primals, tangents, fresh, "jvp", lambda i: f"tangents[{i}]")
     tvars = [Var(f.type) for f in fresh]
     out = fun(*new_args)
     out_leaves, out_tree = pytree.flatten(out)
@@ -228,74 +260,87 @@ def jvp(fun, primals, tangents):
 
 
 def _over_argnums(one, fun, argnums, fname, holomorphic):
-    """A Jacobian function from a one-argument one: one result for an int ``argnums``, a tuple (one entry
-    per argument) for a tuple, as in JAX."""
+    """A Jacobian function from a one-argument one, nested as JAX nests it: the output's tree outside, then
+    (for a tuple ``argnums``) one entry per argument, then each argument's tree, each leaf of shape
+    ``out_leaf.shape + in_leaf.shape``."""
 
     def jac_fun(*args):
         nums = _argnums_tuple(argnums, len(args), fname)
-        jacs = tuple(one(fun, i, args, fname, holomorphic) for i in nums)
-        return jacs[0] if isinstance(argnums, int) else jacs
+        per_arg = [one(fun, i, args, fname, holomorphic) for i in nums]
+        out_tree = per_arg[0][0]
+        blocks = [tuple(jacs[j] for _, jacs in per_arg) for j in range(out_tree.num_leaves)]
+        return pytree.unflatten(out_tree, [b[0] if isinstance(argnums, int) else b for b in blocks])
 
     jac_fun.__name__ = f"{fname}({getattr(fun, '__name__', 'f')})"
     return jac_fun
 
 
-def _one_array(args, i, fname, holomorphic):
-    new_args, fresh, actual, _ = _prepare(args, (i,), fname)
-    if len(fresh) != 1:
-        raise TypeError(f"{fname} differentiates with respect to array arguments, but argument {i} is a "
-                        f"container of {len(fresh)} arrays; pass the arrays as separate arguments")
+def _jacobian_setup(fun, args, i, fname, holomorphic):
+    """Argument ``i``'s leaves as fresh Vars and ``fun``'s output leaves over them."""
+    new_args, fresh, actual, trees = _prepare(args, (i,), fname)
     if holomorphic:
         _check_holomorphic(fresh, (i,), fname)
-    return new_args, fresh, actual
+    out_leaves, out_tree = pytree.flatten(fun(*new_args))
+    out_leaves = [as_output(o) for o in out_leaves]
+    return fresh, actual, trees[0][0], stabilized(out_leaves), out_tree
+
+
+def _regroup_jacobians(fresh, actual, in_tree, out_tree, blocks):
+    """``blocks[j][k]`` (output leaf j by input leaf k) evaluated, as ``(out_tree, [in_tree of blocks])``."""
+    n_in = len(fresh)
+    flat = _finish(fresh, actual, [b for row in blocks for b in row]) if blocks and n_in else []
+    return out_tree, [pytree.unflatten(in_tree, flat[j * n_in:(j + 1) * n_in]) for j in range(len(blocks))]
 
 
 def _jacrev_one(fun, i, args, fname, holomorphic):
-    new_args, fresh, actual = _one_array(args, i, fname, holomorphic)
-    x = fresh[0]
-    out = as_output(fun(*new_args))
-    if out.dtype.kind == "c" or holomorphic:
-        _check_output_kind(out, holomorphic, fname)
-    (out,) = stabilized([out])
-    ct = Var(out.type)
-    (g,) = backward([out], [ct], [x])
-    g = g if g is not None else zeros_like(x)
-    # NOTE: one VJP applied to all basis cotangents at once (batched), not one graph per output element
-    cts, n_out = basis(out)
-    (rows,) = batch([g], [ct], [cts], n_out)
-    jac = jnp.reshape(rows, tuple(out.shape) + tuple(x.shape))
-    return _finish(fresh, actual, [jac])[0]
+    fresh, actual, in_tree, outs, out_tree = _jacobian_setup(fun, args, i, fname, holomorphic)
+    blocks = []
+    for out in outs:
+        if out.dtype.kind == "c" or holomorphic:
+            _check_output_kind(out, holomorphic, fname)
+        ct = Var(out.type)
+        grads = backward([out], [ct], fresh)
+        grads = [g if g is not None else zeros_like(x) for g, x in zip(grads, fresh)]
+        # NOTE: one VJP applied to all basis cotangents at once (batched), not one graph per output element
+        cts, n_out = basis(out)
+        rows = batch(grads, [ct], [cts], n_out)
+        blocks.append([jnp.reshape(r, tuple(out.shape) + tuple(x.shape)) for r, x in zip(rows, fresh)])
+    return _regroup_jacobians(fresh, actual, in_tree, out_tree, blocks)
 
 
 def _jacfwd_one(fun, i, args, fname, holomorphic):
-    new_args, fresh, actual = _one_array(args, i, fname, holomorphic)
-    x = fresh[0]
-    if x.dtype.kind == "c" and not holomorphic:
-        raise TypeError(f"{fname} with a complex input (argument {i}, {x.dtype}) requires holomorphic=True; "
-                        "for a real function of it use jacrev or grad")
-    out = as_output(fun(*new_args))
+    fresh, actual, in_tree, outs, out_tree = _jacobian_setup(fun, args, i, fname, holomorphic)
+    for x in fresh:
+        if x.dtype.kind == "c" and not holomorphic:
+            raise TypeError(f"{fname} with a complex input (argument {i}, {x.dtype}) requires holomorphic=True; "
+                            "for a real function of it use jacrev or grad")
     if holomorphic:
-        _check_output_kind(out, holomorphic, fname)
-    (out,) = stabilized([out])
-    t = Var(x.type)
-    (tout,) = forward([out], [x], [t])
-    tout = tout if tout is not None else zeros_like(out)
-    ts, n_in = basis(x)
-    (cols,) = batch([tout], [t], [ts], n_in)
-    jac = jnp.moveaxis(jnp.reshape(cols, (n_in, -1)), 0, -1)
-    jac = jnp.reshape(jac, tuple(out.shape) + tuple(x.shape))
-    return _finish(fresh, actual, [jac])[0]
+        for out in outs:
+            _check_output_kind(out, holomorphic, fname)
+    blocks = [[] for _ in outs]
+    for x in fresh:
+        t = Var(x.type)
+        touts = forward(outs, [x], [t])
+        touts = [tout if tout is not None else zeros_like(out) for tout, out in zip(touts, outs)]
+        # NOTE: one JVP per input leaf applied to all its basis tangents at once (batched)
+        ts, n_in = basis(x)
+        for row, out, cols in zip(blocks, outs, batch(touts, [t], [ts], n_in)):
+            jac = jnp.moveaxis(jnp.reshape(cols, (n_in, -1)), 0, -1)
+            row.append(jnp.reshape(jac, tuple(out.shape) + tuple(x.shape)))
+    return _regroup_jacobians(fresh, actual, in_tree, out_tree, blocks)
 
 
 def jacrev(fun, argnums=0, holomorphic=False):
-    """Jacobian by reverse mode: one VJP, batched over the output's basis; result shape ``out.shape + x.shape`` (a tuple
-    of those for a tuple of ``argnums``). Complex outputs need ``holomorphic=True``."""
+    """Jacobian by reverse mode: one VJP per output leaf, batched over its basis; result shape
+    ``out.shape + x.shape``, as a pytree for pytree outputs and arguments (see ``_over_argnums``). Complex
+    outputs need ``holomorphic=True``."""
     return _over_argnums(_jacrev_one, fun, argnums, "jacrev", holomorphic)
 
 
 def jacfwd(fun, argnums=0, holomorphic=False):
-    """Jacobian by forward mode: one JVP, batched over the input's basis; result shape ``out.shape + x.shape`` (a tuple
-    of those for a tuple of ``argnums``). Complex inputs need ``holomorphic=True``."""
+    """Jacobian by forward mode: one JVP per input leaf, batched over its basis; result shape
+    ``out.shape + x.shape``, as a pytree for pytree outputs and arguments (see ``_over_argnums``). Complex
+    inputs need ``holomorphic=True``."""
     return _over_argnums(_jacfwd_one, fun, argnums, "jacfwd", holomorphic)
 
 
@@ -400,11 +445,17 @@ def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=(), d
     nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
     names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
     if names:
-        params = list(inspect.signature(fun).parameters)
+        sig = inspect.signature(fun).parameters
+        params = list(sig)
+        fname = getattr(fun, "__name__", "the function")
         for n in names:
             if n not in params:
-                raise ValueError(f"jit: static_argnames {n!r} is not a parameter of "
-                                 f"{getattr(fun, '__name__', 'the function')} (its parameters: {params})")
+                raise ValueError(f"jit: static_argnames {n!r} is not a parameter of {fname} (its parameters: "
+                                 f"{params})")
+            before = [sig[p].kind for p in params[:params.index(n) + 1]]
+            if inspect.Parameter.VAR_POSITIONAL in before or sig[n].kind is inspect.Parameter.VAR_KEYWORD:
+                raise ValueError(f"jit: static_argnames {n!r} of {fname} has no fixed position (it is, or "
+                                 "follows, *args or **kwargs); give the static argument a parameter of its own")
         nums += tuple(params.index(n) for n in names if params.index(n) not in nums)
     return compile(fun, static_argnums=tuple(sorted(nums)), device=device)
 
@@ -479,16 +530,7 @@ def linearize(fun, *primals):
     def f_jvp(*tangents):
         if len(tangents) != len(primals):
             raise TypeError(f"linearize: f_jvp takes {len(primals)} tangents, got {len(tangents)}")
-        leaves = []
-        for i, (p, t) in enumerate(zip(primals, tangents)):
-            pl, ptree = pytree.flatten(p)
-            tl, ttree = pytree.flatten(t)
-            if ptree != ttree:
-                raise TypeError(f"linearize: tangent {i} has structure {ttree}, the primal {ptree}")
-            for a, b in zip(pl, tl):
-                if np.shape(a) != np.shape(b) and not isinstance(b, Var):
-                    raise ValueError(f"linearize: tangent {i} has shape {np.shape(b)}, the primal {np.shape(a)}")
-            leaves += tl
+        leaves = _tangent_leaves(primals, tangents, fresh, "linearize", lambda i: f"tangent {i}")
         return pytree.unflatten(out_tree, _finish(fresh + tvars, actual + leaves, touts))
 
     return primal_out, f_jvp

@@ -134,6 +134,34 @@ def test_jvp_with_pytree_primals_and_tangent_checks():
         jvp(lambda x, y: x, (1.0, 2.0), (1.0,))
 
 
+
+def test_tangents_and_cotangents_must_have_their_primals_dtype_and_shape():
+    """Catches: jvp/linearize taking a float32 or integer tangent for a float64 primal, and vjp_fn a float32
+    or integer cotangent for a float64 output, silently (JAX raises TypeError naming both dtypes); the error
+    names the leaf. Python numbers of the primal's kind still take its dtype, as JAX's weak types do."""
+    x = np.ones(3)
+    _, pullback = vjp(lambda v: {"a": v * 2.0}, x)
+    _, f_jvp = jaxlike.linearize(lambda v: v * 2.0, x)
+    bad_dtypes = [
+        (lambda: jvp(lambda v: v * 2.0, (x,), (np.ones(3, int),)),
+         r"jvp: tangents\[0\] has dtype int64 but its primal has float64"),
+        (lambda: jvp(lambda d: d["w"], ({"w": x},), ({"w": x.astype(np.float32)},)),
+         r"tangents\[0\]\['w'\] has dtype float32"),
+        (lambda: f_jvp(x.astype(np.float32)), "linearize: tangent 0 has dtype float32 but its primal has float64"),
+        (lambda: pullback({"a": x.astype(np.float32)}),
+         r"vjp_fn: cotangent\['a'\] has dtype float32 but its output has float64"),
+        (lambda: pullback({"a": np.ones(3, int)}), "cotangent.* has dtype int64"),
+    ]
+    for call, message in bad_dtypes:
+        with pytest.raises(TypeError, match=message + ".*test_api.py"):
+            call()
+    with pytest.raises(ValueError, match=r"cotangent\['a'\] has shape \(2,\) but its output has \(3,\)"):
+        pullback({"a": np.ones(2)})
+    out, tangent = jvp(lambda v: v * 2.0, (np.float32(1.5),), (1.0,))
+    assert tangent.dtype == np.float32 and tangent == 2.0
+    (ct,) = vjp(lambda v: jnp.sum(v), x.astype(np.float32))[1](1.0)
+    assert ct.dtype == np.float32
+
 # -- value_and_grad, argnums, pytrees ------------------------------------------------------------------------
 def test_value_and_grad_with_has_aux_and_pytree_params():
     def loss(p, x):
@@ -243,9 +271,32 @@ def test_jacobians_and_hessian_over_an_argnums_tuple():
     (haa, hab), (hba, hbb) = hessian(s, argnums=(0, 1))(a, b)
     assert np.allclose(haa, np.diag(2 * np.sin(b))) and np.allclose(hbb, np.diag(-a * a * np.sin(b)))
     assert np.allclose(hab, np.diag(2 * a * np.cos(b))) and np.allclose(hba, hab.T)
-    with pytest.raises(TypeError, match="container of 2 arrays"):
-        jacrev(lambda p: p[0] * p[1])((np.ones(2), np.ones(2)))
 
+
+
+def test_jacobians_of_pytree_outputs_and_arguments_nest_as_in_jax():
+    """Catches: jacrev/jacfwd/jacobian/hessian of a function returning a tuple or dict (a raw numpy "setting
+    an array element with a sequence", or a TypeError) and of a dict argument (a bare array for one leaf,
+    "container of 2 arrays" for two). JAX nests the output's tree outside, then the argnums tuple, then the
+    argument's tree; compiled, too."""
+    x = np.array([0.3, -0.2, 0.8])
+    f = lambda v: (jnp.sin(v), {"s": jnp.sum(v ** 2)})  # noqa: E731
+    params = {"a": x, "b": np.array([1.0, 2.0])}
+    for jac in (jacrev, jacfwd):
+        tuple_out = jac(f)(x)
+        assert isinstance(tuple_out, tuple) and set(tuple_out[1]) == {"s"}
+        np.testing.assert_allclose(tuple_out[0], np.diag(np.cos(x)))
+        np.testing.assert_allclose(tuple_out[1]["s"], 2 * x)
+        dict_in = jac(lambda p: p["a"] * jnp.sum(p["b"]))(params)
+        assert set(dict_in) == {"a", "b"} and dict_in["a"].shape == (3, 3)
+        np.testing.assert_allclose(dict_in["b"], np.repeat(x[:, None], 2, axis=1))
+        assert set(jac(lambda p: p["a"] * 2.0)({"a": x})) == {"a"}
+        both = jac(lambda a, b: {"p": a * b[0]}, argnums=(0, 1))(x, np.array([2.0]))
+        assert set(both) == {"p"} and both["p"][0].shape == (3, 3) and both["p"][1].shape == (3, 1)
+    H = hessian(lambda p: jnp.sum(p["a"] ** 2) * jnp.sum(p["b"]))(params)
+    assert set(H) == {"a", "b"} and set(H["a"]) == {"a", "b"}
+    np.testing.assert_allclose(H["a"]["b"], np.repeat(2 * x[:, None], 2, axis=1))
+    np.testing.assert_allclose(jaxlike.compile(jacobian(f))(x)[1]["s"], 2 * x)
 
 # -- check_grads itself ----------------------------------------------------------------------------------------
 def _elementwise_prim(name, numpy, vjp):

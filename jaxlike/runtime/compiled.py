@@ -113,6 +113,9 @@ class Compiled:
         self.options = options  # backend options, e.g. {"outputs": "device"} for numba_cuda
         self.static_argnums = tuple(sorted(static_argnums if isinstance(static_argnums, (tuple, list))
                                            else (static_argnums,)))
+        # NOTE: a call with fewer positional arguments than this leaves out a static one: bound to the
+        # signature, so that its default is used and the call shares the signature of one that passes it
+        self._bind_below = self.static_argnums[-1] + 1 if self.static_argnums else 0
         self.device = device
         self.mode = mode
         self._cache = {}
@@ -191,26 +194,32 @@ class Compiled:
         self.function.__code__, self.function.__defaults__ = self._general_code
 
     def _positional(self, args, kwargs):
-        """Keyword arguments bound to their positions in ``fn``'s signature (defaults filled in), so one
-        signature cache serves both spellings of a call."""
+        """Keyword arguments bound to their positions in ``fn``'s signature, so one signature cache serves both
+        spellings of a call. Defaults fill the positions up to the last argument given or static one; later
+        parameters keep them inside ``fn`` (a default traced as an argument would be a value, not a number)."""
         try:
             sig = inspect.signature(self.fn)
         except (TypeError, ValueError):
             sig = None
         plain = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         if sig is None or any(p.kind not in plain for p in sig.parameters.values()):
+            if not kwargs:
+                return args     # NOTE: nothing to bind by; _split names the static argument left out
             raise TypeError(f"compiled function {self.__name__} got keyword arguments {sorted(kwargs)}; it takes "
                             "them only when its own parameters are all positional (no *args, **kwargs or "
                             "keyword-only ones): pass them positionally")
         try:
             bound = sig.bind(*args, **kwargs)
         except TypeError as e:
-            raise TypeError(f"{self.__name__}(): {e}") from None
+            static = f" (static_argnums={self.static_argnums})" if self.static_argnums else ""
+            raise TypeError(f"{self.__name__}(): {e}{static}") from None
+        names = list(sig.parameters)
+        last = max([names.index(n) for n in bound.arguments] + [i for i in self.static_argnums if i < len(names)])
         bound.apply_defaults()
-        return bound.args
+        return tuple(bound.arguments[n] for n in names[:last + 1])
 
     def _call(self, args, kwargs):
-        if kwargs:
+        if kwargs or len(args) < self._bind_below:
             args = self._positional(args, kwargs)
         # NOTE: the hot path: flat arguments whose signature compiled before cost one tuple and one lookup.
         flat = _flat_signature(args) if not self.static_argnums else None
