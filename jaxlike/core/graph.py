@@ -6,6 +6,7 @@ Every primitive has exactly one output, so a node and its equation are the same 
 """
 
 import itertools
+import weakref
 
 import numpy as np
 
@@ -25,6 +26,9 @@ class Var:
     __array_ufunc__ = None
 
     def __init__(self, type, prim=None, inputs=(), attrs=(), name=None, value=None, source=None):
+        for k, d in enumerate(type.shape):
+            if isinstance(d, Sym) and d.holder is None:
+                d.holder = (weakref.ref(self), k)
         self.type = type
         self.prim = prim
         self.inputs = tuple(inputs)
@@ -101,7 +105,10 @@ class Var:
 
 
 def const(value, dtype=None):
-    """A constant node. Python scalars keep a weak type so they do not widen float32 graphs."""
+    """A constant node. Python scalars keep a weak type so they do not widen float32 graphs. A symbolic size
+    is its value in the graph (``Sym.value``)."""
+    if isinstance(value, Sym) and dtype is None:
+        return value.value()
     typ = type_of_value(value)
     if dtype is not None:
         arr = np.asarray(value, dtype=dtype)

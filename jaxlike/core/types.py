@@ -81,10 +81,18 @@ def promote(types):
 MAY_SPECIALIZE = contextvars.ContextVar("jaxlike_may_specialize", default=False)
 
 
-class Sym:
-    """A symbolic size. Reading it as a Python int (``range(x.shape[0])``) asks the tracer to specialize."""
+# ``SIZE_VALUE(var, axis)``: the graph's int64 scalar for ``var.shape[axis]``; ops.reduce sets it (size_of).
+SIZE_VALUE = None
 
-    __slots__ = ("id", "origin", "at_most")
+
+class Sym:
+    """A symbolic size. Reading it as a Python int (``range(x.shape[0])``) asks the tracer to specialize.
+
+    Outside such a trace (a Theano graph, built once for every size), arithmetic on it (``x.shape[0] * 2``,
+    ``T.sum(x) / x.shape[0]``) is arithmetic on the graph value of the size (``value``), as Theano's
+    symbolic shapes are."""
+
+    __slots__ = ("id", "origin", "at_most", "holder")
     _ids = itertools.count()
 
     def __init__(self, at_most=None):
@@ -93,6 +101,15 @@ class Sym:
         # this size in an attr without computing that node add it as a root, so the size can be bound.
         self.origin = None
         self.at_most = at_most   # an upper bound where the rule knows one (x[:, :1] has 0 or 1 columns)
+        self.holder = None       # (weak reference to the first Var of this size, its axis), for ``value``
+
+    def value(self):
+        """This size as an int64 scalar of the graph, read from the first Var that has it; while compile()
+        traces with symbolic sizes, the request for a concrete size instead."""
+        var = self.holder[0]() if self.holder is not None else None
+        if MAY_SPECIALIZE.get() or var is None or SIZE_VALUE is None:
+            self._concrete()
+        return SIZE_VALUE(var, self.holder[1])
 
     def __repr__(self):
         return f"n{self.id}"
@@ -119,12 +136,22 @@ class Sym:
     def __hash__(self):
         return hash(("Sym", self.id))
 
-    def _arith(self, *_):
+    def _compare(self, *_):
         self._concrete()
 
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _arith
-    __floordiv__ = __rfloordiv__ = __truediv__ = __rtruediv__ = __mod__ = _arith
-    __lt__ = __le__ = __gt__ = __ge__ = _arith
+    __lt__ = __le__ = __gt__ = __ge__ = _compare
+
+
+def _size_arithmetic(name):
+    def op(self, other):
+        return getattr(self.value(), name)(other)
+    op.__name__ = name
+    return op
+
+
+for _name in ("add", "sub", "mul", "floordiv", "truediv", "mod", "pow"):
+    for _form in (f"__{_name}__", f"__r{_name}__"):
+        setattr(Sym, _form, _size_arithmetic(_form))
 
 
 class DimSum:

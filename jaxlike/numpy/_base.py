@@ -21,7 +21,7 @@ def asarray_or_var(x):
     if type(x) in (bool, int, float, complex):
         return x  # NOTE: Python scalars stay weak (NEP 50); numpy scalars (np.float64 subclasses float) are strong
     if isinstance(x, Sym):
-        x._concrete()  # a symbolic size used as a value: compile() retraces with concrete sizes
+        return x.value()  # NOTE: while compile() traces, a request for concrete sizes (it retraces)
     arr = np.asarray(x)
     if arr.dtype == object:
         raise TypeError(f"cannot use an object of type {type(x).__name__} as an array")

@@ -3,6 +3,7 @@ concatenate."""
 
 import numpy as np
 
+from ..core.graph import Var
 from ..core.types import is_known, Sym
 from ..ops import layout as L
 from ..ops._rules import normalize_axis, normalize_axes, broadcast_shapes
@@ -22,6 +23,11 @@ def reshape(a, *newshape, shape=None, order="C"):
     elif len(newshape) == 1 and isinstance(newshape[0], int):
         newshape = (newshape[0],)
     a = asarray_or_var(a)
+    for k, d in enumerate(newshape):
+        if isinstance(d, Var):
+            raise TypeError(f"reshape: size {k} of the new shape is a value computed in the graph ({d!r}); sizes "
+                            "are numbers or symbolic sizes themselves (x.shape[0]): write -1 for the one size to "
+                            "infer, e.g. x.reshape((-1,)) for x.shape[0] * x.shape[1]")
     newshape = tuple(d if isinstance(d, Sym) else int(d) for d in newshape)
     if not is_traced(a):
         return np.reshape(a, newshape)

@@ -4,6 +4,7 @@ Imports core and ops only."""
 
 import numpy as np
 
+from ..core import types as _types
 from ..core.types import TensorType, Sym
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import dtype_int_or_float, real_only, Sample
@@ -138,6 +139,9 @@ size_of = register(Primitive(
                          for s, a, d in [((1, 3), (0,), "f8"), ((2, 3), (0, 1), "i8"), ((0, 4), (0,), "f4"),
                                          ((3,), (), "f8")]],
     doc="number of elements of x over axes, as a scalar of dtype (reads only x's shape)"))
+
+
+_types.SIZE_VALUE = lambda x, axis: size_of(x, axes=(axis,), dtype=np.dtype(np.int64))   # for Sym.value
 
 
 def count(x, axes, dtype):

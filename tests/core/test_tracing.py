@@ -109,3 +109,10 @@ def test_numpy_scalar_arguments_are_not_weak():
     for a, s in [(f32, np.float64(0.1)), (f32, 0.1), (f32, np.float32(0.1)), (f32, np.complex128(1j)),
                  (i32, np.int64(2)), (i32, 2)]:
         assert f(a, s).dtype == (a * s).dtype, (a.dtype, type(s))
+
+
+def test_arange_of_a_symbolic_size_stays_symbolic():
+    """jnp.arange(x.shape[0]) under compile is 0..n-1 of x's own size: one compilation serves every size
+    (it asked for concrete sizes, which retraced per shape)."""
+    c = jaxlike.compile(lambda a: jnp.arange(a.shape[0]) * a)
+    assert np.array_equal(c(np.ones(3)), [0.0, 1.0, 2.0]) and np.array_equal(c(np.ones(5)), np.arange(5.0))

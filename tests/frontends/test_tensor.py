@@ -422,3 +422,25 @@ def test_softmax_cross_entropy_with_labels_and_log_softmax_stay_finite():
     p = nnet.softmax(x)
     gp = jaxlike.function([x], T.grad(T.log(p).sum(), p))(logits[2:])
     np.testing.assert_allclose(gp, 1 / np.exp(logp[2:]), rtol=1e-12)
+
+
+def test_symbolic_shapes_are_values_in_theano_graphs():
+    """Catches: x.shape[0] in a Theano graph was a size that raised ConcretizationError in any arithmetic, so
+    the tutorials' negative log-likelihood -T.mean(T.log(p)[T.arange(y.shape[0]), y]) could not be built."""
+    x, y = T.dmatrix("x"), T.ivector("y")
+    f = jaxlike.function([x], [x.shape[0], T.sum(x) / x.shape[0], x.shape[0] * x.shape[1] - 1,
+                               T.arange(x.shape[1])])
+    for rows in (4, 2):
+        n, mean_row_sum, cells, columns = f(np.ones((rows, 3)))
+        assert n == rows and mean_row_sum == 3.0 and cells == rows * 3 - 1
+        assert np.array_equal(columns, [0, 1, 2])
+    p = nnet.softmax(x)
+    nll = -T.mean(T.log(p)[T.arange(y.shape[0]), y])
+    value, g = jaxlike.function([x, y], [nll, T.grad(nll, x)])(
+        np.array([[1.0, 2.0], [3.0, 1.0], [0.0, 0.0]]), np.array([1, 0, 1], np.int32))
+    probs = np.exp([[1.0, 2.0], [3.0, 1.0], [0.0, 0.0]])
+    probs /= probs.sum(1, keepdims=True)
+    np.testing.assert_allclose(value, -np.mean(np.log(probs[[0, 1, 2], [1, 0, 1]])), rtol=1e-12)
+    np.testing.assert_allclose(g, (probs - np.eye(2)[[1, 0, 1]]) / 3, rtol=1e-10)
+    with pytest.raises(TypeError, match="write -1 for the one size"):
+        x.reshape((x.shape[0] * x.shape[1],))
