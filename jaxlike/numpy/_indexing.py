@@ -1,6 +1,8 @@
 """``x[key]`` on traced values: ints, slices, None, Ellipsis, and integer arrays (one, or several on adjacent
 axes), lowered to slice, reshape and take. Gradients come from those primitives (scatter-add for repeats)."""
 
+from operator import index as operator_index
+
 import numpy as np
 
 from ..core.graph import Var, const
@@ -70,11 +72,46 @@ def _normalize_key(key, nd):
     return key
 
 
+def _computed_slices(x, key):
+    """``x`` with the slices whose bounds are computed values (Theano's minibatch ``data[i * b:(i + 1) * b]``)
+    taken, and the key with full slices in their place. Python's rules: negative bounds count from the end,
+    bounds clip to the axis, an empty range for stop <= start; the length is a size known when the bounds
+    are (``iota``)."""
+    dim, out = 0, []
+    for k in key:
+        if isinstance(k, slice) and (isinstance(k.start, Var) or isinstance(k.stop, Var)):
+            if k.step not in (None, 1):
+                raise IndexError(f"a slice with computed bounds takes step 1, got step {k.step!r}: slice, then "
+                                 "index with a constant step")
+            n = count(x, (dim,), np.int64)
+            n = const(np.int64(n)) if isinstance(n, int) else n
+            start, stop = (_bound(b, n, default) for b, default in ((k.start, const(np.int64(0))), (k.stop, n)))
+            x = I.take(x, m.add(start, I.iota(m.maximum(m.sub(stop, start), const(np.int64(0))))), axis=dim)
+            k = slice(None)
+        out.append(k)
+        dim += k is not None
+    return x, out
+
+
+def _bound(b, n, default):
+    if b is None:
+        return default
+    b = asarray_or_var(b)
+    if not isinstance(b, Var):
+        b = const(np.int64(operator_index(b)))
+    if b.ndim != 0 or b.dtype.kind not in "iu":
+        raise IndexError(f"slice bounds must be integer scalars, got {b.type!r}")
+    b = m.convert(b, dtype=np.dtype(np.int64))
+    b = m.select(m.lt(b, const(np.int64(0))), m.add(b, n), b)
+    return m.minimum(m.maximum(b, const(np.int64(0))), n)
+
+
 def getitem(x, key):
     x = asarray_or_var(x)
     if not isinstance(x, Var):
         return np.asarray(x)[key]
     key = _normalize_key(key, x.ndim)
+    x, key = _computed_slices(x, key)
     index, out_shape, arrays = [], [], []
     basic_only = not any(_is_array_index(k) for k in key)
     picks = []  # (position in the result, int index) for ints on symbolic dims

@@ -4,7 +4,7 @@ Imports core only."""
 
 import numpy as np
 
-from ..core.types import TensorType
+from ..core.types import TensorType, Sym
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import Sample
 from ._batch import with_batch
@@ -103,3 +103,19 @@ scatter_add = register(Primitive(
     samples=lambda rng: [Sample(rng.normal(size=s[:a] + np.shape(i) + s[a + 1:]), np.array(i, dtype=d),
                                 axis=a, shape=s) for s, i, d, a in _CASES],
     doc="zeros of `shape` with g added at idx along axis (repeated indices accumulate)"))
+
+
+# -- a range whose length is a computed value ------------------------------------------------------------------
+def _iota_shape(count):
+    if count.ndim != 0 or count.dtype.kind not in "iu":
+        raise TypeError(f"iota counts with an integer scalar, got {count.type!r}")
+    return TensorType(np.int64, (Sym(),))   # NOTE: a size known only when the count is computed
+
+
+iota = register(Primitive(
+    "iota", Kind.OPAQUE, shape=_iota_shape,
+    numpy=lambda count: np.arange(max(int(count), 0), dtype=np.int64),
+    vjp=None, differentiable=(),
+    samples=lambda rng: [Sample(np.int64(n)) for n in (0, 1, 5)],
+    doc="0, 1, ..., count - 1 for an integer scalar count computed in the graph (a slice of x[i * b:(i + 1) * b] "
+        "takes these positions); its length is a size bound when the count is known"))

@@ -444,3 +444,27 @@ def test_symbolic_shapes_are_values_in_theano_graphs():
     np.testing.assert_allclose(g, (probs - np.eye(2)[[1, 0, 1]]) / 3, rtol=1e-10)
     with pytest.raises(TypeError, match="write -1 for the one size"):
         x.reshape((x.shape[0] * x.shape[1],))
+
+
+def test_slices_with_computed_bounds_as_in_the_minibatch_tutorials():
+    """Catches: data[i * b:(i + 1) * b] with a symbolic i (the tutorials' givens) raised a TracerBoolError about
+    float(). Python's slice rules hold for computed bounds: negatives count from the end, bounds clip, an
+    empty range is empty; the gradient reaches the rows taken."""
+    i, a, b = T.lscalar("i"), T.lscalar("a"), T.lscalar("b")
+    data = jaxlike.shared(np.arange(12.0).reshape(6, 2))
+    y = T.dmatrix("y")
+    cost = T.sum(y ** 2)
+    step = jaxlike.function([i], [cost, T.grad(cost, y)], givens={y: data[i * 2:(i + 1) * 2]})
+    for k in (0, 2):
+        rows = np.arange(12.0).reshape(6, 2)[k * 2:(k + 1) * 2]
+        value, g = step(k)
+        assert value == np.sum(rows ** 2) and np.array_equal(g, 2 * rows)
+    window = jaxlike.function([a, b], [data[a:b, 1], T.grad(T.sum(data[a:b] ** 2), data)])
+    full = np.arange(12.0).reshape(6, 2)
+    for lo, hi in [(2, 5), (-3, 100), (5, 2), (-100, 2), (0, 0)]:
+        got, g = window(lo, hi)
+        want = np.zeros_like(full)
+        want[lo:hi] = 2 * full[lo:hi]
+        assert np.array_equal(got, full[lo:hi, 1]) and np.array_equal(g, want), (lo, hi)
+    with pytest.raises(IndexError, match="takes step 1"):
+        data[a:b:2]

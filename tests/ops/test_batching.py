@@ -20,7 +20,7 @@ from jaxlike.runtime.trace import abstract_type
 
 B = 3
 # made by passes/fuse.py after all transformations have run; nothing batches it
-NOT_BATCHED = {"fused"}
+NOT_BATCHED = {"fused", "iota"}   # iota: a batch of counts would be ragged (vmap refuses it with a clear error)
 NAMES = sorted(set(REGISTRY) - NOT_BATCHED)
 
 

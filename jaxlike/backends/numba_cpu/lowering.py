@@ -398,7 +398,12 @@ def reshape(ctx, v):
     return [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape(({dims}{',' if len(shape) == 1 else ''})){copy}"]
 
 
+def iota(ctx, v):
+    return [f"{ctx.name(v)} = np.arange(max(np.int64({ctx.name(v.inputs[0])}), 0))"]
+
+
 LOWERINGS = {
+    "iota": iota,
     "contract": contract,
     "take": take,
     "scatter_add": scatter_add,

@@ -30,6 +30,7 @@ import threading
 
 import numpy as np
 
+from ...core.errors import where
 from ..base import Executable
 from .compat import import_cuda, is_simulator, device_problem
 from .arrays import Arrays, Pool
@@ -187,6 +188,12 @@ def compile(graph, options=None):
         raise RuntimeError(f"device='cuda' was requested but {problem}. Run on a machine with an NVIDIA GPU "
                            "and driver, use device='cpu', or set NUMBA_ENABLE_CUDASIM=1 to use numba's "
                            "(slow) CUDA simulator.")
+    computed = [v for v in graph.nodes() if v.prim is not None and v.prim.name == "iota"]
+    if computed:
+        raise NotImplementedError(
+            "device='cuda' plans every buffer's size before the launch, and a slice with computed bounds "
+            f"(x[i * b:(i + 1) * b]{where(computed[0].source)}) has a length known only when they are: use "
+            "device='cpu' for it, or lax.dynamic_slice with a fixed length")
     cfg = Config(options)
     program = Program(graph, cfg)
     launcher_src = program.launcher_source()
