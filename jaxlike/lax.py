@@ -18,6 +18,7 @@ from .ops.layout import broadcast_to, reshape
 from .ops.math import convert, select as _select
 from .ops.index import take
 from .ops.reduce import size_of
+from .ops.scan import cumsum
 
 
 def _leaf_var(x, what):
@@ -381,15 +382,22 @@ def dynamic_slice(operand, start_indices, slice_sizes):
         n = x.shape[axis]
         if dims_equal(size, n):
             continue    # NOTE: the whole axis (the only way a symbolic size can be a slice size)
-        if not is_known(size):
-            raise TypeError(f"dynamic_slice: slice size {size} of axis {axis} is symbolic; slice sizes are "
-                            "static (Python ints), as in JAX" + where(user_frame()))
-        if is_known(n) and size > n:
+        if is_known(size) and is_known(n) and size > n:
             raise TypeError(f"dynamic_slice: slice size {size} is larger than axis {axis} of size {n}")
         n_v = as_var(np.int64(n)) if is_known(n) else size_of(x, axes=(axis,), dtype=np.dtype("int64"))
-        start = _clip(convert(_leaf_var(s, "dynamic_slice: start index"), dtype="int64"), n_v - size)
-        x = take(x, start + as_var(np.arange(size, dtype=np.int64)), axis=axis)
+        # NOTE: a symbolic size is another array's (dynamic_update_slice's update, an argument of compile):
+        # the window is 0..size-1 of that size; one larger than the axis fails in take, naming both
+        offsets = as_var(np.arange(size, dtype=np.int64)) if is_known(size) else _positions(size)
+        size_v = size if is_known(size) else size.value(specialize=False)
+        start = _clip(convert(_leaf_var(s, "dynamic_slice: start index"), dtype="int64"), n_v - size_v)
+        x = take(x, start + offsets, axis=axis)
     return x
+
+
+def _positions(size):
+    """0, 1, ..., size - 1 for a symbolic size, of that size."""
+    ones = broadcast_to(as_var(np.ones((), np.int64)), shape=(size,))
+    return cumsum(ones, axis=0, reverse=False) - as_var(np.int64(1))
 
 
 def dynamic_update_slice(operand, update, start_indices):

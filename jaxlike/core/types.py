@@ -103,11 +103,12 @@ class Sym:
         self.at_most = at_most   # an upper bound where the rule knows one (x[:, :1] has 0 or 1 columns)
         self.holder = None       # (weak reference to the first Var of this size, its axis), for ``value``
 
-    def value(self):
+    def value(self, specialize=True):
         """This size as an int64 scalar of the graph, read from the first Var that has it; while compile()
-        traces with symbolic sizes, the request for a concrete size instead."""
+        traces with symbolic sizes, the request for a concrete size instead (unless not ``specialize``: the
+        library's own uses, which need no concrete size)."""
         var = self.holder[0]() if self.holder is not None else None
-        if MAY_SPECIALIZE.get() or var is None or SIZE_VALUE is None:
+        if (specialize and MAY_SPECIALIZE.get()) or var is None or SIZE_VALUE is None:
             self._concrete()
         return SIZE_VALUE(var, self.holder[1])
 

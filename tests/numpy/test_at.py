@@ -89,6 +89,24 @@ def test_dynamic_slices():
     np.testing.assert_allclose(windows(np.arange(6.0)), [3, 6, 9, 12])
 
 
+def test_dynamic_update_slice_of_an_argument_under_compile():
+    """Catches: an update whose sizes are symbolic (an argument of compile, a slice of one) raised "slice size
+    n9 is symbolic" from the dynamic_slice the write is the transpose of; one compilation serves every size."""
+    f = jaxlike.compile(lambda x, u, i: lax.dynamic_update_slice(x, u * 3, (i, 0)))
+    for x, u, i, at in [(np.zeros((3, 2)), np.ones((1, 2)), 1, 1), (np.zeros((4, 3)), np.ones((2, 3)), 3, 2)]:
+        want = x.copy()
+        want[at:at + len(u)] = 3 * u
+        np.testing.assert_array_equal(f(x, u, i), want)
+    g = jaxlike.compile(jaxlike.grad(lambda x, u: jnp.sum(lax.dynamic_update_slice(x, u, (1, 0)) ** 2),
+                                     argnums=(0, 1)))
+    gx, gu = g(np.ones((3, 2)), np.full((1, 2), 2.0))
+    np.testing.assert_array_equal(gx, [[2, 2], [0, 0], [2, 2]])
+    np.testing.assert_array_equal(gu, [[4, 4]])
+    rows = jaxlike.compile(lambda x: lax.fori_loop(
+        0, 3, lambda i, c: lax.dynamic_update_slice(c, x[:1] * 3, (i, 0)), jnp.zeros_like(x)))
+    np.testing.assert_array_equal(rows(np.arange(6.0).reshape(3, 2)), [[0, 3]] * 3)
+
+
 def test_integer_and_boolean_arrays_are_written_exactly():
     """Catches: every .at update of an integer or boolean array crashed (the write is the transpose of the
     read, which reverse mode does not build for integers); int64 values past 2**53 must stay exact."""
