@@ -12,7 +12,7 @@ Every rule's docstring gives the identity and what it removes. Imports core and 
 from ..ops import math as m
 from ..ops.layout import reshape, broadcast_to
 from ..ops.reduce import reduce_sum, reduce_max
-from ..core.graph import Var, Graph, free_inputs
+from ..core.graph import Var, Graph, free_inputs, toposort
 from ..core.types import TensorType, is_known, dims_equal
 from .simplify import rewrite, is_op, is_value, negated, negate, constant, same_shape as _same_shape
 
@@ -469,6 +469,13 @@ def stabilized(outputs):
     the gradient rules above catch only in the shapes they know (the gradient of log(softmax(x)) divided
     by a probability that had underflowed to 0: NaN, where the log_softmax form's is finite)."""
     outputs = list(outputs)
+    # NOTE: every forward pattern holds a log, an exp or a sigmoid; a graph without one is returned as it is
+    # (the rewrite costs as much as tracing the function: eager grad of a small one 0.75 -> 1.3 ms)
+    if not any(v.prim is not None and v.prim.name in _FORWARD_ROOTS for v in toposort(outputs)):
+        return outputs
     return list(stabilize(Graph(free_inputs(outputs), outputs)).outputs)
+
+
+_FORWARD_ROOTS = frozenset({"log", "log1p", "exp", "sigmoid"})
 
 
