@@ -21,8 +21,9 @@ from .custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from . import tree_util, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.random, jax.scipy, jax.lax)
 from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
 from . import display  # noqa: F401  (installs the notebook views: _repr_html_, _repr_svg_)
-from .printing import debugprint, make_graph  # noqa: F401
+from .printing import debugprint, make_graph, pp  # noqa: F401  (pp: Theano's theano.pp)
 from . import profile  # noqa: F401  (jaxlike.profile.report())
 from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)
 from .tensor.scan_module import scan  # noqa: F401  (Theano's theano.scan)
-from .tensor import gradient  # noqa: F401  (Theano's theano.gradient.grad / jacobian / hessian / Rop / Lop)
+from . import gradient  # noqa: F401  (Theano's theano.gradient.grad / jacobian / hessian / Rop / Lop / zero_grad)
+from . import ifelse  # noqa: F401  (Theano's theano.ifelse.ifelse)

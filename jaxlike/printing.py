@@ -1,5 +1,6 @@
 """Looking at graphs: ``debugprint`` (the traced graph and the optimized one, one node per line with the
-user's source line beside it) and ``make_graph`` (a view with ``_repr_svg_`` drawn by Graphviz when the
+user's source line beside it), ``pprint``/``pp`` (Theano's one-line infix form of an expression) and
+``make_graph`` (a view with ``_repr_svg_`` drawn by Graphviz when the
 ``graphviz`` package or the ``dot`` program is installed, and a ``_repr_html_`` text view that always works).
 
 Both accept a Graph, a Var or a list of Vars, a ``jaxlike.compile`` result or a plain function (traced with
@@ -16,7 +17,7 @@ import shutil
 import subprocess
 import sys
 
-from .core.graph import Var, Graph, namer, free_inputs, _fmt_attr
+from .core.graph import Var, Graph, namer, free_inputs, toposort, _fmt_attr
 from .core.errors import ConcretizationError
 from .config import config
 from .passes.pipeline import optimize, PASSES
@@ -126,6 +127,67 @@ def debugprint(obj, *example_args, mode=None, file=None):
     if file is not False:
         print(text, file=file if file is not None else sys.stdout)
     return text
+
+
+# -- one-line expressions (Theano's pprint) ------------------------------------------------------------
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "mod": "%", "floor_divide": "//",
+          "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!=", "logical_and": "and",
+          "logical_or": "or"}
+
+
+def _bound_text(b):
+    return "" if b is None else str(b)
+
+
+def _slice_text(index):
+    parts = []
+    for start, stop, step in index:
+        text = f"{_bound_text(start)}:{_bound_text(stop)}"
+        parts.append(text + (f":{step}" if step is not None else ""))
+    return ", ".join(parts)
+
+
+def _node_text(v, args):
+    name = v.prim.name
+    if name in _INFIX and len(args) == 2:
+        return f"({args[0]} {_INFIX[name]} {args[1]})"
+    if name == "neg":
+        return f"-{args[0]}"
+    if name == "slice" and len(args) == 1:
+        return f"{args[0]}[{_slice_text(v.attr_dict()['index'])}]"
+    if name == "take" and len(args) == 2 and isinstance(v.attr_dict().get("axis"), int):
+        return f"{args[0]}[{':, ' * v.attr_dict()['axis']}{args[1]}]"
+    attrs = ", ".join(f"{k}={'<graph>' if isinstance(a, Graph) else _fmt_attr(a)}" for k, a in v.attrs)
+    return f"{name}{{{attrs}}}({', '.join(args)})" if attrs else f"{name}({', '.join(args)})"
+
+
+def pprint(obj):
+    """Theano's ``pprint``: the expression ``obj`` (a Var, a list of them, or anything ``debugprint`` takes)
+    as one line of infix text per output. Inputs and named intermediate variables print as their names,
+    constants as ``TensorConstant{...}``; shared subexpressions are written out at each use.
+
+    >>> import jaxlike.tensor as T
+    >>> x = T.dscalar('x')
+    >>> pprint(T.exp(x) * 2 + x)
+    '((exp(x) * TensorConstant{2}) + x)'
+    """
+    if isinstance(obj, Var):
+        outputs = [obj]
+    elif isinstance(obj, (list, tuple)) and all(isinstance(v, Var) for v in obj):
+        outputs = list(obj)
+    else:
+        outputs = list(as_graph(obj).outputs)
+    roots = {v._id for v in outputs}
+    text = {}
+    for v in toposort(outputs):
+        if v.prim is None or (v.name and v._id not in roots):
+            text[v._id] = str(v)
+        else:
+            text[v._id] = _node_text(v, [text[i._id] for i in v.inputs])
+    return "\n".join(text[v._id] for v in outputs)
+
+
+pp = pprint
 
 
 # -- drawing --------------------------------------------------------------------------------------------

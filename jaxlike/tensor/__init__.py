@@ -14,7 +14,9 @@ from .var import (  # noqa: F401
     cscalar, cvector, cmatrix, zscalar, zvector, zmatrix,
     dimshuffle, type_str)
 from .basic import *  # noqa: F401,F403
+from .extra_ops import cumsum, cumprod, sort, argsort  # noqa: F401
+from .subtensor import set_subtensor, inc_subtensor  # noqa: F401
 from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError  # noqa: F401
 from .shared import shared, SharedVariable  # noqa: F401
 from .function import function, Function, MissingInputError, UnusedInputError  # noqa: F401
-from . import nnet, shared_randomstreams  # noqa: F401
+from . import nnet, shared_randomstreams, extra_ops  # noqa: F401

@@ -10,7 +10,7 @@ import builtins
 import numpy as np
 
 from ..core.graph import Var, const
-from ..core.types import canonical_dtype, is_known
+from ..core.types import canonical_dtype, is_known, floatx
 from .. import numpy as jnp
 from ..numpy._base import asarray_or_var
 
@@ -66,6 +66,32 @@ def switch(cond, ift, iff):
     return jnp.where(cond, ift, iff)
 
 
+where = switch  # NOTE: Theano's T.where is switch, not numpy's one-argument where (nonzero)
+
+
+def round(a, mode=None):  # noqa: A001  (Theano's name)
+    """``a`` rounded to integral values. ``mode``: ``'half_to_even'`` (the default since Theano 1.0, as
+    numpy's) or ``'half_away_from_zero'`` (older Theano's default: 2.5 -> 3, -0.5 -> -1). Integer tensors
+    come back unchanged; the gradient is zero."""
+    if mode is None:
+        mode = "half_to_even"
+    if mode not in ("half_to_even", "half_away_from_zero"):
+        raise ValueError(f"round: mode must be 'half_to_even' or 'half_away_from_zero', got {mode!r}")
+    a = as_tensor_variable(a)
+    if a.dtype.kind in "iub":
+        return a
+    if mode == "half_to_even":
+        return jnp.round(a)
+    whole = jnp.trunc(a)
+    # NOTE: comparing the dropped fraction, not floor(|a| + 0.5), which rounds 0.49999999999999994 up
+    return jnp.where(jnp.abs(a - whole) >= 0.5, whole + jnp.sign(a), whole)
+
+
+def iround(a, mode=None):
+    """``round(a, mode)`` as int64."""
+    return jnp.astype(round(a, mode), np.int64)
+
+
 def clip(x, min, max):  # noqa: A002  (Theano's argument names)
     return jnp.clip(x, min, max)
 
@@ -73,7 +99,6 @@ def clip(x, min, max):  # noqa: A002  (Theano's argument names)
 def cast(x, dtype):
     """``x`` converted to ``dtype`` (``'floatX'`` means ``config.floatX``)."""
     if dtype == "floatX":
-        from ..core.types import floatx
         dtype = floatx()
     return jnp.astype(x, canonical_dtype(dtype, "cast target dtype"))
 
@@ -108,6 +133,16 @@ def min(x, axis=None, keepdims=False):  # noqa: A001
     return jnp.min(x, axis=axis, keepdims=keepdims)
 
 
+def all(x, axis=None, keepdims=False):  # noqa: A001
+    """True where every element along ``axis`` is nonzero (bool)."""
+    return jnp.all(x, axis=axis, keepdims=keepdims)
+
+
+def any(x, axis=None, keepdims=False):  # noqa: A001
+    """True where some element along ``axis`` is nonzero (bool)."""
+    return jnp.any(x, axis=axis, keepdims=keepdims)
+
+
 def argmax(x, axis=None, keepdims=False):
     out = jnp.argmax(x, axis=axis)
     return jnp.expand_dims(out, axis) if keepdims and axis is not None else out
@@ -136,6 +171,18 @@ def concatenate(tensor_list, axis=0):
     return jnp.concatenate(list(tensor_list), axis=axis)
 
 
+def join(axis, *tensors_list):
+    """Theano's ``join(axis, t1, t2, ...)``: ``concatenate`` with the axis first; one tensor comes back as
+    is."""
+    if len(tensors_list) == 1 and isinstance(tensors_list[0], (list, tuple)):
+        tensors_list = tuple(tensors_list[0])
+    if not tensors_list:
+        raise ValueError("join needs at least one tensor after the axis")
+    if len(tensors_list) == 1:
+        return as_tensor_variable(tensors_list[0])
+    return jnp.concatenate(list(tensors_list), axis=axis)
+
+
 def stack(*tensors, axis=0):
     """``stack([a, b], axis=0)`` or the older ``stack(a, b)``: join tensors along a new dim."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
@@ -161,6 +208,52 @@ def flatten(x, ndim=1):
     if not 1 <= ndim <= builtins.max(x.ndim, 1):
         raise ValueError(f"flatten: ndim={ndim} must be between 1 and the rank {x.ndim}")
     return jnp.reshape(x, tuple(x.shape[:ndim - 1]) + (-1,))
+
+
+def tile(x, reps, ndim=None):
+    """``x`` repeated ``reps[i]`` times along dim ``i``, numpy's tile: short ``reps`` are padded with 1s on
+    the left, and ``ndim`` (at least ``len(reps)``) pads them further. ``reps`` must be Python ints."""
+    reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
+    for r in reps:
+        if isinstance(r, bool) or not isinstance(r, (int, np.integer)):
+            raise TypeError(f"tile: reps must be a tuple of Python ints, got {reps!r}")
+    if ndim is not None:
+        if ndim < len(reps):
+            raise ValueError(f"tile: ndim={ndim} is smaller than len(reps)={len(reps)}")
+        reps = (1,) * (ndim - len(reps)) + reps
+    x = as_tensor_variable(x)
+    if builtins.all(is_known(d) for d in x.shape):
+        return jnp.tile(x, reps)
+    reps = (1,) * (x.ndim - len(reps)) + reps
+    y = jnp.reshape(x, (1,) * (len(reps) - x.ndim) + tuple(x.shape))
+    # NOTE: one axis at a time, so each reshape has a single merged size to infer (-1) from symbolic ones
+    for axis, r in enumerate(reps):
+        if r != 1:
+            shape = tuple(y.shape)
+            y = jnp.broadcast_to(jnp.expand_dims(y, axis), shape[:axis] + (r,) + shape[axis:])
+            y = jnp.reshape(y, shape[:axis] + (-1,) + shape[axis + 1:])
+    return y
+
+
+def diag(v, k=0):
+    """The matrix with the vector ``v`` on diagonal ``k``, or the diagonal ``k`` of the matrix ``v``."""
+    v = as_tensor_variable(v)
+    if v.ndim not in (1, 2):
+        raise ValueError(f"diag: expected a vector or a matrix, got rank {v.ndim} ({v.type!r})")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"diag: k must be a Python int, got {type(k).__name__} {k!r}")
+    if builtins.all(is_known(d) for d in v.shape):
+        return jnp.diag(v, k)
+    # NOTE: sizes are symbolic: the diagonal is picked by an index mask instead of computed positions
+    if v.ndim == 1:
+        padded = jnp.concatenate([v, jnp.zeros((abs(k),), dtype=v.dtype)]) if k else v
+        index = _iota(padded.shape[0], "len(v)")
+        on_diagonal = jnp.equal(index[:, None] + k, index[None, :])
+        return jnp.where(on_diagonal, padded[:, None] if k >= 0 else padded[None, :], 0)
+    rows, cols = _iota(v.shape[0], "rows"), _iota(v.shape[1], "cols")
+    on_diagonal = jnp.equal(rows[:, None] + k, cols[None, :])
+    picked = jnp.sum(jnp.where(on_diagonal, v, 0), axis=1 if k >= 0 else 0)
+    return picked[:jnp.sum(on_diagonal)]
 
 
 def transpose(x, axes=None):
@@ -203,6 +296,27 @@ def ones(shape, dtype=None):
     return jnp.ones(shape, dtype=dtype)
 
 
+def _iota(n, what):
+    """0, 1, ..., n-1 as int64 for an int or a symbolic size (``x.shape[0]``)."""
+    if isinstance(n, Var):
+        # NOTE: a size computed from a value is not a graph dependency of the sizes it sets, so the function
+        # would lose n as an input
+        raise TypeError(f"{what} must be an int or a symbolic size such as x.shape[0], got the variable "
+                        f"{n}; sizes computed from values (T.iscalar) are not supported")
+    return jnp.cumsum(jnp.ones((n,), dtype=np.int64)) - 1
+
+
+def eye(n, m=None, k=0, dtype=None):
+    """The ``n`` x ``m`` matrix with ones on diagonal ``k`` (dtype ``config.floatX`` by default). ``n`` and
+    ``m`` may be ints or symbolic sizes (``T.eye(x.shape[0])``); ``k`` an int or an integer scalar."""
+    dtype = floatx() if dtype is None else canonical_dtype(dtype, "eye dtype")
+    m = n if m is None else m
+    if builtins.all(isinstance(d, (int, np.integer)) for d in (n, m, k)):
+        return jnp.asarray(np.eye(n, m, k, dtype=dtype))
+    rows, cols = _iota(n, "eye: n"), _iota(m, "eye: m")
+    return jnp.astype(jnp.equal(rows[:, None] + k, cols[None, :]), dtype)
+
+
 def arange(start, stop=None, step=1, dtype=None):
     """Theano's ``T.arange``: int64 for integer bounds, floatX-independent like numpy's."""
     return jnp.arange(start, stop, step, dtype=dtype)
@@ -213,9 +327,11 @@ __all__ = [
     "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
     "tanh", "arcsinh", "arctanh", "arccosh", "abs_", "sgn", "floor", "ceil", "neg", "sqr", "inv", "maximum",
     "minimum", "arctan2", "mod", "add", "sub", "mul", "true_div", "lt", "le", "gt", "ge", "eq", "neq", "and_",
-    "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "real", "imag", "conj", "angle", "pow", "log2", "log10", "switch", "clip", "cast",
-    "sum", "prod", "mean", "var", "std", "max", "min", "argmax", "argmin",
+    "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "real", "imag",
+    "conj", "angle", "pow", "log2", "log10", "switch", "where", "round", "iround", "clip", "cast",
+    "sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax", "argmin",
     "dot", "outer", "tensordot",
-    "concatenate", "stack", "reshape", "flatten", "transpose", "shape_padleft", "shape_padright",
-    "addbroadcast", "zeros_like", "ones_like", "zeros", "ones", "arange",
+    "concatenate", "join", "stack", "reshape", "flatten", "tile", "diag", "transpose", "shape_padleft",
+    "shape_padright",
+    "addbroadcast", "zeros_like", "ones_like", "zeros", "ones", "eye", "arange",
 ]

@@ -1,6 +1,7 @@
 """``T.grad``: Theano's symbolic gradient, a direct call of ``autodiff.backward`` on the user's graph; and
 ``T.jacobian``, ``T.hessian``, ``T.Lop``, ``T.Rop`` on the same transformations (a Jacobian is one backward
-pass batched over the identity, where Theano ran a scan).
+pass batched over the identity, where Theano ran a scan); ``zero_grad`` and ``disconnected_grad`` (both a
+``stop_gradient``; they differ in whether ``T.grad`` counts what lies behind them as connected).
 
 Theano semantics: differentiate with respect to the very variables given (inputs, shared variables or
 intermediate expressions), the cost must be a real scalar, and a ``wrt`` the cost does not depend on is an
@@ -10,10 +11,11 @@ ops, autodiff and passes.
 """
 
 import warnings
+import weakref
 
 import numpy as np
 
-from ..core.graph import Var, toposort, substitute
+from ..core.graph import Var, substitute, as_var
 from ..core.types import floatx
 from ..autodiff import backward, forward, ones_like, zeros_like
 from ..autodiff.batching import batch, basis
@@ -76,10 +78,11 @@ def _wrt_list(wrt, fname):
 def _pull_back(cost, seed, wrt_list, consider_constant, disconnected_inputs, return_disconnected):
     """Cotangents of ``wrt_list`` for the cotangent ``seed(cost)`` of ``cost``, with Theano's rules for
     constants, disconnected and integer variables."""
+    # NOTE: before the substitution below, which rebuilds disconnected_grad nodes under new ids
+    reachable = _reachable(cost)
     if consider_constant:
         frozen = {v: stop_gradient(v) for v in consider_constant}
         (cost,) = substitute([cost], frozen)
-    reachable = {v._id for v in toposort([cost])}
     float_wrt = [w for w in wrt_list if w.dtype.kind in "fc"]
     (cost,) = _stable([cost], float_wrt)
     found = backward([cost], [seed(cost)], float_wrt)
@@ -97,6 +100,39 @@ def _pull_back(cost, seed, wrt_list, consider_constant, disconnected_inputs, ret
                 g = zeros_like(w)  # connected only through non-differentiable ops (comparisons, argmax)
         out.append(g)
     return out
+
+
+def _reachable(cost):
+    """Ids of the variables ``cost`` depends on, not looking behind ``disconnected_grad`` nodes."""
+    seen, stack = {cost._id}, [cost]
+    while stack:
+        v = stack.pop()
+        if v._id in _DISCONNECTING:
+            continue
+        for i in v.inputs:
+            if i._id not in seen:
+                seen.add(i._id)
+                stack.append(i)
+    return seen
+
+
+def zero_grad(x):
+    """``x`` in the forward pass; in the backward pass its gradient is zero (the variables behind it stay
+    connected, so ``T.grad`` with respect to them gives zeros)."""
+    return stop_gradient(as_var(x))
+
+
+def disconnected_grad(x):
+    """``x`` in the forward pass; in the backward pass the variables behind it count as disconnected, so
+    ``T.grad`` with respect to one reached only through here raises ``DisconnectedInputError`` (or follows
+    ``disconnected_inputs``)."""
+    out = stop_gradient(as_var(x))
+    _DISCONNECTING[out._id] = weakref.ref(out, lambda _ref, i=out._id: _DISCONNECTING.pop(i, None))
+    return out
+
+
+# id of a disconnected_grad result -> a weak reference to it that drops the entry with the result
+_DISCONNECTING = {}
 
 
 def _stable(outputs, wrt_list):

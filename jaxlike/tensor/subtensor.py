@@ -1,0 +1,96 @@
+"""Theano's indexing writes: ``T.set_subtensor(x[idx], y)`` and ``T.inc_subtensor(x[idx], y)``.
+
+Theano passes the subtensor expression ``x[idx]`` itself, not ``x`` and ``idx``, so every ``Var.__getitem__``
+result remembers its source array and key in a side table that forgets an entry when its result is
+collected. The write is then the transpose of the read (``jaxlike.numpy._at``): every index form that
+``x[idx]`` accepts works, and gradients flow to ``x`` and ``y`` through the same primitives.
+
+Semantics, as Theano's: the result is a new tensor (``inplace`` is accepted and ignored); ``y`` broadcasts to
+the shape of ``x[idx]`` and is cast to ``x``'s dtype; ``inc_subtensor`` with repeated indices adds every
+value (``x[[0, 0]] += [1, 2]`` adds 3). ``set_subtensor`` with repeated indices stores the mean of the values
+written to that position: the stored value is one of them whenever they agree, and Theano leaves the winner
+unspecified otherwise. A front-end module: imports core, ops and jaxlike.numpy.
+"""
+
+import weakref
+
+from ..core.graph import Var, as_var
+from ..core.errors import user_frame, where
+from ..ops import layout as L
+from ..ops import math as m
+from ..numpy._at import scatter_like, write
+from ..numpy._indexing import getitem
+from .var import var_str
+
+# result Var id -> (weak reference to the result, weak reference to the indexed array, key); an entry leaves
+# with its result. The array is held weakly as the result keeps it alive (it is the result's ancestor, or
+# the result itself for `x[:]`, which a strong reference would keep alive forever).
+_SOURCES = {}
+
+
+def _forget(result_id):
+    return lambda _ref: _SOURCES.pop(result_id, None)
+
+
+def _recording_getitem(x, key):
+    y = getitem(x, key)
+    if y is x and x._id in _SOURCES and _SOURCES[x._id][1]() is not x:
+        # NOTE: `x[:]` is x itself; when x is b[i], a node of its own keeps x's entry, so that
+        # set_subtensor(x[:], v) writes into x, not into b
+        y = L.reshape(x, shape=x.shape)
+    _SOURCES[y._id] = (weakref.ref(y, _forget(y._id)), weakref.ref(x), key)
+    return y
+
+
+def indexed_source(expr):
+    """``(x, key)`` when ``expr`` was built as ``x[key]``, else None."""
+    entry = _SOURCES.get(expr._id) if isinstance(expr, Var) else None
+    if entry is None or entry[0]() is not expr or entry[1]() is None:
+        return None
+    return entry[1](), entry[2]
+
+
+def _source_and_read(x, y, fname):
+    source = indexed_source(x)
+    if source is None:
+        what = var_str(x) if isinstance(x, Var) else f"{type(x).__name__} {x!r}"
+        raise TypeError(f"{fname}: the first argument must be an indexing expression such as x[idx] or "
+                        f"x[2:, i] (Theano passes the subtensor, not the tensor), got {what}"
+                        + where(user_frame()))
+    array, key = source
+    y = as_var(y)
+    if y.ndim > x.ndim:
+        raise TypeError(f"{fname}: trying to write a {y.ndim}-dimensional value into a {x.ndim}-dimensional "
+                        f"subtensor (y has type {y.type!r}, x[idx] has type {x.type!r})" + where(user_frame()))
+    return array, (lambda z: getitem(z, key)), y
+
+
+def set_subtensor(x, y, inplace=False, tolerate_inplace_aliasing=False):
+    """A copy of the tensor that ``x = t[idx]`` indexes, with ``t[idx]`` replaced by ``y``.
+
+    >>> import jaxlike.tensor as T
+    >>> t = T.dvector('t')
+    >>> str(T.set_subtensor(t[1:], 0.0).type)
+    'f64[n0]'
+    """
+    array, read, y = _source_and_read(x, y, "set_subtensor")
+    return write(read, array, y)
+
+
+def inc_subtensor(x, y, inplace=False, set_instead_of_inc=False, tolerate_inplace_aliasing=False):
+    """A copy of the tensor that ``x = t[idx]`` indexes, with ``y`` added to ``t[idx]`` (repeated indices
+    add once per occurrence); ``set_instead_of_inc=True`` is ``set_subtensor``."""
+    if set_instead_of_inc:
+        return set_subtensor(x, y)
+    array, read, y = _source_and_read(x, y, "inc_subtensor")
+    placed, _ = scatter_like(read, array, y)
+    return m.add(array, placed)
+
+
+def install():
+    Var.__getitem__ = _recording_getitem
+
+
+install()
+
+__all__ = ["set_subtensor", "inc_subtensor"]
