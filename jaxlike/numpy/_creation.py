@@ -27,7 +27,17 @@ def asarray(a, dtype=None):
 
 
 def _shape_tuple(shape):
-    return tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    """The dims of ``shape``; a size given as a computed integer scalar (Theano's ``T.zeros((n,))`` with ``n`` an
+    input) becomes the size of ``iota(n)``, bound when ``n`` is known."""
+    dims = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    return tuple(_computed_size(d) if isinstance(d, Var) else d for d in dims)
+
+
+def _computed_size(n):
+    if n.ndim != 0 or n.dtype.kind not in "iu":
+        raise TypeError(f"a size must be an integer scalar, got {n.type!r}")
+    from ..ops.index import iota
+    return iota(n).shape[0]
 
 
 def full(shape, fill_value, dtype=None):

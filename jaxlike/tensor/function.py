@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ..core.graph import Var, Graph, const, substitute, free_inputs, toposort
+from ..core.graph import Var, Graph, const, substitute, free_inputs, toposort, size_providers
 from ..core.types import is_known, Sym, DimSum
 from ..runtime.compiled import build_executable
 from ..runtime.callpath import ArgCheck, function_caller
@@ -136,7 +136,7 @@ class Function:
                 self.shared.append(s)
                 shared_ids.add(s._id)
 
-        used = {v._id for v in free_inputs(roots)}
+        used = {v._id for v in free_inputs(size_providers(roots) + list(roots))}   # NOTE: T.zeros((n,)) uses n
         sizes = _sizes_read(roots)
         for k, v in enumerate(self.inputs):
             if v._id not in used and not any(id(d) in sizes for d in v.shape) and on_unused_input != "ignore":

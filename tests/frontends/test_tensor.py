@@ -468,3 +468,16 @@ def test_slices_with_computed_bounds_as_in_the_minibatch_tutorials():
         assert np.array_equal(got, full[lo:hi, 1]) and np.array_equal(g, want), (lo, hi)
     with pytest.raises(IndexError, match="takes step 1"):
         data[a:b:2]
+
+
+def test_allocations_of_a_computed_size():
+    """Catches: T.zeros((n,)) with n an input put the Var itself in the type (f64[n]) and the function then
+    called n unused; the size is now iota(n)'s, bound when n is known."""
+    n, x = T.iscalar("n"), T.dvector("x")
+    f = jaxlike.function([n, x], [T.zeros((n,)), T.ones((n, 2)) * 3, T.zeros((n,)) + T.sum(x)])
+    for k in (3, 0):
+        zeros, threes, filled = f(k, np.ones(2))
+        assert np.array_equal(zeros, np.zeros(k)) and np.array_equal(threes, np.full((k, 2), 3.0))
+        assert np.array_equal(filled, np.full(k, 2.0))
+    with pytest.raises(TypeError, match="integer scalar"):
+        T.zeros((x,))
