@@ -89,15 +89,15 @@ def hard_tanh(x):
 
 
 def elu(x, alpha=1.0):
-    """x for x > 0, alpha * (exp(x) - 1) otherwise (expm1 of min(x, 0), so large x does not overflow the
-    untaken branch and its gradient)."""
+    """x for x > 0, alpha * (exp(x) - 1) otherwise (expm1 of where(x > 0, 0, x), so large x does not overflow
+    the untaken branch and its gradient; min(x, 0) sent half of x's gradient at 0 to the constant, 0.5 not 1)."""
     x = asarray_or_var(x)
-    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.minimum(x, 0)))
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, 0.0, x)))
 
 
 def celu(x, alpha=1.0):
     x = asarray_or_var(x)
-    return jnp.maximum(x, 0) + alpha * jnp.expm1(jnp.minimum(x, 0) / alpha)
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, 0.0, x) / alpha))   # as elu, at 0 too
 
 
 def selu(x):

@@ -131,3 +131,13 @@ def test_erfinv_inverts_erf_to_an_ulp_across_the_range_and_its_edges():
     np.testing.assert_allclose(special.ndtri(np.array([0.025, 0.5, 0.975])), [-1.959963984540054, 0,
                                                                                1.959963984540054], atol=1e-14)
     check_grads(lambda y: jnp.sum(special.erfinv(y)), (np.array([-0.9, -0.2, 0.05, 0.7]),), order=1)
+
+
+def test_elu_family_gradients_at_zero():
+    """Catches: elu/celu/selu built on minimum(x, 0), whose tie rule sends half of x's gradient at 0 to the
+    constant: elu'(0) was 0.5 (it is 1 from both sides), selu'(0) 0.879 (JAX: 1.7581, its left derivative)."""
+    from jaxlike import nn
+    assert jaxlike.grad(nn.elu)(0.0) == 1.0 and jaxlike.grad(nn.celu)(0.0) == 1.0
+    assert np.isclose(jaxlike.grad(nn.selu)(0.0), 1.0507009873554805 * 1.6732632423543772)
+    assert np.isclose(jaxlike.grad(nn.elu)(-1.0), np.exp(-1.0))
+    np.testing.assert_allclose(nn.elu(np.array([-1000.0, 0.0, 2.0, 1000.0])), [-1.0, 0.0, 2.0, 1000.0])

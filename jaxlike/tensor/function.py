@@ -131,7 +131,7 @@ class Function:
                 f"{label}: the outputs/updates depend on {var_str(v)} ({type_str(v.type)}), which is not in "
                 "inputs and has no value: add it to inputs, replace it with givens, or make it a shared "
                 "variable")
-        for s in targets:
+        for s in targets + _shared_by_size(roots):
             if s._id not in shared_ids:
                 self.shared.append(s)
                 shared_ids.add(s._id)
@@ -265,6 +265,20 @@ class Function:
 
     def __repr__(self):
         return f"<jaxlike.function {self.name!r}>" if self.name else "<jaxlike.function>"
+
+
+def _shared_by_size(roots):
+    """Shared variables whose sizes the graph reads though it never reads their values (the gradient of
+    sum(dot(x, W)) with respect to W is a sum over x broadcast to W's shape): they must be arguments too, as
+    only an argument's shape binds its sizes."""
+    out, seen = [], set()
+    for v in toposort(roots):
+        for d in v.shape:
+            holder = d.holder[0]() if isinstance(d, Sym) and d.holder is not None else None
+            if isinstance(holder, SharedVariable) and holder._id not in seen and any(d is e for e in holder.shape):
+                seen.add(holder._id)
+                out.append(holder)
+    return out
 
 
 def _sizes_read(roots):

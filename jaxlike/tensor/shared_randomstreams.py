@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import random as R
 from .. import numpy as jnp
+from ..core.graph import Var
 from ..core.types import floatx
 from .shared import SharedVariable
 
@@ -51,7 +52,8 @@ class RandomStreams:
         """Normal floats with mean ``avg`` and standard deviation ``std``."""
         dtype = _float(dtype)
         z = R.normal(self._key(), _size(size, ndim, "normal"), dtype)
-        return jnp.astype(z * std + avg, dtype) if (std, avg) != (1.0, 0.0) else z
+        plain = not isinstance(std, Var) and not isinstance(avg, Var) and (std, avg) == (1.0, 0.0)
+        return z if plain else jnp.astype(z * std + avg, dtype)     # NOTE: a symbolic mean has no truth value
 
     def binomial(self, size=(), n=1, p=0.5, ndim=None, dtype="int64"):
         """Binomial(n, p) counts: the number of ``n`` uniform draws below ``p``."""

@@ -481,3 +481,21 @@ def test_allocations_of_a_computed_size():
         assert np.array_equal(filled, np.full(k, 2.0))
     with pytest.raises(TypeError, match="integer scalar"):
         T.zeros((x,))
+
+
+def test_shared_variables_read_only_for_their_size_are_arguments():
+    """Catches: the gradient of sum(dot(x, W)) with respect to a shared W reads W's shape but not its values,
+    so W was left out of the function's arguments and its sizes were never bound (numba: "fused needs a size
+    that no value computed before it determines"). Also a symbolic mean for RandomStreams.normal."""
+    from jaxlike.tensor.shared_randomstreams import RandomStreams
+    x = T.dmatrix("x")
+    W, w = jaxlike.shared(np.ones((3, 2))), jaxlike.shared(np.ones(3))
+    grad_w = jaxlike.function([x], T.grad(T.sum(T.dot(x, W)), W))
+    np.testing.assert_array_equal(grad_w(np.ones((4, 3))), np.full((3, 2), 4.0))
+    like = jaxlike.function([], [T.zeros_like(w), T.arange(w.shape[0])])
+    assert np.array_equal(like()[0], np.zeros(3)) and np.array_equal(like()[1], [0, 1, 2])
+    w.set_value(np.ones(5))
+    assert np.array_equal(like()[1], np.arange(5))
+    mu = T.dscalar("mu")
+    draws = jaxlike.function([mu], RandomStreams(1).normal((20000,), avg=mu), mode="FAST_COMPILE")(5.0)
+    assert abs(draws.mean() - 5.0) < 0.05
