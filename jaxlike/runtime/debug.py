@@ -402,6 +402,18 @@ def checked(exe, graph, nan_guard=True, compare=True, mode="DEBUG_MODE", options
     def run(*arrays):
         saved = _copy_args(arrays) if must_copy else arrays
         outs, ups = exe.run(*arrays)
+        try:
+            _check(arrays, saved, outs, ups)
+        except Exception:
+            # NOTE: the backend wrote the updates into the states' arrays in place; a failed call leaves
+            # them as they were, as Theano's NanGuardMode and jaxlike's own errors do
+            for v, before, after in zip(graph.inputs, saved, arrays):
+                if v._id in state_ids and isinstance(after, np.ndarray) and after.shape == before.shape:
+                    after[...] = before
+            raise
+        return outs, ups
+
+    def _check(arrays, saved, outs, ups):
         results = list(outs) + list(ups)
         if compare:
             for k, (v, before, after) in enumerate(zip(graph.inputs, saved, arrays)):
@@ -423,7 +435,6 @@ def checked(exe, graph, nan_guard=True, compare=True, mode="DEBUG_MODE", options
                         _diagnose(exe, graph, saved, ref, k, diff, mode, options, rtol, atol))
         if nan_guard:
             _guard(exe, graph, saved, results)
-        return outs, ups
 
     # NOTE: the wrapper does not forward ``steps``: the profiler would run them and bypass the checks.
     out = Executable(run, exe.source, exe.graph, exe.backend)

@@ -111,3 +111,16 @@ def test_backend_nan_where_reference_is_finite_is_blamed_on_the_backend(guard, f
     fake_backend("nanny", bug=lambda v, out: out * np.nan if computes(v, "cos") else out)
     with pytest.raises(FloatingPointError, match="backend 'nanny' produced NaN/Inf in output 0"):
         jaxlike.compile(lambda x: jnp.cos(x) + 1.0)(np.ones(2))
+
+
+def test_a_guarded_call_that_raises_leaves_the_shared_state_as_it_was(guard):
+    """Catches: the backend writes updates into the states' arrays in place, so the guard raised after the
+    NaN/inf had already been stored in the shared variable (Theano's NanGuardMode stores nothing)."""
+    import jaxlike.tensor as T
+    s, x = jaxlike.shared(np.ones(2)), T.dvector("x")
+    step = jaxlike.function([x], [], updates=[(s, s / x)])
+    with pytest.raises(FloatingPointError):
+        step(np.array([0.0, 1.0]))
+    assert np.array_equal(s.get_value(), [1.0, 1.0])
+    step(np.array([2.0, 4.0]))
+    assert np.array_equal(s.get_value(), [0.5, 0.25])
