@@ -407,3 +407,15 @@ def test_static_arguments_take_their_defaults_and_keywords():
         np.testing.assert_array_equal(jaxlike.compile(lambda a, axis=0, k=2.0: a * k)(x, k=3.0), x * 3.0)
     finally:
         jaxlike.config.mode = monkeypatch_mode
+
+
+def test_fast_compile_results_are_arrays_of_their_own():
+    """Catches: the reference backend (mode FAST_COMPILE) returned the argument itself or a view of it (x.T, a
+    slice), so writing to a result changed the caller's array, and constant results came back read-only."""
+    f = jaxlike.compile(lambda x: (x, x.T, x[1:], x, jnp.ones(3)), mode="FAST_COMPILE")
+    a = np.zeros((2, 2))
+    outs = f(a)
+    for k, out in enumerate(outs[:4]):
+        out[...] = k + 1
+    assert not a.any() and outs[0][0, 0] == 1 and outs[3][0, 0] == 4
+    outs[4][0] = 5.0      # writable
