@@ -30,7 +30,7 @@ def asarray_or_var(x):
 
 
 def _contains_var(x):
-    if isinstance(x, Var):
+    if isinstance(x, (Var, Sym)):   # NOTE: a Sym: x.shape as a value (T.prod(x.shape)), its sizes' values
         return True
     if isinstance(x, (list, tuple)):
         return any(_contains_var(e) for e in x)

@@ -444,6 +444,9 @@ def test_symbolic_shapes_are_values_in_theano_graphs():
     np.testing.assert_allclose(g, (probs - np.eye(2)[[1, 0, 1]]) / 3, rtol=1e-10)
     with pytest.raises(TypeError, match="write -1 for the one size"):
         x.reshape((x.shape[0] * x.shape[1],))
+    # the whole shape as a value: a tuple of sizes becomes the int64 vector of their values
+    cells, dims = jaxlike.function([x], [T.prod(x.shape), T.as_tensor_variable(x.shape) * 2])(np.ones((2, 3)))
+    assert cells == 6 and np.array_equal(dims, [4, 6])
 
 
 def test_slices_with_computed_bounds_as_in_the_minibatch_tutorials():
