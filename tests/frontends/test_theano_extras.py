@@ -16,22 +16,7 @@ from jaxlike.ifelse import ifelse
 from jaxlike.gradient import zero_grad, disconnected_grad, DisconnectedInputError
 from jaxlike.printing import pprint
 
-MODE = "FAST_COMPILE"
-
-
-def fn(inputs, outputs, **kw):
-    return theano.function(inputs, outputs, mode=MODE, **kw)
-
-
-def numgrad(f, x, eps=1e-6):
-    x = np.array(x, dtype=float)
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        d = np.zeros_like(x)
-        d[i] = eps
-        g[i] = (f(x + d) - f(x - d)) / (2 * eps)
-    return g
-
+from .test_tensor import fn, numgrad  # NOTE: FAST_COMPILE functions and central differences, as there
 
 X = np.arange(12.0).reshape(3, 4) / 7.0
 
