@@ -18,7 +18,7 @@ from ..core.primitive import Kind, bind
 from ..core.types import is_known
 from ..ops.layout import broadcast_to, reshape, slice_, concatenate, expand_back
 from ..ops.math import eq, convert
-from ..ops.scan import cumsum
+from ..ops.scan import positions
 
 
 def basis(v):
@@ -30,7 +30,7 @@ def basis(v):
         n = int(np.prod(shape, dtype=np.int64))
         return const(np.eye(n, dtype=v.dtype).reshape((n,) + shape)), n
     n = reshape(v, shape=(-1,)).shape[0]
-    iota = cumsum(broadcast_to(const(np.ones((), dtype=np.int64)), shape=(n,)), axis=0, reverse=False)
+    iota = positions(n)
     eye = convert(eq(reshape(iota, shape=(n, 1)), reshape(iota, shape=(1, n))), dtype=v.dtype)
     return reshape(eye, shape=(n,) + shape), n
 

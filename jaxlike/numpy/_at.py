@@ -17,7 +17,7 @@ from ..autodiff import backward
 from ..ops import math as m
 from ..ops.index import scatter_add
 from ..ops.layout import broadcast_to, reshape
-from ..ops.scan import cumsum
+from ..ops.scan import positions
 from ._indexing import getitem
 
 
@@ -46,17 +46,14 @@ def _scatter_by_position(read, x, values):
     position's flat index says where every element it reads comes from, and ``scatter_add`` puts the values
     there (exact for any int64; booleans are placed as int64 counts of True)."""
     n = reshape(x, shape=(-1,)).shape[0]
-    ones = broadcast_to(as_var(np.ones((), np.int64)), shape=(n,))
-    index = reshape(m.sub(cumsum(ones, axis=0, reverse=False), as_var(np.int64(1))), shape=x.shape)
-    positions = read(index)
+    read_from = read(reshape(positions(n), shape=x.shape))
     into = np.dtype(np.int64) if x.dtype.kind == "b" else x.dtype
     values = m.convert(as_var(values), dtype=into)
-    if tuple(values.shape) != tuple(positions.shape):
-        values = broadcast_to(values, shape=positions.shape)
-    flat_positions = reshape(positions, shape=(-1,))
-    placed, counts = [reshape(scatter_add(reshape(v, shape=(-1,)), flat_positions, axis=0, shape=(n,)),
-                              shape=x.shape)
-                      for v in (values, broadcast_to(as_var(np.ones((), np.int64)), shape=positions.shape))]
+    if tuple(values.shape) != tuple(read_from.shape):
+        values = broadcast_to(values, shape=read_from.shape)
+    flat = reshape(read_from, shape=(-1,))
+    placed, counts = [reshape(scatter_add(reshape(v, shape=(-1,)), flat, axis=0, shape=(n,)), shape=x.shape)
+                      for v in (values, broadcast_to(as_var(np.ones((), np.int64)), shape=read_from.shape))]
     return placed, counts
 
 

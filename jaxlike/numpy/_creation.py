@@ -90,9 +90,8 @@ def arange(start, stop=None, step=1, dtype=None):
     """numpy's arange; ``arange(n)`` of a symbolic size n (Theano's ``T.arange(y.shape[0])``) is 0..n-1 of
     that size, without asking for a concrete one."""
     if stop is None and isinstance(start, Sym) and isinstance(step, int) and step == 1:
-        from ..ops.scan import cumsum
-        ones = L.broadcast_to(const(np.ones((), np.int64)), shape=(start,))
-        count = cumsum(ones, axis=0, reverse=False) - const(np.int64(1))
+        from ..ops.scan import positions
+        count = positions(start)
         return count if dtype is None else _astype(count, dtype)
     return np.arange(start, stop, step, dtype=dtype) if stop is not None else np.arange(start, dtype=dtype)
 

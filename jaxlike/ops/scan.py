@@ -85,6 +85,14 @@ cumsum = register(Primitive(
     doc="running sum along axis (from the end when reverse); its transpose is the reverse running sum"))
 
 
+def positions(n):
+    """0, 1, ..., n - 1 (int64) for a size n, symbolic ones included: of that very size (a running count of
+    ones), where np.arange would need a concrete one."""
+    from .math import sub
+    ones = broadcast_to(const(np.ones((), np.int64)), shape=(n,))
+    return sub(cumsum(ones, axis=0, reverse=False), const(np.int64(1)))
+
+
 # -- linear_recurrence -----------------------------------------------------------------------------------
 def _linrec_shape(a, b, *, axis, reverse):
     # NOTE: two different symbolic sizes may still be equal; the numpy rule checks them when they bind.
