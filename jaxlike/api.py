@@ -23,7 +23,6 @@ from .passes.stabilize import stabilized
 from .core.types import TensorType, dims_equal, is_known
 from .runtime.trace import as_output, trace
 from .runtime.compiled import compile  # noqa: F401  (re-exported)
-from .lax import leaf_paths
 from . import numpy as jnp
 
 
@@ -189,7 +188,7 @@ def vjp(fun, *primals, has_aux=False):
         if ct_tree != out_tree:
             raise TypeError(f"vjp_fn: cotangent structure {ct_tree} does not match the output structure {out_tree}")
         ct_leaves = [_like_primal(c, o.type, "vjp_fn", ("cotangent", "output"), f"cotangent{p}")
-                     for c, o, p in zip(ct_leaves, out_leaves, leaf_paths(cotangent))]
+                     for c, o, p in zip(ct_leaves, out_leaves, pytree.leaf_paths(cotangent))]
         vals = _finish(fresh + cts, actual + ct_leaves, grads)
         return _regroup(vals, trees, False)
 
@@ -208,7 +207,7 @@ def _tangent_leaves(primals, tangents, fresh, fname, label):
             raise TypeError(f"{fname}: tangent structure {ttree} does not match primal structure {ptree} "
                             f"({label(i)})")
         out += [_like_primal(leaf, next(types), fname, ("tangent", "primal"), f"{label(i)}{path}")
-                for leaf, path in zip(pytree.flatten(t)[0], leaf_paths(t))]
+                for leaf, path in zip(pytree.flatten(t)[0], pytree.leaf_paths(t))]
     return out
 
 

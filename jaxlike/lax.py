@@ -18,7 +18,7 @@ from .ops.layout import broadcast_to, reshape
 from .ops.math import convert, select as _select
 from .ops.index import take
 from .ops.reduce import size_of
-from .ops.scan import cumsum
+from .ops.scan import positions
 
 
 def _leaf_var(x, what):
@@ -53,25 +53,6 @@ def _fit_carry(out, want, path, fn_name):
     return out
 
 
-def leaf_paths(tree):
-    """Readable paths of a pytree's leaves (``[0]``, ``['w']``), in leaf order."""
-    out = []
-
-    def walk(t, p):
-        if t is None:
-            return
-        if isinstance(t, (tuple, list)):
-            for k, x in enumerate(t):
-                walk(x, f"{p}[{k}]")
-        elif isinstance(t, dict):
-            for k in sorted(t):
-                walk(t[k], f"{p}[{k!r}]")
-        else:
-            out.append(p)
-    walk(tree, "")
-    return out
-
-
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     """``jax.lax.scan``: ``carry, y = f(carry, x)`` for each ``x`` along the leading axis of ``xs`` (a pytree);
     returns the final carry and the ``y`` s stacked. ``length`` is needed when ``xs`` is None. It may be a traced
@@ -80,13 +61,13 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     accepted for compatibility (the step compiles once; numba's LLVM may unroll it)."""
     init_leaves, init_tree = pytree.flatten(init)
     x_leaves, x_tree = pytree.flatten(xs)
-    init_vars = [_leaf_var(c, f"scan: init{p}") for c, p in zip(init_leaves, leaf_paths(init))]
-    x_vars = [_leaf_var(x, f"scan: xs{p}") for x, p in zip(x_leaves, leaf_paths(xs))]
-    for v, p in zip(x_vars, leaf_paths(xs)):
+    init_vars = [_leaf_var(c, f"scan: init{p}") for c, p in zip(init_leaves, pytree.leaf_paths(init))]
+    x_vars = [_leaf_var(x, f"scan: xs{p}") for x, p in zip(x_leaves, pytree.leaf_paths(xs))]
+    for v, p in zip(x_vars, pytree.leaf_paths(xs)):
         if v.ndim == 0:
             raise ShapeError(f"scan: xs{p} is a scalar; scanned values need a leading axis to scan along"
                              + where(user_frame()))
-    length = _loop_length(x_vars, length, leaf_paths(xs))
+    length = _loop_length(x_vars, length, pytree.leaf_paths(xs))
     n_carry = len(init_vars)
 
     def trace(types):
@@ -108,7 +89,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 def _trace_step(trace, init_vars, init, fn_name, init_name):
     """Trace a loop step (``trace(carry types) -> (inputs, new carry pytree, extra)``): the new carry must have
     init's structure, dtypes and shapes. A carry that starts as a Python number takes the dtype the step gives
-    it (a Python number's only where that is a later kind: float for an int), by one retrace, as JAX does. Returns (initial values cast, inputs, new carry leaves, extra)."""
+    it (a Python number's only where that is a later kind: float for an int), by one retrace, as JAX does.
+    Returns (initial values cast, inputs, new carry leaves, extra)."""
     tree = pytree.flatten(init)[1]
     types = [_leaf_type(v) for v in init_vars]
     for _ in range(2):
@@ -125,7 +107,7 @@ def _trace_step(trace, init_vars, init, fn_name, init_name):
         for k in retrace:
             types[k] = TensorType(outs[k].dtype, types[k].shape)
     init_vars = [_cast(c, t.dtype) for c, t in zip(init_vars, types)]
-    outs = [_fit_carry(o, t, p, fn_name) for o, t, p in zip(outs, types, leaf_paths(init))]
+    outs = [_fit_carry(o, t, p, fn_name) for o, t, p in zip(outs, types, pytree.leaf_paths(init))]
     return init_vars, ins, outs, extra
 
 
@@ -189,7 +171,7 @@ def while_loop(cond_fun, body_fun, init_val):
     """``jax.lax.while_loop``: ``val = body_fun(val)`` while ``cond_fun(val)``. Not reverse-differentiable
     (its number of steps is not known in advance; JAX refuses too): use ``scan``/``fori_loop`` with a bound."""
     leaves, tree = pytree.flatten(init_val)
-    init_vars = [_leaf_var(c, f"while_loop: init_val{p}") for c, p in zip(leaves, leaf_paths(init_val))]
+    init_vars = [_leaf_var(c, f"while_loop: init_val{p}") for c, p in zip(leaves, pytree.leaf_paths(init_val))]
     def trace(types):
         ins = [Var(t) for t in types]
         return ins, body_fun(pytree.unflatten(tree, ins)), None
@@ -321,7 +303,7 @@ def _branch_types(results, names, fn_name):
         if tree != tree0:
             raise TypeError(f"{fn_name}: {names[0]} returns structure {tree0} but {name} returns {tree}; the "
                             f"branches must return the same structure{where(user_frame())}")
-    paths = leaf_paths(results[0])
+    paths = pytree.leaf_paths(results[0])
     types = [_value_type(x, f"{fn_name}: {names[0]}'s output{p}") for x, p in zip(leaves0, paths)]
     sources = [(names[0], t) for t in types]   # the branch each joined type comes from, for the message
     for name, (leaves, _) in zip(names[1:], flat[1:]):
@@ -387,17 +369,11 @@ def dynamic_slice(operand, start_indices, slice_sizes):
         n_v = as_var(np.int64(n)) if is_known(n) else size_of(x, axes=(axis,), dtype=np.dtype("int64"))
         # NOTE: a symbolic size is another array's (dynamic_update_slice's update, an argument of compile):
         # the window is 0..size-1 of that size; one larger than the axis fails in take, naming both
-        offsets = as_var(np.arange(size, dtype=np.int64)) if is_known(size) else _positions(size)
+        offsets = as_var(np.arange(size, dtype=np.int64)) if is_known(size) else positions(size)
         size_v = size if is_known(size) else size.value(specialize=False)
         start = _clip(convert(_leaf_var(s, "dynamic_slice: start index"), dtype="int64"), n_v - size_v)
         x = take(x, start + offsets, axis=axis)
     return x
-
-
-def _positions(size):
-    """0, 1, ..., size - 1 for a symbolic size, of that size."""
-    ones = broadcast_to(as_var(np.ones((), np.int64)), shape=(size,))
-    return cumsum(ones, axis=0, reverse=False) - as_var(np.int64(1))
 
 
 def dynamic_update_slice(operand, update, start_indices):

@@ -64,6 +64,17 @@ def _flatten(tree, leaves):
     return LEAF
 
 
+def leaf_paths(tree, prefix=""):
+    """Readable paths of the leaves (``[0]``, ``['w']`` after ``prefix``), in ``flatten``'s order."""
+    if tree is None:
+        return []
+    if isinstance(tree, (tuple, list)):
+        return [p for k, t in enumerate(tree) for p in leaf_paths(t, f"{prefix}[{k}]")]
+    if isinstance(tree, dict):
+        return [p for k in sorted(tree) for p in leaf_paths(tree[k], f"{prefix}[{k!r}]")]
+    return [prefix]
+
+
 def unflatten(treedef, leaves):
     it = iter(leaves)
     out = _unflatten(treedef, it)

@@ -42,7 +42,7 @@ def check_grads(fn, args, order=2, modes=("fwd", "rev"), atol=None, rtol=None, e
         raise ValueError(f"check_grads: modes must be a non-empty subset of ('fwd', 'rev'), got {modes!r}")
 
     leaves, tree = pytree.flatten(list(args))
-    paths = _leaf_paths(list(args))
+    paths = [p for i, a in enumerate(args) for p in pytree.leaf_paths(a, f"argument {i}")]
     floats = [k for k, x in enumerate(leaves) if _is_float(x)]
     if not floats:
         raise TypeError("check_grads: no floating-point argument to differentiate; argument dtypes are "
@@ -237,16 +237,3 @@ def _inner(a, b):
 
 def _inner_leaves(xs, ys):
     return sum(_inner(x, y) for x, y in zip(xs, ys))
-
-
-def _leaf_paths(tree, prefix=None):
-    """Names of the leaves in ``pytree.flatten`` order: ``argument 0``, ``argument 1['w']``, ..."""
-    if prefix is None:
-        return [p for i, t in enumerate(tree) for p in _leaf_paths(t, f"argument {i}")]
-    if tree is None:
-        return []
-    if isinstance(tree, (list, tuple)) and not hasattr(tree, "_fields"):
-        return [p for i, t in enumerate(tree) for p in _leaf_paths(t, f"{prefix}[{i}]")]
-    if isinstance(tree, dict):
-        return [p for k in sorted(tree) for p in _leaf_paths(tree[k], f"{prefix}[{k!r}]")]
-    return [prefix]
