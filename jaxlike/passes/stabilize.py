@@ -463,6 +463,9 @@ def stabilize(graph):
     return rewrite(graph, STABILIZE)
 
 
+_FORWARD_ROOTS = frozenset({"log", "log1p", "exp", "sigmoid"})
+
+
 def stabilized(outputs):
     """``outputs`` as ``stabilize`` rewrites them, on the same inputs (the same Vars where nothing applies).
     The front ends differentiate this form: reverse mode through the naive one keeps its underflow, which
@@ -474,8 +477,3 @@ def stabilized(outputs):
     if not any(v.prim is not None and v.prim.name in _FORWARD_ROOTS for v in toposort(outputs)):
         return outputs
     return list(stabilize(Graph(free_inputs(outputs), outputs)).outputs)
-
-
-_FORWARD_ROOTS = frozenset({"log", "log1p", "exp", "sigmoid"})
-
-

@@ -127,12 +127,12 @@ def disconnected_grad(x):
     ``T.grad`` with respect to one reached only through here raises ``DisconnectedInputError`` (or follows
     ``disconnected_inputs``)."""
     out = stop_gradient(as_var(x))
-    _DISCONNECTING[out._id] = weakref.ref(out, lambda _ref, i=out._id: _DISCONNECTING.pop(i, None))
+    _DISCONNECTING[out._id] = out
     return out
 
 
-# id of a disconnected_grad result -> a weak reference to it that drops the entry with the result
-_DISCONNECTING = {}
+# id of a disconnected_grad result -> the result; an entry leaves with its result
+_DISCONNECTING = weakref.WeakValueDictionary()
 
 
 def _stable(outputs, wrt_list):

@@ -3,7 +3,6 @@ signatures and semantics. sigmoid and softplus are jaxlike's stable primitives; 
 ``jaxlike.nn`` and ``jaxlike.numpy``. A front-end module: imports ops, nn and jaxlike.numpy.
 """
 
-
 from .. import nn as _nn
 from .. import numpy as jnp
 from .basic import as_tensor_variable
