@@ -1,4 +1,4 @@
-"""``jax.lax``'s control flow: ``scan``, ``fori_loop``, ``while_loop``, ``map``, ``cond``, ``switch``,
+"""``jax.lax``'s control flow (re-exported by ``jaxlike.lax``): ``scan``, ``fori_loop``, ``while_loop``, ``map``, ``cond``, ``switch``,
 ``select``; and the slices loops index with: ``dynamic_slice``, ``dynamic_update_slice`` and their ``_in_dim``
 forms. A loop's step is traced once into a graph, so a loop of any length compiles once and differentiates
 into another loop (where a Python ``for`` under ``compile`` unrolls: a 50-step RNN's gradient took 26 s to
@@ -7,18 +7,18 @@ The loop itself is ``control/scan.py``; this module only builds the graph."""
 
 import numpy as np
 
-from . import pytree
-from .core.graph import Var, as_var
-from .core.types import TensorType, is_known, dims_equal, type_of_value
-from .core.errors import ShapeError, user_frame, where
-from .control.body import close_body, slice_type
-from .control.scan import make_scan
-from .control.while_loop import make_while
-from .ops.layout import broadcast_to, reshape
-from .ops.math import convert, select as _select
-from .ops.index import take
-from .ops.reduce import size_of
-from .ops.scan import positions
+from .. import pytree
+from ..core.graph import Var, as_var
+from ..core.types import TensorType, is_known, dims_equal, type_of_value
+from ..core.errors import ShapeError, user_frame, where
+from ..control.body import close_body, slice_type
+from ..control.scan import make_scan
+from ..control.while_loop import make_while
+from ..ops.layout import broadcast_to, reshape
+from ..ops.math import convert, select as _select
+from ..ops.index import take
+from ..ops.reduce import size_of
+from ..ops.scan import positions
 
 
 def _leaf_var(x, what):
@@ -379,7 +379,7 @@ def dynamic_slice(operand, start_indices, slice_sizes):
 def dynamic_update_slice(operand, update, start_indices):
     """``jax.lax.dynamic_update_slice``: ``operand`` with the window at ``start_indices`` replaced by ``update``
     (starts clamped so the window fits)."""
-    from .numpy._at import write
+    from ..numpy._at import write
     x = _leaf_var(operand, "dynamic_update_slice: operand")
     u = _leaf_var(update, "dynamic_update_slice: update")
     if u.ndim != x.ndim:
@@ -432,18 +432,18 @@ def dynamic_update_index_in_dim(operand, update, index, axis):
 
 
 def _clip(v, hi):
-    from .ops.math import maximum, minimum
+    from ..ops.math import maximum, minimum
     return maximum(minimum(v, hi), 0)
 
 
 def _clip_index(index, n):
-    from .ops.math import maximum, minimum
+    from ..ops.math import maximum, minimum
     return minimum(maximum(convert(index, dtype="int64"), 0), n - 1)
 
 
 def stop_gradient(x):
     """``jax.lax.stop_gradient``."""
-    from .numpy import stop_gradient as _stop
+    from ..numpy import stop_gradient as _stop
     return _stop(x)
 
 
