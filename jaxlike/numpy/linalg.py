@@ -1,6 +1,6 @@
 """``jaxlike.numpy.linalg``: numpy's linalg names over traced values, batched over leading dimensions as numpy
-is, with gradients: inv, solve, det, slogdet, cholesky, eigh, eigvalsh, svd, svdvals, pinv, norm, vector_norm,
-matrix_norm, matrix_power, matrix_rank, multi_dot, and numpy 2's matrix_transpose/vecdot/trace/diagonal/outer/
+is, with gradients: inv, solve, det, slogdet, cholesky, eigh, eigvalsh, svd, svdvals, qr, pinv, lstsq, cond,
+tensorsolve, tensorinv, norm, vector_norm, matrix_norm, matrix_power, matrix_rank, multi_dot, and numpy 2's matrix_transpose/vecdot/trace/diagonal/outer/
 cross/matmul/tensordot.
 
 Plain arrays go straight to ``numpy.linalg``. Integers are computed in float64 and float16 in float32, as numpy
@@ -15,6 +15,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..ops import decomp as D
+from ..ops import qr as Q
 from ..ops import math as m
 from ..ops._rules import normalize_axis, broadcast_shapes
 from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
@@ -28,6 +29,7 @@ LinAlgError = np.linalg.LinAlgError
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
+QRResult = namedtuple("QRResult", ["Q", "R"])
 
 
 def _float(a):
@@ -156,6 +158,29 @@ def svdvals(x, /):
     return svd(x, compute_uv=False)
 
 
+def _is_square(a):
+    r, c = shape(a)[-2:]
+    return r is c or (isinstance(r, int) and isinstance(c, int) and r == c)
+
+
+def qr(a, mode="reduced"):
+    """(Q, R) with a = Q R, batched: modes "reduced" (Q (..., M, K), R (..., K, N), K = min(M, N)), "complete"
+    (Q (..., M, M)) and "r" (R alone). Derivatives for M >= N with the reduced factors (square matrices in
+    either mode) where R's diagonal has no zero, as in JAX; "raw" (LAPACK's Householder form) is numpy's only."""
+    if mode not in ("reduced", "complete", "r", "raw"):
+        raise ValueError(f"qr: unrecognized mode {mode!r}; expected 'reduced', 'complete', 'r' or 'raw'")
+    a, traced = _prep(a, "qr", square=False)
+    if not traced:
+        return np.linalg.qr(a, mode=mode)
+    if mode == "raw":
+        raise NotImplementedError("qr: mode='raw' (LAPACK's Householder reflectors) is not supported for traced "
+                                  "arrays; use 'reduced', 'complete' or 'r'")
+    # NOTE: a square matrix's complete factors are its reduced ones, whose derivative exists
+    full = mode == "complete" and not _is_square(a)
+    r = Q.qr_r(a, full_matrices=full)
+    return r if mode == "r" else QRResult(Q.qr_q(a, full_matrices=full), r)
+
+
 def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
     """Moore-Penrose pseudo-inverse; singular values below ``rcond`` (or ``rtol``) times the largest are
     dropped. Its derivative assumes the rank does not change near ``a``."""
@@ -177,6 +202,93 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=np._NoValue):
     if np.ndim(rcond) != 0 or is_traced(rcond):
         raise TypeError("pinv: rcond/rtol must be a Python number for traced arrays")
     return D.pinv(a, rtol=float(rcond))
+
+
+LstsqResult = namedtuple("LstsqResult", ["x", "residuals", "rank", "singular_values"])
+
+
+def lstsq(a, b, rcond=None):
+    """(x, residuals, rank, singular values) of min ||a x - b||, x = pinv(a) b (numpy's ``rcond``: singular
+    values below rcond times the largest are dropped; None is eps * max(M, N)). Residuals (squared norms per
+    column of b) are given when M > N, else empty, as numpy's, except that a rank-deficient tall ``a`` gets them
+    too (numpy's empty result there depends on the values). The derivative assumes the rank is constant."""
+    a, b = asarray_or_var(a), asarray_or_var(b)
+    if not is_traced(a, b):
+        return np.linalg.lstsq(a, b, rcond=rcond)
+    if ndim(a) != 2 or ndim(b) not in (1, 2):
+        raise LinAlgError(f"lstsq: a must be 2-D and b 1-D or 2-D, got ranks {ndim(a)} and {ndim(b)}")
+    a, b = _float(a), _float(b)
+    rows, cols = (int(d) for d in shape(a))
+    if int(shape(b)[0]) != rows:
+        raise LinAlgError(f"lstsq: incompatible dimensions: a has {rows} rows, b has {int(shape(b)[0])}")
+    if rcond is None:
+        rcond = float(np.finfo(dtype_of(a)).eps) * max(rows, cols)
+    x = P.matmul(D.pinv(a, rtol=float(rcond)), b)
+    s = D.svd_s(a)
+    rank = m.convert(R.sum(m.gt(s, R.max(s) * rcond)), dtype=np.dtype("int32"))   # numpy's (LAPACK's) int
+    if rows > cols:
+        err = _magnitude(b - P.matmul(a, x))
+        residuals = R.sum(err * err, axis=0)
+        residuals = _sh.reshape(residuals, (1,)) if ndim(b) == 1 else residuals
+    else:
+        residuals = np.zeros((0,), dtype_of(x))
+    return LstsqResult(x, residuals, rank, s)
+
+
+def cond(x, p=None):
+    """Condition number in the norm ``p`` (None/2, -2: ratio of extreme singular values; 'fro', 'nuc', 1, -1,
+    inf, -inf: norm(x) * norm(inv(x)))."""
+    x = asarray_or_var(x)
+    if not is_traced(x):
+        return np.linalg.cond(x, p=p)
+    x = _float(x)
+    if ndim(x) < 2:
+        raise LinAlgError(f"{ndim(x)}-dimensional array given to cond. Array must be at least two-dimensional")
+    if p in (None, 2, -2):
+        s = D.svd_s(x)
+        big, small = R.max(s, axis=-1), R.min(s, axis=-1)
+        return big / small if p != -2 else small / big
+    _square(x, "cond")
+    return norm(x, ord=p, axis=(-2, -1)) * norm(D.inv(x), ord=p, axis=(-2, -1))
+
+
+def _prod(dims):
+    out = 1
+    for d in dims:
+        out *= int(d)
+    return out
+
+
+def tensorsolve(a, b, axes=None):
+    """x with tensordot(a, x, x.ndim) = b: a's first b.ndim axes against b, the rest x's shape."""
+    a, b = asarray_or_var(a), asarray_or_var(b)
+    if not is_traced(a, b):
+        return np.linalg.tensorsolve(a, b, axes=axes)
+    if axes is not None:
+        axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+        a = _sh.moveaxis(a, axes, tuple(range(ndim(a) - len(axes), ndim(a))))
+    x_shape = tuple(shape(a)[ndim(b):])
+    rows, cols = _prod(shape(a)[:ndim(b)]), _prod(x_shape)
+    if rows != cols:
+        raise LinAlgError(f"tensorsolve: a's leading axes hold {rows} elements and its trailing ones {cols}; "
+                          "they must be equal (a square problem)")
+    x = solve(_sh.reshape(a, (rows, cols)), _sh.reshape(b, (rows,)))
+    return _sh.reshape(x, x_shape)
+
+
+def tensorinv(a, ind=2):
+    """The inverse of a for tensordot over ``ind`` axes: shape a.shape[ind:] + a.shape[:ind]."""
+    a = asarray_or_var(a)
+    if not is_traced(a):
+        return np.linalg.tensorinv(a, ind=ind)
+    if not isinstance(ind, (int, np.integer)) or ind <= 0:
+        raise ValueError(f"tensorinv: ind must be a positive integer, got {ind!r}")
+    front, back = tuple(shape(a)[:ind]), tuple(shape(a)[ind:])
+    rows, cols = _prod(front), _prod(back)
+    if rows != cols:
+        raise LinAlgError(f"tensorinv: the first {ind} axes hold {rows} elements and the rest {cols}; they must be "
+                          "equal")
+    return _sh.reshape(inv(_sh.reshape(a, (rows, cols))), back + front)
 
 
 # -- norms ----------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Matrix decompositions and inverses, batched over leading dimensions as numpy's linalg is: ``inv``,
 ``solve``, ``det``, ``logabsdet``/``det_sign`` (slogdet), ``cholesky``, ``eigh_values``/``eigh_vectors``,
-``svd_s``/``svd_u``/``svd_vh``, ``pinv``.
+``svd_s``/``svd_u``/``svd_vh``, ``pinv``. Their shared helpers are in ``matrix.py``.
 
 Multi-output decompositions are one primitive per output, each with the numpy computation shared through a
 one-entry cache. Why not one primitive returning a packed array: with separate outputs the cotangent of an
@@ -17,180 +17,46 @@ with concrete shapes when they are symbolic); the values themselves work with sy
 All are OPAQUE: a backend without a lowering calls the numpy rule. Imports core and ops only.
 """
 
-import threading
-
 import numpy as np
 
 from ..core.graph import const
-from ..core.types import TensorType, Sym, is_known
+from ..core.types import TensorType
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, register
 from . import math as m
-from .linalg import contract
-from .layout import transpose, reshape
-from .reduce import reduce_sum
+from .layout import reshape
 from ._rules import Sample
 from ._batch import leading
 
-_LETTERS = "abcdefghijklmnopqrstuvw"
-
-
-# -- dtypes, shapes ----------------------------------------------------------------------------------------
-def result_dtype(dt, real_only=None):
-    """numpy's linalg computes integers and bools in float64 and keeps float32/float64 and complex; float16
-    (which LAPACK lacks) is computed in float32 and rounded back. ``real_only`` names an op whose rules hold
-    for real matrices only (the Hermitian decompositions): complex then raises TypeError."""
-    dt = np.dtype(dt)
-    if dt.kind == "c" and real_only:
-        raise TypeError(f"{real_only} of complex matrices is not supported (its derivative needs Hermitian "
-                        f"conjugates); inv, solve and det accept complex matrices")
-    return dt if dt.kind in "fc" else np.dtype("float64")
-
-
-def _lapack(x):
-    x = np.asarray(x)
-    dt = result_dtype(x.dtype)
-    return x.astype(np.float32 if dt == np.float16 else dt), dt
-
-
-def _same_size(a, b):
-    return not (is_known(a) and is_known(b) and a != b)
-
-
-def _matrix(x, what, square=False):
-    if x.ndim < 2:
-        raise ShapeError(f"{what} needs an array of at least 2 dimensions (..., M, N), got rank {x.ndim}")
-    if square and not _same_size(x.shape[-2], x.shape[-1]):
-        raise ShapeError(f"{what} needs square matrices in the last two dimensions, got {x!r}")
-
-
-def _square_shape(what, complex_ok=False):
-    def rule(x):
-        _matrix(x, what, square=True)
-        return TensorType(result_dtype(x.dtype, None if complex_ok else what), x.shape)
-    return rule
-
-
-def _sym(x):
-    return (x + np.swapaxes(x, -1, -2)) / 2
-
-
-class _SharedCall:
-    """One-entry cache so that sibling primitives (U, s and Vh of one SVD) run one decomposition. The
-    operand is compared by value, so an array reused or written in place never gets a stale result, and
-    callers get copies, so a backend that reuses an output buffer cannot change what the cache holds."""
-
-    def __init__(self, fn):
-        self.fn, self.lock, self.last = fn, threading.Lock(), None
-
-    def __call__(self, x, **kw):
-        x = np.asarray(x)
-        key = (x.shape, x.dtype.str, tuple(sorted(kw.items())))
-        with self.lock:
-            last = self.last
-        if last is not None and last[0] == key and np.array_equal(last[1], x):
-            return tuple(a.copy() for a in last[2])
-        out = self.fn(x, **kw)
-        with self.lock:
-            self.last = (key, x.copy(), out)
-        return tuple(a.copy() for a in out)
-
-
-# -- matrix helpers written in jaxlike ops (used by the rules) -----------------------------------------------
-def mT(x):
-    """Swap the last two dimensions."""
-    perm = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
-    return transpose(x, perm=perm)
-
-
-def mm(a, b):
-    """Batched matrix product of (..., i, j) and (..., j, k) with the same batch dimensions."""
-    batch = _LETTERS[:a.ndim - 2]
-    return contract(a, b, spec=f"{batch}xy,{batch}yz->{batch}xz")
-
-
-def _int(d):
-    # NOTE: int() of a symbolic size raises ConcretizationError, which makes compile() retrace with concrete
-    # shapes; the identity masks below need the size as a number.
-    return int(d)
-
-
-def eye_like(x, n=None):
-    n = x.shape[-1] if n is None else n
-    return const(np.eye(_int(n), dtype=x.dtype))
-
-
-def diag_part(x):
-    """(..., n, n) -> (..., n)."""
-    return reduce_sum(x * eye_like(x), axes=(x.ndim - 1,))
-
-
-def diag_embed(v):
-    """(..., n) -> (..., n, n) with v on the diagonal."""
-    return reshape(v, shape=v.shape[:-1] + (1, v.shape[-1])) * eye_like(v)
-
-
-def trace_of(x):
-    return reduce_sum(diag_part(x), axes=(x.ndim - 2,))
-
-
-def col(v):
-    """(..., n) -> (..., n, 1)."""
-    return reshape(v, shape=v.shape + (1,))
-
-
-def row(v):
-    """(..., n) -> (..., 1, n)."""
-    return reshape(v, shape=v.shape[:-1] + (1, v.shape[-1]))
-
-
-def sym(x):
-    return (x + mT(x)) * 0.5
-
-
-def _matrix_samples(rng, make, shapes=((3, 3), (2, 2, 2), (1, 3, 3), (1, 1), (0, 2, 2), (0, 0))):
-    return [Sample(make(rng, s)) for s in shapes]
-
-
-def _well_conditioned(rng, shape):
-    return rng.uniform(-1, 1, size=shape) + 3 * np.eye(shape[-1])
-
-
-def _spd(rng, shape):
-    a = rng.uniform(-1, 1, size=shape)
-    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
-
-
-def _spread_eigs(rng, shape):
-    """Symmetric matrices with well separated eigenvalues (eigenvector rules divide by the gaps)."""
-    n = shape[-1]
-    q, _ = np.linalg.qr(rng.standard_normal(shape))
-    w = np.arange(1, n + 1, dtype=float) * 1.5 - n + rng.uniform(-0.2, 0.2, size=shape[:-1])
-    return (q * w[..., None, :]) @ np.swapaxes(q, -1, -2)
+# NOTE: mT, mm, diag_part, ... stay importable from here (numpy.linalg reads them from decomp)
+from .matrix import (result_dtype, lapack_operand, same_size, check_matrix, square_shape, sym_np, SharedCall, mT,
+                     mm, int_size, eye_like, diag_part, diag_embed, trace_of, col, row, sym, matrix_samples,
+                     well_conditioned, spd, spread_eigs, distinct_sv,
+                     min_dim)
 
 
 # -- inv ------------------------------------------------------------------------------------------------------
 def _inv_np(x):
-    x, dt = _lapack(x)
+    x, dt = lapack_operand(x)
     return np.linalg.inv(x).astype(dt)
 
 
 inv = register(Primitive(
-    "inv", Kind.OPAQUE, shape=_square_shape("inv", complex_ok=True), numpy=_inv_np,
+    "inv", Kind.OPAQUE, shape=square_shape("inv", complex_ok=True), numpy=_inv_np,
     batch=leading(lambda: inv),
     vjp=lambda g, ans, x: (-mm(mT(ans), mm(g, mT(ans))),),
     jvp=lambda ts, ans, x: -mm(ans, mm(ts[0], ans)),
-    samples=lambda rng: _matrix_samples(rng, _well_conditioned),
+    samples=lambda rng: matrix_samples(rng, well_conditioned),
     doc="matrix inverse over the last two dimensions"))
 
 
 # -- solve ----------------------------------------------------------------------------------------------------
 def _solve_shape(a, b):
-    _matrix(a, "solve", square=True)
-    _matrix(b, "solve (right-hand side)")
-    if a.ndim != b.ndim or not all(_same_size(x, y) for x, y in zip(a.shape[:-2], b.shape[:-2])):
+    check_matrix(a, "solve", square=True)
+    check_matrix(b, "solve (right-hand side)")
+    if a.ndim != b.ndim or not all(same_size(x, y) for x, y in zip(a.shape[:-2], b.shape[:-2])):
         raise ShapeError(f"solve needs equal batch dimensions (the wrapper broadcasts them), got {a!r} and {b!r}")
-    if not _same_size(a.shape[-1], b.shape[-2]):
+    if not same_size(a.shape[-1], b.shape[-2]):
         raise ShapeError(f"solve: {a!r} cannot solve for right-hand sides {b!r} (sizes {a.shape[-1]} and "
                          f"{b.shape[-2]} differ)")
     return TensorType(result_dtype(np.promote_types(a.dtype, b.dtype)), b.shape)
@@ -217,7 +83,7 @@ def _solve_jvp(tangents, x, a, b):
 
 
 def _solve_samples(rng):
-    return [Sample(_well_conditioned(rng, sa), rng.uniform(-1, 1, size=sb)) for sa, sb in
+    return [Sample(well_conditioned(rng, sa), rng.uniform(-1, 1, size=sb)) for sa, sb in
             [((3, 3), (3, 2)), ((2, 2, 2), (2, 2, 1)), ((1, 2, 2), (1, 2, 3)), ((0, 2, 2), (0, 2, 2)),
              ((2, 2), (2, 0))]]
 
@@ -230,27 +96,27 @@ solve = register(Primitive(
 
 # -- det, slogdet -------------------------------------------------------------------------------------------------
 def _det_shape(x):
-    _matrix(x, "det", square=True)
+    check_matrix(x, "det", square=True)
     return TensorType(result_dtype(x.dtype), x.shape[:-2])
 
 
 def _slogdet_shape(x):
-    _matrix(x, "slogdet", square=True)
+    check_matrix(x, "slogdet", square=True)
     return TensorType(result_dtype(x.dtype, "slogdet"), x.shape[:-2])
 
 
 def _det_np(x):
-    x, dt = _lapack(x)
+    x, dt = lapack_operand(x)
     return np.asarray(np.linalg.det(x)).astype(dt)
 
 
 def _logabsdet_np(x):
-    x, dt = _lapack(x)
+    x, dt = lapack_operand(x)
     return np.asarray(np.linalg.slogdet(x)[1]).astype(dt)
 
 
 def _det_sign_np(x):
-    x, dt = _lapack(x)
+    x, dt = lapack_operand(x)
     return np.asarray(np.linalg.slogdet(x)[0]).astype(dt)
 
 
@@ -267,7 +133,7 @@ det = register(Primitive(
     batch=leading(lambda: det),
     vjp=lambda g, ans, x: (_scalar_to_matrix(g * ans) * _inv_t(x),),
     jvp=lambda ts, ans, x: ans * trace_of(solve(x, ts[0])),
-    samples=lambda rng: _matrix_samples(rng, _well_conditioned),
+    samples=lambda rng: matrix_samples(rng, well_conditioned),
     doc="determinant; its gradient det * inv(x)^T is not finite at singular matrices"))
 
 logabsdet = register(Primitive(
@@ -275,26 +141,26 @@ logabsdet = register(Primitive(
     batch=leading(lambda: logabsdet),
     vjp=lambda g, ans, x: (_scalar_to_matrix(g) * _inv_t(x),),
     jvp=lambda ts, ans, x: trace_of(solve(x, ts[0])),
-    samples=lambda rng: _matrix_samples(rng, _well_conditioned),
+    samples=lambda rng: matrix_samples(rng, well_conditioned),
     doc="log |det x| (the second output of slogdet), without the overflow of log(abs(det(x)))"))
 
 det_sign = register(Primitive(
     "det_sign", Kind.OPAQUE, shape=_slogdet_shape, numpy=_det_sign_np,
     batch=leading(lambda: det_sign),
     vjp=lambda g, ans, x: (None,), jvp=lambda ts, ans, x: None,
-    samples=lambda rng: _matrix_samples(rng, _well_conditioned),
+    samples=lambda rng: matrix_samples(rng, well_conditioned),
     doc="sign of det x (the first output of slogdet); piecewise constant, so its derivative is zero"))
 
 
 # -- cholesky -----------------------------------------------------------------------------------------------------
 def _cholesky_np(x):
-    x, dt = _lapack(x)
-    return np.linalg.cholesky(_sym(x)).astype(dt)
+    x, dt = lapack_operand(x)
+    return np.linalg.cholesky(sym_np(x)).astype(dt)
 
 
 def _phi(x):
     """Lower triangle with the diagonal halved: the projection in the Cholesky derivative."""
-    n = _int(x.shape[-1])
+    n = int_size(x.shape[-1])
     w = np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n)
     return x * const(w.astype(x.dtype))
 
@@ -316,22 +182,22 @@ def _cholesky_vjp(g, L, x):
 
 
 cholesky = register(Primitive(
-    "cholesky", Kind.OPAQUE, shape=_square_shape("cholesky"), numpy=_cholesky_np,
+    "cholesky", Kind.OPAQUE, shape=square_shape("cholesky"), numpy=_cholesky_np,
     batch=leading(lambda: cholesky),
-    vjp=_cholesky_vjp, jvp=_cholesky_jvp, samples=lambda rng: _matrix_samples(rng, _spd),
+    vjp=_cholesky_vjp, jvp=_cholesky_jvp, samples=lambda rng: matrix_samples(rng, spd),
     doc="lower Cholesky factor of (x + x^T) / 2"))
 
 
 # -- eigh -----------------------------------------------------------------------------------------------------------
-@_SharedCall
+@SharedCall
 def _eigh_both(x):
-    x, dt = _lapack(x)
-    w, v = np.linalg.eigh(_sym(x))
+    x, dt = lapack_operand(x)
+    w, v = np.linalg.eigh(sym_np(x))
     return w.astype(dt), v.astype(dt)
 
 
 def _eigvals_shape(x):
-    _matrix(x, "eigh", square=True)
+    check_matrix(x, "eigh", square=True)
     return TensorType(result_dtype(x.dtype, "eigh"), x.shape[:-1])
 
 
@@ -363,7 +229,7 @@ def _eigh_vectors_vjp(g, v, x):
 
 
 def _eigh_samples(rng):
-    return _matrix_samples(rng, _spread_eigs)
+    return matrix_samples(rng, spread_eigs)
 
 
 eigh_values = register(Primitive(
@@ -373,42 +239,33 @@ eigh_values = register(Primitive(
     doc="ascending eigenvalues of (x + x^T) / 2"))
 
 eigh_vectors = register(Primitive(
-    "eigh_vectors", Kind.OPAQUE, shape=_square_shape("eigh"), numpy=lambda x: _eigh_both(x)[1],
+    "eigh_vectors", Kind.OPAQUE, shape=square_shape("eigh"), numpy=lambda x: _eigh_both(x)[1],
     batch=leading(lambda: eigh_vectors),
     vjp=_eigh_vectors_vjp, jvp=_eigh_vectors_jvp, samples=_eigh_samples,
     doc="eigenvectors (columns) of (x + x^T) / 2; their derivative is not finite at repeated eigenvalues"))
 
 
 # -- svd: U is (..., m, k), s is (..., k), Vh is (..., k, n) with k = min(m, n), or m and n with full_matrices ----
-@_SharedCall
+@SharedCall
 def _svd_all(x, full_matrices):
-    x, dt = _lapack(x)
+    x, dt = lapack_operand(x)
     u, s, vh = np.linalg.svd(x, full_matrices=full_matrices)
     return u.astype(dt), s.astype(dt), vh.astype(dt)
 
 
-def _k(x):
-    m_, n_ = x.shape[-2:]
-    if is_known(m_) and is_known(n_):
-        return min(m_, n_)
-    if is_known(m_) and m_ == 1 or is_known(n_) and n_ == 1:
-        return 1
-    return m_ if m_ is n_ else Sym()
-
-
 def _svd_s_shape(x):
-    _matrix(x, "svd")
-    return TensorType(result_dtype(x.dtype, "svd"), x.shape[:-2] + (_k(x),))
+    check_matrix(x, "svd")
+    return TensorType(result_dtype(x.dtype, "svd"), x.shape[:-2] + (min_dim(x),))
 
 
 def _svd_u_shape(x, *, full_matrices):
-    _matrix(x, "svd")
-    return TensorType(result_dtype(x.dtype, "svd"), x.shape[:-1] + (x.shape[-2] if full_matrices else _k(x),))
+    check_matrix(x, "svd")
+    return TensorType(result_dtype(x.dtype, "svd"), x.shape[:-1] + (x.shape[-2] if full_matrices else min_dim(x),))
 
 
 def _svd_vh_shape(x, *, full_matrices):
-    _matrix(x, "svd")
-    return TensorType(result_dtype(x.dtype, "svd"), x.shape[:-2] + (x.shape[-1] if full_matrices else _k(x),
+    check_matrix(x, "svd")
+    return TensorType(result_dtype(x.dtype, "svd"), x.shape[:-2] + (x.shape[-1] if full_matrices else min_dim(x),
                                                                x.shape[-1]))
 
 
@@ -419,7 +276,7 @@ def _svd_parts(x):
 def _reduced_only(x, full_matrices):
     # NOTE: the extra singular vectors of a full SVD of a non-square matrix are any orthonormal completion:
     # they have no derivative (JAX refuses the same).
-    if full_matrices and _int(x.shape[-2]) != _int(x.shape[-1]):
+    if full_matrices and int_size(x.shape[-2]) != int_size(x.shape[-1]):
         raise ValueError("svd: the derivative of U and Vh with full_matrices=True is not defined for non-square "
                          f"matrices (here {x.shape[-2]}x{x.shape[-1]}): the extra singular vectors are not "
                          "unique; use full_matrices=False")
@@ -431,11 +288,11 @@ def _sq_gap_inverse(s):
 
 
 def _tall(x):
-    return _int(x.shape[-2]) > _int(x.shape[-1])
+    return int_size(x.shape[-2]) > int_size(x.shape[-1])
 
 
 def _wide(x):
-    return _int(x.shape[-2]) < _int(x.shape[-1])
+    return int_size(x.shape[-2]) < int_size(x.shape[-1])
 
 
 def _svd_s_jvp(tangents, s, x):
@@ -502,21 +359,11 @@ _SVD_SHAPES = [(3, 3), (4, 2), (2, 4), (2, 3, 2), (1, 2, 3), (0, 3, 2), (3, 1)]
 
 
 def _svd_samples(rng, attrs=True):
-    cases = [Sample(_distinct_sv(rng, s), **({"full_matrices": False} if attrs else {})) for s in _SVD_SHAPES]
+    cases = [Sample(distinct_sv(rng, s), **({"full_matrices": False} if attrs else {})) for s in _SVD_SHAPES]
     if attrs:  # full_matrices=True: square matrices only (the derivative is undefined otherwise)
-        cases += [Sample(_distinct_sv(rng, (2, 3, 3)), full_matrices=True),
-                  Sample(_distinct_sv(rng, (0, 3, 3)), full_matrices=True)]
+        cases += [Sample(distinct_sv(rng, (2, 3, 3)), full_matrices=True),
+                  Sample(distinct_sv(rng, (0, 3, 3)), full_matrices=True)]
     return cases
-
-
-def _distinct_sv(rng, shape):
-    """Matrices with well separated nonzero singular values (the U and V rules divide by their gaps)."""
-    m_, n_ = shape[-2:]
-    k = min(m_, n_)
-    u, _ = np.linalg.qr(rng.standard_normal(shape[:-2] + (m_, k)))
-    v, _ = np.linalg.qr(rng.standard_normal(shape[:-2] + (n_, k)))
-    s = np.arange(k, 0, -1, dtype=float) + 0.5 + rng.uniform(0, 0.3, size=shape[:-2] + (k,))
-    return (u * s[..., None, :]) @ np.swapaxes(v, -1, -2)
 
 
 svd_s = register(Primitive(
@@ -543,12 +390,12 @@ svd_vh = register(Primitive(
 
 # -- pinv ---------------------------------------------------------------------------------------------------------------
 def _pinv_shape(x, *, rtol):
-    _matrix(x, "pinv")
+    check_matrix(x, "pinv")
     return TensorType(result_dtype(x.dtype, "pinv"), x.shape[:-2] + (x.shape[-1], x.shape[-2]))
 
 
 def _pinv_np(x, *, rtol):
-    x, dt = _lapack(x)
+    x, dt = lapack_operand(x)
     return np.linalg.pinv(x, rtol=rtol).astype(dt)
 
 
@@ -572,7 +419,7 @@ def _pinv_vjp(g, p, x, *, rtol):
 
 
 def _pinv_samples(rng):
-    return [Sample(_distinct_sv(rng, s), rtol=1e-10) for s in [(3, 3), (4, 2), (2, 4), (2, 3, 2), (1, 2, 3),
+    return [Sample(distinct_sv(rng, s), rtol=1e-10) for s in [(3, 3), (4, 2), (2, 4), (2, 3, 2), (1, 2, 3),
                                                                (0, 3, 2)]]
 
 

@@ -135,6 +135,29 @@ ROWS = [
     Row("linalg diagonal", lambda m, x: m.linalg.diagonal(x), lambda r: (r.normal(size=(2, 3, 4)),)),
     Row("linalg cross", lambda m, x, y: m.linalg.cross(x, y), lambda r: (r.normal(size=(4, 3)), r.normal(size=3))),
     Row("linalg outer", lambda m, x, y: m.linalg.outer(x, y), lambda r: (r.normal(size=3), r.normal(size=2))),
+    Row("qr reduced tall", lambda m, a: tuple(m.linalg.qr(a)), _rect((4, 2))),
+    Row("qr square batched", lambda m, a: tuple(m.linalg.qr(a)), _rect((2, 3, 3))),
+    Row("qr complete square", lambda m, a: tuple(m.linalg.qr(a, mode="complete")), _rect((3, 3))),
+    Row("qr r", lambda m, a: m.linalg.qr(a, mode="r"), _rect((5, 3))),
+    Row("qr fields", lambda m, a: m.linalg.qr(a).Q, _rect((3, 2))),
+    Row("qr wide values", lambda m, a: tuple(m.linalg.qr(a)), _rect((2, 4)), grad=False),
+    Row("qr complete tall values", lambda m, a: tuple(m.linalg.qr(a, mode="complete")), _rect((4, 2)), grad=False),
+    Row("lstsq tall", lambda m, a, b: tuple(m.linalg.lstsq(a, b)[:2]), lambda r: _rect((5, 3))(r) + (r.normal(size=(5, 2)),)),
+    Row("lstsq vector rhs", lambda m, a, b: tuple(m.linalg.lstsq(a, b)[:2]), lambda r: _rect((5, 3))(r) + (r.normal(size=5),)),
+    Row("lstsq wide", lambda m, a, b: m.linalg.lstsq(a, b)[0], lambda r: _rect((2, 4))(r) + (r.normal(size=2),)),
+    Row("lstsq rank and values", lambda m, a, b: tuple(m.linalg.lstsq(a, b, rcond=None)[2:]),
+        lambda r: _rect((4, 3))(r) + (r.normal(size=4),), grad=False),
+    Row("cond", lambda m, a: m.linalg.cond(a), _rect((4, 3))),
+    Row("cond -2", lambda m, a: m.linalg.cond(a, -2), _rect((2, 3, 3))),
+    Row("cond fro", lambda m, a: m.linalg.cond(a, "fro"), _wc((3, 3))),
+    Row("cond 1 batched", lambda m, a: m.linalg.cond(a, 1), _wc((2, 3, 3))),
+    Row("tensorsolve", lambda m, a, b: m.linalg.tensorsolve(a, b),
+        lambda r: (r.uniform(-1, 1, (2, 3, 6)) + 3 * np.eye(6).reshape(2, 3, 6), r.normal(size=(2, 3)))),
+    Row("tensorsolve axes", lambda m, a, b: m.linalg.tensorsolve(a, b, axes=(0,)),
+        lambda r: (np.moveaxis(r.uniform(-1, 1, (4, 2, 2)) + 3 * np.eye(4).reshape(4, 2, 2), 0, -1).copy()
+                   .transpose(2, 0, 1).copy(), r.normal(size=(2, 2)))),
+    Row("tensorinv", lambda m, a: m.linalg.tensorinv(a, ind=1),
+        lambda r: ((r.uniform(-1, 1, (4, 4)) + 3 * np.eye(4)).reshape(4, 2, 2),)),
     Row("integer input", lambda m, a: m.linalg.inv(a), lambda r: (np.array([[2, 1], [1, 3]]),), grad=False),
 ]
 
@@ -258,3 +281,22 @@ def test_sibling_outputs_share_one_decomposition_safely(rng):
     b[0, 0] += 1.0  # a changed operand (same shape and dtype) must be recomputed, not served from the cache
     np.testing.assert_allclose(D.eigh_values.numpy(b + b.T), np.linalg.eigvalsh(b + b.T))
     assert not np.allclose(w, D.eigh_values.numpy(b + b.T))
+
+
+@pytest.mark.parametrize("shape, mode, message", [((2, 4), "reduced", "wide matrix"),
+                                                  ((4, 2), "complete", "orthonormal completion")])
+def test_qr_refuses_derivatives_that_do_not_exist(shape, mode, message):
+    """Catches: a gradient through the factors of a wide matrix or the extra columns of a complete Q (not
+    unique) returned as if it were one (JAX refuses both)."""
+    a = _rect(shape)(np.random.default_rng(0))[0]
+    with pytest.raises((NotImplementedError, ValueError), match=message):
+        jaxlike.grad(lambda x: jnp.sum(jnp.linalg.qr(x, mode=mode)[0]))(a)
+
+
+def test_qr_and_lstsq_bad_arguments():
+    """Catches: an unknown mode or mismatched lstsq operands reaching LAPACK as a raw error."""
+    x = jnp.ones((3, 2))
+    with pytest.raises(ValueError, match="unrecognized mode"):
+        jaxlike.grad(lambda a: jnp.sum(jnp.linalg.qr(a, mode="economic")[1]))(np.eye(2))
+    with pytest.raises(np.linalg.LinAlgError, match="3 rows, b has 4"):
+        jaxlike.compile(lambda a, b: jnp.linalg.lstsq(a, b)[0])(np.asarray(x), np.ones(4))
