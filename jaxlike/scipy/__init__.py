@@ -1,3 +1,3 @@
-"""``jaxlike.scipy``: the parts of ``jax.scipy`` a model reaches for (``special``)."""
+"""``jaxlike.scipy``: the parts of ``jax.scipy`` a model reaches for (``special``, ``linalg``)."""
 
-from . import special  # noqa: F401
+from . import special, linalg  # noqa: F401
