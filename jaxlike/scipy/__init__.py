@@ -1,3 +1,3 @@
-"""``jaxlike.scipy``: the parts of ``jax.scipy`` a model reaches for (``special``, ``linalg``)."""
+"""``jaxlike.scipy``: the parts of ``jax.scipy`` a model reaches for (``special``, ``linalg``, ``stats``)."""
 
-from . import special, linalg  # noqa: F401
+from . import special, linalg, stats  # noqa: F401

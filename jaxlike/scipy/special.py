@@ -1,5 +1,5 @@
 """``jaxlike.scipy.special``, as ``jax.scipy.special``: erf, erfc, erfinv, ndtri, expit, logit, logsumexp, xlogy, xlog1py,
-entr, ndtr, softmax, log_softmax. Differentiable, and safe where a naive form's untaken branch would put a
+entr, rel_entr, kl_div, huber, pseudo_huber, ndtr, log_ndtr, softmax, log_softmax. Differentiable, and safe where a naive form's untaken branch would put a
 NaN into the gradient (xlogy at x = 0). A front-end module: imports ops and jaxlike.numpy."""
 
 import numpy as np
@@ -9,8 +9,8 @@ from .. import numpy as jnp
 from .. import nn
 from ..numpy._base import asarray_or_var
 
-__all__ = ["erf", "erfc", "erfinv", "ndtri", "expit", "logit", "logsumexp", "xlogy", "xlog1py", "entr", "ndtr", "softmax",
-           "log_softmax"]
+__all__ = ["erf", "erfc", "erfinv", "ndtri", "expit", "logit", "logsumexp", "xlogy", "xlog1py", "entr", "rel_entr",
+           "kl_div", "huber", "pseudo_huber", "ndtr", "log_ndtr", "softmax", "log_softmax"]
 
 
 def erf(x):
@@ -37,32 +37,56 @@ def _horner(coefficients, w):
     return p
 
 
+def _erfinv_magnitude(a, c):
+    """x >= 0 with erf(x) = a, given a in [0, 1) and c = 1 - a, each to full relative precision (the tails
+    need c, which 1 - a loses for a near 1): Giles' single-precision approximation, then three Newton steps,
+    on erf(x) = a below 0.5 (relative accuracy for tiny a) and on log erfc(x) = log(c) above (nearly
+    quadratic there, so the tails converge too). Differentiable: at convergence the derivative of the
+    iteration is 1 / erf'(x)."""
+    w = -(jnp.log(c) + jnp.log1p(a))            # -log(1 - a^2)
+    central, far = w < 5.0, w > 30.0
+    x = jnp.where(central, _horner(_GILES_CENTRAL, jnp.where(central, w, 2.5) - 2.5),
+                  _horner(_GILES_TAIL, jnp.sqrt(jnp.where(central, 5.0, jnp.minimum(w, 30.0))) - 3.0)) * a
+    # NOTE: beyond erfc(x) = 1e-13 Giles' fit extrapolates (to NaN for c = 1e-300); there erfc(x) ~
+    # exp(-x^2) / (x sqrt(pi)) gives x^2 = L - log(x sqrt(pi)) with L = -log(c), one substitution from sqrt(L)
+    big = -jnp.log(jnp.where(far, c, 1e-14))
+    x = jnp.where(far, jnp.sqrt(big - jnp.log(jnp.sqrt(big) * 1.7724538509055159)), x)
+    small = a < 0.5
+    c = jnp.where(small, 0.5, c)
+    for _ in range(3):
+        slope = _TWO_OVER_SQRT_PI * jnp.exp(-x * x)
+        tail = erfc(x)
+        x = jnp.where(small, x - (erf(x) - a) / slope, x + (jnp.log(tail) - jnp.log(c)) * tail / slope)
+    return x
+
+
+def _inf_or_nan(at_one, negative, like):
+    return jnp.astype(jnp.where(at_one, jnp.where(negative, -np.inf, np.inf), np.nan), like.dtype)
+
+
 def erfinv(y):
-    """The inverse of erf on [-1, 1] (+-inf at +-1, NaN outside): Giles' single-precision approximation, then
-    three Newton steps, on erf(x) = |y| below 0.5 (relative accuracy for tiny y) and on log erfc(x) =
-    log(1 - |y|) above (nearly quadratic there, so the tails converge too). erf(erfinv(y)) is y to an ulp.
-    Differentiable: at convergence the derivative of the iteration is 1 / erf'(x)."""
+    """The inverse of erf on [-1, 1] (+-inf at +-1, NaN outside); erf(erfinv(y)) is y to an ulp."""
     y = asarray_or_var(y)
     # NOTE: eager numpy evaluates every branch of the selects below, including the ones at |y| >= 1
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        w = -jnp.log1p(-y * y)
-        central = w < 5.0
-        start = jnp.where(central, _horner(_GILES_CENTRAL, jnp.where(central, w, 2.5) - 2.5),
-                          _horner(_GILES_TAIL, jnp.sqrt(jnp.where(central, 5.0, w)) - 3.0)) * y
-        a, x = jnp.abs(y), jnp.abs(start)
-        small = a < 0.5
-        c = jnp.where(small, 0.5, 1.0 - a)
-        for _ in range(3):
-            slope = _TWO_OVER_SQRT_PI * jnp.exp(-x * x)
-            tail = erfc(x)
-            x = jnp.where(small, x - (erf(x) - a) / slope, x + (jnp.log(tail) - jnp.log(c)) * tail / slope)
-        edge = jnp.astype(jnp.where(a == 1.0, jnp.where(y < 0, -np.inf, np.inf), np.nan), x.dtype)
-        return jnp.where(a < 1.0, jnp.where(y < 0, -x, x), edge)
+        a = jnp.abs(y)
+        inside = a < 1.0
+        safe = jnp.where(inside, a, 0.0)
+        x = _erfinv_magnitude(safe, 1.0 - safe)
+        return jnp.where(inside, jnp.where(y < 0, -x, x), _inf_or_nan(a == 1.0, y < 0, x))
 
 
 def ndtri(p):
-    """The inverse of the standard normal CDF, sqrt(2) * erfinv(2p - 1)."""
-    return 1.4142135623730951 * erfinv(2.0 * asarray_or_var(p) - 1.0)
+    """The inverse of the standard normal CDF: sqrt(2) erfinv(2p - 1), with 1 - |2p - 1| formed as 2p (or
+    2(1 - p), exact for p >= 1/2) so that the tails keep their digits (2p - 1 rounds p = 1e-12 to 5 digits)."""
+    p = asarray_or_var(p)
+    p = p if jnp.result_type(p).kind == "f" else jnp.asarray(p, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        inside = (p > 0) & (p < 1)
+        lower = p < 0.5
+        c = jnp.where(inside, jnp.where(lower, 2.0 * p, 2.0 * (1.0 - p)), 1.0)
+        x = 1.4142135623730951 * _erfinv_magnitude(1.0 - c, c)
+        return jnp.where(inside, jnp.where(lower, -x, x), _inf_or_nan((p == 0) | (p == 1), p == 0, x))
 
 
 expit = nn.sigmoid
@@ -118,3 +142,59 @@ def entr(x):
 def ndtr(x):
     """The standard normal CDF, 0.5 * erfc(-x / sqrt(2))."""
     return 0.5 * erfc(-asarray_or_var(x) * 0.7071067811865476)
+
+
+def log_ndtr(x):
+    """log of the standard normal CDF without underflow: log1p(-ndtr(-x)) above 0, log(ndtr(x)) down to
+    -20 (-10 in float32, where ndtr underflows sooner), and below that the asymptotic series
+    log(phi(x) / -x) + log(1 - 1/x^2 + 3/x^4 - ...), whose next term is below 1e-15 there. Each branch sees
+    only inputs in its own range, so the untaken ones put no NaN into the gradient."""
+    x = asarray_or_var(x)
+    dt = jnp.result_type(x)
+    x = x if dt.kind == "f" else jnp.asarray(x, dtype=np.float64)
+    low = -10.0 if jnp.result_type(x) == np.float32 else -20.0
+    upper = x > 0.0
+    middle = (x > low) & ~upper
+    far = jnp.where(upper | middle, low - 1.0, x)
+    near = jnp.where(middle, x, 0.0)
+    high = jnp.where(upper, x, 1.0)
+    w = 1.0 / (far * far)
+    # (2k - 1)!! (-w)^k for k = 1..8, Horner from the innermost term
+    series = 1.0
+    for k in range(8, 0, -1):
+        series = 1.0 - (2 * k - 1) * w * series
+    asymptotic = -0.5 * far * far - jnp.log(-far) - 0.9189385332046727 + jnp.log(series)
+    return jnp.where(upper, jnp.log1p(-ndtr(-high)), jnp.where(middle, jnp.log(ndtr(near)), asymptotic))
+
+
+def rel_entr(x, y):
+    """x log(x / y) for x, y > 0; 0 at x = 0 (y >= 0); inf otherwise."""
+    x, y = asarray_or_var(x), asarray_or_var(y)
+    both = (x > 0) & (y > 0)
+    safe_x, safe_y = jnp.where(both, x, 1.0), jnp.where(both, y, 1.0)
+    return jnp.where(both, safe_x * (jnp.log(safe_x) - jnp.log(safe_y)), jnp.where((x == 0) & (y >= 0), 0.0, np.inf))
+
+
+def kl_div(x, y):
+    """x log(x / y) - x + y for x, y > 0; y at x = 0 (y >= 0); inf otherwise."""
+    x, y = asarray_or_var(x), asarray_or_var(y)
+    both = (x > 0) & (y > 0)
+    safe_x, safe_y = jnp.where(both, x, 1.0), jnp.where(both, y, 1.0)
+    inside = safe_x * (jnp.log(safe_x) - jnp.log(safe_y)) - safe_x + safe_y
+    return jnp.where(both, inside, jnp.where((x == 0) & (y >= 0), y, np.inf))
+
+
+def huber(delta, r):
+    """r^2 / 2 where |r| <= delta, delta (|r| - delta / 2) beyond; inf for delta < 0."""
+    delta, r = asarray_or_var(delta), asarray_or_var(r)
+    a = jnp.abs(r)
+    return jnp.where(delta < 0, np.inf, jnp.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta)))
+
+
+def pseudo_huber(delta, r):
+    """delta^2 (sqrt(1 + (r / delta)^2) - 1); inf for delta < 0, 0 for delta = 0."""
+    delta, r = asarray_or_var(delta), asarray_or_var(r)
+    ok = delta > 0
+    safe = jnp.where(ok, delta, 1.0)
+    inside = safe * safe * (jnp.sqrt(1.0 + (r / safe) ** 2) - 1.0)
+    return jnp.where(ok, inside, jnp.where(delta == 0, 0.0, np.inf))

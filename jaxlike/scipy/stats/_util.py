@@ -1,0 +1,29 @@
+"""Helpers the distributions share: operands as arrays or traced values, the standardized variable, and
+``select_safe`` (a where whose untaken branch saw harmless inputs). Imports jaxlike.numpy."""
+
+import numpy as np
+
+from ... import numpy as jnp
+from ...numpy._base import asarray_or_var
+
+
+def floats(*xs):
+    """Operands promoted together to a float dtype (integers to float64), as scipy's."""
+    xs = [asarray_or_var(x) for x in xs]
+    dt = jnp.result_type(*xs)
+    if dt.kind not in "fc":
+        dt = np.dtype("float64")
+    # NOTE: Python numbers become 0-d arrays too, so that a zero scale divides as numpy (inf), not as Python
+    return [x if jnp.result_type(x) == dt and not isinstance(x, (int, float)) else jnp.asarray(x, dtype=dt)
+            for x in xs]
+
+
+def standardized(x, loc, scale):
+    x, loc, scale = floats(x, loc, scale)
+    with np.errstate(divide="ignore", invalid="ignore"):   # a zero scale: NaN from positive_scale, as scipy
+        return (x - loc) / scale, scale
+
+
+def positive_scale(value, scale):
+    """value where scale > 0, NaN elsewhere (scipy's answer for a non-positive scale)."""
+    return jnp.where(scale > 0, value, np.nan)

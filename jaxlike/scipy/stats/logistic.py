@@ -1,0 +1,47 @@
+"""The logistic distribution: logpdf, pdf, cdf, logcdf, sf, logsf, ppf, isf (``loc``, ``scale``), written
+with softplus so that no tail overflows. A front-end module: imports jaxlike.numpy, jaxlike.nn and
+jaxlike.scipy.special."""
+
+from ... import numpy as jnp
+from ... import nn
+from .. import special
+from ._util import floats, standardized, positive_scale
+
+
+def logpdf(x, loc=0, scale=1):
+    z, scale = standardized(x, loc, scale)
+    return positive_scale(-z - 2.0 * nn.softplus(-z) - jnp.log(scale), scale)
+
+
+def pdf(x, loc=0, scale=1):
+    return jnp.exp(logpdf(x, loc, scale))
+
+
+def cdf(x, loc=0, scale=1):
+    z, scale = standardized(x, loc, scale)
+    return positive_scale(special.expit(z), scale)
+
+
+def logcdf(x, loc=0, scale=1):
+    z, scale = standardized(x, loc, scale)
+    return positive_scale(-nn.softplus(-z), scale)
+
+
+def sf(x, loc=0, scale=1):
+    z, scale = standardized(x, loc, scale)
+    return positive_scale(special.expit(-z), scale)
+
+
+def logsf(x, loc=0, scale=1):
+    z, scale = standardized(x, loc, scale)
+    return positive_scale(-nn.softplus(z), scale)
+
+
+def ppf(q, loc=0, scale=1):
+    q, loc, scale = floats(q, loc, scale)
+    return positive_scale(loc + scale * special.logit(q), scale)
+
+
+def isf(q, loc=0, scale=1):
+    q, loc, scale = floats(q, loc, scale)
+    return positive_scale(loc - scale * special.logit(q), scale)
