@@ -2,7 +2,7 @@
 
 A thin front end: each function normalises numpy's arguments and binds primitives from ``jaxlike.ops``.
 ``_elementwise``, ``_reductions``, ``_shape``, ``_products``, ``_creation``, ``_indexing`` hold the core names;
-the ``_more_*`` modules, ``_einsum``, ``_index_tricks`` and ``linalg`` (``jnp.linalg``) the rest of numpy's surface.
+the ``_more_*`` modules, ``_einsum``, ``_index_tricks`` and ``linalg`` (``jnp.linalg``) and ``fft`` (``jnp.fft``) the rest of numpy's surface.
 """
 
 import numpy as _np
@@ -39,7 +39,7 @@ from ._einsum import einsum  # noqa: F401
 from ._complex import (  # noqa: F401
     real, imag, conj, conjugate, angle, iscomplexobj, isrealobj, iscomplex, isreal)
 from ._index_tricks import r_, c_, s_, index_exp  # noqa: F401
-from . import linalg  # noqa: F401
+from . import linalg, fft  # noqa: F401
 from ._statistics import *  # noqa: F401,F403
 from ._utilities import *  # noqa: F401,F403
 from ._bitwise import *  # noqa: F401,F403
