@@ -9,6 +9,7 @@ The generator is Threefry-2x32 (20 rounds, Salmon et al. 2011), the ``threefry2x
 one fused multiply-add). ``normal`` and ``truncated_normal`` are JAX's constructions through our own
 inverse error function, so their values agree with JAX's to ~1e-12 relative. ``permutation`` and ``choice``
 sort by random keys in one round: the distributions are JAX's, the values are not.
+``distributions.py`` adds the distributions built from uniform and normal draws (laplace, cauchy, ...).
 
 Shapes are ints, or the symbolic sizes of a traced array (so a compiled dropout mask serves every batch
 size); randint, permutation and choice need concrete sizes and make a compiled caller specialise on them.
@@ -16,12 +17,12 @@ size); randint, permutation and choice need concrete sizes and make a compiled c
 
 import numpy as np
 
-from .core.graph import Var
-from .core.types import floatx, Sym
-from .ops._rules import broadcast_shapes
-from .ops.prng import threefry2x32, threefry_numpy, threefry_fold, fold_numpy
-from . import numpy as jnp
-from .scipy import special as _special
+from ..core.graph import Var
+from ..core.types import floatx, Sym
+from ..ops._rules import broadcast_shapes
+from ..ops.prng import threefry2x32, threefry_numpy, threefry_fold, fold_numpy
+from .. import numpy as jnp
+from ..scipy import special as _special
 
 __all__ = ["PRNGKey", "key", "key_data", "wrap_key_data", "split", "fold_in", "bits", "uniform", "normal",
            "truncated_normal",
@@ -58,7 +59,7 @@ _eager_kernel = []
 
 def _compiled_words(k, n):
     if not _eager_kernel:
-        from .api import compile
+        from ..api import compile
         _eager_kernel.append(compile(lambda key, like: threefry2x32(key, shape=tuple(like.shape))))
     return _eager_kernel[0](k, np.broadcast_to(np.zeros(1, np.uint8), (n,)))
 
@@ -291,3 +292,12 @@ def categorical(k, logits, axis=-1, shape=None):
     dtype = logits.dtype if logits.dtype.kind == "f" else floatx()
     moved = axis + len(shape) - len(batch)
     return jnp.argmax(logits + gumbel(k, noise_shape, dtype), axis=moved)
+
+
+# NOTE: last, as the distributions build on the names above
+from .distributions import (laplace, logistic, cauchy, lognormal, pareto, rayleigh, weibull_min,  # noqa: E402
+                            wald, triangular, geometric, rademacher, maxwell, double_sided_maxwell, orthogonal,
+                            multivariate_normal)
+from . import distributions as _distributions  # noqa: E402
+
+__all__ += _distributions.__all__
