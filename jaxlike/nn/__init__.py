@@ -1,0 +1,238 @@
+"""Neural-network functions, numerically stable: sigmoid and softplus are primitives with stable kernels;
+the rest compose them. ``initializers`` (``jax.nn.initializers``) is a module of this package.
+A front-end module: imports ops and jaxlike.numpy."""
+
+import numpy as np
+
+from ..ops.math import sigmoid as _sigmoid, softplus as _softplus
+from ..ops.special import erfc as _erfc_prim
+from .. import numpy as jnp
+from ..numpy._base import asarray_or_var
+
+
+def sigmoid(x):
+    return _sigmoid(asarray_or_var(x))
+
+
+def softplus(x):
+    return _softplus(asarray_or_var(x))
+
+
+def _erfc(x):
+    return _erfc_prim(asarray_or_var(x))
+
+
+def relu(x):
+    return jnp.maximum(x, 0)
+
+
+def tanh(x):
+    return jnp.tanh(x)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))) with the max subtracted first, so large x does not overflow."""
+    x = asarray_or_var(x)
+    mx = jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True))
+    # NOTE: a slice of -inf (or an inf) would give inf - inf = NaN; its result is its max, as in JAX
+    mx = jnp.where(jnp.isfinite(mx), mx, 0.0)
+    out = jnp.log(jnp.sum(jnp.exp(x - mx), axis=axis, keepdims=True)) + mx
+    if not keepdims:
+        out = jnp.squeeze(out, axis=axis) if axis is not None else jnp.reshape(out, ())
+    return out
+
+
+def log_softmax(x, axis=-1):
+    x = asarray_or_var(x)
+    return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+def softmax(x, axis=-1):
+    x = asarray_or_var(x)
+    e = jnp.exp(x - jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True)))
+    return e / jnp.sum(e, axis=axis, keepdims=True)
+
+
+def one_hot(labels, num_classes, dtype=None):
+    import numpy as np
+    labels = asarray_or_var(labels)
+    return jnp.astype(jnp.equal(jnp.expand_dims(labels, -1), np.arange(num_classes)), dtype or np.float64)
+
+
+# -- activations as in jax.nn ------------------------------------------------------------------------------
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def relu6(x):
+    return jnp.minimum(jnp.maximum(x, 0), 6)
+
+
+def silu(x):
+    """x * sigmoid(x) (also called swish)."""
+    x = asarray_or_var(x)
+    return x * sigmoid(x)
+
+
+swish = silu
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), finite for every x."""
+    return -softplus(-asarray_or_var(x))
+
+
+def leaky_relu(x, negative_slope=0.01):
+    x = asarray_or_var(x)
+    return jnp.where(x >= 0, x, negative_slope * x)
+
+
+def hard_tanh(x):
+    return jnp.clip(x, -1, 1)
+
+
+def elu(x, alpha=1.0):
+    """x for x > 0, alpha * (exp(x) - 1) otherwise (expm1 of where(x > 0, 0, x), so large x does not overflow
+    the untaken branch and its gradient; min(x, 0) sent half of x's gradient at 0 to the constant, 0.5 not 1)."""
+    x = asarray_or_var(x)
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, 0.0, x)))
+
+
+def celu(x, alpha=1.0):
+    x = asarray_or_var(x)
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, 0.0, x) / alpha))   # as elu, at 0 too
+
+
+def selu(x):
+    return _SELU_SCALE * elu(x, _SELU_ALPHA)
+
+
+def gelu(x, approximate=True):
+    """x * Phi(x), Phi the standard normal CDF: with ``approximate`` (JAX's default) the tanh form, else
+    exactly, through erfc."""
+    x = asarray_or_var(x)
+    if approximate:
+        return 0.5 * x * (1 + jnp.tanh(0.7978845608028654 * (x + 0.044715 * (x * x * x))))
+    return x * (_erfc(-x * 0.7071067811865476) / 2)
+
+
+def glu(x, axis=-1):
+    """The first half of ``x`` along ``axis`` gated by the sigmoid of the second half."""
+    a, b = jnp.split(asarray_or_var(x), 2, axis=axis)
+    return a * sigmoid(b)
+
+
+def hard_sigmoid(x):
+    return relu6(asarray_or_var(x) + 3.0) / 6.0
+
+
+def hard_silu(x):
+    x = asarray_or_var(x)
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def mish(x):
+    x = asarray_or_var(x)
+    return x * jnp.tanh(softplus(x))
+
+
+def soft_sign(x):
+    x = asarray_or_var(x)
+    return x / (jnp.abs(x) + 1)
+
+
+def squareplus(x, b=4):
+    x = asarray_or_var(x)
+    return (x + jnp.sqrt(x * x + b)) / 2
+
+
+def sparse_plus(x):
+    x = asarray_or_var(x)
+    return jnp.where(x <= -1, 0.0, jnp.where(x >= 1, x, (x + 1) ** 2 / 4))
+
+
+def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5):
+    """(x - mean) / sqrt(variance + epsilon), the moments over ``axis`` unless given."""
+    x = asarray_or_var(x)
+    if mean is None:
+        mean = jnp.mean(x, axis=axis, keepdims=True)
+    if variance is None:
+        variance = jnp.mean(x * x, axis=axis, keepdims=True) - mean * mean
+    return (x - mean) / jnp.sqrt(variance + epsilon)
+
+
+def identity(x):
+    return asarray_or_var(x)
+
+
+def sparse_sigmoid(x):
+    """0 below -1, 1 above 1, linear between (the sparsemax of [x, 0])."""
+    return 0.5 * jnp.clip(asarray_or_var(x) + 1.0, 0.0, 2.0)
+
+
+def log1mexp(x):
+    """log(1 - exp(-x)) for x > 0, through expm1 near 0 and log1p beyond log 2, each where it keeps its
+    digits (Machler 2012)."""
+    x = asarray_or_var(x)
+    near = x < 0.6931471805599453
+    return jnp.where(near, jnp.log(-jnp.expm1(-jnp.where(near, x, 1.0))), jnp.log1p(-jnp.exp(-jnp.where(near, 1.0, x))))
+
+
+def logmeanexp(x, axis=None, where=None, keepdims=False):
+    """log(mean(exp(x))) over ``axis`` without overflow (``where``: the elements that count)."""
+    x = asarray_or_var(x)
+    if where is None:
+        count = jnp.size(x) if axis is None else int(np.prod([jnp.shape(x)[a] for a in np.atleast_1d(axis)]))
+        return logsumexp(x, axis=axis, keepdims=keepdims) - np.log(count)
+    where = asarray_or_var(where)
+    total = logsumexp(jnp.where(where, x, -np.inf), axis=axis, keepdims=keepdims)
+    return total - jnp.log(jnp.sum(jnp.broadcast_to(where, jnp.shape(x)), axis=axis, keepdims=keepdims))
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None, is_causal=False,
+                          query_seq_lengths=None, key_value_seq_lengths=None, local_window_size=None,
+                          implementation=None):
+    """softmax(q k^T * scale + bias, masked) v, as ``jax.nn.dot_product_attention``: query (B, T, N, H), key
+    and value (B, S, K, H) with N a multiple of K (grouped-query attention), or the same without B; ``mask``
+    (boolean, True keeps) and ``bias`` broadcast to (B, N, T, S); ``is_causal`` keeps s <= t; ``scale``
+    defaults to 1 / sqrt(H). Logits and softmax are computed in float32 at least."""
+    if query_seq_lengths is not None or key_value_seq_lengths is not None or local_window_size is not None:
+        raise NotImplementedError("dot_product_attention: query_seq_lengths, key_value_seq_lengths and "
+                                  "local_window_size are not supported; pass a boolean mask instead")
+    if implementation not in (None, "xla"):
+        raise ValueError(f"dot_product_attention: implementation {implementation!r} is not available here")
+    q, k, v = asarray_or_var(query), asarray_or_var(key), asarray_or_var(value)
+    unbatched = jnp.ndim(q) == 3
+    if unbatched:
+        q, k, v = q[None], k[None], v[None]
+    if jnp.ndim(q) != 4 or jnp.ndim(k) != 4 or jnp.ndim(v) != 4:
+        raise ValueError("dot_product_attention: query, key and value must all be (B, T, N, H) or all (T, N, H), "
+                         f"got ranks {jnp.ndim(query)}, {jnp.ndim(key)}, {jnp.ndim(value)}")
+    heads, groups = int(jnp.shape(q)[2]), int(jnp.shape(k)[2])
+    if heads % groups:
+        raise ValueError(f"dot_product_attention: the query's {heads} heads are not a multiple of the key's {groups}")
+    if heads != groups:
+        k, v = jnp.repeat(k, heads // groups, axis=2), jnp.repeat(v, heads // groups, axis=2)
+    depth = int(jnp.shape(q)[-1])
+    scale = 1.0 / np.sqrt(depth) if scale is None else scale
+    wide = jnp.promote_types(jnp.result_type(q), np.float32)
+    logits = jnp.einsum("btnh,bsnh->bnts", q, k).astype(wide) * scale
+    if bias is not None:
+        logits = logits + asarray_or_var(bias)
+    keep = None if mask is None else asarray_or_var(mask)
+    if is_causal:
+        t, s = int(jnp.shape(q)[1]), int(jnp.shape(k)[1])
+        causal = np.tril(np.ones((t, s), bool))
+        keep = causal if keep is None else keep & causal
+    if keep is not None:
+        logits = jnp.where(keep, logits, np.finfo(wide).min)
+    weights = softmax(logits, axis=-1).astype(jnp.result_type(q))
+    out = jnp.einsum("bnts,bsnh->btnh", weights, v)
+    return out[0] if unbatched else out
+
+
+# NOTE: last: initializers draws from jaxlike.random, which reaches this module through scipy.special
+from . import initializers  # noqa: E402,F401
