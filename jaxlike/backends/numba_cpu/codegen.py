@@ -29,13 +29,14 @@ from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, at
 from .lowering import LOWERINGS, fallback, message, drop_repeated_checks
 from .lowering_along import LOWERINGS as ALONG_LOWERINGS
 from .lowering_loop import LOWERINGS as LOOP_LOWERINGS
+from .lowering_linalg import LOWERINGS as LINALG_LOWERINGS
 from .paste import paste
 from .updates import UpdateWriter
 from .scratch import SCRATCH_BYTES
 from .support import warn_fallback, may_be_large
 from .simd import ranged_calls, wide_vectors
 
-_LOWERINGS = {**LOWERINGS, **ALONG_LOWERINGS, **LOOP_LOWERINGS}     # primitive name -> lowering of a non-fused node
+_LOWERINGS = {**LOWERINGS, **ALONG_LOWERINGS, **LOOP_LOWERINGS, **LINALG_LOWERINGS}     # primitive name -> lowering of a non-fused node
 SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
 
 
@@ -538,6 +539,7 @@ class Codegen(UpdateWriter):
                "from jaxlike.core.errors import ShapeError", "from jaxlike.backends.numba_cpu import support as _rt",
                "from jaxlike.backends.numba_cpu import vecmath as _vm",
                "from jaxlike.backends.numba_cpu import along as _al",
+               "from jaxlike.backends.numba_cpu import linalg_kernels as _la",
                "", "_MODULE = __name__"] + self.globals + [""] + self.kernel_src + [
                f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]
         src += ["    " + line for line in self._scratch_block(drop_repeated_checks(self.lines))]

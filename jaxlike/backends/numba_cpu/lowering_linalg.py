@@ -1,0 +1,42 @@
+"""Lowerings of the matrix decompositions that numba compiles itself (``linalg_kernels.py``): cholesky, inv,
+solve, det, logabsdet, det_sign, pinv. The eigen- and singular-value decompositions and QR stay on their
+numpy rules (objmode): each of their outputs is its own primitive, and a compiled form would run the
+factorization once per output where the numpy rule shares one call between them.
+Imports ops and this backend's loops helpers only."""
+
+import numpy as np
+
+from ...ops.decomp import result_dtype
+from .loops import np_type
+
+_KERNEL = {"cholesky": "cholesky", "inv": "inv", "solve": "solve", "det": "det", "logabsdet": "logabsdet",
+           "det_sign": "det_sign", "pinv": "pinv"}
+
+
+def _operand(ctx, x, work):
+    """``x``'s name, cast to the dtype LAPACK computes in (integers in float64, float16 in float32)."""
+    name = ctx.name(x)
+    return name if x.dtype == work else f"{name}.astype({np_type(work)})"
+
+
+def _work_dtype(dtypes):
+    dt = result_dtype(np.result_type(*dtypes))
+    return np.dtype(np.float32) if dt == np.float16 else dt
+
+
+def _lowering(kernel):
+    def lower(ctx, v):
+        work = _work_dtype([x.dtype for x in v.inputs])
+        args = [_operand(ctx, x, work) for x in v.inputs]
+        if kernel == "pinv":
+            args.append(repr(float(dict(v.attrs)["rtol"])))
+        call = f"_la.{kernel}({', '.join(args)})"
+        if v.dtype != work:
+            call = f"{call}.astype({np_type(v.dtype)})"
+        return [f"{ctx.name(v)} = {call}"]
+    return lower
+
+
+LOWERINGS = {name: _lowering(kernel) for name, kernel in _KERNEL.items()}
+
+__all__ = ["LOWERINGS"]
