@@ -1,5 +1,7 @@
-"""``jaxlike.lax``, as ``jax.lax``: control flow and dynamic slices (``control.py``). Each module of this
-package builds graphs from the core's primitives and the numpy front end; this file only gathers their names."""
+"""``jaxlike.lax``, as ``jax.lax``: control flow and dynamic slices (``control.py``); element-wise ops with lax's
+dtype strictness (``elementwise.py``, ``special.py``); structural ops (``structural.py``); reductions, scans and
+sorts (``reductions.py``). Each module builds graphs from the core's primitives and the numpy front end; this
+file only gathers their names."""
 
 from .control import (scan, map, fori_loop, while_loop, select, cond, switch, dynamic_slice,  # noqa: F401
                       dynamic_update_slice, dynamic_slice_in_dim, dynamic_index_in_dim, dynamic_update_slice_in_dim,
@@ -7,3 +9,27 @@ from .control import (scan, map, fori_loop, while_loop, select, cond, switch, dy
 from . import control as _control
 
 __all__ = list(_control.__all__)
+
+# The operation surface: element-wise ops (elementwise.py, special.py), structural ops (structural.py),
+# reductions, scans and sorts (reductions.py).
+from .elementwise import (  # noqa: F401
+    abs, acos, acosh, add, asin, asinh, atan, atan2, atanh, bitwise_and, bitwise_not, bitwise_or,
+    bitwise_xor, cbrt, ceil, clamp, clz, complex, conj, convert_element_type, cos, cosh, div, eq,
+    exp, exp2, expm1, floor, ge, gt, imag, integer_pow, is_finite, le, log, log1p, logistic, lt,
+    max, min, mul, ne, neg, population_count, pow, real, rem, round, RoundingMethod, rsqrt,
+    shift_left, shift_right_arithmetic, shift_right_logical, sign, sin, sinh, sqrt, square, sub,
+    tan, tanh)
+from .special import (  # noqa: F401
+    erf, erfc, erf_inv, lgamma, digamma, nextafter)
+from .structural import (  # noqa: F401
+    broadcast, broadcast_in_dim, concatenate, dot, dot_general, expand_dims, full, full_like, iota,
+    broadcasted_iota, pad, reshape, rev, slice, slice_in_dim, index_in_dim, squeeze, transpose,
+    collapse, select_n)
+from .reductions import (  # noqa: F401
+    reduce_sum, reduce_max, reduce_min, reduce_prod, reduce_and, reduce_or, reduce_xor, argmax,
+    argmin, reduce, cumsum, cumprod, cummax, cummin, cumlogsumexp, sort, sort_key_val, top_k,
+    associative_scan)
+from . import elementwise as _elementwise, special as _special, structural as _structural
+from . import reductions as _reductions
+
+__all__ += list(_elementwise.__all__) + list(_special.__all__) + list(_structural.__all__) + list(_reductions.__all__)

@@ -1,0 +1,71 @@
+"""``jax.lax``'s special functions (re-exported by ``jaxlike.lax``): ``erf``, ``erfc``, ``erf_inv``, ``lgamma``,
+``digamma`` and ``nextafter``, for floating operands only (as in JAX).
+
+``lgamma`` and ``digamma`` are ``scipy.special``'s ``gammaln`` and ``digamma`` (composites, see there) with lax's
+dtype checks.
+``nextafter`` is exact: frexp/ldexp give the spacing of the floats around x.
+A front-end module: imports core, ops, jaxlike.numpy, jaxlike.scipy."""
+
+import numpy as np
+
+from .. import numpy as jnp
+from ..scipy import special as _sp
+from ..numpy._windows_and_polys import frexp, ldexp
+from .elementwise import operands
+
+__all__ = ["erf", "erfc", "erf_inv", "lgamma", "digamma", "nextafter"]
+
+
+def erf(x):
+    """The error function."""
+    (x,) = operands("erf", [x], "f")
+    return _sp.erf(x)
+
+
+def erfc(x):
+    """1 - erf(x), accurate where erf(x) is near 1."""
+    (x,) = operands("erfc", [x], "f")
+    return _sp.erfc(x)
+
+
+def erf_inv(x):
+    """The inverse of erf on [-1, 1] (+-inf at +-1, NaN outside)."""
+    (x,) = operands("erf_inv", [x], "f")
+    return _sp.erfinv(x)
+
+
+def lgamma(x):
+    """log |Gamma(x)| (``scipy.special.gammaln``)."""
+    (x,) = operands("lgamma", [x], "f")
+    return _sp.gammaln(x)
+
+
+def digamma(x):
+    """psi(x) = d lgamma(x) / dx (``scipy.special.digamma``)."""
+    (x,) = operands("digamma", [x], "f")
+    return _sp.digamma(x)
+
+
+def nextafter(x1, x2):
+    """The next float after x1 in the direction of x2 (x2 itself when they are equal; NaN if either is NaN).
+    Exact and subnormal-aware: the step is the spacing of the floats at x1, halved below a power of two."""
+    x, y = operands("nextafter", [x1, x2], "f")
+    dt = x.dtype
+    info = np.finfo(dt)
+    digits = info.nmant + 1
+    min_exp = int(np.log2(info.smallest_subnormal))
+    with np.errstate(all="ignore"):
+        finite = jnp.isfinite(x)
+        mag = jnp.abs(jnp.where(finite, x, 1.0))
+        mant, e = frexp(jnp.where(mag == 0, 1.0, mag).astype(dt))
+        away = (y > x) == (x > 0)             # NOTE: the step grows |x|
+        e_step = e - digits - jnp.where(away | (mant != 0.5), 0, 1)
+        e_step = jnp.maximum(e_step, min_exp)
+        step = ldexp(np.asarray(1.0, dt), e_step).astype(dt)
+        direction = jnp.where(y > x, 1.0, -1.0).astype(dt)
+        moved = x + direction * step
+        tiny = (direction * info.smallest_subnormal).astype(dt)
+        out = jnp.where(x == 0, tiny, moved)
+        out = jnp.where(finite, out, jnp.where(x > 0, info.max, -info.max).astype(dt))
+        out = jnp.where(x == y, y, out)
+        return jnp.where(jnp.isnan(x) | jnp.isnan(y), np.asarray(np.nan, dt), out).astype(dt)
