@@ -1,5 +1,6 @@
 """``jaxlike.scipy.special``, as ``jax.scipy.special``: erf, erfc, erfinv, ndtri, expit, logit, logsumexp, xlogy, xlog1py,
-entr, rel_entr, kl_div, huber, pseudo_huber, ndtr, log_ndtr, softmax, log_softmax, gammaln, digamma. Differentiable, and safe where a naive form's untaken branch would put a
+entr, rel_entr, kl_div, huber, pseudo_huber, ndtr, log_ndtr, softmax, log_softmax; from ``_gamma.py``
+gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln, factorial, comb, poch, zeta, polygamma. Differentiable, and safe where a naive form's untaken branch would put a
 NaN into the gradient (xlogy at x = 0). A front-end module: imports ops and jaxlike.numpy."""
 
 import numpy as np
@@ -8,9 +9,12 @@ from ..ops import special as _special
 from .. import numpy as jnp
 from .. import nn
 from ..numpy._base import asarray_or_var
+from ._gamma import (gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln, factorial, comb,  # noqa: F401
+                     poch, zeta, polygamma)
 
 __all__ = ["erf", "erfc", "erfinv", "ndtri", "expit", "logit", "logsumexp", "xlogy", "xlog1py", "entr", "rel_entr",
-           "kl_div", "huber", "pseudo_huber", "ndtr", "log_ndtr", "softmax", "log_softmax", "gammaln", "digamma"]
+           "kl_div", "huber", "pseudo_huber", "ndtr", "log_ndtr", "softmax", "log_softmax", "gammaln", "digamma", "gamma", "gammasgn", "beta", "betaln",
+           "multigammaln", "factorial", "comb", "poch", "zeta", "polygamma"]
 
 
 def erf(x):
@@ -198,90 +202,3 @@ def pseudo_huber(delta, r):
     safe = jnp.where(ok, delta, 1.0)
     inside = safe * safe * (jnp.sqrt(1.0 + (r / safe) ** 2) - 1.0)
     return jnp.where(ok, inside, jnp.where(delta == 0, 0.0, np.inf))
-
-
-# -- the gamma function ------------------------------------------------------------------------------
-def _real_float(x, fname):
-    x = asarray_or_var(x)
-    dt = jnp.result_type(x)
-    if dt.kind == "c":
-        raise TypeError(f"{fname} is defined here for real arguments, got {dt}")
-    return x if dt.kind == "f" else jnp.asarray(x, dtype=np.float64)
-
-
-_SHIFT = 8
-_HALF_LOG_2PI = 0.9189385332046727
-# Stirling: lgamma(z) = (z - 1/2) log z - z + log(2 pi) / 2 + sum_k B_2k / (2k (2k - 1) z^(2k - 1))
-_STIRLING = (1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156)
-# psi(z) = log z - 1 / (2z) - sum_k B_2k / (2k z^2k)
-_PSI = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12)
-
-
-def _series(coefficients, w):
-    """sum_k c_k w^k for k = 0.. (Horner)."""
-    acc = coefficients[-1]
-    for c in coefficients[-2::-1]:
-        acc = acc * w + c
-    return acc
-
-
-def _lgamma_positive(x):
-    """lgamma on x > 0 (any value where x <= 0 is computed but discarded by the caller)."""
-    small = x < _SHIFT
-    z = jnp.where(small, x + _SHIFT, x)
-    stirling = (z - 0.5) * jnp.log(z) - z + _HALF_LOG_2PI + _series(_STIRLING, 1 / (z * z)) / z
-    xs = jnp.where(small, x, 1.0)   # NOTE: keeps the product finite where it is not used (x up to 1e308)
-    prod = xs
-    for k in range(1, _SHIFT):
-        prod = prod * (xs + k)
-    return jnp.where(small, stirling - jnp.log(prod), stirling)
-
-
-def gammaln(x):
-    """log |Gamma(x)|: inf at 0 and the negative integers, inf at +-inf, NaN at NaN. A composite: the
-    recurrence Gamma(x + 1) = x Gamma(x) shifts x below 8 up to x + 8, where Stirling's series is accurate to
-    about 1e-15 with the terms kept here; x < 1/2 uses the reflection formula. Its gradient is digamma's
-    composite's, to about 1e-13; near the zeros of lgamma (x = 1, 2) the error is absolute (about 1e-15)."""
-    x = _real_float(x, "gammaln")
-    with np.errstate(all="ignore"):
-        neg = x < 0.5
-        xp = jnp.where(neg, 1 - x, x)
-        xp = jnp.where(jnp.isfinite(xp), xp, 2.0)
-        core = _lgamma_positive(xp)
-        # NOTE: reflection log|Gamma(x)| = log(pi / |sin(pi x)|) - lgamma(1 - x); sin(pi x) is taken at x's
-        # distance to the nearest integer so that it is exactly 0 at the integers
-        frac = x - jnp.rint(jnp.where(neg, x, 0.0))
-        s = jnp.abs(jnp.sin(np.pi * frac))
-        reflected = float(np.log(np.pi)) - jnp.log(jnp.where(s == 0, 1.0, s)) - core
-        out = jnp.where(neg, jnp.where(s == 0, np.inf, reflected), core)
-        out = jnp.where(jnp.isinf(x), np.inf, out)
-        return jnp.astype(jnp.where(jnp.isnan(x), np.nan, out), x.dtype)
-
-
-def _digamma_positive(x):
-    small = x < _SHIFT
-    z = jnp.where(small, x + _SHIFT, x)
-    w = 1 / (z * z)
-    asym = jnp.log(z) - 0.5 / z - w * _series(_PSI, w)
-    xs = jnp.where(small, x, 1.0)
-    total = 1 / xs
-    for k in range(1, _SHIFT):
-        total = total + 1 / (xs + k)
-    return jnp.where(small, asym - total, asym)
-
-
-def digamma(x):
-    """psi(x) = d lgamma(x) / dx: NaN at 0, the negative integers, -inf and NaN; inf at inf. The same shift to
-    x + 8 and the asymptotic series of psi (its derivative that of trigamma's), reflection below 1/2."""
-    x = _real_float(x, "digamma")
-    with np.errstate(all="ignore"):
-        neg = x < 0.5
-        xp = jnp.where(neg, 1 - x, x)
-        xp = jnp.where(jnp.isfinite(xp), xp, 2.0)
-        core = _digamma_positive(xp)
-        frac = x - jnp.rint(jnp.where(neg, x, 0.0))
-        t = jnp.tan(np.pi * jnp.where(frac == 0, 0.25, frac))
-        # NOTE: reflection psi(x) = psi(1 - x) - pi / tan(pi x)
-        out = jnp.where(neg, jnp.where(frac == 0, np.nan, core - np.pi / t), core)
-        out = jnp.where(x == np.inf, np.inf, jnp.where(x == -np.inf, np.nan, out))
-        return jnp.astype(jnp.where(jnp.isnan(x), np.nan, out), x.dtype)

@@ -1,0 +1,120 @@
+"""jaxlike.scipy.special's gamma family against scipy.special (poles, signs, overflow, half-integers), exact
+identities where scipy itself rounds, and derivatives to second order against finite differences.
+
+What it catches: a reflection formula with the wrong sign between the negative integers, a pole returned as
+a number, betaln cancelling its digits when one argument is large (scipy's own is off by 2e-11 there), the
+Hurwitz zeta's Euler-Maclaurin tail truncated, polygamma's sign or factorial, a reflection whose derivatives
+divide by tan's pole at the half-integers.
+"""
+
+import math
+
+import numpy as np
+import pytest
+import scipy.special as S
+
+import jaxlike
+import jaxlike.numpy as jnp
+import jaxlike.scipy.special as J
+from jaxlike.test_util import check_grads
+
+X = np.array([-2.5, -2.0, -1.5, -1.0, -0.5, -0.0, 0.0, 1e-8, 0.5, 1, 2, 3.5, 7.9, 8.1, 30.0, 171.5, 171.7, 1e5,
+              1e300, np.inf, np.nan])
+
+
+def _close(got, want, rtol, what):
+    got = np.asarray(got)
+    same = (np.isnan(got) & np.isnan(want)) | (got == want)
+    np.testing.assert_allclose(np.where(same, 0, got), np.where(same, 0, want), rtol=rtol, atol=2e-15, err_msg=what)
+
+
+def _traced(fn):
+    return jaxlike.compile(fn, mode="FAST_COMPILE")
+
+
+@pytest.mark.parametrize("name, rtol", [("gammasgn", 0), ("gamma", 2e-13), ("gammaln", 1e-14), ("digamma", 1e-14)])
+def test_one_argument(name, rtol):
+    with np.errstate(all="ignore"):
+        want = getattr(S, name)(X)
+    if name == "digamma":
+        want = np.where(X == 0, np.nan, want)      # JAX's NaN at the pole; scipy's -inf is the limit from above
+    _close(_traced(getattr(J, name))(X), want, rtol, name)
+    _close(getattr(J, name)(X), want, rtol, name + " eager")
+
+
+A = np.array([0.5, 1, 2.5, 10, 1e3, 1e10, 1e-5])
+B = np.array([1.5, 1e10, 0.3, 20, 1e3, 1, 2.0])
+
+
+def test_beta_and_betaln():
+    _close(_traced(J.betaln)(A, B), S.betaln(A, B), 1e-14, "betaln")
+    _close(_traced(J.beta)(A[:5], B[:5]), S.beta(A[:5], B[:5]), 1e-13, "beta")
+    _close(J.beta(np.array([-0.5, -1.5]), np.array([1.5, 0.7])), S.beta(np.array([-0.5, -1.5]), np.array([1.5, 0.7])),
+           1e-13, "beta of negative arguments")
+    n = 10 ** 6      # B(3, n) = 2 / (n (n + 1) (n + 2)) exactly
+    exact = math.log(2) - math.log(n) - math.log(n + 1) - math.log(n + 2)
+    assert float(J.betaln(3.0, 1e6)) == pytest.approx(exact, rel=1e-15)
+
+
+def test_counting_functions():
+    with np.errstate(all="ignore"):
+        n = np.array([-1.0, 0, 1, 5, 20, 170, 3.5])
+        _close(_traced(J.factorial)(n), S.factorial(n), 1e-12, "factorial")
+        N, k = np.array([5, 5.5, -1, 10, 60, 3, 1000]), np.array([2, 2, 2, 11, 30, -1, 500.0])
+        _close(_traced(J.comb)(N, k), S.comb(N, k), 1e-12, "comb")
+        assert float(J.comb(30.0, 15.0)) == float(math.comb(30, 15))        # integers round to the integer
+        _close(J.comb(5.0, 2.0, repetition=True), S.comb(5, 2, repetition=True), 0, "comb with repetition")
+        z, m = np.array([-2.5, 3.0, 0.5]), np.array([2.0, 1.5, 4])
+        _close(_traced(J.poch)(z, m), S.poch(z, m), 1e-14, "poch")
+        _close(_traced(lambda a: J.multigammaln(a, 3))(np.array([2.0, 5.5])), S.multigammaln(np.array([2.0, 5.5]), 3),
+               1e-14, "multigammaln")
+
+
+def test_zeta_and_polygamma():
+    xs = np.array([1.0, 1.5, 2.0, 3.0, 10.0, 50.0, 2.0, 2.0, 0.5])
+    qs = np.array([1.0, 1.0, 1.0, 0.3, 2.0, 1.0, 1e-3, 1e4, 2.0])
+    with np.errstate(all="ignore"):
+        _close(_traced(J.zeta)(xs, qs), S.zeta(xs, qs), 1e-15, "hurwitz zeta")
+        _close(J.zeta(xs[:6]), S.zeta(xs[:6]), 1e-15, "riemann zeta")
+    x = np.array([0.1, 0.5, 1.0, 3.3, 20.0])
+    for n in [0, 1, 2, 3, 6]:
+        _close(_traced(lambda v: J.polygamma(n, v))(x), S.polygamma(n, x), 1e-14, f"polygamma {n}")
+    orders = np.array([0, 1, 2, 3, 1])
+    _close(J.polygamma(orders, x), S.polygamma(orders, x), 1e-14, "polygamma of an array of orders")
+
+
+@pytest.mark.parametrize("name, args", [
+    ("gammaln", (np.array([-2.5, 0.3, 1.5, 7.9, 8.1, 30.0]),)),
+    ("digamma", (np.array([-2.5, -0.7, 0.3, 1.5, 7.9, 8.1, 30.0]),)),
+    ("gamma", (np.array([-1.5, 0.4, 3.0]),)),
+    ("betaln", (np.array([0.5, 3.0, 20.0]), np.array([2.0, 10.0, 1e3]))),
+    ("poch", (np.array([0.7, 2.5]), np.array([1.5, 3.0]))),
+])
+def test_derivatives(name, args):
+    check_grads(getattr(J, name), args, order=2)
+
+
+def test_derivatives_match_the_next_function():
+    """d gammaln = digamma, d digamma = polygamma(1), d zeta(s, q) / dq = -s zeta(s + 1, q)."""
+    x = np.array([-2.5, 0.3, 4.0, 12.0])
+    np.testing.assert_allclose(jaxlike.vmap(jaxlike.grad(J.gammaln))(x), S.digamma(x), rtol=1e-13)
+    np.testing.assert_allclose(jaxlike.vmap(jaxlike.grad(J.digamma))(x), S.polygamma(1, x), rtol=1e-12)
+    q = np.array([0.3, 2.0, 15.0])
+    np.testing.assert_allclose(jaxlike.vmap(jaxlike.grad(lambda v: J.zeta(2.5, v)))(q), -2.5 * S.zeta(3.5, q), rtol=1e-13)
+
+
+def test_compiled_and_errors():
+    f = jaxlike.compile(lambda a, b: (J.betaln(a, b), J.digamma(a), jnp.sum(J.gammaln(b))))
+    a, b = np.array([0.5, 3.0]), np.array([2.0, 40.0])
+    got = f(a, b)
+    np.testing.assert_allclose(got[0], S.betaln(a, b), rtol=1e-14)
+    np.testing.assert_allclose(got[1], S.digamma(a), rtol=1e-14)
+    assert np.isclose(got[2], np.sum(S.gammaln(b)), rtol=1e-14)
+    with pytest.raises(TypeError, match="real arguments"):
+        J.gammaln(np.array([1 + 1j]))
+    with pytest.raises(NotImplementedError, match="exact=True"):
+        J.factorial(3, exact=True)
+    with pytest.raises(ValueError, match="d must be a positive int"):
+        J.multigammaln(2.0, 0)
+    with pytest.raises(TypeError, match="concrete non-negative integer"):
+        _traced(lambda n, x: J.polygamma(n, x))(np.int64(1), 2.0)
