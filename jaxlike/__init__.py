@@ -24,6 +24,8 @@ from . import display  # noqa: F401  (installs the notebook views: _repr_html_, 
 from .printing import debugprint, make_graph, pp  # noqa: F401  (pp: Theano's theano.pp)
 from . import profile  # noqa: F401  (jaxlike.profile.report())
 from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)
+from .tensor import In, Param, Mode  # noqa: F401  (theano.In, theano.Param, theano.Mode)
 from .tensor.scan_module import scan  # noqa: F401  (Theano's theano.scan)
 from . import gradient  # noqa: F401  (Theano's theano.gradient.grad / jacobian / hessian / Rop / Lop / zero_grad)
 from . import ifelse  # noqa: F401  (Theano's theano.ifelse.ifelse)
+from . import scan_module  # noqa: F401  (Theano's theano.scan_module.until)

@@ -147,12 +147,23 @@ def _slice_text(index):
     return ", ".join(parts)
 
 
+def _is_dot(spec):
+    """Whether the contraction ``spec`` is numpy's dot of a vector or matrix with a vector or matrix."""
+    if not isinstance(spec, str) or "->" not in spec or spec.count(",") != 1:
+        return False
+    (a, b), out = spec.split("->")[0].split(","), spec.split("->")[1]
+    return (1 <= len(a) <= 2 and 1 <= len(b) <= 2 and a[-1] == b[0] and out == a[:-1] + b[1:]
+            and len(set(a + b)) == len(a) + len(b) - 1)
+
+
 def _node_text(v, args):
     name = v.prim.name
     if name in _INFIX and len(args) == 2:
         return f"({args[0]} {_INFIX[name]} {args[1]})"
     if name == "neg":
         return f"-{args[0]}"
+    if name == "contract" and len(args) == 2 and _is_dot(v.attr_dict().get("spec")):
+        return f"({args[0]} \\dot {args[1]})"   # NOTE: Theano's pprint of T.dot
     if name == "slice" and len(args) == 1:
         return f"{args[0]}[{_slice_text(v.attr_dict()['index'])}]"
     if name == "take" and len(args) == 2 and isinstance(v.attr_dict().get("axis"), int):
@@ -301,3 +312,39 @@ def make_graph(obj, *example_args, optimized=False, mode=None):
         graph = optimize(graph, mode)
         title = f"optimized graph ({mode})"
     return GraphView(graph, title)
+
+
+def pydotprint(fct, outfile=None, format="png", compact=True, with_ids=False, high_contrast=True,
+               var_with_name_simple=False, print_output_file=True, return_image=False, **_ignored):
+    """Theano's ``theano.printing.pydotprint``: draw a graph to ``outfile`` (a compiled function's optimized
+    graph, or the graph of a variable or list of variables). ``format='dot'`` (or an outfile ending in
+    ``.dot``) writes the DOT source and needs nothing; other formats need the Graphviz ``dot`` program.
+    ``return_image=True`` returns the image bytes instead of writing them. The styling arguments are
+    accepted and unused."""
+    executable = getattr(fct, "executable", None)
+    graph = executable.graph if isinstance(getattr(executable, "graph", None), Graph) else as_graph(fct)
+    if outfile is not None and str(outfile).endswith(".dot"):
+        format = "dot"
+    if outfile is None and not return_image:
+        outfile = os.path.join(config.cache_dir, f"jaxlike.pydotprint.{config.device}.{format}")
+    dot = to_dot(graph, getattr(fct, "name", None))
+    if format == "dot":
+        data = dot.encode("utf-8")
+    else:
+        exe = shutil.which("dot")
+        if exe is None:
+            raise RuntimeError(f"pydotprint: format {format!r} needs the Graphviz `dot` program, which is not "
+                               "installed (apt install graphviz, brew install graphviz or conda install "
+                               "graphviz); format='dot' writes the DOT source without it")
+        done = subprocess.run([exe, f"-T{format}"], input=dot.encode("utf-8"), capture_output=True, timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"pydotprint: dot -T{format} failed: {done.stderr.decode('utf-8', 'replace')}")
+        data = done.stdout
+    if return_image:
+        return data
+    folder = os.path.dirname(os.path.abspath(outfile))
+    os.makedirs(folder, exist_ok=True)
+    with open(outfile, "wb") as f:
+        f.write(data)
+    if print_output_file:
+        print("The output file is available at", outfile)

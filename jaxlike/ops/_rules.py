@@ -3,7 +3,7 @@ axis normalisation and sample inputs for the registry tests. Imports core only."
 
 import numpy as np
 
-from ..core.types import MAY_SPECIALIZE, TensorType, Sym, promote, is_known, dims_equal
+from ..core.types import MAY_SPECIALIZE, TensorType, Sym, promote, is_known, dims_equal, floatx
 from ..core.errors import ConcretizationError, ShapeError, api_frame, where
 from ..core.primitive import Primitive, Kind, register
 
@@ -60,10 +60,11 @@ def dtype_float(*types):
 
 
 def dtype_true_divide(*types):
-    """numpy divides integers (of any width) and bools in float64."""
+    """Integers (of any width) and bools divide in ``config.floatX``: float64 by default, as numpy, and
+    float32 under floatX=float32, as Theano's int_division='floatX' and JAX's default float."""
     dt, weak = promote(types)
     if dt.kind not in "fc":
-        return np.dtype("float64"), weak
+        return np.dtype(floatx()), weak
     return dt, weak
 
 

@@ -118,6 +118,16 @@ class FunctionProfile:
         r = self.row()
         return f"<profile {self.name}: {r['calls']} calls, {r['total_s']:.6f}s>"
 
+    def summary(self, file=None, n_ops_to_print=None, n_apply_to_print=None):
+        """Theano's ``f.profile.summary()``: this function's row of the report, printed to ``file`` (default
+        stdout; False prints nothing) and returned. The ``n_*_to_print`` limits are accepted and unused."""
+        rows = [self.row()]
+        text = ProfileReport(_format(rows))
+        text.rows = rows
+        if file is not False:
+            print(text, file=file if file is not None else sys.stdout)
+        return text
+
 
 def new_profile(name):
     """Create and register the profile of one compiled function; the report lists it from now on."""

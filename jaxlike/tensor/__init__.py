@@ -12,11 +12,14 @@ from .var import (  # noqa: F401
     fscalar, fvector, fmatrix, frow, fcol, ftensor3, ftensor4,
     iscalar, ivector, imatrix, lscalar, lvector, lmatrix, bscalar, bvector, bmatrix,
     cscalar, cvector, cmatrix, zscalar, zvector, zmatrix,
-    dimshuffle, type_str)
+    dimshuffle, type_str, TensorVariable,
+    scalars, vectors, matrices, rows, cols, tensor3s, tensor4s, dscalars, dvectors, dmatrices, drows, dcols,
+    fscalars, fvectors, fmatrices, frows, fcols, iscalars, ivectors, imatrices, lscalars, lvectors, lmatrices)
+from .var import TheanoTensorType as TensorType  # noqa: F401
 from .basic import *  # noqa: F401,F403
 from .extra_ops import cumsum, cumprod, sort, argsort  # noqa: F401
 from .subtensor import set_subtensor, inc_subtensor  # noqa: F401
 from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError  # noqa: F401
 from .shared import shared, SharedVariable  # noqa: F401
-from .function import function, Function, MissingInputError, UnusedInputError  # noqa: F401
-from . import nnet, shared_randomstreams, extra_ops  # noqa: F401
+from .function import function, Function, MissingInputError, UnusedInputError, In, Param, Mode  # noqa: F401
+from . import nnet, shared_randomstreams, extra_ops, nlinalg  # noqa: F401

@@ -10,7 +10,7 @@ import builtins
 import numpy as np
 
 from ..core.graph import Var, const
-from ..core.types import canonical_dtype, is_known, floatx
+from ..core.types import canonical_dtype, is_known, floatx, Sym
 from .. import numpy as jnp
 from ..numpy._base import asarray_or_var
 
@@ -50,6 +50,57 @@ bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert
 isnan = jnp.isnan
 real, imag, conj, angle = jnp.real, jnp.imag, jnp.conj, jnp.angle
 pow = jnp.power  # noqa: A001  (Theano's name)
+
+
+exp2, power, isinf, isfinite, squeeze, ptp = jnp.exp2, jnp.power, jnp.isinf, jnp.isfinite, jnp.squeeze, jnp.ptp
+int_div = floor_div = jnp.floor_divide
+
+
+def erf(x):
+    from ..scipy.special import erf as _erf
+    return _erf(x)
+
+
+def erfc(x):
+    from ..scipy.special import erfc as _erfc
+    return _erfc(x)
+
+
+def fill(model, value):
+    """``value`` broadcast to ``model``'s shape, in the dtype they promote to (Theano's ``T.fill``)."""
+    model, value = as_tensor_variable(model), as_tensor_variable(value)
+    return jnp.broadcast_to(jnp.astype(value, jnp.result_type(model, value)), tuple(model.shape))
+
+
+second = fill
+
+
+def largest(*args):
+    """The elementwise maximum of all the arguments."""
+    out = args[0]
+    for a in args[1:]:
+        out = jnp.maximum(out, a)
+    return out
+
+
+def smallest(*args):
+    """The elementwise minimum of all the arguments."""
+    out = args[0]
+    for a in args[1:]:
+        out = jnp.minimum(out, a)
+    return out
+
+
+def batched_dot(a, b):
+    """``dot(a[i], b[i])`` for each i along the first axis (Theano's ``T.batched_dot``)."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.ndim < 2 or b.ndim < 2 or a.ndim > 3 or b.ndim > 3:
+        raise TypeError(f"batched_dot expects tensors of rank 2 or 3, got {a.type!r} and {b.type!r}")
+    lhs, rhs = "bi" if a.ndim == 2 else "bij", "bj" if b.ndim == 2 else "bjk"
+    out = ("b" + ("i" if a.ndim == 3 else "") + ("k" if b.ndim == 3 else ""))
+    if a.ndim == 2 and b.ndim == 2:
+        lhs, rhs = "bj", "bj"
+    return jnp.einsum(f"{lhs},{rhs}->{out}", a, b)
 
 
 def log2(x):
@@ -280,6 +331,74 @@ def addbroadcast(x, *axes):
     return jnp.reshape(x, tuple(shape))
 
 
+def patternbroadcast(x, broadcastable):
+    """``x`` with the dims where ``broadcastable`` is True fixed to size 1 (checked when the function runs)
+    and the others symbolic (Theano's ``T.patternbroadcast``)."""
+    x = as_tensor_variable(x)
+    pattern = tuple(bool(b) for b in broadcastable)
+    if len(pattern) != x.ndim:
+        raise ValueError(f"patternbroadcast: pattern {tuple(broadcastable)!r} has {len(pattern)} entries for "
+                         f"a rank-{x.ndim} variable ({x.type!r})")
+    y = addbroadcast(x, *[a for a, b in enumerate(pattern) if b])
+    return unbroadcast(y, *[a for a, b in enumerate(pattern) if not b])
+
+
+def unbroadcast(x, *axes):
+    """``x`` with the size-1 (broadcastable) dims ``axes`` made symbolic: they no longer broadcast."""
+    x = as_tensor_variable(x)
+    for a in axes:
+        if not -x.ndim <= a < x.ndim:
+            raise ValueError(f"unbroadcast: axis {a} is out of range for rank {x.ndim} ({x.type!r})")
+    axes = {a % x.ndim for a in axes}
+    if not builtins.any(is_known(x.shape[a]) and x.shape[a] == 1 for a in axes):
+        return x
+    # NOTE: a slice bound given as a graph value (not a Python int) makes the sliced dim a fresh symbolic size
+    lo = const(np.int64(0))
+    return x[tuple(slice(lo, None) if a in axes else slice(None) for a in range(x.ndim))]
+
+
+def specify_shape(x, shape):
+    """``x``, stated to have ``shape`` (a tuple of ints): the result's dims are those ints, and a value of
+    another shape is an error when the function runs (Theano's ``T.specify_shape``)."""
+    x = as_tensor_variable(x)
+    shape = tuple(shape)
+    if len(shape) != x.ndim:
+        raise ValueError(f"specify_shape: shape {shape!r} has {len(shape)} entries for a rank-{x.ndim} "
+                         f"variable ({x.type!r})")
+    for d in shape:
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 0:
+            raise TypeError(f"specify_shape: shape entries must be non-negative Python ints, got {shape!r}")
+    y = x
+    # NOTE: a concatenation checks every other dim for equality at run time: one with an empty block of the
+    # stated shape checks all dims but its axis, a second (another axis) the remaining one; the final
+    # reshape makes the stated sizes static (it alone would accept any shape of the same total size).
+    for axis in range(builtins.min(x.ndim, 2)):
+        block = tuple(0 if a == axis else d for a, d in enumerate(shape))
+        y = jnp.concatenate([y, jnp.zeros(block, dtype=x.dtype)], axis=axis)
+    return jnp.reshape(y, shape)
+
+
+def shape(x):
+    """The int64 vector of ``x``'s sizes (``x.shape`` itself is a tuple of symbolic sizes)."""
+    x = as_tensor_variable(x)
+    return as_tensor_variable(x.shape) if x.ndim else jnp.zeros((0,), dtype=np.int64)
+
+
+def alloc(value, *shape):
+    """Theano's ``T.alloc(value, *shape)``: ``value`` broadcast to ``shape`` (ints or symbolic sizes such as
+    ``x.shape[1]``), keeping its dtype."""
+    value = as_tensor_variable(value)
+    if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+        shape = tuple(shape[0])
+    for d in shape:
+        if isinstance(d, Var):
+            raise TypeError(f"alloc: sizes must be ints or symbolic sizes such as x.shape[0], got the variable "
+                            f"{d}; sizes computed from values (T.iscalar) are not supported")
+    if len(shape) < value.ndim:
+        raise ValueError(f"alloc: {len(shape)} sizes for a value of rank {value.ndim} ({value.type!r})")
+    return jnp.broadcast_to(value, tuple(shape))
+
+
 def zeros_like(x, dtype=None):
     return jnp.zeros_like(as_tensor_variable(x), dtype=dtype)
 
@@ -318,8 +437,37 @@ def eye(n, m=None, k=0, dtype=None):
 
 
 def arange(start, stop=None, step=1, dtype=None):
-    """Theano's ``T.arange``: int64 for integer bounds, floatX-independent like numpy's."""
+    """Theano's ``T.arange``: int64 for integer bounds, floatX-independent like numpy's. Bounds may be
+    symbolic sizes (``T.arange(y.shape[0])``) or scalar variables (``T.arange(T.iscalar())``: then the dtype
+    is that of the variables, as Theano's upcast of the bounds)."""
+    if stop is None:
+        start, stop = 0, start
+    plain = [isinstance(b, (int, np.integer)) for b in (start, step)]
+    if builtins.all(plain) and start == 0 and step == 1 and not isinstance(stop, Var):
+        return jnp.arange(stop, dtype=dtype)   # NOTE: of a symbolic size too, keeping that size
+    bounds = [b.value(specialize=False) if isinstance(b, Sym) else b for b in (start, stop, step)]
+    if builtins.any(isinstance(b, Var) for b in bounds):
+        return _arange_of_values(*bounds, dtype=dtype)
     return jnp.arange(start, stop, step, dtype=dtype)
+
+
+def _arange_of_values(start, stop, step, dtype):
+    """arange whose length depends on values: a loop of ``max(ceil((stop - start) / step), 0)`` steps, the
+    only way here to build an array whose size is computed from values."""
+    from .. import lax
+    bounds = [as_tensor_variable(b) for b in (start, stop, step)]
+    for name, b in zip(("start", "stop", "step"), bounds):
+        if b.ndim != 0 or b.dtype.kind not in "iuf":
+            raise TypeError(f"arange: {name} must be a real scalar, got {b.type!r}")
+    typed = [b.dtype for b, raw in zip(bounds, (start, stop, step)) if isinstance(raw, Var)]
+    out_dtype = canonical_dtype(dtype, "arange dtype") if dtype is not None else np.result_type(*typed)
+    if dtype is None and builtins.any(isinstance(raw, float) for raw in (start, stop, step)):
+        out_dtype = np.result_type(out_dtype, floatx())
+    start, stop, step = bounds
+    count = jnp.maximum(jnp.ceil(jnp.astype(stop - start, np.float64) / step), 0)
+    n = jnp.astype(count, np.int64)
+    _, out = lax.scan(lambda i, _: (i + 1, start + i * step), jnp.asarray(np.int64(0)), (), length=n)
+    return jnp.astype(out, out_dtype)
 
 
 __all__ = [
@@ -328,10 +476,11 @@ __all__ = [
     "tanh", "arcsinh", "arctanh", "arccosh", "abs_", "sgn", "floor", "ceil", "neg", "sqr", "inv", "maximum",
     "minimum", "arctan2", "mod", "add", "sub", "mul", "true_div", "lt", "le", "gt", "ge", "eq", "neq", "and_",
     "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "real", "imag",
-    "conj", "angle", "pow", "log2", "log10", "switch", "where", "round", "iround", "clip", "cast",
+    "conj", "angle", "pow", "log2", "log10", "exp2", "power", "isinf", "isfinite", "squeeze", "ptp", "int_div",
+    "floor_div", "erf", "erfc", "fill", "second", "largest", "smallest", "batched_dot", "switch", "where", "round", "iround", "clip", "cast",
     "sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax", "argmin",
     "dot", "outer", "tensordot",
     "concatenate", "join", "stack", "reshape", "flatten", "tile", "diag", "transpose", "shape_padleft",
     "shape_padright",
-    "addbroadcast", "zeros_like", "ones_like", "zeros", "ones", "eye", "arange",
+    "addbroadcast", "patternbroadcast", "unbroadcast", "specify_shape", "shape", "alloc", "zeros_like", "ones_like", "zeros", "ones", "eye", "arange",
 ]

@@ -38,4 +38,29 @@ def argsort(a, axis=-1, kind="quicksort", order=None):
     return jnp.argsort(a, axis=axis, order=order)
 
 
-__all__ = ["cumsum", "cumprod", "sort", "argsort"]
+def repeat(x, repeats, axis=None):
+    """numpy's repeat: each element ``repeats`` times (an int) along ``axis`` (the flattened tensor when
+    None)."""
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 0:
+        raise TypeError(f"repeat: repeats must be a non-negative Python int, got {repeats!r}")
+    x = jnp.asarray(x)
+    if axis is None:
+        x, axis = jnp.reshape(x, (-1,)), 0
+    axis = axis % x.ndim
+    shape = tuple(x.shape)
+    # NOTE: a broadcast along a new dim after `axis`, merged into it: works for symbolic sizes too
+    y = jnp.broadcast_to(jnp.expand_dims(x, axis + 1), shape[:axis + 1] + (repeats,) + shape[axis + 1:])
+    return jnp.reshape(y, shape[:axis] + (-1,) + shape[axis + 1:])
+
+
+def to_one_hot(y, nb_class, dtype=None):
+    """The matrix whose row i is the one-hot code of the integer ``y[i]`` among ``nb_class`` classes
+    (dtype ``config.floatX`` by default)."""
+    from ..core.types import floatx
+    y = jnp.asarray(y)
+    if y.ndim != 1 or y.dtype.kind not in "iu":
+        raise TypeError(f"to_one_hot: y must be a vector of integers, got {y.dtype} of rank {y.ndim}")
+    return jnp.astype(jnp.equal(jnp.expand_dims(y, 1), jnp.arange(nb_class)), dtype or floatx())
+
+
+__all__ = ["cumsum", "cumprod", "sort", "argsort", "repeat", "to_one_hot"]

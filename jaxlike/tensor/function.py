@@ -34,6 +34,71 @@ _MODES = {"FAST_RUN": "FAST_RUN", "FAST_COMPILE": "FAST_COMPILE", "DEBUG_MODE": 
           "DebugMode": "DEBUG_MODE"}
 
 
+class In:
+    """Theano's ``theano.In(variable, name=None, value=None)``: an input with a default ``value`` (used when
+    the call leaves it out) and a keyword ``name`` (default: the variable's name)."""
+
+    def __init__(self, variable, name=None, value=None, update=None, mutable=None, strict=False,
+                 allow_downcast=None, autoname=True, implicit=None, borrow=None, shared=False):
+        if not isinstance(variable, Var):
+            raise TypeError(f"In: variable must be a symbolic variable, got {type(variable).__name__} "
+                            f"{variable!r}")
+        if update is not None or shared:
+            raise NotImplementedError("In: update= and shared= (an input that keeps internal state) are not "
+                                      "supported; use a shared variable and updates= instead")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"In: name must be a str, got {type(name).__name__} {name!r}")
+        self.variable, self.name, self.value = variable, name, value
+        self.allow_downcast = allow_downcast
+
+
+def Param(variable, default=None, name=None, mutable=False, strict=False, allow_downcast=None,
+          implicit=None, borrow=None):
+    """Older Theano's ``Param(variable, default=...)``: ``In(variable, name, value=default)``."""
+    return In(variable, name=name, value=default, allow_downcast=allow_downcast)
+
+
+class Mode:
+    """Theano's ``theano.Mode(linker=..., optimizer=...)``, accepted as ``function(..., mode=Mode(...))``: an
+    optimizer of None, 'None' or 'fast_compile' selects FAST_COMPILE (the reference interpreter), any other
+    FAST_RUN; the linker is accepted and unused (jaxlike has one per backend)."""
+
+    def __init__(self, linker=None, optimizer="default"):
+        self.linker, self.optimizer = linker, optimizer
+        self.name = "FAST_COMPILE" if optimizer in (None, "None", "fast_compile") else "FAST_RUN"
+
+    def __repr__(self):
+        return f"Mode(linker={self.linker!r}, optimizer={self.optimizer!r})"
+
+
+class _FunctionGraph:
+    """``f.maker.fgraph``: the optimized graph's ``inputs`` and ``outputs`` (Theano's FunctionGraph)."""
+
+    def __init__(self, graph):
+        self.inputs, self.outputs = list(graph.inputs), list(graph.outputs)
+        self.graph = graph
+
+    def toposort(self):
+        return [v for v in toposort(self.outputs) if v.prim is not None]
+
+
+class _Maker:
+    """``f.maker``: what ``jaxlike.function`` built (Theano's FunctionMaker): ``inputs`` and ``fgraph``, the
+    graph as the function's mode rewrites it, before its elementwise loops are fused (so ``theano.pp`` of
+    ``f.maker.fgraph.outputs[0]`` reads as an expression, as in Theano's tutorial)."""
+
+    def __init__(self, fn, mode):
+        self._graph, self._mode, self._fgraph = fn.graph, mode, None
+        self.inputs = list(fn.inputs)
+
+    @property
+    def fgraph(self):
+        if self._fgraph is None:
+            from ..passes.pipeline import optimize
+            self._fgraph = _FunctionGraph(optimize(self._graph, self._mode, excluding=("fuse",)))
+        return self._fgraph
+
+
 def _pairs(obj, what):
     """Updates/givens as a list of pairs: a dict (in insertion order) or an iterable of 2-sequences."""
     if obj is None:
@@ -79,6 +144,10 @@ class Function:
         if isinstance(inputs, Var) or not isinstance(inputs, (list, tuple)):
             raise TypeError(f"{label}: inputs must be a list of symbolic variables, got "
                             f"{type(inputs).__name__} (write inputs=[x], not inputs=x)")
+        self._build_args = (list(inputs), outputs, updates, givens, allow_input_downcast, name, mode, profile,
+                            on_unused_input, no_default_updates)
+        if isinstance(mode, Mode):
+            mode = mode.name
         if mode is not None and mode not in _MODES:
             raise ValueError(f"{label}: mode must be one of {sorted(_MODES)}, got {mode!r}")
         on_unused_input = on_unused_input or "raise"
@@ -87,7 +156,10 @@ class Function:
                              f"{on_unused_input!r}")
 
         mapping = {}
-        self.inputs = self._check_inputs(list(inputs), mapping, label)
+        wrapped = [v if isinstance(v, In) else None for v in inputs]
+        self._defaults = {k: w.value for k, w in enumerate(wrapped) if w is not None and w.value is not None}
+        self.inputs = self._check_inputs([v.variable if isinstance(v, In) else v for v in inputs], mapping,
+                                         label)
         self._single = outputs is not None and not isinstance(outputs, (list, tuple))
         out_list = [] if outputs is None else ([outputs] if self._single else list(outputs))
         out_list = [as_tensor_variable(o) for o in out_list]
@@ -164,8 +236,12 @@ class Function:
         self._targets = targets
         self._n = len(self.inputs)
         self._names = {v.name: k for k, v in enumerate(self.inputs) if v.name}
+        self._names.update({w.name: k for k, w in enumerate(wrapped) if w is not None and w.name})
         numbers = self.executable.backend == "numba_cpu"
-        checks = [_converter(v, k, allow_input_downcast, label, numbers) for k, v in enumerate(self.inputs)]
+        checks = [_converter(v, k, allow_input_downcast if w is None or w.allow_downcast is None
+                             else w.allow_downcast, label, numbers)
+                  for k, (v, w) in enumerate(zip(self.inputs, wrapped))]
+        self.maker = _Maker(self, _MODES.get(mode) or config.mode)
         self._converters = [c.convert for c in checks]
         self._out_copy, self._update_copy = _aliasing_plan(self.executable.graph)
         # NOTE: only the GPU backend takes device arrays; a value a GPU function left on the device is copied
@@ -209,7 +285,7 @@ class Function:
         return out
 
     def __call__(self, *args, **kwargs):
-        if kwargs:
+        if kwargs or (self._defaults and len(args) < self._n):
             args = self._bind_kwargs(args, kwargs)
         if len(args) != self._n:
             raise TypeError(f"{self}: expected {self._n} argument{'s' if self._n != 1 else ''} "
@@ -253,10 +329,33 @@ class Function:
             if k < len(given) and given[k]:
                 raise TypeError(f"{self}: input {key!r} given both by position and by name")
             full[k], given[k] = val, True
+        for k, value in self._defaults.items():
+            if not given[k]:
+                full[k], given[k] = value, True
         missing = [var_str(self.inputs[k]) for k in range(self._n) if not given[k]]
         if missing:
             raise TypeError(f"{self}: missing value for input(s) {', '.join(missing)}")
         return full
+
+    def copy(self, share_memory=False, swap=None, delete_updates=False, name=None, profile=None):
+        """Theano's ``f.copy``: the same function compiled again, with the shared variables in ``swap``
+        (a dict old -> new, of the same types) read and updated in place of the old ones, and without any
+        updates when ``delete_updates``. ``share_memory`` is accepted; functions here keep no memory of their
+        own to share."""
+        inputs, outputs, updates, givens, downcast, old_name, mode, old_profile, unused, no_default = \
+            self._build_args
+        swap = dict(swap or {})
+        for old, new in swap.items():
+            if not isinstance(old, SharedVariable) or not isinstance(new, SharedVariable):
+                raise TypeError(f"copy: swap must map shared variables to shared variables, got {old!r}: {new!r}")
+        if delete_updates:
+            # NOTE: inputs that only fed the updates become unused; the original function checked its inputs
+            updates, no_default, unused = None, True, "ignore"
+        else:
+            updates = [(swap.get(s, s), e) for s, e in _pairs(updates, "updates")]
+        givens = _pairs(givens, "givens") + list(swap.items())
+        return Function(inputs, outputs, updates, givens, downcast, name or old_name, mode,
+                        old_profile if profile is None else profile, unused, no_default)
 
     @property
     def source(self):
@@ -307,7 +406,7 @@ class _ProfiledFunction(Function):
     """A Function whose calls are timed end to end into its profile (dispatch versus executable time)."""
 
     def __call__(self, *args, **kwargs):
-        if kwargs:
+        if kwargs or (self._defaults and len(args) < self._n):
             args = self._bind_kwargs(args, kwargs)
         return self.profile.time_call(Function.__call__, self, *args)
 

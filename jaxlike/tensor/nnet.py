@@ -33,12 +33,32 @@ def relu(x, alpha=0):
 
 
 def softmax(c):
-    """Softmax along the last axis of a vector or a matrix (rows sum to one), max-shifted for stability."""
+    """Softmax along the last axis of a matrix (rows sum to one), max-shifted for stability. A vector gives a
+    (1, n) row, as Theano's softmax pads it (the RNN tutorials index the result as ``s[:, 0, :]``)."""
     c = as_tensor_variable(c)
     if c.ndim not in (1, 2):
         raise TypeError(f"softmax expects a vector or a matrix, got rank {c.ndim} ({c.type!r}); use "
                         "jaxlike.nn.softmax(x, axis=...) for other ranks")
+    if c.ndim == 1:
+        c = jnp.reshape(c, (1,) + tuple(c.shape))
     return _nn.softmax(c, axis=-1)
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    x = as_tensor_variable(x)
+    return x / (1.0 + jnp.abs(x))
+
+
+def elu(x, alpha=1):
+    """x where x > 0, else alpha * (exp(x) - 1)."""
+    x = as_tensor_variable(x)
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.minimum(x, 0)))
+
+
+def logsoftmax(c):
+    """log(softmax(c)) along the last axis, computed stably (a vector gives a (1, n) row, as softmax)."""
+    return jnp.log(softmax(c))
 
 
 def binary_crossentropy(output, target):

@@ -5,7 +5,9 @@ Supported as in Theano: ``sequences`` (with ``dict(input=..., taps=[-1, 0, 1])``
 an output that is not fed back, an initial value, or ``dict(initial=..., taps=[-2, -1])`` whose initial value
 holds the last values along its first axis), ``non_sequences``, ``n_steps`` (an int or an integer scalar
 variable such as ``T.iscalar``), ``go_backwards``, ``truncate_gradient`` (the last k steps backpropagate; not
-with a symbolic ``n_steps``), and ``fn`` returning outputs, ``(outputs, updates)`` or updates alone. Every
+with a symbolic ``n_steps``), ``strict`` (the step may read only its arguments), and ``fn`` returning outputs,
+``(outputs, updates)`` or updates alone, optionally followed by ``until(condition)`` (the loop ends after the
+first step whose condition holds; every bounded step is computed, those after the stop are cut off). Every
 output comes back as the sequence of its values, one per step.
 
 Updates inside the step: a shared variable that ``fn`` updates, or whose ``default_update`` it uses (the key of
@@ -18,11 +20,11 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..core.graph import Var, as_var, substitute, toposort
+from ..core.graph import Var, as_var, substitute, toposort, free_inputs
 from ..core.errors import user_frame, where
 from ..control.body import slice_type
 
-from ..core.types import is_known, dims_equal
+from ..core.types import is_known, dims_equal, Sym
 from ..ops.layout import slice_, concatenate
 from ..ops.math import convert, minimum, gt
 from ..ops.reduce import size_of
@@ -74,6 +76,32 @@ def _initial(info, k):
     return [v[j - depth] for j in range(depth)], taps
 
 
+class until:
+    """Theano's ``theano.scan_module.until(condition)``: returned by a step (last, after its outputs and
+    updates), it ends the loop after the first step whose scalar ``condition`` is true; that step's outputs
+    are kept. The loop still needs a bound (``n_steps`` or sequences). Every bounded step is computed (the
+    steps after the stop change nothing and are cut off), as ``ifelse`` computes both branches."""
+
+    def __init__(self, condition):
+        condition = as_var(condition)
+        if condition.ndim != 0:
+            raise TypeError(f"until: the condition must be a scalar, got {condition.type!r}" + where(user_frame()))
+        self.condition = condition
+
+
+def _split_until(out):
+    """fn's result without its ``until``, and the stop condition (None when there is none)."""
+    if isinstance(out, until):
+        return [], out.condition
+    if isinstance(out, (tuple, list)) and out and isinstance(out[-1], until):
+        rest = tuple(out[:-1])
+        return (rest[0] if len(rest) == 1 else rest), out[-1].condition
+    if isinstance(out, (tuple, list)) and any(isinstance(o, until) for o in out):
+        raise TypeError("scan: the step must return until(...) last, after its outputs and updates"
+                        + where(user_frame()))
+    return out, None
+
+
 def _step_outputs(out):
     """fn's result as (outputs, updates as (shared variable, expression) pairs)."""
     updates = []
@@ -108,10 +136,25 @@ def _step_states(outs, updates, first_id):
     return states
 
 
+def _check_strict(roots, given, first_id):
+    """``strict=True``: the step may read only its arguments (sequences, previous outputs, non_sequences),
+    constants and what it creates; anything else from outside (a variable or shared variable not passed in
+    ``non_sequences``) is an error, as in Theano."""
+    allowed = {v._id for v in given}
+    for v in free_inputs(roots):
+        if v._id not in allowed and v._id < first_id:
+            raise ValueError(f"scan: strict=True, but the step reads {v.name or v} ({v.type!r}), which is not "
+                             "among its arguments; pass it in non_sequences" + where(user_frame()))
+
+
 def _length(seqs, n_steps):
     """The number of steps as Theano counts them: ``n_steps`` if given, but no more than the shortest
     sequence. An int when it is known now, None when every sequence has the same (symbolic) length, else a
     traced integer (the loop then reads the first rows of the longer sequences)."""
+    if isinstance(n_steps, Sym) and not is_known(n_steps):
+        if seqs and all(dims_equal(s.shape[0], n_steps) for s in seqs):
+            return None   # NOTE: n_steps=x.shape[0] with x the sequence: the loop runs over all of it
+        n_steps = as_var(n_steps.value(specialize=False))
     if isinstance(n_steps, Var):
         if n_steps.ndim != 0 or n_steps.dtype.kind not in "iu":
             raise TypeError(f"scan: n_steps must be an int or an integer scalar, got {n_steps.type!r}")
@@ -169,25 +212,42 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     for (_, taps), values in zip(fed, slots_in):
         prior += [values[len(values) + d] for d in taps]
     first_id = next(Var._ids)
-    outs, updates = _step_outputs(fn(*(xs_in + prior + nons)))
+    result, stop = _split_until(fn(*(xs_in + prior + nons)))
+    outs, updates = _step_outputs(result)
+    if strict:
+        _check_strict(outs + [e for _, e in updates] + ([stop] if stop is not None else []),
+                      xs_in + [v for vs in slots_in for v in vs] + [as_var(v) for v in nons], first_id)
     if inits is not None and len(outs) != len(inits):
         raise ValueError(f"scan: fn returns {len(outs)} outputs but outputs_info has {len(inits)} entries"
                          + where(user_frame()))
     states = _step_states(outs, updates, first_id)
     traced_in = xs_in + [v for values in slots_in for v in values] + [s for s, _ in states]
-    traced_out = outs + [e for _, e in states]
+    traced_out = outs + [e for _, e in states] + ([stop] if stop is not None else [])
 
     def step(carry, xs):
-        slots, values_of_states = carry
+        slots, values_of_states, running = carry
         got = substitute(traced_out, dict(zip(traced_in, list(xs) + [v for vs in slots for v in vs]
                                               + list(values_of_states))))
-        out, new_states = got[:len(outs)], got[len(outs):]
+        out, new_states = got[:len(outs)], got[len(outs):len(outs) + len(states)]
         new = [o for o, i in zip(out, inits or [None] * len(out)) if i is not None]
-        return (tuple(tuple(vs[1:]) + (o,) for vs, o in zip(slots, new)), tuple(new_states)), tuple(out)
+        new_slots = tuple(tuple(vs[1:]) + (o,) for vs, o in zip(slots, new))
+        if stop is None:
+            return (new_slots, tuple(new_states), running), tuple(out)
+        # NOTE: once stopped, the carries keep their values: the steps after the stop are computed and
+        # cut off, and change nothing (their random keys included)
+        kept_slots = tuple(tuple(jnp.where(running, a, b) for a, b in zip(n, o)) for n, o in zip(new_slots, slots))
+        kept_states = tuple(jnp.where(running, a, b) for a, b in zip(new_states, values_of_states))
+        carry = (kept_slots, kept_states,
+                 jnp.logical_and(running, jnp.logical_not(got[-1])))
+        return carry, tuple(out) + (running,)
 
-    carry0 = (tuple(tuple(values) for values, _ in fed), tuple(s for s, _ in states))
-    (_, finals), ys = _loop(step, carry0, seqs, length, truncate_gradient)
+    running0 = None if stop is None else jnp.asarray(True)
+    carry0 = (tuple(tuple(values) for values, _ in fed), tuple(s for s, _ in states), running0)
+    (_, finals, _), ys = _loop(step, carry0, seqs, length, truncate_gradient)
     ys = list(ys)
+    if stop is not None:
+        count = jnp.sum(jnp.astype(ys.pop(), np.int64))   # the steps run: up to and including the stop
+        ys = [y[:count] for y in ys]
     new_values = OrderedDict((s, v) for (s, _), v in zip(states, finals))
     if len(ys) == 1 and not return_list:
         return ys[0], new_values
@@ -233,4 +293,4 @@ def _rows(v, lo, hi, step=None):
     return slice_(v, index=((lo, hi, step),) + ((None, None, None),) * (v.ndim - 1))
 
 
-__all__ = ["scan"]
+__all__ = ["scan", "until"]

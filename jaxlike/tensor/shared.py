@@ -109,6 +109,9 @@ class SharedVariable(Var):
         if (self._data is value and not borrow) or not self._data.flags.writeable:
             self._data = np.array(self._data, copy=True, order="C")
 
+    def __bool__(self):
+        return True   # NOTE: Theano's variables are true (the tutorials' dA tests `if not W:` on a shared W)
+
     def _what(self, op):
         return f"{op} of shared variable {self.name or type_str_of(self)}"
 

@@ -9,6 +9,8 @@ of ``RandomStreams(seed)`` starts from ``fold_in(PRNGKey(seed), n)``; ``seed(s)`
 The numbers are not Theano's (its generators are MT19937 and MRG31k3p); the distributions are.
 """
 
+import weakref
+
 import numpy as np
 
 from .. import random as R
@@ -38,22 +40,28 @@ class RandomStreams:
 
     def _key(self):
         """A fresh shared key for one draw, and the key the draw reads (the next key is its default update)."""
-        key = SharedVariable(R.fold_in(self._base, len(self.state_updates)), name=f"rng_{len(self.state_updates)}")
+        key = KeyVariable(R.fold_in(self._base, len(self.state_updates)), name=f"rng_{len(self.state_updates)}")
         both = R.split(key)
         key.default_update = both[0]
         self.state_updates.append((key, both[0]))
+        self._last_key = key
         return both[1]
+
+    def _draw(self, out):
+        """``out``, remembered as a draw of the last key made, for ``out.rng``."""
+        _DRAWS[out._id] = (weakref.ref(out, lambda _ref, i=out._id: _DRAWS.pop(i, None)), self._last_key)
+        return out
 
     def uniform(self, size=(), low=0.0, high=1.0, ndim=None, dtype=None):
         """Floats uniform in [low, high) of shape ``size``."""
-        return R.uniform(self._key(), _size(size, ndim, "uniform"), _float(dtype), low, high)
+        return self._draw(R.uniform(self._key(), _size(size, ndim, "uniform"), _float(dtype), low, high))
 
     def normal(self, size=(), avg=0.0, std=1.0, ndim=None, dtype=None):
         """Normal floats with mean ``avg`` and standard deviation ``std``."""
         dtype = _float(dtype)
         z = R.normal(self._key(), _size(size, ndim, "normal"), dtype)
         plain = not isinstance(std, Var) and not isinstance(avg, Var) and (std, avg) == (1.0, 0.0)
-        return z if plain else jnp.astype(z * std + avg, dtype)     # NOTE: a symbolic mean has no truth value
+        return self._draw(z if plain else jnp.astype(z * std + avg, dtype))   # NOTE: avg may be symbolic
 
     def binomial(self, size=(), n=1, p=0.5, ndim=None, dtype="int64"):
         """Binomial(n, p) counts: the number of ``n`` uniform draws below ``p``."""
@@ -61,25 +69,81 @@ class RandomStreams:
         if not isinstance(n, (int, np.integer)) or n < 0:
             raise TypeError(f"RandomStreams.binomial: n must be a non-negative int, got {n!r}")
         u = R.uniform(self._key(), size + (int(n),), floatx())
-        return jnp.astype(jnp.sum(u < jnp.expand_dims(p, -1) if not np.isscalar(p) else u < p, axis=-1), dtype)
+        return self._draw(jnp.astype(jnp.sum(u < jnp.expand_dims(p, -1) if not np.isscalar(p) else u < p,
+                                             axis=-1), dtype))
 
     def random_integers(self, size=(), low=0, high=1, ndim=None, dtype="int64"):
         """Integers in [low, high], both included (Theano's convention)."""
-        return R.randint(self._key(), _size(size, ndim, "random_integers"), low, high + 1, np.dtype(dtype))
+        return self._draw(R.randint(self._key(), _size(size, ndim, "random_integers"), low, high + 1,
+                                    np.dtype(dtype)))
 
     def choice(self, size=(), a=2, replace=True, p=None, ndim=None, dtype="int64"):
         """Samples of ``a`` (an int n means range(n)), uniformly or with probabilities ``p``."""
         out = R.choice(self._key(), a, _size(size, ndim, "choice"), replace=replace, p=p)
-        return jnp.astype(out, dtype) if isinstance(a, (int, np.integer)) else out
+        return self._draw(jnp.astype(out, dtype) if isinstance(a, (int, np.integer)) else out)
 
     def permutation(self, size=(), n=1, ndim=None, dtype="int64"):
         """Independent random permutations of range(n), one per element of ``size``: shape ``(*size, n)``."""
         if not isinstance(n, (int, np.integer)) or n < 0:
             raise TypeError(f"RandomStreams.permutation: n must be a non-negative int, got {n!r}")
-        return jnp.astype(R.random_orders(self._key(), _size(size, ndim, "permutation"), int(n)), dtype)
+        return self._draw(jnp.astype(R.random_orders(self._key(), _size(size, ndim, "permutation"), int(n)),
+                                     dtype))
 
 
 MRG_RandomStreams = RandomStreams
+
+
+class KeyState:
+    """What ``draw.rng.get_value()`` returns: the draw's generator state, with numpy RandomState's
+    ``seed``, ``get_state`` and ``set_state`` (as Theano's random states are RandomStates). Changes take
+    effect when the state is stored back with ``draw.rng.set_value(state)``."""
+
+    def __init__(self, key):
+        self.key = np.array(key, dtype=np.uint32)
+
+    def seed(self, seed):
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed: the seed must be an integer, got {type(seed).__name__} {seed!r}")
+        self.key = np.asarray(R.PRNGKey(int(seed)), dtype=np.uint32)
+
+    def get_state(self):
+        return self.key.copy()
+
+    def set_state(self, state):
+        state = state.key if isinstance(state, KeyState) else np.asarray(state)
+        if state.shape != (2,) or state.dtype != np.uint32:
+            raise TypeError(f"set_state: expected a state from get_state() (uint32 array of shape (2,)), got "
+                            f"{state.dtype} array of shape {state.shape}")
+        self.key = state.copy()
+
+    def __repr__(self):
+        return f"KeyState({self.key.tolist()})"
+
+
+class KeyVariable(SharedVariable):
+    """The shared key of one draw (Theano's ``draw.rng``): ``get_value`` gives a ``KeyState``,
+    ``set_value`` takes one (or a key array)."""
+
+    def get_value(self, borrow=False, return_internal_type=False):
+        return KeyState(super().get_value(borrow=borrow, return_internal_type=return_internal_type))
+
+    def set_value(self, value, borrow=False):
+        super().set_value(value.key if isinstance(value, KeyState) else value, borrow=False)
+
+
+# id of a draw -> (weak reference to the draw, its KeyVariable); an entry leaves with its draw
+_DRAWS = {}
+
+
+def _rng_of(draw):
+    entry = _DRAWS.get(draw._id)
+    if entry is None or entry[0]() is not draw:
+        raise AttributeError("rng: this variable is not a RandomStreams draw (only the variables that "
+                             "srng.uniform/normal/binomial/... return have a random state)")
+    return entry[1]
+
+
+Var.rng = property(_rng_of)
 
 
 def _float(dtype):

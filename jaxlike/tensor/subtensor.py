@@ -15,6 +15,7 @@ unspecified otherwise. A front-end module: imports core, ops and jaxlike.numpy.
 import weakref
 
 from ..core.graph import Var, as_var
+from ..core.types import Sym
 from ..core.errors import user_frame, where
 from ..ops import layout as L
 from ..ops import math as m
@@ -32,7 +33,21 @@ def _forget(result_id):
     return lambda _ref: _SOURCES.pop(result_id, None)
 
 
+def _symbolic_bounds(key):
+    """``key`` with the symbolic sizes in its slices (``x[:y.shape[0]]``) as graph values: a computed bound.
+    Inside a ``jaxlike.compile`` trace, reading the size asks for a concrete one, as any read of a size."""
+    def bound(b):
+        return b.value() if isinstance(b, Sym) else b
+
+    def entry(k):
+        if isinstance(k, slice) and any(isinstance(b, Sym) for b in (k.start, k.stop, k.step)):
+            return slice(bound(k.start), bound(k.stop), bound(k.step))
+        return k
+    return tuple(entry(k) for k in key) if isinstance(key, tuple) else entry(key)
+
+
 def _recording_getitem(x, key):
+    key = _symbolic_bounds(key)
     y = getitem(x, key)
     if y is x and x._id in _SOURCES and _SOURCES[x._id][1]() is not x:
         # NOTE: `x[:]` is x itself; when x is b[i], a node of its own keeps x's entry, so that

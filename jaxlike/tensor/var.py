@@ -21,6 +21,17 @@ from .. import numpy as jnp
 
 
 # -- constructors ---------------------------------------------------------------------------------------
+class TensorVariable(Var):
+    """A variable made by a constructor (``T.matrix('x')``). As in Theano, such a variable is true in a
+    boolean context, so the tutorials' ``if not input: input = T.matrix('input')`` works; expressions computed
+    from it stay plain ``Var``s, whose truth value is unknown while the graph is built (they raise)."""
+
+    __slots__ = ()
+
+    def __bool__(self):
+        return True
+
+
 def tensor(dtype=None, broadcastable=(), name=None):
     """A symbolic input of rank ``len(broadcastable)``; True marks a dim fixed to size 1 (it broadcasts).
 
@@ -36,7 +47,7 @@ def tensor(dtype=None, broadcastable=(), name=None):
         if not isinstance(b, (bool, np.bool_)):
             raise TypeError(f"broadcastable must be a tuple of bools, got {broadcastable!r}")
     shape = tuple(1 if b else Sym() for b in pattern)
-    return Var(TensorType(dt, shape), name=name, source=user_frame())
+    return TensorVariable(TensorType(dt, shape), name=name, source=user_frame())
 
 
 def _maker(pattern, fixed_dtype, doc):
@@ -85,6 +96,59 @@ cmatrix = _maker((False, False), "complex64", "A complex64 matrix input.")
 zscalar = _maker((), "complex128", "A complex128 scalar input.")
 zvector = _maker((False,), "complex128", "A complex128 vector input.")
 zmatrix = _maker((False, False), "complex128", "A complex128 matrix input.")
+
+
+def _plural(make, what):
+    def make_several(*names, dtype=None):
+        """Several variables at once, one per name: ``x, y = T.dmatrices('x', 'y')``; an int n gives n
+        unnamed ones."""
+        if len(names) == 1 and isinstance(names[0], (int, np.integer)) and not isinstance(names[0], bool):
+            return [make(dtype=dtype) for _ in range(int(names[0]))]
+        if len(names) == 1 and isinstance(names[0], (list, tuple)):
+            names = tuple(names[0])
+        if not names:
+            raise TypeError(f"{what}s: pass one name per variable (or a count), got none")
+        return [make(n, dtype=dtype) for n in names]
+    make_several.__name__ = what + "s"
+    return make_several
+
+
+scalars, vectors, matrices = _plural(scalar, "scalar"), _plural(vector, "vector"), _plural(matrix, "matrice")
+rows, cols = _plural(row, "row"), _plural(col, "col")
+tensor3s, tensor4s = _plural(tensor3, "tensor3"), _plural(tensor4, "tensor4")
+dscalars, dvectors, dmatrices = _plural(dscalar, "dscalar"), _plural(dvector, "dvector"), _plural(dmatrix, "dmatrice")
+drows, dcols = _plural(drow, "drow"), _plural(dcol, "dcol")
+fscalars, fvectors, fmatrices = _plural(fscalar, "fscalar"), _plural(fvector, "fvector"), _plural(fmatrix, "fmatrice")
+frows, fcols = _plural(frow, "frow"), _plural(fcol, "fcol")
+iscalars, ivectors, imatrices = _plural(iscalar, "iscalar"), _plural(ivector, "ivector"), _plural(imatrix, "imatrice")
+lscalars, lvectors, lmatrices = _plural(lscalar, "lscalar"), _plural(lvector, "lvector"), _plural(lmatrix, "lmatrice")
+
+
+class TheanoTensorType:
+    """Theano's ``TensorType(dtype, broadcastable)``: calling it makes a variable of that type
+    (``T.TensorType('float32', (True, False))('r')`` is a float32 row)."""
+
+    def __init__(self, dtype, broadcastable, name=None):
+        self.dtype = canonical_dtype(dtype, "TensorType dtype")
+        self.broadcastable = tuple(bool(b) for b in broadcastable)
+        self.name = name
+
+    @property
+    def ndim(self):
+        return len(self.broadcastable)
+
+    def __call__(self, name=None):
+        return tensor(self.dtype, self.broadcastable, name)
+
+    def __eq__(self, other):
+        return (isinstance(other, TheanoTensorType) and (self.dtype, self.broadcastable)
+                == (other.dtype, other.broadcastable))
+
+    def __hash__(self):
+        return hash((self.dtype, self.broadcastable))
+
+    def __repr__(self):
+        return type_str(TensorType(self.dtype, tuple(1 if b else Sym() for b in self.broadcastable)))
 
 
 # -- printing -------------------------------------------------------------------------------------------
@@ -175,11 +239,55 @@ def eval_var(v, inputs_to_values=None):
 _EVAL_CACHE = {}
 
 
+class Apply:
+    """Theano's ``var.owner``: the node that computed ``var``: ``op`` (the primitive, with ``name``),
+    ``inputs`` and ``outputs`` (jaxlike's nodes have one output each)."""
+
+    __slots__ = ("op", "inputs", "outputs")
+
+    def __init__(self, var):
+        self.op, self.inputs, self.outputs = var.prim, list(var.inputs), [var]
+
+    def __repr__(self):
+        return f"{self.op.name}({', '.join(var_str(v) for v in self.inputs)})"
+
+
+def owner(v):
+    """None for inputs, shared variables and constants, as in Theano."""
+    return None if v.prim is None else Apply(v)
+
+
+def flatten_method(x, ndim=1):
+    """``x.flatten(ndim)``: Theano's flatten (the first ``ndim - 1`` dims kept, the rest merged; the
+    tutorials' ``output.flatten(2)``); ``x.flatten('C')`` stays numpy's."""
+    if isinstance(ndim, str):
+        return jnp.ravel(x, ndim)
+    from .basic import flatten
+    return flatten(x, ndim)
+
+
+def norm(x, L, axis=None, keepdims=False):
+    """Theano's ``x.norm(L, axis=None)``: ``sum(abs(x) ** L) ** (1 / L)``; ``L=inf`` is the largest
+    magnitude."""
+    if isinstance(L, bool) or not isinstance(L, (int, float, np.integer, np.floating)) or L <= 0:
+        raise ValueError(f"norm: L must be a positive number, got {L!r}")
+    if L == np.inf:
+        return jnp.max(jnp.abs(x), axis=axis, keepdims=keepdims)
+    if L == 1:
+        return jnp.sum(jnp.abs(x), axis=axis, keepdims=keepdims)
+    if L == 2:
+        return jnp.sqrt(jnp.sum(jnp.square(x), axis=axis, keepdims=keepdims))
+    return jnp.sum(jnp.abs(x) ** L, axis=axis, keepdims=keepdims) ** (1.0 / L)
+
+
 def install():
     Var.__str__ = var_str
     Var.__repr__ = var_str
     Var.dimshuffle = dimshuffle
     Var.eval = eval_var
+    Var.owner = property(owner)
+    Var.flatten = flatten_method
+    Var.norm = norm
 
 
 install()

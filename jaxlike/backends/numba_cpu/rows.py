@@ -140,9 +140,12 @@ def plan(order, candidate, bound0, ready_with, siblings=None):
                 continue
             needs = deps(w)
             r = infos.get(w._id)
-            # NOTE: a member reads the others' results only at its own rows: a whole one is not all there yet
+            # NOTE: a member reads the others' results only at its own rows: a whole one is not all there yet;
+            # and the group runs where its first member is, so a member's sizes must be bound by then (a size
+            # that a later reshape binds, as the gradient of a repeat's reshape has, is not)
             if r is not None and rows.find(id(r.rows)) == rows.find(id(first.rows)) and not needs & late_ids \
-                    and all(cut for x, cut in zip(w.inputs, r.sliced) if x._id in member_ids):
+                    and all(cut for x, cut in zip(w.inputs, r.sliced) if x._id in member_ids) \
+                    and ready_with(w, bound):
                 members.append(r)
                 member_ids.add(w._id)
             elif needs & (member_ids | late_ids) or not all(ready_with(m, bound) for m in unit.get(w._id, [w])):
