@@ -21,15 +21,45 @@ from .. import numpy as jnp
 
 
 # -- constructors ---------------------------------------------------------------------------------------
+class DtypeName(str):
+    """A Theano variable's dtype: the string Theano gives (``y.dtype.startswith('int')``, as the
+    logistic-regression tutorial's ``errors`` tests), which is also the numpy dtype: its attributes (``kind``,
+    ``itemsize``, ...) and comparisons are ``np.dtype``'s. It hashes as the string, as Theano's does."""
+
+    __slots__ = ()
+
+    def __new__(cls, dtype):
+        return str.__new__(cls, np.dtype(dtype).name)
+
+    def __getattr__(self, name):
+        return getattr(np.dtype(str(self)), name)
+
+    def __eq__(self, other):
+        try:
+            return np.dtype(str(self)) == np.dtype(other)
+        except TypeError:
+            return False
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
 class TensorVariable(Var):
     """A variable made by a constructor (``T.matrix('x')``). As in Theano, such a variable is true in a
     boolean context, so the tutorials' ``if not input: input = T.matrix('input')`` works; expressions computed
-    from it stay plain ``Var``s, whose truth value is unknown while the graph is built (they raise)."""
+    from it stay plain ``Var``s, whose truth value is unknown while the graph is built (they raise). Its
+    ``dtype`` is a ``DtypeName``."""
 
     __slots__ = ()
 
     def __bool__(self):
         return True
+
+    @property
+    def dtype(self):
+        return DtypeName(self.type.dtype)
 
 
 def tensor(dtype=None, broadcastable=(), name=None):

@@ -754,3 +754,17 @@ def test_pprint_of_the_logistic_regression_prediction_writes_dot_infix():
     assert theano.printing.pprint(prediction) == \
         "((TensorConstant{1} / (TensorConstant{1} + exp((-(x \\dot w) - b)))) > TensorConstant{0.5})"
     assert pp(T.dot(w, w)) == "(w \\dot w)" and "dot" not in pp(T.outer(w, w))
+
+
+def test_logistic_sgd_errors_reads_the_dtype_as_a_string():
+    """Catches: ``y.dtype.startswith('int')`` (logistic_sgd's ``errors``) failing because dtypes were numpy
+    dtypes; the dtype must still compare and hash as Theano's string and read as numpy's dtype."""
+    import jaxlike as theano
+    import jaxlike.tensor as T
+    x, y = T.matrix("x"), T.ivector("y")
+    y_pred = T.argmax(T.nnet.softmax(T.dot(x, np.ones((3, 4)))), axis=1)
+    assert y.dtype.startswith("int") and y.dtype == "int32" and y.dtype == np.int32 and y.dtype.kind == "i"
+    assert {"float64": 1}[x.dtype] == 1 and str(x.dtype) == "float64"
+    errors = T.mean(T.neq(y_pred, y)) if y.dtype.startswith("int") else None
+    f = theano.function([x, y], errors)
+    assert f(np.eye(3), np.array([0, 1, 2], np.int32)) == pytest.approx(2 / 3)
