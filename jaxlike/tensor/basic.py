@@ -56,14 +56,24 @@ exp2, power, isinf, isfinite, squeeze, ptp = jnp.exp2, jnp.power, jnp.isinf, jnp
 int_div = floor_div = jnp.floor_divide
 
 
-def erf(x):
-    from ..scipy.special import erf as _erf
-    return _erf(x)
+def _special(name):
+    def fn(x):
+        from ..scipy import special
+        return getattr(special, name)(x)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Theano's element-wise {name} (``jaxlike.scipy.special.{name}``)."
+    return fn
 
 
-def erfc(x):
-    from ..scipy.special import erfc as _erfc
-    return _erfc(x)
+erf, erfc, erfinv, gammaln, gamma = (_special(n) for n in ("erf", "erfc", "erfinv", "gammaln", "gamma"))
+psi = _special("digamma")
+psi.__name__ = "psi"
+
+
+def tri_gamma(x):
+    """The derivative of psi (``polygamma(1, x)``)."""
+    from ..scipy.special import polygamma
+    return polygamma(1, x)
 
 
 def fill(model, value):
@@ -477,7 +487,7 @@ __all__ = [
     "minimum", "arctan2", "mod", "add", "sub", "mul", "true_div", "lt", "le", "gt", "ge", "eq", "neq", "and_",
     "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "real", "imag",
     "conj", "angle", "pow", "log2", "log10", "exp2", "power", "isinf", "isfinite", "squeeze", "ptp", "int_div",
-    "floor_div", "erf", "erfc", "fill", "second", "largest", "smallest", "batched_dot", "switch", "where", "round", "iround", "clip", "cast",
+    "floor_div", "erf", "erfc", "erfinv", "gammaln", "gamma", "psi", "tri_gamma", "fill", "second", "largest", "smallest", "batched_dot", "switch", "where", "round", "iround", "clip", "cast",
     "sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax", "argmin",
     "dot", "outer", "tensordot",
     "concatenate", "join", "stack", "reshape", "flatten", "tile", "diag", "transpose", "shape_padleft",

@@ -768,3 +768,17 @@ def test_logistic_sgd_errors_reads_the_dtype_as_a_string():
     errors = T.mean(T.neq(y_pred, y)) if y.dtype.startswith("int") else None
     f = theano.function([x, y], errors)
     assert f(np.eye(3), np.array([0, 1, 2], np.int32)) == pytest.approx(2 / 3)
+
+
+def test_special_functions_and_their_gradients():
+    """Catches: T.gammaln / T.psi / T.tri_gamma / T.erfinv / T.gamma missing or bound to the wrong function."""
+    import scipy.special as S
+    import jaxlike as theano
+    import jaxlike.tensor as T
+    x = T.dvector("x")
+    f = theano.function([x], [T.gammaln(x), T.psi(x), T.tri_gamma(x), T.erfinv(x / 10), T.gamma(x),
+                              T.grad(T.sum(T.gammaln(x)), x)])
+    v = np.array([0.5, 2.5, 7.5])
+    for got, want in zip(f(v), [S.gammaln(v), S.digamma(v), S.polygamma(1, v), S.erfinv(v / 10), S.gamma(v),
+                                S.digamma(v)]):
+        np.testing.assert_allclose(got, want, rtol=1e-13)
