@@ -19,6 +19,8 @@ from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jac
                   vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct)
 from .custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from . import tree_util, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.random, jax.scipy, jax.lax)
+from .host import (Array, Device, block_until_ready, device_put, device_get, devices, local_devices,  # noqa: F401
+                   device_count, default_backend)
 from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
 from . import display  # noqa: F401  (installs the notebook views: _repr_html_, _repr_svg_)
 from .printing import debugprint, make_graph, pp  # noqa: F401  (pp: Theano's theano.pp)

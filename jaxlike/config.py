@@ -1,7 +1,8 @@
 """Global flags: floatX, device, mode, profile, fastmath, cache_dir, nan_guard, keep_freed_memory.
 
-Set as attributes (``jaxlike.config.floatX = 'float32'``) or through the ``JAXLIKE_FLAGS`` environment
-variable (``JAXLIKE_FLAGS=device=cuda,floatX=float32,profile=True``). Imports nothing of ours.
+Set as attributes (``jaxlike.config.floatX = 'float32'``), with ``config.update(name, value)`` (which also
+takes JAX's names for the flags it has counterparts of) or through the ``JAXLIKE_FLAGS`` environment variable
+(``JAXLIKE_FLAGS=device=cuda,floatX=float32,profile=True``). Imports nothing of ours.
 """
 
 import os
@@ -53,6 +54,35 @@ class Config:
 
     def __repr__(self):
         return "jaxlike.config(" + ", ".join(f"{k}={v!r}" for k, v in sorted(self._values.items())) + ")"
+
+    def update(self, name, value):
+        """Set one flag, as ``jax.config.update``: a jaxlike flag by its name, or one of JAX's:
+        ``jax_enable_x64`` (True: floatX float64, the default; False: floatX float32, the float of Python
+        numbers and creation functions; float64 arrays passed in stay float64, where JAX would narrow them),
+        ``jax_platform_name``/``jax_platforms`` (device), ``jax_debug_nans`` (nan_guard), ``jax_disable_jit``
+        (mode FAST_COMPILE: the reference interpreter, op by op), ``jax_compilation_cache_dir`` (cache_dir),
+        ``jax_default_matmul_precision`` (accepted: jaxlike multiplies at full precision whatever it says)."""
+        if not (isinstance(name, str) and name.startswith("jax_")):
+            setattr(self, name, value)
+            return
+        if name == "jax_enable_x64":
+            self.floatX = "float64" if _parse_bool(name, value) else "float32"
+        elif name in ("jax_platform_name", "jax_platforms"):
+            first = str(value).split(",")[0].strip().lower()
+            if first not in ("cpu", "gpu", "cuda"):
+                raise ValueError(f"{name}: jaxlike runs on 'cpu' or 'gpu' (cuda), got {value!r}")
+            self.device = "cpu" if first == "cpu" else "cuda"
+        elif name == "jax_debug_nans":
+            self.nan_guard = value
+        elif name == "jax_disable_jit":
+            self.mode = "FAST_COMPILE" if _parse_bool(name, value) else "FAST_RUN"
+        elif name == "jax_compilation_cache_dir":
+            self.cache_dir = value
+        elif name != "jax_default_matmul_precision":
+            raise AttributeError(f"jaxlike.config.update: JAX flag {name!r} has no jaxlike counterpart; supported: "
+                                 "jax_enable_x64, jax_platform_name, jax_platforms, jax_debug_nans, jax_disable_jit, "
+                                 "jax_compilation_cache_dir, jax_default_matmul_precision, or any jaxlike flag: "
+                                 f"{', '.join(sorted(_DEFAULTS))}")
 
     def update_from_string(self, flags):
         """Apply ``name=value,name=value`` (the JAXLIKE_FLAGS syntax)."""
