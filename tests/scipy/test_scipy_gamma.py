@@ -118,3 +118,14 @@ def test_compiled_and_errors():
         J.multigammaln(2.0, 0)
     with pytest.raises(TypeError, match="concrete non-negative integer"):
         _traced(lambda n, x: J.polygamma(n, x))(np.int64(1), 2.0)
+
+
+def test_gammaln_is_exact_at_1_and_2_and_relatively_accurate_near_them():
+    """Catches: the shift to x + 8 leaving lgamma(2) = 1.8e-15 and an absolute, not relative, error near the
+    zeros (scipy's own loses 4 digits at 2 - 1e-12)."""
+    assert float(J.gammaln(1.0)) == 0.0 and float(J.gammaln(2.0)) == 0.0
+    for z in [1e-10, -3e-9, 1e-6]:
+        for centre, slope in [(1.0, -np.euler_gamma), (2.0, 1 - np.euler_gamma)]:
+            zz = (centre + z) - centre                       # the z the float centre + z really holds
+            want = slope * zz + (np.pi ** 2 / 12 - 0.5 * (centre == 2.0)) * zz * zz   # (zeta(2) - [c = 2]) / 2
+            assert float(J.gammaln(centre + z)) == pytest.approx(want, rel=1e-12, abs=0)

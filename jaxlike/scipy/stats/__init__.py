@@ -5,3 +5,5 @@ in the gradient (branches see only inputs in their own range). Plain arrays give
 A front-end package: imports jaxlike.numpy and jaxlike.scipy."""
 
 from . import norm, multivariate_normal, expon, laplace, logistic, uniform, cauchy, bernoulli, geom  # noqa: F401
+from . import (poisson, gamma, chi2, beta, t, dirichlet, binom, nbinom, betabinom, multinomial, gennorm,  # noqa: F401
+               pareto, truncnorm, wrapcauchy)
