@@ -10,6 +10,8 @@ one fused multiply-add). ``normal`` and ``truncated_normal`` are JAX's construct
 inverse error function, so their values agree with JAX's to ~1e-12 relative. ``permutation`` and ``choice``
 sort by random keys in one round: the distributions are JAX's, the values are not.
 ``distributions.py`` adds the distributions built from uniform and normal draws (laplace, cauchy, ...).
+``gamma_family.py`` (gamma, beta, dirichlet, t, ...) and ``counts.py`` (poisson, binomial, multinomial) add the
+rejection-sampled ones: JAX's distributions, not its values.
 
 Shapes are ints, or the symbolic sizes of a traced array (so a compiled dropout mask serves every batch
 size); randint, permutation and choice need concrete sizes and make a compiled caller specialise on them.
@@ -301,3 +303,10 @@ from .distributions import (laplace, logistic, cauchy, lognormal, pareto, raylei
 from . import distributions as _distributions  # noqa: E402
 
 __all__ += _distributions.__all__
+# NOTE: the rejection-sampled families (gamma_family.py, counts.py) build on the names above too
+from .gamma_family import gamma, loggamma, beta, dirichlet, chisquare, f, t, generalized_normal, ball  # noqa: E402
+from .gamma_family import __all__ as _gamma_all  # noqa: E402
+from .counts import poisson, binomial, multinomial  # noqa: E402
+from .counts import __all__ as _counts_all  # noqa: E402
+
+__all__ += _gamma_all + _counts_all
