@@ -263,3 +263,12 @@ def test_integer_inputs_give_numpys_dtype(name, dtype):
         got = jaxlike.compile(getattr(jnp, name), mode="FAST_COMPILE")(x)
     assert got.dtype == want.dtype, f"{name}({dtype}): {got.dtype}, numpy {want.dtype}"
     np.testing.assert_allclose(got.astype(float), want.astype(float), rtol=1e-3)
+
+
+def test_isfinite_of_infinities_traced_gives_no_warning():
+    """Catches: isfinite as (x - x) == 0, whose inf - inf made the reference backend warn 'invalid value'."""
+    import warnings
+    f = jaxlike.compile(lambda x: jnp.isfinite(x * 1.0), mode="FAST_COMPILE")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(f(np.array([1.0, np.inf, -np.inf, np.nan])), [True, False, False, False])
