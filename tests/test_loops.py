@@ -323,3 +323,14 @@ def test_cond_and_switch_check_the_predicate_the_index_and_the_branch_types():
     for p, want in ((2, 1.0), (0, 2.0)):
         for got in (weak(p, x), weak(float(p), x), compiled(p, x)):
             assert np.asarray(got).dtype == np.float32 and got == want
+
+
+def test_an_eager_scan_whose_step_builds_a_constant_from_its_input_runs_eagerly():
+    """Catches: zeros_like(x) of the step's slice, captured as an invariant computed from constants, counted as a
+    traced operand: the eager scan returned graph nodes instead of arrays."""
+    def step(c, x):
+        return c + jnp.zeros_like(x) + x, c
+    final, ys = jaxlike.lax.scan(step, np.zeros(2), np.ones((3, 2)))
+    assert isinstance(final, np.ndarray) and isinstance(ys, np.ndarray)
+    np.testing.assert_array_equal(final, [3.0, 3.0])
+    np.testing.assert_array_equal(ys, [[0, 0], [1, 1], [2, 2]])

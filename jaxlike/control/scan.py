@@ -22,7 +22,7 @@ import hashlib
 
 import numpy as np
 
-from ..core.graph import Var, as_var
+from ..core.graph import Var, Graph, as_var, free_inputs
 from ..core.types import TensorType, Sym, is_known
 from ..core.errors import ShapeError
 from ..core.interpret import interpret, SizeEnv
@@ -191,10 +191,17 @@ def make_scan(body, operands, length, reverse=False, sizes=None):
 
 def as_operands(operands):
     """Operands made Vars once when any is traced (so the loop's nodes share them: one equation), else left
-    as arrays (the loop runs eagerly, once for all its results)."""
-    if any(isinstance(o, Var) and not o.is_const for o in operands):
+    as arrays (the loop runs eagerly, once for all its results). A value the step computed from constants
+    alone (``zeros_like`` of the step's input, captured as an invariant) is no traced value: it is evaluated."""
+    if any(isinstance(o, Var) and not o.is_const and free_inputs([o]) for o in operands):
         return [as_var(o) for o in operands]
-    return [o.value if isinstance(o, Var) else np.asarray(o) for o in operands]
+    return [_evaluated(o) if isinstance(o, Var) else np.asarray(o) for o in operands]
+
+
+def _evaluated(v):
+    if v.is_const:
+        return v.value
+    return interpret(Graph([], [v]), [])[0][0]
 
 
 def _sibling(operands, attrs, k):
