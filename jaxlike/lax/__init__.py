@@ -1,7 +1,7 @@
-"""``jaxlike.lax``, as ``jax.lax``: control flow and dynamic slices (``control.py``); element-wise ops with lax's
-dtype strictness (``elementwise.py``, ``special.py``); structural ops (``structural.py``); reductions, scans and
-sorts (``reductions.py``). Each module builds graphs from the core's primitives and the numpy front end; this
-file only gathers their names."""
+"""``jaxlike.lax``, as ``jax.lax``: control flow and dynamic slices (``control.py``); convolutions (``conv.py``) and
+window reductions (``windows.py``); element-wise ops with lax's dtype strictness (``elementwise.py``,
+``special.py``); structural ops (``structural.py``); reductions, scans and sorts (``reductions.py``). Each
+module builds graphs from the core's primitives and the numpy front end; this file only gathers their names."""
 
 from .control import (scan, map, fori_loop, while_loop, select, cond, switch, dynamic_slice,  # noqa: F401
                       dynamic_update_slice, dynamic_slice_in_dim, dynamic_index_in_dim, dynamic_update_slice_in_dim,
@@ -9,6 +9,14 @@ from .control import (scan, map, fori_loop, while_loop, select, cond, switch, dy
 from . import control as _control
 
 __all__ = list(_control.__all__)
+
+from .conv import (conv_general_dilated, conv, conv_with_general_padding, conv_transpose,  # noqa: F401
+                   conv_dimension_numbers, conv_general_permutations, ConvDimensionNumbers)
+from .windows import reduce_window, padtype_to_pads, reduce_window_shape_tuple  # noqa: F401
+from .conv import __all__ as _conv_all
+from .windows import __all__ as _windows_all
+
+__all__ += list(_conv_all) + list(_windows_all)
 
 # The operation surface: element-wise ops (elementwise.py, special.py), structural ops (structural.py),
 # reductions, scans and sorts (reductions.py).

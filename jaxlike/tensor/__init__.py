@@ -23,3 +23,4 @@ from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError 
 from .shared import shared, SharedVariable  # noqa: F401
 from .function import function, Function, MissingInputError, UnusedInputError, In, Param, Mode  # noqa: F401
 from . import nnet, shared_randomstreams, extra_ops, nlinalg  # noqa: F401
+from . import signal  # noqa: F401  (theano.tensor.signal.pool)

@@ -6,6 +6,8 @@ signatures and semantics. sigmoid and softplus are jaxlike's stable primitives; 
 from .. import nn as _nn
 from .. import numpy as jnp
 from .basic import as_tensor_variable
+from . import conv  # noqa: F401  (theano.tensor.nnet.conv, the old API: conv.conv2d(..., image_shape=...))
+from .conv import conv2d  # noqa: F401  (Theano 1.0's theano.tensor.nnet.conv2d)
 
 sigmoid = _nn.sigmoid
 softplus = _nn.softplus
