@@ -128,3 +128,44 @@ def test_dot_product_attention_gradients_compiled_and_unbatched():
         nn.dot_product_attention(Q[:, :, :3], K, V)
     with pytest.raises(NotImplementedError, match="boolean mask instead"):
         nn.dot_product_attention(Q, K, V, query_seq_lengths=np.array([3, 5]))
+
+
+def test_logmeanexp_keeps_float32():
+    """Catches: np.log(count) (a float64 numpy scalar) and log of the integer count of ``where`` promoting a
+    float32 logmeanexp to float64 (JAX keeps float32)."""
+    x = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 80.0]], np.float32)
+    w = np.array([[True, False, True], [True, True, True]])
+    fn = jaxlike.compile(lambda a: (nn.logmeanexp(a, axis=-1), nn.logmeanexp(a, where=w, axis=0), nn.logmeanexp(a)),
+                         mode="FAST_COMPILE")
+    x64 = x.astype(np.float64)
+    want = (np.log(np.mean(np.exp(x64), axis=-1)),
+            np.log(np.sum(np.where(w, np.exp(x64), 0), axis=0) / w.sum(axis=0)), np.log(np.mean(np.exp(x64))))
+    for got, ref in zip(fn(x), want):
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, ref, rtol=1e-6)
+
+
+def test_orthogonal_of_an_empty_shape():
+    """Catches: orthogonal's row count as size // columns dividing by zero when the column axis is empty
+    (JAX returns the empty array)."""
+    for shape, axis in [((0, 3), 0), ((0, 3), -1), ((2, 0, 4), 1)]:
+        out = nn.initializers.orthogonal(column_axis=axis)(R.PRNGKey(0), shape)
+        assert out.shape == shape
+
+
+def test_dot_product_attention_refuses_what_it_would_get_wrong():
+    """Catches: integer inputs accepted with the softmax weights cast back to the integer dtype (all 0 or 1,
+    a silently wrong answer), a float mask read by truthiness, and a key batch of 1 against a query batch of
+    2 broadcast silently (JAX refuses each)."""
+    rng = np.random.default_rng(0)
+    q, k, v = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 6, 2, 5)), rng.normal(size=(2, 6, 2, 5))
+    fn = lambda *a, **kw: jaxlike.compile(lambda x, y, z: nn.dot_product_attention(x, y, z, **kw),  # noqa: E731
+                                          mode="FAST_COMPILE")(*a)
+    with pytest.raises(TypeError, match="query must be a float"):
+        fn(q.astype(int), k.astype(int), v.astype(int))
+    with pytest.raises(TypeError, match="mask must be boolean"):
+        fn(q, k, v, mask=np.ones((3, 6)))
+    with pytest.raises(ValueError, match="disagree"):
+        fn(q, k[:1], v[:1])
+    with pytest.raises(ValueError, match="disagree"):
+        fn(q, k, v[:, :5])

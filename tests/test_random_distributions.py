@@ -117,3 +117,14 @@ def test_bad_arguments():
         R.multivariate_normal(KEY, np.zeros(2), np.eye(3))
     with pytest.raises(TypeError, match="dtype must be float32 or float64"):
         R.laplace(KEY, (2,), np.int32)
+
+
+def test_multivariate_normal_with_traced_mean_and_cov():
+    """Catches: cov's shape compared with (n, n) while both were symbolic sizes of a traced mean and cov,
+    which never compare equal, so compile refused every traced call ('cov must have shape (..., n2, n2)')."""
+    fn = jaxlike.compile(lambda key, m, c: R.multivariate_normal(key, m, c, (4,)), mode="FAST_COMPILE")
+    for n in (2, 3):
+        mean, cov = np.arange(n, dtype=float), np.eye(n) + 0.25
+        np.testing.assert_allclose(fn(KEY, mean, cov), R.multivariate_normal(KEY, mean, cov, (4,)), rtol=1e-12)
+    with pytest.raises(ValueError, match="cov must have shape"):
+        fn(KEY, np.zeros(2), np.eye(3))

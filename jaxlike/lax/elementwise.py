@@ -335,7 +335,11 @@ def clamp(min, x, max):
     # NOTE: at a tie (x == lo) no one gets a gradient, as in JAX; NaN in x stays NaN
     v = jnp.where(inside, x, jnp.stop_gradient(x))
     v = jnp.where(x < lo, lo, v)
-    return jnp.where(v > hi, hi, v)
+    v = jnp.where(v > hi, hi, v)
+    if _dtype(x).kind == "f":
+        # NOTE: a NaN bound gives NaN, as XLA's clamp (a comparison with NaN alone would return x)
+        v = jnp.where(jnp.isnan(lo) | jnp.isnan(hi), np.nan, v)
+    return v
 
 
 # -- comparisons ----------------------------------------------------------------------------------------------

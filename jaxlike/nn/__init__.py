@@ -186,10 +186,12 @@ def logmeanexp(x, axis=None, where=None, keepdims=False):
     x = asarray_or_var(x)
     if where is None:
         count = jnp.size(x) if axis is None else int(np.prod([jnp.shape(x)[a] for a in np.atleast_1d(axis)]))
-        return logsumexp(x, axis=axis, keepdims=keepdims) - np.log(count)
+        # NOTE: a Python float: np.log's float64 scalar would turn a float32 result into float64
+        return logsumexp(x, axis=axis, keepdims=keepdims) - float(np.log(count))
     where = asarray_or_var(where)
     total = logsumexp(jnp.where(where, x, -np.inf), axis=axis, keepdims=keepdims)
-    return total - jnp.log(jnp.sum(jnp.broadcast_to(where, jnp.shape(x)), axis=axis, keepdims=keepdims))
+    count = jnp.sum(jnp.broadcast_to(where, jnp.shape(x)), axis=axis, keepdims=keepdims)
+    return total - jnp.log(jnp.astype(count, jnp.result_type(total)))
 
 
 def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None, is_causal=False,
@@ -211,6 +213,16 @@ def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None
     if jnp.ndim(q) != 4 or jnp.ndim(k) != 4 or jnp.ndim(v) != 4:
         raise ValueError("dot_product_attention: query, key and value must all be (B, T, N, H) or all (T, N, H), "
                          f"got ranks {jnp.ndim(query)}, {jnp.ndim(key)}, {jnp.ndim(value)}")
+    for name, t in (("query", q), ("key", k), ("value", v)):
+        if jnp.result_type(t).kind != "f":
+            raise TypeError(f"dot_product_attention: {name} must be a float array, got {jnp.result_type(t)} (the "
+                            "softmax weights would be cast to it)")
+    qs, ks, vs = (tuple(int(d) for d in jnp.shape(t)) for t in (q, k, v))
+    if ks[:3] != vs[:3] or qs[0] != ks[0] or qs[3] != ks[3]:
+        raise ValueError(f"dot_product_attention: query (B, T, N, H) = {qs}, key (B, S, K, H) = {ks} and value "
+                         f"(B, S, K, H) = {vs} disagree in B, S, K or H")
+    if mask is not None and jnp.result_type(mask) != np.bool_:
+        raise TypeError(f"dot_product_attention: mask must be boolean (True keeps), got {jnp.result_type(mask)}")
     heads, groups = int(jnp.shape(q)[2]), int(jnp.shape(k)[2])
     if heads % groups:
         raise ValueError(f"dot_product_attention: the query's {heads} heads are not a multiple of the key's {groups}")

@@ -124,6 +124,8 @@ def orthogonal(scale=1.0, column_axis=-1, dtype=None):
         if len(shape) < 2:
             raise ValueError(f"orthogonal initializer needs a shape of at least 2 dimensions, got {shape}")
         n_cols = shape[column_axis]
+        if 0 in shape:
+            return jnp.zeros(shape, dt)     # NOTE: nothing to draw (the rows below would divide by 0 columns)
         n_rows = int(np.prod(shape)) // n_cols
         matrix = (n_cols, n_rows) if n_rows < n_cols else (n_rows, n_cols)
         q, r = jnp.linalg.qr(_random.normal(key, matrix, dt))

@@ -97,7 +97,16 @@ def arccosh(x):
     x = asarray_or_var(x)
     if dtype_of(x).kind == "c":
         return log(x + sqrt(x + 1) * sqrt(x - 1))  # NOTE: the principal branch numpy takes off the real line
-    return log(x + sqrt(x * x - 1))
+    # NOTE: log1p(t + sqrt(t (t + 2))) with t = x - 1 (exact near 1, where x * x - 1 loses digits); past 1e8
+    # log(2x) to the last bit (x * x overflowed past 1e154, giving inf, and inf for x = -1e300); NaN below 1
+    if dtype_of(x).kind not in "f":
+        with np.errstate(all="ignore"):     # numpy's float for the operand: int8 and bool give float16
+            x = m.convert(x, dtype=np.arccosh(np.ones((), dtype=dtype_of(x))).dtype)
+    big = m.gt(x, min(1e8, float(np.sqrt(np.finfo(dtype_of(x)).max)) / 4))     # float16: past 64
+    t = m.where(big, 0.0, x - 1)
+    near = m.log1p(t + sqrt(t * (t + 2)))
+    far = log(m.where(big, x, 1.0)) + 0.6931471805599453
+    return m.where(m.ge(x, 1), m.where(big, far, near), m.where(m.isnan(x), x, np.nan))
 
 
 def _as_bool(c):

@@ -10,6 +10,8 @@ c2r computes (the imaginary parts of the zero and Nyquist terms drop out). That 
 real transform, and gives their derivatives from the primitive's with no rule of their own.
 Plain arrays go straight to ``numpy.fft``. A front-end module: imports ops and jaxlike.numpy."""
 
+import operator
+
 import numpy as np
 
 from ..ops import fft as _F
@@ -38,16 +40,29 @@ def _norm_factor(norm, count, inverse):
     return 1.0 / count if norm in scaled else 1.0
 
 
-def _axes_and_sizes(x, s, axes, fname):
+def _integers(values, what, fname):
+    """``values`` (one or a sequence) as a tuple of ints; a float such as n=2.5 raises instead of truncating."""
+    try:
+        return tuple(operator.index(v) for v in np.atleast_1d(np.asarray(values, dtype=object)).ravel())
+    except TypeError:
+        raise TypeError(f"{fname}: {what} must be integers, got {values!r}") from None
+
+
+def _axes(x, s, axes, fname):
     nd = ndim(x)
     if axes is None:
         axes = tuple(range(nd - len(s), nd)) if s is not None else tuple(range(nd))
-    axes = tuple(int(a) + nd if int(a) < 0 else int(a) for a in np.atleast_1d(axes))
-    if any(not 0 <= a < nd for a in axes):
-        raise np.exceptions.AxisError(f"{fname}: axes {axes} out of range for an array of rank {nd}")
+    given = _integers(axes, "axes", fname)
+    if any(not -nd <= a < nd for a in given):
+        raise np.exceptions.AxisError(f"{fname}: axes {given} out of range for an array of rank {nd}")
+    return tuple(a + nd if a < 0 else a for a in given)
+
+
+def _axes_and_sizes(x, s, axes, fname):
+    axes = _axes(x, s, axes, fname)
     if s is None:
         s = tuple(int(shape(x)[a]) for a in axes)
-    s = tuple(int(n) for n in np.atleast_1d(s))
+    s = _integers(s, "the sizes n/s", fname)
     if len(s) != len(axes):
         raise ValueError(f"{fname}: shape s {s} and axes {axes} have different lengths")
     if any(n < 1 for n in s):
@@ -139,10 +154,8 @@ def irfftn(a, s=None, axes=None, norm=None):
     if plain is not None:
         return plain
     a = asarray_or_var(a)
-    nd = ndim(a)
-    if axes is None:
-        axes = tuple(range(nd - len(s), nd)) if s is not None else tuple(range(nd))
-    axes = tuple(int(x) % nd for x in np.atleast_1d(axes))
+    # NOTE: axes are checked before the default s reads them (x % ndim would wrap a bad axis onto a good one)
+    axes = _axes(a, s, axes, "irfftn")
     if s is None:
         s = tuple(int(shape(a)[x]) for x in axes[:-1]) + (2 * (int(shape(a)[axes[-1]]) - 1),)
     axes, s = _axes_and_sizes(a, s, axes, "irfftn")
@@ -195,12 +208,12 @@ def ihfft(a, n=None, axis=-1, norm=None):
 
 def fftfreq(n, d=1.0, *, dtype=None):
     """Sample frequencies of an n-point transform (a numpy array: n and d are numbers)."""
-    out = np.fft.fftfreq(int(n), d)
+    out = np.fft.fftfreq(_integers(n, "n", "fftfreq")[0], d)
     return out.astype(dtype) if dtype is not None else out
 
 
 def rfftfreq(n, d=1.0, *, dtype=None):
-    out = np.fft.rfftfreq(int(n), d)
+    out = np.fft.rfftfreq(_integers(n, "n", "rfftfreq")[0], d)
     return out.astype(dtype) if dtype is not None else out
 
 
@@ -208,7 +221,7 @@ def _shift(x, axes, sign, fname):
     x = asarray_or_var(x)
     if not is_traced(x):
         return getattr(np.fft, fname)(x, axes)
-    axes = tuple(range(ndim(x))) if axes is None else tuple(np.atleast_1d(axes))
+    axes = _axes(x, None, axes, fname)
     return roll(x, tuple(sign * (int(shape(x)[a]) // 2) for a in axes), axis=axes)
 
 

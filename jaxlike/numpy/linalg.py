@@ -218,6 +218,8 @@ def lstsq(a, b, rcond=None):
     if ndim(a) != 2 or ndim(b) not in (1, 2):
         raise LinAlgError(f"lstsq: a must be 2-D and b 1-D or 2-D, got ranks {ndim(a)} and {ndim(b)}")
     a, b = _float(a), _float(b)
+    common = np.promote_types(dtype_of(a), dtype_of(b))     # NOTE: numpy solves in one dtype (s included)
+    a, b = (v if dtype_of(v) == common else m.convert(v, dtype=common) for v in (a, b))
     rows, cols = (int(d) for d in shape(a))
     if int(shape(b)[0]) != rows:
         raise LinAlgError(f"lstsq: incompatible dimensions: a has {rows} rows, b has {int(shape(b)[0])}")
@@ -225,7 +227,10 @@ def lstsq(a, b, rcond=None):
         rcond = float(np.finfo(dtype_of(a)).eps) * max(rows, cols)
     x = P.matmul(D.pinv(a, rtol=float(rcond)), b)
     s = D.svd_s(a)
-    rank = m.convert(R.sum(m.gt(s, R.max(s) * rcond)), dtype=np.dtype("int32"))   # numpy's (LAPACK's) int
+    if min(rows, cols) == 0:
+        rank = np.int32(0)      # NOTE: no singular values, and max() of none has no identity
+    else:
+        rank = m.convert(R.sum(m.gt(s, R.max(s) * rcond)), dtype=np.dtype("int32"))   # numpy's (LAPACK's) int
     if rows > cols:
         err = _magnitude(b - P.matmul(a, x))
         residuals = R.sum(err * err, axis=0)
@@ -244,6 +249,8 @@ def cond(x, p=None):
     x = _float(x)
     if ndim(x) < 2:
         raise LinAlgError(f"{ndim(x)}-dimensional array given to cond. Array must be at least two-dimensional")
+    if any(isinstance(d, int) and d == 0 for d in shape(x)[-2:]):
+        raise LinAlgError("cond is not defined on empty arrays")
     if p in (None, 2, -2):
         s = D.svd_s(x)
         big, small = R.max(s, axis=-1), R.min(s, axis=-1)

@@ -162,8 +162,10 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
     if jnp.ndim(mean) < 1 or jnp.ndim(cov) < 2:
         raise ValueError(f"random.multivariate_normal: needs mean.ndim >= 1 and cov.ndim >= 2, got "
                          f"{jnp.ndim(mean)} and {jnp.ndim(cov)}")
-    n = jnp.shape(mean)[-1]
-    if tuple(jnp.shape(cov)[-2:]) != (n, n):
+    # NOTE: int() of a traced symbolic size makes compile retrace with concrete shapes; two symbolic sizes
+    # compared as they are always differ (a traced mean and cov were refused)
+    n = int(jnp.shape(mean)[-1])
+    if tuple(int(d) for d in jnp.shape(cov)[-2:]) != (n, n):
         raise ValueError(f"random.multivariate_normal: cov must have shape (..., {n}, {n}) for a mean of length "
                          f"{n}, got {tuple(jnp.shape(cov))}")
     if shape is None:

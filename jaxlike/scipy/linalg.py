@@ -181,7 +181,10 @@ def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=Tr
     plain = _plain(a, b)
     if plain is not None:
         return _scipy().lstsq(*plain, cond=cond)
-    return tuple(jnp.linalg.lstsq(a, b, rcond=cond))
+    x, residues, rank, sv = jnp.linalg.lstsq(a, b, rcond=cond)
+    if jnp.ndim(b) == 1 and jnp.size(residues) == 1:
+        residues = jnp.reshape(residues, ())    # NOTE: scipy's residue of one right-hand side is a scalar
+    return x, residues, rank, sv
 
 
 def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
@@ -232,6 +235,8 @@ def expm(A, *, upper_triangular=False, max_squarings=16):
     n = int(jnp.shape(A)[-1])
     if int(jnp.shape(A)[-2]) != n:
         raise ValueError(f"expm: expected square matrices, got {jnp.shape(A)[-2]}x{n}")
+    if n == 0:
+        return A        # NOTE: the 1-norm below is a max over nothing
     norm = jnp.max(jnp.sum(jnp.abs(A), axis=-2), axis=-1)
     squarings = jnp.maximum(0, jnp.ceil(jnp.log2(jnp.maximum(norm, 1e-300) / _THETA13)))
     too_many = squarings > max_squarings

@@ -73,7 +73,8 @@ def erfinv(y):
     y = asarray_or_var(y)
     # NOTE: eager numpy evaluates every branch of the selects below, including the ones at |y| >= 1
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        a = jnp.abs(y)
+        # NOTE: not abs(y): its derivative at 0 is 0, which made erfinv's gradient 0 there (2 / sqrt(pi))
+        a = jnp.where(y < 0, -y, y)
         inside = a < 1.0
         safe = jnp.where(inside, a, 0.0)
         x = _erfinv_magnitude(safe, 1.0 - safe)
@@ -140,7 +141,7 @@ def xlog1py(x, y):
 def entr(x):
     """-x log x for x > 0, 0 at 0, -inf for x < 0."""
     x = asarray_or_var(x)
-    return jnp.where(x > 0, -xlogy(x, x), jnp.where(x == 0, 0.0, -np.inf))
+    return _nan_from(jnp.where(x > 0, -xlogy(x, x), jnp.where(x == 0, 0.0, -np.inf)), x)
 
 
 def ndtr(x):
@@ -176,7 +177,16 @@ def rel_entr(x, y):
     x, y = asarray_or_var(x), asarray_or_var(y)
     both = (x > 0) & (y > 0)
     safe_x, safe_y = jnp.where(both, x, 1.0), jnp.where(both, y, 1.0)
-    return jnp.where(both, safe_x * (jnp.log(safe_x) - jnp.log(safe_y)), jnp.where((x == 0) & (y >= 0), 0.0, np.inf))
+    out = jnp.where(both, safe_x * (jnp.log(safe_x) - jnp.log(safe_y)), jnp.where((x == 0) & (y >= 0), 0.0, np.inf))
+    return _nan_from(out, x, y)
+
+
+def _nan_from(out, *xs):
+    """NaN where any operand is NaN (scipy's answer), where a support test alone would give inf or 0."""
+    nan = jnp.isnan(xs[0])
+    for x in xs[1:]:
+        nan = nan | jnp.isnan(x)
+    return jnp.where(nan, np.nan, out)
 
 
 def kl_div(x, y):
@@ -185,7 +195,7 @@ def kl_div(x, y):
     both = (x > 0) & (y > 0)
     safe_x, safe_y = jnp.where(both, x, 1.0), jnp.where(both, y, 1.0)
     inside = safe_x * (jnp.log(safe_x) - jnp.log(safe_y)) - safe_x + safe_y
-    return jnp.where(both, inside, jnp.where((x == 0) & (y >= 0), y, np.inf))
+    return _nan_from(jnp.where(both, inside, jnp.where((x == 0) & (y >= 0), y, np.inf)), x, y)
 
 
 def huber(delta, r):
@@ -196,9 +206,20 @@ def huber(delta, r):
 
 
 def pseudo_huber(delta, r):
-    """delta^2 (sqrt(1 + (r / delta)^2) - 1); inf for delta < 0, 0 for delta = 0."""
+    """delta^2 (sqrt(1 + (r / delta)^2) - 1); inf for delta < 0, 0 for delta = 0, r^2 / 2 for delta = inf (the
+    limit). Computed as r^2 / (sqrt(1 + t^2) + 1) for t = |r| / delta <= 1 and as delta |r| / (sqrt(1 + u^2) + u)
+    with u = 1 / t beyond: the same value without the cancellation of sqrt(1 + t^2) - 1 (0 instead of 0.5 at
+    delta = 1e10, r = 1) or the overflow of delta^2 (NaN at delta = 1e300, r = 0)."""
     delta, r = asarray_or_var(delta), asarray_or_var(r)
     ok = delta > 0
-    safe = jnp.where(ok, delta, 1.0)
-    inside = safe * safe * (jnp.sqrt(1.0 + (r / safe) ** 2) - 1.0)
-    return jnp.where(ok, inside, jnp.where(delta == 0, 0.0, np.inf))
+    d = jnp.where(ok, delta, 1.0)
+    a = jnp.abs(r)
+    small = a <= d
+    rs = jnp.where(small, r, 0.0)
+    t = rs / d
+    near = rs * rs / (jnp.sqrt(1.0 + t * t) + 1.0)
+    ab = jnp.where(small, d, a)
+    u = d / ab
+    far = d * ab / (jnp.sqrt(1.0 + u * u) + u)
+    edge = jnp.where(delta == 0, 0.0, jnp.where(delta < 0, np.inf, np.nan))
+    return jnp.where(ok, jnp.where(small, near, far), edge)

@@ -867,3 +867,21 @@ def test_a_lone_reshape_is_a_view_not_a_copying_loop():
     out = expand(a)
     out[0, 0, 0] = -1.0
     assert a[0, 0] == 0.0 and out.shape == (1, 2, 3)
+
+
+def test_compiled_linalg_of_non_finite_matrices_computes_as_numpy():
+    """Catches: numba's np.linalg refusing any inf or NaN (LinAlgError 'Array must not contain infs or
+    NaNs') where numpy computes on: det of a matrix holding inf is inf, a NaN gives NaN (or 0 where LAPACK
+    meets a zero pivot first), inv/solve give LAPACK's values, and a zero pivot is still 'Singular matrix'."""
+    f = jaxlike.compile(lambda a, b: (jnp.linalg.det(a), *jnp.linalg.slogdet(a), jnp.linalg.solve(a, b)))
+    g = jaxlike.compile(jnp.linalg.inv)
+    a = np.array([[[np.inf, 1.0], [1.0, 1.0]], [[np.nan, 0.0], [0.0, 1.0]], [[2.0, 1.0], [1.0, 1.0]],
+                  [[-np.inf, 1.0], [1.0, 1.0]]])
+    b = np.array([[[1.0], [1.0]], [[1.0], [2.0]], [[1.0], [np.nan]], [[3.0], [1.0]]])
+    with np.errstate(invalid="ignore"):
+        want = (np.linalg.det(a), *np.linalg.slogdet(a), np.linalg.solve(a, b))
+        for got, ref in zip(f(a, b), want):
+            np.testing.assert_array_equal(got, ref)
+        np.testing.assert_array_equal(g(a), np.linalg.inv(a))
+    with pytest.raises(np.linalg.LinAlgError, match="[Ss]ingular"):
+        g(np.array([[np.nan, 1.0], [1.0, 1.0]]))     # getrf meets an exact zero pivot, as numpy's

@@ -19,6 +19,7 @@ import scipy.special as sps
 
 import jaxlike
 import jaxlike.lax as lax
+import jaxlike.numpy as jnp
 from jaxlike import pytree
 from jaxlike.test_util import check_grads
 
@@ -619,3 +620,28 @@ def test_compiled_structural_ops(compiled, shape):
     x = np.random.default_rng(5).standard_normal(shape)
     x[0, :2] = x[1, :2]   # ties for top_k and sort
     _compare_compiled(_structural_ops, compiled["_structural_ops"](x, 0.25), (x, 0.25))
+
+
+def test_special_values_of_acosh_rem_and_clamp():
+    """Catches: acosh as log(x + sqrt(x * x - 1)) overflowing to inf past 1e154 (acosh(1e300) is 691.47) and
+    giving inf instead of NaN at -1e300; rem (C's fmod) built on the floor mod, whose inf - inf made
+    rem(-0.5, inf) NaN instead of -0.5 (in float32 and float64, numba too through the same graph); and clamp
+    with a NaN bound returning x (XLA: NaN)."""
+    fn = jaxlike.compile(lambda x, y, lo: (lax.acosh(x), lax.rem(x, y), lax.clamp(lo, x, 2.0)), mode="FAST_COMPILE")
+    x = np.array([1e300, -1e300, 1e200, 1 + 1e-10, 3.0, -0.5, 3.0, np.inf])
+    y = np.array([2.0, np.inf, -np.inf, np.inf, 0.5, np.inf, -np.inf, np.inf])
+    lo = np.array([0.0, np.nan, 0.0, 0.0, np.nan, -1.0, 0.0, 0.0])
+    for dt in [np.float64, np.float32]:
+        with np.errstate(invalid="ignore", over="ignore"):
+            want = (np.arccosh(x.astype(dt)), np.fmod(x.astype(dt), y.astype(dt)),
+                    np.where(np.isnan(lo), np.nan, np.clip(x, lo, 2.0)).astype(dt))
+        for got, ref in zip(fn(x.astype(dt), y.astype(dt), lo.astype(dt)), want):
+            assert got.dtype == dt
+            np.testing.assert_allclose(got, ref, rtol=1e-14 if dt == np.float64 else 1e-6)
+    check_grads(lax.acosh, (np.array([1.05, 1.5, 3.0, 1e3]),), order=2)
+    # the composite lax.acosh binds, with numpy's dtypes for integer and bool operands too
+    arccosh = jaxlike.compile(jnp.arccosh, mode="FAST_COMPILE")
+    for v in [np.int8([1, 100]), np.array([True, True]), np.float16([1.5, 200.0, 60000.0]), np.uint16([3, 9])]:
+        got, want = arccosh(v), np.arccosh(v)
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=2e-3)

@@ -88,3 +88,22 @@ def test_bad_arguments():
         traced(lambda a: jnp.fft.rfft(a))(Z)
     with pytest.raises(ValueError, match="at least 1"):
         traced(lambda a: jnp.fft.fft(a, 0))(Z)
+
+
+def test_axes_and_sizes_are_checked_not_wrapped():
+    """Catches: irfft's axis taken modulo the rank (axis=5 of a matrix silently transformed axis 1, and a 0-d
+    input crashed with ZeroDivisionError), a non-integer n or axis truncated (n=2.5 cropped to 2), and
+    fftshift's out-of-range axes crashing with IndexError."""
+    traced = lambda f: jaxlike.compile(f, mode="FAST_COMPILE")     # noqa: E731
+    for fn, arg in [(lambda a: jnp.fft.irfft(a, axis=5), Z), (lambda a: jnp.fft.irfft(a, axis=-3), Z),
+                    (lambda a: jnp.fft.irfft(a), np.zeros(())), (lambda a: jnp.fft.hfft(a), np.zeros(())),
+                    (lambda a: jnp.fft.fftshift(a, axes=5), X), (lambda a: jnp.fft.irfftn(a, axes=(0, 2)), Z)]:
+        with pytest.raises(np.exceptions.AxisError, match="out of range"):
+            traced(fn)(arg)
+    for fn in [lambda a: jnp.fft.fft(a, n=2.5), lambda a: jnp.fft.fft(a, axis=1.5),
+               lambda a: jnp.fft.rfftn(a, s=(2.0, 3))]:
+        with pytest.raises(TypeError, match="must be integers"):
+            traced(fn)(X)
+    with pytest.raises(TypeError, match="must be integers"):
+        jnp.fft.fftfreq(2.5)
+    np.testing.assert_allclose(traced(lambda a: jnp.fft.irfft(a, axis=np.int64(-2)))(Z), np.fft.irfft(Z, axis=-2))

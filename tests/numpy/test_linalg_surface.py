@@ -300,3 +300,20 @@ def test_qr_and_lstsq_bad_arguments():
         jaxlike.grad(lambda a: jnp.sum(jnp.linalg.qr(a, mode="economic")[1]))(np.eye(2))
     with pytest.raises(np.linalg.LinAlgError, match="3 rows, b has 4"):
         jaxlike.compile(lambda a, b: jnp.linalg.lstsq(a, b)[0])(np.asarray(x), np.ones(4))
+
+
+def test_lstsq_of_empty_and_mixed_dtype_problems_and_cond_of_empty():
+    """Catches: lstsq's rank as max() over no singular values (a crash on an (M, 0) or (0, N) problem, which
+    numpy answers: x of zeros, residuals |b|^2 when M > 0 = N, rank 0), singular values in a's float32 while
+    numpy computes a float32 a against a float64 b in float64, and cond of an empty matrix failing inside a
+    reduction instead of numpy's LinAlgError."""
+    fn = traced(lambda a, b: tuple(jnp.linalg.lstsq(a, b)))
+    rng = np.random.default_rng(3)
+    for a, b in [(np.zeros((3, 0)), np.ones(3)), (np.zeros((3, 0)), np.ones((3, 2))), (np.zeros((0, 3)), np.ones(0)),
+                 (rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=(4, 2)))]:
+        for got, want in zip(fn(a, b), np.linalg.lstsq(a, b)):
+            got = np.asarray(got)
+            assert got.shape == np.shape(want) and got.dtype == np.asarray(want).dtype, (a.shape, got, want)
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-12)
+    with pytest.raises(np.linalg.LinAlgError, match="empty"):
+        jaxlike.grad(lambda a: jnp.linalg.cond(a))(np.zeros((0, 3)))

@@ -129,3 +129,67 @@ def test_gammaln_is_exact_at_1_and_2_and_relatively_accurate_near_them():
             zz = (centre + z) - centre                       # the z the float centre + z really holds
             want = slope * zz + (np.pi ** 2 / 12 - 0.5 * (centre == 2.0)) * zz * zz   # (zeta(2) - [c = 2]) / 2
             assert float(J.gammaln(centre + z)) == pytest.approx(want, rel=1e-12, abs=0)
+
+
+def test_comb_and_poch_keep_their_digits_for_large_arguments():
+    """Catches: comb and poch as exp(gammaln(a) - gammaln(b)) of two nearly equal large log-gammas
+    (comb(1e10, 1) was 9999974587, comb(1e300, 1) and poch(1e300, 1) were 1), poch(z, 0) NaN at the poles
+    (scipy: 1), comb's gradient zeroed by its rounding to integers, and a float32 comb returning float64."""
+    n = np.array([1e10, 1e300, 50.0, 60.0, 5.0, 1e5])
+    k = np.array([1.0, 1.0, 25.0, 30.0, 2.0, 3.0])
+    _close(J.comb(n, k), S.comb(n, k), 1e-13, "comb")
+    assert J.comb(np.float32([5.0]), np.float32([2.0])).dtype == np.float32
+    assert np.isclose(jaxlike.grad(lambda v: J.comb(v, 2.0))(10.0), 9.5, rtol=1e-12)     # d/dn n (n - 1) / 2
+    z = np.array([1e10, 1e10, 1e300, 1e10, 2.5, 5.0, 0.0, -1.0, np.nan])
+    m = np.array([1.0, 0.5, 1.0, -1.0, 3.0, -2.5, 0.0, 0.0, 0.0])
+    _close(J.poch(z, m), S.poch(z, m), 1e-13, "poch")
+    check_grads(J.poch, (np.array([2.5, 30.0, 1e3, 5.0]), np.array([1.5, 2.0, 0.5, -2.5])), order=2)
+
+
+def test_zeta_at_huge_orders_and_at_the_poles_of_q():
+    """Catches: the Euler-Maclaurin rising factorial overflowing (inf * 0 = NaN) for a huge x (zeta(1e300, 1)
+    and zeta(inf, 1) are 1), and q = 0, -1, ... given NaN where one term is 0^-x = inf (scipy and JAX)."""
+    x = np.array([1e300, np.inf, 2.0, 3.5, 1.0, 2.0])
+    q = np.array([1.0, 1.0, 0.0, -2.0, -1.0, 1e300])
+    _close(J.zeta(x, q), S.zeta(x, q), 1e-15, "zeta")
+
+
+def test_betaln_of_a_negative_argument_against_a_large_one():
+    """Catches: the cancelling form gammaln(a) + gammaln(b) - gammaln(a + b) used for a < 0 next to a large b
+    (betaln(-2.5, 1e300) was 0, not 1726.88)."""
+    a, b = np.array([-2.5, -2.5, 1e10, -0.5]), np.array([1e300, 1e10, -2.5, 20.0])
+    _close(J.betaln(a, b), S.betaln(a, b), 1e-14, "betaln")
+    _close(J.beta(a, b), S.beta(a, b), 1e-12, "beta")
+
+
+def test_divergences_and_huber_losses_at_special_values():
+    """Catches: rel_entr, kl_div and entr answering inf or -inf for a NaN operand (a support test alone;
+    scipy gives NaN), and pseudo_huber's delta^2 (sqrt(1 + (r/delta)^2) - 1) cancelling to 0 (delta = 1e10,
+    r = 1: 0.5) or overflowing to NaN (delta = 1e300, r = 0: 0)."""
+    x = np.array([np.nan, 1.0, np.nan, 0.0, 2.0])
+    y = np.array([1.0, np.nan, np.nan, 1.0, 0.5])
+    for name in ["rel_entr", "kl_div"]:
+        _close(getattr(J, name)(x, y), getattr(S, name)(x, y), 1e-15, name)
+    _close(J.entr(np.array([np.nan, 0.0, -1.0, 0.5])), S.entr(np.array([np.nan, 0.0, -1.0, 0.5])), 1e-15, "entr")
+    delta = np.array([1e10, 1e300, 1.0, 2.0, 1.0, 0.0, -1.0, 3.0, 1e-3])
+    r = np.array([1.0, 0.0, 1e300, 0.5, np.inf, 1.0, 1.0, -7.0, 5.0])
+    want = np.array([0.5, 0.0, 1e300, 4 * (np.sqrt(1 + 1 / 16) - 1), np.inf, 0.0, np.inf, 9 * (np.sqrt(1 + 49 / 9) - 1),
+                     1e-6 * (np.sqrt(1 + 25e6) - 1)])
+    _close(J.pseudo_huber(delta, r), want, 1e-14, "pseudo_huber")
+    fn = jaxlike.compile(J.pseudo_huber, mode="FAST_COMPILE")
+    assert fn(np.float32(1e10), np.float32(1.0)).dtype == np.float32
+    check_grads(J.pseudo_huber, (np.array([0.5, 2.0, 1.0, 3.0]), np.array([1.0, 0.3, -4.0, 0.0])), order=2)
+
+
+def test_erfinv_gradient_at_zero_and_float32_log_gamma_accuracy():
+    """Catches: erfinv built on abs(y), whose derivative 0 at y = 0 made erfinv's gradient 0 there instead of
+    sqrt(pi) / 2; and float32 gammaln/digamma computed in float32 through the shift and reflection formulas,
+    which cancel digits near lgamma's zeros (gammaln(2.5) 8e-6 off, gammaln(-2.5) 2e-5 off; JAX is within
+    3e-6)."""
+    assert np.isclose(jaxlike.grad(J.erfinv)(0.0), math.sqrt(math.pi) / 2, rtol=1e-14)
+    assert np.isclose(jaxlike.grad(J.ndtri)(0.5), math.sqrt(2 * math.pi), rtol=1e-14)
+    x = np.float32([-2.5, 2.5, 7.9, -30.7, 0.3, 3.7, 1.5])
+    fn = jaxlike.compile(lambda v: (J.gammaln(v), J.digamma(v), J.gamma(v)), mode="FAST_COMPILE")
+    for got, want in zip(fn(x), (S.gammaln(x.astype(float)), S.digamma(x.astype(float)), S.gamma(x.astype(float)))):
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, want.astype(np.float32), rtol=3e-7)

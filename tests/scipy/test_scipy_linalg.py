@@ -95,3 +95,17 @@ def test_bad_arguments_raise_clear_errors():
         traced(lambda a, b: L.cho_solve(a, b))(A, B)
     with pytest.raises(ValueError, match="square"):
         traced(lambda a: L.expm(a))(B)
+
+
+def test_lstsq_residue_of_a_vector_and_expm_of_an_empty_matrix():
+    """Catches: scipy.linalg.lstsq giving numpy's (1,) residue array for a 1-D b where scipy gives a scalar,
+    and expm of a 0x0 matrix failing in the 1-norm's max over nothing (scipy returns it)."""
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=(5, 3)), rng.normal(size=5)
+    fn = jaxlike.compile(lambda u, v: L.lstsq(u, v), mode="FAST_COMPILE")
+    for got, want in zip(fn(a, b), S.lstsq(a, b)):
+        assert np.shape(got) == np.shape(want)
+        np.testing.assert_allclose(got, want, rtol=1e-10)
+    assert np.shape(fn(a, b[:, None])[1]) == (1,)
+    empty = jaxlike.compile(L.expm, mode="FAST_COMPILE")(np.zeros((0, 0)))
+    assert empty.shape == (0, 0) and S.expm(np.zeros((0, 0))).shape == (0, 0)

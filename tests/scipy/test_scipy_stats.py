@@ -132,3 +132,63 @@ def test_compiled_loss():
     v, g = vg(0.7, x)
     assert np.isclose(v, -np.sum(S.norm.logpdf(x, 0.7, 2.0)) - S.laplace.logpdf(0.7, 0.0, 1.0), rtol=1e-12)
     assert np.isclose(g, -np.sum((x - 0.7) / 4.0) + 1.0, rtol=1e-12)
+
+
+def _same(got, want, rtol, what):
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    same = (np.isnan(got) & np.isnan(want)) | (got == want)
+    np.testing.assert_allclose(np.where(same, 0, got), np.where(same, 0, want), rtol=rtol, atol=0, err_msg=what)
+
+
+def test_nan_arguments_give_nan_not_an_off_support_value():
+    """Catches: a support test alone deciding the answer (NaN >= 0 is False), so a NaN argument got -inf
+    (log densities), 0 (densities, CDFs) or 0/1 (bernoulli's cdf/ppf) where scipy answers NaN."""
+    nan = np.array([np.nan, 0.5, 2.0])
+    fn = jaxlike.compile(lambda v: (J.expon.logpdf(v), J.expon.logcdf(v), J.uniform.logpdf(v), J.gamma.logpdf(v, 2.0),
+                                    J.beta.logpdf(v, 2.0, 3.0), J.pareto.logpdf(v, 2.0), J.truncnorm.logpdf(v, -1.0, 2.0),
+                                    J.wrapcauchy.logpdf(v, 0.5), J.poisson.logpmf(v, 2.0), J.binom.logpmf(v, 5.0, 0.3),
+                                    J.nbinom.logpmf(v, 5.0, 0.3), J.betabinom.logpmf(v, 5.0, 2.0, 3.0),
+                                    J.bernoulli.logpmf(v, 0.3), J.bernoulli.cdf(v, 0.3), J.bernoulli.ppf(v, 0.3),
+                                    J.geom.logpmf(v, 0.3), J.geom.cdf(v, 0.3)), mode="FAST_COMPILE")
+    want = (S.expon.logpdf(nan), S.expon.logcdf(nan), S.uniform.logpdf(nan), S.gamma.logpdf(nan, 2.0),
+            S.beta.logpdf(nan, 2.0, 3.0), S.pareto.logpdf(nan, 2.0), S.truncnorm.logpdf(nan, -1.0, 2.0),
+            S.wrapcauchy.logpdf(nan, 0.5), S.poisson.logpmf(nan, 2.0), S.binom.logpmf(nan, 5, 0.3),
+            S.nbinom.logpmf(nan, 5, 0.3), S.betabinom.logpmf(nan, 5, 2.0, 3.0), S.bernoulli.logpmf(nan, 0.3),
+            S.bernoulli.cdf(nan, 0.3), S.bernoulli.ppf(nan, 0.3), S.geom.logpmf(nan, 0.3), S.geom.cdf(nan, 0.3))
+    for i, (got, ref) in enumerate(zip(fn(nan), want)):
+        _same(got, ref, 1e-12, f"function {i}")
+    _same(J.poisson.logpmf(np.array([-1.0, 1.5]), np.nan), [np.nan, np.nan], 0, "poisson with NaN mu")
+
+
+def test_edges_tails_and_parameters_scipy_handles():
+    """Catches: logistic.logpdf(-inf) as inf - inf = NaN, t with df = inf (the normal) as NaN, Cauchy's
+    log-density overflowing z * z and its far-tail CDF cancelling to 0 (-inf logs where scipy is finite),
+    truncnorm's CDF NaN far in a tail (-inf - -inf), a binomial n that is not an integer accepted, bernoulli's
+    ppf(1) below the top of the support, and gennorm/wrapcauchy turning float32 into float64."""
+    x = np.array([-np.inf, -1e300, -30.0, -2.0, 0.0, 1.5, 1e300, np.inf])
+    for dist, args in [("logistic", ()), ("cauchy", ()), ("t", (np.inf,)), ("t", (3.0,))]:
+        for fn in ["logpdf", "logcdf", "logsf"]:
+            if hasattr(getattr(J, dist), fn):
+                _same(getattr(getattr(J, dist), fn)(x, *args), getattr(getattr(S, dist), fn)(x, *args), 1e-12,
+                      f"{dist}.{fn}")
+    _same(J.truncnorm.cdf(x, -np.inf, np.inf), S.truncnorm.cdf(x, -np.inf, np.inf), 1e-12, "truncnorm.cdf")
+    _same(J.truncnorm.sf(x, 0.0, np.inf), S.truncnorm.sf(x, 0.0, np.inf), 1e-12, "truncnorm.sf")
+    _same(J.binom.logpmf(np.array([0.0, 1.0]), 5.5, 0.3), [np.nan, np.nan], 0, "binom with n = 5.5")
+    _same(J.bernoulli.ppf(np.array([1.0, 0.0, 0.5]), 0.0), S.bernoulli.ppf([1.0, 0.0, 0.5], 0.0), 0, "bernoulli.ppf")
+    f32 = np.float32([0.5, 1.0])
+    assert J.gennorm.logpdf(f32, np.float32(2.0)).dtype == np.float32
+    assert J.wrapcauchy.logpdf(f32, np.float32(0.5)).dtype == np.float32
+    check_grads(lambda v: J.logistic.logpdf(v) + J.cauchy.logcdf(v) + J.t.logpdf(v, np.inf), (INSIDE,), order=2)
+
+
+def test_multivariate_normal_dimension_comes_from_mean_and_cov():
+    """Catches: the dimension read off x, so x = [0.1, 0.2, 0.3] with a scalar mean and cov was one density of
+    a 3-vector instead of three univariate ones (scipy's and JAX's reading), and an x whose last axis does not
+    match the mean passing silently."""
+    x = np.array([0.1, 0.2, 0.3])
+    for mean, cov in [(0.0, 1.0), (0.5, 2.0), (np.zeros(3), 1.0), (np.zeros(3), np.diag([1.0, 2.0, 3.0]))]:
+        _same(J.multivariate_normal.logpdf(x, mean, cov), S.multivariate_normal.logpdf(x, mean, cov), 1e-13, "mvn")
+    _same(J.multivariate_normal.logpdf(x[:, None], 0.0, 1.0), S.multivariate_normal.logpdf(x[:, None], 0.0, 1.0),
+          1e-13, "mvn (3, 1)")
+    with pytest.raises(ValueError, match="3 dimensions"):
+        J.multivariate_normal.logpdf(np.ones(4), np.zeros(3))

@@ -24,6 +24,15 @@ def standardized(x, loc, scale):
         return (x - loc) / scale, scale
 
 
+def outside(value, *operands):
+    """``value`` (the answer off the support), or NaN where an operand is NaN: scipy's answer, where a support
+    test alone (NaN >= 0 is False) would give -inf or 0 for a NaN argument."""
+    nan = jnp.isnan(operands[0])
+    for x in operands[1:]:
+        nan = nan | jnp.isnan(x)
+    return jnp.astype(jnp.where(nan, np.nan, value), jnp.result_type(*operands))    # NOTE: float32 stays float32
+
+
 def positive_scale(value, scale):
     """value where scale > 0, NaN elsewhere (scipy's answer for a non-positive scale)."""
     return jnp.where(scale > 0, value, np.nan)

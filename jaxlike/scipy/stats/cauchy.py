@@ -11,7 +11,17 @@ _LOG_PI = 1.1447298858494002
 
 def logpdf(x, loc=0, scale=1):
     z, scale = standardized(x, loc, scale)
-    return positive_scale(-_LOG_PI - jnp.log(scale) - jnp.log1p(z * z), scale)
+    # NOTE: past |z| = 1e150, z * z overflows; log1p(z^2) is 2 log|z| there to the last bit
+    big = jnp.abs(z) > 1e150
+    tail = 2.0 * jnp.log(jnp.abs(jnp.where(big, z, 1.0)))
+    return positive_scale(-_LOG_PI - jnp.log(scale) - jnp.where(big, tail, jnp.log1p(jnp.where(big, 0.0, z) ** 2)), scale)
+
+
+def _lower_tail(z):
+    """The standard CDF at z, as arctan(-1 / z) / pi below z = -1 (0.5 + arctan(z) / pi cancels to 0 in the
+    far tail: log cdf(-1e300) was -inf, not -691.9)."""
+    far = z < -1.0
+    return jnp.where(far, jnp.arctan(-1.0 / jnp.where(far, z, -1.0)) / np.pi, 0.5 + jnp.arctan(z) / np.pi)
 
 
 def pdf(x, loc=0, scale=1):
@@ -20,20 +30,28 @@ def pdf(x, loc=0, scale=1):
 
 def cdf(x, loc=0, scale=1):
     z, scale = standardized(x, loc, scale)
-    return positive_scale(0.5 + jnp.arctan(z) / np.pi, scale)
+    return positive_scale(_lower_tail(z), scale)
+
+
+def _log_lower_tail(z):
+    """log of the standard CDF, as log1p(-sf) above 0, where the CDF rounds to 1."""
+    upper = z > 0
+    return jnp.where(upper, jnp.log1p(-_lower_tail(-jnp.where(upper, z, 0.0))), jnp.log(_lower_tail(z)))
 
 
 def logcdf(x, loc=0, scale=1):
-    return jnp.log(cdf(x, loc, scale))
+    z, scale = standardized(x, loc, scale)
+    return positive_scale(_log_lower_tail(z), scale)
 
 
 def sf(x, loc=0, scale=1):
     z, scale = standardized(x, loc, scale)
-    return positive_scale(0.5 - jnp.arctan(z) / np.pi, scale)
+    return positive_scale(_lower_tail(-z), scale)
 
 
 def logsf(x, loc=0, scale=1):
-    return jnp.log(sf(x, loc, scale))
+    z, scale = standardized(x, loc, scale)
+    return positive_scale(_log_lower_tail(-z), scale)
 
 
 def _standard_ppf(q):

@@ -4,7 +4,7 @@ A front-end module: imports jaxlike.numpy."""
 import numpy as np
 
 from ... import numpy as jnp
-from ._util import floats, standardized, positive_scale
+from ._util import floats, standardized, positive_scale, outside
 
 _LOG_2 = 0.6931471805599453
 
@@ -12,7 +12,7 @@ _LOG_2 = 0.6931471805599453
 def logpdf(x, loc=0, scale=1):
     z, scale = standardized(x, loc, scale)
     inside = z >= 0
-    return positive_scale(jnp.where(inside, -jnp.where(inside, z, 0.0) - jnp.log(scale), -np.inf), scale)
+    return positive_scale(jnp.where(inside, -jnp.where(inside, z, 0.0) - jnp.log(scale), outside(-np.inf, z)), scale)
 
 
 def pdf(x, loc=0, scale=1):
@@ -27,10 +27,10 @@ def cdf(x, loc=0, scale=1):
 def logcdf(x, loc=0, scale=1):
     z, scale = standardized(x, loc, scale)
     inside = z > 0
-    z = jnp.where(inside, z, 1.0)
+    zs = jnp.where(inside, z, 1.0)
     # log(1 - exp(-z)): through expm1 near 0, log1p beyond log 2, each where it keeps its digits
-    value = jnp.where(z < _LOG_2, jnp.log(-jnp.expm1(-z)), jnp.log1p(-jnp.exp(-z)))
-    return positive_scale(jnp.where(inside, value, -np.inf), scale)
+    value = jnp.where(zs < _LOG_2, jnp.log(-jnp.expm1(-zs)), jnp.log1p(-jnp.exp(-zs)))
+    return positive_scale(jnp.where(inside, value, outside(-np.inf, z)), scale)
 
 
 def sf(x, loc=0, scale=1):

@@ -5,7 +5,7 @@ import numpy as np
 
 from ... import numpy as jnp
 from .. import special
-from ._util import floats, positive_scale
+from ._util import floats, positive_scale, outside
 
 
 def logpdf(x, a, loc=0, scale=1):
@@ -14,7 +14,7 @@ def logpdf(x, a, loc=0, scale=1):
     inside = z >= 0
     safe = jnp.where(inside, z, 1.0)
     value = special.xlogy(a - 1.0, safe) - safe - special.gammaln(a) - jnp.log(scale)
-    return positive_scale(jnp.where(a > 0, jnp.where(inside, value, -np.inf), np.nan), scale)
+    return positive_scale(jnp.where(a > 0, jnp.where(inside, value, outside(-np.inf, z, a)), np.nan), scale)
 
 
 def pdf(x, a, loc=0, scale=1):

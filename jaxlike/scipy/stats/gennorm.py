@@ -12,7 +12,7 @@ from ._util import floats, positive_scale
 def logpdf(x, beta, loc=0, scale=1):
     x, beta, loc, scale = floats(x, beta, loc, scale)
     z = (x - loc) / scale
-    value = jnp.log(beta) - np.log(2.0) - special.gammaln(1.0 / beta) - jnp.abs(z) ** beta - jnp.log(scale)
+    value = jnp.log(beta) - float(np.log(2.0)) - special.gammaln(1.0 / beta) - jnp.abs(z) ** beta - jnp.log(scale)
     return positive_scale(jnp.where(beta > 0, value, np.nan), scale)
 
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from ... import numpy as jnp
 from .. import special
-from ._util import floats
+from ._util import floats, outside
 
 
 def logpmf(k, p, loc=0):
@@ -13,7 +13,7 @@ def logpmf(k, p, loc=0):
     k = k - loc
     inside = (k >= 1) & (k == jnp.floor(k))
     value = special.xlog1py(jnp.where(inside, k, 1.0) - 1.0, -p) + jnp.log(p)
-    return jnp.where((p <= 0) | (p > 1), np.nan, jnp.where(inside, value, -np.inf))
+    return jnp.where((p <= 0) | (p > 1), np.nan, jnp.where(inside, value, outside(-np.inf, k, p)))
 
 
 def pmf(k, p, loc=0):
@@ -24,4 +24,4 @@ def cdf(k, p, loc=0):
     k, p, loc = floats(k, p, loc)
     k = jnp.floor(k - loc)
     value = jnp.where(k >= 1, -jnp.expm1(special.xlog1py(jnp.maximum(k, 1.0), -p)), 0.0)
-    return jnp.where((p <= 0) | (p > 1), np.nan, value)
+    return jnp.where((p <= 0) | (p > 1) | jnp.isnan(k), np.nan, value)

@@ -10,7 +10,9 @@ from ._util import floats, standardized, positive_scale
 
 def logpdf(x, loc=0, scale=1):
     z, scale = standardized(x, loc, scale)
-    return positive_scale(-z - 2.0 * nn.softplus(-z) - jnp.log(scale), scale)
+    # NOTE: the symmetric form on each side: -z - 2 softplus(-z) is inf - inf at z = -inf
+    value = jnp.where(z < 0, z - 2.0 * nn.softplus(z), -z - 2.0 * nn.softplus(-z))
+    return positive_scale(value - jnp.log(scale), scale)
 
 
 def pdf(x, loc=0, scale=1):

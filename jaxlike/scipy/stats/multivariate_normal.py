@@ -15,9 +15,21 @@ def logpdf(x, mean=None, cov=1, allow_singular=False):
         raise NotImplementedError("multivariate_normal.logpdf: allow_singular=True is not supported (the "
                                   "density goes through cov's Cholesky factor)")
     x, = floats(x)
-    d = int(jnp.shape(x)[-1]) if jnp.ndim(x) else 1
-    x = x if jnp.ndim(x) else jnp.reshape(x, (1,))
+    # NOTE: the dimension comes from mean or cov, as scipy's: with a scalar mean and cov (d = 1) each element
+    # of x is its own point (x = [0.1, 0.2, 0.3] gives three densities, not one of a 3-vector)
+    if mean is not None and jnp.ndim(mean) >= 1:
+        d = int(jnp.shape(mean)[-1])
+    elif jnp.ndim(cov) >= 1:
+        d = int(jnp.shape(cov)[-1])
+    else:
+        d = 1
+    if d == 1 and (jnp.ndim(x) == 0 or int(jnp.shape(x)[-1]) != 1):
+        x = jnp.reshape(x, tuple(jnp.shape(x)) + (1,))
+    if int(jnp.shape(x)[-1]) != d:
+        raise ValueError(f"multivariate_normal: x's last axis has {int(jnp.shape(x)[-1])} entries, the mean and "
+                         f"cov describe {d} dimensions")
     mean = jnp.zeros((d,), x.dtype) if mean is None else mean
+    mean = jnp.reshape(mean, (1,)) if d == 1 and jnp.ndim(mean) == 0 else mean
     x, mean, cov = floats(x, mean, cov)
     if jnp.ndim(cov) == 0:
         cov = cov * jnp.eye(d, dtype=cov.dtype)

@@ -5,7 +5,7 @@ import numpy as np
 
 from ... import numpy as jnp
 from .. import special
-from ._util import floats
+from ._util import floats, outside
 
 
 def logpmf(k, n, p, loc=0):
@@ -15,7 +15,7 @@ def logpmf(k, n, p, loc=0):
     safe = jnp.where(inside, k, 0.0)
     value = (special.gammaln(n + safe) - special.gammaln(safe + 1) - special.gammaln(n)
              + special.xlogy(n, p) + special.xlog1py(safe, -p))
-    return jnp.where((p <= 0) | (p > 1) | (n <= 0), np.nan, jnp.where(inside, value, -np.inf))
+    return jnp.where((p <= 0) | (p > 1) | (n <= 0), np.nan, jnp.where(inside, value, outside(-np.inf, k, n, p)))
 
 
 def pmf(k, n, p, loc=0):

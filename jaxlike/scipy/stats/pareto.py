@@ -4,7 +4,7 @@ A front-end module: imports jaxlike.numpy."""
 import numpy as np
 
 from ... import numpy as jnp
-from ._util import floats, positive_scale
+from ._util import floats, positive_scale, outside
 
 
 def _z(x, b, loc, scale):
@@ -16,7 +16,7 @@ def logpdf(x, b, loc=0, scale=1):
     z, b, scale = _z(x, b, loc, scale)
     inside = z >= 1
     value = jnp.log(b) - (b + 1.0) * jnp.log(jnp.where(inside, z, 1.0)) - jnp.log(scale)
-    return positive_scale(jnp.where(b > 0, jnp.where(inside, value, -np.inf), np.nan), scale)
+    return positive_scale(jnp.where(b > 0, jnp.where(inside, value, outside(-np.inf, z, b)), np.nan), scale)
 
 
 def pdf(x, b, loc=0, scale=1):

@@ -5,7 +5,7 @@ import numpy as np
 
 from ... import numpy as jnp
 from .. import special
-from ._util import floats
+from ._util import floats, outside
 
 
 def logpmf(k, mu, loc=0):
@@ -14,7 +14,7 @@ def logpmf(k, mu, loc=0):
     inside = (k >= 0) & (k == jnp.floor(k))
     safe = jnp.where(inside, k, 0.0)
     value = special.xlogy(safe, mu) - special.gammaln(safe + 1) - mu
-    return jnp.where(mu < 0, np.nan, jnp.where(inside, value, -np.inf))
+    return jnp.where(mu < 0, np.nan, jnp.where(inside, value, outside(-np.inf, k, mu)))
 
 
 def pmf(k, mu, loc=0):

@@ -11,9 +11,13 @@ from ._util import floats, positive_scale
 def logpdf(x, df, loc=0, scale=1):
     x, df, loc, scale = floats(x, df, loc, scale)
     z = (x - loc) / scale
-    half = 0.5 * (df + 1.0)
-    value = (special.gammaln(half) - special.gammaln(0.5 * df) - 0.5 * jnp.log(df * np.pi)
-             - half * jnp.log1p(z * z / df) - jnp.log(scale))
+    # NOTE: df = inf is the normal distribution (its limit); the finite form would be inf - inf there
+    normal = df == np.inf
+    dff = jnp.where(normal, 1.0, df)
+    half = 0.5 * (dff + 1.0)
+    value = (special.gammaln(half) - special.gammaln(0.5 * dff) - 0.5 * jnp.log(dff * np.pi)
+             - half * jnp.log1p(z * z / dff) - jnp.log(scale))
+    value = jnp.where(normal, -0.5 * z * z - 0.9189385332046727 - jnp.log(scale), value)
     return positive_scale(jnp.where(df > 0, value, np.nan), scale)
 
 

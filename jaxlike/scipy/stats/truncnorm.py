@@ -8,7 +8,7 @@ import numpy as np
 from ... import numpy as jnp
 from ... import nn
 from .. import special
-from ._util import floats, positive_scale
+from ._util import floats, positive_scale, outside
 
 _HALF_LOG_2PI = 0.9189385332046727
 
@@ -18,7 +18,9 @@ def _log_mass(lo, hi):
     right = lo > 0
     upper = jnp.where(right, special.log_ndtr(-lo), special.log_ndtr(hi))
     lower = jnp.where(right, special.log_ndtr(-hi), special.log_ndtr(lo))
-    return upper + nn.log1mexp(upper - lower)
+    # NOTE: an interval far in a tail has upper = lower = -inf (mass 0): log 0, not -inf - -inf = NaN
+    empty = upper == -np.inf
+    return jnp.where(empty, -np.inf, upper + nn.log1mexp(jnp.where(empty, 1.0, upper - lower)))
 
 
 def _parts(x, a, b, loc, scale):
@@ -30,7 +32,7 @@ def logpdf(x, a, b, loc=0, scale=1):
     z, a, b, scale = _parts(x, a, b, loc, scale)
     inside = (z >= a) & (z <= b)
     value = -0.5 * z * z - _HALF_LOG_2PI - _log_mass(a, b) - jnp.log(scale)
-    return positive_scale(jnp.where(a < b, jnp.where(inside, value, -np.inf), np.nan), scale)
+    return positive_scale(jnp.where(a < b, jnp.where(inside, value, outside(-np.inf, z, a, b)), np.nan), scale)
 
 
 def pdf(x, a, b, loc=0, scale=1):
@@ -43,7 +45,7 @@ def logcdf(x, a, b, loc=0, scale=1):
     zc = jnp.clip(z, a, b)
     value = _log_mass(a, jnp.where(inside, zc, b)) - _log_mass(a, b)
     value = jnp.where(z >= b, 0.0, value)
-    return positive_scale(jnp.where(a < b, jnp.where(inside, value, -np.inf), np.nan), scale)
+    return positive_scale(jnp.where(a < b, jnp.where(inside, value, outside(-np.inf, z, a, b)), np.nan), scale)
 
 
 def cdf(x, a, b, loc=0, scale=1):
@@ -56,7 +58,7 @@ def logsf(x, a, b, loc=0, scale=1):
     zc = jnp.clip(z, a, b)
     value = _log_mass(jnp.where(inside, zc, a), b) - _log_mass(a, b)
     value = jnp.where(z <= a, 0.0, value)
-    return positive_scale(jnp.where(a < b, jnp.where(inside, value, -np.inf), np.nan), scale)
+    return positive_scale(jnp.where(a < b, jnp.where(inside, value, outside(-np.inf, z, a, b)), np.nan), scale)
 
 
 def sf(x, a, b, loc=0, scale=1):

@@ -4,13 +4,13 @@ jaxlike.numpy."""
 import numpy as np
 
 from ... import numpy as jnp
-from ._util import floats, positive_scale
+from ._util import floats, positive_scale, outside
 
 
 def logpdf(x, loc=0, scale=1):
     x, loc, scale = floats(x, loc, scale)
     inside = (x >= loc) & (x <= loc + scale)
-    return positive_scale(jnp.where(inside, -jnp.log(jnp.where(scale > 0, scale, 1.0)), -np.inf), scale)
+    return positive_scale(jnp.where(inside, -jnp.log(jnp.where(scale > 0, scale, 1.0)), outside(-np.inf, x, loc)), scale)
 
 
 def pdf(x, loc=0, scale=1):

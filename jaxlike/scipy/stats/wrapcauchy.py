@@ -4,14 +4,14 @@ jaxlike.numpy."""
 import numpy as np
 
 from ... import numpy as jnp
-from ._util import floats
+from ._util import floats, outside
 
 
 def logpdf(x, c):
     x, c = floats(x, c)
     inside = (x >= 0) & (x <= 2 * np.pi)
-    value = jnp.log1p(-c * c) - np.log(2 * np.pi) - jnp.log1p(c * c - 2 * c * jnp.cos(x))
-    return jnp.where((c > 0) & (c < 1), jnp.where(inside, value, -np.inf), np.nan)
+    value = jnp.log1p(-c * c) - float(np.log(2 * np.pi)) - jnp.log1p(c * c - 2 * c * jnp.cos(x))
+    return jnp.where((c > 0) & (c < 1), jnp.where(inside, value, outside(-np.inf, x, c)), np.nan)
 
 
 def pdf(x, c):
