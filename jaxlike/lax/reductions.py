@@ -16,34 +16,15 @@ import numpy as np
 
 from .. import pytree
 from ..core.graph import Var
-from ..core.errors import user_frame, where as _at
 from ..core.types import TensorType, canonical_dtype
 from ..ops import reduce as R, scan as SC, math as m, bitwise as B
 from .. import numpy as jnp
-from .elementwise import operands, _array, _dtype, _is_python_scalar, _is_weak, _weak_to
-from .structural import slice_in_dim, concatenate
+from .elementwise import operands, _dtype, _is_python_scalar, _is_weak, _weak_to
+from .structural import slice_in_dim, concatenate, _here, _arr, _shape, _sizes
 
 __all__ = ["reduce_sum", "reduce_max", "reduce_min", "reduce_prod", "reduce_and", "reduce_or", "reduce_xor",
            "argmax", "argmin", "reduce", "cumsum", "cumprod", "cummax", "cummin", "cumlogsumexp", "sort",
            "sort_key_val", "top_k", "associative_scan"]
-
-
-def _here():
-    return _at(user_frame())
-
-
-def _arr(x, fname, pos=0):
-    x = _array(x, fname, pos)
-    return np.asarray(x) if _is_python_scalar(x) else x
-
-
-def _shape(x):
-    return tuple(jnp.shape(x))
-
-
-def _sizes(x):
-    # NOTE: int() of a symbolic size raises ConcretizationError; compile() then retraces with concrete sizes
-    return tuple(int(d) for d in _shape(x))
 
 
 def _axes(axes, nd, fname):
