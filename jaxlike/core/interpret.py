@@ -84,7 +84,10 @@ def eval_node(var, args, env):
         check_elementwise(var, args)
         args = _unsigned_operands(var, args)
     try:
-        out = var.prim.numpy(*args, **resolve_attrs(var, env))
+        # NOTE: quiet as compiled code and JAX are: IEEE special values are in the result, and a composite's
+        # untaken branch (a where's other side) would otherwise warn about values the user never sees
+        with np.errstate(all="ignore"):
+            out = var.prim.numpy(*args, **resolve_attrs(var, env))
     except (ValueError, IndexError) as e:
         raise type(e)(f"{var.prim.name}: {e}{where(var.source)}") from None
     out = np.asarray(out)
