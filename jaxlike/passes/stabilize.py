@@ -419,8 +419,7 @@ def _is_max_subtracted(x, axes):
 
 def _finite_or_zero(d):
     """``m`` when ``d`` replaces the non-finite values of ``m`` by 0: ``select(isnan(m - m), 0, m)`` (this
-    pass's form), or ``jnp.where(jnp.isfinite(m), m, 0)``: ``select(|m| < inf, m, 0)`` for real m,
-    ``select(m - m == 0, m, 0)`` for complex; else None."""
+    pass's form) or ``select(m - m == 0, m, 0)`` (``jnp.where(jnp.isfinite(m), m, 0)``); else None."""
     if not is_op(d, "select"):
         return None
     cond, a, b = d.inputs
@@ -430,9 +429,6 @@ def _finite_or_zero(d):
     if is_value(a, 0) and is_op(cond, "isnan") and m_minus_m(cond.inputs[0], b):
         return b
     if is_value(b, 0) and is_op(cond, "eq") and m_minus_m(cond.inputs[0], a) and is_value(cond.inputs[1], 0):
-        return a
-    if is_value(b, 0) and is_op(cond, "lt") and is_op(cond.inputs[0], "abs") and cond.inputs[0].inputs[0] is a \
-            and is_value(cond.inputs[1], float("inf")):
         return a
     return None
 
