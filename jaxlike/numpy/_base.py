@@ -52,7 +52,7 @@ def shape(x):
 
 def dtype_of(x):
     if isinstance(x, Var):
-        return x.dtype
+        return x.type.dtype     # NOTE: numpy's dtype even for a Theano variable (whose .dtype is also a str)
     return np.asarray(x).dtype
 
 

@@ -433,7 +433,7 @@ def _converter(var, k, allow_downcast, label, numbers=False):
     rules and their errors). With ``numbers`` (the backend takes rank-0 arguments as Python numbers:
     numba_cpu) a scalar input is always passed as a Python number, after the same checks, so the entry is
     typed once and skips unboxing a 0-d array."""
-    typ, dtype, ndim = var.type, var.dtype, var.ndim
+    typ, dtype, ndim = var.type, var.type.dtype, var.ndim    # NOTE: numpy's dtype (the call path tests identity)
     fixed = any(is_known(d) for d in var.shape)
     what = f"{label}: input {k} ({var_str(var)})"
     if ndim == 0 and numbers:
