@@ -1,3 +1,19 @@
-"""``jaxlike.scipy``: the parts of ``jax.scipy`` a model reaches for (``special``, ``linalg``, ``stats``)."""
+"""``jaxlike.scipy``: the parts of ``jax.scipy`` a model reaches for (``special``, ``linalg``, ``stats``).
+``linalg`` and ``stats`` load on first use (``jaxlike.scipy.stats.norm`` or an import of them), which keeps
+their 25 modules out of ``import jaxlike``."""
 
-from . import special, linalg, stats  # noqa: F401
+import importlib
+
+from . import special  # noqa: F401
+
+_LAZY = ("linalg", "stats")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))
