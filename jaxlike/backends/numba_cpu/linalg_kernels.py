@@ -16,13 +16,15 @@ from numba.np import linalg as _nl
 
 
 def _getrf(a):
-    """(LU in Fortran order, pivots, LAPACK info) of a square matrix: a stub that numba replaces below."""
-    raise NotImplementedError
+    """(LU in Fortran order, pivots, LAPACK info) of a square matrix, inside compiled code only: numba compiles
+    the implementation ``_getrf_impl`` below in its place."""
+    raise TypeError("_getrf runs only inside numba-compiled code (its implementation is _getrf_impl)")
 
 
 def _gesv(a, b):
-    """The solution of a x = b (2-D b), LinAlgError where LAPACK finds a zero pivot: a stub for numba."""
-    raise NotImplementedError
+    """The solution of a x = b (2-D b), LinAlgError where LAPACK finds a zero pivot, inside compiled code only:
+    numba compiles ``_gesv_impl`` below in its place."""
+    raise TypeError("_gesv runs only inside numba-compiled code (its implementation is _gesv_impl)")
 
 
 @overload(_getrf)

@@ -9,8 +9,7 @@ import numpy as np
 from ...ops.decomp import result_dtype
 from .loops import np_type
 
-_KERNEL = {"cholesky": "cholesky", "inv": "inv", "solve": "solve", "det": "det", "logabsdet": "logabsdet",
-           "det_sign": "det_sign", "pinv": "pinv"}
+_KERNELS = ("cholesky", "inv", "solve", "det", "logabsdet", "det_sign", "pinv")   # named as their primitives
 
 
 def _operand(ctx, x, work):
@@ -37,6 +36,6 @@ def _lowering(kernel):
     return lower
 
 
-LOWERINGS = {name: _lowering(kernel) for name, kernel in _KERNEL.items()}
+LOWERINGS = {name: _lowering(name) for name in _KERNELS}
 
 __all__ = ["LOWERINGS"]
