@@ -4,6 +4,7 @@ below 1/2), and from them gamma, gammasgn, beta, betaln, multigammaln, factorial
 zeta function (Euler-Maclaurin summation) and polygamma. Real arguments only. Differentiable through the
 composites. A front-end module: imports jaxlike.numpy."""
 
+import functools
 import math
 
 import numpy as np
@@ -83,11 +84,17 @@ def _zeta_at_integers(count):
 
 
 _EULER_GAMMA = 0.5772156649015329
-_ZETA_MINUS_1 = _zeta_at_integers(50)
-# lgamma(1 + z) = -gamma z + sum_k zeta(k) (-z)^k / k and lgamma(2 + z) = (1 - gamma) z + sum_k (zeta(k) - 1) (-z)^k / k
-# for |z| <= 1/2: coefficients of z^1 .. z^51 (the second converges twice as fast: 27 terms)
-_AT_1 = (-_EULER_GAMMA,) + tuple((_ZETA_MINUS_1 + 1.0) * (-1.0) ** np.arange(2, 52) / np.arange(2, 52))
-_AT_2 = (1 - _EULER_GAMMA,) + tuple(_ZETA_MINUS_1[:26] * (-1.0) ** np.arange(2, 28) / np.arange(2, 28))
+
+
+@functools.cache
+def _taylor_at_1_and_2():
+    """lgamma(1 + z) = -gamma z + sum_k zeta(k) (-z)^k / k and lgamma(2 + z) = (1 - gamma) z + sum_k (zeta(k) - 1)
+    (-z)^k / k for |z| <= 1/2: coefficients of z^1 .. z^51 (the second converges twice as fast: 27 terms).
+    Computed on first use, not at import (the zeta sums cost a few ms of every process's start-up)."""
+    zeta_minus_1 = _zeta_at_integers(50)
+    at_1 = (-_EULER_GAMMA,) + tuple((zeta_minus_1 + 1.0) * (-1.0) ** np.arange(2, 52) / np.arange(2, 52))
+    at_2 = (1 - _EULER_GAMMA,) + tuple(zeta_minus_1[:26] * (-1.0) ** np.arange(2, 28) / np.arange(2, 28))
+    return at_1, at_2
 
 
 def _near_one_or_two(x):
@@ -95,7 +102,8 @@ def _near_one_or_two(x):
     (the shift to x + 8 leaves an absolute error of about 1e-15 there, e.g. lgamma(2) = 1.8e-15)."""
     at_two = x >= 1.5
     z = jnp.where(at_two, x - 2.0, x - 1.0)
-    return z * jnp.where(at_two, _series(_AT_2, z), _series(_AT_1, z))
+    at_1, at_2 = _taylor_at_1_and_2()
+    return z * jnp.where(at_two, _series(at_2, z), _series(at_1, z))
 
 
 def gammaln(x):
