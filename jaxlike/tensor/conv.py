@@ -40,15 +40,18 @@ def _check_hint(var, hint, name, what):
                              f"(axis {axis}: {h} vs {d})")
 
 
-def _pair(value, name):
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+def int_pair(value, name, fname="conv2d", single=True):
+    """``value`` as a pair of ints: a pair, or (with ``single``) one int for both dims; else a TypeError
+    naming ``fname``'s argument ``name``."""
+    if single and isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return (int(value), int(value))
+    expected = "an int or a pair of ints" if single else "a pair of ints"
     try:
         items = tuple(value)
     except TypeError:
-        raise TypeError(f"conv2d: {name} must be an int or a pair of ints, got {value!r}") from None
+        raise TypeError(f"{fname}: {name} must be {expected}, got {value!r}") from None
     if len(items) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in items):
-        raise TypeError(f"conv2d: {name} must be a pair of ints, got {value!r}")
+        raise TypeError(f"{fname}: {name} must be a pair of ints, got {value!r}")
     return tuple(int(v) for v in items)
 
 
@@ -108,8 +111,8 @@ def conv2d(input, filters, input_shape=None, filter_shape=None, border_mode="val
     _check_hint(filters, filter_shape, "filter_shape", "filters")
     if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)) or num_groups < 1:
         raise ValueError(f"conv2d: num_groups must be a positive int, got {num_groups!r}")
-    strides = _pair(subsample, "subsample")
-    dilation = _pair(filter_dilation, "filter_dilation")
+    strides = int_pair(subsample, "subsample")
+    dilation = int_pair(filter_dilation, "filter_dilation")
     if min(strides) < 1 or min(dilation) < 1:
         raise ValueError(f"conv2d: subsample and filter_dilation must be >= 1, got {subsample!r} and "
                          f"{filter_dilation!r}")
@@ -155,7 +158,7 @@ def _border(border_mode, spans):
         raise ValueError(f"conv2d: border_mode must have 2 entries (rows, cols), got {border_mode!r}")
     pads = []
     for p in items:
-        lo, hi = (p, p) if isinstance(p, (int, np.integer)) else _pair(p, "border_mode entry")
+        lo, hi = (p, p) if isinstance(p, (int, np.integer)) else int_pair(p, "border_mode entry")
         if isinstance(lo, bool) or lo < 0 or hi < 0:
             raise ValueError(f"conv2d: border_mode padding must be non-negative ints, got {border_mode!r}")
         pads.append((int(lo), int(hi)))

@@ -17,6 +17,7 @@ from ...core.types import is_known
 from ... import numpy as jnp
 from ...lax.windows import pad_dilate, window_bounds, stack_windows, _identity
 from ..basic import as_tensor_variable
+from ..conv import int_pair
 
 __all__ = ["pool_2d", "max_pool_2d_same_size", "Pool"]
 
@@ -24,13 +25,7 @@ MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 
 
 def _pair(value, name):
-    try:
-        items = tuple(value)
-    except TypeError:
-        raise TypeError(f"pool_2d: {name} must be a pair of ints, got {value!r}") from None
-    if len(items) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in items):
-        raise TypeError(f"pool_2d: {name} must be a pair of ints, got {value!r}")
-    return tuple(int(v) for v in items)
+    return int_pair(value, name, "pool_2d", single=False)
 
 
 def _deprecated(new, old, new_name, old_name, default=None):
