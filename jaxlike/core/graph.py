@@ -354,7 +354,7 @@ def substitute(outputs, mapping):
     dimmap = {}
     for old, new in mapping.items():
         map_dims(old.type.shape, new.type.shape, dimmap)
-    for v in toposort(size_providers(outputs) + list(outputs)):
+    for v in _origins_first(toposort(size_providers(outputs) + list(outputs))):
         if v._id in memo:
             continue
         if v.prim is None:
@@ -369,6 +369,37 @@ def substitute(outputs, mapping):
         map_dims(v.type.shape, nv.type.shape, dimmap)
         memo[v._id] = nv
     return [memo[o._id] for o in outputs]
+
+
+def _origins_first(order):
+    """``order`` rearranged so that the node that made each size an attr names (its Sym's origin) comes before
+    the node holding the attr: ``substitute`` maps an old size to its new one only once it has rebuilt the
+    origin, and an input-free fill sorted before it kept the old size (a pad's fill of a strided slice's width,
+    in a gradient). An origin that depends on the attr's node keeps its place (no cycle)."""
+    index = {v._id: v for v in order}
+    out, state = [], {}
+    for root in order:
+        if root._id in state:
+            continue
+        stack = [(root, False)]
+        while stack:
+            v, expanded = stack.pop()
+            if expanded:
+                state[v._id] = 2
+                out.append(v)
+                continue
+            if v._id in state:
+                continue
+            state[v._id] = 1
+            stack.append((v, True))
+            deps = list(v.inputs)
+            if v.prim is not None:
+                deps += [index[d.origin._id] for _, a in v.attrs for d in _attr_syms(a, [])
+                         if d.origin is not None and d.origin._id in index]
+            for i in reversed(deps):
+                if i._id not in state:
+                    stack.append((i, False))
+    return out
 
 
 def map_dims(old, new, dimmap):

@@ -106,13 +106,8 @@ def _fill_like(ref, ax, width, value):
     input-free fill kernel before the node that binds a computed size it uses (jnp.pad of two axes, or of a
     pooled intermediate, fails to compile there with "'n4' is not defined"); a fill that reads ``ref`` is
     scheduled after it. ``where`` (not ``ref * 0``) keeps an infinite or NaN ``ref`` out of the fill."""
-    if width is not None:
-        # NOTE: an index and expand_dims, not ref[..., 0:1], so that the size is known to be 1 and broadcasts
-        ref = jnp.expand_dims(ref[(slice(None),) * ax + (0,)], ax)
-    block = jnp.where(ref == ref, value, value).astype(ref.dtype)
-    if width is not None and width != 1:
-        block = jnp.broadcast_to(block, tuple(width if i == ax else d for i, d in enumerate(ref.shape)))
-    return block
+    shape = tuple(width if i == ax and width is not None else d for i, d in enumerate(ref.shape))
+    return jnp.broadcast_to(jnp.asarray(value, ref.dtype), shape)
 
 
 def pad_dilate(x, value, config):

@@ -76,3 +76,28 @@ def test_the_same_op_on_the_same_operands_makes_the_same_sizes():
         for got, want in zip(c(a), (np.sort(a.ravel()), np.median(a, axis=1), np.nanmedian(a, axis=-1),
                                     np.quantile(a, [0.1, 0.5], axis=0))):
             np.testing.assert_allclose(got, want)
+
+
+def _pad_both_axes_with_fills(x):
+    """A strided slice (a computed width), padded on both axes by concatenating fills broadcast from a
+    constant: the fills read no input, and their shapes name the slice's and the first concatenation's sizes."""
+    out = jnp.tanh(x[:, ::2])
+    for ax, (lo, hi) in enumerate([(1, 2), (2, 1)]):
+        fills = [jnp.broadcast_to(jnp.float64(0.5), tuple(w if i == ax else d for i, d in enumerate(out.shape)))
+                 for w in (lo, hi)]
+        out = jnp.concatenate([fills[0], out, fills[1]], axis=ax)
+    return jnp.sum(jnp.sin(out))
+
+
+def test_a_gradient_rebuilds_a_fill_after_the_node_that_makes_its_size():
+    """Catches: substitute (the gradient's rebuild onto the compiled function's inputs) visiting an input-free
+    fill before the strided slice whose new size replaces the old one, so the fill kept the pre-substitution
+    size and numba_cpu refused to schedule it ("needs a size that no value computed before it determines")."""
+    c = jaxlike.compile(jaxlike.value_and_grad(_pad_both_axes_with_fills))
+    for shape in [(3, 4), (2, 7)]:
+        x = np.random.default_rng(0).normal(size=shape)
+        val, grad = c(x)
+        want_val, want_grad = jaxlike.value_and_grad(_pad_both_axes_with_fills)(x)
+        np.testing.assert_allclose(val, want_val, rtol=1e-12)
+        np.testing.assert_allclose(grad, want_grad, rtol=1e-12)
+    assert len(c._cache) == 1
