@@ -222,16 +222,6 @@ def broadcasted_iota(dtype, shape, dimension, sharding=None):
     return broadcast_in_dim(iota(dtype, shape[dim]), shape, (dim,))
 
 
-def _interior(x, ax, k, value):
-    """``k`` copies of ``value`` between neighbours along ``ax``: (n, 1 + k) blocks, flattened, tail dropped."""
-    sizes = _sizes(x)
-    n = sizes[ax]
-    block = jnp.expand_dims(x, ax + 1)
-    filler = jnp.broadcast_to(value, sizes[:ax + 1] + (k,) + sizes[ax + 1:])
-    merged = jnp.reshape(jnp.concatenate([block, filler], axis=ax + 1), sizes[:ax] + (n * (1 + k),) + sizes[ax + 1:])
-    return slice_in_dim(merged, 0, n * (1 + k) - k, axis=ax)
-
-
 def pad(operand, padding_value, padding_config):
     """``operand`` padded per dimension by ``(low, high, interior)``: ``interior`` copies of ``padding_value``
     between neighbours, then ``low``/``high`` at the ends, where a negative ``low``/``high`` removes elements
@@ -255,31 +245,23 @@ def pad(operand, padding_value, padding_config):
                          f"{padding_config!r}{_here()}")
     if all(c == (0, 0, 0) for c in config):
         return x
-    sizes = _sizes(x)
-    out_sizes = tuple(lo + hi + n + max(n - 1, 0) * k for n, (lo, hi, k) in zip(sizes, config))
-    if any(s < 0 for s in out_sizes):
-        raise ValueError(f"lax.pad: dimension size after padding is not at least 0, got result shape {out_sizes}, "
-                         f"for padding_config {padding_config!r} and operand shape {sizes}{_here()}")
+    from .windows import pad_dilate
+    # NOTE: sizes stay symbolic unless a negative low/high could remove more than there is: that check needs
+    # concrete sizes (compile() then specializes), as does an empty dimension (no neighbours to pad between)
+    sizes = _sizes(x) if any(lo < 0 or hi < 0 for lo, hi, _ in config) else _shape(x)
+    if all(isinstance(n, int) for n in sizes):
+        out_sizes = tuple(lo + hi + n + max(n - 1, 0) * k for n, (lo, hi, k) in zip(sizes, config))
+        if any(s < 0 for s in out_sizes):
+            raise ValueError(f"lax.pad: dimension size after padding is not at least 0, got result shape "
+                             f"{out_sizes}, for padding_config {padding_config!r} and operand shape {sizes}{_here()}")
     out = x
     for ax, (lo, hi, k) in enumerate(config):
-        n = _sizes(out)[ax]
-        if n == 0:
-            # NOTE: an empty dimension has no neighbours: the result is padding only (lo + hi >= 0 checked)
-            shp = list(_sizes(out))
+        if isinstance(sizes[ax], int) and sizes[ax] == 0:
+            shp = list(_shape(out))
             shp[ax] = lo + hi
             out = jnp.broadcast_to(jnp.reshape(v, (1,) * nd), tuple(shp)) if shp[ax] else out
-            continue
-        if k:
-            out = _interior(out, ax, k, v)
-        m = _sizes(out)[ax]
-        out = slice_in_dim(out, max(-lo, 0), m - max(-hi, 0), axis=ax)
-        pads = []
-        for width in (max(lo, 0), max(hi, 0)):
-            shp = list(_sizes(out))
-            shp[ax] = width
-            pads.append(jnp.broadcast_to(v, tuple(shp)) if width else None)
-        out = jnp.concatenate([p for p in (pads[0], out, pads[1]) if p is not None], axis=ax) \
-            if pads[0] is not None or pads[1] is not None else out
+        else:
+            out = pad_dilate(out, v, [(0, 0, 1)] * ax + [(lo, hi, k + 1)] + [(0, 0, 1)] * (nd - ax - 1))
     return out
 
 

@@ -622,6 +622,30 @@ def test_compiled_structural_ops(compiled, shape):
     _compare_compiled(_structural_ops, compiled["_structural_ops"](x, 0.25), (x, 0.25))
 
 
+def _padded_loss(x, v):
+    return jnp.sum(jnp.sin(lax.pad(jnp.tanh(x), v, [(1, 2, 1), (0, 3, 2)])) * v)
+
+
+def test_compiled_pad_keeps_sizes_symbolic():
+    """Catches: lax.pad reading every size as an int (its bounds check), so compile() retraced and compiled
+    again for each operand shape. Without negative low/high the result size cannot go negative; one compiled
+    value and gradient serves every shape, an empty dimension included."""
+    fn = jaxlike.compile(jaxlike.value_and_grad(_padded_loss, argnums=(0, 1)))
+    for shape in [(3, 5), (6, 2), (0, 4)]:
+        x = np.random.default_rng(6).standard_normal(shape)
+        (val, (gx, gv)) = fn(x, 0.25)
+        h = 1e-6
+        want = np.sum(np.sin(ref_pad(np.tanh(x), 0.25, [(1, 2, 1), (0, 3, 2)])) * 0.25)
+        np.testing.assert_allclose(val, want, rtol=1e-13)
+        np.testing.assert_allclose(gv, (_padded_loss(x, 0.25 + h) - _padded_loss(x, 0.25 - h)) / (2 * h), rtol=1e-7)
+        if x.size:
+            e = np.zeros(shape)
+            e[-1, 0] = h
+            np.testing.assert_allclose(gx[-1, 0], (_padded_loss(x + e, 0.25) - _padded_loss(x - e, 0.25)) / (2 * h),
+                                       rtol=1e-6)
+    assert len(fn._cache) == 1
+
+
 def test_special_values_of_acosh_rem_and_clamp():
     """Catches: acosh as log(x + sqrt(x * x - 1)) overflowing to inf past 1e154 (acosh(1e300) is 691.47) and
     giving inf instead of NaN at -1e300; rem (C's fmod) built on the floor mod, whose inf - inf made
