@@ -101,11 +101,7 @@ def explicit_pads(padding, n, fname):
 
 # -- padding and dilation with a fill value -----------------------------------------------------------------
 def _fill_like(ref, ax, width, value):
-    """An array of ``value`` shaped as ``ref`` with ``width`` (None: unchanged) along axis ``ax``.
-    NOTE: computed from ``ref`` rather than broadcast from the constant: the numba_cpu backend emits an
-    input-free fill kernel before the node that binds a computed size it uses (jnp.pad of two axes, or of a
-    pooled intermediate, fails to compile there with "'n4' is not defined"); a fill that reads ``ref`` is
-    scheduled after it. ``where`` (not ``ref * 0``) keeps an infinite or NaN ``ref`` out of the fill."""
+    """An array of ``value`` shaped as ``ref`` with ``width`` (None: unchanged) along axis ``ax``."""
     shape = tuple(width if i == ax and width is not None else d for i, d in enumerate(ref.shape))
     return jnp.broadcast_to(jnp.asarray(value, ref.dtype), shape)
 
