@@ -538,8 +538,7 @@ class Codegen(UpdateWriter):
                "import math", "import cmath", "import numpy as np", "import numba", "from numba import njit, prange",
                "from jaxlike.core.errors import ShapeError", "from jaxlike.backends.numba_cpu import support as _rt",
                "from jaxlike.backends.numba_cpu import vecmath as _vm",
-               "from jaxlike.backends.numba_cpu import along as _al",
-               "from jaxlike.backends.numba_cpu import linalg_kernels as _la",
+               "from jaxlike.backends.numba_cpu import along as _al, linalg_kernels as _la, regions as _rg",
                "", "_MODULE = __name__"] + self.globals + [""] + self.kernel_src + [
                f"@njit(cache=True, {flags})", f"def entry({', '.join(params)}):"]
         src += ["    " + line for line in self._scratch_block(drop_repeated_checks(self.lines))]

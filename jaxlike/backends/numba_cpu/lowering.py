@@ -123,9 +123,17 @@ def _gemm_operands(ctx, v):
     out = ctx.name(v)
     pa = ctx.tmp(out + "_a")
     pb = ctx.tmp(out + "_b")
-    lines.append(f"{pa} = {_operand(ctx, a, sa, (batch, fa, red), (B, M, K), dt)}")
-    lines.append(f"{pb} = {_operand(ctx, b, sb, (batch, red, fb), (B, K, N), dt)}")
+    lines += _operand(ctx, pa, a, sa, (batch, fa, red), (B, M, K), dt)
+    lines += _operand(ctx, pb, b, sb, (batch, red, fb), (B, K, N), dt)
     return lines, size, (B, M, K, N), pa, pb
+
+
+def permuted(x, perm):
+    """Text of a view of array name ``x`` with its axes in the order ``perm``. Why not np.transpose: numba
+    compiles its general form per rank, ~4 s for a rank-7 array (a convolution's windows), and as_strided
+    ~0.3 s."""
+    return (f"np.lib.stride_tricks.as_strided({x}, shape=({''.join(f'{x}.shape[{p}], ' for p in perm)}), "
+            f"strides=({''.join(f'{x}.strides[{p}], ' for p in perm)}))")
 
 
 def is_plain_gemm(v):
@@ -196,26 +204,31 @@ def contract(ctx, v):
     if perm == list(range(len(so))):
         lines.append(f"{out} = {r}.reshape({nd})")
     else:
-        lines.append(f"{out} = np.ascontiguousarray(np.transpose({r}.reshape({nd}), {tuple(perm)!r}))")
+        lines.append(f"{r} = {r}.reshape({nd})")
+        lines.append(f"{out} = np.ascontiguousarray({permuted(r, perm)})")
     return lines
 
 
-def _operand(ctx, x, spec, groups, dims3, dt):
-    """Text of operand ``x`` arranged as (batch, rows, cols) (or (rows, cols) without batch indices), given
-    its index groups (batch, rows, cols). A matrix whose two indices are one row and one column index stays
-    a (possibly transposed) view: BLAS takes either layout without a copy."""
+def _operand(ctx, name, x, spec, groups, dims3, dt):
+    """Lines setting ``name`` to operand ``x`` arranged as (batch, rows, cols) (or (rows, cols) without batch
+    indices), given its index groups (batch, rows, cols). A matrix whose two indices are one row and one
+    column index stays a (possibly transposed) view: BLAS takes either layout without a copy."""
     batch, rows, cols = groups
     order = list(batch) + list(rows) + list(cols)
     perm = [spec.index(c) for c in order]
     shape = dims3 if batch else dims3[1:]
     if x.ndim == 0:
-        return f"np.full(({', '.join(shape)}), {ctx.name(x)}, {np_type(dt)})"
+        return [f"{name} = np.full(({', '.join(shape)}), {ctx.name(x)}, {np_type(dt)})"]
     src = ctx.name(x) if x.dtype == dt else f"{ctx.name(x)}.astype({np_type(dt)})"
     if not batch and len(rows) == 1 and len(cols) == 1:
-        return src if perm == [0, 1] else f"{src}.T"
+        return [f"{name} = {src if perm == [0, 1] else src + '.T'}"]
+    lines = []
     if perm != list(range(x.ndim)):
-        src = f"np.transpose({src}, {tuple(perm)!r})"
-    return f"np.ascontiguousarray({src}).reshape(({', '.join(shape)}))"
+        if src != ctx.name(x):
+            lines.append(f"{name} = {src}")
+            src = name
+        src = permuted(src, perm)
+    return lines + [f"{name} = np.ascontiguousarray({src}).reshape(({', '.join(shape)}))"]
 
 
 # -- gather / scatter / argmax ---------------------------------------------------------------------------------
@@ -290,6 +303,10 @@ def slice_(ctx, v):
     if x.ndim == 0:
         return [f"{out} = {ctx.name(x)}"]
     copy = "" if ctx.view_ok(x) or borrows(ctx, x, v) else ".copy()"
+    # NOTE: an axis the index leaves whole keeps its operand's size: checking it cost numba compile time
+    # (a LeNet gradient's entry had 148 such checks, about 15 s), never a mismatch
+    ctx.made_dims[out] = [ctx.dim(d) if k < len(index) and tuple(index[k]) == (None, None, None) else None
+                          for k, d in enumerate(x.shape)]
     return [f"{out} = {ctx.name(x)}[{_slice_text(ctx, index)}]{copy}"]
 
 
@@ -344,17 +361,12 @@ def slice_grad(ctx, v):
     if v.ndim == 0:
         return [f"{out} = {cast(ctx.name(g), v.dtype)}"]
     lines = [f"{out} = np.zeros({ctx.shape_text(attrs['shape'])}, {np_type(v.dtype)})"]
+    ctx.made_dims[out] = [ctx.dim(d) for d in attrs["shape"]]
     found = _slice_starts(ctx, attrs["index"], attrs["shape"])
     if found is None:
         return lines + [f"{out}[{_slice_text(ctx, attrs['index'])}] = {ctx.name(g)}"]
-    starts = []
-    for k, text in enumerate(found[0]):
-        starts.append(ctx.tmp(f"{out}_s{k}"))
-        lines.append(f"{starts[-1]} = {text}")
-    gn = ctx.name(g)
-    return lines + element_loops(ctx, gn, v.ndim, lambda idx: (
-        f"{out}[{', '.join(f'{s} + {st} * {i}' for s, st, i in zip(starts, found[1], idx))}] = "
-        f"{gn}[{', '.join(idx)}]"))
+    return lines + [f"_rg.embed({out}, {_as_array(ctx, g, v.dtype)}, ({''.join(s + ', ' for s in found[0])}), "
+                    f"({''.join(f'{st}, ' for st in found[1])}))"]
 
 
 def concatenate(ctx, v):
@@ -362,6 +374,9 @@ def concatenate(ctx, v):
     out = ctx.name(v)
     if v.ndim != 1:
         parts = [_as_array(ctx, x, v.dtype) for x in v.inputs]
+        # NOTE: np.concatenate raises where the other axes differ, so they are its first operand's
+        first = v.inputs[0].shape
+        ctx.made_dims[out] = [None if k == axis else ctx.dim(first[k]) for k in range(v.ndim)]
         return [f"{out} = np.concatenate(({', '.join(parts)},), axis={axis})"]
     # NOTE: vectors (the seed XOR net's bias trick, [h, 1]) are copied into place: numba's np.concatenate
     # of a tuple cost ~25 ns more per call, 3% of that training step.
