@@ -88,16 +88,21 @@ def test_kernels_over_two_symbolic_dims_are_functions_of_their_own():
     np.testing.assert_allclose(g(x), _log_softmax_reference(x)[1], rtol=1e-10, atol=1e-12)
 
 
-def test_every_generated_function_asks_for_the_widest_vectors():
+def test_every_generated_function_asks_for_the_widest_vectors(tmp_path):
     """``support.prefer_vector_width``: the entry and a kernel of its own carry LLVM's attribute, and where
     the CPU has AVX-512 the kernel's float32 exp loop runs on 512-bit registers. Would catch: the attribute
     dropped (LLVM's Intel tuning then keeps 256-bit vectors: W5's exp passes ~1.5x slower, W4 ~1.4x)."""
     import llvmlite.binding as llvm
     import jaxlike
     import jaxlike.numpy as jnp
-    x = np.random.default_rng(2).standard_normal((9, 70)).astype(np.float32)
-    f = jaxlike.compile(lambda x: jnp.exp(x) * 2)
-    np.testing.assert_allclose(f(x), np.exp(x) * 2, rtol=2e-6)
+    # NOTE: an empty cache: numba cannot show the IR of code it loaded from its disk cache
+    old, jaxlike.config.cache_dir = jaxlike.config.cache_dir, str(tmp_path)
+    try:
+        x = np.random.default_rng(2).standard_normal((9, 70)).astype(np.float32)
+        f = jaxlike.compile(lambda x: jnp.exp(x) * 2)
+        np.testing.assert_allclose(f(x), np.exp(x) * 2, rtol=2e-6)
+    finally:
+        jaxlike.config.cache_dir = old
     exe = f._compiled._entry_for((x,)).exe
     kernel = next(getattr(exe.module, n) for n in dir(exe.module) if re.fullmatch(r"k\d+_\w+", n))
     for fn in (exe.entry, kernel):

@@ -308,8 +308,10 @@ def test_cbrt_within_half_an_ulp_exact_on_cubes_and_special_values():
     assert np.array_equal(got[-600:], np.arange(-300, 300.0))
     special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324])
     got = f(special)
-    assert np.array_equal(got, np.cbrt(special), equal_nan=True)
-    assert np.array_equal(np.signbit(got), np.signbit(np.cbrt(special)))
+    # NOTE: the correctly rounded roots; glibc's cbrt on an AMD EPYC is 1 ulp off at the smallest denormal
+    want = np.cbrt(special.astype(np.longdouble)).astype(np.float64)
+    assert np.array_equal(got, want, equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(want))
     x32 = (rng.uniform(-1e3, 1e3, 5000)).astype(np.float32)
     got32 = jaxlike.compile(jnp.cbrt)(x32)
     assert got32.dtype == np.float32 and np.array_equal(got32, np.cbrt(x32.astype(np.float64)).astype(np.float32))
