@@ -48,3 +48,14 @@ def test_embed_writes_each_element_once_at_its_strided_place():
     out2 = np.zeros((4, 9, 5))
     regions.embed(out2, view, (1, 8, 0), (2, -3, 1))
     np.testing.assert_array_equal(out2, want)
+    rng = np.random.default_rng(1)
+    for index in [(slice(1, None, 3),), (slice(None, None, -2), slice(2, 5)),
+                  (slice(1, 4), slice(None), slice(3, 0, -1), slice(0, 1))]:
+        shape = (7, 6, 5, 4)[:len(index)]
+        want = np.zeros(shape)
+        part = rng.normal(size=want[index].shape)
+        want[index] = part
+        got = np.zeros(shape)
+        starts = tuple(i.indices(n)[0] for i, n in zip(index, shape))
+        regions.embed(got, part, starts, tuple(i.step or 1 for i in index))
+        np.testing.assert_array_equal(got, want)
