@@ -256,7 +256,13 @@ def cond(x, p=None):
         big, small = R.max(s, axis=-1), R.min(s, axis=-1)
         return big / small if p != -2 else small / big
     _square(x, "cond")
-    return norm(x, ord=p, axis=(-2, -1)) * norm(D.inv(x), ord=p, axis=(-2, -1))
+    # NOTE: a singular matrix (LAPACK's zero pivot, where inv raises) has condition number inf, as numpy's
+    # and JAX's; it is inverted as the identity in its place
+    singular = _sh.expand_dims(D.det_sign(x) == 0, (-2, -1))
+    eye = np.eye(int(shape(x)[-1]), dtype=dtype_of(x))
+    inverse = D.inv(m.where(singular, eye, x))
+    c = norm(x, ord=p, axis=(-2, -1), keepdims=True) * norm(inverse, ord=p, axis=(-2, -1), keepdims=True)
+    return _sh.squeeze(m.where(singular, np.array(np.inf, dtype_of(c)), c), (-2, -1))
 
 
 def _prod(dims):

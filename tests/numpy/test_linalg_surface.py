@@ -13,6 +13,7 @@ import pytest
 import jaxlike
 import jaxlike.numpy as jnp
 from _surface import Row, check_row, ids, traced, signed
+from jaxlike.test_util import check_grads
 
 
 def _wc(*shapes):
@@ -317,3 +318,16 @@ def test_lstsq_of_empty_and_mixed_dtype_problems_and_cond_of_empty():
             np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-12)
     with pytest.raises(np.linalg.LinAlgError, match="empty"):
         jaxlike.grad(lambda a: jnp.linalg.cond(a))(np.zeros((0, 3)))
+
+
+def test_cond_of_a_singular_matrix_is_inf_compiled():
+    """Catches: cond in the 1/inf/'fro' norms inverting the matrix, so a singular one raised inv's
+    LinAlgError where numpy (and JAX) answer inf; the batch's regular matrix keeps its value and gradient."""
+    a = np.stack([np.array([[1.0, 2.0], [2.0, 4.0]]), np.array([[2.0, 1.0], [1.0, 3.0]])])
+    norms = [1, -1, np.inf, -np.inf, "fro"]
+    fn = jaxlike.compile(lambda x: tuple(jnp.linalg.cond(x, p) for p in norms))
+    with np.errstate(all="ignore"):
+        want = [np.linalg.cond(a, p) for p in norms]
+    for got, w in zip(fn(a), want):
+        np.testing.assert_allclose(got, w, rtol=1e-13)
+    check_grads(lambda x: jnp.linalg.cond(x, 1) + jnp.linalg.cond(x, "fro"), (a[1],), order=1)
