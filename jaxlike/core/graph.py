@@ -127,8 +127,9 @@ def as_var(x):
     return x if isinstance(x, Var) else const(x)
 
 
-def toposort(outputs):
-    """Nodes reachable from outputs, inputs before users (iterative: deep graphs must not hit recursion)."""
+def toposort(outputs, deps=None):
+    """Nodes reachable from outputs, inputs before users (iterative: deep graphs must not hit recursion).
+    ``deps(v)``: the nodes to put before ``v`` (default its inputs); one already being visited is skipped."""
     order, seen = [], set()
     for out in outputs:
         if out._id in seen:
@@ -143,7 +144,7 @@ def toposort(outputs):
                 continue
             seen.add(v._id)
             stack.append((v, True))
-            for i in reversed(v.inputs):
+            for i in reversed(v.inputs if deps is None else deps(v)):
                 if i._id not in seen:
                     stack.append((i, False))
     return order
@@ -377,29 +378,13 @@ def _origins_first(order):
     origin, and an input-free fill sorted before it kept the old size (a pad's fill of a strided slice's width,
     in a gradient). An origin that depends on the attr's node keeps its place (no cycle)."""
     index = {v._id: v for v in order}
-    out, state = [], {}
-    for root in order:
-        if root._id in state:
-            continue
-        stack = [(root, False)]
-        while stack:
-            v, expanded = stack.pop()
-            if expanded:
-                state[v._id] = 2
-                out.append(v)
-                continue
-            if v._id in state:
-                continue
-            state[v._id] = 1
-            stack.append((v, True))
-            deps = list(v.inputs)
-            if v.prim is not None:
-                deps += [index[d.origin._id] for _, a in v.attrs for d in _attr_syms(a, [])
-                         if d.origin is not None and d.origin._id in index]
-            for i in reversed(deps):
-                if i._id not in state:
-                    stack.append((i, False))
-    return out
+
+    def deps(v):
+        if v.prim is None:
+            return v.inputs
+        return list(v.inputs) + [index[d.origin._id] for _, a in v.attrs for d in _attr_syms(a, [])
+                                 if d.origin is not None and d.origin._id in index]
+    return toposort(order, deps)
 
 
 def map_dims(old, new, dimmap):
