@@ -624,6 +624,9 @@ _NEW = {"log": (np.log, _log_args, [5e-324, 1e-310, 2.2250738585072014e-308, 1.0
         "atanh": (np.arctanh, _atanh_args, [-0.9999999999999999, -0.5, -1e-300, -0.0, 0.0, 5e-324,
                                             0.4999999999999999, 0.5, 0.75, 0.9999999999999999, np.nan])}
 
+# the edges of the domains, and beyond: the fused loops' templates call these without a guard (branchless.py)
+_OUTSIDE = [-np.inf, -2.0, -1.0, -0.5, -0.0, 0.0, 1.0, 2.0, np.inf, np.nan, -5e-324]
+
 # float64 ulps against long double (below 0.9 where not listed): sinh, cosh, asinh, atanh are fdlibm-style
 # compositions of exp/expm1/log1p (glibc documents up to 2 ulp for them)
 _BOUND64 = {"sinh": 1.35, "cosh": 1.35, "asinh": 1.25, "atanh": 1.1}
@@ -662,17 +665,32 @@ def test_vecmath_functions_within_their_ulp_bounds_and_special_values(name):
     assert _ulps(out32[ok], want32[ok]).max() <= _BOUND32[name]
     for dt, fn in ((np.float64, f64), (np.float32, f32)):
         with np.errstate(all="ignore"):
-            s = np.array(special, dt)
-            # NOTE: the rest is the op template's
-            s = s[{"log": s > 0, "log1p": (s > -1) | np.isnan(s),
-                   "atanh": (np.abs(s) < 1) | np.isnan(s), "asin": (np.abs(s) <= 1) | np.isnan(s),
-                   "acos": (np.abs(s) <= 1) | np.isnan(s)}.get(name, np.ones(s.shape, bool))]
+            s = np.array(special + _OUTSIDE, dt)
             sw = ref(s)
         so = np.empty_like(s)
         _map(fn, s, so)
         np.testing.assert_allclose(so, sw, rtol=3 * float(np.finfo(dt).eps), atol=0)
         num = ~np.isnan(sw)     # NOTE: a NaN's sign means nothing (x86's invalid-operation NaN is negative)
         assert np.array_equal(np.signbit(so[num]), np.signbit(sw[num])), (s, so, sw)
+
+
+@pytest.mark.parametrize("name", ["log", "log2", "log10", "log1p", "atanh", "asin", "acos"])
+def test_functions_with_a_domain_give_numpys_values_outside_it(name):
+    """Catches: a log of 0 or of a negative, a log1p at or below -1, an atanh at or beyond +-1 (or an asin/acos
+    beyond 1) giving the polynomial's garbage instead of numpy's -inf, inf or NaN: the fused loops call these
+    for every element, with no guard of their own (branchless.py)."""
+    ref = {"log": np.log, "log2": np.log2, "log10": np.log10, "log1p": np.log1p, "atanh": np.arctanh,
+           "asin": np.arcsin, "acos": np.arccos}[name]
+    for dt in (np.float64, np.float32):
+        with np.errstate(over="ignore"):
+            x = np.array(_OUTSIDE + [-1e300, 0.5, -0.9999999999999999, 5e-324], dt)
+        got = np.empty_like(x)
+        _map(getattr(vecmath, f"{name}_{'f64' if dt == np.float64 else 'f32'}"), x, got)
+        with np.errstate(all="ignore"):
+            want = ref(x)
+        np.testing.assert_allclose(got, want, rtol=2 * float(np.finfo(dt).eps), atol=0, err_msg=f"{name} {dt}")
+        num = ~np.isnan(want)
+        assert np.array_equal(np.signbit(got[num]), np.signbit(want[num])), (name, dt, x, got, want)
 
 
 def test_atan2_within_one_and_a_half_ulp_and_the_c99_special_cases():

@@ -27,6 +27,7 @@ from ...core.graph import distinct_syms
 from ...core.types import Sym, DimSum, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
+from . import branchless
 from .simd import (BLOCK, block_buffer, block_loop, chunkable, chunked, is_ranged, may_be_big, serial_decorator,
                    ranged_calls, ranged_text, two_pass, vecmath_template, vectorizable, with_range_flag)
 
@@ -229,6 +230,7 @@ class _Writer:
             args.append(expr)
         in_complex = any(np.dtype(dt).kind == "c" for _, dt in operands)
         template = prim.template(compute if compute is not None else operands[0][1])
+        template = branchless.template(prim.name, compute, template)
         if compute is not None and compute.kind in "iub" and prim.name in _INT_TEMPLATES:
             template = _INT_TEMPLATES[prim.name]
         if callable(template):
@@ -409,7 +411,7 @@ def accumulation(red):
     acc_dt = out_dt
     if red.prim.name in ("reduce_sum", "reduce_prod") and out_dt.kind in "fc" and out_dt.itemsize < 8:
         acc_dt = np.dtype("float64" if out_dt.kind == "f" else "complex128")
-    combine = red.prim.scalar["combine"]
+    combine = branchless.combine(red.prim.name, red.prim.scalar["combine"])
     if acc_dt == np.float32:
         combine = single_precision(combine)
     return acc_dt, reduce_init(red.prim, acc_dt), combine

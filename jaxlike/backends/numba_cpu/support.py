@@ -22,10 +22,11 @@ from numba.extending import intrinsic, overload
 
 from ...core.types import Sym, DimSum
 from ...ops.prng import ROTATIONS, PARITY
-from . import scratch as _scratch
+from . import branchless as _branchless, scratch as _scratch
 
 
 new_block, take, stack_vector = _scratch.new_block, _scratch.take, _scratch.stack_vector  # called as _rt.*
+select_ = _branchless.select_  # called as _rt.select_
 
 
 # -- argument checks (no run-time cost: they pass or fail while numba types the entry) ---------------------

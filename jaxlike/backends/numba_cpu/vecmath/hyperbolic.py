@@ -76,7 +76,8 @@ def atanh_f64(x):
     t = a + a
     small = a < 0.5
     u, u_lo = _two_sum(t if small else 0.0, (t * a if small else t) / (1.0 - a))
-    return math.copysign(0.5 * _log1p_sum(u, u_lo), x)
+    out = math.copysign(0.5 * _log1p_sum(u, u_lo), x)
+    return out if a < 1.0 else (math.copysign(np.inf, x) if a == 1.0 else np.nan)
 
 
 @njit(error_model="numpy", cache=True)
@@ -112,7 +113,8 @@ def asinh_f32(x):
 
 @njit(error_model="numpy", cache=True)
 def atanh_f32(x):
-    """0.5 log1p(2a / (1 - a)) in float64 (1 - a exact), as ``asinh_f32``; |x| < 1 here."""
+    """0.5 log1p(2a / (1 - a)) in float64 (1 - a exact), as ``asinh_f32``; at |x| = 1 that is inf, and
+    log1p gives NaN beyond."""
     _inline_everywhere()
     a = abs(np.float64(x))
     return np.float32(math.copysign(0.5 * log1p_f64((a + a) / (1.0 - a)), np.float64(x)))

@@ -49,11 +49,18 @@ def _log_plus(x, c):
 
 
 @njit(error_model="numpy", cache=True)
+def _domain(x, low, out, neg_inf, nan):
+    """``out`` where x > low, -inf at low, NaN below it and at NaN: the edges of log's domain, as numpy's."""
+    _inline_everywhere()
+    return out if x > low else (neg_inf if x == low else nan)
+
+
+@njit(error_model="numpy", cache=True)
 def log_f64(x):
-    """log(x) for x > 0 (zero, negatives and NaN are the op template's) and +inf: within 0.7 ulp."""
+    """log(x): within 0.7 ulp for x > 0, inf at inf, -inf at 0, NaN below 0 and at NaN."""
     _inline_everywhere()
     out = _log_plus(x, 0.0)
-    return out if x < np.inf else x
+    return _domain(x, 0.0, out if x < np.inf else x, -np.inf, np.nan)
 
 
 @njit(error_model="numpy", cache=True)
@@ -63,7 +70,7 @@ def log1p_f64(x):
     _inline_everywhere()
     u = 1.0 + x
     out = _log_plus(u, -((u - 1.0) - x) / u)
-    return x if u == 1.0 else (out if u < np.inf else u)
+    return _domain(x, -1.0, x if u == 1.0 else (out if u < np.inf else u), -np.inf, np.nan)
 
 
 # float32: as float64 with float32 constants and a shorter polynomial (Taylor's 2/3, 2/5, 2/7, 2/9 in
@@ -71,6 +78,7 @@ def log1p_f64(x):
 _TINY_32 = np.float32(1.17549435e-38)
 _SQRT2_32 = np.float32(1.4142135)
 _L1, _L2, _L3, _L4 = np.float32(2 / 3), np.float32(2 / 5), np.float32(2 / 7), np.float32(2 / 9)
+_NEG_INF_32, _NAN_32 = np.float32(-np.inf), np.float32(np.nan)
 
 
 @njit(error_model="numpy", cache=True)
@@ -95,7 +103,7 @@ def _log_plus_f32(x, c):
 def log_f32(x):
     _inline_everywhere()
     out = _log_plus_f32(x, np.float32(0.0))
-    return out if x < np.float32(np.inf) else x
+    return _domain(x, np.float32(0.0), out if x < np.float32(np.inf) else x, _NEG_INF_32, _NAN_32)
 
 
 @njit(error_model="numpy", cache=True)
@@ -103,7 +111,7 @@ def log1p_f32(x):
     _inline_everywhere()
     u = _ONE + x
     out = _log_plus_f32(u, -((u - _ONE) - x) / u)
-    return x if u == _ONE else (out if u < np.float32(np.inf) else u)
+    return _domain(x, -_ONE, x if u == _ONE else (out if u < np.float32(np.inf) else u), _NEG_INF_32, _NAN_32)
 
 
 def log_table():
@@ -178,12 +186,12 @@ _INV_LN10_HI, _INV_LN10_LO = _inverse_log_parts(10)
 
 @njit(error_model="numpy", cache=True)
 def _log_scaled(x, c_hi, c_lo):
-    """log(x) * c for x > 0 (and inf: x), c = c_hi + c_lo, from ``log_parts``."""
+    """log(x) * c for x > 0 (and inf: x), c = c_hi + c_lo, from ``log_parts``; -inf at 0, NaN below."""
     _inline_everywhere()
     hi, lo = log_parts(x)
     p = hi * c_hi
     out = p + (_mad(hi, c_hi, -p) + _mad(lo, c_hi, hi * c_lo))
-    return out if x < np.inf else x
+    return _domain(x, 0.0, out if x < np.inf else x, -np.inf, np.nan)
 
 
 @njit(error_model="numpy", cache=True)
