@@ -10,8 +10,8 @@ with ``select_`` below (an LLVM ``select``, which is also what LLVM makes of a t
 one (``prim.scalar``, which the CUDA simulator also evaluates as plain Python):
 - ``select``, ``maximum``, ``minimum`` and the max/min reductions' combine: ``select_`` of the same
   conditions (``|`` in place of ``or``, which would branch too);
-- ``logical_and``/``logical_or`` with ``&``/``|``; ``sign`` and ``logaddexp`` with ``select_``; float floor
-  and ceil as LLVM's;
+- ``logical_and``/``logical_or`` with ``&``/``|``; ``sign``, ``logaddexp`` and the integer shifts (numpy's
+  results for counts outside the width) with ``select_``; float floor and ceil as LLVM's;
 - float division, log, log2, log10, log1p, sqrt, arcsin, arccos, arctanh without their domain guards: the
   entry is compiled with ``error_model='numpy'``, under which numba's division and math functions already
   give numpy's inf, -inf and NaN, and vecmath's versions handle their whole domain
@@ -50,6 +50,26 @@ _ANY = {
 _NUMBER = {   # integer and float compute: ``{0} - {0}`` is a zero (or NaN) of the operand's own type
     "sign": "_rt.select_({0} > 0, 1, _rt.select_({0} < 0, -1, {0} - {0}))",
 }
+def _shift_in_range(count, dtype):
+    width = np.dtype(dtype).itemsize * 8
+    return f"({count} < {width})" if np.dtype(dtype).kind == "u" else f"(({count} >= 0) & ({count} < {width}))"
+
+
+def _left_shift(args, dtype):
+    # NOTE: LLVM makes a shift by the width or more poison, which a select that does not pick it discards
+    x, count = args
+    return f"_rt.select_({_shift_in_range(count, dtype)}, {x} << {count}, {x} ^ {x})"
+
+
+def _right_shift(args, dtype):
+    x, count = args
+    if np.dtype(dtype).kind == "u":
+        return f"_rt.select_({_shift_in_range(count, dtype)}, {x} >> {count}, {x} ^ {x})"
+    width = np.dtype(dtype).itemsize * 8
+    return f"({x} >> _rt.select_({_shift_in_range(count, dtype)}, {count}, {width - 1}))"
+
+
+_INT = {"left_shift": _left_shift, "right_shift": _right_shift}
 _FLOAT = {
     "div": "({0} / {1})",
     "log": "math.log({0})", "log2": "math.log2({0})", "log10": "math.log10({0})", "log1p": "math.log1p({0})",
@@ -73,6 +93,8 @@ def template(name, compute, portable):
         return portable
     if kind == "f" and name in _FLOAT:
         return _FLOAT[name]
+    if kind in ("i", "u") and name in _INT:
+        return _INT[name]
     if kind in ("i", "u", "f") and name in _NUMBER:
         return _NUMBER[name]
     return _ANY.get(name, portable)
