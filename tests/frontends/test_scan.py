@@ -232,14 +232,16 @@ def test_truncate_gradient_backpropagates_through_the_last_steps_only(mode):
     W = theano.shared(W0, name="W")
     xs, h0 = T.matrix("xs"), T.vector("h0")
     got = {}
-    for k in (-1, 2, 5, 9):
+    # NOTE: k = 9 > length differs from k = 5 only in a constant: the interpreter checks it, numba compiles 3
+    ks = (-1, 2, 5, 9) if mode == "FAST_COMPILE" else (-1, 2, 5)
+    for k in ks:
         hs, _ = theano.scan(lambda x, h: T.tanh(T.dot(W, h) + x), sequences=xs, outputs_info=h0,
                             truncate_gradient=k)
         cost = T.sum(hs[-1] ** 2) + T.sum(hs)
         got[k] = theano.function([xs, h0], [cost] + T.grad(cost, [W, h0, xs]), mode=mode)(X, H)
-    for k in (2, 5, 9):
+    for k in ks[1:]:
         np.testing.assert_allclose(got[k][0], got[-1][0], rtol=1e-12)
-    for k in (5, 9):
+    for k in ks[2:]:
         for a, b in zip(got[k][1:], got[-1][1:]):
             np.testing.assert_allclose(a, b, rtol=1e-10)
     cost, gW, gh, gx = got[2]
