@@ -72,17 +72,20 @@ def test_select_unifies_its_operands_and_takes_the_condition():
 
 @pytest.fixture(scope="module")
 def integer_ops():
-    return jaxlike.compile(lambda x, n: (jnp.left_shift(x, n), jnp.right_shift(x, n), jnp.sign(x)))
+    return jaxlike.compile(lambda x, n: (jnp.left_shift(x, n), jnp.right_shift(x, n), jnp.sign(x), x // n, x % n))
 
 
 @pytest.mark.parametrize("dtype", [np.int64, np.uint64, np.int8, np.uint8])
-def test_shifts_and_sign_of_integers_equal_numpys_for_every_count(integer_ops, dtype):
+def test_shifts_sign_and_division_of_integers_equal_numpys(integer_ops, dtype):
     """Catches: a shift by the width or more (or by a negative count) not giving numpy's 0 or sign fill once
-    the guard is a select, and sign's 1/-1 computed in the wrong type (uint64 through float64 is exact)."""
+    the guard is a select, sign's 1/-1 computed in the wrong type (uint64 through float64 is exact), and
+    integer // and % without their guards: a zero divisor (numpy's 0), INT_MIN // -1 (numpy's INT_MIN)."""
     info = np.iinfo(dtype)
     values = np.array([info.min, info.min + 1, -3 if info.min < 0 else 3, 0, 1, 5, info.max], dtype)
     counts = np.array([0, 1, 3, info.bits - 1, info.bits, info.bits + 5] + ([-1] if info.min < 0 else []), dtype)
     x, n = (a.ravel() for a in np.meshgrid(values, counts))
     got = integer_ops(x, n)
-    for g, w in zip(got, (np.left_shift(x, n), np.right_shift(x, n), np.sign(x))):
+    with np.errstate(all="ignore"):
+        want = (np.left_shift(x, n), np.right_shift(x, n), np.sign(x), x // n, x % n)
+    for g, w in zip(got, want):
         assert g.dtype == w.dtype and np.array_equal(g, w), (dtype, x, n, g, w)

@@ -11,7 +11,9 @@ one (``prim.scalar``, which the CUDA simulator also evaluates as plain Python):
 - ``select``, ``maximum``, ``minimum`` and the max/min reductions' combine: ``select_`` of the same
   conditions (``|`` in place of ``or``, which would branch too);
 - ``logical_and``/``logical_or`` with ``&``/``|``; ``sign``, ``logaddexp`` and the integer shifts (numpy's
-  results for counts outside the width) with ``select_``; float floor and ceil as LLVM's;
+  results for counts outside the width) with ``select_``; float floor and ceil as LLVM's; integer ``%``
+  and ``//`` as numba's, which give numpy's 0 for a zero divisor under ``error_model='numpy'`` (``//``
+  keeps INT_MIN // -1 = INT_MIN with ``select_``);
 - float division, log, log2, log10, log1p, sqrt, arcsin, arccos, arctanh without their domain guards: the
   entry is compiled with ``error_model='numpy'``, under which numba's division and math functions already
   give numpy's inf, -inf and NaN, and vecmath's versions handle their whole domain
@@ -69,7 +71,15 @@ def _right_shift(args, dtype):
     return f"({x} >> _rt.select_({_shift_in_range(count, dtype)}, {count}, {width - 1}))"
 
 
-_INT = {"left_shift": _left_shift, "right_shift": _right_shift}
+def _floor_divide(args, dtype):
+    # NOTE: numba's integer // and % already give numpy's 0 for a zero divisor; INT_MIN // -1 (0 in numba,
+    # INT_MIN in numpy, and no trap) is the one case left
+    a, b = args
+    return f"({a} // {b})" if np.dtype(dtype).kind == "u" else f"_rt.select_({b} == -1, -{a}, {a} // {b})"
+
+
+_INT = {"left_shift": _left_shift, "right_shift": _right_shift, "floor_divide": _floor_divide,
+        "mod": lambda args, dtype: f"({args[0]} % {args[1]})"}
 _FLOAT = {
     "div": "({0} / {1})",
     "log": "math.log({0})", "log2": "math.log2({0})", "log10": "math.log10({0})", "log1p": "math.log1p({0})",
