@@ -52,6 +52,8 @@ _ANY = {
 _NUMBER = {   # integer and float compute: ``{0} - {0}`` is a zero (or NaN) of the operand's own type
     "sign": "_rt.select_({0} > 0, 1, _rt.select_({0} < 0, -1, {0} - {0}))",
 }
+
+
 def _shift_in_range(count, dtype):
     width = np.dtype(dtype).itemsize * 8
     return f"({count} < {width})" if np.dtype(dtype).kind == "u" else f"(({count} >= 0) & ({count} < {width}))"
