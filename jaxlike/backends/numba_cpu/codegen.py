@@ -35,6 +35,7 @@ from .updates import UpdateWriter
 from .scratch import SCRATCH_BYTES
 from .support import warn_fallback, may_be_large
 from .simd import ranged_calls, wide_vectors
+from .literals import plain_constants
 
 _LOWERINGS = {**LOWERINGS, **ALONG_LOWERINGS, **LOOP_LOWERINGS, **LINALG_LOWERINGS}     # primitive name -> lowering of a non-fused node
 SMALL_CONST = 4096      # elements: larger constants are passed to the entry as arguments, not compiled in
@@ -546,16 +547,16 @@ class Codegen(UpdateWriter):
         # alone: boxing the nested tuples cost ~40 of the ~220 ns a scalar call spends in numba
         bare = not ups and len(outs) == 1 and self.graph.outputs[0].ndim == 0 and not self.options.get("out_params")
         src.append(f"    return {outs[0]}" if bare else f"    return {ret_o}, {ret_u}")
-        module = Module("\n".join(wide_vectors(src, support.WIDE_VECTOR_BITS)) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place, bare)
+        module = Module("\n".join(wide_vectors(plain_constants(src), support.WIDE_VECTOR_BITS)) + "\n", self.const_args, self.fallbacks, self.timed, self.in_place, bare)
         module.parallel = any(k.parallel for k in self.kernels)
         return module
 
     def _scratch_block(self, lines):
         """``lines`` taking the scratch block first when they carve temporaries from it."""
         if self.options.get("out_params"):
-            return ["_ws_at = 0"] + lines      # NOTE: the caller's block, reused by every step
+            return ["_ws_at = _rt.plain(0)"] + lines      # NOTE: the caller's block, reused by every step
         if any(line.strip() in self.carved for line in lines):
-            return ["_ws = _rt.new_block()", "_ws_at = 0"] + lines
+            return ["_ws = _rt.new_block()", "_ws_at = _rt.plain(0)"] + lines
         return lines
 
     def _graph_text(self):

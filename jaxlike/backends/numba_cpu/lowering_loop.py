@@ -8,7 +8,7 @@ and ops only.
 
 from ...core.graph import sibling_key
 from .loops import np_type
-from .lowering import message
+from .lowering import message, element_loops
 
 
 def _members(ctx, v):
@@ -105,7 +105,7 @@ def scan(ctx, v):
     lines.append(f"for {i} in {steps}:")
     for k, out in stacked.items():
         if k >= nc + ny:
-            lines.append(f"    {out}[{i}] = {carries.now[k - nc - ny]}")
+            lines += ["    " + line for line in _record(ctx, out, i, carries.now[k - nc - ny], members[k].ndim - 1)]
     lines.append(f"    {rv} = {_call(ctx, step, args, consts, attrs['sizes'], outs + [f'{base}_ws'])}")
     lines += ["    " + line for line in carries.advance(rv, numbers)]
     for k, out in stacked.items():
@@ -115,6 +115,14 @@ def scan(ctx, v):
         if k < nc:
             lines.append(f"{ctx.name(m)} = {carries.now[k]}")
     return lines
+
+
+def _record(ctx, stacked, i, carry, ndim):
+    """``stacked[i] = carry`` (the carry a step starts from), element by element when the carry is an array
+    (``element_loops`` says why)."""
+    if ndim == 0:
+        return [f"{stacked}[{i}] = {carry}"]
+    return element_loops(ctx, carry, ndim, lambda e: f"{stacked}[{', '.join([i] + e)}] = {carry}[{', '.join(e)}]")
 
 
 def while_loop(ctx, v):

@@ -252,6 +252,17 @@ def prefer_vector_width(typingctx, bits):
     return types.none(bits), codegen
 
 
+@intrinsic
+def plain(typingctx, value):
+    """``value`` typed as its non-literal type (``literals.py`` says why): 0 as int64, 'take' as a string,
+    (1, n) as a tuple of int64."""
+    result = types.unliteral(value)
+
+    def codegen(context, builder, signature, args):
+        return context.cast(builder, args[0], signature.args[0], signature.return_type)
+    return result(value), codegen
+
+
 def may_be_large(shape, dtype):
     """Whether an array of this (partly symbolic) shape may reach HUGE_PAGE_BYTES: the generated code then
     calls ``advise_huge`` on it."""

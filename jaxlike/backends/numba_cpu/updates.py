@@ -128,7 +128,9 @@ class UpdateWriter:
             if o.ndim == 0:
                 outs.append(cast(self.name(o), o.dtype))
             elif not (o._id in self.filled and k == self._first_output(o)):
-                self.lines.append(f"_o{k}[:] = {self.old.get(o._id, self.name(o))}")
+                src = self.old.get(o._id, self.name(o))
+                self.lines += element_loops(self, f"_o{k}", o.ndim,
+                                            lambda e, k=k, src=src: f"_o{k}[{', '.join(e)}] = {src}[{', '.join(e)}]")
         return outs
 
     def _first_output(self, o):
