@@ -7,6 +7,7 @@ and ops only.
 """
 
 from ...core.graph import sibling_key
+from ...core.types import dims_equal
 from .loops import np_type
 from .lowering import message, element_loops
 
@@ -46,6 +47,12 @@ class _Carries:
         return lines
 
 
+def _carried_dims(ctx, m, init):
+    """``made_dims`` of a loop's final carry ``m``: its buffers are ``init``'s copy and ``np.empty_like`` of
+    it, so a dim its type shares with ``init``'s needs no check after the loop."""
+    return [ctx.dim(d) if dims_equal(d, e) else None for d, e in zip(m.shape, init.shape)]
+
+
 def _numbers(body):
     """Positions of the step's rank-0 outputs (the only ones its entry returns, in this order)."""
     return [k for k, o in enumerate(body.outputs) if o.ndim == 0]
@@ -82,6 +89,7 @@ def scan(ctx, v):
                 ctx.bound.add(id(m.shape[0]))
                 pre.append(f"{ctx.symname(m.shape[0])} = {n}")
             ctx.allocate(ctx.name(m), m.shape, m.dtype, m)
+            ctx.made_dims[ctx.name(m)] = [ctx.dim(d) for d in m.shape]
             stacked[k] = ctx.name(m)
     carries = _Carries(ctx, base, operands[nk:nk + nc])
     lines = carries.start + [f"{base}_ws = _rt.new_block()"]
@@ -114,6 +122,7 @@ def scan(ctx, v):
     for k, m in members.items():
         if k < nc:
             lines.append(f"{ctx.name(m)} = {carries.now[k]}")
+            ctx.made_dims[ctx.name(m)] = _carried_dims(ctx, m, operands[nk + k])
     return lines
 
 
@@ -145,6 +154,7 @@ def while_loop(ctx, v):
     lines += ["    " + line for line in carries.advance(rv, _numbers(body))]
     for k, m in members.items():
         lines.append(f"{ctx.name(m)} = {carries.now[k]}")
+        ctx.made_dims[ctx.name(m)] = _carried_dims(ctx, m, v.inputs[nk + k])
     return lines
 
 

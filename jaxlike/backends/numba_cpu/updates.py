@@ -129,6 +129,8 @@ class UpdateWriter:
                 outs.append(cast(self.name(o), o.dtype))
             elif not (o._id in self.filled and k == self._first_output(o)):
                 src = self.old.get(o._id, self.name(o))
+                # NOTE: the loops run over the argument's shape: out_buffer checks that it is the output's
+                self.lines.append(f"_rt.out_buffer(_o{k}, {self.shape_text(o.shape)})")
                 self.lines += element_loops(self, f"_o{k}", o.ndim,
                                             lambda e, k=k, src=src: f"_o{k}[{', '.join(e)}] = {src}[{', '.join(e)}]")
         return outs
