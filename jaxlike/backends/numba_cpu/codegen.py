@@ -26,7 +26,7 @@ from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
 from . import build, inplace, loops, rows, siblings, support
 from .loops import safe, literal, np_type, cast, known1, dim_text, type_text, attr_text
-from .lowering import LOWERINGS, fallback, message, drop_repeated_checks
+from .lowering import LOWERINGS, fallback, size_check, drop_repeated_checks
 from .lowering_along import LOWERINGS as ALONG_LOWERINGS
 from .lowering_loop import LOWERINGS as LOOP_LOWERINGS
 from .lowering_linalg import LOWERINGS as LINALG_LOWERINGS
@@ -222,8 +222,8 @@ class Codegen(UpdateWriter):
             if made and made[k] == want:
                 continue
             label = f"{self.symname(d)}=" if isinstance(d, Sym) else ""
-            out.append(f"if {have} != {want}:")
-            out.append(f"    raise ShapeError({message(f'{what}: dim {k} has size ', (have,), f' where {type_text(v.type, self.symname)} needs {label}', (want,), self.where_text)})")
+            out.append(size_check(have, want, f"{what}: dim {k} has size ",
+                                  f" where {type_text(v.type, self.symname)} needs {label}", self.where_text))
         return out
 
     def _ready(self, v):
@@ -520,8 +520,9 @@ class Codegen(UpdateWriter):
                     if known1(d) or dims_equal(d, e):
                         continue
                     have, want = self.dim(d), self.dim(e)
-                    out.append(f"if {have} != {want}:")
-                    out.append(f"    raise ShapeError({message(f'{v.prim.name}: operand {pos} has size ', (have,), f' at dim {off + k} where the result has ', (want,), ' (a size not known to be 1 when the graph was built does not broadcast)' + where_text)})")
+                    out.append(size_check(have, want, f"{v.prim.name}: operand {pos} has size ",
+                                          f" at dim {off + k} where the result has ", " (a size not known to be 1 "
+                                          "when the graph was built does not broadcast)" + where_text))
         return out
 
     def _module(self, params, outs, ups):

@@ -55,32 +55,50 @@ def _indices(ctx, idx):
     return flat if idx.dtype == np.int64 else f"{flat}.astype(np.int64)"
 
 
+def _template(parts):
+    return "".join(p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}" for p in parts)
+
+
 def message(*parts):
     """The arguments of a ``_Formatted`` error (core.errors): one template of the constant text (str parts)
     with a ``{}`` for each run-time int ((expr,) parts), then those ints."""
-    template = "".join(p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}" for p in parts)
-    return ", ".join([repr(template)] + [p[0] for p in parts if not isinstance(p, str)])
+    return ", ".join([repr(_template(parts))] + [p[0] for p in parts if not isinstance(p, str)])
+
+
+def size_check(have, want, before, between, after):
+    """The line that checks run-time size ``have`` (text) against ``want``: ``support.check_size``, whose
+    ShapeError reads ``before`` have ``between`` want ``after``."""
+    return f"_rt.check_size({have}, {want}, {_template((before, (have,), between, (want,), after))!r})"
 
 
 def _size_check(ctx, what, d_have, d_want, detail):
     if dims_equal(d_have, d_want):
         return []
     have, want = ctx.dim(d_have), ctx.dim(d_want)
-    return [f"if {have} != {want}:",
-            f"    raise ShapeError({message(f'{what}: {detail} has size ', (have,), ' where the other operand has ', (want,), ctx.where_text)})"]
+    return [size_check(have, want, f"{what}: {detail} has size ", " where the other operand has ", ctx.where_text)]
 
 
-_CHECK = re.compile(r"if (\S+|\([^()]*\)) != (\S+|\([^()]*\)):$")
+_OPERAND = r"(\S+|\([^()]*\))"
+_CHECK = re.compile(rf"if {_OPERAND} != {_OPERAND}:$")
+_CHECK_CALL = re.compile(rf"_rt\.check_size\({_OPERAND}, {_OPERAND}, ")
 
 
 def drop_repeated_checks(lines):
-    """The entry's body without the size checks an earlier one already made: ``if a != b:`` (or ``b != a``)
-    whose whole body is ``raise ShapeError(...)``, at the entry's top level, where the first check runs
-    before every later one and the size names are assigned once. Fused kernels and the broadcasts in them
-    repeat the same comparison (W3's entry had 44 checks, 11 distinct), and each costs numba ~7 ms of
-    compile time."""
+    """The entry's body without the size checks an earlier one already made: ``_rt.check_size(a, b, ...)``,
+    or ``if a != b:`` (or ``b != a``) whose whole body is ``raise ShapeError(...)``, at the entry's top
+    level, where the first check runs before every later one and the size names are assigned once. Fused
+    kernels and the broadcasts in them repeat the same comparison (W3's entry had 44 checks, 11 distinct),
+    and each costs numba compile time."""
     seen, out, k = set(), [], 0
     while k < len(lines):
+        call = _CHECK_CALL.match(lines[k])
+        if call:
+            key = frozenset(call.groups())
+            if key not in seen:
+                seen.add(key)
+                out.append(lines[k])
+            k += 1
+            continue
         m = _CHECK.match(lines[k])
         if (m and k + 1 < len(lines) and lines[k + 1].startswith("    raise ShapeError(")
                 and (k + 2 == len(lines) or not lines[k + 2].startswith(" "))):

@@ -9,7 +9,7 @@ and ops only.
 from ...core.graph import sibling_key
 from ...core.types import dims_equal
 from .loops import np_type
-from .lowering import message, element_loops
+from .lowering import message, element_loops, size_check
 
 
 def _members(ctx, v):
@@ -77,10 +77,13 @@ def scan(ctx, v):
                 f"    raise ShapeError({message('scan: the number of steps must be >= 0, got ', (n,), ctx.where_text)})"]
     else:
         pre.append(f"{n} = {ctx.dim(length)}")
-    test, least = ("<", "at least ") if length is None else ("!=", "")
     for j, x in enumerate(operands[nk + nc:]):
-        pre += [f"if {ctx.name(x)}.shape[0] {test} {n}:",
-                f"    raise ShapeError({message(f'scan: scanned array {j} has ', (f'{ctx.name(x)}.shape[0]',), f' rows for a loop of {least}length ', (n,), ctx.where_text)})"]
+        rows = f"{ctx.name(x)}.shape[0]"
+        if length is not None:
+            pre.append(size_check(rows, n, f"scan: scanned array {j} has ", " rows for a loop of length ",
+                                  ctx.where_text))
+            continue
+        pre += [f"if {rows} < {n}:", f"    raise ShapeError({message(f'scan: scanned array {j} has ', (rows,), ' rows for a loop of at least length ', (n,), ctx.where_text)})"]
     stacked = {}
     for k, m in sorted(members.items()):
         if k >= nc:

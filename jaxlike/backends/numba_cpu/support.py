@@ -20,6 +20,7 @@ from numba.core import cgutils
 from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
+from ...core.errors import ShapeError
 from ...core.types import Sym, DimSum
 from ...ops.prng import ROTATIONS, PARITY
 from . import branchless as _branchless, scratch as _scratch
@@ -39,6 +40,15 @@ def _require_dtype(a, proto):
     if isinstance(a, types.Array) and a.dtype != proto:
         raise TypingError(f"jaxlike: argument dtype {a.dtype} where {proto} was compiled for")
     return lambda a, proto: None
+
+
+@njit(cache=True, nogil=True)
+def check_size(have, want, template):
+    """Raises ShapeError(``template`` with ``have`` and ``want``) unless the two sizes are equal. A call, not
+    ``if ...: raise`` in the entry: numba's exception block cost ~10 ms of compile per check (26 -> 16 ms per
+    check over 100 checks in one function)."""
+    if have != want:
+        raise ShapeError(template, have, want)
 
 
 def scalar(a):
