@@ -1,7 +1,8 @@
 """What numba is asked to compile for a generated module: run-time helpers once per argument type, never once
-per constant (``literals.py``), and no broadcasting array setitem, which numba compiles anew in every
-process (~2.5 s each). Both were compile time a user paid on every new graph; the checks read numba's
-record of the compiled signatures and its typed IR, so each fails if the generated code goes back."""
+per constant (``literals.py``), no broadcasting array setitem, which numba compiles anew in every process
+(~2.5 s each), and no size checks of what a loop allocated itself. Each was compile time a user paid on
+every new graph; the checks read numba's record of the compiled signatures, its typed IR and the source,
+so each fails if the generated code goes back."""
 
 import numpy as np
 import pytest
@@ -89,3 +90,5 @@ def test_scan_records_its_carries_without_an_array_setitem(fresh_cache):
     assert stores, "no setitem at all: the test no longer sees the loop's stores"
     arrays = [sig for sig in stores if isinstance(sig.args[-1], types.Array)]
     assert not arrays, f"array-into-array setitems: {arrays}"
+    # the loop's results are arrays it allocated with their sizes, or copies of the carries' initial values
+    assert "'scan: dim" not in f.source, "size checks of the loop's own results"
