@@ -553,7 +553,8 @@ class Codegen(UpdateWriter):
         return module
 
     def _scratch_block(self, lines):
-        """``lines`` taking the scratch block first when they carve temporaries from it."""
+        """``lines`` taking the scratch block first when they carve temporaries from it. The offset starts as
+        ``_rt.plain(0)``: a literal 0 would make ``_rt.take``'s signature literal (``literals.py``)."""
         if self.options.get("out_params"):
             return ["_ws_at = _rt.plain(0)"] + lines      # NOTE: the caller's block, reused by every step
         if any(line.strip() in self.carved for line in lines):

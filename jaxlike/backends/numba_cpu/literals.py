@@ -58,8 +58,7 @@ def plain_constants(lines):
     Only one-line statements are rewritten; a line that does not parse alone (a loop head) is kept."""
     out = []
     for line in lines:
-        m = _CALL.search(line)
-        if m is None or not any(_is_dispatcher(a, n) for a, n in _CALL.findall(line)):
+        if not any(_is_dispatcher(a, n) for a, n in _CALL.findall(line)):
             out.append(line)
             continue
         body = line.lstrip()

@@ -350,6 +350,11 @@ def element_loops(ctx, over, ndim, statement):
     return lines + ["    " * ndim + statement(idx)]
 
 
+def element_copy(ctx, dst, src, ndim, lead=()):
+    """``dst[*lead] = src`` for array ``src`` of rank ``ndim``: ``element_loops`` over ``src``'s shape."""
+    return element_loops(ctx, src, ndim, lambda i: f"{dst}[{', '.join([*lead, *i])}] = {src}[{', '.join(i)}]")
+
+
 def _slice_starts(ctx, index, shape):
     """Texts of each dim's first index (Python's slice rules) and the steps, when every start and step is a
     number or None (else None)."""

@@ -9,7 +9,7 @@ and ops only.
 from ...core.graph import sibling_key
 from ...core.types import dims_equal
 from .loops import np_type
-from .lowering import message, element_loops, size_check
+from .lowering import message, element_copy, size_check
 
 
 def _members(ctx, v):
@@ -131,10 +131,10 @@ def scan(ctx, v):
 
 def _record(ctx, stacked, i, carry, ndim):
     """``stacked[i] = carry`` (the carry a step starts from), element by element when the carry is an array
-    (``element_loops`` says why)."""
+    (``lowering.element_loops`` says why)."""
     if ndim == 0:
         return [f"{stacked}[{i}] = {carry}"]
-    return element_loops(ctx, carry, ndim, lambda e: f"{stacked}[{', '.join([i] + e)}] = {carry}[{', '.join(e)}]")
+    return element_copy(ctx, stacked, carry, ndim, lead=(i,))
 
 
 def while_loop(ctx, v):

@@ -12,7 +12,7 @@ from ...core.types import dims_equal
 from ...core.errors import where
 from . import inplace
 from .loops import cast, literal, np_type
-from .lowering import is_plain_gemm, gemm_update, element_loops
+from .lowering import is_plain_gemm, gemm_update, element_copy
 
 
 class UpdateWriter:
@@ -79,7 +79,7 @@ class UpdateWriter:
             elif s.dtype != u.dtype or s.ndim != u.ndim:
                 ret[s._id] = self._fresh(u, src)
             else:
-                copy = element_loops(self, sn, s.ndim, lambda i: f"{sn}[{', '.join(i)}] = {src}[{', '.join(i)}]")
+                copy = element_copy(self, sn, src, s.ndim)
                 if all(dims_equal(a, b) for a, b in zip(s.shape, u.shape)):
                     self.lines += copy
                     ret[s._id] = sn
@@ -128,11 +128,9 @@ class UpdateWriter:
             if o.ndim == 0:
                 outs.append(cast(self.name(o), o.dtype))
             elif not (o._id in self.filled and k == self._first_output(o)):
-                src = self.old.get(o._id, self.name(o))
-                # NOTE: the loops run over the argument's shape: out_buffer checks that it is the output's
+                # NOTE: the copy writes as far as the value's shape: out_buffer checks the argument has it
                 self.lines.append(f"_rt.out_buffer(_o{k}, {self.shape_text(o.shape)})")
-                self.lines += element_loops(self, f"_o{k}", o.ndim,
-                                            lambda e, k=k, src=src: f"_o{k}[{', '.join(e)}] = {src}[{', '.join(e)}]")
+                self.lines += element_copy(self, f"_o{k}", self.old.get(o._id, self.name(o)), o.ndim)
         return outs
 
     def _first_output(self, o):
