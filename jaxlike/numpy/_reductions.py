@@ -9,6 +9,7 @@ from ..ops import reduce as r
 from ..ops import math as m
 from ..ops.layout import expand_back
 from ..ops._rules import normalize_axes, normalize_axis
+from ..core.graph import const
 from ._base import asarray_or_var, ndim, is_traced, dtype_of
 
 
@@ -37,26 +38,72 @@ def _reduce(prim, a, axis, keepdims, accumulates=False):
     return out
 
 
-def sum(a, axis=None, dtype=None, out=None, keepdims=False):
+def _masked(a, where, fill):
+    """numpy's ``where=`` on a reduction: the elements where ``where`` is false count as ``fill`` (the
+    reduction's identity, or ``initial``)."""
+    a = asarray_or_var(a)
+    if where is None:
+        return a
+    from ._elementwise import _as_bool
+    return m.select(_as_bool(where), a, np.asarray(fill, dtype=dtype_of(a)))
+
+
+def _with_initial(out, initial, combine):
+    """``initial`` folded into a reduction's result: numpy casts it to the result's dtype."""
+    if initial is None:
+        return out
+    init = _cast(initial, dtype_of(out)) if is_traced(initial) else np.asarray(initial, dtype=dtype_of(out))
+    return combine(out, init)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     _no_out(out, "sum")
-    out = _reduce(r.reduce_sum, a, axis, keepdims, accumulates=True)
+    out = _reduce(r.reduce_sum, _masked(a, where, 0), axis, keepdims, accumulates=True)
+    out = _with_initial(out, initial, m.add)
     return out if dtype is None else _cast(out, dtype)
 
 
-def prod(a, axis=None, dtype=None, out=None, keepdims=False):
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     _no_out(out, "prod")
-    out = _reduce(r.reduce_prod, a, axis, keepdims, accumulates=True)
+    out = _reduce(r.reduce_prod, _masked(a, where, 1), axis, keepdims, accumulates=True)
+    out = _with_initial(out, initial, m.mul)
     return out if dtype is None else _cast(out, dtype)
 
 
-def max(a, axis=None, out=None, keepdims=False):
+def _extreme(prim, fname, a, axis, keepdims, initial, where):
+    """max/min, with ``initial`` taking part in every slice: an empty slice's result is ``initial`` (numpy
+    raises without one, as there is no identity), and elements masked off by ``where`` count as it."""
+    if initial is None:
+        if where is not None:
+            raise ValueError(f"{fname}: a where= mask needs initial= (the value where nothing is selected), "
+                             "as numpy: the reduction has no identity")
+        return _reduce(prim, a, axis, keepdims)
+    if is_traced(initial):
+        raise TypeError(f"{fname}: initial= must be a concrete scalar, got a traced value")
+    if not is_traced(a, where):
+        npfn = np.max if prim is r.reduce_max else np.min
+        return npfn(np.asarray(a), axis=axis, keepdims=keepdims, initial=initial,
+                    **({} if where is None else {"where": where}))
+    a = _masked(a, where, initial)
+    axes = normalize_axes(axis, ndim(a))
+    if not axes:
+        return (m.maximum if prim is r.reduce_max else m.minimum)(a, np.asarray(initial, dtype=dtype_of(a)))
+    # NOTE: one slab of ``initial`` along the first reduced axis adds it to every slice, an empty one too
+    from ._base import shape
+    from ..ops.layout import broadcast_to, concatenate
+    slab_shape = tuple(1 if i == axes[0] else d for i, d in enumerate(shape(a)))
+    slab = broadcast_to(const(np.asarray(initial, dtype=dtype_of(a))), shape=slab_shape)
+    return _reduce(prim, concatenate(a, slab, axis=axes[0]), axes, keepdims)
+
+
+def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     _no_out(out, "max")
-    return _reduce(r.reduce_max, a, axis, keepdims)
+    return _extreme(r.reduce_max, "max", a, axis, keepdims, initial, where)
 
 
-def min(a, axis=None, out=None, keepdims=False):
+def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     _no_out(out, "min")
-    return _reduce(r.reduce_min, a, axis, keepdims)
+    return _extreme(r.reduce_min, "min", a, axis, keepdims, initial, where)
 
 
 amax, amin = max, min
@@ -74,34 +121,41 @@ def _float(a):
     return a
 
 
-def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+def _count(a, axes, keepdims, where):
+    """How many elements each slice of ``a`` reduces over: one scalar, or per slice those ``where`` selects."""
+    if where is None:
+        return r.count(a, axes, dtype_of(a)) if is_traced(a) else int(np.prod([np.shape(a)[i] for i in axes]))
+    from ._creation import full_like
+    return sum(_masked(full_like(a, 1), where, 0), axis=axes, keepdims=keepdims)
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     _no_out(out, "mean")
     a = _float(asarray_or_var(a))
     axes = normalize_axes(axis, ndim(a))
-    n = r.count(a, axes, dtype_of(a)) if is_traced(a) else int(np.prod([np.shape(a)[i] for i in axes]))
-    out = sum(a, axis=axes, keepdims=keepdims) / n
+    out = sum(a, axis=axes, keepdims=keepdims, where=where) / _count(a, axes, keepdims, where)
     return out if dtype is None else _cast(out, dtype)
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
     _no_out(out, "var")
     a = _float(asarray_or_var(a))
     axes = normalize_axes(axis, ndim(a))
-    centered = a - mean(a, axis=axes, keepdims=True)
+    centered = a - mean(a, axis=axes, keepdims=True, where=where)
     if dtype_of(a).kind == "c":
         squares = m.real(centered * m.conj(centered))  # NOTE: |a - mean|^2, real as numpy's complex var is
     else:
         squares = centered * centered
-    n = r.count(squares, axes, dtype_of(squares)) if is_traced(a) else int(np.prod([np.shape(a)[i] for i in axes]))
+    n = _count(squares, axes, keepdims, where)
     # NOTE: numpy divides by max(n - ddof, 0): ddof >= n gives inf (or NaN), never a negative variance
     dof = builtins.max(n - ddof, 0) if isinstance(n, int) else m.maximum(n - ddof, 0)
-    out = sum(squares, axis=axes, keepdims=keepdims) / dof
+    out = sum(squares, axis=axes, keepdims=keepdims, where=where) / dof
     return out if dtype is None else _cast(out, dtype)
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
     _no_out(out, "std")
-    return m.sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
+    return m.sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where))
 
 
 def argmax(a, axis=None):
@@ -120,15 +174,17 @@ def argmin(a, axis=None):
     return r.argmin(a, axis=normalize_axis(axis, ndim(a)))
 
 
-def all(a, axis=None, out=None, keepdims=False):
+def all(a, axis=None, out=None, keepdims=False, *, where=None):
     """True where no element is false; True over an empty axis, as numpy (a count of the false elements)."""
     _no_out(out, "all")
     from ._elementwise import _as_bool, logical_not, equal
-    return equal(sum(_cast(logical_not(_as_bool(a)), np.int8), axis=axis, keepdims=keepdims), 0)
+    falses = _masked(_cast(logical_not(_as_bool(a)), np.int8), where, 0)
+    return equal(sum(falses, axis=axis, keepdims=keepdims), 0)
 
 
-def any(a, axis=None, out=None, keepdims=False):
+def any(a, axis=None, out=None, keepdims=False, *, where=None):
     """True where some element is true; False over an empty axis, as numpy (a count of the true elements)."""
     _no_out(out, "any")
     from ._elementwise import _as_bool, not_equal
-    return not_equal(sum(_cast(_as_bool(a), np.int8), axis=axis, keepdims=keepdims), 0)
+    trues = _masked(_cast(_as_bool(a), np.int8), where, 0)
+    return not_equal(sum(trues, axis=axis, keepdims=keepdims), 0)

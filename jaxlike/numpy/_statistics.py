@@ -239,10 +239,10 @@ def _extreme_function(name, npfn, largest):
         if where is not _NO_VALUE:
             mask = E.not_equal(asarray_or_var(where), False)
             valid = mask if valid is None else E.logical_and(valid, mask)
-        res = (R.max if largest else R.min)(a if valid is None else E.where(valid, a, _extreme_fill(dt, largest)),
-                                            axis=axis, keepdims=keepdims)
-        if initial is not _NO_VALUE:
-            return (E.maximum if largest else E.minimum)(res, initial)
+        filled = a if valid is None else E.where(valid, a, _extreme_fill(dt, largest))
+        if initial is not _NO_VALUE:  # NOTE: an empty or all-NaN slice is then ``initial``, as numpy
+            return (R.max if largest else R.min)(filled, axis=axis, keepdims=keepdims, initial=initial)
+        res = (R.max if largest else R.min)(filled, axis=axis, keepdims=keepdims)
         if dt.kind == "f":  # an all-NaN slice is NaN (numpy also warns)
             res = E.where(R.any(valid, axis=axis, keepdims=keepdims), res, np.nan)
         return res

@@ -37,6 +37,22 @@ ROWS = [
     Row("min keepdims", lambda m, x: m.min(x, axis=0, keepdims=True), uniform(-2, 2, A)),
     Row("amax", lambda m, x: m.amax(x), uniform(-2, 2, A)),
     Row("amin", lambda m, x: m.amin(x, axis=(0, 2)), uniform(-2, 2, A3)),
+    Row("max initial", lambda m, x: m.max(x, axis=1, initial=0.5), uniform(-2, 2, A)),
+    Row("min initial all axes", lambda m, x: m.min(x, initial=-0.5), uniform(-2, 2, A3)),
+    Row("max initial no axes", lambda m, x: m.max(x, axis=(), initial=0.5), uniform(-2, 2, A)),
+    Row("max initial empty axis", lambda m, x: m.max(x, axis=0, initial=-1.0), uniform(-2, 2, (0, 4))),
+    Row("min where initial", lambda m, x: m.min(x, axis=0, where=x > -1.0, initial=3.0), uniform(-2, 2, A3)),
+    Row("sum where initial", lambda m, x: m.sum(x, axis=1, where=x > 0, initial=1.5), uniform(-2, 2, A)),
+    Row("prod where", lambda m, x: m.prod(x, axis=0, where=np.arange(4) % 2 == 0), uniform(0.5, 1.5, A)),
+    Row("sum int initial", lambda m, x: m.sum((x > 0).astype(np.int32), initial=2), uniform(-2, 2, A),
+        grad=False),
+    Row("mean where", lambda m, x: m.mean(x, axis=1, where=x > -1.5), uniform(-2, 2, A)),
+    Row("mean where keepdims", lambda m, x: m.mean(x, axis=(0, 2), where=np.arange(4) < 3, keepdims=True),
+        uniform(-2, 2, A3)),
+    Row("var where ddof", lambda m, x: m.var(x, axis=0, where=x < 1.0, ddof=1), uniform(-2, 2, (6, 3))),
+    Row("std where", lambda m, x: m.std(x, where=x > -1.8), uniform(-2, 2, A)),
+    Row("all where", lambda m, x: m.all(x > -1.0, axis=1, where=x > 0.5), uniform(-2, 2, A), grad=False),
+    Row("any where", lambda m, x: m.any(x > 1.0, axis=0, where=x < 1.5), uniform(-2, 2, A), grad=False),
     Row("all", lambda m, x: m.all(x > -1.5, axis=1), uniform(-2, 2, A), grad=False),
     Row("any keepdims", lambda m, x: m.any(x > 1.5, axis=0, keepdims=True), uniform(-2, 2, A), grad=False),
     Row("cumsum", lambda m, x: m.cumsum(x), uniform(-2, 2, A)),
@@ -95,6 +111,32 @@ def test_max_gradient_is_shared_between_ties():
     """Catches: a max gradient that picks one of several equal maxima (JAX shares it equally)."""
     x = np.array([1.0, 3.0, 3.0, 2.0])
     np.testing.assert_allclose(jaxlike.grad(lambda v: jnp.max(v))(x), [0, 0.5, 0.5, 0])
+
+
+def test_max_min_where_needs_initial():
+    """numpy: a max/min has no identity, so a mask without initial= has nothing for an all-masked slice."""
+    with pytest.raises(ValueError, match="needs initial="):
+        jaxlike.grad(lambda v: jnp.max(v, where=v > 0))(np.ones(3))
+    with pytest.raises(TypeError, match="initial= must be a concrete"):
+        jaxlike.grad(lambda v: jnp.min(v, initial=v[0]))(np.ones(3))
+
+
+def test_max_initial_compiles_for_every_size_including_empty():
+    """max with initial= on the numba backend: one compiled function for every length, an empty one
+    included (the initial value, where a plain max raises), and its gradient (none to initial's slab)."""
+    f = jaxlike.compile(jaxlike.value_and_grad(lambda v: jnp.sum(jnp.max(v * v, axis=0, initial=0.25))))
+    for n in (0, 2, 5):  # NOTE: not 1, as a size-1 dim is a broadcast and its own entry
+        x = np.linspace(-1.0, 0.7, 2 * n).reshape(n, 2)  # no ties among the squares
+        val, g = f(x)
+        np.testing.assert_allclose(val, np.sum(np.max(x * x, axis=0, initial=0.25)))
+        want = np.zeros_like(x)
+        if n:
+            top = np.argmax(x * x, axis=0)
+            for j, i in enumerate(top):
+                if x[i, j] ** 2 > 0.25:
+                    want[i, j] = 2 * x[i, j]
+        np.testing.assert_allclose(g, want)
+    assert len(f._cache) == 1
 
 
 def test_scans_reject_bad_axes():

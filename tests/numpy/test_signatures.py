@@ -32,8 +32,6 @@ LINALG = "inv solve det slogdet cholesky eigh svd pinv norm".split()
 # numpy's promotion.
 NOT_SUPPORTED = {
     "out": "traced arrays are immutable: use the return value",
-    "where": "masked reductions are not supported; use jnp.where on the operand",
-    "initial": "use jnp.maximum/jnp.minimum with the initial value",
     "like": "array-API dispatch does not apply",
     "device": "placement is compile(device=...)",
     "order": "arrays are C-ordered",
