@@ -1,10 +1,10 @@
 """The disk cache: a generated module is written to ``<cache_dir>/numba_cpu/jl_<key>.py``, imported from there,
-and its ``@njit(cache=True)`` functions keep numba's compiled code beside it (``__pycache__``), so a second
-process calling the same function compiles nothing.
+and its ``@njit(cache=True)`` functions keep numba's compiled code beside it (``__pycache__``, or under
+``NUMBA_CACHE_DIR``), so a second process calling the same function compiles nothing.
 
 The key hashes the module text (which holds the graph's canonical text: canonical size names, every
 constant's bytes or a hash of them), the options, the versions of jaxlike, numba, numpy and llvmlite, the
-CPU name, and this backend's own source files. Writes are atomic (a temporary file, then ``os.replace``).
+CPU name, numba's optimization level, and this backend's own source files. Writes are atomic (a temporary file, then ``os.replace``).
 An entry whose text differs from what it should be (truncated, corrupt, stale) is rewritten; numba cache
 files that do not unpickle are deleted, so numba recompiles instead of crashing. Imports numpy, numba,
 config and core only.
@@ -55,12 +55,19 @@ def _cpu():
     return llvm.get_host_cpu_name()
 
 
+def _numba_opt():
+    """numba's LLVM optimization level (``NUMBA_OPT``): numba's own cache index does not record it, so our
+    key does, and an entry compiled at another level is never loaded as this one."""
+    from numba.core import config as numba_config
+    return int(numba_config.OPT)
+
+
 def cache_key(source, options):
     h = hashlib.sha256()
     parts = [source, repr(sorted((k, repr(v)) for k, v in options.items() if k in ("fastmath", "parallel",
                                                                                   "par_threshold"))),
              *(f"{d}={_version(d)}" for d in ("jaxlike", "numba", "numpy", "llvmlite")),
-             f"python={sys.version_info[:3]}", f"cpu={_cpu()}", backend_fingerprint()]
+             f"python={sys.version_info[:3]}", f"cpu={_cpu()}", f"opt={_numba_opt()}", backend_fingerprint()]
     for p in parts:
         h.update(p.encode())
         h.update(b"\0")
@@ -90,10 +97,19 @@ def write_atomic(path, text):
         raise
 
 
+def numba_cache_path(path):
+    """Where numba keeps the compiled code of module ``path``: beside it (``__pycache__``), or under
+    ``NUMBA_CACHE_DIR`` when that is set, in numba's own layout (the locator numba itself asks first)."""
+    from numba.core import caching, config as numba_config
+    if numba_config.CACHE_DIR:
+        locator = getattr(caching, "UserProvidedCacheLocator", None) or caching._UserProvidedCacheLocator
+        return os.path.join(numba_config.CACHE_DIR, locator.get_suitable_cache_subpath(path))
+    return os.path.join(os.path.dirname(path), "__pycache__")
+
+
 def _numba_files(path):
-    d, fn = os.path.split(path)
-    stem = fn[:-3]
-    return glob.glob(os.path.join(d, "__pycache__", stem + ".*.nb[ic]"))
+    stem = os.path.basename(path)[:-3]
+    return glob.glob(os.path.join(numba_cache_path(path), stem + ".*.nb[ic]"))
 
 
 def _purge_numba(path):
