@@ -1,13 +1,17 @@
-"""Fixtures every test folder shares: a seeded random generator, the compile cache directory of the test
-run, and the hypothesis profiles (``HYPOTHESIS_PROFILE=long`` for a longer, randomized run). Folders add
-their own conftest.py."""
+"""Fixtures every test folder shares: numba's optimization level (``_numba_level``), a seeded random
+generator, the compile cache directory of the test run, and the hypothesis profiles (``HYPOTHESIS_PROFILE=long``
+for a longer, randomized run). Folders add their own conftest.py."""
 
 import os
 
-import numpy as np
-import pytest
+from _numba_level import lower_optimization, lowered
 
-import jaxlike
+lower_optimization()   # NOTE: before numba is imported (by jaxlike below); see _numba_level's docstring
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import jaxlike  # noqa: E402
 
 try:
     from hypothesis import settings
@@ -21,6 +25,17 @@ if settings is not None:
     settings.register_profile("default", max_examples=25, deadline=None, derandomize=True)
     settings.register_profile("long", max_examples=400, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_configure(config):
+    if lowered():  # NOTE: numba says so for every -O0 entry, as it cannot cache them (see _numba_level)
+        config.addinivalue_line("filterwarnings", "ignore:Cannot cache compiled function:numba.NumbaWarning")
+
+
+def pytest_report_header(config):
+    from numba.core import config as numba_config
+    why = " (the suite's default; NUMBA_OPT=3 runs it at users' level)" if lowered() else ""
+    return f"numba optimization level: {int(numba_config.OPT)}{why}"
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -18,6 +18,7 @@ from jaxlike.core.graph import Var, Graph, const
 from jaxlike.core.types import TensorType, Sym
 
 from conftest import nb, compile_graph
+from _numba_level import user_env
 
 SCRIPT = textwrap.dedent("""
     import json, sys, time
@@ -31,14 +32,17 @@ SCRIPT = textwrap.dedent("""
     v, g = f(x)
     first_call = time.perf_counter() - t
     exe = f._compiled._entry_for((x,)).exe
+    from jaxlike.backends.numba_cpu.build import numba_cache_path
     print(json.dumps({"hits": exe.cache_hits(), "misses": exe.cache_misses(), "written": exe.written,
-                      "path": exe.path, "v": float(v), "g": [float(a) for a in g], "first_call": first_call}))
+                      "path": exe.path, "numba_dir": numba_cache_path(exe.path),
+                      "v": float(v), "g": [float(a) for a in g], "first_call": first_call}))
 """)
 
 
 def run_process(cache_dir):
+    # NOTE: at the user's optimization level: numba caches no -O0 entry (see _numba_level)
     out = subprocess.run([sys.executable, "-c", SCRIPT, str(cache_dir)], capture_output=True, text=True,
-                         timeout=600)
+                         timeout=600, env=user_env())
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -94,7 +98,7 @@ def test_corrupt_numba_cache_files_are_deleted_and_rebuilt(warm):
     them and deletes them, so the call recompiles and succeeds."""
     d, first = warm
     run_process(d)   # make sure numba's files exist for the current module text
-    files = glob.glob(os.path.join(os.path.dirname(first["path"]), "__pycache__", "*.nb[ic]"))
+    files = glob.glob(os.path.join(first["numba_dir"], "*.nb[ic]"))
     assert files
     for fn in files:
         with open(fn, "wb") as f:
@@ -167,7 +171,7 @@ def test_concurrent_processes_share_one_cache_directory(tmp_path):
     """Three processes compiling the same function into one empty cache directory at once: all get the
     right answer, and a fourth process afterwards compiles nothing."""
     procs = [subprocess.Popen([sys.executable, "-c", SCRIPT, str(tmp_path)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+                              stderr=subprocess.PIPE, text=True, env=user_env()) for _ in range(3)]
     for p in procs:
         out, err = p.communicate(timeout=600)
         assert p.returncode == 0, err[-3000:]
@@ -188,6 +192,37 @@ def test_entries_of_another_version_are_not_used(tmp_path, monkeypatch):
     real = build._version
     monkeypatch.setattr(build, "_version", lambda dist: "0.0-other" if dist == "numba" else real(dist))
     assert build.cache_key(source, {"parallel": False}) != key
+
+
+def test_entries_of_another_optimization_level_are_not_used(monkeypatch):
+    """Catches: a key without numba's optimization level, so that a process run with NUMBA_OPT=0 (the test
+    suite's) would leave entries a process at the default level loads as its own, unoptimized."""
+    from numba.core import config as numba_config
+    from jaxlike.backends.numba_cpu import build
+    source, opts = "x = 1\n", {"parallel": False}
+    keys = set()
+    for level in (0, 3):
+        monkeypatch.setattr(numba_config, "OPT", level)
+        keys.add(build.cache_key(source, opts))
+    assert len(keys) == 2
+
+
+def test_numba_files_are_found_under_numba_cache_dir(tmp_path, monkeypatch):
+    """Catches: the check for corrupt numba files looking only in ``__pycache__`` beside the module, which
+    finds nothing (and so protects nothing) when NUMBA_CACHE_DIR moves numba's files elsewhere."""
+    from numba.core import config as numba_config
+    from jaxlike.backends.numba_cpu import build
+    module = str(tmp_path / "mods" / "jl_abc.py")
+    monkeypatch.setattr(numba_config, "CACHE_DIR", "")
+    assert build.numba_cache_path(module) == str(tmp_path / "mods" / "__pycache__")
+    monkeypatch.setattr(numba_config, "CACHE_DIR", str(tmp_path / "nbcache"))
+    where = build.numba_cache_path(module)
+    assert where.startswith(str(tmp_path / "nbcache"))
+    os.makedirs(where)
+    for name in ("jl_abc.entry-1.py311.nbi", "jl_abc.entry-1.py311.1.nbc"):
+        (tmp_path / where / name).write_bytes(b"\x80\x04not a pickle")
+    assert len(build._numba_files(module)) == 2
+    assert not build.numba_cache_ok(module)
 
 
 def test_key_covers_the_vecmath_package():
