@@ -258,7 +258,8 @@ def rot90(m, k=1, axes=(0, 1)):
 
 
 def roll(a, shift, axis=None):
-    """Shift elements cyclically along ``axis`` (the flattened array when None); shift and axis may be tuples."""
+    """Shift elements cyclically along ``axis`` (the flattened array when None); shift and axis may be tuples.
+    A symbolic size stays symbolic: the elements are gathered from positions (i - shift) mod n."""
     a = asarray_or_var(a)
     if not is_traced(a):
         return np.roll(a, shift, axis)
@@ -270,13 +271,26 @@ def roll(a, shift, axis=None):
         ax = normalize_axis(int(ax), ndim(a))
         total[ax] = total.get(ax, 0) + int(s)
     for ax, s in total.items():
-        n = _int(shape(a)[ax])
+        n = shape(a)[ax]
+        if not is_known(n):
+            from ..ops.reduce import count
+            source = om.mod(om.sub(positions_along(n), const(np.int64(s))), count(a, (ax,), np.int64))
+            a = I.take(a, source, axis=ax)
+            continue
         s = s % n if n else 0
         if s == 0:
             continue
         full = (slice(None),) * ax
         a = _sh.concatenate([a[full + (slice(n - s, None),)], a[full + (slice(None, n - s),)]], axis=ax)
     return a
+
+
+def positions_along(n):
+    """0, 1, ..., n - 1 (int64) for a size n: a constant when n is known, else of the symbolic size itself."""
+    if is_known(n):
+        return const(np.arange(n, dtype=np.int64))
+    from ..ops.scan import positions
+    return positions(n)
 
 
 # -- pad -------------------------------------------------------------------------------------------------------------
@@ -423,9 +437,15 @@ def _triangle(x, k, lower, fname):
         return (np.tril if lower else np.triu)(x, k)
     if ndim(x) < 1:
         raise ValueError(f"{fname}: input must be at least 1-d")
-    dims = [_int(d) for d in shape(x)[-2:]]
-    mask = np.tri(*dims, k=k, dtype=bool) if lower else ~np.tri(*dims, k=k - 1, dtype=bool)
-    return om.select(const(mask), x, const(np.zeros((), dtype=dtype_of(x))))
+    dims = list(shape(x)[-2:]) * (2 if ndim(x) == 1 else 1)
+    k = int(k)
+    if all(is_known(d) for d in dims):
+        mask = const(np.tri(*dims, k=k, dtype=bool) if lower else ~np.tri(*dims, k=k - 1, dtype=bool))
+    else:  # NOTE: compares column - row with k, so a symbolic size needs no concrete one
+        offset = om.sub(L.reshape(positions_along(dims[1]), shape=(1, dims[1])),
+                        L.reshape(positions_along(dims[0]), shape=(dims[0], 1)))
+        mask = (om.le if lower else om.ge)(offset, const(np.int64(k)))
+    return om.select(mask, x, const(np.zeros((), dtype=dtype_of(x))))
 
 
 def tril(m, k=0):

@@ -180,13 +180,27 @@ def test_symbolic_sizes_survive_where_no_size_is_read():
     assert len(f._cache) == 1
 
 
+def test_roll_tril_triu_keep_symbolic_sizes():
+    """Catches: roll and the triangles reading sizes as ints (a retrace per shape): roll gathers from
+    (i - shift) mod n, tril/triu compare column - row with k, for sizes known only at the call."""
+    f = traced(lambda v: (jnp.roll(v, 2, axis=0), jnp.roll(v, (-1, 4), axis=(0, 1)), jnp.roll(v, 3),
+                          jnp.tril(v, -1), jnp.triu(v.T, 1), jnp.tril(v[:, 0])))
+    for shape in ((3, 4), (5, 2), (4, 4), (0, 3)):
+        x = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
+        want = (np.roll(x, 2, axis=0), np.roll(x, (-1, 4), axis=(0, 1)), np.roll(x, 3), np.tril(x, -1),
+                np.triu(x.T, 1), np.tril(x[:, 0]))
+        for got, w in zip(f(x), want):
+            np.testing.assert_array_equal(got, w)
+    assert len(f._cache) == 1
+
+
 def test_functions_that_need_sizes_specialize_under_compile():
-    """tile/roll/diagonal read a size as an int: compile retraces them with concrete shapes (one entry per
+    """tile/diagonal read a size as an int: compile retraces them with concrete shapes (one entry per
     shape) and the values stay right."""
-    f = traced(lambda v: jnp.sum(jnp.roll(v, 1) * jnp.tile(v, 2)[: v.shape[0]]))
+    f = traced(lambda v: jnp.sum(jnp.diagonal(jnp.outer(v, v)) * jnp.tile(v, 2)[: v.shape[0]]))
     for n in (3, 5):
         x = np.arange(1.0, n + 1)
-        np.testing.assert_allclose(f(x), np.sum(np.roll(x, 1) * x))
+        np.testing.assert_allclose(f(x), np.sum(x * x * x))
 
 
 @pytest.mark.parametrize("call,err", [
