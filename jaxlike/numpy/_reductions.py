@@ -137,11 +137,28 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     return out if dtype is None else _cast(out, dtype)
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
+_mean = mean   # NOTE: var's and std's ``mean`` argument hides the function there
+
+
+def _degrees(ddof, correction, fname):
+    """numpy 2's ``correction`` is the array API's name for ``ddof``; giving both is an error, as there."""
+    if correction is None:
+        return ddof
+    if ddof != 0:
+        raise ValueError(f"{fname}: ddof and correction can't be provided simultaneously")
+    return correction
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
+        correction=None):
+    """numpy's var; ``mean`` is a mean the caller already has (keepdims-shaped, as numpy asks), so it is
+    not computed again."""
     _no_out(out, "var")
+    ddof = _degrees(ddof, correction, "var")
     a = _float(asarray_or_var(a))
     axes = normalize_axes(axis, ndim(a))
-    centered = a - mean(a, axis=axes, keepdims=True, where=where)
+    centre = mean if mean is not None else _mean(a, axis=axes, keepdims=True, where=where)
+    centered = a - centre
     if dtype_of(a).kind == "c":
         squares = m.real(centered * m.conj(centered))  # NOTE: |a - mean|^2, real as numpy's complex var is
     else:
@@ -153,9 +170,11 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     return out if dtype is None else _cast(out, dtype)
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
+        correction=None):
     _no_out(out, "std")
-    return m.sqrt(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where))
+    return m.sqrt(var(a, axis=axis, dtype=dtype, ddof=_degrees(ddof, correction, "std"), keepdims=keepdims,
+                      where=where, mean=mean))
 
 
 def argmax(a, axis=None):

@@ -51,6 +51,8 @@ ROWS = [
         uniform(-2, 2, A3)),
     Row("var where ddof", lambda m, x: m.var(x, axis=0, where=x < 1.0, ddof=1), uniform(-2, 2, (6, 3))),
     Row("std where", lambda m, x: m.std(x, where=x > -1.8), uniform(-2, 2, A)),
+    Row("var mean given", lambda m, x: m.var(x, axis=1, mean=m.mean(x, axis=1, keepdims=True)), uniform(-2, 2, A)),
+    Row("std correction", lambda m, x: m.std(x, axis=0, correction=1), uniform(-2, 2, A)),
     Row("all where", lambda m, x: m.all(x > -1.0, axis=1, where=x > 0.5), uniform(-2, 2, A), grad=False),
     Row("any where", lambda m, x: m.any(x > 1.0, axis=0, where=x < 1.5), uniform(-2, 2, A), grad=False),
     Row("all", lambda m, x: m.all(x > -1.5, axis=1), uniform(-2, 2, A), grad=False),
@@ -111,6 +113,11 @@ def test_max_gradient_is_shared_between_ties():
     """Catches: a max gradient that picks one of several equal maxima (JAX shares it equally)."""
     x = np.array([1.0, 3.0, 3.0, 2.0])
     np.testing.assert_allclose(jaxlike.grad(lambda v: jnp.max(v))(x), [0, 0.5, 0.5, 0])
+
+
+def test_ddof_and_correction_together_are_refused():
+    with pytest.raises(ValueError, match="ddof and correction"):
+        jaxlike.grad(lambda v: jnp.std(v, ddof=1, correction=1))(np.ones(3))
 
 
 def test_max_min_where_needs_initial():

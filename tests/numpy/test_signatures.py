@@ -44,8 +44,6 @@ NOT_SUPPORTED = {
     "kind": "sorts are always stable",
     "stable": "sorts are always stable",
     "hermitian": "pinv/svd/matrix_rank use the SVD for every matrix",
-    "mean": "var/std compute their own mean",
-    "correction": "use ddof",
     "casting": "joining promotes operands as numpy's default casting does",
     "start_or_stop": "numpy's own signature text for arange([start,] stop[, step]); positional use is the same",
 }
