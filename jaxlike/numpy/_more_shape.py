@@ -285,6 +285,12 @@ def roll(a, shift, axis=None):
     return a
 
 
+def diagonal_offsets(rows, cols):
+    """The (rows, cols) int64 matrix of column - row: the diagonal an entry is on, for any sizes."""
+    return om.sub(L.reshape(positions_along(cols), shape=(1, cols)),
+                  L.reshape(positions_along(rows), shape=(rows, 1)))
+
+
 def positions_along(n):
     """0, 1, ..., n - 1 (int64) for a size n: a constant when n is known, else of the symbolic size itself."""
     if is_known(n):
@@ -442,9 +448,7 @@ def _triangle(x, k, lower, fname):
     if all(is_known(d) for d in dims):
         mask = const(np.tri(*dims, k=k, dtype=bool) if lower else ~np.tri(*dims, k=k - 1, dtype=bool))
     else:  # NOTE: compares column - row with k, so a symbolic size needs no concrete one
-        offset = om.sub(L.reshape(positions_along(dims[1]), shape=(1, dims[1])),
-                        L.reshape(positions_along(dims[0]), shape=(dims[0], 1)))
-        mask = (om.le if lower else om.ge)(offset, const(np.int64(k)))
+        mask = (om.le if lower else om.ge)(diagonal_offsets(*dims), const(np.int64(k)))
     return om.select(mask, x, const(np.zeros((), dtype=dtype_of(x))))
 
 

@@ -180,17 +180,19 @@ def test_symbolic_sizes_survive_where_no_size_is_read():
     assert len(f._cache) == 1
 
 
-def test_roll_tril_triu_keep_symbolic_sizes():
-    """Catches: roll and the triangles reading sizes as ints (a retrace per shape): roll gathers from
-    (i - shift) mod n, tril/triu compare column - row with k, for sizes known only at the call."""
+def test_roll_tril_triu_trace_keep_symbolic_sizes():
+    """Catches: roll, the triangles and trace reading sizes as ints (a retrace per shape): roll gathers from
+    (i - shift) mod n, tril/triu/trace compare column - row with k, for sizes known only at the call."""
     f = traced(lambda v: (jnp.roll(v, 2, axis=0), jnp.roll(v, (-1, 4), axis=(0, 1)), jnp.roll(v, 3),
-                          jnp.tril(v, -1), jnp.triu(v.T, 1), jnp.tril(v[:, 0])))
+                          jnp.tril(v, -1), jnp.triu(v.T, 1), jnp.tril(v[:, 0]), jnp.trace(v, 1),
+                          jnp.trace(v.astype(np.int32), -1)))
     for shape in ((3, 4), (5, 2), (4, 4), (0, 3)):
         x = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
         want = (np.roll(x, 2, axis=0), np.roll(x, (-1, 4), axis=(0, 1)), np.roll(x, 3), np.tril(x, -1),
-                np.triu(x.T, 1), np.tril(x[:, 0]))
+                np.triu(x.T, 1), np.tril(x[:, 0]), np.trace(x, 1), np.trace(x.astype(np.int32), -1))
         for got, w in zip(f(x), want):
             np.testing.assert_array_equal(got, w)
+            assert np.asarray(got).dtype == np.asarray(w).dtype
     assert len(f._cache) == 1
 
 
