@@ -134,7 +134,20 @@ def _astype(x, dtype):
 
 
 def eye(N, M=None, k=0, dtype=None):
+    """numpy's eye; a symbolic size (``eye(x.shape[0])``) stays symbolic: ones where column - row is k."""
+    M = N if M is None else M
+    if isinstance(N, Sym) or isinstance(M, Sym):
+        return diagonal_mask(N, M, k, "eq", _dt(dtype))
     return np.eye(N, M, k, dtype=_dt(dtype))
+
+
+def diagonal_mask(rows, cols, k, compare, dtype):
+    """The (rows, cols) matrix of ``compare(column - row, k)`` in ``dtype``, for sizes that may be symbolic:
+    eye's diagonal (``eq``), tri's lower triangle (``le``)."""
+    import operator
+    from ..ops import math as m
+    from ._more_shape import diagonal_offsets
+    return _astype(getattr(m, compare)(diagonal_offsets(rows, cols), const(np.int64(operator.index(k)))), dtype)
 
 
 def identity(n, dtype=None):

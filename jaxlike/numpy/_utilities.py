@@ -171,7 +171,10 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
 
 
 def tri(N, M=None, k=0, dtype=float, *, like=None):
-    """Ones at and below diagonal ``k`` (a constant)."""
+    """Ones at and below diagonal ``k``: a constant, or for a symbolic size a matrix of that size."""
+    if isinstance(N, Sym) or isinstance(M, Sym):
+        from ._creation import diagonal_mask
+        return diagonal_mask(N, N if M is None else M, _static_int(k, "k", "tri"), "le", np.dtype(dtype))
     N = _static_int(N, "N", "tri")
     M = N if M is None else _static_int(M, "M", "tri")
     return np.tri(N, M, _static_int(k, "k", "tri"), dtype=dtype)

@@ -196,6 +196,22 @@ def test_roll_tril_triu_trace_keep_symbolic_sizes():
     assert len(f._cache) == 1
 
 
+def test_eye_identity_tri_of_a_symbolic_size_stay_symbolic():
+    """Catches: ``eye(x.shape[0])`` (Theano's ``T.eye(x.shape[0])``) asking for a concrete size, a retrace
+    per shape; dtypes and the k offset as numpy's."""
+    f = traced(lambda v: (jnp.eye(v.shape[0]), jnp.identity(v.shape[1], dtype=np.int32),
+                          jnp.eye(v.shape[0], 5, k=1), jnp.tri(v.shape[0], v.shape[1], -1),
+                          jnp.eye(v.shape[0], v.shape[1], dtype=bool) @ v.T))
+    for rows, cols in ((3, 4), (4, 2), (0, 3)):
+        x = np.arange(1.0, 1.0 + rows * cols).reshape(rows, cols)
+        want = (np.eye(rows), np.identity(cols, dtype=np.int32), np.eye(rows, 5, k=1), np.tri(rows, cols, -1),
+                np.eye(rows, cols, dtype=bool) @ x.T)
+        for got, w in zip(f(x), want):
+            np.testing.assert_array_equal(got, w)
+            assert np.asarray(got).dtype == w.dtype
+    assert len(f._cache) == 1
+
+
 def test_functions_that_need_sizes_specialize_under_compile():
     """tile/diagonal read a size as an int: compile retraces them with concrete shapes (one entry per
     shape) and the values stay right."""
