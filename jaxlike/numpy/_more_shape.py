@@ -274,8 +274,7 @@ def roll(a, shift, axis=None):
         n = shape(a)[ax]
         if not is_known(n):
             from ..ops.reduce import count
-            source = om.mod(om.sub(positions_along(n), const(np.int64(s))), count(a, (ax,), np.int64))
-            a = I.take(a, source, axis=ax)
+            a = I.take(a, om.mod(om.sub(positions_along(n), const(np.int64(s))), count(a, (ax,), np.int64)), axis=ax)
             continue
         s = s % n if n else 0
         if s == 0:
@@ -404,8 +403,15 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     if i1 == i2:
         raise ValueError("axis1 and axis2 cannot be the same")
     x = _sh.moveaxis(a, (i1, i2), (-2, -1))
-    rows, cols = _int(shape(x)[-2]), _int(shape(x)[-1])
     offset = int(offset)
+    rows, cols = shape(x)[-2:]
+    if offset == 0 and not is_known(rows) and dims_equal(rows, cols):
+        # NOTE: square planes of one symbolic size n: row i of the masked plane sums to x[i, i] (the other
+        # entries add exact zeros), so the length stays n where the gather would need a concrete one
+        from ._reductions import sum as _sum
+        masked = om.select(om.eq(diagonal_offsets(rows, cols), const(np.int64(0))), x, const(np.zeros((), dtype_of(x))))
+        return _sum(masked, axis=-1, dtype=dtype_of(x))
+    rows, cols = _int(rows), _int(cols)
     length = max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
     start_r, start_c = max(0, -offset), max(0, offset)
     flat_idx = (np.arange(length) + start_r) * cols + np.arange(length) + start_c
@@ -422,8 +428,12 @@ def diag(v, k=0):
         return diagonal(v, k)
     if ndim(v) != 1:
         raise ValueError("diag: input must be 1- or 2-d")
-    n = _int(shape(v)[0])
     k = int(k)
+    if k == 0 and not is_known(shape(v)[0]):  # NOTE: v along the diagonal of a matrix of v's symbolic size
+        n = shape(v)[0]
+        return om.select(om.eq(diagonal_offsets(n, n), const(np.int64(0))), L.reshape(v, shape=(1, n)),
+                         const(np.zeros((), dtype_of(v))))
+    n = _int(shape(v)[0])
     size = n + abs(k)
     idx = (np.arange(n) + max(0, -k)) * size + np.arange(n) + max(0, k)
     flat = I.scatter_add(v, const(idx.astype(np.int64)), axis=0, shape=(size * size,))

@@ -213,12 +213,31 @@ def test_eye_identity_tri_of_a_symbolic_size_stay_symbolic():
 
 
 def test_functions_that_need_sizes_specialize_under_compile():
-    """tile/diagonal read a size as an int: compile retraces them with concrete shapes (one entry per
-    shape) and the values stay right."""
-    f = traced(lambda v: jnp.sum(jnp.diagonal(jnp.outer(v, v)) * jnp.tile(v, 2)[: v.shape[0]]))
+    """tile and an off-centre diagonal read a size as an int: compile retraces them with concrete shapes
+    (one entry per shape) and the values stay right."""
+    f = traced(lambda v: jnp.sum(jnp.diagonal(jnp.outer(v, v), 1)) + jnp.sum(jnp.tile(v, 2)[: v.shape[0]]))
     for n in (3, 5):
         x = np.arange(1.0, n + 1)
-        np.testing.assert_allclose(f(x), np.sum(x * x * x))
+        np.testing.assert_allclose(f(x), np.sum(x[:-1] * x[1:]) + np.sum(x))
+    assert len(f._cache) == 2
+
+
+def test_diag_and_diagonal_of_one_symbolic_size_stay_symbolic():
+    """The main diagonal of square planes of one symbolic size (a covariance ``x @ x.T``), and ``diag`` of a
+    vector: one trace for every size, dtypes kept, gradients to the diagonal only."""
+    f = traced(lambda v: (jnp.diagonal(v @ v.T), jnp.diag(v @ v.T), jnp.diag(v[:, 0]),
+                          jnp.diagonal((v @ v.T > 20).astype(np.int32)), jnp.diagonal(v[:, None, :] * v[None])))
+    for rows, cols in ((3, 4), (4, 2), (0, 3)):
+        x = np.arange(1.0, 1.0 + rows * cols).reshape(rows, cols)
+        c = x @ x.T
+        want = (np.diagonal(c), np.diag(c), np.diag(x[:, 0]), np.diagonal((c > 20).astype(np.int32)),
+                np.diagonal(x[:, None, :] * x[None]))
+        for got, w in zip(f(x), want):
+            np.testing.assert_array_equal(got, w)
+            assert np.asarray(got).dtype == w.dtype
+    assert len(f._cache) == 1
+    g = jaxlike.grad(lambda m: jnp.sum(jnp.diagonal(m @ m.T) * np.arange(3.0)))(np.ones((3, 2)))
+    np.testing.assert_array_equal(g, 2 * np.arange(3.0)[:, None] * np.ones((3, 2)))
 
 
 @pytest.mark.parametrize("call,err", [
