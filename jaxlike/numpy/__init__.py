@@ -20,7 +20,7 @@ from ._shape import (  # noqa: F401
 from ._products import dot, matmul, outer, inner, vdot, tensordot, einsum  # noqa: F401
 from ._creation import (  # noqa: F401
     array, asarray, zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange, linspace,
-    eye, identity)
+    eye, identity, tri)
 from ._indexing import getitem  # noqa: F401
 # NOTE: imported after the modules above on purpose: clip (numpy 2's min=/max=) and einsum ('...', repeated
 # indices, a chosen contraction order) replace the simpler versions imported there.
@@ -33,8 +33,8 @@ from ._more_reductions import (  # noqa: F401
     ediff1d, trace, ptp, average)
 from ._more_shape import (  # noqa: F401
     atleast_3d, rollaxis, dstack, column_stack, append, array_split, hsplit, vsplit, dsplit, tile, repeat, kron,
-    flip, fliplr, flipud, rot90, roll, pad, diagonal, diag, diagflat, tril, triu, cross, argsort, sort, msort,
-    partition, argpartition, take_along_axis)
+    flip, fliplr, flipud, rot90, roll, pad, cross, argsort, sort, msort, partition, argpartition, take_along_axis)
+from ._diagonals import diagonal, diag, diagflat, tril, triu  # noqa: F401
 from ._einsum import einsum  # noqa: F401
 from ._complex import (  # noqa: F401
     real, imag, conj, conjugate, angle, iscomplexobj, isrealobj, iscomplex, isreal)

@@ -146,9 +146,18 @@ def diagonal_mask(rows, cols, k, compare, dtype):
     eye's diagonal (``eq``), tri's lower triangle (``le``)."""
     import operator
     from ..ops import math as m
-    from ._more_shape import diagonal_offsets
+    from ._diagonals import diagonal_offsets
     return _astype(getattr(m, compare)(diagonal_offsets(rows, cols), const(np.int64(operator.index(k)))), dtype)
 
 
 def identity(n, dtype=None):
     return eye(n, dtype=dtype)
+
+
+def tri(N, M=None, k=0, dtype=float, *, like=None):
+    """Ones at and below diagonal ``k``: a constant, or for a symbolic size a matrix of that size."""
+    from ._windows_and_polys import _static_int
+    M, k = N if M is None else M, _static_int(k, "k", "tri")
+    if isinstance(N, Sym) or isinstance(M, Sym):
+        return diagonal_mask(N, M, k, "le", np.dtype(dtype))
+    return np.tri(_static_int(N, "N", "tri"), _static_int(M, "M", "tri"), k, dtype=dtype)

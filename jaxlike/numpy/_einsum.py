@@ -106,7 +106,7 @@ def _parse(subscripts, operands):
 
 def _diagonals(x, term):
     """Take the diagonal over each index repeated within one term ('ii->i' and traces)."""
-    from ._more_shape import diagonal
+    from ._diagonals import diagonal
     while len(set(term)) != len(term):
         c = next(ch for ch in term if term.count(ch) > 1)
         p = term.index(c)

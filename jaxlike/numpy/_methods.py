@@ -11,6 +11,7 @@ from ._at import at
 from . import _more_elementwise as ME
 from . import _more_reductions as MR
 from . import _more_shape as MS
+from . import _diagonals as D
 from . import _complex as C
 from . import _bitwise as BW
 
@@ -46,7 +47,7 @@ _METHODS = {
     "reshape": S.reshape, "ravel": S.ravel, "flatten": S.ravel, "squeeze": S.squeeze,
     "swapaxes": S.swapaxes, "dot": P.dot, "astype": E.astype, "clip": ME.clip,
     "cumsum": MR.cumsum, "cumprod": MR.cumprod, "trace": MR.trace, "ptp": MR.ptp, "round": ME.round,
-    "argsort": MS.argsort, "diagonal": MS.diagonal, "repeat": MS.repeat,
+    "argsort": MS.argsort, "diagonal": D.diagonal, "repeat": MS.repeat,
     "conj": C.conj, "conjugate": C.conjugate,
 }
 

@@ -193,7 +193,7 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     a = asarray_or_var(a)
     if not is_traced(a):
         return np.trace(a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
-    from ._more_shape import diagonal, diagonal_offsets
+    from ._diagonals import diagonal, diagonal_offsets
     nd = ndim(a)
     planes = (normalize_axis(axis1, nd), normalize_axis(axis2, nd)) if nd >= 2 else ()
     if len(set(planes)) == 2 and not all(is_known(shape(a)[ax]) for ax in planes):

@@ -1,12 +1,13 @@
 """More shape and layout functions with numpy's signatures: stacking and splitting (dstack, column_stack,
 append, array_split, hsplit/vsplit/dsplit), repetition (tile, repeat, kron), reordering (flip, rot90, roll,
-rollaxis), pad, diagonals and triangles (diag, diagflat, diagonal, tril, triu), cross, and sorting (sort, argsort,
-partition, take_along_axis).
+rollaxis), pad, cross, and sorting (sort, argsort, partition, take_along_axis); diagonals and triangles are
+in ``_diagonals``.
 
 Plain arrays go straight to numpy. Traced values compose slice/concatenate/reshape/broadcast_to, ``take`` with
 constant indices, and the ``ops.sort`` primitives; all are linear in the data, so gradients are exact. Functions
-whose result shape depends on a size (tile, repeat, roll by a shift, diagonal, pad with reflection...) read
-that size as an int: under ``compile`` that specializes the trace to concrete shapes, which is automatic.
+whose result shape depends on a size they cannot name symbolically (tile over two symbolic axes, array_split,
+pad with reflection...) read that size as an int: under ``compile`` that specializes the trace to concrete
+shapes, which is automatic. roll, tile and repeat keep symbolic sizes otherwise.
 """
 
 import numpy as np
@@ -20,6 +21,7 @@ from ..ops._rules import normalize_axis, normalize_axes
 from ..core.graph import const
 from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
 from . import _shape as _sh
+from ._diagonals import positions_along
 
 
 def _int(d):
@@ -160,7 +162,18 @@ def tile(A, reps):
         return _sh.reshape(A, dims)
     x = _sh.reshape(A, tuple(v for d in dims for v in (1, d)))
     x = _sh.broadcast_to(x, tuple(v for r, d in zip(reps, dims) for v in (r, d)))
-    return _sh.reshape(x, tuple(d if r == 1 else r * _int(d) for r, d in zip(reps, dims)))
+    return _sh.reshape(x, _merged(list(zip(reps, dims))))
+
+
+def _merged(pairs):
+    """The sizes r * d of broadcast (r, d) pairs merged by a reshape. A symbolic d becomes the reshape's -1 (a
+    new size, so one trace serves every shape) where that is unambiguous: every other size known and not 0
+    (numpy refuses a -1 beside a 0). Otherwise d is read as an int, a retrace per shape."""
+    out = [d if r == 1 else 0 if r == 0 else r * d if is_known(d) else None for r, d in pairs]
+    unknown = [k for k, v in enumerate(out) if v is None]
+    if len(unknown) == 1 and all(is_known(v) and v > 0 for k, v in enumerate(out) if k != unknown[0]):
+        out[unknown[0]] = -1
+    return tuple(r * _int(d) if v is None else v for (r, d), v in zip(pairs, out))
 
 
 def repeat(a, repeats, axis=None):
@@ -186,7 +199,7 @@ def repeat(a, repeats, axis=None):
         dims = tuple(shape(a))
         x = _sh.reshape(a, dims[:ax + 1] + (1,) + dims[ax + 1:])
         x = _sh.broadcast_to(x, dims[:ax + 1] + (r,) + dims[ax + 1:])
-        return _sh.reshape(x, dims[:ax] + (_int(n) * r,) + dims[ax + 1:])
+        return _sh.reshape(x, _merged([(1, d) for d in dims[:ax]] + [(r, n)] + [(1, d) for d in dims[ax + 1:]]))
     if counts.ndim != 1 or counts.size != _int(n):
         raise ValueError(f"repeat: repeats of shape {counts.shape} do not match axis {ax} of size {n}")
     if np.any(counts < 0):
@@ -284,20 +297,6 @@ def roll(a, shift, axis=None):
     return a
 
 
-def diagonal_offsets(rows, cols):
-    """The (rows, cols) int64 matrix of column - row: the diagonal an entry is on, for any sizes."""
-    return om.sub(L.reshape(positions_along(cols), shape=(1, cols)),
-                  L.reshape(positions_along(rows), shape=(rows, 1)))
-
-
-def positions_along(n):
-    """0, 1, ..., n - 1 (int64) for a size n: a constant when n is known, else of the symbolic size itself."""
-    if is_known(n):
-        return const(np.arange(n, dtype=np.int64))
-    from ..ops.scan import positions
-    return positions(n)
-
-
 # -- pad -------------------------------------------------------------------------------------------------------------
 _INDEX_MODES = ("edge", "reflect", "symmetric", "wrap")
 
@@ -388,87 +387,6 @@ def _edge(x, ax, first):
 def _rint_for_mean(v):
     from ._more_elementwise import rint
     return rint(v)
-
-
-# -- diagonals and triangles -------------------------------------------------------------------------------------
-def diagonal(a, offset=0, axis1=0, axis2=1):
-    """The ``offset`` diagonal of the (axis1, axis2) planes, as the last axis (numpy's layout)."""
-    a = asarray_or_var(a)
-    if not is_traced(a):
-        return np.diagonal(a, offset, axis1, axis2)
-    nd = ndim(a)
-    if nd < 2:
-        raise ValueError("diagonal requires an array of at least two dimensions")
-    i1, i2 = normalize_axis(axis1, nd), normalize_axis(axis2, nd)
-    if i1 == i2:
-        raise ValueError("axis1 and axis2 cannot be the same")
-    x = _sh.moveaxis(a, (i1, i2), (-2, -1))
-    offset = int(offset)
-    rows, cols = shape(x)[-2:]
-    if offset == 0 and not is_known(rows) and dims_equal(rows, cols):
-        # NOTE: square planes of one symbolic size n: row i of the masked plane sums to x[i, i] (the other
-        # entries add exact zeros), so the length stays n where the gather would need a concrete one
-        from ._reductions import sum as _sum
-        masked = om.select(om.eq(diagonal_offsets(rows, cols), const(np.int64(0))), x, const(np.zeros((), dtype_of(x))))
-        return _sum(masked, axis=-1, dtype=dtype_of(x))
-    rows, cols = _int(rows), _int(cols)
-    length = max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
-    start_r, start_c = max(0, -offset), max(0, offset)
-    flat_idx = (np.arange(length) + start_r) * cols + np.arange(length) + start_c
-    flat = _sh.reshape(x, tuple(shape(x)[:-2]) + (rows * cols,))
-    return I.take(flat, const(flat_idx.astype(np.int64)), axis=ndim(flat) - 1)
-
-
-def diag(v, k=0):
-    """A 1-D v becomes a square matrix with v on diagonal k; a 2-D v gives its diagonal k."""
-    v = asarray_or_var(v)
-    if not is_traced(v):
-        return np.diag(v, k)
-    if ndim(v) == 2:
-        return diagonal(v, k)
-    if ndim(v) != 1:
-        raise ValueError("diag: input must be 1- or 2-d")
-    k = int(k)
-    if k == 0 and not is_known(shape(v)[0]):  # NOTE: v along the diagonal of a matrix of v's symbolic size
-        n = shape(v)[0]
-        return om.select(om.eq(diagonal_offsets(n, n), const(np.int64(0))), L.reshape(v, shape=(1, n)),
-                         const(np.zeros((), dtype_of(v))))
-    n = _int(shape(v)[0])
-    size = n + abs(k)
-    idx = (np.arange(n) + max(0, -k)) * size + np.arange(n) + max(0, k)
-    flat = I.scatter_add(v, const(idx.astype(np.int64)), axis=0, shape=(size * size,))
-    return _sh.reshape(flat, (size, size))
-
-
-def diagflat(v, k=0):
-    v = asarray_or_var(v)
-    if not is_traced(v):
-        return np.diagflat(v, k)
-    return diag(_sh.ravel(v), k)
-
-
-def _triangle(x, k, lower, fname):
-    x = asarray_or_var(x)
-    if not is_traced(x):
-        return (np.tril if lower else np.triu)(x, k)
-    if ndim(x) < 1:
-        raise ValueError(f"{fname}: input must be at least 1-d")
-    dims = list(shape(x)[-2:]) * (2 if ndim(x) == 1 else 1)
-    k = int(k)
-    if all(is_known(d) for d in dims):
-        mask = const(np.tri(*dims, k=k, dtype=bool) if lower else ~np.tri(*dims, k=k - 1, dtype=bool))
-    else:  # NOTE: compares column - row with k, so a symbolic size needs no concrete one
-        mask = (om.le if lower else om.ge)(diagonal_offsets(*dims), const(np.int64(k)))
-    return om.select(mask, x, const(np.zeros((), dtype=dtype_of(x))))
-
-
-def tril(m, k=0):
-    """Lower triangle (entries above diagonal k zeroed) of the last two axes."""
-    return _triangle(m, k, True, "tril")
-
-
-def triu(m, k=0):
-    return _triangle(m, k, False, "triu")
 
 
 # -- cross ---------------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from . import _elementwise as E
 from . import _more_elementwise as ME
 from . import _more_reductions as MR
 from . import _more_shape as MS
+from ._diagonals import diagonal as _diagonal
 from . import _reductions as R
 from . import _shape as S
 from ._complex import conj, real, imag
@@ -387,7 +388,7 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     c = cov(x, y, rowvar, dtype=dtype)
     if ndim(c) == 0:
         return c / c
-    stddev = E.sqrt(real(MS.diagonal(c)))
+    stddev = E.sqrt(real(_diagonal(c)))
     c = c / stddev[:, None] / stddev[None, :]
     if dtype_of(c).kind == "c":
         return from_parts(E.clip(real(c), -1, 1), E.clip(imag(c), -1, 1))

@@ -30,7 +30,7 @@ from ._more_elementwise import isfinite, floor_divide
 from ._windows_and_polys import _no_out, _static_int, _to
 
 __all__ = [
-    "take", "choose", "compress", "meshgrid", "tri", "indices", "ix_", "unravel_index", "ravel_multi_index",
+    "take", "choose", "compress", "meshgrid", "indices", "ix_", "unravel_index", "ravel_multi_index",
     "triu_indices", "tril_indices", "diag_indices", "triu_indices_from", "tril_indices_from", "diag_indices_from",
     "allclose", "isclose", "array_equal", "array_equiv",
     "block", "unstack", "vecdot", "matrix_transpose", "permute_dims", "concat", "broadcast_shapes",
@@ -168,16 +168,6 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
         pos = 1 - i if indexing == "xy" and nd > 1 and i < 2 else i
         out.append(_sh.reshape(x, tuple(shape(x)[0] if k == pos else 1 for k in range(nd))))
     return tuple(out if sparse else _sh.broadcast_arrays(*out))
-
-
-def tri(N, M=None, k=0, dtype=float, *, like=None):
-    """Ones at and below diagonal ``k``: a constant, or for a symbolic size a matrix of that size."""
-    if isinstance(N, Sym) or isinstance(M, Sym):
-        from ._creation import diagonal_mask
-        return diagonal_mask(N, N if M is None else M, _static_int(k, "k", "tri"), "le", np.dtype(dtype))
-    N = _static_int(N, "N", "tri")
-    M = N if M is None else _static_int(M, "M", "tri")
-    return np.tri(N, M, _static_int(k, "k", "tri"), dtype=dtype)
 
 
 def indices(dimensions, dtype=int, sparse=False):

@@ -22,7 +22,8 @@ from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
 from . import _shape as _sh
 from . import _reductions as R
 from . import _products as P
-from ._more_shape import tril, triu, cross as _cross, diagonal as _diagonal
+from ._more_shape import cross as _cross
+from ._diagonals import tril, triu, diagonal as _diagonal
 from ._more_reductions import trace as _trace
 
 LinAlgError = np.linalg.LinAlgError

@@ -213,13 +213,35 @@ def test_eye_identity_tri_of_a_symbolic_size_stay_symbolic():
 
 
 def test_functions_that_need_sizes_specialize_under_compile():
-    """tile and an off-centre diagonal read a size as an int: compile retraces them with concrete shapes
-    (one entry per shape) and the values stay right."""
-    f = traced(lambda v: jnp.sum(jnp.diagonal(jnp.outer(v, v), 1)) + jnp.sum(jnp.tile(v, 2)[: v.shape[0]]))
+    """tile over two symbolic axes and an off-centre diagonal read a size as an int (their results' sizes
+    are new ones): compile retraces them with concrete shapes (one entry per shape), values right."""
+    f = traced(lambda v: (jnp.sum(jnp.diagonal(jnp.outer(v, v), 1)), jnp.tile(jnp.outer(v, v), (2, 2))))
     for n in (3, 5):
         x = np.arange(1.0, n + 1)
-        np.testing.assert_allclose(f(x), np.sum(x[:-1] * x[1:]) + np.sum(x))
+        got = f(x)
+        np.testing.assert_allclose(got[0], np.sum(x[:-1] * x[1:]))
+        np.testing.assert_array_equal(got[1], np.tile(np.outer(x, x), (2, 2)))
     assert len(f._cache) == 2
+
+
+def test_tile_and_repeat_keep_symbolic_sizes():
+    """Catches: tile and repeat reading the repeated axis's size as an int where the merged axis can be the
+    reshape's -1 (every other size known and non-zero): one trace for every length, empty inputs included.
+    Beside a symbolic size the -1 would be ambiguous for an empty array (numpy refuses it), so they retrace."""
+    f = traced(lambda v: (jnp.tile(v, 2), jnp.tile(v, (3, 1)), jnp.repeat(v, 3), jnp.repeat(v[:, None], 2, axis=0),
+                          jnp.tile(v, 0), jnp.repeat(v, 0)))
+    for n in (3, 5, 0):
+        x = np.arange(1.0, 1.0 + n)
+        want = (np.tile(x, 2), np.tile(x, (3, 1)), np.repeat(x, 3), np.repeat(x[:, None], 2, axis=0), np.tile(x, 0),
+                np.repeat(x, 0))
+        for got, w in zip(f(x), want):
+            np.testing.assert_array_equal(got, w)
+    assert len(f._cache) == 1
+    g = traced(lambda m: (jnp.tile(m, 2), jnp.repeat(m, 2, axis=0)))
+    for shape in ((0, 3), (2, 0), (2, 3)):
+        x = np.ones(shape)
+        for got, w in zip(g(x), (np.tile(x, 2), np.repeat(x, 2, axis=0))):
+            np.testing.assert_array_equal(got, w)
 
 
 def test_diag_and_diagonal_of_one_symbolic_size_stay_symbolic():
