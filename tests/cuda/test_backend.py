@@ -5,6 +5,8 @@ buffers reused between calls).
 Each test says what it would catch; results are compared with the reference interpreter.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,7 @@ from jaxlike import nn
 from jaxlike.core.graph import Var, Graph
 from jaxlike.core.types import TensorType, Sym
 from jaxlike.ops.index import take, scatter_add
+from jaxlike.ops.scan import cumsum, cumprod
 from jaxlike.ops.linalg import contract
 from jaxlike.passes.pipeline import optimize
 from jaxlike.passes.fuse import fuse
@@ -156,6 +159,23 @@ def test_argmax_first_nan_wins(gpu):
     g = Graph([x], [jnp.argmax(x, axis=1), jnp.argmin(x, axis=0)])
     data = np.array([[1.0, 3.0, 3.0, 0.0], [np.nan, 5.0, np.nan, -1.0], [2.0, np.nan, 9.0, -4.0]])
     gpu.compare(g, [data])
+
+
+def test_running_sums_and_products_along_each_axis(gpu):
+    """Catches: cumsum/cumprod running on the host (they had no kernel, so every symbolic tril/roll/eye or
+    arange took a device-host round trip), the wrong direction for reverse, or int32 summed in int32 where
+    numpy accumulates in int64."""
+    x, i, b = var("float64", None, None), var("int32", None), var("bool", None, None)
+    g = Graph([x, i, b], [cumsum(x, axis=0, reverse=False), cumsum(x, axis=1, reverse=True),
+                          cumprod(x, axis=1, reverse=False), cumprod(x, axis=0, reverse=True), jnp.cumsum(i),
+                          jnp.cumsum(b, axis=1), jnp.cumprod(i)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exe = gpu.backend.compile(g)
+    big = np.array([2 ** 30, 2 ** 30, 2 ** 30], dtype=np.int32)
+    for shape in ((3, 4), (0, 2), (5, 1)):
+        rng = np.random.default_rng(len(shape))
+        gpu.compare(g, [rng.uniform(0.5, 1.5, shape), big, rng.random(shape) > 0.5], exe=exe)
 
 
 # -- GEMM ---------------------------------------------------------------------------------------------------

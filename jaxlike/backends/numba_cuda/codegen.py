@@ -20,7 +20,7 @@ from ...core.types import TensorType
 from . import kernels as K
 from .lowering import ContractPlan
 from .steps import (_fake, Slots, KernelStep, AliasStep, GemmStep, ScatterStep, ArgextStep, ThreefryStep,
-                    HostStep)
+                    HostStep, RunningStep)
 
 
 class PlanEnv(SizeEnv):
@@ -215,6 +215,15 @@ class Program:
                                     [f"# {kname}: {name} along one axis"])
                 self.specs.append(spec)
                 self.steps.append(ArgextStep(node, spec, self.slots, cfg))
+            elif name in ("cumsum", "cumprod"):
+                kname = f"k{len(self.specs)}_{name}"
+                x, reverse = node.inputs[0], dict(node.attrs)["reverse"]
+                source = K.running_source(kname, name == "cumprod", reverse,
+                                          lambda e: K.cast(node.dtype, e, from_complex=x.dtype.kind == "c"))
+                spec = K.KernelSpec("fixed", kname, source, [node.dtype, x.dtype] + ["types.int64"] * 3, [],
+                                    [f"# {kname}: {name} along one axis{' from the end' if reverse else ''}"])
+                self.specs.append(spec)
+                self.steps.append(RunningStep(node, spec, self.slots, cfg))
             elif name in ("threefry2x32", "threefry_fold"):
                 kname = f"k{len(self.specs)}_{name}"
                 fold = name == "threefry_fold"

@@ -103,6 +103,29 @@ def argext_source(name, largest):
 """
 
 
+def running_source(name, product, reverse, out_cast):
+    """cumsum/cumprod along one axis (x seen as [outer, n, inner]): one thread per line, in order along it
+    (from the end when ``reverse``), accumulating in the result's dtype as numpy does (int32 sums in int64)."""
+    op = "*" if product else "+"
+    first, at = ("n - 1", "n - 1 - t") if reverse else ("0", "t")
+    return f"""def {name}(out, x, outer, n, inner):
+    j = cuda.grid(1)
+    step = cuda.gridsize(1)
+    while j < outer * inner:
+        o = j // inner
+        base = o * n * inner + (j - o * inner)
+        if n > 0:
+            k = {first}
+            acc = {out_cast('x[base + k * inner]')}
+            out[base + k * inner] = acc
+            for t in range(1, n):
+                k = {at}
+                acc = acc {op} {out_cast('x[base + k * inner]')}
+                out[base + k * inner] = acc
+        j += step
+"""
+
+
 def fill_source(name):
     return f"""def {name}(out, value, n):
     i = cuda.grid(1)

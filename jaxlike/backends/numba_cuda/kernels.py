@@ -24,7 +24,7 @@ from ...core.types import Sym, DimSum
 from .indexing import (CAST, PRELUDE, SCALAR_OVERRIDES, CannotLower, Coords, Emitter, cast, literal,  # noqa: F401
                        single_precision, reduce_init, _same_shape)
 from .fixed import (gemm_source, scatter_add_source, argext_source, fill_source,  # noqa: F401
-                    strided_copy_source, threefry_source)
+                    strided_copy_source, threefry_source, running_source)
 
 
 # -- kernel assembly ----------------------------------------------------------------------------------------

@@ -223,6 +223,20 @@ class ArgextStep(Step):
         S[self.s_launch] = _cfg_launch(self.spec.compiled, outer * inner, self.cfg) if outer * inner else _noop
 
 
+class RunningStep(ArgextStep):
+    """``cumsum``/``cumprod`` along one axis: the result has x's shape, so the launch covers its lines."""
+
+    def plan(self, env, S):
+        x = self.node.inputs[0]
+        axis = dict(self.node.attrs)["axis"]
+        shape = env.shape(x)
+        outer = int(np.prod(shape[:axis], dtype=np.int64))
+        inner = int(np.prod(shape[axis + 1:], dtype=np.int64))
+        S[self.s_out] = (outer * shape[axis] * inner, self.node.dtype.str)
+        S[self.s_args] = (outer, shape[axis], inner)
+        S[self.s_launch] = _cfg_launch(self.spec.compiled, outer * inner, self.cfg) if outer * inner else _noop
+
+
 class ThreefryStep(Step):
     """``threefry2x32`` (counters 0..n-1 under each key) or ``threefry_fold`` (one counter per key): one
     thread per output pair."""
