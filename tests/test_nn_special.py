@@ -103,6 +103,23 @@ def test_logsumexp_with_weights_signs_and_infinities():
     np.testing.assert_allclose(g, w / w.sum(), rtol=1e-12)
 
 
+def test_logsumexp_of_an_empty_axis_is_minus_inf():
+    """Catches: the max subtracted for stability raising on an empty axis (JAX and scipy give -inf there),
+    compiled with a size known only at the call, and its gradient of shape (2, 0)."""
+    f = jaxlike.compile(lambda x: (nn.logsumexp(x, axis=1), special.logsumexp(x, axis=1, b=2.0),
+                                   nn.log_softmax(x, axis=1)))
+    for shape in ((2, 0), (2, 3)):
+        x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape)
+        a, b, c = f(x)
+        with np.errstate(divide="ignore"):
+            want = np.log(np.sum(np.exp(x), axis=1))
+            np.testing.assert_allclose(a, want, rtol=1e-12)
+            np.testing.assert_allclose(b, want + np.log(2.0), rtol=1e-12)
+        assert c.shape == shape
+    g = jaxlike.grad(lambda x: jnp.sum(nn.logsumexp(x, axis=1)))(np.zeros((2, 0)))
+    assert g.shape == (2, 0)
+
+
 def test_elu_of_large_inputs_has_no_overflow_in_the_untaken_branch():
     g = jaxlike.grad(lambda x: jnp.sum(nn.elu(x) + nn.selu(x) + nn.celu(x)))(np.array([800.0, -800.0]))
     np.testing.assert_allclose(g, [1 + 1.0507009873554805 + 1, 0.0], atol=1e-300)

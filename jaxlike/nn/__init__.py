@@ -31,9 +31,10 @@ def tanh(x):
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) with the max subtracted first, so large x does not overflow."""
+    """log(sum(exp(x))) with the max subtracted first, so large x does not overflow; -inf over an empty axis."""
     x = asarray_or_var(x)
-    mx = jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True))
+    # NOTE: initial=-inf (the accumulator's own start) gives an empty axis a max, where a plain max raises
+    mx = jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True, initial=-np.inf))
     # NOTE: a slice of -inf (or an inf) would give inf - inf = NaN; its result is its max, as in JAX
     mx = jnp.where(jnp.isfinite(mx), mx, 0.0)
     out = jnp.log(jnp.sum(jnp.exp(x - mx), axis=axis, keepdims=True)) + mx

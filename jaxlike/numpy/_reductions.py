@@ -9,7 +9,6 @@ from ..ops import reduce as r
 from ..ops import math as m
 from ..ops.layout import expand_back
 from ..ops._rules import normalize_axes, normalize_axis
-from ..core.graph import const
 from ._base import asarray_or_var, ndim, is_traced, dtype_of
 
 
@@ -86,14 +85,12 @@ def _extreme(prim, fname, a, axis, keepdims, initial, where):
                     **({} if where is None else {"where": where}))
     a = _masked(a, where, initial)
     axes = normalize_axes(axis, ndim(a))
+    value = np.asarray(initial, dtype=dtype_of(a))
     if not axes:
-        return (m.maximum if prim is r.reduce_max else m.minimum)(a, np.asarray(initial, dtype=dtype_of(a)))
-    # NOTE: one slab of ``initial`` along the first reduced axis adds it to every slice, an empty one too
-    from ._base import shape
-    from ..ops.layout import broadcast_to, concatenate
-    slab_shape = tuple(1 if i == axes[0] else d for i, d in enumerate(shape(a)))
-    slab = broadcast_to(const(np.asarray(initial, dtype=dtype_of(a))), shape=slab_shape)
-    return _reduce(prim, concatenate(a, slab, axis=axes[0]), axes, keepdims)
+        return (m.maximum if prim is r.reduce_max else m.minimum)(a, value)
+    # NOTE: the accumulator starts at initial (an attribute of the primitive), so an empty slice is initial
+    out = prim(a, axes=axes, initial=value.item())
+    return expand_back(out, axes, ndim(a)) if keepdims else out
 
 
 def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):

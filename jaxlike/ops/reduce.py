@@ -13,7 +13,7 @@ from . import math as m
 from .layout import broadcast_to, expand_back
 
 
-def reduce_shape(x, *, axes):
+def reduce_shape(x, *, axes, initial=None):
     for a in axes:
         if not 0 <= a < x.ndim:
             raise ValueError(f"axis {a} out of range for rank {x.ndim}")
@@ -34,17 +34,19 @@ def _bcast_back(v, x, axes):
     return broadcast_to(expand_back(v, axes, x.ndim), shape=x.shape)
 
 
-def _extreme_vjp(g, ans, x, *, axes):
+def _extreme_vjp(g, ans, x, *, axes, initial=None):
     hit = m.eq(x, _bcast_back(ans, x, axes))
     hitf = m.convert(hit, dtype=x.dtype)
     count = reduce_sum(hitf, axes=axes)
     return (m.where(hit, _bcast_back(g / count, x, axes), 0),)
 
 
-def _extreme_jvp(tangents, ans, x, *, axes):
+def _extreme_jvp(tangents, ans, x, *, axes, initial=None):
     (t,) = tangents
     hitf = m.convert(m.eq(x, _bcast_back(ans, x, axes)), dtype=x.dtype)
-    return reduce_sum(t * hitf, axes=axes) / reduce_sum(hitf, axes=axes)
+    # NOTE: no element is the extreme where ``initial`` won (or the slice is empty): a tangent of 0 there
+    count = reduce_sum(hitf, axes=axes)
+    return reduce_sum(t * hitf, axes=axes) / (count if initial is None else m.maximum(count, 1))
 
 
 def _sum_np(x, *, axes):
@@ -90,6 +92,21 @@ def _reduce_samples(rng, empty_axis=True):
     return cases
 
 
+def _extreme_samples(rng):
+    """max/min: an ``initial`` that wins some slices, and one that is the whole result of an empty axis (values
+    that every dtype holds, as the registry tests also run the samples cast to unsigned ints and bools)."""
+    return _reduce_samples(rng, empty_axis=False) + [
+        Sample(rng.uniform(-2, 2, (3, 4)), axes=(1,), initial=1.0), Sample(rng.uniform(-2, 2, (3, 4)), axes=(0, 1),
+                                                                          initial=0.0),
+        Sample(rng.uniform(-2, 2, (0, 3)), axes=(0,), initial=1.0)]
+
+
+def _extreme_np(npfn):
+    def rule(x, *, axes, initial=None):
+        return npfn(x, axis=axes) if initial is None else npfn(x, axis=axes, initial=initial)
+    return rule
+
+
 def _prod_samples(rng):
     with_zero = rng.uniform(0.5, 1.5, (2, 4))
     with_zero[1, 2] = 0.0
@@ -105,15 +122,17 @@ reduce_sum = register(Primitive(
     vjp=lambda g, ans, x, *, axes: (_bcast_back(g, x, axes),), jvp=LINEAR,
     scalar={"init": "0", "combine": "{acc} + {0}"}, samples=_reduce_samples))
 reduce_max = register(Primitive(
-    "reduce_max", Kind.REDUCE, shape=real_only("max", reduce_shape), numpy=lambda x, *, axes: np.max(x, axis=axes),
+    "reduce_max", Kind.REDUCE, shape=real_only("max", reduce_shape), numpy=_extreme_np(np.max),
     vjp=_extreme_vjp, jvp=_extreme_jvp,
     scalar={"init": "-math.inf", "combine": "({0} if ({0} > {acc} or {0} != {0}) else {acc})"},
-    samples=lambda rng: _reduce_samples(rng, empty_axis=False)))
+    samples=_extreme_samples,
+    doc="the largest element over axes; with ``initial`` (an attribute), that value takes part in every slice "
+        "and an empty slice is it, where without one an empty slice is an error"))
 reduce_min = register(Primitive(
-    "reduce_min", Kind.REDUCE, shape=real_only("min", reduce_shape), numpy=lambda x, *, axes: np.min(x, axis=axes),
+    "reduce_min", Kind.REDUCE, shape=real_only("min", reduce_shape), numpy=_extreme_np(np.min),
     vjp=_extreme_vjp, jvp=_extreme_jvp,
     scalar={"init": "math.inf", "combine": "({0} if ({0} < {acc} or {0} != {0}) else {acc})"},
-    samples=lambda rng: _reduce_samples(rng, empty_axis=False)))
+    samples=_extreme_samples, doc="the smallest element over axes; ``initial`` as reduce_max's"))
 reduce_prod = register(Primitive(
     "reduce_prod", Kind.REDUCE, shape=sum_shape, numpy=lambda x, *, axes: np.prod(x, axis=axes),
     vjp=_prod_vjp, jvp=_prod_jvp, scalar={"init": "1", "combine": "{acc} * {0}"}, samples=_prod_samples))

@@ -111,7 +111,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     if b is None and not return_sign:
         return nn.logsumexp(a, axis=axis, keepdims=keepdims)
     b = 1.0 if b is None else asarray_or_var(b)
-    top = jnp.stop_gradient(jnp.max(a, axis=axis, keepdims=True))
+    top = jnp.stop_gradient(jnp.max(a, axis=axis, keepdims=True, initial=-np.inf))
     top = jnp.where(jnp.isfinite(top), top, 0.0)
     total = jnp.sum(b * jnp.exp(a - top), axis=axis, keepdims=True)
     sign = jnp.sign(total)

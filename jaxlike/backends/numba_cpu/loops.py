@@ -93,10 +93,14 @@ def _float_text(v):
     return repr(v)
 
 
-def reduce_init(prim, dtype):
-    """The accumulator's starting value in ``dtype``: a +-inf init becomes the dtype's extreme for ints."""
+def reduce_init(red, dtype):
+    """The accumulator's starting value in ``dtype``: the node's ``initial`` when it has one, else the
+    primitive's init, where a +-inf init becomes the dtype's extreme for ints."""
     dtype = np.dtype(dtype)
-    text = prim.scalar["init"]
+    initial = dict(red.attrs).get("initial")
+    if initial is not None:
+        return literal(initial, dtype)
+    text = red.prim.scalar["init"]
     try:
         val = eval(text, {"math": math})  # NOTE: templates are our own source text (ops files), not user input
     except Exception:
@@ -109,9 +113,12 @@ def reduce_init(prim, dtype):
     return literal(val, dtype)
 
 
-def has_identity(prim):
+def has_identity(red):
+    """Whether reduce node ``red`` has a value for an empty slice (max/min only with ``initial``)."""
+    if dict(red.attrs).get("initial") is not None:
+        return True
     try:
-        val = eval(prim.scalar["init"], {"math": math})
+        val = eval(red.prim.scalar["init"], {"math": math})
     except Exception:
         return True
     return not (isinstance(val, float) and math.isinf(val))
@@ -414,7 +421,7 @@ def accumulation(red):
     combine = branchless.combine(red.prim.name, red.prim.scalar["combine"])
     if acc_dt == np.float32:
         combine = single_precision(combine)
-    return acc_dt, reduce_init(red.prim, acc_dt), combine
+    return acc_dt, reduce_init(red, acc_dt), combine
 
 
 def _reduce_nest(src, w, red, space, loops, mode, symname):
@@ -434,7 +441,7 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
         val = t
     step = f"_a = {cast(combine.format(val, acc='_a'), acc_dt)}"
 
-    if not has_identity(prim):
+    if not has_identity(red):
         reduced = [space[k] for k in sorted(axes)]
         if not all(is_known(d) and d > 0 for d in reduced):
             count = product_text(reduced, symname) if reduced else "1"

@@ -331,7 +331,7 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
     lines = [decorator, f"def {name}({', '.join(params)}):"]
     for k, start, _, _, _, red, _ in accs:
         reduced = [space[j] for j in sorted(dict(red.attrs)["axes"])]
-        if not has_identity(red.prim) and not all(is_known(d) and d > 0 for d in reduced):
+        if not has_identity(red) and not all(is_known(d) and d > 0 for d in reduced):
             lines.append(f"    if {product_text(reduced, symname)} == 0:")
             lines.append(f"        raise ValueError('{red.prim.name}: zero-size array to reduction operation "
                          "which has no identity')")

@@ -405,7 +405,8 @@ def build_plan(program, in_shapes):
 def _check_empty_reduce(step, env):
     for red in step.spec.info["reds"]:
         axes = dict(red.attrs)["axes"]
-        if red.prim.name in ("reduce_max", "reduce_min") and env.size_over(red.inputs[0], axes) == 0 \
+        if red.prim.name in ("reduce_max", "reduce_min") and dict(red.attrs).get("initial") is None \
+                and env.size_over(red.inputs[0], axes) == 0 \
                 and env.size(red) > 0:
             op = "maximum" if red.prim.name == "reduce_max" else "minimum"
             raise ValueError(f"{red.prim.name}: zero-size array to reduction operation {op} which has no "

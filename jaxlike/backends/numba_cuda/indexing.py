@@ -81,9 +81,13 @@ def single_precision(template):
     return _FLOAT_LIT.sub(lambda m: f"f32({m.group(1)})", template)
 
 
-def reduce_init(prim, dtype):
+def reduce_init(red, dtype):
+    """The accumulator's starting value: the node's ``initial`` when it has one, else the primitive's init
+    (+-inf is the dtype's extreme for ints)."""
     dtype = np.dtype(dtype)
-    init = prim.scalar["init"]
+    if dict(red.attrs).get("initial") is not None:
+        return literal(dict(red.attrs)["initial"], dtype)
+    init = red.prim.scalar["init"]
     if dtype.kind in "iub" and "inf" in init:
         if dtype.kind == "b":
             return "True" if init.startswith("math") else "False"

@@ -199,7 +199,7 @@ def reduce_kernel(group, name, comment, threads):
         f"    for b in range(cuda.blockIdx.x, {M} * {P}, cuda.gridDim.x):",
         f"        j = b // {P}",
         f"        p = b - j * {P}"] + kept_unravel + [
-        f"        acc{r} = {reduce_init(red.prim, red.dtype)}" for r, red in enumerate(reds)] + [
+        f"        acc{r} = {reduce_init(red, red.dtype)}" for r, red in enumerate(reds)] + [
         f"        k = p * {threads} + t",
         f"        while k < {K}:"] + flat_line + elem_unravel + loop_body + [
         f"            k += {P} * {threads}"] + [
@@ -229,7 +229,7 @@ def reduce_kernel(group, name, comment, threads):
         comb = red.prim.scalar["combine"].format(f"part{r}[j * {P} + p]", acc=f"acc{r}")
         if red.dtype == np.dtype("float32"):
             comb = single_precision(comb)
-        fin += [f"        acc{r} = {reduce_init(red.prim, red.dtype)}",
+        fin += [f"        acc{r} = {reduce_init(red, red.dtype)}",
                 f"        for p in range({P}):",
                 f"            acc{r} = {cast(red.dtype, comb)}"]
     fin += fin_body + ["        j += step"]
@@ -243,7 +243,7 @@ def reduce_kernel(group, name, comment, threads):
     ser_name = name + "_serial"
     ser_err = bool(err or fin_err)
     ser = [f"def {ser_name}({', '.join(['out'] + arr_names + ['err'] * ser_err + params)}):"] + pre + fin_pre + header + \
-        kept_unravel + [f"        acc{r} = {reduce_init(red.prim, red.dtype)}" for r, red in enumerate(reds)] + [
+        kept_unravel + [f"        acc{r} = {reduce_init(red, red.dtype)}" for r, red in enumerate(reds)] + [
         f"        for k in range({K}):"] + flat_line + elem_unravel + loop_body + fin_body + ["        j += step"]
     serial = KernelSpec("serial", ser_name, "\n".join(ser) + "\n", arrays[:1 + len(group.inputs)]
                         + (i32 if ser_err else []), args.params, [], ser_err)
