@@ -1,6 +1,8 @@
 """Array creation. Shapes given as Python ints give constants (folded into the graph); ``*_like`` of a traced
 value with symbolic sizes broadcasts a scalar to its shape, so one compiled function still serves every size."""
 
+import operator
+
 import numpy as np
 
 from ..core.graph import Var, const
@@ -137,17 +139,9 @@ def eye(N, M=None, k=0, dtype=None):
     """numpy's eye; a symbolic size (``eye(x.shape[0])``) stays symbolic: ones where column - row is k."""
     M = N if M is None else M
     if isinstance(N, Sym) or isinstance(M, Sym):
-        return diagonal_mask(N, M, k, "eq", _dt(dtype))
+        from ._diagonals import diagonal_mask
+        return _astype(diagonal_mask(N, M, operator.index(k)), _dt(dtype))
     return np.eye(N, M, k, dtype=_dt(dtype))
-
-
-def diagonal_mask(rows, cols, k, compare, dtype):
-    """The (rows, cols) matrix of ``compare(column - row, k)`` in ``dtype``, for sizes that may be symbolic:
-    eye's diagonal (``eq``), tri's lower triangle (``le``)."""
-    import operator
-    from ..ops import math as m
-    from ._diagonals import diagonal_offsets
-    return _astype(getattr(m, compare)(diagonal_offsets(rows, cols), const(np.int64(operator.index(k)))), dtype)
 
 
 def identity(n, dtype=None):
@@ -159,5 +153,6 @@ def tri(N, M=None, k=0, dtype=float, *, like=None):
     from ._windows_and_polys import _static_int
     M, k = N if M is None else M, _static_int(k, "k", "tri")
     if isinstance(N, Sym) or isinstance(M, Sym):
-        return diagonal_mask(N, M, k, "le", np.dtype(dtype))
+        from ._diagonals import diagonal_mask
+        return _astype(diagonal_mask(N, M, k, "le"), np.dtype(dtype))
     return np.tri(_static_int(N, "N", "tri"), _static_int(M, "M", "tri"), k, dtype=dtype)

@@ -1,5 +1,5 @@
 """Diagonals and triangles with numpy's signatures: diagonal, diag, diagflat, tril, triu, and the column - row
-matrix behind them (also eye's, tri's and trace's). For sizes known only at the call they compare positions
+mask behind them (also eye's, tri's and trace's). For sizes known only at the call they compare positions
 instead of gathering, so one trace serves every size; a length that would be a new size (an off-centre
 diagonal of symbolic planes, ``diag(v, k)`` with k != 0) reads the size as an int, which under ``compile``
 specializes the trace to concrete shapes.
@@ -17,10 +17,17 @@ from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
 from . import _shape as _sh
 
 
-def diagonal_offsets(rows, cols):
-    """The (rows, cols) int64 matrix of column - row: the diagonal an entry is on, for any sizes."""
-    return om.sub(L.reshape(positions_along(cols), shape=(1, cols)),
-                  L.reshape(positions_along(rows), shape=(rows, 1)))
+def diagonal_mask(rows, cols, k, compare="eq"):
+    """The (rows, cols) bool matrix of ``compare(column - row, k)`` for any sizes: diagonal k (``eq``), the
+    lower (``le``) or upper (``ge``) triangle from it. Behind diagonal, diag, tril/triu, trace, eye and tri."""
+    offsets = om.sub(L.reshape(positions_along(cols), shape=(1, cols)),
+                     L.reshape(positions_along(rows), shape=(rows, 1)))
+    return getattr(om, compare)(offsets, const(np.int64(k)))
+
+
+def zero_outside(mask, x):
+    """``x`` where ``mask`` holds, else 0 of x's dtype."""
+    return om.select(mask, x, const(np.zeros((), dtype_of(x))))
 
 
 def positions_along(n):
@@ -50,8 +57,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
         # NOTE: square planes of one symbolic size n: row i of the masked plane sums to x[i, i] (the other
         # entries add exact zeros), so the length stays n where the gather would need a concrete one
         from ._reductions import sum as _sum
-        masked = om.select(om.eq(diagonal_offsets(rows, cols), const(np.int64(0))), x, const(np.zeros((), dtype_of(x))))
-        return _sum(masked, axis=-1, dtype=dtype_of(x))
+        return _sum(zero_outside(diagonal_mask(rows, cols, 0), x), axis=-1, dtype=dtype_of(x))
     rows, cols = int(rows), int(cols)
     length = max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
     start_r, start_c = max(0, -offset), max(0, offset)
@@ -72,8 +78,7 @@ def diag(v, k=0):
     k = int(k)
     if k == 0 and not is_known(shape(v)[0]):  # NOTE: v along the diagonal of a matrix of v's symbolic size
         n = shape(v)[0]
-        return om.select(om.eq(diagonal_offsets(n, n), const(np.int64(0))), L.reshape(v, shape=(1, n)),
-                         const(np.zeros((), dtype_of(v))))
+        return zero_outside(diagonal_mask(n, n, 0), L.reshape(v, shape=(1, n)))
     n = int(shape(v)[0])
     size = n + abs(k)
     idx = (np.arange(n) + max(0, -k)) * size + np.arange(n) + max(0, k)
@@ -99,8 +104,8 @@ def _triangle(x, k, lower, fname):
     if all(is_known(d) for d in dims):
         mask = const(np.tri(*dims, k=k, dtype=bool) if lower else ~np.tri(*dims, k=k - 1, dtype=bool))
     else:  # NOTE: compares column - row with k, so a symbolic size needs no concrete one
-        mask = (om.le if lower else om.ge)(diagonal_offsets(*dims), const(np.int64(k)))
-    return om.select(mask, x, const(np.zeros((), dtype=dtype_of(x))))
+        mask = diagonal_mask(*dims, k, "le" if lower else "ge")
+    return zero_outside(mask, x)
 
 
 def tril(m, k=0):

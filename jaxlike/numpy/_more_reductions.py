@@ -10,7 +10,6 @@ import numpy as np
 from ..ops import scan as S
 from ..ops import math as m
 from ..ops._rules import normalize_axis
-from ..core.graph import const
 from ..core.types import is_known
 from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
 from . import _shape as _sh
@@ -193,15 +192,15 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     a = asarray_or_var(a)
     if not is_traced(a):
         return np.trace(a, offset=offset, axis1=axis1, axis2=axis2, dtype=dtype)
-    from ._diagonals import diagonal, diagonal_offsets
+    from ._diagonals import diagonal, diagonal_mask, zero_outside
     nd = ndim(a)
     planes = (normalize_axis(axis1, nd), normalize_axis(axis2, nd)) if nd >= 2 else ()
     if len(set(planes)) == 2 and not all(is_known(shape(a)[ax]) for ax in planes):
         # NOTE: a symbolic size: the sum of the entries on the diagonal, masked, needs no concrete size
         # (diagonal's gather does); equal values, as the other entries add exact zeros
         x = _sh.moveaxis(a, planes, (-2, -1))
-        on = m.eq(diagonal_offsets(*shape(x)[-2:]), const(np.int64(int(offset))))
-        return _red.sum(m.select(on, x, const(np.zeros((), dtype_of(x)))), axis=(-2, -1), dtype=dtype)
+        on = diagonal_mask(*shape(x)[-2:], int(offset))
+        return _red.sum(zero_outside(on, x), axis=(-2, -1), dtype=dtype)
     return _red.sum(diagonal(a, offset=offset, axis1=axis1, axis2=axis2), axis=-1, dtype=dtype)
 
 
