@@ -4,10 +4,10 @@ and its ``@njit(cache=True)`` functions keep numba's compiled code beside it (``
 
 The key hashes the module text (which holds the graph's canonical text: canonical size names, every
 constant's bytes or a hash of them), the options, the versions of jaxlike, numba, numpy and llvmlite, the
-CPU name, numba's optimization level, and this backend's own source files. Writes are atomic (a temporary file, then ``os.replace``).
-An entry whose text differs from what it should be (truncated, corrupt, stale) is rewritten; numba cache
-files that do not unpickle are deleted, so numba recompiles instead of crashing. Imports numpy, numba,
-config and core only.
+CPU name, numba's optimization level, and this backend's own source files. Writes are atomic (a temporary
+file, then ``os.replace``). An entry whose text differs from what it should be (truncated, corrupt, stale)
+is rewritten; numba cache files that do not unpickle are deleted, so numba recompiles instead of crashing.
+Imports numpy, numba, config and core only.
 """
 
 import glob

@@ -197,6 +197,14 @@ class ScatterStep(Step):
         S[self.s_launch] = _cfg_launch(self.spec.compiled, gn, self.cfg) if gn else _noop
 
 
+def _lines(env, node):
+    """(outer, n, inner): the operand of an along-one-axis node seen as [outer, n, inner]."""
+    shape = env.shape(node.inputs[0])
+    axis = dict(node.attrs)["axis"]
+    return (int(np.prod(shape[:axis], dtype=np.int64)), shape[axis],
+            int(np.prod(shape[axis + 1:], dtype=np.int64)))
+
+
 class ArgextStep(Step):
     def __init__(self, node, spec, slots, cfg):
         self.node, self.spec, self.cfg = node, spec, cfg
@@ -210,14 +218,9 @@ class ArgextStep(Step):
                 f"S[{self.s_launch}]({o}, {x}, *S[{self.s_args}])  # {o} = {self.node.prim.name}({x})"]
 
     def plan(self, env, S):
-        x = self.node.inputs[0]
-        axis = dict(self.node.attrs)["axis"]
-        shape = env.shape(x)
-        n = shape[axis]
+        outer, n, inner = _lines(env, self.node)
         if n == 0:
             raise ValueError(f"{self.node.prim.name}: attempt to get {self.node.prim.name} of an empty sequence")
-        outer = int(np.prod(shape[:axis], dtype=np.int64))
-        inner = int(np.prod(shape[axis + 1:], dtype=np.int64))
         S[self.s_out] = (outer * inner, self.node.dtype.str)
         S[self.s_args] = (outer, n, inner)
         S[self.s_launch] = _cfg_launch(self.spec.compiled, outer * inner, self.cfg) if outer * inner else _noop
@@ -227,13 +230,9 @@ class RunningStep(ArgextStep):
     """``cumsum``/``cumprod`` along one axis: the result has x's shape, so the launch covers its lines."""
 
     def plan(self, env, S):
-        x = self.node.inputs[0]
-        axis = dict(self.node.attrs)["axis"]
-        shape = env.shape(x)
-        outer = int(np.prod(shape[:axis], dtype=np.int64))
-        inner = int(np.prod(shape[axis + 1:], dtype=np.int64))
-        S[self.s_out] = (outer * shape[axis] * inner, self.node.dtype.str)
-        S[self.s_args] = (outer, shape[axis], inner)
+        outer, n, inner = _lines(env, self.node)
+        S[self.s_out] = (outer * n * inner, self.node.dtype.str)
+        S[self.s_args] = (outer, n, inner)
         S[self.s_launch] = _cfg_launch(self.spec.compiled, outer * inner, self.cfg) if outer * inner else _noop
 
 
