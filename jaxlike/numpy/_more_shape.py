@@ -332,7 +332,12 @@ def pad(array, pad_width, mode="constant", **kwargs):
         if before == 0 and after == 0:
             continue
         if mode in _INDEX_MODES:
-            n = _int(shape(out)[ax])
+            n = shape(out)[ax]
+            if not is_known(n):
+                out = _sh.concatenate([p for p in (_index_block(out, ax, -before, 0, mode), out,
+                                                   _index_block(out, ax, 0, after, mode)) if p is not None],
+                                      axis=ax)
+                continue
             if n == 0:
                 raise ValueError(f"pad: can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
             idx = np.pad(np.arange(n), (before, after), mode=mode)
@@ -342,6 +347,32 @@ def pad(array, pad_width, mode="constant", **kwargs):
                                            _pad_block(out, ax, after, mode, values[ax][1], False))
                                if p is not None], axis=ax)
     return out
+
+
+def _index_block(x, ax, start, stop, mode):
+    """The ``stop - start`` entries that pad mode ``mode`` puts at positions start..stop-1 relative to the ends
+    of axis ``ax`` (negative: before the first entry; from 0: after the last), for a symbolic length n. The
+    source of each is a function of its position and n alone (numpy's repeated reflections are periodic), so
+    one trace serves every n; an empty axis gives out-of-range positions, which ``take`` reports."""
+    if start == stop:
+        return None
+    from ..ops.reduce import size_of
+    n = size_of(x, axes=(ax,), dtype=np.dtype(np.int64))
+    j = const(np.arange(start, stop, dtype=np.int64))
+    if stop > 0:
+        j = om.add(j, n)
+    one, two = const(np.int64(1)), const(np.int64(2))
+    if mode == "edge":
+        src = om.minimum(om.maximum(j, const(np.int64(0))), om.sub(n, one))
+    elif mode == "wrap":
+        src = om.mod(j, n)
+    else:
+        # NOTE: symmetric repeats the edge (period 2n), reflect does not (period 2n - 2, and 1 when n is 1)
+        period = om.mul(n, two) if mode == "symmetric" else om.maximum(om.sub(om.mul(n, two), two), one)
+        m = om.mod(j, period)
+        last = om.sub(period, one) if mode == "symmetric" else period
+        src = om.select(om.lt(m, n), m, om.sub(last, m))
+    return I.take(x, src, axis=ax)
 
 
 def _per_axis(value, nd, what, cast):

@@ -212,6 +212,36 @@ def test_eye_identity_tri_of_a_symbolic_size_stay_symbolic():
     assert len(f._cache) == 1
 
 
+def test_pad_by_index_keeps_symbolic_sizes():
+    """Catches: pad's edge, wrap, symmetric and reflect modes reading the padded axis's size as an int (a
+    retrace per shape). Widths beyond the axis (numpy's repeated reflections), int dtypes, the gradient (each
+    source entry sums its copies' terms), and an empty axis refused."""
+    modes = ("edge", "wrap", "symmetric", "reflect")
+    widths = ((1, 6), (7, 2))
+    scales = (1.0, -2.0, 0.5, 3.0)
+
+    def padded(v):
+        return tuple(jnp.pad(v, widths, mode=m) for m in modes) + (jnp.pad(v.astype(np.int32), 2, mode="reflect"),)
+
+    f = traced(padded)
+    g = traced(jaxlike.grad(lambda v: sum(c * jnp.sum(p ** 2) for c, p in zip(scales, padded(v)))))
+    for rows, cols in ((3, 4), (5, 2), (4, 4)):
+        x = np.arange(1.0, 1.0 + rows * cols).reshape(rows, cols)
+        want = tuple(np.pad(x, widths, mode=m) for m in modes) + (np.pad(x.astype(np.int32), 2, mode="reflect"),)
+        for got, w in zip(f(x), want):
+            np.testing.assert_array_equal(got, w)
+            assert np.asarray(got).dtype == w.dtype
+        source = np.arange(rows * cols).reshape(rows, cols)
+        grad = np.zeros(rows * cols)
+        for c, m in zip(scales, modes):
+            copies = np.pad(source, widths, mode=m).ravel()
+            np.add.at(grad, copies, 2 * c * x.ravel()[copies])
+        np.testing.assert_allclose(g(x), grad.reshape(rows, cols), rtol=1e-12)
+    assert len(f._cache) == 1 and len(g._cache) == 1
+    with pytest.raises(Exception, match="out of bounds"):
+        f(np.ones((0, 3)))
+
+
 def test_functions_that_need_sizes_specialize_under_compile():
     """tile over two symbolic axes and an off-centre diagonal read a size as an int (their results' sizes
     are new ones): compile retraces them with concrete shapes (one entry per shape), values right."""
