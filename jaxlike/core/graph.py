@@ -317,7 +317,7 @@ def size_providers(roots):
     concatenation. Where a pass has rebuilt the size's origin (CSE's concatenation of merged operands), the
     rebuilt node binds it if it does not depend on the attr's node: computing the origin as well did the
     work twice (jnp.pad)."""
-    extra = []
+    extra, tried = [], set()
     while True:
         order = toposort(list(extra) + list(roots))
         bound, missing = set(), []
@@ -326,14 +326,18 @@ def size_providers(roots):
                 for d in _attr_syms(a, []):
                     if d.id not in bound and d.origin is not None:
                         p = _binder(d, order, v)
-                        if all(p is not e for e in extra) and all(p is not m for m in missing):
+                        if all(p is not m for m in missing):
                             missing.append(p)
             for d in v.type.shape:
                 if isinstance(d, Sym):
                     bound.add(d.id)
-        if not missing:
+        # NOTE: a provider already chosen may still come too late, behind another provider whose inputs
+        # name its size (a pad of a reshaped array's outer product): it moves to the front
+        extra = missing + [e for e in extra if all(e is not m for m in missing)]
+        key = tuple(e._id for e in extra)
+        if not missing or key in tried:  # NOTE: no order binds a size whose only provider needs the size
             return extra
-        extra = missing + extra
+        tried.add(key)
 
 
 def _binder(d, order, user):

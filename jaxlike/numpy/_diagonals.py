@@ -1,8 +1,8 @@
 """Diagonals and triangles with numpy's signatures: diagonal, diag, diagflat, tril, triu, and the column - row
 mask behind them (also eye's, tri's and trace's). For sizes known only at the call they compare positions
 instead of gathering, so one trace serves every size; a length that would be a new size (an off-centre
-diagonal of symbolic planes, ``diag(v, k)`` with k != 0) reads the size as an int, which under ``compile``
-specializes the trace to concrete shapes.
+diagonal of symbolic planes) reads the size as an int, which under ``compile`` specializes the trace to
+concrete shapes.
 """
 
 import numpy as np
@@ -76,9 +76,13 @@ def diag(v, k=0):
     if ndim(v) != 1:
         raise ValueError("diag: input must be 1- or 2-d")
     k = int(k)
-    if k == 0 and not is_known(shape(v)[0]):  # NOTE: v along the diagonal of a matrix of v's symbolic size
+    if not is_known(shape(v)[0]):  # NOTE: v along the diagonal of a matrix of v's symbolic size
         n = shape(v)[0]
-        return zero_outside(diagonal_mask(n, n, 0), L.reshape(v, shape=(1, n)))
+        square = zero_outside(diagonal_mask(n, n, 0), L.reshape(v, shape=(1, n)))
+        if k == 0:
+            return square
+        from ._more_shape import pad  # NOTE: k shifts it up (right) or down (left) by |k| rows of zeros
+        return pad(square, ((0, k), (k, 0)) if k > 0 else ((-k, 0), (0, -k)))
     n = int(shape(v)[0])
     size = n + abs(k)
     idx = (np.arange(n) + max(0, -k)) * size + np.arange(n) + max(0, k)

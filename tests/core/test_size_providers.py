@@ -101,3 +101,21 @@ def test_a_gradient_rebuilds_a_fill_after_the_node_that_makes_its_size():
         np.testing.assert_allclose(val, want_val, rtol=1e-12)
         np.testing.assert_allclose(grad, want_grad, rtol=1e-12)
     assert len(c._cache) == 1
+
+
+def test_a_provider_already_chosen_moves_before_another_that_needs_its_size():
+    """Catches: pad of an outer product of a raveled array. Its second fill names the first concatenation's
+    size, and the first fill the ravel's; the concatenation was chosen as a provider first, so the graph
+    reached the first fill (through it) before the ravel and the reference backend raised KeyError: n2.
+    Also through the Numba backend and jnp.diag(v, k) of a raveled vector, which pads that way."""
+    def f(v):
+        r = jnp.ravel(v)
+        return jnp.pad(r[:, None] * r[None, :], (1, 0)), jnp.diag(r, 1)
+    for mode in ("FAST_COMPILE", "FAST_RUN"):
+        c = jaxlike.compile(f, mode=mode)
+        for shape in [(2, 2), (3, 1)]:
+            x = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
+            r = x.ravel()
+            got = c(x)
+            np.testing.assert_array_equal(got[0], np.pad(np.outer(r, r), (1, 0)))
+            np.testing.assert_array_equal(got[1], np.diag(r, 1))

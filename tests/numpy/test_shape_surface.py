@@ -276,14 +276,15 @@ def test_tile_and_repeat_keep_symbolic_sizes():
 
 def test_diag_and_diagonal_of_one_symbolic_size_stay_symbolic():
     """The main diagonal of square planes of one symbolic size (a covariance ``x @ x.T``), and ``diag`` of a
-    vector: one trace for every size, dtypes kept, gradients to the diagonal only."""
+    vector on any diagonal k: one trace for every size, dtypes kept, gradients to the diagonal only."""
     f = traced(lambda v: (jnp.diagonal(v @ v.T), jnp.diag(v @ v.T), jnp.diag(v[:, 0]),
-                          jnp.diagonal((v @ v.T > 20).astype(np.int32)), jnp.diagonal(v[:, None, :] * v[None])))
+                          jnp.diagonal((v @ v.T > 20).astype(np.int32)), jnp.diagonal(v[:, None, :] * v[None]),
+                          jnp.diag(v[:, 0], 2), jnp.diag(v[:, 1] > 3, -1)))
     for rows, cols in ((3, 4), (4, 2), (0, 3)):
         x = np.arange(1.0, 1.0 + rows * cols).reshape(rows, cols)
         c = x @ x.T
         want = (np.diagonal(c), np.diag(c), np.diag(x[:, 0]), np.diagonal((c > 20).astype(np.int32)),
-                np.diagonal(x[:, None, :] * x[None]))
+                np.diagonal(x[:, None, :] * x[None]), np.diag(x[:, 0], 2), np.diag(x[:, 1] > 3, -1))
         for got, w in zip(f(x), want):
             np.testing.assert_array_equal(got, w)
             assert np.asarray(got).dtype == w.dtype
