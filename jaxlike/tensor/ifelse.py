@@ -4,11 +4,13 @@ nonzero, else ``else_branch``; a branch may be one tensor or a list of them (the
 Both branches are computed and one is selected (``jnp.where`` on a scalar condition): the values and the
 gradients are Theano's, but where Theano skips the branch not taken, here it runs, so ifelse saves no work
 and a failing computation in either branch fails the call. The branches must have the same dtype and rank,
-as Theano requires, and shapes that broadcast together (equal shapes in practice). The gradient flows to
-the branch taken only. A front-end module: imports core and jaxlike.numpy.
+as Theano requires, and one shape (Theano's lazy ifelse allows branches of different shapes; here that is
+refused when the graph is built where the sizes are known, and by the select's size check when the call
+binds them). The gradient flows to the branch taken only. A front-end module: imports core and jaxlike.numpy.
 """
 
 from ..core.graph import Var
+from ..core.types import is_known
 from ..core.errors import user_frame, where
 from .. import numpy as jnp
 from .basic import as_tensor_variable
@@ -25,6 +27,14 @@ def _branch_pair(then_value, else_value, k):
         raise TypeError(f"ifelse: the two branches must have the same type{label}: then_branch is "
                         f"{then_value.type!r}, else_branch is {else_value.type!r}; cast one with T.cast"
                         + where(user_frame()))
+    for a, b in zip(then_value.shape, else_value.shape):
+        # NOTE: the select would broadcast a branch of size 1 to the other's size: a wrong value, not an error
+        known = [d for d in (a, b) if is_known(d)]
+        if (len(known) == 2 and a != b) or known == [1]:
+            raise TypeError(f"ifelse: the two branches must have one shape{label}: then_branch is "
+                            f"{then_value.type!r}, else_branch is {else_value.type!r}. Both branches are "
+                            "computed and one is selected, so a branch whose shape differs (Theano allows it) "
+                            "cannot be returned; compute the branches to one shape" + where(user_frame()))
     return then_value, else_value
 
 

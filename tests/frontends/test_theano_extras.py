@@ -258,6 +258,14 @@ def test_ifelse_errors():
         ifelse(a, a, a)
     with pytest.raises(ValueError, match="2 outputs but else_branch has 1"):
         ifelse(T.iscalar(), [a, a], [a])
+    # catches: a size-1 branch broadcast by the select to the other's size (ifelse(c, v, zeros(1)) gave
+    # zeros of v's length where the else branch was taken)
+    with pytest.raises(TypeError, match="one shape.*f64\\[1\\]"):
+        ifelse(T.iscalar(), a, T.zeros((1,)))
+    with pytest.raises(TypeError, match="one shape"):
+        ifelse(T.iscalar(), T.zeros((2, 3)), T.ones((2, 4)))
+    f = fn([a], ifelse(T.lt(a[0], 0), a, a * 2))
+    np.testing.assert_array_equal(f(np.array([1.0, 2.0])), [2.0, 4.0])
 
 
 def test_zero_grad_gives_zeros_and_disconnected_grad_disconnects():
