@@ -92,6 +92,26 @@ class Var:
     def __hash__(self):
         return self._id
 
+    # -- pickling (Theano's tutorials save a model's shared variables and expressions) --------------------
+    def __getstate__(self):
+        state = {k: getattr(self, k) for k in _PICKLED_SLOTS}
+        if getattr(self, "__dict__", None):
+            state["__dict__"] = dict(self.__dict__)
+        return state
+
+    def __setstate__(self, state):
+        for k in _PICKLED_SLOTS:
+            object.__setattr__(self, k, state[k])
+        if "__dict__" in state:
+            self.__dict__.update(state["__dict__"])
+        # NOTE: ids are this process's: a loaded Var must not share one with a Var made here
+        self._id = next(Var._ids)
+        if isinstance(self.value, np.ndarray):
+            self.value.flags.writeable = False
+        for k, d in enumerate(self.type.shape):
+            if isinstance(d, Sym) and getattr(d, "holder", None) is None:
+                d.holder = (weakref.ref(self), k)
+
     def __repr__(self):
         if self.name:
             return self.name
@@ -102,6 +122,9 @@ class Var:
                               + ": its value is unknown while the graph is built")
 
     __int__ = __index__ = __complex__ = __float__
+
+
+_PICKLED_SLOTS = ("type", "prim", "inputs", "attrs", "name", "value", "source")
 
 
 def const(value, dtype=None):

@@ -51,6 +51,13 @@ class Primitive:
     def __repr__(self):
         return f"<primitive {self.name}>"
 
+    def __reduce__(self):
+        # NOTE: a graph pickles its ops by name; a primitive made at run time (a custom rule) has none to load
+        if REGISTRY.get(self.name) is not self:
+            raise TypeError(f"cannot pickle a graph holding {self.name!r}, an op made at run time rather than "
+                            "registered by name; save the values (get_value) and rebuild the graph instead")
+        return _registered, (self.name,)
+
     def template(self, compute_dtype):
         """The scalar template for computing in ``compute_dtype`` (the promoted operand dtype)."""
         return self.complex_scalar if np.dtype(compute_dtype).kind == "c" else self.scalar
@@ -60,6 +67,11 @@ class Primitive:
 
 
 REGISTRY = {}
+
+
+def _registered(name):
+    from .. import ops  # noqa: F401  (registers every op)
+    return REGISTRY[name]
 
 
 def register(prim):

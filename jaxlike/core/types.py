@@ -115,6 +115,17 @@ class Sym:
     def __repr__(self):
         return f"n{self.id}"
 
+    def __getstate__(self):
+        return {"origin": self.origin, "at_most": self.at_most}
+
+    def __setstate__(self, state):
+        # NOTE: a fresh id (ids are this process's); the holder is the first loaded Var of this size, which
+        # may have been loaded (and set it) before this size's own state
+        self.id = next(Sym._ids)
+        self.origin, self.at_most = state["origin"], state["at_most"]
+        if getattr(self, "holder", None) is None:
+            self.holder = None
+
     def _concrete(self):
         raise ConcretizationError(
             f"size {self!r} is symbolic here; read as a Python int it needs a concrete size")
