@@ -663,6 +663,23 @@ def test_matmul_inner_size_mismatch_is_a_shape_error():
         f(np.ones((2, 3)), np.ones((4, 2)))
 
 
+def test_reshape_and_concatenate_size_mismatches_name_the_op_and_line():
+    """Catches: numba's own errors ("total size of new array must be unchanged", "np.concatenate(): input
+    sizes over dimension 1 do not match"), which named neither the op, the sizes nor the user's line."""
+    import jaxlike.tensor as T
+    v, m = T.dvector("v"), T.dmatrix("m")
+    f = jaxlike.function([v, m], [v.reshape((3, 3)), T.concatenate([m, m.T], axis=0)])
+    with pytest.raises(ShapeError, match=r"reshape: cannot reshape an array of size 4 into shape \(3, 3\) "
+                                         r"\(size 9\) \(at test_numba_cpu.py:\d+\)"):
+        f(np.ones(4), np.ones((3, 3)))
+    with pytest.raises(ShapeError, match=r"concatenate: operand 1 at dim 1 has size 2 where the other operand "
+                                         r"has 3 \(at test_numba_cpu.py"):
+        f(np.ones(9), np.ones((2, 3)))
+    out = f(np.arange(9.0), np.ones((3, 3)))
+    np.testing.assert_array_equal(out[0], np.arange(9.0).reshape(3, 3))
+    assert out[1].shape == (6, 3)
+
+
 def test_float16_graph_falls_back_to_the_reference_backend():
     g = graph_of(lambda x: x * 2, np.ones(3, np.float16))
     with pytest.warns(UserWarning, match="float16"):

@@ -397,10 +397,12 @@ def concatenate(ctx, v):
     out = ctx.name(v)
     if v.ndim != 1:
         parts = [_as_array(ctx, x, v.dtype) for x in v.inputs]
-        # NOTE: np.concatenate raises where the other axes differ, so they are its first operand's
+        # NOTE: the other axes are the first operand's; checked here, as numba's own error names no op or line
         first = v.inputs[0].shape
         ctx.made_dims[out] = [None if k == axis else ctx.dim(first[k]) for k in range(v.ndim)]
-        return [f"{out} = np.concatenate(({', '.join(parts)},), axis={axis})"]
+        checks = [line for i, x in enumerate(v.inputs[1:], 1) for k in range(v.ndim) if k != axis
+                  for line in _size_check(ctx, "concatenate", x.shape[k], first[k], f"operand {i} at dim {k}")]
+        return checks + [f"{out} = np.concatenate(({', '.join(parts)},), axis={axis})"]
     # NOTE: vectors (the seed XOR net's bias trick, [h, 1]) are copied into place: numba's np.concatenate
     # of a tuple cost ~25 ns more per call, 3% of that training step.
     parts, lines = [], []
@@ -430,10 +432,28 @@ def reshape(ctx, v):
     if v.ndim == 0:
         return [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape((1,))[0]"]
     dims = ", ".join("-1" if (is_known(d) and d == -1) else ctx.dim(d) for d in shape)
+    lines = []
     if not any(is_known(d) and d == -1 for d in shape):
         ctx.made_dims[out] = [ctx.dim(d) for d in shape]
+        lines = _reshape_check(ctx, x, shape)
     copy = "" if ctx.view_ok(x) or borrows(ctx, x, v) else ".copy()"
-    return [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape(({dims}{',' if len(shape) == 1 else ''})){copy}"]
+    return lines + [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape(({dims}{',' if len(shape) == 1 else ''}))"
+                    f"{copy}"]
+
+
+def _reshape_check(ctx, x, shape):
+    """The check that ``x`` has as many elements as ``shape`` holds, unless their factors are the same sizes
+    (numba's own error names no op, shapes or line)."""
+    def factors(dims):
+        known = int(np.prod([d for d in dims if is_known(d)], dtype=np.int64))
+        return known, sorted((d for d in dims if not is_known(d)), key=id)
+    (k_have, s_have), (k_want, s_want) = factors(x.shape), factors(shape)
+    if k_have == k_want and len(s_have) == len(s_want) and all(a is b for a, b in zip(s_have, s_want)):
+        return []
+    want = " * ".join(str(ctx.dim(d)) for d in shape) or "1"
+    where_shape = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+    return [size_check(f"{ctx.name(x)}.size", want, "reshape: cannot reshape an array of size ",
+                       f" into shape {where_shape} (size ", ")" + ctx.where_text)]
 
 
 def iota(ctx, v):
