@@ -334,3 +334,29 @@ def test_an_eager_scan_whose_step_builds_a_constant_from_its_input_runs_eagerly(
     assert isinstance(final, np.ndarray) and isinstance(ys, np.ndarray)
     np.testing.assert_array_equal(final, [3.0, 3.0])
     np.testing.assert_array_equal(ys, [[0, 0], [1, 1], [2, 2]])
+
+
+CONCAT_STEPS = jaxlike.compile(lambda v: lax.scan(lambda c, _: (c * 2, jnp.concatenate([c, c[:1]])), v, None,
+                                                  length=2))
+
+
+def test_per_step_results_of_computed_sizes():
+    """Catches: numba_cpu allocating the stacked results before the loop with a size only the step knew (a
+    concatenation inside it: NotDefinedError 'n1' from numba's bytecode analysis); now the size is the sum of
+    the operands' sizes. A size the step computes in another way (a reshape) runs on the reference
+    interpreter with a warning. A carry that grows (Theano's scan of concatenate([a, a])) is a ShapeError."""
+    for n in (3, 5):
+        v = np.arange(1.0, n + 1)
+        c, ys = CONCAT_STEPS(v)
+        np.testing.assert_array_equal(c, 4 * v)
+        np.testing.assert_array_equal(ys, [np.concatenate([v, v[:1]]), np.concatenate([2 * v, 2 * v[:1]])])
+    assert len(CONCAT_STEPS._cache) == 1
+    flat = jaxlike.compile(lambda m: lax.scan(lambda c, _: (c * 2, jnp.reshape(c, (-1,))), m, None, length=2)[1])
+    with pytest.warns(UserWarning, match="size the step computes itself"):
+        np.testing.assert_array_equal(flat(np.ones((2, 3))), [np.ones(6), np.full(6, 2.0)])
+    import jaxlike.tensor as T
+    a = T.dvector("a")
+    out, _ = jaxlike.scan(lambda x: T.concatenate([x, x]), outputs_info=a, n_steps=2)
+    grow = jaxlike.function([a], out)
+    with pytest.raises(jaxlike.ShapeError, match="size 2 at dim 0 where the result has 1"):
+        grow(np.ones(1))

@@ -22,8 +22,8 @@ import hashlib
 
 import numpy as np
 
-from ..core.graph import Var, Graph, as_var, free_inputs
-from ..core.types import TensorType, Sym, is_known
+from ..core.graph import Var, Graph, as_var, free_inputs, size_providers
+from ..core.types import TensorType, Sym, DimSum, dim_sum, is_known
 from ..core.errors import ShapeError
 from ..core.interpret import interpret, SizeEnv
 from ..core.primitive import Primitive, Kind, register, bind
@@ -50,6 +50,18 @@ def _map_dims(body_dims, operand_dims, dimmap):
     return True
 
 
+def _outer_dim(d, dimmap):
+    """A per-step output's size in the loop's own sizes: the size of a concatenation in the step is the sum of
+    the operands' sizes its parts stand for, which the caller can allocate before the loop."""
+    if isinstance(d, DimSum):
+        return dim_sum([_outer_dim(t, dimmap) for t in d.terms])
+    if id(d) not in dimmap and isinstance(d, Sym) and d.origin is not None and d.origin.prim is not None \
+            and d.origin.prim.name == "concatenate":
+        axis = dict(d.origin.attrs)["axis"]
+        return dim_sum([_outer_dim(x.shape[axis], dimmap) for x in d.origin.inputs])
+    return dimmap.get(id(d), d)
+
+
 def _scan_shape(*types, body, num_consts, num_carry, length, reverse, output, sizes):
     if length is None:
         # NOTE: the step count is the last operand (a traced n_steps); the stacked results get a new size
@@ -74,7 +86,7 @@ def _scan_shape(*types, body, num_consts, num_carry, length, reverse, output, si
         return types[num_consts + output]
     if output < nc + ny:
         y = body.outputs[nc + output - nc]
-        return TensorType(y.dtype, (length,) + tuple(dimmap.get(id(d), d) for d in y.shape))
+        return TensorType(y.dtype, (length,) + tuple(_outer_dim(d, dimmap) for d in y.shape))
     if output < 2 * nc + ny:
         return stacked_type(length, types[num_consts + output - nc - ny])
     raise ValueError(f"scan: output {output} out of range (the loop has {2 * nc + ny})")
@@ -193,7 +205,8 @@ def as_operands(operands):
     """Operands made Vars once when any is traced (so the loop's nodes share them: one equation), else left
     as arrays (the loop runs eagerly, once for all its results). A value the step computed from constants
     alone (``zeros_like`` of the step's input, captured as an invariant) is no traced value: it is evaluated."""
-    if any(isinstance(o, Var) and not o.is_const and free_inputs([o]) for o in operands):
+    # NOTE: a value that reads no input may still have a size that one sets (T.zeros((n,)) of a traced n)
+    if any(isinstance(o, Var) and not o.is_const and free_inputs([o] + size_providers([o])) for o in operands):
         return [as_var(o) for o in operands]
     return [_evaluated(o) if isinstance(o, Var) else np.asarray(o) for o in operands]
 

@@ -27,6 +27,9 @@ class SizeEnv(dict):
                 elif have != n:
                     raise ShapeError(f"{what}: size mismatch, got shape {shape} where {var.type!r} has "
                                      f"{d!r}={have} from an earlier operand" + where(var.source))
+            elif isinstance(d, DimSum):
+                if all(not isinstance(t, Sym) or t in self for t in d.terms) and self.resolve(d) != n:
+                    raise ShapeError(f"{what}: expected shape {var.type!r}, got {shape}" + where(var.source))
             elif d != n:
                 raise ShapeError(f"{what}: expected shape {var.type!r}, got {shape}" + where(var.source))
 

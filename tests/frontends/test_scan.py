@@ -27,6 +27,16 @@ def test_tutorial_power_with_a_symbolic_n_steps():
         power(a, -1)
 
 
+def test_a_start_value_sized_by_a_symbolic_scalar():
+    """Catches: T.zeros((n,)) reads no input, only its size does (through n), so scan took it for a constant
+    and evaluated it, which raised a bare KeyError."""
+    n = T.iscalar("n")
+    out, _ = theano.scan(lambda h: h + 1, outputs_info=T.zeros((n,)), n_steps=2)
+    f = theano.function([n], out)
+    np.testing.assert_array_equal(f(3), [[1.0] * 3, [2.0] * 3])
+    assert f(0).shape == (2, 0)
+
+
 def test_tutorial_polynomial_reads_the_shortest_sequence():
     coefficients = T.vector("coefficients")
     x = T.scalar("x")

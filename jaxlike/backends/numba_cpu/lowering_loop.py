@@ -6,7 +6,8 @@ loop for all those the graph uses, and fills only the stacked results some node 
 and ops only.
 """
 
-from ...core.graph import sibling_key
+from ...core.graph import sibling_key, syms_in
+from ...core.errors import where
 from ...core.types import dims_equal
 from .loops import np_type
 from .lowering import message, element_copy, size_check
@@ -87,6 +88,7 @@ def scan(ctx, v):
     stacked = {}
     for k, m in sorted(members.items()):
         if k >= nc:
+            _check_allocatable(ctx, m, k - nc)
             if length is None:
                 # NOTE: the stacked results' first size is the node's own, known once the count is read
                 ctx.bound.add(id(m.shape[0]))
@@ -127,6 +129,16 @@ def scan(ctx, v):
             lines.append(f"{ctx.name(m)} = {carries.now[k]}")
             ctx.made_dims[ctx.name(m)] = _carried_dims(ctx, m, operands[nk + k])
     return lines
+
+
+def _check_allocatable(ctx, m, j):
+    """The stacked results are allocated before the loop: a size the step computes itself (a reshape or a
+    computed slice inside it) cannot be, and the graph runs on the reference interpreter instead."""
+    from .codegen import Unsupported
+    inner = [s for s in syms_in(m.shape[1:]) if id(s) not in ctx.bound]
+    if inner:
+        raise Unsupported(f"scan: per-step result {j} has shape {m.type!r}, and {inner[0]!r} is a size the step "
+                          f"computes itself{where(m.source)}")
 
 
 def _record(ctx, stacked, i, carry, ndim):
