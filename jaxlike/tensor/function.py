@@ -20,6 +20,7 @@ from ..config import config
 from .shared import SharedVariable, filter_value
 from .var import var_str, type_str
 from .basic import as_tensor_variable
+from .gradient import costs_behind
 
 
 class MissingInputError(ValueError):
@@ -208,7 +209,9 @@ class Function:
                 self.shared.append(s)
                 shared_ids.add(s._id)
 
-        used = {v._id for v in free_inputs(size_providers(roots) + list(roots))}   # NOTE: T.zeros((n,)) uses n
+        # NOTE: T.zeros((n,)) uses n; T.grad(2 * x, x) uses x, as Theano's gradient reads the cost
+        costs = costs_behind(toposort(list(roots)))
+        used = {v._id for v in free_inputs(size_providers(roots) + list(roots) + costs)}
         sizes = _sizes_read(roots)
         for k, v in enumerate(self.inputs):
             if v._id not in used and not any(id(d) in sizes for d in v.shape) and on_unused_input != "ignore":

@@ -62,7 +62,26 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", return_
                         f"T.cast(cost, 'floatX')")
     single, wrt_list = _wrt_list(wrt, "grad")
     out = _pull_back(cost, ones_like, wrt_list, consider_constant, disconnected_inputs, return_disconnected)
+    for g in out:
+        if isinstance(g, Var):
+            _GRAD_COSTS[g._id] = (weakref.ref(g, lambda _, k=g._id: _GRAD_COSTS.pop(k, None)), cost)
     return out[0] if single else out
+
+
+# id of a gradient T.grad returned -> (weak reference to it, its cost); an entry leaves with its gradient
+_GRAD_COSTS = {}
+
+
+def costs_behind(nodes):
+    """The costs of the gradients among ``nodes`` (a function's graph): Theano's gradient starts from
+    ``ones_like(cost)``, so a function computing it reads the cost's inputs even where the gradient's value
+    needs none (``T.grad(2 * x, x)``), and ``function`` must not call them unused."""
+    out = []
+    for v in nodes:
+        entry = _GRAD_COSTS.get(v._id)
+        if entry is not None and entry[0]() is v:
+            out.append(entry[1])
+    return out
 
 
 def _wrt_list(wrt, fname):

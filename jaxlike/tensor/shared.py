@@ -12,6 +12,7 @@ import numpy as np
 from ..core.graph import Var
 from ..core.types import TensorType, Sym, canonical_dtype, floatx, is_known
 from ..core.errors import user_frame
+from .var import DtypeName
 
 
 def _describe(value):
@@ -111,6 +112,10 @@ class SharedVariable(Var):
 
     def __bool__(self):
         return True   # NOTE: Theano's variables are true (the tutorials' dA tests `if not W:` on a shared W)
+
+    @property
+    def dtype(self):
+        return DtypeName(self.type.dtype)   # NOTE: Theano's dtype is a str (W.dtype.startswith('float'))
 
     def _what(self, op):
         return f"{op} of shared variable {self.name or type_str_of(self)}"

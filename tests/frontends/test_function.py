@@ -176,6 +176,17 @@ def test_an_input_read_only_for_its_size_counts_as_used():
     np.testing.assert_array_equal(f([[1, 2], [3, 4]], [[2, 4], [6, 8]]), [[2, 4], [6, 8]])
 
 
+def test_a_gradient_that_needs_no_input_value_still_uses_the_costs_inputs():
+    """Catches: T.grad(2 * x, x) (a constant) and T.grad(x * w, x) (w alone) making function() raise
+    UnusedInputError for x; Theano's gradient starts from ones_like(cost), which reads x. Built on, too."""
+    x, w, z = T.dscalar("x"), T.dscalar("w"), T.dscalar("z")
+    assert fn([x], T.grad(2 * x, x))(3.0) == 2.0
+    assert fn([x, w], T.grad(x * w, x))(3.0, 5.0) == 5.0
+    assert fn([x, w], T.grad(x * w, x) * 3 + 1)(3.0, 5.0) == 16.0
+    with pytest.raises(T.UnusedInputError, match="z"):
+        fn([x, w, z], T.grad(x * w, x))
+
+
 def test_an_intermediate_variable_as_input_cuts_the_graph():
     x = T.dscalar("x")
     h = x * 10
@@ -189,6 +200,9 @@ def test_shared_constructor_types():
     b = jaxlike.shared(0.)
     assert b.dtype == np.float64 and b.ndim == 0
     assert jaxlike.shared(3).dtype == np.int64
+    # catches: a shared variable's dtype being a numpy dtype, where Theano's is a str (W.dtype.startswith)
+    w = jaxlike.shared(np.zeros(2, np.float32))
+    assert w.dtype.startswith("float") and w.dtype == "float32" and w.dtype.itemsize == 4
     w = jaxlike.shared(np.ones((2, 3), dtype=np.float32), name="w")
     assert w.dtype == np.float32 and all(isinstance(d, Sym) for d in w.shape)
     assert str(w) == "w" and str(jaxlike.shared(np.ones(2))) == "<TensorType(float64, vector)>"
