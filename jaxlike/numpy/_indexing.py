@@ -79,31 +79,54 @@ def _computed_slices(x, key):
     are (``iota``)."""
     dim, out = 0, []
     for k in key:
-        if isinstance(k, slice) and (isinstance(k.start, Var) or isinstance(k.stop, Var)):
-            if k.step not in (None, 1):
-                raise IndexError(f"a slice with computed bounds takes step 1, got step {k.step!r}: slice, then "
-                                 "index with a constant step")
+        if isinstance(k, slice) and any(isinstance(b, Var) for b in (k.start, k.stop, k.step)):
             n = count(x, (dim,), np.int64)
             n = const(np.int64(n)) if isinstance(n, int) else n
-            start, stop = (_bound(b, n, default) for b, default in ((k.start, const(np.int64(0))), (k.stop, n)))
-            x = I.take(x, m.add(start, I.iota(m.maximum(m.sub(stop, start), const(np.int64(0))))), axis=dim)
+            if k.step is None or (not isinstance(k.step, Var) and operator_index(k.step) == 1):
+                start, stop = (_bound(b, n, default) for b, default in ((k.start, _i64(0)), (k.stop, n)))
+                x = I.take(x, m.add(start, I.iota(m.maximum(m.sub(stop, start), _i64(0)))), axis=dim)
+            else:
+                x = I.take(x, _stepped_positions(k, n), axis=dim)
             k = slice(None)
         out.append(k)
         dim += k is not None
     return x, out
 
 
-def _bound(b, n, default):
-    if b is None:
-        return default
+def _i64(v):
+    return const(np.int64(v))
+
+
+def _stepped_positions(k, n):
+    """The positions ``slice(start, stop, step).indices(n)`` walks, for a computed step (Theano's ``v[::s]``)
+    or computed bounds with a step: Python's rules for either sign of the step, chosen by its value. A zero
+    step, which Python refuses, gives no positions."""
+    step = _as_int64(k.step, "slice step")
+    ahead = m.gt(step, _i64(0))
+    first = m.select(ahead, _bound(k.start, n, _i64(0)), _bound(k.start, n, m.sub(n, _i64(1)), lo=-1))
+    last = m.select(ahead, _bound(k.stop, n, n), _bound(k.stop, n, _i64(-1), lo=-1))
+    sign = m.select(ahead, _i64(1), _i64(-1))
+    steps = m.floor_divide(m.add(m.sub(last, first), m.sub(step, sign)), step)
+    return m.add(first, m.mul(step, I.iota(m.maximum(steps, _i64(0)))))
+
+
+def _as_int64(b, what):
     b = asarray_or_var(b)
     if not isinstance(b, Var):
         b = const(np.int64(operator_index(b)))
     if b.ndim != 0 or b.dtype.kind not in "iu":
-        raise IndexError(f"slice bounds must be integer scalars, got {b.type!r}")
-    b = m.convert(b, dtype=np.dtype(np.int64))
-    b = m.select(m.lt(b, const(np.int64(0))), m.add(b, n), b)
-    return m.minimum(m.maximum(b, const(np.int64(0))), n)
+        raise IndexError(f"{what}s must be integer scalars, got {b.type!r}")
+    return m.convert(b, dtype=np.dtype(np.int64))
+
+
+def _bound(b, n, default, lo=0):
+    """A slice bound counted from the end when negative and clipped to [lo, n + lo] (a step down stops at -1,
+    before the first entry); ``default`` (None's) is taken as it is."""
+    if b is None:
+        return default
+    b = _as_int64(b, "slice bound")
+    b = m.select(m.lt(b, _i64(0)), m.add(b, n), b)
+    return m.minimum(m.maximum(b, _i64(lo)), m.add(n, _i64(lo)))
 
 
 def getitem(x, key):

@@ -470,8 +470,30 @@ def test_slices_with_computed_bounds_as_in_the_minibatch_tutorials():
         want = np.zeros_like(full)
         want[lo:hi] = 2 * full[lo:hi]
         assert np.array_equal(got, full[lo:hi, 1]) and np.array_equal(g, want), (lo, hi)
-    with pytest.raises(IndexError, match="takes step 1"):
-        data[a:b:2]
+    with pytest.raises(IndexError, match="slice bounds must be integer"):
+        data[T.dscalar("x"):b]
+
+
+def test_slices_with_a_computed_step():
+    """Catches: v[::s] with a symbolic s (Theano allows it) raising a TracerBoolError about float(), and a
+    computed slice refusing a step. Python's rules for both signs of the step, bounds computed or not, and
+    the gradient to the entries taken."""
+    v, a, b, s = T.dvector("v"), T.lscalar("a"), T.lscalar("b"), T.lscalar("s")
+    f = jaxlike.function([v, a, b, s], [v[a:b:s], v[::s], v[a::s], v[:b:-2], v[1:b:2],
+                                        T.grad(T.sum(v[a:b:s] ** 2), v)], mode="FAST_COMPILE")
+    for n in (0, 1, 6):
+        x = np.arange(1.0, n + 1)
+        for lo, hi, st in [(0, 6, 2), (-2, -7, -1), (5, 0, -2), (1, 100, 3), (-100, 3, 1), (4, 1, 1), (2, 4, -1)]:
+            got = f(x, lo, hi, st)
+            want = (x[lo:hi:st], x[::st], x[lo::st], x[:hi:-2], x[1:hi:2])
+            for g, w in zip(got, want):
+                np.testing.assert_array_equal(g, w)
+            grad = np.zeros_like(x)
+            grad[lo:hi:st] = 2 * x[lo:hi:st]
+            np.testing.assert_array_equal(got[-1], grad)
+    compiled = jaxlike.function([v, s], v[::s])
+    np.testing.assert_array_equal(compiled(np.array([1.0, 2.0, 3.0, 4.0]), 2), [1.0, 3.0])
+    np.testing.assert_array_equal(compiled(np.array([1.0, 2.0, 3.0, 4.0]), -3), [4.0, 1.0])
 
 
 def test_allocations_of_a_computed_size():
