@@ -5,8 +5,8 @@ A write is the transpose of the read: ``scatter(v)``, the values placed where ``
 elsewhere, repeated positions summed), is the VJP of the indexing applied to ``v``, so every index form that
 ``x[index]`` accepts works here, and the gradients come from the same primitives. ``set`` with repeated
 positions stores their mean (JAX leaves which one wins unspecified); ``multiply`` and the other combining
-updates apply once per position. Eager values are numpy arrays, which have no ``.at``: use it under
-``jaxlike.compile``/``grad`` or on ``jnp.asarray``-traced values. A front-end module.
+updates apply once per position. The arrays ``jnp``'s constructors return (``_array.Array``) have ``.at``
+too, through these same rules; a plain numpy array has none. A front-end module.
 """
 
 import numpy as np

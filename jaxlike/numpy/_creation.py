@@ -1,5 +1,6 @@
-"""Array creation. Shapes given as Python ints give constants (folded into the graph); ``*_like`` of a traced
-value with symbolic sizes broadcasts a scalar to its shape, so one compiled function still serves every size."""
+"""Array creation. Shapes given as Python ints give constants (folded into the graph), as ``Array``s (numpy
+arrays with JAX's ``.at``); ``*_like`` of a traced value with symbolic sizes broadcasts a scalar to its shape,
+so one compiled function still serves every size."""
 
 import operator
 
@@ -9,6 +10,7 @@ from ..core.graph import Var, const
 from ..core.types import floatx, Sym
 from ..ops import layout as L
 from ._base import asarray_or_var, is_traced, dtype_of, shape, ndim
+from ._array import eager
 
 
 def _dt(dtype, default=None):
@@ -20,7 +22,7 @@ def array(object, dtype=None, copy=True):  # noqa: A002  (numpy's parameter name
     if isinstance(x, Var):
         from ._elementwise import astype
         return x if dtype is None else astype(x, dtype)
-    return np.array(x, dtype=dtype, copy=copy)
+    return eager(np.array(x, dtype=dtype, copy=copy))
 
 
 def asarray(a, dtype=None):
@@ -50,7 +52,7 @@ def full(shape, fill_value, dtype=None):
         return L.broadcast_to(fill, shape=shape) if shape else fill
     dt = np.dtype(dtype) if dtype is not None else np.asarray(fill_value).dtype
     if all(isinstance(d, (int, np.integer)) for d in shape):
-        return np.full(shape, fill_value, dtype=dt)
+        return eager(np.full(shape, fill_value, dtype=dt))
     return L.broadcast_to(const(np.asarray(fill_value, dtype=dt)), shape=shape)
 
 
@@ -70,7 +72,7 @@ def full_like(a, fill_value, dtype=None):
     a, fill = asarray_or_var(a), asarray_or_var(fill_value)
     dt = np.dtype(dtype) if dtype is not None else dtype_of(a)
     if not is_traced(a, fill):
-        return np.full_like(a, fill_value, dtype=dt)
+        return eager(np.full_like(a, fill_value, dtype=dt))
     # NOTE: numpy casts the fill value to the result dtype (a's unless given), a traced one included
     fill = _astype(fill, dt) if isinstance(fill, Var) else const(np.asarray(fill_value, dtype=dt))
     return L.broadcast_to(fill, shape=shape(a)) if ndim(a) else fill
@@ -95,13 +97,14 @@ def arange(start, stop=None, step=1, dtype=None):
         from ..ops.scan import positions
         count = positions(start)
         return count if dtype is None else _astype(count, dtype)
-    return np.arange(start, stop, step, dtype=dtype) if stop is not None else np.arange(start, dtype=dtype)
+    return eager(np.arange(start, stop, step, dtype=dtype) if stop is not None else np.arange(start, dtype=dtype))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     start, stop = asarray_or_var(start), asarray_or_var(stop)
     if not isinstance(start, Var) and not isinstance(stop, Var):
-        return np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=dtype or floatx(), axis=axis)
+        out = np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=dtype or floatx(), axis=axis)
+        return (eager(out[0]), out[1]) if retstep else eager(out)
     # Traced endpoints (numpy accepts arrays): numpy's own formula, start + k * step with the last point set
     # to stop exactly, so values match numpy and the gradient reaches both endpoints.
     from ._shape import concatenate, moveaxis, reshape, broadcast_to
@@ -141,7 +144,7 @@ def eye(N, M=None, k=0, dtype=None):
     if isinstance(N, Sym) or isinstance(M, Sym):
         from ._diagonals import diagonal_mask
         return _astype(diagonal_mask(N, M, operator.index(k)), _dt(dtype))
-    return np.eye(N, M, k, dtype=_dt(dtype))
+    return eager(np.eye(N, M, k, dtype=_dt(dtype)))
 
 
 def identity(n, dtype=None):
@@ -155,4 +158,4 @@ def tri(N, M=None, k=0, dtype=float, *, like=None):
     if isinstance(N, Sym) or isinstance(M, Sym):
         from ._diagonals import diagonal_mask
         return _astype(diagonal_mask(N, M, k, "le"), np.dtype(dtype))
-    return np.tri(_static_int(N, "N", "tri"), _static_int(M, "M", "tri"), k, dtype=dtype)
+    return eager(np.tri(_static_int(N, "N", "tri"), _static_int(M, "M", "tri"), k, dtype=dtype))

@@ -75,18 +75,44 @@ def test_dynamic_slices():
     f = jaxlike.compile(lambda x, i, j: (lax.dynamic_slice(x, (i, j), (2, 2)),
                                          lax.dynamic_update_slice(x, -jnp.ones((2, 2)), (i, j)),
                                          lax.dynamic_index_in_dim(x, i, 0, keepdims=False)))
-    for i, j in ((1, 1), (2, 3), (-4, 0)):
-        ci, cj = min(max(i, 0), 1), min(max(j, 0), 2)    # JAX clamps the window into the array
+    # NOTE: JAX counts a negative start from the end, then clamps the window into the array
+    def start(k, n, size):
+        return min(max(k + n if k < 0 else k, 0), n - size)
+    for i, j in ((1, 1), (2, 3), (-4, 0), (-1, -2), (-3, -9)):
+        ci, cj = start(i, 3, 2), start(j, 4, 2)
         s, u, row = f(x, i, j)
         want_u = x.copy()
         want_u[ci:ci + 2, cj:cj + 2] = -1
         np.testing.assert_array_equal(s, x[ci:ci + 2, cj:cj + 2])
         np.testing.assert_array_equal(u, want_u)
-        np.testing.assert_array_equal(row, x[ci + (i == 2)])
+        np.testing.assert_array_equal(row, x[start(i, 3, 1)])
+        np.testing.assert_array_equal(lax.dynamic_slice(x, (i, j), (2, 2)), s)   # eager, the same rule
     np.testing.assert_array_equal(lax.dynamic_slice(x, (1, 3), (2, 2)), x[1:3, 2:4])
     check_grads(lambda x, u: jnp.sum(lax.dynamic_update_slice(x, u, (1, 1)) ** 2), (x, np.ones((2, 2))), order=2)
     windows = jaxlike.compile(lambda x: lax.map(lambda i: jnp.sum(lax.dynamic_slice(x, (i,), (3,))), jnp.arange(4)))
     np.testing.assert_allclose(windows(np.arange(6.0)), [3, 6, 9, 12])
+
+
+def test_constructed_arrays_have_at_eagerly_and_under_transforms():
+    """Catches: jnp.zeros(n).at[idx].add(v), JAX's scatter idiom, raising AttributeError ('numpy.ndarray' has
+    no 'at') eagerly and under compile, grad and vmap alike: the constructors' arrays are concrete there."""
+    idx, v = np.array([0, 1, 1]), np.array([1.0, 2.0, 3.0])
+    eager = jnp.zeros(4).at[idx].add(v)
+    assert isinstance(eager, jnp.ndarray) and hasattr(eager, "at")
+    np.testing.assert_array_equal(eager, [1.0, 5.0, 0.0, 0.0])
+    np.testing.assert_array_equal(jnp.arange(5.0).at[1:3].set(-1.0).at[-1].multiply(2.0), [0, -1, -1, 3, 8])
+    np.testing.assert_array_equal(jnp.ones((2, 2), np.int32).at[0].get(), [1, 1])
+    base = jnp.asarray(np.arange(3.0))
+    base.at[0].set(9.0)
+    np.testing.assert_array_equal(base, [0.0, 1.0, 2.0])    # a new array; the operand untouched
+    f = jaxlike.compile(lambda i, w: jnp.zeros(4).at[i].add(w), mode="FAST_COMPILE")
+    np.testing.assert_array_equal(f(idx, v), [1.0, 5.0, 0.0, 0.0])
+    g = jaxlike.grad(lambda w: jnp.sum(jnp.full(4, 2.0).at[idx].add(w) ** 2))(v)
+    np.testing.assert_array_equal(g, [2 * (2 + 1), 2 * (2 + 5), 2 * (2 + 5)])
+    rows = jaxlike.vmap(lambda w: jnp.eye(3).at[0, 2].set(w))(np.array([4.0, 5.0]))
+    np.testing.assert_array_equal(rows[:, 0], [[1, 0, 4], [1, 0, 5]])
+    with pytest.raises(AttributeError, match="no method 'sett'"):
+        jnp.zeros(2).at[0].sett(1.0)
 
 
 def test_dynamic_update_slice_of_an_argument_under_compile():
