@@ -350,7 +350,7 @@ def _fit_branch(v, t):
 # -- dynamic slices ---------------------------------------------------------------------------------------
 def dynamic_slice(operand, start_indices, slice_sizes):
     """``jax.lax.dynamic_slice``: the window of ``slice_sizes`` starting at ``start_indices`` (traced ints
-    allowed), each start clamped so the window fits, as in JAX."""
+    allowed), a negative start counting from the end and each start clamped so the window fits, as in JAX."""
     x = _leaf_var(operand, "dynamic_slice: operand")
     starts = list(start_indices)
     sizes = [int(k) if is_known(k) else k for k in slice_sizes]
@@ -371,14 +371,15 @@ def dynamic_slice(operand, start_indices, slice_sizes):
         # the window is 0..size-1 of that size; one larger than the axis fails in take, naming both
         offsets = as_var(np.arange(size, dtype=np.int64)) if is_known(size) else positions(size)
         size_v = size if is_known(size) else size.value(specialize=False)
-        start = _clip(convert(_leaf_var(s, "dynamic_slice: start index"), dtype="int64"), n_v - size_v)
+        start = convert(_leaf_var(s, "dynamic_slice: start index"), dtype="int64")
+        start = _clip(_select(start < 0, start + n_v, start), n_v - size_v)
         x = take(x, start + offsets, axis=axis)
     return x
 
 
 def dynamic_update_slice(operand, update, start_indices):
     """``jax.lax.dynamic_update_slice``: ``operand`` with the window at ``start_indices`` replaced by ``update``
-    (starts clamped so the window fits)."""
+    (starts as in ``dynamic_slice``: negative ones from the end, clamped so the window fits)."""
     from ..numpy._at import write
     x = _leaf_var(operand, "dynamic_update_slice: operand")
     u = _leaf_var(update, "dynamic_update_slice: update")
@@ -398,8 +399,12 @@ def _concrete(*values):
 
 
 def _clamped(starts, shape, sizes):
-    return [int(np.clip(int(np.asarray(s.value if isinstance(s, Var) else s)), 0, max(n - k, 0)))
-            for s, n, k in zip(starts, shape, sizes)]
+    """JAX's starts: a negative one counts from the end, then each is clamped so its window fits."""
+    out = []
+    for s, n, k in zip(starts, shape, sizes):
+        s = int(np.asarray(s.value if isinstance(s, Var) else s))
+        out.append(int(np.clip(s + n if s < 0 else s, 0, max(n - k, 0))))
+    return out
 
 
 def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0):
