@@ -272,3 +272,24 @@ def test_a_loop_runs_on_the_host_and_says_so(gpu):
         got = f_gpu(0.7, xs)
     for g, w in zip(got, jaxlike.value_and_grad(f)(0.7, xs)):
         np.testing.assert_allclose(np.asarray(g), w, rtol=1e-12)
+
+
+def test_plan_errors_name_the_op_and_line(gpu):
+    """Catches: a size mismatch in a reshape or concatenation planned without the op's name or the user's
+    line, and a loop's result sized inside its step (a reshape there) crashing in the planner with
+    "int() argument must be ... not 'DimSum'"; a concatenation in the step has a size the plan knows."""
+    from jaxlike import lax
+    reshape = jaxlike.compile(lambda v: jnp.reshape(v, (3, 3)), device="cuda")
+    with pytest.raises(ShapeError, match=r"reshape: .*\(4,\).*\(3, 3\) \(at test_runtime.py"):
+        reshape(np.ones(4))
+    glue = jaxlike.compile(lambda m: jnp.concatenate([m, m.T], axis=0), device="cuda")
+    with pytest.raises(ShapeError, match=r"concatenate: .*\(at test_runtime.py"):
+        glue(np.ones((2, 3)))
+    with pytest.warns(RuntimeWarning, match="no kernel for scan"):
+        doubled = jaxlike.compile(lambda v: lax.scan(lambda c, _: (c * 2, jnp.concatenate([c, c])), v, None,
+                                                     length=2)[1], device="cuda")
+        np.testing.assert_array_equal(np.asarray(doubled(np.arange(3.0))), [[0, 1, 2] * 2, [0, 2, 4] * 2])
+        inner = jaxlike.compile(lambda v: lax.scan(lambda c, _: (c * 2, jnp.concatenate([c, c[:1]])), v, None,
+                                                   length=2)[1], device="cuda")
+        with pytest.raises(NotImplementedError, match="a size computed inside a loop step.*device='cpu'"):
+            inner(np.arange(3.0))

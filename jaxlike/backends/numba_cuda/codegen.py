@@ -16,7 +16,8 @@ import numpy as np
 from ...core.graph import namer
 from ...core.interpret import SizeEnv, check_elementwise
 from ...core.primitive import Kind
-from ...core.types import TensorType
+from ...core.types import TensorType, is_known
+from ...core.errors import ShapeError, where
 from . import kernels as K
 from .lowering import ContractPlan
 from .steps import (_fake, Slots, KernelStep, AliasStep, GemmStep, ScatterStep, ArgextStep, ThreefryStep,
@@ -58,7 +59,15 @@ def infer(node, env):
     """Run ``node``'s shape rule on concrete shapes and bind its symbolic sizes (ShapeError on a conflict)."""
     in_shapes = [env.shape(i) for i in node.inputs]
     attrs = {k: env.resolve(a) for k, a in node.attrs}
-    typ = node.prim.shape(*[TensorType(i.dtype, s) for i, s in zip(node.inputs, in_shapes)], **attrs)
+    try:
+        typ = node.prim.shape(*[TensorType(i.dtype, s) for i, s in zip(node.inputs, in_shapes)], **attrs)
+    except ShapeError as e:
+        raise ShapeError(f"{node.prim.name}: {e}{where(node.source)}") from None
+    if not all(is_known(d) for d in typ.shape):
+        # NOTE: a size only a loop's step knows (a reshape in it): the plan needs every size before the launch
+        raise NotImplementedError(f"device='cuda' plans every buffer before the launch, and {node.prim.name} "
+                                  f"gives shape {typ!r}, a size computed inside a loop step"
+                                  f"{where(node.source)}; use device='cpu' for it")
     if node.prim.kind is Kind.ELEMENTWISE:
         check_elementwise(node, [_fake(s) for s in in_shapes])
     env.bind_value(node, _fake(typ.shape), node.prim.name)
