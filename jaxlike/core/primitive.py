@@ -70,7 +70,7 @@ REGISTRY = {}
 
 
 def _registered(name):
-    from .. import ops  # noqa: F401  (registers every op)
+    # NOTE: loading any jaxlike module first runs the package's __init__, which registers every op
     return REGISTRY[name]
 
 
