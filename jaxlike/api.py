@@ -1,5 +1,6 @@
 """The JAX-style front end: ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``linearize``,
-``jacrev``/``jacfwd``/``jacobian``, ``hessian``, ``vmap``, and ``jit``, ``make_jaxpr``, ``eval_shape``.
+``jacrev``/``jacfwd``/``jacobian``, ``hessian``, ``vmap`` (in ``_vmap``), and ``jit``, ``make_jaxpr``,
+``eval_shape``.
 Thin: it traces, calls ``autodiff``, and either evaluates (concrete arguments) or substitutes into the
 enclosing trace (traced arguments), so transformations nest: ``grad(grad(f))``, ``compile(grad(f))``,
 ``grad(compile(f))``.
@@ -13,38 +14,21 @@ import inspect
 import numpy as np
 
 from . import pytree
-from .core.graph import Var, Graph, const, substitute, free_inputs
-from .core.interpret import interpret
+from ._evaluate import fresh as _fresh, finish as _finish
+from ._vmap import vmap
+from .core.graph import Var, Graph
 from .core.types import type_of_value
 from .core.errors import ConcretizationError, TracerBoolError, user_frame, where
 from .autodiff import backward, forward, zeros_like, ones_like
-from .autodiff.batching import batch, batch_with_flags, basis
+from .autodiff.batching import batch, basis
 from .passes.stabilize import stabilized
-from .core.types import TensorType, dims_equal, is_known
+from .core.types import TensorType, is_known
 from .runtime.trace import as_output, trace
-from .runtime.compiled import compile  # noqa: F401  (re-exported)
+from .runtime.compiled import compile
 from . import numpy as jnp
 
-
-def _fresh(x, what):
-    if isinstance(x, Var):
-        return Var(x.type, name=x.name)
-    try:
-        t = type_of_value(x)
-    except TypeError as e:
-        raise TypeError(f"{what}: {e}") from None
-    return Var(t)
-
-
-def _finish(fresh, actual, results):
-    """Evaluate ``results`` at ``fresh := actual``, or substitute when inside an enclosing trace."""
-    fresh_ids = {f._id for f in fresh}
-    outer = [v for v in free_inputs(results) if v._id not in fresh_ids]
-    if outer or any(isinstance(a, Var) for a in actual):
-        mapping = {f: (a if isinstance(a, Var) else const(a)) for f, a in zip(fresh, actual)}
-        return substitute(results, mapping)
-    outs, _ = interpret(Graph(fresh, results), [np.asarray(a) for a in actual])
-    return outs
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "jacobian", "hessian", "vmap",
+           "compile", "jit", "make_jaxpr", "eval_shape", "ShapeDtypeStruct"]
 
 
 def _argnums_tuple(argnums, nargs, fname):
@@ -107,6 +91,19 @@ def _check_output_kind(out, holomorphic, fname):
         raise TypeError(f"{fname} requires a real floating-point output, got {out.dtype}{hint}")
 
 
+def _split_aux(out, fname):
+    """``(output, aux leaves as Vars, aux treedef)`` of a ``has_aux`` function's result: the aux is evaluated
+    (or substituted) with the outputs, so it comes back as values, not as graph nodes."""
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        got = f"{type(out).__name__} of length {len(out)}" if isinstance(out, (tuple, list)) else \
+            "an array" if isinstance(out, Var) or hasattr(out, "shape") else type(out).__name__
+        raise TypeError(f"{fname}: has_aux=True requires the function to return a pair (output, aux), got {got}"
+                        f"{where(user_frame())}")
+    out, aux = out
+    aux_leaves, aux_tree = pytree.flatten(aux)
+    return out, [as_output(a) for a in aux_leaves], aux_tree
+
+
 def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
     """Function returning ``(fun(*args), gradient)``; ``fun`` must return a real scalar (with ``has_aux``:
     ``(scalar, aux)``, and the result is ``((value, aux), gradient)``).
@@ -123,11 +120,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
         out = fun(*new_args)
         aux_leaves, aux_tree = [], None
         if has_aux:
-            if not (isinstance(out, (tuple, list)) and len(out) == 2):
-                raise TypeError("has_aux=True requires the function to return a pair (output, aux)")
-            out, aux = out
-            aux_leaves, aux_tree = pytree.flatten(aux)
-            aux_leaves = [as_output(a) for a in aux_leaves]
+            out, aux_leaves, aux_tree = _split_aux(out, "grad")
         out = as_output(out)
         if out.ndim != 0:
             raise TypeError(f"grad requires a scalar-valued function, but the output has type {out.type!r}; "
@@ -168,20 +161,21 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False):
 
 
 def vjp(fun, *primals, has_aux=False):
-    """``(fun(*primals), vjp_fn)`` where ``vjp_fn(cotangent)`` returns one cotangent per primal."""
+    """``(fun(*primals), vjp_fn)`` where ``vjp_fn(cotangent)`` returns one cotangent per primal; with
+    ``has_aux`` ``fun`` returns ``(output, aux)`` and the result is ``(output, vjp_fn, aux)``."""
     nums = tuple(range(len(primals)))
     new_args, fresh, actual, trees = _prepare(primals, nums, "vjp")
     out = fun(*new_args)
-    aux = None
+    aux_leaves, aux_tree = [], None
     if has_aux:
-        out, aux = out
+        out, aux_leaves, aux_tree = _split_aux(out, "vjp")
     out_leaves, out_tree = pytree.flatten(out)
     out_leaves = stabilized([as_output(o) for o in out_leaves])
     cts = [Var(o.type) for o in out_leaves]
     grads = backward(out_leaves, cts, fresh)
     grads = [g if g is not None else zeros_like(f) for g, f in zip(grads, fresh)]
-    values = _finish(fresh, actual, out_leaves)
-    primal_out = pytree.unflatten(out_tree, values)
+    values = _finish(fresh, actual, out_leaves + aux_leaves)
+    primal_out = pytree.unflatten(out_tree, values[:len(out_leaves)])
 
     def vjp_fn(cotangent):
         ct_leaves, ct_tree = pytree.flatten(cotangent)
@@ -193,7 +187,7 @@ def vjp(fun, *primals, has_aux=False):
         return _regroup(vals, trees, False)
 
     if has_aux:
-        return primal_out, vjp_fn, aux
+        return primal_out, vjp_fn, pytree.unflatten(aux_tree, values[len(out_leaves):])
     return primal_out, vjp_fn
 
 
@@ -258,41 +252,49 @@ def jvp(fun, primals, tangents):
     return pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, vals[n:])
 
 
-def _over_argnums(one, fun, argnums, fname, holomorphic):
+def _over_argnums(one, fun, argnums, fname, holomorphic, has_aux):
     """A Jacobian function from a one-argument one, nested as JAX nests it: the output's tree outside, then
     (for a tuple ``argnums``) one entry per argument, then each argument's tree, each leaf of shape
-    ``out_leaf.shape + in_leaf.shape``."""
+    ``out_leaf.shape + in_leaf.shape``. With ``has_aux``: ``(jacobian, aux)``."""
 
     def jac_fun(*args):
         nums = _argnums_tuple(argnums, len(args), fname)
-        per_arg = [one(fun, i, args, fname, holomorphic) for i in nums]
+        per_arg = [one(fun, i, args, fname, holomorphic, has_aux) for i in nums]
         out_tree = per_arg[0][0]
-        blocks = [tuple(jacs[j] for _, jacs in per_arg) for j in range(out_tree.num_leaves)]
-        return pytree.unflatten(out_tree, [b[0] if isinstance(argnums, int) else b for b in blocks])
+        blocks = [tuple(jacs[j] for _, jacs, _ in per_arg) for j in range(out_tree.num_leaves)]
+        jac = pytree.unflatten(out_tree, [b[0] if isinstance(argnums, int) else b for b in blocks])
+        # NOTE: fun ran once per argument in argnums; every run computed the same aux
+        return (jac, per_arg[0][2]) if has_aux else jac
 
     jac_fun.__name__ = f"{fname}({getattr(fun, '__name__', 'f')})"
     return jac_fun
 
 
-def _jacobian_setup(fun, args, i, fname, holomorphic):
-    """Argument ``i``'s leaves as fresh Vars and ``fun``'s output leaves over them."""
+def _jacobian_setup(fun, args, i, fname, holomorphic, has_aux):
+    """Argument ``i``'s leaves as fresh Vars, ``fun``'s output leaves over them, and its aux (leaves, tree)."""
     new_args, fresh, actual, trees = _prepare(args, (i,), fname)
     if holomorphic:
         _check_holomorphic(fresh, (i,), fname)
-    out_leaves, out_tree = pytree.flatten(fun(*new_args))
+    out = fun(*new_args)
+    aux = _split_aux(out, fname)[1:] if has_aux else ([], None)
+    out_leaves, out_tree = pytree.flatten(out[0] if has_aux else out)
     out_leaves = [as_output(o) for o in out_leaves]
-    return fresh, actual, trees[0][0], stabilized(out_leaves), out_tree
+    return fresh, actual, trees[0][0], stabilized(out_leaves), out_tree, aux
 
 
-def _regroup_jacobians(fresh, actual, in_tree, out_tree, blocks):
-    """``blocks[j][k]`` (output leaf j by input leaf k) evaluated, as ``(out_tree, [in_tree of blocks])``."""
-    n_in = len(fresh)
-    flat = _finish(fresh, actual, [b for row in blocks for b in row]) if blocks and n_in else []
-    return out_tree, [pytree.unflatten(in_tree, flat[j * n_in:(j + 1) * n_in]) for j in range(len(blocks))]
+def _regroup_jacobians(fresh, actual, in_tree, out_tree, blocks, aux):
+    """``blocks[j][k]`` (output leaf j by input leaf k) and the aux evaluated, as ``(out_tree, [in_tree of
+    blocks], aux)``."""
+    n_in, (aux_leaves, aux_tree) = len(fresh), aux
+    flat = [b for row in blocks for b in row] if n_in else []
+    flat = _finish(fresh, actual, flat + aux_leaves) if flat or aux_leaves else []
+    jacs = [pytree.unflatten(in_tree, flat[j * n_in:(j + 1) * n_in]) for j in range(len(blocks))]
+    aux_value = pytree.unflatten(aux_tree, flat[len(flat) - len(aux_leaves):]) if aux_tree is not None else None
+    return out_tree, jacs, aux_value
 
 
-def _jacrev_one(fun, i, args, fname, holomorphic):
-    fresh, actual, in_tree, outs, out_tree = _jacobian_setup(fun, args, i, fname, holomorphic)
+def _jacrev_one(fun, i, args, fname, holomorphic, has_aux):
+    fresh, actual, in_tree, outs, out_tree, aux = _jacobian_setup(fun, args, i, fname, holomorphic, has_aux)
     blocks = []
     for out in outs:
         if out.dtype.kind == "c" or holomorphic:
@@ -304,11 +306,11 @@ def _jacrev_one(fun, i, args, fname, holomorphic):
         cts, n_out = basis(out)
         rows = batch(grads, [ct], [cts], n_out)
         blocks.append([jnp.reshape(r, tuple(out.shape) + tuple(x.shape)) for r, x in zip(rows, fresh)])
-    return _regroup_jacobians(fresh, actual, in_tree, out_tree, blocks)
+    return _regroup_jacobians(fresh, actual, in_tree, out_tree, blocks, aux)
 
 
-def _jacfwd_one(fun, i, args, fname, holomorphic):
-    fresh, actual, in_tree, outs, out_tree = _jacobian_setup(fun, args, i, fname, holomorphic)
+def _jacfwd_one(fun, i, args, fname, holomorphic, has_aux):
+    fresh, actual, in_tree, outs, out_tree, aux = _jacobian_setup(fun, args, i, fname, holomorphic, has_aux)
     for x in fresh:
         if x.dtype.kind == "c" and not holomorphic:
             raise TypeError(f"{fname} with a complex input (argument {i}, {x.dtype}) requires holomorphic=True; "
@@ -326,113 +328,42 @@ def _jacfwd_one(fun, i, args, fname, holomorphic):
         for row, out, cols in zip(blocks, outs, batch(touts, [t], [ts], n_in)):
             jac = jnp.moveaxis(jnp.reshape(cols, (n_in, -1)), 0, -1)
             row.append(jnp.reshape(jac, tuple(out.shape) + tuple(x.shape)))
-    return _regroup_jacobians(fresh, actual, in_tree, out_tree, blocks)
+    return _regroup_jacobians(fresh, actual, in_tree, out_tree, blocks, aux)
 
 
-def jacrev(fun, argnums=0, holomorphic=False):
+def jacrev(fun, argnums=0, has_aux=False, holomorphic=False):
     """Jacobian by reverse mode: one VJP per output leaf, batched over its basis; result shape
     ``out.shape + x.shape``, as a pytree for pytree outputs and arguments (see ``_over_argnums``). Complex
-    outputs need ``holomorphic=True``."""
-    return _over_argnums(_jacrev_one, fun, argnums, "jacrev", holomorphic)
+    outputs need ``holomorphic=True``. With ``has_aux`` ``fun`` returns ``(output, aux)`` and the result is
+    ``(jacobian, aux)``."""
+    return _over_argnums(_jacrev_one, fun, argnums, "jacrev", holomorphic, has_aux)
 
 
-def jacfwd(fun, argnums=0, holomorphic=False):
+def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     """Jacobian by forward mode: one JVP per input leaf, batched over its basis; result shape
     ``out.shape + x.shape``, as a pytree for pytree outputs and arguments (see ``_over_argnums``). Complex
-    inputs need ``holomorphic=True``."""
-    return _over_argnums(_jacfwd_one, fun, argnums, "jacfwd", holomorphic)
+    inputs need ``holomorphic=True``. ``has_aux``: as in ``jacrev``."""
+    return _over_argnums(_jacfwd_one, fun, argnums, "jacfwd", holomorphic, has_aux)
 
 
 jacobian = jacrev
 
 
-def hessian(fun, argnums=0, holomorphic=False):
+def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
     """Matrix of second derivatives: ``jacfwd(jacrev(fun))``. For a tuple of ``argnums`` the result is the
-    nested tuple ``H[i][j]`` of blocks d2 fun / d x_i d x_j."""
+    nested tuple ``H[i][j]`` of blocks d2 fun / d x_i d x_j. With ``has_aux``: ``(hessian, aux)``."""
     if isinstance(argnums, int):
-        return jacfwd(jacrev(fun, argnums, holomorphic), argnums, holomorphic)
+        return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
 
     def hess(*args):
         nums = _argnums_tuple(argnums, len(args), "hessian")
-        return tuple(tuple(jacfwd(jacrev(fun, i, holomorphic), j, holomorphic)(*args) for j in nums)
-                     for i in nums)
+        rows = [[jacfwd(jacrev(fun, i, has_aux, holomorphic), j, has_aux, holomorphic)(*args) for j in nums]
+                for i in nums]
+        if not has_aux:
+            return tuple(tuple(row) for row in rows)
+        return tuple(tuple(h for h, _ in row) for row in rows), rows[0][0][1]
 
     return hess
-
-
-def _per_arg(spec, nargs, what):
-    if isinstance(spec, (list, tuple)):
-        if len(spec) != nargs:
-            raise ValueError(f"vmap: {what} has {len(spec)} entries for {nargs} arguments")
-        return list(spec)
-    return [spec] * nargs
-
-
-def _leaf_out_axes(out_axes, tree):
-    if not isinstance(out_axes, (list, tuple)):
-        return [out_axes] * tree.num_leaves
-    if tree.kind not in ("tuple", "list", "namedtuple") or len(tree.children) != len(out_axes):
-        raise ValueError(f"vmap: out_axes={out_axes!r} does not match the output structure {tree}")
-    return [ax for ax, child in zip(out_axes, tree.children) for _ in range(child.num_leaves)]
-
-
-def vmap(fun, in_axes=0, out_axes=0):
-    """``fun`` mapped over an axis of its arguments: ``vmap(f)(xs)[i] == f(xs[i])``, computed as one batched
-    graph (no Python loop, no per-element graph). ``in_axes``: an int, None (not mapped) or a tuple with one
-    such entry per argument (it applies to every array of a container argument); ``out_axes``: an int, or a
-    tuple with one entry per output of a function returning a tuple, where None returns an output that does
-    not depend on the mapped arguments without the axis."""
-
-    def vmapped(*args):
-        axes = _per_arg(in_axes, len(args), "in_axes")
-        new_args, singles, fulls, actual, size = list(args), [], [], [], None
-        for i, (a, ax) in enumerate(zip(args, axes)):
-            if ax is None:
-                continue
-            leaves, tree = pytree.flatten(a)
-            ones = []
-            for leaf in leaves:
-                nd = leaf.ndim if isinstance(leaf, Var) else np.ndim(leaf)
-                if not isinstance(ax, int) or not -nd <= ax < nd:
-                    raise ValueError(f"vmap: in_axes={ax!r} for argument {i} of rank {nd}")
-                moved = jnp.moveaxis(leaf, ax, 0) if isinstance(leaf, Var) else np.moveaxis(np.asarray(leaf), ax, 0)
-                full = _fresh(moved, f"vmap: argument {i}")
-                n = full.shape[0]
-                if size is not None and is_known(size) and is_known(n) and size != n:
-                    raise ValueError(f"vmap: mapped axes have different sizes: {size} and {n} (argument {i})")
-                if size is not None and not dims_equal(size, n):
-                    # NOTE: two symbolic sizes (a compiled caller's arguments) are taken as one
-                    full = Var(TensorType(full.dtype, (size,) + tuple(full.shape[1:]), weak=full.type.weak))
-                    # NOTE: a broadcast between the two sizes is a view, and its operand check is the call-time
-                    # test that they agree even where no op combines the arguments
-                    moved = jnp.broadcast_to(moved, full.shape)
-                size = n if size is None else size
-                one = Var(TensorType(full.dtype, full.shape[1:], weak=full.type.weak))
-                ones.append(one)
-                singles.append(one)
-                fulls.append(full)
-                actual.append(moved)
-            new_args[i] = pytree.unflatten(tree, ones)
-        if size is None:
-            raise ValueError("vmap needs at least one mapped argument (an in_axes entry that is not None)")
-        out_leaves, out_tree = pytree.flatten(fun(*new_args))
-        out_leaves = [as_output(o) for o in out_leaves]
-        results, flags = batch_with_flags(out_leaves, singles, fulls, size)
-        oaxes = _leaf_out_axes(out_axes, out_tree)
-        final = []
-        for r, b, ax in zip(results, flags, oaxes):
-            if ax is None:
-                if b:
-                    raise ValueError("vmap: out_axes=None for an output that depends on the mapped arguments")
-                final.append(r)
-                continue
-            if not b:
-                r = jnp.broadcast_to(r, (size,) + tuple(r.shape))
-            final.append(jnp.moveaxis(r, 0, ax) if ax != 0 else r)
-        return pytree.unflatten(out_tree, _finish(fulls, actual, final))
-
-    vmapped.__name__ = f"vmap({getattr(fun, '__name__', 'f')})"
-    return vmapped
 
 
 def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=(), device=None):

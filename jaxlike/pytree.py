@@ -1,15 +1,22 @@
-"""Flatten and unflatten nested tuples, lists, dicts and None. The tree structure is hashable, so it can be
-part of a compiled function's signature key. Imports nothing of ours."""
+"""Flatten and unflatten nested tuples, lists, dicts, None and the classes registered with ``register`` (JAX's
+custom pytree nodes). The tree structure is hashable, so it can be part of a compiled function's signature key.
+Every transformation flattens its arguments and results here, so a registered class works as a parameter of
+all of them. Imports nothing of ours."""
 
 
 class TreeDef:
     __slots__ = ("kind", "meta", "children", "_hash")
 
     def __init__(self, kind, meta, children):
-        self.kind = kind          # "leaf", "none", "tuple", "namedtuple", "list", "dict"
-        self.meta = meta          # dict keys (sorted) for dicts, the class for namedtuples
+        self.kind = kind          # "leaf", "none", "tuple", "namedtuple", "list", "dict", "custom"
+        self.meta = meta          # dict keys (sorted) for dicts, the class for namedtuples, (class, aux) for custom
         self.children = children
-        self._hash = hash((kind, meta, children))
+        try:
+            self._hash = hash((kind, meta, children))
+        except TypeError:
+            # NOTE: the structure is part of compiled functions' cache keys, so it must hash (JAX asks the same)
+            raise TypeError(f"the auxiliary data of a {meta[0].__name__} pytree node must be hashable, got "
+                            f"{meta[1]!r}: return array-like fields as children, not as auxiliary data") from None
 
     def __hash__(self):
         return self._hash
@@ -29,6 +36,8 @@ class TreeDef:
             return "{" + inner + "}"
         if self.kind == "namedtuple":
             return f"{self.meta.__name__}({inner})"
+        if self.kind == "custom":
+            return f"{self.meta[0].__name__}[{self.meta[1]!r}]({inner})"
         return ("(" + inner + ",)") if self.kind == "tuple" else ("[" + inner + "]")
 
     @property
@@ -37,42 +46,119 @@ class TreeDef:
             return 1
         return sum(c.num_leaves for c in self.children)
 
+    def unflatten(self, leaves):
+        return unflatten(self, leaves)
+
 
 LEAF = TreeDef("leaf", None, ())
 NONE = TreeDef("none", None, ())
 
+# type -> (flatten(obj) -> (children, aux), unflatten(aux, children) -> obj): JAX's custom pytree nodes
+_REGISTRY = {}
 
-def flatten(tree):
-    """Return (leaves, treedef)."""
+
+def register(nodetype, flatten_func, unflatten_func):
+    """Make instances of ``nodetype`` (exactly that class, as in JAX) pytree nodes: ``flatten_func(obj)`` returns
+    ``(children, aux_data)`` (``aux_data`` hashable: it is part of the structure), ``unflatten_func(aux_data,
+    children)`` rebuilds the object."""
+    if not isinstance(nodetype, type):
+        raise TypeError(f"register_pytree_node: nodetype must be a class, got {nodetype!r}")
+    if nodetype in (tuple, list, dict, type(None)) or nodetype in _REGISTRY:
+        raise ValueError(f"register_pytree_node: {nodetype.__name__} is already a pytree node type")
+    _REGISTRY[nodetype] = (flatten_func, unflatten_func)
+
+
+def _custom(tree):
+    flatten_func, _ = _REGISTRY[type(tree)]
+    children, aux = flatten_func(tree)
+    return list(children), aux
+
+
+def flatten(tree, is_leaf=None):
+    """Return (leaves, treedef). ``is_leaf(node)`` true makes that node (and what is under it) one leaf."""
     leaves = []
-    return leaves, _flatten(tree, leaves)
+    return leaves, _flatten(tree, leaves, is_leaf)
 
 
-def _flatten(tree, leaves):
+def _flatten(tree, leaves, is_leaf):
+    if is_leaf is not None and is_leaf(tree):
+        leaves.append(tree)
+        return LEAF
     if tree is None:
         return NONE
+    if type(tree) in _REGISTRY:
+        children, aux = _custom(tree)
+        return TreeDef("custom", (type(tree), aux), tuple(_flatten(c, leaves, is_leaf) for c in children))
     if isinstance(tree, tuple):
         # NOTE: a namedtuple (numpy's SlogdetResult, EighResult...) keeps its class, so it unflattens as itself.
         kind, meta = ("namedtuple", type(tree)) if hasattr(tree, "_fields") else ("tuple", None)
-        return TreeDef(kind, meta, tuple(_flatten(t, leaves) for t in tree))
+        return TreeDef(kind, meta, tuple(_flatten(t, leaves, is_leaf) for t in tree))
     if isinstance(tree, list):
-        return TreeDef("list", None, tuple(_flatten(t, leaves) for t in tree))
+        return TreeDef("list", None, tuple(_flatten(t, leaves, is_leaf) for t in tree))
     if isinstance(tree, dict):
         keys = tuple(sorted(tree))
-        return TreeDef("dict", keys, tuple(_flatten(tree[k], leaves) for k in keys))
+        return TreeDef("dict", keys, tuple(_flatten(tree[k], leaves, is_leaf) for k in keys))
     leaves.append(tree)
     return LEAF
 
 
-def leaf_paths(tree, prefix=""):
-    """Readable paths of the leaves (``[0]``, ``['w']`` after ``prefix``), in ``flatten``'s order."""
+def _children(tree):
+    """One level of ``tree``: ``[(path suffix, child)]`` in flattening order, or None for a leaf."""
     if tree is None:
         return []
+    if type(tree) in _REGISTRY:
+        return [(f"[{k}]", c) for k, c in enumerate(_custom(tree)[0])]
     if isinstance(tree, (tuple, list)):
-        return [p for k, t in enumerate(tree) for p in leaf_paths(t, f"{prefix}[{k}]")]
+        return [(f"[{k}]", t) for k, t in enumerate(tree)]
     if isinstance(tree, dict):
-        return [p for k in sorted(tree) for p in leaf_paths(tree[k], f"{prefix}[{k!r}]")]
-    return [prefix]
+        return [(f"[{k!r}]", tree[k]) for k in sorted(tree)]
+    return None
+
+
+def _kind_meta(tree):
+    """``(kind, meta)`` of the node ``tree`` is, as its TreeDef would have them."""
+    if tree is None:
+        return "none", None
+    if type(tree) in _REGISTRY:
+        return "custom", (type(tree), _custom(tree)[1])
+    if isinstance(tree, tuple):
+        return ("namedtuple", type(tree)) if hasattr(tree, "_fields") else ("tuple", None)
+    if isinstance(tree, list):
+        return "list", None
+    if isinstance(tree, dict):
+        return "dict", tuple(sorted(tree))
+    return "leaf", None
+
+
+def leaf_paths(tree, prefix=""):
+    """Readable paths of the leaves (``[0]``, ``['w']`` after ``prefix``), in ``flatten``'s order."""
+    kids = _children(tree)
+    if kids is None:
+        return [prefix]
+    return [p for suffix, t in kids for p in leaf_paths(t, prefix + suffix)]
+
+
+def has_custom_nodes(td):
+    """Whether a registered class's node is in ``td`` (the compiled call path writes tests only for the others)."""
+    return td.kind == "custom" or any(has_custom_nodes(c) for c in td.children)
+
+
+def broadcast_prefix(prefix, tree, what="in_axes", path=""):
+    """Per leaf of ``tree`` (in ``flatten``'s order), the leaf of ``prefix`` above it: ``prefix`` is ``tree`` cut
+    short, its leaves standing for whole subtrees (JAX's tree prefixes, as in ``vmap``'s ``in_axes``). None in
+    ``prefix`` is a leaf. A tuple and a list match each other. ``what``/``path`` name the prefix in errors."""
+    kids = None if prefix is None else _children(prefix)
+    if kids is None:
+        return [prefix] * len(flatten(tree)[0])
+    tkids = _children(tree)
+    same = (tkids is not None and len(kids) == len(tkids)
+            and (isinstance(prefix, (tuple, list)) and isinstance(tree, (tuple, list))
+                 or isinstance(prefix, dict) and isinstance(tree, dict) and sorted(prefix) == sorted(tree)
+                 or type(prefix) is type(tree) and type(tree) in _REGISTRY))
+    if not same:
+        raise ValueError(f"{what}{path}: {prefix!r} does not match the structure of the value there, "
+                         f"{flatten(tree)[1]}: give one entry per item, or one int or None for all of it")
+    return [ax for (suffix, p), (_, t) in zip(kids, tkids) for ax in broadcast_prefix(p, t, what, path + suffix)]
 
 
 def unflatten(treedef, leaves):
@@ -93,7 +179,30 @@ def _unflatten(td, it):
         return td.meta(*kids)
     if td.kind == "list":
         return kids
+    if td.kind == "custom":
+        cls, aux = td.meta
+        return _REGISTRY[cls][1](aux, kids)
     return dict(zip(td.meta, kids))
+
+
+def flatten_up_to(treedef, tree, what="tree"):
+    """The subtrees of ``tree`` at the leaves of ``treedef`` (``tree`` has ``treedef``'s structure, with any
+    subtree where it has a leaf), in flattening order: how ``tree_map`` reads its extra trees."""
+    out = []
+    _up_to(treedef, tree, out, what, "")
+    return out
+
+
+def _up_to(td, tree, out, what, path):
+    if td.kind == "leaf":
+        out.append(tree)
+        return
+    kids = _children(tree)
+    if kids is None or _kind_meta(tree) != (td.kind, td.meta) or len(kids) != len(td.children):
+        at = f" at {path}" if path else ""
+        raise ValueError(f"{what} has structure {flatten(tree)[1]}{at} where the first tree has {td}")
+    for (suffix, t), c in zip(kids, td.children):
+        _up_to(c, t, out, what, path + suffix)
 
 
 def tree_map(fn, tree):

@@ -237,7 +237,10 @@ class Compiled:
             entry, key = self._build(key, dyn, static, leaves)
         if flat is not None and len(key) == 3:
             self._flat_cache[flat] = entry
-        if len(key) == 3 and not self.static_argnums and self._profile is None and len(self._inline_calls) < INLINE_SIGNATURES:
+        # NOTE: the inline tests know the built-in containers only; a registered class takes the general path
+        if len(key) == 3 and not self.static_argnums and self._profile is None \
+                and len(self._inline_calls) < INLINE_SIGNATURES \
+                and not pytree.has_custom_nodes(key[0]) and not pytree.has_custom_nodes(entry.out_tree):
             patterns = signature_patterns(key[0], leaves)
             if patterns is not None and all(p != patterns for p, _, _ in self._inline_calls):
                 self._inline_calls.append((patterns, entry.call, entry.out_tree))

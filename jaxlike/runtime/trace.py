@@ -70,8 +70,12 @@ def trace(fn, args, concrete_shapes=False, names=None):
 
 
 def as_output(o):
+    """A traced function's output leaf as a Var. A size (``x.shape[0]``, symbolic while compile() traces) is its
+    int64 scalar in the graph: one compiled function serves every size, so the size is a value it returns."""
     if isinstance(o, Var):
         return o
+    if isinstance(o, Sym):
+        return o.value(specialize=False)
     arr = np.asarray(o)
     if arr.dtype == object:
         raise TypeError(f"a traced function returned {type(o).__name__}, which is not an array")
