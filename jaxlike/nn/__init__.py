@@ -8,6 +8,7 @@ from ..ops.math import sigmoid as _sigmoid, softplus as _softplus
 from ..ops.special import erfc as _erfc_prim
 from .. import numpy as jnp
 from ..numpy._base import asarray_or_var
+from ..core.errors import user_frame, where as where_
 
 
 def sigmoid(x):
@@ -23,7 +24,11 @@ def _erfc(x):
 
 
 def relu(x):
-    return jnp.maximum(x, 0)
+    """max(x, 0), differentiated as JAX's custom JVP: gradient 1 where x > 0 and 0 elsewhere (at 0 and NaN
+    too). jnp.maximum splits a tie 0.5/0.5, so the value comes from it under stop_gradient and a select
+    carries the gradient (where(x > 0, x, 0) alone would turn NaN into 0)."""
+    x = asarray_or_var(x)
+    return jnp.where(x > 0, x, jnp.stop_gradient(jnp.maximum(x, 0)))
 
 
 def tanh(x):
@@ -43,21 +48,53 @@ def logsumexp(x, axis=None, keepdims=False):
     return out
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x, axis=-1, where=None):
+    """x - logsumexp(x) over ``axis``; with ``where`` only those elements count, and the others give -inf
+    (as JAX's)."""
     x = asarray_or_var(x)
-    return x - logsumexp(x, axis=axis, keepdims=True)
+    if where is None:
+        return x - logsumexp(x, axis=axis, keepdims=True)
+    where = asarray_or_var(where)
+    # NOTE: a slice with nothing kept computes -inf - -inf and log(0) (on plain arrays numpy would warn)
+    # before the last where replaces it, as in JAX
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shifted = jnp.where(where, x, -np.inf) - _masked_max(x, axis, where)
+        out = shifted - jnp.log(jnp.sum(jnp.exp(shifted), axis=axis, keepdims=True, where=where))
+        return jnp.where(where, out, -np.inf)
 
 
-def softmax(x, axis=-1):
+def softmax(x, axis=-1, where=None):
+    """exp(x) normalized over ``axis``, the max subtracted first; with ``where`` only those elements count,
+    and the others give 0 (as JAX's: a slice with none kept is all 0)."""
     x = asarray_or_var(x)
-    e = jnp.exp(x - jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True)))
-    return e / jnp.sum(e, axis=axis, keepdims=True)
+    if where is None:
+        e = jnp.exp(x - jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True)))
+        return e / jnp.sum(e, axis=axis, keepdims=True)
+    where = asarray_or_var(where)
+    with np.errstate(invalid="ignore", divide="ignore"):   # NOTE: as in log_softmax
+        e = jnp.exp(jnp.where(where, x, -np.inf) - _masked_max(x, axis, where))
+        return jnp.where(where, e / jnp.sum(e, axis=axis, keepdims=True, where=where), 0)
 
 
-def one_hot(labels, num_classes, dtype=None):
-    import numpy as np
-    labels = asarray_or_var(labels)
-    return jnp.astype(jnp.equal(jnp.expand_dims(labels, -1), np.arange(num_classes)), dtype or np.float64)
+def _masked_max(x, axis, where):
+    """The max over the kept elements only (so a masked-out large value cannot underflow the others), without
+    a gradient as in softmax; -inf for a slice with nothing kept."""
+    return jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True, initial=-np.inf, where=where))
+
+
+def one_hot(x, num_classes, *, dtype=None, axis=-1):
+    """1 where ``x`` equals the class index, along a new axis ``axis`` of size ``num_classes`` (indices
+    outside [0, num_classes) give a row of zeros); float64 unless ``dtype`` is given."""
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
+        raise TypeError(f"nn.one_hot: num_classes must be a concrete int, got {type(num_classes).__name__} "
+                        f"{num_classes!r}{where_(user_frame())}")
+    x = asarray_or_var(x)
+    nd = jnp.ndim(x) + 1
+    if not -nd <= axis < nd:
+        raise ValueError(f"nn.one_hot: axis {axis} is out of range for the {nd}-D result{where_(user_frame())}")
+    axis = axis % nd
+    classes = np.arange(int(num_classes)).reshape([int(num_classes) if d == axis else 1 for d in range(nd)])
+    return jnp.astype(jnp.equal(jnp.expand_dims(x, axis), classes), np.float64 if dtype is None else dtype)
 
 
 # -- activations as in jax.nn ------------------------------------------------------------------------------
@@ -66,7 +103,10 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def relu6(x):
-    return jnp.minimum(jnp.maximum(x, 0), 6)
+    """min(max(x, 0), 6), differentiated as JAX's custom JVP: gradient 1 on (0, 6) only, 0 at 0 and 6 (see
+    relu for the form)."""
+    x = asarray_or_var(x)
+    return jnp.where((x > 0) & (x < 6), x, jnp.stop_gradient(jnp.minimum(jnp.maximum(x, 0), 6)))
 
 
 def silu(x):
@@ -89,7 +129,9 @@ def leaky_relu(x, negative_slope=0.01):
 
 
 def hard_tanh(x):
-    return jnp.clip(x, -1, 1)
+    """clip(x, -1, 1) with gradient 1 at -1 and 1, as JAX's (clip's min/max would split those ties 0.5/0.5)."""
+    x = asarray_or_var(x)
+    return jnp.where(x > 1, 1, jnp.where(x < -1, -1, x))
 
 
 def elu(x, alpha=1.0):
@@ -124,6 +166,7 @@ def glu(x, axis=-1):
 
 
 def hard_sigmoid(x):
+    """relu6(x + 3) / 6: relu6's selects give gradient 0 at -3 and 3, as JAX's."""
     return relu6(asarray_or_var(x) + 3.0) / 6.0
 
 

@@ -43,11 +43,13 @@ from . import linalg, fft  # noqa: F401
 from ._statistics import *  # noqa: F401,F403
 from ._utilities import *  # noqa: F401,F403
 from ._bitwise import *  # noqa: F401,F403
+from ._sets import *  # noqa: F401,F403
 
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
 complex64, complex128 = _np.complex64, _np.complex128
 int8, int16, int32, int64 = _np.int8, _np.int16, _np.int32, _np.int64
-uint8, bool_ = _np.uint8, _np.bool_
+uint8, uint16, uint32, uint64 = _np.uint8, _np.uint16, _np.uint32, _np.uint64
+bool_ = bool = _np.bool_  # NOTE: shadows the builtin in this module only; nothing below uses it
 pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, None
 ndarray = _np.ndarray
 
@@ -62,3 +64,11 @@ def ndim(a):
 
 def size(a):
     return _np.size(a) if not hasattr(a, "type") else int(a.size)
+
+
+def copy(a, order=None):
+    """A copy of ``a``. A traced value is immutable, so it is its own copy; ``order`` is accepted as JAX
+    does (layout is not a property of jaxlike arrays)."""
+    from ._base import asarray_or_var, is_traced
+    a = asarray_or_var(a)
+    return _np.array(a, copy=True, order="K" if order is None else order) if not is_traced(a) else a

@@ -236,3 +236,35 @@ def _advanced(y, arrays):
     merged = y.shape[:a0] + (-1,) + y.shape[axes[-1] + 1:]
     y2 = reshape(y, merged)
     return I.take(y2, lin, axis=a0)
+
+
+def _default_fill(dt):
+    """JAX's fill for take's mode='fill': NaN for inexact dtypes, True for bool, the most negative value for
+    signed integers and the largest for unsigned ones (values no valid entry is likely to be)."""
+    if dt.kind in "fc":
+        return np.nan
+    if dt.kind == "b":
+        return True
+    return np.iinfo(dt).min if dt.kind == "i" else np.iinfo(dt).max
+
+
+def take_fill(a, idx, axis, fill_value=None):
+    """``take`` with JAX's mode='fill': ``a``'s entries at the int64 indices ``idx`` along ``axis`` (already
+    normalized), and ``fill_value`` (None: ``_default_fill``) where an index is outside [-n, n). A gather at a
+    clamped index under a select, so the gradient reaches only the entries that were read."""
+    dt = np.dtype(a.dtype)
+    fill = np.array(_default_fill(dt) if fill_value is None else fill_value).astype(dt)
+    n, traced = a.shape[axis], isinstance(a, Var) or isinstance(idx, Var)
+    if is_known(n) and n == 0 and not any(is_known(d) and d == 0 for d in idx.shape):
+        raise IndexError("take: cannot do a non-empty take from an empty axis")
+    if not traced:
+        ok = (idx >= -n) & (idx < n)
+        got = np.take(a, np.where(ok, idx, 0), axis=axis)
+        return np.where(ok.reshape(ok.shape + (1,) * (a.ndim - axis - 1)), got, fill)
+    from ._elementwise import where
+    from ._shape import reshape
+    size = n if is_known(n) else count(a, (axis,), np.int64)
+    a, idx = (v if isinstance(v, Var) else const(np.asarray(v)) for v in (a, idx))
+    ok = m.logical_and(m.ge(idx, -size), m.lt(idx, size))
+    got = I.take(a, m.select(ok, idx, 0), axis=axis)
+    return where(reshape(ok, tuple(ok.shape) + (1,) * (a.ndim - axis - 1)), got, fill)

@@ -28,6 +28,7 @@ from . import _reductions as _red
 from ._elementwise import astype, isnan
 from ._more_elementwise import isfinite, floor_divide
 from ._windows_and_polys import _no_out, _static_int, _to
+from ._indexing import take_fill
 
 __all__ = [
     "take", "choose", "compress", "meshgrid", "indices", "ix_", "unravel_index", "ravel_multi_index",
@@ -41,9 +42,9 @@ _INDEX_MODES = ("raise", "wrap", "clip")
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
-def _check_mode(mode, fname):
-    if mode not in _INDEX_MODES:
-        raise ValueError(f"{fname}: mode must be one of {_INDEX_MODES}, got {mode!r}")
+def _check_mode(mode, fname, modes=_INDEX_MODES):
+    if mode not in modes:
+        raise ValueError(f"{fname}: mode must be one of {modes}, got {mode!r}")
 
 
 def _as_int64(idx, fname, what="indices"):
@@ -71,20 +72,24 @@ def _fail_unless(ok, values):
 
 
 # -- gathers -------------------------------------------------------------------------------------------------
-def take(a, indices, axis=None, out=None, mode="raise"):
+def take(a, indices, axis=None, out=None, mode=None, unique_indices=False, indices_are_sorted=False,
+         fill_value=None):
     """Elements of ``a`` at ``indices`` along ``axis`` (the flattened array when None). mode 'raise' (the
     default) raises IndexError for an index outside [-n, n); 'wrap' wraps it, 'clip' clamps it to [0, n-1]
-    (negative indices clip to 0, as numpy). The gradient scatter-adds back to ``a``."""
+    (negative indices clip to 0, as numpy); JAX's 'fill' gives ``fill_value`` there (``_indexing.take_fill``).
+    The gradient scatter-adds back to ``a``. ``unique_indices``, ``indices_are_sorted``: JAX's hints, unused."""
     _no_out(out, "take")
     mode = "raise" if mode is None else mode  # NOTE: numpy takes None for its default too
-    _check_mode(mode, "take")
+    _check_mode(mode, "take", _INDEX_MODES + ("fill",))
     a, indices = asarray_or_var(a), asarray_or_var(indices)
-    if not is_traced(a, indices):
+    if not is_traced(a, indices) and mode != "fill":
         return np.take(a, indices, axis=axis, mode=mode)
     if axis is None:
         a, axis = _sh.ravel(a), 0
     ax = normalize_axis(axis, ndim(a))
     idx = _as_int64(indices, "take")
+    if mode == "fill":
+        return take_fill(a, idx, ax, fill_value)
     if mode != "raise":
         n = shape(a)[ax]
         if is_known(n) and n == 0 and not any(is_known(d) and d == 0 for d in shape(idx)):

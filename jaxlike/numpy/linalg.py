@@ -4,10 +4,11 @@ tensorsolve, tensorinv, norm, vector_norm, matrix_norm, matrix_power, matrix_ran
 cross/matmul/tensordot.
 
 Plain arrays go straight to ``numpy.linalg``. Integers are computed in float64 and float16 in float32, as numpy
-does. Decompositions bind the ``ops.decomp`` primitives (one per output, see there why); ``eigh`` and
-``cholesky`` read only the triangle numpy reads, so their gradient is zero on the other one. Where a derivative
-does not exist (repeated eigenvalues or singular values for the vectors, singular matrices for det/inv,
-norms at 0), the result is not finite, as in JAX.
+does. Decompositions bind the ``ops.decomp`` primitives (one per output, see there why); ``cholesky``
+reads only the triangle numpy reads, so its gradient is zero on the other one; ``eigh`` and ``eigvalsh``
+follow JAX instead: they use (a + a^H) / 2 unless ``symmetrize_input=False``, so their gradient is
+symmetric. Where a derivative does not exist (repeated eigenvalues or singular values for the vectors,
+singular matrices for det/inv, norms at 0), the result is not finite, as in JAX.
 """
 
 from collections import namedtuple
@@ -123,22 +124,35 @@ def _uplo(UPLO):
     return UPLO == "L"
 
 
-def eigh(a, UPLO="L"):
-    """(eigenvalues ascending, eigenvectors as columns) of the symmetric matrix in a's ``UPLO`` triangle."""
-    lower = _uplo(UPLO)
+def _symmetrized(a):
+    """(a + a^H) / 2: what JAX's eigh decomposes by default. Its gradient is the symmetric part of the
+    cotangent, the direction a symmetric matrix can move in, where one triangle's gives twice the off-diagonal
+    entries to one side and 0 to the other."""
+    if not is_traced(a):
+        return (a + np.conj(np.swapaxes(a, -1, -2))) / 2
+    at = _sh.swapaxes(a, -1, -2)
+    return (a + (m.conj(at) if dtype_of(a).kind == "c" else at)) * 0.5
+
+
+def eigh(a, UPLO=None, symmetrize_input=True):
+    """(eigenvalues ascending, eigenvectors as columns) of a symmetric (Hermitian) matrix, as JAX's: of
+    (a + a^H) / 2 by default, else (``symmetrize_input=False``) of the ``UPLO`` triangle ('L' when None)
+    mirrored, as numpy's. The two agree on a symmetric ``a``."""
+    lower = _uplo("L" if UPLO is None else UPLO)
     a, traced = _prep(a, "eigh")
     if not traced:
-        return EighResult(*np.linalg.eigh(a, UPLO=UPLO))
-    s = _from_triangle(a, lower)
+        return EighResult(*np.linalg.eigh(_symmetrized(a) if symmetrize_input else a, UPLO="L" if lower else "U"))
+    s = _symmetrized(a) if symmetrize_input else _from_triangle(a, lower)
     return EighResult(D.eigh_values(s), D.eigh_vectors(s))
 
 
-def eigvalsh(a, UPLO="L"):
-    lower = _uplo(UPLO)
+def eigvalsh(a, UPLO="L", *, symmetrize_input=True):
+    """The eigenvalues of ``eigh`` (ascending), with its ``symmetrize_input``."""
+    lower = _uplo("L" if UPLO is None else UPLO)
     a, traced = _prep(a, "eigvalsh")
     if not traced:
-        return np.linalg.eigvalsh(a, UPLO=UPLO)
-    return D.eigh_values(_from_triangle(a, lower))
+        return np.linalg.eigvalsh(_symmetrized(a) if symmetrize_input else a, UPLO="L" if lower else "U")
+    return D.eigh_values(_symmetrized(a) if symmetrize_input else _from_triangle(a, lower))
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):

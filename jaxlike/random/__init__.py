@@ -19,6 +19,7 @@ size); randint, permutation and choice need concrete sizes and make a compiled c
 
 import numpy as np
 
+from ..core.errors import user_frame as _user_frame, where as _where
 from ..core.graph import Var
 from ..core.types import floatx, Sym
 from ..ops._rules import broadcast_shapes
@@ -95,14 +96,29 @@ def PRNGKey(seed):
 key = PRNGKey
 
 
-def key_data(k):
-    """The key's uint32 words (a key already is its data here)."""
-    return _check_key(k, "key_data")
+def _check_keys(k, fname):
+    """A key or an array of keys (``split``'s (n, 2), any (..., 2)): JAX's key_data and wrap_key_data take
+    both. Keys are their own data here, so this checks and returns ``k``."""
+    if not isinstance(k, Var):
+        k = np.asarray(k)
+    if k.ndim < 1 or (not isinstance(k.shape[-1], Sym) and k.shape[-1] != 2) or k.dtype != _U32:
+        raise TypeError(f"random.{fname}: expected a key or an array of keys (uint32 array of shape (..., 2), "
+                        f"from random.PRNGKey or random.split), got {k.dtype} array of shape {tuple(k.shape)}"
+                        f"{_where(_user_frame())}")
+    return k
 
 
-def wrap_key_data(data):
-    """A key from its uint32 words."""
-    return _check_key(data, "wrap_key_data")
+def key_data(keys):
+    """The keys' uint32 words, shape (..., 2) (a key already is its data here)."""
+    return _check_keys(keys, "key_data")
+
+
+def wrap_key_data(key_bits_array, *, impl=None):
+    """Keys from their uint32 words, shape (..., 2); ``impl`` can only be Threefry, the one generator here."""
+    if impl not in (None, "threefry2x32"):
+        raise ValueError(f"random.wrap_key_data: impl must be None or 'threefry2x32' (the only generator here), "
+                         f"got {impl!r}{_where(_user_frame())}")
+    return _check_keys(key_bits_array, "wrap_key_data")
 
 
 def split(k, num=2):

@@ -156,7 +156,7 @@ def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite
                                   "traced arrays")
     uplo = "L" if lower else "U"
     if b is None:
-        w, v = jnp.linalg.eigh(a, UPLO=uplo)
+        w, v = jnp.linalg.eigh(a, UPLO=uplo, symmetrize_input=False)   # NOTE: scipy reads one triangle
         return w if eigvals_only else (w, v)
     a = _float(asarray_or_var(a))
     low = jnp.linalg.cholesky(b, upper=not lower)
