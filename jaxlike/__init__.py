@@ -5,7 +5,8 @@ Two front ends on one IR:
   * JAX style: ``jaxlike.compile`` (or ``jit``), ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``linearize``,
     ``jacobian``, ``hessian``, ``vmap``, ``make_jaxpr``, ``eval_shape``, ``tree_util`` and
     ``import jaxlike.numpy as jnp``;
-  * Theano style: ``import jaxlike.tensor as T``, ``jaxlike.function``, ``jaxlike.shared``.
+  * Theano style: ``import jaxlike.tensor as T``, ``jaxlike.function``, ``jaxlike.shared``, ``jaxlike.scan`` (and
+    ``map``, ``reduce``, ``foldl``, ``foldr``, ``clone``), ``jaxlike.sandbox.rng_mrg.MRG_RandomStreams``.
 """
 
 __version__ = "0.1.0"
@@ -18,7 +19,9 @@ from . import nn  # noqa: F401
 from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
                   vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct)
 from .custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
-from . import tree_util, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.random, jax.scipy, jax.lax)
+from ._checkpoint import checkpoint, remat  # noqa: F401  (returns the function: no rematerialization here)
+from . import debug  # noqa: F401  (jax.debug.print, on concrete values)
+from . import tree_util, tree, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.tree, jax.random, ...)
 from .host import (Array, Device, block_until_ready, device_put, device_get, devices, local_devices,  # noqa: F401
                    device_count, default_backend)
 from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
@@ -28,6 +31,8 @@ from . import profile  # noqa: F401  (jaxlike.profile.report())
 from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)
 from .tensor import In, Param, Mode  # noqa: F401  (theano.In, theano.Param, theano.Mode)
 from .tensor.scan_module import scan  # noqa: F401  (Theano's theano.scan)
+from .tensor.scan_module import map, reduce, foldl, foldr, clone  # noqa: F401,A004  (theano.map, theano.clone...)
 from . import gradient  # noqa: F401  (Theano's theano.gradient.grad / jacobian / hessian / Rop / Lop / zero_grad)
 from . import ifelse  # noqa: F401  (Theano's theano.ifelse.ifelse)
 from . import scan_module  # noqa: F401  (Theano's theano.scan_module.until)
+from . import sandbox  # noqa: F401  (Theano's theano.sandbox.rng_mrg.MRG_RandomStreams)

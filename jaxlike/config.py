@@ -1,8 +1,20 @@
-"""Global flags: floatX, device, mode, profile, fastmath, cache_dir, nan_guard, keep_freed_memory.
+"""Global flags: floatX, device, mode, profile, fastmath, cache_dir, nan_guard, keep_freed_memory, and three of
+Theano's: optimizer, exception_verbosity, compute_test_value.
 
 Set as attributes (``jaxlike.config.floatX = 'float32'``), with ``config.update(name, value)`` (which also
 takes JAX's names for the flags it has counterparts of) or through the ``JAXLIKE_FLAGS`` environment variable
 (``JAXLIKE_FLAGS=device=cuda,floatX=float32,profile=True``). Imports nothing of ours.
+
+Theano's flags, as far as jaxlike can honour them:
+  * ``optimizer``: jaxlike's graph rewrites come with the mode, so the flag selects one. 'None', 'merge' and
+    'fast_compile' set mode FAST_COMPILE (the reference interpreter after CSE alone, which is Theano's
+    'merge'; there are no fewer rewrites to run); 'fast_run', 'o1'...'o4' and 'unsafe' set FAST_RUN (from
+    FAST_COMPILE; DEBUG_MODE stays). Setting ``mode`` sets ``optimizer`` back to 'fast_compile' or
+    'fast_run', as Theano's predefined modes carry their optimizer.
+  * ``exception_verbosity``: 'low' or 'high', accepted; both give the same messages, which quote the
+    user's source line wherever jaxlike knows it (what 'high' adds in Theano).
+  * ``compute_test_value``: only 'off'; 'ignore', 'warn', 'raise' and 'pdb' raise NotImplementedError
+    (test values are not supported: shapes are checked symbolically while the graph is built instead).
 """
 
 import os
@@ -11,7 +23,11 @@ _CHOICES = {
     "floatX": ("float64", "float32"),
     "device": ("cpu", "cuda", "gpu"),
     "mode": ("FAST_RUN", "FAST_COMPILE", "DEBUG_MODE"),
+    "optimizer": ("fast_run", "fast_compile", "merge", "None", "o1", "o2", "o3", "o4", "unsafe"),
+    "exception_verbosity": ("low", "high"),
+    "compute_test_value": ("off", "ignore", "warn", "raise", "pdb"),
 }
+_NO_REWRITES = ("fast_compile", "merge", "None")   # optimizers that select FAST_COMPILE
 _BOOLS = ("profile", "fastmath", "nan_guard", "keep_freed_memory")
 _DEFAULTS = {
     "floatX": "float64",
@@ -23,6 +39,9 @@ _DEFAULTS = {
     # NOTE: see backends/numba_cpu: glibc's malloc keeps freed arrays for reuse instead of returning them
     "keep_freed_memory": True,
     "cache_dir": os.path.join(os.path.expanduser("~"), ".cache", "jaxlike"),
+    "optimizer": "fast_run",
+    "exception_verbosity": "low",
+    "compute_test_value": "off",
 }
 
 
@@ -50,7 +69,15 @@ class Config:
         raise AttributeError(f"jaxlike.config has no flag {name!r}; valid flags: {', '.join(sorted(values))}")
 
     def __setattr__(self, name, value):
-        self._values[name] = _validate(name, value)
+        value = _validate(name, value)
+        self._values[name] = value
+        if name == "optimizer":
+            if value in _NO_REWRITES:
+                self._values["mode"] = "FAST_COMPILE"
+            elif self._values["mode"] == "FAST_COMPILE":
+                self._values["mode"] = "FAST_RUN"
+        elif name == "mode":
+            self._values["optimizer"] = "fast_compile" if value == "FAST_COMPILE" else "fast_run"
 
     def __repr__(self):
         return "jaxlike.config(" + ", ".join(f"{k}={v!r}" for k, v in sorted(self._values.items())) + ")"
@@ -107,6 +134,10 @@ def _validate(name, value):
             value = "cuda" if name == "device" else value
         if value not in _CHOICES[name]:
             raise ValueError(f"jaxlike flag {name!r} must be one of {_CHOICES[name]}, got {value!r}")
+        if name == "compute_test_value" and value != "off":
+            raise NotImplementedError(f"jaxlike flag 'compute_test_value'={value!r}: test values "
+                                      "(var.tag.test_value) are not supported; only 'off' is accepted (shapes are "
+                                      "checked while the graph is built)")
         return value
     if name in _BOOLS:
         return _parse_bool(name, value)

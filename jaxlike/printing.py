@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 from .core.graph import Var, Graph, namer, free_inputs, toposort, _fmt_attr
-from .core.errors import ConcretizationError
+from .core.errors import ConcretizationError, user_frame, where
 from .config import config
 from .passes.pipeline import optimize, PASSES
 from .runtime.trace import trace
@@ -110,8 +110,9 @@ def _pass_name(p):
 
 
 def debugprint(obj, *example_args, mode=None, file=None):
-    """Print the graph of ``obj`` before and after optimization, with source lines, and return the text
-    (``file=False`` only returns it).
+    """Print the graph of ``obj`` before and after optimization, with source lines, and return the text.
+    ``file``: None prints to stdout; a stream (``sys.stderr``, an ``io.StringIO``) is written to; ``'str'``
+    (Theano's) or False only returns the text.
 
     >>> import jaxlike.numpy as jnp
     >>> text = debugprint(lambda x: jnp.exp(jnp.sin(x ** 2)), 1.0, file=False)
@@ -124,7 +125,10 @@ def debugprint(obj, *example_args, mode=None, file=None):
     passes = ", ".join(_pass_name(p) for p in PASSES.get(mode, ()))
     text = (f"traced graph ({len(graph.eqns())} ops):\n{graph_text(graph)}\n"
             f"optimized graph (mode {mode}: {passes}; {len(opt.eqns())} ops):\n{graph_text(opt)}")
-    if file is not False:
+    if isinstance(file, str) and file != "str":
+        raise ValueError(f"debugprint: file must be None, a stream, 'str' or False, got {file!r}"
+                         + where(user_frame()))
+    if file is not False and file != "str":
         print(text, file=file if file is not None else sys.stdout)
     return text
 

@@ -17,9 +17,9 @@ from .var import (  # noqa: F401
     fscalars, fvectors, fmatrices, frows, fcols, iscalars, ivectors, imatrices, lscalars, lvectors, lmatrices)
 from .var import TheanoTensorType as TensorType  # noqa: F401
 from .basic import *  # noqa: F401,F403
-from .extra_ops import cumsum, cumprod, sort, argsort  # noqa: F401
+from .extra_ops import cumsum, cumprod, sort, argsort, repeat, roll, nonzero  # noqa: F401
 from .subtensor import set_subtensor, inc_subtensor  # noqa: F401
-from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError  # noqa: F401
+from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError, verify_grad  # noqa: F401
 from .shared import shared, SharedVariable  # noqa: F401
 from .function import function, Function, MissingInputError, UnusedInputError, In, Param, Mode  # noqa: F401
 from . import nnet, shared_randomstreams, extra_ops, nlinalg  # noqa: F401

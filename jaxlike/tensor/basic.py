@@ -11,8 +11,10 @@ import numpy as np
 
 from ..core.graph import Var, const
 from ..core.types import canonical_dtype, is_known, floatx, Sym
+from ..core.errors import user_frame, where as _at
 from .. import numpy as jnp
 from ..numpy._base import asarray_or_var
+from .var import _maker, _plural, ftensor3, dtensor3, ftensor4, dtensor4
 
 
 def as_tensor_variable(x, name=None, ndim=None):
@@ -32,6 +34,55 @@ def constant(x, name=None, dtype=None):
     v = const(x, dtype=dtype)
     v.name = name
     return v
+
+
+# -- the constructors var.py does not make: Theano's b/w/i/l/f/d/c/z prefixes (int8, int16, int32, int64,
+# float32, float64, complex64, complex128) for every rank Theano names, and their plurals --------------------
+wscalar = _maker((), "int16", "An int16 scalar input.")
+wvector = _maker((False,), "int16", "An int16 vector input.")
+brow = _maker((True, False), "int8", "An int8 (1, n) row input.")
+wrow = _maker((True, False), "int16", "An int16 (1, n) row input.")
+irow = _maker((True, False), "int32", "An int32 (1, n) row input.")
+lrow = _maker((True, False), "int64", "An int64 (1, n) row input.")
+crow = _maker((True, False), "complex64", "A complex64 (1, n) row input.")
+zrow = _maker((True, False), "complex128", "A complex128 (1, n) row input.")
+bcol = _maker((False, True), "int8", "An int8 (n, 1) column input.")
+wcol = _maker((False, True), "int16", "An int16 (n, 1) column input.")
+icol = _maker((False, True), "int32", "An int32 (n, 1) column input.")
+lcol = _maker((False, True), "int64", "An int64 (n, 1) column input.")
+ccol = _maker((False, True), "complex64", "A complex64 (n, 1) column input.")
+zcol = _maker((False, True), "complex128", "A complex128 (n, 1) column input.")
+wmatrix = _maker((False, False), "int16", "An int16 matrix input.")
+btensor3 = _maker((False,) * 3, "int8", "An int8 3-d input.")
+wtensor3 = _maker((False,) * 3, "int16", "An int16 3-d input.")
+itensor3 = _maker((False,) * 3, "int32", "An int32 3-d input.")
+ltensor3 = _maker((False,) * 3, "int64", "An int64 3-d input.")
+ctensor3 = _maker((False,) * 3, "complex64", "A complex64 3-d input.")
+ztensor3 = _maker((False,) * 3, "complex128", "A complex128 3-d input.")
+btensor4 = _maker((False,) * 4, "int8", "An int8 4-d input.")
+wtensor4 = _maker((False,) * 4, "int16", "An int16 4-d input.")
+itensor4 = _maker((False,) * 4, "int32", "An int32 4-d input.")
+ltensor4 = _maker((False,) * 4, "int64", "An int64 4-d input.")
+ctensor4 = _maker((False,) * 4, "complex64", "A complex64 4-d input.")
+ztensor4 = _maker((False,) * 4, "complex128", "A complex128 4-d input.")
+btensor5 = _maker((False,) * 5, "int8", "An int8 5-d input.")
+wtensor5 = _maker((False,) * 5, "int16", "An int16 5-d input.")
+itensor5 = _maker((False,) * 5, "int32", "An int32 5-d input.")
+ltensor5 = _maker((False,) * 5, "int64", "An int64 5-d input.")
+ftensor5 = _maker((False,) * 5, "float32", "A float32 5-d input.")
+dtensor5 = _maker((False,) * 5, "float64", "A float64 5-d input.")
+ctensor5 = _maker((False,) * 5, "complex64", "A complex64 5-d input.")
+ztensor5 = _maker((False,) * 5, "complex128", "A complex128 5-d input.")
+tensor5 = _maker((False,) * 5, None, "A 5-d symbolic input (default dtype ``config.floatX``).")
+irows, lrows = _plural(irow, "irow"), _plural(lrow, "lrow")
+icols, lcols = _plural(icol, "icol"), _plural(lcol, "lcol")
+ftensor3s, dtensor3s = _plural(ftensor3, "ftensor3"), _plural(dtensor3, "dtensor3")
+itensor3s, ltensor3s = _plural(itensor3, "itensor3"), _plural(ltensor3, "ltensor3")
+ftensor4s, dtensor4s = _plural(ftensor4, "ftensor4"), _plural(dtensor4, "dtensor4")
+itensor4s, ltensor4s = _plural(itensor4, "itensor4"), _plural(ltensor4, "ltensor4")
+tensor5s, ftensor5s = _plural(tensor5, "tensor5"), _plural(ftensor5, "ftensor5")
+dtensor5s, itensor5s = _plural(dtensor5, "dtensor5"), _plural(itensor5, "itensor5")
+ltensor5s = _plural(ltensor5, "ltensor5")
 
 
 # -- elementwise ---------------------------------------------------------------------------------------
@@ -213,6 +264,27 @@ def argmin(x, axis=None, keepdims=False):
     out = jnp.argmin(x, axis=axis)
     return jnp.expand_dims(out, axis) if keepdims and axis is not None else out
 
+
+def max_and_argmax(a, axis=None, keepdims=False):
+    """Theano's ``T.max_and_argmax``: ``(max, argmax)`` over ``axis`` (an int, a list of ints, or None for
+    all). Over several axes the argmax indexes them flattened together, in increasing axis order."""
+    a = as_tensor_variable(a)
+    raw = list(range(a.ndim)) if axis is None else [axis] if np.ndim(axis) == 0 else list(axis)
+    for k in raw:
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or not -a.ndim <= k < a.ndim:
+            raise ValueError(f"max_and_argmax: axis must be None or ints in [{-a.ndim}, {a.ndim}) for rank "
+                             f"{a.ndim} ({a.type!r}), got {axis!r}" + _at(user_frame()))
+    axes = sorted({int(k) % a.ndim for k in raw})
+    kept = [k for k in range(a.ndim) if k not in axes]
+    moved = jnp.transpose(a, kept + axes)
+    flat = jnp.reshape(moved, tuple(moved.shape[:len(kept)]) + (-1,)) if len(axes) != 1 else None
+    if flat is None:
+        m, i = jnp.max(a, axis=axes[0]), jnp.argmax(a, axis=axes[0])
+    else:
+        m, i = jnp.max(flat, axis=-1), jnp.argmax(flat, axis=-1)
+    if keepdims:
+        m, i = jnp.expand_dims(m, tuple(axes)), jnp.expand_dims(i, tuple(axes))
+    return m, i
 
 # -- products ------------------------------------------------------------------------------------------
 def dot(a, b):
@@ -482,13 +554,19 @@ def _arange_of_values(start, stop, step, dtype):
 
 __all__ = [
     "as_tensor_variable", "constant",
+    "wscalar", "wvector", "brow", "wrow", "irow", "lrow", "crow", "zrow", "bcol", "wcol",
+    "icol", "lcol", "ccol", "zcol", "wmatrix", "btensor3", "wtensor3", "itensor3", "ltensor3", "ctensor3",
+    "ztensor3", "btensor4", "wtensor4", "itensor4", "ltensor4", "ctensor4", "ztensor4", "btensor5", "wtensor5", "itensor5",
+    "ltensor5", "ftensor5", "dtensor5", "ctensor5", "ztensor5", "tensor5", "irows", "lrows", "icols", "lcols",
+    "ftensor3s", "dtensor3s", "itensor3s", "ltensor3s", "ftensor4s", "dtensor4s", "itensor4s", "ltensor4s", "tensor5s", "ftensor5s",
+    "dtensor5s", "itensor5s", "ltensor5s",
     "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
     "tanh", "arcsinh", "arctanh", "arccosh", "abs_", "sgn", "floor", "ceil", "neg", "sqr", "inv", "maximum",
     "minimum", "arctan2", "mod", "add", "sub", "mul", "true_div", "lt", "le", "gt", "ge", "eq", "neq", "and_",
     "or_", "xor", "invert", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "real", "imag",
     "conj", "angle", "pow", "log2", "log10", "exp2", "power", "isinf", "isfinite", "squeeze", "ptp", "int_div",
     "floor_div", "erf", "erfc", "erfinv", "gammaln", "gamma", "psi", "tri_gamma", "fill", "second", "largest", "smallest", "batched_dot", "switch", "where", "round", "iround", "clip", "cast",
-    "sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax", "argmin",
+    "sum", "prod", "mean", "var", "std", "max", "min", "all", "any", "argmax", "argmin", "max_and_argmax",
     "dot", "outer", "tensordot",
     "concatenate", "join", "stack", "reshape", "flatten", "tile", "diag", "transpose", "shape_padleft",
     "shape_padright",

@@ -1,10 +1,18 @@
 """Theano's ``theano.tensor.extra_ops`` and ``theano.tensor.sort`` functions with Theano's signatures:
-``cumsum``, ``cumprod``, ``sort``, ``argsort`` (also exported as ``T.cumsum``, ``T.sort``...), each a thin call
-of the ``jaxlike.numpy`` function that binds the same primitives. ``axis=None`` works on the flattened
-tensor, as in Theano. Sorts are stable whatever ``kind`` says. A front-end module: imports jaxlike.numpy.
+``cumsum``, ``cumprod``, ``sort``, ``argsort``, ``repeat``, ``to_one_hot``, and ``roll`` and ``nonzero`` (with
+the ``x.nonzero()`` method), also exported as ``T.cumsum``, ``T.sort``..., each a thin call of the
+``jaxlike.numpy`` function that binds the same primitives. ``axis=None`` works on the flattened tensor, as
+in Theano. Sorts are stable whatever ``kind`` says. Sizes that would depend on values (``nonzero``'s count,
+``repeat``'s with symbolic counts) need a stated size or are refused. A front-end module: imports core and
+jaxlike.numpy.
 """
 
+import numpy as np
+
 from .. import numpy as jnp
+from ..core.graph import Var, const
+from ..core.errors import ConcretizationError, user_frame, where
+from ..core.types import is_known
 
 _SORT_KINDS = ("quicksort", "mergesort", "heapsort", "stable", None)
 
@@ -39,18 +47,94 @@ def argsort(a, axis=-1, kind="quicksort", order=None):
 
 
 def repeat(x, repeats, axis=None):
-    """numpy's repeat: each element ``repeats`` times (an int) along ``axis`` (the flattened tensor when
-    None)."""
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 0:
-        raise TypeError(f"repeat: repeats must be a non-negative Python int, got {repeats!r}")
+    """numpy's repeat: each element ``repeats`` times along ``axis`` (the flattened tensor when None);
+    ``repeats`` is an int or a vector of ints, one count per element along ``axis``. Symbolic counts
+    (Theano allows ``T.iscalar``) would give a size computed from values, which jaxlike cannot build."""
+    if isinstance(repeats, Var) and not repeats.is_const:
+        raise TypeError(f"repeat: repeats must be concrete (an int or a vector of ints), got the symbolic "
+                        f"{repeats.type!r}: the output's size would depend on its value" + where(user_frame()))
+    counts = np.asarray(repeats.value if isinstance(repeats, Var) else repeats)
+    if counts.dtype.kind not in "iu" or counts.ndim > 1 or (counts < 0).any():
+        raise TypeError(f"repeat: repeats must be a non-negative int or a vector of them, got {repeats!r}"
+                        + where(user_frame()))
     x = jnp.asarray(x)
     if axis is None:
         x, axis = jnp.reshape(x, (-1,)), 0
     axis = axis % x.ndim
     shape = tuple(x.shape)
+    if counts.ndim == 1:
+        if is_known(shape[axis]) and shape[axis] != counts.size:
+            raise ValueError(f"repeat: {counts.size} counts for axis {axis} of size {shape[axis]}"
+                             + where(user_frame()))
+        # NOTE: the output size is sum(counts), known now; the source positions are a constant gather
+        return jnp.take(x, const(np.repeat(np.arange(counts.size), counts)), axis=axis)
+    repeats = int(counts)
     # NOTE: a broadcast along a new dim after `axis`, merged into it: works for symbolic sizes too
     y = jnp.broadcast_to(jnp.expand_dims(x, axis + 1), shape[:axis + 1] + (repeats,) + shape[axis + 1:])
     return jnp.reshape(y, shape[:axis] + (-1,) + shape[axis + 1:])
+
+
+def roll(x, shift, axis=None):
+    """Theano's ``T.roll``: ``x`` shifted cyclically by ``shift`` (an int, or an integer scalar variable)
+    along ``axis`` (the flattened tensor, shaped back, when None)."""
+    x = jnp.asarray(x)
+    if axis is None:
+        return jnp.reshape(roll(jnp.reshape(x, (-1,)), shift, 0), tuple(x.shape))
+    if not isinstance(shift, Var) or shift.is_const:
+        return jnp.roll(x, shift.value if isinstance(shift, Var) else shift, axis)
+    if shift.ndim != 0 or shift.dtype.kind not in "iu":
+        raise TypeError(f"roll: shift must be an int or an integer scalar, got {shift.type!r}"
+                        + where(user_frame()))
+    axis = axis % x.ndim
+    n = jnp.asarray(tuple(x.shape))[axis]
+    # NOTE: element i comes from (i - shift) mod n; the size n may be symbolic
+    return jnp.take(x, jnp.mod(jnp.arange(x.shape[axis]) - jnp.astype(shift, np.int64), n), axis=axis)
+
+
+def nonzero(a, return_matrix=False, size=None, fill_value=None):
+    """Theano's ``T.nonzero``: the indices of the nonzero entries of ``a``, a tuple of one int64 vector per
+    dimension (``return_matrix=True``: one matrix, a row per dimension). Their length depends on the values,
+    which jaxlike's graphs cannot express: a symbolic ``a`` needs ``size=`` (JAX's extension: the first
+    ``size`` indices in row-major order, padded with ``fill_value``, a scalar or one per dimension, 0 by
+    default). ``a``'s own sizes may stay symbolic."""
+    a = jnp.asarray(a)
+    if a.ndim == 0:
+        raise ValueError("nonzero: a is a scalar; nonzero needs at least one dimension" + where(user_frame()))
+    if not isinstance(a, Var) or a.is_const:
+        out = jnp.nonzero(a.value if isinstance(a, Var) else a, size=size, fill_value=fill_value)
+    elif size is None:
+        raise ConcretizationError(f"nonzero of the symbolic {a.type!r}: the number of indices depends on its "
+                                  "values, unknown while the graph is built. Pass size= (T.nonzero(a, size=n) "
+                                  "or a.nonzero(size=n): the first n indices, padded with fill_value)"
+                                  + where(user_frame()))
+    else:
+        out = _first_nonzero(a, _count(size), fill_value)
+    return jnp.stack(list(out)) if return_matrix else tuple(out)
+
+
+def _count(size):
+    if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)) or size < 0:
+        raise TypeError(f"nonzero: size must be a non-negative int, got {size!r}" + where(user_frame()))
+    return int(size)
+
+
+def _first_nonzero(a, size, fill_value):
+    """The first ``size`` nonzero positions of ``a`` (sizes may be symbolic), one index vector per dim: a
+    stable argsort puts the nonzero flat positions first, in order; the positions past the count get the
+    fill value."""
+    fills = np.broadcast_to(np.asarray(0 if fill_value is None else fill_value, dtype=np.int64), (a.ndim,))
+    flat = jnp.reshape(a, (-1,))
+    order = jnp.argsort(jnp.astype(jnp.equal(flat, 0), np.int64))
+    padded = jnp.concatenate([order, jnp.zeros((size,), dtype=np.int64)])
+    first = jnp.reshape(padded[:size], (size,))
+    found = jnp.less(jnp.arange(size), jnp.sum(jnp.not_equal(flat, 0)))
+    dims = jnp.asarray(tuple(a.shape))
+    out, rest = [], first
+    for k in reversed(range(a.ndim)):
+        d = jnp.maximum(dims[k], 1)   # NOTE: an empty dim leaves nothing found; no division by zero
+        out.append(jnp.where(found, jnp.mod(rest, d), int(fills[k])))
+        rest = jnp.floor_divide(rest, d)
+    return out[::-1]
 
 
 def to_one_hot(y, nb_class, dtype=None):
@@ -63,4 +147,6 @@ def to_one_hot(y, nb_class, dtype=None):
     return jnp.astype(jnp.equal(jnp.expand_dims(y, 1), jnp.arange(nb_class)), dtype or floatx())
 
 
-__all__ = ["cumsum", "cumprod", "sort", "argsort", "repeat", "to_one_hot"]
+Var.nonzero = nonzero   # Theano's x.nonzero(return_matrix=False); JAX's x.nonzero(size=...) too
+
+__all__ = ["cumsum", "cumprod", "sort", "argsort", "repeat", "to_one_hot", "roll", "nonzero"]

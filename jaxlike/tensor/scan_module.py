@@ -293,4 +293,64 @@ def _rows(v, lo, hi, step=None):
     return slice_(v, index=((lo, hi, step),) + ((None, None, None),) * (v.ndim - 1))
 
 
-__all__ = ["scan", "until"]
+# -- Theano's scan views and clone (theano.map, theano.reduce, theano.foldl, theano.foldr, theano.clone) -------
+def map(fn, sequences, non_sequences=None, truncate_gradient=-1, go_backwards=False, mode=None,  # noqa: A001
+        name=None):
+    """Theano's ``theano.map``: ``fn`` applied to each element of ``sequences`` (no output fed back);
+    returns ``(outputs, updates)`` as ``scan``."""
+    return scan(fn, sequences=sequences, outputs_info=[], non_sequences=non_sequences,
+                truncate_gradient=truncate_gradient, go_backwards=go_backwards, mode=mode, name=name)
+
+
+def reduce(fn, sequences, outputs_info, non_sequences=None, go_backwards=False, mode=None,  # noqa: A001
+           name=None):
+    """Theano's ``theano.reduce``: ``scan`` keeping only each output's value after the last step; returns
+    ``(outputs, updates)``."""
+    outs, updates = scan(fn, sequences=sequences, outputs_info=outputs_info, non_sequences=non_sequences,
+                         go_backwards=go_backwards, mode=mode, name=name)
+    if isinstance(outs, (list, tuple)):
+        return [o[-1] for o in outs], updates
+    return outs[-1], updates
+
+
+def foldl(fn, sequences, outputs_info, non_sequences=None, mode=None, name=None):
+    """Theano's ``theano.foldl``: ``reduce`` from the first element to the last."""
+    return reduce(fn, sequences, outputs_info, non_sequences, go_backwards=False, mode=mode, name=name)
+
+
+def foldr(fn, sequences, outputs_info, non_sequences=None, mode=None, name=None):
+    """Theano's ``theano.foldr``: ``reduce`` from the last element to the first."""
+    return reduce(fn, sequences, outputs_info, non_sequences, go_backwards=True, mode=mode, name=name)
+
+
+def clone(output, replace=None, strict=True, share_inputs=True):
+    """Theano's ``theano.clone``: ``output`` (a variable or a list of them) rebuilt with the variables in
+    ``replace`` (a dict or a list of (old, new) pairs) replaced. ``strict``: a replacement must have the
+    dtype and rank of what it replaces (False: any rank-matching value is converted). ``share_inputs=False``
+    gives the clone fresh copies of the plain inputs it reads (same types and names), so it no longer
+    depends on the originals; shared variables and constants stay shared, as Theano's clones share their
+    storage."""
+    single = not isinstance(output, (list, tuple))
+    outs = [as_var(o) for o in ([output] if single else output)]
+    pairs = list(replace.items()) if isinstance(replace, dict) else list(replace or [])
+    mapping = {}
+    for k, pair in enumerate(pairs):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2 or not isinstance(pair[0], Var):
+            raise TypeError(f"clone: replace must map variables to their replacements, got entry {k}: {pair!r}"
+                            + where(user_frame()))
+        old, new = pair[0], as_var(pair[1]) if isinstance(pair[1], Var) else as_var(np.asarray(pair[1]))
+        if new.ndim != old.ndim or (strict and new.dtype != old.dtype):
+            raise TypeError(f"clone: the replacement of {old.name or 'a variable'} ({old.type!r}) has type "
+                            f"{new.type!r}; it needs the same rank{' and dtype (or strict=False)' if strict else ''}"
+                            + where(user_frame()))
+        mapping[old] = new if new.dtype == old.dtype else convert(new, dtype=old.dtype)
+    if not share_inputs:
+        replaced = {old._id for old in mapping}
+        for v in free_inputs(outs):
+            if v._id not in replaced and not isinstance(v, SharedVariable) and not v.is_const:
+                mapping[v] = type(v)(v.type, name=v.name, source=user_frame())
+    got = substitute(outs, mapping) if mapping else outs
+    return got[0] if single else list(got)
+
+
+__all__ = ["scan", "until", "map", "reduce", "foldl", "foldr", "clone"]
