@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .arith import _mad, _rint, _two_sum, _ONE, _TWO_32
+from .arith import _mad, _rint, _two_sum, _ONE, _TWO_32, _inline_everywhere
 
 # -- sin and cos (float64) ------------------------------------------------------------------------------------
 # x = j * pi/2 + z with |z| <= pi/4. pi/2 is split as fdlibm does: three 33-bit parts and a tail, so j * part
@@ -67,9 +67,10 @@ def _cos_poly(z, z_lo, zz):
     return hi + lo
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def sin_f64(x):
     """sin for |x| < TRIG_LIMIT (sin(-0.0) is -0.0, NaN gives NaN)."""
+    _inline_everywhere()
     z, z_lo, q = _quadrant(x)
     zz = z * z
     y = _cos_poly(z, z_lo, zz) if (q == 1.0 or q == 3.0) else _sin_poly(z, z_lo, zz)
@@ -77,18 +78,20 @@ def sin_f64(x):
     return x if x == 0.0 else y     # NOTE: keeps the sign of a zero, which z + (...) loses
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def cos_f64(x):
     """cos for |x| < TRIG_LIMIT."""
+    _inline_everywhere()
     z, z_lo, q = _quadrant(x)
     zz = z * z
     y = _sin_poly(z, z_lo, zz) if (q == 1.0 or q == 3.0) else _cos_poly(z, z_lo, zz)
     return -y if (q == 1.0 or q == 2.0) else y
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def tan_f64(x):
     """tan for |x| < TRIG_LIMIT: sin(z) / cos(z), or -cos(z) / sin(z) in the odd quadrants."""
+    _inline_everywhere()
     z, z_lo, q = _quadrant(x)
     zz = z * z
     s_hi, s_rest = _sin_parts(z, z_lo, zz)
@@ -132,9 +135,10 @@ def _cos_short(zz):
     return _mad(zz, _mad(_mad(_mad(_mad(_F10, zz, _F8), zz, _F6), zz, _F4), zz, _F2), 1.0)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def sin_f32(x):
     """sin of a float32 below TRIG_LIMIT."""
+    _inline_everywhere()
     z, q = _quadrant_short(np.float64(x))
     zz = z * z
     y = _cos_short(zz) if (q == 1.0 or q == 3.0) else _sin_short(z, zz)
@@ -142,18 +146,20 @@ def sin_f32(x):
     return x if x == 0 else y       # NOTE: keeps the sign of a zero
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def cos_f32(x):
     """cos of a float32 below TRIG_LIMIT."""
+    _inline_everywhere()
     z, q = _quadrant_short(np.float64(x))
     zz = z * z
     y = _sin_short(z, zz) if (q == 1.0 or q == 3.0) else _cos_short(zz)
     return np.float32(-y if (q == 1.0 or q == 2.0) else y)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def tan_f32(x):
     """tan of a float32 below TRIG_LIMIT."""
+    _inline_everywhere()
     z, q = _quadrant_short(np.float64(x))
     zz = z * z
     s, c = _sin_short(z, zz), _cos_short(zz)
@@ -193,9 +199,10 @@ def _atan_parts(a):
     return hi, -((t * (s1 + s2) - lo) - t)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def atan_f64(x):
     """atan(x) within 1 ulp."""
+    _inline_everywhere()
     hi, rest = _atan_parts(abs(x))
     out = math.copysign(hi + rest, x)
     return out if x == x else x
@@ -212,9 +219,10 @@ _Q0, _Q1, _Q2, _Q3 = np.float32(0.4375), np.float32(0.6875), np.float32(1.1875),
 _ONE_HALF_32, _ZERO_32 = np.float32(1.5), np.float32(0.0)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def atan_f32(x):
     """As atan_f64 in float32 arithmetic: within 1 ulp of float64's result."""
+    _inline_everywhere()
     a = abs(x)
     r0, r1, r2, r3 = a < _Q0, a < _Q1, a < _Q2, a < _Q3
     num = a if r0 else (_TWO_32 * a - _ONE if r1 else (a - _ONE if r2 else (a - _ONE_HALF_32 if r3 else -_ONE)))
@@ -255,9 +263,10 @@ def _asin_parts(a):
     return p / q, s, s_lo, t
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def asin_f64(x):
     """asin for -1 <= x <= 1 (the op template's domain)."""
+    _inline_everywhere()
     a = abs(x)
     r, s, s_lo, _ = _asin_parts(a)
     h, h_lo = _two_sum(_PIO2_HI, -2.0 * s)
@@ -265,9 +274,10 @@ def asin_f64(x):
     return math.copysign(_mad(a, r, a) if a < 0.5 else far, x)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def acos_f64(x):
     """acos for -1 <= x <= 1."""
+    _inline_everywhere()
     a = abs(x)
     r, s, s_lo, _ = _asin_parts(a)
     near = _PIO2_HI - (x - (_PIO2_LO - x * r))
@@ -278,8 +288,9 @@ def acos_f64(x):
     return out if x == x else x
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def atan2_f64(y, x):
+    _inline_everywhere()
     a, b = abs(y), abs(x)
     hi, rest = _atan_parts(a / b)
     both_inf, both_zero = (a == np.inf) & (b == np.inf), (a == 0.0) & (b == 0.0)   # NOTE: & keeps it branch-free
@@ -291,16 +302,19 @@ def atan2_f64(y, x):
     return out if out == out else x + y     # NOTE: a NaN as numpy's (not with y's sign)
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def asin_f32(x):
+    _inline_everywhere()
     return np.float32(asin_f64(np.float64(x)))
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def acos_f32(x):
+    _inline_everywhere()
     return np.float32(acos_f64(np.float64(x)))
 
 
-@njit(inline="always", error_model="numpy", cache=True)
+@njit(error_model="numpy", cache=True)
 def atan2_f32(y, x):
+    _inline_everywhere()
     return np.float32(atan2_f64(np.float64(y), np.float64(x)))
