@@ -55,16 +55,22 @@ def _with_initial(out, initial, combine):
     return combine(out, init)
 
 
+def _as_accumulator(a, dtype):
+    """``a`` in the ``dtype=`` a sum or product is asked for: numpy adds in that dtype (int64 values summed
+    with dtype=float64 do not wrap around first)."""
+    return a if dtype is None else _cast(asarray_or_var(a), dtype)
+
+
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     _no_out(out, "sum")
-    out = _reduce(r.reduce_sum, _masked(a, where, 0), axis, keepdims, accumulates=True)
+    out = _reduce(r.reduce_sum, _masked(_as_accumulator(a, dtype), where, 0), axis, keepdims, accumulates=True)
     out = _with_initial(out, initial, m.add)
     return out if dtype is None else _cast(out, dtype)
 
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     _no_out(out, "prod")
-    out = _reduce(r.reduce_prod, _masked(a, where, 1), axis, keepdims, accumulates=True)
+    out = _reduce(r.reduce_prod, _masked(_as_accumulator(a, dtype), where, 1), axis, keepdims, accumulates=True)
     out = _with_initial(out, initial, m.mul)
     return out if dtype is None else _cast(out, dtype)
 

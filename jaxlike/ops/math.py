@@ -24,7 +24,9 @@ from ._rules import (elementwise, dtype_float, dtype_same, dtype_bool, dtype_tru
 
 
 def _np_sigmoid(x):
+    # NOTE: in the float result type first: an unsigned integer's -|x| wraps around (uint8 -3 is 253)
     x = np.asarray(x)
+    x = x.astype(np.result_type(x, np.float16)) if x.dtype.kind in "biu" else x
     with np.errstate(over="ignore"):
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.result_type(x, np.float16))
@@ -32,6 +34,7 @@ def _np_sigmoid(x):
 
 def _np_softplus(x):
     x = np.asarray(x)
+    x = x.astype(np.result_type(x, np.float16)) if x.dtype.kind in "biu" else x   # NOTE: as in _np_sigmoid
     return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(np.result_type(x, np.float16))
 
 

@@ -485,6 +485,8 @@ def sum_broadcast_to_scaled_sum(v):
         return None
     inner = tuple(j - off for j in sorted(axes) if j >= off)
     s = reduce_sum(x, axes=inner) if inner else x
+    if s.dtype != v.dtype:      # NOTE: a small integer's sum is int64 (numpy's), and so must the product be
+        s = m.convert(s, dtype=v.dtype)
     return s if n == 1 else m.mul(s, n)
 
 
@@ -494,9 +496,12 @@ def sum_no_axes_to_x(v):
 
 
 def sum_neg_to_neg_sum(v):
-    """sum(-x, axes) -> -sum(x, axes): the negation runs on the smaller result (exact)."""
+    """sum(-x, axes) -> -sum(x, axes): the negation runs on the smaller result (exact for floats; an integer's
+    negation wraps around in its own width, -int8(-128) is -128, before the sum widens it)."""
     (a,) = v.inputs
-    return m.neg(reduce_sum(a.inputs[0], **dict(v.attrs))) if is_op(a, "neg") else None
+    if not is_op(a, "neg") or a.dtype.kind not in "fc":
+        return None
+    return m.neg(reduce_sum(a.inputs[0], **dict(v.attrs)))
 
 
 def sum_div_to_div_sum(v):
@@ -508,7 +513,8 @@ def sum_div_to_div_sum(v):
         return None
     x, d = q.inputs
     axes = dict(v.attrs)["axes"]
-    if not same_shape(x.shape, q.shape) or d.ndim > q.ndim:
+    # NOTE: integers divide as floats, each before the sum; summed first they would wrap around
+    if not same_shape(x.shape, q.shape) or d.ndim > q.ndim or x.dtype.kind not in "fc":
         return None
     padded = (1,) * (q.ndim - d.ndim) + tuple(d.shape)
     if not all(is_known(padded[j]) and padded[j] == 1 for j in axes):

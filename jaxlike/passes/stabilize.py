@@ -181,7 +181,8 @@ def log_one_plus_to_log1p(v):
     """log(1 + x) -> log1p(x): 1 + x rounds x away when |x| < 1.1e-16 (float64; 6e-8 in float32)."""
     (a,) = v.inputs
     x = _one_plus(a)
-    return m.log1p(x) if x is not None else None
+    # NOTE: an integer 1 + x wraps around in its width (uint8 255 + 1 is 0) before log sees it
+    return m.log1p(x) if x is not None and a.dtype.kind in "fc" else None
 
 
 def log_sum_exp_to_logsumexp(v):
@@ -262,7 +263,7 @@ def div_one_plus_exp_to_sigmoid(v):
     inf / inf = NaN; sigmoid has a stable kernel and gradient."""
     a, d = v.inputs
     u = _one_plus_exp(d)
-    if u is None:
+    if u is None or u.dtype.kind not in "fc":   # NOTE: an integer -x wraps around (-int8(-128) is -128)
         return None
     s = m.sigmoid(negate(u))
     return s if is_value(a, 1) else m.mul(a, s)

@@ -227,6 +227,8 @@ class _Writer:
         if prim.name not in _NO_OPERAND_CAST:
             types = [i.type for i in v.inputs[1:]] if prim.name == "select" else [i.type for i in v.inputs]
             compute = promote(types)[0]
+            if compute.kind in "biu" and v.dtype.kind in "fc":
+                compute = v.dtype   # NOTE: numpy computes in the float result (-x of a uint32 would wrap)
         args = []
         for k, (inp, (expr, dt)) in enumerate(zip(v.inputs, operands)):
             # NOTE: unsigned too: numba computes uint64 with an int64 (a weak Python int) in float64
