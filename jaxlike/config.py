@@ -141,7 +141,11 @@ def _validate(name, value):
         return value
     if name in _BOOLS:
         return _parse_bool(name, value)
-    return str(value)
+    value = os.fspath(value) if isinstance(value, os.PathLike) else str(value)
+    if name == "cache_dir" and not value.strip():
+        # NOTE: an empty path would put the cache in whatever directory the process runs in
+        raise ValueError("jaxlike flag 'cache_dir' must be a directory path, got an empty string")
+    return value
 
 
 config = Config()

@@ -167,6 +167,36 @@ def test_cache_dir_follows_config(tmp_path):
         jaxlike.config.cache_dir = saved
 
 
+def test_an_unusable_cache_directory_falls_back_to_a_private_one(tmp_path, monkeypatch):
+    """Catches: a cache that cannot be written (read-only, an entry's name taken by a directory, the directory
+    deleted while compiling) crashing every compile with PermissionError or IsADirectoryError; the process
+    now compiles into a directory of its own, with a warning. And an empty cache_dir flag is refused rather
+    than caching into the working directory."""
+    from jaxlike.backends.numba_cpu import build
+
+    def graph(c):
+        x = Var(TensorType("float64", (Sym(),)))
+        return Graph([x], [x * c + 1.0])
+    taken = graph(5.5)
+    first = nb.compile(taken, {"parallel": False, "cache_dir": str(tmp_path / "elsewhere")})
+    build.forget(first.key)
+    (tmp_path / "numba_cpu" / os.path.basename(first.path)).mkdir(parents=True)
+    real = build.write_atomic
+
+    def read_only(path, text):
+        if path.startswith(str(tmp_path)) and "6.5" in text:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path, text)
+    monkeypatch.setattr(build, "write_atomic", read_only)
+    for c, g in ((5.5, taken), (6.5, graph(6.5))):
+        with pytest.warns(RuntimeWarning, match="cannot be used .*compiles into"):
+            exe = nb.compile(g, {"parallel": False, "cache_dir": str(tmp_path)})
+        assert not exe.path.startswith(str(tmp_path))
+        np.testing.assert_array_equal(exe(np.ones(2))[0][0], np.full(2, c + 1.0))
+    with pytest.raises(ValueError, match="'cache_dir' must be a directory path"):
+        jaxlike.config.cache_dir = ""
+
+
 def test_concurrent_processes_share_one_cache_directory(tmp_path):
     """Three processes compiling the same function into one empty cache directory at once: all get the
     right answer, and a fourth process afterwards compiles nothing."""

@@ -10,6 +10,7 @@ is rewritten; numba cache files that do not unpickle are deleted, so numba recom
 Imports numpy, numba, config and core only.
 """
 
+import contextlib
 import glob
 import hashlib
 import importlib.metadata
@@ -18,11 +19,28 @@ import pickle
 import sys
 import tempfile
 import types
+import warnings
 
 from ...config import config
+from ...core.graph import Graph
 
 _FINGERPRINT = None
 _LOADED = {}        # key -> module, for a second compile of the same graph in this process
+
+
+@contextlib.contextmanager
+def room_to_recurse(graph):
+    """Python's recursion limit raised, while a module is written, to what ``graph`` may need: the loop writers
+    (``loops.py``) recurse through a fused body once per op, and a 400-op chain of elementwise ops passed the
+    default limit of 1000. Python 3.11 runs Python-to-Python calls without the C stack, so a deeper limit is
+    safe."""
+    nodes = len(graph.nodes()) + sum(len(a.nodes()) for v in graph.nodes() for _, a in v.attrs if isinstance(a, Graph))
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, 1000 + 8 * nodes))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def backend_fingerprint():
@@ -147,8 +165,28 @@ def load(source, key, options):
     d = cache_dir(options) if use_disk else tempfile.mkdtemp(prefix="jaxlike-nocache-")
     try:
         os.makedirs(d, exist_ok=True)
-    except OSError:
-        d = tempfile.mkdtemp(prefix="jaxlike-cache-")
+        return _load_from(d, source, key)
+    except (OSError, RuntimeError) as e:
+        # NOTE: a read-only cache, a file's name taken by a directory, the directory deleted meanwhile (numba:
+        # "cannot cache function ...: no locator available"): this process compiles into a directory of its own
+        if isinstance(e, RuntimeError) and "cannot cache" not in str(e):
+            raise
+        private = _private_dir()
+        warnings.warn(f"jaxlike: the cache directory {d} cannot be used ({type(e).__name__}: {e}); this process "
+                      f"compiles into {private} instead", RuntimeWarning, stacklevel=4)
+        return _load_from(private, source, key)
+
+
+_PRIVATE = []
+
+
+def _private_dir():
+    if not _PRIVATE:
+        _PRIVATE.append(tempfile.mkdtemp(prefix="jaxlike-cache-"))
+    return _PRIVATE[0]
+
+
+def _load_from(d, source, key):
     path = os.path.join(d, f"jl_{key}.py")
     written = False
     try:

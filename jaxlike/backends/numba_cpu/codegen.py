@@ -265,8 +265,7 @@ class Codegen(UpdateWriter):
         self.gemm_updates = self._gemm_updates(phase3, users, kept)
         late = {u._id for _, u in phase3} | {G._id for G, _ in self.gemm_updates.values()}
         order = self._schedule([v for v in g.nodes() if v.prim is not None and v._id not in late])
-        groups, inside, self.internal = siblings.plan(order, g.inputs, self.bound, self._ready_with, kept,
-                                                      users)
+        groups, inside, self.internal = siblings.plan(order, g.inputs, self.bound, self._ready_with, kept, users)
         order, tiles = rows.plan(order, self._row_candidate, self.bound, self._ready_with, groups)
         tiled = {m.node._id for ms in tiles.values() for m in ms}
         if self.options.get("profile"):
@@ -581,7 +580,8 @@ class Codegen(UpdateWriter):
 def generate(graph, options, size_params=()):
     """Module text and loading facts for ``graph`` (raises Unsupported when numba cannot run it).
     ``size_params``: Syms the entry takes as arguments after the graph's inputs (a loop step's sizes)."""
-    return Codegen(prepare(graph), options, size_params).build()
+    with build.room_to_recurse(graph):  # NOTE: the loop writers recurse once per op of a fused body
+        return Codegen(prepare(graph), options, size_params).build()
 
 
 def load(spec, options):
