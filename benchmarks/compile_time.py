@@ -1,10 +1,11 @@
 """Cold compile time of larger graphs: the first call of each in a fresh process with an empty jaxlike cache
 (numba's own cache of jaxlike's helpers is kept, as a user's second script would find it), median of
 ``--repeats`` processes. W6 (run.py) covers the small nets; these are the graphs whose compile users wait
-for: a truncated-BPTT RNN gradient, gamma draws with their reparameterization gradient, and a chain of
-guarded elementwise ops (``where``, ``maximum``, division, ``log``) in one loop.
+for: a truncated-BPTT RNN gradient, gamma draws with their reparameterization gradient, a chain of
+guarded elementwise ops (``where``, ``maximum``, division, ``log``) in one loop, and the value and gradient
+of a sum of trigonometric functions (sin, cos, tan, arctan, arctan2, arcsin) in one loop.
 
-    python benchmarks/compile_time.py [--repeats 3] [--only rnn,gamma,chain]
+    python benchmarks/compile_time.py [--repeats 3] [--only rnn,gamma,chain,trig]
 """
 
 import argparse
@@ -36,6 +37,13 @@ elif case == "gamma":
     key = R.PRNGKey(0)
     f = jaxlike.compile(lambda a: jaxlike.grad(lambda b: jnp.sum(R.gamma(key, b)))(a))
     args = (np.full(5, 2.0),)
+elif case == "trig":
+    import jaxlike.numpy as jnp
+    def trig(x):
+        return jnp.sum(jnp.sin(x) * jnp.cos(2 * x) + jnp.tan(x / 3) + jnp.arctan(x) + jnp.sin(jnp.cos(x))
+                       + jnp.arctan2(x, 2.0) + jnp.arcsin(x / 11))
+    f = jaxlike.compile(jaxlike.value_and_grad(trig))
+    args = (np.linspace(-1.0, 1.0, 11),)
 elif case == "chain":
     import jaxlike.numpy as jnp
     def chain(x):
@@ -49,7 +57,7 @@ f(*args)
 print(time.perf_counter() - t)
 """
 
-CASES = ("rnn", "gamma", "chain")
+CASES = ("rnn", "gamma", "chain", "trig")
 
 
 def first_call(case):
