@@ -282,20 +282,17 @@ def sub_from_zero_to_neg(v):
 
 def sub_neg_to_add(v):
     """x - (-y) -> x + y (exact)."""
-    a, b = v.inputs
-    return m.add(a, b.inputs[0]) if is_op(b, "neg") else None
+    return m.add(v.inputs[0], v.inputs[1].inputs[0]) if is_op(v.inputs[1], "neg") else None
 
 
 def div_one_to_x(v):
     """x / 1 -> x (exact)."""
-    a, b = v.inputs
-    return a if is_value(b, 1) else None
+    return v.inputs[0] if is_value(v.inputs[1], 1) else None
 
 
 def div_minus_one_to_neg(v):
     """x / -1 -> -x (exact)."""
-    a, b = v.inputs
-    return m.neg(a) if is_value(b, -1) else None
+    return m.neg(v.inputs[0]) if is_value(v.inputs[1], -1) else None
 
 
 def pow_one_to_x(v):
@@ -485,8 +482,7 @@ def sum_broadcast_to_scaled_sum(v):
         return None
     inner = tuple(j - off for j in sorted(axes) if j >= off)
     s = reduce_sum(x, axes=inner) if inner else x
-    if s.dtype != v.dtype:      # NOTE: a small integer's sum is int64 (numpy's), and so must the product be
-        s = m.convert(s, dtype=v.dtype)
+    s = s if s.dtype == v.dtype else m.convert(s, dtype=v.dtype)    # NOTE: a small int's sum is int64 (numpy's)
     return s if n == 1 else m.mul(s, n)
 
 
@@ -499,21 +495,19 @@ def sum_neg_to_neg_sum(v):
     """sum(-x, axes) -> -sum(x, axes): the negation runs on the smaller result (exact for floats; an integer's
     negation wraps around in its own width, -int8(-128) is -128, before the sum widens it)."""
     (a,) = v.inputs
-    if not is_op(a, "neg") or a.dtype.kind not in "fc":
-        return None
-    return m.neg(reduce_sum(a.inputs[0], **dict(v.attrs)))
+    return m.neg(reduce_sum(a.inputs[0], **dict(v.attrs))) if is_op(a, "neg") and a.dtype.kind in "fc" else None
 
 
 def sum_div_to_div_sum(v):
     """sum(x / d, axes) -> sum(x, axes) / d when d is constant along ``axes`` (size 1 there, as a keepdims
     reduction is): one division per result element instead of one per summed element. Softmax gradients
-    take this form, and ``stabilize`` recognizes the quotient of sums that results."""
+    take this form, and ``stabilize`` recognizes the quotient of sums that results. Not for integers, which
+    divide as floats each before the sum (summed first they would wrap around)."""
     (q,) = v.inputs
     if not is_op(q, "div"):
         return None
     x, d = q.inputs
     axes = dict(v.attrs)["axes"]
-    # NOTE: integers divide as floats, each before the sum; summed first they would wrap around
     if not same_shape(x.shape, q.shape) or d.ndim > q.ndim or x.dtype.kind not in "fc":
         return None
     padded = (1,) * (q.ndim - d.ndim) + tuple(d.shape)
