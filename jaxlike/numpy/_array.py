@@ -14,7 +14,7 @@ import numpy as np
 
 from ..core.graph import Graph, Var, const, free_inputs
 from ..core.interpret import interpret
-from ._at import at as _traced_at
+from ._at import at as _traced_at, _At
 
 _METHODS = ("get", "set", "add", "subtract", "multiply", "mul", "divide", "power", "min", "max", "apply")
 
@@ -24,22 +24,12 @@ class Array(np.ndarray):
 
     @property
     def at(self):
-        return _EagerAt(np.asarray(self))
+        return _At(np.asarray(self), _EagerRef)
 
 
 def eager(value):
     """``value`` as an ``Array`` when it is a plain numpy array (a view: no copy), else as it is."""
     return value.view(Array) if type(value) is np.ndarray else value
-
-
-class _EagerAt:
-    __slots__ = ("x",)
-
-    def __init__(self, x):
-        self.x = x
-
-    def __getitem__(self, index):
-        return _EagerRef(self.x, index)
 
 
 class _EagerRef:

@@ -114,13 +114,14 @@ class _Ref:
 
 
 class _At:
-    __slots__ = ("x",)
+    """``x.at``: ``[index]`` gives the updates of ``ref``'s kind (``_array`` has the eager arrays' own)."""
+    __slots__ = ("x", "ref")
 
-    def __init__(self, x):
-        self.x = x
+    def __init__(self, x, ref=None):
+        self.x, self.ref = x, ref or _Ref
 
     def __getitem__(self, index):
-        return _Ref(self.x, index)
+        return self.ref(self.x, index)
 
 
 def at(self):
