@@ -7,6 +7,7 @@ import operator
 import numpy as np
 
 from ..core.errors import ConcretizationError, user_frame, where as _at
+from ..core.types import is_known
 from ..ops import math as m
 from ._base import asarray_or_var, is_traced, dtype_of, ndim
 
@@ -165,24 +166,22 @@ def _fill_values(fill_value, nd, fname):
 
 def _first_nonzero(a, size, fills):
     """The first ``size`` indices of a traced array's non-zero entries: a stable argsort of the flat mask puts
-    them first, in index order; past their count each output takes its fill value."""
-    from ._shape import ravel, concatenate
+    them first, in index order (zeros pad it to ``size``); past their count each output takes its fill value.
+    ``a``'s sizes may be symbolic (Theano's ``T.nonzero(a, size=n)``): one trace serves every shape."""
+    from ._shape import ravel, concatenate, reshape
     from ..ops import sort as S
     from ..ops.reduce import reduce_sum
-    dims = tuple(int(d) for d in a.shape)  # NOTE: int() of a symbolic size makes compile() retrace concretely
-    n = int(np.prod(dims))
-    if n == 0:
-        return tuple(astype(m.where(np.zeros(size, bool), 0, fill), np.int64) for fill in fills)
     flat = ravel(m.ne(a, 0))
     order = S.argsort(m.convert(m.logical_not(flat), dtype=np.dtype("int8")), axis=0)
-    if size > n:
-        order = concatenate([order, np.zeros(size - n, np.int64)])
+    order = reshape(concatenate([order, np.zeros(size, np.int64)])[:size], (size,))
     found = m.lt(np.arange(size), reduce_sum(flat, axes=(0,)))
-    out, stride = [], n
-    for d, fill in zip(dims, fills):
-        stride //= d
-        out.append(astype(m.where(found, (order[:size] // stride) % d, fill), np.int64))
-    return tuple(out)
+    out, rest = [], order
+    for d, fill in reversed(list(zip(a.shape, fills))):
+        # NOTE: an empty dim leaves nothing found, and its divisor 1 divides by no zero
+        d = max(int(d), 1) if is_known(d) else m.maximum(d.value(specialize=False), np.int64(1))
+        out.append(astype(m.where(found, rest % d, fill), np.int64))
+        rest = rest // d
+    return tuple(out[::-1])
 
 
 def flatnonzero(a, *, size=None, fill_value=None):

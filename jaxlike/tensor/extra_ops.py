@@ -108,7 +108,7 @@ def nonzero(a, return_matrix=False, size=None, fill_value=None):
                                   "or a.nonzero(size=n): the first n indices, padded with fill_value)"
                                   + where(user_frame()))
     else:
-        out = _first_nonzero(a, _count(size), fill_value)
+        out = jnp.nonzero(a, size=_count(size), fill_value=fill_value)
     return jnp.stack(list(out)) if return_matrix else tuple(out)
 
 
@@ -116,25 +116,6 @@ def _count(size):
     if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)) or size < 0:
         raise TypeError(f"nonzero: size must be a non-negative int, got {size!r}" + where(user_frame()))
     return int(size)
-
-
-def _first_nonzero(a, size, fill_value):
-    """The first ``size`` nonzero positions of ``a`` (sizes may be symbolic), one index vector per dim: a
-    stable argsort puts the nonzero flat positions first, in order; the positions past the count get the
-    fill value."""
-    fills = np.broadcast_to(np.asarray(0 if fill_value is None else fill_value, dtype=np.int64), (a.ndim,))
-    flat = jnp.reshape(a, (-1,))
-    order = jnp.argsort(jnp.astype(jnp.equal(flat, 0), np.int64))
-    padded = jnp.concatenate([order, jnp.zeros((size,), dtype=np.int64)])
-    first = jnp.reshape(padded[:size], (size,))
-    found = jnp.less(jnp.arange(size), jnp.sum(jnp.not_equal(flat, 0)))
-    dims = jnp.asarray(tuple(a.shape))
-    out, rest = [], first
-    for k in reversed(range(a.ndim)):
-        d = jnp.maximum(dims[k], 1)   # NOTE: an empty dim leaves nothing found; no division by zero
-        out.append(jnp.where(found, jnp.mod(rest, d), int(fills[k])))
-        rest = jnp.floor_divide(rest, d)
-    return out[::-1]
 
 
 def to_one_hot(y, nb_class, dtype=None):

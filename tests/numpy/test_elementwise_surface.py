@@ -228,6 +228,23 @@ def test_one_argument_where_nonzero_argwhere_flatnonzero():
             np.testing.assert_array_equal(g, w)
 
 
+def test_nonzero_with_size_keeps_sizes_symbolic():
+    """Catches: nonzero(size=) reading the array's sizes as ints (a retrace per shape under compile), which
+    Theano's T.nonzero(a, size=n) cannot do and had answered with an implementation of its own."""
+    f = jaxlike.compile(lambda v: (jnp.nonzero(v, size=4, fill_value=-1), jnp.argwhere(v > 1, size=2)),
+                        mode="FAST_COMPILE")
+    for shape in ((2, 3), (3, 4), (0, 5)):
+        x = (np.arange(np.prod(shape)).reshape(shape) % 3).astype(float)
+        (rows, cols), pairs = f(x)
+        nz = np.nonzero(x)
+        k = min(4, len(nz[0]))
+        np.testing.assert_array_equal(rows, np.r_[nz[0][:4], [-1] * (4 - k)])
+        np.testing.assert_array_equal(cols, np.r_[nz[1][:4], [-1] * (4 - k)])
+        big = np.argwhere(x > 1)[:2]
+        np.testing.assert_array_equal(pairs, np.r_[big, np.zeros((2 - len(big), 2), int)])
+    assert len(f._cache) == 1
+
+
 def test_clip_rejects_both_spellings():
     with pytest.raises(ValueError, match="a_min or min"):
         jnp.clip(jnp.asarray(1.0), 0.0, min=0.5)
