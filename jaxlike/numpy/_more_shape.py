@@ -18,7 +18,7 @@ from ..ops import index as I
 from ..ops import sort as S
 from ..ops import math as om
 from ..ops._rules import normalize_axis, normalize_axes
-from ..core.graph import const
+from ..core.graph import Var, const
 from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
 from . import _shape as _sh
 from ._diagonals import positions_along
@@ -278,6 +278,10 @@ def roll(a, shift, axis=None):
         return np.roll(a, shift, axis)
     if axis is None:
         return _sh.reshape(roll(_sh.ravel(a), shift, 0), tuple(shape(a)))
+    if isinstance(shift, Var) and not shift.is_const:   # NOTE: a traced shift (Theano's T.roll(x, k)), as JAX
+        if shift.ndim != 0 or shift.dtype.kind not in "iu":
+            raise TypeError(f"roll: a traced shift must be an integer scalar, got {shift.type!r}")
+        return _gathered_roll(a, om.convert(shift, dtype=np.dtype(np.int64)), normalize_axis(int(axis), ndim(a)))
     shifts, axes = np.broadcast_arrays(np.atleast_1d(shift), np.atleast_1d(axis))
     total = {}
     for s, ax in zip(shifts.tolist(), axes.tolist()):
@@ -286,8 +290,7 @@ def roll(a, shift, axis=None):
     for ax, s in total.items():
         n = shape(a)[ax]
         if not is_known(n):
-            from ..ops.reduce import count
-            a = I.take(a, om.mod(om.sub(positions_along(n), const(np.int64(s))), count(a, (ax,), np.int64)), axis=ax)
+            a = _gathered_roll(a, const(np.int64(s)), ax)
             continue
         s = s % n if n else 0
         if s == 0:
@@ -295,6 +298,13 @@ def roll(a, shift, axis=None):
         full = (slice(None),) * ax
         a = _sh.concatenate([a[full + (slice(n - s, None),)], a[full + (slice(None, n - s),)]], axis=ax)
     return a
+
+
+def _gathered_roll(a, shift, ax):
+    """``a`` rolled by ``shift`` (an int64 scalar of the graph) along ``ax``: element i is gathered from
+    (i - shift) mod n, for a size n that may be symbolic."""
+    from ..ops.reduce import count
+    return I.take(a, om.mod(om.sub(positions_along(shape(a)[ax]), shift), count(a, (ax,), np.int64)), axis=ax)
 
 
 # -- pad -------------------------------------------------------------------------------------------------------------

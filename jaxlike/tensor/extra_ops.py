@@ -77,18 +77,10 @@ def repeat(x, repeats, axis=None):
 def roll(x, shift, axis=None):
     """Theano's ``T.roll``: ``x`` shifted cyclically by ``shift`` (an int, or an integer scalar variable)
     along ``axis`` (the flattened tensor, shaped back, when None)."""
-    x = jnp.asarray(x)
-    if axis is None:
-        return jnp.reshape(roll(jnp.reshape(x, (-1,)), shift, 0), tuple(x.shape))
-    if not isinstance(shift, Var) or shift.is_const:
-        return jnp.roll(x, shift.value if isinstance(shift, Var) else shift, axis)
-    if shift.ndim != 0 or shift.dtype.kind not in "iu":
+    if isinstance(shift, Var) and not shift.is_const and (shift.ndim != 0 or shift.dtype.kind not in "iu"):
         raise TypeError(f"roll: shift must be an int or an integer scalar, got {shift.type!r}"
                         + where(user_frame()))
-    axis = axis % x.ndim
-    n = jnp.asarray(tuple(x.shape))[axis]
-    # NOTE: element i comes from (i - shift) mod n; the size n may be symbolic
-    return jnp.take(x, jnp.mod(jnp.arange(x.shape[axis]) - jnp.astype(shift, np.int64), n), axis=axis)
+    return jnp.roll(jnp.asarray(x), shift.value if isinstance(shift, Var) and shift.is_const else shift, axis)
 
 
 def nonzero(a, return_matrix=False, size=None, fill_value=None):

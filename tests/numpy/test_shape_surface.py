@@ -336,3 +336,16 @@ def test_a_constant_broadcast_to_a_symbolic_shape_keeps_it_symbolic():
                         mode="FAST_COMPILE")
     np.testing.assert_array_equal(f(np.ones(3)), [[1.0, 2.0]] * 3)
     assert f(np.ones(5)).shape == (5, 2) and len(f._cache) == 1 and not f._compiled._specialize
+
+
+def test_roll_by_a_traced_shift():
+    """Catches: jnp.roll reading a traced shift as an int (JAX takes one), which T.roll had worked around with a
+    gather of its own; both now share jnp.roll's (i - shift) mod n."""
+    f = traced(lambda v, s: (jnp.roll(v, s, axis=1), jnp.roll(v, s)))
+    x = np.arange(12.0).reshape(3, 4)
+    for s in (1, -5, 7, 0):
+        got = f(x, np.int64(s))
+        np.testing.assert_array_equal(got[0], np.roll(x, s, 1))
+        np.testing.assert_array_equal(got[1], np.roll(x, s))
+    with pytest.raises(TypeError, match="integer scalar"):
+        traced(lambda v, s: jnp.roll(v, s, axis=0))(x, 1.5)
