@@ -1,5 +1,5 @@
-"""Global flags: floatX, device, mode, profile, fastmath, cache_dir, nan_guard, keep_freed_memory, and three of
-Theano's: optimizer, exception_verbosity, compute_test_value.
+"""Global flags: floatX, device, mode, profile, fastmath, cache_dir, nan_guard, keep_freed_memory, tiered, and
+three of Theano's: optimizer, exception_verbosity, compute_test_value.
 
 Set as attributes (``jaxlike.config.floatX = 'float32'``), with ``config.update(name, value)`` (which also
 takes JAX's names for the flags it has counterparts of) or through the ``JAXLIKE_FLAGS`` environment variable
@@ -28,7 +28,7 @@ _CHOICES = {
     "compute_test_value": ("off", "ignore", "warn", "raise", "pdb"),
 }
 _NO_REWRITES = ("fast_compile", "merge", "None")   # optimizers that select FAST_COMPILE
-_BOOLS = ("profile", "fastmath", "nan_guard", "keep_freed_memory")
+_BOOLS = ("profile", "fastmath", "nan_guard", "keep_freed_memory", "tiered")
 _DEFAULTS = {
     "floatX": "float64",
     "device": "cpu",
@@ -38,6 +38,8 @@ _DEFAULTS = {
     "nan_guard": False,
     # NOTE: see backends/numba_cpu: glibc's malloc keeps freed arrays for reuse instead of returning them
     "keep_freed_memory": True,
+    # NOTE: see runtime/tiered.py: first calls run on the interpreter while numba compiles in the background
+    "tiered": True,
     "cache_dir": os.path.join(os.path.expanduser("~"), ".cache", "jaxlike"),
     "optimizer": "fast_run",
     "exception_verbosity": "low",

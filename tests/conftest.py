@@ -11,6 +11,10 @@ lower_optimization()   # NOTE: before numba is imported (by jaxlike below); see 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+# NOTE: the tests check the compiled code from a function's first call on, in this process and the ones it
+# starts (runtime/tiered.py); tests/test_tiered.py turns tiers back on where it tests them
+os.environ["JAXLIKE_FLAGS"] = ",".join(f for f in (os.environ.get("JAXLIKE_FLAGS"), "tiered=False") if f)
+
 import jaxlike  # noqa: E402
 
 try:

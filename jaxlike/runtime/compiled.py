@@ -21,6 +21,7 @@ from ..core.errors import ConcretizationError, TracerBoolError
 from ..passes.pipeline import optimize
 from ..backends import get_backend
 from .trace import trace, leaf_signature
+from .tiered import can_tier, TieredExecutable
 from .callpath import plain_caller, signature_dispatch, signature_patterns
 
 _BACKEND_FOR_MODE = {"FAST_COMPILE": "reference"}
@@ -48,17 +49,20 @@ def build_executable(graph, device=None, mode=None, options=None, profile=None):
     ``runtime.profile.FunctionProfile``) collects its timings; with ``config.profile`` one is made."""
     t0 = perf_counter()
     mode = mode or config.mode
+    opts = {"fastmath": config.fastmath, "mode": mode}
+    if config.profile or profile is not None:
+        opts["profile"] = True      # NOTE: backends that can time their kernels from inside do so
+    opts.update(options or {})
+    opt_graph = optimize(graph, mode)
+    if profile is None and can_tier(opt_graph, device or config.device, mode):
+        # NOTE: before choose_backend, whose test imports numba (0.5 s) in this thread
+        return TieredExecutable(opt_graph, opts)
     name = choose_backend(device, mode)
     try:
         backend = get_backend(name)
     except ImportError as e:
         raise RuntimeError(f"device={device or config.device!r} needs the {name} backend, which cannot be "
                            f"loaded: {e}") from None
-    opts = {"fastmath": config.fastmath, "mode": mode}
-    if config.profile or profile is not None:
-        opts["profile"] = True      # NOTE: backends that can time their kernels from inside do so
-    opts.update(options or {})
-    opt_graph = optimize(graph, mode)
     exe = backend.compile(opt_graph, opts)
     if mode == "DEBUG_MODE" or config.nan_guard:
         from .debug import checked
@@ -283,8 +287,20 @@ class Compiled:
                 profile.add_compile(trace_s=perf_counter() - t0)
             exe = build_executable(graph, self.device, self.mode, self.options, profile=profile)
             entry = _Entry(exe, out_tree, graph)
+            if isinstance(exe, TieredExecutable):
+                exe.when_compiled(lambda compiled: self._upgrade(entry, compiled))
             self._cache[key] = entry
             return entry, key
+
+    def _upgrade(self, entry, exe):
+        """Point ``entry`` and the inline tests that call it at ``exe``, the compiled form of its tiered
+        executable (``runtime/tiered.py``)."""
+        before = entry.call
+        entry.__init__(exe, entry.out_tree, entry.graph)
+        if any(call is before for _, call, _ in self._inline_calls):
+            self._inline_calls[:] = [(p, entry.call if call is before else call, tree)
+                                     for p, call, tree in self._inline_calls]
+            self._serve_signatures()
 
     def _entry_for(self, args):
         if not args and self._cache and (self.static_argnums or self._key(())[0] not in self._cache):

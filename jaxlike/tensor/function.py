@@ -15,6 +15,7 @@ import numpy as np
 from ..core.graph import Var, Graph, const, substitute, free_inputs, toposort, size_providers
 from ..core.types import is_known, Sym, DimSum
 from ..runtime.compiled import build_executable
+from ..runtime.tiered import TieredExecutable
 from ..runtime.callpath import ArgCheck, function_caller
 from ..config import config
 from .shared import SharedVariable, filter_value
@@ -235,24 +236,31 @@ class Function:
         self.executable = build_executable(self.graph, None, _MODES.get(mode), profile=self.profile)
 
         # -- everything the call path needs, precomputed ---------------------------------------------
-        self._run = self.executable.run
         self._targets = targets
         self._n = len(self.inputs)
         self._names = {v.name: k for k, v in enumerate(self.inputs) if v.name}
         self._names.update({w.name: k for k, w in enumerate(wrapped) if w is not None and w.name})
         numbers = self.executable.backend == "numba_cpu"
-        checks = [_converter(v, k, allow_input_downcast if w is None or w.allow_downcast is None
-                             else w.allow_downcast, label, numbers)
-                  for k, (v, w) in enumerate(zip(self.inputs, wrapped))]
+        self._checks = [_converter(v, k, allow_input_downcast if w is None or w.allow_downcast is None
+                                   else w.allow_downcast, label, numbers)
+                        for k, (v, w) in enumerate(zip(self.inputs, wrapped))]
         self.maker = _Maker(self, _MODES.get(mode) or config.mode)
-        self._converters = [c.convert for c in checks]
+        self._converters = [c.convert for c in self._checks]
         self._out_copy, self._update_copy = _aliasing_plan(self.executable.graph)
         # NOTE: only the GPU backend takes device arrays; a value a GPU function left on the device is copied
         # to the host for the others.
         self._host_only = self.executable.backend != "numba_cuda"
+        self._serve(self.executable)
+        if isinstance(self.executable, TieredExecutable):
+            self.executable.when_compiled(self._serve)
+
+    def _serve(self, executable):
+        """The call path for ``executable``: again with the compiled one once a tiered executable (which starts
+        on the interpreter, ``runtime/tiered.py``) has it."""
+        self.executable, self._run = executable, executable.run
         self._fast = None   # the generated call path, a method taking the arguments one by one
-        if self.executable.direct is not None:
-            self._fast = function_caller(self.executable.direct, checks, self.shared, self._targets,
+        if executable.direct is not None:
+            self._fast = function_caller(executable.direct, self._checks, self.shared, self._targets,
                                          self._out_copy, self._update_copy, self._single, self._host_only,
                                          general=Function.__call__, keywords=bool(self._names))
         if self.profile is not None:

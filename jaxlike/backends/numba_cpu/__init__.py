@@ -32,6 +32,7 @@ compiled functions from several threads would abort; ``parallel=True`` still add
 
 import ctypes
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -62,6 +63,12 @@ class NumbaExecutable(Executable):
         # With the ``profile`` option: (per slot, the nodes it times or None for the updates; an array of
         # seconds the entry adds to on every call). The profiler reads and clears it after each call.
         self.kernel_timers = None
+
+    def prepare(self, arrays):
+        """Compile the entry for these arguments' types without running it (numba compiles on a dispatcher's
+        first call; ``runtime/tiered.py`` has it done on its compile thread)."""
+        with _COMPILE_LOCK:
+            self.entry.compile(tuple(numba.typeof(a) for a in (*arrays, *self.direct.consts)))
 
     def cache_hits(self):
         """Signatures numba loaded from its disk cache instead of compiling (after at least one call)."""
@@ -110,8 +117,18 @@ def threads_are_reentrant():
     return _REENTRANT
 
 
+# NOTE: the code generator's caches and the module files are not written for two threads at once; the
+# compile thread of ``runtime/tiered.py`` and a caller's own compile can overlap
+_COMPILE_LOCK = threading.RLock()
+
+
 def compile(graph, options=None):
     """Compile ``graph`` to an Executable running generated Numba code (see the module docstring)."""
+    with _COMPILE_LOCK:
+        return _compile(graph, options)
+
+
+def _compile(graph, options):
     keep_freed_memory()
     opts = dict(DEFAULTS)
     opts.update({k: v for k, v in (options or {}).items() if v is not None})
@@ -127,7 +144,7 @@ def compile(graph, options=None):
             mod_spec = codegen.generate(graph, opts)
     except codegen.Unsupported as e:
         warnings.warn(f"numba_cpu cannot compile this graph ({e}); it runs on the reference interpreter",
-                      stacklevel=2)
+                      stacklevel=3)
         from ..reference import compile as reference_compile
         return reference_compile(graph, options)
     module, key, path, written = codegen.load(mod_spec, opts)
