@@ -101,3 +101,14 @@ def test_runtime_errors_name_the_op_and_the_line():
     g = Graph([x, idx], [x[idx]])  # <- gather
     with pytest.raises(IndexError, match=r"take: index 5 is out of bounds.*test_interpret.py"):
         interpret(g, [np.ones(3), np.array([0, 5])])
+
+
+def test_an_error_inside_a_fused_body_names_its_op_and_line_once():
+    from jaxlike.passes.pipeline import optimize
+    x, y = sym_vec(), sym_vec()
+    g = optimize(Graph([x, y], [jnp.exp(x) + y]), "FAST_RUN")  # <- add
+    assert any(v.prim is not None and v.prim.name == "fused" for v in g.nodes())
+    with pytest.raises(ShapeError) as info:
+        interpret(g, [np.ones(3), np.ones(4)])
+    message = str(info.value)
+    assert message.startswith("add:") and message.count("test_interpret.py") == 1
