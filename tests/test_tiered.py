@@ -229,3 +229,14 @@ def test_a_first_call_with_bad_arguments_raises_the_compiled_functions_error(tie
     tiered_errors = errors()
     jaxlike.config.tiered = False
     assert tiered_errors == errors()
+
+
+def test_a_call_on_large_arrays_waits_for_the_compiled_entry(tiers, monkeypatch):
+    monkeypatch.setattr(tiered, "INTERPRET_MAX_BYTES", 64)
+    f = jaxlike.compile(lambda x: jnp.exp(x) - 1.0)
+    np.testing.assert_allclose(f(np.zeros(4)), 0.0)          # 32 bytes: interpreted
+    exe = entry_of(f).exe
+    assert exe.tier == "interpreter"
+    g = jaxlike.compile(lambda x: jnp.exp(x) - 1.0)
+    np.testing.assert_allclose(g(np.zeros(16)), 0.0)         # 128 bytes: compiled first
+    assert not isinstance(entry_of(g).exe, TieredExecutable) or entry_of(g).exe.tier == "compiled"

@@ -15,7 +15,10 @@ interprets its first call only, and a large-batch step (or a 10^7-element value 
 every call that comes before the compile is done.
 
 Graphs with loops (scan, while_loop, fori_loop) are compiled before their first call as they were: the
-interpreter runs a loop step by step in Python, which can take longer than compiling it.
+interpreter runs a loop step by step in Python, which can take longer than compiling it. So are calls whose
+array arguments hold more than ``INTERPRET_MAX_BYTES``: the interpreter writes every intermediate of a fused
+loop to memory (ten temporaries of a 10^7-element argument are most of a GB), and on large data the compile
+is the smaller part of the time anyway.
 
 The compile thread is not a daemon: a script whose last call returned while its compile still ran waits
 for it at exit, so that the disk cache has the entry for the next process. Compiles run one at a time, in
@@ -38,6 +41,7 @@ from ..control.body import LoopBody
 from ..core.graph import Graph
 
 WAIT_BELOW_S = 100e-6
+INTERPRET_MAX_BYTES = 64 << 20
 # NOTE: the code generator recurses once per op of a fused body (``build.room_to_recurse``); a thread's
 # default stack is what the main thread's ulimit allows at most, often less
 _COMPILE_STACK_BYTES = 256 << 20
@@ -189,7 +193,8 @@ class TieredExecutable(Executable):
 
     def _run(self, *arrays):
         job = self._job
-        if self._compiled is not None or self._wait or (job is not None and job.done.is_set()):
+        if self._compiled is not None or self._wait or (job is not None and job.done.is_set()) or \
+                sum(a.nbytes for a in arrays if type(a) is np.ndarray) > INTERPRET_MAX_BYTES:
             return self.compiled().run(*arrays)
         t0 = thread_time()
         # NOTE: the compiled entry's callers pass rank-0 arguments as Python numbers, which numba types by
