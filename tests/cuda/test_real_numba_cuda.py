@@ -121,6 +121,8 @@ PTX_PROBE = """
         vg4 = jaxlike.value_and_grad(lambda x: jnp.sum(jnp.exp(jnp.sin(x ** 2)) * jnp.cos(x)))
         ins, o, _ = trace(vg4, (np.ones(8, dt),))
         graphs.append(fuse(optimize(Graph(ins, o))))
+    zc, j = Var(TensorType("complex128", (3, Sym()))), Var(TensorType("int64", (Sym(),)))
+    graphs.append(Graph([zc, j], [scatter_add(zc, j, axis=1, shape=(3, 4))]))
     key, step = Var(TensorType("uint32", (2,))), Var(TensorType("int64", ()))
     graphs.append(Graph([key, step], [jaxlike.random.uniform(jaxlike.random.fold_in(key, step), (Sym(), 3)),
                                       jaxlike.random.split(key, 4)]))

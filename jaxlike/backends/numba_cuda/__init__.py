@@ -30,12 +30,12 @@ import threading
 
 import numpy as np
 
-from ...core.errors import where
+from ...core.errors import where, IndexOutOfRange
 from ..base import Executable
 from .compat import import_cuda, is_simulator, device_problem
 from .arrays import Arrays, Pool
 from . import kernels as K
-from .codegen import Program, build_plan
+from .codegen import Program, build_plan, index_uses
 from .indexing import ERR_NEGATIVE_POWER
 from .lowering import cupy_available
 
@@ -225,6 +225,8 @@ class _Runner:
         pos = {v._id: k for k, v in enumerate(g.inputs)}
         self.state_pos = [pos[s._id] for s, _ in g.updates]
         self.out_dtypes = [o.dtype for o in g.outputs]
+        self.owned_outs = [k for k, v in enumerate(g.outputs) if program.plan_owned(v)]
+        self.owned_ups = [k for k, (_, u) in enumerate(g.updates) if program.plan_owned(u)]
         self.lock = threading.Lock()
         self.names = [f"argument {k}" + (f" ({v.name})" if v.name else "") for k, v in enumerate(g.inputs)]
 
@@ -251,23 +253,46 @@ class _Runner:
                 plan = self.plans[key] = build_plan(self.program, shapes)
             outs, ups = self.launch(plan.S, self.pool.take, self.pool.give, self.err, self.consts, *flats)
             if self.uses_error:
-                self._check_error()
+                self._check_error(flats, plan)
             return self._finish(flats, uploaded, plan, outs, ups)
 
-    def _check_error(self):
+    def _check_error(self, flats, plan):
         flag = self.err.copy_to_host()
         if flag[0]:
             self.err.copy_to_device(np.zeros(1, np.int32))
             if flag[0] == ERR_NEGATIVE_POWER:
                 raise ValueError("pow: integers to negative integer powers are not allowed")
+            culprit = self._index_culprit(flats, plan)
+            if culprit is not None:
+                # NOTE: the CPU backend's error, word for word, so code catching it works on either device
+                raise IndexOutOfRange("{}: index {} is out of bounds for axis {} with size {}", *culprit)
             names = sorted({s.node.prim.name for s in self.program.steps if any(k.uses_error for k in s.kernels)})
-            raise IndexError(f"index out of bounds in {', '.join(names)} (an index is >= the axis size or "
-                             "< -size)")
+            raise IndexOutOfRange(f"index out of bounds in {', '.join(names)} (an index is >= the axis size or "
+                                  "< -size)")
+
+    def _index_culprit(self, flats, plan):
+        """(op and line, index, axis, size) of the first out-of-range index an argument or constant holds;
+        None when the flagged index was computed on the device."""
+        pos = {v._id: k for k, v in enumerate(self.graph.inputs)}
+        for step in self.program.steps:
+            for node, idx, sized, axis in index_uses(step):
+                if idx is None or not (idx.is_const or idx._id in pos):
+                    continue
+                shape = plan.env.shape(idx)
+                host = np.asarray(idx.value) if idx.is_const else \
+                    self.arrays.to_host(flats[pos[idx._id]], shape, idx.dtype)
+                n = plan.env.shape(sized)[axis]
+                bad = host[(host < -n) | (host >= n)]
+                if bad.size:
+                    return f"{node.prim.name}{where(node.source)}", int(bad.reshape(-1)[0]), axis, n
+        return None
 
     def _finish(self, flats, uploaded, plan, outs, ups):
         arrays, pool = self.arrays, self.pool
         inputs = {id(b) for b in flats}
-        consts = {id(c) for c in self.consts}
+        # NOTE: buffers the plan or the executable keep across calls are treated alike: copied, never pooled
+        consts = {id(c) for c in self.consts} | {id(outs[k]) for k in self.owned_outs} \
+            | {id(ups[k]) for k in self.owned_ups}
         device = self.cfg.outputs == "device"
         states = {id(flats[p]) for p in self.state_pos}
         results = []
@@ -292,7 +317,11 @@ class _Runner:
         new_state = []
         for p, buf, shape in zip(self.state_pos, values, plan.state_shapes):
             target = flats[p]
-            if buf is not target:
+            if buf is not target and buf.size != target.size:
+                # NOTE: an update that grows or shrinks its state (appending to a history) cannot be written in
+                # place; the new value gets a buffer of its own, which no pool or output shares
+                target = pool.take((buf.size, np.dtype(buf.dtype).str))
+            if buf is not target and buf.size:
                 target.copy_to_device(buf)
             new_state.append(arrays.view(target, shape))
         kept = {id(flats[p]) for p in self.state_pos}

@@ -21,6 +21,27 @@ class _HostView:
                                     "data": tuple(cai["data"]), "strides": cai.get("strides"), "version": 3}
 
 
+def _host_copying(fake_class):
+    """The simulator's device array class, changed so that ``np.asarray`` copies to the host as it does for a
+    real device array. The simulator's own forwards numpy's array protocols to the host memory it wraps, so a
+    shared variable's ``get_value()`` would alias the state the next call updates in place, and
+    ``set_value(other.get_value(borrow=True, return_internal_type=True))`` would tie two variables together;
+    on a GPU both are copies."""
+
+    class HostCopying(fake_class):
+        def __getattr__(self, name):
+            if name in ("__array_interface__", "__array_struct__"):
+                raise AttributeError(name)
+            return super().__getattr__(name)
+
+        def __array__(self, dtype=None, copy=None):
+            host = self.copy_to_host()
+            return host if dtype is None else host.astype(dtype, copy=False)
+
+    HostCopying.__name__ = HostCopying.__qualname__ = fake_class.__name__
+    return HostCopying
+
+
 class Arrays:
     """Conversions bound to one numba.cuda module (real or simulated)."""
 
@@ -30,6 +51,7 @@ class Arrays:
         if simulator:
             from numba.cuda.simulator.cudadrv.devicearray import FakeCUDAArray
             self._fake = FakeCUDAArray
+            self._handed_out = _host_copying(FakeCUDAArray)
 
     # -- classification -------------------------------------------------------------------------------
     @staticmethod
@@ -81,14 +103,17 @@ class Arrays:
     def upload(self, host):
         return self.cuda.to_device(np.ascontiguousarray(host).reshape(-1))
 
-    @staticmethod
-    def view(flat, shape):
-        """The flat buffer seen with its logical shape (a view, no copy)."""
+    def view(self, flat, shape):
+        """The flat buffer seen with its logical shape (a view, no copy), as the caller receives it."""
         if tuple(shape) == tuple(flat.shape):
-            return flat
-        if flat.size == 0:
-            return flat.reshape(tuple(shape)) if 0 in tuple(shape) else flat
-        return flat.reshape(tuple(shape))
+            out = flat
+        elif flat.size == 0:
+            out = flat.reshape(tuple(shape)) if 0 in tuple(shape) else flat
+        else:
+            out = flat.reshape(tuple(shape))
+        if self.simulator:
+            out = self._handed_out(out._ary)
+        return out
 
     @staticmethod
     def to_host(flat, shape, dtype):

@@ -214,6 +214,10 @@ class Program:
                 self.steps.append(KernelStep(node, group, spec, self.slots, cfg, spec.label))
             elif name == "contract":
                 self.steps.append(self._gemm(node))
+            elif name == "scatter_add" and node.dtype.name not in _ATOMIC:
+                # NOTE: CUDA has no atomic add on 8/16-bit numbers or bools: numpy on the host does these
+                self.host_ops.append(name)
+                self.steps.append(HostStep(node, self.slots, cfg))
             elif name == "scatter_add":
                 self.steps.append(self._scatter(node))
             elif name in ("argmax", "argmin"):
@@ -280,12 +284,11 @@ class Program:
     def _scatter(self, node):
         g, idx = node.inputs
         axis = dict(node.attrs)["axis"]
-        if node.dtype.name not in ("float32", "float64", "int32", "int64", "uint32", "uint64"):
-            raise K.CannotLower(f"scatter_add of {node.dtype} (atomic add needs 32/64-bit numbers)")
         name = f"k{len(self.specs)}_scatter_add"
         i64 = np.dtype(np.int64)
+        target = _ATOMIC[node.dtype.name]
         spec = K.KernelSpec("fixed", name, K.scatter_add_source(name, node.dtype, g.ndim, idx.ndim, axis),
-                            [node.dtype, g.dtype, idx.dtype, np.dtype(np.int32), i64, i64, "types.int64"], [],
+                            [target, g.dtype, idx.dtype, np.dtype(np.int32), i64, i64, "types.int64"], [],
                             [f"# {name}: scatter_add with atomic adds"], uses_error=True)
         fname = f"k{len(self.specs) + 1}_fill"
         fill = K.KernelSpec("fixed", fname, K.fill_source(fname), [node.dtype, "types.int64", "types.int64"], [],
@@ -339,6 +342,14 @@ class Program:
         self._root = root
         return {rid: vs for rid, vs in groups.items()}
 
+    def plan_owned(self, v):
+        """Whether ``v``'s buffer belongs to the plan rather than to this call (a size_of value is uploaded once
+        per plan and read by every later call), so it must never reach the pool or the caller uncopied."""
+        if not hasattr(self, "_root"):
+            self._storage()
+        r = self._root.get(v._id, v)
+        return r.prim is not None and r.prim.name == "size_of"
+
     def _last_uses(self):
         self._storage()
         last = {}
@@ -360,6 +371,11 @@ class Program:
         return "\n\n".join(parts)
 
 
+# dtype -> the dtype of the buffer scatter_add's atomic adds write (a complex result through its real view)
+_ATOMIC = {d: np.dtype(d) for d in ("float32", "float64", "int32", "int64", "uint32", "uint64")}
+_ATOMIC.update(complex64=np.dtype("float32"), complex128=np.dtype("float64"))
+
+
 def _body_of(node):
     """The body Graph of a fused node, or None (a loop's step graph is not a kernel body)."""
     from ...core.graph import Graph
@@ -372,10 +388,29 @@ def _body_of(node):
 
 
 class Plan:
-    __slots__ = ("S", "out_shapes", "state_shapes")
+    __slots__ = ("S", "out_shapes", "state_shapes", "env")
 
-    def __init__(self, S, out_shapes, state_shapes):
+    def __init__(self, S, out_shapes, state_shapes, env=None):
         self.S, self.out_shapes, self.state_shapes = S, out_shapes, state_shapes
+        self.env = env  # NOTE: kept for error reports, which name the sizes an index was checked against
+
+
+def index_uses(step):
+    """(node, outer index Var or None, size Var, axis) for each gather/scatter a step bounds-checks on the
+    device: the host looks for the culprit there when a kernel flags an out-of-range index. The index is None
+    where the kernel computes it (it is in no buffer the host can read)."""
+    if isinstance(step, ScatterStep):
+        return [(step.node, step.node.inputs[1], step.node, dict(step.node.attrs)["axis"])]
+    if not isinstance(step, KernelStep):
+        return []
+    outer = {bi._id: src for bi, src in zip(step.group.inputs, step.group.sources)}
+    uses = []
+    for v in step.group.nodes:
+        if v.prim.name == "take":
+            idx = v.inputs[1]
+            idx = outer.get(idx._id, idx if idx.is_const or idx.prim is None else None)
+            uses.append((v, idx, v.inputs[0], dict(v.attrs)["axis"]))
+    return uses
 
 
 def build_plan(program, in_shapes):
@@ -408,7 +443,7 @@ def build_plan(program, in_shapes):
         warnings.filterwarnings("ignore", message="Grid size .* under-utilization")
         for step in program.steps:
             step.plan(env, S)
-    return Plan(tuple(S), [env.shape(o) for o in g.outputs], [env.shape(u) for _, u in g.updates])
+    return Plan(tuple(S), [env.shape(o) for o in g.outputs], [env.shape(u) for _, u in g.updates], env)
 
 
 def _check_empty_reduce(step, env):

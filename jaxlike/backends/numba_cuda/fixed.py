@@ -45,7 +45,9 @@ def gemm_source(name, da, db, dc, tile):
 
 
 def scatter_add_source(name, dtype, g_rank, idx_rank, axis):
-    """out (zeroed) += g scattered along ``axis`` by idx, with atomic adds (repeated indices accumulate)."""
+    """out (zeroed) += g scattered along ``axis`` by idx, with atomic adds (repeated indices accumulate). For a
+    complex ``dtype``, ``out`` is the result's buffer seen as its real dtype (real and imaginary parts
+    interleaved): there is no complex atomic add, so each part gets its own."""
     # g's shape is out.shape[:axis] + idx.shape + out.shape[axis+1:]; sizes come as the arrays gs, os below
     pre, post = axis, g_rank - axis - idx_rank
     lines = [f"def {name}(out, g, idx, err, gshape, oshape, n):",
@@ -66,8 +68,13 @@ def scatter_add_source(name, dtype, g_rank, idx_rank, axis):
     ocoords = [f"c{k}" for k in range(pre)] + ["j"] + [f"c{axis + idx_rank + k}" for k in range(post)]
     orank = pre + 1 + post
     olin = " + ".join(f"{c} * {_stride_expr('oshape', k + 1, orank)}" for k, c in enumerate(ocoords))
-    lines += [f"            cuda.atomic.add(out, {olin}, g[i])",
-              "        i += step"]
+    if np.dtype(dtype).kind == "c":
+        lines += [f"            o = 2 * ({olin})",
+                  "            cuda.atomic.add(out, o, g[i].real)",
+                  "            cuda.atomic.add(out, o + 1, g[i].imag)"]
+    else:
+        lines += [f"            cuda.atomic.add(out, {olin}, g[i])"]
+    lines += ["        i += step"]
     return "\n".join(lines) + "\n"
 
 

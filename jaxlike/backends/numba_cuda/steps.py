@@ -179,9 +179,12 @@ class ScatterStep(Step):
 
     def lines(self, nm):
         o, g, idx = nm(self.node), nm(self.node.inputs[0]), nm(self.node.inputs[1])
+        dt = self.node.dtype
+        # NOTE: a complex result is added into part by part, through a view of its buffer as real numbers
+        target = f"{o}.view('{np.dtype(dt.char.lower()).str}')" if dt.kind == "c" else o
         return [f"{o} = take(S[{self.s_out}])",
                 f"S[{self.s_fill}]({o}, 0, S[{self.s_n}])",  # zeros
-                f"S[{self.s_launch}]({o}, {g}, {idx}, err, *S[{self.s_args}])  # {o} = scatter_add({g}, {idx})"]
+                f"S[{self.s_launch}]({target}, {g}, {idx}, err, *S[{self.s_args}])  # {o} = scatter_add({g}, {idx})"]
 
     def plan(self, env, S):
         n = env.size(self.node)
@@ -220,7 +223,9 @@ class ArgextStep(Step):
     def plan(self, env, S):
         outer, n, inner = _lines(env, self.node)
         if n == 0:
-            raise ValueError(f"{self.node.prim.name}: attempt to get {self.node.prim.name} of an empty sequence")
+            from ...core.errors import EmptyReduction, where
+            name = self.node.prim.name
+            raise EmptyReduction(f"{name}{where(self.node.source)}: attempt to get {name} of an empty sequence")
         S[self.s_out] = (outer * inner, self.node.dtype.str)
         S[self.s_args] = (outer, n, inner)
         S[self.s_launch] = _cfg_launch(self.spec.compiled, outer * inner, self.cfg) if outer * inner else _noop
