@@ -10,9 +10,11 @@ Which calls wait: the interpreter is worth running only while its time goes into
 release the GIL, so the compile thread keeps its core). When a call's CPU time (``thread_time``: waits for
 the GIL do not count) is less than ``WAIT_BELOW_S`` per op, its time is Python's own, which would take
 turns with the compiling thread for the GIL and slow the compile by as much as it gains; later calls then
-wait for the compiled entry. So a per-sample training step
-interprets its first call only, and a large-batch step (or a 10^7-element value and gradient) interprets
-every call that comes before the compile is done.
+wait for the compiled entry. So a per-sample training step interprets its first call only, and a large-batch
+step (or a 10^6-element value and gradient) interprets every call that comes before the compile is done.
+The compile starts when the first call returns: started with it, it would hold the GIL whenever the
+interpreter came back from a numpy kernel. A first call the interpreter rejects (an index out of range,
+sizes that disagree) waits for the compiled entry and raises its error, the one users see without tiers.
 
 Graphs with loops (scan, while_loop, fori_loop) are compiled before their first call as they were: the
 interpreter runs a loop step by step in Python, which can take longer than compiling it. So are calls whose
