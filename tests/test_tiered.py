@@ -240,3 +240,20 @@ def test_a_call_on_large_arrays_waits_for_the_compiled_entry(tiers, monkeypatch)
     g = jaxlike.compile(lambda x: jnp.exp(x) - 1.0)
     np.testing.assert_allclose(g(np.zeros(16)), 0.0)         # 128 bytes: compiled first
     assert not isinstance(entry_of(g).exe, TieredExecutable) or entry_of(g).exe.tier == "compiled"
+
+
+def test_pytree_and_static_arguments_switch_to_the_compiled_entry(tiers, held):
+    f = jaxlike.compile(lambda p, k: p["w"] * k + p["b"], static_argnums=(1,))
+    g = jaxlike.compile(lambda p: (p["w"] * p["b"]).sum())
+    p = {"w": np.arange(3.0), "b": np.ones(3)}
+    first = (f(p, 2), g(p))
+    held.set()
+    tiered.wait_for_compiles()
+    later = (f(p, 2), g(p))
+    np.testing.assert_allclose(first[0], later[0], rtol=1e-12)
+    np.testing.assert_allclose(first[1], later[1], rtol=1e-12)
+    for h in (f, g):
+        assert all(not isinstance(e.exe, TieredExecutable) for e in h._compiled._cache.values())
+    # NOTE: the call path tests g's signature inline; it calls the compiled entry, not the interpreter's
+    (_, call, _), = g._compiled._inline_calls
+    assert call is entry_of(g).call
