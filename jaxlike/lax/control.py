@@ -142,22 +142,54 @@ def _loop_length(x_vars, length, paths):
     return int(length) if is_known(length) else length
 
 
-def map(f, xs):
-    """``jax.lax.map``: ``f`` applied to each slice of ``xs`` along its leading axis, results stacked."""
-    return scan(lambda c, x: (c, f(x)), (), xs)[1]
+def map(f, xs, *, batch_size=None):
+    """``jax.lax.map``: ``f`` applied to each slice of ``xs`` along its leading axis, results stacked. With
+    ``batch_size``, as JAX's: ``vmap(f)`` over that many slices at a time, the remainder in one more call."""
+    if batch_size is None:
+        return scan(lambda c, x: (c, f(x)), (), xs)[1]
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1:
+        raise TypeError(f"map: batch_size must be a positive int, got {batch_size!r}" + where(user_frame()))
+    from .._vmap import vmap
+    from .. import numpy as jnp
+    leaves, tree = pytree.flatten(xs)
+    n = _leaf_var(leaves[0], "map: xs").shape[0] if leaves else None
+    if not is_known(n):
+        # NOTE: a symbolic length cannot be cut into batches when traced; batches change only the order of
+        # evaluation, not the result
+        return scan(lambda c, x: (c, f(x)), (), xs)[1]
+    n, size = int(n), int(batch_size)
+    whole = n - n % size
+    batched = vmap(f)
+    parts = []
+    if whole:
+        rows = pytree.unflatten(tree, [jnp.reshape(v[:whole], (whole // size, size) + tuple(jnp.shape(v)[1:]))
+                                       for v in leaves])
+        ys, ytree = pytree.flatten(scan(lambda c, x: (c, batched(x)), (), rows)[1])
+        parts.append([jnp.reshape(y, (whole,) + tuple(jnp.shape(y)[2:])) for y in ys])
+    if whole < n:
+        ys, ytree = pytree.flatten(batched(pytree.unflatten(tree, [v[whole:] for v in leaves])))
+        parts.append(ys)
+    out = parts[0] if len(parts) == 1 else [jnp.concatenate(pair, axis=0) for pair in zip(*parts)]
+    return pytree.unflatten(ytree, out)
 
 
-def fori_loop(lower, upper, body_fun, init_val):
+def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
     """``jax.lax.fori_loop``: ``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``. Python-int bounds
-    make a scan (differentiable both ways); traced bounds make a ``while_loop`` (forward mode only)."""
+    make a scan (differentiable both ways); traced bounds make a ``while_loop`` (forward mode only).
+    ``unroll`` is accepted as scan's, and refused with traced bounds as JAX does."""
     if all(isinstance(b, (int, np.integer)) for b in (lower, upper)):
         lower, upper = int(lower), int(upper)
 
         def step(carry, _):
             i, val = carry
             return (i + 1, body_fun(i, val)), None
-        (_, val), _ = scan(step, (np.int64(lower), init_val), None, length=max(upper - lower, 0))
+        # NOTE: a Python-int counter stays weak, so i in the step takes the carry's float dtype as JAX's int32
+        # does (an int64 counter made x32 + i float64 and the loop refused its float32 carry)
+        (_, val), _ = scan(step, (lower, init_val), None, length=max(upper - lower, 0))
         return val
+    if unroll is not None and unroll is not False and unroll != 1:
+        raise ValueError("fori_loop: unroll needs Python-int loop bounds (the bounds here are traced)"
+                         + where(user_frame()))
     lower_v, upper_v = _leaf_var(lower, "fori_loop: lower"), _leaf_var(upper, "fori_loop: upper")
     for b, name in ((lower_v, "lower"), (upper_v, "upper")):
         if b.ndim or b.dtype.kind not in "iu":
@@ -357,6 +389,7 @@ def dynamic_slice(operand, start_indices, slice_sizes):
     if len(starts) != x.ndim or len(sizes) != x.ndim:
         raise TypeError(f"dynamic_slice: operand of rank {x.ndim} needs {x.ndim} start indices and slice sizes, "
                         f"got {len(starts)} and {len(sizes)}" + where(user_frame()))
+    _check_window("dynamic_slice", "slice size", x, starts, sizes)
     if _concrete(x, *starts):
         window = tuple(slice(c, c + k) for c, k in zip(_clamped(starts, x.value.shape, sizes), sizes))
         return np.array(x.value[window], copy=True)
@@ -364,8 +397,6 @@ def dynamic_slice(operand, start_indices, slice_sizes):
         n = x.shape[axis]
         if dims_equal(size, n):
             continue    # NOTE: the whole axis (the only way a symbolic size can be a slice size)
-        if is_known(size) and is_known(n) and size > n:
-            raise TypeError(f"dynamic_slice: slice size {size} is larger than axis {axis} of size {n}")
         n_v = as_var(np.int64(n)) if is_known(n) else size_of(x, axes=(axis,), dtype=np.dtype("int64"))
         # NOTE: a symbolic size is another array's (dynamic_update_slice's update, an argument of compile):
         # the window is 0..size-1 of that size; one larger than the axis fails in take, naming both
@@ -386,12 +417,27 @@ def dynamic_update_slice(operand, update, start_indices):
     if u.ndim != x.ndim:
         raise TypeError(f"dynamic_update_slice: update of rank {u.ndim} for an operand of rank {x.ndim}")
     sizes = [int(d) if is_known(d) else d for d in u.shape]
+    _check_window("dynamic_update_slice", "update size", x, list(start_indices), sizes)
     if _concrete(x, u, *start_indices):
         out = np.array(x.value, copy=True)
         window = tuple(slice(c, c + k) for c, k in zip(_clamped(start_indices, out.shape, sizes), sizes))
         out[window] = u.value
         return out
     return write(lambda z: dynamic_slice(z, start_indices, sizes), x, u)
+
+
+def _check_window(fname, what, x, starts, sizes):
+    """JAX's TypeErrors for a window larger than its axis and a start that is not an integer, checked before the
+    eager path too: it cut the window to fit (dynamic_slice of 5 rows from 4 gave 4) or failed in numpy's
+    broadcast, and truncated a float start."""
+    for axis, (size, n) in enumerate(zip(sizes, x.shape)):
+        if is_known(size) and is_known(n) and size > n:
+            raise TypeError(f"{fname}: {what} {size} is larger than axis {axis} of size {n}" + where(user_frame()))
+    for s in starts:
+        if isinstance(s, (float, np.floating, bool, np.bool_)) or \
+                isinstance(s, (Var, np.ndarray)) and s.dtype.kind not in "iu":
+            kind = s.type if isinstance(s, Var) else type(s).__name__
+            raise TypeError(f"{fname}: start indices must be integers, got {kind}" + where(user_frame()))
 
 
 def _concrete(*values):
@@ -432,7 +478,10 @@ def dynamic_update_index_in_dim(operand, update, index, axis):
     x = _leaf_var(operand, "dynamic_update_index_in_dim: operand")
     u = _leaf_var(update, "dynamic_update_index_in_dim: update")
     if u.ndim == x.ndim - 1:
-        u = reshape(u, shape=tuple(u.shape[:axis]) + (1,) + tuple(u.shape[axis:]))
+        # NOTE: a constant update is reshaped as an array: reshape of a constant Var is a graph node, which
+        # made the eager result an unevaluated Var
+        shape = tuple(u.shape[:axis]) + (1,) + tuple(u.shape[axis:])
+        u = np.reshape(u.value, shape) if u.is_const else reshape(u, shape=shape)
     return dynamic_update_slice_in_dim(x, u, index, axis)
 
 

@@ -368,11 +368,19 @@ def sort_key_val(keys, values, dimension=-1, is_stable=True):
     return sort((keys, values), dimension, is_stable, num_keys=1)
 
 
-def top_k(operand, k):
-    """The ``k`` largest entries along the last axis, largest first, and their int32 indices: ties in index
-    order, NaN above everything, 0.0 above -0.0 (XLA's order). The values' gradient goes to the chosen
-    entries."""
+def top_k(operand, k, *, axis=-1):
+    """The ``k`` largest entries along ``axis`` (the last by default), largest first, and their int32 indices:
+    ties in index order, NaN above everything, 0.0 above -0.0 (XLA's order). The values' gradient goes to the
+    chosen entries."""
     x = _arr(operand, "top_k")
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"lax.top_k: axis must be an int, got {axis!r}" + _here())
+    nd = len(_shape(x))
+    if nd and not -nd <= axis < nd:
+        raise ValueError(f"lax.top_k: axis {axis} is out of range for rank {nd}" + _here())
+    if nd and axis % nd != nd - 1:
+        values, idx = top_k(jnp.moveaxis(x, axis, -1), k)
+        return jnp.moveaxis(values, -1, axis), jnp.moveaxis(idx, -1, axis)
     if _dtype(x).kind not in "biuf":
         raise TypeError(f"lax.top_k does not accept dtype {_dtype(x)}; accepted: bool, integers, floats"
                         + _here())

@@ -35,9 +35,18 @@ def tanh(x):
     return jnp.tanh(x)
 
 
-def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) with the max subtracted first, so large x does not overflow; -inf over an empty axis."""
-    x = asarray_or_var(x)
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
+    """log(sum(exp(x))) with the max subtracted first, so large x does not overflow; -inf over an empty axis.
+    ``where``: the elements that count; ``b`` and ``return_sign`` as ``jaxlike.scipy.special.logsumexp``
+    (jax.nn.logsumexp is that function)."""
+    if b is not None or return_sign:
+        from ..scipy.special import logsumexp as weighted
+        return weighted(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign, where=where)
+    x = _inexact(a)
+    if where is not None:
+        # NOTE: masked out before the exp: a left-out inf would give 0 * inf = NaN in the gradient
+        where = asarray_or_var(where)
+        x = jnp.where(where, x, -np.inf)
     # NOTE: initial=-inf (the accumulator's own start) gives an empty axis a max, where a plain max raises
     mx = jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True, initial=-np.inf))
     # NOTE: a slice of -inf (or an inf) would give inf - inf = NaN; its result is its max, as in JAX
@@ -46,6 +55,13 @@ def logsumexp(x, axis=None, keepdims=False):
     if not keepdims:
         out = jnp.squeeze(out, axis=axis) if axis is not None else jnp.reshape(out, ())
     return out
+
+
+def _inexact(x):
+    """x as a float: integers and bools are computed in float64, as JAX's promote_args_inexact does (an int
+    array met initial=-inf in the max and raised OverflowError)."""
+    x = asarray_or_var(x)
+    return x if jnp.result_type(x).kind in "fc" else jnp.astype(x, np.float64)
 
 
 def log_softmax(x, axis=-1, where=None):
@@ -106,7 +122,8 @@ def relu6(x):
     """min(max(x, 0), 6), differentiated as JAX's custom JVP: gradient 1 on (0, 6) only, 0 at 0 and 6 (see
     relu for the form)."""
     x = asarray_or_var(x)
-    return jnp.where((x > 0) & (x < 6), x, jnp.stop_gradient(jnp.minimum(jnp.maximum(x, 0), 6)))
+    # NOTE: the float bound 6.0 (JAX's) makes relu6 of integers a float array, as in JAX
+    return jnp.where((x > 0) & (x < 6), x, jnp.stop_gradient(jnp.minimum(jnp.maximum(x, 0), 6.0)))
 
 
 def silu(x):
@@ -198,13 +215,14 @@ def sparse_plus(x):
     return jnp.where(x <= -1, 0.0, jnp.where(x >= 1, x, (x + 1) ** 2 / 4))
 
 
-def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5):
-    """(x - mean) / sqrt(variance + epsilon), the moments over ``axis`` unless given."""
+def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None):
+    """(x - mean) / sqrt(variance + epsilon), the moments over ``axis`` (over the ``where`` elements only)
+    unless given."""
     x = asarray_or_var(x)
     if mean is None:
-        mean = jnp.mean(x, axis=axis, keepdims=True)
+        mean = jnp.mean(x, axis=axis, keepdims=True, where=where)
     if variance is None:
-        variance = jnp.mean(x * x, axis=axis, keepdims=True) - mean * mean
+        variance = jnp.mean(x * x, axis=axis, keepdims=True, where=where) - mean * mean
     return (x - mean) / jnp.sqrt(variance + epsilon)
 
 

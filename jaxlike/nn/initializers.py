@@ -76,11 +76,12 @@ def _fans(shape, in_axis, out_axis, batch_axis):
 
 
 def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
-    """Draws with variance scale / n, n the fan-in (``mode`` 'fan_in'), the fan-out ('fan_out') or their
-    mean ('fan_avg'), computed from ``shape`` as JAX does (receptive-field size times the in/out axes);
+    """Draws with variance scale / n, n the fan-in (``mode`` 'fan_in'), the fan-out ('fan_out'), their
+    mean ('fan_avg') or their geometric mean ('fan_geo_avg'), computed from ``shape`` as JAX does (receptive-field size times the in/out axes);
     ``distribution`` 'truncated_normal', 'normal' or 'uniform'."""
-    if mode not in ("fan_in", "fan_out", "fan_avg"):
-        raise ValueError(f"variance_scaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}")
+    if mode not in ("fan_in", "fan_out", "fan_avg", "fan_geo_avg"):
+        raise ValueError("variance_scaling: mode must be 'fan_in', 'fan_out', 'fan_avg' or 'fan_geo_avg', got "
+                         f"{mode!r}")
     if distribution not in ("truncated_normal", "normal", "uniform"):
         raise ValueError("variance_scaling: distribution must be 'truncated_normal', 'normal' or 'uniform', got "
                          f"{distribution!r}")
@@ -90,7 +91,8 @@ def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_a
         if len(shape) < 2 and mode != "fan_in" or len(shape) < 1:
             raise ValueError(f"variance_scaling: shape {shape} has no {mode} (needs at least 2 dimensions)")
         fan_in, fan_out = _fans(shape, in_axis, out_axis, batch_axis) if len(shape) > 1 else (shape[0], shape[0])
-        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2,
+             "fan_geo_avg": np.sqrt(fan_in * fan_out)}[mode]
         variance = scale / n
         if distribution == "truncated_normal":
             std = np.sqrt(variance) / _TRUNCATED_STDDEV

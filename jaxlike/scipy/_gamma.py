@@ -106,6 +106,13 @@ def _near_one_or_two(x):
     return z * jnp.where(at_two, _series(at_2, z), _series(at_1, z))
 
 
+def _reflection_frac(x, neg):
+    """x minus its nearest integer where the reflection is taken, 0 elsewhere: a large positive x left in made
+    the untaken sinpi polynomial overflow (x^23 is inf past 1e13), and 0 * inf put NaN into the gradient
+    (gammaln's and digamma's at 1e20, betaln's at (0.5, 1e300))."""
+    return jnp.where(neg, x - jnp.rint(jnp.where(neg, x, 0.0)), 0.0)
+
+
 def gammaln(x):
     """log |Gamma(x)|: inf at 0 and the negative integers, inf at +-inf, NaN at NaN. A composite: the
     recurrence Gamma(x + 1) = x Gamma(x) shifts x below 8 up to x + 8, where Stirling's series is accurate to
@@ -123,7 +130,7 @@ def gammaln(x):
         core = jnp.where(near, _near_one_or_two(jnp.where(near, xp, 1.0)), _lgamma_positive(xp))
         # NOTE: reflection log|Gamma(x)| = log(pi / |sin(pi x)|) - lgamma(1 - x); sin(pi x) is taken at x's
         # distance to the nearest integer so that it is exactly 0 at the integers
-        frac = x - jnp.rint(jnp.where(neg, x, 0.0))
+        frac = _reflection_frac(x, neg)
         s = jnp.abs(_sinpi(frac))
         reflected = float(np.log(np.pi)) - jnp.log(jnp.where(s == 0, 1.0, s)) - core
         out = jnp.where(neg, jnp.where(s == 0, np.inf, reflected), core)
@@ -155,7 +162,7 @@ def digamma(x):
         xp = jnp.where(neg, 1 - x, x)
         xp = jnp.where(jnp.isfinite(xp), xp, 2.0)
         core = _digamma_positive(xp)
-        frac = x - jnp.rint(jnp.where(neg, x, 0.0))
+        frac = _reflection_frac(x, neg)
         f = jnp.where(frac == 0, 0.25, frac)
         # NOTE: reflection psi(x) = psi(1 - x) - pi cot(pi x), as cos / sin: pi / tan(pi x) is the same value,
         # but its derivatives divide by tan's pole at the half-integers (the second was off by 16 at -2.5)
@@ -165,8 +172,11 @@ def digamma(x):
 
 
 def _floats(*xs, fname):
+    # NOTE: the common dtype is read before Python numbers become float64 arrays, so they stay weak as in JAX
+    # (betaln(float32, 2.5) was float64)
+    weak = jnp.result_type(*[asarray_or_var(x) for x in xs])
     xs = [_real_float(x, fname) for x in xs]
-    dt = jnp.result_type(*xs)
+    dt = weak if weak.kind == "f" else jnp.result_type(*xs)
     return [x if jnp.result_type(x) == dt else jnp.asarray(x, dtype=dt) for x in xs]
 
 
@@ -319,12 +329,15 @@ def polygamma(n, x):
     if np.any(n_arr < 0):
         raise ValueError(f"polygamma: n must be >= 0, got {n!r}")
     x = _real_float(x, "polygamma")
+    # NOTE: the order goes to zeta in x's dtype: a float64 order made polygamma of float32 float64
+    dt = jnp.result_type(x)
     if n_arr.ndim == 0:
         k = int(n_arr)
         if k == 0:
             return digamma(x)
-        return (-1.0) ** (k + 1) * float(np.exp(np.sum(np.log(np.arange(1, k + 1))))) * zeta(k + 1.0, x)
+        order = np.asarray(k + 1.0, dtype=dt)
+        return (-1.0) ** (k + 1) * float(np.exp(np.sum(np.log(np.arange(1, k + 1))))) * zeta(order, x)
     signs = np.where(n_arr % 2 == 1, 1.0, -1.0)
     facts = np.exp(np.vectorize(lambda v: np.sum(np.log(np.arange(1, v + 1))))(n_arr))
-    higher = signs * facts * zeta(n_arr + 1.0, x)
+    higher = (signs * facts).astype(dt) * zeta((n_arr + 1.0).astype(dt), x)
     return jnp.where(n_arr == 0, digamma(x), higher)

@@ -39,6 +39,12 @@ def _swap(a):
     return jnp.swapaxes(a, -1, -2)
 
 
+def _batch_of_vectors(a, b):
+    """b holds one vector per matrix of a batched a (b.ndim == a.ndim - 1), as JAX reads it; scipy and
+    numpy read such a b as one matrix, so a (3, 4, 4) a with a (3, 4) b was refused."""
+    return jnp.ndim(a) > 2 and jnp.ndim(b) == jnp.ndim(a) - 1
+
+
 def _trans_code(trans):
     codes = {0: 0, 1: 1, 2: 2, "N": 0, "T": 1, "C": 2}
     if trans not in codes:
@@ -51,6 +57,9 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
     """x with op(T) x = b, T the lower (``lower``) or upper triangle of a (the other is not read), with ones on
     the diagonal for ``unit_diagonal``; op is T, T^T (trans 1/'T') or T^H (2/'C')."""
     code = _trans_code(trans)
+    if _batch_of_vectors(a, b):
+        x = solve_triangular(a, jnp.expand_dims(b, -1), trans, lower, unit_diagonal)
+        return jnp.squeeze(x, -1)
     plain = _plain(a, b)
     if plain is not None:
         return _scipy().solve_triangular(*plain, trans=trans, lower=lower, unit_diagonal=unit_diagonal)
@@ -83,6 +92,8 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     if not isinstance(c_and_lower, (tuple, list)) or len(c_and_lower) != 2:
         raise TypeError("cho_solve: the first argument must be the (c, lower) pair cho_factor returns")
     c, lower = c_and_lower
+    if _batch_of_vectors(c, b):
+        return jnp.squeeze(cho_solve((c, lower), jnp.expand_dims(b, -1)), -1)
     plain = _plain(c, b)
     if plain is not None:
         return _scipy().cho_solve((plain[0], lower), plain[1])

@@ -105,12 +105,15 @@ def logit(x):
     return jnp.log(x) - jnp.log1p(-x)
 
 
-def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
-    """log(sum(b * exp(a))) over ``axis`` without overflow; with ``return_sign``, (log|sum|, sign)."""
-    a = asarray_or_var(a)
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
+    """log(sum(b * exp(a))) over ``axis`` without overflow (``where``: the elements that count); with
+    ``return_sign``, (log|sum|, sign)."""
     if b is None and not return_sign:
-        return nn.logsumexp(a, axis=axis, keepdims=keepdims)
+        return nn.logsumexp(a, axis=axis, keepdims=keepdims, where=where)
+    a = nn._inexact(a)
     b = 1.0 if b is None else asarray_or_var(b)
+    if where is not None:
+        a = jnp.where(asarray_or_var(where), a, -np.inf)
     top = jnp.stop_gradient(jnp.max(a, axis=axis, keepdims=True, initial=-np.inf))
     top = jnp.where(jnp.isfinite(top), top, 0.0)
     total = jnp.sum(b * jnp.exp(a - top), axis=axis, keepdims=True)
@@ -124,24 +127,38 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     return jnp.where(sign < 0, np.nan, out)
 
 
+def _common(*xs):
+    """The operands, a Python number as a 0-d array of their common float dtype: a select between two Python
+    numbers is a float64 array, which made xlogy(float32, 3.0) float64 (JAX keeps float32, as compile does)."""
+    xs = [asarray_or_var(x) for x in xs]
+    dt = jnp.result_type(*xs)
+    if dt.kind not in "fc":
+        return xs
+    return [np.asarray(x, dtype=dt) if type(x) in (bool, int, float) else x for x in xs]
+
+
 def xlogy(x, y):
     """x * log(y), 0 where x == 0 (also for y == 0), with a finite gradient there."""
-    x, y = asarray_or_var(x), asarray_or_var(y)
-    zero = x == 0
-    return jnp.where(zero, 0.0, x * jnp.log(jnp.where(zero, 1.0, y)))
+    x, y = _common(x, y)
+    # NOTE: y is replaced at x == 0 only where log(y) is not finite, and x * log(y) is kept there (it is 0):
+    # a select on x == 0 made d/dx 0 instead of log(y) (0 at x = 0, y = 2)
+    bad = (x == 0) & ~((y > 0) & (y < np.inf))
+    return x * jnp.log(jnp.where(bad, 1.0, y)) + 0.0    # NOTE: + 0.0 turns 0 * log(y < 1) = -0.0 into 0.0
 
 
 def xlog1py(x, y):
     """x * log1p(y), 0 where x == 0 (also for y == -1)."""
-    x, y = asarray_or_var(x), asarray_or_var(y)
-    zero = x == 0
-    return jnp.where(zero, 0.0, x * jnp.log1p(jnp.where(zero, 0.0, y)))
+    x, y = _common(x, y)
+    bad = (x == 0) & ~((y > -1) & (y < np.inf))
+    return x * jnp.log1p(jnp.where(bad, 0.0, y)) + 0.0
 
 
 def entr(x):
     """-x log x for x > 0, 0 at 0, -inf for x < 0."""
     x = asarray_or_var(x)
-    return _nan_from(jnp.where(x > 0, -xlogy(x, x), jnp.where(x == 0, 0.0, -np.inf)), x)
+    # NOTE: the edge values take x's dtype: a select between two Python floats is a float64 array eagerly,
+    # which made entr of float32 float64
+    return _nan_from(jnp.where(x > 0, -xlogy(x, x), jnp.where(x == 0, jnp.zeros_like(x), -np.inf)), x)
 
 
 def ndtr(x):
@@ -174,10 +191,11 @@ def log_ndtr(x):
 
 def rel_entr(x, y):
     """x log(x / y) for x, y > 0; 0 at x = 0 (y >= 0); inf otherwise."""
-    x, y = asarray_or_var(x), asarray_or_var(y)
+    x, y = _common(x, y)
     both = (x > 0) & (y > 0)
     safe_x, safe_y = jnp.where(both, x, 1.0), jnp.where(both, y, 1.0)
-    out = jnp.where(both, safe_x * (jnp.log(safe_x) - jnp.log(safe_y)), jnp.where((x == 0) & (y >= 0), 0.0, np.inf))
+    inside = safe_x * (jnp.log(safe_x) - jnp.log(safe_y))
+    out = jnp.where(both, inside, jnp.where((x == 0) & (y >= 0), jnp.zeros_like(inside), np.inf))
     return _nan_from(out, x, y)
 
 
@@ -191,7 +209,7 @@ def _nan_from(out, *xs):
 
 def kl_div(x, y):
     """x log(x / y) - x + y for x, y > 0; y at x = 0 (y >= 0); inf otherwise."""
-    x, y = asarray_or_var(x), asarray_or_var(y)
+    x, y = _common(x, y)
     both = (x > 0) & (y > 0)
     safe_x, safe_y = jnp.where(both, x, 1.0), jnp.where(both, y, 1.0)
     inside = safe_x * (jnp.log(safe_x) - jnp.log(safe_y)) - safe_x + safe_y

@@ -18,5 +18,8 @@ def pdf(x, loc=0, scale=1):
 
 def cdf(x, loc=0, scale=1):
     z, scale = standardized(x, loc, scale)
-    half_tail = 0.5 * jnp.exp(-jnp.abs(z))
-    return positive_scale(jnp.where(z < 0, half_tail, 1.0 - half_tail), scale)
+    # NOTE: each side through its own exp, not exp(-|z|): abs has gradient 0 at 0, which made the gradient
+    # of the cdf at x = loc 0 instead of the density 1 / (2 scale)
+    below = z < 0
+    return positive_scale(jnp.where(below, 0.5 * jnp.exp(jnp.where(below, z, 0.0)),
+                                    1.0 - 0.5 * jnp.exp(-jnp.where(below, 0.0, z))), scale)
