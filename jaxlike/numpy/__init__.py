@@ -44,6 +44,8 @@ from ._statistics import *  # noqa: F401,F403
 from ._utilities import *  # noqa: F401,F403
 from ._bitwise import *  # noqa: F401,F403
 from ._sets import *  # noqa: F401,F403
+from ._finite_differences import gradient  # noqa: F401
+from ._at import put_along_axis  # noqa: F401
 
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
 complex64, complex128 = _np.complex64, _np.complex128

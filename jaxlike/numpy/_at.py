@@ -128,4 +128,24 @@ def at(self):
     return _At(self)
 
 
-__all__ = ["at", "scatter_like", "write"]
+def put_along_axis(arr, indices, values, axis, inplace=True, mode=None):
+    """numpy's put_along_axis as a pure function, JAX's spelling: ``inplace=False`` returns ``arr`` with
+    ``values`` written where ``take_along_axis(arr, indices, axis)`` reads (numpy itself writes into ``arr``
+    and returns None, which an immutable array cannot do). A position written more than once takes the mean
+    of its values, as ``.at[].set`` (numpy keeps the last)."""
+    from ._base import asarray_or_var, is_traced
+    from ._more_shape import take_along_axis
+    if inplace:
+        raise ValueError("put_along_axis: jaxlike arrays are immutable, so it cannot write in place; pass "
+                         "inplace=False and use the returned array")
+    if mode not in (None, "promise_in_bounds"):
+        raise ValueError(f"put_along_axis: mode={mode!r} is not supported (out-of-range indices raise)")
+    arr, indices, values = (asarray_or_var(v) for v in (arr, indices, values))
+    if not is_traced(arr, indices, values):
+        out = np.array(arr, copy=True)
+        np.put_along_axis(out, indices, values, axis)
+        return out
+    return write(lambda z: take_along_axis(z, indices, axis), as_var(arr), values)
+
+
+__all__ = ["at", "scatter_like", "write", "put_along_axis"]

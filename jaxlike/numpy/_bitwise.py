@@ -18,6 +18,7 @@ from ..core.types import type_of_value, promote
 from ..ops import bitwise as b
 from ..ops import math as m
 from ._base import asarray_or_var, is_traced
+from ._ufunc import ufunc_keywords
 
 __all__ = ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_invert", "invert", "left_shift",
            "right_shift", "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm"]
@@ -56,7 +57,7 @@ def _binary(prim, name):
         return prim(*_operands(name, x1, x2))
     fn.__name__ = name
     fn.__doc__ = f"numpy's {name}: {prim.doc}, elementwise with numpy broadcasting (integers and bools only)."
-    return fn
+    return ufunc_keywords(getattr(np, name))(fn)
 
 
 bitwise_and = _binary(b.bitwise_and, "bitwise_and")
@@ -68,6 +69,7 @@ bitwise_left_shift = _binary(b.left_shift, "bitwise_left_shift")
 bitwise_right_shift = _binary(b.right_shift, "bitwise_right_shift")
 
 
+@ufunc_keywords(np.invert)
 def invert(x):
     """numpy's invert (``~x``): the bitwise complement of integers, logical not of bools."""
     (x,) = _operands("invert", x)
@@ -127,6 +129,7 @@ def _unsigned_gcd(a, c, bits):
     return a
 
 
+@ufunc_keywords(np.gcd)
 def gcd(x1, x2):
     """numpy's gcd: the greatest common divisor of |x1| and |x2| (0 for two zeros), in the promoted dtype."""
     a, c, dt = _gcd_operands("gcd", x1, x2)
@@ -135,6 +138,7 @@ def gcd(x1, x2):
     return _as(_unsigned_gcd(a, c, dt.itemsize * 8), dt)
 
 
+@ufunc_keywords(np.lcm)
 def lcm(x1, x2):
     """numpy's lcm: |x1| / gcd * |x2|, wrapping in the promoted dtype as numpy's does; 0 when either is 0."""
     a, c, dt = _gcd_operands("lcm", x1, x2)

@@ -68,26 +68,33 @@ def empty(shape, dtype=None):
     return zeros(shape, dtype)
 
 
-def full_like(a, fill_value, dtype=None):
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """numpy's full_like; ``order``, ``subok`` and ``device`` are accepted and ignored (jaxlike arrays have one
+    layout and class)."""
     a, fill = asarray_or_var(a), asarray_or_var(fill_value)
     dt = np.dtype(dtype) if dtype is not None else dtype_of(a)
+    if shape is not None:
+        return full(shape, fill, dtype=dt)
     if not is_traced(a, fill):
         return eager(np.full_like(a, fill_value, dtype=dt))
     # NOTE: numpy casts the fill value to the result dtype (a's unless given), a traced one included
     fill = _astype(fill, dt) if isinstance(fill, Var) else const(np.asarray(fill_value, dtype=dt))
-    return L.broadcast_to(fill, shape=shape(a)) if ndim(a) else fill
+    return L.broadcast_to(fill, shape=_shape_of(a)) if ndim(a) else fill
 
 
-def zeros_like(a, dtype=None):
-    return full_like(a, 0, dtype)
+_shape_of = shape
 
 
-def ones_like(a, dtype=None):
-    return full_like(a, 1, dtype)
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return full_like(a, 0, dtype, shape=shape)
 
 
-def empty_like(prototype, dtype=None):
-    return zeros_like(prototype, dtype)
+def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return full_like(a, 1, dtype, shape=shape)
+
+
+def empty_like(prototype, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return zeros_like(prototype, dtype, shape=shape)
 
 
 def arange(start, stop=None, step=1, dtype=None):
@@ -103,7 +110,12 @@ def arange(start, stop=None, step=1, dtype=None):
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     start, stop = asarray_or_var(start), asarray_or_var(stop)
     if not isinstance(start, Var) and not isinstance(stop, Var):
-        out = np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=dtype or floatx(), axis=axis)
+        if dtype is None:
+            # NOTE: numpy's own rule (float32 and complex endpoints keep their dtype); only its default float64
+            # yields to floatX
+            dtype = np.result_type(start, stop, float(num))
+            dtype = floatx() if dtype == np.float64 else dtype
+        out = np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=dtype, axis=axis)
         return (eager(out[0]), out[1]) if retstep else eager(out)
     # Traced endpoints (numpy accepts arrays): numpy's own formula, start + k * step with the last point set
     # to stop exactly, so values match numpy and the gradient reaches both endpoints.

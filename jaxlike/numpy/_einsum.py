@@ -14,7 +14,7 @@ import numpy as np
 from ..core.types import is_known
 from ..ops.linalg import contract
 from ..ops import reduce as r
-from ._base import asarray_or_var, is_traced, as_var, ndim, shape
+from ._base import asarray_or_var, is_traced, as_var, ndim, shape, dtype_of
 from . import _shape as _sh
 from ._elementwise import astype
 
@@ -32,7 +32,8 @@ def einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe
     if not isinstance(subscripts, str):
         raise TypeError("einsum: only the string form of subscripts is supported (not the interleaved "
                         "operand/sublist form)")
-    operands = [asarray_or_var(o) for o in operands]
+    # NOTE: Python scalars become arrays: numpy's einsum takes them as strong int64/float64 (no NEP 50)
+    operands = [o if is_traced(o) else np.asarray(o) for o in map(asarray_or_var, operands)]
     if not is_traced(*operands):
         return np.einsum(subscripts, *operands, dtype=dtype, order=order, casting=casting,
                          optimize=optimize if optimize is not True else "greedy")
@@ -53,7 +54,9 @@ def einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe
     x, term = _presum(x, term, output)
     if term != output:
         x = _sh.transpose(x, [term.index(c) for c in output])
-    return x if dtype is None else astype(x, dtype)
+    # NOTE: reduce_sum widens bool and small integers to int64, but numpy's einsum sums in the operands'
+    # common dtype (bools by OR, integers wrapping), which narrowing the int64 result reproduces
+    return astype(x, np.result_type(*map(dtype_of, operands)) if dtype is None else dtype)
 
 
 # -- parsing ------------------------------------------------------------------------------------------------

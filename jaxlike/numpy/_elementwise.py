@@ -10,25 +10,26 @@ from ..core.errors import ConcretizationError, user_frame, where as _at
 from ..core.types import is_known
 from ..ops import math as m
 from ._base import asarray_or_var, is_traced, dtype_of, ndim
+from ._ufunc import ufunc_keywords
 
 
-def _wrap1(prim):
-    def fn(x):
-        return prim(asarray_or_var(x))
-    fn.__name__ = prim.name
-    fn.__doc__ = f"Elementwise {prim.name} (numpy semantics, differentiable)."
+def _wrap1(prim, ufunc=None):
+    ufunc = ufunc or getattr(np, prim.name)
+    fn = ufunc_keywords(ufunc)(lambda x: prim(x))
+    fn.__name__ = ufunc.__name__
+    fn.__doc__ = f"Elementwise {ufunc.__name__} (numpy semantics, differentiable)."
     return fn
 
 
-def _wrap2(prim):
-    def fn(x1, x2):
-        return prim(asarray_or_var(x1), asarray_or_var(x2))
-    fn.__name__ = prim.name
-    fn.__doc__ = f"Elementwise {prim.name} with numpy broadcasting."
+def _wrap2(prim, ufunc=None):
+    ufunc = ufunc or getattr(np, prim.name)
+    fn = ufunc_keywords(ufunc)(lambda x1, x2: prim(x1, x2))
+    fn.__name__ = ufunc.__name__
+    fn.__doc__ = f"Elementwise {ufunc.__name__} with numpy broadcasting."
     return fn
 
 
-negative = _wrap1(m.neg)
+negative = _wrap1(m.neg, np.negative)
 exp = _wrap1(m.exp)
 log = _wrap1(m.log)
 log1p = _wrap1(m.log1p)
@@ -51,37 +52,43 @@ floor = _wrap1(m.floor)
 ceil = _wrap1(m.ceil)
 logical_not = _wrap1(m.logical_not)
 isnan = _wrap1(m.isnan)
-stop_gradient = _wrap1(m.stop_gradient)
 
 add = _wrap2(m.add)
-subtract = _wrap2(m.sub)
-multiply = _wrap2(m.mul)
-divide = true_divide = _wrap2(m.div)
+subtract = _wrap2(m.sub, np.subtract)
+multiply = _wrap2(m.mul, np.multiply)
+divide = true_divide = _wrap2(m.div, np.divide)
 power = _wrap2(m.pow_)
 maximum = _wrap2(m.maximum)
 minimum = _wrap2(m.minimum)
 arctan2 = _wrap2(m.arctan2)
 logaddexp = _wrap2(m.logaddexp)
 mod = remainder = _wrap2(m.mod)
-less = _wrap2(m.lt)
-less_equal = _wrap2(m.le)
-greater = _wrap2(m.gt)
-greater_equal = _wrap2(m.ge)
-equal = _wrap2(m.eq)
-not_equal = _wrap2(m.ne)
+less = _wrap2(m.lt, np.less)
+less_equal = _wrap2(m.le, np.less_equal)
+greater = _wrap2(m.gt, np.greater)
+greater_equal = _wrap2(m.ge, np.greater_equal)
+equal = _wrap2(m.eq, np.equal)
+not_equal = _wrap2(m.ne, np.not_equal)
 logical_and = _wrap2(m.logical_and)
 logical_or = _wrap2(m.logical_or)
 logical_xor = _wrap2(m.logical_xor)
 
 
+def stop_gradient(x):
+    """x, with no gradient flowing back through it."""
+    return m.stop_gradient(asarray_or_var(x))
+
+
+@ufunc_keywords(np.square)
 def square(x):
     """x * x; bools square as int8, as numpy's square has no boolean loop."""
     x = asarray_or_var(x)
-    if is_traced(x) and x.dtype == np.bool_:
-        x = m.convert(x, dtype=np.dtype("int8"))
+    if dtype_of(x) == np.bool_:
+        x = astype(x, np.int8)
     return x * x
 
 
+@ufunc_keywords(np.reciprocal)
 def reciprocal(x):
     """1 / x in x's dtype, as numpy: integers give the truncated quotient (1 for 1, -1 for -1, else 0; numpy's
     value for 0 is platform garbage, here 0), bools compute as int8."""
@@ -94,6 +101,7 @@ def reciprocal(x):
     return out if x.dtype.kind == "u" else out - m.convert(m.eq(x, -1), dtype=x.dtype)
 
 
+@ufunc_keywords(np.arccosh)
 def arccosh(x):
     x = asarray_or_var(x)
     if dtype_of(x).kind == "c":

@@ -133,6 +133,8 @@ def getitem(x, key):
     x = asarray_or_var(x)
     if not isinstance(x, Var):
         return np.asarray(x)[key]
+    if any(type(k) in (bool, np.bool_) for k in (key if isinstance(key, tuple) else (key,))):
+        return _scalar_bool_getitem(x, key if isinstance(key, tuple) else (key,))
     key = _normalize_key(key, x.ndim)
     x, key = _computed_slices(x, key)
     index, out_shape, arrays = [], [], []
@@ -188,6 +190,33 @@ def getitem(x, key):
     if arrays:
         y = _advanced(y, arrays)
     return y
+
+
+def _scalar_bool_getitem(x, key):
+    """numpy's 0-d boolean index: a new axis where it stands, of length 1 for True and 0 for False. (Python's
+    True is also the int 1, which would otherwise pick row 1.)"""
+    # NOTE: numpy makes the boolean an advanced index, the integers beside it too, and moves their joint axis
+    # to the front when they are not adjacent; only the adjacent, single-boolean case keeps it in place
+    adv = [i for i, k in enumerate(key) if isinstance(k, (int, np.integer, np.bool_))]
+    if (any(_is_array_index(k) for k in key) or sum(type(k) in (bool, np.bool_) for k in key) > 1
+            or adv != list(range(adv[0], adv[-1] + 1))):
+        raise IndexError("a scalar boolean index together with array indices, other scalar booleans or "
+                         "non-adjacent integers is not supported (numpy merges them into one advanced index); "
+                         "index in two steps")
+    flags = [bool(k) if type(k) in (bool, np.bool_) else None for k in key]
+    y = getitem(x, tuple(None if f is not None else k for f, k in zip(flags, key)))
+    consumed = sum(1 for f, k in zip(flags, key) if f is None and k is not None and k is not Ellipsis)
+    pos, empty = 0, []
+    for f, k in zip(flags, key):
+        if f is not None or k is None or isinstance(k, slice):
+            if f is False:
+                empty.append(pos)
+            pos += 1
+        elif k is Ellipsis:
+            pos += x.ndim - consumed
+    if not empty:
+        return y
+    return getitem(y, tuple(slice(0, 0) if i in empty else slice(None) for i in range(y.ndim)))
 
 
 def _index_var(k, size, wrap=False):

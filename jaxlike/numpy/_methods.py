@@ -14,6 +14,7 @@ from . import _more_shape as MS
 from . import _diagonals as D
 from . import _complex as C
 from . import _bitwise as BW
+from . import _utilities as U
 
 
 def _swap(fn):
@@ -48,7 +49,7 @@ _METHODS = {
     "swapaxes": S.swapaxes, "dot": P.dot, "astype": E.astype, "clip": ME.clip,
     "cumsum": MR.cumsum, "cumprod": MR.cumprod, "trace": MR.trace, "ptp": MR.ptp, "round": ME.round,
     "argsort": MS.argsort, "diagonal": D.diagonal, "repeat": MS.repeat,
-    "conj": C.conj, "conjugate": C.conjugate,
+    "conj": C.conj, "conjugate": C.conjugate, "take": U.take, "nonzero": E.nonzero,
 }
 
 
@@ -65,6 +66,7 @@ def install():
         setattr(Var, name, fn)
     Var.transpose = _transpose_method
     Var.T = property(lambda self: S.transpose(self))
+    Var.mT = property(U.matrix_transpose)
     Var.real = property(C.real)
     Var.at = property(at)
     Var.imag = property(C.imag)

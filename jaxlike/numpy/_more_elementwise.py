@@ -15,6 +15,7 @@ from ..ops import math as m
 from ..core.primitive import eager_type
 from ..ops._rules import dtype_float
 from ._base import asarray_or_var, is_traced, dtype_of, reject_complex, from_parts
+from ._ufunc import ufunc_keywords
 
 _LN2 = _math.log(2.0)
 _LN10 = _math.log(10.0)
@@ -26,6 +27,7 @@ def _args(*xs):
     return xs, is_traced(*xs)
 
 
+@ufunc_keywords(np.fabs)
 def fabs(x):
     """Absolute value as a float (numpy's ``fabs``); its derivative at 0 is 0, as ``abs``'s."""
     (x,), traced = _args(x)
@@ -46,6 +48,7 @@ def _as_float(x):
         return m.convert(x, dtype=np.sin(np.zeros((), dtype=dt)).dtype)
 
 
+@ufunc_keywords(np.positive)
 def positive(x):
     (x,), traced = _args(x)
     if not traced:
@@ -56,12 +59,14 @@ def positive(x):
     return x
 
 
+@ufunc_keywords(np.exp2)
 def exp2(x):
     """2 ** x."""
     (x,), traced = _args(x)
     return np.exp2(x) if not traced else m.pow_(2.0, _as_float(x))
 
 
+@ufunc_keywords(np.log2)
 def log2(x):
     (x,), traced = _args(x)
     if not traced:
@@ -70,6 +75,7 @@ def log2(x):
     return m.log(x) / _LN2 if dtype_of(x).kind == "c" else m.log2(x)
 
 
+@ufunc_keywords(np.log10)
 def log10(x):
     (x,), traced = _args(x)
     if not traced:
@@ -78,6 +84,7 @@ def log10(x):
     return m.log(x) / _LN10 if dtype_of(x).kind == "c" else m.log10(x)
 
 
+@ufunc_keywords(np.cbrt)
 def cbrt(x):
     """Real cube root (negative for negative x); the derivative at 0 is inf, as JAX's."""
     (x,), traced = _args(x)
@@ -87,6 +94,7 @@ def cbrt(x):
     return m.cbrt(_as_float(x))
 
 
+@ufunc_keywords(np.deg2rad)
 def deg2rad(x):
     (x,), traced = _args(x)
     if not traced:
@@ -95,6 +103,7 @@ def deg2rad(x):
     return _as_float(x) * (_math.pi / 180.0)
 
 
+@ufunc_keywords(np.rad2deg)
 def rad2deg(x):
     (x,), traced = _args(x)
     if not traced:
@@ -137,6 +146,7 @@ def _rint(x):
     return m.where(m.eq(out, 0.0), x * 0.0, out)  # NOTE: x * 0 keeps numpy's sign: round(-0.2) is -0.0
 
 
+@ufunc_keywords(np.rint)
 def rint(x):
     (x,), traced = _args(x)
     return np.rint(x) if not traced else _rint(_as_float(x))
@@ -168,6 +178,7 @@ def round(a, decimals=0, out=None):
 around = round_ = round
 
 
+@ufunc_keywords(np.trunc)
 def trunc(x):
     """Round toward zero."""
     (x,), traced = _args(x)
@@ -184,6 +195,7 @@ def fix(x):
     return np.fix(x) if not traced else trunc(x)
 
 
+@ufunc_keywords(np.floor_divide)
 def floor_divide(x1, x2):
     (x1, x2), traced = _args(x1, x2)
     if not traced:
@@ -192,6 +204,7 @@ def floor_divide(x1, x2):
 
 
 # -- two-operand functions ---------------------------------------------------------------------------------------
+@ufunc_keywords(np.fmod)
 def fmod(x1, x2):
     """C's remainder: the result has the sign of the dividend (numpy's ``mod`` takes the divisor's). Its
     derivative is (1, -trunc(x1 / x2))."""
@@ -219,6 +232,7 @@ def _common_float(x1, x2):
                  (x if dtype_of(x) == dt else m.convert(x, dtype=dt)) for x in (x1, x2))
 
 
+@ufunc_keywords(np.hypot)
 def hypot(x1, x2):
     """sqrt(x1^2 + x2^2) without overflow or underflow: the larger magnitude is factored out (JAX's form)."""
     (x1, x2), traced = _args(x1, x2)
@@ -235,6 +249,7 @@ def hypot(x1, x2):
     return m.where(m.logical_or(m.eq(a, np.inf), m.eq(b, np.inf)), np.inf, out)
 
 
+@ufunc_keywords(np.logaddexp2)
 def logaddexp2(x1, x2):
     """log2(2^x1 + 2^x2) without overflow."""
     (x1, x2), traced = _args(x1, x2)
@@ -243,6 +258,7 @@ def logaddexp2(x1, x2):
     return m.logaddexp(_as_float(x1) * _LN2, _as_float(x2) * _LN2) / _LN2
 
 
+@ufunc_keywords(np.fmax)
 def fmax(x1, x2):
     """Elementwise maximum that ignores a NaN operand; half the gradient to each operand at ties (JAX)."""
     (x1, x2), traced = _args(x1, x2)
@@ -251,6 +267,7 @@ def fmax(x1, x2):
     return m.where(m.isnan(x2), x1, m.where(m.isnan(x1), x2, m.maximum(x1, x2)))
 
 
+@ufunc_keywords(np.fmin)
 def fmin(x1, x2):
     (x1, x2), traced = _args(x1, x2)
     if not traced:
@@ -258,6 +275,7 @@ def fmin(x1, x2):
     return m.where(m.isnan(x2), x1, m.where(m.isnan(x1), x2, m.minimum(x1, x2)))
 
 
+@ufunc_keywords(np.float_power)
 def float_power(x1, x2):
     """x1 ** x2 computed in float64 (numpy's ``float_power``)."""
     (x1, x2), traced = _args(x1, x2)
@@ -276,6 +294,7 @@ def _to_f64(x):
     return x if dtype_of(x) == want else m.convert(x, dtype=want)
 
 
+@ufunc_keywords(np.heaviside)
 def heaviside(x1, x2):
     """0 for x1 < 0, x2 at 0, 1 for x1 > 0; no gradient to x1 (a step), x2's passes where x1 == 0."""
     (x1, x2), traced = _args(x1, x2)
@@ -362,6 +381,7 @@ def select(condlist, choicelist, default=0):
 
 
 # -- float predicates (boolean results, no gradient) -----------------------------------------------------------------
+@ufunc_keywords(np.isfinite)
 def isfinite(x):
     (x,), traced = _args(x)
     if not traced:
@@ -373,6 +393,7 @@ def isfinite(x):
     return m.eq(x - x, 0)
 
 
+@ufunc_keywords(np.isinf)
 def isinf(x):
     (x,), traced = _args(x)
     if not traced:
@@ -398,6 +419,7 @@ def isneginf(x):
     return m.eq(x, -np.inf)
 
 
+@ufunc_keywords(np.signbit)
 def signbit(x):
     """True where the sign bit is set, -0.0 included (1 / -0.0 is -inf)."""
     (x,), traced = _args(x)

@@ -31,7 +31,10 @@ def _scan(prim, a, axis, dtype, reverse=False):
         a = astype(a, dtype)
     if axis is None:
         a, axis = _sh.ravel(a), 0
-    return prim(a, axis=normalize_axis(axis, ndim(a)), reverse=reverse)
+    out = prim(a, axis=normalize_axis(axis, ndim(a)), reverse=reverse)
+    # NOTE: the primitive accumulates small integers in int64; numpy accumulates in an explicit dtype, and
+    # since integer sums and products wrap modulo 2**bits either way, narrowing afterwards gives its values
+    return out if dtype is None else astype(out, dtype)
 
 
 def cumsum(a, axis=None, dtype=None, out=None):
@@ -105,33 +108,39 @@ def nancumprod(a, axis=None, dtype=None, out=None):
     return cumprod(_nan_as(a, 1.0), axis=axis, dtype=dtype)
 
 
-def nansum(a, axis=None, dtype=None, out=None, keepdims=False):
+def _np_extras(**kw):
+    """numpy's optional keywords, passed on only when given (older numpy lacks some; its defaults differ)."""
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     _no_out(out, "nansum")
     a = asarray_or_var(a)
-    if not is_traced(a):
-        return np.nansum(a, axis=axis, dtype=dtype, keepdims=keepdims)
-    return _red.sum(_nan_as(a, 0.0), axis=axis, dtype=dtype, keepdims=keepdims)
+    if not is_traced(a, where):
+        return np.nansum(a, axis=axis, dtype=dtype, keepdims=keepdims, **_np_extras(initial=initial, where=where))
+    return _red.sum(_nan_as(a, 0.0), axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
 
 
-def nanprod(a, axis=None, dtype=None, out=None, keepdims=False):
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     _no_out(out, "nanprod")
     a = asarray_or_var(a)
-    if not is_traced(a):
-        return np.nanprod(a, axis=axis, dtype=dtype, keepdims=keepdims)
-    return _red.prod(_nan_as(a, 1.0), axis=axis, dtype=dtype, keepdims=keepdims)
+    if not is_traced(a, where):
+        return np.nanprod(a, axis=axis, dtype=dtype, keepdims=keepdims, **_np_extras(initial=initial, where=where))
+    return _red.prod(_nan_as(a, 1.0), axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
 
 
-def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
-    """Mean over the non-NaN entries (NaN where there are none, as numpy, without its warning)."""
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    """Mean over the non-NaN entries (those ``where`` selects; NaN where there are none, as numpy, without its
+    warning)."""
     _no_out(out, "nanmean")
     a = asarray_or_var(a)
-    if not is_traced(a):
-        return np.nanmean(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    if not is_traced(a, where):
+        return np.nanmean(a, axis=axis, dtype=dtype, keepdims=keepdims, **_np_extras(where=where))
     if dtype_of(a).kind not in "fc":
-        return _red.mean(a, axis=axis, dtype=dtype, keepdims=keepdims)
+        return _red.mean(a, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
     valid = m.convert(m.logical_not(m.isnan(a)), dtype=np.finfo(dtype_of(a)).dtype)  # the real count dtype
-    total = _red.sum(_nan_as(a, 0.0), axis=axis, keepdims=keepdims)
-    out = total / _red.sum(valid, axis=axis, keepdims=keepdims)
+    total = _red.sum(_nan_as(a, 0.0), axis=axis, keepdims=keepdims, where=where)
+    out = total / _red.sum(valid, axis=axis, keepdims=keepdims, where=where)
     return out if dtype is None else astype(out, dtype)
 
 
@@ -229,10 +238,12 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     if ndim(weights) != nd:
         if axis is None:
             raise TypeError("average: axis must be specified when shapes of a and weights differ")
-        if ndim(weights) != 1 or isinstance(axis, (tuple, list)):
-            raise TypeError("average: 1D weights expected when shapes of a and weights differ")
-        ax = normalize_axis(axis, nd)
-        weights = _sh.reshape(weights, tuple(-1 if i == ax else 1 for i in range(nd)))
+        # NOTE: numpy 2's rule: weights of shape a.shape[axis], axis a tuple too (in the tuple's order)
+        axes = tuple(normalize_axis(ax, nd) for ax in (axis if isinstance(axis, (tuple, list)) else (axis,)))
+        if ndim(weights) != len(axes):
+            raise ValueError("average: shape of weights must be consistent with shape of a along specified axis")
+        weights = _sh.transpose(weights, tuple(np.argsort(axes)))
+        weights = _sh.reshape(weights, tuple(shape(a)[i] if i in axes else 1 for i in range(nd)))
     # NOTE: as numpy, the weights are summed in their own (possibly size-1) shape, not broadcast to a's.
     wsum = _red.sum(weights, axis=axis, keepdims=keepdims)
     avg = _red.sum(a * weights, axis=axis, keepdims=keepdims) / wsum

@@ -19,7 +19,7 @@ from ..ops import sort as S
 from ..ops import math as om
 from ..ops._rules import normalize_axis, normalize_axes
 from ..core.graph import Var, const
-from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
+from ._base import asarray_or_var, as_var, is_traced, ndim, shape, dtype_of
 from . import _shape as _sh
 from ._diagonals import positions_along
 
@@ -312,34 +312,57 @@ _INDEX_MODES = ("edge", "reflect", "symmetric", "wrap")
 
 
 def pad(array, pad_width, mode="constant", **kwargs):
-    """numpy's pad for modes constant (``constant_values``), edge, reflect, symmetric, wrap (even
-    reflections), linear_ramp (``end_values``), maximum, minimum and mean (``stat_length=None``), and empty
-    (zeros). Axes are padded in order, so corners follow numpy's rules."""
+    """numpy's pad for modes constant (``constant_values``, traced ones too), edge, reflect, symmetric (even
+    or odd reflections, ``_pad_odd``), wrap, linear_ramp (``end_values``), maximum, minimum, mean and
+    median (``stat_length`` too), and empty (zeros). Axes are padded in order, so corners follow numpy's rules."""
     array = asarray_or_var(array)
-    if not is_traced(array):
+    if not is_traced(array, asarray_or_var(kwargs.get("constant_values", 0))):
         return np.pad(array, pad_width, mode=mode, **kwargs)
+    array = as_var(array)
     nd = ndim(array)
-    widths = _per_axis(pad_width, nd, "pad_width", int)
+    if isinstance(pad_width, dict):     # numpy 2.3: {axis: width or (before, after)}, other axes unpadded
+        pad_width = [pad_width.get(ax, pad_width.get(ax - nd, 0)) for ax in range(nd)]
+        pad_width = [(w, w) if np.ndim(w) == 0 else tuple(w) for w in pad_width]
+    widths = _per_axis(pad_width, nd, "pad_width", np.int64)
     if np.any(widths < 0):
         raise ValueError(f"pad: index can't contain negative values, got pad_width={pad_width!r}")
     allowed = {"constant": {"constant_values"}, "linear_ramp": {"end_values"}, "reflect": {"reflect_type"},
                "symmetric": {"reflect_type"}, "maximum": {"stat_length"}, "minimum": {"stat_length"},
-               "mean": {"stat_length"}}
+               "mean": {"stat_length"}, "median": {"stat_length"}}
     if mode not in allowed and mode not in _INDEX_MODES and mode != "empty":
         raise ValueError(f"pad: mode {mode!r} is not supported; use one of constant, edge, reflect, symmetric, "
-                         "wrap, linear_ramp, maximum, minimum, mean, empty")
+                         "wrap, linear_ramp, maximum, minimum, mean, median, empty")
     unexpected = set(kwargs) - allowed.get(mode, set())
     if unexpected:
         raise ValueError(f"pad: unsupported keyword arguments for mode {mode!r}: {sorted(unexpected)}")
-    if kwargs.get("reflect_type", "even") != "even":
-        raise ValueError("pad: only reflect_type='even' is supported")
-    if kwargs.get("stat_length") is not None:
-        raise ValueError("pad: only stat_length=None (the whole axis) is supported")
-    values = _per_axis(kwargs.get("constant_values", kwargs.get("end_values", 0)), nd, "constant_values", float)
+    odd = kwargs.get("reflect_type", "even")
+    if odd not in ("even", "odd"):
+        raise ValueError(f"pad: reflect_type must be 'even' or 'odd', got {odd!r}")
+    odd = odd == "odd"
+    lengths = kwargs.get("stat_length")
+    if lengths is not None:
+        lengths = _per_axis(lengths, nd, "stat_length", np.int64)
+        if np.any(lengths < 0):
+            raise ValueError("pad: index can't contain negative values (stat_length)")
+        if mode not in ("mean", "median") and np.any(lengths == 0):
+            raise ValueError("pad: stat_length of 0 yields no value for padding")
+    values = kwargs.get("constant_values", kwargs.get("end_values", 0))
+    if is_traced(asarray_or_var(values)) and mode == "constant":
+        values = _sh.broadcast_to(asarray_or_var(values), (nd, 2))
+    else:
+        # NOTE: no cast to float here: an int64 constant past 2**53, or a complex one, must reach astype intact
+        values = _per_axis(values, nd, "constant_values", None)
     out = array
     for ax in range(nd):
         before, after = (int(w) for w in widths[ax])
         if before == 0 and after == 0:
+            continue
+        if odd:
+            from ._pad_odd import odd_block
+            if is_known(shape(out)[ax]) and shape(out)[ax] == 0:
+                raise ValueError(f"pad: can't extend empty axis {ax} using modes other than 'constant' or 'empty'")
+            out = _sh.concatenate([p for p in (odd_block(out, ax, -before, 0, mode), out,
+                                               odd_block(out, ax, 0, after, mode)) if p is not None], axis=ax)
             continue
         if mode in _INDEX_MODES:
             n = shape(out)[ax]
@@ -353,8 +376,9 @@ def pad(array, pad_width, mode="constant", **kwargs):
             idx = np.pad(np.arange(n), (before, after), mode=mode)
             out = I.take(out, const(idx), axis=ax)
             continue
-        out = _sh.concatenate([p for p in (_pad_block(out, ax, before, mode, values[ax][0], True), out,
-                                           _pad_block(out, ax, after, mode, values[ax][1], False))
+        stat = (None, None) if lengths is None else (int(lengths[ax][0]), int(lengths[ax][1]))
+        out = _sh.concatenate([p for p in (_pad_block(out, ax, before, mode, values[ax][0], True, stat[0]), out,
+                                           _pad_block(out, ax, after, mode, values[ax][1], False, stat[1]))
                                if p is not None], axis=ax)
     return out
 
@@ -387,18 +411,21 @@ def _index_block(x, ax, start, stop, mode):
 
 def _per_axis(value, nd, what, cast):
     try:
-        return np.broadcast_to(np.asarray(value, dtype=float if cast is float else np.int64), (nd, 2))
+        return np.broadcast_to(np.asarray(value, dtype=cast), (nd, 2))
     except ValueError:
         raise ValueError(f"pad: {what}={value!r} cannot be broadcast to ({nd}, 2) (one (before, after) per "
                          "axis)") from None
 
 
-def _pad_block(x, ax, width, mode, value, at_start):
+def _pad_block(x, ax, width, mode, value, at_start, stat_length=None):
     if width == 0:
         return None
     dims = tuple(width if i == ax else d for i, d in enumerate(shape(x)))
     dt = dtype_of(x)
     if mode in ("constant", "empty"):
+        if is_traced(value):
+            from ._elementwise import astype
+            return _sh.broadcast_to(astype(value, dt), dims)
         return _sh.broadcast_to(const(np.asarray(0 if mode == "empty" else value).astype(dt)), dims)
     from . import _reductions as R
     if mode == "linear_ramp":
@@ -412,9 +439,13 @@ def _pad_block(x, ax, width, mode, value, at_start):
         if dt.kind != "f":  # NOTE: numpy's integer linspace floors
             ramp = om.convert(om.floor(ramp), dtype=dt)
         return ramp
-    stat = {"maximum": R.max, "minimum": R.min, "mean": R.mean}[mode]
+    from ._statistics import median
+    stat = {"maximum": R.max, "minimum": R.min, "mean": R.mean, "median": median}[mode]
+    if stat_length is not None:     # the statistic of the stat_length entries nearest this end (all, if fewer)
+        k = stat_length
+        x = x[(slice(None),) * ax + (slice(0, k) if at_start or not k else slice(-k, None),)]
     v = stat(x, axis=ax, keepdims=True)
-    if dt.kind in "iu" and mode == "mean":
+    if dt.kind in "iu" and mode in ("mean", "median"):
         v = om.convert(_rint_for_mean(v), dtype=dt)
     return _sh.broadcast_to(v, dims)
 

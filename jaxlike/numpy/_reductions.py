@@ -134,10 +134,13 @@ def _count(a, axes, keepdims, where):
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     _no_out(out, "mean")
-    a = _float(asarray_or_var(a))
+    a = asarray_or_var(a)
+    # NOTE: numpy sums float16 in float32 (a float16 running sum loses the low digits) and rounds at the end
+    half = dtype is None and dtype_of(a) == np.float16
+    a = _cast(a, np.float32) if half else _float(a)
     axes = normalize_axes(axis, ndim(a))
     out = sum(a, axis=axes, keepdims=keepdims, where=where) / _count(a, axes, keepdims, where)
-    return out if dtype is None else _cast(out, dtype)
+    return _cast(out, np.float16) if half else out if dtype is None else _cast(out, dtype)
 
 
 _mean = mean   # NOTE: var's and std's ``mean`` argument hides the function there
@@ -180,20 +183,24 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
                       where=where, mean=mean))
 
 
-def argmax(a, axis=None):
+def _arg_extreme(prim, fname, a, axis, out, keepdims):
+    _no_out(out, fname)
     a = asarray_or_var(a)
     if axis is None:
         from ._shape import ravel
-        return r.argmax(ravel(a), axis=0)
-    return r.argmax(a, axis=normalize_axis(axis, ndim(a)))
+        res, kept = prim(ravel(a), axis=0), tuple(range(ndim(a)))
+    else:
+        kept = (normalize_axis(axis, ndim(a)),)
+        res = prim(a, axis=kept[0])
+    return expand_back(res, kept, ndim(a)) if keepdims else res
 
 
-def argmin(a, axis=None):
-    a = asarray_or_var(a)
-    if axis is None:
-        from ._shape import ravel
-        return r.argmin(ravel(a), axis=0)
-    return r.argmin(a, axis=normalize_axis(axis, ndim(a)))
+def argmax(a, axis=None, out=None, *, keepdims=False):
+    return _arg_extreme(r.argmax, "argmax", a, axis, out, keepdims)
+
+
+def argmin(a, axis=None, out=None, *, keepdims=False):
+    return _arg_extreme(r.argmin, "argmin", a, axis, out, keepdims)
 
 
 def all(a, axis=None, out=None, keepdims=False, *, where=None):

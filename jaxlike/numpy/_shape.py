@@ -36,8 +36,8 @@ def reshape(a, *newshape, shape=None, order="C"):
     return L.reshape(a, shape=newshape)
 
 
-def ravel(a):
-    return reshape(a, (-1,))
+def ravel(a, order="C"):
+    return reshape(a, (-1,), order="C" if order in ("K", "A") else order)
 
 
 def transpose(a, axes=None):
@@ -91,8 +91,8 @@ def squeeze(a, axis=None):
     return reshape(a, tuple(d for i, d in enumerate(shp) if i not in axes))
 
 
-def broadcast_to(a, shape_):
-    a = asarray_or_var(a)
+def broadcast_to(array, shape, subok=False):  # noqa: A002  (numpy's parameter names)
+    a, shape_ = asarray_or_var(array), shape
     shape_ = tuple(shape_) if isinstance(shape_, (tuple, list)) else (shape_,)
     if not is_traced(a):
         if all(is_known(d) for d in shape_):
@@ -112,8 +112,10 @@ def broadcast_arrays(*args):
     return [broadcast_to(a, target) for a in args]
 
 
-def concatenate(arrays, axis=0):
-    arrays = [asarray_or_var(a) for a in arrays]
+def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    arrays = [_cast_for_join(asarray_or_var(a), dtype, casting, "concatenate") for a in arrays]
+    if out is not None:
+        raise TypeError("concatenate: out= is not supported; use the return value")
     if axis is None:
         arrays = [ravel(a) for a in arrays]
         axis = 0
@@ -124,8 +126,22 @@ def concatenate(arrays, axis=0):
     return L.concatenate(*arrays, axis=normalize_axis(axis, ndim(arrays[0])))
 
 
-def stack(arrays, axis=0):
-    arrays = [asarray_or_var(a) for a in arrays]
+def _cast_for_join(a, dtype, casting, fname):
+    """numpy's dtype= for the joining functions: each input cast first, refused as numpy refuses it."""
+    if dtype is None:
+        return a
+    from ._base import dtype_of
+    from ._elementwise import astype
+    if not np.can_cast(dtype_of(a), dtype, casting):
+        raise TypeError(f"{fname}: cannot cast array data from {dtype_of(a)} to {np.dtype(dtype)} according to the "
+                        f"rule {casting!r}")
+    return astype(a, dtype)
+
+
+def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    arrays = [_cast_for_join(asarray_or_var(a), dtype, casting, "stack") for a in arrays]
+    if out is not None:
+        raise TypeError("stack: out= is not supported; use the return value")
     if not arrays:
         raise ValueError("need at least one array to stack")
     nd = ndim(arrays[0]) + 1
@@ -153,13 +169,13 @@ def _atleast_2d(a):
     return reshape(_atleast_1d(a), (1,) + tuple(shape(_atleast_1d(a))))
 
 
-def hstack(tup):
+def hstack(tup, *, dtype=None, casting="same_kind"):
     arrs = [atleast_1d(a) for a in tup]
-    return concatenate(arrs, axis=0 if ndim(arrs[0]) == 1 else 1)
+    return concatenate(arrs, axis=0 if ndim(arrs[0]) == 1 else 1, dtype=dtype, casting=casting)
 
 
-def vstack(tup):
-    return concatenate([atleast_2d(a) for a in tup], axis=0)
+def vstack(tup, *, dtype=None, casting="same_kind"):
+    return concatenate([atleast_2d(a) for a in tup], axis=0, dtype=dtype, casting=casting)
 
 
 row_stack = vstack

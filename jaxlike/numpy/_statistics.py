@@ -378,7 +378,8 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     X = X - avg[:, None]
     weighted = X if w is None else X * w
     c = X @ S.transpose(conj(weighted) if dtype_of(X).kind == "c" else weighted)
-    return S.squeeze(c * E.true_divide(1, fact))
+    # NOTE: numpy scales in place (c *= 1 / fact), keeping c's dtype (float32 for dtype=float32)
+    return S.squeeze(c * E.astype(E.true_divide(1, fact), np.finfo(dtype_of(c)).dtype))
 
 
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):

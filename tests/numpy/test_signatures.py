@@ -39,12 +39,9 @@ NOT_SUPPORTED = {
     "copy": "traced values are never aliased",
     "ndmin": "use atleast_nd or reshape",
     "ndmax": "use atleast_nd or reshape",
-    "shape": "the *_like functions keep the prototype's shape (use full/zeros for another shape)",
-    "dtype": "concatenate/stack promote their operands as numpy does; use astype",
     "kind": "sorts are always stable",
     "stable": "sorts are always stable",
     "hermitian": "pinv/svd/matrix_rank use the SVD for every matrix",
-    "casting": "joining promotes operands as numpy's default casting does",
     "start_or_stop": "numpy's own signature text for arange([start,] stop[, step]); positional use is the same",
 }
 ALIASES = {"start_or_stop": "start"}  # numpy's text signature of arange names its first argument so
