@@ -235,6 +235,11 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         return avg, _sh.broadcast_to(_red.sum(ones_like(a, dtype=dtype_of(avg)), axis=axis, keepdims=keepdims),
                                      shape(avg))
     nd = ndim(a)
+    if ndim(weights) == nd and _differ(shape(a), shape(weights)):
+        # NOTE: numpy's errors: weights of a's rank must have its shape (the product would broadcast them)
+        if axis is None:
+            raise TypeError("average: axis must be specified when shapes of a and weights differ")
+        raise ValueError("average: shape of weights must be consistent with shape of a along specified axis")
     if ndim(weights) != nd:
         if axis is None:
             raise TypeError("average: axis must be specified when shapes of a and weights differ")
@@ -248,3 +253,13 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     wsum = _red.sum(weights, axis=axis, keepdims=keepdims)
     avg = _red.sum(a * weights, axis=axis, keepdims=keepdims) / wsum
     return (avg, _sh.broadcast_to(wsum, shape(avg))) if returned else avg
+
+
+def _differ(dims, others):
+    """Whether two shapes of one rank differ where the trace can tell: known sizes that are not equal, or a
+    size known to be 1 against one that is not (a symbolic size is checked when the product runs)."""
+    for d, e in zip(dims, others):
+        if (is_known(d) and is_known(e) and int(d) != int(e)) or \
+                (is_known(d) and int(d) == 1) != (is_known(e) and int(e) == 1):
+            return True
+    return False

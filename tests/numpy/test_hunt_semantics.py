@@ -197,3 +197,13 @@ def test_scalar_boolean_index_numpy_merges_is_refused():
 def test_traced_take_and_mT_methods():
     got = jaxlike.compile(lambda a: (a.take([0, -1], axis=1), a.mT), mode="FAST_COMPILE")(X3)
     _assert_same(got, (X3.take([0, -1], axis=1), X3.mT), "methods")
+
+
+@pytest.mark.parametrize("axis", [(0, 2), None])
+def test_average_weights_of_as_rank_but_another_shape_are_refused_when_traced(axis):
+    a, w = np.arange(24.0).reshape(2, 3, 4), np.arange(1.0, 9.0).reshape(2, 1, 4)
+    with pytest.raises(ValueError if axis else TypeError) as numpy_error:
+        np.average(a, axis=axis, weights=w)
+    f = jaxlike.compile(lambda a, w: jnp.average(a, axis=axis, weights=w), mode="FAST_COMPILE")
+    with pytest.raises(type(numpy_error.value), match="(?i)shape"):
+        f(a, w)
