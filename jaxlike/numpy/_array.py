@@ -26,6 +26,28 @@ class Array(np.ndarray):
     def at(self):
         return _At(np.asarray(self), _EagerRef)
 
+    def __getitem__(self, index):
+        # NOTE: a traced index (a loop counter in fori_loop, an argument of compile) makes a graph, as a JAX
+        # array does; numpy's own indexing would ask the tracer for an int and fail with its generic IndexError
+        t = type(index)
+        if t is int or (t is slice and not _traced_bounds(index)) or not _has_tracer(index):
+            return _GETITEM(self, index)
+        return const(np.asarray(self))[index]
+
+
+_GETITEM = np.ndarray.__getitem__
+
+
+def _traced_bounds(s):
+    return isinstance(s.start, Var) or isinstance(s.stop, Var) or isinstance(s.step, Var)
+
+
+def _has_tracer(index):
+    for p in (index if type(index) is tuple else (index,)):
+        if isinstance(p, Var) or (type(p) is slice and _traced_bounds(p)):
+            return True
+    return False
+
 
 def eager(value):
     """``value`` as an ``Array`` when it is a plain numpy array (a view: no copy), else as it is."""

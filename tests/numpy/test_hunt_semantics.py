@@ -207,3 +207,13 @@ def test_average_weights_of_as_rank_but_another_shape_are_refused_when_traced(ax
     f = jaxlike.compile(lambda a, w: jnp.average(a, axis=axis, weights=w), mode="FAST_COMPILE")
     with pytest.raises(type(numpy_error.value), match="(?i)shape"):
         f(a, w)
+
+
+def test_a_jnp_array_indexed_by_a_traced_counter_or_argument():
+    from jaxlike import lax
+    b = jnp.arange(5.0)
+    assert float(lax.fori_loop(0, 5, lambda i, c: c + b[i], 0.0)) == 10.0
+    window = jaxlike.compile(lambda i: b[i:i + 2].sum() + b[i], mode="FAST_COMPILE")
+    assert float(window(1)) == 1.0 + 2.0 + 1.0
+    assert float(jaxlike.grad(lambda x: b[2] * x)(1.0)) == 2.0
+    assert type(b[1:3]) is type(b) and list(b[[0, 2]]) == [0.0, 2.0]
