@@ -135,13 +135,17 @@ class TieredExecutable(Executable):
     def __init__(self, graph, options):
         from ..backends import get_backend
         self.run, self.graph, self.backend = self._run, graph, "numba_cpu"
-        self.tier = "interpreter"
         self._options = options
         self._interpreted = get_backend("reference").compile(graph)
         self._compiled = self._job = None
         self._callbacks = []
         self._upgrading = threading.Lock()
         self._waits = False   # NOTE: after the first call
+
+    @property
+    def tier(self):
+        """Which one serves calls: "interpreter" until a call has taken the compiled entry, then "compiled"."""
+        return "interpreter" if self._compiled is None else "compiled"
 
     def when_compiled(self, callback):
         self._callbacks.append(callback)
@@ -182,7 +186,7 @@ class TieredExecutable(Executable):
                     for callback in self._callbacks:
                         callback(result)
                     self._callbacks.clear()
-                    self.tier, self._compiled = "compiled", result
+                    self._compiled = result
         return self._compiled
 
     def _run(self, *arrays):
