@@ -14,6 +14,7 @@ from ..core.errors import ShapeError, user_frame, where
 from ..control.body import close_body, slice_type
 from ..control.scan import make_scan
 from ..control.while_loop import make_while
+from ..control.cond import make_cond, mark
 from ..ops.layout import broadcast_to, reshape
 from ..ops.math import convert, select as _select
 from ..ops.index import take
@@ -225,20 +226,24 @@ def select(pred, on_true, on_false):
 def cond(pred, true_fun, false_fun, *operands):
     """``jax.lax.cond``: ``true_fun(*operands)`` if ``pred`` else ``false_fun(*operands)``. ``pred`` is a
     boolean or number scalar (nonzero is true, as in JAX); the branches return the same structure, shapes and
-    dtypes. With a traced predicate both branches are computed and one is selected (so both must be safe to
-    evaluate, as under ``vmap`` in JAX); a concrete predicate runs one branch."""
+    dtypes. A traced predicate makes a ``cond`` node (control/cond.py) that runs the chosen branch only, so the
+    other may fail or produce NaN unseen, in values and derivatives alike (under ``vmap`` with a batched
+    predicate, and on device='cuda', every branch runs and one is selected, as JAX does under vmap); a concrete
+    predicate runs one branch in Python."""
     pred = _selector(pred, "cond", "pred", "biuf", "a boolean or number scalar")
     branches, names = [true_fun, false_fun], ["true_fun", "false_fun"]
     if not isinstance(pred, Var):
         return _run_one(0 if pred else 1, branches, names, operands, "cond")
     if pred.dtype != np.bool_:
         pred = convert(pred, dtype="bool")
-    return _select_branches([pred, pred == False], branches, names, operands, "cond")  # noqa: E712
+    return _one_branch(convert(pred == False, dtype="int64"), branches, names, operands, "cond",  # noqa: E712
+                       lambda: [pred, pred == False])  # noqa: E712
 
 
 def switch(index, branches, *operands):
     """``jax.lax.switch``: ``branches[index](*operands)``; ``index`` is an integer scalar, clamped to the valid
-    range as in JAX. The branches return the same structure, shapes and dtypes."""
+    range as in JAX. The branches return the same structure, shapes and dtypes. Only the chosen branch runs,
+    as in ``cond``."""
     branches = list(branches)
     if not branches:
         raise ValueError("switch: at least one branch is required" + where(user_frame()))
@@ -247,7 +252,8 @@ def switch(index, branches, *operands):
     if not isinstance(index, Var):
         return _run_one(int(np.clip(index, 0, len(branches) - 1)), branches, names, operands, "switch")
     clamped = index if len(branches) == 1 else _clip_index(index, len(branches))
-    return _select_branches([clamped == k for k in range(len(branches))], branches, names, operands, "switch")
+    return _one_branch(clamped, branches, names, operands, "switch",
+                       lambda: [clamped == k for k in range(len(branches))])
 
 
 def _selector(value, fn_name, arg, kinds, expected):
@@ -300,6 +306,31 @@ def _abstract(x):
         return Var(type_of_value(x))
     except TypeError:
         return x
+
+
+def _one_branch(index, branches, names, operands, fn_name, picks):
+    """The branch ``index`` (an integer Var in range) picks, as a ``cond`` node: each branch traced on
+    stand-ins of the operands' array leaves (other leaves passed as they are). Where a result's size would be
+    one a branch computes, every branch is computed and ``picks()`` (boolean scalars) selects."""
+    leaves, tree = pytree.flatten(operands)
+    arrays = [k for k, x in enumerate(leaves) if isinstance(_abstract(x), Var)]
+    traced, results = [], []
+    for branch in branches:
+        start = mark()
+        ins = [Var(_leaf_type(_abstract(leaves[k]))) for k in arrays]
+        given = list(leaves)
+        for k, v in zip(arrays, ins):
+            given[k] = v
+        results.append((ins, branch(*pytree.unflatten(tree, given)), start))
+    types, out_tree = _branch_types([r for _, r, _ in results], names, fn_name)
+    for ins, result, start in results:
+        outs = [_fit_branch(_leaf_var(v, f"{fn_name}: a branch's result"), t)
+                for v, t in zip(pytree.flatten(result)[0], types)]
+        traced.append((ins, outs, start))
+    out = make_cond(index, traced, [leaves[k] for k in arrays])
+    if out is None:
+        return _select_branches(picks(), branches, names, operands, fn_name)
+    return pytree.unflatten(out_tree, out)
 
 
 def _select_branches(picks, branches, names, operands, fn_name):

@@ -10,6 +10,7 @@ loops are optimized the same way (``optimize_bodies``). Imports core, control an
 from ..core.graph import Graph, Var
 from ..control.body import LoopBody
 from ..control.custom import inline_custom
+from ..control.cond import inline_cond
 from .cse import cse
 from .simplify import simplify
 from .stabilize import stabilize
@@ -49,17 +50,21 @@ PASSES = {
 from .fuse import fuse; PASSES["FAST_RUN"].append(fuse); PASSES["DEBUG_MODE"].append(fuse)  # noqa: E402,E702 last
 
 
-def optimize(graph, mode="FAST_RUN", excluding=()):
-    """Run the passes of ``mode`` on ``graph`` (never mutated); ``excluding`` lists pass names to skip."""
+def optimize(graph, mode="FAST_RUN", excluding=(), inline_branches=False):
+    """Run the passes of ``mode`` on ``graph`` (never mutated); ``excluding`` lists pass names to skip.
+    ``inline_branches``: every ``cond`` becomes all its branches and a select, for a backend that cannot run
+    one branch (then optimized with the rest of the graph)."""
     if mode not in PASSES:
         raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(PASSES)}")
     excluding = (excluding,) if isinstance(excluding, str) else tuple(excluding)
     graph = inline_custom(graph)
+    if inline_branches:
+        graph = inline_cond(graph)
     for p in PASSES[mode]:
         if p.__name__ in excluding:
             continue
         graph = p(graph, excluding) if isinstance(p, Fixpoint) else p(graph)
-    return optimize_bodies(graph, lambda g: optimize(g, mode, excluding))
+    return optimize_bodies(graph, lambda g: optimize(g, mode, excluding, inline_branches))
 
 
 def optimize_bodies(graph, opt):

@@ -53,7 +53,8 @@ def build_executable(graph, device=None, mode=None, options=None, profile=None):
     if config.profile or profile is not None:
         opts["profile"] = True      # NOTE: backends that can time their kernels from inside do so
     opts.update(options or {})
-    opt_graph = optimize(graph, mode)
+    # NOTE: numba_cuda has no lowering of a cond: it gets every branch and a select (same values and derivatives)
+    opt_graph = optimize(graph, mode, inline_branches=(device or config.device) in ("cuda", "gpu"))
     if profile is None and can_tier(opt_graph, device or config.device, mode):
         # NOTE: before choose_backend, whose test imports numba (0.5 s) in this thread
         return TieredExecutable(opt_graph, opts)

@@ -116,13 +116,20 @@ def can_tier(graph, device, mode):
     from ..config import config
     if not config.tiered or device != "cpu" or mode != "FAST_RUN" or config.profile or config.nan_guard:
         return False
-    if any(isinstance(a, LoopBody) for v in graph.nodes() for _, a in v.attrs):
+    if _has_loop(graph):
         return False
     backend = sys.modules.get("jaxlike.backends.numba_cpu")
     if backend is not None:   # NOTE: maybe half imported, by the compile thread; a namespace package has no file
         return getattr(backend, "__file__", None) is not None
     spec = importlib.util.find_spec("jaxlike.backends.numba_cpu")
     return (spec is not None and spec.has_location and importlib.util.find_spec("numba") is not None)
+
+
+def _has_loop(graph):
+    """Whether a node of ``graph`` or of a cond's branches steps a loop (a cond alone interprets as fast as
+    the rest: one branch)."""
+    return any(isinstance(a, LoopBody) and (v.prim.name != "cond" or _has_loop(a))
+               for v in graph.nodes() if v.prim is not None for _, a in v.attrs)
 
 
 class TieredExecutable(Executable):

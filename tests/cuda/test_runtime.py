@@ -274,6 +274,26 @@ def test_a_loop_runs_on_the_host_and_says_so(gpu):
         np.testing.assert_allclose(np.asarray(g), w, rtol=1e-12)
 
 
+def test_a_cond_runs_as_a_select_on_the_device(gpu):
+    """Catches: a cond node reaching the GPU planner (it has no kernel; optimize inlines every branch and a
+    select for device=cuda), and that select form losing the cond's NaN-free derivative at sqrt's kink."""
+    import warnings
+    from jaxlike import lax
+
+    def f(x):
+        return jnp.sum(lax.cond(jnp.sum(x) > 0, lambda v: jnp.sqrt(v), lambda v: 0.0 * v, x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g_gpu = jaxlike.compile(jaxlike.value_and_grad(f), device="cuda")
+        for x in (np.array([0.0, 4.0]), np.array([-1.0, 0.0])):
+            value, grad = g_gpu(x)
+            want_value, want_grad = jaxlike.value_and_grad(f)(x)
+            assert np.asarray(value) == pytest.approx(float(want_value))
+            np.testing.assert_array_equal(np.asarray(grad), np.asarray(want_grad))
+    # the untaken sqrt branch (of -1 and 0) leaks no NaN
+    np.testing.assert_array_equal(np.asarray(g_gpu(np.array([-1.0, 0.0]))[1]), [0.0, 0.0])
+
+
 def test_plan_errors_name_the_op_and_line(gpu):
     """Catches: a size mismatch in a reshape or concatenation planned without the op's name or the user's
     line, and a loop's result sized inside its step (a reshape there) crashing in the planner with

@@ -1,4 +1,4 @@
-"""Lowerings of the loops of ``control/`` (``scan``, ``while_loop``): the step graph is compiled as a module of
+"""Lowerings of the loops of ``control/`` (``scan``, ``while_loop``) and of its ``cond``: the step graph is compiled as a module of
 its own (``Codegen.submodule``: its own ``@njit`` entry, disk-cached like any other) and the caller's entry
 runs a plain Python loop over it, which numba compiles to a native loop calling (and LLVM usually inlining)
 the step. A loop's results are several nodes (``core.graph.sibling_key``); the first one lowered runs the
@@ -6,7 +6,7 @@ loop for all those the graph uses, and fills only the stacked results some node 
 and ops only.
 """
 
-from ...core.graph import sibling_key, syms_in
+from ...core.graph import sibling_key, syms_in, distinct_syms
 from ...core.errors import where
 from ...core.types import dims_equal
 from .loops import np_type
@@ -173,6 +173,56 @@ def while_loop(ctx, v):
     return lines
 
 
-LOWERINGS = {"scan": scan, "while_loop": while_loop}
+def cond(ctx, v):
+    """One ``if``/``elif`` per branch, each calling its branch's module, which writes the array results into
+    buffers allocated here (so every result is a fresh array, never a view of an operand) and returns the
+    numbers. The index is clamped already; the first and last tests clamp again, as the reference does."""
+    members = _members(ctx, v)
+    if members is None:
+        return []
+    attrs = dict(v.attrs)
+    bodies = [attrs[f"branch{j}"] for j in range(attrs["num_branches"])]
+    union = distinct_syms(tuple(s for b in bodies for s in b.syms))
+    base = ctx.tmp("_cond")
+    outs = []
+    for k, o in enumerate(bodies[0].outputs):
+        if o.ndim == 0:
+            continue
+        m = members.get(k)
+        typ = m.type if m is not None else v.prim.shape(*[x.type for x in v.inputs], **{**attrs, "output": k})
+        _check_bound(ctx, typ, v if m is None else m, k)
+        if m is None:
+            outs.append(f"{base}_unused{k}")
+            ctx.lines.append(f"{outs[-1]} = np.empty({ctx.shape_text(typ.shape)}, {np_type(typ.dtype)})")
+            continue
+        ctx.allocate(ctx.name(m), m.shape, m.dtype, m)
+        ctx.made_dims[ctx.name(m)] = [ctx.dim(d) for d in m.shape]
+        outs.append(ctx.name(m))
+    numbers = _numbers(bodies[0])
+    ops, index = [ctx.name(x) for x in v.inputs[1:]], ctx.name(v.inputs[0])
+    lines = [f"{base}_ws = _rt.new_block()"]
+    for j, body in enumerate(bodies):
+        step, consts, _ = ctx.submodule(body, out_params=True)
+        sizes = [attrs["sizes"][next(i for i, u in enumerate(union) if u is s)] for s in body.syms]
+        last = j == len(bodies) - 1
+        lines.append("else:" if last and j else f"if {index} <= 0:" if j == 0 else f"elif {index} == {j}:")
+        if last and j == 0:
+            lines[-1] = "if True:"
+        rv = f"{base}_r{j}"
+        lines.append(f"    {rv} = {_call(ctx, step, ops, consts, sizes, outs + [f'{base}_ws'])}")
+        lines += [f"    {ctx.name(m)} = {rv}[0][{numbers.index(k)}]" for k, m in members.items() if m.ndim == 0]
+    return lines
+
+
+def _check_bound(ctx, typ, v, k):
+    """A cond's array results are allocated before the branch runs: their sizes must be known by then."""
+    from .codegen import Unsupported
+    unbound = [s for s in syms_in(typ.shape) if id(s) not in ctx.bound]
+    if unbound:
+        raise Unsupported(f"cond: result {k} has shape {typ!r}, and {unbound[0]!r} is not known before the "
+                          f"branch runs{where(v.source)}")
+
+
+LOWERINGS = {"scan": scan, "while_loop": while_loop, "cond": cond}
 
 __all__ = ["LOWERINGS"]

@@ -1,0 +1,298 @@
+"""``cond``: one of several branch graphs applied to the same operands, chosen by an integer index when the
+program runs (the primitive behind ``lax.cond`` and ``lax.switch``).
+
+Why a primitive and not a select of every branch: only the chosen branch is evaluated, so a branch the index
+rules out may index out of range or divide by zero without effect, and differentiation maps each branch to its
+own derivative branch. A select's reverse mode multiplies the untaken branch's derivative by a zero cotangent,
+and ``0 * inf`` is NaN: ``grad`` of ``cond(x > 0, sqrt, zeros)`` at 0 was NaN where JAX gives 0.
+
+Operands: the index (an integer scalar, already clamped to the branches' range), then the values every branch
+takes (the caller's operands, then the outer values any branch reads, lifted as in a loop body). Attrs:
+``branch0`` ... (one ``LoopBody`` each, all over the same inputs and of the same output types),
+``num_branches``, ``sizes`` (sizes the branches name that their inputs do not carry) and ``output``; the
+results are sibling nodes, one equation, as a loop's are.
+
+A branch body holds exactly what its function computed when traced: the outer values it reads become operands
+(unlike a loop step, nothing computed outside it is pulled in, and nothing it computes is pulled out). The
+reference interpreter and the numba CPU backend run one branch; backends without a lowering get every branch
+and a select (``inline_cond``), which keeps the values and the derivatives. Reverse mode recomputes the
+branch's forward values inside its derivative branch (no residuals cross the branch boundary).
+Imports core, ops and autodiff.
+"""
+
+import collections
+
+import numpy as np
+
+from ..core.graph import Var, Graph, as_var, map_dims, subst_dims, distinct_syms, substitute
+from ..core.types import TensorType, Sym
+from ..core.interpret import interpret
+from ..core.primitive import Primitive, Kind, register, bind
+from ..ops.layout import broadcast_to
+from ..ops.math import select, eq, convert
+from ..ops._rules import Sample
+from ..autodiff import backward, forward, zeros_like
+from ..autodiff.batching import batch_with_flags
+from .body import LoopBody, free_syms, rebind, checked_arrays
+from .scan import remember, recall
+
+
+# -- tracing a branch ----------------------------------------------------------------------------------------
+def mark():
+    """The id the next node will get: a branch traced after this mark owns exactly the nodes with larger ids."""
+    return Var(TensorType("bool", ()))._id
+
+
+def close_branch(inputs, outputs, start):
+    """(outputs, captured): ``outputs`` of a branch traced over ``inputs`` after ``mark()`` returned ``start``,
+    and the outer values it reads (nodes made before ``start``, other than rank-0 constants, which stay in the
+    branch where the compiler folds them), in the order first met."""
+    own = {v._id for v in inputs}
+    captured, seen, stack = [], set(), list(reversed(outputs))
+    while stack:
+        v = stack.pop()
+        if v._id in seen or v._id in own:
+            continue
+        seen.add(v._id)
+        # NOTE: an input made while tracing (a nested transform's stand-in) is no node of the branch either
+        if (v._id < start or (v.prim is None and not v.is_const)) and not (v.is_const and v.ndim == 0):
+            captured.append(v)
+            continue
+        stack.extend(reversed(v.inputs))
+    return outputs, captured
+
+
+def make_cond(index, traced, operands):
+    """The results of the cond node choosing among branches ``traced`` (a list of (inputs, outputs, start):
+    outputs traced over fresh inputs of the operands' types after ``mark()`` gave start) by ``index``. The
+    branches' outputs must already have one type per position. Returns the result Vars, or None when a
+    result's size would be one a branch computes (a select of every branch serves that case)."""
+    operands = [as_var(o) for o in operands]
+    closed = [close_branch(ins, [as_var(o) for o in outs], start) for ins, outs, start in traced]
+    # NOTE: an outer value several branches read is one operand
+    extra = list({c._id: c for _, caps in closed for c in caps}.values())
+    slots = {c._id: Var(TensorType(c.dtype, c.shape)) for c in extra}
+    known = {id(d) for v in operands + extra for d in v.shape if isinstance(d, Sym)}
+    bodies = []
+    for (ins, _, _), (outs, caps) in zip(traced, closed):
+        if any(isinstance(d, Sym) and id(d) not in known for o in outs for d in o.shape):
+            return None
+        outs = substitute(outs, {c: slots[c._id] for c in caps}) if caps else outs
+        inputs = list(ins) + [slots[c._id] for c in extra]
+        body = LoopBody(inputs, outs, len(inputs), 0)
+        body.syms = free_syms(body)
+        bodies.append(body)
+    return _nodes(index, bodies, operands + extra)
+
+
+def _nodes(index, bodies, operands):
+    syms = distinct_syms(tuple(s for b in bodies for s in b.syms))
+    attrs = {f"branch{j}": b for j, b in enumerate(bodies)}
+    index = convert(as_var(index), dtype="int64") if as_var(index).dtype != np.int64 else as_var(index)
+    return [bind(cond, index, *operands, output=k, num_branches=len(bodies), sizes=syms, **attrs)
+            for k in range(len(bodies[0].outputs))]
+
+
+def _branches(attrs):
+    return [attrs[f"branch{j}"] for j in range(attrs["num_branches"])]
+
+
+def _fresh(values):
+    return [Var(TensorType(v.dtype, v.shape)) for v in values]
+
+
+# -- the primitive's rules -----------------------------------------------------------------------------------
+def _cond_shape(index, *types, output, num_branches, sizes, **bodies):
+    if index.ndim or index.dtype.kind not in "iu":
+        raise TypeError(f"cond: the index must be an integer scalar, got {index!r}")
+    first = bodies["branch0"]
+    if len(types) != len(first.inputs):
+        raise TypeError(f"cond: the branches take {len(first.inputs)} operands, got {len(types)}")
+    dimmap = {}
+    for k, (t, b) in enumerate(zip(types, first.inputs)):
+        if t.dtype != b.dtype or t.ndim != b.ndim:
+            raise TypeError(f"cond: operand {k} is {t!r}, but the branches were traced for {b.type!r}")
+        map_dims(b.type.shape, t.shape, dimmap)
+    out = first.outputs[output].type
+    return TensorType(out.dtype, subst_dims(out.shape, dimmap))
+
+
+_RUNS = collections.OrderedDict()   # the sibling nodes of one cond run their branch once (scan.remember)
+
+
+def run_branch(operands, attrs):
+    index, arrays = int(operands[0]), list(operands[1:])
+    body = _branches(attrs)[min(max(index, 0), attrs["num_branches"] - 1)]
+    key = (body, tuple(attrs["sizes"]))
+    hit = recall(_RUNS, key, arrays)
+    if hit is not None:
+        return hit
+    syms = distinct_syms(tuple(s for b in _branches(attrs) for s in b.syms))
+    env = dict(zip(syms, attrs["sizes"]))
+    outs, _ = interpret(body, checked_arrays(arrays, body, "cond"), sizes={s: env[s] for s in body.syms})
+    remember(_RUNS, key, arrays, outs)
+    return outs
+
+
+def _cond_numpy(*operands, **attrs):
+    return np.array(run_branch(operands, attrs)[attrs["output"]], copy=True)
+
+
+def _full(cts, index, operands, attrs):
+    """The output cotangents, zeros of the node's output types where None."""
+    types = [_cond_shape(index.type, *[x.type for x in operands], **{**attrs, "output": k})
+             for k in range(len(attrs["branch0"].outputs))]
+    return [cts.get(k) if cts.get(k) is not None else zeros_like(Var(t)) for k, t in enumerate(types)]
+
+
+def _cond_vjp(cts, node, index, *operands, output, num_branches, sizes, **bodies):
+    """Operand cotangents from a cond of the branches' own derivative graphs (once per equation)."""
+    attrs = {**bodies, "num_branches": num_branches, "sizes": sizes}
+    branches = _branches(attrs)
+    gs = _full(cts, index, operands, attrs)
+    wanted = [k for k, x in enumerate(operands) if x.dtype.kind in "fc"]
+    traced = []
+    for b in branches:
+        start = mark()
+        ins, g_ins = _fresh(operands), _fresh(gs)
+        grads = backward(rebind(b, ins), g_ins, [ins[k] for k in wanted])
+        grads = [g if g is not None else zeros_like(ins[k]) for g, k in zip(grads, wanted)]
+        traced.append((ins + g_ins, grads, start))
+    results = make_cond(index, traced, list(operands) + gs) if wanted else []
+    out = [None] * (1 + len(operands))
+    for k, r in zip(wanted, results):
+        out[1 + k] = r
+    return out
+
+
+def _cond_jvp(tangents, node, index, *operands, output, num_branches, sizes, **bodies):
+    """Output number -> tangent, from a cond of the branches' tangent graphs (once per equation)."""
+    branches = _branches({**bodies, "num_branches": num_branches})
+    moving = [k for k, t in enumerate(tangents[1:]) if t is not None]
+    floats = [k for k, o in enumerate(branches[0].outputs) if o.dtype.kind in "fc"]
+    if not moving or not floats:
+        return lambda k: None
+    traced = []
+    for b in branches:
+        start = mark()
+        ins = _fresh(operands)
+        t_ins = _fresh([operands[k] for k in moving])
+        outs = rebind(b, ins)
+        touts = forward([outs[k] for k in floats], [ins[k] for k in moving], t_ins)
+        touts = [t if t is not None else zeros_like(outs[k]) for t, k in zip(touts, floats)]
+        traced.append((ins + t_ins, touts, start))
+    results = make_cond(index, traced, list(operands) + [tangents[1 + k] for k in moving])
+    return lambda k: results[floats.index(k)] if k in floats else None
+
+
+def _cond_batch(args, batched, size, *, output, num_branches, sizes, **bodies):
+    """Output number -> batched value, once per equation: an unbatched index keeps one branch per call (each
+    branch batched); a batched one computes every branch and selects per example, as JAX does."""
+    branches = _branches({**bodies, "num_branches": num_branches})
+    flags = list(batched[1:])
+    if batched[0]:
+        return _selected(args, batched, size, branches).__getitem__
+    traced = []
+    for b in branches:
+        start = mark()
+        ins = [Var(TensorType(x.dtype, (size,) + tuple(x.shape))) if f else Var(x.type)
+               for x, f in zip(b.inputs, flags)]
+        outs, oflags = batch_with_flags(list(b.outputs), [x for x, f in zip(b.inputs, flags) if f],
+                                        [v for v, f in zip(ins, flags) if f], size)
+        outs = [o if f else broadcast_to(o, shape=(size,) + tuple(o.shape)) for o, f in zip(outs, oflags)]
+        outs = substitute(outs, {x: v for x, v, f in zip(b.inputs, ins, flags) if not f})
+        traced.append((ins, outs, start))
+    results = make_cond(args[0], traced, list(args[1:]))
+    return results.__getitem__ if results is not None else _selected(args, batched, size, branches).__getitem__
+
+
+def _selected(args, batched, size, branches):
+    """Every branch on the batched operands, one selected per example (the index's batch axis)."""
+    stand_ins = [Var(TensorType(a.dtype, tuple(a.shape[1:]) if f else a.shape)) for a, f in zip(args, batched)]
+    outs = selected_outputs(stand_ins[0], branches, stand_ins[1:])
+    outs, oflags = batch_with_flags(outs, [s for s, f in zip(stand_ins, batched) if f],
+                                    [a for a, f in zip(args, batched) if f], size)
+    outs = substitute(outs, {s: a for s, a, f in zip(stand_ins, args, batched) if not f})
+    return [o if f else broadcast_to(o, shape=(size,) + tuple(o.shape)) for o, f in zip(outs, oflags)]
+
+
+def selected_outputs(index, branches, operands):
+    """Every branch's outputs computed on ``operands``, and one per position chosen by ``index``."""
+    results = [rebind(b, list(operands)) for b in branches]
+    out = []
+    for k in range(len(branches[0].outputs)):
+        acc = results[-1][k]
+        for j in range(len(branches) - 2, -1, -1):
+            pick = eq(index, np.asarray(j, dtype=index.dtype))
+            pick = broadcast_to(pick, shape=acc.shape) if acc.ndim else pick
+            acc = select(pick, results[j][k], acc)
+        out.append(acc)
+    return out
+
+
+# -- for backends without a lowering ---------------------------------------------------------------------------
+def inline_cond(graph):
+    """``graph`` with every cond replaced by all its branches and a select: the same values and derivatives,
+    every branch computed (for backends that cannot run one branch)."""
+    if not any(v.prim is cond for v in graph.nodes()):
+        return graph
+    memo, groups = {}, {}
+    for v in graph.nodes():
+        if v.prim is None:
+            memo[v._id] = v
+            continue
+        inputs = [memo[i._id] for i in v.inputs]
+        if v.prim is cond:
+            attrs = dict(v.attrs)
+            key = (tuple(id(b) for b in _branches(attrs)), tuple(i._id for i in inputs))
+            if key not in groups:
+                groups[key] = selected_outputs(inputs[0], _branches(attrs), inputs[1:])
+            memo[v._id] = groups[key][attrs["output"]]
+        elif any(a is not b for a, b in zip(inputs, v.inputs)):
+            memo[v._id] = Var(v.type, v.prim, inputs, v.attrs, name=v.name, source=v.source)
+        else:
+            memo[v._id] = v
+    graph = Graph(graph.inputs, [memo[o._id] for o in graph.outputs],
+                  [(st, memo[u._id]) for st, u in graph.updates])
+    return inline_cond(graph)   # NOTE: a branch may hold a cond of its own
+
+
+# -- registry samples --------------------------------------------------------------------------------------------
+def _samples(rng):
+    """sqrt or a constant of a float (index 0 and 1, and one out of range: clamped), two outputs of branches
+    over a vector and an empty operand, and a (1, 3) operand."""
+    from ..ops import math as m
+
+    def branches(types, fns):
+        traced = []
+        for f in fns:
+            start = mark()
+            ins = [Var(t) for t in types]
+            traced.append((ins, f(*ins), start))
+        return traced
+
+    f, v3, e = TensorType("float64", ()), TensorType("float64", (3,)), TensorType("float64", (0,))
+    one = branches([f], [lambda x: [m.sqrt(m.abs_(x) + 1.0)], lambda x: [x * 0.0 + 2.0]])
+    two = branches([v3, e], [lambda a, z: [m.sin(a), z * 2.0], lambda a, z: [a * a, z + 1.0]])
+    row = branches([TensorType("float64", (1, 3))], [lambda a: [m.exp(a)], lambda a: [a * 3.0]])
+
+    def case(traced, ops, index, k):
+        bodies = [LoopBody(ins, outs, len(ins), 0) for ins, outs, _ in traced]
+        for b in bodies:
+            b.syms = free_syms(b)
+        return Sample(np.int64(index), *ops, output=k, num_branches=len(bodies), sizes=(),
+                      **{f"branch{j}": b for j, b in enumerate(bodies)})
+    x = np.float64(rng.uniform(0.5, 2))
+    a = rng.uniform(-1, 1, 3)
+    return [case(one, (x,), 0, 0), case(one, (x,), 1, 0), case(one, (x,), 5, 0),
+            case(two, (a, np.zeros(0)), 0, 0), case(two, (a, np.zeros(0)), 1, 0), case(two, (a, np.zeros(0)), 0, 1),
+            case(row, (a[None],), 1, 0)]
+
+
+cond = register(Primitive(
+    "cond", Kind.OPAQUE, shape=_cond_shape, numpy=_cond_numpy, vjp=_cond_vjp, jvp=_cond_jvp, batch=_cond_batch,
+    samples=_samples, extra={"multi_output": True},
+    doc="the branch graph attrs branch<index> applied to the operands after the index (control/cond.py)"))
+
+
+__all__ = ["cond", "make_cond", "mark", "close_branch", "inline_cond", "selected_outputs", "run_branch"]
