@@ -123,6 +123,34 @@ def rebind(body, new_inputs):
     return substitute(list(body.outputs), dict(zip(body.inputs, new_inputs)))
 
 
+def inline_equations(graph, prims, expand):
+    """``graph`` with every node of a primitive in ``prims`` replaced by its equation's expansion:
+    ``expand(attrs, inputs)`` returns the list of results (by ``output`` number) of the nodes sharing those
+    graph attrs and inputs, built once for all of them. Repeats until none is left (an expansion may hold
+    another such node)."""
+    while any(v.prim in prims for v in graph.nodes()):
+        memo, groups = {}, {}
+        for v in graph.nodes():
+            if v.prim is None:
+                memo[v._id] = v
+                continue
+            inputs = [memo[i._id] for i in v.inputs]
+            if v.prim in prims:
+                attrs = dict(v.attrs)
+                key = (v.prim.name, tuple(id(a) for a in attrs.values() if isinstance(a, Graph)),
+                       tuple(i._id for i in inputs))
+                if key not in groups:
+                    groups[key] = expand(attrs, inputs)
+                memo[v._id] = groups[key][attrs["output"]]
+            elif any(a is not b for a, b in zip(inputs, v.inputs)):
+                memo[v._id] = Var(v.type, v.prim, inputs, v.attrs, name=v.name, source=v.source)
+            else:
+                memo[v._id] = v
+        graph = Graph(graph.inputs, [memo[o._id] for o in graph.outputs],
+                      [(st, memo[u._id]) for st, u in graph.updates])
+    return graph
+
+
 def checked_arrays(operands, graph, what, role=lambda k: f"operand {k}"):
     """The operands as arrays, each of the dtype ``graph`` was traced for (a TypeError naming it otherwise)."""
     arrays = [np.asarray(a) for a in operands]
@@ -150,4 +178,4 @@ def stacked_type(length, t):
     return TensorType(t.dtype, (length,) + tuple(t.shape))
 
 
-__all__ = ["LoopBody", "close_body", "traced_free", "checked_arrays", "split", "free_syms", "rebind", "slice_type", "stacked_type"]
+__all__ = ["LoopBody", "close_body", "traced_free", "inline_equations", "checked_arrays", "split", "free_syms", "rebind", "slice_type", "stacked_type"]

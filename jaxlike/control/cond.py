@@ -24,7 +24,7 @@ import collections
 
 import numpy as np
 
-from ..core.graph import Var, Graph, as_var, map_dims, subst_dims, distinct_syms, substitute
+from ..core.graph import Var, as_var, map_dims, subst_dims, distinct_syms, substitute
 from ..core.types import TensorType, Sym
 from ..core.interpret import interpret
 from ..core.primitive import Primitive, Kind, register, bind
@@ -33,7 +33,7 @@ from ..ops.math import select, eq, convert
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, free_syms, rebind, checked_arrays
+from .body import LoopBody, free_syms, rebind, checked_arrays, inline_equations
 from .scan import remember, recall
 
 
@@ -234,27 +234,7 @@ def selected_outputs(index, branches, operands):
 def inline_cond(graph):
     """``graph`` with every cond replaced by all its branches and a select: the same values and derivatives,
     every branch computed (for backends that cannot run one branch)."""
-    if not any(v.prim is cond for v in graph.nodes()):
-        return graph
-    memo, groups = {}, {}
-    for v in graph.nodes():
-        if v.prim is None:
-            memo[v._id] = v
-            continue
-        inputs = [memo[i._id] for i in v.inputs]
-        if v.prim is cond:
-            attrs = dict(v.attrs)
-            key = (tuple(id(b) for b in _branches(attrs)), tuple(i._id for i in inputs))
-            if key not in groups:
-                groups[key] = selected_outputs(inputs[0], _branches(attrs), inputs[1:])
-            memo[v._id] = groups[key][attrs["output"]]
-        elif any(a is not b for a, b in zip(inputs, v.inputs)):
-            memo[v._id] = Var(v.type, v.prim, inputs, v.attrs, name=v.name, source=v.source)
-        else:
-            memo[v._id] = v
-    graph = Graph(graph.inputs, [memo[o._id] for o in graph.outputs],
-                  [(st, memo[u._id]) for st, u in graph.updates])
-    return inline_cond(graph)   # NOTE: a branch may hold a cond of its own
+    return inline_equations(graph, (cond,), lambda attrs, ins: selected_outputs(ins[0], _branches(attrs), ins[1:]))
 
 
 # -- registry samples --------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ inlines ``fun`` once differentiation is done (``inline_custom``). Imports core, 
 
 import numpy as np
 
-from ..core.graph import Var, Graph, substitute
+from ..core.graph import Var, substitute
 from ..core.types import TensorType
 from ..core.interpret import interpret
 from ..core.primitive import Primitive, Kind, register, bind
@@ -21,7 +21,7 @@ from ..ops.reduce import reduce_sum
 from ..ops._rules import Sample
 from ..autodiff import backward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind, checked_arrays
+from .body import LoopBody, close_body, rebind, checked_arrays, inline_equations
 from .scan import as_operands
 
 
@@ -226,26 +226,7 @@ custom_jvp_call = register(Primitive(
 def inline_custom(graph):
     """``graph`` with every custom-derivative node replaced by its function's own graph (rules are needed only
     while differentiating; inlined, the function fuses with its neighbours)."""
-    while any(v.prim in (custom_vjp_call, custom_jvp_call) for v in graph.nodes()):
-        memo, groups = {}, {}
-        for v in graph.nodes():
-            if v.prim is None:
-                memo[v._id] = v
-                continue
-            inputs = [memo[i._id] for i in v.inputs]
-            if v.prim in (custom_vjp_call, custom_jvp_call):
-                attrs = dict(v.attrs)
-                key = (id(attrs["fun"]), tuple(i._id for i in inputs))
-                if key not in groups:
-                    groups[key] = rebind(attrs["fun"], inputs)
-                memo[v._id] = groups[key][attrs["output"]]
-            elif any(a is not b for a, b in zip(inputs, v.inputs)):
-                memo[v._id] = Var(v.type, v.prim, inputs, v.attrs, name=v.name, source=v.source)
-            else:
-                memo[v._id] = v
-        graph = Graph(graph.inputs, [memo[o._id] for o in graph.outputs],
-                      [(st, memo[u._id]) for st, u in graph.updates])
-    return graph
+    return inline_equations(graph, (custom_vjp_call, custom_jvp_call), lambda attrs, ins: rebind(attrs["fun"], ins))
 
 
 __all__ = ["custom_vjp_call", "custom_jvp_call", "Rule", "closed", "nodes", "inline_custom", "LoopBody"]
