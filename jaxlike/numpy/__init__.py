@@ -46,6 +46,11 @@ from ._bitwise import *  # noqa: F401,F403
 from ._sets import *  # noqa: F401,F403
 from ._finite_differences import gradient  # noqa: F401
 from ._at import put_along_axis  # noqa: F401
+from ._names import *  # noqa: F401,F403
+from ._more_arrays import *  # noqa: F401,F403
+from ._set_ops import *  # noqa: F401,F403
+from ._insert_delete import *  # noqa: F401,F403
+from ._polys_histograms import *  # noqa: F401,F403
 
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
 complex64, complex128 = _np.complex64, _np.complex128
