@@ -24,7 +24,7 @@ from . import debug  # noqa: F401  (jax.debug.print, on concrete values)
 from . import tree_util, tree, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.tree, jax.random, ...)
 from .host import (Array, Device, block_until_ready, device_put, device_get, devices, local_devices,  # noqa: F401
                    device_count, default_backend)
-from .core import ConcretizationError, TracerBoolError, ShapeError  # noqa: F401
+from .core import ConcretizationError, TracerBoolError, TracerArrayConversionError, ShapeError  # noqa: F401
 from . import display  # noqa: F401  (installs the notebook views: _repr_html_, _repr_svg_)
 from .printing import debugprint, make_graph, pp  # noqa: F401  (pp: Theano's theano.pp)
 from . import profile  # noqa: F401  (jaxlike.profile.report())

@@ -20,6 +20,10 @@ class TracerBoolError(ConcretizationError):
     """``if x > 0:`` on a traced value."""
 
 
+class TracerArrayConversionError(TracerBoolError):
+    """``np.asarray(x)`` of a traced value, or a numpy array indexed by one (numpy converts the index)."""
+
+
 class _Formatted:
     """Compiled code raises these with a ``str.format`` template and the run-time numbers as separate
     arguments, which numba boxes at the raise: building the text in compiled code with ``str(int)`` and

@@ -11,7 +11,7 @@ import weakref
 import numpy as np
 
 from .types import Sym, DimSum, TensorType, type_of_value, short_name, dims_equal
-from .errors import TracerBoolError, where, user_frame
+from .errors import TracerBoolError, TracerArrayConversionError, where, user_frame
 
 
 class Var:
@@ -122,6 +122,14 @@ class Var:
                               + ": its value is unknown while the graph is built")
 
     __int__ = __index__ = __complex__ = __float__
+
+    def __array__(self, dtype=None, copy=None):
+        # NOTE: without it numpy made an object array of the Var (or iterated it), and indexing a numpy array
+        # with a traced value raised numpy's generic "only integers, slices ..." IndexError
+        raise TracerArrayConversionError(
+            "a traced value was converted to a numpy array (np.asarray, a numpy function, or a numpy array "
+            "indexed by it)" + where(user_frame() or self.source) + ". Its value is unknown while the graph is "
+            "built. Use jaxlike.numpy on traced values: jnp.asarray(table)[i], jnp.sin(x), ...")
 
 
 _PICKLED_SLOTS = ("type", "prim", "inputs", "attrs", "name", "value", "source")
