@@ -28,8 +28,8 @@ from ._products import matmul
 from ._creation import zeros, ones
 from ._more_elementwise import isinf
 from ._more_reductions import diff, cumsum
-from ._more_shape import tile, pad, argsort, sort, take_along_axis
-from ._complex import conj, real, imag
+from ._more_shape import tile, pad, sort
+from ._complex import conj
 from ._bitwise import bitwise_and, left_shift
 from ._windows_and_polys import copysign, _numpy_dtypes, _to, _static_int
 from ._utilities import take
@@ -439,9 +439,4 @@ def sort_complex(a):
         return np.sort(a, axis=-1).astype(dt)
     if ndim(a) == 0:
         raise ValueError(f"sort_complex: a must be at least 1-d{_at(user_frame())}")
-    if dtype_of(a).kind != "c":
-        return astype(sort(a, axis=-1), dt)
-    # NOTE: argsort is stable, so sorting by the imaginary part and then by the real part is lexicographic
-    by_imag = argsort(imag(a), axis=-1)
-    order = take_along_axis(by_imag, argsort(take_along_axis(real(a), by_imag, axis=-1), axis=-1), axis=-1)
-    return astype(take_along_axis(a, order, axis=-1), dt)
+    return astype(sort(a, axis=-1), dt)

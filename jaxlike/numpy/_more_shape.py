@@ -497,7 +497,12 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
         return np.argsort(a, axis=axis, kind="stable")
     if axis is None:
         a, axis = _sh.ravel(a), 0
-    return S.argsort(a, axis=normalize_axis(axis, ndim(a)))
+    ax = normalize_axis(axis, ndim(a))
+    if dtype_of(a).kind != "c":
+        return S.argsort(a, axis=ax)
+    # NOTE: numpy's complex order: by real part, ties by imaginary part (NaNs last in each): two stable sorts
+    by_imag = S.argsort(om.imag(a), axis=ax)
+    return S.take_along(by_imag, S.argsort(S.take_along(om.real(a), by_imag, axis=ax), axis=ax), axis=ax)
 
 
 def _no_order(order, fname):
@@ -515,7 +520,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     if axis is None:
         a, axis = _sh.ravel(a), 0
     ax = normalize_axis(axis, ndim(a))
-    return S.take_along(a, S.argsort(a, axis=ax), axis=ax)
+    return S.take_along(a, argsort(a, axis=ax), axis=ax)
 
 
 def msort(a):

@@ -171,6 +171,21 @@ def test_argsort_is_stable_and_has_no_gradient():
     np.testing.assert_array_equal(g, [2.0, 0.0, 3.0, 1.0])
 
 
+def test_complex_values_sort_in_numpys_order_under_compile():
+    """Catches: sort/argsort/partition of a traced complex array refused ("not defined for complex values"),
+    and an order other than numpy's: by real part, ties by imaginary part, NaNs last in each."""
+    nan = np.nan
+    z = np.array([1 + 2j, complex(nan, 0), 1 + 1j, 5j, complex(1, nan), -1 - 1j, complex(nan, nan), 1 + 1j,
+                  complex(nan, -3)])
+    np.testing.assert_array_equal(traced(jnp.sort)(z), np.sort(z))
+    np.testing.assert_array_equal(traced(jnp.argsort)(z), np.argsort(z, kind="stable"))
+    np.testing.assert_array_equal(traced(lambda v: jnp.partition(v, 2))(z[:4]), np.sort(z[:4]))
+    rows = z[:8].reshape(2, 4)
+    np.testing.assert_array_equal(traced(lambda v: jnp.sort(v, axis=0))(rows), np.sort(rows, axis=0))
+    g = jaxlike.grad(lambda v: jnp.sum(jnp.sort(v * (1 + 1j)).real * np.arange(3.0)))(np.array([3.0, 1.0, 2.0]))
+    np.testing.assert_array_equal(g, [2.0, 0.0, 1.0])
+
+
 def test_symbolic_sizes_survive_where_no_size_is_read():
     """flip, constant pad, sort, cumsum and friends do not read sizes: one trace serves every length."""
     f = traced(lambda v: jnp.sum(jnp.flip(v) * v) + jnp.sum(jnp.pad(v, 2)) + jnp.sum(jnp.sort(v)[:1]))
