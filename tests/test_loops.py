@@ -364,3 +364,12 @@ def test_per_step_results_of_computed_sizes():
     grow = jaxlike.function([a], out)
     with pytest.raises(jaxlike.ShapeError, match="size 2 at dim 0 where the result has 1"):
         grow(np.ones(1))
+
+
+def test_a_loop_step_with_more_than_thirty_arguments_compiles():
+    """Catches: CPython passing a call's arguments past 30 as *args, which numba's inliner refuses ("Calling a
+    closure with *args is unsupported"): a loop with 35 carried arrays failed to compile on numba_cpu."""
+    def grow(*xs):
+        return lax.fori_loop(0, 3, lambda i, c: tuple(v * 1.5 for v in c), tuple(xs))
+    out = jaxlike.compile(grow)(*[np.full(2, float(k)) for k in range(35)])
+    np.testing.assert_allclose(np.stack(out), np.arange(35.0)[:, None] * 1.5 ** 3 * np.ones(2))

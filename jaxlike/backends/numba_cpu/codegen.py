@@ -530,9 +530,9 @@ class Codegen(UpdateWriter):
         # NOTE: an objmode block (a fallback, the profiler's clock) needs the GIL, and numba warns about nogil=True around one
         nogil = not self.fallbacks and not self.options.get("profile")
         flags = f"error_model='numpy', fastmath={bool(self.options['fastmath'])}, nogil={nogil}"
-        if self.options.get("out_params"):
-            # NOTE: a loop step is inlined where the loop calls it (numba IR level): an 8-vector step went from
-            # 69 to 5 ns, the reference counts of its array arguments and views no longer cost per step
+        if self.options.get("out_params") and len(params) <= 30:
+            # NOTE: a step is inlined where its loop calls it (8-vector step: 69 -> 5 ns, no per-step reference
+            # counts), unless CPython passes its >30 arguments as *args, which numba's inliner refuses
             flags += ", inline='always'"
         src = ["# jaxlike numba_cpu module: generated from the graph below, do not edit.",
                "# graph:"] + ["#   " + line for line in self._graph_text().splitlines()] + [
