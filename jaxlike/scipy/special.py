@@ -1,7 +1,8 @@
 """``jaxlike.scipy.special``, as ``jax.scipy.special``: erf, erfc, erfinv, ndtri, expit, logit, logsumexp, xlogy, xlog1py,
 entr, rel_entr, kl_div, huber, pseudo_huber, ndtr, log_ndtr, softmax, log_softmax; from ``_gamma.py``
-gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln, factorial, comb, poch, zeta, polygamma. Differentiable, and safe where a naive form's untaken branch would put a
-NaN into the gradient (xlogy at x = 0). A front-end module: imports ops and jaxlike.numpy."""
+gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln, factorial, comb, poch, zeta, polygamma; from
+``_incomplete.py`` gammainc, gammaincc, betainc; from ``_bessel.py`` i0, i1, i0e, i1e. Differentiable, and
+safe where a naive form's untaken branch would put a NaN into the gradient (xlogy at x = 0). A front-end module: imports ops and jaxlike.numpy."""
 
 import numpy as np
 
@@ -11,10 +12,13 @@ from .. import nn
 from ..numpy._base import asarray_or_var
 from ._gamma import (gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln, factorial, comb,  # noqa: F401
                      poch, zeta, polygamma)
+from ._incomplete import gammainc, gammaincc, betainc  # noqa: F401
+from ._bessel import i0, i1, i0e, i1e  # noqa: F401
 
 __all__ = ["erf", "erfc", "erfinv", "ndtri", "expit", "logit", "logsumexp", "xlogy", "xlog1py", "entr", "rel_entr",
            "kl_div", "huber", "pseudo_huber", "ndtr", "log_ndtr", "softmax", "log_softmax", "gammaln", "digamma", "gamma", "gammasgn", "beta", "betaln",
-           "multigammaln", "factorial", "comb", "poch", "zeta", "polygamma"]
+           "multigammaln", "factorial", "comb", "poch", "zeta", "polygamma", "gammainc", "gammaincc", "betainc",
+           "i0", "i1", "i0e", "i1e"]
 
 
 def erf(x):
