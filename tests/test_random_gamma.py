@@ -334,6 +334,17 @@ def test_derivative_of_draws_in_both_modes():
     np.testing.assert_allclose(dl, sample_grad(a, lx, True), rtol=1e-12)
 
 
+def test_vmap_over_the_shape_parameter_and_its_derivative():
+    """Catches: the sample's derivative rule (a custom_jvp whose rule calls itself) batched eagerly under vmap,
+    each batched rule batching the next: vmap of R.gamma over a recursed without end."""
+    a = np.array([0.5, 2.0, 30.0])
+    draw = lambda b: R.gamma(KEY, b, (3,))   # noqa: E731
+    np.testing.assert_array_equal(jaxlike.vmap(draw)(a), np.stack([draw(b) for b in a]))
+    per_a = jaxlike.vmap(jaxlike.grad(lambda b: jnp.sum(draw(b))))(a)
+    np.testing.assert_allclose(per_a, [jaxlike.grad(lambda b: jnp.sum(draw(b)))(b) for b in a], rtol=1e-12)
+    np.testing.assert_allclose(jaxlike.grad(lambda b: jnp.sum(jaxlike.vmap(draw)(b)))(a), per_a, rtol=1e-12)
+
+
 def test_derivative_matches_the_expectation():
     """Catches: a derivative right per draw but biased overall: d E[f(X)] / da for X ~ Gamma(a), estimated
     from the draws' derivatives, against the exact value (E[X^2] = a (a + 1), derivative 2a + 1), and for

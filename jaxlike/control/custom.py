@@ -21,7 +21,7 @@ from ..ops.reduce import reduce_sum
 from ..ops._rules import Sample
 from ..autodiff import backward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind, checked_arrays, inline_equations
+from .body import LoopBody, close_body, rebind, checked_arrays, inline_equations, traced_free, free_syms
 from .scan import as_operands
 
 
@@ -108,17 +108,30 @@ def _vjp_batch(args, batched, size, *, fun, rule, output):
 
 
 def _vjp_batched(batched, size, fun, rule):
-    fwd, bwd, num_res = rule.graphs()
-    f_in, f_out = _batched(fun, batched, size)
-    w_in, w_out = _batched(fwd, batched, size)
-    b_flags = [True] * num_res + [True] * len(fun.outputs)
-    b_in, b_out = _batched(bwd, b_flags, size)
-    nfun, c1 = closed(f_in, f_out)
-    nfwd, c2 = closed(w_in, w_out)
-    nbwd, c3 = closed(b_in, b_out)
-    if c1 or c2 or c3:
-        return None     # NOTE: a batched graph that captures values: one application per example instead
-    return nfun, Rule(rule.name + " (batched)", lambda: (nfwd, nbwd, num_res))
+    nfun = _whole(*_batched(fun, batched, size))
+    if nfun is None:
+        return None     # NOTE: one application per example instead
+
+    def build():
+        fwd, bwd, num_res = rule.graphs()
+        nfwd = _whole(*_batched(fwd, batched, size), rule)
+        nbwd = _whole(*_batched(bwd, [True] * (num_res + len(fun.outputs)), size), rule)
+        return nfwd, nbwd, num_res
+    return nfun, Rule(rule.name + " (batched)", build)
+
+
+def _whole(inputs, outputs, rule=None):
+    """The graph of a batched function or rule, which reads nothing but its inputs (batching a closed graph
+    adds constants only, and they stay in it). A batched function that would read other values gives None
+    (the call is then applied per example); a rule, batched only when a transform asks for it, raises."""
+    if traced_free(outputs, inputs):
+        if rule is None:
+            return None
+        raise TypeError(f"the derivative rule of {rule.name} reads a traced value from outside under vmap; "
+                        "pass that value to the custom function as an argument")
+    body = LoopBody(list(inputs), list(outputs), len(inputs), 0)
+    body.syms = free_syms(body)
+    return body
 
 
 def _samples_of(rng, a, b):
@@ -188,14 +201,13 @@ def _jvp_batch(args, batched, size, *, fun, rule, output):
 
 
 def _jvp_batched(batched, size, fun, rule):
-    (jvp,) = rule.graphs()
-    f_in, f_out = _batched(fun, batched, size)
-    j_in, j_out = _batched(jvp, list(batched) + list(batched), size)
-    nfun, c1 = closed(f_in, f_out)
-    njvp, c2 = closed(j_in, j_out)
-    if c1 or c2:
+    nfun = _whole(*_batched(fun, batched, size))
+    if nfun is None:
         return None
-    return nfun, Rule(rule.name + " (batched)", lambda: (njvp,))
+    # NOTE: built when a transform needs it: a rule that calls the function again (the rule of a rule) was
+    # batched, and its inner call's rule batched with it, without end
+    return nfun, Rule(rule.name + " (batched)",
+                      lambda: (_whole(*_batched(rule.graphs()[0], list(batched) + list(batched), size), rule),))
 
 
 def _jvp_samples(rng):
