@@ -38,13 +38,6 @@ _MAX_TERMS = 100000
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 
 
-def _zeros_of(x):
-    """Zeros computed from x (finite: the loops see safe operands), from which the loops' starting values are
-    made: vmap traces a scalar example, where zeros_like is a constant, and broadcast to the batch, a constant
-    loop operand is a value custom_jvp's batching rule cannot close over (it then refused to batch)."""
-    return 0.0 * x
-
-
 def _f64(*xs):
     """The operands broadcast together in float64 and the dtype the results go back to."""
     dt = jnp.result_type(*xs)
@@ -127,7 +120,7 @@ def _gamma_loop(a_s, x_s, x_alt, a_f, x_f, parts, with_da):
                 new.update(dpkm1=dpk * scale, dqkm1=dqk * scale, dpkm2=v["dpkm1"] * scale, dqkm2=v["dqkm1"] * scale)
         return (n, on & moving) + tuple(jnp.where(on, new[k], v[k]) for k in names)
 
-    zero = _zeros_of(a_s)
+    zero = jnp.zeros_like(a_s)
     one = zero + 1.0
     z0 = x_f + 2.0 - a_f
     init = dict(c=one, total=one, fac=one, alt=zero, pkm1=x_f + 1.0, qkm1=z0 * x_f, pkm2=one, qkm2=x_f)
@@ -146,9 +139,9 @@ def _gamma_terms(a_s, x_s, x_alt, a_f, x_f, with_da):
     buffers and the loop's inputs would pass."""
     if not with_da:
         return _gamma_loop(a_s, x_s, x_alt, a_f, x_f, ("series", "alt", "fraction"), False)
-    ones = _zeros_of(a_s) + 1.0
+    ones = jnp.zeros_like(a_s) + 1.0
     out = _gamma_loop(a_s, x_s, x_alt, ones, ones, ("series", "alt"), True)
-    out.update(_gamma_loop(ones, _zeros_of(x_s), x_alt, a_f, x_f, ("fraction",), True))
+    out.update(_gamma_loop(ones, jnp.zeros_like(x_s), x_alt, a_f, x_f, ("fraction",), True))
     return out
 
 
@@ -330,7 +323,7 @@ def _beta_fraction(a, b, x, wrt=""):
             moving = moving | (jnp.abs(df - df_old) > noise)
         return (m + 1.0, on & moving) + tuple(jnp.where(on, new[key], v[key]) for key in names)
 
-    zero = _zeros_of(x)
+    zero = jnp.zeros_like(x)
     one = zero + 1.0
     # NOTE: A_0 / B_0 = 0 / 1 and A_1 / B_1 = 1 / 1, before the first d
     init = dict(A=one, B=one, Ap=zero, Bp=one)
