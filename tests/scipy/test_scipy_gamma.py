@@ -103,6 +103,18 @@ def test_derivatives_match_the_next_function():
     np.testing.assert_allclose(jaxlike.vmap(jaxlike.grad(lambda v: J.zeta(2.5, v)))(q), -2.5 * S.zeta(3.5, q), rtol=1e-13)
 
 
+def test_gammaln_derivative_at_the_poles_and_gamma_past_its_overflow():
+    """Catches: gammaln's derivative taken from its composite, which is 0 at the poles (a constant inf
+    branch) where JAX's, digamma, is NaN, and gamma's NaN past 171.6 where Gamma overflows (the derivative
+    Gamma * digamma is inf there)."""
+    for run in (jaxlike.grad(J.gammaln), jaxlike.compile(jaxlike.grad(J.gammaln), mode="FAST_COMPILE")):
+        assert all(np.isnan(run(x)) for x in (0.0, -1.0, -4.0))
+        assert run(2.5) == pytest.approx(S.digamma(2.5), rel=1e-13)
+        assert run(-1.5) == pytest.approx(S.digamma(-1.5), rel=1e-13)
+    assert jaxlike.grad(J.gamma)(171.7) == np.inf
+    assert jaxlike.grad(jaxlike.grad(J.gammaln))(2.5) == pytest.approx(S.polygamma(1, 2.5), rel=1e-12)
+
+
 def test_compiled_and_errors():
     f = jaxlike.compile(lambda a, b: (J.betaln(a, b), J.digamma(a), jnp.sum(J.gammaln(b))))
     a, b = np.array([0.5, 3.0]), np.array([2.0, 40.0])
