@@ -4,8 +4,8 @@
 Plain arrays go to numpy where JAX's result is numpy's. Traced values compose existing functions:
 ``poly`` multiplies out (x - z_k) one root at a time, ``polydiv`` is JAX's long division (its remainder keeps
 ``u``'s length unless ``trim_leading_zeros``), ``polyfit`` solves the column-scaled Vandermonde system with
-``linalg.lstsq`` as JAX and numpy do. ``roots`` needs the eigenvalues of a non-symmetric (companion) matrix,
-which ``jaxlike.numpy.linalg`` does not have: concrete input goes to numpy, traced input is refused.
+``linalg.lstsq`` as JAX and numpy do, ``roots`` takes ``linalg.eigvals`` of the companion matrix as numpy and
+JAX do (traced input needs ``strip_zeros=False``, as in JAX: the leading zeros become NaN roots).
 The histograms follow numpy (float64 counts, edges as ``histogram`` computes them, which they reuse),
 differentiable in the weights; a traced sample needs int bins or explicit edges.
 A front-end module: imports core, ops and the jaxlike.numpy modules below it.
@@ -20,7 +20,8 @@ import numpy as np
 from ..core.errors import ConcretizationError, user_frame, where as _at
 from ._base import asarray_or_var, is_traced, ndim, shape, dtype_of
 from ._elementwise import astype, sqrt, where, equal
-from ._reductions import sum as _sum
+from ._reductions import sum as _sum, all as _all, argmin as _argmin
+from ._more_shape import roll, argsort
 from ._shape import atleast_1d, atleast_2d, concatenate, stack, reshape, transpose
 from ._creation import zeros, ones
 from ._products import dot, outer
@@ -42,13 +43,6 @@ def _complex(dt):
         np.dtype(np.complex128)
 
 
-def _no_eigvals(fname, what):
-    return NotImplementedError(
-        f"{fname} of a traced {what}{_at(user_frame())}: it needs the eigenvalues of a non-symmetric matrix, "
-        "and jaxlike.numpy.linalg has no eigvals (only eigh/eigvalsh, for symmetric ones). Call it on a "
-        "concrete array.")
-
-
 def _vector(x, fname, what):
     x = atleast_1d(asarray_or_var(x))
     if ndim(x) != 1:
@@ -64,9 +58,7 @@ def poly(seq_of_zeros):
     z = atleast_1d(asarray_or_var(seq_of_zeros))
     dims = tuple(int(d) for d in shape(z))
     if len(dims) == 2 and dims[0] == dims[1] != 0:
-        if is_traced(z):
-            raise _no_eigvals("poly", "matrix")
-        z = np.linalg.eigvals(z).astype(_complex(dtype_of(z)))   # NOTE: complex even where they are real, as JAX
+        z = linalg.eigvals(z)     # NOTE: complex even where they are real, as JAX
     elif len(dims) != 1:
         raise ValueError(f"poly: seq_of_zeros must be 1d or a non-empty square 2d array, got shape {dims}"
                          f"{_at(user_frame())}")
@@ -164,21 +156,33 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
 
 def roots(p, *, strip_zeros=True):
     """Roots of the polynomial with coefficients ``p``, always complex (JAX's; numpy returns real roots as
-    real). Leading zeros are stripped, or with ``strip_zeros=False`` give NaN roots at the end (JAX's jit-friendly
-    form). The order of the roots is numpy's. Traced ``p`` is refused: see the module docstring."""
+    real). Leading zeros are stripped (numpy's roots, in numpy's order), or with ``strip_zeros=False`` give NaN
+    roots at the end, as JAX's jit-friendly form computes them, traced or not: the eigenvalues of the companion
+    matrix of p with its leading zeros rolled to the end (so that they become zero roots), zero roots moved
+    last, and one NaN per leading zero in their place. Traced ``p`` needs ``strip_zeros=False`` (the number of
+    roots would depend on its values)."""
     p = _vector(p, "roots", "p")
-    if is_traced(p):
-        raise _no_eigvals("roots", "array (the companion matrix's eigenvalues)")
     cdt = _complex(dtype_of(p))
-    p = np.asarray(p, _inexact(dtype_of(p)))
-    if p.size < 2:
-        return np.zeros(0, cdt)
+    if not is_traced(p) and (strip_zeros or int(shape(p)[0]) < 2):
+        p = np.asarray(p, _inexact(dtype_of(p)))
+        return np.roots(p).astype(cdt) if p.size >= 2 else np.zeros(0, cdt)
     if strip_zeros:
-        return np.roots(p).astype(cdt)
-    lead = int(np.argmin(p == 0)) if p.any() else p.size
-    found = np.roots(p[lead:]) if lead < p.size else np.zeros(0, cdt)
-    found = np.concatenate([found[found != 0], found[found == 0]])   # JAX: zero roots last, then the NaNs
-    return np.concatenate([found, np.full(p.size - 1 - found.size, np.nan + 1j * np.nan)]).astype(cdt)
+        raise ConcretizationError(f"roots of a traced array with strip_zeros=True{_at(user_frame())}: the number of "
+                                  "roots would depend on the values (the leading zeros). Pass strip_zeros=False, "
+                                  "as in JAX: leading zeros then give NaN roots at the end.")
+    n = int(shape(p)[0])
+    p = astype(p, _inexact(dtype_of(p)))
+    if n < 2:
+        return zeros(0, cdt)
+    is_zero = equal(p, 0)
+    lead = where(_all(is_zero), n, _argmin(is_zero))
+    p = where(equal(lead, n), ones(n, dtype_of(p)), p)     # NOTE: as JAX, all zeros become ones, no LAPACK error
+    p = roll(p, -lead)          # the leading zeros move to the end: they become zero roots, made NaN below
+    top = -p[1:] / p[0]
+    companion = concatenate([reshape(top, (1, n - 1)), np.eye(n - 2, n - 1, dtype=dtype_of(p))], axis=0)
+    found = linalg.eigvals(companion)
+    found = found[argsort(astype(equal(found, 0), np.int8))]          # stable: the zero roots go last
+    return where(np.arange(n - 1) < n - 1 - lead, found, np.asarray(np.nan + 1j * np.nan, cdt))
 
 
 # -- histograms -----------------------------------------------------------------------------------------------

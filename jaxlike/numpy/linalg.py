@@ -1,7 +1,7 @@
 """``jaxlike.numpy.linalg``: numpy's linalg names over traced values, batched over leading dimensions as numpy
-is, with gradients: inv, solve, det, slogdet, cholesky, eigh, eigvalsh, svd, svdvals, qr, pinv, lstsq, cond,
-tensorsolve, tensorinv, norm, vector_norm, matrix_norm, matrix_power, matrix_rank, multi_dot, and numpy 2's matrix_transpose/vecdot/trace/diagonal/outer/
-cross/matmul/tensordot.
+is, with gradients: inv, solve, det, slogdet, cholesky, eigh, eigvalsh, eig, eigvals (from ``_eig``), svd,
+svdvals, qr, pinv, lstsq, cond, tensorsolve, tensorinv, norm, vector_norm, matrix_norm, matrix_power,
+matrix_rank, multi_dot, and numpy 2's matrix_transpose/vecdot/trace/diagonal/outer/cross/matmul/tensordot.
 
 Plain arrays go straight to ``numpy.linalg``. Integers are computed in float64 and float16 in float32, as numpy
 does. Decompositions bind the ``ops.decomp`` primitives (one per output, see there why); ``cholesky``
@@ -26,6 +26,7 @@ from . import _products as P
 from ._more_shape import cross as _cross
 from ._diagonals import tril, triu, diagonal as _diagonal
 from ._more_reductions import trace as _trace
+from ._eig import eig, eigvals, EigResult  # noqa: F401  (general eig: kept in its own module for length)
 
 LinAlgError = np.linalg.LinAlgError
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])

@@ -1,9 +1,10 @@
 """Primitives, one family per file: ``math`` (elementwise), ``bitwise`` (integer bit ops and shifts),
 ``reduce``, ``layout``, ``index``, ``linalg``, ``scan`` (cumsum, cumprod, linear recurrences), ``decomp`` (inv,
-solve, det, cholesky, eigh, svd, pinv), ``qr``, ``fft``, ``sort`` (argsort, take_along), ``prng`` (Threefry random bits),
-``special`` (erf, erfc).
+solve, det, cholesky, eigh, svd, pinv), ``qr``, ``eig`` (non-symmetric eigendecomposition), ``lu``, ``fft``,
+``sort`` (argsort, take_along), ``prng`` (Threefry random bits), ``special`` (erf, erfc).
 Each file defines its ops' shape rule, numpy reference, VJP/JVP and fused-loop scalar template, and
 registers them in ``core.REGISTRY``. Imports core only."""
 
-from . import math, bitwise, layout, reduce, index, linalg, scan, decomp, qr, fft, sort, prng, special  # noqa: F401
+from . import (math, bitwise, layout, reduce, index, linalg, scan, decomp, qr, eig, lu, fft, sort, prng,  # noqa: F401
+               special)
 from ..core.primitive import REGISTRY  # noqa: F401

@@ -255,11 +255,25 @@ def test_poly_jax_differences_and_errors():
         np.testing.assert_allclose(got, np.poly(z), atol=1e-14)
     assert_same(fast(jnp.poly)(np.array([1j, -1j])), np.array([1, 0, 1], complex))
     assert_same(jnp.poly(np.zeros(0)), np.asarray(1.0))
-    with pytest.raises(NotImplementedError, match="poly of a traced matrix.*no eigvals"):
-        fast(jnp.poly)(np.eye(2))
     with pytest.raises(ValueError, match=r"poly: seq_of_zeros must be 1d .* got shape \(2, 3\)"):
         fast(jnp.poly)(np.ones((2, 3)))
     check_grads(jnp.poly, (ROOTS[:3],), order=2)
+
+
+def test_poly_of_a_traced_matrix_is_its_characteristic_polynomial():
+    """The eigenvalues' polynomial (linalg.eigvals): numpy's coefficients, complex as JAX's, differentiable."""
+    a = RNG.uniform(-1, 1, (4, 4)) + np.diag([1.0, 2.0, -1.5, 3.0])
+    got = fast(jnp.poly)(a)
+    assert got.dtype == np.complex128
+    np.testing.assert_allclose(got, np.poly(a), atol=1e-12)
+    np.testing.assert_allclose(got[1], -np.trace(a), atol=1e-12)          # coefficients of det(xI - a)
+    np.testing.assert_allclose(got[-1], np.linalg.det(a), atol=1e-12)
+    assert fast(jnp.poly)(a.astype(np.float32)).dtype == np.complex64
+    # d(c_1)/da = -I and d(c_n)/da = det(a) a^-T for n = 4 (even): the characteristic polynomial's derivatives
+    np.testing.assert_allclose(jaxlike.grad(lambda x: jnp.real(jnp.poly(x)[1]))(a), -np.eye(4), atol=1e-10)
+    np.testing.assert_allclose(jaxlike.grad(lambda x: jnp.real(jnp.poly(x)[-1]))(a),
+                               np.linalg.det(a) * np.linalg.inv(a).T, atol=1e-10)
+    check_grads(lambda x: jnp.poly(x), (a[:3, :3],), order=1)
 
 
 U, V = np.array([1.0, -3.0, 2.0, 5.0]), np.array([2.0, -1.0])
@@ -313,7 +327,7 @@ def test_polyfit_errors_and_gradient():
     check_grads(lambda x, y, w: jnp.polyfit(x, y, 1, w=w), (XS, YS, np.linspace(1, 2, 9)), order=1)
 
 
-def test_roots_are_complex_and_traced_roots_are_refused():
+def test_roots_are_complex_and_traced_roots_need_strip_zeros_false():
     p = np.array([0.0, 1.0, -3.0, 2.0, 0.0])
     got = jnp.roots(p)
     assert got.dtype == np.complex128
@@ -324,8 +338,31 @@ def test_roots_are_complex_and_traced_roots_are_refused():
     assert kept[2] == 0 and np.isnan(kept[3].real) and np.isnan(kept[3].imag)
     assert np.isnan(jnp.roots(np.zeros(3), strip_zeros=False)).all() and jnp.roots(np.zeros(3)).size == 0
     assert_same(jnp.roots([3.0]), np.zeros(0, complex))
-    with pytest.raises(NotImplementedError, match="roots of a traced array.*no eigvals"):
-        fast(lambda p: jnp.roots(p, strip_zeros=False))(p)
+    traced = fast(lambda p: jnp.roots(p, strip_zeros=False))(p)
+    assert traced.dtype == np.complex128 and traced.shape == (4,)
+    np.testing.assert_allclose(np.sort_complex(traced[:3]), [0, 1, 2], atol=1e-12)
+    assert traced[2] == 0 and np.isnan(traced[3].real) and np.isnan(traced[3].imag)
+    for q in (p, np.array([0, 0, 1, 2, 3]), np.array([1.0, 0.0, 0.0])):     # plain and traced: the same order
+        np.testing.assert_allclose(fast(lambda q: jnp.roots(q, strip_zeros=False))(q), jnp.roots(q, strip_zeros=False),
+                                   atol=1e-14)
+    assert np.isnan(fast(lambda p: jnp.roots(p, strip_zeros=False))(np.zeros(3))).all()
+    with pytest.raises(ConcretizationError, match="roots of a traced array with strip_zeros=True.*strip_zeros=False"):
+        fast(jnp.roots)(p)
+
+
+def test_traced_roots_match_numpy_and_differentiate():
+    p = np.array([2.0, -3.0, 0.5, 4.0, 1.0])                 # two real roots and a complex pair
+    got = fast(lambda p: jnp.roots(p, strip_zeros=False))(p)
+    np.testing.assert_allclose(got, np.roots(p), atol=1e-12)   # the same companion matrix: numpy's order
+    f32 = fast(lambda p: jnp.roots(p, strip_zeros=False))(p.astype(np.float32))
+    assert f32.dtype == np.complex64
+    np.testing.assert_allclose(f32, np.roots(p), atol=1e-4)
+    # a simple root r of p moves by dr = -dp(r) / p'(r) when the coefficients move by dp
+    r = np.roots(p)
+    t = RNG.uniform(-1, 1, 5)
+    _, dr = jaxlike.jvp(lambda q: jnp.roots(q, strip_zeros=False), (p,), (t,))
+    np.testing.assert_allclose(dr, -np.polyval(t, r) / np.polyval(np.polyder(p), r), atol=1e-10)
+    check_grads(lambda q: jnp.roots(q, strip_zeros=False), (p,), order=2)
 
 
 # -- histograms ------------------------------------------------------------------------------------------------------

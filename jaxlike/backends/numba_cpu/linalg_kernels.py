@@ -1,8 +1,9 @@
 """Compiled matrix decompositions for the generated modules (``_la.<name>``): numba's own ``np.linalg``
 (LAPACK through scipy's capsules, as BLAS is) applied matrix by matrix over the leading dimensions, with
 each primitive's own conventions (``ops/decomp.py``): cholesky of the symmetrized operand, det/slogdet,
-inv, solve, pinv. Without them these ran their numpy rule through ``numba.objmode``: 8-17 us a call for an
-8 x 8 matrix against ~1 here. float16 and integer operands never reach these (the lowering casts first).
+inv, solve, pinv; geev for eig_values/eig_vectors (``ops/eig.py``) and getrf for the lu_* ops (``ops/lu.py``).
+Without them these ran their numpy rule through ``numba.objmode``: 8-17 us a call for an 8 x 8 matrix against
+~1 here. float16 and integer operands never reach these (the lowering casts first).
 
 numba's np.linalg refuses a matrix holding inf or NaN (LinAlgError) where numpy computes on: det of such a
 matrix is inf or NaN, and inv/solve give what LAPACK gives. A non-finite matrix therefore goes to LAPACK's
@@ -11,6 +12,7 @@ Imports numpy and numba only."""
 
 import numpy as np
 from numba import njit
+from numba.core import types
 from numba.extending import overload
 from numba.np import linalg as _nl
 
@@ -184,3 +186,149 @@ def pinv(x, rtol):
         if m and n:
             out[b] = np.linalg.pinv(flat[b], rcond=rtol)
     return out.reshape(x.shape[:-2] + (n, m))
+
+
+def _geev(a):
+    """(eigenvalues, right eigenvectors as columns) of a square matrix, both complex, as numpy's eig computes
+    them, inside compiled code only: numba compiles ``_geev_impl`` below in its place."""
+    raise TypeError("_geev runs only inside numba-compiled code (its implementation is _geev_impl)")
+
+
+@overload(_geev)
+def _geev_impl(a):
+    # NOTE: numba's own np.linalg.eig of a real matrix raises where an eigenvalue is complex (it cannot change
+    # the result type at run time); this calls the real geev itself and unpacks LAPACK's conjugate-pair columns
+    # into complex vectors, as numpy does, so that complex pairs stay exact conjugates.
+    if isinstance(a.dtype, types.Complex):
+        def cimpl(a):
+            return np.linalg.eig(a)
+        return cimpl
+    rgeev = _nl._LAPACK().numba_ez_rgeev(a.dtype)
+    kind = ord(_nl.get_blas_kind(a.dtype, "eig"))
+    cdt = np.complex64 if a.dtype == types.float32 else np.complex128
+
+    def impl(a):
+        n = a.shape[-1]
+        if not _finite(a):
+            raise np.linalg.LinAlgError("Array must not contain infs or NaNs.")
+        acpy = _nl._copy_to_fortran_order(a)
+        wr, wi = np.empty(n, dtype=a.dtype), np.empty(n, dtype=a.dtype)
+        vl = np.empty((n, 1), dtype=a.dtype)
+        vr = np.empty((n, n), dtype=a.dtype)     # C order: row i is LAPACK's column i
+        r = rgeev(kind, ord("N"), ord("V"), n, acpy.ctypes, n, wr.ctypes, wi.ctypes, vl.ctypes, 1, vr.ctypes, n)
+        _nl._dummy_liveness_func([acpy.size, vl.size, vr.size, wr.size, wi.size])
+        if r < 0:
+            raise ValueError("geev: an argument had an illegal value")
+        if r > 0:
+            raise np.linalg.LinAlgError("Eigenvalues did not converge")
+        w = np.empty(n, dtype=cdt)
+        v = np.empty((n, n), dtype=cdt)
+        i = 0
+        while i < n:
+            w[i] = complex(wr[i], wi[i])
+            if wi[i] == 0:
+                for j in range(n):
+                    v[j, i] = vr[i, j]
+                i += 1
+            else:
+                w[i + 1] = complex(wr[i + 1], wi[i + 1])
+                for j in range(n):
+                    v[j, i] = complex(vr[i, j], vr[i + 1, j])
+                    v[j, i + 1] = complex(vr[i, j], -vr[i + 1, j])
+                i += 2
+        return w, v
+    return impl
+
+
+def _complex_empty(a, shape):
+    """An empty array of ``shape`` in the complex dtype of ``a``'s (complex64 for float32), compiled only."""
+    raise TypeError("_complex_empty runs only inside numba-compiled code")
+
+
+@overload(_complex_empty)
+def _complex_empty_impl(a, shape):
+    cdt = np.complex64 if a.dtype in (types.float32, types.complex64) else np.complex128
+
+    def impl(a, shape):
+        return np.empty(shape, cdt)
+    return impl
+
+
+@njit(cache=True)
+def eig_values(x):
+    flat = _batch(x)
+    n = flat.shape[1]
+    out = _complex_empty(flat, (flat.shape[0], n))
+    for b in range(flat.shape[0]):
+        if n:
+            out[b] = _geev(flat[b])[0]
+    return out.reshape(x.shape[:-1])
+
+
+@njit(cache=True)
+def eig_vectors(x):
+    flat = _batch(x)
+    n = flat.shape[1]
+    out = _complex_empty(flat, (flat.shape[0], n, n))
+    for b in range(flat.shape[0]):
+        if n:
+            out[b] = _geev(flat[b])[1]
+    return out.reshape(x.shape)
+
+
+def _getrf_mn(a):
+    """(LU in Fortran order, 1-based pivots) of an m x n matrix (LAPACK getrf; a zero pivot is not an error),
+    inside compiled code only: numba compiles ``_getrf_mn_impl`` below in its place."""
+    raise TypeError("_getrf_mn runs only inside numba-compiled code (its implementation is _getrf_mn_impl)")
+
+
+@overload(_getrf_mn)
+def _getrf_mn_impl(a):
+    getrf = _nl._LAPACK().numba_xxgetrf(a.dtype)
+    kind = ord(_nl.get_blas_kind(a.dtype, "getrf"))
+
+    def impl(a):
+        m, n = a.shape
+        lu = _nl._copy_to_fortran_order(a)
+        ipiv = np.empty(min(m, n), dtype=_nl.F_INT_nptype)
+        if m and n:
+            info = getrf(kind, m, n, lu.ctypes, m, ipiv.ctypes)
+            if info < 0:
+                raise ValueError("getrf: an argument had an illegal value")
+        _nl._dummy_liveness_func([lu.size, ipiv.size])
+        return lu, ipiv
+    return impl
+
+
+@njit(cache=True)
+def lu_packed(x):
+    flat = _batch(x)
+    out = np.empty_like(flat)
+    for b in range(flat.shape[0]):
+        out[b] = _getrf_mn(flat[b])[0]
+    return out.reshape(x.shape)
+
+
+@njit(cache=True)
+def lu_pivots(x):
+    flat = _batch(x)
+    k = min(flat.shape[1], flat.shape[2])
+    out = np.empty((flat.shape[0], k), np.int32)
+    for b in range(flat.shape[0]):
+        out[b] = _getrf_mn(flat[b])[1] - 1
+    return out.reshape(x.shape[:-2] + (k,))
+
+
+@njit(cache=True)
+def lu_permutation(x):
+    flat = _batch(x)
+    m = flat.shape[1]
+    out = np.empty((flat.shape[0], m), np.int32)
+    for b in range(flat.shape[0]):
+        ipiv = _getrf_mn(flat[b])[1]
+        for i in range(m):
+            out[b, i] = i
+        for j in range(ipiv.shape[0]):
+            p = ipiv[j] - 1
+            out[b, j], out[b, p] = out[b, p], out[b, j]
+    return out.reshape(x.shape[:-1])

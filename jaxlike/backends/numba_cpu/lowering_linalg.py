@@ -1,7 +1,10 @@
 """Lowerings of the matrix decompositions that numba compiles itself (``linalg_kernels.py``): cholesky, inv,
-solve, det, logabsdet, det_sign, pinv. The eigen- and singular-value decompositions and QR stay on their
-numpy rules (objmode): each of their outputs is its own primitive, and a compiled form would run the
-factorization once per output where the numpy rule shares one call between them.
+solve, det, logabsdet, det_sign, pinv, eig_values, eig_vectors, lu_packed, lu_pivots, lu_permutation. The
+symmetric eigen- and singular-value decompositions and QR stay on their numpy rules (objmode): each of their
+outputs is its own primitive, and a compiled form would run the factorization once per output where the numpy
+rule shares one call between them. The general eig and LU are compiled even so: one output alone is their
+common use (eigvals for roots and poly; lu_factor's packed matrix), and objmode costs more than a repeated
+geev or getrf of a small matrix.
 Imports ops and this backend's loops helpers only."""
 
 import numpy as np
@@ -9,7 +12,10 @@ import numpy as np
 from ...ops.decomp import result_dtype
 from .loops import np_type
 
-_KERNELS = ("cholesky", "inv", "solve", "det", "logabsdet", "det_sign", "pinv")   # named as their primitives
+# named as their primitives
+_KERNELS = ("cholesky", "inv", "solve", "det", "logabsdet", "det_sign", "pinv", "eig_values", "eig_vectors",
+            "lu_packed", "lu_pivots", "lu_permutation")
+_OWN_DTYPE = ("eig_values", "eig_vectors", "lu_pivots", "lu_permutation")    # kernels returning the result dtype
 
 
 def _operand(ctx, x, work):
@@ -30,7 +36,7 @@ def _lowering(kernel):
         if kernel == "pinv":
             args.append(repr(float(dict(v.attrs)["rtol"])))
         call = f"_la.{kernel}({', '.join(args)})"
-        if v.dtype != work:
+        if v.dtype != work and kernel not in _OWN_DTYPE:
             call = f"{call}.astype({np_type(v.dtype)})"
         return [f"{ctx.name(v)} = {call}"]
     return lower
