@@ -1,7 +1,9 @@
 """``jaxlike.scipy.linalg``, as ``jax.scipy.linalg``: solve_triangular, cho_factor, cho_solve, cholesky, qr,
-solve (``assume_a``), inv, det, eigh (generalized too), svd, lstsq, pinv, block_diag, expm. Differentiable:
-each is composed of ``jaxlike.numpy.linalg`` (whose decompositions are primitives with their own rules), so
-nothing here has a derivative of its own. On plain arrays each calls scipy itself (a runtime dependency:
+solve (``assume_a``), inv, det, eigh (generalized too), svd, lstsq, pinv, block_diag, expm, lu, lu_factor,
+lu_solve, and (from ``_special_matrices``) the special matrices and polar/solve_sylvester. Differentiable:
+each is composed of ``jaxlike.numpy.linalg`` and the ``ops.lu`` primitives (decompositions with their own
+rules), so nothing here has a derivative of its own; ``lu_solve`` is triangular solves on the packed factors,
+differentiable in them and in b. On plain arrays each calls scipy itself (a runtime dependency:
 numba's BLAS comes from it), so results are scipy's exactly.
 
 Triangular solves go through the general solver on the triangle (LU of a triangular matrix), O(n^3) where
@@ -9,16 +11,19 @@ scipy's is O(n^2 k): the derivative then needs no rule of its own, and the cost 
 before it. ``expm`` is Higham's scaling and squaring with the degree-13 Padé approximant; the number of
 squarings depends on the values, so it runs as a fixed loop of ``max_squarings`` steps that square only while
 needed (exact, and differentiable, at the price of that many matrix products).
-A front-end module: imports jaxlike.numpy, jaxlike.lax.control (scan) and numpy."""
+A front-end module: imports jaxlike.numpy, jaxlike.lax.control (scan), ops.lu and numpy."""
 
 import numpy as np
 
 from .. import numpy as jnp
 from ..lax.control import scan
 from ..numpy._base import asarray_or_var, is_traced
+from ..ops import lu as LU
+from ._special_matrices import *  # noqa: F401,F403  (toeplitz ... dft, polar, solve_sylvester: kept apart for length)
+from ._special_matrices import __all__ as _SPECIAL
 
 __all__ = ["solve_triangular", "cho_factor", "cho_solve", "cholesky", "qr", "solve", "inv", "det", "eigh", "svd",
-           "lstsq", "pinv", "block_diag", "expm"]
+           "lstsq", "pinv", "block_diag", "expm", "lu", "lu_factor", "lu_solve"] + _SPECIAL
 
 
 def _scipy():
@@ -267,3 +272,89 @@ def expm(A, *, upper_triangular=False, max_squarings=16):
 
     r, _ = scan(square_while_needed, r, jnp.arange(max_squarings))
     return jnp.where(jnp.expand_dims(too_many, (-1, -2)), np.nan, r)
+
+
+# -- LU ----------------------------------------------------------------------------------------------------------
+def _lu_operand(a, fname):
+    a = asarray_or_var(a)
+    if jnp.ndim(a) < 2:
+        raise ValueError(f"{fname}: expected a matrix (or a stack of them) of rank >= 2, got rank {jnp.ndim(a)}")
+    return _float(a)
+
+
+def lu_factor(a, overwrite_a=False, check_finite=True):
+    """(lu, piv): L below the diagonal (its unit diagonal implied) and U on and above it in one matrix, and the
+    0-based row interchanges (int32: row i was swapped with row piv[i]), for ``lu_solve``. Batched over leading
+    dimensions; differentiable in ``lu`` where the pivots do not change (JAX's rule)."""
+    a = _lu_operand(a, "lu_factor")
+    if not is_traced(a):
+        return _scipy().lu_factor(a) if jnp.ndim(a) == 2 else LU.lu_np(a)[:2]
+    return LU.lu_packed(a), LU.lu_pivots(a)
+
+
+def lu(a, permute_l=False, overwrite_a=False, check_finite=True):
+    """(p, l, u) with a = p @ l @ u (p a permutation matrix, real, l unit lower trapezoidal (m, k), u upper
+    (k, n), k = min(m, n)), or (p @ l, u) with ``permute_l``; batched over leading dimensions."""
+    a = _lu_operand(a, "lu")
+    if not is_traced(a) and jnp.ndim(a) == 2:
+        return _scipy().lu(a, permute_l=permute_l)
+    rows, cols = (int(d) for d in jnp.shape(a)[-2:])
+    k = min(rows, cols)
+    if is_traced(a):
+        packed, perm = LU.lu_packed(a), LU.lu_permutation(a)
+    else:
+        packed, _, perm = LU.lu_np(a)
+    real = np.zeros(0, jnp.result_type(packed)).real.dtype
+    p = jnp.asarray(jnp.expand_dims(perm, -2) == np.arange(rows)[:, None], dtype=real)    # p[i, j] = perm[j] == i
+    low = jnp.tril(packed, -1)[..., :, :k] + jnp.eye(rows, k, dtype=jnp.result_type(packed))
+    up = jnp.triu(packed)[..., :k, :]
+    return (jnp.matmul(p, low), up) if permute_l else (p, low, up)
+
+
+def _pivots_to_permutation(piv, rows):
+    """The permutation the row interchanges ``piv`` (..., k) make of range(rows): perm[..., i] is the row of the
+    original matrix that ends up in row i."""
+    if not is_traced(piv):
+        piv = np.asarray(piv)
+        perm = np.broadcast_to(np.arange(rows), piv.shape[:-1] + (rows,)).copy()
+        for j in range(piv.shape[-1]):
+            here = perm[..., j].copy()
+            there = np.take_along_axis(perm, piv[..., j, None], -1)[..., 0]
+            perm[..., j] = there
+            np.put_along_axis(perm, piv[..., j, None], here[..., None], -1)
+        return perm
+    positions = np.arange(rows)
+    perm = jnp.broadcast_to(jnp.asarray(positions, dtype=jnp.result_type(piv)), tuple(jnp.shape(piv)[:-1]) + (rows,))
+    for j in range(int(jnp.shape(piv)[-1])):
+        target = piv[..., j, None]
+        here, there = perm[..., j, None], jnp.take_along_axis(perm, target, -1)
+        perm = jnp.where(positions == j, there, jnp.where(positions == target, here, perm))
+    return perm
+
+
+def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    """x with a x = b (``trans`` 0), a^T x = b (1) or a^H x = b (2), from ``lu_factor(a)``: a permutation and two
+    triangular solves, differentiable in ``lu`` and ``b``. b is a vector (n,), a matrix (..., n, k), or one vector
+    per matrix of a batched lu (..., n)."""
+    if not isinstance(lu_and_piv, (tuple, list)) or len(lu_and_piv) != 2:
+        raise TypeError("lu_solve: the first argument must be the (lu, piv) pair lu_factor returns")
+    if trans not in (0, 1, 2):
+        raise ValueError(f"lu_solve: trans must be 0, 1 or 2, got {trans!r}")
+    packed, piv = (asarray_or_var(x) for x in lu_and_piv)
+    b = asarray_or_var(b)
+    if jnp.ndim(packed) < 2 or int(jnp.shape(packed)[-1]) != int(jnp.shape(packed)[-2]):
+        raise ValueError(f"lu_solve: lu must be square matrices (..., n, n), got shape {tuple(jnp.shape(packed))}")
+    if jnp.ndim(b) == 1 or _batch_of_vectors(packed, b):
+        return jnp.squeeze(lu_solve((packed, piv), jnp.expand_dims(b, -1), trans), -1)
+    n = int(jnp.shape(packed)[-1])
+    if int(jnp.shape(b)[-2]) != n:
+        raise ValueError(f"lu_solve: b's rows must match lu's size {n}, got b of shape {tuple(jnp.shape(b))}")
+    if not is_traced(packed, piv, b) and jnp.ndim(packed) == 2 and jnp.ndim(b) == 2:
+        return _scipy().lu_solve((packed, piv), b, trans=trans)
+    perm = _pivots_to_permutation(piv, n)
+    p = jnp.asarray(jnp.expand_dims(perm, -1) == np.arange(n), dtype=jnp.result_type(packed, b))  # (p b) = b[perm]
+    if trans == 0:
+        y = solve_triangular(packed, jnp.matmul(p, b), lower=True, unit_diagonal=True)
+        return solve_triangular(packed, y, lower=False)
+    y = solve_triangular(packed, b, trans=trans, lower=False)
+    return jnp.matmul(_swap(p), solve_triangular(packed, y, trans=trans, lower=True, unit_diagonal=True))
