@@ -4,8 +4,10 @@
 A write is the transpose of the read: ``scatter(v)``, the values placed where ``x[index]`` reads (zeros
 elsewhere, repeated positions summed), is the VJP of the indexing applied to ``v``, so every index form that
 ``x[index]`` accepts works here, and the gradients come from the same primitives. ``set`` with repeated
-positions stores their mean (JAX leaves which one wins unspecified); ``multiply`` and the other combining
-updates apply once per position. The arrays ``jnp``'s constructors return (``_array.Array``) have ``.at``
+positions stores their mean (JAX leaves which one wins unspecified). ``min``, ``max``, ``multiply`` and
+``divide`` combine every value written to a position (the writes sorted by position, each run reduced:
+``.at[[0, 0]].min([3, 1])`` is min(x[0], 3, 1), not the mean of two minima); ``power`` and ``apply`` apply
+once per position. The arrays ``jnp``'s constructors return (``_array.Array``) have ``.at``
 too, through these same rules; a plain numpy array has none. A front-end module.
 """
 
@@ -70,6 +72,56 @@ def write(read, x, values, combine=None):
     return m.select(hit, m.convert(mean, dtype=x.dtype), x)
 
 
+def _flat_writes(read, x, values):
+    """(flat position in ``x`` of each element ``read`` reads, ``values`` broadcast to the read and flattened in
+    ``x``'s dtype, ``x``'s size): a write as a list of (position, value) pairs."""
+    n = reshape(x, shape=(-1,)).shape[0]
+    read_from = read(reshape(positions(n), shape=x.shape))
+    values = as_var(values)
+    if values.dtype != x.dtype:
+        values = m.convert(values, dtype=x.dtype)
+    if tuple(values.shape) != tuple(read_from.shape):
+        values = broadcast_to(values, shape=read_from.shape)
+    return reshape(read_from, shape=(-1,)), reshape(values, shape=(-1,)), n
+
+
+def reduce_writes(read, x, values, kind):
+    """``x`` with each position ``read`` reads combined with all the values written to it: ``kind`` is 'min',
+    'max' (NaN propagates) or 'mul'. The writes are sorted by position (and value), so each position's run is
+    together; min and max take its first or last element, mul a segmented product."""
+    from .. import numpy as jnp
+    from ..lax import associative_scan
+    pos, u, n = _flat_writes(read, x, values)
+    as_int = x.dtype == np.bool_      # NOTE: booleans combine as integers (max is OR, min and mul are AND)
+    if as_int:
+        u = m.convert(u, dtype="int64")
+    if kind == "mul":
+        order = jnp.argsort(pos)
+    else:
+        by_value = jnp.argsort(u)     # NOTE: stable sorts: by value, then by position
+        order = jnp.take(by_value, jnp.argsort(jnp.take(pos, by_value)))
+    ps, us = jnp.take(pos, order), jnp.take(u, order)
+    at = positions(ps.shape[0])
+    first = (ps != jnp.roll(ps, 1)) | (at == 0)
+    last = (ps != jnp.roll(ps, -1)) | (at == ps.shape[0] - 1)
+    if kind == "mul":
+        _, us = associative_scan(lambda a, b: (b[0], jnp.where(a[0] == b[0], a[1] * b[1], b[1])), (ps, us))
+    pick = first if kind == "min" else last
+    zero = as_var(np.zeros((), us.dtype))
+
+    def placed(v):
+        return reshape(scatter_add(v, ps, axis=0, shape=(n,)), shape=x.shape)
+    hit = m.gt(placed(m.convert(pick, dtype="int64")), 0)
+    best = placed(m.select(pick, us, broadcast_to(zero, shape=us.shape)))
+    old = m.convert(x, dtype="int64") if as_int else x
+    out = {"min": m.minimum, "max": m.maximum, "mul": m.mul}[kind](old, best)
+    if kind == "min" and x.dtype.kind == "f":
+        nan_in = m.gt(placed(m.convert(m.ne(u, u), dtype="int64")), 0)   # NOTE: NaN sorted last: not first
+        out = m.select(nan_in, broadcast_to(as_var(np.asarray(np.nan, x.dtype)), shape=x.shape), out)
+    out = m.ne(out, 0) if as_int else out
+    return m.select(hit, out, x)
+
+
 class _Ref:
     __slots__ = ("x", "index")
 
@@ -93,21 +145,23 @@ class _Ref:
         return self.add(m.neg(as_var(values)))
 
     def multiply(self, values, **_):
-        return write(self._read, self.x, values, lambda a, b: a * b)
+        return reduce_writes(self._read, self.x, values, "mul")
 
     mul = multiply
 
     def divide(self, values, **_):
-        return write(self._read, self.x, values, lambda a, b: a / b)
+        if self.x.dtype.kind not in "fc":
+            return write(self._read, self.x, values, lambda a, b: a / b)
+        return reduce_writes(self._read, self.x, m.div(as_var(np.ones((), self.x.dtype)), as_var(values)), "mul")
 
     def power(self, values, **_):
         return write(self._read, self.x, values, lambda a, b: a ** b)
 
     def min(self, values, **_):
-        return write(self._read, self.x, values, m.minimum)
+        return reduce_writes(self._read, self.x, values, "min")
 
     def max(self, values, **_):
-        return write(self._read, self.x, values, m.maximum)
+        return reduce_writes(self._read, self.x, values, "max")
 
     def apply(self, func, **_):
         return write(self._read, self.x, 0, lambda old, _: func(old))
@@ -148,4 +202,4 @@ def put_along_axis(arr, indices, values, axis, inplace=True, mode=None):
     return write(lambda z: take_along_axis(z, indices, axis), as_var(arr), values)
 
 
-__all__ = ["at", "scatter_like", "write", "put_along_axis"]
+__all__ = ["at", "scatter_like", "write", "reduce_writes", "put_along_axis"]

@@ -65,6 +65,43 @@ def test_update_gradients():
     check_grads(jaxlike.compile(lambda x: jnp.sum(x.at[0].multiply(x[1]) ** 2)), (x,), order=1)
 
 
+def test_repeated_positions_combine_every_value_written_there():
+    """Catches: min/max/multiply/divide at repeated positions taken as the mean of one combination per write
+    (x.at[[0, 0]].min([3, 1]) with x[0] = 5 gave 2, JAX 1; multiply gave 10, JAX 15), NaN among a position's
+    values not propagating through min, booleans and integers combined inexactly, and gradients that do not
+    follow the value that won."""
+    x = np.array([5.0, 2.0, 7.0, -1.0])
+    i = np.array([2, 0, 2, 2, 0])
+    v = np.array([9.0, 1.0, 3.0, 8.0, 6.0])
+    want = {"min": x.copy(), "max": x.copy(), "multiply": x.copy(), "divide": x.copy()}
+    np.minimum.at(want["min"], i, v)
+    np.maximum.at(want["max"], i, v)
+    np.multiply.at(want["multiply"], i, v)
+    np.divide.at(want["divide"], i, v)
+    fast = {k: jaxlike.compile(lambda x, i, v, k=k: getattr(x.at[i], k)(v), mode="FAST_COMPILE") for k in want}
+    for k, f in fast.items():
+        np.testing.assert_allclose(f(x, i, v), want[k], rtol=1e-15, err_msg=k)
+    with_nan = v.copy()
+    with_nan[1] = np.nan
+    for k in ("min", "max"):
+        got = fast[k](x, i, with_nan)
+        assert np.isnan(got[0]) and got[2] == want[k][2] and got[1] == 2.0, k
+    b = np.array([True, False, True])
+    np.testing.assert_array_equal(fast["max"](b, np.array([1, 1]), np.array([False, True])), [True, True, True])
+    np.testing.assert_array_equal(fast["min"](b, np.array([0, 0]), np.array([True, False])), [False, False, True])
+    n = np.array([5, 2, 7], np.int64)
+    np.testing.assert_array_equal(fast["multiply"](n, np.array([2, 2, 0]), np.array([2, 3, 4])), [20, 2, 42])
+    compiled = jaxlike.compile(lambda x, i, v: (x.at[i].max(v), x.at[i].multiply(v)))
+    np.testing.assert_allclose(compiled(x, i, v)[0], want["max"])
+    np.testing.assert_allclose(compiled(x, i, v)[1], want["multiply"])
+    g = jaxlike.grad(lambda x, v: jnp.sum(x.at[np.array([0, 0, 1])].max(v) * np.array([1.0, 10, 100, 1000])),
+                     argnums=(0, 1))(x, np.array([7.0, 6.0, 1.0]))
+    np.testing.assert_array_equal(g[0], [0.0, 10.0, 100.0, 1000.0])
+    np.testing.assert_array_equal(g[1], [1.0, 0.0, 0.0])
+    check_grads(jaxlike.compile(lambda x, v: jnp.sum(x.at[np.array([0, 0, 3])].multiply(v) ** 2), mode="FAST_COMPILE"),
+                (x, np.array([0.5, -2.0, 3.0])), order=2)
+
+
 def test_set_in_a_loop_fills_a_buffer():
     fill = jaxlike.compile(lambda n: lax.fori_loop(0, 5, lambda i, buf: buf.at[i].set(i * n), jnp.zeros(5)))
     np.testing.assert_allclose(fill(2.0), [0, 2, 4, 6, 8])
