@@ -1,7 +1,9 @@
 """``jaxlike.lax``, as ``jax.lax``: control flow and dynamic slices (``control.py``); convolutions (``conv.py``) and
 window reductions (``windows.py``); element-wise ops with lax's dtype strictness (``elementwise.py``,
-``special.py``); structural ops (``structural.py``); reductions, scans and sorts (``reductions.py``). Each
-module builds graphs from the core's primitives and the numpy front end; this file only gathers their names."""
+``special.py``); structural ops (``structural.py``); reductions, scans and sorts (``reductions.py``); gather
+and the scatters (``gather_scatter.py``); smaller names and convolution helpers (``extras.py``,
+``conv_extras.py``); solvers differentiated implicitly (``solves.py``). Each module builds graphs from the core's
+primitives and the numpy front end; this file only gathers their names."""
 
 from .control import (scan, map, fori_loop, while_loop, select, cond, switch, dynamic_slice,  # noqa: F401
                       dynamic_update_slice, dynamic_slice_in_dim, dynamic_index_in_dim, dynamic_update_slice_in_dim,
@@ -41,3 +43,29 @@ from . import elementwise as _elementwise, special as _special, structural as _s
 from . import reductions as _reductions
 
 __all__ += list(_elementwise.__all__) + list(_special.__all__) + list(_structural.__all__) + list(_reductions.__all__)
+
+# General gather and scatters (gather_scatter.py).
+from .gather_scatter import (  # noqa: F401
+    GatherDimensionNumbers, ScatterDimensionNumbers, GatherScatterMode, gather, scatter, scatter_add,
+    scatter_sub, scatter_mul, scatter_min, scatter_max, scatter_apply)
+from . import gather_scatter as _gather_scatter
+
+__all__ += list(_gather_scatter.__all__)
+
+# Smaller names (extras.py) and convolution helpers (conv_extras.py).
+from .extras import (  # noqa: F401
+    batch_matmul, reciprocal, broadcast_shapes, broadcast_to_rank, broadcast_like, split, stack, unstack, tile,
+    empty, mulhi, index_take, bitcast_convert_type, reduce_precision, optimization_barrier, platform_dependent,
+    shape_as_value, dtype, approx_max_k, approx_min_k, zeta, polygamma, Precision, FftType, fft, ragged_dot, composite)
+from .conv_extras import (  # noqa: F401
+    conv_general_dilated_patches, conv_general_dilated_local, conv_shape_tuple, conv_general_shape_tuple,
+    conv_transpose_shape_tuple)
+from . import extras as _extras, conv_extras as _conv_extras
+
+__all__ += list(_extras.__all__) + list(_conv_extras.__all__)
+
+# Solvers differentiated implicitly (solves.py).
+from .solves import custom_linear_solve, custom_root  # noqa: F401
+from . import solves as _solves
+
+__all__ += list(_solves.__all__)
