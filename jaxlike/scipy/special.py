@@ -1,7 +1,9 @@
 """``jaxlike.scipy.special``, as ``jax.scipy.special``: erf, erfc, erfinv, ndtri, expit, logit, logsumexp, xlogy, xlog1py,
 entr, rel_entr, kl_div, huber, pseudo_huber, ndtr, log_ndtr, softmax, log_softmax; from ``_gamma.py``
 gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln, factorial, comb, poch, zeta, polygamma; from
-``_incomplete.py`` gammainc, gammaincc, betainc; from ``_bessel.py`` i0, i1, i0e, i1e. Differentiable, and
+``_incomplete.py`` gammainc, gammaincc, betainc; from ``_bessel.py`` i0, i1, i0e, i1e; from
+``_exponential_integrals.py`` exp1, expi, expn, spence, dawsn, erfcx; from ``_more_special.py`` boxcox, boxcox1p,
+loggamma, bernoulli, sici, fresnel, owens_t, bessel_jn, hyp1f1. Differentiable, and
 safe where a naive form's untaken branch would put a NaN into the gradient (xlogy at x = 0). A front-end module: imports ops and jaxlike.numpy."""
 
 import numpy as np
@@ -14,11 +16,15 @@ from ._gamma import (gammaln, digamma, gamma, gammasgn, beta, betaln, multigamma
                      poch, zeta, polygamma)
 from ._incomplete import gammainc, gammaincc, betainc  # noqa: F401
 from ._bessel import i0, i1, i0e, i1e  # noqa: F401
+from ._exponential_integrals import exp1, expi, expn, spence, dawsn, erfcx  # noqa: F401
+from ._more_special import (boxcox, boxcox1p, loggamma, bernoulli, sici, fresnel, owens_t,  # noqa: F401
+                            bessel_jn, hyp1f1)
 
 __all__ = ["erf", "erfc", "erfinv", "ndtri", "expit", "logit", "logsumexp", "xlogy", "xlog1py", "entr", "rel_entr",
            "kl_div", "huber", "pseudo_huber", "ndtr", "log_ndtr", "softmax", "log_softmax", "gammaln", "digamma", "gamma", "gammasgn", "beta", "betaln",
            "multigammaln", "factorial", "comb", "poch", "zeta", "polygamma", "gammainc", "gammaincc", "betainc",
-           "i0", "i1", "i0e", "i1e"]
+           "i0", "i1", "i0e", "i1e", "exp1", "expi", "expn", "spence", "dawsn", "erfcx", "boxcox", "boxcox1p",
+           "loggamma", "bernoulli", "sici", "fresnel", "owens_t", "bessel_jn", "hyp1f1"]
 
 
 def erf(x):
