@@ -216,7 +216,9 @@ def fmod(x1, x2):
     out = m.where(cross, r - x2, r)
     if out.dtype.kind != "f":
         return out  # NOTE: x1 * 0 would widen a bool's int8 result to int64 (bool * a Python int)
-    out = m.where(m.eq(out, 0), x1 * 0, out)  # NOTE: a zero remainder takes the dividend's sign, as in C
+    # NOTE: a zero remainder takes the dividend's sign, as in C; the stop_gradient difference (+0.0, which
+    # keeps a -0.0) gives it r's derivative, 1 in x1 (x1 * 0 alone made fmod's derivative 0 at multiples of x2)
+    out = m.where(m.eq(out, 0), x1 * 0 - (m.stop_gradient(r) - r), out)
     # NOTE: a finite x1 over an infinite x2 is x1 (C's fmod); the floor mod's inf - inf there is NaN
     return m.where(m.logical_and(m.eq(m.abs_(x2), np.inf), m.lt(m.abs_(x1), np.inf)), x1, out)
 

@@ -63,3 +63,13 @@ def test_float_floor_division_is_numpys_divmod_not_the_floor_of_the_quotient(ops
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
         assert np.array_equal(np.signbit(g[~np.isnan(w)]), np.signbit(w[~np.isnan(w)]))
+
+
+def test_fmod_derivative_at_exact_multiples_is_one():
+    """Catches: the zero remainder written as x1 * 0 (for its sign), whose derivative is 0: fmod's derivative
+    in x1 was 0 at the multiples of x2 (JAX: 1), and fresnel's second derivative 0 at x = 2 with it."""
+    for x in (2.0, 4.0, -2.0, 0.0, -0.0, 3.0):
+        assert jaxlike.grad(lambda v: jnp.fmod(v, 2.0))(x) == 1.0
+        got = jaxlike.compile(lambda v: jnp.fmod(v, 2.0))(x)
+        assert got == np.fmod(x, 2.0) and np.signbit(got) == np.signbit(np.fmod(x, 2.0))
+    assert jaxlike.grad(lambda y: jnp.fmod(4.0, y))(2.0) == -2.0
