@@ -30,7 +30,8 @@ from .elementwise import (  # noqa: F401
     shift_left, shift_right_arithmetic, shift_right_logical, sign, sin, sinh, sqrt, square, sub,
     tan, tanh)
 from .special import (  # noqa: F401
-    erf, erfc, erf_inv, lgamma, digamma, nextafter)
+    erf, erfc, erf_inv, lgamma, digamma, nextafter, igamma, igammac, igamma_grad_a, random_gamma_grad, betainc,
+    bessel_i0e, bessel_i1e)
 from .structural import (  # noqa: F401
     broadcast, broadcast_in_dim, concatenate, dot, dot_general, expand_dims, full, full_like, iota,
     broadcasted_iota, pad, reshape, rev, slice, slice_in_dim, index_in_dim, squeeze, transpose,

@@ -1,5 +1,6 @@
 """``jax.lax``'s special functions (re-exported by ``jaxlike.lax``): ``erf``, ``erfc``, ``erf_inv``, ``lgamma``,
-``digamma`` and ``nextafter``, for floating operands only (as in JAX).
+``digamma``, ``nextafter``, the incomplete gamma and beta functions (``igamma``, ``igammac``, ``igamma_grad_a``,
+``random_gamma_grad``, ``betainc``) and ``bessel_i0e``/``bessel_i1e``, for floating operands only (as in JAX).
 
 ``lgamma`` and ``digamma`` are ``scipy.special``'s ``gammaln`` and ``digamma`` (composites, see there) with lax's
 dtype checks.
@@ -13,7 +14,8 @@ from ..scipy import special as _sp
 from ..numpy._windows_and_polys import frexp, ldexp
 from .elementwise import operands
 
-__all__ = ["erf", "erfc", "erf_inv", "lgamma", "digamma", "nextafter"]
+__all__ = ["erf", "erfc", "erf_inv", "lgamma", "digamma", "nextafter", "igamma", "igammac", "igamma_grad_a",
+           "random_gamma_grad", "betainc", "bessel_i0e", "bessel_i1e"]
 
 
 def erf(x):
@@ -69,3 +71,49 @@ def nextafter(x1, x2):
         out = jnp.where(finite, out, jnp.where(x > 0, info.max, -info.max).astype(dt))
         out = jnp.where(x == y, y, out)
         return jnp.where(jnp.isnan(x) | jnp.isnan(y), np.asarray(np.nan, dt), out).astype(dt)
+
+
+def igamma(a, x):
+    """The regularized lower incomplete gamma function P(a, x) (``scipy.special.gammainc``)."""
+    a, x = operands("igamma", [a, x], "f")
+    return _sp.gammainc(a, x)
+
+
+def igammac(a, x):
+    """The regularized upper incomplete gamma function Q(a, x) = 1 - P(a, x) (``scipy.special.gammaincc``)."""
+    a, x = operands("igammac", [a, x], "f")
+    return _sp.gammaincc(a, x)
+
+
+def igamma_grad_a(a, x):
+    """d P(a, x) / d a, element by element (the derivative gammainc's own rule gives)."""
+    from ..api import jvp
+    a, x = operands("igamma_grad_a", [a, x], "f")
+    a, x = jnp.broadcast_arrays(a, x)
+    # NOTE: P is elementwise, so its JVP along ones is each element's own derivative
+    return jvp(lambda b: _sp.gammainc(b, x), (a,), (jnp.ones_like(a),))[1]
+
+
+def random_gamma_grad(a, x):
+    """d x / d a of a Gamma(a, 1) draw x, at fixed quantile (the implicit derivative ``random.gamma`` uses)."""
+    from ..random.gamma_family import sample_grad
+    a, x = operands("random_gamma_grad", [a, x], "f")
+    return sample_grad(a, x, False)
+
+
+def betainc(a, b, x):
+    """The regularized incomplete beta function I_x(a, b) (``scipy.special.betainc``)."""
+    a, b, x = operands("betainc", [a, b, x], "f")
+    return _sp.betainc(a, b, x)
+
+
+def bessel_i0e(x):
+    """exp(-|x|) I0(x), the exponentially scaled modified Bessel function of order 0."""
+    (x,) = operands("bessel_i0e", [x], "f")
+    return _sp.i0e(x)
+
+
+def bessel_i1e(x):
+    """exp(-|x|) I1(x), the exponentially scaled modified Bessel function of order 1."""
+    (x,) = operands("bessel_i1e", [x], "f")
+    return _sp.i1e(x)

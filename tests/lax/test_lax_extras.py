@@ -320,3 +320,27 @@ def test_numba_bundle():
     want = f(x, y, ints)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-14, atol=0)
+
+
+def test_incomplete_gamma_beta_and_scaled_bessel_names():
+    """Catches: lax's names for the incomplete gamma/beta functions and the scaled Bessel functions missing or
+    bound to the wrong scipy function (P for Q, the derivative in x for the one in a), and lax's dtype check."""
+    sp = pytest.importorskip("scipy.special")
+    a, x = np.array([0.5, 2.0, 30.0]), np.array([0.3, 2.5, 28.0])
+    fast = lambda f: jaxlike.compile(f, mode="FAST_COMPILE")   # noqa: E731
+    for got in (lax.igamma(a, x), fast(lax.igamma)(a, x)):
+        np.testing.assert_allclose(got, sp.gammainc(a, x), rtol=1e-13)
+    np.testing.assert_allclose(lax.igammac(a, x), sp.gammaincc(a, x), rtol=1e-13)
+    eps = 1e-6
+    np.testing.assert_allclose(fast(lax.igamma_grad_a)(a, x),
+                               (sp.gammainc(a + eps, x) - sp.gammainc(a - eps, x)) / (2 * eps), rtol=1e-6)
+    b = np.full(3, 2.0)
+    np.testing.assert_allclose(lax.betainc(a, b, np.full(3, 0.3)), sp.betainc(a, b, 0.3), rtol=1e-13)
+    np.testing.assert_allclose(lax.bessel_i0e(x), sp.i0e(x), rtol=1e-14)
+    np.testing.assert_allclose(lax.bessel_i1e(x), sp.i1e(x), rtol=1e-14)
+    # d x / d a of a Gamma(a) draw at a fixed quantile q = P(a, x): -(dP/da) / (dP/dx)
+    want = -((sp.gammainc(a + eps, x) - sp.gammainc(a - eps, x)) / (2 * eps)) / np.exp(
+        (a - 1) * np.log(x) - x - sp.gammaln(a))
+    np.testing.assert_allclose(lax.random_gamma_grad(a, x), want, rtol=1e-6)
+    with pytest.raises(TypeError, match="same dtypes"):
+        lax.igamma(a.astype(np.float32), x)
