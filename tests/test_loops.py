@@ -368,8 +368,9 @@ def test_per_step_results_of_computed_sizes():
 
 def test_a_loop_step_with_more_than_thirty_arguments_compiles():
     """Catches: CPython passing a call's arguments past 30 as *args, which numba's inliner refuses ("Calling a
-    closure with *args is unsupported"): a loop with 35 carried arrays failed to compile on numba_cpu."""
+    closure with *args is unsupported"): a loop with 16 carried arrays (its step takes 33 arguments: the carries,
+    their next buffers and the scratch block) failed to compile on numba_cpu."""
     def grow(*xs):
         return lax.fori_loop(0, 3, lambda i, c: tuple(v * 1.5 for v in c), tuple(xs))
-    out = jaxlike.compile(grow)(*[np.full(2, float(k)) for k in range(35)])
-    np.testing.assert_allclose(np.stack(out), np.arange(35.0)[:, None] * 1.5 ** 3 * np.ones(2))
+    out = jaxlike.compile(grow)(*[np.full(2, float(k)) for k in range(16)])
+    np.testing.assert_allclose(np.stack(out), np.arange(16.0)[:, None] * 1.5 ** 3 * np.ones(2))
