@@ -3,11 +3,12 @@
 
 A write is the transpose of the read: ``scatter(v)``, the values placed where ``x[index]`` reads (zeros
 elsewhere, repeated positions summed), is the VJP of the indexing applied to ``v``, so every index form that
-``x[index]`` accepts works here, and the gradients come from the same primitives. ``set`` with repeated
-positions stores their mean (JAX leaves which one wins unspecified). ``min``, ``max``, ``multiply`` and
-``divide`` combine every value written to a position (the writes sorted by position, each run reduced:
-``.at[[0, 0]].min([3, 1])`` is min(x[0], 3, 1), not the mean of two minima); ``power`` and ``apply`` apply
-once per position. The arrays ``jnp``'s constructors return (``_array.Array``) have ``.at``
+``x[index]`` accepts works here, and the gradients come from the same primitives. Where an index may repeat
+a position (an integer array index: traced, or concrete with repeats or negative entries), ``.at[]`` sorts the
+writes by position instead (``reduce_writes``): ``set`` keeps the last value written, as numpy and JAX on the
+CPU do, and ``min``, ``max``, ``multiply`` and ``divide`` combine every value written to a position
+(``.at[[0, 0]].min([3, 1])`` is min(x[0], 3, 1)). ``power`` and ``apply`` apply once per position, and
+``write`` used directly (``put_along_axis``) stores the mean of repeated writes. The arrays ``jnp``'s constructors return (``_array.Array``) have ``.at``
 too, through these same rules; a plain numpy array has none. A front-end module.
 """
 
@@ -87,15 +88,16 @@ def _flat_writes(read, x, values):
 
 def reduce_writes(read, x, values, kind):
     """``x`` with each position ``read`` reads combined with all the values written to it: ``kind`` is 'min',
-    'max' (NaN propagates) or 'mul'. The writes are sorted by position (and value), so each position's run is
-    together; min and max take its first or last element, mul a segmented product."""
+    'max' (NaN propagates), 'mul', or 'last' (the last value written replaces it). The writes are sorted by
+    position (and value), so each position's run is together; min and max take its first or last element, mul
+    a segmented product."""
     from .. import numpy as jnp
     from ..lax import associative_scan
     pos, u, n = _flat_writes(read, x, values)
     as_int = x.dtype == np.bool_      # NOTE: booleans combine as integers (max is OR, min and mul are AND)
     if as_int:
         u = m.convert(u, dtype="int64")
-    if kind == "mul":
+    if kind in ("mul", "last"):
         order = jnp.argsort(pos)
     else:
         by_value = jnp.argsort(u)     # NOTE: stable sorts: by value, then by position
@@ -114,7 +116,7 @@ def reduce_writes(read, x, values, kind):
     hit = m.gt(placed(m.convert(pick, dtype="int64")), 0)
     best = placed(m.select(pick, us, broadcast_to(zero, shape=us.shape)))
     old = m.convert(x, dtype="int64") if as_int else x
-    out = {"min": m.minimum, "max": m.maximum, "mul": m.mul}[kind](old, best)
+    out = best if kind == "last" else {"min": m.minimum, "max": m.maximum, "mul": m.mul}[kind](old, best)
     if kind == "min" and x.dtype.kind == "f":
         nan_in = m.gt(placed(m.convert(m.ne(u, u), dtype="int64")), 0)   # NOTE: NaN sorted last: not first
         out = m.select(nan_in, broadcast_to(as_var(np.asarray(np.nan, x.dtype)), shape=x.shape), out)
@@ -131,11 +133,33 @@ class _Ref:
     def _read(self, z):
         return getitem(z, self.index)
 
+    def _may_repeat(self):
+        """Whether the index may read one position twice: an integer array index, unless it is one concrete
+        array of distinct non-negative entries (the rest, slices, ints and masks, never repeat)."""
+        arrays = []
+        for k in self.index if isinstance(self.index, tuple) else (self.index,):
+            if k is None or k is Ellipsis or isinstance(k, (slice, int, np.integer, bool, np.bool_)):
+                continue
+            k = k if isinstance(k, Var) else np.asarray(k)
+            if k.dtype.kind in "iu" and k.ndim > 0:
+                arrays.append(k)
+        if not arrays:
+            return False
+        if len(arrays) > 1 or isinstance(arrays[0], Var):
+            return True
+        flat = np.asarray(arrays[0]).ravel()
+        return bool(np.any(flat < 0)) or np.unique(flat).size < flat.size
+
+    def _reduce(self, values, kind, combine):
+        if self._may_repeat():
+            return reduce_writes(self._read, self.x, values, kind)
+        return write(self._read, self.x, values, combine)
+
     def get(self, **_):
         return getitem(self.x, self.index)
 
     def set(self, values, **_):
-        return write(self._read, self.x, values)
+        return self._reduce(values, "last", None)
 
     def add(self, values, **_):
         placed, _ = scatter_like(self._read, self.x, values)
@@ -145,12 +169,12 @@ class _Ref:
         return self.add(m.neg(as_var(values)))
 
     def multiply(self, values, **_):
-        return reduce_writes(self._read, self.x, values, "mul")
+        return self._reduce(values, "mul", lambda a, b: a * b)
 
     mul = multiply
 
     def divide(self, values, **_):
-        if self.x.dtype.kind not in "fc":
+        if self.x.dtype.kind not in "fc" or not self._may_repeat():
             return write(self._read, self.x, values, lambda a, b: a / b)
         return reduce_writes(self._read, self.x, m.div(as_var(np.ones((), self.x.dtype)), as_var(values)), "mul")
 
@@ -158,10 +182,10 @@ class _Ref:
         return write(self._read, self.x, values, lambda a, b: a ** b)
 
     def min(self, values, **_):
-        return reduce_writes(self._read, self.x, values, "min")
+        return self._reduce(values, "min", m.minimum)
 
     def max(self, values, **_):
-        return reduce_writes(self._read, self.x, values, "max")
+        return self._reduce(values, "max", m.maximum)
 
     def apply(self, func, **_):
         return write(self._read, self.x, 0, lambda old, _: func(old))
@@ -180,6 +204,11 @@ class _At:
 
 def at(self):
     return _At(self)
+
+
+def set_at(x, index, values):
+    """``x.at[index].set(values)`` for a traced ``x`` (Theano's ``set_subtensor``)."""
+    return _Ref(x, index).set(values)
 
 
 def put_along_axis(arr, indices, values, axis, inplace=True, mode=None):
@@ -202,4 +231,4 @@ def put_along_axis(arr, indices, values, axis, inplace=True, mode=None):
     return write(lambda z: take_along_axis(z, indices, axis), as_var(arr), values)
 
 
-__all__ = ["at", "scatter_like", "write", "reduce_writes", "put_along_axis"]
+__all__ = ["at", "set_at", "scatter_like", "write", "reduce_writes", "put_along_axis"]

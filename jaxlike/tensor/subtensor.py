@@ -19,7 +19,7 @@ from ..core.types import Sym
 from ..core.errors import user_frame, where
 from ..ops import layout as L
 from ..ops import math as m
-from ..numpy._at import scatter_like, write
+from ..numpy._at import scatter_like, set_at
 from ..numpy._indexing import getitem
 from .var import var_str
 
@@ -88,8 +88,9 @@ def set_subtensor(x, y, inplace=False, tolerate_inplace_aliasing=False):
     >>> str(T.set_subtensor(t[1:], 0.0).type)
     'f64[n0]'
     """
-    array, read, y = _source_and_read(x, y, "set_subtensor")
-    return write(read, array, y)
+    array, _, y = _source_and_read(x, y, "set_subtensor")
+    # NOTE: a position an integer index repeats keeps the last value, as Theano's (numpy's) assignment does
+    return set_at(array, indexed_source(x)[1], y)
 
 
 def inc_subtensor(x, y, inplace=False, set_instead_of_inc=False, tolerate_inplace_aliasing=False):

@@ -49,7 +49,7 @@ def test_set_and_inc_subtensor_match_numpy_for_every_index_form():
         np.testing.assert_allclose(g, e, err_msg=f"output {k}")
 
 
-def test_repeated_indices_accumulate_in_inc_and_average_in_set():
+def test_repeated_indices_accumulate_in_inc_and_the_last_wins_in_set():
     # catches: inc_subtensor keeping one of the repeated increments (Theano adds them all)
     x, idx, y = T.dvector("x"), T.lvector("idx"), T.dvector("y")
     f = fn([x, idx, y], [T.inc_subtensor(x[idx], y), T.set_subtensor(x[idx], y),
@@ -58,7 +58,7 @@ def test_repeated_indices_accumulate_in_inc_and_average_in_set():
     expected_inc = np.zeros(4)
     np.add.at(expected_inc, [1, 1, 3], [1.0, 2.0, 5.0])
     np.testing.assert_allclose(inc, expected_inc)
-    np.testing.assert_allclose(put, [0.0, 1.5, 0.0, 5.0])   # NOTE: documented: the mean of the values written
+    np.testing.assert_allclose(put, [0.0, 2.0, 0.0, 5.0])   # the last value written, as numpy's assignment
     np.testing.assert_allclose(same, [0.0, 7.0, 0.0, 7.0])  # equal values: exactly Theano's result
 
 
@@ -136,7 +136,7 @@ def test_sgd_on_embedding_rows_with_inc_subtensor_compiled_with_numba():
     np.testing.assert_allclose(table.get_value(), expected)
     put = np.ones((5, 3))
     put[1] = grads[1]
-    put[4] = (grads[0] + grads[2]) / 2
+    put[4] = grads[2]     # row 4 is set twice: the last row written, as numpy's assignment
     np.testing.assert_allclose(sums, put.sum(axis=1))
 
 

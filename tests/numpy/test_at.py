@@ -102,6 +102,26 @@ def test_repeated_positions_combine_every_value_written_there():
                 (x, np.array([0.5, -2.0, 3.0])), order=2)
 
 
+def test_set_at_repeated_positions_keeps_the_last_value():
+    """Catches: set at a repeated position storing the mean of its values (numpy and JAX on the CPU keep the
+    last one), for traced and concrete integer-array indices (a negative entry naming the same position as a
+    positive one too), with the gradient reaching the last value only; slices and masks keep the cheap path."""
+    x = np.array([5.0, 2.0, 7.0])
+    traced_index = jaxlike.compile(lambda x, i, v: x.at[i].set(v), mode="FAST_COMPILE")
+    np.testing.assert_array_equal(traced_index(x, np.array([0, 2, 0]), np.array([1.0, 3.0, 4.0])), [4.0, 2.0, 3.0])
+    concrete = jaxlike.compile(lambda x, v: (x.at[[0, 0]].set(v), x.at[np.array([-1, 2])].set(v)), mode="FAST_COMPILE")
+    for got, want in zip(concrete(x, np.array([1.0, 9.0])), ([9.0, 2.0, 7.0], [5.0, 2.0, 9.0])):
+        np.testing.assert_array_equal(got, want)
+    g = jaxlike.grad(lambda v: jnp.sum(jnp.asarray(x).at[np.array([0, 0, 1])].set(v) * np.array([1.0, 10, 100])))
+    np.testing.assert_array_equal(g(np.array([1.0, 2.0, 3.0])), [0.0, 1.0, 10.0])
+    two = jaxlike.compile(lambda m, v: m.at[np.array([0, 0]), np.array([1, 1])].set(v), mode="FAST_COMPILE")
+    np.testing.assert_array_equal(two(np.zeros((2, 3)), np.array([1.0, 2.0])), [[0, 2, 0], [0, 0, 0]])
+    want = x.copy()
+    want[[2, 0, 2]] = [1.0, 6.0, 8.0]
+    np.testing.assert_array_equal(jaxlike.compile(lambda x, i, v: x.at[i].set(v))(x, np.array([2, 0, 2]),
+                                                                                   np.array([1.0, 6.0, 8.0])), want)
+
+
 def test_set_in_a_loop_fills_a_buffer():
     fill = jaxlike.compile(lambda n: lax.fori_loop(0, 5, lambda i, buf: buf.at[i].set(i * n), jnp.zeros(5)))
     np.testing.assert_allclose(fill(2.0), [0, 2, 4, 6, 8])
