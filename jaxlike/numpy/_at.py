@@ -8,14 +8,14 @@ a position (an integer array index: traced, or concrete with repeats or negative
 writes by position instead (``reduce_writes``): ``set`` keeps the last value written, as numpy and JAX on the
 CPU do, and ``min``, ``max``, ``multiply`` and ``divide`` combine every value written to a position
 (``.at[[0, 0]].min([3, 1])`` is min(x[0], 3, 1)). ``power`` and ``apply`` apply once per position, and
-``write`` used directly (``put_along_axis``) stores the mean of repeated writes. The arrays ``jnp``'s constructors return (``_array.Array``) have ``.at``
+``write`` used directly stores the mean of repeated writes (``put_along_axis`` keeps the last, as ``set``). The arrays ``jnp``'s constructors return (``_array.Array``) have ``.at``
 too, through these same rules; a plain numpy array has none. A front-end module.
 """
 
 import numpy as np
 
 from ..core.graph import Var, substitute, as_var
-from ..core.types import TensorType
+from ..core.types import TensorType, is_known
 from ..autodiff import backward
 from ..ops import math as m
 from ..ops.index import scatter_add
@@ -214,8 +214,8 @@ def set_at(x, index, values):
 def put_along_axis(arr, indices, values, axis, inplace=True, mode=None):
     """numpy's put_along_axis as a pure function, JAX's spelling: ``inplace=False`` returns ``arr`` with
     ``values`` written where ``take_along_axis(arr, indices, axis)`` reads (numpy itself writes into ``arr``
-    and returns None, which an immutable array cannot do). A position written more than once takes the mean
-    of its values, as ``.at[].set`` (numpy keeps the last)."""
+    and returns None, which an immutable array cannot do). A position written more than once keeps the last
+    value, as numpy's does."""
     from ._base import asarray_or_var, is_traced
     from ._more_shape import take_along_axis
     if inplace:
@@ -228,7 +228,25 @@ def put_along_axis(arr, indices, values, axis, inplace=True, mode=None):
         out = np.array(arr, copy=True)
         np.put_along_axis(out, indices, values, axis)
         return out
-    return write(lambda z: take_along_axis(z, indices, axis), as_var(arr), values)
+    read = (lambda z: take_along_axis(z, indices, axis))
+    if is_traced(indices) or _repeats_along(np.asarray(indices), axis, arr.shape):
+        return reduce_writes(read, as_var(arr), values, "last")
+    return write(read, as_var(arr), values)
+
+
+def _repeats_along(indices, axis, shape):
+    """Whether concrete ``indices`` name one position twice in a line along ``axis`` (negative ones wrapped);
+    True where a size is symbolic (it cannot be told)."""
+    if indices.size == 0:
+        return False
+    sizes = [d if is_known(d) else None for d in shape]
+    n = (int(np.prod(sizes)) if None not in sizes else None) if axis is None else sizes[axis]
+    if n is None:
+        return True
+    if axis is None:
+        indices, axis = indices.ravel(), 0
+    ordered = np.sort(np.mod(indices, max(n, 1)), axis=axis)
+    return bool(np.any(np.diff(ordered, axis=axis) == 0))
 
 
 __all__ = ["at", "set_at", "scatter_like", "write", "reduce_writes", "put_along_axis"]

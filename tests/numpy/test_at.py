@@ -202,3 +202,21 @@ def test_integer_and_boolean_arrays_are_written_exactly():
              np.array([0, 3, 6, 9]), np.array([2 ** 62 + 2, 3]), np.array([0, 1, 20])]
     for got, want, like in zip(jaxlike.compile(writes)(i, b, u, big), wants, [i, i, i, b, u, big, i]):
         assert got.dtype == like.dtype and np.array_equal(got, want.astype(like.dtype)), (got, want)
+
+
+def test_put_along_axis_keeps_the_last_value_at_a_repeated_position():
+    """Catches: put_along_axis storing the mean of the values written to one position (numpy keeps the last),
+    with traced and concrete indices, a negative index naming a position a positive one names, and axis=None."""
+    a, v = np.zeros((2, 3)), np.array([[1.0, 2.0], [3.0, 4.0]])
+    for idx in (np.array([[0, 0], [2, 1]]), np.array([[0, -3], [2, 1]])):
+        want = a.copy()
+        np.put_along_axis(want, idx, v, 1)
+        traced = jaxlike.compile(lambda a, i, v: jnp.put_along_axis(a, i, v, 1, inplace=False), mode="FAST_COMPILE")
+        concrete = jaxlike.compile(lambda a, v: jnp.put_along_axis(a, idx, v, 1, inplace=False), mode="FAST_COMPILE")
+        np.testing.assert_array_equal(traced(a, idx, v), want)
+        np.testing.assert_array_equal(concrete(a, v), want)
+    want = a.copy()
+    np.put_along_axis(want, np.array([0, 0, 4]), np.array([1.0, 2.0, 3.0]), None)
+    flat = jaxlike.compile(lambda a, v: jnp.put_along_axis(a, np.array([0, 0, 4]), v, None, inplace=False),
+                           mode="FAST_COMPILE")
+    np.testing.assert_array_equal(flat(a, np.array([1.0, 2.0, 3.0])), want)
