@@ -100,6 +100,13 @@ def _weak_to(x, dtype, fname, pos):
     return np.asarray(x, dtype=dtype)
 
 
+def _promoting(fname):
+    """The hint naming jnp's promoting function of that name, where jnp has one (lax.igamma's is
+    scipy.special.gammainc, which the message does not guess)."""
+    from .. import numpy as jnp
+    return f" (jnp.{fname} is a similar function that promotes)" if hasattr(jnp, fname) else " (cast one first)"
+
+
 def operands(fname, xs, kinds):
     """lax's operand contract for an n-ary element-wise op: every array operand has one dtype, of a kind in
     ``kinds``; Python scalars take that dtype; ranks are equal or 0. Returns the operands as arrays/Vars."""
@@ -110,8 +117,7 @@ def operands(fname, xs, kinds):
         for i, x in strong[1:]:
             if _dtype(x) != dt:
                 raise TypeError(f"lax.{fname} requires arguments to have the same dtypes, got "
-                                + ", ".join(str(_dtype(y)) for _, y in strong)
-                                + f" (jnp.{fname} is a similar function that promotes){_here()}")
+                                + ", ".join(str(_dtype(y)) for _, y in strong) + _promoting(fname) + _here())
     else:
         kinds_seen = {_weak_kind(x) for x in xs}
         if len(kinds_seen) > 1:
