@@ -117,6 +117,26 @@ def test_import_jaxlike_does_not_import_numba():
     assert out.stdout.strip() == "[]", f"import jaxlike imported: {out.stdout.strip()}"
 
 
+def test_rarely_used_modules_load_when_first_used():
+    """Catches: the modules behind rarely used names (gather/scatter, incomplete gamma, set operations...)
+    imported by ``import jaxlike`` (about 40 ms of every start), and their names missing from the namespaces,
+    ``dir()`` or a star import once they load lazily."""
+    lazy = ["jaxlike.lax.gather_scatter", "jaxlike.lax.extras", "jaxlike.scipy._incomplete",
+            "jaxlike.scipy._more_special", "jaxlike.numpy._set_ops", "jaxlike.numpy._polys_histograms"]
+    code = ("import sys, jaxlike\n"
+            f"print(sorted(m for m in {lazy!r} if m in sys.modules))\n"
+            "import jaxlike.numpy as jnp, jaxlike.lax as lax, jaxlike.scipy.special as sp\n"
+            "print(jnp.union1d([2, 1], [3]).tolist(), callable(lax.gather), callable(sp.gammainc), "
+            "'polyfit' in dir(jnp))\n"
+            "from jaxlike.numpy import *\n"
+            "print(histogram2d.__module__)")
+    env = dict(os.environ)
+    env.pop("JAXLIKE_FLAGS", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split("\n")[:3] == ["[]", "[1, 2, 3] True True True", "jaxlike.numpy._polys_histograms"], \
+        out.stdout
+
+
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PKG.parent)))
 def test_file_budget_and_docstring(path):
     """Catches: grab-bag files (split them by family) and modules that do not say what lives in them."""

@@ -45,28 +45,21 @@ from . import reductions as _reductions
 
 __all__ += list(_elementwise.__all__) + list(_special.__all__) + list(_structural.__all__) + list(_reductions.__all__)
 
-# General gather and scatters (gather_scatter.py).
-from .gather_scatter import (  # noqa: F401
-    GatherDimensionNumbers, ScatterDimensionNumbers, GatherScatterMode, gather, scatter, scatter_add,
-    scatter_sub, scatter_mul, scatter_min, scatter_max, scatter_apply)
-from . import gather_scatter as _gather_scatter
+# Imported when first used (``_lazy.py``): general gather and scatters (gather_scatter.py), smaller names
+# (extras.py), convolution helpers (conv_extras.py), solvers differentiated implicitly (solves.py).
+from .._lazy import lazy_names as _lazy_names
 
-__all__ += list(_gather_scatter.__all__)
-
-# Smaller names (extras.py) and convolution helpers (conv_extras.py).
-from .extras import (  # noqa: F401
-    batch_matmul, reciprocal, broadcast_shapes, broadcast_to_rank, broadcast_like, split, stack, unstack, tile,
-    empty, mulhi, index_take, bitcast_convert_type, reduce_precision, optimization_barrier, platform_dependent,
-    shape_as_value, dtype, approx_max_k, approx_min_k, zeta, polygamma, Precision, FftType, fft, ragged_dot, composite)
-from .conv_extras import (  # noqa: F401
-    conv_general_dilated_patches, conv_general_dilated_local, conv_shape_tuple, conv_general_shape_tuple,
-    conv_transpose_shape_tuple)
-from . import extras as _extras, conv_extras as _conv_extras
-
-__all__ += list(_extras.__all__) + list(_conv_extras.__all__)
-
-# Solvers differentiated implicitly (solves.py).
-from .solves import custom_linear_solve, custom_root  # noqa: F401
-from . import solves as _solves
-
-__all__ += list(_solves.__all__)
+_LAZY = {
+    "gather_scatter": ("GatherDimensionNumbers", "ScatterDimensionNumbers", "GatherScatterMode", "gather", "scatter",
+                       "scatter_add", "scatter_sub", "scatter_mul", "scatter_min", "scatter_max", "scatter_apply"),
+    "extras": ("batch_matmul", "reciprocal", "broadcast_shapes", "broadcast_to_rank", "broadcast_like", "split",
+               "stack", "unstack", "tile", "empty", "mulhi", "index_take", "bitcast_convert_type",
+               "reduce_precision", "optimization_barrier", "platform_dependent", "shape_as_value", "dtype",
+               "approx_max_k", "approx_min_k", "zeta", "polygamma", "Precision", "FftType", "fft", "ragged_dot",
+               "composite"),
+    "conv_extras": ("conv_general_dilated_patches", "conv_general_dilated_local", "conv_shape_tuple",
+                    "conv_general_shape_tuple", "conv_transpose_shape_tuple"),
+    "solves": ("custom_linear_solve", "custom_root"),
+}
+__getattr__, __dir__ = _lazy_names(globals(), _LAZY)
+__all__ += [name for names in _LAZY.values() for name in names]

@@ -46,11 +46,25 @@ from ._bitwise import *  # noqa: F401,F403
 from ._sets import *  # noqa: F401,F403
 from ._finite_differences import gradient  # noqa: F401
 from ._at import put_along_axis  # noqa: F401
-from ._names import *  # noqa: F401,F403
-from ._more_arrays import *  # noqa: F401,F403
-from ._set_ops import *  # noqa: F401,F403
-from ._insert_delete import *  # noqa: F401,F403
-from ._polys_histograms import *  # noqa: F401,F403
+from .._lazy import lazy_names as _lazy_names
+
+# NOTE: imported when first used (``jaxlike/_lazy.py``): 14 ms of every ``import jaxlike`` otherwise
+_LAZY = {
+    "_names": ("acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "pow", "bitwise_count", "double", "single",
+               "cdouble", "csingle", "int_", "uint", "generic", "number", "integer", "signedinteger",
+               "unsignedinteger", "floating", "inexact", "complexfloating", "character", "flexible", "object_",
+               "isdtype", "isscalar", "iterable", "printoptions", "get_printoptions", "set_printoptions",
+               "array_repr", "array_str", "frombuffer", "fromfunction", "fromiter", "fromstring", "fromfile",
+               "from_dlpack", "load", "save", "savez"),
+    "_more_arrays": ("nextafter", "spacing", "matvec", "vecmat", "fill_diagonal", "put", "place", "resize",
+                     "trim_zeros", "unwrap", "sort_complex", "extract", "piecewise", "apply_over_axes", "mask_indices",
+                     "einsum_path", "packbits", "unpackbits"),
+    "_set_ops": ("union1d", "intersect1d", "setdiff1d", "setxor1d", "unique_all", "unique_counts", "unique_inverse",
+                 "unique_values"),
+    "_insert_delete": ("insert", "delete", "lexsort"),
+    "_polys_histograms": ("poly", "polydiv", "polyfit", "roots", "histogram_bin_edges", "histogram2d", "histogramdd"),
+}
+__getattr__, __dir__ = _lazy_names(globals(), _LAZY)
 
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
 complex64, complex128 = _np.complex64, _np.complex128
@@ -79,3 +93,7 @@ def copy(a, order=None):
     from ._base import asarray_or_var, is_traced
     a = asarray_or_var(a)
     return _np.array(a, copy=True, order="K" if order is None else order) if not is_traced(a) else a
+
+
+# NOTE: a star import reads __all__, so ``from jaxlike.numpy import *`` also gets the names imported lazily
+__all__ = sorted({n for n in globals() if not n.startswith("_")} | {n for ns in _LAZY.values() for n in ns})
