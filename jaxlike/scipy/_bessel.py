@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import numpy as jnp
 from ..custom_derivatives import custom_jvp
-from ._gamma import _real_float, _in_float64
+from ._gamma import _real_float, _in_float64, _series
 
 _SPLIT = 20.0
 _SERIES_TERMS = 44
@@ -43,13 +43,6 @@ _I0_HANKEL, _I1_HANKEL = _hankel(0), _hankel(1)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-def _poly(coefficients, w):
-    acc = coefficients[-1]
-    for c in coefficients[-2::-1]:
-        acc = acc * w + c
-    return acc
-
-
 def _scaled(x, order):
     """e^-|x| I_order(|x|) for float64 x (the sign of I1 is the caller's)."""
     ax = jnp.abs(x)
@@ -57,13 +50,13 @@ def _scaled(x, order):
     xs = jnp.where(small, ax, 0.0)
     t = 0.25 * xs * xs
     if order == 0:
-        series = _poly(_I0_SERIES, t)
+        series = _series(_I0_SERIES, t)
     else:
-        series = 0.5 * xs * _poly(_I1_SERIES, t)
+        series = 0.5 * xs * _series(_I1_SERIES, t)
     series = series * jnp.exp(-xs)
     # NOTE: the far branch sees only |x| > 20 (inf gives 1 / sqrt(inf) = 0), the near one only |x| <= 20
     xb = jnp.where(small, _SPLIT, ax)
-    far = _poly(_I0_HANKEL if order == 0 else _I1_HANKEL, 1.0 / xb) * (_INV_SQRT_2PI / jnp.sqrt(xb))
+    far = _series(_I0_HANKEL if order == 0 else _I1_HANKEL, 1.0 / xb) * (_INV_SQRT_2PI / jnp.sqrt(xb))
     return jnp.where(small, series, far)
 
 

@@ -38,29 +38,12 @@ import numpy as np
 from .. import numpy as jnp
 from ..custom_derivatives import custom_jvp
 from ..ops import special as _special
-from ._gamma import _real_float, _floats, digamma, gammaln
+from ._gamma import _real_float, _floats, digamma, gammaln, _in_float64, _polevl
 
 _EULER = 0.5772156649015329
 _SERIES_TERMS = 27
 _CF_DEPTH = 64
 _SERIES_LIMIT = 1.5
-
-
-def _polevl(coefficients, w):
-    """sum_k c_k w^(K - k), the highest power first (Cephes's order)."""
-    acc = coefficients[0]
-    for c in coefficients[1:]:
-        acc = acc * w + c
-    return acc
-
-
-def _float64(fn):
-    """fn computed on float64 and returned in the argument's dtype."""
-    def run(*xs):
-        dt = jnp.result_type(*xs)
-        out = fn(*[jnp.astype(x, np.float64) for x in xs])
-        return jnp.astype(out, dt) if dt != np.float64 else out
-    return run
 
 
 # -- E_n and E1 -------------------------------------------------------------------------------------------------
@@ -128,7 +111,7 @@ def _en_slope(n, x):
 
 @custom_jvp
 def _exp1(x):
-    return _float64(_e1)(x)
+    return _in_float64(_e1, x)
 
 
 @_exp1.defjvp
@@ -137,18 +120,18 @@ def _exp1_jvp(primals, tangents):
     with np.errstate(all="ignore"):
         safe = jnp.where(x > 0, x, 1.0)
         slope = jnp.where(x > 0, -jnp.exp(-safe) / safe, jnp.where(x == 0, -np.inf, np.nan))
-    return _float64(_e1)(x), t * jnp.astype(slope, jnp.result_type(x))
+    return _in_float64(_e1, x), t * jnp.astype(slope, jnp.result_type(x))
 
 
 @custom_jvp
 def _expn(n, x):
-    return _float64(_en)(n, x)
+    return _in_float64(_en, n, x)
 
 
 @_expn.defjvp
 def _expn_jvp(primals, tangents):
     (n, x), (_, t) = primals, tangents
-    return _float64(_en)(n, x), t * _float64(_en_slope)(n, x)
+    return _in_float64(_en, n, x), t * _in_float64(_en_slope, n, x)
 
 
 def exp1(x):
@@ -227,7 +210,7 @@ def _ei(x):
 
 @custom_jvp
 def _expi(x):
-    return _float64(_ei)(x)
+    return _in_float64(_ei, x)
 
 
 @_expi.defjvp
@@ -235,7 +218,7 @@ def _expi_jvp(primals, tangents):
     (x,), (t,) = primals, tangents
     with np.errstate(all="ignore"):
         slope = jnp.exp(x) / x
-    return _float64(_ei)(x), t * slope
+    return _in_float64(_ei, x), t * slope
 
 
 def expi(x):
@@ -287,13 +270,13 @@ def _spence_slope(x):
 
 @custom_jvp
 def _spence_fn(x):
-    return _float64(_spence)(x)
+    return _in_float64(_spence, x)
 
 
 @_spence_fn.defjvp
 def _spence_jvp(primals, tangents):
     (x,), (t,) = primals, tangents
-    return _float64(_spence)(x), t * _float64(_spence_slope)(x)
+    return _in_float64(_spence, x), t * _in_float64(_spence_slope, x)
 
 
 def spence(x):
@@ -357,13 +340,13 @@ def _dawsn_slope(x):
 
 @custom_jvp
 def _dawsn_fn(x):
-    return _float64(_dawsn)(x)
+    return _in_float64(_dawsn, x)
 
 
 @_dawsn_fn.defjvp
 def _dawsn_jvp(primals, tangents):
     (x,), (t,) = primals, tangents
-    return _float64(_dawsn)(x), t * _float64(_dawsn_slope)(x)
+    return _in_float64(_dawsn, x), t * _in_float64(_dawsn_slope, x)
 
 
 def dawsn(x):
@@ -408,13 +391,13 @@ def _erfcx_slope(x):
 
 @custom_jvp
 def _erfcx_fn(x):
-    return _float64(_erfcx)(x)
+    return _in_float64(_erfcx, x)
 
 
 @_erfcx_fn.defjvp
 def _erfcx_jvp(primals, tangents):
     (x,), (t,) = primals, tangents
-    return _float64(_erfcx)(x), t * _float64(_erfcx_slope)(x)
+    return _in_float64(_erfcx, x), t * _in_float64(_erfcx_slope, x)
 
 
 def erfcx(x):

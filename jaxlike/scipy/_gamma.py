@@ -23,10 +23,13 @@ def _real_float(x, fname):
     return x if dt.kind == "f" else jnp.asarray(x, dtype=np.float64)
 
 
-def _in_float64(fn, x):
-    """fn of a float32 (float16) x computed in float64 and rounded back: the shift and reflection formulas
-    cancel digits near lgamma's zeros (gammaln(2.5) in float32 was 8e-6 off, 20 times JAX's error)."""
-    return jnp.astype(fn(jnp.astype(x, np.float64)), jnp.result_type(x))
+def _in_float64(fn, *xs):
+    """fn of float32 (float16) operands computed in float64 and rounded back to their dtype: the shift and
+    reflection formulas cancel digits near lgamma's zeros (gammaln(2.5) in float32 was 8e-6 off, 20 times
+    JAX's error)."""
+    dt = jnp.result_type(*xs)
+    out = fn(*[jnp.astype(x, np.float64) for x in xs])
+    return jnp.astype(out, dt) if dt != np.float64 else out
 
 
 _SHIFT = 8
@@ -41,6 +44,14 @@ def _series(coefficients, w):
     """sum_k c_k w^k for k = 0.. (Horner)."""
     acc = coefficients[-1]
     for c in coefficients[-2::-1]:
+        acc = acc * w + c
+    return acc
+
+
+def _polevl(coefficients, w):
+    """sum_k c_k w^(K - k), the highest power first (Cephes's order; Horner)."""
+    acc = coefficients[0]
+    for c in coefficients[1:]:
         acc = acc * w + c
     return acc
 

@@ -45,8 +45,7 @@ from .. import numpy as jnp
 from .. import lax
 from ..custom_derivatives import custom_jvp
 from ..ops import special as _special
-from ._gamma import _real_float, _floats, gammaln
-from ._exponential_integrals import _float64, _polevl
+from ._gamma import _real_float, _floats, gammaln, _in_float64, _polevl
 from ._incomplete import _f64
 
 
@@ -197,7 +196,7 @@ def _sici(x):
 
 @custom_jvp
 def _sici_fn(x):
-    both = _float64(lambda v: jnp.stack(_sici(v)))(x)
+    both = _in_float64(lambda v: jnp.stack(_sici(v)), x)
     return both[0], both[1]
 
 
@@ -296,7 +295,7 @@ def _sincos_jvp(primals, tangents):
 
 @custom_jvp
 def _fresnel_fn(x):
-    both = _float64(lambda v: jnp.stack(_fresnel(v)))(x)
+    both = _in_float64(lambda v: jnp.stack(_fresnel(v)), x)
     return both[0], both[1]
 
 
@@ -354,7 +353,7 @@ def _owens_t(h, a):
 
 @custom_jvp
 def _owens_t_fn(h, a):
-    return _float64(_owens_t)(h, a)
+    return _in_float64(_owens_t, h, a)
 
 
 @_owens_t_fn.defjvp
@@ -397,7 +396,7 @@ def _jn_orders(z, count, n_iter):
 def _bessel_jn_fn(v, n_iter):
     @custom_jvp
     def jn(z):
-        return _float64(lambda x: jnp.stack(_jn_orders(x, v + 1, n_iter)))(z)
+        return _in_float64(lambda x: jnp.stack(_jn_orders(x, v + 1, n_iter)), z)
 
     @jn.defjvp
     def jn_jvp(primals, tangents):

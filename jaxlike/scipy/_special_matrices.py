@@ -23,7 +23,7 @@ import operator
 import numpy as np
 
 from .. import numpy as jnp
-from ..numpy._base import asarray_or_var, is_traced
+from ..numpy._base import asarray_or_var
 
 __all__ = ["toeplitz", "hankel", "circulant", "companion", "leslie", "fiedler", "fiedler_companion",
            "convolution_matrix", "hilbert", "invhilbert", "pascal", "invpascal", "helmert", "hadamard", "dft",

@@ -12,8 +12,8 @@ from ..ops import special as _special
 from .. import numpy as jnp
 from .. import nn
 from ..numpy._base import asarray_or_var
-from ._gamma import (gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln, factorial, comb,  # noqa: F401
-                     poch, zeta, polygamma)
+from ._gamma import (_polevl, gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln,  # noqa: F401
+                     factorial, comb, poch, zeta, polygamma)
 from .._lazy import lazy_names
 
 # NOTE: imported when first used (``_lazy.py``): 25 ms of every ``import jaxlike`` otherwise
@@ -48,13 +48,6 @@ _GILES_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0
 _TWO_OVER_SQRT_PI = 1.1283791670955126
 
 
-def _horner(coefficients, w):
-    p = coefficients[0]
-    for c in coefficients[1:]:
-        p = c + p * w
-    return p
-
-
 def _erfinv_magnitude(a, c):
     """x >= 0 with erf(x) = a, given a in [0, 1) and c = 1 - a, each to full relative precision (the tails
     need c, which 1 - a loses for a near 1): Giles' single-precision approximation, then three Newton steps,
@@ -63,8 +56,8 @@ def _erfinv_magnitude(a, c):
     iteration is 1 / erf'(x)."""
     w = -(jnp.log(c) + jnp.log1p(a))            # -log(1 - a^2)
     central, far = w < 5.0, w > 30.0
-    x = jnp.where(central, _horner(_GILES_CENTRAL, jnp.where(central, w, 2.5) - 2.5),
-                  _horner(_GILES_TAIL, jnp.sqrt(jnp.where(central, 5.0, jnp.minimum(w, 30.0))) - 3.0)) * a
+    x = jnp.where(central, _polevl(_GILES_CENTRAL, jnp.where(central, w, 2.5) - 2.5),
+                  _polevl(_GILES_TAIL, jnp.sqrt(jnp.where(central, 5.0, jnp.minimum(w, 30.0))) - 3.0)) * a
     # NOTE: beyond erfc(x) = 1e-13 Giles' fit extrapolates (to NaN for c = 1e-300); there erfc(x) ~
     # exp(-x^2) / (x sqrt(pi)) gives x^2 = L - log(x sqrt(pi)) with L = -log(c), one substitution from sqrt(L)
     big = -jnp.log(jnp.where(far, c, 1e-14))
