@@ -48,15 +48,9 @@ def _scatter_by_position(read, x, values):
     """``scatter_like`` for integers and booleans, which reverse mode does not carry: the read applied to each
     position's flat index says where every element it reads comes from, and ``scatter_add`` puts the values
     there (exact for any int64; booleans are placed as int64 counts of True)."""
-    n = reshape(x, shape=(-1,)).shape[0]
-    read_from = read(reshape(positions(n), shape=x.shape))
-    into = np.dtype(np.int64) if x.dtype.kind == "b" else x.dtype
-    values = m.convert(as_var(values), dtype=into)
-    if tuple(values.shape) != tuple(read_from.shape):
-        values = broadcast_to(values, shape=read_from.shape)
-    flat = reshape(read_from, shape=(-1,))
-    placed, counts = [reshape(scatter_add(reshape(v, shape=(-1,)), flat, axis=0, shape=(n,)), shape=x.shape)
-                      for v in (values, broadcast_to(as_var(np.ones((), np.int64)), shape=read_from.shape))]
+    pos, flat_values, n = _flat_writes(read, x, values, np.dtype(np.int64) if x.dtype.kind == "b" else x.dtype)
+    ones = broadcast_to(as_var(np.ones((), np.int64)), shape=pos.shape)
+    placed, counts = [reshape(scatter_add(v, pos, axis=0, shape=(n,)), shape=x.shape) for v in (flat_values, ones)]
     return placed, counts
 
 
@@ -73,14 +67,14 @@ def write(read, x, values, combine=None):
     return m.select(hit, m.convert(mean, dtype=x.dtype), x)
 
 
-def _flat_writes(read, x, values):
+def _flat_writes(read, x, values, dtype=None):
     """(flat position in ``x`` of each element ``read`` reads, ``values`` broadcast to the read and flattened in
-    ``x``'s dtype, ``x``'s size): a write as a list of (position, value) pairs."""
+    ``dtype`` (``x``'s by default), ``x``'s size): a write as a list of (position, value) pairs."""
     n = reshape(x, shape=(-1,)).shape[0]
     read_from = read(reshape(positions(n), shape=x.shape))
-    values = as_var(values)
-    if values.dtype != x.dtype:
-        values = m.convert(values, dtype=x.dtype)
+    values, dtype = as_var(values), x.dtype if dtype is None else dtype
+    if values.dtype != dtype:
+        values = m.convert(values, dtype=dtype)
     if tuple(values.shape) != tuple(read_from.shape):
         values = broadcast_to(values, shape=read_from.shape)
     return reshape(read_from, shape=(-1,)), reshape(values, shape=(-1,)), n
