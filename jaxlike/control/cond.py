@@ -86,7 +86,7 @@ def make_cond(index, traced, operands):
 
 
 def _nodes(index, bodies, operands):
-    syms = distinct_syms(tuple(s for b in bodies for s in b.syms))
+    syms = branch_syms(bodies)
     attrs = {f"branch{j}": b for j, b in enumerate(bodies)}
     index = convert(as_var(index), dtype="int64") if as_var(index).dtype != np.int64 else as_var(index)
     return [bind(cond, index, *operands, output=k, num_branches=len(bodies), sizes=syms, **attrs)
@@ -95,6 +95,12 @@ def _nodes(index, bodies, operands):
 
 def _branches(attrs):
     return [attrs[f"branch{j}"] for j in range(attrs["num_branches"])]
+
+
+def branch_syms(bodies):
+    """The sizes the branches name that their inputs do not carry, each once: the order of the node's
+    ``sizes`` attr, which supplies them (the numba lowering reads it so too)."""
+    return distinct_syms(tuple(s for b in bodies for s in b.syms))
 
 
 def _fresh(values):
@@ -127,8 +133,7 @@ def run_branch(operands, attrs):
     hit = recall(_RUNS, key, arrays)
     if hit is not None:
         return hit
-    syms = distinct_syms(tuple(s for b in _branches(attrs) for s in b.syms))
-    env = dict(zip(syms, attrs["sizes"]))
+    env = dict(zip(branch_syms(_branches(attrs)), attrs["sizes"]))
     outs, _ = interpret(body, checked_arrays(arrays, body, "cond"), sizes={s: env[s] for s in body.syms})
     remember(_RUNS, key, arrays, outs)
     return outs
@@ -275,4 +280,4 @@ cond = register(Primitive(
     doc="the branch graph attrs branch<index> applied to the operands after the index (control/cond.py)"))
 
 
-__all__ = ["cond", "make_cond", "mark", "close_branch", "inline_cond", "selected_outputs", "run_branch"]
+__all__ = ["cond", "make_cond", "mark", "close_branch", "inline_cond", "selected_outputs", "run_branch", "branch_syms"]

@@ -88,7 +88,8 @@ def scan(ctx, v):
     stacked = {}
     for k, m in sorted(members.items()):
         if k >= nc:
-            _check_allocatable(ctx, m, k - nc)
+            _check_allocatable(ctx, m.shape[1:], f"scan: per-step result {k - nc} has shape {m.type!r}",
+                               "is a size the step computes itself", m.source)
             if length is None:
                 # NOTE: the stacked results' first size is the node's own, known once the count is read
                 ctx.bound.add(id(m.shape[0]))
@@ -131,14 +132,13 @@ def scan(ctx, v):
     return lines
 
 
-def _check_allocatable(ctx, m, j):
-    """The stacked results are allocated before the loop: a size the step computes itself (a reshape or a
-    computed slice inside it) cannot be, and the graph runs on the reference interpreter instead."""
+def _check_allocatable(ctx, shape, what, why, source):
+    """Loop and branch results are allocated before the step or branch runs: a size it computes itself (a
+    reshape or a computed slice inside it) cannot be, and the graph runs on the reference interpreter instead."""
     from .codegen import Unsupported
-    inner = [s for s in syms_in(m.shape[1:]) if id(s) not in ctx.bound]
+    inner = [s for s in syms_in(shape) if id(s) not in ctx.bound]
     if inner:
-        raise Unsupported(f"scan: per-step result {j} has shape {m.type!r}, and {inner[0]!r} is a size the step "
-                          f"computes itself{where(m.source)}")
+        raise Unsupported(f"{what}, and {inner[0]!r} {why}{where(source)}")
 
 
 def _record(ctx, stacked, i, carry, ndim):
@@ -190,7 +190,8 @@ def cond(ctx, v):
             continue
         m = members.get(k)
         typ = m.type if m is not None else v.prim.shape(*[x.type for x in v.inputs], **{**attrs, "output": k})
-        _check_bound(ctx, typ, v if m is None else m, k)
+        _check_allocatable(ctx, typ.shape, f"cond: result {k} has shape {typ!r}",
+                           "is not known before the branch runs", (v if m is None else m).source)
         if m is None:
             outs.append(f"{base}_unused{k}")
             ctx.lines.append(f"{outs[-1]} = np.empty({ctx.shape_text(typ.shape)}, {np_type(typ.dtype)})")
@@ -212,15 +213,6 @@ def cond(ctx, v):
         lines.append(f"    {rv} = {_call(ctx, step, ops, consts, sizes, outs + [f'{base}_ws'])}")
         lines += [f"    {ctx.name(m)} = {rv}[0][{numbers.index(k)}]" for k, m in members.items() if m.ndim == 0]
     return lines
-
-
-def _check_bound(ctx, typ, v, k):
-    """A cond's array results are allocated before the branch runs: their sizes must be known by then."""
-    from .codegen import Unsupported
-    unbound = [s for s in syms_in(typ.shape) if id(s) not in ctx.bound]
-    if unbound:
-        raise Unsupported(f"cond: result {k} has shape {typ!r}, and {unbound[0]!r} is not known before the "
-                          f"branch runs{where(v.source)}")
 
 
 LOWERINGS = {"scan": scan, "while_loop": while_loop, "cond": cond}
