@@ -680,6 +680,17 @@ def test_reshape_and_concatenate_size_mismatches_name_the_op_and_line():
     assert out[1].shape == (6, 3)
 
 
+def test_reshape_minus_one_beside_a_runtime_zero_is_refused_as_numpy_does():
+    """Catches: numba's reshape took the -1 of (-1, n) for 0 when n was 0 at run time, a (0, 0) result where
+    numpy, JAX and the reference interpreter refuse the ambiguous -1."""
+    f = jaxlike.compile(lambda x: x.reshape(-1, x.shape[2]), options={"parallel": False})
+    with pytest.raises(ShapeError, match=r"size 0 into shape \(-1, n\d+\): its other sizes multiply to 0.*"
+                                         r"\(at test_numba_cpu.py:\d+\)"):
+        f(np.zeros((2, 3, 0)))
+    np.testing.assert_array_equal(f(np.arange(24.0).reshape(2, 3, 4)), np.arange(24.0).reshape(6, 4))
+    assert f(np.zeros((0, 3, 4))).shape == (0, 4)
+
+
 def test_float16_graph_falls_back_to_the_reference_backend():
     g = graph_of(lambda x: x * 2, np.ones(3, np.float16))
     with pytest.warns(UserWarning, match="float16"):

@@ -433,9 +433,14 @@ def reshape(ctx, v):
         return [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape((1,))[0]"]
     dims = ", ".join("-1" if (is_known(d) and d == -1) else ctx.dim(d) for d in shape)
     lines = []
-    if not any(is_known(d) and d == -1 for d in shape):
+    rest = [d for d in shape if not (is_known(d) and d == -1)]
+    if len(rest) == len(shape):
         ctx.made_dims[out] = [ctx.dim(d) for d in shape]
         lines = _reshape_check(ctx, x, shape)
+    elif not all(is_known(d) for d in rest):
+        text = _template(("reshape: cannot reshape an array of size ", (0,), f" into shape {_shape_text(shape)}: "
+                          "its other sizes multiply to 0, which leaves the -1 undetermined" + ctx.where_text))
+        lines = [f"_rt.check_inferable({_product(ctx, rest)}, {ctx.name(x)}.size, {text!r})"]
     copy = "" if ctx.view_ok(x) or borrows(ctx, x, v) else ".copy()"
     return lines + [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape(({dims}{',' if len(shape) == 1 else ''}))"
                     f"{copy}"]
@@ -451,9 +456,12 @@ def _reshape_check(ctx, x, shape):
     if k_have == k_want and len(s_have) == len(s_want) and all(a is b for a, b in zip(s_have, s_want)):
         return []
     want = " * ".join(str(ctx.dim(d)) for d in shape) or "1"
-    where_shape = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
     return [size_check(f"{ctx.name(x)}.size", want, "reshape: cannot reshape an array of size ",
-                       f" into shape {where_shape} (size ", ")" + ctx.where_text)]
+                       f" into shape {_shape_text(shape)} (size ", ")" + ctx.where_text)]
+
+
+def _shape_text(shape):
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def iota(ctx, v):

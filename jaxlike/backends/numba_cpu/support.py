@@ -51,6 +51,14 @@ def check_size(have, want, template):
         raise ShapeError(template, have, want)
 
 
+@njit(cache=True, nogil=True)
+def check_inferable(rest, size, template):
+    """Raises ShapeError(``template`` with ``size``) where the sizes beside a reshape's -1 multiply to 0: any
+    size would fit the -1, and numpy (and JAX) refuse it where numba's reshape would take it for 0."""
+    if rest == 0:
+        raise ShapeError(template, size)
+
+
 def scalar(a):
     """The value of a rank-0 argument given as a 0-d array or as a Python/numpy scalar."""
 
