@@ -14,13 +14,13 @@ from ..custom_derivatives import custom_jvp
 from ..numpy._base import asarray_or_var
 
 
-def _real_float(x, fname):
+def _real_float(x, fname, complex_ok=False):
     x = asarray_or_var(x)
     x = x if hasattr(x, "_id") else np.asarray(x)    # NOTE: Python numbers too: the results are arrays
     dt = jnp.result_type(x)
-    if dt.kind == "c":
+    if dt.kind == "c" and not complex_ok:
         raise TypeError(f"{fname} is defined here for real arguments, got {dt}")
-    return x if dt.kind == "f" else jnp.asarray(x, dtype=np.float64)
+    return x if dt.kind in "fc" else jnp.asarray(x, dtype=np.float64)
 
 
 def _in_float64(fn, *xs):
@@ -121,8 +121,9 @@ def _near_one_or_two(x):
 def _reflection_frac(x, neg):
     """x minus its nearest integer where the reflection is taken, 0 elsewhere: a large positive x left in made
     the untaken sinpi polynomial overflow (x^23 is inf past 1e13), and 0 * inf put NaN into the gradient
-    (gammaln's and digamma's at 1e20, betaln's at (0.5, 1e300))."""
-    return jnp.where(neg, x - jnp.rint(jnp.where(neg, x, 0.0)), 0.0)
+    (gammaln's and digamma's at 1e20, betaln's at (0.5, 1e300)). The integer carries no derivative: rint's zero
+    rule multiplies the cotangent by 0, which is NaN for the infinite one of digamma's gradient at 1e-300."""
+    return jnp.where(neg, x - jnp.stop_gradient(jnp.rint(jnp.where(neg, x, 0.0))), 0.0)
 
 
 def gammaln(x):
@@ -190,18 +191,26 @@ def digamma(x):
         frac = _reflection_frac(x, neg)
         f = jnp.where(frac == 0, 0.25, frac)
         # NOTE: reflection psi(x) = psi(1 - x) - pi cot(pi x), as cos / sin: pi / tan(pi x) is the same value,
-        # but its derivatives divide by tan's pole at the half-integers (the second was off by 16 at -2.5)
-        out = jnp.where(neg, jnp.where(frac == 0, np.nan, core - np.pi * _cospi(f) / _sinpi(f)), core)
+        # but its derivatives divide by tan's pole at the half-integers (the second was off by 16 at -2.5).
+        # pi cot(pi f) is (1 / f) (pi cos(pi f) / (sin(pi f) / f)), the second factor a series in f^2: as
+        # pi cos / (f S(f^2)) its derivative at a tiny f was the sum of two overflowing terms of opposite sign,
+        # inf - inf = NaN (the gradient at 1e-300, where JAX's trigamma gives inf). Below 1e-100, f^2 changes
+        # nothing but would still carry an infinite cotangent into cos and sin (NaN again at a denormal f)
+        w = jnp.where(jnp.abs(f) < 1e-100, 0.0, f * f)
+        cot = (np.pi * _series(_COSPI, w) / _series(_SINPI, w)) / f
+        out = jnp.where(neg, jnp.where(frac == 0, np.nan, core - cot), core)
         out = jnp.where(x == np.inf, np.inf, jnp.where(x == -np.inf, np.nan, out))
         return jnp.astype(jnp.where(jnp.isnan(x), np.nan, out), x.dtype)
 
 
-def _floats(*xs, fname):
+def _floats(*xs, fname, complex_ok=False):
+    """The operands as arrays (or Vars) of their common inexact dtype: float64 for integers and bools, complex
+    only with ``complex_ok`` (a TypeError naming ``fname`` otherwise)."""
     # NOTE: the common dtype is read before Python numbers become float64 arrays, so they stay weak as in JAX
-    # (betaln(float32, 2.5) was float64)
+    # (betaln(float32, 2.5) and xlogy(float32, 3.0) were float64)
     weak = jnp.result_type(*[asarray_or_var(x) for x in xs])
-    xs = [_real_float(x, fname) for x in xs]
-    dt = weak if weak.kind == "f" else jnp.result_type(*xs)
+    xs = [_real_float(x, fname, complex_ok) for x in xs]
+    dt = weak if weak.kind in "fc" else jnp.result_type(*xs)
     return [x if jnp.result_type(x) == dt else jnp.asarray(x, dtype=dt) for x in xs]
 
 

@@ -9,10 +9,11 @@ safe where a naive form's untaken branch would put a NaN into the gradient (xlog
 import numpy as np
 
 from ..ops import special as _special
+from ..custom_derivatives import custom_jvp
 from .. import numpy as jnp
 from .. import nn
 from ..numpy._base import asarray_or_var
-from ._gamma import (_polevl, gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln,  # noqa: F401
+from ._gamma import (_polevl, _floats, gammaln, digamma, gamma, gammasgn, beta, betaln, multigammaln,  # noqa: F401
                      factorial, comb, poch, zeta, polygamma)
 from .._lazy import lazy_names
 
@@ -134,30 +135,52 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     return jnp.where(sign < 0, np.nan, out)
 
 
-def _common(*xs):
-    """The operands, a Python number as a 0-d array of their common float dtype: a select between two Python
-    numbers is a float64 array, which made xlogy(float32, 3.0) float64 (JAX keeps float32, as compile does)."""
-    xs = [asarray_or_var(x) for x in xs]
-    dt = jnp.result_type(*xs)
-    if dt.kind not in "fc":
-        return xs
-    return [np.asarray(x, dtype=dt) if type(x) in (bool, int, float) else x for x in xs]
-
-
 def xlogy(x, y):
-    """x * log(y), 0 where x == 0 (also for y == 0), with a finite gradient there."""
-    x, y = _common(x, y)
-    # NOTE: y is replaced at x == 0 only where log(y) is not finite, and x * log(y) is kept there (it is 0):
-    # a select on x == 0 made d/dx 0 instead of log(y) (0 at x = 0, y = 2)
-    bad = (x == 0) & ~((y > 0) & (y < np.inf))
-    return x * jnp.log(jnp.where(bad, 1.0, y)) + 0.0    # NOTE: + 0.0 turns 0 * log(y < 1) = -0.0 into 0.0
+    """x * log(y): +0 where x == 0 (also for y == 0) unless y is NaN, as scipy's and JAX's. Its derivative is
+    JAX's, log(y) dx + x / y dy, except where x == 0 and log(y) is not finite (y <= 0, y = inf): 0 there, so that
+    a select around xlogy (entr at 0) gets no NaN from its untaken branch (JAX's is -inf and NaN)."""
+    return _xlogy(*_floats(x, y, fname="xlogy", complex_ok=True))
 
 
 def xlog1py(x, y):
-    """x * log1p(y), 0 where x == 0 (also for y == -1)."""
-    x, y = _common(x, y)
-    bad = (x == 0) & ~((y > -1) & (y < np.inf))
-    return x * jnp.log1p(jnp.where(bad, 0.0, y)) + 0.0
+    """x * log1p(y): +0 where x == 0 (also for y == -1) unless y is NaN; the derivative as xlogy's."""
+    return _xlog1py(*_floats(x, y, fname="xlog1py", complex_ok=True))
+
+
+def _safe_at_zero(x, y, edge, replacement):
+    """y, with ``replacement`` where x == 0 and y is at or below ``edge`` or infinite (NaN stays NaN)."""
+    return jnp.where((x == 0) & ((y <= edge) | (y == np.inf)), replacement, y)
+
+
+def _zero_where_x_is(x, y, product):
+    # NOTE: a select, not the product alone: 0 * log(y < 1) is -0.0 where scipy and JAX give +0.0, and the
+    # `+ 0.0` that once turned it into +0.0 is dropped by the simplifier's x + 0 -> x rule when compiled
+    return jnp.where((x == 0) & ~jnp.isnan(y), jnp.zeros_like(product), product)
+
+
+# NOTE: custom rules, as JAX's: the select above gives x == 0 no derivative in x, where JAX's is log(y)
+@custom_jvp
+def _xlogy(x, y):
+    return _zero_where_x_is(x, y, x * jnp.log(_safe_at_zero(x, y, 0.0, 1.0)))
+
+
+@_xlogy.defjvp
+def _xlogy_jvp(primals, tangents):
+    (x, y), (tx, ty) = primals, tangents
+    safe = _safe_at_zero(x, y, 0.0, 1.0)
+    return _xlogy(x, y), tx * jnp.log(safe) + ty * (x / safe)
+
+
+@custom_jvp
+def _xlog1py(x, y):
+    return _zero_where_x_is(x, y, x * jnp.log1p(_safe_at_zero(x, y, -1.0, 0.0)))
+
+
+@_xlog1py.defjvp
+def _xlog1py_jvp(primals, tangents):
+    (x, y), (tx, ty) = primals, tangents
+    safe = _safe_at_zero(x, y, -1.0, 0.0)
+    return _xlog1py(x, y), tx * jnp.log1p(safe) + ty * (x / (1.0 + safe))
 
 
 def entr(x):
@@ -198,7 +221,7 @@ def log_ndtr(x):
 
 def rel_entr(x, y):
     """x log(x / y) for x, y > 0; 0 at x = 0 (y >= 0); inf otherwise."""
-    x, y = _common(x, y)
+    x, y = _floats(x, y, fname="rel_entr")
     both = (x > 0) & (y > 0)
     safe_x, safe_y = jnp.where(both, x, 1.0), jnp.where(both, y, 1.0)
     inside = safe_x * (jnp.log(safe_x) - jnp.log(safe_y))
@@ -216,7 +239,7 @@ def _nan_from(out, *xs):
 
 def kl_div(x, y):
     """x log(x / y) - x + y for x, y > 0; y at x = 0 (y >= 0); inf otherwise."""
-    x, y = _common(x, y)
+    x, y = _floats(x, y, fname="kl_div")
     both = (x > 0) & (y > 0)
     safe_x, safe_y = jnp.where(both, x, 1.0), jnp.where(both, y, 1.0)
     inside = safe_x * (jnp.log(safe_x) - jnp.log(safe_y)) - safe_x + safe_y

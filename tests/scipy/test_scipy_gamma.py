@@ -205,3 +205,55 @@ def test_erfinv_gradient_at_zero_and_float32_log_gamma_accuracy():
     for got, want in zip(fn(x), (S.gammaln(x.astype(float)), S.digamma(x.astype(float)), S.gamma(x.astype(float)))):
         assert got.dtype == np.float32
         np.testing.assert_allclose(got, want.astype(np.float32), rtol=3e-7)
+
+
+# (x, y) -> (xlogy, its derivatives in x and y): JAX's values, log(y) and x / y, except at (0, 0), where JAX's
+# are -inf and NaN and ours stay 0 so that a select around xlogy (entr) keeps a finite gradient
+XLOGY = [((0.0, 0.3), (0.0, np.log(0.3), 0.0)), ((0.0, 2.0), (0.0, np.log(2.0), 0.0)),
+         ((-0.0, 0.3), (0.0, np.log(0.3), -0.0)), ((0.0, 0.0), (0.0, 0.0, 0.0)),
+         ((1.5, 0.3), (1.5 * np.log(0.3), np.log(0.3), 5.0)), ((2.0, 0.0), (-np.inf, -np.inf, np.inf)),
+         ((0.0, np.nan), (np.nan, np.nan, np.nan))]
+
+
+def _same_signs(got, want, what):
+    """``_close`` to 1e-15, with the sign of every zero and infinity."""
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    _close(got, want, 1e-15, what)
+    edge = (want == 0) | np.isinf(want)
+    assert np.array_equal(np.signbit(got[edge]), np.signbit(want[edge])), f"{what}: got {got!r}, want {want!r}"
+
+
+def test_xlogy_and_xlog1py_are_plus_zero_at_x_zero_compiled_and_eager():
+    """Catches: 0 * log(y < 1) = -0.0 made +0.0 by `+ 0.0`, which the simplifier's x + 0 -> x rule removes
+    when compiled (xlogy(0, 0.3) was -0.0 there; scipy and JAX give 0.0); a select on x == 0 taking away the
+    derivative log(y) in x there; xlogy(0, NaN) = 0 (scipy and JAX give NaN)."""
+    x = np.array([p[0][0] for p in XLOGY])
+    y = np.array([p[0][1] for p in XLOGY])
+    want = np.array([p[1] for p in XLOGY]).T
+
+    def both(x, y):
+        gx, gy = jaxlike.grad(lambda a, b: jnp.sum(J.xlogy(a, b)), argnums=(0, 1))(x, y)
+        hx, hy = jaxlike.grad(lambda a, b: jnp.sum(J.xlog1py(a, b)), argnums=(0, 1))(x, y - 1.0)
+        return J.xlogy(x, y), gx, gy, J.xlog1py(x, y - 1.0), hx, hy
+
+    for run, how in ((jaxlike.compile(both), "compiled"), (both, "eager")):
+        got = run(x, y)
+        for k, name in enumerate(["xlogy", "d/dx", "d/dy"]):
+            _same_signs(got[k], want[k], f"{how} {name}")
+            _same_signs(got[k + 3], want[k], f"{how} xlog1py {name}")
+    assert J.xlogy(np.float32(0.0), 0.3).dtype == np.float32
+    assert np.signbit(J.xlog1py(0.0, -0.5)) == np.False_
+
+
+def test_digamma_gradient_is_inf_at_tiny_arguments():
+    """Catches: the reflection's pi cos(pi f) / sin(pi f), whose derivative at f = 1e-300 summed two overflowing
+    terms of opposite sign (NaN; JAX's trigamma 1/x^2 is inf), and the integer of x - rint(x), whose zero
+    derivative multiplied that infinite cotangent by 0 (NaN again); elsewhere the gradient stays trigamma."""
+    tiny = np.array([1e-300, -1e-300, 1e-160, 5e-324, -5e-324])
+    x = np.concatenate([tiny, [1e-150, -1e-150, 1e-8, -3 + 1e-12, -3 - 1e-12, -2.5, -0.7, 0.3, 6.9, 1e8, 1e200],
+                        np.linspace(-6.95, 6.95, 41)])
+    want = S.polygamma(1, x)
+    for run in (jaxlike.vmap(jaxlike.grad(J.digamma)), _traced(jaxlike.vmap(jaxlike.grad(J.digamma)))):
+        got = run(x)
+        assert np.all(got[:len(tiny)] == np.inf), got[:len(tiny)]
+        np.testing.assert_allclose(got[len(tiny):], want[len(tiny):], rtol=1e-10)
