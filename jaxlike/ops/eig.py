@@ -3,8 +3,9 @@
 call through ``matrix.SharedCall``, for the reason ``decomp.py`` gives). Both results are always complex, as in
 JAX: complex64 for float16/float32/complex64 operands, complex128 otherwise. A real matrix runs LAPACK's real
 geev (as numpy does), so its complex eigenvalues come in exact conjugate pairs; the eigenvectors are LAPACK's:
-unit 2-norm with the largest-modulus component real. A matrix holding inf or NaN raises LinAlgError, as
-numpy's eig does, on every backend (JAX returns NaN).
+unit 2-norm with the largest-modulus component real. A matrix holding inf or NaN gets NaN + NaN i for all its
+eigenvalues and eigenvector entries (JAX's answer; numpy's eig raises LinAlgError), on every backend and
+matrix by matrix in a batch.
 
 Derivatives follow JAX (complex values under its convention: the VJP is the transpose of the JVP, not the
 adjoint; a real operand's cotangent is the real part). With P = V^-1 dA V: dw = diag(P) (valid where the
@@ -45,8 +46,14 @@ def eig_np(x):
     work = x.astype(np.float32 if x.dtype == np.float16 else np.float64 if x.dtype.kind in "biu" else x.dtype)
     if work.shape[-1] == 0:
         return np.zeros(x.shape[:-1], cdt), np.zeros(x.shape, cdt)
-    w, v = np.linalg.eig(work)
-    return w.astype(cdt), v.astype(cdt)
+    finite = np.isfinite(work).all(axis=(-2, -1))
+    # NOTE: the non-finite matrices are factored as zeros and their results overwritten: numpy refuses the
+    # whole batch for one of them
+    w, v = np.linalg.eig(np.where(finite[..., None, None], work, 0) if not finite.all() else work)
+    w, v = w.astype(cdt), v.astype(cdt)
+    nan = cdt.type(complex(np.nan, np.nan))
+    w[~finite], v[~finite] = nan, nan
+    return w, v
 
 
 def _values_shape(x):

@@ -2,7 +2,8 @@
 sets) and eigenvectors satisfying A V = V diag(w) with unit norm and a real largest component (LAPACK's
 normalisation), JAX's always-complex dtypes, batching over leading dimensions and vmap, gradients of eigenvalues
 and eigenvectors against finite differences (first and second order), real gradients for real matrices, clear
-errors, and one bundle through the default numba backend (its compiled LAPACK geev kernel).
+errors, NaN results for matrices holding inf or NaN (JAX's; numpy raises), and one bundle through the default
+numba backend (its compiled LAPACK geev kernel).
 """
 
 import numpy as np
@@ -108,6 +109,22 @@ def test_errors_name_the_problem():
         fast(jnp.linalg.eig)(np.ones((2, 3)))
     with pytest.raises(np.linalg.LinAlgError, match="1-dimensional array given to eigvals"):
         fast(jnp.linalg.eigvals)(np.ones(3))
+
+
+@pytest.mark.parametrize("dtype,want", [(np.float64, np.complex128), (np.float32, np.complex64),
+                                        (np.complex128, np.complex128), (np.complex64, np.complex64)])
+def test_non_finite_matrices_give_nan_like_jax(dtype, want):
+    """Catches: LinAlgError for a matrix holding NaN or inf (numpy's and numba's eig refuse it; JAX returns
+    NaN + NaN i for every eigenvalue and eigenvector entry), in the numpy rule and in the compiled geev kernel,
+    and one such matrix spoiling the rest of its batch."""
+    a = np.stack([np.array([[2, 1], [-3, 1]]), np.array([[np.nan, 0], [0, 1]]), np.array([[1, np.inf], [0, 1]]),
+                  np.array([[1, 0], [0, -np.inf]])]).astype(dtype)
+    both = lambda x: (jnp.linalg.eig(x), jnp.linalg.eigvals(x))    # noqa: E731
+    for (w, v), values in (both(a), fast(both)(a), jaxlike.compile(both)(a)):   # numpy, interpreter, numba
+        assert w.dtype == v.dtype == values.dtype == want and w.shape == (4, 2) and v.shape == (4, 2, 2)
+        check_decomposition(a[0], w[0], v[0], 2e-3)
+        for part in (w[1:].real, w[1:].imag, v[1:].real, v[1:].imag, values[1:].real, values[1:].imag):
+            assert np.all(np.isnan(part))
 
 
 def test_eigenvalue_gradients():

@@ -188,6 +188,15 @@ def pinv(x, rtol):
     return out.reshape(x.shape[:-2] + (n, m))
 
 
+@njit(cache=True)
+def _nan_eig(n, cdt):
+    nan = complex(np.nan, np.nan)
+    w, v = np.empty(n, dtype=cdt), np.empty((n, n), dtype=cdt)
+    w[:] = nan
+    v[:] = nan
+    return w, v
+
+
 def _geev(a):
     """(eigenvalues, right eigenvectors as columns) of a square matrix, both complex, as numpy's eig computes
     them, inside compiled code only: numba compiles ``_geev_impl`` below in its place."""
@@ -199,18 +208,21 @@ def _geev_impl(a):
     # NOTE: numba's own np.linalg.eig of a real matrix raises where an eigenvalue is complex (it cannot change
     # the result type at run time); this calls the real geev itself and unpacks LAPACK's conjugate-pair columns
     # into complex vectors, as numpy does, so that complex pairs stay exact conjugates.
+    # NOTE: a matrix holding inf or NaN gets NaN results, as JAX's eig (numba's and numpy's raise LinAlgError)
+    cdt = np.complex64 if a.dtype in (types.float32, types.complex64) else np.complex128
     if isinstance(a.dtype, types.Complex):
         def cimpl(a):
+            if not _finite(a):
+                return _nan_eig(a.shape[-1], cdt)
             return np.linalg.eig(a)
         return cimpl
     rgeev = _nl._LAPACK().numba_ez_rgeev(a.dtype)
     kind = ord(_nl.get_blas_kind(a.dtype, "eig"))
-    cdt = np.complex64 if a.dtype == types.float32 else np.complex128
 
     def impl(a):
         n = a.shape[-1]
         if not _finite(a):
-            raise np.linalg.LinAlgError("Array must not contain infs or NaNs.")
+            return _nan_eig(n, cdt)
         acpy = _nl._copy_to_fortran_order(a)
         wr, wi = np.empty(n, dtype=a.dtype), np.empty(n, dtype=a.dtype)
         vl = np.empty((n, 1), dtype=a.dtype)
