@@ -14,8 +14,9 @@ singular matrix factors as getrf factors it. The numba CPU backend runs LAPACK g
 The derivative is JAX's: with x = P dA (rows permuted), L the m x m unit lower and U the n x n upper factor (each
 completed with the identity where the matrix is not square), la = L^-1 x and lau = la U^-1, the tangent of
 the packed matrix is L tril(lau, -1) + triu(lau) U; the VJP is its transpose. It holds where the pivots do not
-change (no ties) and U's diagonal has no zero. The pivots and permutation are piecewise constant: their
-derivative is zero (as ``det_sign``'s).
+change (no ties) and U's diagonal has no zero. The pivots and permutation are integers, which carry no
+derivative (as ``argmax``'s and ``argsort``'s): no rules, and their operand is marked not differentiable, so
+differentiating through ``lu`` passes them by (``det_sign`` has a zero rule because its sign is a float).
 Imports core and ops only."""
 
 import numpy as np
@@ -162,15 +163,12 @@ lu_packed = register(Primitive(
 
 lu_pivots = register(Primitive(
     "lu_pivots", Kind.OPAQUE, shape=_pivots_shape, numpy=lambda x: lu_np(x)[1],
-    batch=leading(lambda: lu_pivots),
-    vjp=lambda g, ans, x: (None,), jvp=lambda ts, ans, x: None, samples=_samples,
-    doc="0-based row interchanges of partial-pivoting LU (int32); piecewise constant, so its derivative is zero"))
+    batch=leading(lambda: lu_pivots), differentiable=(), samples=_samples,
+    doc="0-based row interchanges of partial-pivoting LU (int32, no derivative)"))
 
 lu_permutation = register(Primitive(
     "lu_permutation", Kind.OPAQUE, shape=_permutation_shape, numpy=lambda x: lu_np(x)[2],
-    batch=leading(lambda: lu_permutation),
-    vjp=lambda g, ans, x: (None,), jvp=lambda ts, ans, x: None, samples=_samples,
-    doc="the row permutation of partial-pivoting LU (int32, x[perm] = L U); piecewise constant, so its "
-        "derivative is zero"))
+    batch=leading(lambda: lu_permutation), differentiable=(), samples=_samples,
+    doc="the row permutation of partial-pivoting LU (int32, x[perm] = L U; no derivative)"))
 
 __all__ = ["lu_packed", "lu_pivots", "lu_permutation", "lu_np"]

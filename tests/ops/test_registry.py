@@ -40,6 +40,8 @@ NO_GRADIENT = {
     "iota": "integer result (positions)",
     "argsort": "integer result (a permutation; sort differentiates through take_along)",
     "searchsorted": "integer result (insertion points)",
+    "lu_pivots": "integer result (row interchanges; lu_packed carries the derivative)",
+    "lu_permutation": "integer result (a permutation; lu_packed carries the derivative)",
     "stop_gradient": "blocks gradients by definition",
     "fused": "made by passes/fuse.py after differentiation; the primitives in its body carry the gradients",
     "while_loop": "reverse mode needs the step count in advance (JAX refuses too); its forward mode is checked "
@@ -115,6 +117,17 @@ def test_every_primitive_has_samples_and_a_gradient_status():
         else:
             assert p.vjp is not None and p.differentiable != (), \
                 f"{n} has no gradient rule: give it a vjp or list it in NO_GRADIENT with the reason"
+
+
+def test_integer_results_are_marked_not_differentiable():
+    """Catches: a primitive whose results are integers or bools given zero derivative rules (as lu_pivots and
+    lu_permutation had): autodiff never differentiates such values, so the rules are dead code; the convention
+    is differentiable=() and a NO_GRADIENT row (det_sign keeps its zero rule: its sign is a float)."""
+    for n in NAMES:
+        p = REGISTRY[n]
+        if {_call(p, args, attrs).dtype.kind for args, attrs in _cases(n)} <= set("biu"):
+            assert n in NO_GRADIENT and p.differentiable == () and p.jvp is None, \
+                f"{n}: integer results, but differentiable={p.differentiable}, jvp={p.jvp}"
 
 
 def test_fusable_primitives_have_scalar_templates():
