@@ -85,11 +85,29 @@ def make_cond(index, traced, operands):
     return _nodes(index, bodies, operands + extra)
 
 
-def _nodes(index, bodies, operands):
+def with_operands(node, operands, replace, outputs=None):
+    """The results of a cond like ``node``'s over new ``operands``: in branch k, the body's Vars that
+    ``replace[k]`` maps (its inputs, or values inside it) read the outer expressions given there instead,
+    built over ``operands`` (and computed inside the branch where they are more than an operand); only the
+    results numbered in ``outputs`` (default all), renumbered from 0. How the passes in
+    ``passes/branches.py`` move work into a branch, read a value computed outside it or drop unread results."""
+    slots = {o._id: Var(TensorType(o.dtype, o.shape)) for o in operands}
+    attrs = dict(node.attrs)
+    bodies = []
+    for b, mapping in zip(_branches(attrs), replace):
+        outs = [b.outputs[k] for k in outputs] if outputs is not None else list(b.outputs)
+        outs = substitute(substitute(outs, mapping), {o: slots[o._id] for o in operands})
+        body = LoopBody([slots[o._id] for o in operands], outs, len(operands), 0)
+        body.syms = free_syms(body)
+        bodies.append(body)
+    return _nodes(node.inputs[0], bodies, operands, node.source)
+
+
+def _nodes(index, bodies, operands, source=None):
     syms = branch_syms(bodies)
     attrs = {f"branch{j}": b for j, b in enumerate(bodies)}
     index = convert(as_var(index), dtype="int64") if as_var(index).dtype != np.int64 else as_var(index)
-    return [bind(cond, index, *operands, output=k, num_branches=len(bodies), sizes=syms, **attrs)
+    return [bind(cond, index, *operands, _source=source, output=k, num_branches=len(bodies), sizes=syms, **attrs)
             for k in range(len(bodies[0].outputs))]
 
 
@@ -280,4 +298,4 @@ cond = register(Primitive(
     doc="the branch graph attrs branch<index> applied to the operands after the index (control/cond.py)"))
 
 
-__all__ = ["cond", "make_cond", "mark", "close_branch", "inline_cond", "selected_outputs", "run_branch", "branch_syms"]
+__all__ = ["cond", "make_cond", "with_operands", "mark", "close_branch", "inline_cond", "selected_outputs", "run_branch", "branch_syms"]

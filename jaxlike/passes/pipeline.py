@@ -1,8 +1,8 @@
 """The ordered pass list per mode, and ``optimize``.
 
-FAST_COMPILE runs CSE only (cheap). FAST_RUN and DEBUG_MODE run simplify, stabilize, fold and CSE repeatedly
-until a whole round changes nothing (at most ``Fixpoint.max_rounds`` rounds), then whatever passes follow
-(fusion goes last). Every pass returns the graph it was given when it changed nothing, which is how a round
+FAST_COMPILE runs CSE only (cheap), then the passes across cond branches (``branches.py``). FAST_RUN and DEBUG_MODE run simplify,
+stabilize, fold and CSE repeatedly until a whole round changes nothing (at most ``Fixpoint.max_rounds``
+rounds), then the branch passes, then fusion (last). Every pass returns the graph it was given when it changed nothing, which is how a round
 knows it changed nothing. ``excluding`` names passes to skip, inside a fixpoint too. The step graphs of
 loops are optimized the same way (``optimize_bodies``). Imports core, control and passes.
 """
@@ -15,6 +15,7 @@ from .cse import cse
 from .simplify import simplify
 from .stabilize import stabilize
 from .fold import fold
+from .branches import prune_branch_results, share_with_branches, sink_into_branches
 
 
 class Fixpoint:
@@ -42,10 +43,13 @@ class Fixpoint:
 
 CANONICALIZE = Fixpoint("canonicalize", [simplify, stabilize, fold, cse])
 
+# NOTE: the branch passes in every mode: what a branch holds is not computed when another runs, which is what
+# makes Theano's ifelse lazy (and an error in the branch not taken no error), not only faster
+BRANCHES = [prune_branch_results, share_with_branches, sink_into_branches]
 PASSES = {
-    "FAST_COMPILE": [cse],
-    "FAST_RUN": [CANONICALIZE],
-    "DEBUG_MODE": [CANONICALIZE],
+    "FAST_COMPILE": [cse] + BRANCHES,
+    "FAST_RUN": [CANONICALIZE] + BRANCHES,
+    "DEBUG_MODE": [CANONICALIZE] + BRANCHES,
 }
 from .fuse import fuse; PASSES["FAST_RUN"].append(fuse); PASSES["DEBUG_MODE"].append(fuse)  # noqa: E402,E702 last
 

@@ -1,16 +1,20 @@
 """Theano's ``ifelse(condition, then_branch, else_branch)``: ``then_branch`` when the scalar ``condition`` is
 nonzero, else ``else_branch``; a branch may be one tensor or a list of them (then a list comes back).
 
-Both branches are computed and one is selected (``jnp.where`` on a scalar condition): the values and the
-gradients are Theano's, but where Theano skips the branch not taken, here it runs, so ifelse saves no work
-and a failing computation in either branch fails the call. The branches must have the same dtype and rank,
-as Theano requires, and one shape (Theano's lazy ifelse allows branches of different shapes; here that is
-refused when the graph is built where the sizes are known, and by the select's size check when the call
-binds them). The gradient flows to the branch taken only. A front-end module: imports core and jaxlike.numpy.
+Lazy, as Theano's: the result is a ``cond`` (``control/cond.py``) whose branches hold their expressions, so
+the branch not taken is not computed, and a computation that would fail there (an index out of range) does
+not fail the call. What the condition or the rest of the graph also needs is computed once, outside
+(``passes/branches.py``). Gradients are conds of each branch's own derivative, as ``lax.cond``'s: the branch
+not taken contributes exact zeros (no ``0 * inf``). The branches must have the same dtype and rank, as
+Theano requires, and one shape: Theano's lazy ifelse allows branches of different shapes; here that is
+refused when the graph is built where the sizes are known, and where they are not (two different symbolic
+sizes) both branches are computed and one is selected, under the select's size check when the call binds
+them. A front-end module: imports core, control and jaxlike.numpy.
 """
 
 from ..core.graph import Var
-from ..core.types import is_known
+from ..core.types import is_known, dims_equal
+from ..control.cond import make_cond
 from ..core.errors import user_frame, where
 from .. import numpy as jnp
 from .basic import as_tensor_variable
@@ -32,15 +36,15 @@ def _branch_pair(then_value, else_value, k):
         known = [d for d in (a, b) if is_known(d)]
         if (len(known) == 2 and a != b) or known == [1]:
             raise TypeError(f"ifelse: the two branches must have one shape{label}: then_branch is "
-                            f"{then_value.type!r}, else_branch is {else_value.type!r}. Both branches are "
-                            "computed and one is selected, so a branch whose shape differs (Theano allows it) "
+                            f"{then_value.type!r}, else_branch is {else_value.type!r}. The result has one "
+                            "type whichever branch runs, so branches of different shapes (Theano allows them) "
                             "cannot be returned; compute the branches to one shape" + where(user_frame()))
     return then_value, else_value
 
 
 def ifelse(condition, then_branch, else_branch, name=None):
-    """``then_branch`` if ``condition`` (a scalar) is nonzero, else ``else_branch``; both are evaluated.
-    ``name`` (Theano's name for the op) is accepted and unused.
+    """``then_branch`` if ``condition`` (a scalar) is nonzero, else ``else_branch``; only that branch's own
+    work is computed (the module docstring). ``name`` (Theano's name for the op) is accepted and unused.
 
     >>> import jaxlike.tensor as T
     >>> a, b = T.dscalar('a'), T.dscalar('b')
@@ -60,11 +64,17 @@ def ifelse(condition, then_branch, else_branch, name=None):
     if len(thens) != len(elses):
         raise ValueError(f"ifelse: then_branch has {len(thens)} outputs but else_branch has {len(elses)}"
                          + where(user_frame()))
+    pairs = [_branch_pair(t, e, k if several else None) for k, (t, e) in enumerate(zip(thens, elses))]
     taken = jnp.not_equal(condition, 0)
-    out = []
-    for k, (t, e) in enumerate(zip(thens, elses)):
-        t, e = _branch_pair(t, e, k if several else None)
-        out.append(jnp.where(taken, t, e))
+    out = None
+    if all(len(t.shape) == len(e.shape) and all(dims_equal(a, b) for a, b in zip(t.shape, e.shape))
+           for t, e in pairs):
+        # NOTE: each branch holds its whole expression, down to the graph's inputs (mark 0): what the rest of
+        # the graph computes too is read from outside once the graph is whole (passes/branches.py)
+        out = make_cond(jnp.where(taken, 0, 1), [([], [t for t, _ in pairs], 0), ([], [e for _, e in pairs], 0)],
+                        [])
+    if out is None:
+        out = [jnp.where(taken, t, e) for t, e in pairs]
     return out if several else out[0]
 
 

@@ -246,7 +246,10 @@ def test_random_expressions_keep_their_values(seed):
 
 
 def test_passes_per_mode_end_with_the_fixpoint_group():
-    """FAST_RUN and DEBUG_MODE share the rewrite group; later passes (fusion) follow it."""
+    """FAST_RUN and DEBUG_MODE share the rewrite group; the passes across cond branches follow it in every mode
+    (they make Theano's ifelse lazy), and fusion comes last."""
     assert PASSES["FAST_RUN"][0] is PASSES["DEBUG_MODE"][0]
     assert [p.__name__ for p in PASSES["FAST_RUN"][0].passes] == ["simplify", "stabilize", "fold", "cse"]
-    assert [p.__name__ for p in PASSES["FAST_COMPILE"]] == ["cse"]
+    branches = ["prune_branch_results", "share_with_branches", "sink_into_branches"]
+    assert [p.__name__ for p in PASSES["FAST_COMPILE"]] == ["cse"] + branches
+    assert [p.__name__ for p in PASSES["FAST_RUN"][1:]] == branches + ["fuse"]
