@@ -16,7 +16,7 @@ import numpy as np
 
 from . import pytree
 from .core.graph import Var, as_var
-from .core.types import TensorType, type_of_value
+from .core.types import TensorType, type_of_value, is_known
 from .core.errors import user_frame, where
 from .control.body import LoopBody, rebind, traced_free
 from .control.custom import custom_jvp_call, custom_vjp_call, Rule, closed, nodes
@@ -70,6 +70,21 @@ def _function_graph(ins, outs, name):
         return graph
     k = len(captured)
     return LoopBody(graph.inputs[k:], rebind(graph, list(captured) + list(graph.inputs[k:])), len(ins), 0)
+
+
+def _check_tangent_shapes(tangents, outs, paths, name):
+    """A rule's tangent outputs must have the function's output shapes, as in JAX: forward mode would
+    otherwise fail deep inside a broadcast (or broadcast a smaller one silently), and reverse mode transposes
+    the tangent map as traced, so a wrong-shaped tangent would give a wrong Jacobian without an error."""
+    for t, o, path in zip(tangents, outs, paths):
+        if t.ndim != o.ndim or any(is_known(a) and is_known(b) and a != b for a, b in zip(t.shape, o.shape)):
+            raise TypeError(f"{name}: the jvp rule returns a tangent output{path} of shape {_shape_str(t)} for a "
+                            f"primal output of shape {_shape_str(o)}: a tangent has its primal's shape"
+                            f"{where(user_frame())}")
+
+
+def _shape_str(v):
+    return "(" + ", ".join(map(str, v.shape)) + ("," if v.ndim == 1 else "") + ")"
 
 
 class _Call:
@@ -134,6 +149,7 @@ class custom_jvp:
             if po_tree != out_tree or to_tree != out_tree:
                 raise TypeError(f"{name}: the jvp rule returns structures {po_tree} and {to_tree}, the function "
                                 f"{out_tree}")
+            _check_tangent_shapes(to, outs, pytree.leaf_paths(res[1]), name)
             to = [v if v.dtype == o.dtype else v.astype(o.dtype) for v, o in zip(to, outs)]
             return (_function_graph(p + t, po + to, name),)
         results = nodes(custom_jvp_call, leaves, fun=call.graph, rule=Rule(name, build))

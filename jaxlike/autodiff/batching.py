@@ -29,7 +29,10 @@ def basis(v):
     if all(is_known(d) for d in shape):
         n = int(np.prod(shape, dtype=np.int64))
         return const(np.eye(n, dtype=v.dtype).reshape((n,) + shape)), n
-    n = reshape(v, shape=(-1,)).shape[0]
+    # NOTE: the count is read off a zeros of v's shape, not off v: a size names the node that made it, and
+    # graphs then compute that node first; v is often a function's output (a custom call, a loop), which
+    # would then be computed, and kept by rewrites that inline it, only to provide a size
+    n = reshape(broadcast_to(const(np.zeros((), dtype=v.dtype)), shape=tuple(v.shape)), shape=(-1,)).shape[0]
     iota = positions(n)
     eye = convert(eq(reshape(iota, shape=(n, 1)), reshape(iota, shape=(1, n))), dtype=v.dtype)
     return reshape(eye, shape=(n,) + shape), n

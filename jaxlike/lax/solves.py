@@ -95,7 +95,7 @@ def custom_linear_solve(matvec, b, solve, transpose_solve=None, symmetric=False,
     def vecmat_at(mvc):
         zeros = [np.zeros(v.shape, v.dtype) for v in _fresh(b_leaves)]
         _, pullback = vjp(lambda *x: mv(list(x), mvc), *zeros)
-        return lambda y: pytree.unflatten(b_tree, list(pullback(*pytree.flatten(y)[0])))
+        return lambda y: pytree.unflatten(b_tree, list(pullback(list(pytree.flatten(y)[0]))))
 
     transposable = symmetric or transpose_solve is not None
     if transposable and not symmetric:
