@@ -111,3 +111,19 @@ def test_custom_linear_solve_transposes_through_the_matvec_pullback():
     inv = np.linalg.inv(a)
     np.testing.assert_allclose(jaxlike.jacrev(x_of)(b), inv, atol=1e-12)
     np.testing.assert_allclose(jaxlike.grad(lambda b: jnp.sum(x_of(b)))(b), inv.sum(axis=0), atol=1e-12)
+
+
+def test_a_size_read_off_a_custom_result_compiles_without_the_call():
+    """Catches: inlining the custom call rebuilt the reshape that only binds the size n, but later graphs took
+    the old reshape (still holding the call) for its provider and re-added it: compile looped without end.
+    Run in a thread so that a regression fails here instead of hanging the suite."""
+    import threading
+
+    f = jaxlike.compile(lambda x: jnp.arange(jnp.reshape(gram(x), (-1,)).shape[0]) * 1.0)
+    out = []
+    worker = threading.Thread(target=lambda: out.append(f(np.ones((2, 3)))), daemon=True)
+    worker.start()
+    worker.join(120)
+    assert out, "compile did not finish in 120 s"
+    np.testing.assert_array_equal(out[0], np.arange(4.0))
+    assert all(v.prim is None or "custom" not in v.prim.name for v in f.optimized_graph(np.ones((2, 3))).nodes())

@@ -144,6 +144,13 @@ def inline_equations(graph, prims, expand):
                 memo[v._id] = groups[key][attrs["output"]]
             elif any(a is not b for a, b in zip(inputs, v.inputs)):
                 memo[v._id] = Var(v.type, v.prim, inputs, v.attrs, name=v.name, source=v.source)
+                # NOTE: the copy (same type, so the same sizes) is what makes the sizes v made from now on. A
+                # node computed only to bind a size (the reshape of a custom call's result whose size the
+                # program reads) is reached from no output, so every later graph would find v as its provider,
+                # v still holding the call: re-added and re-inlined, round after round, without end.
+                for d in v.type.shape:
+                    if isinstance(d, Sym) and d.origin is v:
+                        d.origin = memo[v._id]
             else:
                 memo[v._id] = v
         graph = Graph(graph.inputs, [memo[o._id] for o in graph.outputs],
