@@ -12,7 +12,8 @@ derivative (as in JAX). A front-end module: imports core, the autodiff API and j
 import numpy as np
 
 from .. import pytree
-from ..core.graph import Var, as_var, substitute
+from ..core.graph import Graph, Var, as_var, substitute
+from ..core.interpret import interpret
 from ..core.types import TensorType, type_of_value
 from ..core.errors import user_frame, where as _at
 from ..control.body import traced_free
@@ -46,8 +47,13 @@ def _convert(fn, arg_leaves, what):
     free = traced_free(outs, ins)
 
     def closed(leaves, free_values):
-        mapping = dict(zip(ins + free, [as_var(v) for v in list(leaves) + list(free_values)]))
-        return substitute(outs, mapping)
+        values = list(leaves) + list(free_values)
+        rebuilt = substitute(outs, dict(zip(ins + free, [as_var(v) for v in values])))
+        if any(isinstance(v, Var) and not v.is_const for v in values):
+            return rebuilt
+        # NOTE: on concrete values (an eager call, or a solver's Python loop) substitution only builds a
+        # graph of constants; JAX would have run the function, so evaluate it and give arrays back
+        return interpret(Graph([], rebuilt), [])[0]
     return closed, free, out_tree
 
 

@@ -309,6 +309,44 @@ def test_custom_root():
     check_grads(fixed, (w, np.zeros(3)), order=1)
 
 
+def test_custom_solves_eager_python_loop():
+    # A solver written as a plain Python loop runs eagerly on arrays: it must give arrays, not a traced graph
+    def newton(c, aux=False):
+        def solve(f, x0):
+            x = x0
+            for _ in range(30):
+                x = x - f(x) / (2 * x)
+            return (x, jnp.sum(x)) if aux else x
+        return lax.custom_root(lambda x: x * x - c, jnp.ones_like(c), solve, lambda g, y: y / g(jnp.ones_like(y)),
+                               has_aux=aux)
+    c = np.array([2.0, 5.0, 0.3])
+    for arg in (c, jnp.asarray(c)):
+        x = newton(arg)
+        assert isinstance(x, np.ndarray), type(x)
+        np.testing.assert_allclose(x, np.sqrt(c), rtol=1e-14)
+    x, aux = newton(2.0, aux=True)
+    assert isinstance(x, np.ndarray) and isinstance(aux, np.ndarray), (type(x), type(aux))
+    np.testing.assert_allclose([x, aux], [np.sqrt(2.0)] * 2, rtol=1e-14)
+    dsqrt = lambda z: newton(z).sum()
+    np.testing.assert_allclose(jaxlike.grad(dsqrt)(c), 0.5 / np.sqrt(c), rtol=1e-12)
+    np.testing.assert_allclose(traced(jaxlike.grad(dsqrt), c), 0.5 / np.sqrt(c), rtol=1e-12)
+
+    def richardson(a, b):
+        def solve(mv, r):
+            x = r * 0
+            for _ in range(200):
+                x = x + (r - mv(x)) * 0.2
+            return x
+        return lax.custom_linear_solve(lambda x: a @ x, b, solve, symmetric=True)
+    a, b = np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 2.0]]), np.array([1.0, 2.0, 3.0])
+    x = richardson(a, b)      # converges: the eigenvalues of 1 - 0.2 a lie within (0, 0.75)
+    assert isinstance(x, np.ndarray), type(x)
+    np.testing.assert_allclose(x, np.linalg.solve(a, b), rtol=1e-12)
+    ga, gb = jaxlike.grad(lambda a, b: richardson(a, b).sum(), argnums=(0, 1))(a, b)
+    np.testing.assert_allclose(gb, np.linalg.solve(a, np.ones(3)), rtol=1e-12)
+    np.testing.assert_allclose(ga, -np.outer(gb, x), rtol=1e-12)
+
+
 def test_numba_bundle():
     x, y = RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3))
     ints = np.array([-7, 2 ** 62, 12345], np.int64)
