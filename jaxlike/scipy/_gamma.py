@@ -178,11 +178,16 @@ def _digamma_positive(x):
 
 def digamma(x):
     """psi(x) = d lgamma(x) / dx: NaN at 0 (as JAX's; scipy gives -inf at +0), the negative integers, -inf and
-    NaN; inf at inf. The same shift to
-    x + 8 and the asymptotic series of psi (its derivative that of trigamma's), reflection below 1/2."""
+    NaN; inf at inf. The same shift to x + 8 and the asymptotic series of psi, reflection below 1/2. Its
+    derivative is polygamma(1, x) (JAX's definition): inf at the poles."""
     x = _real_float(x, "digamma")
     if jnp.result_type(x) != np.float64:
         return _in_float64(digamma, x)
+    return _digamma64(x)
+
+
+@custom_jvp
+def _digamma64(x):
     with np.errstate(all="ignore"):
         neg = x < 0.5
         xp = jnp.where(neg, 1 - x, x)
@@ -190,17 +195,21 @@ def digamma(x):
         core = _digamma_positive(xp)
         frac = _reflection_frac(x, neg)
         f = jnp.where(frac == 0, 0.25, frac)
-        # NOTE: reflection psi(x) = psi(1 - x) - pi cot(pi x), as cos / sin: pi / tan(pi x) is the same value,
-        # but its derivatives divide by tan's pole at the half-integers (the second was off by 16 at -2.5).
-        # pi cot(pi f) is (1 / f) (pi cos(pi f) / (sin(pi f) / f)), the second factor a series in f^2: as
-        # pi cos / (f S(f^2)) its derivative at a tiny f was the sum of two overflowing terms of opposite sign,
-        # inf - inf = NaN (the gradient at 1e-300, where JAX's trigamma gives inf). Below 1e-100, f^2 changes
-        # nothing but would still carry an infinite cotangent into cos and sin (NaN again at a denormal f)
+        # NOTE: reflection psi(x) = psi(1 - x) - pi cot(pi x), with pi cot(pi f) as (1 / f) (pi cos(pi f) /
+        # (sin(pi f) / f)), the second factor a series in f^2 (no sin or cos in the compiled loop); below 1e-100
+        # f^2 changes nothing. The derivative is _digamma64_jvp's, not this composite's (0 at the poles)
         w = jnp.where(jnp.abs(f) < 1e-100, 0.0, f * f)
         cot = (np.pi * _series(_COSPI, w) / _series(_SINPI, w)) / f
         out = jnp.where(neg, jnp.where(frac == 0, np.nan, core - cot), core)
         out = jnp.where(x == np.inf, np.inf, jnp.where(x == -np.inf, np.nan, out))
         return jnp.astype(jnp.where(jnp.isnan(x), np.nan, out), x.dtype)
+
+
+@_digamma64.defjvp
+def _digamma64_jvp(primals, tangents):
+    # NOTE: the composite's own derivative was 0 at the poles (a constant NaN branch), where trigamma is inf
+    (x,), (t,) = primals, tangents
+    return _digamma64(x), t * zeta(jnp.asarray(2.0, dtype=x.dtype), x)
 
 
 def _floats(*xs, fname, complex_ok=False):
@@ -326,37 +335,67 @@ _EM = (1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -691 / 130767436
 _EM_TERMS = 9
 
 
+def _hurwitz_positive(s, a):
+    """sum_k (k + a)^-s for s > 1 and a > 0 (any other value is computed but discarded by the caller):
+    Euler-Maclaurin after 9 explicit terms, 9 correction terms, about 1e-16 relative."""
+    total = 0.0
+    for k in range(_EM_TERMS):
+        total = total + (a + k) ** -s
+    w = a + _EM_TERMS
+    total = total + w ** (1 - s) / (s - 1) + 0.5 * w ** -s
+    big = float(np.finfo(jnp.result_type(s)).max)
+    rising, power = jnp.minimum(s, big), w ** (-s - 1)
+    for j, c in enumerate(_EM):
+        total = total + c * rising * power
+        # NOTE: capped: for a huge x (1e300, inf) the rising factorial overflows where power is 0
+        rising = jnp.minimum(rising * (s + 2 * j + 1) * (s + 2 * j + 2), big)
+        power = power / (w * w)
+    return total
+
+
 def zeta(x, q=None):
-    """The Hurwitz zeta function sum_k (k + q)^-x for x > 1 and q > 0 (the Riemann zeta function for q = 1 or
-    None): inf at x = 1, NaN for x < 1 or q <= 0 (scipy extends neither Hurwitz case). Euler-Maclaurin after
-    9 explicit terms, 9 correction terms: about 1e-16 relative."""
+    """The Hurwitz zeta function sum_k (k + q)^-x for x > 1 (the Riemann zeta function for q = 1 or None),
+    for q > 0 and, where x is an integer (so that each term is real), for a negative non-integer q, as
+    scipy's and JAX's. inf at x = 1; NaN for x < 1 and for a non-integer x with q < 0. At q = 0, -1, -2, ...
+    one term is 0^-x: inf for an even x, NaN for an odd or non-integer one (its sign depends on the side;
+    JAX's values, where scipy gives inf). Euler-Maclaurin after 9 explicit terms, 9 correction terms: about
+    1e-16 relative for q > 0. Float32 and float16 are computed in float64."""
     x = _real_float(x, "zeta")
     q = jnp.asarray(1.0, dtype=jnp.result_type(x)) if q is None else q
     x, q = _floats(x, q, fname="zeta")
+    if jnp.result_type(x) != np.float64:
+        return _in_float64(zeta, x, q)
     with np.errstate(all="ignore"):
-        valid = (x > 1) & (q > 0)
+        integral = x == jnp.floor(x)
+        pole = (q <= 0) & (q == jnp.floor(q))       # -inf too, as scipy's and JAX's
+        neg = (x > 1) & integral & jnp.isfinite(x) & (q < 0) & ~pole
+        valid = (x > 1) & (q > 0) | neg
         s = jnp.where(valid, x, 2.0)
-        a = jnp.where(valid, q, 1.0)
-        total = 0.0
-        for k in range(_EM_TERMS):
-            total = total + (a + k) ** -s
-        w = a + _EM_TERMS
-        total = total + w ** (1 - s) / (s - 1) + 0.5 * w ** -s
-        big = float(np.finfo(jnp.result_type(x)).max)
-        rising, power = jnp.minimum(s, big), w ** (-s - 1)
-        for j, c in enumerate(_EM):
-            total = total + c * rising * power
-            # NOTE: capped: for a huge x (1e300, inf) the rising factorial overflows where power is 0
-            rising = jnp.minimum(rising * (s + 2 * j + 1) * (s + 2 * j + 2), big)
-            power = power / (w * w)
-        # NOTE: at q = 0, -1, -2, ... one term is 0^-x: inf, as scipy's and JAX's
-        pole = (x >= 1) & ((q > 0) & (x == 1) | (q <= 0) & (q == jnp.floor(q)))
-        out = jnp.where(valid, total, jnp.where(pole, np.inf, np.nan))
+        qn = jnp.where(neg, q, -0.5)
+        # NOTE: for q < 0 the terms q, .., q + m - 1 are negative. With e = q + m - 1 (in (-1, 0)) they are
+        # (-1)^x (j - e)^-x, j = 0 .. m - 1, whose sum is (-1)^x (zeta(x, -e) - zeta(x, 1 - q)), and the rest is
+        # zeta(x, f), f = q + m: a fixed amount of work for any q (scipy sums the m terms). The two terms
+        # nearest the poles, f^-x and (-1)^x (-e)^-x, are taken out of the sums: for an odd x they cancel
+        # exactly at the half-integers, where the sums' rounding had cost 2e-13 (polygamma(4, -0.5)). e and
+        # f are exact (Sterbenz), which keeps those terms' digits; the integer m carries no derivative
+        m = jnp.stop_gradient(jnp.ceil(-qn))
+        e, f = qn + (m - 1), qn + m
+        # NOTE: q = inf (zeta 0) is set apart: the sums' derivative there was inf / inf = NaN (trigamma's, so
+        # digamma's second derivative, at inf)
+        a = jnp.where(neg, 1 + f, jnp.where(valid & (q < np.inf), q, 1.0))
+        sums = _hurwitz_positive(s, jnp.stack([a, 1 - e, 1 - qn]))
+        sign = jnp.where(jnp.fmod(s, 2.0) == 0, 1.0, -1.0)
+        reflected = (f ** -s + sign * (-e) ** -s) + sums[0] + sign * (sums[1] - sums[2])
+        out = jnp.where(neg, reflected, jnp.where(q == np.inf, 0.0, sums[0]))
+        even = (x > 1) & (jnp.fmod(x, 2.0) == 0)
+        out = jnp.where(valid, out, jnp.where(pole & even, np.inf, np.nan))
+        out = jnp.where(x == 1, np.inf, out)        # NOTE: any q, NaN too, as scipy's and JAX's
         return out.astype(jnp.result_type(x))
 
 
 def polygamma(n, x):
-    """The n-th derivative of digamma: digamma for n = 0, (-1)^(n+1) n! zeta(n + 1, x) beyond (x > 0)."""
+    """The n-th derivative of digamma: digamma for n = 0, (-1)^(n+1) n! zeta(n + 1, x) beyond (x > 0 and the
+    negative non-integers; at the poles inf for an odd n, NaN for an even one, as JAX's)."""
     n_arr = np.asarray(n) if not hasattr(n, "_id") else None
     if n_arr is None or n_arr.dtype.kind not in "iub" and not np.all(n_arr == np.floor(n_arr)):
         raise TypeError("polygamma: n must be a concrete non-negative integer (or array of them)")

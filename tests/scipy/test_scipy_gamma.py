@@ -160,10 +160,65 @@ def test_comb_and_poch_keep_their_digits_for_large_arguments():
 
 def test_zeta_at_huge_orders_and_at_the_poles_of_q():
     """Catches: the Euler-Maclaurin rising factorial overflowing (inf * 0 = NaN) for a huge x (zeta(1e300, 1)
-    and zeta(inf, 1) are 1), and q = 0, -1, ... given NaN where one term is 0^-x = inf (scipy and JAX)."""
-    x = np.array([1e300, np.inf, 2.0, 3.5, 1.0, 2.0])
-    q = np.array([1.0, 1.0, 0.0, -2.0, -1.0, 1e300])
+    and zeta(inf, 1) are 1), and q = 0, -1, ... given NaN where one term is 0^-x = inf for an even x (scipy
+    and JAX); for an odd or non-integer x, whose pole changes sign, it is NaN as JAX's (scipy gives inf)."""
+    x = np.array([1e300, np.inf, 2.0, 1.0, 2.0, 4.0, 2.0, 1.0, 1.0])
+    q = np.array([1.0, 1.0, 0.0, -1.0, 1e300, -3.0, -np.inf, -0.5, np.nan])
     _close(J.zeta(x, q), S.zeta(x, q), 1e-15, "zeta")
+    odd = J.zeta(np.array([3.5, 3.0, 3.0, 1.5, 5.0]), np.array([-2.0, 0.0, -1.0, -1.0, -np.inf]))
+    assert np.all(np.isnan(odd)), odd
+
+
+# Negative non-integers: at half-integers, near the poles on both sides, and far out (where JAX's polygamma
+# has no correct digit: its Euler-Maclaurin tail starts at q + 9 < 0)
+NEG = np.array([-0.5, -1.5, -2.3, -0.1, -7.25, -20.6, -3 + 1e-9, -3 - 1e-9, -1e-300, -1e6 - 0.25, -123.456])
+
+
+def _zeta_shifted(s, q):
+    """zeta(s, q) for q < 0 as the exactly rounded sum (fsum) of the terms up to the first after the poles and
+    scipy's zeta(s, q + m) (q + m in (1, 2): no large term left to cancel): scipy's own sum loses up to 2e-13
+    where they cancel (polygamma(4, -1.5))."""
+    m = int(np.ceil(-q)) + 1
+    with np.errstate(all="ignore"):
+        terms = (q + np.arange(m)) ** -float(s)
+    if not np.all(np.isfinite(terms)):
+        return float(np.sum(terms))
+    return math.fsum(list(terms) + [S.zeta(s, q + m)])
+
+
+def _polygamma_shifted(n, x):
+    return np.array([(-1.0) ** (n + 1) * math.factorial(n) * _zeta_shifted(n + 1, v) for v in x])
+
+
+def test_polygamma_and_zeta_at_negative_non_integers():
+    """Catches: NaN for x < 0 (the Euler-Maclaurin sum used only for q > 0), a shift to positive q with a
+    wrong sign for odd orders, the digits of the nearest term lost to q + m rounding, and the two terms
+    nearest the poles left in the sums, which cancel at the half-integers (200 ulp in polygamma(4, -0.5))."""
+    # trigamma(-1/2) = pi^2 / 2 + 4 (reflection); scipy's 8.934802200544704 is 3e-15 off, JAX's 2e-16
+    assert float(J.polygamma(1, -0.5)) == pytest.approx(np.pi ** 2 / 2 + 4, rel=4e-16)
+    run = _traced(lambda v: [J.polygamma(n, v) for n in (1, 2, 3, 4, 6)])
+    for n, got in zip((1, 2, 3, 4, 6), run(NEG)):
+        _close(got, _polygamma_shifted(n, NEG), 1e-14, f"polygamma {n} of negative x")
+        _close(got, S.polygamma(n, NEG), 1e-10, f"polygamma {n} against scipy (6e-12 off at -1.5, n = 6)")
+    want = [_polygamma_shifted(n, [v])[0] for n, v in zip((1, 2, 3), NEG[:3])]
+    _close(J.polygamma(np.array([1, 2, 3]), NEG[:3]), np.array(want), 1e-14, "polygamma of an array of orders")
+    s = np.array([2.0, 3.0, 4.0, 7.0])
+    q = np.array([-0.3, -4.7, -1e6 - 0.25, -2.5])
+    _close(J.zeta(s, q), np.array([_zeta_shifted(*a) for a in zip(s, q)]), 1e-14, "hurwitz zeta of negative q")
+    assert np.all(np.isnan(J.zeta(np.array([2.5, 1.5, 0.5]), -0.5)))      # complex terms: NaN, as scipy's and JAX's
+    assert J.polygamma(1, np.float32(-0.5)).dtype == np.float32
+    assert float(J.polygamma(1, np.float32(-0.5))) == pytest.approx(np.pi ** 2 / 2 + 4, rel=1e-7)
+
+
+def test_digamma_gradient_at_the_poles_and_zeta_gradient_at_negative_q():
+    """Catches: digamma's derivative taken from its composite, 0 at the poles (a constant NaN branch) where
+    polygamma(1) and JAX's are inf, and d zeta(s, q) / dq = -s zeta(s + 1, q) broken for q < 0."""
+    poles = np.array([0.0, -1.0, -2.0])
+    for run in (jaxlike.vmap(jaxlike.grad(J.digamma)), _traced(jaxlike.vmap(jaxlike.grad(J.digamma)))):
+        assert np.all(run(poles) == np.inf), run(poles)
+        np.testing.assert_allclose(run(NEG[:6]), S.polygamma(1, NEG[:6]), rtol=1e-13)
+    dq = jaxlike.vmap(jaxlike.grad(lambda v: J.zeta(3.0, v)))(NEG[:6])
+    np.testing.assert_allclose(dq, -3.0 * S.zeta(4.0, NEG[:6]), rtol=1e-13)
 
 
 def test_betaln_of_a_negative_argument_against_a_large_one():
