@@ -313,3 +313,28 @@ def test_plan_errors_name_the_op_and_line(gpu):
                                                    length=2)[1], device="cuda")
         with pytest.raises(NotImplementedError, match="a size computed inside a loop step.*device='cpu'"):
             inner(np.arange(3.0))
+
+
+def test_slices_with_computed_bounds_plan_their_length_from_scalar_arguments(gpu, restore_device):
+    """Catches: device='cuda' refusing Theano's minibatch slice ``data[i * b:(i + 1) * b]`` (an iota whose
+    length is a computed count), or planning it once and reusing the first index's length (the last, shorter
+    batch); and a length read off device values taken from an uninitialized host stand-in instead of refused."""
+    import jaxlike.tensor as T
+    data = jaxlike.shared(np.arange(20.0).reshape(10, 2), "data")
+    w = jaxlike.shared(np.ones(2), "w")
+    i, b = T.lscalar("i"), T.lscalar("b")
+    batch = data[i * b:(i + 1) * b]
+    cost = T.sum(T.dot(batch, w) ** 2)
+    jaxlike.config.device = "cuda"
+    step = jaxlike.function([i, b], [cost, batch.shape[0]], updates=[(w, w - 0.001 * T.grad(cost, w))])
+    ref_w = np.ones(2)
+    for k, size in [(0, 4), (1, 4), (2, 4), (0, 3)]:
+        rows = np.arange(20.0).reshape(10, 2)[k * size:(k + 1) * size]
+        got = step(k, size)
+        np.testing.assert_allclose(got[0], np.sum((rows @ ref_w) ** 2))
+        assert int(got[1]) == len(rows)
+        ref_w = ref_w - 0.001 * 2 * rows.T @ (rows @ ref_w)
+        np.testing.assert_allclose(np.asarray(w.get_value()), ref_w)
+    by_value = jaxlike.compile(lambda x: x[:jnp.sum(x > 0)], device="cuda")
+    with pytest.raises(NotImplementedError, match="depends here on array values computed on the device"):
+        by_value(np.arange(4.0))

@@ -36,6 +36,7 @@ from .compat import import_cuda, is_simulator, device_problem
 from .arrays import Arrays, Pool
 from . import kernels as K
 from .codegen import Program, build_plan, index_uses
+from .host_counts import HostCounts
 from .indexing import ERR_NEGATIVE_POWER
 from .lowering import cupy_available
 
@@ -188,12 +189,7 @@ def compile(graph, options=None):
         raise RuntimeError(f"device='cuda' was requested but {problem}. Run on a machine with an NVIDIA GPU "
                            "and driver, use device='cpu', or set NUMBA_ENABLE_CUDASIM=1 to use numba's "
                            "(slow) CUDA simulator.")
-    computed = [v for v in graph.nodes() if v.prim is not None and v.prim.name == "iota"]
-    if computed:
-        raise NotImplementedError(
-            "device='cuda' plans every buffer's size before the launch, and a slice with computed bounds "
-            f"(x[i * b:(i + 1) * b]{where(computed[0].source)}) has a length known only when they are: use "
-            "device='cpu' for it, or lax.dynamic_slice with a fixed length")
+    counts = HostCounts(graph)
     cfg = Config(options)
     program = Program(graph, cfg)
     launcher_src = program.launcher_source()
@@ -206,14 +202,14 @@ def compile(graph, options=None):
     linecache.cache[filename] = (len(launcher_src), None, launcher_src.splitlines(True), filename)
     ns = {}
     exec(builtins.compile(launcher_src, filename, "exec"), ns)  # noqa: S102 - our own generated source
-    return _Runner(program, ns["launch"], cfg).executable()
+    return _Runner(program, ns["launch"], cfg, counts).executable()
 
 
 class _Runner:
     """The per-call path: arguments -> flat device buffers, plan lookup, launch, results and updates."""
 
-    def __init__(self, program, launch, cfg):
-        self.program, self.launch, self.cfg = program, launch, cfg
+    def __init__(self, program, launch, cfg, counts):
+        self.program, self.launch, self.cfg, self.counts = program, launch, cfg, counts
         g = program.graph
         self.graph = g
         self.arrays = cfg.arrays
@@ -247,10 +243,12 @@ class _Runner:
                 flats.append(buf)
                 shapes.append(shape)
                 uploaded.append(up)
-            key = tuple(shapes)
+            lengths = self.counts.values(args, shapes, lambda k: self.arrays.to_host(flats[k], (),
+                                                                                     g.inputs[k].dtype))
+            key = tuple(shapes) + ((tuple(sorted(lengths.items())),) if lengths else ())
             plan = self.plans.get(key)
             if plan is None:
-                plan = self.plans[key] = build_plan(self.program, shapes)
+                plan = self.plans[key] = build_plan(self.program, shapes, lengths)
             outs, ups = self.launch(plan.S, self.pool.take, self.pool.give, self.err, self.consts, *flats)
             if self.uses_error:
                 self._check_error(flats, plan)

@@ -208,7 +208,7 @@ class Program:
                 self.steps.append(KernelStep(node, group, spec, self.slots, cfg, spec.label))
             elif name == "reshape":
                 self.steps.append(AliasStep(node))
-            elif kind in (Kind.ELEMENTWISE, Kind.LAYOUT, Kind.REDUCE) or name == "take":
+            elif kind in (Kind.ELEMENTWISE, Kind.LAYOUT, Kind.REDUCE) or name in ("take", "iota"):
                 group = single_group(node)
                 spec = self._kernel(group, node, name)
                 self.steps.append(KernelStep(node, group, spec, self.slots, cfg, spec.label))
@@ -413,8 +413,9 @@ def index_uses(step):
     return uses
 
 
-def build_plan(program, in_shapes):
-    """Concrete sizes for every node, then every step's launch configuration and arguments."""
+def build_plan(program, in_shapes, lengths=None):
+    """Concrete sizes for every node, then every step's launch configuration and arguments; ``lengths``: the
+    iota nodes' (``host_counts``), by node id."""
     g = program.graph
     env = PlanEnv(program.cfg)
     for k, (v, shape) in enumerate(zip(g.inputs, in_shapes)):
@@ -431,6 +432,9 @@ def build_plan(program, in_shapes):
             env.bind_value(node, _fake(env.shape(body.outputs[0])), f"{node.prim.name} result")
             continue
         if isinstance(item, tuple) and item[0] == "post":
+            continue
+        if item.prim.name == "iota":
+            env.bind_value(item, _fake((lengths[item._id],)), "iota")
             continue
         infer(item, env)
     for step in program.steps:
