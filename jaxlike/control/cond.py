@@ -298,4 +298,5 @@ cond = register(Primitive(
     doc="the branch graph attrs branch<index> applied to the operands after the index (control/cond.py)"))
 
 
-__all__ = ["cond", "make_cond", "with_operands", "mark", "close_branch", "inline_cond", "selected_outputs", "run_branch", "branch_syms"]
+__all__ = ["cond", "make_cond", "with_operands", "mark", "close_branch", "inline_cond", "selected_outputs", "run_branch",
+           "branch_syms"]

@@ -9,7 +9,7 @@ or the rest of the graph computes too (a CSE across the boundary: the same primi
 instead of computing it a second time. Sinking serves ``lax.cond``: a value the program computed outside
 for one branch alone moves into it.
 
-Who needs what (``_demands``): walking from the outputs back, each node gets the set of places that read it:
+Who needs what (``_moves``): walking from the outputs back, each node gets the set of places that read it:
 ``OUTER`` (the graph itself) or (equation, branch). A cond's operand read by one branch is needed by that
 branch; one read by several branches, or its index, whenever the cond runs. A node needed by one branch alone
 moves into it, unless it makes a size of its own (a branch result whose size the branch computes is outside
@@ -117,8 +117,8 @@ def _shared(node, canon, consts):
         replace.append(mapping)
     if not found:
         return None
-    extra = {x._id: x for m in replace for x in m.values()}
-    new_operands = operands + [x for i, x in extra.items() if all(i != o._id for o in operands)]
+    have = {o._id for o in operands}
+    new_operands = operands + list({x._id: x for m in replace for x in m.values() if x._id not in have}.values())
     return with_operands(node, new_operands, replace)
 
 
@@ -139,8 +139,8 @@ def _makes_size(v):
     return any(isinstance(d, Sym) and d.origin is not None and d.origin._id == v._id for d in v.shape)
 
 
-def _demands(graph, order, pinned):
-    """({node id: the places that need it}, {node id: its branch token, for the nodes that move})."""
+def _moves(graph, order, pinned):
+    """{node id: its branch token (equation key, branch)} for the nodes that move (the module docstring)."""
     users = graph.users()
     roots = {r._id for r in graph.roots}
     groups = equations(order)
@@ -165,7 +165,7 @@ def _demands(graph, order, pinned):
         if len(need) == 1 and OUTER not in need and v.prim is not None and not v.is_const \
                 and v._id not in pinned and not _makes_size(v):
             moves[v._id] = next(iter(need))
-    return demand, moves
+    return moves
 
 
 def _sink_one(graph):
@@ -175,7 +175,7 @@ def _sink_one(graph):
     groups = equations(order)
     pinned = set()
     while True:
-        _, moves = _demands(graph, order, pinned)
+        moves = _moves(graph, order, pinned)
         # NOTE: a multi-output equation moves whole or not at all (its results are computed together)
         split = {w._id for v in order if v._id in groups for w in groups[v._id]
                  if len({moves.get(m._id) for m in groups[v._id]}) > 1}

@@ -13,7 +13,7 @@ them. A front-end module: imports core, control and jaxlike.numpy.
 """
 
 from ..core.graph import Var
-from ..core.types import is_known, dims_equal
+from ..core.types import is_known, shapes_equal
 from ..control.cond import make_cond
 from ..core.errors import user_frame, where
 from .. import numpy as jnp
@@ -67,8 +67,7 @@ def ifelse(condition, then_branch, else_branch, name=None):
     pairs = [_branch_pair(t, e, k if several else None) for k, (t, e) in enumerate(zip(thens, elses))]
     taken = jnp.not_equal(condition, 0)
     out = None
-    if all(len(t.shape) == len(e.shape) and all(dims_equal(a, b) for a, b in zip(t.shape, e.shape))
-           for t, e in pairs):
+    if all(shapes_equal(t.shape, e.shape) for t, e in pairs):
         # NOTE: each branch holds its whole expression, down to the graph's inputs (mark 0): what the rest of
         # the graph computes too is read from outside once the graph is whole (passes/branches.py)
         out = make_cond(jnp.where(taken, 0, 1), [([], [t for t, _ in pairs], 0), ([], [e for _, e in pairs], 0)],

@@ -18,20 +18,10 @@ def iota_nodes(graph):
 
 
 def _reads_device_values(count):
-    """The first node of ``count``'s cone that needs array values (not only shapes), or None."""
-    stack, seen = [count], set()
-    while stack:
-        v = stack.pop()
-        if v._id in seen:
-            continue
-        seen.add(v._id)
-        if v.prim is None:
-            if not v.is_const and v.ndim:
-                return v
-            continue
-        if v.prim.name != "size_of":    # NOTE: the one node that reads its operand's shape only
-            stack.extend(v.inputs)
-    return None
+    """The first array argument whose values (not only its shape) ``count`` reads, or None."""
+    # NOTE: size_of is the one node that reads its operand's shape only
+    cone = toposort([count], lambda v: () if v.prim is not None and v.prim.name == "size_of" else v.inputs)
+    return next((v for v in cone if v.is_input and v.ndim), None)
 
 
 class HostCounts:
@@ -45,7 +35,7 @@ class HostCounts:
                 raise NotImplementedError(
                     "device='cuda' plans every buffer's size before the launch, and the length of a slice with "
                     f"computed bounds{where(v.source)} depends here on array values computed on the device "
-                    f"({bad.prim.name if bad.prim else 'an array argument'}{where(bad.source)}): use "
+                    f"(read off the array argument {bad.name or repr(bad.type)}): use "
                     "device='cpu' for it, or bounds computed from scalar arguments and shapes")
         self.graph = Graph(graph.inputs, [v.inputs[0] for v in self.nodes]) if self.nodes else None
         used = {v._id for v in toposort(list(self.graph.outputs))} if self.graph else set()
