@@ -24,6 +24,8 @@ import jaxlike.scipy.special as J
 import jaxlike.scipy.stats as JS
 from jaxlike.test_util import check_grads
 
+from _scipy_checks import traced as _traced, close as _close
+
 GAMMA = [  # (a, x, P, Q, dP/da)
     (0.001, 0.001, 0.9936876467088603, 0.00631235329113971, -6.2932038249004245),
     (0.001, 0.5, 0.9994399333435292, 0.0005600666564707498, -0.5603594001080031),
@@ -72,16 +74,6 @@ T = [  # (t, df, cdf)
     (2.0, 7.5, 0.9585515023509168),
     (-1.0, 0.3, 0.34161139088051673),
 ]
-
-
-def _traced(fn):
-    return jaxlike.compile(fn, mode="FAST_COMPILE")
-
-
-def _close(got, want, rtol, what, atol=0.0):
-    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    same = (np.isnan(got) & np.isnan(want)) | (got == want)
-    np.testing.assert_allclose(np.where(same, 0, got), np.where(same, 0, want), rtol=rtol, atol=atol, err_msg=what)
 
 
 # -- incomplete gamma --------------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ import jaxlike
 import jaxlike.scipy.special as J
 from jaxlike.test_util import check_grads
 
+from _scipy_checks import traced as _traced, close as _close
+
 MP = [  # (function, arguments, value)
     ("expi", (40.25,), 7705685769793696.0),
     ("expi", (715.0,), 4.643625670370571e+307),          # scipy's is inf: e^715 overflows, Ei does not
@@ -53,16 +55,6 @@ FRESNEL = [(4286.5, 0.5000686060867727, 0.49997158242978984),    # scipy: 4e-13 
 SICI = [(7.5, 1.5106815309433859, 0.11563320323793427), (1e5, 1.570806320399394, 3.5758791572935135e-07)]
 
 X = np.concatenate([np.geomspace(1e-6, 700, 160), [1.0, 2.0, 2.0000001, 4.0, 8.0, 64.0, 64.5]])
-
-
-def _traced(fn):
-    return jaxlike.compile(fn, mode="FAST_COMPILE")
-
-
-def _close(got, want, rtol, what, atol=0.0):
-    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    same = (np.isnan(got) & np.isnan(want)) | (got == want)
-    np.testing.assert_allclose(np.where(same, 0, got), np.where(same, 0, want), rtol=rtol, atol=atol, err_msg=what)
 
 
 @pytest.mark.parametrize("name, args, want", MP, ids=[f"{m[0]}{m[1]}" for m in MP])
