@@ -209,7 +209,21 @@ def _digamma64(x):
 def _digamma64_jvp(primals, tangents):
     # NOTE: the composite's own derivative was 0 at the poles (a constant NaN branch), where trigamma is inf
     (x,), (t,) = primals, tangents
-    return _digamma64(x), t * zeta(jnp.asarray(2.0, dtype=x.dtype), x)
+    return _digamma64(x), t * _polygamma_order(1, x)
+
+
+@functools.partial(custom_jvp, nondiff_argnums=(0,))
+def _polygamma_order(k, x):
+    """polygamma(k, x) for a Python int k >= 1, whose derivative is polygamma(k + 1, x) (JAX's rule): the
+    zeta composite's own derivative was 0 at the poles, where the next order is inf or NaN."""
+    order = np.asarray(k + 1.0, dtype=jnp.result_type(x))
+    return (-1.0) ** (k + 1) * float(np.exp(np.sum(np.log(np.arange(1, k + 1))))) * zeta(order, x)
+
+
+@_polygamma_order.defjvp
+def _polygamma_order_jvp(k, primals, tangents):
+    (x,), (t,) = primals, tangents
+    return _polygamma_order(k, x), t * _polygamma_order(k + 1, x)
 
 
 def _floats(*xs, fname, complex_ok=False):
@@ -406,10 +420,7 @@ def polygamma(n, x):
     dt = jnp.result_type(x)
     if n_arr.ndim == 0:
         k = int(n_arr)
-        if k == 0:
-            return digamma(x)
-        order = np.asarray(k + 1.0, dtype=dt)
-        return (-1.0) ** (k + 1) * float(np.exp(np.sum(np.log(np.arange(1, k + 1))))) * zeta(order, x)
+        return digamma(x) if k == 0 else _polygamma_order(k, x)
     signs = np.where(n_arr % 2 == 1, 1.0, -1.0)
     facts = np.exp(np.vectorize(lambda v: np.sum(np.log(np.arange(1, v + 1))))(n_arr))
     higher = (signs * facts).astype(dt) * zeta((n_arr + 1.0).astype(dt), x)

@@ -221,6 +221,19 @@ def test_digamma_gradient_at_the_poles_and_zeta_gradient_at_negative_q():
     np.testing.assert_allclose(dq, -3.0 * S.zeta(4.0, NEG[:6]), rtol=1e-13)
 
 
+def test_second_derivative_of_digamma_is_the_next_polygamma_at_the_poles():
+    """Catches: polygamma(k, x)'s derivative taken through the zeta composite, 0 at the poles (a constant
+    branch), so grad(grad(digamma)) was 0 there where polygamma(2) and JAX's are NaN; and d polygamma(k) / dx
+    is polygamma(k + 1) elsewhere."""
+    second = jaxlike.vmap(jaxlike.grad(jaxlike.grad(J.digamma)))
+    assert np.all(np.isnan(second(np.array([0.0, -1.0, -3.0]))))
+    x = np.array([0.3, 2.5, -1.5, 7.25])
+    np.testing.assert_allclose(second(x), S.polygamma(2, x), rtol=1e-13)
+    third = jaxlike.vmap(jaxlike.grad(lambda v: J.polygamma(2, v)))
+    np.testing.assert_allclose(third(x), S.polygamma(3, x), rtol=1e-13)
+    assert np.all(third(np.array([0.0, -2.0])) == np.inf)
+
+
 def test_betaln_of_a_negative_argument_against_a_large_one():
     """Catches: the cancelling form gammaln(a) + gammaln(b) - gammaln(a + b) used for a < 0 next to a large b
     (betaln(-2.5, 1e300) was 0, not 1726.88)."""
