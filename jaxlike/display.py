@@ -18,7 +18,7 @@ import html
 import numpy as np
 
 from .core.graph import Var, Graph, namer, free_inputs, _fmt_attr
-from .core.types import Sym, DimSum
+from .core.types import Sym, DimExpr
 from .runtime.compiled import Compiled
 from .printing import graph_text
 from .tensor.function import Function
@@ -277,7 +277,7 @@ def _drawing(graph, depth=0):
 
 
 def _shape_text(shape):
-    syms = [d for d in shape if isinstance(d, (Sym, DimSum))]
+    syms = [d for d in shape if isinstance(d, (Sym, DimExpr))]
     text = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
     if syms:
         text += (f" &nbsp;<span style='color:#6b7280'>{', '.join(map(str, syms))}: symbolic, bound when the "

@@ -23,7 +23,7 @@ import hashlib
 import numpy as np
 
 from ..core.graph import Var, Graph, as_var, free_inputs, size_providers
-from ..core.types import TensorType, Sym, DimSum, dim_sum, is_known
+from ..core.types import TensorType, Sym, DimExpr, dim_sum, is_known
 from ..core.errors import ShapeError
 from ..core.interpret import interpret, SizeEnv
 from ..core.primitive import Primitive, Kind, register, bind
@@ -53,8 +53,8 @@ def _map_dims(body_dims, operand_dims, dimmap):
 def _outer_dim(d, dimmap):
     """A per-step output's size in the loop's own sizes: the size of a concatenation in the step is the sum of
     the operands' sizes its parts stand for, which the caller can allocate before the loop."""
-    if isinstance(d, DimSum):
-        return dim_sum([_outer_dim(t, dimmap) for t in d.terms])
+    if isinstance(d, DimExpr):
+        return d.with_terms([_outer_dim(t, dimmap) for t in d.terms])
     if id(d) not in dimmap and isinstance(d, Sym) and d.origin is not None and d.origin.prim is not None \
             and d.origin.prim.name == "concatenate":
         axis = dict(d.origin.attrs)["axis"]

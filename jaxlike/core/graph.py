@@ -10,7 +10,7 @@ import weakref
 
 import numpy as np
 
-from .types import Sym, DimSum, TensorType, type_of_value, short_name, dims_equal
+from .types import Sym, DimExpr, TensorType, type_of_value, short_name, dims_equal
 from .errors import TracerBoolError, TracerArrayConversionError, where, user_frame
 
 
@@ -320,7 +320,7 @@ def to_text(graph, indent=""):
 def _attr_syms(a, out):
     if isinstance(a, Sym):
         out.append(a)
-    elif isinstance(a, DimSum):
+    elif isinstance(a, DimExpr):
         _attr_syms(a.terms, out)
     elif isinstance(a, tuple):
         for x in a:
@@ -437,6 +437,6 @@ def subst_dims(a, dimmap):
         return dimmap.get(a, a)
     if isinstance(a, tuple):
         return tuple(subst_dims(x, dimmap) for x in a)
-    if isinstance(a, DimSum):
-        return DimSum(subst_dims(a.terms, dimmap))
+    if isinstance(a, DimExpr):
+        return type(a)(subst_dims(a.terms, dimmap))
     return a

@@ -6,7 +6,7 @@ Imports numpy and core only.
 
 import numpy as np
 
-from .types import Sym, DimSum, is_known, promote
+from .types import Sym, DimExpr, is_known, promote
 from .errors import ShapeError, where
 from .primitive import Kind
 
@@ -27,7 +27,7 @@ class SizeEnv(dict):
                 elif have != n:
                     raise ShapeError(f"{what}: size mismatch, got shape {shape} where {var.type!r} has "
                                      f"{d!r}={have} from an earlier operand" + where(var.source))
-            elif isinstance(d, DimSum):
+            elif isinstance(d, DimExpr):
                 if all(not isinstance(t, Sym) or t in self for t in d.terms) and self.resolve(d) != n:
                     raise ShapeError(f"{what}: expected shape {var.type!r}, got {shape}" + where(var.source))
             elif d != n:
@@ -36,8 +36,8 @@ class SizeEnv(dict):
     def resolve(self, a):
         if isinstance(a, Sym):
             return self[a]
-        if isinstance(a, DimSum):
-            return sum(self.resolve(t) for t in a.terms)
+        if isinstance(a, DimExpr):
+            return a.combine(self.resolve(t) for t in a.terms)
         if isinstance(a, tuple):
             return tuple(self.resolve(x) for x in a)
         return a

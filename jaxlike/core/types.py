@@ -166,23 +166,54 @@ for _name in ("add", "sub", "mul", "floordiv", "truediv", "mod", "pow"):
         setattr(Sym, _form, _size_arithmetic(_form))
 
 
-class DimSum:
-    """A size that is the sum of other sizes (offsets into a concatenation); resolved when sizes bind."""
+class DimExpr:
+    """A size computed from other sizes (``terms``: ints, Syms and DimExprs); it appears in attrs only (an
+    offset into a concatenation, a merged axis of a reshape), never as a Var's dim, and is resolved when
+    sizes bind. ``OP`` names the arithmetic for the backends' source and ``combine`` does it."""
 
     __slots__ = ("terms",)
+    OP = None
 
     def __init__(self, terms):
         self.terms = tuple(terms)
 
     def __repr__(self):
-        return "+".join(map(str, self.terms))
+        return self.OP.join(map(str, self.terms))
 
     def __eq__(self, other):
-        return isinstance(other, DimSum) and all(dims_equal(a, b) for a, b in zip(self.terms, other.terms)) \
-            and len(self.terms) == len(other.terms)
+        return type(other) is type(self) and len(self.terms) == len(other.terms) \
+            and all(dims_equal(a, b) for a, b in zip(self.terms, other.terms))
 
     def __hash__(self):
-        return hash(("DimSum", self.terms))
+        return hash((type(self).__name__, self.terms))
+
+    def with_terms(self, terms):
+        """The same expression over other terms, simplified as its constructor function does."""
+        return _BUILDERS[type(self)](terms)
+
+
+class DimSum(DimExpr):
+    """A sum of sizes (offsets into a concatenation)."""
+    __slots__ = ()
+    OP = "+"
+
+    @staticmethod
+    def combine(values):
+        return sum(values)
+
+
+class DimProd(DimExpr):
+    """A product of sizes (the axis a reshape merges from a broadcast (r, n) pair: tile, repeat, kron), so the
+    merged size stays symbolic where a -1 could name only one such axis and is ambiguous beside a size 0."""
+    __slots__ = ()
+    OP = "*"
+
+    @staticmethod
+    def combine(values):
+        out = 1
+        for v in values:
+            out *= v
+        return out
 
 
 def dim_sum(terms):
@@ -193,6 +224,19 @@ def dim_sum(terms):
     if len(syms) == 1 and not known:
         return syms[0]  # n + 0 is n itself, so dims_equal still recognises it
     return DimSum(syms + ([known] if known else []))
+
+
+def dim_prod(terms):
+    known = DimProd.combine(int(t) for t in terms if is_known(t))
+    syms = [t for t in terms if not is_known(t)]
+    if not syms or known == 0:
+        return known
+    if len(syms) == 1 and known == 1:
+        return syms[0]
+    return DimProd(([known] if known != 1 else []) + syms)
+
+
+_BUILDERS = {DimSum: dim_sum, DimProd: dim_prod}
 
 
 def is_known(d):

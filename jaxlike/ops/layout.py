@@ -1,11 +1,11 @@
 """Layout primitives: reshape, transpose, broadcast_to, slice (basic strided indexing) and its transpose
-slice_grad, concatenate. Sizes in attrs may be symbolic (``Sym``/``DimSum``); backends resolve them from the
+slice_grad, concatenate. Sizes in attrs may be symbolic (``Sym``/``DimExpr``); backends resolve them from the
 arrays at call time. All are linear, so their JVP is the op applied to the tangent.
 Imports core and ops._rules only."""
 
 import numpy as np
 
-from ..core.types import TensorType, Sym, DimSum, is_known, dims_equal, dim_sum
+from ..core.types import TensorType, Sym, DimExpr, is_known, dims_equal, dim_sum
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import Sample
@@ -34,7 +34,10 @@ def _reshape_shape(x, *, shape):
         elif rest != total:
             raise ShapeError(f"cannot reshape array of shape {x.shape} (size {total}) into shape {shape}")
         return TensorType(x.dtype, shape)
-    out = tuple(_inferred_dim(x.shape, shape) if (is_known(d) and d == -1) else d for d in shape)
+    # NOTE: a product of sizes (a merged axis) is a new size of the result, as a -1's is; the attr keeps the
+    # product, so the backends compute it from the operand's sizes
+    out = tuple(_inferred_dim(x.shape, shape) if (is_known(d) and d == -1) else Sym() if isinstance(d, DimExpr)
+                else d for d in shape)
     for d in out:
         if is_known(d) and d < 0:
             raise ValueError(f"negative size {d} in reshape target {shape}")
@@ -251,5 +254,4 @@ concatenate = register(Primitive(
     samples=lambda rng: [Sample(*[rng.normal(size=s) for s in shapes], axis=ax) for shapes, ax in [
         (((2, 3), (1, 3)), 0), (((2, 1), (2, 2), (2, 0)), 1), (((3,),), 0), (((0, 2), (2, 2)), 0)]]))
 
-__all__ = ["reshape", "transpose", "broadcast_to", "slice_", "slice_grad", "concatenate", "expand_back",
-           "DimSum"]
+__all__ = ["reshape", "transpose", "broadcast_to", "slice_", "slice_grad", "concatenate", "expand_back"]

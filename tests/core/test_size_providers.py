@@ -2,6 +2,8 @@
 gradient of sum(concatenate([x, x]) * w) broadcasts to the concatenation's size without needing the
 concatenation itself. Graphs must compute such size providers, or the size cannot be bound."""
 
+import re
+
 import numpy as np
 
 import jaxlike
@@ -119,3 +121,32 @@ def test_a_provider_already_chosen_moves_before_another_that_needs_its_size():
             got = c(x)
             np.testing.assert_array_equal(got[0], np.pad(np.outer(r, r), (1, 0)))
             np.testing.assert_array_equal(got[1], np.diag(r, 1))
+
+
+def _tile_both_axes(x):
+    """numpy's tile(x, (2, 3)) as a reshape whose merged sizes are products of symbolic ones."""
+    from jaxlike.core.types import dim_prod
+    from jaxlike.ops.layout import reshape, broadcast_to
+    n0, n1 = x.shape
+    y = broadcast_to(reshape(x, shape=(1, n0, 1, n1)), shape=(2, n0, 3, n1))
+    return reshape(y, shape=(dim_prod([2, n0]), dim_prod([3, n1])))
+
+
+def test_a_reshape_to_products_of_symbolic_sizes_serves_every_shape():
+    """Catches: the product sizes resolved as sums (or not at all) by the interpreter or the generated code,
+    and shapes with a 0, where a -1 beside the other merged size could not be inferred."""
+    def f(x, w):
+        t = _tile_both_axes(x)
+        return jnp.sum(t * w), t
+    run = jaxlike.compile(jaxlike.value_and_grad(f, has_aux=True), mode="FAST_COMPILE")
+    for shape in [(2, 3), (3, 5), (0, 4), (4, 0)]:
+        x = np.arange(np.prod(shape), dtype=float).reshape(shape)
+        w = np.random.default_rng(0).normal(size=(2 * shape[0], 3 * shape[1]))
+        want_grad = w.reshape(2, shape[0], 3, shape[1]).sum(axis=(0, 2))
+        for fn in (run, jaxlike.value_and_grad(f, has_aux=True)):
+            (value, tiled), grad = fn(x, w)
+            np.testing.assert_array_equal(tiled, np.tile(x, (2, 3)))
+            np.testing.assert_allclose(value, np.sum(np.tile(x, (2, 3)) * w), rtol=1e-13)
+            np.testing.assert_allclose(grad, want_grad, rtol=1e-13)
+    assert len(run._cache) == 1, "one compiled signature for every shape"
+    assert re.search(r"shape=\(2\*n\d+,3\*n\d+\)", run.graph(np.ones((2, 3)), np.ones((4, 9))).text())

@@ -1,11 +1,11 @@
 """Value types: TensorType equality and printing, symbolic sizes (Sym) that refuse to become ints,
-DimSum arithmetic, and NEP 50 promotion where Python scalars are weak."""
+DimSum and DimProd arithmetic, and NEP 50 promotion where Python scalars are weak."""
 
 import numpy as np
 import pytest
 
-from jaxlike.core.types import (TensorType, Sym, DimSum, promote, type_of_value, canonical_dtype, dim_sum,
-                                dims_equal, is_known)
+from jaxlike.core.types import (TensorType, Sym, DimSum, DimProd, promote, type_of_value, canonical_dtype,
+                                dim_sum, dim_prod, dims_equal, is_known)
 from jaxlike.core.errors import ConcretizationError
 
 
@@ -58,6 +58,18 @@ def test_dim_sum_folds_known_terms():
     assert dim_sum([n, 0]) is n, "n + 0 must stay n, or dims_equal no longer matches it"
     s = dim_sum([n, 2, m])
     assert isinstance(s, DimSum) and s == DimSum([n, m, 2]) and repr(s) == f"{n!r}+{m!r}+2"
+
+
+
+def test_dim_prod_folds_known_terms_and_differs_from_the_sum():
+    """Catches: a product of sizes equal to (or keyed like) the sum of the same terms, which would let CSE or
+    a sibling kernel take one size for the other; and 0 * n kept symbolic."""
+    n, m = Sym(), Sym()
+    assert dim_prod([2, 3]) == 6 and dim_prod([n, 0]) == 0 and dim_prod([1, n]) is n
+    p = dim_prod([2, n, 3, m])
+    assert isinstance(p, DimProd) and p == DimProd([6, n, m]) and repr(p) == f"6*{n!r}*{m!r}"
+    assert p.combine([6, 4, 5]) == 120 and p.with_terms([6, 1, 2]) == 12
+    assert DimProd([n, m]) != DimSum([n, m]) and hash(DimProd([n, m])) != hash(DimSum([n, m]))
 
 
 @pytest.mark.parametrize("types,want", [

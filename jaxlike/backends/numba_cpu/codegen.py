@@ -21,7 +21,7 @@ same rows run together a tile of rows at a time (``rows.py``). Imports numpy, co
 import numpy as np
 
 from ...core.graph import Graph, Var, namer, syms_in, distinct_syms
-from ...core.types import Sym, DimSum, dims_equal
+from ...core.types import Sym, DimExpr, dims_equal
 from ...core.errors import where
 from ...ops.fused import fused as FUSED, fusable_kind, singleton, iteration_shape, remap_kind
 from . import build, inplace, loops, rows, siblings, support
@@ -152,7 +152,7 @@ class Codegen(UpdateWriter):
             if isinstance(a, Sym):
                 if id(a) not in self.symnames:
                     self.symnames[id(a)] = f"n{len(self.symnames)}"
-            elif isinstance(a, DimSum):
+            elif isinstance(a, DimExpr):
                 visit(a.terms)
             elif isinstance(a, tuple):
                 for x in a:

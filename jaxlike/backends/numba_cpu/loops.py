@@ -24,7 +24,7 @@ import re
 import numpy as np
 
 from ...core.graph import distinct_syms
-from ...core.types import Sym, DimSum, is_known, promote, short_name
+from ...core.types import Sym, DimExpr, is_known, promote, short_name
 from ...core.primitive import Kind
 from ...ops.fused import remap_kind, iteration_shape, reduce_root
 from . import branchless
@@ -137,8 +137,8 @@ def dim_text(d, symname):
         return str(int(d))
     if isinstance(d, Sym):
         return symname(d)
-    if isinstance(d, DimSum):
-        return "(" + " + ".join(dim_text(t, symname) for t in d.terms) + ")"
+    if isinstance(d, DimExpr):
+        return "(" + f" {d.OP} ".join(dim_text(t, symname) for t in d.terms) + ")"
     raise TypeError(f"not a size: {d!r}")
 
 
@@ -358,7 +358,7 @@ def type_text(t, symname):
 
 def attr_text(a, symname):
     """An attr as text with sizes under their canonical names (``repr`` would print process-local ids)."""
-    if isinstance(a, (Sym, DimSum)):
+    if isinstance(a, (Sym, DimExpr)):
         return dim_text(a, symname)
     if isinstance(a, tuple):
         return "(" + ",".join(attr_text(x, symname) for x in a) + ("," if len(a) == 1 else "") + ")"

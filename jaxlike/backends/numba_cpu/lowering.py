@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-from ...core.types import dims_equal, is_known
+from ...core.types import DimProd, dims_equal, is_known
 from ...ops.linalg import spec_groups
 from .loops import cast, np_type, literal, known1
 from .support import may_be_large
@@ -450,8 +450,9 @@ def _reshape_check(ctx, x, shape):
     """The check that ``x`` has as many elements as ``shape`` holds, unless their factors are the same sizes
     (numba's own error names no op, shapes or line)."""
     def factors(dims):
-        known = int(np.prod([d for d in dims if is_known(d)], dtype=np.int64))
-        return known, sorted((d for d in dims if not is_known(d)), key=id)
+        flat = [t for d in dims for t in (d.terms if isinstance(d, DimProd) else (d,))]
+        known = int(np.prod([d for d in flat if is_known(d)], dtype=np.int64))
+        return known, sorted((d for d in flat if not is_known(d)), key=id)
     (k_have, s_have), (k_want, s_want) = factors(x.shape), factors(shape)
     if k_have == k_want and len(s_have) == len(s_want) and all(a is b for a, b in zip(s_have, s_want)):
         return []

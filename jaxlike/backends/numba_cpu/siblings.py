@@ -14,7 +14,7 @@ import numpy as np
 
 from ...core.graph import namer, syms_in
 from ...core.primitive import Kind
-from ...core.types import Sym, DimSum, is_known, shapes_equal
+from ...core.types import Sym, DimExpr, is_known, shapes_equal
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
                     dim_text, has_identity, known1, lane_reducer, np_type, product_text)
@@ -137,8 +137,8 @@ _COMMUTATIVE = {"add", "mul"}
 def _attr_key(a):
     if isinstance(a, Sym):
         return ("sym", id(a))
-    if isinstance(a, DimSum):
-        return ("dimsum", _attr_key(a.terms))
+    if isinstance(a, DimExpr):
+        return (type(a).__name__, _attr_key(a.terms))
     if isinstance(a, tuple):
         return tuple(_attr_key(x) for x in a)
     if isinstance(a, np.dtype):

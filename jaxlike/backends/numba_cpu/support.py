@@ -21,7 +21,7 @@ from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
 from ...core.errors import ShapeError
-from ...core.types import Sym, DimSum
+from ...core.types import Sym, DimExpr
 from ...ops.prng import ROTATIONS, PARITY
 from . import branchless as _branchless, scratch as _scratch
 
@@ -482,8 +482,8 @@ class Fallback:
 def _resolve(a, env):
     if isinstance(a, Sym):
         return env[id(a)]
-    if isinstance(a, DimSum):
-        return sum(_resolve(t, env) for t in a.terms)
+    if isinstance(a, DimExpr):
+        return a.combine(_resolve(t, env) for t in a.terms)
     if isinstance(a, tuple):
         return tuple(_resolve(x, env) for x in a)
     return a

@@ -140,7 +140,7 @@ class Emitter:
     def __init__(self, group, loads, dim_arg, param_arg):
         self.group = group
         self.loads = loads          # Var id -> array argument name (group inputs)
-        self.dim_arg = dim_arg      # (Sym | DimSum) -> argument name
+        self.dim_arg = dim_arg      # (Sym | DimExpr) -> argument name
         self.param_arg = param_arg  # (label, resolver) -> argument name
         self.pre = []               # statements before the loop (loop-invariant loads)
         self.scopes = [{}]

@@ -20,7 +20,7 @@ Imports numpy, core and this backend's indexing/fixed modules.
 
 import numpy as np
 
-from ...core.types import Sym, DimSum
+from ...core.types import Sym, DimExpr
 from .indexing import (CAST, PRELUDE, SCALAR_OVERRIDES, CannotLower, Coords, Emitter, cast, literal,  # noqa: F401
                        single_precision, reduce_init, _same_shape)
 from .fixed import (gemm_source, scatter_add_source, argext_source, fill_source,  # noqa: F401
@@ -65,8 +65,8 @@ class _Args:
     def dim(self, d):
         if isinstance(d, Sym):
             key, name = ("sym", d.id), f"n{d.id}"
-        elif isinstance(d, DimSum):
-            key, name = ("sum", repr(d)), f"m{len(self.names)}"
+        elif isinstance(d, DimExpr):
+            key, name = ("expr", repr(d)), f"m{len(self.names)}"
         else:
             return str(int(d))
         if key not in self.names:
