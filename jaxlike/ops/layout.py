@@ -5,7 +5,7 @@ Imports core and ops._rules only."""
 
 import numpy as np
 
-from ..core.types import TensorType, Sym, DimExpr, is_known, dims_equal, dim_sum
+from ..core.types import TensorType, Sym, DimExpr, is_known, dims_equal, dim_sum, dim_prod
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
 from ._rules import Sample
@@ -75,6 +75,29 @@ reshape = register(Primitive(
     samples=lambda rng: [Sample(rng.normal(size=a), shape=b) for a, b in [
         ((2, 3), (3, 2)), ((2, 3), (6,)), ((6,), (1, 6, 1)), ((2, 3), (-1,)), ((), (1, 1)), ((1,), ()),
         ((0, 3), (3, 0))]]))
+
+
+def size_expression(v):
+    """The size an integer scalar of the graph names when it is computed from sizes alone (Theano's
+    ``x.shape[0] * x.shape[1] + 1``: size_of nodes, non-negative integer constants, + and *), as an int, a Sym
+    or a DimExpr that a reshape's target may hold; None for anything else (a value read from an input)."""
+    if v.ndim != 0 or v.dtype.kind not in "iu":
+        return None
+    if v.is_const:
+        n = int(v.value)
+        return n if n >= 0 else None
+    name = v.prim.name if v.prim is not None else None
+    if name == "size_of":
+        x = v.inputs[0]
+        return dim_prod([x.shape[a] for a in dict(v.attrs)["axes"]])
+    if name == "convert":
+        return size_expression(v.inputs[0])
+    if name in ("add", "mul"):
+        terms = [size_expression(i) for i in v.inputs]
+        if any(t is None for t in terms):
+            return None
+        return (dim_sum if name == "add" else dim_prod)(terms)
+    return None
 
 
 def expand_back(v, axes, ndim):
@@ -254,4 +277,5 @@ concatenate = register(Primitive(
     samples=lambda rng: [Sample(*[rng.normal(size=s) for s in shapes], axis=ax) for shapes, ax in [
         (((2, 3), (1, 3)), 0), (((2, 1), (2, 2), (2, 0)), 1), (((3,),), 0), (((0, 2), (2, 2)), 0)]]))
 
-__all__ = ["reshape", "transpose", "broadcast_to", "slice_", "slice_grad", "concatenate", "expand_back"]
+__all__ = ["reshape", "size_expression", "transpose", "broadcast_to", "slice_", "slice_grad", "concatenate",
+           "expand_back"]

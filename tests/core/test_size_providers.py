@@ -150,3 +150,22 @@ def test_a_reshape_to_products_of_symbolic_sizes_serves_every_shape():
             np.testing.assert_allclose(grad, want_grad, rtol=1e-13)
     assert len(run._cache) == 1, "one compiled signature for every shape"
     assert re.search(r"shape=\(2\*n\d+,3\*n\d+\)", run.graph(np.ones((2, 3)), np.ones((4, 9))).text())
+
+
+def test_size_expression_reads_products_and_sums_of_sizes_only():
+    """Catches: a computed size (Theano's x.shape[0] * x.shape[1]) taken for a product of sizes when it
+    reads a value, subtracts, or has a negative constant (a reshape would then be built to a wrong size)."""
+    from jaxlike.core.graph import Var
+    from jaxlike.core.types import TensorType, Sym, DimProd, DimSum
+    from jaxlike.ops.layout import size_expression
+    from jaxlike.ops.reduce import size_of
+    n, m = Sym(), Sym()
+    x = Var(TensorType("float64", (n, m, 3)))
+    rows, cols = (size_of(x, axes=(a,), dtype=np.dtype(np.int64)) for a in (0, 1))
+    assert size_expression(rows) is n
+    assert size_expression(rows * cols) == DimProd([n, m])
+    assert size_expression(rows * cols + 2) == DimSum([DimProd([n, m]), 2])
+    assert size_expression(size_of(x, axes=(1, 2), dtype=np.dtype(np.int32))) == DimProd([3, m])
+    k = Var(TensorType("int64", ()))
+    for not_a_size in (rows * k, rows - 1, rows + (-2), rows.astype(np.float64) * 2.0):
+        assert size_expression(not_a_size) is None
