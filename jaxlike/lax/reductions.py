@@ -1,6 +1,6 @@
 """``jax.lax``'s reductions, scans and sorts (re-exported by ``jaxlike.lax``): reduce_sum/max/min/prod/and/or/
-xor, argmax/argmin, the generic ``reduce`` (for computations that are one add/mul/max/min/and/or/xor per
-operand), cumsum/cumprod/cummax/cummin/cumlogsumexp, sort (tuples sorted by their first ``num_keys`` operands),
+xor, argmax/argmin, the generic ``reduce`` (a reduction primitive where the computation is one
+add/mul/max/min/and/or/xor per operand, else a fold), cumsum/cumprod/cummax/cummin/cumlogsumexp, sort (tuples sorted by their first ``num_keys`` operands),
 sort_key_val, top_k, and associative_scan.
 
 Results keep the operand's dtype (lax does not widen: an int8 sum wraps). The reductions and cumsum/cumprod
@@ -179,9 +179,11 @@ _REDUCERS = {m.add: (reduce_sum, jnp.add), m.mul: (reduce_prod, jnp.multiply),
 
 def reduce(operands, init_values, computation, dimensions):
     """``computation`` folded over ``dimensions`` of each operand, starting from ``init_values`` (pytrees of
-    one structure). The computation is traced once on scalars and must combine each operand's pair with one
-    add, mul, max, min, and, or or xor (lax.add, jnp.maximum, ``lambda a, b: a + b``, or a tuple of those);
-    anything else raises, since the fold order of a general function is unspecified."""
+    one structure). The computation is traced once on scalars; where it combines each operand's pair with one
+    add, mul, max, min, and, or or xor (lax.add, jnp.maximum, ``lambda a, b: a + b``, or a tuple of those)
+    that reduction runs. Any other computation (a variadic argmax of (value, index) pairs, a running
+    selection) is folded over the reduced elements in row-major order, elementwise over the kept ones: XLA
+    leaves the order unspecified, so an associative and commutative computation gives what JAX gives."""
     leaves, tree = pytree.flatten(operands)
     inits, init_tree = pytree.flatten(init_values)
     if init_tree != tree:
@@ -201,17 +203,38 @@ def reduce(operands, init_values, computation, dimensions):
     if out_tree != tree:
         raise TypeError(f"lax.reduce: the computation must return the operands' structure {tree}, got {out_tree}"
                         + _here())
-    results = []
-    for k, (o, x, v) in enumerate(zip(outs, xs, inits)):
-        prim = getattr(o, "prim", None)
-        if prim not in _REDUCERS or set(o.inputs) != {a[k], b[k]} or len(o.inputs) != 2:
-            raise NotImplementedError(
-                f"lax.reduce: output {k} of the computation is not one add, mul, max, min, and, or or xor of the "
-                f"operand's pair (got {getattr(prim, 'name', type(o).__name__)}); jaxlike reduces only those "
-                f"(write the reduction with jnp, or use lax.associative_scan){_here()}")
-        reducer, combine = _REDUCERS[prim]
-        results.append(combine(v, reducer(x, dimensions)))
-    return pytree.unflatten(tree, results)
+    for k, (o, x) in enumerate(zip(outs, xs)):
+        if not isinstance(o, Var) or o.dtype != _dtype(x) or o.ndim != 0:
+            raise TypeError(f"lax.reduce: output {k} of the computation must be a scalar of dtype {_dtype(x)}, got "
+                            f"{getattr(o, 'type', type(o).__name__)}{_here()}")
+    if not all(getattr(o, "prim", None) in _REDUCERS and len(o.inputs) == 2 and set(o.inputs) == {a[k], b[k]}
+               for k, o in enumerate(outs)):
+        return _general_fold(xs, inits, computation, tree, dimensions)
+    return pytree.unflatten(tree, [_REDUCERS[o.prim][1](v, _REDUCERS[o.prim][0](x, dimensions))
+                                   for o, x, v in zip(outs, xs, inits)])
+
+
+def _general_fold(xs, inits, computation, tree, dimensions):
+    """The general reduce: a scan over the reduced elements (row-major) whose step applies the computation
+    to every kept position at once (vmapped, so it sees scalars as it was written for)."""
+    from ..core.types import dim_prod
+    from ..ops.layout import reshape
+    from .control import scan
+    from .._vmap import vmap
+    shapes = {tuple(_shape(x)) for x in xs}
+    if len(shapes) != 1:
+        raise TypeError(f"lax.reduce: the operands must have one shape, got {sorted(shapes)}{_here()}")
+    shape = next(iter(shapes))
+    dims = _axes(dimensions, len(shape), "reduce")
+    kept = tuple(k for k in range(len(shape)) if k not in dims)
+    rows = dim_prod([shape[k] for k in dims])
+    cols = dim_prod([shape[k] for k in kept])
+    flat = [reshape(jnp.transpose(jnp.asarray(x), dims + kept), shape=(rows, cols)) for x in xs]
+    start = [jnp.broadcast_to(v, (cols,)) for v in inits]
+    step = vmap(lambda acc, row: pytree.flatten(computation(pytree.unflatten(tree, acc),
+                                                            pytree.unflatten(tree, row)))[0])
+    folded, _ = scan(lambda acc, row: (step(acc, row), None), start, flat)
+    return pytree.unflatten(tree, [reshape(r, shape=tuple(shape[k] for k in kept)) for r in folded])
 
 
 def _cum(prim, fname):

@@ -24,6 +24,14 @@ from jaxlike import pytree
 from jaxlike.test_util import check_grads
 
 
+def _fold_rows(rows, init):
+    """A fold of a * 0.5 + b * b along each row of ``rows``, first element first: lax.reduce's general form."""
+    acc = np.full(rows.shape[0], init)
+    for column in rows.T:
+        acc = acc * 0.5 + column * column
+    return acc
+
+
 class Row:
     """``fn(*args)`` (jaxlike.lax) against ``ref(*args)`` (numpy); ``args(rng)`` makes the inputs;
     ``grad=False`` where the result is integer, boolean or piecewise constant."""
@@ -444,6 +452,13 @@ REDUCTIONS = [
     Row("reduce tuple of computations", lambda x, y: lax.reduce((x, y), (2.0, -np.inf),
                                                                 lambda a, b: (a[0] * b[0], lax.max(b[1], a[1])), (0,)),
         uniform(0.5, 1.5, (4, 2), (4, 2)), lambda x, y: (2 * x.prod(0), y.max(0))),
+    Row("reduce general computation", lambda x: lax.reduce(x, 0.5, lambda a, b: a * 0.5 + b * b, (0, 2)),
+        uniform(-1, 1, (3, 2, 4)), lambda x: _fold_rows(x.transpose(1, 0, 2).reshape(2, 12), 0.5)),
+    Row("reduce variadic argmax", lambda x, i: lax.reduce(
+        (x, i), (-np.inf, np.int64(-1)),
+        lambda a, b: (lax.select(a[0] >= b[0], a[0], b[0]), lax.select(a[0] >= b[0], a[1], b[1])), (1,)),
+        lambda r: (np.round(r.uniform(0, 3, (3, 5))), np.broadcast_to(np.arange(5), (3, 5)).copy()),
+        lambda x, i: (x.max(1), np.argmax(x, 1)), grad=False),
     Row("cumsum", lambda x: (lax.cumsum(x, 1), lax.cumsum(x, 0, reverse=True)), uniform(-1, 1, (3, 4)),
         lambda x: (np.cumsum(x, 1), ref_cum(np.add, x, 0, True))),
     Row("cumprod", lambda x: (lax.cumprod(x, 1), lax.cumprod(x, 0, reverse=True)), uniform(0.5, 1.5, (3, 4)),
@@ -542,8 +557,8 @@ ERRORS = [
     ("squeeze size", lambda: lax.squeeze(np.ones((1, 2)), (1,)), ValueError, "size not equal to one"),
     ("select_n cases", lambda: lax.select_n(np.array([True]), F64, F32), TypeError, "float64, float32"),
     ("reduce_and float", lambda: lax.reduce_and(F64, (0,)), TypeError, "bool or int"),
-    ("reduce unknown computation", lambda: lax.reduce(F64, 0.0, lambda a, b: a + 2 * b, (0,)), NotImplementedError,
-     "not one add"),
+    ("reduce computation dtype", lambda: lax.reduce(F64, 0.0, lambda a, b: (a > b), (0,)), TypeError,
+     "scalar of dtype float64"),
     ("cumsum bool", lambda: lax.cumsum(np.array([True])), TypeError, "bool"),
     ("sort num_keys", lambda: lax.sort((F64, F64), num_keys=3), ValueError, "num_keys"),
     ("top_k k", lambda: lax.top_k(F64, 4), ValueError, "k=4"),
