@@ -86,7 +86,7 @@ def test_small_functions():
     assert nn.identity(3.0) == 3.0
 
 
-def _attention_reference(q, k, v, bias, mask, causal, scale):
+def _attention_reference(q, k, v, bias, mask, causal, scale, window=None, q_lengths=None, kv_lengths=None):
     groups = q.shape[2] // k.shape[2]
     k, v = np.repeat(k, groups, axis=2), np.repeat(v, groups, axis=2)
     logits = np.einsum("btnh,bsnh->bnts", q, k) * scale
@@ -97,9 +97,19 @@ def _attention_reference(q, k, v, bias, mask, causal, scale):
         keep = keep & mask
     if causal:
         keep = keep & np.tril(np.ones(logits.shape[-2:], bool))
-    logits = np.where(keep, logits, -np.inf)
+    t, s = np.indices(logits.shape[-2:])
+    if window is not None:
+        keep = keep & (t - window[0] <= s) & (s <= t + window[1])
+    b = np.arange(len(q))[:, None, None, None]
+    if kv_lengths is not None:
+        keep = keep & (s < kv_lengths[b])
+    if q_lengths is not None:
+        keep = keep & (t < q_lengths[b])
+    # NOTE: a row with nothing kept is JAX's uniform average (its logits all the same large negative number)
+    logits = np.where(keep, logits, -1e300)
     w = np.exp(logits - logits.max(-1, keepdims=True))
-    return np.einsum("bnts,bsnh->btnh", w / w.sum(-1, keepdims=True), v)
+    out = np.einsum("bnts,bsnh->btnh", w / w.sum(-1, keepdims=True), v)
+    return out if q_lengths is None else out * (np.arange(q.shape[1])[None, :] < q_lengths[:, None])[..., None, None]
 
 
 _r = np.random.default_rng(0)
@@ -107,14 +117,36 @@ Q, K, V = _r.normal(size=(2, 5, 4, 8)), _r.normal(size=(2, 6, 2, 8)), _r.normal(
 BIAS, MASK = _r.normal(size=(2, 4, 5, 6)), np.concatenate([np.ones((2, 1, 5, 1), bool), _r.random((2, 1, 5, 5)) > 0.3], -1)
 
 
-@pytest.mark.parametrize("case", ["plain", "bias", "mask", "causal", "everything"])
+Q_LENGTHS, KV_LENGTHS = np.array([3, 5], np.int32), np.array([6, 2], np.int32)
+
+
+@pytest.mark.parametrize("case", ["plain", "bias", "mask", "causal", "everything", "window", "lengths"])
 def test_dot_product_attention(case):
     kw = {"plain": {}, "bias": dict(bias=BIAS), "mask": dict(mask=MASK), "causal": dict(is_causal=True),
-          "everything": dict(scale=0.3, bias=BIAS, mask=MASK, is_causal=True)}[case]
+          "everything": dict(scale=0.3, bias=BIAS, mask=MASK, is_causal=True, local_window_size=(2, 1)),
+          "window": dict(local_window_size=1),
+          "lengths": dict(query_seq_lengths=Q_LENGTHS, key_value_seq_lengths=KV_LENGTHS)}[case]
     got = jaxlike.compile(lambda q, k, v: nn.dot_product_attention(q, k, v, **kw), mode="FAST_COMPILE")(Q, K, V)
+    window = kw.get("local_window_size")
     want = _attention_reference(Q, K, V, kw.get("bias"), kw.get("mask"), kw.get("is_causal", False),
-                                kw.get("scale", 1 / np.sqrt(8)))
+                                kw.get("scale", 1 / np.sqrt(8)), (window, window) if window == 1 else window,
+                                kw.get("query_seq_lengths"), kw.get("key_value_seq_lengths"))
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_dot_product_attention_lengths_are_arguments_and_the_residual_has_no_derivative():
+    """Catches: sequence lengths read as constants (a second call with other lengths served the first's
+    mask), and the logsumexp residual differentiated (JAX stops its gradient)."""
+    fn = jaxlike.compile(lambda q, ql, kl: nn.dot_product_attention(
+        q, K, V, query_seq_lengths=ql, key_value_seq_lengths=kl, return_residual=True), mode="FAST_COMPILE")
+    for ql, kl in [(Q_LENGTHS, KV_LENGTHS), (np.array([5, 1], np.int32), np.array([1, 4], np.int32))]:
+        out, residual = fn(Q, ql, kl)
+        np.testing.assert_allclose(out, _attention_reference(Q, K, V, None, None, False, 1 / np.sqrt(8), None,
+                                                             ql, kl), rtol=1e-12, atol=1e-12)
+        assert residual.shape == Q.shape[:3] and residual[1, 0, 0] == pytest.approx(
+            np.log(np.sum(np.exp(Q[1, 0, 0] @ K[1, :kl[1], 0].T / np.sqrt(8)))), rel=1e-12)
+    g = jaxlike.grad(lambda q: jnp.sum(nn.dot_product_attention(q, K, V, return_residual=True)[1]))(Q)
+    assert np.all(g == 0)
 
 
 def test_dot_product_attention_gradients_compiled_and_unbatched():
@@ -126,8 +158,8 @@ def test_dot_product_attention_gradients_compiled_and_unbatched():
     assert np.isclose(v, np.sum(want ** 2), rtol=1e-12) and g.shape == Q[0].shape
     with pytest.raises(ValueError, match="not a multiple"):
         nn.dot_product_attention(Q[:, :, :3], K, V)
-    with pytest.raises(NotImplementedError, match="boolean mask instead"):
-        nn.dot_product_attention(Q, K, V, query_seq_lengths=np.array([3, 5]))
+    with pytest.raises(ValueError, match="integer vector of the batch size 2"):
+        nn.dot_product_attention(Q, K, V, query_seq_lengths=np.array([3, 5, 1]))
 
 
 def test_logmeanexp_keeps_float32():

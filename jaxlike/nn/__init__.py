@@ -258,14 +258,15 @@ def logmeanexp(x, axis=None, where=None, keepdims=False):
 
 def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None, is_causal=False,
                           query_seq_lengths=None, key_value_seq_lengths=None, local_window_size=None,
-                          implementation=None):
+                          implementation=None, return_residual=False):
     """softmax(q k^T * scale + bias, masked) v, as ``jax.nn.dot_product_attention``: query (B, T, N, H), key
     and value (B, S, K, H) with N a multiple of K (grouped-query attention), or the same without B; ``mask``
-    (boolean, True keeps) and ``bias`` broadcast to (B, N, T, S); ``is_causal`` keeps s <= t; ``scale``
-    defaults to 1 / sqrt(H). Logits and softmax are computed in float32 at least."""
-    if query_seq_lengths is not None or key_value_seq_lengths is not None or local_window_size is not None:
-        raise NotImplementedError("dot_product_attention: query_seq_lengths, key_value_seq_lengths and "
-                                  "local_window_size are not supported; pass a boolean mask instead")
+    (boolean, True keeps) and ``bias`` broadcast to (B, N, T, S); ``is_causal`` keeps s <= t;
+    ``local_window_size`` (l, r) or w for (w, w) keeps t - l <= s <= t + r; ``query_seq_lengths`` and
+    ``key_value_seq_lengths`` (integer vectors of length B) keep the first positions of each batch entry, and
+    the output rows past a query length are 0. ``scale`` defaults to 1 / sqrt(H). Logits and softmax are
+    computed in float32 at least. ``return_residual`` also returns the logsumexp of each row of masked logits,
+    (B, T, N), without a derivative."""
     if implementation not in (None, "xla"):
         raise ValueError(f"dot_product_attention: implementation {implementation!r} is not available here")
     q, k, v = asarray_or_var(query), asarray_or_var(key), asarray_or_var(value)
@@ -296,16 +297,42 @@ def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None
     logits = jnp.einsum("btnh,bsnh->bnts", q, k).astype(wide) * scale
     if bias is not None:
         logits = logits + asarray_or_var(bias)
-    keep = None if mask is None else asarray_or_var(mask)
-    if is_causal:
-        t, s = int(jnp.shape(q)[1]), int(jnp.shape(k)[1])
-        causal = np.tril(np.ones((t, s), bool))
-        keep = causal if keep is None else keep & causal
+    keep = _attention_keep(None if mask is None else asarray_or_var(mask), is_causal, local_window_size,
+                           query_seq_lengths, key_value_seq_lengths, qs[0], qs[1], ks[1])
     if keep is not None:
         logits = jnp.where(keep, logits, np.finfo(wide).min)
     weights = softmax(logits, axis=-1).astype(jnp.result_type(q))
     out = jnp.einsum("bnts,bsnh->btnh", weights, v)
+    if query_seq_lengths is not None:
+        out = out * (jnp.arange(qs[1])[None, :] < asarray_or_var(query_seq_lengths)[:, None])[:, :, None, None]
+    if return_residual:
+        residual = jnp.transpose(logsumexp(logits, axis=-1), (0, 2, 1)).astype(jnp.result_type(k))
+        residual = jnp.stop_gradient(residual)
+        return (out[0], residual[0]) if unbatched else (out, residual)
     return out[0] if unbatched else out
+
+
+def _attention_keep(keep, is_causal, window, q_lengths, kv_lengths, batch, t, s):
+    """The (B, N, T, S)-broadcastable boolean mask of the logits attention keeps (None: all of them)."""
+    def both(mask):
+        return mask if keep is None else keep & mask
+    if is_causal:
+        keep = both(np.tril(np.ones((t, s), bool)))
+    if window is not None:
+        left, right = (window, window) if isinstance(window, (int, np.integer)) else tuple(window)
+        rows, cols = np.arange(t)[:, None], np.arange(s)[None, :]
+        keep = both((rows <= cols + int(left)) & (rows >= cols - int(right)))
+    for name, lengths, size, axis in (("query_seq_lengths", q_lengths, t, 2), ("key_value_seq_lengths",
+                                                                               kv_lengths, s, 3)):
+        if lengths is None:
+            continue
+        lengths = asarray_or_var(lengths)
+        if jnp.result_type(lengths).kind not in "iu" or jnp.ndim(lengths) != 1 or int(jnp.shape(lengths)[0]) != batch:
+            raise ValueError(f"dot_product_attention: {name} must be an integer vector of the batch size {batch}, "
+                             f"got {jnp.result_type(lengths)}{list(jnp.shape(lengths))}")
+        inside = jnp.arange(size)[None, :] < lengths[:, None]
+        keep = both(jnp.expand_dims(inside, (1, 3) if axis == 2 else (1, 2)))
+    return keep
 
 
 # NOTE: last: initializers draws from jaxlike.random, which reaches this module through scipy.special
