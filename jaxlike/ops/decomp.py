@@ -189,10 +189,23 @@ cholesky = register(Primitive(
 
 
 # -- eigh -----------------------------------------------------------------------------------------------------------
+def _nan_where_not_finite(decompose, x):
+    """``decompose`` of each matrix of x, with all results NaN for a matrix holding inf or NaN (JAX's answer;
+    numpy's eigh raises for some and gives NaN for others, its svd raises). Those matrices are decomposed as
+    zeros and overwritten, as numpy refuses the whole batch for one of them."""
+    finite = np.isfinite(x).all(axis=(-2, -1))
+    if finite.all():
+        return decompose(x)
+    out = decompose(np.where(finite[..., None, None], x, 0))
+    for r in out:
+        r[~finite] = np.nan
+    return out
+
+
 @SharedCall
 def _eigh_both(x):
     x, dt = lapack_operand(x)
-    w, v = np.linalg.eigh(sym_np(x))
+    w, v = _nan_where_not_finite(lambda a: np.linalg.eigh(sym_np(a)), x)
     return w.astype(dt), v.astype(dt)
 
 
@@ -249,7 +262,7 @@ eigh_vectors = register(Primitive(
 @SharedCall
 def _svd_all(x, full_matrices):
     x, dt = lapack_operand(x)
-    u, s, vh = np.linalg.svd(x, full_matrices=full_matrices)
+    u, s, vh = _nan_where_not_finite(lambda a: np.linalg.svd(a, full_matrices=full_matrices), x)
     return u.astype(dt), s.astype(dt), vh.astype(dt)
 
 

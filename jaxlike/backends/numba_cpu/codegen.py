@@ -93,7 +93,7 @@ class Codegen(UpdateWriter):
         self.out_buffers = {}
         self.filled = set()         # ids of the outputs computed straight into their argument
         self.loop_entries = []      # module globals naming the compiled steps of the graph's loops
-        self.loops_done = set()     # sibling keys of the loops already run (lowering_loop)
+        self.siblings_done = set()  # keys of multi-output nodes already run (lowering_loop, lowering_linalg)
         self.names = {}
         self.symnames = {}
         self.bound = set()          # ids of Syms bound so far in the entry

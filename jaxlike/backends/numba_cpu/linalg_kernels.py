@@ -344,3 +344,106 @@ def lu_permutation(x):
             p = ipiv[j] - 1
             out[b, j], out[b, p] = out[b, p], out[b, j]
     return out.reshape(x.shape[:-1])
+
+
+# -- the factorizations with several outputs: one call gives all of them (lowering_linalg shares it) ----------
+@njit(cache=True)
+def eigh(x):
+    """(eigenvalues, eigenvectors) of each (x + x^T) / 2, in x's dtype (numpy's rule casts the real eigenvalues
+    of a complex matrix back); all NaN for a matrix holding inf or NaN, as the primitive's rule gives."""
+    flat = _batch(x)
+    n = flat.shape[1]
+    w, v = np.empty((flat.shape[0], n), flat.dtype), np.empty_like(flat)
+    for b in range(flat.shape[0]):
+        if not n:
+            continue
+        m = np.ascontiguousarray(0.5 * (flat[b] + flat[b].T))
+        if _finite(m):
+            wb, vb = np.linalg.eigh(m)
+            w[b], v[b] = wb, vb
+        else:
+            w[b], v[b] = np.nan, np.nan
+    return w.reshape(x.shape[:-1]), v.reshape(x.shape)
+
+
+@njit(cache=True)
+def _eye(rows, cols, dtype_of):
+    out = np.zeros((rows, cols), dtype_of.dtype)
+    for i in range(min(rows, cols)):
+        out[i, i] = 1
+    return out
+
+
+@njit(cache=True)
+def svd(x, full_matrices):
+    """(U, s, Vh) of each matrix, as numpy's svd (gesdd): s in x's dtype; an empty matrix's U and Vh are
+    identities; all NaN for a matrix holding inf or NaN, as the primitive's rule gives."""
+    flat = _batch(x)
+    m, n = flat.shape[1], flat.shape[2]
+    k = min(m, n)
+    ucols, vrows = (m, n) if full_matrices else (k, k)
+    u = np.empty((flat.shape[0], m, ucols), flat.dtype)
+    s = np.empty((flat.shape[0], k), flat.dtype)
+    vh = np.empty((flat.shape[0], vrows, n), flat.dtype)
+    for b in range(flat.shape[0]):
+        if not k:
+            u[b], vh[b] = _eye(m, ucols, flat), _eye(vrows, n, flat)
+            continue
+        if not _finite(flat[b]):
+            u[b], s[b], vh[b] = np.nan, np.nan, np.nan
+            continue
+        ub, sb, vb = np.linalg.svd(np.ascontiguousarray(flat[b]), full_matrices=full_matrices)
+        u[b], s[b], vh[b] = ub, sb, vb
+    lead = x.shape[:-2]
+    return u.reshape(lead + (m, ucols)), s.reshape(lead + (k,)), vh.reshape(lead + (vrows, n))
+
+
+def _qr_factors(a, complete):
+    """(Q, R) of one matrix by geqrf and orgqr/ungqr, as numpy's qr computes them (no finiteness check: NaN
+    spreads as LAPACK spreads it), inside compiled code only: numba compiles ``_qr_factors_impl`` instead."""
+    raise TypeError("_qr_factors runs only inside numba-compiled code (its implementation is _qr_factors_impl)")
+
+
+@overload(_qr_factors)
+def _qr_factors_impl(a, complete):
+    geqrf = _nl._LAPACK().numba_ez_geqrf(a.dtype)
+    xxgqr = _nl._LAPACK().numba_ez_xxgqr(a.dtype)
+    kind = ord(_nl.get_blas_kind(a.dtype, "qr"))
+
+    def impl(a, complete):
+        m, n = a.shape
+        k = min(m, n)
+        cols = m if complete else k
+        work = np.zeros((max(n, cols), m), a.dtype).T      # Fortran order, leading dimension m
+        work[:, :n] = a
+        tau = np.zeros(max(k, 1), a.dtype)
+        if k:
+            geqrf(kind, m, n, work.ctypes, m, tau.ctypes)
+        r = np.zeros((cols if complete else k, n), a.dtype)
+        for i in range(min(r.shape[0], k)):
+            for j in range(i, n):
+                r[i, j] = work[i, j]
+        if k:
+            xxgqr(kind, m, cols, k, work.ctypes, m, tau.ctypes)
+            q = np.ascontiguousarray(work[:, :cols])
+        else:
+            q = np.zeros((m, cols), a.dtype)
+            for i in range(min(m, cols)):
+                q[i, i] = 1
+        _nl._dummy_liveness_func([work.size, tau.size])
+        return q, r
+    return impl
+
+
+@njit(cache=True)
+def qr(x, full_matrices):
+    """(Q, R) of each matrix: numpy's mode "complete" for ``full_matrices``, else "reduced"."""
+    flat = _batch(x)
+    m, n = flat.shape[1], flat.shape[2]
+    cols = m if full_matrices else min(m, n)
+    q = np.empty((flat.shape[0], m, cols), flat.dtype)
+    r = np.empty((flat.shape[0], cols, n), flat.dtype)
+    for b in range(flat.shape[0]):
+        q[b], r[b] = _qr_factors(flat[b], full_matrices)
+    lead = x.shape[:-2]
+    return q.reshape(lead + (m, cols)), r.reshape(lead + (cols, n))

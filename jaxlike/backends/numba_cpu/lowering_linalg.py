@@ -1,10 +1,10 @@
 """Lowerings of the matrix decompositions that numba compiles itself (``linalg_kernels.py``): cholesky, inv,
-solve, det, logabsdet, det_sign, pinv, eig_values, eig_vectors, lu_packed, lu_pivots, lu_permutation. The
-symmetric eigen- and singular-value decompositions and QR stay on their numpy rules (objmode): each of their
-outputs is its own primitive, and a compiled form would run the factorization once per output where the numpy
-rule shares one call between them. The general eig and LU are compiled even so: one output alone is their
-common use (eigvals for roots and poly; lu_factor's packed matrix), and objmode costs more than a repeated
-geev or getrf of a small matrix.
+solve, det, logabsdet, det_sign, pinv, eig_values, eig_vectors, lu_packed, lu_pivots, lu_permutation, and the
+factorizations whose outputs are primitives of their own (eigh_values/eigh_vectors, svd_u/svd_s/svd_vh,
+qr_q/qr_r): the first of them the entry reaches runs the one LAPACK call and names every sibling output of the
+same operand the graph has, as the numpy rule's shared call does (the others lower to nothing). The general
+eig and LU run once per output: one output alone is their common use (eigvals for roots and poly;
+lu_factor's packed matrix), and a repeated geev or getrf of a small matrix costs less than objmode.
 Imports ops and this backend's loops helpers only."""
 
 import numpy as np
@@ -42,6 +42,37 @@ def _lowering(kernel):
     return lower
 
 
-LOWERINGS = {name: _lowering(name) for name in _KERNELS}
+# primitive -> (its factorization's kernel, the position of its output in the kernel's result)
+_FACTORS = {"eigh_values": ("eigh", 0), "eigh_vectors": ("eigh", 1), "svd_u": ("svd", 0), "svd_s": ("svd", 1),
+            "svd_vh": ("svd", 2), "qr_q": ("qr", 0), "qr_r": ("qr", 1)}
+
+
+def _factorization(ctx, v):
+    kernel = _FACTORS[v.prim.name][0]
+    (x,) = v.inputs
+    family = [m for m in ctx.graph.nodes() if m.prim is not None and m.prim.name in _FACTORS
+              and _FACTORS[m.prim.name][0] == kernel and m.inputs[0] is x]
+    # NOTE: svd_s has no full_matrices: it joins the factors of either kind (the first the graph has)
+    full = dict(v.attrs).get("full_matrices", next((dict(m.attrs)["full_matrices"] for m in family
+                                                    if "full_matrices" in dict(m.attrs)), False))
+    key = ("factorization", kernel, x._id, full)
+    if key in ctx.siblings_done:
+        return []
+    ctx.siblings_done.add(key)
+    members = {}
+    for m in family:
+        if dict(m.attrs).get("full_matrices", full) == full:
+            members.setdefault(_FACTORS[m.prim.name][1], m)
+    work = _work_dtype([x.dtype])
+    args = [_operand(ctx, x, work)] + ([] if kernel == "eigh" else [repr(bool(full))])
+    parts = ctx.tmp(f"_{kernel}")
+    lines = [f"{parts} = _la.{kernel}({', '.join(args)})"]
+    for k, m in members.items():
+        cast = f".astype({np_type(m.dtype)})" if m.dtype != work else ""
+        lines.append(f"{ctx.name(m)} = {parts}[{k}]{cast}")
+    return lines
+
+
+LOWERINGS = {**{name: _lowering(name) for name in _KERNELS}, **{name: _factorization for name in _FACTORS}}
 
 __all__ = ["LOWERINGS"]

@@ -16,9 +16,9 @@ from .lowering import message, element_copy, size_check
 def _members(ctx, v):
     """The graph's nodes of ``v``'s loop by output number, or None when an earlier one ran the loop."""
     key = sibling_key(v)
-    if key in ctx.loops_done:
+    if key in ctx.siblings_done:
         return None
-    ctx.loops_done.add(key)
+    ctx.siblings_done.add(key)
     return {dict(m.attrs)["output"]: m for m in ctx.graph.nodes() if m.prim is v.prim and sibling_key(m) == key}
 
 
