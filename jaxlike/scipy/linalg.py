@@ -159,29 +159,45 @@ def det(a, overwrite_a=False, check_finite=True):
 
 
 def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False, turbo=True,
-         eigvals=None, type=1, check_finite=True):
+         eigvals=None, type=1, check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
     """Eigenvalues (ascending) and eigenvectors of the symmetric a (its ``lower`` or upper triangle), or of
-    the generalized problem a v = w b v with b positive definite (``type=1``): through b's Cholesky factor L,
-    the standard problem of L^-1 a L^-H, whose vectors L^-H turns back (normalized so that v^H b v = I, as
-    scipy's)."""
+    the generalized problem with b positive definite: a v = w b v (``type=1``), a b v = w v (2) or b a v = w v
+    (3). Through b's Cholesky factor L, the standard problem of L^-1 a L^-H (type 1) or L^H a L (2 and 3),
+    whose vectors L^-H (1, 2) or L (3) turn back, normalized as scipy's (v^H b v = I; v^H b^-1 v = I for 3).
+    ``subset_by_index`` (or JAX's older ``eigvals``) (lo, hi) keeps eigenpairs lo..hi; ``subset_by_value``
+    would give a size that depends on the values and is refused for traced arrays."""
+    subset = subset_by_index if subset_by_index is not None else eigvals
+    if type not in (1, 2, 3):
+        raise ValueError(f"scipy.linalg.eigh: type must be 1, 2 or 3, got {type!r}")
     plain = _plain(a) if b is None else _plain(a, b)
     if plain is not None:
-        return _scipy().eigh(*plain, lower=lower, eigvals_only=eigvals_only, type=type)
-    if eigvals is not None or type != 1:
-        raise NotImplementedError("scipy.linalg.eigh: eigvals= (a subset) and type=2/3 are not supported for "
-                                  "traced arrays")
+        return _scipy().eigh(*plain, lower=lower, eigvals_only=eigvals_only, type=type, subset_by_index=subset,
+                             subset_by_value=subset_by_value)
+    if subset_by_value is not None:
+        raise NotImplementedError("scipy.linalg.eigh: subset_by_value= gives as many eigenpairs as fall in the "
+                                  "interval, a size that depends on the values; use subset_by_index= or mask w")
     uplo = "L" if lower else "U"
     if b is None:
         w, v = jnp.linalg.eigh(a, UPLO=uplo, symmetrize_input=False)   # NOTE: scipy reads one triangle
-        return w if eigvals_only else (w, v)
-    a = _float(asarray_or_var(a))
-    low = jnp.linalg.cholesky(b, upper=not lower)
-    low = _swap(jnp.conj(low)) if not lower else low
-    sym = jnp.tril(a) + _swap(jnp.conj(jnp.tril(a, -1))) if lower else jnp.triu(a) + _swap(jnp.conj(jnp.triu(a, 1)))
-    half = solve_triangular(low, sym, lower=True)                       # L^-1 a
-    c = _swap(jnp.conj(solve_triangular(low, _swap(jnp.conj(half)), lower=True)))   # L^-1 a L^-H
-    w, u = jnp.linalg.eigh(c)
-    return w if eigvals_only else (w, solve_triangular(low, u, trans=2, lower=True))
+    else:
+        a = _float(asarray_or_var(a))
+        low = jnp.linalg.cholesky(b, upper=not lower)
+        low = _swap(jnp.conj(low)) if not lower else low
+        sym = jnp.tril(a) + _swap(jnp.conj(jnp.tril(a, -1))) if lower else jnp.triu(a) + _swap(jnp.conj(jnp.triu(a, 1)))
+        if type == 1:
+            half = solve_triangular(low, sym, lower=True)                       # L^-1 a
+            c = _swap(jnp.conj(solve_triangular(low, _swap(jnp.conj(half)), lower=True)))   # L^-1 a L^-H
+        else:
+            c = jnp.matmul(_swap(jnp.conj(low)), jnp.matmul(sym, low))        # L^H a L
+        w, u = jnp.linalg.eigh(c)
+        v = jnp.matmul(low, u) if type == 3 else solve_triangular(low, u, trans=2, lower=True)
+    if subset is not None:
+        n = int(jnp.shape(w)[-1])
+        lo, hi = (int(i) for i in subset)
+        if not 0 <= lo <= hi < n:
+            raise ValueError(f"scipy.linalg.eigh: subset_by_index {tuple(subset)} is not within [0, {n - 1}]")
+        w, v = w[..., lo:hi + 1], v[..., lo:hi + 1]
+    return w if eigvals_only else (w, v)
 
 
 def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
@@ -204,12 +220,24 @@ def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=Tr
 
 
 def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    """scipy's pseudo-inverse: singular values at most atol + rtol * max(s) are dropped (rtol max(M, N) * eps by
+    default); ``return_rank`` also returns how many are kept."""
     plain = _plain(a)
     if plain is not None:
         return _scipy().pinv(plain[0], atol=atol, rtol=rtol, return_rank=return_rank)
-    if atol is not None or return_rank:
-        raise NotImplementedError("scipy.linalg.pinv: atol= and return_rank= are not supported for traced arrays")
-    return jnp.linalg.pinv(a, rtol=rtol)
+    a = _float(asarray_or_var(a))
+    rtol = max(int(d) for d in jnp.shape(a)[-2:]) * float(np.finfo(jnp.result_type(a)).eps) if rtol is None else rtol
+    if atol is None and not return_rank:
+        return jnp.linalg.pinv(a, rtol=rtol)
+    if (atol or 0.0) < 0 or rtol < 0:
+        raise ValueError("scipy.linalg.pinv: atol and rtol values must be positive")
+    # NOTE: scipy's cutoff atol + rtol * max(s), which pinv's relative one cannot express; the derivative is the
+    # singular value decomposition's (distinct singular values)
+    u, sv, vh = jnp.linalg.svd(a, full_matrices=False)
+    keep = sv > (atol or 0.0) + jnp.max(sv, axis=-1, initial=0.0, keepdims=True) * rtol
+    inverse = jnp.matmul(_swap(jnp.conj(vh)) * jnp.where(keep, 1 / jnp.where(keep, sv, 1), 0)[..., None, :],
+                         _swap(jnp.conj(u)))
+    return (inverse, jnp.sum(keep, axis=-1)) if return_rank else inverse
 
 
 def block_diag(*arrs):

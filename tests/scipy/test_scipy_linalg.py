@@ -41,9 +41,16 @@ CASES = {
     "eigh generalized values": (lambda m, a, b: m.eigh(a, b, eigvals_only=True), (A + A.T, SPD)),
     "eigh generalized upper": (lambda m, a, b: m.eigh(a, b, lower=False)[0], (A + A.T + NOISE_LOW, SPD + NOISE_LOW)),
     "eigh generalized vectors": (lambda m, a, b: m.eigh(a, b)[1] ** 2, (A + A.T, SPD)),
+    "eigh generalized type 2": (lambda m, a, b: m.eigh(a, b, type=2)[1] ** 2, (A + A.T, SPD)),
+    "eigh generalized type 3 upper": (lambda m, a, b: m.eigh(a, b, type=3, lower=False)[1] ** 2,
+                                      (A + A.T + NOISE_LOW, SPD + NOISE_LOW)),
+    "eigh subset": (lambda m, a: m.eigh(a, subset_by_index=(1, 2))[1] ** 2, (A + A.T,)),
+    "eigh generalized subset": (lambda m, a, b: m.eigh(a, b, type=2, subset_by_index=(0, 1), eigvals_only=True),
+                                (A + A.T, SPD)),
     "svd values": (lambda m, a: m.svd(a, compute_uv=False), (A[:3],)),
     "lstsq": (lambda m, a, b: m.lstsq(a, b)[0], (A[:, :2], B)),
     "pinv": (lambda m, a: m.pinv(a), (A[:, :3],)),
+    "pinv atol": (lambda m, a: m.pinv(a, atol=0.5, rtol=0.01), (A[:, :3],)),
     "block_diag": (lambda m, a, b: m.block_diag(a, b, a[0], 2.0), (A, B)),
     "expm": (lambda m, a: m.expm(a), (A,)),
     "expm small norm": (lambda m, a: m.expm(a * 1e-3), (A,)),
@@ -95,6 +102,22 @@ def test_bad_arguments_raise_clear_errors():
         traced(lambda a, b: L.cho_solve(a, b))(A, B)
     with pytest.raises(ValueError, match="square"):
         traced(lambda a: L.expm(a))(B)
+
+
+def test_pinv_cutoff_and_rank_are_scipys():
+    """Catches: scipy's cutoff atol + rtol * max(s) read as numpy's relative one (or atol ignored), and the
+    rank of return_rank counted from another cutoff."""
+    m = _R.normal(size=(5, 3)) @ np.diag([1.0, 1e-3, 1e-9]) @ _R.normal(size=(3, 4))
+    fn = jaxlike.compile(lambda a: (L.pinv(a, atol=1e-6, return_rank=True), L.pinv(a, rtol=1e-2, return_rank=True),
+                                    L.pinv(a, return_rank=True)), mode="FAST_COMPILE")
+    for (inverse, rank), kw in zip(fn(m), [dict(atol=1e-6), dict(rtol=1e-2), {}]):
+        want, want_rank = S.pinv(m, return_rank=True, **kw)
+        np.testing.assert_allclose(inverse, want, rtol=1e-7, atol=1e-9)
+        assert int(rank) == want_rank
+    with pytest.raises(NotImplementedError, match="subset_by_value"):
+        jaxlike.compile(lambda a: L.eigh(a, subset_by_value=(0.0, 1.0)), mode="FAST_COMPILE")(A + A.T)
+    with pytest.raises(ValueError, match="not within"):
+        jaxlike.compile(lambda a: L.eigh(a, subset_by_index=(2, 4)), mode="FAST_COMPILE")(A + A.T)
 
 
 def test_lstsq_residue_of_a_vector_and_expm_of_an_empty_matrix():
