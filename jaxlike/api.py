@@ -232,8 +232,9 @@ def _shape_str(t):
     return "(" + ", ".join(map(str, t.shape)) + ("," if t.ndim == 1 else "") + ")"
 
 
-def jvp(fun, primals, tangents):
-    """``(fun(*primals), J @ tangents)``: forward-mode derivative."""
+def jvp(fun, primals, tangents, has_aux=False):
+    """``(fun(*primals), J @ tangents)``: forward-mode derivative; with ``has_aux`` ``fun`` returns ``(output,
+    aux)`` and the result is ``(output, tangent, aux)``, as in JAX."""
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
@@ -242,14 +243,18 @@ def jvp(fun, primals, tangents):
     tan_leaves = _tangent_leaves(primals, tangents, fresh, "jvp", lambda i: f"tangents[{i}]")
     tvars = [Var(f.type) for f in fresh]
     out = fun(*new_args)
+    aux_leaves, aux_tree = [], None
+    if has_aux:
+        out, aux_leaves, aux_tree = _split_aux(out, "jvp")
     out_leaves, out_tree = pytree.flatten(out)
     out_leaves = stabilized([as_output(o) for o in out_leaves])
     # NOTE: the outputs as forward mode rebuilt them: a loop's values then come from its tangent loop
     out_leaves, touts = forward(out_leaves, fresh, tvars, with_primals=True)
     touts = [t if t is not None else zeros_like(o) for t, o in zip(touts, out_leaves)]
-    vals = _finish(fresh + tvars, actual + tan_leaves, out_leaves + touts)
+    vals = _finish(fresh + tvars, actual + tan_leaves, out_leaves + touts + aux_leaves)
     n = len(out_leaves)
-    return pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, vals[n:])
+    result = pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, vals[n:2 * n])
+    return result + (pytree.unflatten(aux_tree, vals[2 * n:]),) if has_aux else result
 
 
 def _over_argnums(one, fun, argnums, fname, holomorphic, has_aux):
@@ -297,7 +302,8 @@ def _jacrev_one(fun, i, args, fname, holomorphic, has_aux):
     fresh, actual, in_tree, outs, out_tree, aux = _jacobian_setup(fun, args, i, fname, holomorphic, has_aux)
     blocks = []
     for out in outs:
-        if out.dtype.kind == "c" or holomorphic:
+        # NOTE: JAX refuses an integer or boolean output too (its Jacobian rows were silently zeros here)
+        if out.dtype.kind != "f" or holomorphic:
             _check_output_kind(out, holomorphic, fname)
         ct = Var(out.type)
         grads = backward([out], [ct], fresh)
@@ -444,18 +450,23 @@ def eval_shape(fun, *args):
     return pytree.unflatten(out_tree, [ShapeDtypeStruct(tuple(int(d) for d in o.shape), o.dtype) for o in outputs])
 
 
-def linearize(fun, *primals):
+def linearize(fun, *primals, has_aux=False):
     """``(fun(*primals), f_jvp)`` where ``f_jvp(*tangents)`` is the Jacobian-vector product at ``primals``:
-    the linear map of ``jvp``, traced once and evaluated for each tangent."""
+    the linear map of ``jvp``, traced once and evaluated for each tangent. With ``has_aux`` ``fun`` returns
+    ``(output, aux)`` and the result is ``(output, f_jvp, aux)``."""
     nums = tuple(range(len(primals)))
     new_args, fresh, actual, trees = _prepare(primals, nums, "linearize")
     out = fun(*new_args)
+    aux_leaves, aux_tree = [], None
+    if has_aux:
+        out, aux_leaves, aux_tree = _split_aux(out, "linearize")
     out_leaves, out_tree = pytree.flatten(out)
     out_leaves = stabilized([as_output(o) for o in out_leaves])
     tvars = [Var(f.type) for f in fresh]
     touts = forward(out_leaves, fresh, tvars)
     touts = [t if t is not None else zeros_like(o) for t, o in zip(touts, out_leaves)]
-    primal_out = pytree.unflatten(out_tree, _finish(fresh, actual, out_leaves))
+    values = _finish(fresh, actual, out_leaves + aux_leaves)
+    primal_out = pytree.unflatten(out_tree, values[:len(out_leaves)])
 
     def f_jvp(*tangents):
         if len(tangents) != len(primals):
@@ -463,4 +474,6 @@ def linearize(fun, *primals):
         leaves = _tangent_leaves(primals, tangents, fresh, "linearize", lambda i: f"tangent {i}")
         return pytree.unflatten(out_tree, _finish(fresh + tvars, actual + leaves, touts))
 
+    if has_aux:
+        return primal_out, f_jvp, pytree.unflatten(aux_tree, values[len(out_leaves):])
     return primal_out, f_jvp

@@ -56,20 +56,28 @@ def batch_with_flags(outputs, inputs, batched_inputs, size):
         if v._id in memo:
             continue
         if v.prim is None or not any(memo[i._id][1] for i in v.inputs):
-            # NOTE: a node none of whose inputs is batched depends on no batched input: it stays as it is
-            memo[v._id] = (v, False)
+            # NOTE: a node none of whose inputs is batched depends on no batched input: it stays as it is, or
+            # reads the rebuilt inputs where a rule rebuilt one unbatched (a loop's value beside its batched
+            # tangent: the original loop also reads the unbatched tangent)
+            ins = [memo[i._id][0] for i in v.inputs]
+            same = all(a is i for a, i in zip(ins, v.inputs))
+            memo[v._id] = (v if same else bind(v.prim, *ins, _source=v.source, **dict(v.attrs)), False)
             continue
         args = [memo[i._id][0] for i in v.inputs]
         flags = tuple(memo[i._id][1] for i in v.inputs)
-        out = None
+        out, flag = None, True
         if v._id in groups and v.prim.batch is not None:
-            # NOTE: one rule call per multi-output equation; it returns each result's batched value by number
+            # NOTE: one rule call per multi-output equation; it returns each result's batched value by number,
+            # and may say (``batched(k)``) that a result has no batch axis (a loop's carry no example changes)
             first = groups[v._id][0]._id
             if first not in by_equation:
                 by_equation[first] = v.prim.batch(args, flags, size, **dict(v.attrs))
-            if by_equation[first] is not None:
-                out = by_equation[first](dict(v.attrs)["output"])
-        memo[v._id] = (out if out is not None else _batch_node(v, args, flags, size), True)
+            rule = by_equation[first]
+            if rule is not None:
+                k = dict(v.attrs)["output"]
+                out = rule(k)
+                flag = getattr(rule, "batched", lambda k: True)(k)
+        memo[v._id] = (out if out is not None else _batch_node(v, args, flags, size), flag)
     pairs = [memo[o._id] for o in outputs]
     return [p[0] for p in pairs], [p[1] for p in pairs]
 

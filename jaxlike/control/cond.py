@@ -215,18 +215,30 @@ def _cond_batch(args, batched, size, *, output, num_branches, sizes, **bodies):
     flags = list(batched[1:])
     if batched[0]:
         return _selected(args, batched, size, branches).__getitem__
-    traced = []
+    traced, per_branch = [], []
     for b in branches:
         start = mark()
         ins = [Var(TensorType(x.dtype, (size,) + tuple(x.shape))) if f else Var(x.type)
                for x, f in zip(b.inputs, flags)]
         outs, oflags = batch_with_flags(list(b.outputs), [x for x, f in zip(b.inputs, flags) if f],
                                         [v for v, f in zip(ins, flags) if f], size)
-        outs = [o if f else broadcast_to(o, shape=(size,) + tuple(o.shape)) for o, f in zip(outs, oflags)]
+        per_branch.append((ins, outs, oflags, start))
+    # NOTE: a result no branch batches keeps no batch axis (JAX's); one that some branch batches is batched
+    # in all of them
+    out_flags = [any(f) for f in zip(*[of for _, _, of, _ in per_branch])]
+    for (ins, outs, oflags, start), b in zip(per_branch, branches):
+        outs = [o if f or not want else broadcast_to(o, shape=(size,) + tuple(o.shape))
+                for o, f, want in zip(outs, oflags, out_flags)]
         outs = substitute(outs, {x: v for x, v, f in zip(b.inputs, ins, flags) if not f})
         traced.append((ins, outs, start))
     results = make_cond(args[0], traced, list(args[1:]))
-    return results.__getitem__ if results is not None else _selected(args, batched, size, branches).__getitem__
+    if results is None:
+        return _selected(args, batched, size, branches).__getitem__
+
+    def result(k):
+        return results[k]
+    result.batched = out_flags.__getitem__
+    return result
 
 
 def _selected(args, batched, size, branches):

@@ -115,8 +115,11 @@ def _vjp_batched(batched, size, fun, rule):
     def build():
         fwd, bwd, num_res = rule.graphs()
         nfwd = _whole(*_batched(fwd, batched, size), rule)
-        nbwd = _whole(*_batched(bwd, [True] * (num_res + len(fun.outputs)), size), rule)
-        return nfwd, nbwd, num_res
+        ins, outs = _batched(bwd, [True] * (num_res + len(fun.outputs)), size)
+        # NOTE: an operand the call does not batch (vmap's in_axes None) gets one cotangent, the sum of the
+        # examples' (it came back with the batch axis: grad of a vmap was one row per example)
+        outs = [o if b else reduce_sum(o, axes=(0,)) for o, b in zip(outs, batched)]
+        return nfwd, _whole(ins, outs, rule), num_res
     return nfun, Rule(rule.name + " (batched)", build)
 
 

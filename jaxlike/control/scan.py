@@ -166,14 +166,20 @@ def _empty_shapes(body, arrays, num_consts, num_carry, env):
     for k, (v, a) in enumerate(zip(body.inputs, arrays)):
         shape = a.shape[1:] if k >= first else a.shape
         sizes.bind_value(v, np.broadcast_to(np.zeros((), np.uint8), shape), f"scan operand {k}")
-    out = []
-    for y in body.outputs[num_carry:]:
-        try:
-            out.append(tuple(sizes.resolve(d) for d in y.shape))
-        except KeyError:
-            raise ShapeError("scan: a loop of length 0 cannot know the shape of a per-step result whose size "
-                             "the step computes") from None
-    return out
+    try:
+        return [tuple(sizes.resolve(d) for d in y.shape) for y in body.outputs[num_carry:]]
+    except KeyError:
+        pass
+    # NOTE: a size the step computes (x[:2] or a reshape of a symbolic size) is one its operands' shapes
+    # decide, not their values: one step run on zeros of those shapes gives it (JAX knows it from the trace)
+    dummies = [np.zeros(a.shape[1:] if k >= first else a.shape, a.dtype) for k, a in enumerate(arrays)]
+    try:
+        with np.errstate(all="ignore"):     # NOTE: log(0) of the zeros is no error of the program's
+            outs, _ = interpret(body, dummies, sizes=env)
+    except Exception:
+        raise ShapeError("scan: a loop of length 0 cannot know the shape of a per-step result whose size "
+                         "the step computes") from None
+    return [np.shape(y) for y in outs[num_carry:]]
 
 
 def _scan_numpy(*operands, body, num_consts, num_carry, length, reverse, output, sizes):
@@ -378,9 +384,10 @@ def _batch_group(args, batched, size, body, nk, nc, length, reverse):
             break
         for j in grow:
             flags[nk + j] = True
-    outs = [o if (oflags[k] or (k < nc and not flags[nk + k])) else broadcast_to(o, shape=(size,) + tuple(o.shape))
+    # NOTE: a batched carry the step resets to an unbatched value is broadcast; a per-step result keeps the
+    # batch axis when it has one (first within the step, so second once stacked)
+    outs = [o if (oflags[k] or k >= nc or not flags[nk + k]) else broadcast_to(o, shape=(size,) + tuple(o.shape))
             for k, o in enumerate(outs)]
-    # NOTE: per-step results all carry the batch axis (first within the step, so second once stacked)
     nb, captured = close_body(ins, outs, nk, nc)
     ops = list(captured)
     for k, (a, f) in enumerate(zip(args, flags)):
@@ -395,13 +402,14 @@ def _batch_group(args, batched, size, body, nk, nc, length, reverse):
     attrs = dict(body=nb, num_consts=nb.num_consts, num_carry=nc, length=length, reverse=reverse, sizes=nb.syms)
     ny = body.num_ys
 
+    def batched(k):
+        """Whether output k has the batch axis: a carry no example changes (and what it stacks) has not."""
+        return flags[nk + k] if k < nc else oflags[k] if k < nc + ny else flags[nk + k - nc - ny]
+
     def result(k):
         v = _sibling(ops, attrs, k)
-        if k < nc:
-            return v if flags[nk + k] else broadcast_to(v, shape=(size,) + tuple(v.shape))
-        if k >= nc + ny and not flags[nk + k - nc - ny]:
-            return broadcast_to(v, shape=(size,) + tuple(v.shape))
-        return _move(v, 1, 0)
+        return _move(v, 1, 0) if batched(k) and k >= nc else v
+    result.batched = batched
     return result
 
 

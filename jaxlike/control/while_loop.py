@@ -131,8 +131,14 @@ def _jvp_nodes(tangents, operands, cond, body, nk, nc):
 
 # -- batching ------------------------------------------------------------------------------------------------
 def _while_batch(args, batched, size, *, cond, body, num_consts, num_carry, output, sizes):
-    """Output number -> batched value, from one batched loop (once per equation)."""
-    return _batch_nodes(args, batched, size, cond, body, num_consts, num_carry).__getitem__
+    """Output number -> batched value, from one batched loop (once per equation); ``.batched(k)``: whether
+    it has the batch axis (a carry no example changes has not, as in JAX)."""
+    nodes, flags = _batch_nodes(args, batched, size, cond, body, num_consts, num_carry)
+
+    def result(k):
+        return nodes[k]
+    result.batched = flags.__getitem__
+    return result
 
 
 def _batch_nodes(args, batched, size, cond, body, nk, nc):
@@ -159,8 +165,7 @@ def _batch_nodes(args, batched, size, cond, body, nk, nc):
     bc, bb, captured = close_loop(ins, pred, new, nc)
     ops = list(captured) + [a if batched[k] or not f else broadcast_to(a, shape=(size,) + tuple(a.shape))
                             for k, (a, f) in enumerate(zip(args, flags))]
-    nodes = _nodes(bc, bb, ops)
-    return [v if flags[nk + j] else broadcast_to(v, shape=(size,) + tuple(v.shape)) for j, v in enumerate(nodes)]
+    return _nodes(bc, bb, ops), flags[nk:]
 
 
 # -- registry samples ----------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import numpy as np
 
 from .. import pytree
 from ..core.graph import Var, as_var
-from ..core.types import TensorType, is_known, dims_equal, type_of_value
-from ..core.errors import ShapeError, user_frame, where
+from ..core.types import MAY_SPECIALIZE, TensorType, Sym, is_known, dims_equal, type_of_value
+from ..core.errors import ConcretizationError, ShapeError, user_frame, where
 from ..control.body import close_body, slice_type
 from ..control.scan import make_scan
 from ..control.while_loop import make_while
@@ -29,6 +29,14 @@ def _leaf_var(x, what):
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"{what}: expected arrays or numbers, got {type(x).__name__}")
     return as_var(x)
+
+
+def _callables(fn_name, **functions):
+    """JAX's TypeError for a function argument that is not callable (it failed later as "'int' object is not
+    callable", naming no argument)."""
+    for name, f in functions.items():
+        if not callable(f):
+            raise TypeError(f"{fn_name}: {name} must be callable, got {type(f).__name__}" + where(user_frame()))
 
 
 def _leaf_type(v):
@@ -60,6 +68,9 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     integer scalar, which JAX does not allow (the loop compiles once for every count; ``xs`` then need at least
     that many rows). ``unroll`` is
     accepted for compatibility (the step compiles once; numba's LLVM may unroll it)."""
+    _callables("scan", f=f)
+    if not isinstance(unroll, bool) and (not isinstance(unroll, (int, np.integer)) or unroll < 1):
+        raise ValueError(f"scan: unroll must be a bool or a positive int, got {unroll!r}" + where(user_frame()))
     init_leaves, init_tree = pytree.flatten(init)
     x_leaves, x_tree = pytree.flatten(xs)
     init_vars = [_leaf_var(c, f"scan: init{p}") for c, p in zip(init_leaves, pytree.leaf_paths(init))]
@@ -74,7 +85,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     def trace(types):
         body_in = [Var(t) for t in types] + [Var(slice_type(v.type)) for v in x_vars]
         out = f(pytree.unflatten(init_tree, body_in[:n_carry]), pytree.unflatten(x_tree, body_in[n_carry:]))
-        if not isinstance(out, tuple) or len(out) != 2:
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
             raise TypeError(f"scan: the step function must return a pair (new carry, per-step output), got "
                             f"{type(out).__name__}" + where(user_frame()))
         return body_in, out[0], out[1]
@@ -128,13 +139,16 @@ def _loop_length(x_vars, length, paths):
         # NOTE: an extension of JAX's API (Theano's symbolic n_steps): the loop runs that many steps, reading
         # the first rows of xs (which need at least as many), and compiles once for every count
         return length
-    if length is not None and not isinstance(length, (int, np.integer)):
+    # NOTE: a Sym is x.shape[0] under compile (a Python int to JAX): the loop keeps it symbolic
+    if length is not None and not isinstance(length, (int, np.integer, Sym)):
         raise TypeError(f"scan: length must be a Python int, got {type(length).__name__}")
     lead = [v.shape[0] for v in x_vars]
     if length is None:
         if not lead:
             raise ValueError("scan: with no xs to scan, pass length=" + where(user_frame()))
         length = next((d for d in lead if is_known(d)), lead[0])
+    if isinstance(length, Sym) and any(is_known(d) for d in lead):
+        length = int(length)    # NOTE: checked against the known rows; under compile it retraces with sizes
     for d, p in zip(lead, paths):
         if is_known(d) and is_known(length) and d != length:
             raise ShapeError(f"scan: xs{p} has {d} rows but the loop has length {length}" + where(user_frame()))
@@ -146,6 +160,7 @@ def _loop_length(x_vars, length, paths):
 def map(f, xs, *, batch_size=None):
     """``jax.lax.map``: ``f`` applied to each slice of ``xs`` along its leading axis, results stacked. With
     ``batch_size``, as JAX's: ``vmap(f)`` over that many slices at a time, the remainder in one more call."""
+    _callables("map", f=f)
     if batch_size is None:
         return scan(lambda c, x: (c, f(x)), (), xs)[1]
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1:
@@ -154,9 +169,9 @@ def map(f, xs, *, batch_size=None):
     from .. import numpy as jnp
     leaves, tree = pytree.flatten(xs)
     n = _leaf_var(leaves[0], "map: xs").shape[0] if leaves else None
-    if not is_known(n):
-        # NOTE: a symbolic length cannot be cut into batches when traced; batches change only the order of
-        # evaluation, not the result
+    if not is_known(n) or n == 0:
+        # NOTE: a symbolic length cannot be cut into batches when traced, and an empty one has none (it made
+        # no part at all: UnboundLocalError); batches change only the order of evaluation, not the result
         return scan(lambda c, x: (c, f(x)), (), xs)[1]
     n, size = int(n), int(batch_size)
     whole = n - n % size
@@ -178,15 +193,23 @@ def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
     """``jax.lax.fori_loop``: ``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``. Python-int bounds
     make a scan (differentiable both ways); traced bounds make a ``while_loop`` (forward mode only).
     ``unroll`` is accepted as scan's, and refused with traced bounds as JAX does."""
-    if all(isinstance(b, (int, np.integer)) for b in (lower, upper)):
-        lower, upper = int(lower), int(upper)
+    _callables("fori_loop", body_fun=body_fun)
+    if all(isinstance(b, (int, np.integer, Sym)) for b in (lower, upper)):
+        # NOTE: a Sym bound is a size (x.shape[0]) under compile, a Python int to JAX, so the loop is a scan
+        # (reverse-differentiable); from 0 it is the length as is, otherwise int() has compile retrace with
+        # concrete sizes
+        length = upper if isinstance(upper, Sym) and not isinstance(lower, Sym) and lower == 0 else None
+        if length is None:
+            lower, upper = int(lower), int(upper)
+            length = max(upper - lower, 0)
+        lower = int(lower)
 
         def step(carry, _):
             i, val = carry
             return (i + 1, body_fun(i, val)), None
         # NOTE: a Python-int counter stays weak, so i in the step takes the carry's float dtype as JAX's int32
         # does (an int64 counter made x32 + i float64 and the loop refused its float32 carry)
-        (_, val), _ = scan(step, (lower, init_val), None, length=max(upper - lower, 0))
+        (_, val), _ = scan(step, (lower, init_val), None, length=length)
         return val
     if unroll is not None and unroll is not False and unroll != 1:
         raise ValueError("fori_loop: unroll needs Python-int loop bounds (the bounds here are traced)"
@@ -203,6 +226,7 @@ def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
 def while_loop(cond_fun, body_fun, init_val):
     """``jax.lax.while_loop``: ``val = body_fun(val)`` while ``cond_fun(val)``. Not reverse-differentiable
     (its number of steps is not known in advance; JAX refuses too): use ``scan``/``fori_loop`` with a bound."""
+    _callables("while_loop", cond_fun=cond_fun, body_fun=body_fun)
     leaves, tree = pytree.flatten(init_val)
     init_vars = [_leaf_var(c, f"while_loop: init_val{p}") for c, p in zip(leaves, pytree.leaf_paths(init_val))]
     def trace(types):
@@ -223,13 +247,22 @@ def select(pred, on_true, on_false):
     return _select(pred, on_true, on_false)
 
 
-def cond(pred, true_fun, false_fun, *operands):
+_NO_OPERAND = object()
+
+
+def cond(pred, true_fun, false_fun, *operands, operand=_NO_OPERAND):
     """``jax.lax.cond``: ``true_fun(*operands)`` if ``pred`` else ``false_fun(*operands)``. ``pred`` is a
     boolean or number scalar (nonzero is true, as in JAX); the branches return the same structure, shapes and
     dtypes. A traced predicate makes a ``cond`` node (control/cond.py) that runs the chosen branch only, so the
     other may fail or produce NaN unseen, in values and derivatives alike (under ``vmap`` with a batched
     predicate, and on device='cuda', every branch runs and one is selected, as JAX does under vmap); a concrete
-    predicate runs one branch in Python."""
+    predicate runs one branch in Python. ``operand=`` is JAX's older spelling of one operand."""
+    _callables("cond", true_fun=true_fun, false_fun=false_fun)
+    if operand is not _NO_OPERAND:
+        if operands:
+            raise TypeError("cond: if 'operand' is passed as a keyword, no operands can be passed positionally"
+                            + where(user_frame()))
+        operands = (operand,)
     pred = _selector(pred, "cond", "pred", "biuf", "a boolean or number scalar")
     branches, names = [true_fun, false_fun], ["true_fun", "false_fun"]
     if not isinstance(pred, Var):
@@ -245,6 +278,7 @@ def switch(index, branches, *operands):
     range as in JAX. The branches return the same structure, shapes and dtypes. Only the chosen branch runs,
     as in ``cond``."""
     branches = list(branches)
+    _callables("switch", **{f"branches[{k}]": b for k, b in enumerate(branches)})
     if not branches:
         raise ValueError("switch: at least one branch is required" + where(user_frame()))
     index = _selector(index, "switch", "index", "iu", "an integer scalar")
@@ -329,6 +363,11 @@ def _one_branch(index, branches, names, operands, fn_name, picks):
         traced.append((ins, outs, start))
     out = make_cond(index, traced, [leaves[k] for k in arrays])
     if out is None:
+        if MAY_SPECIALIZE.get():
+            # NOTE: every branch computed and selected differentiates the untaken one too (0 * inf: grad of
+            # cond(all(x > 0), sqrt(x[:2]), ...) under compile was NaN); with concrete sizes it is one node
+            raise ConcretizationError(f"{fn_name}: a branch's result has a size the branch computes; the "
+                                      "branches need concrete sizes" + where(user_frame()))
         return _select_branches(picks(), branches, names, operands, fn_name)
     return pytree.unflatten(out_tree, out)
 
@@ -527,9 +566,10 @@ def _clip_index(index, n):
 
 
 def stop_gradient(x):
-    """``jax.lax.stop_gradient``."""
+    """``jax.lax.stop_gradient``: of every leaf of a pytree, as in JAX."""
     from ..numpy import stop_gradient as _stop
-    return _stop(x)
+    leaves, tree = pytree.flatten(x)
+    return pytree.unflatten(tree, [_stop(v) for v in leaves])
 
 
 __all__ = ["scan", "map", "fori_loop", "while_loop", "select", "cond", "switch", "dynamic_slice",
