@@ -167,9 +167,10 @@ for _name in ("add", "sub", "mul", "floordiv", "truediv", "mod", "pow"):
 
 
 class DimExpr:
-    """A size computed from other sizes (``terms``: ints, Syms and DimExprs); it appears in attrs only (an
-    offset into a concatenation, a merged axis of a reshape), never as a Var's dim, and is resolved when
-    sizes bind. ``OP`` names the arithmetic for the backends' source and ``combine`` does it."""
+    """A size computed from other sizes (``terms``: ints, Syms and DimExprs), resolved when sizes bind: in
+    attrs (an offset into a concatenation, a merged axis of a reshape) and in the shapes of a loop's stacked
+    results (a scan's per-step concatenation has n + m rows). ``OP`` names the arithmetic for the backends'
+    source and ``combine`` does it."""
 
     __slots__ = ("terms",)
     OP = None

@@ -3,7 +3,7 @@ axis normalisation and sample inputs for the registry tests. Imports core only."
 
 import numpy as np
 
-from ..core.types import MAY_SPECIALIZE, TensorType, Sym, promote, is_known, dims_equal, floatx
+from ..core.types import MAY_SPECIALIZE, TensorType, Sym, DimExpr, promote, is_known, dims_equal, floatx
 from ..core.errors import ConcretizationError, ShapeError, api_frame, where
 from ..core.primitive import Primitive, Kind, register
 
@@ -21,7 +21,8 @@ def broadcast_shapes(*shapes):
         if known:
             out.append(known.pop())
             continue
-        syms = [d for d in dims if isinstance(d, Sym)]
+        # NOTE: a DimExpr is a symbolic size too (a scan's stacked concatenation has n + m rows): not a 1
+        syms = [d for d in dims if isinstance(d, (Sym, DimExpr))]
         out.append(syms[0] if syms else 1)
     return tuple(out)
 

@@ -265,7 +265,12 @@ def _concat_vjp(g, ans, *xs, axis):
         start = dim_sum(offset) if offset else 0
         stop = dim_sum(offset + [x.shape[axis]])
         index = tuple((start, stop, None) if i == axis else (None, None, None) for i in range(g.ndim))
-        cts.append(slice_(g, index=index))
+        piece = slice_(g, index=index)
+        # NOTE: a slice with symbolic bounds makes a size of its own; the piece is x's size, which the caller
+        # can bind (a scan step's cotangent buffer is allocated outside the step, from x's sizes)
+        if not all(dims_equal(a, b) for a, b in zip(piece.shape, x.shape)):
+            piece = reshape(piece, shape=tuple(x.shape))
+        cts.append(piece)
         offset.append(x.shape[axis])
     return tuple(cts)
 
