@@ -6,8 +6,8 @@ elsewhere, repeated positions summed), is the VJP of the indexing applied to ``v
 ``x[index]`` accepts works here, and the gradients come from the same primitives. Where an index may repeat
 a position (an integer array index: traced, or concrete with repeats or negative entries), ``.at[]`` sorts the
 writes by position instead (``reduce_writes``): ``set`` keeps the last value written, as numpy and JAX on the
-CPU do, and ``min``, ``max``, ``multiply`` and ``divide`` combine every value written to a position
-(``.at[[0, 0]].min([3, 1])`` is min(x[0], 3, 1)). ``power`` and ``apply`` apply once per position, and
+CPU do, and ``min``, ``max``, ``multiply``, ``divide`` and ``power`` combine every value written to a position
+(``.at[[0, 0]].min([3, 1])`` is min(x[0], 3, 1)). ``apply`` applies once per position (JAX: once per write), and
 ``write`` used directly stores the mean of repeated writes (``put_along_axis`` keeps the last, as ``set``). The arrays ``jnp``'s constructors return (``_array.Array``) have ``.at``
 too, through these same rules; a plain numpy array has none. A front-end module.
 """
@@ -173,7 +173,12 @@ class _Ref:
         return reduce_writes(self._read, self.x, m.div(as_var(np.ones((), self.x.dtype)), as_var(values)), "mul")
 
     def power(self, values, **_):
-        return write(self._read, self.x, values, lambda a, b: a ** b)
+        if not self._may_repeat():
+            return write(self._read, self.x, values, lambda a, b: a ** b)
+        # NOTE: JAX's rule, x ** (the product of the exponents written to each position): a position named
+        # twice is raised twice, (x ** a) ** b, not once
+        ones = broadcast_to(as_var(np.ones((), self.x.dtype)), shape=self.x.shape)
+        return m.pow_(self.x, reduce_writes(self._read, ones, values, "mul"))
 
     def min(self, values, **_):
         return self._reduce(values, "min", m.minimum)

@@ -66,4 +66,10 @@ def reject_complex(fname, *xs):
 def from_parts(re, im):
     """re + 1j * im for real re, im of one dtype (complex64 from float32, else complex128)."""
     ct = np.dtype("complex64") if dtype_of(re) == np.float32 else np.dtype("complex128")
-    return m.convert(re, dtype=ct) + m.convert(im, dtype=ct) * 1j
+    # NOTE: im * 1j is a complex product whose real part is im * 0: NaN for an infinite or NaN im, which
+    # made re NaN (complex(1, inf) gave nan+infj). Non-finite imaginary parts are added as constants instead.
+    finite = m.logical_not(m.isnan(im - im))
+    out = m.convert(re, dtype=ct) + m.convert(m.where(finite, im, 0.0), dtype=ct) * 1j
+    inf_j, nan_j = complex(0.0, np.inf), complex(0.0, np.nan)
+    rest = m.where(finite, 0j, m.where(m.gt(im, 0), inf_j, m.where(m.lt(im, 0), -inf_j, nan_j)))
+    return out + m.convert(rest, dtype=ct)

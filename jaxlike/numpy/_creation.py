@@ -136,7 +136,9 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if axis != 0:
         y = moveaxis(y, 0, axis)
     if dtype is not None:
-        from ._elementwise import astype
+        from ._elementwise import astype, floor
+        if np.issubdtype(np.dtype(dtype), np.integer) and y.type.dtype.kind == "f":
+            y = floor(y)   # NOTE: numpy 2 and JAX round integer samples down (the cast alone truncates toward 0)
         y = astype(y, dtype)
     return (y, step) if retstep else y
 

@@ -188,7 +188,15 @@ def getitem(x, key):
     for p, k in reversed(picks):
         y = I.take(y, const(np.int64(k)), axis=p)
     if arrays:
+        before = y.ndim - len(arrays)
         y = _advanced(y, arrays)
+        # NOTE: numpy counts integers beside arrays as advanced indices too: when a slice, Ellipsis or None
+        # separates them (x[0, :, [1, 3]]), the broadcast axes go first, as for arrays separated by slices
+        adv = [i for i, k in enumerate(key) if isinstance(k, (int, np.integer)) or _is_array_index(k)]
+        if adv != list(range(adv[0], adv[-1] + 1)) and arrays[0][0] > 0:
+            from ._shape import moveaxis
+            r, a0 = y.ndim - before, arrays[0][0]
+            y = moveaxis(y, list(range(a0, a0 + r)), list(range(r)))
     return y
 
 

@@ -66,13 +66,19 @@ def exp2(x):
     return np.exp2(x) if not traced else m.pow_(2.0, _as_float(x))
 
 
+def _complex_log_over(z, ln_base):
+    """log(z) / ln_base part by part: a complex division would turn log(0) = -inf + 0j into -inf + nanj."""
+    lz = m.log(z)
+    return from_parts(m.real(lz) / ln_base, m.imag(lz) / ln_base)
+
+
 @ufunc_keywords(np.log2)
 def log2(x):
     (x,), traced = _args(x)
     if not traced:
         return np.log2(x)
     x = _as_float(x)
-    return m.log(x) / _LN2 if dtype_of(x).kind == "c" else m.log2(x)
+    return _complex_log_over(x, _LN2) if dtype_of(x).kind == "c" else m.log2(x)
 
 
 @ufunc_keywords(np.log10)
@@ -81,7 +87,7 @@ def log10(x):
     if not traced:
         return np.log10(x)
     x = _as_float(x)
-    return m.log(x) / _LN10 if dtype_of(x).kind == "c" else m.log10(x)
+    return _complex_log_over(x, _LN10) if dtype_of(x).kind == "c" else m.log10(x)
 
 
 @ufunc_keywords(np.cbrt)
@@ -166,6 +172,13 @@ def round(a, decimals=0, out=None):
         if decimals >= 0:
             return a
         return m.convert(round(m.convert(a, dtype=np.dtype("float64")), decimals), dtype=dt)
+    if dt.kind == "c" and decimals != 0:
+        # NOTE: part by part, as JAX: a complex product and quotient by 10**decimals mixed the parts (inf+1j
+        # became inf+nanj where the scaled real part overflowed)
+        return from_parts(round(m.real(a), decimals), round(m.imag(a), decimals))
+    if dt == np.float16 and decimals != 0:
+        # NOTE: JAX scales in float32; numpy's float16 10**decimals overflows from decimals=5 (all NaN)
+        return m.convert(round(m.convert(a, dtype=np.dtype("float32")), decimals), dtype=dt)
     if decimals == 0:
         return _rint(a)
     if decimals > 0:

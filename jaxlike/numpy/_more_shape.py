@@ -22,6 +22,7 @@ from ..core.graph import Var, const
 from ._base import asarray_or_var, as_var, is_traced, ndim, shape, dtype_of
 from . import _shape as _sh
 from ._diagonals import positions_along
+from ._pad_ramp import python_end_values, ramp_block
 
 
 def _int(d):
@@ -352,6 +353,8 @@ def pad(array, pad_width, mode="constant", **kwargs):
     else:
         # NOTE: no cast to float here: an int64 constant past 2**53, or a complex one, must reach astype intact
         values = _per_axis(values, nd, "constant_values", None)
+        if mode == "linear_ramp" and python_end_values(kwargs.get("end_values", 0)):
+            values = values.tolist()
     out = array
     for ax in range(nd):
         before, after = (int(w) for w in widths[ax])
@@ -429,16 +432,7 @@ def _pad_block(x, ax, width, mode, value, at_start, stat_length=None):
         return _sh.broadcast_to(const(np.asarray(0 if mode == "empty" else value).astype(dt)), dims)
     from . import _reductions as R
     if mode == "linear_ramp":
-        # numpy ramps linearly from end_value (outermost) toward the edge value, excluding the edge itself;
-        # w is the weight of the edge value.
-        edge = _edge(x, ax, at_start)
-        steps = np.arange(width, dtype=float) if at_start else np.arange(width - 1, -1, -1, dtype=float)
-        w = (steps / width).reshape(tuple(width if i == ax else 1 for i in range(len(dims))))
-        w = const(w.astype(dt if dt.kind == "f" else np.float64))
-        ramp = _sh.broadcast_to(edge * w + float(value) * (1.0 - w), dims)
-        if dt.kind != "f":  # NOTE: numpy's integer linspace floors
-            ramp = om.convert(om.floor(ramp), dtype=dt)
-        return ramp
+        return ramp_block(_edge(x, ax, at_start), ax, width, value, at_start, dims)
     from ._statistics import median
     stat = {"maximum": R.max, "minimum": R.min, "mean": R.mean, "median": median}[mode]
     if stat_length is not None:     # the statistic of the stat_length entries nearest this end (all, if fewer)
@@ -489,10 +483,15 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 
 # -- sorting -------------------------------------------------------------------------------------------------------
-def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
-    """Indices that sort ``a`` (always stable, so ties keep their order); an integer result, no gradient."""
+def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
+    """Indices that sort ``a`` (always stable, so ties keep their order, also with JAX's ``descending``); an
+    integer result, no gradient."""
     a = asarray_or_var(a)
     _no_order(order, "argsort")
+    if descending:      # NOTE: JAX's: reversed indices of the reversed array, so equal values keep their order
+        a, ax = (_sh.ravel(a), 0) if axis is None else (a, normalize_axis(axis, ndim(a)))
+        n = shape(a)[ax] if is_known(shape(a)[ax]) else _count(a, ax)
+        return n - 1 - flip(argsort(flip(a, ax), ax), ax)
     if not is_traced(a):
         return np.argsort(a, axis=axis, kind="stable")
     if axis is None:
@@ -510,11 +509,13 @@ def _no_order(order, fname):
         raise ValueError(f"{fname}: order= applies to structured arrays, which jaxlike does not support")
 
 
-def sort(a, axis=-1, kind=None, order=None, *, stable=None):
-    """Sorted copy along ``axis`` (flattened when None). The gradient sends each output's cotangent to the
-    element that was placed there (a stable sort, so ties keep their order), as JAX does."""
+def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
+    """Sorted copy along ``axis`` (flattened when None; largest first with JAX's ``descending``). The gradient
+    sends each output's cotangent to the element that was placed there (a stable sort), as JAX does."""
     a = asarray_or_var(a)
     _no_order(order, "sort")
+    if descending:
+        return flip(sort(a, axis=axis), axis=None if axis is None else axis)
     if not is_traced(a):
         return np.sort(a, axis=axis, kind=kind, stable=stable)
     if axis is None:
@@ -586,7 +587,8 @@ def take_along_axis(arr, indices, axis=-1):
     n = shape(arr)[ax]
     if dtype_of(indices).kind == "i":
         size = n if is_known(n) else _count(arr, ax)
-        indices = om.select(om.lt(indices, 0), indices + size, indices)
+        # NOTE: below -n left as is, for take_along to refuse: wrapped, -n-1 became -1 (take_along reads it)
+        indices = om.select(om.logical_and(om.lt(indices, 0), om.ge(indices, -size)), indices + size, indices)
     return S.take_along(arr, indices, axis=ax)
 
 

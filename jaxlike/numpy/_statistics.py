@@ -330,8 +330,9 @@ def _observations(v, rowvar, dtype, what):
     v = asarray_or_var(v)
     if ndim(v) > 2:
         raise ValueError(f"cov: {what} has more than 2 dimensions (got shape {shape(v)})")
-    v = astype(S.atleast_2d(v), dtype)
-    return S.transpose(v) if not rowvar and int(shape(v)[0]) != 1 else v
+    # NOTE: numpy 2 and JAX transpose any 2-D m (a row (1, k) is k variables); y keeps numpy's one-row rule
+    one_var = ndim(v) == 1 if what == "m" else int(shape(S.atleast_2d(v))[0]) == 1
+    return S.transpose(astype(S.atleast_2d(v), dtype)) if not rowvar and not one_var else astype(S.atleast_2d(v), dtype)
 
 
 def _sample_weights(w, n_obs, kind):
@@ -421,11 +422,12 @@ def _count_below(hay, needles, side):
     return _searchsorted(as_var(astype(hay, dt)), as_var(astype(needles, dt)), right=side == "right")
 
 
-def searchsorted(a, v, side="left", sorter=None):
+def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
     """Indices where ``v``'s elements would be inserted into the sorted 1-D ``a`` (int64, v's shape): a binary
-    search per element of v."""
-    if side not in ("left", "right"):
-        raise ValueError(f"searchsorted: side must be 'left' or 'right' (got {side!r})")
+    search per element of v, whichever of JAX's ``method`` (a speed choice there) is named."""
+    if side not in ("left", "right") or method not in ("scan", "scan_unrolled", "sort", "compare_all"):
+        raise ValueError(f"searchsorted: side must be 'left' or 'right' (got {side!r}), method 'scan', "
+                         f"'scan_unrolled', 'sort' or 'compare_all' (got method={method!r})")
     a, v = asarray_or_var(a), asarray_or_var(v)
     sorter = None if sorter is None else asarray_or_var(sorter)
     if not is_traced(a, v, sorter):
