@@ -17,10 +17,21 @@ from .var import (  # noqa: F401
     fscalars, fvectors, fmatrices, frows, fcols, iscalars, ivectors, imatrices, lscalars, lvectors, lmatrices)
 from .var import TheanoTensorType as TensorType  # noqa: F401
 from .basic import *  # noqa: F401,F403
-from .extra_ops import cumsum, cumprod, sort, argsort, repeat, roll, nonzero  # noqa: F401
+from .more_basic import *  # noqa: F401,F403
+from .extra_ops import cumsum, cumprod, sort, argsort, repeat, roll, nonzero, identity_like  # noqa: F401
 from .subtensor import set_subtensor, inc_subtensor  # noqa: F401
 from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError, verify_grad  # noqa: F401
 from .shared import shared, SharedVariable  # noqa: F401
-from .function import function, Function, MissingInputError, UnusedInputError, In, Param, Mode  # noqa: F401
+from .function import function, Function, MissingInputError, UnusedInputError, In, Out, Param, Mode  # noqa: F401
 from . import nnet, shared_randomstreams, extra_ops, nlinalg  # noqa: F401
 from . import signal  # noqa: F401  (theano.tensor.signal.pool)
+from ._symbolic import wrap_module_functions as _wrap
+from .float_rules import wrap_float_functions as _wrap_float
+from . import basic as _basic
+
+# NOTE: T.arange(3), T.zeros(...), T.exp(np.ones(2)) are graph values in Theano (``.eval()``, ``.dimshuffle``)
+_wrap(globals(), [n for n in _basic.__all__ if n not in ("as_tensor_variable", "constant")]
+      + ["cumsum", "cumprod", "sort", "argsort", "repeat", "roll", "identity_like", "take", "tril", "triu",
+         "horizontal_stack", "vertical_stack", "stacklists", "trunc", "deg2rad", "rad2deg", "isclose",
+         "allclose", "ceil_intdiv"])
+_wrap_float(globals())

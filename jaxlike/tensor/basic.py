@@ -128,9 +128,12 @@ def tri_gamma(x):
 
 
 def fill(model, value):
-    """``value`` broadcast to ``model``'s shape, in the dtype they promote to (Theano's ``T.fill``)."""
+    """``value`` broadcast to ``model``'s shape (Theano's ``T.fill``/``T.second``), in ``value``'s dtype as
+    Theano's; a Python number takes the dtype it promotes to with ``model``."""
+    weak = isinstance(value, (int, float, complex)) and not isinstance(value, bool)
     model, value = as_tensor_variable(model), as_tensor_variable(value)
-    return jnp.broadcast_to(jnp.astype(value, jnp.result_type(model, value)), tuple(model.shape))
+    dtype = jnp.result_type(model, value) if weak else value.dtype
+    return jnp.broadcast_to(jnp.astype(value, dtype), tuple(model.shape))
 
 
 second = fill
@@ -205,7 +208,12 @@ def iround(a, mode=None):
 
 
 def clip(x, min, max):  # noqa: A002  (Theano's argument names)
-    return jnp.clip(x, min, max)
+    """``x`` limited to [min, max], as Theano's ``x < min ? min : (x > max ? max : x)`` (also where
+    ``min > max``). The gradient is Theano's: ``x`` gets it where ``min <= x <= max`` (bounds
+    included), ``min`` where ``x < min`` and ``max`` where ``x > max``; a max/min pair would split it at
+    the bounds."""
+    x = as_tensor_variable(x)
+    return jnp.where(jnp.less(x, min), min, jnp.where(jnp.greater(x, max), max, x))
 
 
 def cast(x, dtype):
@@ -216,24 +224,27 @@ def cast(x, dtype):
 
 
 # -- reductions ----------------------------------------------------------------------------------------
-def sum(input, axis=None, dtype=None, keepdims=False):  # noqa: A001
+# NOTE: acc_dtype (Theano's accumulator dtype), no_zeros_in_input and op are accepted for Theano's
+# signatures; the result dtype is dtype's (the accumulation is at least as wide)
+def sum(input, axis=None, dtype=None, keepdims=False, acc_dtype=None):  # noqa: A001
     return jnp.sum(input, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-def prod(input, axis=None, dtype=None, keepdims=False):
+def prod(input, axis=None, dtype=None, keepdims=False, acc_dtype=None, no_zeros_in_input=False):
     return jnp.prod(input, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-def mean(input, axis=None, dtype=None, keepdims=False):
+def mean(input, axis=None, dtype=None, op=False, keepdims=False, acc_dtype=None):
     """Mean over ``axis``; integer inputs give float64, as in Theano."""
     return jnp.mean(input, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-def var(input, axis=None, ddof=0, keepdims=False):
+def var(input, axis=None, ddof=0, keepdims=False, corrected=False):
+    """Variance over ``axis``; ``corrected`` (Theano's) is accepted: jaxlike computes it in two passes."""
     return jnp.var(input, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
-def std(input, axis=None, ddof=0, keepdims=False):
+def std(input, axis=None, ddof=0, keepdims=False, corrected=False):
     return jnp.std(input, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
@@ -255,36 +266,43 @@ def any(x, axis=None, keepdims=False):  # noqa: A001
     return jnp.any(x, axis=axis, keepdims=keepdims)
 
 
+def _reduce_index(fname, pick, a, axis, keepdims):
+    """``pick`` (argmax or argmin) over ``axis``: an int, a list of ints, or None for all. Over several axes
+    it indexes them flattened together, in increasing axis order, as Theano's."""
+    a = as_tensor_variable(a)
+    raw = list(range(a.ndim)) if axis is None else [axis] if np.ndim(axis) == 0 else list(axis)
+    for k in raw:
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or not -a.ndim <= k < a.ndim:
+            raise ValueError(f"{fname}: axis must be None or ints in [{-a.ndim}, {a.ndim}) for rank "
+                             f"{a.ndim} ({a.type!r}), got {axis!r}" + _at(user_frame()))
+    axes = sorted({int(k) % a.ndim for k in raw})
+    if not axes:
+        out = jnp.zeros(tuple(a.shape), dtype=np.int64)
+    elif len(axes) == 1:
+        out = pick(a, axis=axes[0])
+    else:
+        kept = [k for k in range(a.ndim) if k not in axes]
+        moved = jnp.transpose(a, kept + axes)
+        out = pick(jnp.reshape(moved, tuple(moved.shape[:len(kept)]) + (-1,)), axis=-1)
+    return jnp.expand_dims(out, tuple(axes)) if keepdims and axes else out
+
+
 def argmax(x, axis=None, keepdims=False):
-    out = jnp.argmax(x, axis=axis)
-    return jnp.expand_dims(out, axis) if keepdims and axis is not None else out
+    return _reduce_index("argmax", jnp.argmax, x, axis, keepdims)
 
 
 def argmin(x, axis=None, keepdims=False):
-    out = jnp.argmin(x, axis=axis)
-    return jnp.expand_dims(out, axis) if keepdims and axis is not None else out
+    return _reduce_index("argmin", jnp.argmin, x, axis, keepdims)
 
 
 def max_and_argmax(a, axis=None, keepdims=False):
     """Theano's ``T.max_and_argmax``: ``(max, argmax)`` over ``axis`` (an int, a list of ints, or None for
     all). Over several axes the argmax indexes them flattened together, in increasing axis order."""
+    i = _reduce_index("max_and_argmax", jnp.argmax, a, axis, keepdims)
     a = as_tensor_variable(a)
-    raw = list(range(a.ndim)) if axis is None else [axis] if np.ndim(axis) == 0 else list(axis)
-    for k in raw:
-        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or not -a.ndim <= k < a.ndim:
-            raise ValueError(f"max_and_argmax: axis must be None or ints in [{-a.ndim}, {a.ndim}) for rank "
-                             f"{a.ndim} ({a.type!r}), got {axis!r}" + _at(user_frame()))
-    axes = sorted({int(k) % a.ndim for k in raw})
-    kept = [k for k in range(a.ndim) if k not in axes]
-    moved = jnp.transpose(a, kept + axes)
-    flat = jnp.reshape(moved, tuple(moved.shape[:len(kept)]) + (-1,)) if len(axes) != 1 else None
-    if flat is None:
-        m, i = jnp.max(a, axis=axes[0]), jnp.argmax(a, axis=axes[0])
-    else:
-        m, i = jnp.max(flat, axis=-1), jnp.argmax(flat, axis=-1)
-    if keepdims:
-        m, i = jnp.expand_dims(m, tuple(axes)), jnp.expand_dims(i, tuple(axes))
-    return m, i
+    axes = None if axis is None else tuple(sorted({int(k) % a.ndim for k in np.atleast_1d(axis)}))
+    return jnp.max(a, axis=axes, keepdims=keepdims), i
+
 
 # -- products ------------------------------------------------------------------------------------------
 def dot(a, b):
@@ -530,6 +548,8 @@ def arange(start, stop=None, step=1, dtype=None):
     bounds = [b.value(specialize=False) if isinstance(b, Sym) else b for b in (start, stop, step)]
     if builtins.any(isinstance(b, Var) for b in bounds):
         return _arange_of_values(*bounds, dtype=dtype)
+    if dtype is None and floatx() == np.float32 and builtins.any(isinstance(b, float) for b in bounds):
+        dtype = np.float32   # NOTE: Theano makes Python floats floatX constants when floatX is float32
     return jnp.arange(start, stop, step, dtype=dtype)
 
 
@@ -543,6 +563,8 @@ def _arange_of_values(start, stop, step, dtype):
             raise TypeError(f"arange: {name} must be a real scalar, got {b.type!r}")
     typed = [b.dtype for b, raw in zip(bounds, (start, stop, step)) if isinstance(raw, Var)]
     out_dtype = canonical_dtype(dtype, "arange dtype") if dtype is not None else np.result_type(*typed)
+    if dtype is None and out_dtype.kind in "iu":
+        out_dtype = np.dtype(np.int64)   # NOTE: Theano's arange widens integer bounds ("don't be stingy")
     if dtype is None and builtins.any(isinstance(raw, float) for raw in (start, stop, step)):
         out_dtype = np.result_type(out_dtype, floatx())
     start, stop, step = bounds

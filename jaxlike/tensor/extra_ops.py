@@ -22,15 +22,23 @@ def _checked_kind(kind, fname):
         raise ValueError(f"{fname}: kind must be one of {_SORT_KINDS}, got {kind!r}")
 
 
+def _kept_int_dtype(x):
+    """Theano's CumOp keeps its input's type: an int32 running sum stays int32 (numpy's widens it)."""
+    x = jnp.asarray(x)
+    return x, (x.dtype if x.dtype.kind in "iu" else None)
+
+
 def cumsum(x, axis=None):
-    """Running sum along ``axis`` (over the flattened tensor when None)."""
-    return jnp.cumsum(x, axis=axis)
+    """Running sum along ``axis`` (over the flattened tensor when None), in ``x``'s dtype."""
+    x, dtype = _kept_int_dtype(x)
+    return jnp.cumsum(x, axis=axis, dtype=dtype)
 
 
 def cumprod(x, axis=None):
-    """Running product along ``axis`` (over the flattened tensor when None); the gradient is exact where
-    ``x`` has zeros."""
-    return jnp.cumprod(x, axis=axis)
+    """Running product along ``axis`` (over the flattened tensor when None), in ``x``'s dtype; the gradient
+    is exact where ``x`` has zeros."""
+    x, dtype = _kept_int_dtype(x)
+    return jnp.cumprod(x, axis=axis, dtype=dtype)
 
 
 def sort(a, axis=-1, kind="quicksort", order=None):
@@ -120,6 +128,28 @@ def to_one_hot(y, nb_class, dtype=None):
     return jnp.astype(jnp.equal(jnp.expand_dims(y, 1), jnp.arange(nb_class)), dtype or floatx())
 
 
-Var.nonzero = nonzero   # Theano's x.nonzero(return_matrix=False); JAX's x.nonzero(size=...) too
+def identity_like(x):
+    """Theano's ``T.identity_like``: ones on the main diagonal of a matrix of ``x``'s shape and dtype."""
+    from .basic import eye
+    x = jnp.asarray(x)
+    if x.ndim != 2:
+        raise TypeError(f"identity_like: expected a matrix, got rank {x.ndim} ({x.type!r})" + where(user_frame()))
+    return eye(x.shape[0], x.shape[1], dtype=x.dtype)
 
-__all__ = ["cumsum", "cumprod", "sort", "argsort", "repeat", "to_one_hot", "roll", "nonzero"]
+
+_CORE_REPEAT = Var.repeat
+
+
+def _repeat_method(x, repeats, axis=None, **kwargs):
+    """``x.repeat(repeats, axis)``: Theano's repeat (symbolic sizes work); JAX's keywords go to the core's."""
+    return _CORE_REPEAT(x, repeats, axis, **kwargs) if kwargs else repeat(x, repeats, axis)
+
+
+Var.repeat = _repeat_method
+# NOTE: these live in more_basic (imported last: it imports tensor.basic); extra_ops is where Theano has them
+from .more_basic import diff, searchsorted, squeeze, fill_diagonal  # noqa: E402,F401
+Var.nonzero = nonzero   # Theano's x.nonzero(return_matrix=False); JAX's x.nonzero(size=...) too
+Var.sort = sort         # Theano's x.sort(axis=-1, kind='quicksort', order=None)
+
+__all__ = ["cumsum", "cumprod", "sort", "argsort", "repeat", "to_one_hot", "roll", "nonzero", "identity_like",
+           "diff", "searchsorted", "squeeze", "fill_diagonal"]

@@ -54,6 +54,17 @@ class In:
         self.allow_downcast = allow_downcast
 
 
+class Out:
+    """Theano's ``theano.Out(variable, borrow=False)``: an output of ``function``; ``borrow`` is accepted
+    (outputs here never alias the function's internal storage)."""
+
+    def __init__(self, variable, borrow=False):
+        if not isinstance(variable, Var):
+            raise TypeError(f"Out: variable must be a symbolic variable, got {type(variable).__name__} "
+                            f"{variable!r}")
+        self.variable, self.borrow = variable, borrow
+
+
 def Param(variable, default=None, name=None, mutable=False, strict=False, allow_downcast=None,
           implicit=None, borrow=None):
     """Older Theano's ``Param(variable, default=...)``: ``In(variable, name, value=default)``."""
@@ -164,7 +175,7 @@ class Function:
                                          label)
         self._single = outputs is not None and not isinstance(outputs, (list, tuple))
         out_list = [] if outputs is None else ([outputs] if self._single else list(outputs))
-        out_list = [as_tensor_variable(o) for o in out_list]
+        out_list = [as_tensor_variable(o.variable if isinstance(o, Out) else o) for o in out_list]
 
         targets, exprs, seen = [], [], set()
         for k, (s, e) in enumerate(_pairs(updates, "updates")):
@@ -178,9 +189,14 @@ class Function:
             targets.append(s)
             exprs.append(_as_typed(e, s, f"{label}: update of {var_str(s)}"))
 
+        input_ids = {v._id for v in self.inputs}
         for k, (old, new) in enumerate(_pairs(givens, "givens")):
             if not isinstance(old, Var):
                 raise TypeError(f"{label}: givens[{k}] replaces {old!r}, which is not a symbolic variable")
+            if old._id in input_ids:
+                raise RuntimeError(f"{label}: givens[{k}] replaces {var_str(old)}, which is an input of the "
+                                   "function; replacing an input has no effect (Theano forbids it): drop it "
+                                   "from inputs or from givens")
             mapping[old] = _as_typed(new, old, f"{label}: givens[{k}] for {var_str(old)}")
 
         roots = out_list + exprs
@@ -487,7 +503,8 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
              profile=None, on_unused_input=None, no_default_updates=False):
     """Compile a function from symbolic ``inputs`` to ``outputs`` (Theano's ``theano.function``).
 
-    ``outputs``: one variable (the call returns one array), a list (returns a list) or None (returns []).
+    ``outputs``: one variable (the call returns one array), a list (returns a list), a dict with string keys
+    (returns a dict) or None (returns []).
     ``updates``: pairs ``(shared_variable, new_value_expression)`` or a dict; applied after the outputs are
     computed, all reading the values from before the call. ``givens``: pairs ``(variable, replacement)``.
     ``allow_input_downcast``: accept arguments that lose precision when converted (float64 data for a float32
@@ -504,8 +521,34 @@ def function(inputs, outputs=None, updates=None, givens=None, allow_input_downca
     >>> f(-2)
     array(4.)
     """
+    if isinstance(outputs, dict):
+        return _KeyedFunction(inputs, outputs, updates, givens, allow_input_downcast, name, mode, profile,
+                              on_unused_input, no_default_updates)
     return Function(inputs, outputs, updates, givens, allow_input_downcast, name, mode, profile,
                     on_unused_input, no_default_updates)
+
+
+class _KeyedFunction:
+    """Theano's ``function(inputs, {'name': expr, ...})``: the call returns a dict of the outputs by key
+    (keys must be strings; computed in sorted key order, as Theano's). Everything else is the
+    ``Function`` of the outputs as a list."""
+
+    def __init__(self, inputs, outputs, *rest):
+        for key in outputs:
+            if not isinstance(key, str):
+                raise TypeError(f"function: the keys of a dict of outputs must be strings, got "
+                                f"{type(key).__name__} {key!r}")
+        self.output_keys = sorted(outputs)
+        self._fn = Function(inputs, [outputs[k] for k in self.output_keys], *rest)
+
+    def __call__(self, *args, **kwargs):
+        return dict(zip(self.output_keys, self._fn(*args, **kwargs)))
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["_fn"], name)
+
+    def __repr__(self):
+        return repr(self._fn)
 
 
 def _default_updates(roots, explicit, no_default_updates, label):

@@ -41,13 +41,14 @@ _DISCONNECTED = ("raise", "warn", "ignore")
 def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_names=True, known_grads=None,
          return_disconnected="zero", null_gradients="raise"):
     """Symbolic gradient of the scalar ``cost`` with respect to ``wrt`` (one variable, or a list/tuple of
-    them: then a list is returned, one gradient per entry).
+    them: then a list/tuple is returned, one gradient per entry).
 
     ``consider_constant``: variables to treat as constants (no gradient flows through them).
     ``disconnected_inputs``: ``'raise'`` (default, as Theano), ``'warn'`` or ``'ignore'`` for a ``wrt`` the
     cost does not depend on; ``return_disconnected`` (``'zero'`` or ``'None'``) says what it gets then.
     ``known_grads``: a dict {variable: its gradient}; the gradient is backpropagated from those variables as
-    well as from ``cost``, which may then be None (Theano's way to continue a backward pass started elsewhere:
+    well as from ``cost`` (a known variable's gradient is the one given, replacing what the cost would send
+    it, as Theano's), which may then be None (Theano's way to continue a backward pass started elsewhere:
     synthetic gradients, a gradient computed outside the graph). ``add_names`` and ``null_gradients`` are
     accepted for Theano's signature (jaxlike names no gradient nodes and has no null gradients).
 
@@ -71,11 +72,14 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     single, wrt_list = _wrt_list(wrt, "grad")
     roots = ([cost] if cost is not None else []) + [v for v, _ in known]
     seeds = ([ones_like] if cost is not None else []) + [lambda _, g=g: g for _, g in known]
-    out = _pull_back(roots, seeds, wrt_list, consider_constant, disconnected_inputs, return_disconnected)
+    # NOTE: Theano (and PyTensor) give a known variable exactly its known gradient, dropping what the cost
+    # sends it (its grad_dict entry is never summed from the variable's clients)
+    out = _pull_back(roots, seeds, wrt_list, consider_constant, disconnected_inputs, return_disconnected,
+                     known=known)
     for g in out:
         if isinstance(g, Var) and cost is not None:
             _GRAD_COSTS[g._id] = (weakref.ref(g, lambda _, k=g._id: _GRAD_COSTS.pop(k, None)), cost)
-    return out[0] if single else out
+    return out[0] if single else tuple(out) if isinstance(wrt, tuple) else out
 
 
 def _check_cost(cost):
@@ -137,21 +141,41 @@ def _wrt_list(wrt, fname):
     return single, wrt_list
 
 
-def _pull_back(roots, seeds, wrt_list, consider_constant, disconnected_inputs, return_disconnected):
+def _pull_back(roots, seeds, wrt_list, consider_constant, disconnected_inputs, return_disconnected, known=()):
     """Cotangents of ``wrt_list`` for the cotangents ``seed(root)`` of ``roots`` (one seed function per root),
-    with Theano's rules for constants, disconnected and integer variables."""
+    with Theano's rules for constants, known gradients, disconnected and integer variables.
+
+    As Theano's: the gradient stops AT a ``consider_constant`` variable (it gets its own gradient when it is
+    a ``wrt``; what lies only behind it is disconnected), and a ``known`` variable's gradient is the one given,
+    replacing what the other roots would send it."""
+    known_ids = {v._id: g for v, g in known}
+    frozen = {}
+    for v in list(consider_constant or ()) + [v for v, _ in known]:
+        if not isinstance(v, Var):
+            raise TypeError(f"grad: consider_constant must hold symbolic variables, got {type(v).__name__} "
+                            f"{v!r}" + where(user_frame()))
+        frozen.setdefault(v._id, v)
     # NOTE: before the substitution below, which rebuilds disconnected_grad nodes under new ids
-    reachable = _reachable(roots)
-    if consider_constant:
-        frozen = {v: stop_gradient(v) for v in consider_constant}
-        roots = substitute(list(roots), frozen)
-    float_wrt = [w for w in wrt_list if w.dtype.kind in "fc"]
+    reachable = _reachable(roots, set(frozen))
+    if frozen:
+        # NOTE: each frozen variable becomes a leaf of its own type: the pull-back stops there, and the leaf's
+        # cotangent is the variable's own gradient; a known root keeps its own graph (its seed flows down it)
+        stand_in = {i: Var(v.type) for i, v in frozen.items()}
+        roots = [substitute([r], {frozen[i]: p for i, p in stand_in.items() if i != r._id})[0] for r in roots]
+        lookup = [stand_in.get(w._id, w) for w in wrt_list]
+    else:
+        stand_in, lookup = {}, list(wrt_list)
+    float_wrt = [w for w, orig in zip(lookup, wrt_list) if orig.dtype.kind in "fc" and orig._id not in known_ids]
     roots = _stable(roots, float_wrt)
-    found = backward(roots, [seed(r) for seed, r in zip(seeds, roots)], float_wrt)
+    found = backward(roots, [seed(r) for seed, r in zip(seeds, roots)], float_wrt) if float_wrt else []
+    present = [g for g in found if g is not None]
+    if stand_in and present:
+        back = iter(substitute(present, {p: frozen[i] for i, p in stand_in.items()}))
+        found = [None if g is None else next(back) for g in found]
     by_id = {w._id: g for w, g in zip(float_wrt, found)}
     out = []
-    for w in wrt_list:
-        g = by_id.get(w._id)
+    for w, looked in zip(wrt_list, lookup):
+        g = known_ids.get(w._id, by_id.get(looked._id))
         if g is None:
             if w._id not in reachable:
                 g = _disconnected(w, disconnected_inputs, return_disconnected)
@@ -164,8 +188,9 @@ def _pull_back(roots, seeds, wrt_list, consider_constant, disconnected_inputs, r
     return out
 
 
-def _reachable(roots):
-    """Ids of the variables ``roots`` depend on, not looking behind ``disconnected_grad`` nodes."""
+def _reachable(roots, stop=()):
+    """Ids of the variables ``roots`` depend on, not looking behind ``disconnected_grad`` nodes nor behind
+    the variables whose ids are in ``stop`` (a root's own graph is always followed)."""
     seen, stack = {r._id for r in roots}, list(roots)
     while stack:
         v = stack.pop()
@@ -174,7 +199,8 @@ def _reachable(roots):
         for i in v.inputs:
             if i._id not in seen:
                 seen.add(i._id)
-                stack.append(i)
+                if i._id not in stop:
+                    stack.append(i)
     return seen
 
 
@@ -326,6 +352,34 @@ def grad_clip(x, lower_bound, upper_bound):
     if x.is_const:
         return x
     return _identity_clipped(x, float(lower_bound), float(upper_bound))
+
+
+def _scaled_bwd(multiplier, residuals, g):
+    return (g * multiplier,)
+
+
+_identity_scaled = custom_vjp(lambda x, multiplier: x, nondiff_argnums=(1,))
+_identity_scaled.defvjp(lambda x, multiplier: (x, ()), _scaled_bwd)
+
+
+def grad_scale(x, multiplier):
+    """Theano's ``theano.gradient.grad_scale``: ``x`` in the forward pass; in the backward pass the gradient
+    flowing through it is multiplied by ``multiplier`` (a number, or a symbolic scalar)."""
+    x = x if isinstance(x, Var) else as_var(jnp.asarray(x))
+    if isinstance(multiplier, Var):
+        if multiplier.ndim != 0:
+            raise TypeError(f"grad_scale: multiplier must be a scalar, got {var_str(multiplier)} of type "
+                            f"{type_str(multiplier.type)}" + where(user_frame()))
+        # NOTE: x - stop_gradient(x) is zero forward and carries the gradient; the multiplier gets none
+        held = stop_gradient(x)
+        return held + stop_gradient(multiplier) * (x - held)
+    if isinstance(multiplier, (bool, np.bool_)) or not isinstance(multiplier, (int, float, np.integer,
+                                                                                np.floating)):
+        raise TypeError(f"grad_scale: multiplier must be a real number or a symbolic scalar, got "
+                        f"{type(multiplier).__name__} {multiplier!r}" + where(user_frame()))
+    if x.is_const:
+        return x
+    return _identity_scaled(x, float(multiplier))
 
 
 # -- verify_grad ----------------------------------------------------------------------------------------

@@ -6,16 +6,18 @@ signatures and semantics. sigmoid and softplus are jaxlike's stable primitives; 
 from .. import nn as _nn
 from .. import numpy as jnp
 from .basic import as_tensor_variable
+from .float_rules import to_theano_float
 from . import conv  # noqa: F401  (theano.tensor.nnet.conv, the old API: conv.conv2d(..., image_shape=...))
 from .conv import conv2d  # noqa: F401  (Theano 1.0's theano.tensor.nnet.conv2d)
 
-sigmoid = _nn.sigmoid
-softplus = _nn.softplus
+# NOTE: Theano's float dtype for integer and boolean inputs (float32 for bool/int8/uint8, not float16)
+sigmoid = to_theano_float(_nn.sigmoid)
+softplus = to_theano_float(_nn.softplus)
 
 
 def ultra_fast_sigmoid(x):
     """Theano's approximation; here the exact, stable sigmoid (it is already one fused kernel)."""
-    return _nn.sigmoid(x)
+    return sigmoid(x)
 
 
 hard_sigmoid_slope, hard_sigmoid_shift = 0.2, 0.5
@@ -56,6 +58,28 @@ def elu(x, alpha=1):
     """x where x > 0, else alpha * (exp(x) - 1)."""
     x = as_tensor_variable(x)
     return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.minimum(x, 0)))
+
+
+def selu(x):
+    """Theano's scaled ELU: ``scale * elu(x, alpha)`` with the self-normalizing constants."""
+    return 1.0507009873554804934193349852946 * elu(x, 1.6732632423543772848170429916717)
+
+
+def softmax_with_bias(x, b):
+    """``softmax(x + b)`` for a matrix ``x`` and a bias vector ``b`` (one per column)."""
+    return softmax(as_tensor_variable(x) + b)
+
+
+def sigmoid_binary_crossentropy(output, target):
+    """``binary_crossentropy(sigmoid(output), target)`` from the logits ``output``, computed stably:
+    ``target * softplus(-output) + (1 - target) * softplus(output)``."""
+    output, target = as_tensor_variable(output), as_tensor_variable(target)
+    return target * softplus(-output) + (1.0 - target) * softplus(output)
+
+
+def crossentropy_categorical_1hot(coding_dist, true_idx):
+    """``-log(coding_dist[i, true_idx[i]])`` per row (Theano's op behind categorical_crossentropy)."""
+    return categorical_crossentropy(coding_dist, true_idx)
 
 
 def logsoftmax(c):

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..core.graph import Var, as_var, substitute, toposort, free_inputs
 from ..core.errors import user_frame, where
+from .shared import SharedVariable
 from ..control.body import slice_type
 
 from ..core.types import is_known, dims_equal, Sym
@@ -105,6 +106,11 @@ def _split_until(out):
 def _step_outputs(out):
     """fn's result as (outputs, updates as (shared variable, expression) pairs)."""
     updates = []
+    if isinstance(out, (tuple, list)) and len(out) == 2 and isinstance(out[0], dict) and \
+            not isinstance(out[1], dict):
+        raise ValueError("scan: the step returned its updates before its outputs; as in Theano, return the "
+                         "outputs first, then the updates: return outputs, {shared: new_value}"
+                         + where(user_frame()))
     if isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], (dict, OrderedDict, list)) and \
             not isinstance(out[0], dict) and (isinstance(out[1], dict) or all(isinstance(u, tuple) for u in out[1])):
         out, updates = out
@@ -137,12 +143,11 @@ def _step_states(outs, updates, first_id):
 
 
 def _check_strict(roots, given, first_id):
-    """``strict=True``: the step may read only its arguments (sequences, previous outputs, non_sequences),
-    constants and what it creates; anything else from outside (a variable or shared variable not passed in
-    ``non_sequences``) is an error, as in Theano."""
+    """``strict=True``: every shared variable the step reads must be among its arguments (sequences,
+    non_sequences), as in Theano; other outside variables are passed in by scan itself."""
     allowed = {v._id for v in given}
     for v in free_inputs(roots):
-        if v._id not in allowed and v._id < first_id:
+        if isinstance(v, SharedVariable) and v._id not in allowed and v._id < first_id:
             raise ValueError(f"scan: strict=True, but the step reads {v.name or v} ({v.type!r}), which is not "
                              "among its arguments; pass it in non_sequences" + where(user_frame()))
 

@@ -113,6 +113,16 @@ class SharedVariable(Var):
     def __bool__(self):
         return True   # NOTE: Theano's variables are true (the tutorials' dA tests `if not W:` on a shared W)
 
+    # NOTE: Theano compares variables by identity (``param in params``, ``params.index(W)``); T.eq is the
+    # elementwise comparison
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    __hash__ = Var.__hash__
+
     @property
     def dtype(self):
         return DtypeName(self.type.dtype)   # NOTE: Theano's dtype is a str (W.dtype.startswith('float'))

@@ -16,7 +16,7 @@ import numpy as np
 from .. import random as R
 from .. import numpy as jnp
 from ..core.graph import Var
-from ..core.types import floatx
+from ..core.types import floatx, is_known
 from .shared import SharedVariable
 
 __all__ = ["RandomStreams", "MRG_RandomStreams"]
@@ -52,14 +52,16 @@ class RandomStreams:
         _DRAWS[out._id] = (weakref.ref(out, lambda _ref, i=out._id: _DRAWS.pop(i, None)), self._last_key)
         return out
 
-    def uniform(self, size=(), low=0.0, high=1.0, ndim=None, dtype=None):
-        """Floats uniform in [low, high) of shape ``size``."""
-        return self._draw(R.uniform(self._key(), _size(size, ndim, "uniform"), _float(dtype), low, high))
+    def uniform(self, size=None, low=0.0, high=1.0, ndim=None, dtype=None):
+        """Floats uniform in [low, high) of shape ``size`` (None: the broadcast shape of low and high)."""
+        size = _size(_param_shape(size, low, high), ndim, "uniform")
+        return self._draw(R.uniform(self._key(), size, _float(dtype), low, high))
 
-    def normal(self, size=(), avg=0.0, std=1.0, ndim=None, dtype=None):
-        """Normal floats with mean ``avg`` and standard deviation ``std``."""
+    def normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None):
+        """Normal floats with mean ``avg`` and standard deviation ``std`` (size None: their broadcast
+        shape)."""
         dtype = _float(dtype)
-        z = R.normal(self._key(), _size(size, ndim, "normal"), dtype)
+        z = R.normal(self._key(), _size(_param_shape(size, avg, std), ndim, "normal"), dtype)
         plain = not isinstance(std, Var) and not isinstance(avg, Var) and (std, avg) == (1.0, 0.0)
         return self._draw(z if plain else jnp.astype(z * std + avg, dtype))   # NOTE: avg may be symbolic
 
@@ -72,10 +74,18 @@ class RandomStreams:
         return self._draw(jnp.astype(jnp.sum(u < jnp.expand_dims(p, -1) if not np.isscalar(p) else u < p,
                                              axis=-1), dtype))
 
-    def random_integers(self, size=(), low=0, high=1, ndim=None, dtype="int64"):
-        """Integers in [low, high], both included (Theano's convention)."""
-        return self._draw(R.randint(self._key(), _size(size, ndim, "random_integers"), low, high + 1,
-                                    np.dtype(dtype)))
+    def random_integers(self, size=None, low=0, high=1, ndim=None, dtype="int64"):
+        """Integers in [low, high], both included (Theano's convention); size None: the broadcast shape of
+        low and high."""
+        size = _size(_param_shape(size, low, high), ndim, "random_integers")
+        if all(is_known(d) for d in size):
+            return self._draw(R.randint(self._key(), size, low, high + 1, np.dtype(dtype)))
+        # NOTE: random.randint needs concrete sizes; for symbolic ones (size=x.shape) the integers come from a
+        # float64 uniform, exact for spans far below 2**53
+        u = R.uniform(self._key(), size, np.float64)
+        span = jnp.astype(high, np.float64) - jnp.astype(low, np.float64) + 1.0
+        offset = jnp.minimum(jnp.floor(u * span), span - 1.0)
+        return self._draw(jnp.astype(jnp.astype(low, np.float64) + offset, dtype))
 
     def choice(self, size=(), a=2, replace=True, p=None, ndim=None, dtype="int64"):
         """Samples of ``a`` (an int n means range(n)), uniformly or with probabilities ``p``."""
@@ -88,6 +98,25 @@ class RandomStreams:
             raise TypeError(f"RandomStreams.permutation: n must be a non-negative int, got {n!r}")
         return self._draw(jnp.astype(R.random_orders(self._key(), _size(size, ndim, "permutation"), int(n)),
                                      dtype))
+
+
+    def multinomial(self, size=None, n=1, pvals=None, ndim=None, dtype="int64"):
+        """Counts of ``n`` draws among the ``k`` categories of ``pvals`` (its last axis; default [0.5, 0.5]):
+        shape ``size + (k,)``, or ``pvals``'s shape when size is None (Theano's raw_random.multinomial)."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise TypeError(f"RandomStreams.multinomial: n must be a non-negative int, got {n!r}")
+        p = jnp.asarray([0.5, 0.5] if pvals is None else pvals)
+        if p.ndim == 0:
+            raise ValueError("RandomStreams.multinomial: pvals must have at least one dim (the categories)")
+        if p.dtype.kind != "f":
+            p = jnp.astype(p, floatx())
+        size = tuple(p.shape[:-1]) if size is None else _size(size, ndim, "multinomial")
+        k = p.shape[-1]
+        # NOTE: the Gumbel-max trick: each of the n draws is the argmax of log p plus Gumbel noise
+        noise = R.gumbel(self._key(), size + (int(n), k), p.dtype)
+        picks = jnp.argmax(jnp.log(p)[..., None, :] + noise, axis=-1)
+        hits = jnp.equal(jnp.expand_dims(picks, -1), jnp.arange(k))
+        return self._draw(jnp.astype(jnp.sum(hits, axis=-2), dtype))
 
 
 MRG_RandomStreams = RandomStreams
@@ -148,6 +177,21 @@ Var.rng = property(_rng_of)
 
 def _float(dtype):
     return floatx() if dtype is None else np.dtype(dtype)
+
+
+def _param_shape(size, *params):
+    """``size``, or when it is None the broadcast shape of the distribution's parameters: Theano draws one
+    independent number per element of a vector ``low`` or ``avg`` (a scalar draw broadcast to it would
+    repeat one number)."""
+    if size is not None:
+        return size
+    if all(np.ndim(p) == 0 for p in params if not isinstance(p, Var)) and \
+            all(p.ndim == 0 for p in params if isinstance(p, Var)):
+        return ()
+    total = 0
+    for p in params:
+        total = total + jnp.zeros_like(p, dtype=np.int8)
+    return tuple(total.shape)
 
 
 def _size(size, ndim, what):

@@ -21,6 +21,7 @@ from ..ops import layout as L
 from ..ops import math as m
 from ..numpy._at import scatter_like, set_at
 from ..numpy._indexing import getitem
+from .. import numpy as jnp
 from .var import var_str
 
 # result Var id -> (weak reference to the result, weak reference to the indexed array, key); an entry leaves
@@ -77,7 +78,20 @@ def _source_and_read(x, y, fname):
     if y.ndim > x.ndim:
         raise TypeError(f"{fname}: trying to write a {y.ndim}-dimensional value into a {x.ndim}-dimensional "
                         f"subtensor (y has type {y.type!r}, x[idx] has type {x.type!r})" + where(user_frame()))
-    return array, (lambda z: getitem(z, key)), y
+    return array, (lambda z: getitem(z, key)), _fitted(y, x)
+
+
+def _fitted(y, x):
+    """``y`` broadcast to the subtensor ``x``'s own (symbolic) sizes where one side's size is a number and
+    the other's symbolic (``y[i]`` with ``T.arange(3)``): the writes compare the two shapes while building
+    the graph, which a symbolic size cannot answer. An elementwise add unifies the sizes (checked when the
+    function runs), and a reshape to ``x.shape`` gives back ``x``'s own size objects."""
+    pairs = zip(reversed(tuple(y.shape)), reversed(tuple(x.shape)))
+    if not any(isinstance(a, Sym) != isinstance(b, Sym) or (isinstance(a, Sym) and a is not b)
+               for a, b in pairs):
+        return y
+    unified = jnp.add(y, jnp.zeros_like(x, dtype=y.dtype))
+    return L.reshape(unified, shape=x.shape)
 
 
 def set_subtensor(x, y, inplace=False, tolerate_inplace_aliasing=False):

@@ -57,6 +57,17 @@ class TensorVariable(Var):
     def __bool__(self):
         return True
 
+    # NOTE: Theano's variables compare by identity (``==`` is not elementwise; T.eq is), which is what makes
+    # ``param in params``, ``params.index(p)`` and ``params.remove(p)`` work; being a subclass of Var, this
+    # __eq__ is also the one Python uses for ``expr == variable``
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    __hash__ = Var.__hash__
+
     @property
     def dtype(self):
         return DtypeName(self.type.dtype)
@@ -310,6 +321,13 @@ def norm(x, L, axis=None, keepdims=False):
     return jnp.sum(jnp.abs(x) ** L, axis=axis, keepdims=keepdims) ** (1.0 / L)
 
 
+def _copied(x, name):
+    """``x.copy()``: a new node computing the same value (Theano's ``tensor.copy``), optionally named."""
+    y = L.reshape(x, shape=x.shape)
+    y.name = name
+    return y
+
+
 def install():
     Var.__str__ = var_str
     Var.__repr__ = var_str
@@ -318,6 +336,10 @@ def install():
     Var.owner = property(owner)
     Var.flatten = flatten_method
     Var.norm = norm
+    # NOTE: Theano's variables have these methods too; jaxlike's numpy arrays have none by these names
+    Var.zeros_like = lambda x, dtype=None: jnp.zeros_like(x, dtype=dtype)
+    Var.ones_like = lambda x, dtype=None: jnp.ones_like(x, dtype=dtype)
+    Var.copy = lambda x, name=None: _copied(x, name)
 
 
 install()

@@ -267,7 +267,7 @@ def test_grad_list_returns_list_and_matches_finite_differences():
     np.testing.assert_allclose(got[0], numgrad(lambda v: c(v, X, B), W), rtol=1e-6)
     np.testing.assert_allclose(got[1], numgrad(lambda v: c(W, v, B), X), rtol=1e-6)
     np.testing.assert_allclose(got[2], numgrad(lambda v: c(W, X, v), B), rtol=1e-6)
-    assert isinstance(T.grad(cost, (w,)), list)
+    assert isinstance(T.grad(cost, (w,)), tuple) and isinstance(T.grad(cost, [w]), list)
 
 
 def test_grad_with_respect_to_shared_variables_and_intermediates():
