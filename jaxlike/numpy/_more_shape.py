@@ -12,7 +12,7 @@ shapes, which is automatic. roll, tile and repeat keep symbolic sizes otherwise.
 
 import numpy as np
 
-from ..core.types import is_known, dims_equal
+from ..core.types import is_known, dims_equal, dim_prod
 from ..ops import layout as L
 from ..ops import index as I
 from ..ops import sort as S
@@ -163,18 +163,13 @@ def tile(A, reps):
         return _sh.reshape(A, dims)
     x = _sh.reshape(A, tuple(v for d in dims for v in (1, d)))
     x = _sh.broadcast_to(x, tuple(v for r, d in zip(reps, dims) for v in (r, d)))
-    return _sh.reshape(x, _merged(list(zip(reps, dims))))
+    return _merged(x, list(zip(reps, dims)))
 
 
-def _merged(pairs):
-    """The sizes r * d of broadcast (r, d) pairs merged by a reshape. A symbolic d becomes the reshape's -1 (a
-    new size, so one trace serves every shape) where that is unambiguous: every other size known and not 0
-    (numpy refuses a -1 beside a 0). Otherwise d is read as an int, a retrace per shape."""
-    out = [d if r == 1 else 0 if r == 0 else r * d if is_known(d) else None for r, d in pairs]
-    unknown = [k for k, v in enumerate(out) if v is None]
-    if len(unknown) == 1 and all(is_known(v) and v > 0 for k, v in enumerate(out) if k != unknown[0]):
-        out[unknown[0]] = -1
-    return tuple(r * _int(d) if v is None else v for (r, d), v in zip(pairs, out))
+def _merged(x, pairs):
+    """``x`` (shaped as the broadcast (r, d) pairs, in order) with each pair merged into one axis of size
+    r * d: a product of sizes (DimProd) where d is symbolic, so one trace serves every shape, 0 included."""
+    return L.reshape(x, shape=tuple(dim_prod([r, d]) for r, d in pairs))
 
 
 def repeat(a, repeats, axis=None):
@@ -200,7 +195,7 @@ def repeat(a, repeats, axis=None):
         dims = tuple(shape(a))
         x = _sh.reshape(a, dims[:ax + 1] + (1,) + dims[ax + 1:])
         x = _sh.broadcast_to(x, dims[:ax + 1] + (r,) + dims[ax + 1:])
-        return _sh.reshape(x, _merged([(1, d) for d in dims[:ax]] + [(r, n)] + [(1, d) for d in dims[ax + 1:]]))
+        return _merged(x, [(1, d) for d in dims[:ax]] + [(r, n)] + [(1, d) for d in dims[ax + 1:]])
     if counts.ndim != 1 or counts.size != _int(n):
         raise ValueError(f"repeat: repeats of shape {counts.shape} do not match axis {ax} of size {n}")
     if np.any(counts < 0):
@@ -218,8 +213,7 @@ def kron(a, b):
     sb = (1,) * (nd - ndim(b)) + tuple(shape(b))
     xa = _sh.reshape(a, tuple(v for d in sa for v in (d, 1)))
     xb = _sh.reshape(b, tuple(v for d in sb for v in (1, d)))
-    prod = xa * xb
-    return _sh.reshape(prod, tuple(_int(p) * _int(q) for p, q in zip(sa, sb)))
+    return _merged(xa * xb, list(zip(sa, sb)))
 
 
 # -- reordering ----------------------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ concatenate."""
 import numpy as np
 
 from ..core.graph import Var
-from ..core.types import is_known, Sym
+from ..core.types import is_known, Sym, DimExpr
 from ..ops import layout as L
+from ..ops.layout import size_expression
 from ..ops._rules import normalize_axis, normalize_axes, broadcast_shapes
 from ._base import asarray_or_var, as_var, ndim, shape, is_traced
 
@@ -23,17 +24,31 @@ def reshape(a, *newshape, shape=None, order="C"):
     elif len(newshape) == 1 and isinstance(newshape[0], int):
         newshape = (newshape[0],)
     a = asarray_or_var(a)
-    for k, d in enumerate(newshape):
-        if isinstance(d, Var):
-            raise TypeError(f"reshape: size {k} of the new shape is a value computed in the graph ({d!r}); sizes "
-                            "are numbers or symbolic sizes themselves (x.shape[0]): write -1 for the one size to "
-                            "infer, e.g. x.reshape((-1,)) for x.shape[0] * x.shape[1]")
-    newshape = tuple(d if isinstance(d, Sym) else int(d) for d in newshape)
+    newshape = tuple(_size(d, k) for k, d in enumerate(newshape))
     if not is_traced(a):
         return np.reshape(a, newshape)
     if len(newshape) == a.ndim and all(x is y for x, y in zip(newshape, a.shape)):
         return a
     return L.reshape(a, shape=newshape)
+
+
+def _size(d, k):
+    """Entry ``k`` of a reshape target: an int, a symbolic size, or a graph integer: computed from sizes alone
+    (Theano's ``x.shape[0] * x.shape[1]``) it becomes the product or sum of those sizes, otherwise a size bound
+    from its value when the graph runs."""
+    if isinstance(d, (Sym, DimExpr)):
+        return d
+    if isinstance(d, Var):
+        size = size_expression(d)
+        if size is not None:
+            return size
+        if d.ndim != 0 or d.dtype.kind not in "iu":
+            raise TypeError(f"reshape: size {k} of the new shape must be an integer scalar, got {d.type!r}")
+        # NOTE: a size read off a value (Theano's x.reshape((n, -1)) with n an input) is the length of iota(n),
+        # bound when the graph runs; the reshape checks it against the array's size then
+        from ..ops.index import iota
+        return iota(d).shape[0]
+    return int(d)
 
 
 def ravel(a, order="C"):

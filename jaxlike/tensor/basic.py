@@ -10,7 +10,7 @@ import builtins
 import numpy as np
 
 from ..core.graph import Var, const
-from ..core.types import canonical_dtype, is_known, floatx, Sym
+from ..core.types import canonical_dtype, is_known, floatx, Sym, dim_prod
 from ..core.errors import user_frame, where as _at
 from .. import numpy as jnp
 from ..numpy._base import asarray_or_var
@@ -358,7 +358,8 @@ def flatten(x, ndim=1):
     x = as_tensor_variable(x)
     if not 1 <= ndim <= builtins.max(x.ndim, 1):
         raise ValueError(f"flatten: ndim={ndim} must be between 1 and the rank {x.ndim}")
-    return jnp.reshape(x, tuple(x.shape[:ndim - 1]) + (-1,))
+    # NOTE: a product of the merged sizes, not -1: a -1 beside a size 0 at run time could not be inferred
+    return jnp.reshape(x, tuple(x.shape[:ndim - 1]) + (dim_prod(x.shape[ndim - 1:]),))
 
 
 def tile(x, reps, ndim=None):
@@ -372,18 +373,7 @@ def tile(x, reps, ndim=None):
         if ndim < len(reps):
             raise ValueError(f"tile: ndim={ndim} is smaller than len(reps)={len(reps)}")
         reps = (1,) * (ndim - len(reps)) + reps
-    x = as_tensor_variable(x)
-    if builtins.all(is_known(d) for d in x.shape):
-        return jnp.tile(x, reps)
-    reps = (1,) * (x.ndim - len(reps)) + reps
-    y = jnp.reshape(x, (1,) * (len(reps) - x.ndim) + tuple(x.shape))
-    # NOTE: one axis at a time, so each reshape has a single merged size to infer (-1) from symbolic ones
-    for axis, r in enumerate(reps):
-        if r != 1:
-            shape = tuple(y.shape)
-            y = jnp.broadcast_to(jnp.expand_dims(y, axis), shape[:axis] + (r,) + shape[axis:])
-            y = jnp.reshape(y, shape[:axis] + (-1,) + shape[axis + 1:])
-    return y
+    return jnp.tile(as_tensor_variable(x), reps)    # NOTE: symbolic sizes stay symbolic (products of sizes)
 
 
 def diag(v, k=0):

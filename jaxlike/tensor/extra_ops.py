@@ -76,10 +76,7 @@ def repeat(x, repeats, axis=None):
                              + where(user_frame()))
         # NOTE: the output size is sum(counts), known now; the source positions are a constant gather
         return jnp.take(x, const(np.repeat(np.arange(counts.size), counts)), axis=axis)
-    repeats = int(counts)
-    # NOTE: a broadcast along a new dim after `axis`, merged into it: works for symbolic sizes too
-    y = jnp.broadcast_to(jnp.expand_dims(x, axis + 1), shape[:axis + 1] + (repeats,) + shape[axis + 1:])
-    return jnp.reshape(y, shape[:axis] + (-1,) + shape[axis + 1:])
+    return jnp.repeat(x, int(counts), axis=axis)     # NOTE: a symbolic size stays symbolic (a product)
 
 
 def roll(x, shift, axis=None):

@@ -251,3 +251,23 @@ def test_arange_of_python_floats_is_float32_under_floatx_float32():
         theano.config.floatX = old
     assert r.dtype == np.float32
     np.testing.assert_array_equal(r.eval(), [0.0, 0.25, 0.5, 0.75])
+
+
+def test_reshape_to_products_of_sizes_and_flatten_serve_every_shape():
+    """Catches: Theano's x.reshape((x.shape[0] * x.shape[1], x.shape[2])) refused (a size computed in the
+    graph), a reshape to an input scalar's value refused, and flatten/tile/repeat merging axes with a -1 that
+    an empty leading axis leaves undetermined."""
+    x, n = T.tensor3("x"), T.iscalar("n")
+    f = theano.function([x], [x.reshape((x.shape[0] * x.shape[1], x.shape[2])), T.flatten(x, 2),
+                              T.tile(x, (2, 1, 3)), T.repeat(x, 2, axis=2)])
+    for shape in [(2, 3, 4), (3, 3, 5), (0, 3, 5), (2, 0, 1)]:
+        v = np.arange(np.prod(shape), dtype=float).reshape(shape)
+        want = [v.reshape(shape[0] * shape[1], shape[2]), v.reshape(shape[0], shape[1] * shape[2]),
+                np.tile(v, (2, 1, 3)), np.repeat(v, 2, axis=2)]
+        for got, w in zip(f(v), want):
+            assert got.shape == w.shape
+            np.testing.assert_array_equal(got, w)
+    g = theano.function([x, n], x.reshape((n, -1)))
+    v = np.arange(24.0).reshape(2, 3, 4)
+    for rows in (4, 6, 1):
+        np.testing.assert_array_equal(g(v, rows), v.reshape(rows, -1))
