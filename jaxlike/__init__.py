@@ -29,7 +29,7 @@ from . import display  # noqa: F401  (installs the notebook views: _repr_html_, 
 from .printing import debugprint, make_graph, pp  # noqa: F401  (pp: Theano's theano.pp)
 from . import profile  # noqa: F401  (jaxlike.profile.report())
 from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)
-from .tensor import In, Param, Mode  # noqa: F401  (theano.In, theano.Param, theano.Mode)
+from .tensor import In, Out, Param, Mode  # noqa: F401  (theano.In, theano.Out, theano.Param, theano.Mode)
 from .tensor.scan_module import scan  # noqa: F401  (Theano's theano.scan)
 from .tensor.scan_module import map, reduce, foldl, foldr, clone  # noqa: F401,A004  (theano.map, theano.clone...)
 from . import gradient  # noqa: F401  (Theano's theano.gradient.grad / jacobian / hessian / Rop / Lop / zero_grad)

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from ..core.graph import Var, Graph, const, substitute, free_inputs, toposort, size_providers
-from ..core.types import is_known, Sym, DimSum
+from ..core.types import is_known, Sym, DimExpr
 from ..runtime.compiled import build_executable
 from ..runtime.tiered import TieredExecutable
 from ..runtime.callpath import ArgCheck, function_caller
@@ -416,7 +416,7 @@ def _sizes_read(roots):
     def visit(a):
         if isinstance(a, Sym):
             found.add(id(a))
-        elif isinstance(a, DimSum):
+        elif isinstance(a, DimExpr):
             visit(a.terms)
         elif isinstance(a, tuple):
             for x in a:

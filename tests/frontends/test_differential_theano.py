@@ -271,3 +271,9 @@ def test_reshape_to_products_of_sizes_and_flatten_serve_every_shape():
     v = np.arange(24.0).reshape(2, 3, 4)
     for rows in (4, 6, 1):
         np.testing.assert_array_equal(g(v, rows), v.reshape(rows, -1))
+
+
+def test_out_is_exported_at_the_top_as_theano_out():
+    """Catches: theano.Out (an output with borrow=) existing only as jaxlike.tensor.Out."""
+    x = T.dvector("x")
+    np.testing.assert_array_equal(theano.function([x], theano.Out(x * 2, borrow=True))(np.ones(2)), [2.0, 2.0])
