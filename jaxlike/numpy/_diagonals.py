@@ -1,13 +1,12 @@
 """Diagonals and triangles with numpy's signatures: diagonal, diag, diagflat, tril, triu, and the column - row
 mask behind them (also eye's, tri's and trace's). For sizes known only at the call they compare positions
-instead of gathering, so one trace serves every size; a length that would be a new size (an off-centre
-diagonal of symbolic planes) reads the size as an int, which under ``compile`` specializes the trace to
-concrete shapes.
+instead of gathering, or take a strided slice of the flattened planes whose bounds are sums and products of
+the sizes, so one trace serves every size.
 """
 
 import numpy as np
 
-from ..core.types import is_known, dims_equal
+from ..core.types import is_known, dims_equal, dim_prod, dim_sum
 from ..ops import layout as L
 from ..ops import index as I
 from ..ops import math as om
@@ -58,12 +57,27 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
         # entries add exact zeros), so the length stays n where the gather would need a concrete one
         from ._reductions import sum as _sum
         return _sum(zero_outside(diagonal_mask(rows, cols, 0), x), axis=-1, dtype=dtype_of(x))
-    rows, cols = int(rows), int(cols)
+    if not (is_known(rows) and is_known(cols)):
+        return _strided_diagonal(x, offset)
     length = max(0, min(rows, cols - offset) if offset >= 0 else min(rows + offset, cols))
     start_r, start_c = max(0, -offset), max(0, offset)
     flat_idx = (np.arange(length) + start_r) * cols + np.arange(length) + start_c
     flat = _sh.reshape(x, tuple(shape(x)[:-2]) + (rows * cols,))
     return I.take(flat, const(flat_idx.astype(np.int64)), axis=ndim(flat) - 1)
+
+
+def _strided_diagonal(x, offset):
+    """Diagonal ``offset`` of x's last two axes of symbolic sizes: the main diagonal of the planes cut to start
+    at that diagonal, whose flattened (r * c) elements 0, c + 1, 2 (c + 1), ... below c * c are exactly the
+    min(r, c) diagonal entries (r <= c: the slice ends at r * c; r > c: at c * c), so the length is a size of
+    the result and nothing is read as an int."""
+    lead = (None, None, None)
+    if offset:
+        cut = (offset, None, None) if offset > 0 else lead
+        x = L.slice_(x, index=(lead,) * (ndim(x) - 2) + ((-offset, None, None) if offset < 0 else lead, cut))
+    rows, cols = shape(x)[-2:]
+    flat = L.reshape(x, shape=tuple(shape(x)[:-2]) + (dim_prod([rows, cols]),))
+    return L.slice_(flat, index=(lead,) * (ndim(flat) - 1) + ((0, dim_prod([cols, cols]), dim_sum([cols, 1])),))
 
 
 def diag(v, k=0):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import jaxlike
+from jaxlike.test_util import check_grads
 import jaxlike.numpy as jnp
 from _surface import Row, check_row, uniform, ids, traced
 
@@ -258,13 +259,29 @@ def test_pad_by_index_keeps_symbolic_sizes():
 
 
 def test_functions_that_need_sizes_specialize_under_compile():
-    """An off-centre diagonal reads a size as an int (its result's size is a new one): compile retraces it
+    """array_split reads a size as an int (its pieces' sizes are floor divisions of it): compile retraces it
     with concrete shapes (one entry per shape), values right."""
-    f = traced(lambda v: jnp.sum(jnp.diagonal(jnp.outer(v, v), 1)))
+    f = traced(lambda v: [jnp.sum(p) for p in jnp.array_split(v, 2)])
     for n in (3, 5):
         x = np.arange(1.0, n + 1)
-        np.testing.assert_allclose(f(x), np.sum(x[:-1] * x[1:]))
+        np.testing.assert_allclose(f(x), [np.sum(p) for p in np.array_split(x, 2)])
     assert len(f._cache) == 2
+
+
+def test_every_diagonal_of_symbolic_planes_compiles_once():
+    """Catches: an off-centre diagonal, or the main one of non-square planes, reading the sizes as ints (a
+    retrace per shape; Theano's x.diagonal() raised): a strided slice of the flattened planes whose bounds
+    are products and sums of the sizes serves every shape, empty and one-row planes included."""
+    f = traced(lambda a: tuple(jnp.diagonal(a, k) for k in (0, 1, -1, 3, -2)) + (jnp.diagonal(a[None] * 2, 1, 1, 2),))
+    for s in [(3, 5), (5, 3), (4, 4), (0, 3), (3, 0), (2, 7)]:
+        a = np.arange(np.prod(s), dtype=float).reshape(s) + 1
+        want = tuple(np.diagonal(a, k) for k in (0, 1, -1, 3, -2)) + (np.diagonal(a[None] * 2, 1, 1, 2),)
+        for got, w in zip(f(a), want):
+            assert got.shape == w.shape
+            np.testing.assert_array_equal(got, w)
+    assert len(f._cache) == 1
+    a = np.random.default_rng(0).normal(size=(3, 5))
+    check_grads(lambda a: jnp.diagonal(a, 1) ** 2 + jnp.sum(jnp.diagonal(a, -1)), (a,), order=1)
 
 
 def test_tile_repeat_kron_of_two_symbolic_axes_compile_once():
