@@ -338,3 +338,13 @@ def test_slices_with_computed_bounds_plan_their_length_from_scalar_arguments(gpu
     by_value = jaxlike.compile(lambda x: x[:jnp.sum(x > 0)], device="cuda")
     with pytest.raises(NotImplementedError, match="depends here on array values computed on the device"):
         by_value(np.arange(4.0))
+
+
+def test_products_of_sizes_in_reshapes_and_slices_on_the_device(gpu):
+    """Catches: the device plan resolving a DimProd bound as a sum (or not at all): tile's merged axes, a
+    diagonal's strided slice of flattened planes (0 : c*c : c+1), each for two shapes of one compile."""
+    f = jaxlike.compile(lambda a: (jnp.diagonal(a, 1) * 2, jnp.tile(a, (2, 2)) + 1), device="cuda")
+    for shape in [(3, 5), (4, 2)]:
+        a = np.arange(np.prod(shape), dtype=float).reshape(shape)
+        for got, want in zip(f(a), (np.diagonal(a, 1) * 2, np.tile(a, (2, 2)) + 1)):
+            np.testing.assert_array_equal(np.asarray(got), want)
