@@ -19,7 +19,8 @@ from . import nn  # noqa: F401
 from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
                   vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct)
 from .custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
-from ._checkpoint import checkpoint, remat  # noqa: F401  (returns the function: no rematerialization here)
+from ._checkpoint import checkpoint, remat, checkpoint_policies  # noqa: F401  (no rematerialization here)
+from . import ad_checkpoint  # noqa: F401  (jax.ad_checkpoint.checkpoint_name)
 from . import debug  # noqa: F401  (jax.debug.print, on concrete values)
 from . import tree_util, tree, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.tree, jax.random, ...)
 from .host import (Array, Device, block_until_ready, device_put, device_get, devices, local_devices,  # noqa: F401

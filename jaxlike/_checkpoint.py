@@ -9,7 +9,7 @@ core.errors.
 
 from .core.errors import user_frame, where
 
-__all__ = ["checkpoint", "remat"]
+__all__ = ["checkpoint", "remat", "checkpoint_policies", "checkpoint_name"]
 
 
 def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
@@ -29,3 +29,51 @@ def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
 
 
 remat = checkpoint
+
+
+def checkpoint_name(x, name):
+    """``jax.ad_checkpoint.checkpoint_name``: tags ``x`` for the name-based policies and returns it; with
+    nothing rematerialized here the tag has nothing to act on."""
+    if not isinstance(name, str):
+        raise TypeError(f"checkpoint_name: name must be a str, got {type(name).__name__}{where(user_frame())}")
+    return x
+
+
+def _names_of(params):
+    return {params.get("name")} - {None}
+
+
+class checkpoint_policies:    # noqa: N801  (JAX's lower-case namespace)
+    """``jax.checkpoint_policies``: the policies ported code passes as ``checkpoint(policy=...)``. Each is
+    JAX's predicate ``policy(prim, *avals, **params) -> bool`` (whether a value may be saved for the backward
+    pass); checkpoint accepts any of them and, rematerializing nothing, saves everything whatever they say."""
+
+    @staticmethod
+    def everything_saveable(*_, **__):
+        return True
+
+    @staticmethod
+    def nothing_saveable(*_, **__):
+        return False
+
+    @staticmethod
+    def dots_saveable(prim, *_, **__):
+        return getattr(prim, "name", prim) in ("dot_general", "contract")
+
+    checkpoint_dots = dots_saveable
+    dots_with_no_batch_dims_saveable = dots_saveable
+    checkpoint_dots_with_no_batch_dims = dots_saveable
+
+    @staticmethod
+    def save_only_these_names(*names):
+        return lambda prim, *_, **params: bool(_names_of(params) & set(names))
+
+    @staticmethod
+    def save_anything_except_these_names(*names):
+        return lambda prim, *_, **params: not (_names_of(params) & set(names))
+
+    save_any_names_but_these = save_anything_except_these_names
+
+    @staticmethod
+    def save_from_both_policies(first, second):
+        return lambda *args, **params: first(*args, **params) or second(*args, **params)

@@ -385,3 +385,21 @@ def test_a_scans_stacked_concatenation_keeps_its_summed_size():
     x, ys = np.array([1.0, 2.0, 0.5]), np.arange(8.0).reshape(4, 2)
     want = 4 * np.sum(x * x) + 2 * x * (ys.sum() + 4 * x.sum())
     np.testing.assert_allclose(jaxlike.compile(jaxlike.grad(h))(x, ys), want, rtol=1e-12)
+
+
+def test_checkpoint_policies_and_names_from_ported_code():
+    """Catches: jax.checkpoint_policies and jax.ad_checkpoint.checkpoint_name missing (AttributeError in
+    ported code); they change no value here, as checkpoint itself does not."""
+    from jaxlike.ad_checkpoint import checkpoint_name
+    policies = jaxlike.checkpoint_policies
+    f = jaxlike.checkpoint(lambda x: jnp.sin(checkpoint_name(x * 2.0, "h")),
+                           policy=policies.save_only_these_names("h"))
+    x = np.array([0.5, 1.0])
+    np.testing.assert_allclose(jaxlike.grad(lambda v: jnp.sum(f(v)))(x), 2 * np.cos(2 * x), rtol=1e-14)
+    for policy in (policies.everything_saveable, policies.nothing_saveable, policies.dots_saveable,
+                   policies.dots_with_no_batch_dims_saveable,
+                   policies.save_from_both_policies(policies.dots_saveable, policies.nothing_saveable)):
+        assert jaxlike.checkpoint(jnp.sin, policy=policy)(0.5) == np.sin(0.5)
+    assert policies.save_only_these_names("h")(None, name="h") and not policies.nothing_saveable(None)
+    with pytest.raises(TypeError, match="name must be a str"):
+        checkpoint_name(x, 3)
