@@ -20,7 +20,7 @@ from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jac
                   vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct)
 from .custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from ._checkpoint import checkpoint, remat, checkpoint_policies  # noqa: F401  (no rematerialization here)
-from . import ad_checkpoint  # noqa: F401  (jax.ad_checkpoint.checkpoint_name)
+from . import ad_checkpoint, dtypes  # noqa: F401  (jax.ad_checkpoint.checkpoint_name, jax.dtypes.float0)
 from . import debug  # noqa: F401  (jax.debug.print, on concrete values)
 from . import tree_util, tree, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.tree, jax.random, ...)
 from .host import (Array, Device, block_until_ready, device_put, device_get, devices, local_devices,  # noqa: F401

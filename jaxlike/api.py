@@ -26,6 +26,7 @@ from .core.types import TensorType, is_known
 from .runtime.trace import as_output, trace
 from .runtime.compiled import compile
 from . import numpy as jnp
+from .dtypes import float0
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "jacobian", "hessian", "vmap",
            "compile", "jit", "make_jaxpr", "eval_shape", "ShapeDtypeStruct"]
@@ -191,18 +192,36 @@ def vjp(fun, *primals, has_aux=False):
     return primal_out, vjp_fn
 
 
-def _tangent_leaves(primals, tangents, fresh, fname, label):
+def _tangent_leaves(primals, tangents, fresh, fname, label, float0_ok=False):
     """The tangents' leaves, checked against the primals' (``fresh``: their Vars, in leaf order): the same
-    structure, shapes and dtypes (see ``_like_primal``). ``label``: how the message names tangent i."""
+    structure, shapes and dtypes (see ``_like_primal``). ``label``: how the message names tangent i. With
+    ``float0_ok`` an integer or boolean primal takes a float0 tangent of its shape, as in JAX, and its leaf
+    here is None (it has no tangent)."""
     types, out = iter([f.type for f in fresh]), []
     for i, (p, t) in enumerate(zip(primals, tangents)):
         ptree, ttree = pytree.flatten(p)[1], pytree.flatten(t)[1]
         if ptree != ttree:
             raise TypeError(f"{fname}: tangent structure {ttree} does not match primal structure {ptree} "
                             f"({label(i)})")
-        out += [_like_primal(leaf, next(types), fname, ("tangent", "primal"), f"{label(i)}{path}")
-                for leaf, path in zip(pytree.flatten(t)[0], pytree.leaf_paths(t))]
+        for leaf, path in zip(pytree.flatten(t)[0], pytree.leaf_paths(t)):
+            want = next(types)
+            if float0_ok and want.dtype.kind not in "fc":
+                out.append(_float0_tangent(leaf, want, fname, f"{label(i)}{path}"))
+            else:
+                out.append(_like_primal(leaf, want, fname, ("tangent", "primal"), f"{label(i)}{path}"))
     return out
+
+
+def _float0_tangent(value, want, fname, label):
+    """None for the float0 tangent of an integer or boolean primal; JAX's TypeError for any other."""
+    dtype = getattr(value, "dtype", None)
+    if dtype != float0:
+        raise TypeError(f"{fname}: {label} has dtype {dtype or type(value).__name__} but its primal has "
+                        f"{want.dtype}: the tangent of an integer or boolean primal has dtype float0 "
+                        f"(np.zeros(shape, jaxlike.dtypes.float0)){where(user_frame())}")
+    if np.ndim(value) != want.ndim or any(is_known(d) and d != s for d, s in zip(want.shape, np.shape(value))):
+        raise ValueError(f"{fname}: {label} has shape {np.shape(value)} but its primal has {want!r}")
+    return None
 
 
 def _like_primal(value, want, fname, kinds, label):
@@ -239,9 +258,9 @@ def jvp(fun, primals, tangents, has_aux=False):
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
     nums = tuple(range(len(primals)))
-    new_args, fresh, actual, trees = _prepare(primals, nums, "jvp")
-    tan_leaves = _tangent_leaves(primals, tangents, fresh, "jvp", lambda i: f"tangents[{i}]")
-    tvars = [Var(f.type) for f in fresh]
+    new_args, fresh, actual, trees = _prepare(primals, nums, "jvp", need_float=False)
+    tan_leaves = _tangent_leaves(primals, tangents, fresh, "jvp", lambda i: f"tangents[{i}]", float0_ok=True)
+    tvars = [Var(f.type) if t is not None else None for f, t in zip(fresh, tan_leaves)]
     out = fun(*new_args)
     aux_leaves, aux_tree = [], None
     if has_aux:
@@ -251,9 +270,14 @@ def jvp(fun, primals, tangents, has_aux=False):
     # NOTE: the outputs as forward mode rebuilt them: a loop's values then come from its tangent loop
     out_leaves, touts = forward(out_leaves, fresh, tvars, with_primals=True)
     touts = [t if t is not None else zeros_like(o) for t, o in zip(touts, out_leaves)]
-    vals = _finish(fresh + tvars, actual + tan_leaves, out_leaves + touts + aux_leaves)
+    given = [k for k, t in enumerate(tvars) if t is not None]
+    vals = _finish(fresh + [tvars[k] for k in given], actual + [tan_leaves[k] for k in given],
+                   out_leaves + touts + aux_leaves)
     n = len(out_leaves)
-    result = pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, vals[n:2 * n])
+    # NOTE: an integer or boolean output's tangent is float0 zeros, as in JAX
+    tangents_out = [np.zeros(np.shape(v), float0) if o.dtype.kind not in "fc" else v
+                    for o, v in zip(out_leaves, vals[n:2 * n])]
+    result = pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, tangents_out)
     return result + (pytree.unflatten(aux_tree, vals[2 * n:]),) if has_aux else result
 
 

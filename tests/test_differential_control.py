@@ -403,3 +403,17 @@ def test_checkpoint_policies_and_names_from_ported_code():
     assert policies.save_only_these_names("h")(None, name="h") and not policies.nothing_saveable(None)
     with pytest.raises(TypeError, match="name must be a str"):
         checkpoint_name(x, 3)
+
+
+def test_jvp_takes_float0_tangents_for_integer_primals():
+    """Catches: jvp refusing an integer primal (JAX takes a float0 tangent for it, and gives float0 tangents
+    for integer and boolean outputs), or taking an integer tangent for it silently."""
+    float0 = jaxlike.dtypes.float0
+    out, tan = jaxlike.jvp(lambda x, n: (x * n, n * 2, x > 0), (2.0, 3), (1.0, np.zeros((), float0)))
+    assert out[0] == 6.0 and out[1] == 6 and bool(out[2]) and tan[0] == 3.0
+    assert tan[1].dtype == float0 and tan[2].dtype == float0
+    with pytest.raises(TypeError, match="has dtype float0"):
+        jaxlike.jvp(lambda x, n: x * n, (2.0, 3), (1.0, 0))
+    f = jaxlike.compile(lambda x, n, t: jaxlike.jvp(lambda a, b: a * b, (x, n), (t, np.zeros(np.shape(n), float0))))
+    np.testing.assert_array_equal(f(np.ones(3), np.arange(3), np.full(3, 2.0))[1], [0.0, 2.0, 4.0])
+    assert jaxlike.dtypes.canonicalize_dtype("float32") == np.float32
