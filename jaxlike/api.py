@@ -274,10 +274,9 @@ def jvp(fun, primals, tangents, has_aux=False):
     vals = _finish(fresh + [tvars[k] for k in given], actual + [tan_leaves[k] for k in given],
                    out_leaves + touts + aux_leaves)
     n = len(out_leaves)
-    # NOTE: an integer or boolean output's tangent is float0 zeros, as in JAX
-    tangents_out = [np.zeros(np.shape(v), float0) if o.dtype.kind not in "fc" else v
-                    for o, v in zip(out_leaves, vals[n:2 * n])]
-    result = pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, tangents_out)
+    # NOTE: an integer or boolean output's tangent is zeros of its dtype (JAX: float0 zeros, which a traced
+    # function here could not return)
+    result = pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, vals[n:2 * n])
     return result + (pytree.unflatten(aux_tree, vals[2 * n:]),) if has_aux else result
 
 

@@ -436,10 +436,10 @@ def isneginf(x):
 
 @ufunc_keywords(np.signbit)
 def signbit(x):
-    """True where the sign bit is set, -0.0 included (1 / -0.0 is -inf)."""
+    """True where the sign bit is set: -0.0 and a NaN with its sign set included."""
     (x,), traced = _args(x)
     if not traced:
         return np.signbit(x)
     if dtype_of(x).kind != "f":
         return m.lt(x, 0)
-    return m.logical_or(m.lt(x, 0), m.logical_and(m.eq(x, 0), m.lt(m.div(1.0, x), 0)))
+    return m.signbit(x)

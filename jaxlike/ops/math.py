@@ -297,6 +297,17 @@ isnan = elementwise("isnan", 1, np.isnan, "({0} != {0})", dtype=dtype_bool,
                     complex_scalar="({0} != {0})")
 
 
+def _signbit_samples(rng):
+    neg_nan = np.copysign(np.nan, -1.0)
+    return [(np.array(v),) for v in ([-0.0, 0.0, neg_nan, np.nan, -np.inf, 2.5, -1e-300],)] + \
+        [(rng.uniform(-2, 2, s),) for s in [(), (1, 3), (0, 2)]]
+
+
+# NOTE: the sign bit itself (numpy's signbit): -0.0 and a NaN with its sign set have it, which no comparison sees
+signbit = elementwise("signbit", 1, np.signbit, "(math.copysign(1.0, {0}) < 0.0)", dtype=dtype_bool,
+                      vjp=lambda g, ans, x: (None,), differentiable=(), samples=_signbit_samples)
+
+
 def _select_dtype(c, a, b):
     return dtype_same(a, b)
 

@@ -188,3 +188,14 @@ def test_searchsorted_accepts_jaxs_method():
               np.searchsorted(a, v, side="right"))
     with pytest.raises(ValueError, match="method='bogus'"):
         jnp.searchsorted(a, v, method="bogus")
+
+
+def test_signbit_sees_the_sign_of_a_nan_and_of_zero_when_traced():
+    """Catches: traced signbit built from comparisons, False for -nan (numpy and JAX: True), and copysign
+    taking +1 for a negative NaN sign."""
+    x = np.array([-0.0, 0.0, np.copysign(np.nan, -1.0), np.nan, -np.inf, 2.5, -1e-300])
+    for dt in (np.float64, np.float32):
+        v = x.astype(dt)
+        got = jaxlike.compile(lambda a: (jnp.signbit(a), jnp.copysign(jnp.ones_like(a), a)))(v)
+        np.testing.assert_array_equal(got[0], np.signbit(v))
+        np.testing.assert_array_equal(got[1], np.copysign(1, v))

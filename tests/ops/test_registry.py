@@ -30,7 +30,7 @@ NO_GRADIENT = {
     "gt": "comparison: boolean result", "ge": "comparison: boolean result",
     "eq": "comparison: boolean result", "ne": "comparison: boolean result",
     "logical_and": "boolean logic", "logical_or": "boolean logic", "logical_xor": "boolean logic",
-    "logical_not": "boolean logic", "isnan": "boolean result",
+    "logical_not": "boolean logic", "isnan": "boolean result", "signbit": "boolean result",
     "bitwise_and": "integers and bools only", "bitwise_or": "integers and bools only",
     "bitwise_xor": "integers and bools only", "invert": "integers and bools only",
     "left_shift": "integers and bools only", "right_shift": "integers and bools only",
