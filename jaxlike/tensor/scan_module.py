@@ -22,7 +22,6 @@ import numpy as np
 
 from ..core.graph import Var, as_var, substitute, toposort, free_inputs
 from ..core.errors import user_frame, where
-from .shared import SharedVariable
 from ..control.body import slice_type
 
 from ..core.types import is_known, dims_equal, Sym
