@@ -1,7 +1,7 @@
 """``jax.lax``'s reductions, scans and sorts (re-exported by ``jaxlike.lax``): reduce_sum/max/min/prod/and/or/
 xor, argmax/argmin, the generic ``reduce`` (a reduction primitive where the computation is one
-add/mul/max/min/and/or/xor per operand, else a fold), cumsum/cumprod/cummax/cummin/cumlogsumexp, sort (tuples sorted by their first ``num_keys`` operands),
-sort_key_val, top_k, and associative_scan.
+add/mul/max/min/and/or/xor per operand, else a fold), cumsum/cumprod/cummax/cummin/cumlogsumexp, sort (tuples
+sorted by their first ``num_keys`` operands), sort_key_val, top_k, and associative_scan.
 
 Results keep the operand's dtype (lax does not widen: an int8 sum wraps). The reductions and cumsum/cumprod
 bind the ``ops`` primitives; cummax/cummin/cumlogsumexp are ``associative_scan`` over max/min/logaddexp,

@@ -74,7 +74,7 @@ def _right_solve_t(b, r):
 
 
 def _tangent_parts(t, x, full_matrices):
-    """Q, the square block R1 of R, dQ and dR1 (of A's first m columns where A is wide)."""
+    """Q, A's row count where A is wide (else None), dQ and dR1 (of A's first m columns where A is wide)."""
     wide = _differentiable(x, full_matrices)
     q, r = qr_q(x, full_matrices=full_matrices), qr_r(x, full_matrices=full_matrices)
     if wide is not None:
@@ -83,7 +83,7 @@ def _tangent_parts(t, x, full_matrices):
     c = mm(mT(q), dx_rinv)
     low = _strict_lower(c)
     skew = low - mT(low)
-    return q, r, mm(q, skew - c) + dx_rinv, mm(c - skew, r)
+    return q, wide, mm(q, skew - c) + dx_rinv, mm(c - skew, r)
 
 
 def _q_jvp(tangents, q, x, *, full_matrices):
@@ -92,12 +92,10 @@ def _q_jvp(tangents, q, x, *, full_matrices):
 
 def _r_jvp(tangents, r, x, *, full_matrices):
     (t,) = tangents
-    q, _, dq, dr = _tangent_parts(t, x, full_matrices)
-    wide = _differentiable(x, full_matrices)
+    q, wide, dq, dr = _tangent_parts(t, x, full_matrices)
     if wide is None:
         return dr
-    n_ = int_size(x.shape[-1])
-    rest = mm(mT(dq), _columns(x, wide, n_)) + mm(mT(q), _columns(t, wide, n_))
+    rest = mm(mT(dq), _columns(x, wide, None)) + mm(mT(q), _columns(t, wide, None))
     return concatenate(dr, rest, axis=x.ndim - 1)
 
 
@@ -118,12 +116,11 @@ def _vjp(gq, gr, x, full_matrices):
     q, r = qr_q(x, full_matrices=full_matrices), qr_r(x, full_matrices=full_matrices)
     if wide is None:
         return (_square_vjp(gq, gr, q, r),)
-    n_ = int_size(x.shape[-1])
-    r1, rest = _columns(r, 0, wide), _columns(x, wide, n_)
+    r1, rest = _columns(r, 0, wide), _columns(x, wide, None)
     if gr is None:
         g1, g2 = _square_vjp(gq, None, q, r1), broadcast_to(const(np.zeros((), rest.dtype)), shape=rest.shape)
     else:
-        gr1, gr2 = _columns(gr, 0, wide), _columns(gr, wide, n_)
+        gr1, gr2 = _columns(gr, 0, wide), _columns(gr, wide, None)
         carried = mm(rest, mT(gr2))
         g1, g2 = _square_vjp(carried if gq is None else gq + carried, gr1, q, r1), mm(q, gr2)
     return (concatenate(g1, g2, axis=x.ndim - 1),)

@@ -93,9 +93,10 @@ def _slogdet_lu(m):
 
 
 @njit(cache=True)
-def _identity_like(m):
-    out = np.zeros_like(m)
-    for i in range(m.shape[0]):
+def _eye(rows, cols, dtype_of):
+    """The (rows, cols) identity in ``dtype_of``'s dtype."""
+    out = np.zeros((rows, cols), dtype_of.dtype)
+    for i in range(min(rows, cols)):
         out[i, i] = 1
     return out
 
@@ -126,7 +127,8 @@ def inv(x):
     out = np.empty_like(flat)
     for b in range(flat.shape[0]):
         if flat.shape[1]:
-            out[b] = np.linalg.inv(flat[b]) if _finite(flat[b]) else _gesv(flat[b], _identity_like(flat[b]))
+            n = flat.shape[1]
+            out[b] = np.linalg.inv(flat[b]) if _finite(flat[b]) else _gesv(flat[b], _eye(n, n, flat))
     return out.reshape(x.shape)
 
 
@@ -367,14 +369,6 @@ def eigh(x):
 
 
 @njit(cache=True)
-def _eye(rows, cols, dtype_of):
-    out = np.zeros((rows, cols), dtype_of.dtype)
-    for i in range(min(rows, cols)):
-        out[i, i] = 1
-    return out
-
-
-@njit(cache=True)
 def svd(x, full_matrices):
     """(U, s, Vh) of each matrix, as numpy's svd (gesdd): s in x's dtype; an empty matrix's U and Vh are
     identities; all NaN for a matrix holding inf or NaN, as the primitive's rule gives."""
@@ -427,9 +421,7 @@ def _qr_factors_impl(a, complete):
             xxgqr(kind, m, cols, k, work.ctypes, m, tau.ctypes)
             q = np.ascontiguousarray(work[:, :cols])
         else:
-            q = np.zeros((m, cols), a.dtype)
-            for i in range(min(m, cols)):
-                q[i, i] = 1
+            q = _eye(m, cols, a)
         _nl._dummy_liveness_func([work.size, tau.size])
         return q, r
     return impl
