@@ -7,6 +7,7 @@ import numpy as np
 from . import pytree
 from ._evaluate import fresh, finish
 from .autodiff.batching import batch_with_flags
+from .core import effects
 from .core.errors import user_frame, where
 from .core.graph import Var
 from .core.types import TensorType, dims_equal, is_known
@@ -106,7 +107,10 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
         out_leaves, out_tree = pytree.flatten(out)
         oaxes = _prefix(out_axes, out, "vmap: out_axes")
         out_leaves = [as_output(o) for o in out_leaves]
-        results, flags = batch_with_flags(out_leaves, singles, fulls, size)
+        prints = effects.claim(singles)     # NOTE: batched with the results; finish then runs or moves them
+        results, flags = batch_with_flags(out_leaves + prints, singles, fulls, size)
+        effects.give(results[len(out_leaves):])
+        results, flags = results[:len(out_leaves)], flags[:len(out_leaves)]
         final = []
         for r, b, ax in zip(results, flags, oaxes):
             if ax is None:

@@ -1,32 +1,42 @@
 """``jaxlike.debug``: JAX's ``jax.debug.print``.
 
-On concrete values it prints, as JAX does. Under ``compile``, ``grad``, ``vmap`` and the other
-transformations the arguments are graph variables, and a graph here is pure: no primitive has an effect, so
-a print node would have no output to keep it alive, and no backend can call back into Python while the
-compiled code runs. Rather than print the variables (names, not values), it raises NotImplementedError saying
-what to do instead. A front-end module: imports pytree and core.
+On concrete values it prints at once, as JAX does. Under ``compile``, ``grad``, ``vjp``, ``jvp`` and ``vmap``
+the arguments are graph variables: the print becomes a node (``ops/effects.py``) that runs each time the
+graph does, on the values of that call (from compiled code through ``numba.objmode`` on the CPU, on the host
+for the GPU backend), and under vmap once per batch element. Inside a loop or branch body it is refused (see
+``core/effects.py``). A front-end module: imports pytree, core and ops.
 """
 
 import builtins
 
+import numpy as np
+
 from . import pytree
+from .core import effects
 from .core.errors import user_frame, where
-from .core.graph import Var
+from .core.graph import Var, const
+from .ops.effects import debug_print, next_serial
 
 __all__ = ["print"]
 
 
 def print(fmt, *args, ordered=False, partitioned=False, **kwargs):
     """Print ``fmt.format(*args, **kwargs)`` (JAX's signature: ``ordered`` and ``partitioned`` change nothing
-    on one device run in program order). Raises NotImplementedError when an argument is traced: see the
-    module docstring."""
+    on one device, where prints run in program order). Traced arguments print their values each time the
+    compiled or transformed function runs."""
     if not isinstance(fmt, str):
         raise TypeError(f"debug.print: fmt must be a format string, got {type(fmt).__name__}{where(user_frame())}")
-    for name, value in [(f"args[{i}]", a) for i, a in enumerate(args)] + [(f"{k}=", v) for k, v in kwargs.items()]:
-        if any(isinstance(leaf, Var) for leaf in pytree.flatten(value)[0]):
-            raise NotImplementedError(
-                f"debug.print{where(user_frame())}: {name} is a traced value (inside compile, grad, vmap or another "
-                "transformation); jaxlike's compiled graphs cannot call back into Python to print it when they "
-                "run. Return it as an extra output (has_aux=True for grad) and print it outside, or call the "
-                "function on concrete arrays without the transformation.")
-    builtins.print(fmt.format(*args, **kwargs))
+    leaves, tree = pytree.flatten((args, kwargs))
+    if not any(isinstance(leaf, Var) for leaf in leaves) and not effects.tracing():
+        builtins.print(fmt.format(*args, **kwargs))
+        return
+    paths = [p for i, a in enumerate(args) for p in pytree.leaf_paths(a, f"args[{i}]")] + \
+        [p for k in sorted(kwargs) for p in pytree.leaf_paths(kwargs[k], f"{k}=")]
+    for leaf, path in zip(leaves, paths):
+        if not isinstance(leaf, Var) and np.asarray(leaf).dtype.kind not in "biufc":
+            raise TypeError(f"debug.print{where(user_frame())}: {path} is {type(leaf).__name__} {leaf!r}; only "
+                            "arrays and numbers can be printed from a traced function (write text into fmt)")
+    # NOTE: values known while tracing are constants of the graph: under compile they print on each call
+    leaves = [leaf if isinstance(leaf, Var) else const(np.asarray(leaf)) for leaf in leaves]
+    token = debug_print(*leaves, fmt=fmt, tree=tree, levels=0, serial=next_serial())
+    effects.record(token)

@@ -1,7 +1,8 @@
 """Looking at graphs: ``debugprint`` (the traced graph and the optimized one, one node per line with the
 user's source line beside it), ``pprint``/``pp`` (Theano's one-line infix form of an expression) and
 ``make_graph`` (a view with ``_repr_svg_`` drawn by Graphviz when the
-``graphviz`` package or the ``dot`` program is installed, and a ``_repr_html_`` text view that always works).
+``graphviz`` package or the ``dot`` program is installed, and a ``_repr_html_`` text view that always works);
+and Theano's ``Print``, which prints a value each time a compiled function computes it.
 
 Both accept a Graph, a Var or a list of Vars, a ``jaxlike.compile`` result or a plain function (traced with
 the example arguments given), or any object with a ``.graph`` Graph attribute (a Theano-style function).
@@ -23,6 +24,7 @@ from .config import config
 from .passes.pipeline import optimize, PASSES
 from .runtime.trace import trace
 from .runtime.compiled import Compiled
+from .ops.effects import print_value
 
 GRAPHVIZ_MISSING = ("drawing needs Graphviz: install the `dot` program (apt install graphviz, brew install "
                     "graphviz or conda install graphviz; `pip install graphviz` adds the Python binding). "
@@ -352,3 +354,32 @@ def pydotprint(fct, outfile=None, format="png", compact=True, with_ids=False, hi
         f.write(data)
     if print_output_file:
         print("The output file is available at", outfile)
+
+
+class Print:
+    """Theano's ``printing.Print(message, attrs=("__str__",))``: ``Print("h")(h)`` is ``h`` itself, and each
+    time a function computes it, it prints ``h __str__ = [...]`` (one line per attr, ``x.attr`` or
+    ``x.attr()``). As in Theano, the result must be used for anything to print, and gradients pass through
+    it. ``global_fn(op, value)``, when given, is called instead of printing."""
+
+    def __init__(self, message="", attrs=("__str__",), global_fn=None):
+        if not isinstance(message, str):
+            raise TypeError(f"Print: message must be a str, got {type(message).__name__}{where(user_frame())}")
+        attrs = (attrs,) if isinstance(attrs, str) else tuple(attrs)
+        if not all(isinstance(a, str) for a in attrs):
+            raise TypeError(f"Print: attrs must be attribute names (str), got {attrs!r}{where(user_frame())}")
+        if global_fn is not None and not callable(global_fn):
+            raise TypeError(f"Print: global_fn must be callable, got {type(global_fn).__name__}"
+                            f"{where(user_frame())}")
+        self.message, self.attrs, self.global_fn = message, attrs, global_fn
+
+    def __call__(self, x):
+        if not isinstance(x, Var):
+            from .tensor.basic import as_tensor_variable
+            x = as_tensor_variable(x)
+        return print_value(x, message=self.message, attrs=self.attrs,
+                           hook=None if self.global_fn is None else self)
+
+    def __repr__(self):
+        return f"Print({self.message!r}, attrs={self.attrs!r})"
+

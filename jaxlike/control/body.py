@@ -10,6 +10,7 @@ import hashlib
 
 import numpy as np
 
+from ..core import effects
 from ..core.graph import Graph, Var, toposort, substitute, to_text, as_var, distinct_syms
 from ..core.types import Sym, TensorType
 
@@ -83,6 +84,7 @@ def close_body(inputs, outputs, num_consts, num_carry):
     A captured value is any node that the step's results use and that does not depend on ``inputs``,
     except rank-0 constants (those stay in the body, where the compiler folds them)."""
     outputs = [as_var(o) for o in outputs]
+    effects.refuse_inside(inputs, "loop or branch body")
     dep = _depends(outputs, inputs)
     captured, seen = [], set()
 

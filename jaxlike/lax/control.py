@@ -15,6 +15,7 @@ from ..control.body import close_body, slice_type
 from ..control.scan import make_scan
 from ..control.while_loop import make_while
 from ..control.cond import make_cond, mark
+from ..core import effects
 from ..ops.layout import broadcast_to, reshape
 from ..ops.math import convert, select as _select
 from ..ops.index import take
@@ -356,6 +357,7 @@ def _one_branch(index, branches, names, operands, fn_name, picks):
         for k, v in zip(arrays, ins):
             given[k] = v
         results.append((ins, branch(*pytree.unflatten(tree, given)), start))
+        effects.refuse_inside(ins, "cond branch")
     types, out_tree = _branch_types([r for _, r, _ in results], names, fn_name)
     for ins, result, start in results:
         outs = [_fit_branch(_leaf_var(v, f"{fn_name}: a branch's result"), t)

@@ -43,8 +43,10 @@ def constant_op_to_constant(v):
 
 
 def fold_table():
-    """Every registered primitive but those in NEVER_FOLD (built per call: primitives may be added later)."""
-    return {name: (constant_op_to_constant,) for name in REGISTRY if name not in NEVER_FOLD}
+    """Every registered primitive but those in NEVER_FOLD and those with an effect (a print of constants
+    prints when the graph runs, not once here); built per call: primitives may be added later."""
+    return {name: (constant_op_to_constant,) for name, prim in REGISTRY.items()
+            if name not in NEVER_FOLD and not prim.extra.get("effect")}
 
 
 def fold(graph):

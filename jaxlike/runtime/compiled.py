@@ -76,14 +76,18 @@ def build_executable(graph, device=None, mode=None, options=None, profile=None):
 
 
 class _Entry:
-    """One compiled signature. ``call(*leaves)``: the result itself when ``single``, else the flat outputs."""
-    __slots__ = ("exe", "call", "out_tree", "graph", "single")
+    """One compiled signature. ``call(*leaves)``: the result itself when ``single``, else the flat outputs.
+    The graph's last ``prints`` outputs are the tokens of traced prints (``core/effects.py``), dropped here."""
+    __slots__ = ("exe", "call", "out_tree", "graph", "single", "prints")
 
-    def __init__(self, exe, out_tree, graph):
-        self.exe, self.out_tree, self.graph = exe, out_tree, graph
+    def __init__(self, exe, out_tree, graph, prints=0):
+        self.exe, self.out_tree, self.graph, self.prints = exe, out_tree, graph, prints
         self.single = out_tree is pytree.LEAF
-        if exe.direct is not None:
+        if exe.direct is not None and not prints:
             self.call = plain_caller(exe.direct, len(graph.inputs), self.single)
+        elif prints:
+            run, n = exe.run, len(graph.outputs) - prints
+            self.call = (lambda *a: run(*a)[0][0]) if self.single else (lambda *a: run(*a)[0][:n])
         else:
             run = exe.run
             self.call = (lambda *a: run(*a)[0][0]) if self.single else (lambda *a: run(*a)[0])
@@ -267,8 +271,9 @@ class Compiled:
             def body(*dyn_args):
                 return self.fn(*self._merge(dyn_args, static))
 
+            prints = []
             try:
-                inputs, outputs, out_tree = trace(body, dyn, concrete_shapes=concrete)
+                inputs, outputs, out_tree = trace(body, dyn, concrete_shapes=concrete, prints=prints)
             except TracerBoolError:
                 raise
             except ConcretizationError:
@@ -276,8 +281,8 @@ class Compiled:
                     raise
                 self._specialize.add(key)
                 key = key + (tuple(np.shape(x) for x in leaves),)
-                inputs, outputs, out_tree = trace(body, dyn, concrete_shapes=True)
-            graph = Graph(inputs, outputs)
+                inputs, outputs, out_tree = trace(body, dyn, concrete_shapes=True, prints=prints)
+            graph = Graph(inputs, outputs + prints)
             profile = None
             if config.profile:
                 if self._profile is None:
@@ -287,7 +292,7 @@ class Compiled:
                 profile = self._profile
                 profile.add_compile(trace_s=perf_counter() - t0)
             exe = build_executable(graph, self.device, self.mode, self.options, profile=profile)
-            entry = _Entry(exe, out_tree, graph)
+            entry = _Entry(exe, out_tree, graph, len(prints))
             if isinstance(exe, TieredExecutable):
                 exe.when_compiled(lambda compiled: self._upgrade(entry, compiled))
             self._cache[key] = entry
@@ -297,7 +302,7 @@ class Compiled:
         """Point ``entry`` and the inline tests that call it at ``exe``, the compiled form of its tiered
         executable (``runtime/tiered.py``)."""
         before = entry.call
-        entry.__init__(exe, entry.out_tree, entry.graph)
+        entry.__init__(exe, entry.out_tree, entry.graph, entry.prints)
         if any(call is before for _, call, _ in self._inline_calls):
             self._inline_calls[:] = [(p, entry.call if call is before else call, tree)
                                      for p, call, tree in self._inline_calls]

@@ -3,6 +3,7 @@ symbolic (sizes of 1 stay static: they decide broadcasting) unless the caller as
 
 import numpy as np
 
+from ..core import effects
 from ..core.graph import Var, as_var
 from ..core.types import MAY_SPECIALIZE, TensorType, Sym, type_of_value, canonical_dtype
 from .. import pytree
@@ -53,18 +54,23 @@ def leaf_signature(x):
     return (arr.dtype.str, arr.ndim, tuple(d == 1 for d in arr.shape))
 
 
-def trace(fn, args, concrete_shapes=False, names=None):
-    """Trace ``fn(*args)``. Returns (input Vars, output Vars, output treedef)."""
+def trace(fn, args, concrete_shapes=False, names=None, prints=None):
+    """Trace ``fn(*args)``. Returns (input Vars, output Vars, output treedef). The traced prints made on the way
+    (``core/effects.py``) go to the list ``prints`` when one is given, else nowhere."""
     leaves, treedef = pytree.flatten(list(args))
     inputs = [Var(abstract_type(x, concrete_shapes)) for x in leaves]
     for i, v in enumerate(inputs):
         v.name = names[i] if names else None
     traced_args = pytree.unflatten(treedef, inputs)
-    token = MAY_SPECIALIZE.set(not concrete_shapes)
+    token, position = MAY_SPECIALIZE.set(not concrete_shapes), effects.open_trace()
     try:
         out = fn(*traced_args)
     finally:
         MAY_SPECIALIZE.reset(token)
+        made = effects.close_trace(position)
+    if prints is not None and made:
+        effects.check_owned(made, inputs)
+        prints.extend(made)
     out_leaves, out_tree = pytree.flatten(out)
     return inputs, [as_output(o) for o in out_leaves], out_tree
 

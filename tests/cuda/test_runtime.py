@@ -185,6 +185,23 @@ def test_device_selection(gpu, restore_device):
     np.testing.assert_allclose(g(x), x * 3.0)
 
 
+def test_debug_print_runs_on_the_host_each_call(gpu, capsys):
+    """Catches: a print on device='cuda' warned about as a missing kernel, run once, or printing the device
+    buffer instead of its values."""
+    import warnings
+    from jaxlike import debug
+
+    def f(x):
+        debug.print("x {}", x * 2.0)
+        return x + 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = jaxlike.compile(f, device="cuda")
+        for x in (np.arange(3.0), np.ones(2)):
+            np.testing.assert_allclose(g(x), x + 1.0)
+            assert capsys.readouterr().out == f"x {x * 2.0}\n"
+
+
 def test_theano_style_training_keeps_shared_values_on_device(gpu, restore_device):
     """Catches: the Theano front end and this backend disagreeing on state: shared values must live on the
     device between steps, and get_value must copy them to the host."""

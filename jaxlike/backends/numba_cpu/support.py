@@ -21,6 +21,7 @@ from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
 from ...core.errors import ShapeError
+from ...core.primitive import REGISTRY
 from ...core.types import Sym, DimExpr
 from ...ops.prng import ROTATIONS, PARITY
 from . import branchless as _branchless, scratch as _scratch
@@ -494,7 +495,8 @@ def run_fallback(key, index, args, sizes):
 
 
 def warn_fallback(name):
-    if name not in _WARNED:
+    # NOTE: an op with an effect (a print) has nothing to lower: calling back into Python is its purpose
+    if name not in _WARNED and not REGISTRY[name].extra.get("effect"):
         _WARNED.add(name)
         warnings.warn(f"numba_cpu has no lowering for primitive {name!r}: it runs its numpy rule through "
                       "numba.objmode (correct, but it leaves compiled code for every call)", stacklevel=4)
