@@ -154,3 +154,19 @@ def test_theano_print_is_an_identity_that_prints_when_computed(capsys):
     assert seen == [("q", [0.0, 1.0, 2.0, 3.0])]
     with pytest.raises(TypeError, match="attrs must be attribute names"):
         Print("p", attrs=(3,))
+
+
+def test_callback_gets_each_calls_values_as_arrays():
+    """Catches: debug.callback called at trace time with graph variables, or once per compile, or with its
+    keyword arguments lost."""
+    seen = []
+
+    @jaxlike.compile
+    def f(x):
+        debug.callback(lambda a, scale: seen.append((type(a), a.tolist(), float(scale))), x * 2, scale=x[0])
+        return x
+    f(np.array([1.0, 2.0]))
+    f(np.array([3.0]))
+    assert seen == [(np.ndarray, [2.0, 4.0], 1.0), (np.ndarray, [6.0], 3.0)]
+    with pytest.raises(TypeError, match="callback must be callable"):
+        debug.callback(3, 4)

@@ -1,7 +1,8 @@
 """Printing from compiled code: the two primitives with an effect.
 
-- ``debug_print(*leaves, fmt, tree, levels, serial)``: JAX's ``jax.debug.print``. Prints
-  ``fmt.format(*args, **kwargs)`` with the leaves put back into ``tree`` (the structure of ``(args, kwargs)``)
+- ``debug_print(*leaves, fmt, tree, levels, serial, callback=None)``: JAX's ``jax.debug.print``. Prints
+  ``fmt.format(*args, **kwargs)`` with the leaves put back into ``tree`` (the structure of ``(args, kwargs)``),
+  or calls ``callback(*args, **kwargs)`` (``jax.debug.callback``),
   and returns a token (a 0-d bool nothing reads; ``core/effects.py`` keeps it alive). Under vmap every operand
   carries the same ``levels`` leading batch axes and each batch element prints on its own line, as in JAX.
   ``serial`` tells two prints of the same values apart, so CSE cannot merge them into one.
@@ -31,24 +32,27 @@ def next_serial():
     return next(_SERIALS)
 
 
-def _print_formatted(leaves, fmt, tree):
+def _print_formatted(leaves, fmt, tree, callback):
     args, kwargs = pytree.unflatten(tree, [np.asarray(x) for x in leaves])
-    print(fmt.format(*args, **kwargs))
+    if callback is None:
+        print(fmt.format(*args, **kwargs))
+    else:
+        callback(*args, **kwargs)
 
 
-def _debug_print_numpy(*leaves, fmt, tree, levels, serial):
+def _debug_print_numpy(*leaves, fmt, tree, levels, serial, callback=None):
     if levels == 0 or not leaves:
-        _print_formatted(leaves, fmt, tree)
+        _print_formatted(leaves, fmt, tree, callback)
     else:
         for index in np.ndindex(*np.shape(leaves[0])[:levels]):
-            _print_formatted([np.asarray(x)[index] for x in leaves], fmt, tree)
+            _print_formatted([np.asarray(x)[index] for x in leaves], fmt, tree, callback)
     return np.array(False)
 
 
-def _debug_print_batch(args, batched, size, *, fmt, tree, levels, serial):
+def _debug_print_batch(args, batched, size, **attrs):
     from .layout import broadcast_to
     args = [with_batch(a, b, size) for a, b in zip(args, batched)]
-    token = debug_print(*args, fmt=fmt, tree=tree, levels=levels + 1, serial=serial)
+    token = debug_print(*args, **{**attrs, "levels": attrs["levels"] + 1})
     return broadcast_to(token, shape=(size,))
 
 
