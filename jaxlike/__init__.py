@@ -21,7 +21,8 @@ from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jac
 from .custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from ._checkpoint import checkpoint, remat, checkpoint_policies  # noqa: F401  (no rematerialization here)
 from . import ad_checkpoint, dtypes  # noqa: F401  (jax.ad_checkpoint.checkpoint_name, jax.dtypes.float0)
-from . import debug  # noqa: F401  (jax.debug.print, on concrete values)
+from . import debug  # noqa: F401  (jax.debug.print and callback)
+from .callbacks import pure_callback  # noqa: F401
 from . import tree_util, tree, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.tree, jax.random, ...)
 from .host import (Array, Device, block_until_ready, device_put, device_get, devices, local_devices,  # noqa: F401
                    device_count, default_backend)

@@ -1,8 +1,8 @@
 """``jaxlike.debug``: JAX's ``jax.debug.print`` and ``jax.debug.callback``.
 
 On concrete values it prints at once, as JAX does. Under ``compile``, ``grad``, ``vjp``, ``jvp`` and ``vmap``
-the arguments are graph variables: the print (or callback) becomes a node (``ops/effects.py``) that runs each time the
-graph does, on the values of that call (from compiled code through ``numba.objmode`` on the CPU, on the host
+the arguments are graph variables: the print (or callback) becomes a node (``ops/callbacks.py``) that runs
+each time the graph does, on the values of that call (from compiled code through ``numba.objmode`` on the CPU, on the host
 for the GPU backend), and under vmap once per batch element. Inside a loop or branch body it is refused (see
 ``core/effects.py``). A front-end module: imports pytree, core and ops.
 """
@@ -15,7 +15,7 @@ from . import pytree
 from .core import effects
 from .core.errors import user_frame, where
 from .core.graph import Var, const
-from .ops.effects import debug_print, next_serial
+from .ops.callbacks import debug_print, next_serial
 
 __all__ = ["print", "callback"]
 

@@ -24,7 +24,7 @@ from .config import config
 from .passes.pipeline import optimize, PASSES
 from .runtime.trace import trace
 from .runtime.compiled import Compiled
-from .ops.effects import print_value
+from .ops.callbacks import print_value
 
 GRAPHVIZ_MISSING = ("drawing needs Graphviz: install the `dot` program (apt install graphviz, brew install "
                     "graphviz or conda install graphviz; `pip install graphviz` adds the Python binding). "

@@ -44,6 +44,7 @@ NO_GRADIENT = {
     "lu_permutation": "integer result (a permutation; lu_packed carries the derivative)",
     "stop_gradient": "blocks gradients by definition",
     "debug_print": "an effect: its token (a bool) carries no value",
+    "pure_callback": "a Python function: no derivative, as in JAX (custom_jvp gives one)",
     "fused": "made by passes/fuse.py after differentiation; the primitives in its body carry the gradients",
     "while_loop": "reverse mode needs the step count in advance (JAX refuses too); its forward mode is checked "
                   "against finite differences in tests/test_loops.py",

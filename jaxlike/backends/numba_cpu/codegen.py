@@ -530,9 +530,9 @@ class Codegen(UpdateWriter):
         # NOTE: an objmode block (a fallback, the profiler's clock) needs the GIL, and numba warns about nogil=True around one
         nogil = not self.fallbacks and not self.options.get("profile")
         flags = f"error_model='numpy', fastmath={bool(self.options['fastmath'])}, nogil={nogil}"
-        if self.options.get("out_params") and len(params) <= 30:
+        if self.options.get("out_params") and len(params) <= 30 and not self.fallbacks:
             # NOTE: a step is inlined where its loop calls it (8-vector step: 69 -> 5 ns, no per-step reference
-            # counts), unless CPython passes its >30 arguments as *args, which numba's inliner refuses
+            # counts), unless CPython passes >30 arguments as *args or it holds objmode: numba's inliner refuses
             flags += ", inline='always'"
         src = ["# jaxlike numba_cpu module: generated from the graph below, do not edit.",
                "# graph:"] + ["#   " + line for line in self._graph_text().splitlines()] + [

@@ -495,8 +495,8 @@ def run_fallback(key, index, args, sizes):
 
 
 def warn_fallback(name):
-    # NOTE: an op with an effect (a print) has nothing to lower: calling back into Python is its purpose
-    if name not in _WARNED and not REGISTRY[name].extra.get("effect"):
+    # NOTE: a host callback (a print, pure_callback) has nothing to lower: calling Python is its purpose
+    if name not in _WARNED and not REGISTRY[name].extra.get("host"):
         _WARNED.add(name)
         warnings.warn(f"numba_cpu has no lowering for primitive {name!r}: it runs its numpy rule through "
                       "numba.objmode (correct, but it leaves compiled code for every call)", stacklevel=4)

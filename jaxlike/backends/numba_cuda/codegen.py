@@ -246,7 +246,7 @@ class Program:
                 self.specs.append(spec)
                 self.steps.append(ThreefryStep(node, spec, self.slots, cfg))
             else:
-                if name != "size_of" and not node.prim.extra.get("effect"):
+                if name != "size_of" and not node.prim.extra.get("host"):
                     self.host_ops.append(name)
                 self.steps.append(HostStep(node, self.slots, cfg))
         if self.host_ops:
