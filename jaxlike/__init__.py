@@ -17,7 +17,8 @@ from . import numpy  # noqa: F401  (installs operators and methods on traced val
 from .numpy import _methods  # noqa: F401
 from . import nn  # noqa: F401
 from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
-                  vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct)
+                  vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct, linear_transpose, typeof)
+from ._annotations import named_scope, named_call, ensure_compile_time_eval  # noqa: F401
 from .custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from ._checkpoint import checkpoint, remat, checkpoint_policies  # noqa: F401  (no rematerialization here)
 from . import ad_checkpoint, dtypes  # noqa: F401  (jax.ad_checkpoint.checkpoint_name, jax.dtypes.float0)
@@ -25,7 +26,9 @@ from . import debug  # noqa: F401  (jax.debug.print and callback)
 from .callbacks import pure_callback  # noqa: F401
 from . import tree_util, tree, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.tree, jax.random, ...)
 from .host import (Array, Device, block_until_ready, device_put, device_get, devices, local_devices,  # noqa: F401
-                   device_count, default_backend)
+                   device_count, default_backend, local_device_count, process_index, process_count,
+                   default_device, effects_barrier, print_environment_info)
+from .runtime.compiled import disable_jit, clear_caches  # noqa: F401
 from .core import ConcretizationError, TracerBoolError, TracerArrayConversionError, ShapeError  # noqa: F401
 from . import display  # noqa: F401  (installs the notebook views: _repr_html_, _repr_svg_)
 from .printing import debugprint, make_graph, pp  # noqa: F401  (pp: Theano's theano.pp)

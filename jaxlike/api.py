@@ -1,6 +1,6 @@
 """The JAX-style front end: ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``linearize``,
-``jacrev``/``jacfwd``/``jacobian``, ``hessian``, ``vmap`` (in ``_vmap``), and ``jit``, ``make_jaxpr``,
-``eval_shape``.
+``jacrev``/``jacfwd``/``jacobian``, ``hessian``, ``linear_transpose``, ``vmap`` (in ``_vmap``), and ``jit``,
+``make_jaxpr``, ``eval_shape``, ``typeof``.
 Thin: it traces, calls ``autodiff``, and either evaluates (concrete arguments) or substitutes into the
 enclosing trace (traced arguments), so transformations nest: ``grad(grad(f))``, ``compile(grad(f))``,
 ``grad(compile(f))``.
@@ -29,7 +29,7 @@ from . import numpy as jnp
 from .dtypes import float0
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "jacobian", "hessian", "vmap",
-           "compile", "jit", "make_jaxpr", "eval_shape", "ShapeDtypeStruct"]
+           "compile", "jit", "make_jaxpr", "eval_shape", "ShapeDtypeStruct", "linear_transpose", "typeof"]
 
 
 def _argnums_tuple(argnums, nargs, fname):
@@ -471,6 +471,23 @@ def eval_shape(fun, *args):
     typed = [Var(TensorType(a.dtype, a.shape)) if isinstance(a, ShapeDtypeStruct) else a for a in leaves]
     inputs, outputs, out_tree = trace(fun, pytree.unflatten(tree, typed), concrete_shapes=True)
     return pytree.unflatten(out_tree, [ShapeDtypeStruct(tuple(int(d) for d in o.shape), o.dtype) for o in outputs])
+
+
+def typeof(x):
+    """The shape and dtype of ``x`` (an array, a number or a traced value) as a ``ShapeDtypeStruct``."""
+    t = x.type if isinstance(x, Var) else type_of_value(x)
+    return ShapeDtypeStruct(t.shape, t.dtype)
+
+
+def linear_transpose(fun, *primals):
+    """The transpose of the linear function ``fun``: ``linear_transpose(fun, *primals)(cotangent)`` is the
+    tuple of cotangents, one per primal, of ``cotangent`` mapped back through ``fun`` (only the primals'
+    shapes and dtypes matter, as in JAX). ``fun`` must be linear: for a non-linear one the result is the
+    transpose of its derivative at ``primals``."""
+    if not callable(fun):
+        raise TypeError(f"linear_transpose: fun must be callable, got {type(fun).__name__}{where(user_frame())}")
+    _, transpose = vjp(fun, *primals)
+    return transpose
 
 
 def linearize(fun, *primals, has_aux=False):

@@ -1,5 +1,6 @@
-"""Global flags: floatX, device, mode, profile, fastmath, cache_dir, nan_guard, keep_freed_memory, tiered, and
-three of Theano's: optimizer, exception_verbosity, compute_test_value.
+"""Global flags: floatX, device, mode, profile, fastmath, cache_dir, nan_guard, keep_freed_memory, tiered,
+disable_jit (JAX's: compiled functions run their Python op by op), and three of Theano's: optimizer,
+exception_verbosity, compute_test_value.
 
 Set as attributes (``jaxlike.config.floatX = 'float32'``), with ``config.update(name, value)`` (which also
 takes JAX's names for the flags it has counterparts of) or through the ``JAXLIKE_FLAGS`` environment variable
@@ -28,7 +29,7 @@ _CHOICES = {
     "compute_test_value": ("off", "ignore", "warn", "raise", "pdb"),
 }
 _NO_REWRITES = ("fast_compile", "merge", "None")   # optimizers that select FAST_COMPILE
-_BOOLS = ("profile", "fastmath", "nan_guard", "keep_freed_memory", "tiered")
+_BOOLS = ("profile", "fastmath", "nan_guard", "keep_freed_memory", "tiered", "disable_jit")
 _DEFAULTS = {
     "floatX": "float64",
     "device": "cpu",
@@ -40,11 +41,20 @@ _DEFAULTS = {
     "keep_freed_memory": True,
     # NOTE: see runtime/tiered.py: first calls run on the interpreter while numba compiles in the background
     "tiered": True,
+    "disable_jit": False,
     "cache_dir": os.path.join(os.path.expanduser("~"), ".cache", "jaxlike"),
     "optimizer": "fast_run",
     "exception_verbosity": "low",
     "compute_test_value": "off",
 }
+
+
+_OBSERVERS = {}     # flag name -> functions called with each new value (the layers above register them)
+
+
+def on_change(name, observer):
+    """Call ``observer(value)`` whenever flag ``name`` is set."""
+    _OBSERVERS.setdefault(name, []).append(observer)
 
 
 def _parse_bool(name, text):
@@ -80,6 +90,8 @@ class Config:
                 self._values["mode"] = "FAST_RUN"
         elif name == "mode":
             self._values["optimizer"] = "fast_compile" if value == "FAST_COMPILE" else "fast_run"
+        for observer in _OBSERVERS.get(name, ()):
+            observer(value)
 
     def __repr__(self):
         return "jaxlike.config(" + ", ".join(f"{k}={v!r}" for k, v in sorted(self._values.items())) + ")"
@@ -89,7 +101,7 @@ class Config:
         ``jax_enable_x64`` (True: floatX float64, the default; False: floatX float32, the float of Python
         numbers and creation functions; float64 arrays passed in stay float64, where JAX would narrow them),
         ``jax_platform_name``/``jax_platforms`` (device), ``jax_debug_nans`` (nan_guard), ``jax_disable_jit``
-        (mode FAST_COMPILE: the reference interpreter, op by op), ``jax_compilation_cache_dir`` (cache_dir),
+        (disable_jit), ``jax_compilation_cache_dir`` (cache_dir),
         ``jax_default_matmul_precision`` (accepted: jaxlike multiplies at full precision whatever it says)."""
         if not (isinstance(name, str) and name.startswith("jax_")):
             setattr(self, name, value)
@@ -104,7 +116,7 @@ class Config:
         elif name == "jax_debug_nans":
             self.nan_guard = value
         elif name == "jax_disable_jit":
-            self.mode = "FAST_COMPILE" if _parse_bool(name, value) else "FAST_RUN"
+            self.disable_jit = value
         elif name == "jax_compilation_cache_dir":
             self.cache_dir = value
         elif name != "jax_default_matmul_precision":

@@ -1,6 +1,7 @@
 """JAX's array and device conveniences, so that a ported program runs unchanged: ``block_until_ready``,
 ``device_put``, ``device_get``, ``devices``, ``local_devices``, ``device_count``, ``default_backend`` and the
-``Array`` type for ``isinstance`` checks.
+``Array`` type for ``isinstance`` checks; and the process conveniences ``local_device_count``,
+``process_index``, ``process_count``, ``default_device``, ``effects_barrier`` and ``print_environment_info``.
 
 They are what they say for jaxlike, not placeholders: a compiled call returns after its computation has
 finished (the CUDA backend copies its results back before returning), so a result is always ready; results
@@ -78,6 +79,64 @@ def device_count(backend=None):
     return len(devices(backend))
 
 
+def local_device_count(backend=None):
+    return len(local_devices(backend))
+
+
+def process_index(backend=None):
+    """0: jaxlike runs in one process."""
+    return 0
+
+
+def process_count(backend=None):
+    return 1
+
+
+class default_device:
+    """``with default_device(device):`` compiles what is first called inside for ``device`` (one of
+    ``devices()``, or a platform name), as ``config.device`` does; ``None`` leaves the default."""
+
+    def __init__(self, device):
+        if device is None:
+            self.target = None
+        elif isinstance(device, Device):
+            self.target = "cpu" if device.platform == "cpu" else "cuda"
+        elif isinstance(device, str) and device.lower() in ("cpu", "gpu", "cuda"):
+            self.target = "cpu" if device.lower() == "cpu" else "cuda"
+        else:
+            raise TypeError(f"default_device: expected one of jaxlike.devices(), 'cpu' or 'gpu', got {device!r}")
+
+    def __enter__(self):
+        self.before = config.device
+        if self.target is not None:
+            config.device = self.target
+        return self
+
+    def __exit__(self, *exc):
+        config.device = self.before
+
+
+def effects_barrier():
+    """Returns at once: prints and callbacks from compiled code have run when its call returns."""
+
+
+def print_environment_info(return_string=False):
+    """The versions jaxlike runs with (JAX's ``print_environment_info``)."""
+    import platform
+    import sys
+    import llvmlite
+    import numba
+    # NOTE: the package's version without importing the package from one of its modules (the layer rule)
+    version = getattr(sys.modules.get(__name__.rpartition(".")[0]), "__version__", "?")
+    text = "\n".join([f"jaxlike:  {version}", f"numpy:    {np.__version__}", f"numba:    {numba.__version__}",
+                      f"llvmlite: {llvmlite.__version__}", f"python:   {sys.version.splitlines()[0]}",
+                      f"platform: {platform.platform()}", f"device:   {config.device}",
+                      f"floatX:   {config.floatX}"])
+    if return_string:
+        return text
+    print(text)
+
+
 def _to_host(x):
     if isinstance(x, Var):
         raise TypeError("a traced value has no data yet: device_put/device_get take concrete arrays (call them "
@@ -103,4 +162,5 @@ def block_until_ready(x):
 
 
 __all__ = ["Array", "Device", "default_backend", "devices", "local_devices", "device_count", "device_put",
-           "device_get", "block_until_ready"]
+           "device_get", "block_until_ready", "local_device_count", "process_index", "process_count",
+           "default_device", "effects_barrier", "print_environment_info"]

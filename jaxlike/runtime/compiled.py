@@ -10,12 +10,13 @@ concrete shapes and its key grows the shapes.
 
 import inspect
 import threading
+import weakref
 from time import perf_counter
 
 import numpy as np
 
 from .. import pytree
-from ..config import config
+from ..config import config, on_change as config_on_change
 from ..core.graph import Var, Graph
 from ..core.errors import ConcretizationError, TracerBoolError
 from ..passes.pipeline import optimize
@@ -138,6 +139,7 @@ class Compiled:
         self.__wrapped__ = fn
         self._env = {}
         self.function = self._front()
+        _LIVE.add(self)
 
     def _split(self, args):
         if not self.static_argnums:
@@ -168,6 +170,8 @@ class Compiled:
 
     def __call__(self, *args, **kwargs):
         """The general path: the front function comes here once its inline number tests have missed."""
+        if _JIT_DISABLED[0]:
+            return self.fn(*args, **kwargs)
         if self._profile is not None:
             return self._profile.time_call(self._call, args, kwargs)
         return self._call(args, kwargs)
@@ -201,6 +205,19 @@ class Compiled:
     def _serve_all_generally(self):
         self._inline_calls.clear()
         self.function.__code__, self.function.__defaults__ = self._general_code
+
+    def _jit_switched(self, disabled):
+        """``disable_jit`` turned on (every call takes the general path, which runs ``fn`` itself) or off."""
+        if disabled or not self._inline_calls or self._profile is not None:
+            self.function.__code__, self.function.__defaults__ = self._general_code
+        else:
+            self._serve_signatures()
+
+    def _clear(self):
+        self._cache.clear()
+        self._flat_cache.clear()
+        self._specialize.clear()
+        self._serve_all_generally()
 
     def _positional(self, args, kwargs):
         """Keyword arguments bound to their positions in ``fn``'s signature, so one signature cache serves both
@@ -352,3 +369,42 @@ def compile(fn=None, *, static_argnums=(), device=None, mode=None, options=None)
     if fn is None:
         return lambda f: Compiled(f, static_argnums, device, mode, options).function
     return Compiled(fn, static_argnums, device, mode, options).function
+
+
+# -- JAX's switches over every compiled function ----------------------------------------------------------------
+_LIVE = weakref.WeakSet()   # every Compiled still referenced
+_JIT_DISABLED = [config.disable_jit]
+
+
+def _on_disable_jit(value):
+    _JIT_DISABLED[0] = value
+    for c in list(_LIVE):
+        c._jit_switched(value)
+
+
+config_on_change("disable_jit", _on_disable_jit)
+
+
+class disable_jit:
+    """``with disable_jit():`` compiled functions run their Python op by op on concrete values, as in JAX:
+    prints show values, Python control flow on values works, and nothing compiles (the ``disable_jit``
+    flag, restored on exit). Transformations (grad, vmap) still trace."""
+
+    def __init__(self, disable=True):
+        self.disable = bool(disable)
+
+    def __enter__(self):
+        self.before = config.disable_jit
+        config.disable_jit = self.disable
+        return self
+
+    def __exit__(self, *exc):
+        config.disable_jit = self.before
+
+
+def clear_caches():
+    """Forget every compiled signature in memory (JAX's ``clear_caches``); the on-disk cache stays, so the
+    next calls load from it rather than compile again."""
+    for c in list(_LIVE):
+        c._clear()
+
