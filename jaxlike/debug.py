@@ -3,8 +3,8 @@
 On concrete values it prints at once, as JAX does. Under ``compile``, ``grad``, ``vjp``, ``jvp`` and ``vmap``
 the arguments are graph variables: the print (or callback) becomes a node (``ops/callbacks.py``) that runs
 each time the graph does, on the values of that call (from compiled code through ``numba.objmode`` on the CPU, on the host
-for the GPU backend), and under vmap once per batch element. Inside a loop or branch body it is refused (see
-``core/effects.py``). A front-end module: imports pytree, core and ops.
+for the GPU backend), under vmap once per batch element, in a loop body on every step and in a cond branch
+when it is taken (see ``core/effects.py``). A front-end module: imports pytree, core and ops.
 """
 
 import builtins

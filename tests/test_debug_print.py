@@ -97,21 +97,72 @@ def test_identical_prints_both_run_and_constants_print_at_run_time(capsys):
     assert _lines(capsys) == ["v [0.]", "v [0.]", "c [3. 3.]"]
 
 
-def test_prints_in_loop_and_branch_bodies_are_refused_with_the_line():
-    """Catches: a print inside a body silently dropped, or a token reading a body's values leaking into the
-    enclosing graph (an obscure missing-input error at compile time)."""
-    def body(c, x):
-        debug.print("c {}", c)
-        return c + x, c
-    for run in (lambda xs: lax.scan(body, 0.0, xs), jaxlike.compile(lambda xs: lax.scan(body, 0.0, xs))):
-        with pytest.raises(NotImplementedError, match=r"test_debug_print.py:\d+.*loop or branch body"):
-            run(np.arange(3.0))
+def _step(c, x):
+    debug.print("c={} x={}", c, x)
+    return c + x, c * 2
 
-    def branch(x):
-        debug.print("b {}", x)
+
+def test_prints_in_a_scan_body_run_on_every_step_once(capsys):
+    """Catches: a print in a loop body dropped, run once per call instead of per step, run twice under grad
+    (the backward loop rebuilds the step) or forward mode (a second loop carries the tangents), or batched
+    steps printed as one line."""
+    xs = np.arange(3.0)
+    steps = ["c=0.0 x=0.0", "c=0.0 x=1.0", "c=1.0 x=2.0"]
+    scan = lambda xs: lax.scan(_step, 0.0, xs)  # noqa: E731
+    for run in (scan, jaxlike.compile(scan)):
+        c, ys = run(xs)
+        assert float(c) == 3.0 and ys.tolist() == [0.0, 0.0, 2.0]
+        assert _lines(capsys) == steps
+    np.testing.assert_allclose(jaxlike.compile(jaxlike.grad(lambda xs: jnp.sum(scan(xs)[1])))(xs), [4.0, 2.0, 0.0])
+    assert _lines(capsys) == steps
+    (_, ys), (_, dys) = jaxlike.jvp(scan, (xs,), (np.ones(3),))
+    assert dys.tolist() == [0.0, 2.0, 4.0] and _lines(capsys) == steps
+    jaxlike.compile(jaxlike.vmap(scan))(np.arange(4.0).reshape(2, 2))
+    assert _lines(capsys) == ["c=0.0 x=0.0", "c=0.0 x=2.0", "c=0.0 x=1.0", "c=2.0 x=3.0"]
+    outer = lambda xs: lax.scan(lambda c, x: (scan(x)[0] + c, c), 0.0, xs)  # noqa: E731
+    jaxlike.compile(outer)(np.arange(4.0).reshape(2, 2))
+    assert _lines(capsys) == ["c=0.0 x=0.0", "c=0.0 x=1.0", "c=0.0 x=2.0", "c=2.0 x=3.0"]
+
+
+def test_prints_in_while_fori_and_cond_bodies(capsys):
+    """Catches: a while_loop's print run once (it must ride on the carry), a fori_loop with traced bounds
+    (a while_loop) losing it, a cond printing from the branch not taken, and forward mode doubling them."""
+    def grow(c):
+        debug.print("w {}", c)
+        return c * 2
+    w = jaxlike.compile(lambda x: lax.while_loop(lambda c: c < 10, grow, x))
+    assert float(w(1.0)) == 16.0 and _lines(capsys) == ["w 1.0", "w 2.0", "w 4.0", "w 8.0"]
+    _, t = jaxlike.jvp(lambda x: lax.while_loop(lambda c: c < 10, grow, x), (3.0,), (1.0,))
+    assert float(t) == 4.0 and _lines(capsys) == ["w 3.0", "w 6.0"]
+    f = jaxlike.compile(lambda n: lax.fori_loop(0, n, lambda i, v: (debug.print("i {}", i), v + i)[1], 0))
+    assert int(f(3)) == 3 and _lines(capsys) == ["i 0", "i 1", "i 2"]
+
+    def yes(x):
+        debug.print("yes {}", x)
         return x
-    with pytest.raises(NotImplementedError, match="cond branch"):
-        jaxlike.compile(lambda p, x: lax.cond(p, branch, lambda x: -x, x))(True, np.ones(2))
+
+    def no(x):
+        debug.print("no {}", x)
+        return -x
+    g = jaxlike.compile(lambda p, x: lax.cond(p, yes, no, x))
+    assert float(g(True, 1.0)) == 1.0 and float(g(False, 2.0)) == -2.0
+    assert _lines(capsys) == ["yes 1.0", "no 2.0"]
+    assert float(jaxlike.grad(lambda x: lax.cond(x > 0, yes, no, x))(1.5)) == 1.0
+    assert _lines(capsys) == ["yes 1.5"]
+
+
+def test_prints_where_no_prints_are_kept_are_refused_with_the_line():
+    """Catches: a print inside a custom_jvp function silently dropped, or its token leaking into the enclosing
+    graph (an obscure missing-input error at compile time), and one in while_loop's cond_fun."""
+    @jaxlike.custom_jvp
+    def f(x):
+        debug.print("f {}", x)
+        return jnp.sin(x)
+    f.defjvp(lambda p, t: (f(p[0]), jnp.cos(p[0]) * t[0]))
+    with pytest.raises(NotImplementedError, match=r"test_debug_print.py:\d+.*custom_jvp"):
+        jaxlike.compile(f)(1.0)
+    with pytest.raises(NotImplementedError, match="cond_fun"):
+        lax.while_loop(lambda c: debug.print("c {}", c) or c < 3, lambda c: c + 1, 0)
 
 
 def test_bad_arguments_name_the_argument():

@@ -84,7 +84,7 @@ def close_body(inputs, outputs, num_consts, num_carry):
     A captured value is any node that the step's results use and that does not depend on ``inputs``,
     except rank-0 constants (those stay in the body, where the compiler folds them)."""
     outputs = [as_var(o) for o in outputs]
-    effects.refuse_inside(inputs, "loop or branch body")
+    effects.refuse_inside(inputs, "a custom_jvp/custom_vjp function or rule, or a Theano-style scan step")
     dep = _depends(outputs, inputs)
     captured, seen = [], set()
 

@@ -22,6 +22,7 @@ import hashlib
 
 import numpy as np
 
+from ..core import effects
 from ..core.graph import Var, Graph, as_var, free_inputs, size_providers
 from ..core.types import TensorType, Sym, DimExpr, dim_sum, is_known
 from ..core.errors import ShapeError
@@ -323,7 +324,8 @@ def _scan_jvp(tangents, node, *operands, body, num_consts, num_carry, length, re
         outs, touts = forward(outs, prim, dk_b + dc_b + dx_b, with_primals=True)
         dcs = [t if t is not None else zeros_like(outs[j]) for j, t in zip(tc, [touts[j] for j in tc])]
         dys = [touts[nc + j] if touts[nc + j] is not None else zeros_like(outs[nc + j]) for j in ty]
-        return outs[:nc] + dcs + outs[nc:] + dys
+        ys = [zeros_like(o) if effects.is_token(b) else o for o, b in zip(outs[nc:], body.outputs[nc:])]
+        return outs[:nc] + dcs + ys + dys
 
     jb, captured = _step_body(step, types, nk + len(tk), nc + len(tc))
     dinit = [tangents[nk + j] if tangents[nk + j] is not None else zeros_like(init[j]) for j in tc]

@@ -15,6 +15,7 @@ import collections
 
 import numpy as np
 
+from ..core import effects
 from ..core.graph import Var
 from ..core.types import TensorType
 from ..core.interpret import interpret
@@ -121,6 +122,7 @@ def _jvp_nodes(tangents, operands, cond, body, nk, nc):
     outs = rebind(body, k_b + c_b)
     outs, touts = forward(outs, [k_b[j] for j in tk] + [c_b[j] for j in tc], dk_b + dc_b, with_primals=True)
     dcs = [touts[j] if touts[j] is not None else zeros_like(outs[j]) for j in tc]
+    outs = [zeros_like(o) if effects.is_token(b) else o for o, b in zip(outs, body.outputs)]
     jc, jb, captured = close_loop(ins, pred, outs + dcs, nc + len(tc))
     # NOTE: the invariants' tangents are invariants too: they sit before the carried values
     dinit = [tangents[nk + j] if tangents[nk + j] is not None else zeros_like(init[j]) for j in tc]

@@ -9,14 +9,19 @@ in a pending list until whoever owns the values it prints claims it:
 - ``compile``'s trace takes every token made while it ran and appends them to the graph's outputs (the call
   path drops them), so the compiled code prints on each call.
 
-A loop or branch body (scan, while_loop, cond) and the custom-rule tracers keep no effects: a token that reads
-a body's own values is refused where the body is closed, with the print's source line, rather than dropped.
+- a loop or branch body claims the tokens that read its own values and makes them results of the loop:
+  stacked outputs of a scan, carries of a while_loop, outputs of a cond (a branch without them gives
+  constants), which are pending tokens of the enclosing trace in turn; so a print runs on each step, or in
+  the branch taken.
+
+Bodies closed any other way (custom derivative rules, Theano's scan steps) keep no effects: a token that reads
+their values is refused where the body is closed, with the print's source line, rather than dropped.
 Thread-local, because tiered compiles build graphs on other threads. Imports core only.
 """
 
 import threading
 
-from .graph import toposort
+from .graph import Var, toposort
 from .errors import where
 
 _LOCAL = threading.local()
@@ -50,6 +55,15 @@ def close_trace(position):
     return taken
 
 
+def mark():
+    """A position in the pending list, for ``drop_since`` (a loop step traced again drops its first trace's)."""
+    return len(_pending())
+
+
+def drop_since(position):
+    del _pending()[position:]
+
+
 def tracing():
     """Whether a compile's trace is running (a print of constants then prints when the graph runs)."""
     return getattr(_LOCAL, "depth", 0) > 0
@@ -68,18 +82,28 @@ def claim(fresh_vars):
 
 
 def give(tokens):
-    """Put tokens back as pending (substituted into an enclosing trace, which claims them in turn)."""
-    _pending().extend(tokens)
+    """Put tokens back as pending (substituted into an enclosing trace, which claims them in turn). Values
+    that are not graph variables are dropped: a loop evaluated at once has run its prints already."""
+    _pending().extend(t for t in tokens if isinstance(t, Var))
+
+
+def is_token(v):
+    """Whether ``v`` is a print's token (under vmap, broadcast along the batch axes): a loop's forward-mode
+    copy puts zeros in its place, so that the print runs once, in the original loop its token keeps."""
+    while v.prim is not None and v.prim.name == "broadcast_to":
+        v = v.inputs[0]
+    return v.prim is not None and v.prim.name == "debug_print"
 
 
 def refuse_inside(inputs, what):
-    """Raise when a pending token reads any of ``inputs``, the fresh values of a ``what`` body being closed."""
+    """Raise when a pending token reads any of ``inputs``, the fresh values of ``what``, a body being closed
+    that keeps no prints."""
     inside = claim(inputs)
     if inside:
         raise NotImplementedError(
-            f"jaxlike.debug.print{where(inside[0].source)} prints values of a {what}: printing from inside a "
-            "loop or branch body, or a custom_jvp/custom_vjp rule, is not supported. Return the values from "
-            "the body (as part of the carry or the stacked outputs) and print them outside it.")
+            f"jaxlike.debug.print{where(inside[0].source)} prints a value traced inside {what}, which keeps no "
+            "prints (lax.scan, fori_loop, while_loop's body and cond's branches do): print it outside, or "
+            "return it and print it after the call.")
 
 
 def check_owned(tokens, inputs):

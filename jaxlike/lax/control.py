@@ -1,8 +1,8 @@
-"""``jax.lax``'s control flow (re-exported by ``jaxlike.lax``): ``scan``, ``fori_loop``, ``while_loop``, ``map``, ``cond``, ``switch``,
-``select``; and the slices loops index with: ``dynamic_slice``, ``dynamic_update_slice`` and their ``_in_dim``
-forms. A loop's step is traced once into a graph, so a loop of any length compiles once and differentiates
+"""``jax.lax``'s control flow (re-exported by ``jaxlike.lax``): ``scan``, ``fori_loop``, ``while_loop``, ``map``,
+``cond``, ``switch``, ``select`` (the dynamic slices loops index with are in ``dynamic_slices.py``). A loop's step is traced once into a graph, so a loop of any length compiles once and differentiates
 into another loop (where a Python ``for`` under ``compile`` unrolls: a 50-step RNN's gradient took 26 s to
-compile). With no traced value in sight the loop runs eagerly, as the rest of the API does.
+compile). With no traced value in sight the loop runs eagerly, as the rest of the API does. Prints in a body
+(``core/effects.py``) become results of the loop: stacked outputs, carries, or a cond's outputs.
 The loop itself is ``control/scan.py``; this module only builds the graph."""
 
 import numpy as np
@@ -16,11 +16,8 @@ from ..control.scan import make_scan
 from ..control.while_loop import make_while
 from ..control.cond import make_cond, mark
 from ..core import effects
-from ..ops.layout import broadcast_to, reshape
+from ..ops.layout import broadcast_to
 from ..ops.math import convert, select as _select
-from ..ops.index import take
-from ..ops.reduce import size_of
-from ..ops.scan import positions
 
 
 def _leaf_var(x, what):
@@ -93,10 +90,12 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     init_vars, body_in, carry_out, y = _trace_step(trace, init_vars, init, "scan", "init")
     y_leaves, y_tree = pytree.flatten(y)
     y_vars = [_leaf_var(v, "scan: per-step output") for v in y_leaves]
-    body, captured = close_body(body_in, carry_out + y_vars, 0, len(init_vars))
+    prints = effects.claim(body_in)     # NOTE: stacked outputs of the loop, so they run on every step
+    body, captured = close_body(body_in, carry_out + y_vars + prints, 0, len(init_vars))
     operands = list(captured) + list(init_vars) + list(x_vars)
     finals, stacked = make_scan(body, operands, length, reverse)
-    return pytree.unflatten(init_tree, finals), pytree.unflatten(y_tree, stacked)
+    effects.give(stacked[len(y_vars):])
+    return pytree.unflatten(init_tree, finals), pytree.unflatten(y_tree, stacked[:len(y_vars)])
 
 
 def _trace_step(trace, init_vars, init, fn_name, init_name):
@@ -107,6 +106,7 @@ def _trace_step(trace, init_vars, init, fn_name, init_name):
     tree = pytree.flatten(init)[1]
     types = [_leaf_type(v) for v in init_vars]
     for _ in range(2):
+        position = effects.mark()
         ins, new_carry, extra = trace(types)
         outs, out_tree = pytree.flatten(new_carry)
         if out_tree != tree:
@@ -117,6 +117,7 @@ def _trace_step(trace, init_vars, init, fn_name, init_name):
                                                > _KINDS.index(c.dtype.kind))]
         if not retrace:
             break
+        effects.drop_since(position)    # NOTE: the prints of the first trace read inputs no loop will have
         for k in retrace:
             types[k] = TensorType(outs[k].dtype, types[k].shape)
     init_vars = [_cast(c, t.dtype) for c, t in zip(init_vars, types)]
@@ -234,13 +235,18 @@ def while_loop(cond_fun, body_fun, init_val):
         ins = [Var(t) for t in types]
         return ins, body_fun(pytree.unflatten(tree, ins)), None
     init_vars, ins, outs, _ = _trace_step(trace, init_vars, init_val, "while_loop", "init_val")
+    prints = effects.claim(ins)         # NOTE: carried by the loop, so they run on every step
     types = [v.type for v in ins]
     cond_in = [Var(t) for t in types]
     pred = _leaf_var(cond_fun(pytree.unflatten(tree, cond_in)), "while_loop: cond_fun's result")
+    effects.refuse_inside(cond_in, "while_loop's cond_fun")
     if pred.ndim or pred.dtype != np.bool_:
         raise TypeError(f"while_loop: cond_fun must return a boolean scalar, got {pred.type!r}" + where(user_frame()))
-    finals = make_while(cond_in, pred, ins, outs, list(init_vars))
-    return pytree.unflatten(tree, finals)
+    tokens = [Var(p.type) for p in prints]
+    finals = make_while(cond_in + [Var(p.type) for p in prints], pred, ins + tokens, outs + prints,
+                        list(init_vars) + [as_var(np.array(False))] * len(prints))
+    effects.give(finals[len(outs):])
+    return pytree.unflatten(tree, finals[:len(outs)])
 
 
 def select(pred, on_true, on_false):
@@ -349,7 +355,7 @@ def _one_branch(index, branches, names, operands, fn_name, picks):
     one a branch computes, every branch is computed and ``picks()`` (boolean scalars) selects."""
     leaves, tree = pytree.flatten(operands)
     arrays = [k for k, x in enumerate(leaves) if isinstance(_abstract(x), Var)]
-    traced, results = [], []
+    traced, results, prints = [], [], []
     for branch in branches:
         start = mark()
         ins = [Var(_leaf_type(_abstract(leaves[k]))) for k in arrays]
@@ -357,13 +363,26 @@ def _one_branch(index, branches, names, operands, fn_name, picks):
         for k, v in zip(arrays, ins):
             given[k] = v
         results.append((ins, branch(*pytree.unflatten(tree, given)), start))
-        effects.refuse_inside(ins, "cond branch")
+        prints.append(effects.claim(ins))
     types, out_tree = _branch_types([r for _, r, _ in results], names, fn_name)
-    for ins, result, start in results:
+    # NOTE: a branch's prints are results of the cond (the other branches give constants in their places),
+    # so they run when that branch is taken
+    n_prints, done = sum(len(p) for p in prints), 0
+    for (ins, result, start), own in zip(results, prints):
         outs = [_fit_branch(_leaf_var(v, f"{fn_name}: a branch's result"), t)
                 for v, t in zip(pytree.flatten(result)[0], types)]
-        traced.append((ins, outs, start))
+        tokens = [as_var(np.array(False))] * n_prints
+        tokens[done:done + len(own)] = own
+        done += len(own)
+        traced.append((ins, outs + tokens, start))
     out = make_cond(index, traced, [leaves[k] for k in arrays])
+    if out is not None:
+        effects.give(out[len(types):])
+        out = out[:len(types)]
+    elif n_prints:
+        raise NotImplementedError(f"{fn_name}: a print inside a branch whose result has a size the branch "
+                                  "computes (every branch is computed here): print outside the branches"
+                                  + where(user_frame()))
     if out is None:
         if MAY_SPECIALIZE.get():
             # NOTE: every branch computed and selected differentiates the untaken one too (0 * inf: grad of
@@ -451,112 +470,6 @@ def _fit_branch(v, t):
     return v
 
 
-# -- dynamic slices ---------------------------------------------------------------------------------------
-def dynamic_slice(operand, start_indices, slice_sizes):
-    """``jax.lax.dynamic_slice``: the window of ``slice_sizes`` starting at ``start_indices`` (traced ints
-    allowed), a negative start counting from the end and each start clamped so the window fits, as in JAX."""
-    x = _leaf_var(operand, "dynamic_slice: operand")
-    starts = list(start_indices)
-    sizes = [int(k) if is_known(k) else k for k in slice_sizes]
-    if len(starts) != x.ndim or len(sizes) != x.ndim:
-        raise TypeError(f"dynamic_slice: operand of rank {x.ndim} needs {x.ndim} start indices and slice sizes, "
-                        f"got {len(starts)} and {len(sizes)}" + where(user_frame()))
-    _check_window("dynamic_slice", "slice size", x, starts, sizes)
-    if _concrete(x, *starts):
-        window = tuple(slice(c, c + k) for c, k in zip(_clamped(starts, x.value.shape, sizes), sizes))
-        return np.array(x.value[window], copy=True)
-    for axis, (s, size) in enumerate(zip(starts, sizes)):
-        n = x.shape[axis]
-        if dims_equal(size, n):
-            continue    # NOTE: the whole axis (the only way a symbolic size can be a slice size)
-        n_v = as_var(np.int64(n)) if is_known(n) else size_of(x, axes=(axis,), dtype=np.dtype("int64"))
-        # NOTE: a symbolic size is another array's (dynamic_update_slice's update, an argument of compile):
-        # the window is 0..size-1 of that size; one larger than the axis fails in take, naming both
-        offsets = as_var(np.arange(size, dtype=np.int64)) if is_known(size) else positions(size)
-        size_v = size if is_known(size) else size.value(specialize=False)
-        start = convert(_leaf_var(s, "dynamic_slice: start index"), dtype="int64")
-        start = _clip(_select(start < 0, start + n_v, start), n_v - size_v)
-        x = take(x, start + offsets, axis=axis)
-    return x
-
-
-def dynamic_update_slice(operand, update, start_indices):
-    """``jax.lax.dynamic_update_slice``: ``operand`` with the window at ``start_indices`` replaced by ``update``
-    (starts as in ``dynamic_slice``: negative ones from the end, clamped so the window fits)."""
-    from ..numpy._at import write
-    x = _leaf_var(operand, "dynamic_update_slice: operand")
-    u = _leaf_var(update, "dynamic_update_slice: update")
-    if u.ndim != x.ndim:
-        raise TypeError(f"dynamic_update_slice: update of rank {u.ndim} for an operand of rank {x.ndim}")
-    sizes = [int(d) if is_known(d) else d for d in u.shape]
-    _check_window("dynamic_update_slice", "update size", x, list(start_indices), sizes)
-    if _concrete(x, u, *start_indices):
-        out = np.array(x.value, copy=True)
-        window = tuple(slice(c, c + k) for c, k in zip(_clamped(start_indices, out.shape, sizes), sizes))
-        out[window] = u.value
-        return out
-    return write(lambda z: dynamic_slice(z, start_indices, sizes), x, u)
-
-
-def _check_window(fname, what, x, starts, sizes):
-    """JAX's TypeErrors for a window larger than its axis and a start that is not an integer, checked before the
-    eager path too: it cut the window to fit (dynamic_slice of 5 rows from 4 gave 4) or failed in numpy's
-    broadcast, and truncated a float start."""
-    for axis, (size, n) in enumerate(zip(sizes, x.shape)):
-        if is_known(size) and is_known(n) and size > n:
-            raise TypeError(f"{fname}: {what} {size} is larger than axis {axis} of size {n}" + where(user_frame()))
-    for s in starts:
-        if isinstance(s, (float, np.floating, bool, np.bool_)) or \
-                isinstance(s, (Var, np.ndarray)) and s.dtype.kind not in "iu":
-            kind = s.type if isinstance(s, Var) else type(s).__name__
-            raise TypeError(f"{fname}: start indices must be integers, got {kind}" + where(user_frame()))
-
-
-def _concrete(*values):
-    return not any(isinstance(v, Var) and not v.is_const for v in values)
-
-
-def _clamped(starts, shape, sizes):
-    """JAX's starts: a negative one counts from the end, then each is clamped so its window fits."""
-    out = []
-    for s, n, k in zip(starts, shape, sizes):
-        s = int(np.asarray(s.value if isinstance(s, Var) else s))
-        out.append(int(np.clip(s + n if s < 0 else s, 0, max(n - k, 0))))
-    return out
-
-
-def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0):
-    x = _leaf_var(operand, "dynamic_slice_in_dim: operand")
-    starts = [0] * x.ndim
-    starts[axis] = start_index
-    sizes = list(x.shape)
-    sizes[axis] = slice_size
-    return dynamic_slice(x, starts, sizes)
-
-
-def dynamic_index_in_dim(operand, index, axis=0, keepdims=True):
-    y = dynamic_slice_in_dim(operand, index, 1, axis)
-    return y if keepdims else reshape(y, shape=tuple(d for k, d in enumerate(y.shape) if k != axis))
-
-
-def dynamic_update_slice_in_dim(operand, update, start_index, axis):
-    x = _leaf_var(operand, "dynamic_update_slice_in_dim: operand")
-    starts = [0] * x.ndim
-    starts[axis] = start_index
-    return dynamic_update_slice(x, update, starts)
-
-
-def dynamic_update_index_in_dim(operand, update, index, axis):
-    x = _leaf_var(operand, "dynamic_update_index_in_dim: operand")
-    u = _leaf_var(update, "dynamic_update_index_in_dim: update")
-    if u.ndim == x.ndim - 1:
-        # NOTE: a constant update is reshaped as an array: reshape of a constant Var is a graph node, which
-        # made the eager result an unevaluated Var
-        shape = tuple(u.shape[:axis]) + (1,) + tuple(u.shape[axis:])
-        u = np.reshape(u.value, shape) if u.is_const else reshape(u, shape=shape)
-    return dynamic_update_slice_in_dim(x, u, index, axis)
-
-
 def _clip(v, hi):
     from ..ops.math import maximum, minimum
     return maximum(minimum(v, hi), 0)
@@ -574,6 +487,4 @@ def stop_gradient(x):
     return pytree.unflatten(tree, [_stop(v) for v in leaves])
 
 
-__all__ = ["scan", "map", "fori_loop", "while_loop", "select", "cond", "switch", "dynamic_slice",
-           "dynamic_update_slice", "dynamic_slice_in_dim", "dynamic_index_in_dim", "dynamic_update_slice_in_dim",
-           "dynamic_update_index_in_dim", "stop_gradient"]
+__all__ = ["scan", "map", "fori_loop", "while_loop", "select", "cond", "switch", "stop_gradient"]
