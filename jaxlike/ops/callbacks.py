@@ -67,6 +67,7 @@ def _debug_print_samples(rng):
     two = pytree.flatten(((0, 0), {}))[1]
     one = pytree.flatten(((0,), {"b": 0}))[1]
     return [Sample(rng.normal(size=3), np.int64(4), fmt="{} {}", tree=two, levels=0, serial=0),
+            Sample(rng.normal(size=(0, 1)), np.int64(4), fmt="{} {}", tree=two, levels=0, serial=2),
             Sample(rng.normal(size=(2, 3)), rng.normal(size=2), fmt="{} {b}", tree=one, levels=0, serial=1)]
 
 
@@ -94,7 +95,7 @@ print_value = register(Primitive(
     vjp=lambda g, ans, x, **attrs: (g,), jvp=lambda tangents, ans, x, **attrs: tangents[0],
     batch=lambda args, batched, size, **attrs: print_value(args[0], **attrs),
     samples=lambda rng: [Sample(rng.normal(size=(2, 3)), message="x", attrs=("__str__",), hook=None),
-                         Sample(rng.normal(size=4), message="", attrs=("shape", "sum"), hook=None)],
+                         Sample(rng.normal(size=(1, 0)), message="", attrs=("shape", "sum"), hook=None)],
     extra={"effect": True, "host": True},
     doc="Theano's printing.Print: returns x and prints message attr = x.attr for each attr"))
 
@@ -154,7 +155,8 @@ def _pure_batch(args, batched, size, **attrs):
 
 
 def _no_derivative(*args, **attrs):
-    raise ValueError("pure_callback has no derivative (as in JAX): wrap the function that calls it in "
+    # NOTE: TypeError, as jaxlike's other refused derivatives (while_loop's); JAX raises ValueError
+    raise TypeError("pure_callback has no derivative (as in JAX): wrap the function that calls it in "
                      "jaxlike.custom_jvp or custom_vjp and give the rule")
 
 
@@ -162,6 +164,8 @@ def _pure_samples(rng):
     one = pytree.flatten(((0,), {}))[1]
     two = pytree.flatten(((0, 0), {}))[1]
     return [Sample(rng.normal(size=3), callback=np.sin, tree=one, results=(((3,), "float64"),), output=0,
+                   lead=(), method="sequential"),
+            Sample(rng.normal(size=(0, 1)), callback=np.sin, tree=one, results=(((0, 1), "float64"),), output=0,
                    lead=(), method="sequential"),
             Sample(rng.normal(size=(2, 3)), rng.normal(size=3), callback=lambda a, b: (a + b, b.sum()), tree=two,
                    results=(((2, 3), "float64"), ((), "float64")), output=1, lead=(), method="sequential")]
