@@ -2,14 +2,17 @@
 Its ``in_axes`` and ``out_axes`` are JAX's tree prefixes of the arguments and outputs (``pytree.broadcast_prefix``);
 keyword arguments are mapped along their axis 0, as in JAX."""
 
+import contextlib
+
 import numpy as np
 
 from . import pytree
 from ._evaluate import fresh, finish
 from .autodiff.batching import batch_with_flags
-from .core import effects
+from .core import axes as named_axes, effects
 from .core.errors import user_frame, where
-from .core.graph import Var
+from .core.graph import Var, as_var
+from .ops.layout import broadcast_to
 from .core.types import TensorType, dims_equal, is_known
 from .runtime.trace import as_output
 from . import numpy as jnp
@@ -45,13 +48,17 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
     argument, each an int, None or a tree prefix of that argument (``({'w': None, 'b': 0}, 0)``): an int or None
     there applies to every array under it. Keyword arguments are mapped along axis 0. ``out_axes``: the same
     for the output, where None returns an output that does not depend on the mapped arguments without the axis.
-    ``axis_size``: the mapped size, needed when no argument is mapped. ``axis_name`` and ``spmd_axis_name`` name
-    the axis for collectives (``psum``...), which jaxlike does not have: only None is accepted."""
-    for name, value in (("axis_name", axis_name), ("spmd_axis_name", spmd_axis_name)):
-        if value is not None:
-            raise NotImplementedError(f"vmap: {name}={value!r} is not supported: a named axis serves collectives "
-                                      f"(lax.psum, pmean, axis_index), which jaxlike does not have; leave {name} "
-                                      f"out{where(user_frame())}")
+    ``axis_size``: the mapped size, needed when no argument is mapped. ``axis_name`` names the axis for the
+    collectives in ``fun`` (``lax.psum``, ``pmean``, ``pmax``, ``pmin``, ``all_gather``, ``axis_index``:
+    ``core/axes.py``). ``spmd_axis_name`` (device meshes) is refused: jaxlike maps on one device."""
+    if spmd_axis_name is not None:
+        raise NotImplementedError(f"vmap: spmd_axis_name={spmd_axis_name!r} is not supported: it shards the mapped "
+                                  f"axis over a device mesh, and jaxlike runs on one device{where(user_frame())}")
+    if axis_name is not None:
+        try:
+            hash(axis_name)
+        except TypeError:
+            raise TypeError(f"vmap: axis_name must be hashable, got {axis_name!r}{where(user_frame())}") from None
     if axis_size is not None and (not isinstance(axis_size, (int, np.integer)) or isinstance(axis_size, bool)
                                   or axis_size < 0):
         raise TypeError(f"vmap: axis_size must be a non-negative int, got {axis_size!r}{where(user_frame())}")
@@ -103,12 +110,23 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
             raise ValueError("vmap needs at least one mapped argument (an in_axes entry that is not None), or "
                              f"axis_size= to give the mapped size{where(user_frame())}")
         new_args, new_kwargs = pytree.unflatten(tree, new_leaves)
-        out = fun(*new_args, **new_kwargs)
+        named = contextlib.nullcontext()
+        if axis_name is not None:
+            # NOTE: a mapped value of its own that every collective reads, so batching reaches each of them
+            carrier = Var(TensorType(np.dtype(np.int8), ()))
+            singles.append(carrier)
+            fulls.append(Var(TensorType(np.dtype(np.int8), (size,))))
+            actual.append(np.zeros(size, np.int8) if is_known(size)
+                          else broadcast_to(as_var(np.int8(0)), shape=(size,)))
+            named = named_axes.binding(axis_name, size, carrier)
+        with named:
+            out = fun(*new_args, **new_kwargs)
         out_leaves, out_tree = pytree.flatten(out)
         oaxes = _prefix(out_axes, out, "vmap: out_axes")
         out_leaves = [as_output(o) for o in out_leaves]
         prints = effects.claim(singles)     # NOTE: batched with the results; finish then runs or moves them
-        results, flags = batch_with_flags(out_leaves + prints, singles, fulls, size)
+        with named_axes.batching(axis_name):
+            results, flags = batch_with_flags(out_leaves + prints, singles, fulls, size)
         effects.give(results[len(out_leaves):])
         results, flags = results[:len(out_leaves)], flags[:len(out_leaves)]
         final = []

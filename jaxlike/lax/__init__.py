@@ -1,4 +1,5 @@
-"""``jaxlike.lax``, as ``jax.lax``: control flow (``control.py``); dynamic slices (``dynamic_slices.py``); convolutions (``conv.py``) and
+"""``jaxlike.lax``, as ``jax.lax``: control flow (``control.py``); dynamic slices (``dynamic_slices.py``);
+collectives over named vmap axes (``parallel.py``); convolutions (``conv.py``) and
 window reductions (``windows.py``); element-wise ops with lax's dtype strictness (``elementwise.py``,
 ``special.py``); structural ops (``structural.py``); reductions, scans and sorts (``reductions.py``); gather
 and the scatters (``gather_scatter.py``); smaller names and convolution helpers (``extras.py``,
@@ -8,9 +9,10 @@ primitives and the numpy front end; this file only gathers their names."""
 from .control import scan, map, fori_loop, while_loop, select, cond, switch, stop_gradient  # noqa: F401
 from .dynamic_slices import (dynamic_slice, dynamic_update_slice, dynamic_slice_in_dim,  # noqa: F401
                              dynamic_index_in_dim, dynamic_update_slice_in_dim, dynamic_update_index_in_dim)
-from . import control as _control, dynamic_slices as _dynamic_slices
+from .parallel import psum, pmean, pmax, pmin, all_gather, axis_index, axis_size  # noqa: F401
+from . import control as _control, dynamic_slices as _dynamic_slices, parallel as _parallel
 
-__all__ = list(_control.__all__) + list(_dynamic_slices.__all__)
+__all__ = list(_control.__all__) + list(_dynamic_slices.__all__) + list(_parallel.__all__)
 
 from .conv import (conv_general_dilated, conv, conv_with_general_padding, conv_transpose,  # noqa: F401
                    conv_dimension_numbers, conv_general_permutations, ConvDimensionNumbers)

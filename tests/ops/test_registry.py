@@ -45,6 +45,8 @@ NO_GRADIENT = {
     "stop_gradient": "blocks gradients by definition",
     "debug_print": "an effect: its token (a bool) carries no value",
     "pure_callback": "a Python function: no derivative, as in JAX (custom_jvp gives one)",
+    "pmax": "no derivative rule, as in JAX", "pmin": "no derivative rule, as in JAX",
+    "axis_index": "integer result (a position)",
     "fused": "made by passes/fuse.py after differentiation; the primitives in its body carry the gradients",
     "while_loop": "reverse mode needs the step count in advance (JAX refuses too); its forward mode is checked "
                   "against finite differences in tests/test_loops.py",
