@@ -17,7 +17,7 @@ from . import numpy  # noqa: F401  (installs operators and methods on traced val
 from .numpy import _methods  # noqa: F401
 from . import nn  # noqa: F401
 from .api import (grad, value_and_grad, vjp, jvp, linearize, jacrev, jacfwd, jacobian, hessian,  # noqa: F401
-                  vmap, compile, jit, make_jaxpr, eval_shape, ShapeDtypeStruct, linear_transpose, typeof)
+                  vmap, compile, jit, pmap, make_jaxpr, eval_shape, ShapeDtypeStruct, linear_transpose, typeof)
 from ._annotations import named_scope, named_call, ensure_compile_time_eval  # noqa: F401
 from .custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from ._checkpoint import checkpoint, remat, checkpoint_policies  # noqa: F401  (no rematerialization here)

@@ -1,5 +1,5 @@
 """The JAX-style front end: ``grad``, ``value_and_grad``, ``vjp``, ``jvp``, ``linearize``,
-``jacrev``/``jacfwd``/``jacobian``, ``hessian``, ``linear_transpose``, ``vmap`` (in ``_vmap``), and ``jit``,
+``jacrev``/``jacfwd``/``jacobian``, ``hessian``, ``linear_transpose``, ``vmap`` (in ``_vmap``), and ``jit``, ``pmap``,
 ``make_jaxpr``, ``eval_shape``, ``typeof``.
 Thin: it traces, calls ``autodiff``, and either evaluates (concrete arguments) or substitutes into the
 enclosing trace (traced arguments), so transformations nest: ``grad(grad(f))``, ``compile(grad(f))``,
@@ -29,7 +29,7 @@ from . import numpy as jnp
 from .dtypes import float0
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "linearize", "jacrev", "jacfwd", "jacobian", "hessian", "vmap",
-           "compile", "jit", "make_jaxpr", "eval_shape", "ShapeDtypeStruct", "linear_transpose", "typeof"]
+           "compile", "jit", "pmap", "make_jaxpr", "eval_shape", "ShapeDtypeStruct", "linear_transpose", "typeof"]
 
 
 def _argnums_tuple(argnums, nargs, fname):
@@ -417,6 +417,35 @@ def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=(), d
                                  "follows, *args or **kwargs); give the static argument a parameter of its own")
         nums += tuple(params.index(n) for n in names if params.index(n) not in nums)
     return compile(fun, static_argnums=tuple(sorted(nums)), device=device)
+
+
+def pmap(fun, axis_name=None, *, in_axes=0, out_axes=0, static_broadcasted_argnums=(), devices=None, backend=None,
+         axis_size=None, donate_argnums=(), global_arg_shapes=None):
+    """JAX's ``pmap`` on the one device jaxlike runs on: ``compile(vmap(fun, in_axes, out_axes, axis_name))``,
+    so the collectives over ``axis_name`` work and the mapped axis may have any size (JAX asks for one device
+    per element). ``static_broadcasted_argnums`` are compiled in as static arguments, never mapped; ``devices``,
+    ``backend`` and ``donate_argnums`` are accepted and change nothing here."""
+    static = ((static_broadcasted_argnums,) if isinstance(static_broadcasted_argnums, int)
+              else tuple(static_broadcasted_argnums))
+    if global_arg_shapes is not None:
+        raise TypeError("pmap: global_arg_shapes was removed from JAX; leave it out" + where(user_frame()))
+
+    def per_call(*args):
+        dyn = [k for k in range(len(args)) if k not in static]
+        axes_in = in_axes
+        if isinstance(in_axes, (tuple, list)) and len(in_axes) == len(args):
+            axes_in = tuple(in_axes[k] for k in dyn)
+
+        def inner(*dyn_args):
+            merged = list(args)
+            for k, a in zip(dyn, dyn_args):
+                merged[k] = a
+            return fun(*merged)
+        return vmap(inner, in_axes=axes_in, out_axes=out_axes, axis_name=axis_name, axis_size=axis_size)(
+            *[args[k] for k in dyn])
+
+    per_call.__name__ = f"pmap({getattr(fun, '__name__', 'f')})"
+    return compile(per_call, static_argnums=static)
 
 
 def make_jaxpr(fun, static_argnums=()):

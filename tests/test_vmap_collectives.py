@@ -90,3 +90,13 @@ def test_unbound_names_and_bad_arguments():
         jaxlike.vmap(lambda v: v, spmd_axis_name="d")(X)
     with pytest.raises(ValueError, match="out of bounds"):
         jaxlike.vmap(lambda v: lax.all_gather(v, "i", axis=3), axis_name="i")(X)
+
+
+def test_pmap_is_a_compiled_vmap_with_static_arguments():
+    """Catches: pmap mapping its static arguments, not honouring in_axes=None entries, or recompiling for a
+    new mapped size."""
+    f = jaxlike.pmap(lambda x, s: (x - lax.pmean(x, "d")) * s, axis_name="d", static_broadcasted_argnums=1)
+    for x in (X, np.arange(4.0).reshape(2, 2)):
+        np.testing.assert_allclose(f(x, 2.0), (x - x.mean(0)) * 2.0)
+    g = jaxlike.pmap(lambda x, w: x @ w, in_axes=(0, None))
+    np.testing.assert_allclose(g(X, np.array([1.0, -1.0])), X @ np.array([1.0, -1.0]))
