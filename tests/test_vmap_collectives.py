@@ -100,3 +100,24 @@ def test_pmap_is_a_compiled_vmap_with_static_arguments():
         np.testing.assert_allclose(f(x, 2.0), (x - x.mean(0)) * 2.0)
     g = jaxlike.pmap(lambda x, w: x @ w, in_axes=(0, None))
     np.testing.assert_allclose(g(X, np.array([1.0, -1.0])), X @ np.array([1.0, -1.0]))
+
+
+def test_ppermute_pshuffle_and_psum_scatter_match_jax():
+    """Catches: a ring shift sending the wrong way, an element no pair sends to getting anything but zeros,
+    psum_scatter keeping another element's slice, and ppermute's gradient not flowing back to the sender."""
+    x = np.arange(8.0).reshape(4, 2)
+    ring = [(0, 1), (1, 2), (2, 3), (3, 0)]
+    shifted = jaxlike.vmap(lambda v: lax.ppermute(v, "i", ring), axis_name="i")(x)
+    np.testing.assert_allclose(shifted, np.roll(x, 1, axis=0))
+    partial = jaxlike.vmap(lambda v: lax.ppermute(v, "i", [(0, 2), (1, 0)]), axis_name="i")(x)
+    np.testing.assert_allclose(partial, [[2.0, 3.0], [0.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    np.testing.assert_allclose(jaxlike.vmap(lambda v: lax.pshuffle(v, "i", perm=[3, 2, 1, 0]), axis_name="i")(x),
+                               x[::-1])
+    scattered = jaxlike.vmap(lambda v: lax.psum_scatter(jnp.stack([v, 2 * v, 3 * v, 4 * v]), "i"), axis_name="i")(x)
+    np.testing.assert_allclose(scattered, np.outer([1.0, 2.0, 3.0, 4.0], x.sum(0)))
+    blocks = jaxlike.vmap(lambda v: lax.psum_scatter(v, "i", tiled=True), axis_name="i")(np.arange(32.0).reshape(4, 8))
+    np.testing.assert_allclose(blocks, np.arange(32.0).reshape(4, 8).sum(0).reshape(4, 2))
+    g = jaxlike.vmap(jaxlike.grad(lambda v: jnp.sum(lax.ppermute(v, "i", ring) * jnp.arange(2.0))), axis_name="i")(x)
+    np.testing.assert_allclose(g, np.tile([0.0, 1.0], (4, 1)))
+    with pytest.raises(ValueError, match="pshuffle: perm must be a permutation"):
+        jaxlike.vmap(lambda v: lax.pshuffle(v, "i", perm=[0, 0, 1, 2]), axis_name="i")(x)

@@ -9,7 +9,8 @@ primitives and the numpy front end; this file only gathers their names."""
 from .control import scan, map, fori_loop, while_loop, select, cond, switch, stop_gradient  # noqa: F401
 from .dynamic_slices import (dynamic_slice, dynamic_update_slice, dynamic_slice_in_dim,  # noqa: F401
                              dynamic_index_in_dim, dynamic_update_slice_in_dim, dynamic_update_index_in_dim)
-from .parallel import psum, pmean, pmax, pmin, all_gather, axis_index, axis_size  # noqa: F401
+from .parallel import (psum, pmean, pmax, pmin, all_gather, axis_index, axis_size, psum_scatter,  # noqa: F401
+                       pshuffle, ppermute)
 from . import control as _control, dynamic_slices as _dynamic_slices, parallel as _parallel
 
 __all__ = list(_control.__all__) + list(_dynamic_slices.__all__) + list(_parallel.__all__)

@@ -1,5 +1,5 @@
 """``jax.lax``'s collectives over named vmap axes: ``psum``, ``pmean``, ``pmax``, ``pmin``, ``all_gather``,
-``axis_index``, ``axis_size``. ``vmap(f, axis_name='i')`` binds the name while it traces ``f``
+``axis_index``, ``axis_size``, and built from those, ``psum_scatter``, ``pshuffle`` and ``ppermute``. ``vmap(f, axis_name='i')`` binds the name while it traces ``f``
 (``core/axes.py``); the primitives are in ``ops/collectives.py``. A tuple of names reduces over each in
 turn (the sum over ``('i', 'j')`` is the sum over ``'i'`` of the sum over ``'j'``). Each takes a pytree.
 ``axis_index_groups`` is refused, as JAX's vmap refuses it."""
@@ -11,10 +11,14 @@ from ..core.graph import as_var
 from ..core import axes
 from ..core.errors import user_frame, where
 from ..ops import collectives as C
-from ..ops.math import div
+from ..ops.math import div, add, mul, convert, maximum, minimum, select
+from ..ops.index import take
+from ..core.types import is_known
+from ..autodiff import zeros_like
 from .control import _leaf_var
 
-__all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "axis_index", "axis_size"]
+__all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "axis_index", "axis_size", "psum_scatter", "pshuffle",
+           "ppermute"]
 
 
 def _names(axis_name, what):
@@ -101,3 +105,64 @@ def axis_size(axis_name):
     for n in _names(axis_name, "axis_size"):
         size = size * axes.lookup(n, "axis_size")[0]
     return size
+
+
+def _one_name(axis_name, what):
+    names = _names(axis_name, what)
+    if len(names) != 1:
+        raise NotImplementedError(f"{what}: one axis name at a time, got {axis_name!r}{where(user_frame())}")
+    return names[0]
+
+
+def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None, tiled=False):
+    """The psum of ``x``, of which each element keeps its own slice along ``scatter_dimension`` (whose size is
+    the axis size; ``tiled``: a multiple of it, each element keeping its block). all_gather's transpose."""
+    _groups(axis_index_groups, "psum_scatter")
+    name = _one_name(axis_name, "psum_scatter")
+    me = convert(axis_index(name), dtype="int64")
+
+    def one(v):
+        total = psum(v, name)
+        d = scatter_dimension + v.ndim if scatter_dimension < 0 else scatter_dimension
+        if not tiled:
+            return take(total, me, axis=d)
+        block = v.shape[d] // axis_size(name) if is_known(v.shape[d]) and is_known(axis_size(name)) else None
+        if block is None:
+            raise NotImplementedError("psum_scatter(tiled=True) needs concrete sizes (compile retraces with them)"
+                                      + where(user_frame()))
+        return take(total, add(mul(me, block), as_var(np.arange(block, dtype=np.int64))), axis=d)
+    return pytree.tree_map(one, x)
+
+
+def pshuffle(x, axis_name, *, perm):
+    """Element ``i`` gets the value of element ``perm[i]`` (``perm`` a permutation of the axis)."""
+    name = _one_name(axis_name, "pshuffle")
+    perm = [int(p) for p in perm]
+    if sorted(perm) != list(range(len(perm))):
+        raise ValueError(f"pshuffle: perm must be a permutation of 0..n-1, got {perm}{where(user_frame())}")
+    src = take(as_var(np.array(perm, np.int64)), convert(axis_index(name), dtype="int64"), axis=0)
+    return pytree.tree_map(lambda v: take(all_gather(v, name), src, axis=0), x)
+
+
+def ppermute(x, axis_name, perm):
+    """Element ``dst`` gets the value of element ``src`` for each pair ``(src, dst)`` of ``perm``; an element
+    no pair sends to gets zeros."""
+    name = _one_name(axis_name, "ppermute")
+    pairs = [(int(a), int(b)) for a, b in perm]
+    dsts = [b for _, b in pairs]
+    if len(set(dsts)) != len(dsts) or len({a for a, _ in pairs}) != len(pairs) or \
+            any(a < 0 or b < 0 for a, b in pairs):
+        raise ValueError(f"ppermute: perm must be (source, destination) pairs with no index sent or received "
+                         f"twice, got {perm}{where(user_frame())}")
+    n = max([max(p) for p in pairs], default=-1) + 1
+    table = np.full(n + 1, -1, np.int64)    # NOTE: the last entry answers every element past the table
+    for a, b in pairs:
+        table[b] = a
+    me = convert(axis_index(name), dtype="int64")
+    src = take(as_var(table), minimum(me, n), axis=0)
+    has = src >= 0
+
+    def one(v):
+        got = take(all_gather(v, name), maximum(src, 0), axis=0)
+        return select(has, got, zeros_like(got))
+    return pytree.tree_map(one, x)
