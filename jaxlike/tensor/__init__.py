@@ -20,6 +20,7 @@ from .basic import *  # noqa: F401,F403
 from .more_basic import *  # noqa: F401,F403
 from .extra_ops import cumsum, cumprod, sort, argsort, repeat, roll, nonzero, identity_like  # noqa: F401
 from .subtensor import set_subtensor, inc_subtensor  # noqa: F401
+from .masks import flatnonzero, nonzero_values  # noqa: F401
 from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError, verify_grad  # noqa: F401
 from .shared import shared, SharedVariable  # noqa: F401
 from .function import function, Function, MissingInputError, UnusedInputError, In, Out, Param, Mode  # noqa: F401
@@ -33,5 +34,9 @@ from . import basic as _basic
 _wrap(globals(), [n for n in _basic.__all__ if n not in ("as_tensor_variable", "constant")]
       + ["cumsum", "cumprod", "sort", "argsort", "repeat", "roll", "identity_like", "take", "tril", "triu",
          "horizontal_stack", "vertical_stack", "stacklists", "trunc", "deg2rad", "rad2deg", "isclose",
-         "allclose", "ceil_intdiv"])
+         "allclose", "ceil_intdiv", "flatnonzero", "nonzero_values"])
 _wrap_float(globals())
+# NOTE: last, so the Python numbers given to the wrapped functions above are typed as Theano's
+from .autocast import wrap_elementwise_functions as _wrap_numbers, install_operators as _install_operators
+_wrap_numbers(globals())
+_install_operators()

@@ -15,11 +15,14 @@ from ..core.errors import user_frame, where as _at
 from .. import numpy as jnp
 from ..numpy._base import asarray_or_var
 from .var import _maker, _plural, ftensor3, dtensor3, ftensor4, dtensor4
+from .autocast import standalone_number, arange_dtype, activate
 
 
 def as_tensor_variable(x, name=None, ndim=None):
-    """A Var for ``x``: Vars pass through; lists (also of Vars), arrays and numbers become graph values."""
-    v = asarray_or_var(x)
+    """A Var for ``x``: Vars pass through; lists (also of Vars), arrays and numbers become graph values, Python
+    numbers with Theano's dtypes (``as_tensor_variable(3)`` is int8; floats are floatX)."""
+    activate()
+    v = asarray_or_var(standalone_number(x))
     if not isinstance(v, Var):
         v = const(v)
     if ndim is not None and v.ndim != ndim:
@@ -30,8 +33,10 @@ def as_tensor_variable(x, name=None, ndim=None):
 
 
 def constant(x, name=None, dtype=None):
-    """A named constant in the graph; Python numbers stay weakly typed unless ``dtype`` is given."""
-    v = const(x, dtype=dtype)
+    """A named constant in the graph; a Python int gets Theano's narrowest dtype (``constant(300)`` is int16),
+    a Python float floatX, unless ``dtype`` is given."""
+    activate()
+    v = const(x if dtype is not None else standalone_number(x), dtype=dtype)
     v.name = name
     return v
 
@@ -131,9 +136,9 @@ def fill(model, value):
     """``value`` broadcast to ``model``'s shape (Theano's ``T.fill``/``T.second``), in ``value``'s dtype as
     Theano's; a Python number takes the dtype it promotes to with ``model``."""
     weak = isinstance(value, (int, float, complex)) and not isinstance(value, bool)
-    model, value = as_tensor_variable(model), as_tensor_variable(value)
-    dtype = jnp.result_type(model, value) if weak else value.dtype
-    return jnp.broadcast_to(jnp.astype(value, dtype), tuple(model.shape))
+    model = as_tensor_variable(model)
+    dtype = jnp.result_type(model, value) if weak else as_tensor_variable(value).dtype
+    return jnp.broadcast_to(jnp.astype(jnp.asarray(value), dtype), tuple(model.shape))
 
 
 second = fill
@@ -527,19 +532,20 @@ def eye(n, m=None, k=0, dtype=None):
 
 
 def arange(start, stop=None, step=1, dtype=None):
-    """Theano's ``T.arange``: int64 for integer bounds, floatX-independent like numpy's. Bounds may be
+    """Theano's ``T.arange``: int64 for integer bounds, else the upcast of the bounds' dtypes (Python floats
+    are floatX). Bounds may be
     symbolic sizes (``T.arange(y.shape[0])``) or scalar variables (``T.arange(T.iscalar())``: then the dtype
     is that of the variables, as Theano's upcast of the bounds)."""
     if stop is None:
         start, stop = 0, start
+    if dtype is None and not builtins.any(isinstance(b, (Var, Sym)) for b in (start, stop, step)):
+        dtype = arange_dtype(start, stop, step)
     plain = [isinstance(b, (int, np.integer)) for b in (start, step)]
     if builtins.all(plain) and start == 0 and step == 1 and not isinstance(stop, Var):
         return jnp.arange(stop, dtype=dtype)   # NOTE: of a symbolic size too, keeping that size
     bounds = [b.value(specialize=False) if isinstance(b, Sym) else b for b in (start, stop, step)]
     if builtins.any(isinstance(b, Var) for b in bounds):
         return _arange_of_values(*bounds, dtype=dtype)
-    if dtype is None and floatx() == np.float32 and builtins.any(isinstance(b, float) for b in bounds):
-        dtype = np.float32   # NOTE: Theano makes Python floats floatX constants when floatX is float32
     return jnp.arange(start, stop, step, dtype=dtype)
 
 

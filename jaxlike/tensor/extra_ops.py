@@ -11,8 +11,9 @@ import numpy as np
 
 from .. import numpy as jnp
 from ..core.graph import Var, const
-from ..core.errors import ConcretizationError, user_frame, where
+from ..core.errors import user_frame, where
 from ..core.types import is_known
+from .masks import runtime_nonzero
 
 _SORT_KINDS = ("quicksort", "mergesort", "heapsort", "stable", None)
 
@@ -90,20 +91,17 @@ def roll(x, shift, axis=None):
 
 def nonzero(a, return_matrix=False, size=None, fill_value=None):
     """Theano's ``T.nonzero``: the indices of the nonzero entries of ``a``, a tuple of one int64 vector per
-    dimension (``return_matrix=True``: one matrix, a row per dimension). Their length depends on the values,
-    which jaxlike's graphs cannot express: a symbolic ``a`` needs ``size=`` (JAX's extension: the first
-    ``size`` indices in row-major order, padded with ``fill_value``, a scalar or one per dimension, 0 by
-    default). ``a``'s own sizes may stay symbolic."""
+    dimension (``return_matrix=True``: one matrix, a row per dimension), as long as the values make them (a
+    size computed when the graph runs, ``masks.runtime_nonzero``). ``size=`` is JAX's extension: the first
+    ``size`` indices in row-major order, padded with ``fill_value`` (a scalar or one per dimension, 0 by
+    default), a length known while the graph is built. ``a``'s own sizes may stay symbolic."""
     a = jnp.asarray(a)
     if a.ndim == 0:
         raise ValueError("nonzero: a is a scalar; nonzero needs at least one dimension" + where(user_frame()))
     if not isinstance(a, Var) or a.is_const:
         out = jnp.nonzero(a.value if isinstance(a, Var) else a, size=size, fill_value=fill_value)
     elif size is None:
-        raise ConcretizationError(f"nonzero of the symbolic {a.type!r}: the number of indices depends on its "
-                                  "values, unknown while the graph is built. Pass size= (T.nonzero(a, size=n) "
-                                  "or a.nonzero(size=n): the first n indices, padded with fill_value)"
-                                  + where(user_frame()))
+        out = runtime_nonzero(a)
     else:
         out = jnp.nonzero(a, size=_count(size), fill_value=fill_value)
     return jnp.stack(list(out)) if return_matrix else tuple(out)

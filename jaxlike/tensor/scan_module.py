@@ -31,6 +31,7 @@ from ..ops.reduce import size_of
 from .. import lax, pytree
 from .. import numpy as jnp
 from .shared import SharedVariable
+from .autocast import mark_theano
 
 
 def _as_list(x):
@@ -210,8 +211,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     fed = [i for i in (inits or []) if i is not None]
     # NOTE: the step is traced here, once, on placeholders: which shared variables it updates decides the
     # loop's carries; lax.scan's own traces then rebuild this graph on its inputs
-    xs_in = [Var(slice_type(v.type)) for v in seqs]
-    slots_in = [tuple(Var(v.type) for v in values) for values, _ in fed]
+    xs_in = [mark_theano(Var(slice_type(v.type))) for v in seqs]
+    slots_in = [tuple(mark_theano(Var(v.type)) for v in values) for values, _ in fed]
     prior = []
     for (_, taps), values in zip(fed, slots_in):
         prior += [values[len(values) + d] for d in taps]

@@ -10,9 +10,10 @@ A front-end module: imports core only.
 import numpy as np
 
 from ..core.graph import Var
-from ..core.types import TensorType, Sym, canonical_dtype, floatx, is_known
+from ..core.types import Sym, canonical_dtype, floatx, is_known
 from ..core.errors import user_frame
-from .var import DtypeName
+from .var import DtypeName, TheanoTensorType
+from . import autocast
 
 
 def _describe(value):
@@ -84,6 +85,7 @@ class SharedVariable(Var):
     ``updates`` write new ones. ``get_value``/``set_value`` read and replace it from Python."""
 
     def __init__(self, value, name=None, borrow=False, broadcastable=None):
+        autocast.activate()
         if isinstance(value, Var):
             raise TypeError(f"shared() needs a concrete initial value, got the symbolic variable {value}")
         if isinstance(value, (list, tuple, int, float, bool, np.generic)):
@@ -102,7 +104,7 @@ class SharedVariable(Var):
             raise TypeError(f"shared(): broadcastable={broadcastable!r} has {len(broadcastable)} entries "
                             f"for a value of rank {arr.ndim}")
         shape = tuple(1 if b else Sym() for b in broadcastable)
-        super().__init__(TensorType(dtype, shape), name=name, source=user_frame())
+        super().__init__(TheanoTensorType(dtype, shape=shape), name=name, source=user_frame())
         # NOTE: an expression a function applies as this variable's update when it reads the variable and its
         # updates give none (Theano's default update; RandomStreams keys advance this way)
         self.default_update = None

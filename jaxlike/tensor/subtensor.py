@@ -3,7 +3,8 @@
 Theano passes the subtensor expression ``x[idx]`` itself, not ``x`` and ``idx``, so every ``Var.__getitem__``
 result remembers its source array and key in a side table that forgets an entry when its result is
 collected. The write is then the transpose of the read (``jaxlike.numpy._at``): every index form that
-``x[idx]`` accepts works, and gradients flow to ``x`` and ``y`` through the same primitives.
+``x[idx]`` accepts works (symbolic boolean masks too: ``masks`` makes them integer indices), and gradients
+flow to ``x`` and ``y`` through the same primitives.
 
 Semantics, as Theano's: the result is a new tensor (``inplace`` is accepted and ignored); ``y`` broadcasts to
 the shape of ``x[idx]`` and is cast to ``x``'s dtype; ``inc_subtensor`` with repeated indices adds every
@@ -23,6 +24,8 @@ from ..numpy._at import scatter_like, set_at
 from ..numpy._indexing import getitem
 from .. import numpy as jnp
 from .var import var_str
+from .masks import has_symbolic_mask, expand_masks
+from .autocast import in_theano_graph
 
 # result Var id -> (weak reference to the result, weak reference to the indexed array, key); an entry leaves
 # with its result. The array is held weakly as the result keeps it alive (it is the result's ancestor, or
@@ -49,6 +52,9 @@ def _symbolic_bounds(key):
 
 def _recording_getitem(x, key):
     key = _symbolic_bounds(key)
+    # NOTE: only Theano graphs: the JAX front end refuses a traced mask (jit cannot give a value-dependent shape)
+    if has_symbolic_mask(key) and in_theano_graph(x):
+        key = expand_masks(x, key)
     y = getitem(x, key)
     if y is x and x._id in _SOURCES and _SOURCES[x._id][1]() is not x:
         # NOTE: `x[:]` is x itself; when x is b[i], a node of its own keeps x's entry, so that

@@ -18,6 +18,7 @@ from ..core.types import TensorType, Sym, canonical_dtype, floatx, is_known
 from ..core.errors import user_frame
 from ..ops import layout as L
 from .. import numpy as jnp
+from . import autocast
 
 
 # -- constructors ---------------------------------------------------------------------------------------
@@ -88,7 +89,8 @@ def tensor(dtype=None, broadcastable=(), name=None):
         if not isinstance(b, (bool, np.bool_)):
             raise TypeError(f"broadcastable must be a tuple of bools, got {broadcastable!r}")
     shape = tuple(1 if b else Sym() for b in pattern)
-    return TensorVariable(TensorType(dt, shape), name=name, source=user_frame())
+    autocast.activate()
+    return TensorVariable(TheanoTensorType(dt, shape=shape), name=name, source=user_frame())
 
 
 def _maker(pattern, fixed_dtype, doc):
@@ -165,31 +167,44 @@ iscalars, ivectors, imatrices = _plural(iscalar, "iscalar"), _plural(ivector, "i
 lscalars, lvectors, lmatrices = _plural(lscalar, "lscalar"), _plural(lvector, "lvector"), _plural(lmatrix, "lmatrice")
 
 
-class TheanoTensorType:
-    """Theano's ``TensorType(dtype, broadcastable)``: calling it makes a variable of that type
-    (``T.TensorType('float32', (True, False))('r')`` is a float32 row)."""
+class TheanoTensorType(TensorType):
+    """Theano's ``TensorType(dtype, broadcastable)``, the type of Theano's variables (``x.type``): it compares and
+    hashes by dtype and broadcastable pattern, as Theano's (``T.ivector().type == T.ivector().type``), also
+    against the type of an expression; calling it makes a fresh variable of that type
+    (``T.TensorType('float32', (True, False))('r')`` is a float32 row, as is ``r.type()``). Each instance also
+    holds the sizes of its variable (fresh symbolic sizes for the non-broadcastable dims), as every jaxlike
+    type does."""
 
-    def __init__(self, dtype, broadcastable, name=None):
-        self.dtype = canonical_dtype(dtype, "TensorType dtype")
-        self.broadcastable = tuple(bool(b) for b in broadcastable)
+    __slots__ = ("name",)
+
+    def __init__(self, dtype, broadcastable=None, name=None, *, shape=None):
+        if shape is None:
+            if broadcastable is None or isinstance(broadcastable, (str, bytes)):
+                raise TypeError(f"TensorType: broadcastable must be a tuple of bools, got {broadcastable!r}")
+            pattern = tuple(broadcastable)
+            if not all(isinstance(b, (bool, np.bool_)) for b in pattern):
+                raise TypeError(f"TensorType: broadcastable must be a tuple of bools, got {broadcastable!r}")
+            shape = tuple(1 if b else Sym() for b in pattern)
+        super().__init__(canonical_dtype(dtype, "TensorType dtype"), shape)
         self.name = name
-
-    @property
-    def ndim(self):
-        return len(self.broadcastable)
 
     def __call__(self, name=None):
         return tensor(self.dtype, self.broadcastable, name)
 
+    # NOTE: the sizes are left out: two Theano variables of one type have independent sizes
     def __eq__(self, other):
-        return (isinstance(other, TheanoTensorType) and (self.dtype, self.broadcastable)
-                == (other.dtype, other.broadcastable))
+        if not isinstance(other, TensorType):
+            return NotImplemented
+        return (self.dtype == other.dtype and self.broadcastable == other.broadcastable
+                and not (self.weak or other.weak))
 
+    # NOTE: equal Theano types hash alike; an expression's (core) type hashes by its sizes, so a set that
+    # mixes both kinds may keep two entries that compare equal
     def __hash__(self):
         return hash((self.dtype, self.broadcastable))
 
-    def __repr__(self):
-        return type_str(TensorType(self.dtype, tuple(1 if b else Sym() for b in self.broadcastable)))
+    def __str__(self):
+        return type_str(self)   # NOTE: Theano's ``str(x.type)``; repr stays jaxlike's, with the sizes
 
 
 # -- printing -------------------------------------------------------------------------------------------
@@ -328,7 +343,31 @@ def _copied(x, name):
     return y
 
 
+def _theano_arg_method(core, theano_name):
+    """``x.argmax(axis)`` / ``x.argmin(axis)``: Theano's over several axes (``axis=(0, 1)``, ``keepdims`` as
+    the second argument or by keyword); every other call is the numpy method's."""
+    def method(x, axis=None, *args, **kwargs):
+        if isinstance(axis, (tuple, list)) and len(args) + len(kwargs) <= 1 and set(kwargs) <= {"keepdims"}:
+            from . import basic
+            return getattr(basic, theano_name)(x, axis, *args, **kwargs)
+        return core(x, axis, *args, **kwargs)
+    method.__name__ = theano_name
+    return method
+
+
+def _theano_astype(core):
+    """``x.astype(dtype)``, where Theano's ``'floatX'`` means ``config.floatX``."""
+    def astype(x, dtype, *args, **kwargs):
+        return core(x, floatx() if isinstance(dtype, str) and dtype == "floatX" else dtype, *args, **kwargs)
+    return astype
+
+
 def install():
+    if not hasattr(Var.argmax, "__theano__"):
+        Var.argmax = _theano_arg_method(Var.argmax, "argmax")
+        Var.argmin = _theano_arg_method(Var.argmin, "argmin")
+        Var.astype = _theano_astype(Var.astype)
+        Var.argmax.__theano__ = Var.argmin.__theano__ = True
     Var.__str__ = var_str
     Var.__repr__ = var_str
     Var.dimshuffle = dimshuffle

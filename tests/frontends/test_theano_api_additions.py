@@ -276,10 +276,13 @@ def test_nonzero_needs_a_size_for_symbolic_tensors_and_pads_with_fill_value():
     np.testing.assert_array_equal(fn([x], T.nonzero(x, size=2)[0])(np.zeros((0, 3))), [0, 0])   # empty input
     for a, b in zip(T.nonzero(xv), np.nonzero(xv)):    # a concrete array: numpy's full result
         np.testing.assert_array_equal(a, b)
-    with pytest.raises(ConcretizationError, match="Pass size="):
-        T.nonzero(x)
-    with pytest.raises(ConcretizationError, match="size="):
-        x.nonzero()
+    # NOTE: without size= the indices are as many as the values make them (Theano's T.nonzero)
+    full = fn([x], list(T.nonzero(x)) + [x.nonzero(return_matrix=True)])
+    for v in (xv, np.zeros((0, 3)), np.eye(3)):
+        rows_v, cols_v, matrix = full(v)
+        np.testing.assert_array_equal(rows_v, np.nonzero(v)[0])
+        np.testing.assert_array_equal(cols_v, np.nonzero(v)[1])
+        np.testing.assert_array_equal(matrix, np.array(np.nonzero(v)).reshape(2, -1))
     with pytest.raises(ValueError, match="a is a scalar"):
         T.nonzero(T.dscalar())
 
