@@ -2,6 +2,8 @@
 the rest compose them. ``initializers`` (``jax.nn.initializers``) is a module of this package.
 A front-end module: imports ops and jaxlike.numpy."""
 
+import math
+
 import numpy as np
 
 from ..ops.math import sigmoid as _sigmoid, softplus as _softplus
@@ -41,6 +43,12 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     (jax.nn.logsumexp is that function)."""
     if b is not None or return_sign:
         from ..scipy.special import logsumexp as weighted
+        if b is not None:
+            # NOTE: a and b promoted together first, as JAX's promote_args_inexact: float32 a with float64 b
+            # is computed in float64, not exp'd in float32 and then widened
+            a, b = _inexact(a), asarray_or_var(b)
+            common = jnp.promote_types(jnp.result_type(a), jnp.result_type(b))
+            a, b = jnp.astype(a, common), jnp.astype(b, common)
         return weighted(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign, where=where)
     x = _inexact(a)
     if where is not None:
@@ -67,7 +75,7 @@ def _inexact(x):
 def log_softmax(x, axis=-1, where=None):
     """x - logsumexp(x) over ``axis``; with ``where`` only those elements count, and the others give -inf
     (as JAX's)."""
-    x = asarray_or_var(x)
+    x = _inexact(x)
     if where is None:
         return x - logsumexp(x, axis=axis, keepdims=True)
     where = asarray_or_var(where)
@@ -82,14 +90,24 @@ def log_softmax(x, axis=-1, where=None):
 def softmax(x, axis=-1, where=None):
     """exp(x) normalized over ``axis``, the max subtracted first; with ``where`` only those elements count,
     and the others give 0 (as JAX's: a slice with none kept is all 0)."""
-    x = asarray_or_var(x)
+    x = _inexact(x)
     if where is None:
-        e = jnp.exp(x - jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True)))
+        # NOTE: initial=-inf gives an empty axis a max (an empty result, as JAX's; a plain max raises), and
+        # only there: passes/stabilize.py's tests pin the plain max's graph
+        empty = {"initial": -np.inf} if _reduces_an_empty_axis(x, axis) else {}
+        e = jnp.exp(x - jnp.stop_gradient(jnp.max(x, axis=axis, keepdims=True, **empty)))
         return e / jnp.sum(e, axis=axis, keepdims=True)
     where = asarray_or_var(where)
     with np.errstate(invalid="ignore", divide="ignore"):   # NOTE: as in log_softmax
         e = jnp.exp(jnp.where(where, x, -np.inf) - _masked_max(x, axis, where))
         return jnp.where(where, e / jnp.sum(e, axis=axis, keepdims=True, where=where), 0)
+
+
+def _reduces_an_empty_axis(x, axis):
+    shape = jnp.shape(x)
+    axes = range(len(shape)) if axis is None else np.atleast_1d(axis)
+    sizes = [shape[a] for a in axes if -len(shape) <= a < len(shape)]
+    return any(isinstance(d, (int, np.integer)) and d == 0 for d in sizes)
 
 
 def _masked_max(x, axis, where):
@@ -104,6 +122,10 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
         raise TypeError(f"nn.one_hot: num_classes must be a concrete int, got {type(num_classes).__name__} "
                         f"{num_classes!r}{where_(user_frame())}")
+    if num_classes < 0:
+        raise ValueError(f"nn.one_hot: num_classes must be non-negative, got {num_classes}{where_(user_frame())}")
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"nn.one_hot: axis must be an int, got {type(axis).__name__} {axis!r}{where_(user_frame())}")
     x = asarray_or_var(x)
     nd = jnp.ndim(x) + 1
     if not -nd <= axis < nd:
@@ -178,7 +200,17 @@ def gelu(x, approximate=True):
 
 def glu(x, axis=-1):
     """The first half of ``x`` along ``axis`` gated by the sigmoid of the second half."""
-    a, b = jnp.split(asarray_or_var(x), 2, axis=axis)
+    x = asarray_or_var(x)
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"nn.glu: axis must be an int, got {type(axis).__name__} {axis!r}{where_(user_frame())}")
+    nd = jnp.ndim(x)
+    if not -nd <= axis < nd:
+        raise ValueError(f"nn.glu: axis {axis} is out of range for a {nd}-D input{where_(user_frame())}")
+    size = jnp.shape(x)[axis]
+    if isinstance(size, (int, np.integer)) and size % 2:
+        raise ValueError(f"nn.glu: the size of axis {axis} must be even (two halves), got {size}"
+                         f"{where_(user_frame())}")
+    a, b = jnp.split(x, 2, axis=axis)
     return a * sigmoid(b)
 
 
@@ -215,15 +247,26 @@ def sparse_plus(x):
     return jnp.where(x <= -1, 0.0, jnp.where(x >= 1, x, (x + 1) ** 2 / 4))
 
 
-def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None):
+def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None, *, algorithm="fast"):
     """(x - mean) / sqrt(variance + epsilon), the moments over ``axis`` (over the ``where`` elements only)
-    unless given."""
+    unless given. ``algorithm`` 'fast' takes the variance as mean(x^2) - mean^2, clipped at 0 (cancellation
+    can make it negative, and its square root NaN), 'stable' as mean((x - mean)^2), as JAX's."""
+    if algorithm not in ("fast", "stable"):
+        raise ValueError(f"nn.standardize: algorithm must be 'fast' or 'stable', got {algorithm!r}"
+                         f"{where_(user_frame())}")
     x = asarray_or_var(x)
     if mean is None:
         mean = jnp.mean(x, axis=axis, keepdims=True, where=where)
     if variance is None:
-        variance = jnp.mean(x * x, axis=axis, keepdims=True, where=where) - mean * mean
-    return (x - mean) / jnp.sqrt(variance + epsilon)
+        if algorithm == "stable":
+            variance = jnp.mean(jnp.square(x - mean), axis=axis, keepdims=True, where=where)
+        else:
+            variance = jnp.maximum(jnp.mean(x * x, axis=axis, keepdims=True, where=where) - mean * mean, 0)
+    scale = variance + epsilon
+    # NOTE: Python numbers stay Python numbers (weak, as in JAX): jnp.sqrt of one is a float64 array, which
+    # would turn a float32 x into a float64 result
+    root = (math.sqrt(scale) if scale >= 0 else math.nan) if isinstance(scale, (int, float)) else jnp.sqrt(scale)
+    return (x - mean) / root
 
 
 def identity(x):
@@ -291,6 +334,16 @@ def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None
         raise ValueError(f"dot_product_attention: the query's {heads} heads are not a multiple of the key's {groups}")
     if heads != groups:
         k, v = jnp.repeat(k, heads // groups, axis=2), jnp.repeat(v, heads // groups, axis=2)
+    full = (qs[0], heads, qs[1], ks[1])
+    for name, t in (("bias", bias), ("mask", mask)):
+        if t is not None:
+            try:
+                fits = np.broadcast_shapes(tuple(int(d) for d in jnp.shape(t)), full) == full
+            except ValueError:
+                fits = False
+            if not fits:
+                raise ValueError(f"dot_product_attention: {name} of shape {tuple(jnp.shape(t))} does not broadcast to "
+                                 f"the logits' shape (B, N, T, S) = {full}")
     depth = int(jnp.shape(q)[-1])
     scale = 1.0 / np.sqrt(depth) if scale is None else scale
     wide = jnp.promote_types(jnp.result_type(q), np.float32)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import numpy as jnp
 from .. import random as _random
-from ..core.types import floatx
+from ..core.types import floatx, Sym
 
 __all__ = ["zeros", "ones", "constant", "uniform", "normal", "truncated_normal", "variance_scaling",
            "glorot_uniform", "glorot_normal", "xavier_uniform", "xavier_normal", "lecun_uniform", "lecun_normal",
@@ -23,7 +23,14 @@ def _dtype(dtype):
 
 
 def _shape(shape):
-    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
+    """``shape`` as a tuple of ints; a float size is refused (int() would truncate 2.5 to 2 without a word)."""
+    dims = (shape,) if isinstance(shape, (int, np.integer, Sym)) else tuple(shape)
+    for d in dims:
+        if not isinstance(d, Sym) and (isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer))
+                                       or d < 0):
+            raise TypeError(f"initializer: shape must be a tuple of non-negative ints, got {shape!r}")
+    # NOTE: int() of a traced symbolic size makes compile retrace with concrete shapes
+    return tuple(int(d) for d in dims)
 
 
 def zeros(key, shape, dtype=None):

@@ -7,8 +7,10 @@ The generator is Threefry-2x32 (20 rounds, Salmon et al. 2011), the ``threefry2x
 ``jax_threefry_partitionable`` layout: element i of a draw of any shape is Threefry of the counter i).
 ``uniform`` over a range other than [0, 1) can differ from JAX in the last bit (XLA fuses its scaling into
 one fused multiply-add). ``normal`` and ``truncated_normal`` are JAX's constructions through our own
-inverse error function, so their values agree with JAX's to ~1e-12 relative. ``permutation`` and ``choice``
-sort by random keys in one round: the distributions are JAX's, the values are not.
+inverse error function, so their values agree with JAX's to ~1e-12 relative. ``categorical`` (with and
+without replacement) and ``choice`` with ``p`` or with replacement are JAX's constructions on those draws, so
+JAX's values too. ``permutation`` (and ``choice`` without replacement or ``p``) sorts by random keys in one
+round: the distributions are JAX's, the values are not.
 ``distributions.py`` adds the distributions built from uniform and normal draws (laplace, cauchy, ...).
 ``gamma_family.py`` (gamma, beta, dirichlet, t, ...) and ``counts.py`` (poisson, binomial, multinomial) add the
 rejection-sampled ones: JAX's distributions, not its values.
@@ -44,14 +46,67 @@ def _check_key(k, fname):
     return k
 
 
-def _shape(shape, fname):
+def _shape(shape, fname, name="shape"):
     """``shape`` as a tuple; its sizes are ints, or the symbolic sizes of a traced array's shape (``x.shape``
     under compile), which the draw keeps symbolic."""
-    shape = (shape,) if isinstance(shape, (int, np.integer, Sym)) else tuple(shape)
+    if isinstance(shape, (int, np.integer, Sym)) and not isinstance(shape, (bool, np.bool_)):
+        shape = (shape,)
+    else:
+        try:
+            shape = tuple(shape)
+        except TypeError:
+            raise TypeError(f"random.{fname}: {name} must be an int or a tuple of non-negative ints, got "
+                            f"{type(shape).__name__} {shape!r}") from None
     for d in shape:
-        if not (isinstance(d, Sym) or (isinstance(d, (int, np.integer)) and d >= 0)):
-            raise TypeError(f"random.{fname}: shape must be a tuple of non-negative ints, got {shape!r}")
+        if isinstance(d, (bool, np.bool_)) or not (
+                isinstance(d, Sym) or (isinstance(d, (int, np.integer)) and d >= 0)):
+            raise TypeError(f"random.{fname}: {name} must be a tuple of non-negative ints, got {shape!r}")
     return tuple(d if isinstance(d, Sym) else int(d) for d in shape)
+
+
+def _shape_of(x):
+    return tuple(x.shape) if isinstance(x, (Var, _Shaped)) else np.shape(x)
+
+
+class _Shaped:
+    """A stand-in with only a shape, for a parameter that is a shape (categorical's batch shape)."""
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+
+def _fit_shape(shape, fname, params, exact=True):
+    """The draw's shape: ``shape``, or the parameters' broadcast shape when it is None. A given shape must be
+    what the parameters broadcast to (JAX's rule; ``exact=False``: only broadcast together with them), so a
+    parameter cannot silently grow the draw beyond the shape asked for. ``params`` maps names to values."""
+    shapes = {name: _shape_of(v) for name, v in params.items()}
+    symbolic = any(isinstance(d, Sym) for s in shapes.values() for d in s)
+    try:
+        both = broadcast_shapes(*shapes.values()) if shapes else ()
+    except Exception:
+        raise ValueError(f"random.{fname}: the shapes of {', '.join(shapes)} "
+                         f"({', '.join(str(s) for s in shapes.values())}) do not broadcast together") from None
+    if shape is None:
+        return both
+    shape = _shape(shape, fname)
+    if symbolic or any(isinstance(d, Sym) for d in shape):
+        return shape
+    for name, s in shapes.items():
+        try:
+            out = broadcast_shapes(shape, s)
+        except Exception:
+            out = None
+        if out is None or (exact and out != shape):
+            raise ValueError(f"random.{fname}: {name} of shape {s} does not broadcast {'to' if exact else 'with'} "
+                             f"the requested shape {shape}")
+    return shape if exact else broadcast_shapes(shape, both)
+
+
+def _axis(axis, ndim, fname):
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"random.{fname}: axis must be an int, got {type(axis).__name__} {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"random.{fname}: axis {axis} is out of bounds for an array of {ndim} dimensions")
+    return int(axis) % ndim
 
 
 # NOTE: an eager draw this large runs the compiled kernel (numpy's rounds take ~170 ms per 10**6 numbers, the
@@ -81,15 +136,22 @@ def _words(k, shape, fname):
 
 def PRNGKey(seed):
     """A key from an integer seed: the high and low 32-bit words of the seed as a 64-bit integer (JAX's
-    ``PRNGKey`` with 64-bit integers enabled; seeds below 2**32 give JAX's keys either way)."""
+    ``PRNGKey`` with 64-bit integers enabled; seeds below 2**32 give JAX's keys either way). A seed of a
+    32-bit or narrower dtype is its own low word, with high word 0 (so int32 -1 is not int64 -1), as in JAX."""
     if isinstance(seed, Var):
         if seed.dtype.kind not in "iu" or seed.ndim != 0:
             raise TypeError(f"random.PRNGKey: the seed must be an integer scalar, got {seed.type!r}")
+        if seed.dtype.itemsize <= 4:
+            return jnp.stack([jnp.zeros((), _U32), jnp.astype(seed, _U32)])
         s = jnp.astype(seed, np.uint64)
         return jnp.stack([jnp.astype(s >> 32, _U32), jnp.astype(s, _U32)])
+    # NOTE: a 0-d integer array is a seed too (JAX takes one), e.g. a seed read back from a saved array
+    if isinstance(seed, np.ndarray) and seed.ndim == 0 and seed.dtype.kind in "iu":
+        seed = seed[()]
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"random.PRNGKey: the seed must be an integer, got {type(seed).__name__} {seed!r}")
-    s = int(seed) & (2 ** 64 - 1)
+    narrow = isinstance(seed, np.integer) and seed.dtype.itemsize <= 4
+    s = int(seed) & (0xFFFFFFFF if narrow else 2 ** 64 - 1)
     return np.array([s >> 32, s & 0xFFFFFFFF], dtype=_U32)
 
 
@@ -123,7 +185,7 @@ def wrap_key_data(key_bits_array, *, impl=None):
 
 def split(k, num=2):
     """``num`` new keys (an int or a shape), independent of each other and of ``k``: shape ``(*num, 2)``."""
-    shape = _shape(num, "split")
+    shape = _shape(num, "split", "num")
     w0, w1 = _words(k, shape, "split")
     return jnp.stack([w0, w1], axis=len(shape))
 
@@ -133,7 +195,13 @@ def fold_in(k, data):
     (0, data)."""
     k = _check_key(k, "fold_in")
     if isinstance(k, Var) or isinstance(data, Var):
+        if jnp.ndim(data) != 0:
+            raise TypeError(f"random.fold_in: data must be an integer scalar, got shape {tuple(jnp.shape(data))}")
         return threefry_fold(k, jnp.astype(data, _U32))
+    arr = np.asarray(data)
+    if arr.ndim != 0 or arr.dtype.kind not in "biuf":
+        raise TypeError(f"random.fold_in: data must be an integer scalar, got {type(data).__name__} "
+                        f"of dtype {arr.dtype} and shape {arr.shape}")
     return fold_numpy(k, np.asarray(int(data) & 0xFFFFFFFF, _U32))
 
 
@@ -166,6 +234,7 @@ def _unit(k, shape, dtype, fname):
 def uniform(k, shape=(), dtype=None, minval=0.0, maxval=1.0):
     """Uniform floats in [minval, maxval)."""
     dtype, shape = _float_dtype(dtype, "uniform"), _shape(shape, "uniform")
+    _fit_shape(shape, "uniform", {"minval": minval, "maxval": maxval})
     lo, hi = jnp.astype(minval, dtype), jnp.astype(maxval, dtype)
     return jnp.maximum(lo, _unit(k, shape, dtype, "uniform") * (hi - lo) + lo)
 
@@ -183,10 +252,7 @@ def truncated_normal(k, lower, upper, shape=None, dtype=None):
     dtype = _float_dtype(dtype, "truncated_normal")
     lower = lower if isinstance(lower, Var) else np.asarray(lower, dtype)
     upper = upper if isinstance(upper, Var) else np.asarray(upper, dtype)
-    if shape is None:
-        shape = broadcast_shapes(tuple(np.shape(lower) if not isinstance(lower, Var) else lower.shape),
-                                 tuple(np.shape(upper) if not isinstance(upper, Var) else upper.shape))
-    shape = _shape(shape, "truncated_normal")
+    shape = _fit_shape(shape, "truncated_normal", {"lower": lower, "upper": upper})
     root2 = dtype.type(np.sqrt(2))
     a, b = _special.erf(lower / root2), _special.erf(upper / root2)
     out = root2 * _special.erfinv(uniform(k, shape, dtype, a, b))
@@ -210,7 +276,7 @@ def gumbel(k, shape=(), dtype=None):
 def bernoulli(k, p=0.5, shape=None):
     """Booleans that are True with probability ``p`` (broadcast to ``shape``)."""
     p = p if isinstance(p, Var) else np.asarray(p)
-    shape = tuple(p.shape) if shape is None else _shape(shape, "bernoulli")
+    shape = _fit_shape(shape, "bernoulli", {"p": p})
     return uniform(k, shape, p.dtype if p.dtype.kind == "f" else floatx()) < p
 
 
@@ -220,6 +286,7 @@ def randint(k, shape, minval, maxval, dtype=np.int64):
     shape, dtype = _shape(shape, "randint"), np.dtype(dtype)
     if dtype.kind not in "iu":
         raise TypeError(f"random.randint: dtype must be an integer dtype, got {dtype}")
+    _fit_shape(shape, "randint", {"minval": minval, "maxval": maxval})
     info = np.iinfo(dtype)
     if info.bits < 32:
         # NOTE: JAX draws narrow integers as int32 in [min, max + 1] (so randint(k, s, 0, 256, uint8) covers
@@ -260,15 +327,34 @@ def randint(k, shape, minval, maxval, dtype=np.int64):
     return jnp.reshape(out if count else out[:0], shape)
 
 
-def permutation(k, x, axis=0):
+def _range_size(x, fname, name):
+    """The n of an integer ``x`` standing for ``arange(n)`` (an int or a 0-d integer array), else None."""
+    if isinstance(x, Var) or np.ndim(x) != 0:
+        return None
+    if isinstance(x, (bool, np.bool_)) or np.asarray(x).dtype.kind not in "iu":
+        raise TypeError(f"random.{fname}: {name} must be an integer (for arange({name})) or an array of at least "
+                        f"one dimension, got {type(x).__name__} {x!r}")
+    return int(x)
+
+
+def permutation(k, x, axis=0, independent=False):
     """A random permutation of ``x`` along ``axis`` (or of ``arange(x)`` for an int ``x``): sorted by random
-    64-bit keys."""
-    if isinstance(x, (int, np.integer)):
-        x = np.arange(int(x))
-    n = x.shape[axis] if isinstance(x, Var) else np.shape(x)[axis]
+    64-bit keys. ``independent``: every vector along ``axis`` gets its own permutation."""
+    n = _range_size(x, "permutation", "x")
+    if n is not None:
+        x = np.arange(n)
+    elif not isinstance(x, Var):
+        x = np.asarray(x)
+    ndim = len(x.shape)
+    axis = _axis(axis, ndim, "permutation")
+    n = x.shape[axis]
     if not isinstance(n, (int, np.integer)):
         raise TypeError("random.permutation: the permuted axis needs a concrete size, as in JAX")
-    return jnp.take(x, random_orders(k, (), int(n)), axis=axis)
+    if not independent or ndim == 1:
+        return jnp.take(x, random_orders(k, (), int(n)), axis=axis)
+    moved = jnp.moveaxis(x, axis, -1)
+    orders = random_orders(k, tuple(moved.shape[:-1]), int(n))
+    return jnp.moveaxis(jnp.take_along_axis(moved, orders, axis=-1), -1, axis)
 
 
 def random_orders(k, shape, n):
@@ -279,37 +365,73 @@ def random_orders(k, shape, n):
 
 def choice(k, a, shape=(), replace=True, p=None, axis=0):
     """Samples of ``a`` (or of ``arange(a)`` for an int) along ``axis``: uniformly or with probabilities
-    ``p``, with or without replacement."""
+    ``p``, with or without replacement. The result has shape ``a.shape[:axis] + shape + a.shape[axis + 1:]``
+    (``shape`` for an int ``a``)."""
     shape = _shape(shape, "choice")
-    pool = np.arange(int(a)) if isinstance(a, (int, np.integer)) else a
-    n = pool.shape[axis] if isinstance(pool, Var) else np.shape(pool)[axis]
+    n = _range_size(a, "choice", "a")
+    if n is None:
+        pool = a if isinstance(a, Var) else np.asarray(a)
+        axis = _axis(axis, len(pool.shape), "choice")
+        n = pool.shape[axis]
+    else:
+        pool, axis = np.arange(max(n, 0)), 0
     count = int(np.prod(shape, dtype=np.int64))
+    if count and n <= 0:
+        raise ValueError(f"random.choice: a must be greater than 0 unless no samples are taken, got {n} to draw "
+                         "from")
     if not replace and count > n:
         raise ValueError(f"random.choice: cannot take {count} samples without replacement from {n}")
+    if p is not None:
+        p = p if isinstance(p, Var) else np.asarray(p)
+        if tuple(p.shape) != (n,):
+            raise ValueError(f"random.choice: p must be None or a 1-D vector of the {n} probabilities of "
+                             f"a.shape[axis], got shape {tuple(p.shape)}")
+        if p.dtype.kind not in "f":
+            p = jnp.astype(p, floatx()) if isinstance(p, Var) else p.astype(floatx())
     if p is None:
-        idx = randint(k, shape, 0, n) if replace else permutation(k, n)[:count].reshape(shape)
+        idx = randint(k, shape, 0, n) if replace else jnp.reshape(permutation(k, n)[:count], shape)
     elif replace:
+        # NOTE: JAX's construction (so its values): the total times 1 - u lies in (0, total], whose left
+        # search never lands on a leading zero-probability entry
         cdf = jnp.cumsum(p)
-        u = uniform(k, shape, cdf.dtype) * cdf[-1]
-        idx = jnp.minimum(jnp.searchsorted(cdf, u, side="right"), n - 1)
+        r = cdf[-1] * (1 - uniform(k, shape, p.dtype))
+        idx = jnp.minimum(jnp.searchsorted(cdf, r), n - 1)
     else:
         # NOTE: Gumbel top-k: the k largest of log p + Gumbel noise are a sample without replacement
-        score = jnp.log(p) + gumbel(k, (n,), jnp.asarray(p).dtype if not isinstance(p, Var) else p.dtype)
-        idx = jnp.argsort(-score, stable=True)[:count].reshape(shape)
+        score = jnp.log(p) + gumbel(k, (n,), p.dtype)
+        idx = jnp.reshape(jnp.argsort(-score, stable=True)[:count], shape)
     return jnp.take(pool, idx, axis=axis)
 
 
-def categorical(k, logits, axis=-1, shape=None):
-    """Indices drawn with probabilities softmax(logits) along ``axis`` (the Gumbel-max trick)."""
+def categorical(k, logits, axis=-1, shape=None, replace=True):
+    """Indices drawn with probabilities softmax(logits) along ``axis``, of shape ``shape`` (which the
+    logits' other axes broadcast to; their shape by default): the Gumbel-max trick, JAX's construction. Without
+    ``replace``, the Gumbel top-k trick: the leading axes of ``shape`` beyond the batch count distinct
+    categories drawn for each batch entry."""
     logits = logits if isinstance(logits, Var) else np.asarray(logits)
     lshape = tuple(logits.shape)
-    axis = axis % len(lshape)
+    if not lshape:
+        raise ValueError("random.categorical: logits must have at least one axis (the categories), got a scalar")
+    axis = _axis(axis, len(lshape), "categorical")
     batch = lshape[:axis] + lshape[axis + 1:]
-    shape = batch if shape is None else _shape(shape, "categorical")
-    noise_shape = shape[:len(shape) - len(batch)] + lshape
+    shape = _fit_shape(shape, "categorical", {"logits (without its axis)": _Shaped(batch)})
+    prefix = tuple(shape[:len(shape) - len(batch)])
     dtype = logits.dtype if logits.dtype.kind == "f" else floatx()
-    moved = axis + len(shape) - len(batch)
-    return jnp.argmax(logits + gumbel(k, noise_shape, dtype), axis=moved)
+    if replace:
+        tail = list(shape[len(prefix):])
+        tail.insert(axis, lshape[axis])
+        noise = gumbel(k, prefix + tuple(tail), dtype)
+        return jnp.argmax(noise + logits, axis=len(prefix) + axis)
+    draws = int(np.prod(prefix, dtype=np.int64))
+    if draws > lshape[axis]:
+        raise ValueError(f"random.categorical: cannot take {draws} samples without replacement from "
+                         f"{lshape[axis]} categories")
+    if tuple(shape[len(prefix):]) != batch:
+        raise ValueError(f"random.categorical: without replacement, shape must end with the logits' batch shape "
+                         f"{batch}, got {shape}")
+    scores = jnp.moveaxis(logits + gumbel(k, lshape, dtype), axis, -1)
+    top = jnp.argsort(-scores, axis=-1, stable=True)[..., :draws]
+    return jnp.reshape(jnp.moveaxis(top, -1, 0), shape)
 
 
 # NOTE: last, as the distributions build on the names above

@@ -10,8 +10,7 @@ import numpy as np
 
 from .. import numpy as jnp
 from ..core.graph import Var
-from ..ops._rules import broadcast_shapes
-from . import uniform, normal, exponential, bernoulli, split, _float_dtype, _shape
+from . import uniform, normal, exponential, bernoulli, split, _float_dtype, _shape, _fit_shape, _Shaped
 
 __all__ = ["laplace", "logistic", "cauchy", "lognormal", "pareto", "rayleigh", "weibull_min", "wald", "triangular",
            "geometric", "rademacher", "maxwell", "double_sided_maxwell", "orthogonal", "multivariate_normal"]
@@ -21,11 +20,10 @@ def _param(x, dtype):
     return jnp.astype(x, dtype) if isinstance(x, Var) else np.asarray(x, dtype)
 
 
-def _param_shape(shape, fname, *params):
-    """``shape``, or the parameters' broadcast shape when it is None (JAX's rule)."""
-    if shape is None:
-        return broadcast_shapes(*[tuple(p.shape) if isinstance(p, Var) else np.shape(p) for p in params])
-    return _shape(shape, fname)
+def _param_shape(shape, fname, **params):
+    """``shape``, or the parameters' broadcast shape when it is None; a given shape must be what they
+    broadcast to (JAX's rule), checked here so a mismatch names the parameter."""
+    return _fit_shape(shape, fname, params)
 
 
 def laplace(key, shape=(), dtype=None):
@@ -53,29 +51,32 @@ def lognormal(key, sigma=np.float32(1), shape=None, dtype=None):
     """exp(sigma * z), z standard normal."""
     dtype = _float_dtype(dtype, "lognormal")
     sigma = _param(sigma, dtype)
-    return jnp.exp(normal(key, _param_shape(shape, "lognormal", sigma), dtype) * sigma)
+    return jnp.exp(normal(key, _param_shape(shape, "lognormal", sigma=sigma), dtype) * sigma)
 
 
 def pareto(key, b, shape=None, dtype=None):
     """Pareto(b) floats on [1, inf): exp(e / b), e exponential."""
     dtype = _float_dtype(dtype, "pareto")
     b = _param(b, dtype)
-    return jnp.exp(exponential(key, _param_shape(shape, "pareto", b), dtype) / b)
+    return jnp.exp(exponential(key, _param_shape(shape, "pareto", b=b), dtype) / b)
 
 
 def rayleigh(key, scale, shape=None, dtype=None):
     """scale * sqrt(-2 log u)."""
     dtype = _float_dtype(dtype, "rayleigh")
     scale = _param(scale, dtype)
-    shape = _param_shape(shape, "rayleigh", scale)
+    shape = _param_shape(shape, "rayleigh", scale=scale)
     u = uniform(key, shape, dtype)
     return jnp.broadcast_to(scale, shape) * jnp.sqrt(jnp.log(u) * dtype.type(-2))
 
 
 def weibull_min(key, scale, concentration, shape=(), dtype=None):
     """scale * (-log1p(-u)) ** (1 / concentration)."""
-    dtype, shape = _float_dtype(dtype, "weibull_min"), _shape(shape, "weibull_min")
+    dtype = _float_dtype(dtype, "weibull_min")
     scale, concentration = _param(scale, dtype), _param(concentration, dtype)
+    # NOTE: as in JAX, a draw of ``shape`` broadcast with the parameters (so the default () takes theirs)
+    _fit_shape(shape, "weibull_min", {"scale": scale, "concentration": concentration}, exact=False)
+    shape = _shape(shape, "weibull_min")
     u = uniform(key, shape, dtype, minval=0.0, maxval=1.0)
     return jnp.power(-jnp.log1p(-u), 1.0 / concentration) * scale
 
@@ -84,7 +85,7 @@ def wald(key, mean, shape=None, dtype=None):
     """Inverse Gaussian floats with the given mean and shape parameter 1 (Michael, Schucany and Haas 1976)."""
     dtype = _float_dtype(dtype, "wald")
     mean = _param(mean, dtype)
-    shape = _param_shape(shape, "wald", mean)
+    shape = _param_shape(shape, "wald", mean=mean)
     k1, k2 = split(key)
     mean = jnp.broadcast_to(mean, shape)
     v, z = normal(k1, shape, dtype), uniform(k2, shape, dtype)
@@ -97,7 +98,7 @@ def triangular(key, left, mode, right, shape=None, dtype=None):
     """Triangular floats on [left, right] peaking at mode, by the inverse CDF."""
     dtype = _float_dtype(dtype, "triangular")
     left, mode, right = (_param(p, dtype) for p in (left, mode, right))
-    shape = _param_shape(shape, "triangular", left, mode, right)
+    shape = _param_shape(shape, "triangular", left=left, mode=mode, right=right)
     left, mode, right = (jnp.broadcast_to(p, shape) for p in (left, mode, right))
     fc = (mode - left) / (right - left)
     u = uniform(key, shape, dtype)
@@ -111,7 +112,7 @@ def geometric(key, p, shape=None, dtype=np.int64):
     p = p if isinstance(p, Var) else np.asarray(p)
     fdt = p.dtype if p.dtype.kind == "f" else np.dtype("float64")
     p = _param(p, fdt)
-    shape = _param_shape(shape, "geometric", p)
+    shape = _param_shape(shape, "geometric", p=p)
     u = uniform(key, shape, fdt)
     u = jnp.where(u == 0, fdt.type(1), u)
     return jnp.astype(jnp.floor(jnp.log(u) / jnp.broadcast_to(jnp.log1p(-p), shape)) + 1, dtype)
@@ -133,7 +134,10 @@ def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
     """A Maxwell draw with a random sign, scaled and shifted."""
     dtype = _float_dtype(dtype, "double_sided_maxwell")
     loc, scale = _param(loc, dtype), _param(scale, dtype)
-    shape = _param_shape(None, "double_sided_maxwell", loc, scale) if not shape else _shape(shape, "double_sided_maxwell")
+    # NOTE: () means the parameters' shape; JAX appends their shape to a given one as well, which its
+    # documentation does not describe, so a given shape is the result's shape here
+    shape = None if isinstance(shape, (tuple, list)) and not shape else shape
+    shape = _param_shape(shape, "double_sided_maxwell", loc=loc, scale=scale)
     k1, k2 = split(key)
     return rademacher(k2, shape, dtype) * maxwell(k1, shape, dtype) * scale + loc
 
@@ -168,9 +172,8 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
     if tuple(int(d) for d in jnp.shape(cov)[-2:]) != (n, n):
         raise ValueError(f"random.multivariate_normal: cov must have shape (..., {n}, {n}) for a mean of length "
                          f"{n}, got {tuple(jnp.shape(cov))}")
-    if shape is None:
-        shape = broadcast_shapes(tuple(jnp.shape(mean)[:-1]), tuple(jnp.shape(cov)[:-2]))
-    shape = _shape(shape, "multivariate_normal")
+    shape = _fit_shape(shape, "multivariate_normal", {"mean (without its last axis)": _Shaped(jnp.shape(mean)[:-1]),
+                                                      "cov (without its last two axes)": _Shaped(jnp.shape(cov)[:-2])})
     if method == "svd":
         u, s, _ = jnp.linalg.svd(cov)
         factor = u * jnp.sqrt(s[..., None, :])
@@ -178,6 +181,8 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
         w, v = jnp.linalg.eigh(cov)
         factor = v * jnp.sqrt(w[..., None, :])
     else:
-        factor = jnp.linalg.cholesky(cov)
+        # NOTE: of (cov + cov^T) / 2, as JAX's cholesky (symmetrize_input): the same factor for a symmetric
+        # cov, and a derivative in cov that is symmetric, not confined to its lower triangle
+        factor = jnp.linalg.cholesky((cov + jnp.swapaxes(cov, -1, -2)) / 2)
     z = normal(key, tuple(shape) + (n,), dtype)
     return mean + jnp.einsum("...ij,...j->...i", factor, z)
