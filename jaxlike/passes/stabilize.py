@@ -458,6 +458,56 @@ STABILIZE = {
 }
 
 
+# -- Theano's switch sinks -------------------------------------------------------------------------------------
+def _zero_branch(v):
+    """``(cond, x, zero, x_first)`` when ``v`` is ``select(cond, x, 0)`` (x_first) or ``select(cond, 0, x)``."""
+    if not is_op(v, "select"):
+        return None
+    cond, a, b = v.inputs
+    if is_value(b, 0) and not is_value(a, 0):
+        return cond, a, b, True
+    if is_value(a, 0):
+        return cond, b, a, False
+    return None
+
+
+def _sunk(branch, value):
+    cond, _, zero, x_first = branch
+    return m.select(cond, value, zero) if x_first else m.select(cond, zero, value)
+
+
+def mul_select_zero_sink(v):
+    """select(c, x, 0) * y -> select(c, x * y, 0) (either branch, either factor): Theano's
+    local_mul_switch_sink. Where c is false the product is 0 even when y is inf or NaN: the gradient of
+    switch(x > 0, log(x), 0) is select(x > 0, g, 0) / x, which is 0/0 at x = 0 where Theano gives 0."""
+    for k in (0, 1):
+        branch = _zero_branch(v.inputs[k])
+        if branch is not None and v.dtype.kind != "c":
+            other = v.inputs[1 - k]
+            return _sunk(branch, m.mul(branch[1], other) if k == 0 else m.mul(other, branch[1]))
+    return None
+
+
+def div_select_zero_sink(v):
+    """select(c, x, 0) / y -> select(c, x / y, 0): Theano's local_div_switch_sink (see mul_select_zero_sink)."""
+    branch = _zero_branch(v.inputs[0])
+    if branch is None or v.dtype.kind == "c":
+        return None
+    return _sunk(branch, m.div(branch[1], v.inputs[1]))
+
+
+SWITCH_SINK = {"mul": (mul_select_zero_sink,), "div": (div_select_zero_sink,)}
+
+
+def switch_sunk(outputs):
+    """``outputs`` with Theano's switch sinks applied (the Theano front end's gradients: ``T.grad``), on the
+    same inputs. Not part of the JAX front end's pipeline: JAX keeps the NaN of 0 * inf there."""
+    outputs = list(outputs)
+    if not any(is_op(v, "select") for v in toposort(outputs)):
+        return outputs
+    return list(rewrite(Graph(free_inputs(outputs), outputs), SWITCH_SINK).outputs)
+
+
 def stabilize(graph):
     """Rewrite numerically unstable patterns into stable equivalents, with CSE, to a fixpoint. Returns
     ``graph`` itself when nothing applies."""

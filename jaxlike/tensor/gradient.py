@@ -25,7 +25,7 @@ from ..autodiff import backward, forward, ones_like, zeros_like
 from ..autodiff.batching import batch, basis
 from ..ops.layout import reshape
 from ..ops.math import stop_gradient, convert
-from ..passes.stabilize import stabilized
+from ..passes.stabilize import stabilized, switch_sunk
 from ..custom_derivatives import custom_vjp
 from .. import numpy as jnp
 from .var import var_str, type_str
@@ -168,6 +168,11 @@ def _pull_back(roots, seeds, wrt_list, consider_constant, disconnected_inputs, r
     float_wrt = [w for w, orig in zip(lookup, wrt_list) if orig.dtype.kind in "fc" and orig._id not in known_ids]
     roots = _stable(roots, float_wrt)
     found = backward(roots, [seed(r) for seed, r in zip(seeds, roots)], float_wrt) if float_wrt else []
+    if any(g is not None for g in found):
+        # NOTE: Theano's switch sinks: the gradient of switch(x > 0, log(x), 0) is 0 at x = 0, where the
+        # unsunk select(x > 0, g, 0) / x is 0/0 (passes/stabilize.py)
+        sunk = iter(switch_sunk([g for g in found if g is not None]))
+        found = [None if g is None else next(sunk) for g in found]
     present = [g for g in found if g is not None]
     if stand_in and present:
         back = iter(substitute(present, {p: frozen[i] for i, p in stand_in.items()}))

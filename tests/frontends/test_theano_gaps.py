@@ -233,3 +233,18 @@ def test_boolean_mask_size_mismatch_and_jax_traces():
     with pytest.raises(IndexError, match="data-dependent shape"):
         jaxlike.eval_shape(lambda v: v[v > 0], np.ones(3))
     assert jnp.asarray(np.arange(3.0))[np.array([True, False, True])].tolist() == [0.0, 2.0]
+
+
+def test_switch_gradients_sink_as_theano_does():
+    """Catches: the gradient of switch(x > 0, log(x), 0) at x = 0 as NaN (select(c, g, 0) / x is 0/0 there),
+    where Theano's local_mul_switch_sink and local_div_switch_sink give 0. Expected values are PyTensor
+    3.0.7's for the same graphs; the JAX front end keeps JAX's NaN."""
+    x = T.dvector("x")
+    exprs = [T.switch(x > 0, T.log(x), 0), T.switch(x <= 0, 0, T.sqrt(x)), T.switch(x > 0, x * T.log(x), 0)]
+    f = theano.function([x], [T.grad(T.sum(e), x) for e in exprs])
+    got = f(np.array([0.0, 1.0, -1.0, 4.0]))
+    np.testing.assert_allclose(got[0], [0.0, 1.0, 0.0, 0.25])
+    np.testing.assert_allclose(got[1], [0.0, 0.5, 0.0, 0.25])
+    np.testing.assert_allclose(got[2], [0.0, 1.0, 0.0, 1.0 + np.log(4.0)])
+    jax_style = jaxlike.grad(lambda v: jnp.sum(jnp.where(v > 0, jnp.log(v), 0.0)))(np.array([0.0, 1.0]))
+    assert np.isnan(jax_style[0]) and jax_style[1] == 1.0
