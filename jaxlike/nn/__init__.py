@@ -43,12 +43,6 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     (jax.nn.logsumexp is that function)."""
     if b is not None or return_sign:
         from ..scipy.special import logsumexp as weighted
-        if b is not None:
-            # NOTE: a and b promoted together first, as JAX's promote_args_inexact: float32 a with float64 b
-            # is computed in float64, not exp'd in float32 and then widened
-            a, b = _inexact(a), asarray_or_var(b)
-            common = jnp.promote_types(jnp.result_type(a), jnp.result_type(b))
-            a, b = jnp.astype(a, common), jnp.astype(b, common)
         return weighted(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign, where=where)
     x = _inexact(a)
     if where is not None:

@@ -110,12 +110,16 @@ def _from_triangle(a, lower):
     return triu(a) + _sh.swapaxes(triu(a, 1), -1, -2)
 
 
-def cholesky(a, /, *, upper=False):
-    """Lower Cholesky factor L (a = L L^T) from a's lower triangle; ``upper=True`` gives L^T from the upper."""
+def cholesky(a, /, *, upper=False, symmetrize_input=True):
+    """Lower Cholesky factor L (a = L L^T); ``upper=True`` gives L^T. As JAX's, it factors (a + a^H) / 2 by
+    default (its gradient is then symmetric, the direction a symmetric matrix can move in);
+    ``symmetrize_input=False`` reads a's lower triangle (upper: the upper one)."""
     a, traced = _prep(a, "cholesky")
     if not traced:
+        if symmetrize_input:
+            a = _symmetrized(a)
         return np.linalg.cholesky(a, upper=upper)
-    L = D.cholesky(_from_triangle(a, lower=not upper))
+    L = D.cholesky(_symmetrized(a) if symmetrize_input else _from_triangle(a, lower=not upper))
     return D.mT(L) if upper else L
 
 

@@ -83,7 +83,7 @@ def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
     plain = _plain(a)
     if plain is not None:
         return _scipy().cholesky(plain[0], lower=lower)
-    return jnp.linalg.cholesky(a, upper=not lower)
+    return jnp.linalg.cholesky(a, upper=not lower, symmetrize_input=False)   # NOTE: one triangle, as scipy
 
 
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
@@ -181,7 +181,7 @@ def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite
         w, v = jnp.linalg.eigh(a, UPLO=uplo, symmetrize_input=False)   # NOTE: scipy reads one triangle
     else:
         a = _float(asarray_or_var(a))
-        low = jnp.linalg.cholesky(b, upper=not lower)
+        low = jnp.linalg.cholesky(b, upper=not lower, symmetrize_input=False)
         low = _swap(jnp.conj(low)) if not lower else low
         sym = jnp.tril(a) + _swap(jnp.conj(jnp.tril(a, -1))) if lower else jnp.triu(a) + _swap(jnp.conj(jnp.triu(a, 1)))
         if type == 1:

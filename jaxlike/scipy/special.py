@@ -119,7 +119,14 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     if b is None and not return_sign:
         return nn.logsumexp(a, axis=axis, keepdims=keepdims, where=where)
     a = nn._inexact(a)
-    b = 1.0 if b is None else asarray_or_var(b)
+    if b is None:
+        b = 1.0
+    else:
+        # NOTE: a and b promoted together first, as JAX's promote_args_inexact: float32 a with float64 b is
+        # computed in float64, not exp'd in float32 and then widened
+        b = asarray_or_var(b)
+        common = jnp.promote_types(jnp.result_type(a), jnp.result_type(b))
+        a, b = jnp.astype(a, common), jnp.astype(b, common)
     if where is not None:
         a = jnp.where(asarray_or_var(where), a, -np.inf)
     top = jnp.stop_gradient(jnp.max(a, axis=axis, keepdims=True, initial=-np.inf))

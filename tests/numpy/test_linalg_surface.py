@@ -67,7 +67,7 @@ def _uv(res):
 
 
 def _tri(m):
-    """numpy's triangle reading: jnp's eigh/eigvalsh symmetrize their input by default, as JAX's."""
+    """numpy's triangle reading: jnp's eigh/eigvalsh/cholesky symmetrize their input by default, as JAX's."""
     return {} if m is np else {"symmetrize_input": False}
 
 
@@ -88,8 +88,10 @@ ROWS = [
     Row("slogdet fields", lambda m, a: m.linalg.slogdet(a).logabsdet, lambda r: (r.normal(size=(3, 3)),)),
     Row("cholesky", lambda m, a: m.linalg.cholesky(a), _spd((3, 3))),
     Row("cholesky batched", lambda m, a: m.linalg.cholesky(a), _spd((2, 4, 4))),
-    Row("cholesky reads the lower triangle", lambda m, a: m.linalg.cholesky(a + np.triu(np.ones((3, 3)), 1)),
-        _spd((3, 3))),
+    Row("cholesky reads the lower triangle", lambda m, a: m.linalg.cholesky(a + np.triu(np.ones((3, 3)), 1),
+                                                                           **_tri(m)), _spd((3, 3))),
+    Row("cholesky symmetrizes", lambda m, a: m.linalg.cholesky(
+        a + (np.triu(np.ones((3, 3)), 1) if m is not np else (np.ones((3, 3)) - np.eye(3)) / 2)), _spd((3, 3))),
     Row("cholesky upper", lambda m, a: m.linalg.cholesky(a, upper=True), _spd((3, 3))),
     Row("eigh values", lambda m, a: m.linalg.eigh(a, **_tri(m))[0], _sym_spread((3, 3))),
     Row("eigh vectors", _eigvec_sq, _sym_spread((3, 3))),
