@@ -1,12 +1,13 @@
-"""``jaxlike.scipy``: the parts of ``jax.scipy`` a model reaches for (``special``, ``linalg``, ``stats``).
-``linalg`` and ``stats`` load on first use (``jaxlike.scipy.stats.norm`` or an import of them), which keeps
-their 25 modules out of ``import jaxlike``."""
+"""``jaxlike.scipy``: the parts of ``jax.scipy`` a model reaches for (``special``, ``linalg``, ``stats``,
+``signal``, ``fft``, ``integrate``, ``ndimage``, ``interpolate``, ``cluster``). All but ``special`` load on
+first use (``jaxlike.scipy.stats.norm`` or an import of them), which keeps their modules out of
+``import jaxlike``."""
 
 import importlib
 
 from . import special  # noqa: F401
 
-_LAZY = ("linalg", "stats")
+_LAZY = ("linalg", "stats", "signal", "fft", "integrate", "ndimage", "interpolate", "cluster")
 
 
 def __getattr__(name):

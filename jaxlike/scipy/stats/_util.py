@@ -36,3 +36,11 @@ def outside(value, *operands):
 def positive_scale(value, scale):
     """value where scale > 0, NaN elsewhere (scipy's answer for a non-positive scale)."""
     return jnp.where(scale > 0, value, np.nan)
+
+
+def log1mexp(a):
+    """log(1 - exp(-a)) for a >= 0: through expm1 below log 2, where 1 - exp(-a) cancels, and log1p above,
+    where it is close to 1 (each branch sees only arguments in its own range)."""
+    small = a < float(np.log(2.0))
+    return jnp.where(small, jnp.log(-jnp.expm1(-jnp.where(small, a, 1.0))),
+                     jnp.log1p(-jnp.exp(-jnp.where(small, 1.0, a))))

@@ -1,0 +1,3 @@
+"""``jaxlike.scipy.cluster``, as ``jax.scipy.cluster``: the ``vq`` module (vector quantization)."""
+
+from . import vq  # noqa: F401
