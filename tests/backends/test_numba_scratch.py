@@ -74,6 +74,20 @@ def test_an_output_that_views_a_temporary_keeps_its_own_memory():
         assert_close(a, b, rtol=1e-12, what=f"output {k}, held across later calls")
 
 
+def test_a_flipped_slice_of_a_reshaped_temporary_is_not_carved():
+    # catches: a reshape left to lower as a view (codegen.prepare keeps size-1 reshapes unfused) taken for a
+    # node with memory of its own, so the transposed product it views was carved and the output, a reversed
+    # slice of it, came back as freed stack memory (zeros or garbage; scipy.signal's correlate2d met it)
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=7), rng.normal(size=3)
+    f = lambda a, b: jnp.flip(jaxlike.lax.conv_general_dilated(a[None, None], b[None, None], (1,), "VALID")[0, 0])
+    g = graph_of(f, a, b, symbolic=False)
+    exe = compile_graph(g, "FAST_RUN")
+    held = np.asarray(exe.run(a, b)[0][0])
+    compile_graph(graph_of(lambda v: jnp.tanh(v) * v, a), "FAST_RUN").run(a * 5.0)
+    assert_close(held, reference(g, [a, b])[0][0], rtol=1e-12, what="flipped output held across a later call")
+
+
 def test_views_of_carved_temporaries_come_back_unaliased():
     # catches: two outputs that are views into the one block (its MemInfo shared) returned as they are, so
     # writing into one changes the other; a lone view of the block may stay

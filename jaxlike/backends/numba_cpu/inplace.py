@@ -21,8 +21,10 @@ def may_leave(graph, leaving):
     outputs and update values) and, through every node that may return a view of its operands, what they
     read. Those are never carved from the stack (``scratch.py``)."""
     found = set(leaving)
+    # NOTE: a fusable node outside a fused one is a reshape ``codegen.prepare`` left to lower as a view (a
+    # flipped slice of such a reshape of a carved array came back as freed stack memory)
     for v in reversed(list(graph.eqns())):
-        if v._id in found and not (v.prim is FUSED or fusable_kind(v) is not None or v.prim.name in _OWN_MEMORY):
+        if v._id in found and not (v.prim is FUSED or v.prim.name in _OWN_MEMORY):
             found.update(i._id for i in v.inputs)
     return found
 
