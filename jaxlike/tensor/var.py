@@ -362,7 +362,15 @@ def _theano_astype(core):
     return astype
 
 
+def _size_astype(size, dtype):
+    """``x.shape[0].astype('float32')``: Theano's sizes are int64 scalar variables; here a size is a ``Sym``,
+    converted through its graph value."""
+    return Var.astype(size.value(specialize=False), dtype)
+
+
 def install():
+    if not hasattr(Sym, "astype"):
+        Sym.astype = _size_astype
     if not hasattr(Var.argmax, "__theano__"):
         Var.argmax = _theano_arg_method(Var.argmax, "argmax")
         Var.argmin = _theano_arg_method(Var.argmin, "argmin")

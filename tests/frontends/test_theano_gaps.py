@@ -248,3 +248,11 @@ def test_switch_gradients_sink_as_theano_does():
     np.testing.assert_allclose(got[2], [0.0, 1.0, 0.0, 1.0 + np.log(4.0)])
     jax_style = jaxlike.grad(lambda v: jnp.sum(jnp.where(v > 0, jnp.log(v), 0.0)))(np.array([0.0, 1.0]))
     assert np.isnan(jax_style[0]) and jax_style[1] == 1.0
+
+
+def test_sizes_convert_as_theano_scalars():
+    """Catches: x.shape[0].astype(...) failing (Theano's sizes are int64 scalar variables with astype)."""
+    x = T.dmatrix("x")
+    f = theano.function([x], [x.shape[0].astype("float32"), T.sum(x) / x.shape[1].astype("floatX")])
+    count, mean = f(np.ones((3, 4)))
+    assert count.dtype == np.float32 and float(count) == 3.0 and float(mean) == 3.0
