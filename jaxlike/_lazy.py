@@ -8,7 +8,8 @@ import importlib
 
 def lazy_names(module_globals, names_by_module):
     """``(__getattr__, __dir__)`` for the module whose globals are ``module_globals``: each name of
-    ``names_by_module`` (sibling module -> names) is imported from its module when first read, then kept."""
+    ``names_by_module`` (sibling module -> names) is imported from its module when first read, then kept; a
+    module that lists its own name is itself that name (``jaxlike.lax.linalg``)."""
     table = {name: module for module, names in names_by_module.items() for name in names}
     package, me = module_globals["__package__"], module_globals["__name__"]
 
@@ -16,7 +17,8 @@ def lazy_names(module_globals, names_by_module):
         module = table.get(name)
         if module is None:
             raise AttributeError(f"module {me!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{module}"), name)
+        loaded = importlib.import_module(f"{package}.{module}")
+        value = loaded if name == module else getattr(loaded, name)     # NOTE: a submodule names itself
         module_globals[name] = value
         return value
 

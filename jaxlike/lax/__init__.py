@@ -3,8 +3,9 @@ collectives over named vmap axes (``parallel.py``); convolutions (``conv.py``) a
 window reductions (``windows.py``); element-wise ops with lax's dtype strictness (``elementwise.py``,
 ``special.py``); structural ops (``structural.py``); reductions, scans and sorts (``reductions.py``); gather
 and the scatters (``gather_scatter.py``); smaller names and convolution helpers (``extras.py``,
-``conv_extras.py``); solvers differentiated implicitly (``solves.py``). Each module builds graphs from the core's
-primitives and the numpy front end; this file only gathers their names."""
+``conv_extras.py``); solvers differentiated implicitly (``solves.py``); the decompositions and solves of
+``jax.lax.linalg``, as the submodule ``jaxlike.lax.linalg`` (``linalg.py``). Each module builds graphs from the
+core's primitives and the numpy front end; this file only gathers their names."""
 
 from .control import scan, map, fori_loop, while_loop, select, cond, switch, stop_gradient  # noqa: F401
 from .dynamic_slices import (dynamic_slice, dynamic_update_slice, dynamic_slice_in_dim,  # noqa: F401
@@ -49,7 +50,8 @@ from . import reductions as _reductions
 __all__ += list(_elementwise.__all__) + list(_special.__all__) + list(_structural.__all__) + list(_reductions.__all__)
 
 # Imported when first used (``_lazy.py``): general gather and scatters (gather_scatter.py), smaller names
-# (extras.py), convolution helpers (conv_extras.py), solvers differentiated implicitly (solves.py).
+# (extras.py), convolution helpers (conv_extras.py), solvers differentiated implicitly (solves.py), and the
+# submodule linalg.
 from .._lazy import lazy_names as _lazy_names
 
 _LAZY = {
@@ -63,6 +65,7 @@ _LAZY = {
     "conv_extras": ("conv_general_dilated_patches", "conv_general_dilated_local", "conv_shape_tuple",
                     "conv_general_shape_tuple", "conv_transpose_shape_tuple"),
     "solves": ("custom_linear_solve", "custom_root"),
+    "linalg": ("linalg",),
 }
 __getattr__, __dir__ = _lazy_names(globals(), _LAZY)
 __all__ += [name for names in _LAZY.values() for name in names]
