@@ -115,10 +115,10 @@ def cholesky(a, /, *, upper=False, symmetrize_input=True):
     default (its gradient is then symmetric, the direction a symmetric matrix can move in);
     ``symmetrize_input=False`` reads a's lower triangle (upper: the upper one)."""
     a, traced = _prep(a, "cholesky")
-    if not traced:
-        if symmetrize_input:
-            a = _symmetrized(a)
-        return np.linalg.cholesky(a, upper=upper)
+    if not traced and np.iscomplexobj(a):
+        return np.linalg.cholesky(_symmetrized(a) if symmetrize_input else a, upper=upper)
+    # NOTE: plain arrays too go through the primitive: a matrix that is not positive definite gives NaN, as
+    # in JAX, eagerly and compiled alike (numpy raises)
     L = D.cholesky(_symmetrized(a) if symmetrize_input else _from_triangle(a, lower=not upper))
     return D.mT(L) if upper else L
 

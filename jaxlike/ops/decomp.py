@@ -154,8 +154,21 @@ det_sign = register(Primitive(
 
 # -- cholesky -----------------------------------------------------------------------------------------------------
 def _cholesky_np(x):
+    """The factor of each matrix, or where one is not positive definite a lower triangle of NaN (JAX's answer:
+    a value to test, not an error raised from compiled code)."""
     x, dt = lapack_operand(x)
-    return np.linalg.cholesky(sym_np(x)).astype(dt)
+    x = sym_np(x)
+    try:
+        return np.linalg.cholesky(x).astype(dt)
+    except np.linalg.LinAlgError:
+        flat = x.reshape((-1,) + x.shape[-2:])
+        out = np.zeros_like(flat)
+        for b in range(flat.shape[0]):
+            try:
+                out[b] = np.linalg.cholesky(flat[b])
+            except np.linalg.LinAlgError:
+                out[b] = np.tril(np.full(flat.shape[1:], np.nan))
+        return out.reshape(x.shape).astype(dt)
 
 
 def _phi(x):

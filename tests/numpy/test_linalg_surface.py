@@ -338,3 +338,15 @@ def test_cond_of_a_singular_matrix_is_inf_compiled():
     for got, w in zip(fn(a), want):
         np.testing.assert_allclose(got, w, rtol=1e-13)
     check_grads(lambda x: jnp.linalg.cond(x, 1) + jnp.linalg.cond(x, "fro"), (a[1],), order=1)
+
+
+def test_cholesky_of_a_matrix_that_is_not_positive_definite_is_nan():
+    """Catches: LinAlgError raised from compiled code (numba's and numpy's cholesky raise) where JAX answers
+    NaN in that matrix's lower triangle; the batch's other matrices keep their factors."""
+    a = np.stack([np.eye(2) * 4.0, -np.eye(2), np.array([[1.0, 2.0], [2.0, 1.0]])])
+    want_nan = np.array([[np.nan, 0.0], [np.nan, np.nan]])
+    for got in (jnp.linalg.cholesky(a), jaxlike.compile(jnp.linalg.cholesky)(a),
+                jaxlike.compile(jnp.linalg.cholesky, mode="FAST_COMPILE")(a)):
+        np.testing.assert_array_equal(got[0], np.eye(2) * 2.0)
+        np.testing.assert_array_equal(got[1], want_nan)
+        np.testing.assert_array_equal(got[2], want_nan)

@@ -117,7 +117,10 @@ def cholesky(x):
     out = np.zeros_like(flat)
     for b in range(flat.shape[0]):
         if flat.shape[1]:
-            out[b] = np.linalg.cholesky(np.ascontiguousarray(0.5 * (flat[b] + flat[b].T)))
+            try:
+                out[b] = np.linalg.cholesky(np.ascontiguousarray(0.5 * (flat[b] + flat[b].T)))
+            except Exception:   # noqa: BLE001 -- numba raises LinAlgError; JAX gives NaN (ops/decomp.py)
+                out[b] = np.tril(np.full(flat.shape[1:], np.nan))
     return out.reshape(x.shape)
 
 
