@@ -137,19 +137,19 @@ def _axes_and_sizes(x, s, axes, fname):
     return axes, (s if s is not None else [None] * len(axes))
 
 
+def _along_axes(kernel, x, type, s, axes, norm, fname):
+    x = _check(x, type, norm, fname)
+    axes, sizes = _axes_and_sizes(x, s, axes, fname)
+    for axis, n in zip(axes, sizes):
+        x = _split(kernel, _resize(x, axis, n, fname), axis, norm)
+    return x
+
+
 def dctn(x, type=2, s=None, axes=None, norm=None):
     """The type-2 DCT over several axes (all by default, or the last len(s)), each cut or padded to ``s``."""
-    x = _check(x, type, norm, "dctn")
-    axes, sizes = _axes_and_sizes(x, s, axes, "dctn")
-    for axis, n in zip(axes, sizes):
-        x = _split(_dct_real, _resize(x, axis, n, "dctn"), axis, norm)
-    return x
+    return _along_axes(_dct_real, x, type, s, axes, norm, "dctn")
 
 
 def idctn(x, type=2, s=None, axes=None, norm=None):
     """The inverse of ``dctn`` over several axes (all by default, or the last len(s))."""
-    x = _check(x, type, norm, "idctn")
-    axes, sizes = _axes_and_sizes(x, s, axes, "idctn")
-    for axis, n in zip(axes, sizes):
-        x = _split(_idct_real, _resize(x, axis, n, "idctn"), axis, norm)
-    return x
+    return _along_axes(_idct_real, x, type, s, axes, norm, "idctn")
