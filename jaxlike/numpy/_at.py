@@ -187,7 +187,22 @@ class _Ref:
         return self._reduce(values, "max", m.maximum)
 
     def apply(self, func, **_):
-        return write(self._read, self.x, 0, lambda old, _: func(old))
+        once = write(self._read, self.x, 0, lambda old, _: func(old))
+        if not self._may_repeat():
+            return once
+        # NOTE: JAX applies func once per occurrence: a position named k times gets func k times. The further
+        # applications run over the whole array (func is elementwise, as lax.scatter_apply's), as many times as
+        # the most named position needs beyond one: none when no position repeats
+        from ..lax.control import scan
+        counts = type(self)(broadcast_to(as_var(np.zeros((), np.int64)), shape=self.x.shape), self.index).add(
+            np.ones((), np.int64))
+        extra = m.maximum(_max_of(counts) - 1, 0)
+
+        def again(carry, _):
+            y, r = carry
+            return (m.select(m.gt(counts, r), m.convert(func(y), dtype=self.x.dtype), y), r + 1), None
+        (out, _), _ = scan(again, (once, np.int64(1)), None, length=extra)
+        return out
 
 
 class _At:
@@ -249,3 +264,9 @@ def _repeats_along(indices, axis, shape):
 
 
 __all__ = ["at", "set_at", "scatter_like", "write", "reduce_writes", "put_along_axis"]
+
+
+def _max_of(counts):
+    from ..ops.reduce import reduce_max
+    return reduce_max(counts, axes=tuple(range(counts.ndim))) if counts.ndim else counts
+
