@@ -274,9 +274,11 @@ def jvp(fun, primals, tangents, has_aux=False):
     vals = _finish(fresh + [tvars[k] for k in given], actual + [tan_leaves[k] for k in given],
                    out_leaves + touts + aux_leaves)
     n = len(out_leaves)
-    # NOTE: an integer or boolean output's tangent is zeros of its dtype (JAX: float0 zeros, which a traced
-    # function here could not return)
-    result = pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, vals[n:2 * n])
+    # NOTE: an integer or boolean output's tangent is float0 zeros, as in JAX, when the values are concrete;
+    # inside a trace it stays zeros of its dtype (a float0 array cannot be a graph value)
+    tangents_out = [np.zeros(np.shape(t), float0) if not isinstance(t, Var) and o.dtype.kind in "biu" else t
+                    for t, o in zip(vals[n:2 * n], out_leaves)]
+    result = pytree.unflatten(out_tree, vals[:n]), pytree.unflatten(out_tree, tangents_out)
     return result + (pytree.unflatten(aux_tree, vals[2 * n:]),) if has_aux else result
 
 

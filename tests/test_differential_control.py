@@ -407,11 +407,14 @@ def test_checkpoint_policies_and_names_from_ported_code():
 
 def test_jvp_takes_float0_tangents_for_integer_primals():
     """Catches: jvp refusing an integer primal (JAX takes a float0 tangent for it), or taking an integer
-    tangent for it silently. Integer and boolean outputs get zero tangents of their dtype (JAX: float0)."""
+    tangent for it silently. Integer and boolean outputs get float0 tangents, as in JAX (inside a trace,
+    zeros of their dtype)."""
     float0 = jaxlike.dtypes.float0
     out, tan = jaxlike.jvp(lambda x, n: (x * n, n * 2, x > 0), (2.0, 3), (1.0, np.zeros((), float0)))
     assert out[0] == 6.0 and out[1] == 6 and bool(out[2]) and tan[0] == 3.0
-    assert tan[1] == 0 and not tan[2]
+    assert tan[1].dtype == float0 and tan[2].dtype == float0 and tan[2].shape == ()
+    inside = jaxlike.compile(lambda x: jaxlike.jvp(lambda y: (y * 2, jaxlike.numpy.argmax(y)), (x,), (x,))[1])
+    assert inside(np.ones(3))[1] == 0
     with pytest.raises(TypeError, match="has dtype float0"):
         jaxlike.jvp(lambda x, n: x * n, (2.0, 3), (1.0, 0))
     f = jaxlike.compile(lambda x, n, t: jaxlike.jvp(lambda a, b: a * b, (x, n), (t, np.zeros(np.shape(n), float0))))
