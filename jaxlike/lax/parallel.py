@@ -9,7 +9,7 @@ import numpy as np
 from .. import pytree
 from ..core.graph import as_var
 from ..core import axes
-from ..core.errors import user_frame, where
+from ..core.errors import ConcretizationError, user_frame, where
 from ..ops import collectives as C
 from ..ops.math import div, add, mul, convert, maximum, minimum, select
 from ..ops.index import take
@@ -128,8 +128,9 @@ def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None, t
             return take(total, me, axis=d)
         block = v.shape[d] // axis_size(name) if is_known(v.shape[d]) and is_known(axis_size(name)) else None
         if block is None:
-            raise NotImplementedError("psum_scatter(tiled=True) needs concrete sizes (compile retraces with them)"
-                                      + where(user_frame()))
+            # NOTE: compile retraces with concrete sizes on this error
+            raise ConcretizationError("psum_scatter(tiled=True): the block each element keeps is a size divided "
+                                      "by the axis size, which needs concrete sizes" + where(user_frame()))
         return take(total, add(mul(me, block), as_var(np.arange(block, dtype=np.int64))), axis=d)
     return pytree.tree_map(one, x)
 
