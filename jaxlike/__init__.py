@@ -25,6 +25,7 @@ from . import ad_checkpoint, dtypes  # noqa: F401  (jax.ad_checkpoint.checkpoint
 from . import debug  # noqa: F401  (jax.debug.print and callback)
 from .callbacks import pure_callback  # noqa: F401
 from . import tree_util, tree, random, scipy, lax  # noqa: F401  (jax.tree_util, jax.tree, jax.random, ...)
+from . import flatten_util  # noqa: F401  (jax.flatten_util.ravel_pytree)
 from .host import (Array, Device, block_until_ready, device_put, device_get, devices, local_devices,  # noqa: F401
                    device_count, default_backend, local_device_count, process_index, process_count,
                    default_device, effects_barrier, print_environment_info)
