@@ -59,6 +59,8 @@ def write(read, x, values, combine=None):
     if combine is not None:
         values = combine(read(x), as_var(values))
     placed, counts = scatter_like(read, x, values)
+    if counts.dtype.kind == "c":
+        counts = m.real(counts)     # NOTE: counted in x's dtype, which has no order for complex values
     hit = m.gt(counts, 0)
     if x.dtype.kind in "iub":
         mean = m.floor_divide(placed, m.maximum(counts, 1)) if x.dtype.kind != "b" else placed

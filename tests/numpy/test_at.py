@@ -235,3 +235,13 @@ def test_apply_runs_once_per_occurrence_of_a_position():
     np.testing.assert_allclose(f(np.ones(3), np.zeros(0, np.int64)), [1.0, 1.0, 1.0])
     check_grads(lambda x: jnp.asarray(x).at[np.array([0, 0, 1])].apply(jnp.sin), (np.array([0.5, 1.0, 2.0]),),
                 order=1)
+
+
+def test_writes_into_complex_arrays():
+    """Catches: .at[].set and lax.dynamic_update_slice on complex arrays raising (the writes were counted in
+    the array's dtype and compared with 0, which complex values do not order)."""
+    got = jnp.zeros((3, 2), complex).at[0, :].set(jnp.ones(2, complex) * 1j)
+    np.testing.assert_array_equal(got, [[1j, 1j], [0, 0], [0, 0]])
+    f = jaxlike.compile(lambda x, i: lax.dynamic_update_index_in_dim(x, jnp.ones(2, complex), i, 0),
+                        mode="FAST_COMPILE")
+    np.testing.assert_array_equal(f(np.zeros((3, 2), complex), 1), [[0, 0], [1, 1], [0, 0]])
