@@ -420,3 +420,13 @@ def test_jvp_takes_float0_tangents_for_integer_primals():
     f = jaxlike.compile(lambda x, n, t: jaxlike.jvp(lambda a, b: a * b, (x, n), (t, np.zeros(np.shape(n), float0))))
     np.testing.assert_array_equal(f(np.ones(3), np.arange(3), np.full(3, 2.0))[1], [0.0, 2.0, 4.0])
     assert jaxlike.dtypes.canonicalize_dtype("float32") == np.float32
+
+
+def test_a_numpy_scalar_carry_keeps_its_dtype():
+    """Catches: a loop carry started from a numpy scalar (x[0] of a float64 array; np.float64 is a Python
+    float) taken as a weak Python number, so a float32 step narrowed it to float32 (JAX keeps float64)."""
+    x = jnp.array([1.0, 2.0])
+    out = lax.scan(lambda c, _: (c + jnp.ones((), np.float32), None), x[0], None, length=2)[0]
+    assert out.dtype == np.float64 and float(out) == 3.0
+    assert lax.fori_loop(0, 3, lambda i, c: c + np.float32(1), np.float64(0.0)).dtype == np.float64
+    assert lax.scan(lambda c, _: (c + jnp.ones((), np.float32), None), 1.0, None, length=2)[0].dtype == np.float32

@@ -26,7 +26,9 @@ def _leaf_var(x, what):
     arr = np.asarray(x)
     if arr.dtype == object or arr.dtype.kind in "USV":
         raise TypeError(f"{what}: expected arrays or numbers, got {type(x).__name__}")
-    return as_var(x)
+    # NOTE: a numpy scalar (x[0] of a float64 array) has its dtype, as in JAX; np.float64 being a Python float
+    # made a loop carry started from it weak, so a float32 step narrowed it
+    return as_var(arr if isinstance(x, np.generic) else x)
 
 
 def _callables(fn_name, **functions):
