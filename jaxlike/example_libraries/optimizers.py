@@ -114,6 +114,17 @@ def sgd(step_size):
     return Optimizer(init, update, get_params)
 
 
+def _first(state):
+    """get_params of the optimizers whose state is (params, accumulators...)."""
+    return state[0]
+
+
+def _with_two_zeros(x0):
+    """init of the optimizers that keep two accumulators of the parameters' shape (adagrad, rmsprop_momentum,
+    adam, adamax)."""
+    return x0, jnp.zeros_like(x0), jnp.zeros_like(x0)
+
+
 @optimizer
 def momentum(step_size, mass):
     """SGD with momentum: ``v = mass * v + g``, ``x - step_size(i) * v``."""
@@ -127,9 +138,7 @@ def momentum(step_size, mass):
         velocity = mass * velocity + g
         return x - step_size(i) * velocity, velocity
 
-    def get_params(state):
-        return state[0]
-    return init, update, get_params
+    return init, update, _first
 
 
 @optimizer
@@ -145,18 +154,13 @@ def nesterov(step_size, mass):
         velocity = mass * velocity + g
         return x - step_size(i) * (mass * velocity + g), velocity
 
-    def get_params(state):
-        return state[0]
-    return init, update, get_params
+    return init, update, _first
 
 
 @optimizer
 def adagrad(step_size, momentum=0.9):
     """Adagrad (Duchi et al. 2011) with momentum on the scaled gradient, as JAX's."""
     step_size = make_schedule(step_size)
-
-    def init(x0):
-        return x0, jnp.zeros_like(x0), jnp.zeros_like(x0)
 
     def update(i, g, state):
         x, g_sq, m = state
@@ -166,9 +170,7 @@ def adagrad(step_size, momentum=0.9):
         m = (1. - momentum) * (g * g_sq_inv_sqrt) + momentum * m
         return x - step_size(i) * m, g_sq, m
 
-    def get_params(state):
-        return state[0]
-    return init, update, get_params
+    return _with_two_zeros, update, _first
 
 
 @optimizer
@@ -184,9 +186,7 @@ def rmsprop(step_size, gamma=0.9, eps=1e-8):
         avg_sq_grad = avg_sq_grad * gamma + jnp.square(g) * (1. - gamma)
         return x - step_size(i) * g / jnp.sqrt(avg_sq_grad + eps), avg_sq_grad
 
-    def get_params(state):
-        return state[0]
-    return init, update, get_params
+    return init, update, _first
 
 
 @optimizer
@@ -194,27 +194,19 @@ def rmsprop_momentum(step_size, gamma=0.9, eps=1e-8, momentum=0.9):
     """RMSProp whose scaled steps accumulate in a momentum term."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0), jnp.zeros_like(x0)
-
     def update(i, g, state):
         x, avg_sq_grad, mom = state
         avg_sq_grad = avg_sq_grad * gamma + jnp.square(g) * (1. - gamma)
         mom = momentum * mom + step_size(i) * g / jnp.sqrt(avg_sq_grad + eps)
         return x - mom, avg_sq_grad, mom
 
-    def get_params(state):
-        return state[0]
-    return init, update, get_params
+    return _with_two_zeros, update, _first
 
 
 @optimizer
 def adam(step_size, b1=0.9, b2=0.999, eps=1e-8):
     """Adam (Kingma & Ba 2015): bias-corrected first and second moment estimates; step ``i`` counts from 0."""
     step_size = make_schedule(step_size)
-
-    def init(x0):
-        return x0, jnp.zeros_like(x0), jnp.zeros_like(x0)
 
     def update(i, g, state):
         x, m, v = state
@@ -225,18 +217,13 @@ def adam(step_size, b1=0.9, b2=0.999, eps=1e-8):
         vhat = v / (1 - jnp.asarray(b2, jnp.result_type(m)) ** (i + 1))
         return x - step_size(i) * mhat / (jnp.sqrt(vhat) + eps), m, v
 
-    def get_params(state):
-        return state[0]
-    return init, update, get_params
+    return _with_two_zeros, update, _first
 
 
 @optimizer
 def adamax(step_size, b1=0.9, b2=0.999, eps=1e-8):
     """AdaMax: Adam with the infinity norm of past gradients in place of the second moment."""
     step_size = make_schedule(step_size)
-
-    def init(x0):
-        return x0, jnp.zeros_like(x0), jnp.zeros_like(x0)
 
     def update(i, g, state):
         x, m, u = state
@@ -245,9 +232,7 @@ def adamax(step_size, b1=0.9, b2=0.999, eps=1e-8):
         x = x - (step_size(i) / (1 - jnp.asarray(b1, jnp.result_type(m)) ** (i + 1))) * m / (u + eps)
         return x, m, u
 
-    def get_params(state):
-        return state[0]
-    return init, update, get_params
+    return _with_two_zeros, update, _first
 
 
 @optimizer
