@@ -86,12 +86,9 @@ class _Entry:
         self.single = out_tree is pytree.LEAF
         if exe.direct is not None and not prints:
             self.call = plain_caller(exe.direct, len(graph.inputs), self.single)
-        elif prints:
+        else:
             run, n = exe.run, len(graph.outputs) - prints
             self.call = (lambda *a: run(*a)[0][0]) if self.single else (lambda *a: run(*a)[0][:n])
-        else:
-            run = exe.run
-            self.call = (lambda *a: run(*a)[0][0]) if self.single else (lambda *a: run(*a)[0])
 
 
 def _flat_signature(args):
