@@ -374,3 +374,83 @@ def test_a_loop_step_with_more_than_thirty_arguments_compiles():
         return lax.fori_loop(0, 3, lambda i, c: tuple(v * 1.5 for v in c), tuple(xs))
     out = jaxlike.compile(grow)(*[np.full(2, float(k)) for k in range(16)])
     np.testing.assert_allclose(np.stack(out), np.arange(16.0)[:, None] * 1.5 ** 3 * np.ones(2))
+
+
+def _prims_in_loops(graph, reverse):
+    """The primitive names inside the bodies (fused ones included) of the scans of ``graph`` that run in the
+    direction ``reverse``."""
+    names = set()
+
+    def walk(g, inside):
+        for v in g.nodes():
+            if v.prim is None:
+                continue
+            if inside:
+                names.add(v.prim.name)
+            attrs = dict(v.attrs)
+            for a in attrs.values():
+                if isinstance(a, Graph):
+                    walk(a, inside or (v.prim.name == "scan" and attrs.get("reverse") == reverse))
+    walk(graph, False)
+    return names
+
+
+def test_the_backward_loop_reads_the_forward_results_instead_of_recomputing_them():
+    """tanh's derivative reads tanh's result: the reverse loop takes it from the forward loop (the carry that
+    left each step is the residual of the next; a per-step result is a row of the stacked output), so neither
+    the tanh nor the products before it run again. Catches: the step recomputed in the backward loop, a carry
+    shifted by one step, or the first n rows of a carry broadcast from (n,) to the carried size read wrongly."""
+    def loss(params, xs, reverse):
+        W, U, b = params
+
+        def step(h, x):
+            h = jnp.tanh(W @ h + U @ x + b)
+            return h, jnp.tanh(h * x[0])
+        h, ys = lax.scan(step, jnp.zeros(4), xs, reverse=reverse)
+        return jnp.sum(h * h) + jnp.sum(ys ** 3)
+
+    def loss_python(params, xs, reverse):
+        W, U, b = params
+        h, total = jnp.zeros(4), 0.0
+        for x in (xs[::-1] if reverse else xs):
+            h = jnp.tanh(W @ h + U @ x + b)
+            total = total + jnp.tanh(h * x[0]) ** 3
+        return jnp.sum(h * h) + jnp.sum(total)
+    for reverse in (False, True):
+        f = jaxlike.compile(jaxlike.value_and_grad(lambda p, x: loss(p, x, reverse), argnums=(0, 1)))
+        want = jaxlike.value_and_grad(lambda p, x: loss_python(p, x, reverse), argnums=(0, 1))(PARAMS, XS)
+        got = f(PARAMS, XS)
+        assert np.allclose(got[0], want[0], rtol=1e-12)
+        for a, b in zip(jaxlike.tree_util.tree_leaves(got[1]), jaxlike.tree_util.tree_leaves(want[1])):
+            assert np.allclose(a, b, rtol=1e-10, atol=1e-13)
+        prims = _prims_in_loops(f.optimized_graph(PARAMS, XS), not reverse)
+        assert "tanh" not in prims and "contract" in prims   # the products of the gradients stay
+    # a state of one row where four are carried: refused by the compiled trace too (a size of 1 is part of the
+    # signature), rather than broadcast
+    one = (PARAMS[0][:1], PARAMS[1][:1], PARAMS[2][:1])
+    for run in (jaxlike.grad(lambda p, x: loss(p, x, False)), jaxlike.compile(jaxlike.grad(lambda p, x: loss(p, x, False)))):
+        with pytest.raises(jaxlike.ShapeError, match="a loop carries one shape"):
+            run(one, XS)
+
+
+def test_the_backward_loop_of_a_traced_step_count_and_second_derivatives():
+    """A traced step count (the scanned array may be longer) and the Hessian of a loop whose backward reads
+    the forward results: both against the unrolled loop."""
+    W = PARAMS[0]
+
+    def loss(w, xs, n):
+        h, _ = lax.scan(lambda h, x: (jnp.tanh(w * (W @ h) + x[:4]), None), jnp.zeros(4), xs, length=n)
+        return jnp.sum(h ** 2)
+
+    def unrolled(w, xs, n):
+        h = jnp.zeros(4)
+        for t in range(n):
+            h = jnp.tanh(w * (W @ h) + xs[t, :4])
+        return jnp.sum(h ** 2)
+    xs = RNG.normal(size=(7, 4))
+    g = jaxlike.compile(jaxlike.grad(loss, argnums=(0, 1)))
+    for n in (5, 7):
+        got, want = g(0.8, xs, n), jaxlike.grad(unrolled, argnums=(0, 1))(0.8, xs, n)
+        assert np.allclose(got[0], want[0], rtol=1e-10) and np.allclose(got[1], want[1], rtol=1e-10, atol=1e-14)
+    hess = jaxlike.hessian(lambda w: loss(w, xs[:6], 6))(0.8)
+    assert np.allclose(hess, jaxlike.hessian(lambda w: unrolled(w, xs, 6))(0.8), rtol=1e-9)

@@ -10,9 +10,11 @@ the loop once for all of them, and reverse mode differentiates them together. Ou
 carried values; each per-step result stacked along a new first axis; and each carried value as it ENTERED
 each step, stacked (the residuals reverse mode reads; a backend fills them only when a node asks for them).
 
-Derivatives: the VJP is a scan in the other direction whose step recomputes the forward step from its
-residual (the carry entering it) and applies the step's own VJP, accumulating the invariants' cotangents in
-its carry; the JVP is a scan that carries tangents beside values. Both are built from the body with the
+Derivatives: the VJP is a scan in the other direction whose step applies the forward step's own VJP at
+its residual (the carry entering it), accumulating the invariants' cotangents in its carry. Where that VJP
+reads the step's results (tanh's reads tanh's), it reads the forward loop's instead of recomputing them:
+the carry that left the step (carried over from the backward step before) and the per-step results' rows.
+The JVP is a scan that carries tangents beside values. Both are built from the body with the
 graph transforms, so they differentiate again. Batching maps the body and carries the batch axis after
 the scanned one. Imports core, ops and autodiff.
 """
@@ -23,12 +25,12 @@ import hashlib
 import numpy as np
 
 from ..core import effects
-from ..core.graph import Var, Graph, as_var, free_inputs, size_providers
+from ..core.graph import Var, Graph, as_var, free_inputs, size_providers, substitute, toposort
 from ..core.types import TensorType, Sym, DimExpr, dim_sum, is_known
 from ..core.errors import ShapeError
 from ..core.interpret import interpret, SizeEnv
 from ..core.primitive import Primitive, Kind, register, bind
-from ..ops.layout import transpose, broadcast_to, slice_grad
+from ..ops.layout import transpose, broadcast_to, slice_grad, slice_, reshape
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
@@ -244,6 +246,22 @@ def _is_float(v):
 
 
 # -- reverse mode ------------------------------------------------------------------------------------------
+def _known_values(o, value, known):
+    """Record in ``known`` that node ``o`` of a recomputed step has the forward loop's ``value``, and so does
+    what ``o`` reshapes or broadcasts to the carried type (``lax.scan`` fits an (n,) result to an (8,)
+    carry with a broadcast): that is ``value``'s first n rows, whether n is 8 or 1."""
+    while o.prim is not None and o not in known:
+        known[o] = value
+        if o.prim is reshape:
+            o = o.inputs[0]
+            value = reshape(value, shape=o.shape)
+        elif o.prim is broadcast_to and o.inputs[0].ndim == o.ndim:
+            o = o.inputs[0]
+            value = reshape(slice_(value, index=tuple((0, d, None) for d in o.shape)), shape=o.shape)
+        else:
+            return
+
+
 def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse, output, sizes):
     """Cotangents of the operands from the cotangents ``cts`` ({output number: Var}) of the loop's outputs."""
     nk, nc, ny = num_consts, num_carry, body.num_ys
@@ -258,41 +276,70 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
     residuals = [_sibling(all_operands, attrs, nc + ny + j) for j in range(nc)]
     ct_final = [cts.get(j) if cts.get(j) is not None else zeros_like(init[j]) for j in fc]
     acc0 = [zeros_like(consts[j]) for j in fk]
+    computed = {v._id for v in body.inputs}
+    # NOTE: the forward loop's own results, which the step's derivative reads instead of recomputing them
+    # (tanh's derivative reads tanh's result): a carry as it LEFT a step is the residual of the step after it
+    # (the backward loop carries it over from the step it ran before; the final carry for the first), a per-step
+    # result is a row of the loop's stacked output
+    out_c = [j for j in fc if body.outputs[j]._id not in computed and not body.outputs[j].is_const]
+    out_y = [j for j in range(ny) if _is_float(body.outputs[nc + j]) and body.outputs[nc + j]._id not in computed
+             and not body.outputs[nc + j].is_const]
 
-    types = ([v.type for v in consts] + [init[j].type for j in fc] + [consts[j].type for j in fk]
-             + [slice_type(x.type) for x in xs] + [slice_type(r.type) for r in residuals]
-             + [body.outputs[nc + j].type for j in ct_y] + [init[j].type for j in ct_r])
+    def types_for(oc, oy):
+        return ([v.type for v in consts] + [init[j].type for j in fc] + [consts[j].type for j in fk]
+                + [init[j].type for j in oc] + [slice_type(x.type) for x in xs]
+                + [slice_type(r.type) for r in residuals] + [body.outputs[nc + j].type for j in ct_y]
+                + [init[j].type for j in ct_r] + [body.outputs[nc + j].type for j in oy])
 
-    def step(*vs):
-        k_b, ctc_b, acc_b, x_b, r_b, cty_b, ctr_b = split(vs, len(consts), len(fc), len(fk), len(xs),
-                                                          len(residuals), len(ct_y), len(ct_r))
-        outs = rebind(body, k_b + r_b + x_b)
-        out_cts = [None] * len(outs)
-        for j, c in zip(fc, ctc_b):
-            out_cts[j] = c
-        for j, c in zip(ct_y, cty_b):
-            out_cts[nc + j] = c
-        wrt = [k_b[j] for j in fk] + [r_b[j] for j in fc] + [x_b[j] for j in fx]
-        grads = backward(outs, out_cts, wrt)
-        g_k, g_c, g_x = grads[:len(fk)], grads[len(fk):len(fk) + len(fc)], grads[len(fk) + len(fc):]
-        extra = dict(zip(ct_r, ctr_b))
-        new_ct = []
-        for j, g in zip(fc, g_c):
-            g = g if g is not None else zeros_like(r_b[j])
-            new_ct.append(g + extra[j] if j in extra else g)
-        new_acc = [a if g is None else a + g for a, g in zip(acc_b, g_k)]
-        ys = [g if g is not None else zeros_like(x_b[j]) for j, g in zip(fx, g_x)]
-        return new_ct + new_acc + ys
+    def step_for(oc, oy):
+        def step(*vs):
+            k_b, ctc_b, acc_b, oc_b, x_b, r_b, cty_b, ctr_b, oy_b = split(
+                vs, len(consts), len(fc), len(fk), len(oc), len(xs), len(residuals), len(ct_y), len(ct_r), len(oy))
+            outs = rebind(body, k_b + r_b + x_b)
+            out_cts = [None] * len(outs)
+            for j, c in zip(fc, ctc_b):
+                out_cts[j] = c
+            for j, c in zip(ct_y, cty_b):
+                out_cts[nc + j] = c
+            wrt = [k_b[j] for j in fk] + [r_b[j] for j in fc] + [x_b[j] for j in fx]
+            grads = backward(outs, out_cts, wrt)
+            known = {}
+            for o, v in list(zip([outs[j] for j in oc], oc_b)) + list(zip([outs[nc + j] for j in oy], oy_b)):
+                _known_values(o, v, known)
+            if known:
+                kept = [k for k, g in enumerate(grads) if g is not None]
+                for k, g in zip(kept, substitute([grads[k] for k in kept], known)):
+                    grads[k] = g
+            g_k, g_c, g_x = grads[:len(fk)], grads[len(fk):len(fk) + len(fc)], grads[len(fk) + len(fc):]
+            extra = dict(zip(ct_r, ctr_b))
+            new_ct = []
+            for j, g in zip(fc, g_c):
+                g = g if g is not None else zeros_like(r_b[j])
+                new_ct.append(g + extra[j] if j in extra else g)
+            new_acc = [a if g is None else a + g for a, g in zip(acc_b, g_k)]
+            ys = [g if g is not None else zeros_like(x_b[j]) for j, g in zip(fx, g_x)]
+            return new_ct + new_acc + [r_b[j] for j in oc] + ys
+        return step
 
-    # NOTE: the step carries the carry cotangents and the invariants' cotangents summed so far
-    bwd, captured = _step_body(step, types, nk, len(fc) + len(fk))
-    ops = (list(captured) + list(consts) + ct_final + acc0 + list(xs) + residuals
-           + [cts[nc + j] for j in ct_y] + [cts[nc + ny + j] for j in ct_r])
+    if out_c or out_y:
+        # NOTE: a first trace finds which forward results the derivative reads; only those become operands
+        probe = [Var(TensorType(t.dtype, t.shape)) for t in types_for(out_c, out_y)]
+        reads = {v._id for v in toposort([as_var(o) for o in step_for(out_c, out_y)(*probe)])}
+        at = len(consts) + len(fc) + len(fk)
+        out_c = [j for k, j in enumerate(out_c) if probe[at + k]._id in reads]
+        at = len(probe) - len(out_y)
+        out_y = [j for k, j in enumerate(out_y) if probe[at + k]._id in reads]
+    # NOTE: the step carries the carry cotangents, the invariants' cotangents summed so far and the carries
+    # that left the step after it
+    bwd, captured = _step_body(step_for(out_c, out_y), types_for(out_c, out_y), nk, len(fc) + len(fk) + len(out_c))
+    ops = (list(captured) + list(consts) + ct_final + acc0 + [_sibling(all_operands, attrs, j) for j in out_c]
+           + list(xs) + residuals + [cts[nc + j] for j in ct_y] + [cts[nc + ny + j] for j in ct_r]
+           + [_sibling(all_operands, attrs, nc + j) for j in out_y])
     finals, stacked = make_scan(bwd, ops, length if count is None else count, reverse=not reverse)
     result = [None] * len(all_operands)
     for j, v in zip(fc, finals[:len(fc)]):
         result[nk + j] = v
-    for j, v in zip(fk, finals[len(fc):]):
+    for j, v in zip(fk, finals[len(fc):len(fc) + len(fk)]):
         result[j] = v
     for j, v in zip(fx, stacked):
         if count is not None:
