@@ -156,3 +156,34 @@ def test_theano_ifelse_keeps_its_own_semantics():
     a, b = T.dscalar("a"), T.dscalar("b")
     f = jaxlike.function([a, b], ifelse(T.lt(a, b), a * 2, b * 3), mode=FC)
     assert f(1.0, 2.0) == 2.0 and f(3.0, 2.0) == 6.0
+
+
+def _count_prim(graph, name, seen=None):
+    """How many nodes of primitive ``name`` ``graph`` holds, inside branch, loop and fused bodies too (each
+    body once: a cond's result nodes share theirs)."""
+    seen = set() if seen is None else seen
+    total = 0
+    for v in graph.nodes():
+        if v.prim is None:
+            continue
+        total += v.prim.name == name
+        for _, a in v.attrs:
+            if isinstance(a, Graph) and id(a) not in seen:
+                seen.add(id(a))
+                total += _count_prim(a, name, seen)
+    return total
+
+
+def test_the_derivative_branch_reads_the_conds_result_instead_of_computing_it_again():
+    """tanh's derivative reads tanh's result: value_and_grad computes the tanh once, in the forward cond
+    (before, the derivative's branch computed it again). Catches: results of the wrong branch or output read."""
+    def f(x, p):
+        a, b = lax.cond(p > 0, lambda x: (jnp.tanh(2.0 * x), jnp.sin(x)), lambda x: (jnp.sin(x) * x, jnp.tanh(x)), x)
+        return jnp.sum(a * 3.0 + b ** 2)
+    vg = jaxlike.compile(jaxlike.value_and_grad(f))
+    x = np.linspace(-1.0, 1.0, 5)
+    for p, want in ((1.0, 6 * (1 - np.tanh(2 * x) ** 2) + 2 * np.sin(x) * np.cos(x)),
+                    (-1.0, 3 * (np.cos(x) * x + np.sin(x)) + 2 * np.tanh(x) * (1 - np.tanh(x) ** 2))):
+        value, grad = vg(x, p)
+        assert np.isclose(value, f(x, p)) and np.allclose(grad, want, rtol=1e-12)
+    assert _count_prim(vg.optimized_graph(x, 1.0), "tanh") == 2    # one in each branch of the forward cond

@@ -13,6 +13,7 @@ import numpy as np
 from ..core import effects
 from ..core.graph import Graph, Var, toposort, substitute, to_text, as_var, distinct_syms
 from ..core.types import Sym, TensorType
+from ..ops.layout import broadcast_to, reshape, slice_
 
 
 class LoopBody(Graph):
@@ -123,6 +124,22 @@ def rebind(body, new_inputs):
     """The body's outputs computed from ``new_inputs`` instead of its own inputs (same types, or the same
     with other sizes): how the derivative and batching rules re-enter a step."""
     return substitute(list(body.outputs), dict(zip(body.inputs, new_inputs)))
+
+
+def known_values(o, value, known):
+    """Record in ``known`` that node ``o`` of a step or branch rebuilt for a derivative has the forward loop's
+    or cond's ``value``, and so does what ``o`` reshapes or broadcasts to the result's type (``lax.scan`` fits
+    an (n,) result to an (8,) carry with a broadcast): that is ``value``'s first n rows, whether n is 8 or 1."""
+    while o.prim is not None and o not in known:
+        known[o] = value
+        if o.prim is reshape:
+            o = o.inputs[0]
+            value = reshape(value, shape=o.shape)
+        elif o.prim is broadcast_to and o.inputs[0].ndim == o.ndim:
+            o = o.inputs[0]
+            value = reshape(slice_(value, index=tuple((0, d, None) for d in o.shape)), shape=o.shape)
+        else:
+            return
 
 
 def inline_equations(graph, prims, expand):

@@ -33,7 +33,7 @@ from ..ops.math import select, eq, convert
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, free_syms, rebind, checked_arrays, inline_equations
+from .body import LoopBody, free_syms, rebind, checked_arrays, inline_equations, known_values
 from .scan import remember, recall
 
 
@@ -174,14 +174,29 @@ def _cond_vjp(cts, node, index, *operands, output, num_branches, sizes, **bodies
     branches = _branches(attrs)
     gs = _full(cts, index, operands, attrs)
     wanted = [k for k, x in enumerate(operands) if x.dtype.kind in "fc"]
+    if not wanted:
+        return [None] * (1 + len(operands))
+    # NOTE: where a branch's derivative reads its results (tanh's reads tanh's), it reads the cond's own
+    # instead of computing the branch again
+    floats = [k for k, g in enumerate(gs) if g.dtype.kind in "fc"]
+    results_of = [bind(cond, index, *operands, _source=node.source, output=k, num_branches=num_branches,
+                       sizes=sizes, **bodies) for k in floats]
     traced = []
     for b in branches:
         start = mark()
-        ins, g_ins = _fresh(operands), _fresh(gs)
-        grads = backward(rebind(b, ins), g_ins, [ins[k] for k in wanted])
+        ins, g_ins, r_ins = _fresh(operands), _fresh(gs), _fresh(results_of)
+        outs = rebind(b, ins)
+        grads = backward(outs, g_ins, [ins[k] for k in wanted])
+        known = {}
+        for k, r in zip(floats, r_ins):
+            known_values(outs[k], r, known)
+        kept = [j for j, g in enumerate(grads) if g is not None]
+        if known and kept:
+            for j, g in zip(kept, substitute([grads[j] for j in kept], known)):
+                grads[j] = g
         grads = [g if g is not None else zeros_like(ins[k]) for g, k in zip(grads, wanted)]
-        traced.append((ins + g_ins, grads, start))
-    results = make_cond(index, traced, list(operands) + gs) if wanted else []
+        traced.append((ins + g_ins + r_ins, grads, start))
+    results = make_cond(index, traced, list(operands) + gs + results_of)
     out = [None] * (1 + len(operands))
     for k, r in zip(wanted, results):
         out[1 + k] = r

@@ -30,11 +30,11 @@ from ..core.types import TensorType, Sym, DimExpr, dim_sum, is_known
 from ..core.errors import ShapeError
 from ..core.interpret import interpret, SizeEnv
 from ..core.primitive import Primitive, Kind, register, bind
-from ..ops.layout import transpose, broadcast_to, slice_grad, slice_, reshape
+from ..ops.layout import transpose, broadcast_to, slice_grad
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind, slice_type, stacked_type, checked_arrays, split
+from .body import LoopBody, close_body, rebind, slice_type, stacked_type, checked_arrays, split, known_values
 
 ROLES = ("invariant", "initial carry", "scanned array")
 
@@ -246,22 +246,6 @@ def _is_float(v):
 
 
 # -- reverse mode ------------------------------------------------------------------------------------------
-def _known_values(o, value, known):
-    """Record in ``known`` that node ``o`` of a recomputed step has the forward loop's ``value``, and so does
-    what ``o`` reshapes or broadcasts to the carried type (``lax.scan`` fits an (n,) result to an (8,)
-    carry with a broadcast): that is ``value``'s first n rows, whether n is 8 or 1."""
-    while o.prim is not None and o not in known:
-        known[o] = value
-        if o.prim is reshape:
-            o = o.inputs[0]
-            value = reshape(value, shape=o.shape)
-        elif o.prim is broadcast_to and o.inputs[0].ndim == o.ndim:
-            o = o.inputs[0]
-            value = reshape(slice_(value, index=tuple((0, d, None) for d in o.shape)), shape=o.shape)
-        else:
-            return
-
-
 def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse, output, sizes):
     """Cotangents of the operands from the cotangents ``cts`` ({output number: Var}) of the loop's outputs."""
     nk, nc, ny = num_consts, num_carry, body.num_ys
@@ -305,7 +289,7 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
             grads = backward(outs, out_cts, wrt)
             known = {}
             for o, v in list(zip([outs[j] for j in oc], oc_b)) + list(zip([outs[nc + j] for j in oy], oy_b)):
-                _known_values(o, v, known)
+                known_values(o, v, known)
             if known:
                 kept = [k for k, g in enumerate(grads) if g is not None]
                 for k, g in zip(kept, substitute([grads[k] for k in kept], known)):
