@@ -454,3 +454,107 @@ def test_the_backward_loop_of_a_traced_step_count_and_second_derivatives():
         assert np.allclose(got[0], want[0], rtol=1e-10) and np.allclose(got[1], want[1], rtol=1e-10, atol=1e-14)
     hess = jaxlike.hessian(lambda w: loss(w, xs[:6], 6))(0.8)
     assert np.allclose(hess, jaxlike.hessian(lambda w: unrolled(w, xs, 6))(0.8), rtol=1e-9)
+
+
+def _gated(m, lax_, sliced=False):
+    """A gated recurrence (an LSTM cell's shape): its derivative reads the sigmoid gates and tanh values, which
+    are neither carries nor per-step results. ``sliced``: the gates are slices of one product (sizes the step
+    computes, which the forward loop does not save: it saves the product and the backward recomputes the
+    gates from it)."""
+    def loss(p, xs):
+        W, U, b = p
+
+        def step(c, x):
+            h, cell = c
+            if sliced:
+                z = m.reshape(W, (9, 3)) @ h + m.reshape(U, (9, 2)) @ x + m.reshape(b, (9,))
+                zi, zf, zg = z[:3], z[3:6], z[6:]
+            else:
+                zi, zf, zg = (W[k] @ h + U[k] @ x + b[k] for k in range(3))
+            i, f, g = 1 / (1 + m.exp(-zi)), 1 / (1 + m.exp(-zf)), m.tanh(zg)
+            cell = f * cell + i * g
+            return (m.tanh(cell) * i, cell), m.sum(cell)
+        (h, cell), ys = lax_.scan(step, (m.zeros(3), m.zeros(3)), xs)
+        return m.sum(h ** 2) + m.sum(ys * 0.1)
+    return loss
+
+
+def _gated_python(p, xs):
+    W, U, b = p
+    h, cell, total = np.zeros(3), np.zeros(3), 0.0
+    for x in xs:
+        zi, zf, zg = (W[k] @ h + U[k] @ x + b[k] for k in range(3))
+        i, f, g = 1 / (1 + np.exp(-zi)), 1 / (1 + np.exp(-zf)), np.tanh(zg)
+        cell = f * cell + i * g
+        h = np.tanh(cell) * i
+        total += np.sum(cell)
+    return np.sum(h ** 2) + total * 0.1
+
+
+GATED = (RNG.normal(size=(3, 3, 3)) * 0.5, RNG.normal(size=(3, 3, 2)) * 0.5, RNG.normal(size=(3, 3)) * 0.1)
+
+
+def _loop_bodies(graph, reverse):
+    """The bodies of the loops of ``graph`` that run in direction ``reverse``, each once."""
+    found = {}
+    for v in graph.nodes():
+        attrs = dict(v.attrs)
+        if v.prim is not None and v.prim.name == "scan" and attrs["reverse"] == reverse:
+            found[id(attrs["body"])] = attrs["body"]
+    return list(found.values())
+
+
+def test_the_forward_loop_saves_what_the_backward_loop_reads_and_runs_once():
+    """The gates the derivative reads are saved per step by the forward loop (as JAX's linearization saves its
+    residuals), which then runs once: the loop the program wrote and the one that saves are merged. Catches:
+    the backward loop computing the gates again, the forward loop running twice (value_and_grad), saved rows
+    read at the wrong step, and the merged loop's residual results renumbered wrongly."""
+    xs = RNG.normal(size=(7, 2))
+    for sliced in (False, True):
+        f = jaxlike.compile(jaxlike.value_and_grad(_gated(jnp, lax, sliced)))
+        value, grad = f(GATED, xs)
+        assert np.isclose(value, _gated_python(GATED, xs), rtol=1e-13)
+        eps = 1e-6
+        for k in range(3):
+            for i in list(np.ndindex(GATED[k].shape))[::4]:
+                up, down = [np.array(p) for p in GATED], [np.array(p) for p in GATED]
+                up[k][i] += eps
+                down[k][i] -= eps
+                assert np.isclose(grad[k][i], (_gated_python(up, xs) - _gated_python(down, xs)) / (2 * eps),
+                                  rtol=1e-6, atol=1e-9)
+        eager = jaxlike.value_and_grad(_gated(jnp, lax, sliced))(GATED, xs)    # nothing merges eagerly
+        assert np.isclose(eager[0], value, rtol=1e-13)
+        for a, b in zip(eager[1], grad):
+            assert np.allclose(a, b, rtol=1e-11, atol=1e-14)
+        graph = f.optimized_graph(GATED, xs)
+        assert len(_loop_bodies(graph, False)) == 1 and len(_loop_bodies(graph, True)) == 1
+        assert _loop_bodies(graph, False)[0].num_ys > 1                      # the per-step sums and the saved
+        prims = _prims_in_loops(graph, True)
+        assert "contract" in prims and (sliced or not prims & {"exp", "tanh"})   # div: the derivative of 1/d
+
+
+def test_saved_values_under_vmap_and_second_derivatives():
+    """Per-example gradients (vmap of grad) and a Hessian-vector product of the gated loop, against the
+    unrolled loop's."""
+    loss = _gated(jnp, lax)
+    xs = RNG.normal(size=(3, 5, 2))
+    per_example = jaxlike.compile(jaxlike.vmap(jaxlike.grad(loss), in_axes=(None, 0)))(GATED, xs)
+
+    def unrolled(p, x):
+        W, U, b = p
+        h, cell, total = jnp.zeros(3), jnp.zeros(3), 0.0
+        for t in range(x.shape[0]):
+            zi, zf, zg = (W[k] @ h + U[k] @ x[t] + b[k] for k in range(3))
+            i, f, g = 1 / (1 + jnp.exp(-zi)), 1 / (1 + jnp.exp(-zf)), jnp.tanh(zg)
+            cell = f * cell + i * g
+            h = jnp.tanh(cell) * i
+            total = total + jnp.sum(cell)
+        return jnp.sum(h ** 2) + total * 0.1
+    for e in range(3):
+        want = jaxlike.grad(unrolled)(GATED, xs[e])
+        for a, b in zip(per_example, want):
+            assert np.allclose(a[e], b, rtol=1e-10, atol=1e-13)
+    b0 = lambda b: loss((GATED[0], GATED[1], b), xs[0])   # noqa: E731
+    hess = jaxlike.compile(jaxlike.hessian(b0))(GATED[2])
+    want = jaxlike.hessian(lambda b: unrolled((GATED[0], GATED[1], b), xs[0]))(GATED[2])
+    assert np.allclose(hess, want, rtol=1e-9, atol=1e-12)

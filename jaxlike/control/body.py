@@ -130,16 +130,28 @@ def known_values(o, value, known):
     """Record in ``known`` that node ``o`` of a step or branch rebuilt for a derivative has the forward loop's
     or cond's ``value``, and so does what ``o`` reshapes or broadcasts to the result's type (``lax.scan`` fits
     an (n,) result to an (8,) carry with a broadcast): that is ``value``'s first n rows, whether n is 8 or 1."""
-    while o.prim is not None and o not in known:
-        known[o] = value
-        if o.prim is reshape:
-            o = o.inputs[0]
-            value = reshape(value, shape=o.shape)
-        elif o.prim is broadcast_to and o.inputs[0].ndim == o.ndim:
-            o = o.inputs[0]
-            value = reshape(slice_(value, index=tuple((0, d, None) for d in o.shape)), shape=o.shape)
-        else:
+    chain = value_chain(o)
+    for k, v in enumerate(chain):
+        if v in known:
             return
+        known[v] = value
+        if k + 1 == len(chain):
+            return
+        inner = chain[k + 1]
+        if v.prim is broadcast_to:
+            value = slice_(value, index=tuple((0, d, None) for d in inner.shape))
+        value = reshape(value, shape=inner.shape)
+
+
+def value_chain(o):
+    """``o`` and the nodes whose values ``known_values`` reads off ``o``'s (what it reshapes or broadcasts)."""
+    chain = []
+    while o.prim is not None:
+        chain.append(o)
+        if not (o.prim is reshape or (o.prim is broadcast_to and o.inputs[0].ndim == o.ndim)):
+            break
+        o = o.inputs[0]
+    return chain
 
 
 def inline_equations(graph, prims, expand):

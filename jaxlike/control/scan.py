@@ -34,7 +34,8 @@ from ..ops.layout import transpose, broadcast_to, slice_grad
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, close_body, rebind, slice_type, stacked_type, checked_arrays, split, known_values
+from .body import (LoopBody, close_body, rebind, slice_type, stacked_type, checked_arrays, split, known_values,
+                   value_chain, free_syms)
 
 ROLES = ("invariant", "initial carry", "scanned array")
 
@@ -246,10 +247,44 @@ def _is_float(v):
 
 
 # -- reverse mode ------------------------------------------------------------------------------------------
+def _saved_residuals(body, grads, candidates):
+    """What the backward loop reads of the forward step (the frontier of ``grads``, graphs over the step's own
+    nodes): (the indices into ``candidates`` (body outputs whose values the forward loop has anyway) whose
+    values it reads, the step's other nodes it reads, which the forward loop saves per step). Layout nodes
+    are not saved but recomputed from what they read; nodes of a size no operand carries are recomputed."""
+    forward = {v._id for v in toposort(list(body.outputs))}
+    chains = [{v._id for v in value_chain(body.outputs[k])} for k in candidates]
+    covered = set().union(*chains) if chains else set()
+    sized = {id(d) for x in body.inputs for d in x.shape if isinstance(d, Sym)}
+    reads, saved, seen = set(), [], set()
+
+    def read(v):
+        if v._id in seen or v.prim is None or v.is_const:
+            return
+        seen.add(v._id)
+        reads.add(v._id)
+        if v._id in covered:
+            return
+        if v.prim.kind is Kind.LAYOUT or not all(is_known(d) or id(d) in sized for d in v.shape):
+            for i in v.inputs:
+                read(i)
+        else:
+            saved.append(v)
+    for v in toposort(grads):
+        if v._id in forward:
+            continue
+        for i in v.inputs:
+            if i._id in forward:
+                read(i)
+    for g in grads:
+        if g._id in forward:
+            read(g)
+    return [k for k, c in zip(candidates, chains) if c & reads], saved
+
+
 def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse, output, sizes):
     """Cotangents of the operands from the cotangents ``cts`` ({output number: Var}) of the loop's outputs."""
     nk, nc, ny = num_consts, num_carry, body.num_ys
-    attrs = dict(body=body, num_consts=nk, num_carry=nc, length=length, reverse=reverse, sizes=sizes)
     all_operands, (operands, count) = operands, _count(operands, length)
     consts, init, xs = operands[:nk], operands[nk:nk + nc], operands[nk + nc:]
     fc = [j for j in range(nc) if _is_float(init[j])]            # carries with cotangents
@@ -257,68 +292,83 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
     fx = [j for j in range(len(xs)) if _is_float(xs[j])]
     ct_y = [j for j in range(ny) if cts.get(nc + j) is not None and _is_float(body.outputs[nc + j])]
     ct_r = [j for j in fc if cts.get(nc + ny + j) is not None]
-    residuals = [_sibling(all_operands, attrs, nc + ny + j) for j in range(nc)]
     ct_final = [cts.get(j) if cts.get(j) is not None else zeros_like(init[j]) for j in fc]
     acc0 = [zeros_like(consts[j]) for j in fk]
-    computed = {v._id for v in body.inputs}
-    # NOTE: the forward loop's own results, which the step's derivative reads instead of recomputing them
-    # (tanh's derivative reads tanh's result): a carry as it LEFT a step is the residual of the step after it
-    # (the backward loop carries it over from the step it ran before; the final carry for the first), a per-step
-    # result is a row of the loop's stacked output
-    out_c = [j for j in fc if body.outputs[j]._id not in computed and not body.outputs[j].is_const]
-    out_y = [j for j in range(ny) if _is_float(body.outputs[nc + j]) and body.outputs[nc + j]._id not in computed
-             and not body.outputs[nc + j].is_const]
 
-    def types_for(oc, oy):
+    # NOTE: the step's VJP over its own nodes; the backward step rebuilds it over its inputs, reading from the
+    # forward loop what the VJP reads of the step: a carry as it LEFT a step is the residual of the step after
+    # it (the backward loop carries it over from the step it ran before; the final carry for the first), a
+    # per-step result is a row of the stacked output, and any other node it reads (tanh's result, a sigmoid
+    # gate) the forward loop saves as an extra per-step result, as JAX's linearization does
+    stand_c = [Var(init[j].type) for j in fc]
+    stand_y = [Var(body.outputs[nc + j].type) for j in ct_y]
+    out_cts = [None] * len(body.outputs)
+    for j, c in zip(fc, stand_c):
+        out_cts[j] = c
+    for j, c in zip(ct_y, stand_y):
+        out_cts[nc + j] = c
+    wrt = [body.inputs[j] for j in fk] + [body.inputs[nk + j] for j in fc] + [body.inputs[nk + nc + j] for j in fx]
+    grads0 = backward(list(body.outputs), out_cts, wrt)
+    kept = [k for k, g in enumerate(grads0) if g is not None]
+    candidates = [j for j in fc] + [nc + j for j in range(ny) if _is_float(body.outputs[nc + j])]
+    read, saved = _saved_residuals(body, [grads0[k] for k in kept], candidates)
+    out_c, out_y = [j for j in read if j < nc], [j - nc for j in read if j >= nc]
+    fwd_attrs = dict(body=body, num_consts=nk, num_carry=nc, length=length, reverse=reverse, sizes=sizes)
+    if saved:
+        extended = LoopBody(list(body.inputs), list(body.outputs) + saved, nk, nc)
+        extended.syms = free_syms(extended)
+        if tuple(extended.syms) == tuple(body.syms):
+            fwd_attrs["body"] = extended
+        else:
+            saved = []
+
+    def fwd(k):
+        """Output k of the loop as numbered for ``body``, from the loop that also saves ``saved``."""
+        return _sibling(all_operands, fwd_attrs, k + len(saved) if k >= nc + ny else k)
+    residuals = [fwd(nc + ny + j) for j in range(nc)]
+    saved_rows = [_sibling(all_operands, fwd_attrs, nc + ny + k) for k in range(len(saved))]
+
+    def types_for():
         return ([v.type for v in consts] + [init[j].type for j in fc] + [consts[j].type for j in fk]
-                + [init[j].type for j in oc] + [slice_type(x.type) for x in xs]
+                + [init[j].type for j in out_c] + [slice_type(x.type) for x in xs]
                 + [slice_type(r.type) for r in residuals] + [body.outputs[nc + j].type for j in ct_y]
-                + [init[j].type for j in ct_r] + [body.outputs[nc + j].type for j in oy])
+                + [init[j].type for j in ct_r] + [body.outputs[nc + j].type for j in out_y]
+                + [slice_type(v.type) for v in saved_rows])
 
-    def step_for(oc, oy):
-        def step(*vs):
-            k_b, ctc_b, acc_b, oc_b, x_b, r_b, cty_b, ctr_b, oy_b = split(
-                vs, len(consts), len(fc), len(fk), len(oc), len(xs), len(residuals), len(ct_y), len(ct_r), len(oy))
-            outs = rebind(body, k_b + r_b + x_b)
-            out_cts = [None] * len(outs)
-            for j, c in zip(fc, ctc_b):
-                out_cts[j] = c
-            for j, c in zip(ct_y, cty_b):
-                out_cts[nc + j] = c
-            wrt = [k_b[j] for j in fk] + [r_b[j] for j in fc] + [x_b[j] for j in fx]
-            grads = backward(outs, out_cts, wrt)
-            known = {}
-            for o, v in list(zip([outs[j] for j in oc], oc_b)) + list(zip([outs[nc + j] for j in oy], oy_b)):
-                known_values(o, v, known)
-            if known:
-                kept = [k for k, g in enumerate(grads) if g is not None]
-                for k, g in zip(kept, substitute([grads[k] for k in kept], known)):
-                    grads[k] = g
-            g_k, g_c, g_x = grads[:len(fk)], grads[len(fk):len(fk) + len(fc)], grads[len(fk) + len(fc):]
-            extra = dict(zip(ct_r, ctr_b))
-            new_ct = []
-            for j, g in zip(fc, g_c):
-                g = g if g is not None else zeros_like(r_b[j])
-                new_ct.append(g + extra[j] if j in extra else g)
-            new_acc = [a if g is None else a + g for a, g in zip(acc_b, g_k)]
-            ys = [g if g is not None else zeros_like(x_b[j]) for j, g in zip(fx, g_x)]
-            return new_ct + new_acc + [r_b[j] for j in oc] + ys
-        return step
+    def step(*vs):
+        k_b, ctc_b, acc_b, oc_b, x_b, r_b, cty_b, ctr_b, oy_b, s_b = split(
+            vs, len(consts), len(fc), len(fk), len(out_c), len(xs), len(residuals), len(ct_y), len(ct_r),
+            len(out_y), len(saved))
+        # NOTE: rebuilt over the step's inputs first, so that the values read off the forward loop's are built
+        # in the step's own sizes; then the rebuilt nodes the forward loop has are replaced by its values
+        mapping = dict(zip(body.inputs, k_b + r_b + x_b))
+        mapping.update(zip(stand_c, ctc_b))
+        mapping.update(zip(stand_y, cty_b))
+        rebuilt = substitute([grads0[k] for k in kept] + [body.outputs[j] for j in out_c]
+                             + [body.outputs[nc + j] for j in out_y] + saved, mapping)
+        g_new, oc_new, oy_new, saved_new = split(rebuilt, len(kept), len(out_c), len(out_y), len(saved))
+        known = dict(zip(saved_new, s_b))
+        for o, v in zip(oc_new + oy_new, oc_b + oy_b):
+            known_values(o, v, known)
+        grads = [None] * len(grads0)
+        for k, g in zip(kept, substitute(g_new, known) if known else g_new):
+            grads[k] = g
+        g_k, g_c, g_x = grads[:len(fk)], grads[len(fk):len(fk) + len(fc)], grads[len(fk) + len(fc):]
+        extra = dict(zip(ct_r, ctr_b))
+        new_ct = []
+        for j, g in zip(fc, g_c):
+            g = g if g is not None else zeros_like(r_b[j])
+            new_ct.append(g + extra[j] if j in extra else g)
+        new_acc = [a if g is None else a + g for a, g in zip(acc_b, g_k)]
+        ys = [g if g is not None else zeros_like(x_b[j]) for j, g in zip(fx, g_x)]
+        return new_ct + new_acc + [r_b[j] for j in out_c] + ys
 
-    if out_c or out_y:
-        # NOTE: a first trace finds which forward results the derivative reads; only those become operands
-        probe = [Var(TensorType(t.dtype, t.shape)) for t in types_for(out_c, out_y)]
-        reads = {v._id for v in toposort([as_var(o) for o in step_for(out_c, out_y)(*probe)])}
-        at = len(consts) + len(fc) + len(fk)
-        out_c = [j for k, j in enumerate(out_c) if probe[at + k]._id in reads]
-        at = len(probe) - len(out_y)
-        out_y = [j for k, j in enumerate(out_y) if probe[at + k]._id in reads]
     # NOTE: the step carries the carry cotangents, the invariants' cotangents summed so far and the carries
     # that left the step after it
-    bwd, captured = _step_body(step_for(out_c, out_y), types_for(out_c, out_y), nk, len(fc) + len(fk) + len(out_c))
-    ops = (list(captured) + list(consts) + ct_final + acc0 + [_sibling(all_operands, attrs, j) for j in out_c]
+    bwd, captured = _step_body(step, types_for(), nk, len(fc) + len(fk) + len(out_c))
+    ops = (list(captured) + list(consts) + ct_final + acc0 + [fwd(j) for j in out_c]
            + list(xs) + residuals + [cts[nc + j] for j in ct_y] + [cts[nc + ny + j] for j in ct_r]
-           + [_sibling(all_operands, attrs, nc + j) for j in out_y])
+           + [fwd(nc + j) for j in out_y] + saved_rows)
     finals, stacked = make_scan(bwd, ops, length if count is None else count, reverse=not reverse)
     result = [None] * len(all_operands)
     for j, v in zip(fc, finals[:len(fc)]):

@@ -1,6 +1,7 @@
 """The ordered pass list per mode, and ``optimize``.
 
-FAST_COMPILE runs CSE only (cheap), then the passes across cond branches (``branches.py``). FAST_RUN and DEBUG_MODE run simplify,
+Every mode first merges a loop into the one reverse mode extended from it (``loops.py``). FAST_COMPILE
+runs CSE only (cheap), then the passes across cond branches (``branches.py``). FAST_RUN and DEBUG_MODE run simplify,
 stabilize, fold and CSE repeatedly until a whole round changes nothing (at most ``Fixpoint.max_rounds``
 rounds), then the branch passes, then fusion (last). Every pass returns the graph it was given when it changed nothing, which is how a round
 knows it changed nothing. ``excluding`` names passes to skip, inside a fixpoint too. The step graphs of
@@ -16,6 +17,7 @@ from .simplify import simplify
 from .stabilize import stabilize
 from .fold import fold
 from .branches import prune_branch_results, share_with_branches, sink_into_branches
+from .loops import merge_extended_loops
 
 
 class Fixpoint:
@@ -62,6 +64,8 @@ def optimize(graph, mode="FAST_RUN", excluding=(), inline_branches=False):
         raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(PASSES)}")
     excluding = (excluding,) if isinstance(excluding, str) else tuple(excluding)
     graph = inline_custom(graph)
+    # NOTE: first, while loop bodies are still the objects reverse mode built them from
+    graph = merge_extended_loops(graph)
     if inline_branches:
         graph = inline_cond(graph)
     for p in PASSES[mode]:
