@@ -458,16 +458,16 @@ def test_the_backward_loop_of_a_traced_step_count_and_second_derivatives():
 
 def _gated(m, lax_, sliced=False):
     """A gated recurrence (an LSTM cell's shape): its derivative reads the sigmoid gates and tanh values, which
-    are neither carries nor per-step results. ``sliced``: the gates are slices of one product (sizes the step
-    computes, which the forward loop does not save: it saves the product and the backward recomputes the
-    gates from it)."""
+    are neither carries nor per-step results. ``sliced``: the gates are slices of one product of the stacked
+    parameters (``STACKED``), of sizes the step computes, which the forward loop does not save: it saves the
+    product, and the backward loop computes the gates from it)."""
     def loss(p, xs):
         W, U, b = p
 
         def step(c, x):
             h, cell = c
             if sliced:
-                z = m.reshape(W, (9, 3)) @ h + m.reshape(U, (9, 2)) @ x + m.reshape(b, (9,))
+                z = W @ h + U @ x + b           # the parameters stacked: (9, 3), (9, 2), (9,)
                 zi, zf, zg = z[:3], z[3:6], z[6:]
             else:
                 zi, zf, zg = (W[k] @ h + U[k] @ x + b[k] for k in range(3))
@@ -492,6 +492,7 @@ def _gated_python(p, xs):
 
 
 GATED = (RNG.normal(size=(3, 3, 3)) * 0.5, RNG.normal(size=(3, 3, 2)) * 0.5, RNG.normal(size=(3, 3)) * 0.1)
+STACKED = tuple(np.reshape(p, (9,) + p.shape[2:]) for p in GATED)
 
 
 def _loop_bodies(graph, reverse):
@@ -512,7 +513,8 @@ def test_the_forward_loop_saves_what_the_backward_loop_reads_and_runs_once():
     xs = RNG.normal(size=(7, 2))
     for sliced in (False, True):
         f = jaxlike.compile(jaxlike.value_and_grad(_gated(jnp, lax, sliced)))
-        value, grad = f(GATED, xs)
+        value, grad = f(STACKED if sliced else GATED, xs)
+        grad = [np.reshape(g, p.shape) for g, p in zip(grad, GATED)]
         assert np.isclose(value, _gated_python(GATED, xs), rtol=1e-13)
         eps = 1e-6
         for k in range(3):
@@ -522,11 +524,11 @@ def test_the_forward_loop_saves_what_the_backward_loop_reads_and_runs_once():
                 down[k][i] -= eps
                 assert np.isclose(grad[k][i], (_gated_python(up, xs) - _gated_python(down, xs)) / (2 * eps),
                                   rtol=1e-6, atol=1e-9)
-        eager = jaxlike.value_and_grad(_gated(jnp, lax, sliced))(GATED, xs)    # nothing merges eagerly
+        eager = jaxlike.value_and_grad(_gated(jnp, lax, sliced))(STACKED if sliced else GATED, xs)  # no merge
         assert np.isclose(eager[0], value, rtol=1e-13)
         for a, b in zip(eager[1], grad):
-            assert np.allclose(a, b, rtol=1e-11, atol=1e-14)
-        graph = f.optimized_graph(GATED, xs)
+            assert np.allclose(np.reshape(a, b.shape), b, rtol=1e-11, atol=1e-14)
+        graph = f.optimized_graph(STACKED if sliced else GATED, xs)
         assert len(_loop_bodies(graph, False)) == 1 and len(_loop_bodies(graph, True)) == 1
         assert _loop_bodies(graph, False)[0].num_ys > 1                      # the per-step sums and the saved
         prims = _prims_in_loops(graph, True)
@@ -539,6 +541,12 @@ def test_saved_values_under_vmap_and_second_derivatives():
     loss = _gated(jnp, lax)
     xs = RNG.normal(size=(3, 5, 2))
     per_example = jaxlike.compile(jaxlike.vmap(jaxlike.grad(loss), in_axes=(None, 0)))(GATED, xs)
+    # NOTE: the gates as slices of one product: batching gave the slices' sizes new symbols, and the reshapes
+    # after them named the old ones ("scan needs a size that no value computed before it determines")
+    sliced = jaxlike.compile(jaxlike.vmap(jaxlike.grad(_gated(jnp, lax, sliced=True)), in_axes=(None, 0)))(
+        STACKED, xs)
+    for a, b in zip(sliced, per_example):
+        assert np.allclose(np.reshape(a, b.shape), b, rtol=1e-12, atol=1e-15)
 
     def unrolled(p, x):
         W, U, b = p

@@ -13,7 +13,7 @@ known batch size. Imports core and ops only.
 
 import numpy as np
 
-from ..core.graph import toposort, size_providers, const, equations
+from ..core.graph import toposort, size_providers, const, equations, map_dims, subst_dims
 from ..core.primitive import Kind, bind
 from ..core.types import is_known
 from ..ops.layout import broadcast_to, reshape, slice_, concatenate, expand_back
@@ -52,16 +52,21 @@ def batch_with_flags(outputs, inputs, batched_inputs, size):
     memo = {i._id: (b, True) for i, b in zip(inputs, batched_inputs)}
     order = toposort(size_providers(outputs) + list(outputs))
     groups, by_equation = equations(order), {}
+    # NOTE: a batched node may give a size its node made (a slice's) another symbol; the attrs of the nodes
+    # after it that name the old one (a reshape to the slice's shape) name the new one, as ``substitute`` does
+    dimmap = {}
     for v in order:
         if v._id in memo:
             continue
+        attrs = {k: subst_dims(a, dimmap) for k, a in v.attrs} if dimmap else dict(v.attrs)
         if v.prim is None or not any(memo[i._id][1] for i in v.inputs):
             # NOTE: a node none of whose inputs is batched depends on no batched input: it stays as it is, or
             # reads the rebuilt inputs where a rule rebuilt one unbatched (a loop's value beside its batched
             # tangent: the original loop also reads the unbatched tangent)
             ins = [memo[i._id][0] for i in v.inputs]
-            same = all(a is i for a, i in zip(ins, v.inputs))
-            memo[v._id] = (v if same else bind(v.prim, *ins, _source=v.source, **dict(v.attrs)), False)
+            same = all(a is i for a, i in zip(ins, v.inputs)) and not dimmap
+            memo[v._id] = (v if same or v.prim is None else bind(v.prim, *ins, _source=v.source, **attrs), False)
+            map_dims(v.type.shape, memo[v._id][0].type.shape, dimmap)
             continue
         args = [memo[i._id][0] for i in v.inputs]
         flags = tuple(memo[i._id][1] for i in v.inputs)
@@ -71,19 +76,19 @@ def batch_with_flags(outputs, inputs, batched_inputs, size):
             # and may say (``batched(k)``) that a result has no batch axis (a loop's carry no example changes)
             first = groups[v._id][0]._id
             if first not in by_equation:
-                by_equation[first] = v.prim.batch(args, flags, size, **dict(v.attrs))
+                by_equation[first] = v.prim.batch(args, flags, size, **attrs)
             rule = by_equation[first]
             if rule is not None:
-                k = dict(v.attrs)["output"]
-                out = rule(k)
-                flag = getattr(rule, "batched", lambda k: True)(k)
-        memo[v._id] = (out if out is not None else _batch_node(v, args, flags, size), flag)
+                out = rule(attrs["output"])
+                flag = getattr(rule, "batched", lambda k: True)(attrs["output"])
+        out = out if out is not None else _batch_node(v, args, flags, size, attrs)
+        memo[v._id] = (out, flag)
+        map_dims(v.type.shape, tuple(out.type.shape[1:]) if flag else out.type.shape, dimmap)
     pairs = [memo[o._id] for o in outputs]
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
-def _batch_node(v, args, flags, size):
-    attrs = dict(v.attrs)
+def _batch_node(v, args, flags, size, attrs):
     prim = v.prim
     out = None
     if prim.kind is Kind.ELEMENTWISE:

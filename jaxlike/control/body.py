@@ -12,7 +12,7 @@ import numpy as np
 
 from ..core import effects
 from ..core.graph import Graph, Var, toposort, substitute, to_text, as_var, distinct_syms
-from ..core.types import Sym, TensorType
+from ..core.types import Sym, TensorType, is_known
 from ..ops.layout import broadcast_to, reshape, slice_
 
 
@@ -126,11 +126,13 @@ def rebind(body, new_inputs):
     return substitute(list(body.outputs), dict(zip(body.inputs, new_inputs)))
 
 
-def known_values(o, value, known):
+def known_values(o, value, known, sized):
     """Record in ``known`` that node ``o`` of a step or branch rebuilt for a derivative has the forward loop's
     or cond's ``value``, and so does what ``o`` reshapes or broadcasts to the result's type (``lax.scan`` fits
-    an (n,) result to an (8,) carry with a broadcast): that is ``value``'s first n rows, whether n is 8 or 1."""
-    chain = value_chain(o)
+    an (n,) result to an (8,) carry with a broadcast): that is ``value``'s first n rows, whether n is 8 or 1.
+    Only through nodes whose sizes are known or in ``sized`` (ids of the step's input sizes): a size the step
+    computes itself (a slice's) would have to be bound where the value is read."""
+    chain = value_chain(o, sized)
     for k, v in enumerate(chain):
         if v in known:
             return
@@ -143,7 +145,7 @@ def known_values(o, value, known):
         value = reshape(value, shape=inner.shape)
 
 
-def value_chain(o):
+def value_chain(o, sized):
     """``o`` and the nodes whose values ``known_values`` reads off ``o``'s (what it reshapes or broadcasts)."""
     chain = []
     while o.prim is not None:
@@ -151,7 +153,14 @@ def value_chain(o):
         if not (o.prim is reshape or (o.prim is broadcast_to and o.inputs[0].ndim == o.ndim)):
             break
         o = o.inputs[0]
+        if not all(is_known(d) or id(d) in sized for d in o.shape):
+            break
     return chain
+
+
+def input_sizes(inputs):
+    """The ids of the symbolic sizes the types of ``inputs`` carry."""
+    return {id(d) for x in inputs for d in x.shape if isinstance(d, Sym)}
 
 
 def inline_equations(graph, prims, expand):

@@ -33,7 +33,7 @@ from ..ops.math import select, eq, convert
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
-from .body import LoopBody, free_syms, rebind, checked_arrays, inline_equations, known_values
+from .body import LoopBody, free_syms, rebind, checked_arrays, inline_equations, known_values, input_sizes
 from .scan import remember, recall
 
 
@@ -187,9 +187,9 @@ def _cond_vjp(cts, node, index, *operands, output, num_branches, sizes, **bodies
         ins, g_ins, r_ins = _fresh(operands), _fresh(gs), _fresh(results_of)
         outs = rebind(b, ins)
         grads = backward(outs, g_ins, [ins[k] for k in wanted])
-        known = {}
+        known, sized = {}, input_sizes(ins + g_ins + r_ins)
         for k, r in zip(floats, r_ins):
-            known_values(outs[k], r, known)
+            known_values(outs[k], r, known, sized)
         kept = [j for j, g in enumerate(grads) if g is not None]
         if known and kept:
             for j, g in zip(kept, substitute([grads[j] for j in kept], known)):

@@ -35,7 +35,7 @@ from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
 from .body import (LoopBody, close_body, rebind, slice_type, stacked_type, checked_arrays, split, known_values,
-                   value_chain, free_syms)
+                   value_chain, free_syms, input_sizes)
 
 ROLES = ("invariant", "initial carry", "scanned array")
 
@@ -253,9 +253,9 @@ def _saved_residuals(body, grads, candidates):
     values it reads, the step's other nodes it reads, which the forward loop saves per step). Layout nodes
     are not saved but recomputed from what they read; nodes of a size no operand carries are recomputed."""
     forward = {v._id for v in toposort(list(body.outputs))}
-    chains = [{v._id for v in value_chain(body.outputs[k])} for k in candidates]
+    sized = input_sizes(body.inputs)
+    chains = [{v._id for v in value_chain(body.outputs[k], sized)} for k in candidates]
     covered = set().union(*chains) if chains else set()
-    sized = {id(d) for x in body.inputs for d in x.shape if isinstance(d, Sym)}
     reads, saved, seen = set(), [], set()
 
     def read(v):
@@ -348,8 +348,9 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
                              + [body.outputs[nc + j] for j in out_y] + saved, mapping)
         g_new, oc_new, oy_new, saved_new = split(rebuilt, len(kept), len(out_c), len(out_y), len(saved))
         known = dict(zip(saved_new, s_b))
+        sized = input_sizes(vs)
         for o, v in zip(oc_new + oy_new, oc_b + oy_b):
-            known_values(o, v, known)
+            known_values(o, v, known, sized)
         grads = [None] * len(grads0)
         for k, g in zip(kept, substitute(g_new, known) if known else g_new):
             grads[k] = g
