@@ -82,7 +82,7 @@ def main():
     print("|---|---|---|---|---|---|---|")
     ours_scan = jaxlike.compile(jaxlike.value_and_grad(_rnn_scan(jnp, jaxlike.lax)))
     theirs_scan = jax.jit(jax.value_and_grad(_rnn_scan(jjnp, jax.lax))) if jax else None
-    rows = [("scan", int(t), ours_scan, theirs_scan, params) for t in args.steps.split(",")]
+    rows = [("scan", int(t), ours_scan, theirs_scan, params) for t in args.steps.split(",") if t]
     rows += [("Python for (unrolled)", int(t), jaxlike.compile(jaxlike.value_and_grad(_rnn_unrolled(jnp))),
               jax.jit(jax.value_and_grad(_rnn_unrolled(jjnp))) if jax else None, params)
              for t in args.unrolled.split(",") if t]

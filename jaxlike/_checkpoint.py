@@ -1,11 +1,15 @@
-"""``jaxlike.checkpoint`` (``remat``): JAX's gradient checkpointing decorator, accepted for ported code.
+"""``jaxlike.checkpoint`` (``remat``): JAX's gradient checkpointing decorator.
 
 In JAX it trades memory for time: the residuals of the decorated function are recomputed in the backward
-pass instead of stored, and the values and gradients do not change. jaxlike does not rematerialize (its
-memory planning runs on the whole differentiated graph), so the honest equivalent is the function itself:
-same values, same gradients, and the memory use of the undecorated function. Imports nothing of ours but
+pass instead of stored, and the values and gradients do not change. Here it acts where the trade is made: a
+``lax.scan`` step. Reverse mode of a scan saves per step what the derivative reads of the step (its gates,
+tanh's results), as JAX's does; with a checkpointed step it saves only the carries and the backward loop
+computes the step again. Anywhere else jaxlike's memory planning runs on the whole differentiated graph, and
+the decorated function is the function itself: same values, same gradients. Imports nothing of ours but
 core.errors.
 """
+
+import functools
 
 from .core.errors import user_frame, where
 
@@ -13,9 +17,10 @@ __all__ = ["checkpoint", "remat", "checkpoint_policies", "checkpoint_name"]
 
 
 def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
-    """Returns ``fun`` unchanged: jaxlike does not rematerialize, so it neither saves memory nor changes a
-    value (see the module docstring). ``prevent_cse``, ``policy`` and ``static_argnums`` are JAX's; they are
-    checked for their type and otherwise have nothing to act on."""
+    """``fun``, marked so that a ``lax.scan`` of it recomputes its step in the backward loop rather than saving
+    what the derivative reads of it (see the module docstring); values and gradients do not change.
+    ``prevent_cse``, ``policy`` and ``static_argnums`` are JAX's; they are checked for their type and
+    otherwise have nothing to act on."""
     if not callable(fun):
         raise TypeError(f"checkpoint: fun must be callable, got {type(fun).__name__}{where(user_frame())}")
     if policy is not None and not callable(policy):
@@ -25,7 +30,12 @@ def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
     if not isinstance(nums, (tuple, list)) or not all(isinstance(i, int) for i in nums):
         raise TypeError(f"checkpoint: static_argnums must be an int or a tuple of ints, got {static_argnums!r}"
                         f"{where(user_frame())}")
-    return fun
+
+    @functools.wraps(fun)
+    def remat_fun(*args, **kwargs):
+        return fun(*args, **kwargs)
+    remat_fun.__jaxlike_remat__ = True
+    return remat_fun
 
 
 remat = checkpoint

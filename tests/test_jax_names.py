@@ -167,11 +167,14 @@ def test_debug_print_prints_traced_values_when_the_graph_runs(capsys):
 
 
 # -- checkpoint / remat -----------------------------------------------------------------------------------------
-def test_checkpoint_returns_the_function():
-    """jaxlike does not rematerialize: the decorator is the identity, so values and gradients are the
-    function's own."""
+def test_checkpoint_keeps_values_and_gradients():
+    """The decorator marks the function (a scan of it recomputes its step in the backward loop:
+    tests/test_loops.py) and changes no value or gradient."""
     f = lambda x: jnp.sum(jnp.sin(x) ** 2)  # noqa: E731
-    assert jaxlike.checkpoint(f) is f and jaxlike.remat(f) is f
+    x = np.linspace(0.1, 1.0, 4)
+    for wrapped in (jaxlike.checkpoint(f), jaxlike.remat(f)):
+        assert wrapped.__jaxlike_remat__ and wrapped.__wrapped__ is f
+        assert wrapped(x) == f(x) and np.array_equal(jaxlike.grad(wrapped)(x), jaxlike.grad(f)(x))
     deco = functools.partial(jaxlike.checkpoint, prevent_cse=False, policy=lambda *a, **k: True, static_argnums=(1,))
     g = deco(lambda x, n: x ** n)
     assert g(3.0, 2) == 9.0 and jaxlike.grad(g)(3.0, 2) == 6.0

@@ -532,7 +532,7 @@ def test_the_forward_loop_saves_what_the_backward_loop_reads_and_runs_once():
         assert len(_loop_bodies(graph, False)) == 1 and len(_loop_bodies(graph, True)) == 1
         assert _loop_bodies(graph, False)[0].num_ys > 1                      # the per-step sums and the saved
         prims = _prims_in_loops(graph, True)
-        assert "contract" in prims and (sliced or not prims & {"exp", "tanh"})   # div: the derivative of 1/d
+        assert "contract" in prims and (sliced or not prims & {"exp", "tanh", "sigmoid"})   # div: the derivative of 1/d
 
 
 def test_saved_values_under_vmap_and_second_derivatives():
@@ -566,3 +566,27 @@ def test_saved_values_under_vmap_and_second_derivatives():
     hess = jaxlike.compile(jaxlike.hessian(b0))(GATED[2])
     want = jaxlike.hessian(lambda b: unrolled((GATED[0], GATED[1], b), xs[0]))(GATED[2])
     assert np.allclose(hess, want, rtol=1e-9, atol=1e-12)
+
+
+def test_a_checkpointed_step_is_recomputed_instead_of_saved():
+    """``jaxlike.checkpoint`` on a scan's step (JAX's way to trade time for memory in a loop): the forward
+    loop saves nothing beyond its per-step results and the backward loop computes the gates again; the
+    values and gradients are the same. Catches: the mark lost on the way to the loop, or saving anyway."""
+    loss, remat_loss = _gated(jnp, lax), _gated(jnp, _RematLax())
+    xs = RNG.normal(size=(6, 2))
+    f = jaxlike.compile(jaxlike.value_and_grad(loss))
+    g = jaxlike.compile(jaxlike.value_and_grad(remat_loss))
+    want, got = f(GATED, xs), g(GATED, xs)
+    assert np.isclose(got[0], want[0], rtol=1e-14)
+    for a, b in zip(got[1], want[1]):
+        assert np.allclose(a, b, rtol=1e-12, atol=1e-15)
+    graph = g.optimized_graph(GATED, xs)
+    assert [b.num_ys for b in _loop_bodies(graph, False)] == [1]      # the per-step sums only
+    prims = _prims_in_loops(graph, True)
+    assert "tanh" in prims and prims & {"exp", "sigmoid"}     # (1 / (1 + exp(-z)) may be rewritten to sigmoid)
+
+
+class _RematLax:
+    """``lax`` whose scan checkpoints its step."""
+    def scan(self, step, *args, **kwargs):
+        return lax.scan(jaxlike.checkpoint(step), *args, **kwargs)

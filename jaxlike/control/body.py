@@ -26,6 +26,7 @@ class LoopBody(Graph):
         super().__init__(inputs, outputs)
         self.num_consts, self.num_carry = num_consts, num_carry
         self.syms = tuple(syms)
+        self.remat = False      # the step's derivative recomputes it (jaxlike.checkpoint): nothing saved
         self._key = None
 
     @property

@@ -94,6 +94,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     y_vars = [_leaf_var(v, "scan: per-step output") for v in y_leaves]
     prints = effects.claim(body_in)     # NOTE: stacked outputs of the loop, so they run on every step
     body, captured = close_body(body_in, carry_out + y_vars + prints, 0, len(init_vars))
+    # NOTE: jaxlike.checkpoint(step): reverse mode recomputes the step rather than saving what it reads of it
+    body.remat = bool(getattr(f, "__jaxlike_remat__", False))
     operands = list(captured) + list(init_vars) + list(x_vars)
     finals, stacked = make_scan(body, operands, length, reverse)
     effects.give(stacked[len(y_vars):])
