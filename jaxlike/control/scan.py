@@ -249,9 +249,9 @@ def _is_float(v):
 # -- reverse mode ------------------------------------------------------------------------------------------
 def _saved_residuals(body, grads, candidates):
     """What the backward loop reads of the forward step (the frontier of ``grads``, graphs over the step's own
-    nodes): (the indices into ``candidates`` (body outputs whose values the forward loop has anyway) whose
-    values it reads, the step's other nodes it reads, which the forward loop saves per step). Layout nodes
-    are not saved but recomputed from what they read; nodes of a size no operand carries are recomputed."""
+    nodes): (the output numbers among ``candidates`` (results the forward loop has anyway) whose values it
+    reads, the step's other nodes it reads, which the forward loop saves per step). Layout nodes are not
+    saved but recomputed from what they read; so are nodes of a size no operand carries."""
     forward = {v._id for v in toposort(list(body.outputs))}
     sized = input_sizes(body.inputs)
     chains = [{v._id for v in value_chain(body.outputs[k], sized)} for k in candidates]
