@@ -202,7 +202,15 @@ def split(ary, indices_or_sections, axis=0):
     n = shape(ary)[ax]
     if isinstance(indices_or_sections, (int, np.integer)):
         sections = int(indices_or_sections)
-        size = int(n)  # NOTE: equal sections need the size, which specializes a symbolic one
+        if sections <= 0:
+            raise ValueError(f"split: the number of sections must be positive, got {sections}")
+        if not is_known(n):
+            # NOTE: a symbolic size stays symbolic: the sections are the rows of a (sections, -1) reshape of the
+            # axis, which checks when it runs that they are equal (an LSTM's jnp.split of its gates compiled
+            # once per shape when the size was read)
+            rows = reshape(ary, tuple(shape(ary)[:ax]) + (sections, -1) + tuple(shape(ary)[ax + 1:]))
+            return [rows[(slice(None),) * ax + (i,)] for i in range(sections)]
+        size = int(n)
         if size % sections:
             raise ValueError("array split does not result in an equal division")
         step = size // sections

@@ -268,6 +268,27 @@ def test_functions_that_need_sizes_specialize_under_compile():
     assert len(f._cache) == 2
 
 
+def test_equal_sections_of_a_symbolic_size_compile_once():
+    """Catches: ``split`` into equal sections reading the size (an LSTM's ``jnp.split`` of its gates compiled
+    once per sequence length); the sections are rows of a (sections, -1) reshape, checked when it runs: a size
+    they do not divide is numpy's error, with the line, not numba's own."""
+    f = traced(lambda v: [p * (k + 1) for k, p in enumerate(jnp.split(v, 3, axis=1))])
+    g = traced(jaxlike.grad(lambda v: jnp.sum(jnp.split(v, 2, axis=-1)[1] ** 2)))
+    for cols in (6, 12, 0):
+        x = np.arange(2.0 * cols).reshape(2, cols)
+        for got, want in zip(f(x), [p * (k + 1) for k, p in enumerate(np.split(x, 3, axis=1))]):
+            np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(g(x), np.where(np.arange(cols) >= cols // 2, 2 * x, 0.0))
+    assert len(f._cache) == 1 and len(g._cache) == 1
+    numba_f = jaxlike.compile(lambda v: jnp.split(v, 3, axis=1)[2] * 2.0)
+    np.testing.assert_array_equal(numba_f(np.arange(12.0).reshape(2, 6)), [[8.0, 10.0], [20.0, 22.0]])
+    for run in (f, numba_f):
+        with pytest.raises(ValueError, match=r"reshape.*size 14.*\(at test_shape_surface\.py:\d+\)"):
+            run(np.ones((2, 7)))
+    with pytest.raises(ValueError, match="sections must be positive"):
+        jnp.split(np.ones(4), 0)
+
+
 def test_every_diagonal_of_symbolic_planes_compiles_once():
     """Catches: an off-centre diagonal, or the main one of non-square planes, reading the sizes as ints (a
     retrace per shape; Theano's x.diagonal() raised): a strided slice of the flattened planes whose bounds

@@ -437,9 +437,10 @@ def reshape(ctx, v):
     if len(rest) == len(shape):
         ctx.made_dims[out] = [ctx.dim(d) for d in shape]
         lines = _reshape_check(ctx, x, shape)
-    elif not all(is_known(d) for d in rest):
+    else:
         text = _template(("reshape: cannot reshape an array of size ", (0,), f" into shape {_shape_text(shape)}: "
-                          "its other sizes multiply to 0, which leaves the -1 undetermined" + ctx.where_text))
+                          "its other sizes multiply to 0 or do not divide it, which leaves the -1 undetermined"
+                          + ctx.where_text))
         lines = [f"_rt.check_inferable({_product(ctx, rest)}, {ctx.name(x)}.size, {text!r})"]
     copy = "" if ctx.view_ok(x) or borrows(ctx, x, v) else ".copy()"
     return lines + [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape(({dims}{',' if len(shape) == 1 else ''}))"

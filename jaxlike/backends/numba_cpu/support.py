@@ -54,9 +54,11 @@ def check_size(have, want, template):
 
 @njit(cache=True, nogil=True)
 def check_inferable(rest, size, template):
-    """Raises ShapeError(``template`` with ``size``) where the sizes beside a reshape's -1 multiply to 0: any
-    size would fit the -1, and numpy (and JAX) refuse it where numba's reshape would take it for 0."""
-    if rest == 0:
+    """Raises ShapeError(``template`` with ``size``) where the sizes beside a reshape's -1 (multiplying to
+    ``rest``) leave it undetermined: they multiply to 0 (any size would fit, and numpy and JAX refuse it where
+    numba's reshape would take it for 0), or they do not divide the size (numba's own error names no op,
+    shape or line)."""
+    if rest == 0 or size % rest:
         raise ShapeError(template, size)
 
 
