@@ -428,7 +428,8 @@ def test_the_backward_loop_reads_the_forward_results_instead_of_recomputing_them
     # a state of one row where four are carried: refused by the compiled trace too (a size of 1 is part of the
     # signature), rather than broadcast
     one = (PARAMS[0][:1], PARAMS[1][:1], PARAMS[2][:1])
-    for run in (jaxlike.grad(lambda p, x: loss(p, x, False)), jaxlike.compile(jaxlike.grad(lambda p, x: loss(p, x, False)))):
+    plain = jaxlike.grad(lambda p, x: loss(p, x, False))
+    for run in (plain, jaxlike.compile(plain)):
         with pytest.raises(jaxlike.ShapeError, match="a loop carries one shape"):
             run(one, XS)
 
@@ -532,7 +533,8 @@ def test_the_forward_loop_saves_what_the_backward_loop_reads_and_runs_once():
         assert len(_loop_bodies(graph, False)) == 1 and len(_loop_bodies(graph, True)) == 1
         assert _loop_bodies(graph, False)[0].num_ys > 1                      # the per-step sums and the saved
         prims = _prims_in_loops(graph, True)
-        assert "contract" in prims and (sliced or not prims & {"exp", "tanh", "sigmoid"})   # div: the derivative of 1/d
+        # (a div stays: the derivative of 1 / d)
+        assert "contract" in prims and (sliced or not prims & {"exp", "tanh", "sigmoid"})
 
 
 def test_saved_values_under_vmap_and_second_derivatives():
