@@ -312,7 +312,7 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
     kept = [k for k, g in enumerate(grads0) if g is not None]
     candidates = [j for j in fc] + [nc + j for j in range(ny) if _is_float(body.outputs[nc + j])]
     read, saved = _saved_residuals(body, [grads0[k] for k in kept], candidates)
-    saved = [] if body.remat else saved
+    saved = [] if getattr(body, "remat", False) else saved     # NOTE: getattr: bodies pickled before the flag
     out_c, out_y = [j for j in read if j < nc], [j - nc for j in read if j >= nc]
     fwd_attrs = dict(body=body, num_consts=nk, num_carry=nc, length=length, reverse=reverse, sizes=sizes)
     if saved:
