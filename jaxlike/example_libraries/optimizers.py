@@ -119,6 +119,12 @@ def _first(state):
     return state[0]
 
 
+def _with_one_zero(x0):
+    """init of the optimizers that keep one accumulator of the parameters' shape (momentum, nesterov,
+    rmsprop)."""
+    return x0, jnp.zeros_like(x0)
+
+
 def _with_two_zeros(x0):
     """init of the optimizers that keep two accumulators of the parameters' shape (adagrad, rmsprop_momentum,
     adam, adamax)."""
@@ -130,15 +136,12 @@ def momentum(step_size, mass):
     """SGD with momentum: ``v = mass * v + g``, ``x - step_size(i) * v``."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0)
-
     def update(i, g, state):
         x, velocity = state
         velocity = mass * velocity + g
         return x - step_size(i) * velocity, velocity
 
-    return init, update, _first
+    return _with_one_zero, update, _first
 
 
 @optimizer
@@ -146,15 +149,12 @@ def nesterov(step_size, mass):
     """SGD with Nesterov momentum: ``v = mass * v + g``, ``x - step_size(i) * (mass * v + g)``."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0)
-
     def update(i, g, state):
         x, velocity = state
         velocity = mass * velocity + g
         return x - step_size(i) * (mass * velocity + g), velocity
 
-    return init, update, _first
+    return _with_one_zero, update, _first
 
 
 @optimizer
@@ -178,15 +178,12 @@ def rmsprop(step_size, gamma=0.9, eps=1e-8):
     """RMSProp: a running mean of g^2 (decay ``gamma``) scales each step."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0)
-
     def update(i, g, state):
         x, avg_sq_grad = state
         avg_sq_grad = avg_sq_grad * gamma + jnp.square(g) * (1. - gamma)
         return x - step_size(i) * g / jnp.sqrt(avg_sq_grad + eps), avg_sq_grad
 
-    return init, update, _first
+    return _with_one_zero, update, _first
 
 
 @optimizer
