@@ -12,6 +12,7 @@ import jaxlike
 import jaxlike.numpy as jnp
 from jaxlike.experimental.ode import odeint
 from jaxlike.flatten_util import ravel_pytree
+from _finite_differences import central_difference
 
 
 def interp(f):
@@ -162,16 +163,6 @@ def test_exhausted_mxstep_and_a_blow_up_give_jax_values():
 
 
 # -- odeint: derivatives -------------------------------------------------------------------------------------
-def _central_difference(f, x, eps):
-    x = np.array(x, dtype=float)
-    out = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = eps
-        out[i] = (f(x + e) - f(x - e)) / (2 * eps)
-    return out
-
-
 def test_adjoint_gradients_match_jax_and_finite_differences():
     value, grads = jaxlike.value_and_grad(lv_loss, (0, 1, 2, 3))(Y0, TS4, 1.5, 3.0)
     np.testing.assert_allclose(value, JAX_LV_LOSS, rtol=1e-12)
@@ -181,10 +172,10 @@ def test_adjoint_gradients_match_jax_and_finite_differences():
     def tight(y0, ts, a, d):
         ys = odeint(lotka_volterra, y0, ts, a, 1.0, 1.0, d, rtol=1e-10, atol=1e-10)
         return float(np.sum(np.asarray(ys)[:, 0] ** 2) + np.sum(np.sin(np.asarray(ys)[:, 1])))
-    fd = [_central_difference(lambda v: tight(v, TS4, 1.5, 3.0), Y0, 1e-5),
-          _central_difference(lambda v: tight(Y0, v, 1.5, 3.0), TS4, 1e-5),
-          _central_difference(lambda v: tight(Y0, TS4, v, 3.0), 1.5, 1e-5),
-          _central_difference(lambda v: tight(Y0, TS4, 1.5, v), 3.0, 1e-5)]
+    fd = [central_difference(lambda v: tight(v, TS4, 1.5, 3.0), Y0, 1e-5),
+          central_difference(lambda v: tight(Y0, v, 1.5, 3.0), TS4, 1e-5),
+          central_difference(lambda v: tight(Y0, TS4, v, 3.0), 1.5, 1e-5),
+          central_difference(lambda v: tight(Y0, TS4, 1.5, v), 3.0, 1e-5)]
     for got, want in zip(grads, fd):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 
@@ -234,7 +225,7 @@ def test_numba_compiled_value_and_gradient():
     np.testing.assert_allclose(v, ev, rtol=1e-13)
     np.testing.assert_allclose(gy, egy, rtol=1e-12)
     np.testing.assert_allclose(gk, egk, rtol=1e-12)
-    np.testing.assert_allclose(gk, _central_difference(lambda k: float(loss(y0, k)), 0.8, 1e-5), rtol=1e-5)
+    np.testing.assert_allclose(gk, central_difference(lambda k: float(loss(y0, k)), 0.8, 1e-5), rtol=1e-5)
 
 
 # -- odeint: bad input ---------------------------------------------------------------------------------------
