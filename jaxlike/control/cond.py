@@ -179,8 +179,8 @@ def _cond_vjp(cts, node, index, *operands, output, num_branches, sizes, **bodies
     # NOTE: where a branch's derivative reads its results (tanh's reads tanh's), it reads the cond's own
     # instead of computing the branch again
     floats = [k for k, g in enumerate(gs) if g.dtype.kind in "fc"]
-    results_of = [bind(cond, index, *operands, _source=node.source, output=k, num_branches=num_branches,
-                       sizes=sizes, **bodies) for k in floats]
+    forward_results = _nodes(index, branches, operands, node.source)   # NOTE: the node's own, CSE'd with them
+    results_of = [forward_results[k] for k in floats]
     traced = []
     for b in branches:
         start = mark()

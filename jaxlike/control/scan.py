@@ -310,7 +310,7 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
     wrt = [body.inputs[j] for j in fk] + [body.inputs[nk + j] for j in fc] + [body.inputs[nk + nc + j] for j in fx]
     grads0 = backward(list(body.outputs), out_cts, wrt)
     kept = [k for k, g in enumerate(grads0) if g is not None]
-    candidates = [j for j in fc] + [nc + j for j in range(ny) if _is_float(body.outputs[nc + j])]
+    candidates = list(fc) + [nc + j for j in range(ny) if _is_float(body.outputs[nc + j])]
     read, saved = _saved_residuals(body, [grads0[k] for k in kept], candidates)
     saved = [] if getattr(body, "remat", False) else saved     # NOTE: getattr: bodies pickled before the flag
     out_c, out_y = [j for j in read if j < nc], [j - nc for j in read if j >= nc]
@@ -329,12 +329,11 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
     residuals = [fwd(nc + ny + j) for j in range(nc)]
     saved_rows = [_sibling(all_operands, fwd_attrs, nc + ny + k) for k in range(len(saved))]
 
-    def types_for():
-        return ([v.type for v in consts] + [init[j].type for j in fc] + [consts[j].type for j in fk]
-                + [init[j].type for j in out_c] + [slice_type(x.type) for x in xs]
-                + [slice_type(r.type) for r in residuals] + [body.outputs[nc + j].type for j in ct_y]
-                + [init[j].type for j in ct_r] + [body.outputs[nc + j].type for j in out_y]
-                + [slice_type(v.type) for v in saved_rows])
+    types = ([v.type for v in consts] + [init[j].type for j in fc] + [consts[j].type for j in fk]
+             + [init[j].type for j in out_c] + [slice_type(x.type) for x in xs]
+             + [slice_type(r.type) for r in residuals] + [body.outputs[nc + j].type for j in ct_y]
+             + [init[j].type for j in ct_r] + [body.outputs[nc + j].type for j in out_y]
+             + [slice_type(v.type) for v in saved_rows])
 
     def step(*vs):
         k_b, ctc_b, acc_b, oc_b, x_b, r_b, cty_b, ctr_b, oy_b, s_b = split(
@@ -367,7 +366,7 @@ def _scan_vjp(cts, node, *operands, body, num_consts, num_carry, length, reverse
 
     # NOTE: the step carries the carry cotangents, the invariants' cotangents summed so far and the carries
     # that left the step after it
-    bwd, captured = _step_body(step, types_for(), nk, len(fc) + len(fk) + len(out_c))
+    bwd, captured = _step_body(step, types, nk, len(fc) + len(fk) + len(out_c))
     ops = (list(captured) + list(consts) + ct_final + acc0 + [fwd(j) for j in out_c]
            + list(xs) + residuals + [cts[nc + j] for j in ct_y] + [cts[nc + ny + j] for j in ct_r]
            + [fwd(nc + j) for j in out_y] + saved_rows)
