@@ -44,14 +44,14 @@ def dims3(ctx, shape, axis):
 def _view3(ctx, x, axis, dtype=None):
     """``x`` reshaped to (before axis, axis, after axis), C-contiguous."""
     pre, n, post = dims3(ctx, x.shape, axis)
-    return f"np.ascontiguousarray({_as_array(ctx, x, dtype)}).reshape(({pre}, {n}, {post}))"
+    return f"_rt.reshaped({_as_array(ctx, x, dtype)}, ({pre}, {n}, {post}))"
 
 
 def _indices(ctx, idx):
     """A 1-D C-contiguous int64 array of the index operand's entries."""
     if idx.ndim == 0:
         return f"np.full((1,), {ctx.name(idx)}, np.int64)"
-    flat = f"np.ascontiguousarray({ctx.name(idx)}).reshape(({_product(ctx, idx.shape)},))"
+    flat = f"_rt.reshaped({ctx.name(idx)}, ({_product(ctx, idx.shape)},))"
     return flat if idx.dtype == np.int64 else f"{flat}.astype(np.int64)"
 
 
@@ -173,9 +173,11 @@ def gemm_update(ctx, v, target, alpha):
 
 
 def _matrix_vector(ctx, v):
-    """A float matrix times a vector, on either side, as ``support.gemv`` on the arrays themselves (None for
-    other contractions): the general path's reshapes and (n, 1) result cost ~0.1 us per product, a seventh
-    of the seed XOR net's step."""
+    """A float matrix times a vector, on either side, on the arrays themselves (None for other contractions):
+    the general path's reshapes and (n, 1) result cost ~0.1 us per product, a seventh of the seed XOR net's
+    step. BLAS (``support.gemv_blas``) from SMALL_GEMM multiply-adds; below, a loop written out here, each
+    out[i] summed over the matrix's row in order. Called, the same loop cost the XOR step 22 ns more: the
+    call takes a transposed view and counts references to the caller's arrays, atomically."""
     sa, sb, so, batch, fa, red, fb = spec_groups(dict(v.attrs)["spec"])
     a, b = v.inputs
     if batch or len(red) != 1 or v.dtype.kind not in "fc" or any(x.dtype != v.dtype for x in v.inputs):
@@ -188,10 +190,21 @@ def _matrix_vector(ctx, v):
         return None
     size, lines = _index_sizes(ctx, v, sa, sb)
     out = ctx.name(v)
-    m = ctx.name(mat) if list(ms) == rows + red else f"{ctx.name(mat)}.T"
-    lines.append(ctx.empty(out, f"({ctx.dim(size[rows[0]])},)", np_type(v.dtype), v))
-    ctx.made_dims[out] = [ctx.dim(size[rows[0]])]
-    return lines + [f"_rt.gemv({m}, {ctx.name(vec)}, {out})"]
+    straight = list(ms) == rows + red
+    m, x = ctx.name(mat), ctx.name(vec)
+    rows_n, k_n = ctx.dim(size[rows[0]]), ctx.dim(size[red[0]])
+    lines.append(ctx.empty(out, f"({rows_n},)", np_type(v.dtype), v))
+    ctx.made_dims[out] = [rows_n]
+    i, p, acc = ctx.tmp("_mv_i"), ctx.tmp("_mv_p"), ctx.tmp("_mv_acc")
+    element = f"{m}[{i}, {p}]" if straight else f"{m}[{p}, {i}]"
+    return lines + [f"if {rows_n} * {k_n} > _rt.SMALL_GEMM:",
+                    f"    _rt.gemv_blas({m if straight else m + '.T'}, {x}, {out})",
+                    "else:",
+                    f"    for {i} in range({rows_n}):",
+                    f"        {acc} = {np_type(v.dtype)}(0)",
+                    f"        for {p} in range({k_n}):",
+                    f"            {acc} += {element} * {x}[{p}]",
+                    f"        {out}[{i}] = {acc}"]
 
 
 def contract(ctx, v):
@@ -246,7 +259,7 @@ def _operand(ctx, name, x, spec, groups, dims3, dt):
             lines.append(f"{name} = {src}")
             src = name
         src = permuted(src, perm)
-    return lines + [f"{name} = np.ascontiguousarray({src}).reshape(({', '.join(shape)}))"]
+    return lines + [f"{name} = _rt.reshaped({src}, ({', '.join(shape)}))"]
 
 
 # -- gather / scatter / argmax ---------------------------------------------------------------------------------
@@ -277,7 +290,7 @@ def scatter_add(ctx, v):
     m = _product(ctx, idx.shape)
     res = out
     g3 = (f"np.full((1, 1, 1), {ctx.name(g)}, {np_type(v.dtype)})" if g.ndim == 0 else
-          f"np.ascontiguousarray({_as_array(ctx, g, v.dtype)}).reshape(({pre}, {m}, {post}))")
+          f"_rt.reshaped({_as_array(ctx, g, v.dtype)}, ({pre}, {m}, {post}))")
     ctx.made_dims[out] = [ctx.dim(d) for d in shape]
     lines += [f"{res} = np.zeros({ctx.shape_text(shape)}, {np_type(v.dtype)})",
               f"_al.scatter3({g3}, {_indices(ctx, idx)}, {res}.reshape(({pre}, {n}, {post})), {axis}, "
@@ -430,10 +443,12 @@ def reshape(ctx, v):
         ctx.made_dims[out] = [ctx.dim(d) for d in v.shape]
         return [f"{out} = np.full({ctx.shape_text(v.shape)}, {ctx.name(x)}, {np_type(v.dtype)})"]
     if v.ndim == 0:
-        return [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape((1,))[0]"]
-    dims = ", ".join("-1" if (is_known(d) and d == -1) else ctx.dim(d) for d in shape)
-    lines = []
+        return [f"{out} = _rt.reshaped({ctx.name(x)}, (1,))[0]"]
     rest = [d for d in shape if not (is_known(d) and d == -1)]
+    # NOTE: the -1 is the size over the others' product, which the check below makes a nonzero divisor
+    dims = ", ".join(f"({ctx.name(x)}.size // ({_product(ctx, rest)}))" if (is_known(d) and d == -1) else ctx.dim(d)
+                     for d in shape)
+    lines = []
     if len(rest) == len(shape):
         ctx.made_dims[out] = [ctx.dim(d) for d in shape]
         lines = _reshape_check(ctx, x, shape)
@@ -443,8 +458,7 @@ def reshape(ctx, v):
                           + ctx.where_text))
         lines = [f"_rt.check_inferable({_product(ctx, rest)}, {ctx.name(x)}.size, {text!r})"]
     copy = "" if ctx.view_ok(x) or borrows(ctx, x, v) else ".copy()"
-    return lines + [f"{out} = np.ascontiguousarray({ctx.name(x)}).reshape(({dims}{',' if len(shape) == 1 else ''}))"
-                    f"{copy}"]
+    return lines + [f"{out} = _rt.reshaped({ctx.name(x)}, ({dims}{',' if len(shape) == 1 else ''})){copy}"]
 
 
 def _reshape_check(ctx, x, shape):

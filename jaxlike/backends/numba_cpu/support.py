@@ -25,6 +25,7 @@ from ...core.primitive import REGISTRY
 from ...core.types import Sym, DimExpr
 from ...ops.prng import ROTATIONS, PARITY
 from . import branchless as _branchless, scratch as _scratch
+from .views import reshaped  # noqa: F401 (called as _rt.reshaped)
 
 
 new_block, take, stack_vector = _scratch.new_block, _scratch.take, _scratch.stack_vector  # called as _rt.*
@@ -148,17 +149,10 @@ def gemm(a, b, out):
 
 
 @njit(cache=True, nogil=True)
-def gemv(a, x, out):
-    """out = a @ x for a float matrix and vector: BLAS (numba's np.dot) from SMALL_GEMM multiply-adds, a
-    loop below (each out[i] summed over a's row in order)."""
-    m, k = a.shape
-    if m * k > SMALL_GEMM:
-        np.dot(blas_layout(a), blas_layout(x), out)
-        return
-    for i in range(m):
-        out[i] = 0
-        for p in range(k):
-            out[i] += a[i, p] * x[p]
+def gemv_blas(a, x, out):
+    """out = a @ x through BLAS (numba's np.dot), for products above SMALL_GEMM multiply-adds; the entry
+    writes the loop for smaller ones itself (``lowering._matrix_vector``)."""
+    np.dot(blas_layout(a), blas_layout(x), out)
 
 
 @intrinsic
