@@ -27,12 +27,18 @@ class DirectEntry:
     ``type_errors``; ``explain(arguments)`` then raises a TypeError that names the argument and what was
     expected. ``owned_base``: the type of the ``base`` of an array the entry allocated (numba's MemInfo), which
     the caller may keep without a copy when no Python object owns that memory (its ``parent`` is None) and no
-    other returned array shares it (its ``refcount`` is 1); None when every view must be copied."""
+    other returned array shares it (its ``refcount`` is 1); None when every view must be copied.
+    ``entry_point_for(arguments, n_inputs)``: the entry as already compiled for these arguments with each of
+    the first ``n_inputs`` arrays taken as C-contiguous, aligned and writeable, callable without the entry's
+    type dispatch; None when the other arguments are not of that form or no such compiled form exists
+    (None for backends without one: ``runtime/callpath.py`` says what the caller must guard)."""
 
-    __slots__ = ("entry", "consts", "number_outputs", "in_place", "type_errors", "explain", "bare", "owned_base")
+    __slots__ = ("entry", "consts", "number_outputs", "in_place", "type_errors", "explain", "bare", "owned_base",
+                 "entry_point_for")
 
     def __init__(self, entry, consts, number_outputs, in_place, type_errors, explain, bare=False,
-                 owned_base=None):
+                 owned_base=None, entry_point_for=None):
         self.entry, self.consts, self.bare, self.owned_base = entry, tuple(consts), bare, owned_base
+        self.entry_point_for = entry_point_for
         self.number_outputs, self.in_place = dict(number_outputs), dict(in_place)
         self.type_errors, self.explain = tuple(type_errors), explain

@@ -82,14 +82,25 @@ def function_caller(direct, checks, shared, targets, out_copy, update_copy, sing
 
 
 def _function_lines(direct, checks, shared, targets, out_copy, update_copy, single, host_only, names, env):
-    lines = []
+    # NOTE: the numba entry's dispatch types every argument on every call (~0.17 us of the seed XOR step's
+    # ~1.2). Its compiled form can be called directly where the arguments are what it was compiled for: the
+    # checks below (exact dtype and rank, C-contiguous, aligned and writeable) for arguments, and for shared
+    # state the very arrays it was found for (``learn``). Those arrays are the variables' own, never an
+    # object the user holds (``SharedVariable`` keeps views of borrowed arrays), so nothing can change their
+    # rank or dtype in place; set_value or an update that replaces one fails the identity test. Functions
+    # whose updates replace state on every call keep the dispatch (they would fail it on every call).
+    fast = direct.entry_point_for is not None and len(direct.in_place) == len(targets)
+    lines = ["f = fast"] if fast else []
+    arrays = []
     for name, chk in zip(names, checks):
         env[f"cv_{name}"] = chk.convert
+        redo = [f"    {name} = cv_{name}({name})"] + (["    f = None"] if fast else [])
         if chk.kind == "array":
             env[f"dt_{name}"] = chk.dtype
+            arrays.append(name)
             lines.append(f"if type({name}) is not ndarray or {name}.dtype is not dt_{name} "
                          f"or {name}.ndim != {chk.ndim}:")
-            lines.append(f"    {name} = cv_{name}({name})")
+            lines += redo
         elif chk.kind == "number":
             tests = []
             for j, t in enumerate(chk.pytype):
@@ -97,32 +108,33 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
                 tests.append(f"t is not pt{j}_{name}")
             lines.append(f"t = type({name})")
             lines.append(f"if {' and '.join(tests)}:")
-            lines.append(f"    {name} = cv_{name}({name})")
+            lines += redo
         else:
             lines.append(f"{name} = cv_{name}({name})")
-    states = []
+            if fast and chk.kind is None:
+                # NOTE: its converter's result has no inline test: only the dispatch may take it
+                lines.append("f = None")
+    states = [f"s{k}" for k in range(len(shared))]
     for k, s in enumerate(shared):
         env[f"sh{k}"] = s
-        states.append(f"s{k}")
         lines.append(f"s{k} = sh{k}._data")
-        if host_only:
-            # NOTE: a value a GPU function left on the device comes to the host for this backend, and the
-            # host copy becomes the variable's value (an update written in place then lands in it).
-            lines.append(f"if type(s{k}) is not ndarray:")
-            lines.append(f"    s{k} = sh{k}._data = asarray(s{k})")
     consts = []
     for k, c in enumerate(direct.consts):
         env[f"c{k}"] = c
         consts.append(f"c{k}")
     call_args = names + states
-    lines.append("try:")
-    if direct.bare:
-        lines.append(f"    out0 = entry({', '.join(call_args + consts)})")
-    else:
-        lines.append(f"    outs, ups = entry({', '.join(call_args + consts)})")
-    lines.append("except type_errors:")
-    lines.append(f"    explain(({''.join(a + ', ' for a in call_args)}))")
-    lines.append("    raise")
+    call = f"entry({', '.join(call_args + consts)})"
+    result = "out0" if direct.bare else "outs, ups"
+    slow = []
+    if host_only:
+        for k in range(len(shared)):
+            # NOTE: a value a GPU function left on the device comes to the host for this backend, and the
+            # host copy becomes the variable's value (an update written in place then lands in it).
+            slow.append(f"if type(s{k}) is not ndarray:")
+            slow.append(f"    s{k} = sh{k}._data = asarray(s{k})")
+    slow += ["try:", f"    {result} = {call}", "except type_errors:",
+             f"    explain(({''.join(a + ', ' for a in call_args)}))", "    raise"]
+    lines += _direct_call(env, direct, len(names), states, consts, arrays, result, slow) if fast else slow
     returned = 0
     for k, (target, always) in enumerate(zip(targets, update_copy)):
         env[f"tg{k}"] = target
@@ -162,6 +174,43 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
         results.append(f"o{k}")
     lines.append(f"return {results[0]}" if single else f"return [{', '.join(results)}]")
     return lines
+
+
+def _direct_call(env, direct, n_inputs, states, consts, arrays, result, slow):
+    """The lines that call the entry's compiled form where the guard holds and run ``slow`` (the dispatched
+    call) elsewhere, followed by ``learn`` while the direct form is unknown or the state has changed."""
+    env["fast"] = None
+    env["learn"] = _learner(env, direct, n_inputs, len(states))
+    for k in range(len(states)):
+        env[f"ok{k}"] = NOT_PASSED
+    env["tries"] = _LEARN_TRIES
+    args = ", ".join([f"a{k}" for k in range(n_inputs)] + states + consts)
+    stale = " or ".join([f"{s} is not ok{k}" for k, s in enumerate(states)] + ["tries"])
+    guard = " and ".join(["f is not None"] + [f"{s} is ok{k}" for k, s in enumerate(states)]
+                         + [f"{a}.flags.carray" for a in arrays])
+    slow = slow + [f"if {stale}:", f"    learn({args})"]
+    return [f"if {guard}:", f"    {result} = f({args})", "else:"] + ["    " + line for line in slow]
+
+
+_LEARN_TRIES = 3    # dispatched calls that look for the direct form before giving up until the state changes
+
+
+def _learner(env, direct, n_inputs, n_states):
+    """``learn(*arguments)``, run after a dispatched call: points the generated call path's ``fast`` at the
+    entry's compiled form for arguments like these and remembers the state arrays it holds for (``ok0``...).
+    New state arrays reset the count of tries; a call whose state has no such form (a borrowed
+    Fortran-ordered array) stops looking after ``_LEARN_TRIES`` calls."""
+    def learn(*args):
+        states = args[n_inputs:n_inputs + n_states]
+        if any(s is not env[f"ok{k}"] for k, s in enumerate(states)):
+            env["fast"] = None
+            env["tries"] = _LEARN_TRIES
+            for k, s in enumerate(states):
+                env[f"ok{k}"] = s
+        found = direct.entry_point_for(args, n_inputs)
+        env["tries"] = 0 if found is not None else max(env["tries"] - 1, 0)
+        env["fast"] = found
+    return learn
 
 
 def plain_caller(direct, n_args, single):

@@ -108,9 +108,7 @@ class SharedVariable(Var):
         # NOTE: an expression a function applies as this variable's update when it reads the variable and its
         # updates give none (Theano's default update; RandomStreams keys advance this way)
         self.default_update = None
-        self._data = filter_value(arr, self.type, self._what("shared()"))
-        if (self._data is value and not borrow) or not self._data.flags.writeable:
-            self._data = np.array(self._data, copy=True, order="C")
+        self._data = _own(filter_value(arr, self.type, self._what("shared()")), value, borrow)
 
     def __bool__(self):
         return True   # NOTE: Theano's variables are true (the tutorials' dA tests `if not W:` on a shared W)
@@ -140,17 +138,24 @@ class SharedVariable(Var):
             if borrow and return_internal_type:
                 return data
             return np.asarray(data)  # NOTE: device arrays copy to the host here
-        return data if borrow else data.copy()
+        return data.view() if borrow else data.copy()   # NOTE: a view, as _own says why
 
     def set_value(self, value, borrow=False):
         """Replace the value. Lists and numbers are accepted; the shape may change, the dtype and rank may
         not (a value that would lose precision is a TypeError)."""
-        arr = filter_value(value, self.type, self._what("set_value"))
-        # NOTE: backends may write updates into the stored array, so it must be writeable and, unless
-        # borrowed, not the caller's object.
-        if (arr is value and not borrow) or not arr.flags.writeable:
-            arr = np.array(arr, copy=True, order="C")
-        self._data = arr
+        self._data = _own(filter_value(value, self.type, self._what("set_value")), value, borrow)
+
+
+def _own(arr, value, borrow):
+    """The array a shared variable stores for ``arr``, the checked form of the caller's ``value``. Backends
+    may write updates into it, so it is writeable and, unless borrowed, not the caller's memory. Borrowed, it
+    is a view of the caller's array: the memory is shared (Theano's borrow), the array object is not. No one
+    else holds the stored object, so no one can change its rank, dtype or flags in place, and the generated
+    call path may trust an array it has checked once for as long as the variable holds it
+    (``runtime/callpath.py``); ``get_value(borrow=True)`` gives a view for the same reason."""
+    if (arr is value and not borrow) or not arr.flags.writeable:
+        return np.array(arr, copy=True, order="C")
+    return arr.view() if arr is value else arr
 
 
 def type_str_of(v):

@@ -228,7 +228,10 @@ def test_get_value_copies_unless_borrowed_and_borrow_keeps_the_array():
     s.get_value(borrow=True)[2] = 7
     assert s.get_value()[2] == 7
     kept = np.zeros(2)
-    assert jaxlike.shared(kept, borrow=True).get_value(borrow=True) is kept
+    borrowed = jaxlike.shared(kept, borrow=True)
+    assert np.shares_memory(borrowed.get_value(borrow=True), kept)
+    borrowed.get_value(borrow=True)[0] = 3.0
+    assert kept[0] == 3.0
 
 
 def test_set_value_accepts_lists_and_scalars_and_may_change_shape():
@@ -400,6 +403,52 @@ def test_the_generated_call_path_keeps_the_conventions():
     b._data = np.zeros((2, 2))
     with pytest.raises(TypeError, match=r"argument 4: expected a float64 array of rank 1"):
         f(np.zeros(2), 1.0, 1)
+
+
+def test_the_direct_call_is_taken_only_where_its_checks_hold():
+    # catches: the generated call path calling numba's compiled entry directly (runtime/callpath.py) with
+    # what the entry was not compiled for, which numba's dispatch would have typed anew: a strided or
+    # read-only argument, a state replaced by set_value, or a borrowed array whose owner reshapes it in place
+    x = T.dvector("x")
+    w = jaxlike.shared(np.ones(3), name="w")
+    step = jaxlike.function([x], T.sum(w * x), updates=[(w, w - 0.5 * x)])
+    assert step._fast is not None
+    env = type(step).__call__.__globals__
+    entry, dispatched = env["entry"], []
+
+    def counting_entry(*args):
+        dispatched.append(args)
+        return entry(*args)
+    env["entry"] = counting_entry
+    want = np.ones(3)
+
+    def check(arg, direct):
+        nonlocal want
+        before = len(dispatched)
+        out = step(arg)
+        assert float(out) == float(np.sum(want * arg))
+        want = want - 0.5 * arg
+        np.testing.assert_array_equal(w.get_value(), want)
+        assert (len(dispatched) == before) == direct
+    check(np.array([1.0, 2.0, 3.0]), direct=False)     # the first call finds the direct form
+    assert env["fast"] is not None
+    check(np.array([0.5, 1.0, 0.0]), direct=True)
+    check(np.arange(6.0)[::2], direct=False)            # strided
+    ro = np.array([1.0, 0.0, 1.0])
+    ro.flags.writeable = False
+    check(ro, direct=False)
+    check(np.ones(3), direct=True)
+    w.set_value([1.0, 1.0, 1.0, 1.0])                   # a new array of another shape
+    want = np.ones(4)
+    check(np.ones(4), direct=False)
+    check(np.full(4, 2.0), direct=True)
+    kept = np.ones(3)
+    w.set_value(kept, borrow=True)
+    want = np.ones(3)
+    check(np.ones(3), direct=False)
+    kept.shape = (3, 1)         # the owner's array object changes rank; the variable's view does not
+    check(np.ones(3), direct=True)
+    np.testing.assert_array_equal(kept[:, 0], want)     # the borrowed memory is still the one updated
 
 
 def test_shared_state_shared_between_functions():

@@ -41,6 +41,7 @@ from . import blas_modules
 
 blas_modules.preload()  # before numba's import, which would import all of scipy.linalg for these two
 import numba  # noqa: E402,F401  (this import failing is how runtime knows to fall back to the reference)
+from numba import types  # noqa: E402
 from numba.core.errors import TypingError  # noqa: E402
 from numba.core.runtime.nrt import MemInfo  # noqa: E402
 
@@ -158,8 +159,26 @@ def _compile(graph, options):
     exe.kernel_timers = timers
     numbers = {k: o.dtype for k, o in enumerate(graph.outputs) if o.ndim == 0}
     exe.direct = DirectEntry(module.entry, extra, numbers, mod_spec.in_place, (TypingError,),
-                             lambda arrays: _explain(graph, arrays), mod_spec.bare, owned_base=MemInfo)
+                             lambda arrays: _explain(graph, arrays), mod_spec.bare, owned_base=MemInfo,
+                             entry_point_for=lambda args, n: _entry_point_for(module.entry, args, n))
     return exe
+
+
+def _entry_point_for(entry, args, n_inputs):
+    """numba's compiled wrapper of ``entry`` for ``args`` with their first ``n_inputs`` arrays typed
+    C-contiguous, aligned and writeable (see ``DirectEntry``), or None. The wrapper unboxes its arguments as
+    its signature says without checking them: numba's dispatch, which it skips, is what checks them."""
+    sig = []
+    for k, a in enumerate(args):
+        t = numba.typeof(a)
+        if isinstance(t, types.Array):
+            if k < n_inputs:
+                t = types.Array(t.dtype, t.ndim, "C")
+            elif t.layout != "C" or not t.mutable or not t.aligned:
+                return None
+        sig.append(t)
+    compiled = entry.overloads.get(tuple(sig))
+    return None if compiled is None else compiled.entry_point
 
 
 def _runner(entry, consts, graph, in_place=(), bare=False):
