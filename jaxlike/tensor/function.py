@@ -249,7 +249,9 @@ class Function:
                 label_in = ", ".join(var_str(v) for v in self.inputs)
                 title = profile if isinstance(profile, str) else name or f"function({label_in})"
                 self.profile = new_profile(title)
-        self.executable = build_executable(self.graph, None, _MODES.get(mode), profile=self.profile)
+        # NOTE: the GIL stays held while the entry runs, as in Theano (numba_cpu's release_gil says what it costs)
+        self.executable = build_executable(self.graph, None, _MODES.get(mode), options={"release_gil": False},
+                                           profile=self.profile)
 
         # -- everything the call path needs, precomputed ---------------------------------------------
         self._targets = targets

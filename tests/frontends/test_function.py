@@ -405,6 +405,15 @@ def test_the_generated_call_path_keeps_the_conventions():
         f(np.zeros(2), 1.0, 1)
 
 
+def test_theano_functions_hold_the_gil_where_compiled_functions_release_it():
+    # catches: the release_gil option not reaching the generated entry (numba's nogil) from either front end
+    x = T.dvector("x")
+    held = jaxlike.function([x], T.exp(x) * 2.0).source.split("def entry")[0].rsplit("@njit", 1)[1]
+    assert "nogil=False" in held
+    released = jaxlike.compile(lambda v: jaxlike.numpy.exp(v) * 2.0).source(np.ones(2))
+    assert "nogil=True" in released.split("def entry")[0].rsplit("@njit", 1)[1]
+
+
 def test_the_direct_call_is_taken_only_where_its_checks_hold():
     # catches: the generated call path calling numba's compiled entry directly (runtime/callpath.py) with
     # what the entry was not compiled for, which numba's dispatch would have typed anew: a strided or

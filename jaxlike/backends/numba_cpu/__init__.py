@@ -10,7 +10,10 @@ Options: ``fastmath`` (default False); ``parallel`` (True, False or "auto", the 
 of large loops when numba runs at least 4 threads, and with at least 2 the chunked form of sin/cos kernels,
 ``simd.chunked``); ``profile`` (default False: time every kernel of the entry, see
 ``NumbaExecutable.kernel_timers``); ``par_threshold`` (elements from which a kernel runs its ``prange`` variant;
-default 32768); ``cache`` (default True: use the disk cache in ``config.cache_dir``); ``cache_dir``.
+default 32768); ``cache`` (default True: use the disk cache in ``config.cache_dir``); ``cache_dir``;
+``release_gil`` (default True: the entry runs without the GIL, so other Python threads run meanwhile, as JAX's
+compiled functions let them; releasing and taking it back cost ~45 ns a call, 5% of the seed XOR step, and
+``jaxlike.function`` passes False, as Theano's functions held it).
 
 Memory: every call allocates its intermediates afresh (numpy arrays), and glibc's malloc returns freed blocks
 of a few MB to the OS at once, so the next call takes page faults and has the kernel zero those pages again:
@@ -49,7 +52,7 @@ from ...config import config  # noqa: E402
 from ..base import DirectEntry, Executable  # noqa: E402
 from . import build, codegen, support  # noqa: E402
 
-DEFAULTS = {"fastmath": False, "parallel": "auto", "par_threshold": 32768, "cache": True}
+DEFAULTS = {"fastmath": False, "parallel": "auto", "par_threshold": 32768, "cache": True, "release_gil": True}
 MIN_THREADS_FOR_PARALLEL = 4
 
 

@@ -528,7 +528,7 @@ class Codegen(UpdateWriter):
         ret_o = "(" + "".join(f"{x}, " for x in outs) + ")"
         ret_u = "(" + "".join(f"{x}, " for x in ups) + ")"
         # NOTE: an objmode block (a fallback, the profiler's clock) needs the GIL, and numba warns about nogil=True around one
-        nogil = not self.fallbacks and not self.options.get("profile")
+        nogil = self.options.get("release_gil", True) and not self.fallbacks and not self.options.get("profile")
         flags = f"error_model='numpy', fastmath={bool(self.options['fastmath'])}, nogil={nogil}"
         if self.options.get("out_params") and len(params) <= 30 and not self.fallbacks:
             # NOTE: a step is inlined where its loop calls it (8-vector step: 69 -> 5 ns, no per-step reference
