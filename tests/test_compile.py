@@ -234,6 +234,35 @@ def test_number_arguments_take_the_lookup_by_type_and_keep_the_conventions():
     assert f(1.0, s=1.0) == 3.0
 
 
+def test_the_direct_call_of_a_compiled_signature_takes_only_c_contiguous_arrays():
+    # catches: the inline signature test calling numba's compiled entry directly (callpath._direct_call) with
+    # a strided, read-only or Fortran-ordered array, which its C-contiguous form would read as contiguous
+    f = jaxlike.compile(lambda x, y: jnp.sum(jnp.sin(x) * jnp.cos(2.0 * x[::-1])) * y)
+    x = np.linspace(0.0, 2.0, 12).reshape(3, 4)
+    f(x, 1.5)   # compiles the signature and writes its inline test
+    f(x, 1.5)   # the first call through the test finds the compiled form
+    env = f.__globals__
+    entry, dispatched = env["s0_entry"], []
+
+    def counting_entry(*args):
+        dispatched.append(args)
+        return entry(*args)
+
+    def check(x, direct):
+        before = len(dispatched)
+        assert float(f(x, 1.5)) == pytest.approx(np.sum(np.sin(x) * np.cos(2.0 * x[::-1])) * 1.5, rel=1e-12)
+        assert (len(dispatched) == before) == direct
+    env["s0_entry"] = counting_entry
+    assert env["s0_fast"] is not None
+    check(x, direct=True)
+    check(x[:, ::2], direct=False)
+    check(np.asfortranarray(x), direct=False)
+    read_only = x.copy()
+    read_only.flags.writeable = False
+    check(read_only, direct=False)
+    check(x + 1.0, direct=True)
+
+
 def test_number_signatures_are_tested_inline_and_everything_else_takes_the_general_path():
     # catches: the generated __call__ (callpath.signature_dispatch) serving a signature to the wrong arity
     # (a default argument left out), dropping an argument on its way to the general path, answering for a

@@ -134,7 +134,7 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
             slow.append(f"    s{k} = sh{k}._data = asarray(s{k})")
     slow += ["try:", f"    {result} = {call}", "except type_errors:",
              f"    explain(({''.join(a + ', ' for a in call_args)}))", "    raise"]
-    lines += _direct_call(env, direct, len(names), states, consts, arrays, result, slow) if fast else slow
+    lines += _direct_call(env, direct, names, states, consts, arrays, result, slow) if fast else slow
     returned = 0
     for k, (target, always) in enumerate(zip(targets, update_copy)):
         env[f"tg{k}"] = target
@@ -176,40 +176,43 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
     return lines
 
 
-def _direct_call(env, direct, n_inputs, states, consts, arrays, result, slow):
-    """The lines that call the entry's compiled form where the guard holds and run ``slow`` (the dispatched
-    call) elsewhere, followed by ``learn`` while the direct form is unknown or the state has changed."""
-    env["fast"] = None
-    env["learn"] = _learner(env, direct, n_inputs, len(states))
+def _direct_call(env, direct, inputs, states, consts, arrays, result, slow, p="", f="f"):
+    """The lines that call the entry's compiled form where the guard holds (``f``, the name holding that form
+    or None; the state arrays ``learn`` found it for; ``arrays``, the argument arrays the inline tests have
+    checked for dtype and rank, C-contiguous, aligned and writeable) and run ``slow`` (the dispatched call)
+    elsewhere, followed by ``learn`` while the direct form is unknown or the state has changed. Globals go to
+    ``env`` with the prefix ``p``."""
+    env[f"{p}fast"] = None
+    env[f"{p}learn"] = _learner(env, direct, len(inputs), len(states), p)
     for k in range(len(states)):
-        env[f"ok{k}"] = NOT_PASSED
-    env["tries"] = _LEARN_TRIES
-    args = ", ".join([f"a{k}" for k in range(n_inputs)] + states + consts)
-    stale = " or ".join([f"{s} is not ok{k}" for k, s in enumerate(states)] + ["tries"])
-    guard = " and ".join(["f is not None"] + [f"{s} is ok{k}" for k, s in enumerate(states)]
+        env[f"{p}ok{k}"] = NOT_PASSED
+    env[f"{p}tries"] = _LEARN_TRIES
+    args = ", ".join(list(inputs) + states + consts)
+    stale = " or ".join([f"{s} is not {p}ok{k}" for k, s in enumerate(states)] + [f"{p}tries"])
+    guard = " and ".join([f"{f} is not None"] + [f"{s} is {p}ok{k}" for k, s in enumerate(states)]
                          + [f"{a}.flags.carray" for a in arrays])
-    slow = slow + [f"if {stale}:", f"    learn({args})"]
-    return [f"if {guard}:", f"    {result} = f({args})", "else:"] + ["    " + line for line in slow]
+    slow = slow + [f"if {stale}:", f"    {p}learn({args})"]
+    return [f"if {guard}:", f"    {result} = {f}({args})", "else:"] + ["    " + line for line in slow]
 
 
 _LEARN_TRIES = 3    # dispatched calls that look for the direct form before giving up until the state changes
 
 
-def _learner(env, direct, n_inputs, n_states):
+def _learner(env, direct, n_inputs, n_states, p=""):
     """``learn(*arguments)``, run after a dispatched call: points the generated call path's ``fast`` at the
     entry's compiled form for arguments like these and remembers the state arrays it holds for (``ok0``...).
     New state arrays reset the count of tries; a call whose state has no such form (a borrowed
     Fortran-ordered array) stops looking after ``_LEARN_TRIES`` calls."""
     def learn(*args):
         states = args[n_inputs:n_inputs + n_states]
-        if any(s is not env[f"ok{k}"] for k, s in enumerate(states)):
-            env["fast"] = None
-            env["tries"] = _LEARN_TRIES
+        if any(s is not env[f"{p}ok{k}"] for k, s in enumerate(states)):
+            env[f"{p}fast"] = None
+            env[f"{p}tries"] = _LEARN_TRIES
             for k, s in enumerate(states):
-                env[f"ok{k}"] = s
+                env[f"{p}ok{k}"] = s
         found = direct.entry_point_for(args, n_inputs)
-        env["tries"] = 0 if found is not None else max(env["tries"] - 1, 0)
-        env["fast"] = found
+        env[f"{p}tries"] = 0 if found is not None else max(env[f"{p}tries"] - 1, 0)
+        env[f"{p}fast"] = found
     return learn
 
 
@@ -223,9 +226,11 @@ def plain_caller(direct, n_args, single):
     return fn
 
 
-def _plain_lines(direct, names, single, p, env):
+def _plain_lines(direct, names, single, p, env, arrays=None):
     """The body of ``plain_caller`` over the argument names ``names``; its globals go to ``env``, prefixed
-    with ``p`` so that several bodies can share one function."""
+    with ``p`` so that several bodies can share one function. ``arrays``: where the caller has tested every
+    argument inline (``signature_dispatch``), those that are arrays of the exact type, dtype and rank, and the
+    body then calls the entry's compiled form directly where they are C-contiguous (see _function_lines)."""
     env.update({f"{p}entry": direct.entry, f"{p}type_errors": direct.type_errors,
                 f"{p}explain": direct.explain})
     consts = []
@@ -233,8 +238,11 @@ def _plain_lines(direct, names, single, p, env):
         env[f"{p}c{k}"] = c
         consts.append(f"{p}c{k}")
     call = f"{p}entry({', '.join(names + consts)})"
-    lines = ["try:", f"    {p}out0 = {call}" if direct.bare else f"    {p}outs, _ = {call}", f"except {p}type_errors:",
+    result = f"{p}out0" if direct.bare else f"{p}outs, _"
+    lines = ["try:", f"    {result} = {call}", f"except {p}type_errors:",
              f"    {p}explain(({''.join(a + ', ' for a in names)}))", "    raise"]
+    if arrays is not None and direct.entry_point_for is not None:
+        lines = _direct_call(env, direct, names, [], consts, arrays, result, lines, p, f"{p}fast")
     numbers = {k: np.dtype(d) for k, d in direct.number_outputs.items()}
     if direct.bare:
         # NOTE: one rank-0 output, returned by the entry itself
@@ -293,6 +301,7 @@ class _Tests:
 
     def __init__(self, env, prefix):
         self.env, self.prefix, self.conds, self.leaves, self.count = env, prefix, [], [], 0
+        self.arrays = []    # the leaves tested as arrays
 
     def const(self, value):
         name = f"{self.prefix}k{self.count}"
@@ -312,6 +321,7 @@ class _Tests:
             self.conds += [f"type({first}) is int", f"{-2 ** 63} <= {name} < {2 ** 63}"]
         elif kind == "array":
             _, dtype, ones = p
+            self.arrays.append(name)
             self.conds += [f"type({first}) is ndarray", f"{name}.dtype is {self.const(dtype)}",
                            f"{name}.ndim == {len(ones)}"]
             if ones and not any(ones):
@@ -368,7 +378,7 @@ def signature_dispatch(calls, general, env):
         lines.append(f"    if {' and '.join(t.conds) or 'True'}:")
         inline = getattr(call, "inline", None)
         if out_tree.kind == "leaf" and inline is not None:
-            body = _plain_lines(inline[0], t.leaves, inline[1], f"s{k}_", env)
+            body = _plain_lines(inline[0], t.leaves, inline[1], f"s{k}_", env, t.arrays)
         elif out_tree.kind == "leaf":
             env[f"s{k}_call"] = call
             body = [f"return s{k}_call({', '.join(t.leaves)})"]
