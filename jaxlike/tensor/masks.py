@@ -23,20 +23,24 @@ def _size_value(d):
     return d.value(specialize=False) if isinstance(d, Sym) else d
 
 
-def _flat_hits(a):
-    """(int64 positions of the nonzero entries of ``a`` flattened, in order; their count)."""
+def _flat_hits(a, mismatch=None):
+    """(int64 positions of the nonzero entries of ``a`` flattened, in order; their count). Where the graph
+    value ``mismatch`` is true, at least one position comes back, so that a mask of the wrong size with no
+    True entry still reaches the gather that raises (``_checked``)."""
     flat = jnp.reshape(a, (-1,))
     hit = flat if flat.dtype == np.bool_ else jnp.not_equal(flat, 0)
     count = jnp.sum(jnp.astype(hit, np.int64))
+    if mismatch is not None:
+        count = jnp.where(mismatch, jnp.maximum(count, 1), count)
     # NOTE: a stable sort of the misses' flags puts the hits first, in row-major order
     order = jnp.argsort(jnp.astype(jnp.logical_not(hit), np.int8), stable=True)
     return getitem(order, slice(None, count)), count
 
 
-def runtime_nonzero(a):
+def runtime_nonzero(a, mismatch=None):
     """The indices of the nonzero entries of the symbolic ``a`` (rank >= 1): one int64 vector per dim, in
-    row-major order, whose length is a size computed when the graph runs."""
-    rest, _ = _flat_hits(a)
+    row-major order, whose length is a size computed when the graph runs (``_flat_hits``: ``mismatch``)."""
+    rest, _ = _flat_hits(a, mismatch)
     idx = []
     for d in reversed(tuple(a.shape[1:])):
         size = _size_value(d)
@@ -62,6 +66,18 @@ def _dims_taken(k):
     if isinstance(k, (np.ndarray, list)) and np.asarray(k).dtype == np.bool_:
         return max(np.ndim(k), 1)
     return 1
+
+
+def _mismatch(mask, x, first):
+    """A graph value true where a symbolic size of ``mask`` differs from the size of ``x`` it indexes (dims
+    ``first...``); None when no pair of sizes is symbolic."""
+    bad = None
+    for j in range(mask.ndim):
+        ms, xs = mask.shape[j], x.shape[first + j]
+        if not (is_known(ms) and is_known(xs)) and ms is not xs:
+            ne = jnp.not_equal(_size_value(ms), _size_value(xs))
+            bad = ne if bad is None else jnp.logical_or(bad, ne)
+    return bad
 
 
 def _checked(indices, mask, x, first):
@@ -98,7 +114,7 @@ def expand_masks(x, key):
         if k is Ellipsis:
             dim += x.ndim - taken
         elif _is_symbolic_mask(k):
-            out.extend(_checked(runtime_nonzero(k), k, x, dim))
+            out.extend(_checked(runtime_nonzero(k, _mismatch(k, x, dim)), k, x, dim))
             dim += k.ndim
             continue
         else:

@@ -412,6 +412,8 @@ def test_theano_functions_hold_the_gil_where_compiled_functions_release_it():
     assert "nogil=False" in held
     released = jaxlike.compile(lambda v: jaxlike.numpy.exp(v) * 2.0).source(np.ones(2))
     assert "nogil=True" in released.split("def entry")[0].rsplit("@njit", 1)[1]
+    kept = jaxlike.compile(lambda v: jaxlike.numpy.exp(v) * 3.0, options={"release_gil": False})
+    assert "nogil=False" in kept.source(np.ones(2)).split("def entry")[0].rsplit("@njit", 1)[1]
 
 
 def test_the_direct_call_is_taken_only_where_its_checks_hold():
