@@ -111,9 +111,8 @@ def _function_lines(direct, checks, shared, targets, out_copy, update_copy, sing
             lines += redo
         else:
             lines.append(f"{name} = cv_{name}({name})")
-            if fast and chk.kind is None:
-                # NOTE: its converter's result has no inline test: only the dispatch may take it
-                lines.append("f = None")
+            if fast:
+                lines.append("f = None")    # NOTE: the converter's result has no inline test to pass
     states = [f"s{k}" for k in range(len(shared))]
     for k, s in enumerate(shared):
         env[f"sh{k}"] = s
@@ -185,10 +184,10 @@ def _direct_call(env, direct, inputs, states, consts, arrays, result, slow, p=""
     env[f"{p}fast"] = None
     env[f"{p}learn"] = _learner(env, direct, len(inputs), len(states), p)
     for k in range(len(states)):
-        env[f"{p}ok{k}"] = NOT_PASSED
+        env[f"{p}ok{k}"] = env[f"{p}seen{k}"] = NOT_PASSED
     env[f"{p}tries"] = _LEARN_TRIES
     args = ", ".join(list(inputs) + states + consts)
-    stale = " or ".join([f"{s} is not {p}ok{k}" for k, s in enumerate(states)] + [f"{p}tries"])
+    stale = " or ".join([f"{s} is not {p}seen{k}" for k, s in enumerate(states)] + [f"{p}tries"])
     guard = " and ".join([f"{f} is not None"] + [f"{s} is {p}ok{k}" for k, s in enumerate(states)]
                          + [f"{a}.flags.carray" for a in arrays])
     slow = slow + [f"if {stale}:", f"    {p}learn({args})"]
@@ -200,19 +199,28 @@ _LEARN_TRIES = 3    # dispatched calls that look for the direct form before givi
 
 def _learner(env, direct, n_inputs, n_states, p=""):
     """``learn(*arguments)``, run after a dispatched call: points the generated call path's ``fast`` at the
-    entry's compiled form for arguments like these and remembers the state arrays it holds for (``ok0``...).
-    New state arrays reset the count of tries; a call whose state has no such form (a borrowed
-    Fortran-ordered array) stops looking after ``_LEARN_TRIES`` calls."""
+    entry's compiled form for arguments like these and, once it has one, at the state arrays it holds for
+    (``ok0``...; only arrays of that form ever go there, and the form serves any of them, so a thread that
+    reads them while another learns still passes only such arrays). State arrays not seen before (``seen0``...)
+    reset the count of tries; state that has no such form (a borrowed Fortran-ordered array) stops the
+    looking after ``_LEARN_TRIES`` calls."""
     def learn(*args):
         states = args[n_inputs:n_inputs + n_states]
-        if any(s is not env[f"{p}ok{k}"] for k, s in enumerate(states)):
-            env[f"{p}fast"] = None
+        if any(s is not env[f"{p}seen{k}"] for k, s in enumerate(states)):
             env[f"{p}tries"] = _LEARN_TRIES
             for k, s in enumerate(states):
-                env[f"{p}ok{k}"] = s
+                # NOTE: the arrays the variables held before are let go (until a function is called again
+                # after its state was replaced, it keeps that one array per variable alive)
+                env[f"{p}ok{k}"] = NOT_PASSED
+                env[f"{p}seen{k}"] = s
         found = direct.entry_point_for(args, n_inputs)
-        env[f"{p}tries"] = 0 if found is not None else max(env[f"{p}tries"] - 1, 0)
+        if found is None:
+            env[f"{p}tries"] = max(env[f"{p}tries"] - 1, 0)
+            return
+        env[f"{p}tries"] = 0
         env[f"{p}fast"] = found
+        for k, s in enumerate(states):
+            env[f"{p}ok{k}"] = s
     return learn
 
 

@@ -460,6 +460,16 @@ def test_the_direct_call_is_taken_only_where_its_checks_hold():
     kept.shape = (3, 1)         # the owner's array object changes rank; the variable's view does not
     check(np.ones(3), direct=True)
     np.testing.assert_array_equal(kept[:, 0], want)     # the borrowed memory is still the one updated
+    strided = np.ones(6)
+    w.set_value(strided[::2], borrow=True)              # state the C-contiguous form cannot take
+    want = np.ones(3)
+    for _ in range(5):
+        check(np.ones(3), direct=False)
+    np.testing.assert_array_equal(strided[::2], want)
+    w.set_value(np.ones(3))
+    want = np.ones(3)
+    check(np.ones(3), direct=False)
+    check(np.ones(3), direct=True)
 
 
 def test_shared_state_shared_between_functions():
