@@ -34,6 +34,8 @@ def _flat_hits(a, mismatch=None):
         count = jnp.where(mismatch, jnp.maximum(count, 1), count)
     # NOTE: a stable sort of the misses' flags puts the hits first, in row-major order
     order = jnp.argsort(jnp.astype(jnp.logical_not(hit), np.int8), stable=True)
+    if mismatch is not None:
+        order = jnp.concatenate([order, jnp.zeros(1, order.dtype)])   # NOTE: that position for an empty mask
     return getitem(order, slice(None, count)), count
 
 

@@ -228,7 +228,10 @@ def test_boolean_mask_size_mismatch_and_jax_traces():
         f(np.ones((2, 3)), np.array([False, False, True]))
     with pytest.raises(IndexError):     # no True entry: no index to send out of range but the one added
         f(np.ones((2, 3)), np.array([False, False, False]))
+    with pytest.raises(IndexError):
+        f(np.ones((2, 3)), np.zeros(0, bool))
     assert f(np.ones((3, 2)), np.array([False, False, False])).shape == (0, 2)
+    assert f(np.ones((0, 2)), np.zeros(0, bool)).shape == (0, 2)
     known = T.constant(np.ones((2, 2))) + T.dscalar()
     with pytest.raises(IndexError, match="size of axis is 2 but size of corresponding boolean axis is 3"):
         known[T.constant(np.ones(3)) > T.dscalar()]
