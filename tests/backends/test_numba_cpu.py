@@ -924,3 +924,20 @@ def test_compiled_linalg_of_non_finite_matrices_computes_as_numpy():
         np.testing.assert_array_equal(g(a), np.linalg.inv(a))
     with pytest.raises(np.linalg.LinAlgError, match="[Ss]ingular"):
         g(np.array([[np.nan, 1.0], [1.0, 1.0]]))     # getrf meets an exact zero pivot, as numpy's
+
+
+def test_a_small_two_dimensional_update_runs_pasted_and_a_large_one_called():
+    """Catches the pasted copy of a called 2-D kernel (``paste.small_first``, run up to SMALL_WORK elements)
+    computing anything other than the called kernel: an outer-product update of a matrix on both sides of the
+    bound, values against numpy, and a kernel of vecmath functions left called only."""
+    n, m = Sym(), Sym()
+    w, a, b = Var(TensorType("float64", (n, m))), Var(TensorType("float64", (m,))), Var(TensorType("float64", (n,)))
+    update = w - 0.1 * (jnp.reshape(b, (-1, 1)) * a)
+    g = Graph([w, a, b], [update])
+    exe = compile_graph(g, pipeline="FAST_RUN")
+    assert re.search(r"if n\w* \* n\w* <= 1024:", exe.source.split("def entry")[1])
+    rng = np.random.default_rng(5)
+    for rows, cols in ((3, 2), (40, 30), (32, 32), (33, 32)):
+        check(exe, g, rng.standard_normal((rows, cols)), rng.standard_normal(cols), rng.standard_normal(rows))
+    with_exp = Graph([w, a, b], [jnp.exp(update)])
+    assert "<= 1024:" not in compile_graph(with_exp, pipeline="FAST_RUN").source.split("def entry")[1]

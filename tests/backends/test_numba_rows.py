@@ -70,8 +70,9 @@ def test_a_kernel_reading_a_member_result_whole_waits_for_the_group():
     exe = compile_graph(g, "FAST_RUN")
     check(exe, g, x, y)
     entry = exe.source.split("def entry")[1]
-    assert len(re.findall(r"^        k\d+_\w+\(_tv_", entry, re.M)) == 2, entry     # s and f in tiles
-    assert len(re.findall(r"^    k\d+_\w+\(\w+, \w+, \w+, n\d+, n\d+\)$", entry, re.M)) == 1, entry  # b after
+    # NOTE: a called kernel may sit in the else of its small-work copy (paste.small_first), one level deeper
+    assert len(re.findall(r"^ {8,}k\d+_\w+\(_tv_", entry, re.M)) == 2, entry     # s and f in tiles
+    assert len(re.findall(r"^ {4,}k\d+_\w+\(\w+, \w+, \w+, n\d+, n\d+\)$", entry, re.M)) == 1, entry  # b after
 
 
 def test_vector_kernels_are_not_tiled():

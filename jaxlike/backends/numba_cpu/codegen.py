@@ -30,7 +30,7 @@ from .lowering import LOWERINGS, fallback, size_check, drop_repeated_checks
 from .lowering_along import LOWERINGS as ALONG_LOWERINGS
 from .lowering_loop import LOWERINGS as LOOP_LOWERINGS
 from .lowering_linalg import LOWERINGS as LINALG_LOWERINGS
-from .paste import paste
+from .paste import paste, small_first
 from .updates import UpdateWriter
 from .scratch import SCRATCH_BYTES
 from .support import warn_fallback, may_be_large
@@ -445,19 +445,18 @@ class Codegen(UpdateWriter):
         """``lhs`` + kernel ``k`` run on the argument expressions ``args``: its serial form's body pasted here
         (``paste.py``; ``head`` comments it) or, where it cannot be, a call of the function, which then goes
         into the module with ``head``; its prange variant instead when the work reaches the threshold."""
-        body = paste(k.serial, args, lhs, "_" + k.name.split("_")[0])
+        prefix, call = "_" + k.name.split("_")[0], f"{lhs}{k.name}({', '.join(args)})"
+        body = paste(k.serial, args, lhs, prefix)
         if body is None:
             self.kernel_src += head + k.serial + [""]
-            body = [f"{lhs}{k.name}({', '.join(args)})"]
+            body = small_first(k.serial, args, lhs, prefix, k.work, call) or [call]
         else:
             self.lines += head
         if not k.parallel:
             self.lines += body
             return
         self.kernel_src += k.parallel + [""]
-        self.lines.append(f"if {k.work} >= {self._threshold()}:")
-        self.lines.append(f"    {lhs}{k.name}_par({', '.join(args)})")
-        self.lines.append("else:")
+        self.lines += [f"if {k.work} >= {self._threshold()}:", f"    {lhs}{k.name}_par({', '.join(args)})", "else:"]
         self.lines += ["    " + line for line in body]
 
     def _siblings(self, members):

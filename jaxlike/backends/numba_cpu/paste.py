@@ -71,3 +71,22 @@ def _paste(function, args, lhs, prefix):
         else:
             lines += ast.unparse(s).splitlines()
     return lines
+
+
+SMALL_WORK = 1024   # elements up to which a called kernel's pasted copy runs instead (``small_first``)
+
+
+def small_first(function, args, lhs, prefix, work, call):
+    """For a kernel compiled as a function of its own (``simd.serial_decorator``: a 2-D loop that may be big):
+    its body pasted to run where the work ``work`` (text) is at most SMALL_WORK, the ``call`` elsewhere; None
+    when the kernel evaluates vecmath functions (their inlined copies are most of a kernel's compile, so a
+    second copy would cost it twice) or cannot be pasted. Why: the seed XOR step's two 2 x 3 weight updates
+    cost ~10 ns a call each, ~2% of the step."""
+    if any("_vm." in line for line in function):
+        return None
+    inline = [line.replace("@njit(", "@njit(inline='always', ", 1) if line.startswith("@njit(") else line
+              for line in function]
+    body = paste(inline, args, lhs, prefix)
+    if body is None:
+        return None
+    return [f"if {work} <= {SMALL_WORK}:"] + ["    " + line for line in body] + ["else:", "    " + call]
