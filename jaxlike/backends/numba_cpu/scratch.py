@@ -23,7 +23,7 @@ SCRATCH_BYTES = 2048    # NOTE: the XOR step carves 9 x 32 bytes; larger tempora
 _ALIGN = 32             # bytes: each carved array starts on an AVX register's width
 
 
-def _dims(context, builder, shape_type, shape):
+def shape_values(context, builder, shape_type, shape):
     """The intp values of a shape given as one integer or a tuple of integers."""
     if isinstance(shape_type, types.Integer):
         return [context.cast(builder, shape, shape_type, types.intp)]
@@ -50,13 +50,22 @@ def _nbytes(typingctx, shape, dtype):
         elt = context.get_data_type(sig.args[1].instance_type)
         size = ir.Constant(ir.IntType(64), context.get_abi_sizeof(elt))
         bad = cgutils.false_bit
-        for d in _dims(context, builder, sig.args[0], args[0]):
+        for d in shape_values(context, builder, sig.args[0], args[0]):
             bad = builder.or_(bad, builder.icmp_signed("<", d, d.type(0)))
             product = builder.smul_with_overflow(size, d)
             size = builder.extract_value(product, 0)
             bad = builder.or_(bad, builder.extract_value(product, 1))
         return builder.select(bad, size.type(-1), size)
     return types.intp(shape, dtype), codegen
+
+
+def c_strides(builder, dims, itemsize):
+    """The strides (intp values) of a C-contiguous array of the intp values ``dims`` and ``itemsize`` bytes."""
+    strides, step = [], itemsize
+    for d in reversed(dims):
+        strides.insert(0, step)
+        step = builder.mul(step, d)
+    return strides
 
 
 @intrinsic
@@ -74,11 +83,8 @@ def _carve(typingctx, block, at, shape, dtype):
         out = context.make_array(result)(context, builder)
         elt = context.get_data_type(result.dtype)
         itemsize = context.get_constant(types.intp, context.get_abi_sizeof(elt))
-        dims = _dims(context, builder, sig.args[2], args[2])
-        strides, step = [], itemsize
-        for d in reversed(dims):
-            strides.insert(0, step)
-            step = builder.mul(step, d)
+        dims = shape_values(context, builder, sig.args[2], args[2])
+        strides = c_strides(builder, dims, itemsize)
         offset = context.cast(builder, args[1], sig.args[1], types.intp)
         data = builder.bitcast(builder.gep(src.data, [offset]), elt.as_pointer())
         context.populate_array(out, data=data, shape=dims, strides=strides, itemsize=itemsize,

@@ -4,13 +4,16 @@ Why: numba's ``a.reshape(shape)`` calls two helpers at run time (one normalizes 
 without a copy, through ``numba_attempt_nocopy_reshape``, a C function LLVM cannot inline), whatever the
 layout: ~15 ns per reshape, a fifteenth of the seed XOR step's entry. The generated code reshapes arrays it
 knows to be C-contiguous (its own, or ``np.ascontiguousarray`` of anything else) to a shape whose size it
-has checked, so the view's strides follow from the shape alone. Imports numba and llvmlite only.
+has checked, so the view's strides follow from the shape alone (``scratch.shape_values`` and ``c_strides``, as
+for the arrays scratch carves). Imports numpy, numba and scratch only.
 """
 
 import numpy as np
 from numba import types
 from numba.core.imputils import impl_ret_borrowed
 from numba.extending import intrinsic, overload
+
+from .scratch import c_strides, shape_values
 
 
 def reshaped(a, shape):
@@ -38,14 +41,9 @@ def _c_view(typingctx, a, shape):
 
     def codegen(context, builder, sig, args):
         src = context.make_array(sig.args[0])(context, builder, value=args[0])
-        dims = [context.cast(builder, builder.extract_value(args[1], k), t, types.intp)
-                for k, t in enumerate(sig.args[1])]
-        strides, step = [], src.itemsize
-        for d in reversed(dims):
-            strides.insert(0, step)
-            step = builder.mul(step, d)
+        dims = shape_values(context, builder, sig.args[1], args[1])
         out = context.make_array(result)(context, builder)
-        context.populate_array(out, data=src.data, shape=dims, strides=strides, itemsize=src.itemsize,
-                               meminfo=src.meminfo, parent=src.parent)
+        context.populate_array(out, data=src.data, shape=dims, strides=c_strides(builder, dims, src.itemsize),
+                               itemsize=src.itemsize, meminfo=src.meminfo, parent=src.parent)
         return impl_ret_borrowed(context, builder, result, out._getvalue())
     return result(a, shape), codegen
