@@ -25,17 +25,16 @@ def _size_value(d):
 
 def _flat_hits(a, mismatch=None):
     """(int64 positions of the nonzero entries of ``a`` flattened, in order; their count). Where the graph
-    value ``mismatch`` is true, at least one position comes back, so that a mask of the wrong size with no
-    True entry still reaches the gather that raises (``_checked``)."""
+    value ``mismatch`` is true, at least one position comes back (an appended one for an empty mask), so that
+    a mask of the wrong size with no True entry still reaches the gather that raises (``_checked``)."""
     flat = jnp.reshape(a, (-1,))
     hit = flat if flat.dtype == np.bool_ else jnp.not_equal(flat, 0)
     count = jnp.sum(jnp.astype(hit, np.int64))
-    if mismatch is not None:
-        count = jnp.where(mismatch, jnp.maximum(count, 1), count)
     # NOTE: a stable sort of the misses' flags puts the hits first, in row-major order
     order = jnp.argsort(jnp.astype(jnp.logical_not(hit), np.int8), stable=True)
     if mismatch is not None:
-        order = jnp.concatenate([order, jnp.zeros(1, order.dtype)])   # NOTE: that position for an empty mask
+        count = jnp.where(mismatch, jnp.maximum(count, 1), count)
+        order = jnp.concatenate([order, jnp.zeros(1, order.dtype)])
     return getitem(order, slice(None, count)), count
 
 
@@ -70,34 +69,37 @@ def _dims_taken(k):
     return 1
 
 
-def _mismatch(mask, x, first):
-    """A graph value true where a symbolic size of ``mask`` differs from the size of ``x`` it indexes (dims
-    ``first...``); None when no pair of sizes is symbolic."""
-    bad = None
+def _size_tests(mask, x, first):
+    """Per dim of ``mask``, which indexes dims ``first...`` of ``x``: None where the two sizes are the same
+    when traced, else a graph value true where they are equal when the graph runs. Known sizes that differ
+    raise now."""
+    tests = []
     for j in range(mask.ndim):
-        ms, xs = mask.shape[j], x.shape[first + j]
-        if not (is_known(ms) and is_known(xs)) and ms is not xs:
-            ne = jnp.not_equal(_size_value(ms), _size_value(xs))
-            bad = ne if bad is None else jnp.logical_or(bad, ne)
-    return bad
-
-
-def _checked(indices, mask, x, first):
-    """``indices`` of ``mask``, which indexes dims ``first...`` of ``x``. A size mismatch seen now raises;
-    one between symbolic sizes sends the indices out of range, so the gather raises when the graph runs
-    (numpy's IndexError) instead of picking elements."""
-    out = []
-    for j, idx in enumerate(indices):
         ms, xs = mask.shape[j], x.shape[first + j]
         if is_known(ms) and is_known(xs):
             if ms != xs:
                 raise IndexError(f"boolean index did not match indexed array along axis {first + j}; size of "
                                  f"axis is {xs} but size of corresponding boolean axis is {ms}"
                                  + where(user_frame()))
-        elif ms is not xs:
-            xv = _size_value(xs)
-            idx = jnp.where(jnp.equal(_size_value(ms), xv), idx, xv)
-        out.append(idx)
+            tests.append(None)
+        else:
+            tests.append(None if ms is xs else jnp.equal(_size_value(ms), _size_value(xs)))
+    return tests
+
+
+def _checked(mask, x, first):
+    """The indices of ``mask``'s True entries (it indexes dims ``first...`` of ``x``). A mismatch between
+    symbolic sizes sends them out of range (keeping at least one, ``_flat_hits``), so the gather raises when
+    the graph runs (numpy's IndexError) instead of picking elements."""
+    tests = _size_tests(mask, x, first)
+    symbolic = [t for t in tests if t is not None]
+    mismatch = None
+    for t in symbolic:
+        mismatch = jnp.logical_not(t) if mismatch is None else jnp.logical_or(mismatch, jnp.logical_not(t))
+    out = []
+    for j, (idx, t) in enumerate(zip(runtime_nonzero(mask, mismatch), tests)):
+        xv = _size_value(x.shape[first + j])
+        out.append(idx if t is None else jnp.where(t, idx, xv))
     return out
 
 
@@ -116,7 +118,7 @@ def expand_masks(x, key):
         if k is Ellipsis:
             dim += x.ndim - taken
         elif _is_symbolic_mask(k):
-            out.extend(_checked(runtime_nonzero(k, _mismatch(k, x, dim)), k, x, dim))
+            out.extend(_checked(k, x, dim))
             dim += k.ndim
             continue
         else:
