@@ -67,6 +67,23 @@ def test_reading_a_size_as_an_int_specializes_per_size():
     assert body.traces == first + 1
 
 
+def _reads_sizes_as_python_values(x):
+    n = x.shape[0]
+    factor = (1.0 if n in {3, 4} else 2.0) * {(4,): 10.0, (6,): 30.0}.get(x.shape, -1.0)
+    factor += (1.0 if n else -1.0) + len(str(n)) + (1.0 if isinstance(n, int) else 0.5)
+    factor += -n + abs(-n) * 0.5 + (n & 1) + divmod(n, 4)[1] + float(np.sqrt(n)) + round(n / 3)
+    return x.sum() * factor + factor + np.ones(n).sum()
+
+
+def test_user_code_reading_a_size_as_a_python_value_sees_the_int():
+    # NOTE: truth, hashing (set and dict lookups), text, isinstance, unary and bitwise arithmetic and numpy
+    # functions of a size: each asks for the concrete size, as int() does, instead of answering for the symbol
+    f = jaxlike.compile(_reads_sizes_as_python_values)
+    for n in (0, 4, 6, 4):
+        x = np.arange(float(n))
+        assert np.allclose(f(x), _reads_sizes_as_python_values(x)), n
+
+
 def test_static_argnums():
     body = Counted(lambda x, k, mode: x ** k if mode == "pow" else x * k)
     f = jaxlike.compile(body, static_argnums=(1, 2))

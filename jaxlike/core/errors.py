@@ -2,8 +2,10 @@
 
 import os
 import sys
+import sysconfig
 
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_STDLIB = (sysconfig.get_paths()["stdlib"], "<frozen ")
 
 
 def _ours(filename):
@@ -46,6 +48,14 @@ class IndexOutOfRange(_Formatted, IndexError):
 
 class EmptyReduction(_Formatted, ValueError):
     """argmax/argmin of an empty axis (found when the compiled code runs)."""
+
+
+def called_from_user(frame):
+    """Whether ``frame`` runs code outside the jaxlike package; Python's own library (``collections.Counter``
+    hashing its keys) counts as its caller's."""
+    while frame is not None and frame.f_code.co_filename.startswith(_STDLIB):
+        frame = frame.f_back
+    return frame is not None and not _ours(frame.f_code.co_filename)
 
 
 def user_frame():

@@ -6,11 +6,12 @@ known to be 1 is broadcastable; that fact is always static. Imports numpy and co
 
 import contextvars
 import itertools
+import sys
 
 import numpy as np
 
 from ..config import config as _config  # NOTE: jaxlike.config is the Config object once jaxlike is imported
-from .errors import ConcretizationError
+from .errors import ConcretizationError, called_from_user
 
 FLOATS = (np.dtype("float16"), np.dtype("float32"), np.dtype("float64"))
 COMPLEXES = (np.dtype("complex64"), np.dtype("complex128"))
@@ -79,6 +80,9 @@ def promote(types):
 # Set while a function is traced with symbolic sizes for compile(), which retraces with concrete sizes when
 # the trace raises ConcretizationError; graphs built directly (Theano's) keep their symbolic sizes.
 MAY_SPECIALIZE = contextvars.ContextVar("jaxlike_may_specialize", default=False)
+# While such a trace runs, the sizes asked for as concrete values: numpy turns the ConcretizationError of
+# ``np.ones(x.shape[0])`` into a TypeError of its own, and the trace retraces on any error after a request.
+CONCRETE_REQUESTS = contextvars.ContextVar("jaxlike_concrete_requests", default=None)
 
 
 # ``SIZE_VALUE(var, axis)``: the graph's int64 scalar for ``var.shape[axis]``; ops.reduce sets it (size_of).
@@ -127,16 +131,43 @@ class Sym:
             self.holder = None
 
     def _concrete(self):
+        requests = CONCRETE_REQUESTS.get()
+        if requests is not None:
+            requests.append(self)
         raise ConcretizationError(
             f"size {self!r} is symbolic here; read as a Python int it needs a concrete size")
+
+    def _read_by_user(self):
+        """Under compile's symbolic trace, user code that reads this size as a value (truth, hash, text) asks
+        for a concrete size: a symbolic answer would be silently wrong there (``if x.shape[0]:`` of an empty
+        axis, ``x.shape[0] in {3, 4}``). jaxlike's own code uses sizes as graph objects and is not asked."""
+        return MAY_SPECIALIZE.get() and called_from_user(sys._getframe(2))
+
+    @property
+    def __class__(self):
+        # NOTE: isinstance(x.shape[0], int) in user code looks here once the type test fails
+        if self._read_by_user():
+            self._concrete()
+        return Sym
 
     def __index__(self):
         self._concrete()
 
-    __int__ = __index__
+    __int__ = __float__ = __complex__ = __index__
+
+    def __array__(self, *_, **__):
+        self._concrete()
 
     def __bool__(self):
-        return True  # NOTE: a Sym is never size 0 as far as truthiness in user code goes
+        # NOTE: outside compile a size is a graph value, and Theano's graph values are all true
+        if self._read_by_user():
+            self._concrete()
+        return True
+
+    def __str__(self):
+        if self._read_by_user():
+            self._concrete()
+        return repr(self)
 
     def __eq__(self, other):
         if isinstance(other, Sym):
@@ -146,6 +177,8 @@ class Sym:
         return NotImplemented
 
     def __hash__(self):
+        if self._read_by_user():
+            self._concrete()
         return hash(("Sym", self.id))
 
     def _compare(self, *_):
@@ -155,15 +188,19 @@ class Sym:
 
 
 def _size_arithmetic(name):
-    def op(self, other):
-        return getattr(self.value(), name)(other)
+    def op(self, *other):
+        method = getattr(self.value(), name, None)
+        return NotImplemented if method is None else method(*other)
     op.__name__ = name
     return op
 
 
-for _name in ("add", "sub", "mul", "floordiv", "truediv", "mod", "pow"):
+for _name in ("add", "sub", "mul", "floordiv", "truediv", "mod", "pow", "divmod", "and", "or", "xor", "lshift",
+              "rshift"):
     for _form in (f"__{_name}__", f"__r{_name}__"):
         setattr(Sym, _form, _size_arithmetic(_form))
+for _form in ("__neg__", "__pos__", "__abs__", "__invert__", "__round__", "__trunc__", "__floor__", "__ceil__"):
+    setattr(Sym, _form, _size_arithmetic(_form))
 
 
 class DimExpr:

@@ -5,7 +5,8 @@ import numpy as np
 
 from ..core import effects
 from ..core.graph import Var, as_var
-from ..core.types import MAY_SPECIALIZE, TensorType, Sym, type_of_value, canonical_dtype
+from ..core.errors import ConcretizationError
+from ..core.types import MAY_SPECIALIZE, CONCRETE_REQUESTS, TensorType, Sym, type_of_value, canonical_dtype
 from .. import pytree
 
 
@@ -62,10 +63,19 @@ def trace(fn, args, concrete_shapes=False, names=None, prints=None):
     for i, v in enumerate(inputs):
         v.name = names[i] if names else None
     traced_args = pytree.unflatten(treedef, inputs)
+    requests = []
     token, position = MAY_SPECIALIZE.set(not concrete_shapes), effects.open_trace()
+    asked = CONCRETE_REQUESTS.set(requests)
     try:
         out = fn(*traced_args)
+    except Exception as e:
+        if requests and not concrete_shapes and not isinstance(e, ConcretizationError):
+            # NOTE: a size read as a value, whose ConcretizationError something (numpy) turned into an error of
+            # its own: the caller's retrace with concrete sizes then runs the user's code on ints
+            raise ConcretizationError(f"size {requests[0]!r} was read as a concrete value ({e})") from e
+        raise
     finally:
+        CONCRETE_REQUESTS.reset(asked)
         MAY_SPECIALIZE.reset(token)
         made = effects.close_trace(position)
     if prints is not None and made:
