@@ -8,7 +8,9 @@ import numpy as np
 
 from ..core.graph import Var, const
 from ..core.types import floatx, Sym
+from ..core.errors import api_frame, where
 from ..ops import layout as L
+from ..ops._rules import check_sizes
 from ._base import asarray_or_var, is_traced, dtype_of, shape, ndim
 from ._array import eager
 
@@ -34,7 +36,13 @@ def _shape_tuple(shape):
     """The dims of ``shape``; a size given as a computed integer scalar (Theano's ``T.zeros((n,))`` with ``n`` an
     input) becomes the size of ``iota(n)``, bound when ``n`` is known."""
     dims = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
-    return tuple(_computed_size(d) if isinstance(d, Var) else d for d in dims)
+    dims = tuple(_computed_size(d) if isinstance(d, Var) else d for d in dims)
+    try:
+        check_sizes(dims)
+    except (TypeError, ValueError) as e:
+        name, source = api_frame()
+        raise type(e)(f"{name or 'full'}: {e}{where(source)}") from None
+    return dims
 
 
 def _computed_size(n):

@@ -10,6 +10,8 @@ pad with reflection...) read that size as an int: under ``compile`` that special
 shapes, which is automatic. roll, tile and repeat keep symbolic sizes otherwise.
 """
 
+import operator
+
 import numpy as np
 
 from ..core.types import is_known, dims_equal, dim_prod
@@ -153,7 +155,7 @@ def tile(A, reps):
     A = asarray_or_var(A)
     if not is_traced(A):
         return np.tile(A, reps)
-    reps = tuple(int(r) for r in np.atleast_1d(reps))
+    reps = tuple(operator.index(r) for r in np.atleast_1d(reps))  # NOTE: numpy's TypeError for 2.7
     if any(r < 0 for r in reps):
         raise ValueError(f"tile: negative repetitions in {reps}")
     nd = max(ndim(A), len(reps))

@@ -8,6 +8,18 @@ from ..core.errors import ConcretizationError, ShapeError, api_frame, where
 from ..core.primitive import Primitive, Kind, register
 
 
+def check_sizes(shape, minus_one=False):
+    """Raise numpy's errors for a shape entry that is not a size: a TypeError for a non-integer (a float 3.0
+    would otherwise become a size silently), a ValueError for a negative integer (but reshape's -1)."""
+    for d in shape:
+        if isinstance(d, (Sym, DimExpr)):
+            continue
+        if not isinstance(d, (int, np.integer)):
+            raise TypeError(f"a shape's entries must be integers, got {d!r} ({type(d).__name__}) in {tuple(shape)}")
+        if d < 0 and not (minus_one and d == -1):
+            raise ValueError(f"negative dimensions are not allowed, got {tuple(shape)}")
+
+
 def broadcast_shapes(*shapes):
     ndim = max((len(s) for s in shapes), default=0)
     out = []

@@ -8,7 +8,7 @@ import numpy as np
 from ..core.types import TensorType, Sym, DimExpr, is_known, dims_equal, dim_sum, dim_prod
 from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, LINEAR, register
-from ._rules import Sample
+from ._rules import Sample, check_sizes
 from ._batch import shifted
 
 
@@ -21,6 +21,7 @@ def _known_prod(dims):
 
 # -- reshape ------------------------------------------------------------------------------------------
 def _reshape_shape(x, *, shape):
+    check_sizes(shape, minus_one=True)
     if sum(1 for d in shape if is_known(d) and d == -1) > 1:
         raise ValueError(f"can only specify one unknown dimension (-1), got {shape}")
     all_known = all(is_known(d) for d in x.shape) and all(is_known(d) for d in shape)
@@ -127,6 +128,7 @@ transpose = register(Primitive(
 
 # -- broadcast_to -------------------------------------------------------------------------------------
 def _broadcast_shape(x, *, shape):
+    check_sizes(shape)
     if len(shape) < x.ndim:
         raise ShapeError(f"cannot broadcast rank {x.ndim} to the smaller rank {len(shape)}")
     off = len(shape) - x.ndim

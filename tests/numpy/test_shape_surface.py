@@ -413,3 +413,18 @@ def test_roll_by_a_traced_shift():
         np.testing.assert_array_equal(got[1], np.roll(x, s))
     with pytest.raises(TypeError, match="integer scalar"):
         traced(lambda v, s: jnp.roll(v, s, axis=0))(x, 1.5)
+
+
+def test_a_float_or_negative_size_is_refused_as_numpy_refuses_it():
+    """Catches: a float size taken as a size (``ones(3.0)`` had size 1 under compile, ``tile(x, 2.7)`` two
+    repetitions) or a negative one accepted, where numpy and JAX raise."""
+    cases = [(lambda x: jnp.ones(3.0) * x, TypeError, "must be integers"),
+             (lambda x: jnp.zeros((2.9, 3)) + x, TypeError, "must be integers"),
+             (lambda x: jnp.broadcast_to(x, (2.0,)), TypeError, "must be integers"),
+             (lambda x: jnp.tile(x, 2.7), TypeError, "integer"),
+             (lambda x: jnp.reshape(x, (1.0, 1)), TypeError, "integer"),
+             (lambda x: jnp.full((-2,), 1.0) * x, ValueError, "negative dimensions")]
+    for fn in (lambda f: f, jaxlike.compile):
+        for f, error, message in cases:
+            with pytest.raises(error, match=message):
+                fn(f)(np.ones(1))
