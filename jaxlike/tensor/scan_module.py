@@ -153,9 +153,10 @@ def _check_strict(roots, given, first_id):
 
 
 def _length(seqs, n_steps):
-    """The number of steps as Theano counts them: ``n_steps`` if given, but no more than the shortest
-    sequence. An int when it is known now, None when every sequence has the same (symbolic) length, else a
-    traced integer (the loop then reads the first rows of the longer sequences)."""
+    """The number of steps as Theano counts them: ``n_steps`` if given (every sequence then needs at least
+    that many rows: an error now where the sizes are known, else when the loop runs), otherwise the shortest
+    sequence's length. An int when it is known now, None when every sequence has the same (symbolic) length,
+    else a traced integer (the loop then reads the first rows of the longer sequences)."""
     if isinstance(n_steps, Sym) and not is_known(n_steps):
         if seqs and all(dims_equal(s.shape[0], n_steps) for s in seqs):
             return None   # NOTE: n_steps=x.shape[0] with x the sequence: the loop runs over all of it
@@ -164,6 +165,9 @@ def _length(seqs, n_steps):
         if n_steps.ndim != 0 or n_steps.dtype.kind not in "iu":
             raise TypeError(f"scan: n_steps must be an int or an integer scalar, got {n_steps.type!r}")
     elif n_steps is not None:
+        if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)):
+            raise TypeError(f"scan: n_steps must be an int or an integer scalar, got {n_steps!r}"
+                            + where(user_frame()))
         n_steps = int(n_steps)
         if n_steps < 0:
             raise ValueError(f"scan: n_steps must be >= 0, got {n_steps}" + where(user_frame()))
@@ -172,17 +176,25 @@ def _length(seqs, n_steps):
             raise ValueError("scan: with no sequences, pass n_steps" + where(user_frame()))
         return n_steps
     lead = [s.shape[0] for s in seqs]
-    if all(is_known(d) for d in lead) and not isinstance(n_steps, Var):
-        return min(lead + ([n_steps] if n_steps is not None else []))
-    if n_steps is None and all(dims_equal(d, lead[0]) for d in lead):
-        return None
-    counts = [size_of(s, axes=(0,), dtype=np.dtype("int64")) for s in seqs]
-    if n_steps is not None:
-        counts.append(convert(as_var(n_steps), dtype="int64"))
-    count = counts[0]
-    for c in counts[1:]:
-        count = minimum(count, c)
-    return count
+    if n_steps is None:
+        if all(is_known(d) for d in lead):
+            return min(lead)
+        if all(dims_equal(d, lead[0]) for d in lead):
+            return None
+        counts = [size_of(s, axes=(0,), dtype=np.dtype("int64")) for s in seqs]
+        count = counts[0]
+        for c in counts[1:]:
+            count = minimum(count, c)
+        return count
+    if isinstance(n_steps, int):
+        for k, d in enumerate(lead):
+            if is_known(d) and d < n_steps:
+                raise ValueError(f"scan: sequence {k} has {d} rows, fewer than n_steps={n_steps} (Theano's "
+                                 "'Sequence is shorter than the required number of steps')" + where(user_frame()))
+        if all(is_known(d) for d in lead):
+            return n_steps
+    # NOTE: the loop checks that every sequence has at least this many rows when it runs
+    return convert(as_var(n_steps), dtype="int64")
 
 
 def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None, truncate_gradient=-1,

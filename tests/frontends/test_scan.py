@@ -279,3 +279,20 @@ def test_truncate_gradient_with_an_int_n_steps_and_its_errors():
         theano.scan(lambda p: p * a, outputs_info=T.constant(1.0), n_steps=3, truncate_gradient=-2)
     with pytest.raises(NotImplementedError, match="truncate_gradient"):
         theano.scan(lambda p: p * a, outputs_info=T.constant(1.0), n_steps=T.iscalar("n"), truncate_gradient=2)
+
+
+def test_n_steps_beyond_a_sequence_raises_as_theano():
+    """Catches: n_steps larger than a sequence's length running fewer steps without a word (Theano raises
+    "Sequence is shorter than the required number of steps"), and a float n_steps truncated."""
+    xs = T.dvector("xs")
+    k = T.iscalar("k")
+    with pytest.raises(ValueError, match="fewer than n_steps=5"):
+        theano.scan(lambda x, h: h + x, sequences=T.constant(np.ones(3)), outputs_info=T.constant(0.0),
+                    n_steps=5)
+    with pytest.raises(TypeError, match="n_steps must be an int"):
+        theano.scan(lambda x, h: h + x, sequences=xs, outputs_info=T.constant(0.0), n_steps=2.7)
+    sums, _ = theano.scan(lambda x, h: h + x, sequences=xs, outputs_info=T.constant(0.0), n_steps=k)
+    f = theano.function([xs, k], sums)
+    assert np.allclose(f(np.array([1.0, 2.0, 3.0]), 2), [1.0, 3.0])
+    with pytest.raises(ValueError, match="3 rows for a loop of at least length 5"):
+        f(np.array([1.0, 2.0, 3.0]), 5)
