@@ -120,6 +120,73 @@ def reduce_writes(read, x, values, kind):
     return m.select(hit, out, x)
 
 
+def _jax_options(method):
+    """A ``.at[]`` method with JAX's keyword options: ``mode`` (and ``fill_value`` for ``get``) as
+    ``_Ref._moded`` applies them; ``indices_are_sorted``, ``unique_indices`` and ``out_sharding`` are hints
+    that change no result, accepted and ignored."""
+    def moded(self, *args, indices_are_sorted=False, unique_indices=False, mode=None, out_sharding=None,
+              **fill):
+        if fill and (method.__name__ != "get" or set(fill) != {"fill_value"}):
+            raise TypeError(f"at[].{method.__name__}() got an unexpected keyword argument {next(iter(fill))!r}")
+        ref, axes = self._moded(mode, fill.get("fill_value"))
+        if ref is self:
+            return method(self, *args)
+        out = method(ref, *args)
+        return out if method.__name__ == "get" else _unpadded(out, axes)
+    moded.__name__ = method.__name__
+    moded.__doc__ = method.__doc__
+    return moded
+
+
+def _redirected(x, index, mode, fill_value):
+    """(``x`` with one more slot along each axis an integer entry of ``index`` indexes, holding ``fill_value``
+    (JAX's default fill where None), the index with those entries in range or at the slot, the padded axes)."""
+    from .. import numpy as jnp
+    from ._indexing import _default_fill
+    from ..ops.reduce import count
+    entries = list(index) if isinstance(index, tuple) else [index]
+    taken = sum(_dims_read(k) for k in entries)
+    axis, out, padded = 0, [], []
+    for k in entries:
+        if k is Ellipsis:
+            axis += x.ndim - taken
+        elif k is not None and not isinstance(k, slice) and _dims_read(k) == 1 and not _is_mask(k):
+            n = x.shape[axis] if is_known(x.shape[axis]) else count(x, (axis,), np.int64)
+            k = m.convert(as_var(k), dtype="int64")
+            wrapped = m.select(m.lt(k, 0), m.add(k, n), k)
+            if mode == "clip":
+                k = m.minimum(m.maximum(wrapped, 0), m.maximum(m.sub(n, 1), 0))
+            else:
+                k = m.select(m.logical_and(m.ge(k, m.neg(n)), m.lt(k, n)), wrapped, n)
+                padded.append(axis)
+        out.append(k)
+        axis += _dims_read(k) if k is not Ellipsis else 0
+    fill = np.asarray(_default_fill(x.dtype) if fill_value is None else fill_value).astype(x.dtype)
+    for a in padded:
+        slot = list(x.shape)
+        slot[a] = 1
+        x = jnp.concatenate([x, jnp.broadcast_to(fill, tuple(slot))], axis=a)
+    return x, tuple(out), padded
+
+
+def _unpadded(y, axes):
+    return getitem(y, tuple(slice(None, -1) if a in axes else slice(None) for a in range(y.ndim))) if axes else y
+
+
+def _is_mask(k):
+    return (isinstance(k, Var) and k.dtype == np.bool_) or (
+        isinstance(k, (np.ndarray, list, bool, np.bool_)) and np.asarray(k).dtype == np.bool_)
+
+
+def _dims_read(k):
+    """How many of the array's axes index entry ``k`` reads (a mask reads as many as its rank)."""
+    if k is None or k is Ellipsis:
+        return 0
+    if _is_mask(k):
+        return k.ndim if isinstance(k, Var) else np.ndim(k)   # NOTE: a scalar bool adds an axis, reading none
+    return 1
+
+
 class _Ref:
     __slots__ = ("x", "index")
 
@@ -151,30 +218,49 @@ class _Ref:
             return reduce_writes(self._read, self.x, values, kind)
         return write(self._read, self.x, values, combine)
 
-    def get(self, **_):
+    def _moded(self, mode, fill_value=None):
+        """This reference with JAX's out-of-range ``mode`` applied: itself for the default (out-of-range
+        positions raise, as numpy's indexing) and 'promise_in_bounds'; for 'clip', 'drop' and 'fill' one on a
+        copy of ``x`` with a slot of ``fill_value`` after each axis an integer entry indexes, where the index
+        sends what is out of range (or clamped into range, 'clip'). Returns (reference, the padded axes)."""
+        if mode in (None, "promise_in_bounds"):
+            return self, ()
+        if mode not in ("clip", "drop", "fill"):
+            raise ValueError(f"at[]: mode must be one of 'promise_in_bounds', 'clip', 'drop', 'fill', got {mode!r}")
+        x, index, axes = _redirected(self.x, self.index, mode, fill_value)
+        return type(self)(x, index), axes
+
+    @_jax_options
+    def get(self, fill_value=None):
         return getitem(self.x, self.index)
 
-    def set(self, values, **_):
+    @_jax_options
+    def set(self, values):
         return self._reduce(values, "last", None)
 
-    def add(self, values, **_):
+    @_jax_options
+    def add(self, values):
         placed, _ = scatter_like(self._read, self.x, values)
         return m.add(self.x, placed)
 
-    def subtract(self, values, **_):
+    @_jax_options
+    def subtract(self, values):
         return self.add(m.neg(as_var(values)))
 
-    def multiply(self, values, **_):
+    @_jax_options
+    def multiply(self, values):
         return self._reduce(values, "mul", lambda a, b: a * b)
 
     mul = multiply
 
-    def divide(self, values, **_):
+    @_jax_options
+    def divide(self, values):
         if self.x.dtype.kind not in "fc" or not self._may_repeat():
             return write(self._read, self.x, values, lambda a, b: a / b)
         return reduce_writes(self._read, self.x, m.div(as_var(np.ones((), self.x.dtype)), as_var(values)), "mul")
 
-    def power(self, values, **_):
+    @_jax_options
+    def power(self, values):
         if not self._may_repeat():
             return write(self._read, self.x, values, lambda a, b: a ** b)
         # NOTE: JAX's rule, x ** (the product of the exponents written to each position): a position named
@@ -182,13 +268,16 @@ class _Ref:
         ones = broadcast_to(as_var(np.ones((), self.x.dtype)), shape=self.x.shape)
         return m.pow_(self.x, reduce_writes(self._read, ones, values, "mul"))
 
-    def min(self, values, **_):
+    @_jax_options
+    def min(self, values):
         return self._reduce(values, "min", m.minimum)
 
-    def max(self, values, **_):
+    @_jax_options
+    def max(self, values):
         return self._reduce(values, "max", m.maximum)
 
-    def apply(self, func, **_):
+    @_jax_options
+    def apply(self, func):
         once = write(self._read, self.x, 0, lambda old, _: func(old))
         if not self._may_repeat():
             return once

@@ -245,3 +245,46 @@ def test_writes_into_complex_arrays():
     f = jaxlike.compile(lambda x, i: lax.dynamic_update_index_in_dim(x, jnp.ones(2, complex), i, 0),
                         mode="FAST_COMPILE")
     np.testing.assert_array_equal(f(np.zeros((3, 2), complex), 1), [[0, 0], [1, 1], [0, 0]])
+
+
+_X2 = np.arange(12.0).reshape(3, 4)
+_OUT = np.array([0, -1, 5, -7])
+
+
+def _moded_updates(x):
+    return (x.at[_OUT].get(mode="fill", fill_value=-1.0), x.at[:, _OUT].get(mode="fill"),
+            x.at[_OUT[:2], np.array([9, -9])].get(mode="clip"), x.at[7].get(mode="fill", fill_value=0.0),
+            x.at[_OUT, 1].set(100.0, mode="drop"), x.at[1:, _OUT].add(1.0, mode="drop"),
+            x.at[_OUT].multiply(2.0, mode="clip"), x.at[_OUT, _OUT].min(-5.0, mode="drop"),
+            x.at[np.array([0, 0, 9]), 2].max(50.0, mode="fill"), x.at[np.array([1, 11])].apply(jnp.sin, mode="drop"),
+            x.at[np.array([0, 2])].get(mode="promise_in_bounds", unique_indices=True, indices_are_sorted=True))
+
+
+def _numpy_moded_updates(x):
+    nan, out = np.nan, []
+    rows = np.array([x[0], x[2], [-1.0] * 4, [-1.0] * 4])
+    out += [rows, np.stack([x[:, 0], x[:, 3], [nan] * 3, [nan] * 3], axis=1), np.array([x[0, 3], x[2, 0]]),
+            np.zeros(4)]
+    y = x.copy(); y[[0, 2], 1] = 100.0; out.append(y)
+    y = x.copy(); y[1:, [0, 3]] += 1.0; out.append(y)
+    y = x.copy(); y[[0, 2]] *= 4.0; out.append(y)    # clip: 5 -> 2 and -7 -> 0, so rows 0 and 2 twice each
+    y = x.copy(); y[[0, 2], [0, 3]] = np.minimum(y[[0, 2], [0, 3]], -5.0); out.append(y)
+    y = x.copy(); y[0, 2] = max(y[0, 2], 50.0); out.append(y)
+    y = x.copy(); y[1] = np.sin(y[1]); out.append(y)
+    out.append(x[[0, 2]])
+    return out
+
+
+def test_out_of_range_modes_clip_drop_and_fill_as_jax():
+    """Catches: ``mode=`` and ``fill_value=`` swallowed by the ``.at[]`` methods, so an index out of range
+    raised where JAX clamps it, drops the write or reads the fill value."""
+    want = _numpy_moded_updates(_X2)
+    for got in (jaxlike.compile(_moded_updates)(_X2), _moded_updates(jnp.asarray(_X2))):
+        for k, (g, w) in enumerate(zip(got, want)):
+            assert np.asarray(g).shape == w.shape and np.allclose(g, w, equal_nan=True), k
+    check_grads(lambda x: jnp.sum(jnp.asarray(x).at[_OUT].get(mode="fill", fill_value=0.0) ** 2), (_X2,), order=1)
+    check_grads(lambda x: jnp.sum(jnp.asarray(x).at[_OUT, 2].set(3.0, mode="drop") ** 2), (_X2,), order=1)
+    with pytest.raises(ValueError, match="mode must be one of"):
+        jnp.asarray(_X2).at[0].get(mode="wrap")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'fill_value'"):
+        jnp.asarray(_X2).at[0].set(1.0, fill_value=3.0)
