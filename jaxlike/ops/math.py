@@ -225,7 +225,14 @@ logaddexp = elementwise("logaddexp", 2, np.logaddexp,
                         "(({0} + 0.6931471805599453) if {0} == {1} else "
                         "(max({0}, {1}) + math.log1p(math.exp(-abs({0} - {1})))))",
                         dtype=dtype_float,
-                        vjp=lambda g, ans, x, y: (g * exp(x - ans), g * exp(y - ans)))
+                        vjp=lambda g, ans, x, y: (g * _logaddexp_share(x, y), g * _logaddexp_share(y, x)))
+
+
+def _logaddexp_share(x, y):
+    """d logaddexp(x, y) / dx = exp(x - ans) = sigmoid(x - y), which stays finite where x or y is infinite (1
+    beside a finite y, where exp(inf - inf) is NaN); 1/2 where x == y, the limit along the diagonal, infinite
+    arguments too."""
+    return where(eq(x, y), 0.5, sigmoid(x - y))
 def _mod_template(args, dtype, core="{0} % {1}"):
     """``%`` with numpy's result for a zero divisor (NaN for floats, 0 for integers), where compiled code would
     raise ZeroDivisionError or, cast from NaN, return garbage. ``core``: the nonzero divisor's expression (a
@@ -328,8 +335,8 @@ def where(cond, a, b):
 
 
 def convert_shape(x, *, dtype):
-    from ..core.types import TensorType
-    return TensorType(dtype, x.shape)
+    from ..core.types import TensorType, canonical_dtype
+    return TensorType(canonical_dtype(dtype, "a conversion to dtype"), x.shape)
 
 
 from ..core.primitive import Primitive, Kind, register  # noqa: E402

@@ -139,6 +139,18 @@ def test_maximum_and_minimum_split_the_gradient_at_ties():
     assert g == (0.5, 0.5)
 
 
+def test_logaddexp_gradient_stays_finite_at_infinite_operands():
+    """Catches: NaN from exp(x - ans) = exp(inf - inf) where an operand is +inf (the derivative there is 1
+    and 0: ans follows the infinite operand), and a gradient summing to 2 at equal huge operands."""
+    grad = jaxlike.compile(jaxlike.grad(lambda x, y: jnp.logaddexp(x, y), argnums=(0, 1)))
+    cases = [((np.inf, 0.0), (1.0, 0.0)), ((0.0, np.inf), (0.0, 1.0)), ((np.inf, -np.inf), (1.0, 0.0)),
+             ((np.inf, np.inf), (0.5, 0.5)), ((1e308, 1e308), (0.5, 0.5)), ((1.0, 3.0), None)]
+    for (x, y), want in cases:
+        got = tuple(float(g) for g in grad(x, y))
+        want = want or (1 / (1 + np.exp(y - x)), 1 / (1 + np.exp(x - y)))
+        assert np.allclose(got, want, rtol=1e-14), ((x, y), got)
+
+
 def test_clip_at_the_boundary_shares_the_gradient():
     """clip is maximum then minimum, so a value exactly at a bound gets half its gradient (JAX)."""
     assert jaxlike.grad(lambda x: jnp.clip(x, 0.0, 1.0))(1.0) == 0.5
