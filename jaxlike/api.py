@@ -33,7 +33,9 @@ __all__ = ["grad", "value_and_grad", "vjp", "jvp", "linearize", "jacrev", "jacfw
 
 
 def _argnums_tuple(argnums, nargs, fname):
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    nums = (argnums,) if isinstance(argnums, (int, np.integer)) else argnums
+    if not isinstance(nums, (tuple, list)) or not all(isinstance(i, (int, np.integer)) for i in nums):
+        raise TypeError(f"{fname}: argnums must be an int or a tuple of ints, got {argnums!r}")
     for i in nums:
         if not -nargs <= i < nargs:
             raise ValueError(f"{fname}: argnums={argnums} but the function was called with {nargs} arguments")
@@ -122,6 +124,10 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
         aux_leaves, aux_tree = [], None
         if has_aux:
             out, aux_leaves, aux_tree = _split_aux(out, "grad")
+        if isinstance(out, (tuple, list, dict)):
+            raise TypeError(f"grad requires a scalar-valued function, but it returned a {type(out).__name__}; "
+                            "for (value, auxiliary data) pass has_aux=True, for several outputs use "
+                            "jaxlike.vjp or jaxlike.jacobian")
         out = as_output(out)
         if out.ndim != 0:
             raise TypeError(f"grad requires a scalar-valued function, but the output has type {out.type!r}; "
@@ -254,6 +260,10 @@ def _shape_str(t):
 def jvp(fun, primals, tangents, has_aux=False):
     """``(fun(*primals), J @ tangents)``: forward-mode derivative; with ``has_aux`` ``fun`` returns ``(output,
     aux)`` and the result is ``(output, tangent, aux)``, as in JAX."""
+    for name, given in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(given, (tuple, list)):
+            raise TypeError(f"jvp: {name} must be a tuple or list of the function's arguments, got "
+                            f"{type(given).__name__}; wrap a single argument as ({name[:-1]},)")
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")

@@ -187,3 +187,14 @@ def test_the_derivative_branch_reads_the_conds_result_instead_of_computing_it_ag
         value, grad = vg(x, p)
         assert np.isclose(value, f(x, p)) and np.allclose(grad, want, rtol=1e-12)
     assert _count_prim(vg.optimized_graph(x, 1.0), "tanh") == 2    # one in each branch of the forward cond
+
+
+def test_branches_of_sizes_that_may_differ_are_compared_with_concrete_sizes_under_compile():
+    """Catches: compile (symbolic sizes) taking branches of f64[n] and f64[min(2, n)] as one type, so the call
+    passed whenever the first branch was taken and failed in a broadcast_to otherwise; JAX refuses the cond
+    when it traces it, whichever branch runs."""
+    f = jaxlike.compile(lambda p, x: lax.cond(p, lambda v: v, lambda v: v[:2], x))
+    for p in (True, False):
+        with pytest.raises(TypeError, match="true_fun returns f64\\[3\\] but false_fun returns f64\\[2\\]"):
+            f(p, np.arange(3.0))
+    assert np.array_equal(f(False, np.arange(2.0)), [0.0, 1.0])   # sizes that agree pass, as in JAX

@@ -117,11 +117,26 @@ class Var:
             return self.name
         return f"<Var {self.type!r}>"
 
-    def __float__(self):
-        raise TracerBoolError("float() of a traced value" + where(user_frame() or self.source)
+    def _concrete_read(self, what):
+        raise TracerBoolError(f"{what} of a traced value" + where(user_frame() or self.source)
                               + ": its value is unknown while the graph is built")
 
-    __int__ = __index__ = __complex__ = __float__
+    def __float__(self):
+        self._concrete_read("float()")
+
+    def __int__(self):
+        self._concrete_read("int()")
+
+    def __complex__(self):
+        self._concrete_read("complex()")
+
+    def __index__(self):
+        self._concrete_read("an integer index (range(), a list index or a size)")
+
+    def item(self, *_):
+        self._concrete_read("x.item() (or x.tolist())")
+
+    tolist = item
 
     def __array__(self, dtype=None, copy=None):
         # NOTE: without it numpy made an object array of the Var (or iterated it), and indexing a numpy array

@@ -446,6 +446,11 @@ def _branch_types(results, names, fn_name):
                 differ = "dtype (a Python number takes the dtype of an array of its kind)"
             elif want.weak:
                 types[j], sources[j] = TensorType(t.dtype, want.shape), (name, t)
+            if not differ and MAY_SPECIALIZE.get() and not all(dims_equal(a, b) for a, b in zip(t.shape, want.shape)):
+                # NOTE: sizes only assumed equal are checked for the branch taken alone, so a mismatch passed
+                # whenever the other was taken; JAX compares the branches' shapes when traced, as concrete sizes do
+                raise ConcretizationError(f"{fn_name}: the branches' results have sizes that may differ"
+                                          + where(user_frame()))
             if differ:
                 source, source_type = sources[j]
                 leaf = f"output{p} as " if p else ""

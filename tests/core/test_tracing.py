@@ -97,8 +97,29 @@ def test_float_of_a_traced_value_is_refused():
     x = Var(TensorType("float64", ()))
     with pytest.raises(TracerBoolError, match="float\\(\\) of a traced value"):
         float(x * 2)
-    with pytest.raises(TypeError):
+    with pytest.raises(TracerBoolError, match="integer index"):
         range(x)
+    for read, name in ((int, "int"), (complex, "complex"), (lambda v: v.item(), "item"),
+                       (lambda v: v.tolist(), "tolist")):
+        with pytest.raises(TracerBoolError, match=f"{name}.* of a traced value"):
+            read(x)
+
+
+def test_bad_arguments_get_errors_that_name_them():
+    """Catches: internal exceptions (KeyError of a dtype name, 'float' object is not iterable, an array
+    unpacked into arguments) where the user's argument was wrong."""
+    x = np.ones(3)
+    for dtype in ("str", "float128", []):
+        with pytest.raises(TypeError, match="does not support a conversion to dtype"):
+            jaxlike.compile(lambda v: jnp.asarray(v, dtype=dtype))(x)
+    with pytest.raises(TypeError, match="indices_or_sections must be an int or a sequence"):
+        jaxlike.grad(lambda v: jnp.split(v, 2.5)[0].sum())(x)
+    with pytest.raises(TypeError, match="argnums must be an int or a tuple of ints, got 1.0"):
+        jaxlike.grad(lambda a, b: a * b, argnums=1.0)(1.0, 2.0)
+    with pytest.raises(TypeError, match="returned a tuple; .*has_aux=True"):
+        jaxlike.grad(lambda v: (v.sum(), v))(x)
+    with pytest.raises(TypeError, match="primals must be a tuple or list"):
+        jaxlike.jvp(jnp.sin, x, x)
 
 
 def test_numpy_scalar_arguments_are_not_weak():

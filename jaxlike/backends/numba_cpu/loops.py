@@ -23,6 +23,7 @@ import re
 
 import numpy as np
 
+from ...core.errors import where
 from ...core.graph import distinct_syms
 from ...core.types import Sym, DimExpr, is_known, promote, short_name
 from ...core.primitive import Kind
@@ -122,6 +123,10 @@ def has_identity(red):
     except Exception:
         return True
     return not (isinstance(val, float) and math.isinf(val))
+
+
+def empty_reduction_text(red):
+    return f"{red.prim.name}: zero-size array to reduction operation which has no identity{where(red.source)}"
 
 
 _FLOAT_LIT = re.compile(r"(?<![\w.])(\d+\.\d*(?:[eE][+-]?\d+)?|math\.inf|math\.nan|math\.pi)")
@@ -448,8 +453,7 @@ def _reduce_nest(src, w, red, space, loops, mode, symname):
         if not all(is_known(d) and d > 0 for d in reduced):
             count = product_text(reduced, symname) if reduced else "1"
             src.add(1, f"if {count} == 0:")
-            src.add(2, f"raise ValueError('{prim.name}: zero-size array to reduction operation which has no "
-                       "identity')")
+            src.add(2, f"raise ValueError({empty_reduction_text(red)!r})")
     src.extend(1, w.pre)
     chunked = mode == "parallel" and loops and loops[0] in axes
     if chunked:

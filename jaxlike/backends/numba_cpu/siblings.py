@@ -17,7 +17,7 @@ from ...core.primitive import Kind
 from ...core.types import Sym, DimExpr, is_known, shapes_equal
 from ...ops.fused import fused as FUSED, iteration_shape, reduce_root
 from .loops import (_Writer, _loop_vars, _flags, loop_space, _ASSOCIATIVE, accumulation, cast, chunks, describe,
-                    dim_text, has_identity, known1, lane_reducer, np_type, product_text)
+                    dim_text, empty_reduction_text, has_identity, known1, lane_reducer, np_type, product_text)
 from .simd import (BLOCK as _BLOCK, block_buffer, block_loop, chunkable, chunked, may_be_big, serial_decorator,
                    ranged_calls, two_pass, vectorizable, with_range_flag)
 
@@ -333,8 +333,7 @@ def _function(name, params, members, maps, reductions, inputs, names, key, symna
         reduced = [space[j] for j in sorted(dict(red.attrs)["axes"])]
         if not has_identity(red) and not all(is_known(d) and d > 0 for d in reduced):
             lines.append(f"    if {product_text(reduced, symname)} == 0:")
-            lines.append(f"        raise ValueError('{red.prim.name}: zero-size array to reduction operation "
-                         "which has no identity')")
+            lines.append(f"        raise ValueError({empty_reduction_text(red)!r})")
     lines += ["    " + line for line in w.pre]
     if blocked:
         inner = dim_text(space[loops[-1]], symname)
