@@ -128,13 +128,72 @@ def _scalar_to_matrix(s):
     return reshape(s, shape=s.shape + (1, 1))
 
 
+def _cofactor_np(x):
+    x, dt = lapack_operand(x)
+    flat = x.reshape((int(np.prod(x.shape[:-2])),) + x.shape[-2:])
+    out = np.empty_like(flat)
+    for b, a in enumerate(flat):
+        out[b] = cofactor_of_matrix(a)
+    return out.reshape(x.shape).astype(dt)
+
+
+def cofactor_of_matrix(a):
+    """The cofactors of one square matrix: det(a) * inv(a)^T while the LU finds no zero pivot, else from the
+    SVD a = u diag(s) vh: det(u) det(vh) conj(u) diag(p) conj(vh), p_i the product of the singular values but
+    s_i; NaN for a matrix holding inf or NaN. numba compiles this same function for the CPU backend
+    (``linalg_kernels.cofactor``), so it keeps to what numba's numpy supports."""
+    out = np.empty_like(a)
+    if a.shape[0] == 0:
+        return out
+    if not np.all(np.isfinite(a)):
+        out[:] = np.nan
+        return out
+    d = np.linalg.det(a)
+    if d != 0:
+        out[:] = d * np.linalg.inv(a).T
+        return out
+    u, s, vh = np.linalg.svd(a)
+    p = np.ones_like(s)
+    for i in range(s.shape[0]):
+        for j in range(s.shape[0]):
+            if j != i:
+                p[i] *= s[j]
+    out[:] = (np.linalg.det(u) * np.linalg.det(vh)) * ((np.conj(u) * p) @ np.conj(vh))
+    return out
+
+
+def _cofactor_jvp(ts, ans, x):
+    """d(det(x) inv(x)^T) = tr(inv(x) dx) C - C dx^T inv(x)^T, with C the cofactors."""
+    return _scalar_to_matrix(trace_of(solve(x, ts[0]))) * ans - mm(mm(ans, mT(ts[0])), _inv_t(x))
+
+
+def _cofactor_vjp(g, ans, x):
+    """The transpose of ``_cofactor_jvp``: sum(g * C) inv(x)^T - inv(x)^T g^T C."""
+    from .reduce import reduce_sum
+    inv_t = _inv_t(x)
+    return (_scalar_to_matrix(reduce_sum(g * ans, axes=(x.ndim - 2, x.ndim - 1))) * inv_t
+            - mm(mm(inv_t, mT(g)), ans),)
+
+
+def _det_jvp(ts, x):
+    from .reduce import reduce_sum
+    return reduce_sum(cofactor(x) * ts[0], axes=(x.ndim - 2, x.ndim - 1))
+
+
+cofactor = register(Primitive(
+    "cofactor", Kind.OPAQUE, shape=square_shape("cofactor", complex_ok=True), numpy=_cofactor_np,
+    batch=leading(lambda: cofactor), vjp=_cofactor_vjp, jvp=_cofactor_jvp,
+    samples=lambda rng: matrix_samples(rng, well_conditioned),
+    doc="the matrix of cofactors, det(x) * inv(x)^T where x is invertible, and defined at singular matrices too "
+        "(det's derivative; its own derivatives need x invertible)"))
+
 det = register(Primitive(
     "det", Kind.OPAQUE, shape=_det_shape, numpy=_det_np,
     batch=leading(lambda: det),
-    vjp=lambda g, ans, x: (_scalar_to_matrix(g * ans) * _inv_t(x),),
-    jvp=lambda ts, ans, x: ans * trace_of(solve(x, ts[0])),
+    vjp=lambda g, ans, x: (_scalar_to_matrix(g) * cofactor(x),),
+    jvp=lambda ts, ans, x: _det_jvp(ts, x),
     samples=lambda rng: matrix_samples(rng, well_conditioned),
-    doc="determinant; its gradient det * inv(x)^T is not finite at singular matrices"))
+    doc="determinant; its derivative is the matrix of cofactors, finite at singular matrices too"))
 
 logabsdet = register(Primitive(
     "logabsdet", Kind.OPAQUE, shape=_slogdet_shape, numpy=_logabsdet_np,

@@ -234,6 +234,27 @@ def test_det_gradient_is_the_cofactor_matrix(rng):
     np.testing.assert_allclose(jaxlike.grad(jnp.linalg.det)(a), np.linalg.det(a) * np.linalg.inv(a).T, rtol=1e-10)
 
 
+def _cofactors(a):
+    n = a.shape[0]
+    return np.array([[(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(a, i, 0), j, 1)) for j in range(n)]
+                     for i in range(n)])
+
+
+def test_det_gradient_at_singular_matrices_is_the_cofactor_matrix(rng):
+    """Catches: LinAlgError (inv of a singular matrix) where det's gradient, the matrix of cofactors, is
+    finite: rank n-1 (nonzero cofactors) and rank n-2 (all zero), batched, compiled and not, and complex."""
+    rank1 = np.outer([1.0, 2.0, 3.0], [1.0, -1.0, 2.0]) + np.outer([0.0, 1.0, 1.0], [2.0, 0.0, 1.0])
+    batch = np.stack([rank1, np.outer([1.0, 2.0, 3.0], [1.0, 1.0, 0.5]), np.zeros((3, 3)), _wc((3, 3))(rng)[0]])
+    want = np.stack([_cofactors(a) for a in batch])
+    grad = jaxlike.grad(lambda a: jnp.sum(jnp.linalg.det(a)))
+    for f in (grad, jaxlike.compile(grad)):
+        np.testing.assert_allclose(f(batch), want, atol=1e-12)
+    z = rank1 + 1j * np.outer([1.0, 0.0, 2.0], [0.5, 1.0, 1.0])
+    z[2] = z[0] + z[1]
+    np.testing.assert_allclose(jaxlike.grad(jnp.linalg.det, holomorphic=True)(z), _cofactors(z), atol=1e-12)
+    check_grads(lambda a: jnp.linalg.det(a @ a.T + np.eye(3)), (rank1,), order=2)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("fn", [jnp.linalg.inv, jnp.linalg.det, lambda a: jnp.linalg.slogdet(a)[1],
                                 jnp.linalg.cholesky, lambda a: jnp.linalg.eigh(a)[0], jnp.linalg.pinv,
@@ -261,6 +282,20 @@ def test_batch_and_shape_errors_are_clear():
         jaxlike.grad(lambda a: jnp.linalg.norm(a, "nuc", axis=0))(np.ones((2, 2)))
     with pytest.raises(ValueError, match="UPLO"):
         jnp.linalg.eigh(np.eye(2), UPLO="X")
+
+
+def test_compiled_decompositions_check_square_operands_when_they_run():
+    """Catches: numba's LinAlgError ("Last 2 dimensions of the array must be square", from numba's own file)
+    where two symbolic sizes left the shape rule unable to tell; and an empty max's error without the user's
+    line."""
+    f = jaxlike.compile(lambda a, b: (jnp.linalg.det(a), jnp.linalg.solve(a, b), jnp.linalg.inv(a).max()))
+    assert np.allclose(f(np.eye(2) * 2, np.ones(2))[1], [0.5, 0.5])
+    with pytest.raises(ValueError, match=r"det: the matrices have 3 columns but 2 rows; .*\(at test_linalg"):
+        f(np.ones((2, 3)), np.ones(2))
+    with pytest.raises(ValueError, match=r"solve: the right-hand side has 3 rows where the matrix has 2 \(at"):
+        f(np.eye(2), np.ones(3))
+    with pytest.raises(ValueError, match=r"reduce_max: zero-size array .* \(at test_linalg_surface.py:\d+\)"):
+        f(np.zeros((0, 0)), np.zeros(0))
 
 
 def test_decompositions_compile_with_symbolic_sizes_and_differentiate_with_concrete_ones(rng):

@@ -8,13 +8,15 @@ Without them these ran their numpy rule through ``numba.objmode``: 8-17 us a cal
 numba's np.linalg refuses a matrix holding inf or NaN (LinAlgError) where numpy computes on: det of such a
 matrix is inf or NaN, and inv/solve give what LAPACK gives. A non-finite matrix therefore goes to LAPACK's
 getrf/gesv here directly (numba's own bindings, without its finiteness check), as numpy's umath_linalg does.
-Imports numpy and numba only."""
+Imports numpy, numba and the ops that numba compiles here (``ops.decomp.cofactor_of_matrix``)."""
 
 import numpy as np
 from numba import njit
 from numba.core import types
 from numba.extending import overload
 from numba.np import linalg as _nl
+
+from ...ops.decomp import cofactor_of_matrix
 
 
 def _getrf(a):
@@ -160,6 +162,18 @@ def det(x):
                 sign, logdet = _slogdet_lu(flat[b])
                 out[b] = sign * np.exp(logdet)
     return out.reshape(x.shape[:-2])
+
+
+_cofactor_of_matrix = njit(cache=True)(cofactor_of_matrix)
+
+
+@njit(cache=True)
+def cofactor(x):
+    flat = _batch(x)
+    out = np.empty_like(flat)
+    for b in range(flat.shape[0]):
+        out[b] = _cofactor_of_matrix(flat[b])
+    return out.reshape(x.shape)
 
 
 @njit(cache=True)

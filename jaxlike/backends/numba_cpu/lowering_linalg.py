@@ -1,5 +1,5 @@
 """Lowerings of the matrix decompositions that numba compiles itself (``linalg_kernels.py``): cholesky, inv,
-solve, det, logabsdet, det_sign, pinv, eig_values, eig_vectors, lu_packed, lu_pivots, lu_permutation, and the
+solve, det, cofactor, logabsdet, det_sign, pinv, eig_values, eig_vectors, lu_packed, lu_pivots, lu_permutation, and the
 factorizations whose outputs are primitives of their own (eigh_values/eigh_vectors, svd_u/svd_s/svd_vh,
 qr_q/qr_r): the first of them the entry reaches runs the one LAPACK call and names every sibling output of the
 same operand the graph has, as the numpy rule's shared call does (the others lower to nothing). The general
@@ -9,13 +9,31 @@ Imports ops and this backend's loops helpers only."""
 
 import numpy as np
 
+from ...core.types import dims_equal
 from ...ops.decomp import result_dtype
 from .loops import np_type
+from .lowering import size_check
 
 # named as their primitives
-_KERNELS = ("cholesky", "inv", "solve", "det", "logabsdet", "det_sign", "pinv", "eig_values", "eig_vectors",
+_KERNELS = ("cholesky", "inv", "solve", "det", "cofactor", "logabsdet", "det_sign", "pinv", "eig_values", "eig_vectors",
             "lu_packed", "lu_pivots", "lu_permutation")
 _OWN_DTYPE = ("eig_values", "eig_vectors", "lu_pivots", "lu_permutation")    # kernels returning the result dtype
+_SQUARE = ("cholesky", "inv", "solve", "det", "cofactor", "logabsdet", "det_sign", "eig_values", "eig_vectors", "eigh")
+
+
+def _square_checks(ctx, kernel, v):
+    """Where the shape rule could not tell a matrix square (two symbolic sizes), the check when the entry
+    runs: numba's LinAlgError named neither the function nor the user's line. solve's right-hand side must
+    have as many rows too."""
+    x = v.inputs[0]
+    pairs = [(x.shape[-1], x.shape[-2], f"{kernel}: the matrices have ", " columns but ", " rows; they must be "
+              "square")]
+    if kernel == "solve":
+        b = v.inputs[1]
+        pairs.append((b.shape[-2] if b.ndim == x.ndim else b.shape[-1], x.shape[-2],
+                      "solve: the right-hand side has ", " rows where the matrix has ", ""))
+    return [size_check(ctx.dim(have), ctx.dim(want), before, between, after + ctx.where_text)
+            for have, want, before, between, after in pairs if not dims_equal(have, want)]
 
 
 def _operand(ctx, x, work):
@@ -38,7 +56,7 @@ def _lowering(kernel):
         call = f"_la.{kernel}({', '.join(args)})"
         if v.dtype != work and kernel not in _OWN_DTYPE:
             call = f"{call}.astype({np_type(v.dtype)})"
-        return [f"{ctx.name(v)} = {call}"]
+        return (_square_checks(ctx, kernel, v) if kernel in _SQUARE else []) + [f"{ctx.name(v)} = {call}"]
     return lower
 
 
@@ -66,7 +84,8 @@ def _factorization(ctx, v):
     work = _work_dtype([x.dtype])
     args = [_operand(ctx, x, work)] + ([] if kernel == "eigh" else [repr(bool(full))])
     parts = ctx.tmp(f"_{kernel}")
-    lines = [f"{parts} = _la.{kernel}({', '.join(args)})"]
+    lines = (_square_checks(ctx, kernel, v) if kernel in _SQUARE else []) + [
+        f"{parts} = _la.{kernel}({', '.join(args)})"]
     for k, m in members.items():
         cast = f".astype({np_type(m.dtype)})" if m.dtype != work else ""
         lines.append(f"{ctx.name(m)} = {parts}[{k}]{cast}")
