@@ -21,6 +21,13 @@ def _swap(fn):
     return lambda self, other: fn(other, self)
 
 
+def _reshape(self, *shape, ndim=None, order="C"):
+    """numpy's ``x.reshape``, with Theano's ``ndim`` and symbolic shape vector."""
+    if ndim is not None or (len(shape) == 1 and isinstance(shape[0], Var)):
+        shape = (S.shape_entries(shape[0] if len(shape) == 1 else shape, ndim),)
+    return S.reshape(self, *shape, order=order)
+
+
 _OPERATORS = {
     "__add__": E.add, "__radd__": _swap(E.add),
     "__sub__": E.subtract, "__rsub__": _swap(E.subtract),
@@ -45,7 +52,7 @@ _OPERATORS = {
 _METHODS = {
     "sum": R.sum, "mean": R.mean, "max": R.max, "min": R.min, "prod": R.prod, "var": R.var, "std": R.std,
     "argmax": R.argmax, "argmin": R.argmin, "all": R.all, "any": R.any,
-    "reshape": S.reshape, "ravel": S.ravel, "flatten": S.ravel, "squeeze": S.squeeze,
+    "reshape": _reshape, "ravel": S.ravel, "flatten": S.ravel, "squeeze": S.squeeze,
     "swapaxes": S.swapaxes, "dot": P.dot, "astype": E.astype, "clip": ME.clip,
     "cumsum": MR.cumsum, "cumprod": MR.cumprod, "trace": MR.trace, "ptp": MR.ptp, "round": ME.round,
     "argsort": MS.argsort, "diagonal": D.diagonal, "repeat": MS.repeat,

@@ -1,6 +1,8 @@
 """Shape and layout functions with numpy's signatures, built on reshape/transpose/broadcast_to/slice/
 concatenate."""
 
+import operator
+
 import numpy as np
 
 from ..core.graph import Var
@@ -32,6 +34,20 @@ def reshape(a, *newshape, shape=None, order="C"):
     return L.reshape(a, shape=newshape)
 
 
+def shape_entries(newshape, ndim=None):
+    """Theano's reshape target as a tuple of sizes: ints and scalars as they are, or a symbolic integer vector's
+    first ``ndim`` entries (all of them where its length is known and ``ndim`` is None)."""
+    if isinstance(newshape, Var) and newshape.ndim == 1:
+        n = newshape.shape[0] if ndim is None else ndim
+        if not is_known(n):
+            raise TypeError("reshape: a symbolic shape vector of unknown length needs ndim= (the rank it gives)")
+        return tuple(newshape[i] for i in range(int(n)))
+    shape = tuple(newshape) if isinstance(newshape, (tuple, list)) else (newshape,)
+    if ndim is not None and len(shape) != ndim:
+        raise ValueError(f"reshape: newshape {shape} has {len(shape)} entries but ndim={ndim}")
+    return shape
+
+
 def _size(d, k):
     """Entry ``k`` of a reshape target: an int, a symbolic size, or a graph integer: computed from sizes alone
     (Theano's ``x.shape[0] * x.shape[1]``) it becomes the product or sum of those sizes, otherwise a size bound
@@ -48,7 +64,7 @@ def _size(d, k):
         # bound when the graph runs; the reshape checks it against the array's size then
         from ..ops.index import iota
         return iota(d).shape[0]
-    return int(d)
+    return operator.index(d)  # NOTE: numpy's TypeError for a float size, where int() would truncate it
 
 
 def ravel(a, order="C"):
@@ -215,8 +231,11 @@ def split(ary, indices_or_sections, axis=0):
             raise ValueError("array split does not result in an equal division")
         step = size // sections
         bounds = [i * step for i in range(sections + 1)]
+    elif isinstance(indices_or_sections, (tuple, list, np.ndarray)):
+        bounds = [0] + [operator.index(i) for i in indices_or_sections] + [None]
     else:
-        bounds = [0] + [int(i) for i in indices_or_sections] + [None]
+        raise TypeError(f"split: indices_or_sections must be an int or a sequence of ints, got "
+                        f"{indices_or_sections!r}")
     out = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         index = [slice(None)] * ndim(ary)

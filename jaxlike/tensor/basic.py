@@ -351,11 +351,9 @@ def stack(*tensors, axis=0):
 
 
 def reshape(x, newshape, ndim=None):
-    if isinstance(newshape, (int, np.integer)):
-        newshape = (newshape,)
-    if ndim is not None and len(newshape) != ndim:
-        raise ValueError(f"reshape: newshape {newshape} has {len(newshape)} entries but ndim={ndim}")
-    return jnp.reshape(x, tuple(newshape))
+    """Theano's reshape: ``newshape`` a tuple of sizes or a symbolic integer vector (``ndim`` entries)."""
+    from ..numpy._shape import shape_entries
+    return jnp.reshape(x, shape_entries(newshape, ndim))
 
 
 def flatten(x, ndim=1):

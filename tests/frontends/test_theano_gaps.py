@@ -262,3 +262,23 @@ def test_sizes_convert_as_theano_scalars():
     f = theano.function([x], [x.shape[0].astype("float32"), T.sum(x) / x.shape[1].astype("floatX")])
     count, mean = f(np.ones((3, 4)))
     assert count.dtype == np.float32 and float(count) == 3.0 and float(mean) == 3.0
+
+
+def test_reshape_takes_ndim_and_a_symbolic_shape_vector():
+    """Catches: ``x.reshape(shape, ndim=2)`` refused (no ndim keyword) and ``T.reshape(x, s, ndim=2)`` with an
+    ``lvector`` shape reading its length as an int, where Theano takes both."""
+    v, s = T.dvector("v"), T.lvector("s")
+    out = [v.reshape((2, 3), ndim=2), v.reshape(s, ndim=2), T.reshape(v, s, ndim=2)]
+    f = theano.function([v, s], out + [T.grad(T.sum(T.reshape(v, s, ndim=2)[0] ** 2), v)])
+    x = np.arange(6.0)
+    *shaped, g = f(x, np.array([2, 3]))
+    for y in shaped:
+        assert np.array_equal(y, x.reshape(2, 3))
+    assert np.allclose(g, [0.0, 2.0, 4.0, 0.0, 0.0, 0.0])
+    assert np.array_equal(f(x, np.array([3, 2]))[1], x.reshape(3, 2))
+    with pytest.raises(ValueError):
+        f(x, np.array([4, 2]))
+    with pytest.raises(ValueError, match="ndim=3"):
+        v.reshape((2, 3), ndim=3)
+    with pytest.raises(TypeError, match="needs ndim"):
+        T.reshape(v, s)
