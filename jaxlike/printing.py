@@ -111,10 +111,13 @@ def _pass_name(p):
     return f"{p.__name__}({', '.join(_pass_name(s) for s in subs)})" if subs else p.__name__
 
 
-def debugprint(obj, *example_args, mode=None, file=None):
+def debugprint(obj, *example_args, mode=None, file=None, depth=-1, print_type=True, ids="CHAR",
+               stop_on_name=False, done=None, print_storage=False, print_clients=False, used_ids=None):
     """Print the graph of ``obj`` before and after optimization, with source lines, and return the text.
     ``file``: None prints to stdout; a stream (``sys.stderr``, an ``io.StringIO``) is written to; ``'str'``
-    (Theano's) or False only returns the text.
+    (Theano's) or False only returns the text. Theano's layout options (``depth``, ``print_type``, ``ids``,
+    ``stop_on_name``, ``done``, ``print_storage``, ``print_clients``, ``used_ids``) are accepted so its
+    programs run; the text is always the whole graph with every node's type, as one listing per graph.
 
     >>> import jaxlike.numpy as jnp
     >>> text = debugprint(lambda x: jnp.exp(jnp.sin(x ** 2)), 1.0, file=False)

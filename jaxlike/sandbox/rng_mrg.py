@@ -45,6 +45,21 @@ class MRG_RandomStreams(RandomStreams):
         """Restart every draw of this stream from ``seed`` (an int, or Theano's six-int MRG state)."""
         super().seed(12345 if seed is None else _seed_of(seed))
 
+    @property
+    def rstate(self):
+        """The state new draws of this stream start from (Theano's MRG ``rstate``): assigning another stream's
+        makes the draws created afterwards repeat that stream's (copying a graph's random state, as the
+        tutorial does, also copies each draw's own state through ``state_updates``)."""
+        return np.array(self._base, dtype=np.uint32)
+
+    @rstate.setter
+    def rstate(self, state):
+        self._base = np.array(state, dtype=np.uint32)
+
+    def truncated_normal(self, size, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None):
+        """``normal(..., truncate=True)``: within two standard deviations of ``avg``."""
+        return self.normal(size, avg, std, ndim, dtype, nstreams, truncate=True)
+
     def uniform(self, size, low=0.0, high=1.0, ndim=None, dtype=None, nstreams=None):
         """Floats uniform in [low, high) of shape ``size`` (dtype ``config.floatX`` by default)."""
         return super().uniform(_given(size, "uniform"), low, high, ndim, dtype)

@@ -25,6 +25,7 @@ from .gradient import grad, jacobian, hessian, Lop, Rop, DisconnectedInputError,
 from .shared import shared, SharedVariable  # noqa: F401
 from .function import function, Function, MissingInputError, UnusedInputError, In, Out, Param, Mode  # noqa: F401
 from . import nnet, shared_randomstreams, extra_ops, nlinalg  # noqa: F401
+from .graph_nodes import Apply, Op, Elemwise, CAReduce  # noqa: F401
 from . import signal  # noqa: F401  (theano.tensor.signal.pool)
 from ._symbolic import wrap_module_functions as _wrap
 from .float_rules import wrap_float_functions as _wrap_float

@@ -22,6 +22,7 @@ from .shared import SharedVariable, filter_value
 from .var import var_str, type_str
 from .basic import as_tensor_variable
 from .gradient import costs_behind
+from .graph_nodes import apply_nodes
 
 
 class MissingInputError(ValueError):
@@ -87,12 +88,13 @@ class Mode:
 class _FunctionGraph:
     """``f.maker.fgraph``: the optimized graph's ``inputs`` and ``outputs`` (Theano's FunctionGraph)."""
 
-    def __init__(self, graph):
+    def __init__(self, graph, gpu=False):
         self.inputs, self.outputs = list(graph.inputs), list(graph.outputs)
-        self.graph = graph
+        self.graph, self._gpu = graph, gpu
 
     def toposort(self):
-        return [v for v in toposort(self.outputs) if v.prim is not None]
+        """The graph's ``Apply`` nodes (``node.op``, ``node.inputs``, ``node.outputs``), inputs before users."""
+        return apply_nodes(toposort(self.outputs), self._gpu)
 
 
 class _Maker:
@@ -102,13 +104,14 @@ class _Maker:
 
     def __init__(self, fn, mode):
         self._graph, self._mode, self._fgraph = fn.graph, mode, None
+        self._gpu = fn.executable.backend == "numba_cuda"
         self.inputs = list(fn.inputs)
 
     @property
     def fgraph(self):
         if self._fgraph is None:
             from ..passes.pipeline import optimize
-            self._fgraph = _FunctionGraph(optimize(self._graph, self._mode, excluding=("fuse",)))
+            self._fgraph = _FunctionGraph(optimize(self._graph, self._mode, excluding=("fuse",)), self._gpu)
         return self._fgraph
 
 

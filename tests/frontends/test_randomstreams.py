@@ -92,3 +92,21 @@ def test_permutations_of_a_size_are_independent_permutations():
     assert perms.shape == (50, 8) and perms.dtype == np.int64
     assert all(sorted(row) == list(range(8)) for row in perms.tolist())
     assert len({tuple(row) for row in perms.tolist()}) > 40
+
+
+def test_mrg_rstate_copies_a_graphs_random_state_and_truncated_normal_stays_within_two_std():
+    """Catches: the tutorial's "Copying Random State Between Theano Graphs" failing on MRG streams (no
+    ``rstate``) and Theano 1.0's ``truncated_normal`` missing."""
+    from jaxlike.sandbox.rng_mrg import MRG_RandomStreams
+    first, second = MRG_RandomStreams(123), MRG_RandomStreams(987)
+    f1 = theano.function([], first.uniform(size=(3,)))
+    f2 = theano.function([], second.uniform(size=(3,)))
+    assert not np.allclose(f1(), f2())
+    second.rstate = first.rstate
+    for (mine, _), (theirs, _) in zip(first.state_updates, second.state_updates):
+        theirs.set_value(mine.get_value())
+    assert np.array_equal(f1(), f2())
+    later = [theano.function([], s.normal(size=(2,)))() for s in (first, second)]
+    assert np.array_equal(*later)
+    z = theano.function([], MRG_RandomStreams(1).truncated_normal(size=(2000,), avg=1.0, std=0.5))()
+    assert z.shape == (2000,) and np.all(np.abs(z - 1.0) <= 1.0) and abs(z.mean() - 1.0) < 0.05

@@ -372,8 +372,8 @@ def test_optimizer_none_compiles_without_the_fast_run_rewrites():
     finally:
         theano.config.mode = saved
     assert theano.config.optimizer == "fast_run"
-    assert "mul" in [v.prim.name for v in kept.maker.fgraph.toposort()]
-    assert "mul" not in [v.prim.name for v in simplified.maker.fgraph.toposort()]
+    assert "mul" in [node.op.prim.name for node in kept.maker.fgraph.toposort()]
+    assert "mul" not in [node.op.prim.name for node in simplified.maker.fgraph.toposort()]
     np.testing.assert_allclose(kept(np.array([1.0, 2.0])), [2.0, 4.0])
 
 
@@ -395,3 +395,20 @@ def test_debugprint_returns_text_for_file_str_and_writes_to_a_stream(capsys):
     assert stream.getvalue() == text + "\n" and capsys.readouterr().out == ""
     with pytest.raises(ValueError, match="file must be None, a stream, 'str' or False, got 'string'"):
         theano.printing.debugprint(y, file="string")
+    # NOTE: Theano's layout keywords are accepted (its programs pass them) and print the same listing
+    assert theano.printing.debugprint(y, file="str", depth=1, print_type=True, ids="int", stop_on_name=True) == text
+
+
+def test_fgraph_toposort_gives_apply_nodes_as_the_gpu_tutorial_inspects_them():
+    """Catches: the "Using the GPU" tutorial's test program failing on ``node.op`` (toposort gave variables)
+    and on ``tensor.Elemwise``."""
+    from jaxlike import tensor
+    from jaxlike.tensor.graph_nodes import apply_nodes
+    x = theano.shared(np.linspace(0.0, 1.0, 7))
+    f = theano.function([], tensor.exp(x).sum())
+    nodes = f.maker.fgraph.toposort()
+    assert [type(n.op).__name__ for n in nodes] == ["Elemwise", "CAReduce"]
+    assert any(isinstance(n.op, tensor.Elemwise) and "Gpu" not in type(n.op).__name__ for n in nodes)
+    assert str(nodes[0]) == "Elemwise{exp}(<TensorType(float64, vector)>)" and nodes[1].inputs == nodes[0].outputs
+    on_gpu = apply_nodes([n.outputs[0] for n in nodes], gpu=True)
+    assert isinstance(on_gpu[0].op, tensor.Elemwise) and type(on_gpu[0].op).__name__ == "GpuElemwise"
