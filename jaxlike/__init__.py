@@ -36,6 +36,8 @@ from .printing import debugprint, make_graph, pp  # noqa: F401  (pp: Theano's th
 from . import profile  # noqa: F401  (jaxlike.profile.report())
 from .tensor import function, shared  # noqa: F401  (Theano style: jaxlike.function, jaxlike.shared)
 from .tensor import In, Out, Param, Mode  # noqa: F401  (theano.In, theano.Out, theano.Param, theano.Mode)
+from .tensor.compile_modes import attach as _attach_theano_compile
+_attach_theano_compile(compile)   # NOTE: theano.compile.MonitorMode, .DebugMode, .mode.get_default_mode, ...
 from .tensor.scan_module import scan  # noqa: F401  (Theano's theano.scan)
 from .tensor.scan_module import map, reduce, foldl, foldr, clone  # noqa: F401,A004  (theano.map, theano.clone...)
 from . import gradient  # noqa: F401  (Theano's theano.gradient.grad / jacobian / hessian / Rop / Lop / zero_grad)

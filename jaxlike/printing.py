@@ -38,6 +38,8 @@ def as_graph(obj, *example_args):
         return obj
     if isinstance(obj, Var):
         obj = [obj]
+    if hasattr(obj, "op") and isinstance(getattr(obj, "outputs", None), list):
+        obj = obj.outputs   # NOTE: a Theano Apply node (tensor/graph_nodes.py), as MonitorMode's functions get
     if isinstance(obj, (list, tuple)) and obj and all(isinstance(v, Var) for v in obj):
         return Graph(free_inputs(obj), obj)
     inner = getattr(obj, "graph", None)

@@ -101,9 +101,10 @@ def eval_node(var, args, env):
     return out
 
 
-def interpret(graph, args, on_value=None, sizes=None):
+def interpret(graph, args, on_value=None, sizes=None, before=None):
     """Evaluate ``graph`` on concrete ``args`` (one per graph input). Returns (outputs, update values).
-    ``sizes`` ({Sym: int}) binds sizes the graph names but its inputs do not carry (a loop body's)."""
+    ``sizes`` ({Sym: int}) binds sizes the graph names but its inputs do not carry (a loop body's).
+    ``before(node, input values)`` and ``on_value(node, value, input values)`` see each node evaluated."""
     env = SizeEnv(sizes or {})
     vals = {}
     for v, a in zip(graph.inputs, args):
@@ -118,6 +119,8 @@ def interpret(graph, args, on_value=None, sizes=None):
             continue
         if v.prim is None:
             raise ValueError(f"input {v!r} has no value")
+        if before is not None:
+            before(v, [vals[i._id] for i in v.inputs])
         out = eval_node(v, [vals[i._id] for i in v.inputs], env)
         env.bind_value(v, out, v.prim.name)
         if on_value is not None:

@@ -162,6 +162,7 @@ class Function:
                             f"{type(inputs).__name__} (write inputs=[x], not inputs=x)")
         self._build_args = (list(inputs), outputs, updates, givens, allow_input_downcast, name, mode, profile,
                             on_unused_input, no_default_updates)
+        monitored = getattr(mode, "monitored", None)   # NOTE: compile_modes.MonitorMode's op-by-op runner
         if isinstance(mode, Mode):
             mode = mode.name
         if mode is not None and mode not in _MODES:
@@ -266,6 +267,8 @@ class Function:
                                    else w.allow_downcast, label, numbers)
                         for k, (v, w) in enumerate(zip(self.inputs, wrapped))]
         self.maker = _Maker(self, _MODES.get(mode) or config.mode)
+        if monitored is not None:
+            self.executable = monitored(self.executable, self.maker.fgraph)
         self._converters = [c.convert for c in self._checks]
         self._out_copy, self._update_copy = _aliasing_plan(self.executable.graph)
         # NOTE: only the GPU backend takes device arrays; a value a GPU function left on the device is copied

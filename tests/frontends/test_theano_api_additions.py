@@ -412,3 +412,27 @@ def test_fgraph_toposort_gives_apply_nodes_as_the_gpu_tutorial_inspects_them():
     assert str(nodes[0]) == "Elemwise{exp}(<TensorType(float64, vector)>)" and nodes[1].inputs == nodes[0].outputs
     on_gpu = apply_nodes([n.outputs[0] for n in nodes], gpu=True)
     assert isinstance(on_gpu[0].op, tensor.Elemwise) and type(on_gpu[0].op).__name__ == "GpuElemwise"
+
+
+def test_theano_compile_names_and_monitor_mode_find_the_op_that_makes_a_nan():
+    """Catches: ``theano.compile.MonitorMode`` (the docs' NaN-hunting recipe), ``DebugMode``,
+    ``mode.Mode`` and ``mode.get_default_mode`` missing: ``theano.compile`` is jaxlike's JAX-style compile."""
+    x = T.dscalar("x")
+    seen = []
+
+    def detect_nan(i, node, fn):
+        if any(np.isnan(out[0]).any() for out in fn.outputs):
+            seen.append((i, type(node.op).__name__, node.op.prim.name, [v[0] for v in fn.inputs]))
+
+    f = theano.function([x], [T.log(x) * x], mode=theano.compile.MonitorMode(post_func=detect_nan))
+    assert np.isnan(f(0.0)[0]) and len(seen) == 1
+    assert seen[0][:3] == (1, "Elemwise", "mul") and seen[0][3][1] == 0.0 and np.isneginf(seen[0][3][0])
+    order = []
+    g = theano.function([x], 5 * x, mode=theano.compile.MonitorMode(
+        pre_func=lambda i, node, fn: order.append(("pre", i, fn.outputs[0][0])),
+        post_func=lambda fgraph, i, node, fn: order.append(("post", i, float(fn.outputs[0][0])))))
+    assert g(3.0) == 15.0 and order == [("pre", 0, None), ("post", 0, 15.0)]
+    for mode in (theano.compile.mode.Mode(linker="py", optimizer="fast_compile"),
+                 theano.compile.DebugMode(check_py_code=False), theano.compile.mode.get_default_mode()):
+        assert theano.function([x], 5 * x, mode=mode)(3.0) == 15.0
+    assert theano.compile.function is theano.function
