@@ -278,11 +278,9 @@ def _loop(step, carry0, seqs, length, truncate):
     BPTT does."""
     if truncate in (-1, None) or (isinstance(length, int) and length <= truncate):
         return lax.scan(step, carry0, tuple(seqs), length=length)
-    if isinstance(length, Var):
-        raise NotImplementedError("scan: truncate_gradient with a symbolic n_steps (or sequences of different "
-                                  "lengths) is not supported; pass n_steps as an int or sequences of one length"
-                                  + where(user_frame()))
     k = int(truncate)
+    if isinstance(length, Var):
+        return _truncated_by_count(step, carry0, seqs, length, k)
     if isinstance(length, int):
         cut = length - k
         first = lax.scan(step, carry0, tuple(_rows(s, 0, cut) for s in seqs), length=cut)
@@ -299,6 +297,25 @@ def _loop(step, carry0, seqs, length, truncate):
         last_xs, last_length = tuple(_rows(s, -k, None) for s in seqs), None
     carry, ys_last = lax.scan(step, carry, last_xs, length=last_length)
     return carry, tuple(concatenate(a, b, axis=0) for a, b in zip(ys_first, ys_last))
+
+
+def _truncated_by_count(step, carry0, seqs, length, k):
+    """``_loop``'s truncation where the step count is a graph value (sequences of lengths the trace cannot
+    tell equal, or a symbolic n_steps): one loop that counts its steps, whose results before the last k are
+    under stop_gradient. The values are those of every step; the gradients those of the two loops above (the
+    early steps' cotangents are zero, so their backward pass runs, and adds nothing)."""
+    cut = length - k
+
+    def counted(carry, xs):
+        inner, t = carry
+        new, ys = step(inner, xs)
+        early = jnp.less(t, cut)
+
+        def kept(v):
+            return jnp.where(early, lax.stop_gradient(v), v)
+        return (pytree.tree_map(kept, new), t + 1), pytree.tree_map(kept, ys)
+    (carry, _), ys = lax.scan(counted, (carry0, np.int64(0)), tuple(seqs), length=length)
+    return carry, ys
 
 
 def _reversed(v):

@@ -277,8 +277,29 @@ def test_truncate_gradient_with_an_int_n_steps_and_its_errors():
     np.testing.assert_allclose([value, grad], [1.5 ** 6, 2 * 1.5 ** 5], rtol=1e-12)
     with pytest.raises(ValueError, match="truncate_gradient"):
         theano.scan(lambda p: p * a, outputs_info=T.constant(1.0), n_steps=3, truncate_gradient=-2)
-    with pytest.raises(NotImplementedError, match="truncate_gradient"):
-        theano.scan(lambda p: p * a, outputs_info=T.constant(1.0), n_steps=T.iscalar("n"), truncate_gradient=2)
+    n = T.iscalar("n")
+    powers, _ = theano.scan(lambda p: p * a, outputs_info=T.constant(1.0), n_steps=n, truncate_gradient=2)
+    g = theano.function([a, n], [powers[-1], T.grad(powers[-1], a)])
+    np.testing.assert_allclose(g(1.5, 6), [1.5 ** 6, 2 * 1.5 ** 5], rtol=1e-12)
+    np.testing.assert_allclose(g(1.5, 1), [1.5, 1.0], rtol=1e-12)     # n <= k: the whole gradient
+
+
+def test_truncate_gradient_with_sequences_of_lengths_the_trace_cannot_tell_equal():
+    """Catches: NotImplementedError for an RNN's inputs and mask (two sequences, two symbolic lengths) with
+    truncate_gradient, which Theano runs; the gradient is the last k steps' from a numpy oracle."""
+    w, x, m = T.dscalar("w"), T.dvector("x"), T.dvector("m")
+    h, _ = theano.scan(lambda x_t, m_t, h, w: T.tanh(w * h + x_t * m_t), sequences=[x, m],
+                       outputs_info=T.constant(0.0), non_sequences=w, truncate_gradient=2)
+    f = theano.function([w, x, m], [h[-1], T.grad(h[-1], w)])
+    xv, mv, wv = np.arange(5.0) / 10, np.array([1.0, 1.0, 1.0, 0.0, 1.0]), 0.5
+    hs = [0.0]
+    for t in range(5):
+        hs.append(np.tanh(wv * hs[-1] + xv[t] * mv[t]))
+    gh, gw = 1.0, 0.0
+    for t in (5, 4):
+        gz = gh * (1 - hs[t] ** 2)
+        gw, gh = gw + gz * hs[t - 1], gz * wv
+    np.testing.assert_allclose(f(wv, xv, mv), [hs[-1], gw], rtol=1e-12)
 
 
 def test_n_steps_beyond_a_sequence_raises_as_theano():
