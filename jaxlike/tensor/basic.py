@@ -14,6 +14,7 @@ from ..core.types import canonical_dtype, is_known, floatx, Sym, dim_prod
 from ..core.errors import user_frame, where as _at
 from .. import numpy as jnp
 from ..numpy._base import asarray_or_var
+from ..numpy._creation import _computed_size
 from .var import _maker, _plural, ftensor3, dtensor3, ftensor4, dtensor4
 from .autocast import standalone_number, arange_dtype, activate
 
@@ -391,10 +392,10 @@ def diag(v, k=0):
     # NOTE: sizes are symbolic: the diagonal is picked by an index mask instead of computed positions
     if v.ndim == 1:
         padded = jnp.concatenate([v, jnp.zeros((abs(k),), dtype=v.dtype)]) if k else v
-        index = _iota(padded.shape[0], "len(v)")
+        index = _iota(padded.shape[0])
         on_diagonal = jnp.equal(index[:, None] + k, index[None, :])
         return jnp.where(on_diagonal, padded[:, None] if k >= 0 else padded[None, :], 0)
-    rows, cols = _iota(v.shape[0], "rows"), _iota(v.shape[1], "cols")
+    rows, cols = _iota(v.shape[0]), _iota(v.shape[1])
     on_diagonal = jnp.equal(rows[:, None] + k, cols[None, :])
     picked = jnp.sum(jnp.where(on_diagonal, v, 0), axis=1 if k >= 0 else 0)
     return picked[:jnp.sum(on_diagonal)]
@@ -483,10 +484,8 @@ def alloc(value, *shape):
     value = as_tensor_variable(value)
     if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
         shape = tuple(shape[0])
-    for d in shape:
-        if isinstance(d, Var):
-            raise TypeError(f"alloc: sizes must be ints or symbolic sizes such as x.shape[0], got the variable "
-                            f"{d}; sizes computed from values (T.iscalar) are not supported")
+    # NOTE: a size given as an integer scalar (T.iscalar) is the length of iota(n), bound when the graph runs
+    shape = tuple(_computed_size(d) if isinstance(d, Var) else d for d in shape)
     if len(shape) < value.ndim:
         raise ValueError(f"alloc: {len(shape)} sizes for a value of rank {value.ndim} ({value.type!r})")
     return jnp.broadcast_to(value, tuple(shape))
@@ -508,24 +507,22 @@ def ones(shape, dtype=None):
     return jnp.ones(shape, dtype=dtype)
 
 
-def _iota(n, what):
+def _iota(n):
     """0, 1, ..., n-1 as int64 for an int or a symbolic size (``x.shape[0]``)."""
     if isinstance(n, Var):
-        # NOTE: a size computed from a value is not a graph dependency of the sizes it sets, so the function
-        # would lose n as an input
-        raise TypeError(f"{what} must be an int or a symbolic size such as x.shape[0], got the variable "
-                        f"{n}; sizes computed from values (T.iscalar) are not supported")
+        n = _computed_size(n)   # NOTE: the length of iota(n), whose node keeps n an input of the function
     return jnp.cumsum(jnp.ones((n,), dtype=np.int64)) - 1
 
 
 def eye(n, m=None, k=0, dtype=None):
     """The ``n`` x ``m`` matrix with ones on diagonal ``k`` (dtype ``config.floatX`` by default). ``n`` and
-    ``m`` may be ints or symbolic sizes (``T.eye(x.shape[0])``); ``k`` an int or an integer scalar."""
+    ``m`` may be ints, symbolic sizes (``T.eye(x.shape[0])``) or integer scalars; ``k`` an int or an integer
+    scalar."""
     dtype = floatx() if dtype is None else canonical_dtype(dtype, "eye dtype")
     m = n if m is None else m
     if builtins.all(isinstance(d, (int, np.integer)) for d in (n, m, k)):
         return jnp.asarray(np.eye(n, m, k, dtype=dtype))
-    rows, cols = _iota(n, "eye: n"), _iota(m, "eye: m")
+    rows, cols = _iota(n), _iota(m)
     return jnp.astype(jnp.equal(rows[:, None] + k, cols[None, :]), dtype)
 
 

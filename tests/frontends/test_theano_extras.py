@@ -222,8 +222,13 @@ def test_eye_tile_diag_on_symbolic_sizes_match_numpy():
         return np.sum(np.diag(vv, 1) * np.tile(np.diag(a), (4, 1)).sum())
 
     np.testing.assert_allclose(got[-1], numgrad(cost_np, X), rtol=1e-6, atol=1e-7)
-    with pytest.raises(TypeError, match="symbolic size such as x.shape"):
-        T.eye(T.iscalar("n"))
+    n, v = T.iscalar("n"), T.dscalar("v")
+    sized = theano.function([n, v], [T.eye(n), T.eye(n, 2, 1), T.alloc(v, n, 2)])
+    for size in (3, 1):
+        for g, e in zip(sized(size, 1.5), [np.eye(size), np.eye(size, 2, 1), np.full((size, 2), 1.5)]):
+            np.testing.assert_array_equal(g, e)
+    with pytest.raises(TypeError, match="integer scalar"):
+        T.eye(T.dscalar("f"))
     with pytest.raises(TypeError, match="reps must be a tuple of Python ints"):
         T.tile(x, (k, 1))
 
