@@ -71,15 +71,15 @@ def user_frame():
 
 def api_frame():
     """(name, source): the outermost public jaxlike function on the stack (the one the user called, e.g.
-    ``sum``; private helpers such as a method shim are skipped) and the user's (filename, lineno) that
+    ``sum``; private helpers such as a method shim, and decorators' ``wrapped`` shims, are skipped) and the user's (filename, lineno) that
     called it, for errors raised deep inside a wrapper."""
     f, name = sys._getframe(1), None
     while f is not None:
         fn = f.f_code.co_filename
         if not _ours(fn):
             return name, (fn, f.f_lineno)
-        if not f.f_code.co_name.startswith(("_", "<")):
-            name = f.f_code.co_name
+        if not f.f_code.co_name.startswith(("_", "<")) and f.f_code.co_name != "wrapped":
+            name = f.f_code.co_name   # NOTE: "wrapped" is a decorator's shim (functools.wraps keeps its code)
         f = f.f_back
     return None, None
 
