@@ -519,3 +519,9 @@ def test_shared_variables_read_only_for_their_size_are_arguments():
     mu = T.dscalar("mu")
     draws = jaxlike.function([mu], RandomStreams(1).normal((20000,), avg=mu), mode="FAST_COMPILE")(5.0)
     assert abs(draws.mean() - 5.0) < 0.05
+
+
+def test_an_axis_error_names_the_function_the_user_called():
+    """Catches: the name of a decorator's shim ('wrapped: axis 3 ...') in the message of T.sum's axis error."""
+    with pytest.raises(np.exceptions.AxisError, match=r"^sum: axis 3 is out of bounds .*test_tensor.py"):
+        T.sum(T.dvector(), axis=3)
