@@ -188,12 +188,12 @@ def getitem(x, key):
     for p, k in reversed(picks):
         y = I.take(y, const(np.int64(k)), axis=p)
     if arrays:
-        before = y.ndim - len(arrays)
+        before, moved = y.ndim - len(arrays), _separated(arrays)
         y = _advanced(y, arrays)
         # NOTE: numpy counts integers beside arrays as advanced indices too: when a slice, Ellipsis or None
         # separates them (x[0, :, [1, 3]]), the broadcast axes go first, as for arrays separated by slices
         adv = [i for i, k in enumerate(key) if isinstance(k, (int, np.integer)) or _is_array_index(k)]
-        if adv != list(range(adv[0], adv[-1] + 1)) and arrays[0][0] > 0:
+        if adv != list(range(adv[0], adv[-1] + 1)) and arrays[0][0] > 0 and not moved:
             from ._shape import moveaxis
             r, a0 = y.ndim - before, arrays[0][0]
             y = moveaxis(y, list(range(a0, a0 + r)), list(range(r)))
@@ -249,11 +249,18 @@ def _index_var(k, size, wrap=False):
     return _index_var(const(arr.astype(np.int64)), size, wrap)
 
 
+def _separated(arrays):
+    axes = [a for a, _, _ in arrays]
+    return axes != list(range(axes[0], axes[0] + len(axes)))
+
+
 def _advanced(y, arrays):
     axes = [a for a, _, _ in arrays]
-    if axes != list(range(axes[0], axes[0] + len(axes))):
-        raise IndexError("integer-array indices separated by slices are not supported; index one axis at a "
-                         "time or transpose first")
+    if _separated(arrays):
+        # NOTE: numpy puts the broadcast index axes first when slices separate the arrays (x[i, :, j]): the
+        # indexed axes moved to the front make them adjacent, and the gather leaves its axes there
+        y = L.transpose(y, perm=tuple(axes + [a for a in range(y.ndim) if a not in axes]))
+        return _advanced(y, [(i, k, d) for i, (_, k, d) in enumerate(arrays)])
     a0 = axes[0]
     if len(arrays) == 1:
         return I.take(y, _index_var(arrays[0][1], y.shape[a0]), axis=a0)

@@ -288,3 +288,19 @@ def test_out_of_range_modes_clip_drop_and_fill_as_jax():
         jnp.asarray(_X2).at[0].get(mode="wrap")
     with pytest.raises(TypeError, match="unexpected keyword argument 'fill_value'"):
         jnp.asarray(_X2).at[0].set(1.0, fill_value=3.0)
+
+
+def test_integer_arrays_separated_by_slices_index_and_update_as_numpy():
+    """Catches: IndexError for x[i, :, j] under compile (numpy puts the broadcast index axes first) and for
+    updates through such an index."""
+    x = np.arange(4 * 5 * 3 * 2.0).reshape(4, 5, 3, 2)
+    i, j = np.array([0, 1, 3]), np.array([2, 0, 1])
+    keys = [(i, slice(None), j), (i, slice(1, 4), j, 1), (0, slice(None), j), (i[:, None], slice(None), j[None, :]),
+            (slice(None), i[:2], slice(None), np.array([1, 0])), (i, None, slice(None), j)]
+    got = jaxlike.compile(lambda a: [a[k] for k in keys] + [a.at[i, :, j].add(1.0)])(x)
+    for k, g in zip(keys, got):
+        assert np.array_equal(g, x[k]), k
+    want = x.copy()
+    want[i, :, j] += 1.0
+    assert np.array_equal(got[-1], want)
+    check_grads(lambda a: jnp.sum(jnp.asarray(a)[i, :, j] ** 2), (x,), order=1)
