@@ -77,8 +77,26 @@ def _inf_or_nan(at_one, negative, like):
 
 
 def erfinv(y):
-    """The inverse of erf on [-1, 1] (+-inf at +-1, NaN outside); erf(erfinv(y)) is y to an ulp."""
-    y = asarray_or_var(y)
+    """The inverse of erf on [-1, 1] (+-inf at +-1, NaN outside); erf(erfinv(y)) is y to an ulp. Its derivative
+    sqrt(pi)/2 exp(erfinv(y)^2) is +inf at +-1."""
+    return _erfinv(asarray_or_var(y))
+
+
+@custom_jvp
+def _erfinv(y):
+    return _erfinv_value(y)
+
+
+@_erfinv.defjvp
+def _erfinv_jvp(primals, tangents):
+    (y,), (t,) = primals, tangents
+    # NOTE: from the value, so the edges' +-inf give an infinite slope (the selects of the value gave 0); the
+    # rule uses the plain composite, whose own derivative serves higher orders
+    out = _erfinv_value(y)
+    return out, t * (0.8862269254527580 * jnp.exp(out * out))
+
+
+def _erfinv_value(y):
     # NOTE: eager numpy evaluates every branch of the selects below, including the ones at |y| >= 1
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # NOTE: not abs(y): its derivative at 0 is 0, which made erfinv's gradient 0 there (2 / sqrt(pi))
@@ -191,8 +209,23 @@ def _xlog1py_jvp(primals, tangents):
 
 
 def entr(x):
-    """-x log x for x > 0, 0 at 0, -inf for x < 0."""
-    x = asarray_or_var(x)
+    """-x log x for x > 0, 0 at 0, -inf for x < 0; its derivative -(1 + log x) is +inf at 0."""
+    return _entr(asarray_or_var(x))
+
+
+@custom_jvp
+def _entr(x):
+    return _entr_value(x)
+
+
+@_entr.defjvp
+def _entr_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _entr_value(x), t * -(1.0 + jnp.log(x))
+
+
+def _entr_value(x):
     # NOTE: the edge values take x's dtype: a select between two Python floats is a float64 array eagerly,
     # which made entr of float32 float64
     return _nan_from(jnp.where(x > 0, -xlogy(x, x), jnp.where(x == 0, jnp.zeros_like(x), -np.inf)), x)

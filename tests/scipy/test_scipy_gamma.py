@@ -325,3 +325,15 @@ def test_digamma_gradient_is_inf_at_tiny_arguments():
         got = run(x)
         assert np.all(got[:len(tiny)] == np.inf), got[:len(tiny)]
         np.testing.assert_allclose(got[len(tiny):], want[len(tiny):], rtol=1e-10)
+
+
+def test_derivatives_at_domain_edges_are_infinite():
+    """Catches: erfinv' at +-1 and entr' at 0 computed as 0 (the edge values came from constants under a
+    select) where -(1 + log 0) and sqrt(pi)/2 exp(inf) are +inf, as JAX gives."""
+    for f in (jaxlike.grad(J.erfinv), jaxlike.compile(jaxlike.grad(J.erfinv))):
+        assert f(1.0) == np.inf and f(-1.0) == np.inf
+        assert np.isclose(f(0.5), math.sqrt(math.pi) / 2 * math.exp(S.erfinv(0.5) ** 2), rtol=1e-13)
+    assert jaxlike.grad(J.entr)(0.0) == np.inf
+    assert np.isclose(jaxlike.grad(J.entr)(2.0), -(1 + math.log(2.0)), rtol=1e-14)
+    assert jaxlike.grad(J.erfinv)(np.float32(0.25)).dtype == np.float32
+    check_grads(J.erfinv, (np.array([-0.7, 0.1, 0.9]),), order=2)
