@@ -7,8 +7,11 @@ Plain arrays go straight to ``numpy.linalg``. Integers are computed in float64 a
 does. Decompositions bind the ``ops.decomp`` primitives (one per output, see there why); ``cholesky``
 reads only the triangle numpy reads, so its gradient is zero on the other one; ``eigh`` and ``eigvalsh``
 follow JAX instead: they use (a + a^H) / 2 unless ``symmetrize_input=False``, so their gradient is
-symmetric. Where a derivative does not exist (repeated eigenvalues or singular values for the vectors,
-singular matrices for det/inv, norms at 0), the result is not finite, as in JAX.
+symmetric. Where a derivative does not exist (repeated eigenvalues or singular values for the vectors, norms
+at 0), the result is not finite, as in JAX; det's derivative, the cofactor matrix, is finite everywhere.
+``inv`` and ``solve`` of an exactly singular matrix (and what needs them: slogdet's derivative there, where
+log|det| is -inf) raise numpy's LinAlgError where JAX returns inf and NaN: an error that says the matrix is
+singular, rather than values that spread through the rest of a step.
 """
 
 from collections import namedtuple
