@@ -198,3 +198,13 @@ def test_branches_of_sizes_that_may_differ_are_compared_with_concrete_sizes_unde
         with pytest.raises(TypeError, match="true_fun returns f64\\[3\\] but false_fun returns f64\\[2\\]"):
             f(p, np.arange(3.0))
     assert np.array_equal(f(False, np.arange(2.0)), [0.0, 1.0])   # sizes that agree pass, as in JAX
+
+
+def test_grad_of_a_vmapped_cond_with_a_batched_predicate_has_no_nan_from_the_untaken_branch():
+    """Catches: a batched predicate computing every branch and selecting, so the untaken sqrt branch's zero
+    cotangent times its infinite slope at 0 reached the operand as NaN (JAX stops the gradient there)."""
+    f = jaxlike.grad(lambda x: jnp.sum(jaxlike.vmap(
+        lambda v: lax.cond(v > 0, lambda: jnp.sqrt(v), lambda: 0.0))(x)))
+    x = np.array([1.0, 0.0, -1.0, 4.0])
+    for g in (f, jaxlike.compile(f)):
+        assert np.array_equal(g(x), [0.5, 0.0, 0.0, 0.25])

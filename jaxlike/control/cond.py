@@ -29,7 +29,7 @@ from ..core.types import TensorType, Sym
 from ..core.interpret import interpret
 from ..core.primitive import Primitive, Kind, register, bind
 from ..ops.layout import broadcast_to
-from ..ops.math import select, eq, convert
+from ..ops.math import select, eq, convert, stop_gradient
 from ..ops._rules import Sample
 from ..autodiff import backward, forward, zeros_like
 from ..autodiff.batching import batch_with_flags
@@ -267,8 +267,12 @@ def _selected(args, batched, size, branches):
 
 
 def selected_outputs(index, branches, operands):
-    """Every branch's outputs computed on ``operands``, and one per position chosen by ``index``."""
-    results = [rebind(b, list(operands)) for b in branches]
+    """Every branch's outputs computed on ``operands``, and one per position chosen by ``index``. Each branch
+    reads its float operands under stop_gradient where another branch is chosen (JAX's rule): the zero
+    cotangent of an untaken branch times its own derivative there (sqrt's at 0: 0 * inf) would otherwise reach
+    the operands as NaN."""
+    results = [rebind(b, [_where_chosen(eq(index, np.asarray(j, dtype=index.dtype)), x) for x in operands])
+               for j, b in enumerate(branches)]
     out = []
     for k in range(len(branches[0].outputs)):
         acc = results[-1][k]
@@ -278,6 +282,13 @@ def selected_outputs(index, branches, operands):
             acc = select(pick, results[j][k], acc)
         out.append(acc)
     return out
+
+
+def _where_chosen(pick, x):
+    if x.dtype.kind not in "fc":
+        return x
+    pick = broadcast_to(pick, shape=x.shape) if x.ndim and pick.ndim == 0 else pick
+    return select(pick, x, stop_gradient(x))
 
 
 # -- for backends without a lowering ---------------------------------------------------------------------------
