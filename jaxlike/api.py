@@ -9,6 +9,7 @@ Each transformation differentiates with respect to *fresh* Vars and substitutes 
 which keeps nested derivatives of the same value apart (no perturbation confusion).
 """
 
+import functools
 import inspect
 
 import numpy as np
@@ -115,12 +116,13 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
     ``df/dx - 1j * df/dy`` (step along its conjugate to descend). With ``holomorphic=True`` the arguments and
     the output are complex and the result is the complex derivative ``f'(z)``."""
 
-    def value_and_grad_fun(*args):
+    def value_and_grad_fun(*args, **kwargs):
+        # NOTE: keyword arguments reach fun as they are, not differentiated (JAX's rule)
         nums = _argnums_tuple(argnums, len(args), "grad")
         new_args, fresh, actual, trees = _prepare(args, nums, "grad")
         if holomorphic:
             _check_holomorphic(fresh, nums, "grad")
-        out = fun(*new_args)
+        out = fun(*new_args, **kwargs)
         aux_leaves, aux_tree = [], None
         if has_aux:
             out, aux_leaves, aux_tree = _split_aux(out, "grad")
@@ -157,8 +159,8 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False):
     """
     vg = value_and_grad(fun, argnums, has_aux, holomorphic)
 
-    def grad_fun(*args):
-        (v, g) = vg(*args)
+    def grad_fun(*args, **kwargs):
+        (v, g) = vg(*args, **kwargs)
         if has_aux:
             return g, v[1]
         return g
@@ -297,9 +299,10 @@ def _over_argnums(one, fun, argnums, fname, holomorphic, has_aux):
     (for a tuple ``argnums``) one entry per argument, then each argument's tree, each leaf of shape
     ``out_leaf.shape + in_leaf.shape``. With ``has_aux``: ``(jacobian, aux)``."""
 
-    def jac_fun(*args):
+    def jac_fun(*args, **kwargs):
         nums = _argnums_tuple(argnums, len(args), fname)
-        per_arg = [one(fun, i, args, fname, holomorphic, has_aux) for i in nums]
+        bound = functools.partial(fun, **kwargs) if kwargs else fun   # NOTE: not differentiated, as in JAX
+        per_arg = [one(bound, i, args, fname, holomorphic, has_aux) for i in nums]
         out_tree = per_arg[0][0]
         blocks = [tuple(jacs[j] for _, jacs, _ in per_arg) for j in range(out_tree.num_leaves)]
         jac = pytree.unflatten(out_tree, [b[0] if isinstance(argnums, int) else b for b in blocks])

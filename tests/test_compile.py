@@ -226,8 +226,36 @@ def test_keyword_arguments_bind_to_their_positions_and_share_the_signature_cache
     with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
         f(np.ones(2), z=1.0)
     g = jaxlike.compile(lambda *xs: xs[0])
-    with pytest.raises(TypeError, match="its own parameters are all positional"):
+    with pytest.raises(TypeError, match="its own parameters are named ones"):
         g(x=np.ones(2))
+
+
+def test_keyword_only_parameters_negative_static_argnums_and_keywords_to_gradients():
+    """Catches: a keyword-only parameter (``def f(x, *, training)``) refused even as a static_argnames, a
+    negative static_argnums ending in a bare StopIteration, and grad/jacfwd/jacrev refusing keyword arguments
+    (JAX passes them through, not differentiated)."""
+    def k(x, *, scale=2.0, shift):
+        return x * scale + shift
+    f = jaxlike.jit(k)
+    x = np.arange(3.0)
+    np.testing.assert_array_equal(f(x, shift=1.0), x * 2 + 1)
+    np.testing.assert_array_equal(f(x, scale=3.0, shift=np.ones(3)), x * 3 + 1)
+    with pytest.raises(TypeError, match="keyword-only argument: 'shift'"):
+        f(x)
+    g = jaxlike.jit(lambda x, n, *, mode="a": x * n if mode == "a" else x, static_argnums=-1,
+                    static_argnames="mode")
+    np.testing.assert_array_equal(g(x, 2, mode="a"), x * 2)
+    np.testing.assert_array_equal(g(x, 2, mode="b"), x)
+    with pytest.raises(ValueError, match="for a function of 1 parameters"):
+        jaxlike.jit(lambda x: x, static_argnums=-3)
+    h = jaxlike.jit(lambda x, n: x * n, static_argnums=-1)
+    np.testing.assert_array_equal(h(x, 3), x * 3)
+
+    def loss(x, y=2.0):
+        return jnp.sum(x * y)
+    for transform in (jaxlike.grad, jaxlike.jacfwd, jaxlike.jacrev):
+        np.testing.assert_array_equal(transform(loss)(x, y=3.0), [3.0, 3.0, 3.0])
+    assert jaxlike.value_and_grad(loss)(x, y=3.0)[0] == 9.0
 
 
 def test_number_arguments_take_the_lookup_by_type_and_keep_the_conventions():

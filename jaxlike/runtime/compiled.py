@@ -8,6 +8,7 @@ part of it: one compiled function serves every batch size. Code that reads a siz
 concrete shapes and its key grows the shapes.
 """
 
+import functools
 import inspect
 import threading
 import weakref
@@ -111,15 +112,54 @@ def _flat_signature(args):
 INLINE_SIGNATURES = 8    # signatures the front function tests inline; more go through the lookup
 
 
+def _static_positions(fn, static_argnums):
+    """``static_argnums`` sorted, negative ones counted from the end of ``fn``'s positional parameters."""
+    nums = tuple(static_argnums) if isinstance(static_argnums, (tuple, list)) else (static_argnums,)
+    for i in nums:
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+            raise TypeError(f"static_argnums must be ints, got {static_argnums!r}")
+    if any(i < 0 for i in nums):
+        try:
+            params = inspect.signature(fn).parameters.values()
+        except (TypeError, ValueError):
+            raise ValueError(f"a negative static_argnums ({static_argnums!r}) needs the signature of the "
+                             "function, which it has none of") from None
+        n = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in params)
+        if any(i < -n for i in nums):
+            raise ValueError(f"static_argnums={static_argnums!r} for a function of {n} parameters")
+        nums = tuple(i % n for i in nums)
+    return tuple(sorted(set(int(i) for i in nums)))
+
+
+def _keywords_as_positions(fn):
+    """``fn`` taking its keyword-only parameters as positions after the others, in its signature's order (the
+    call path binds keyword arguments to positions, and static_argnames may name one: ``def f(x, *,
+    training)``); ``fn`` itself when it has none, or has *args or **kwargs."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return fn
+    kinds = {p.kind for p in params}
+    if inspect.Parameter.KEYWORD_ONLY not in kinds or kinds & {inspect.Parameter.VAR_POSITIONAL,
+                                                               inspect.Parameter.VAR_KEYWORD}:
+        return fn
+    n = sum(p.kind is not inspect.Parameter.KEYWORD_ONLY for p in params)
+    names = [p.name for p in params[n:]]
+
+    @functools.wraps(fn)
+    def positional(*args):
+        return fn(*args[:n], **dict(zip(names, args[n:])))
+    return positional
+
+
 class Compiled:
     """What ``compile`` builds: the signatures, their executables and the call paths. ``compile`` hands out
     ``.function``, a plain Python function that calls through it (see ``_front``)."""
 
     def __init__(self, fn, static_argnums=(), device=None, mode=None, options=None):
-        self.fn = fn
+        self.fn = _keywords_as_positions(fn)
         self.options = options  # backend options, e.g. {"outputs": "device"} for numba_cuda
-        self.static_argnums = tuple(sorted(static_argnums if isinstance(static_argnums, (tuple, list))
-                                           else (static_argnums,)))
+        self.static_argnums = _static_positions(fn, static_argnums)
         # NOTE: a call with fewer positional arguments than this leaves out a static one: bound to the
         # signature, so that its default is used and the call shares the signature of one that passes it
         self._bind_below = self.static_argnums[-1] + 1 if self.static_argnums else 0
@@ -221,16 +261,18 @@ class Compiled:
         spellings of a call. Defaults fill the positions up to the last argument given or static one; later
         parameters keep them inside ``fn`` (a default traced as an argument would be a value, not a number)."""
         try:
-            sig = inspect.signature(self.fn)
+            sig = inspect.signature(self.__wrapped__)
         except (TypeError, ValueError):
             sig = None
-        plain = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        # NOTE: keyword-only parameters are positions of self.fn (_keywords_as_positions)
+        plain = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                 inspect.Parameter.KEYWORD_ONLY)
         if sig is None or any(p.kind not in plain for p in sig.parameters.values()):
             if not kwargs:
                 return args     # NOTE: nothing to bind by; _split names the static argument left out
             raise TypeError(f"compiled function {self.__name__} got keyword arguments {sorted(kwargs)}; it takes "
-                            "them only when its own parameters are all positional (no *args, **kwargs or "
-                            "keyword-only ones): pass them positionally")
+                            "them only when its own parameters are named ones (no *args or **kwargs): pass "
+                            "them positionally")
         try:
             bound = sig.bind(*args, **kwargs)
         except TypeError as e:
