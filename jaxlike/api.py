@@ -108,9 +108,10 @@ def _split_aux(out, fname):
     return out, [as_output(a) for a in aux_leaves], aux_tree
 
 
-def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
+def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     """Function returning ``(fun(*args), gradient)``; ``fun`` must return a real scalar (with ``has_aux``:
-    ``(scalar, aux)``, and the result is ``((value, aux), gradient)``).
+    ``(scalar, aux)``, and the result is ``((value, aux), gradient)``). ``allow_int``: integer and boolean
+    arguments may be differentiated; their gradient is float0 zeros, as in JAX.
 
     Complex arguments follow JAX's convention: for a real ``fun`` of ``z = x + iy`` the gradient is
     ``df/dx - 1j * df/dy`` (step along its conjugate to descend). With ``holomorphic=True`` the arguments and
@@ -119,7 +120,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
     def value_and_grad_fun(*args, **kwargs):
         # NOTE: keyword arguments reach fun as they are, not differentiated (JAX's rule)
         nums = _argnums_tuple(argnums, len(args), "grad")
-        new_args, fresh, actual, trees = _prepare(args, nums, "grad")
+        new_args, fresh, actual, trees = _prepare(args, nums, "grad", need_float=not allow_int)
         if holomorphic:
             _check_holomorphic(fresh, nums, "grad")
         out = fun(*new_args, **kwargs)
@@ -139,6 +140,8 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
         grads = backward([out], [ones_like(out)], fresh)
         grads = [g if g is not None else zeros_like(f) for g, f in zip(grads, fresh)]
         vals = _finish(fresh, actual, [out] + grads + aux_leaves)
+        vals[1:1 + len(grads)] = [np.zeros(np.shape(v), float0) if f.dtype.kind not in "fc" and not isinstance(v, Var)
+                                  else v for v, f in zip(vals[1:1 + len(grads)], fresh)]
         value, g = vals[0], _regroup(vals[1:1 + len(grads)], trees, isinstance(argnums, int))
         if has_aux:
             return (value, pytree.unflatten(aux_tree, vals[1 + len(grads):])), g
@@ -148,7 +151,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
     return value_and_grad_fun
 
 
-def grad(fun, argnums=0, has_aux=False, holomorphic=False):
+def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     """Gradient of a real scalar function with respect to argument(s) ``argnums`` (complex arguments and
     ``holomorphic``: see ``value_and_grad``).
 
@@ -157,7 +160,7 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False):
     >>> complex(grad(lambda z: jnp.abs(z) ** 2)(3 + 4j))
     (6-8j)
     """
-    vg = value_and_grad(fun, argnums, has_aux, holomorphic)
+    vg = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
 
     def grad_fun(*args, **kwargs):
         (v, g) = vg(*args, **kwargs)

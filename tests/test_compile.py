@@ -493,3 +493,11 @@ def test_fast_compile_results_are_arrays_of_their_own():
         out[...] = k + 1
     assert not a.any() and outs[0][0, 0] == 1 and outs[3][0, 0] == 4
     outs[4][0] = 5.0      # writable
+
+
+def test_grad_allow_int_gives_float0_zeros_for_integer_arguments():
+    """Catches: grad(..., allow_int=True) refused as an unexpected keyword."""
+    g = jaxlike.grad(lambda n, y: n * y, argnums=(0, 1), allow_int=True)(3, 2.0)
+    assert g[0].dtype == jaxlike.dtypes.float0 and g[0].shape == () and g[1] == 3.0
+    with pytest.raises(TypeError, match="requires floating-point inputs"):
+        jaxlike.grad(lambda n, y: n * y)(3, 2.0)
