@@ -13,6 +13,7 @@ import numpy as np
 
 from ..core.types import is_known
 from ..ops.linalg import contract
+from ..ops._rules import check_decidable
 from ..ops import reduce as r
 from ._base import asarray_or_var, is_traced, as_var, ndim, shape, dtype_of
 from . import _shape as _sh
@@ -120,7 +121,10 @@ def _diagonals(x, term):
 
 
 def _squeeze_broadcast(ops, output):
-    """A size-1 dim paired with a larger one elsewhere broadcasts: drop it from its operand."""
+    """A size-1 dim paired with a larger one elsewhere broadcasts: drop it from its operand. A size that is
+    at most 1 (``x[:1]``) beside another asks compile for concrete sizes, as a broadcast does."""
+    for c in {c for _, t in ops for c in t}:
+        check_decidable([shape(x)[t.index(c)] for x, t in ops if c in t], c)
     out = []
     for k, (x, term) in enumerate(ops):
         drop = []
@@ -145,8 +149,11 @@ def _path(ops, output, optimize):
     if optimize is False or len(ops) == 2:
         return [(0, 1)] * (len(ops) - 1)
     strategy = optimize if isinstance(optimize, str) else "greedy"
-    proxies = [np.broadcast_to(np.empty(()), tuple(d if is_known(d) else _PROXY_SIZE for d in shape(x)))
-               for x, _ in ops]
+    # NOTE: a label's proxy size is its known size where any operand knows it (a constant beside traced
+    # operands of symbolic sizes), so einsum_path sees one size per label
+    known = {c: d for x, t in ops for c, d in zip(t, shape(x)) if is_known(d) and d != 1}
+    proxies = [np.broadcast_to(np.empty(()), tuple(d if is_known(d) else known.get(c, _PROXY_SIZE)
+                                                   for c, d in zip(t, shape(x)))) for x, t in ops]
     spec = ",".join(t for _, t in ops) + "->" + output
     path, _ = np.einsum_path(spec, *proxies, optimize=strategy)
     return [tuple(step) for step in path[1:]]

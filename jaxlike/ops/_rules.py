@@ -29,7 +29,7 @@ def broadcast_shapes(*shapes):
         if len(known) > 1:
             raise ShapeError(f"shapes {' and '.join(_fmt(s) for s in shapes)} cannot be broadcast together "
                              f"(sizes {sorted(known)} at dim {i})")
-        _check_decidable(dims, i)
+        check_decidable(dims, i)
         if known:
             out.append(known.pop())
             continue
@@ -39,7 +39,7 @@ def broadcast_shapes(*shapes):
     return tuple(out)
 
 
-def _check_decidable(dims, i):
+def check_decidable(dims, i):
     """Raises ConcretizationError where a symbolic size of at most 1 (a slice such as x[:, :1]) meets another
     size that is not 1: whether it broadcasts decides the result's shape, so the trace needs the concrete
     sizes (compile() retraces with them). Two unrelated symbolic sizes are taken to be equal (checked when

@@ -217,3 +217,14 @@ def test_a_jnp_array_indexed_by_a_traced_counter_or_argument():
     assert float(window(1)) == 1.0 + 2.0 + 1.0
     assert float(jaxlike.grad(lambda x: b[2] * x)(1.0)) == 2.0
     assert type(b[1:3]) is type(b) and list(b[[0, 2]]) == [0.0, 2.0]
+
+
+def test_einsum_under_compile_with_a_constant_operand_and_a_slice_of_one_row():
+    """Catches: einsum_path's proxies giving a symbolic label 16 beside a constant's known 3 ("Size of label
+    'j' ... does not match"), and a slice of at most one row taken as equal to the other operand's rows (a
+    ShapeError from the contraction's mul when it ran)."""
+    x = np.arange(9.0).reshape(3, 3) / 7
+    w = np.arange(1.0, 10.0).reshape(3, 3)
+    got = jaxlike.compile(lambda x: (jnp.einsum("ij,jk,ki", x, w, x), jnp.einsum("...i,...i->...", x[:1], x)))(x)
+    assert np.isclose(got[0], np.einsum("ij,jk,ki", x, w, x), rtol=1e-14)
+    np.testing.assert_allclose(got[1], np.einsum("...i,...i->...", x[:1], x), rtol=1e-14)
