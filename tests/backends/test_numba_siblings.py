@@ -146,3 +146,15 @@ def test_siblings_over_a_deep_dag_compile_in_bounded_time():
     x = np.random.default_rng(3).random((4, 3))
     g = graph_of(_deep, x, x)
     check(compile_graph(g), g, x, x + 0.25)
+
+
+def test_a_called_kernel_of_more_than_thirty_arguments_compiles():
+    """Catches: numba's inliner refusing "a closure with *args" where a kernel that cannot be pasted (the
+    vecmath two-pass form of a sibling group) took more than 30 arguments: CPython 3.11 compiles such a call
+    as CALL_FUNCTION_EX. 28 row sums and two whole sums of sin/cos: 31 parameters."""
+    def f(x):
+        return [jnp.sum(jnp.sin(x * (k + 1.0)), axis=1) for k in range(28)] + [jnp.sum(jnp.sin(x)),
+                                                                               jnp.max(jnp.cos(x))]
+    x = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    g = graph_of(f, x)
+    check(compile_graph(g), g, x, rtol=1e-13, atol=1e-14)

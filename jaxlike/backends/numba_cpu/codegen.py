@@ -30,7 +30,7 @@ from .lowering import LOWERINGS, fallback, size_check, drop_repeated_checks
 from .lowering_along import LOWERINGS as ALONG_LOWERINGS
 from .lowering_loop import LOWERINGS as LOOP_LOWERINGS
 from .lowering_linalg import LOWERINGS as LINALG_LOWERINGS
-from .paste import paste, small_first
+from .paste import paste, small_first, callable_form
 from .updates import UpdateWriter
 from .scratch import SCRATCH_BYTES
 from .support import warn_fallback, may_be_large
@@ -448,7 +448,7 @@ class Codegen(UpdateWriter):
         prefix, call = "_" + k.name.split("_")[0], f"{lhs}{k.name}({', '.join(args)})"
         body = paste(k.serial, args, lhs, prefix)
         if body is None:
-            self.kernel_src += head + k.serial + [""]
+            self.kernel_src += head + callable_form(k.serial, len(args)) + [""]
             body = small_first(k.serial, args, lhs, prefix, k.work, call) or [call]
         else:
             self.lines += head

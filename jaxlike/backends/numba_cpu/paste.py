@@ -90,3 +90,17 @@ def small_first(function, args, lhs, prefix, work, call):
     if body is None:
         return None
     return [f"if {work} <= {SMALL_WORK}:"] + ["    " + line for line in body] + ["else:", "    " + call]
+
+
+# NOTE: CPython 3.11 compiles a call of more than 30 positional arguments as CALL_FUNCTION_EX (its
+# STACK_USE_GUIDELINE), which numba's inliner refuses ("Calling a closure with *args is unsupported")
+MAX_INLINED_ARGS = 30
+
+
+def callable_form(function, n_args):
+    """The text of a kernel that runs as a call of ``n_args`` arguments: as generated, or, beyond
+    MAX_INLINED_ARGS, with its functions compiled as functions of their own (not ``inline='always'``)."""
+    if n_args <= MAX_INLINED_ARGS:
+        return function
+    return [line.replace("inline='always', ", "", 1) if line.startswith("@njit(") else line for line in function]
+
