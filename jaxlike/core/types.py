@@ -278,7 +278,8 @@ _BUILDERS = {DimSum: dim_sum, DimProd: dim_prod}
 
 
 def is_known(d):
-    return isinstance(d, (int, np.integer))
+    # NOTE: the type test first: isinstance of a Sym consults its __class__ property, which costs ~1 us in a trace
+    return type(d) is not Sym and isinstance(d, (int, np.integer))
 
 
 def dim_str(d):
