@@ -160,7 +160,7 @@ def _redirected(x, index, mode, fill_value):
                 k = m.select(m.logical_and(m.ge(k, m.neg(n)), m.lt(k, n)), wrapped, n)
                 padded.append(axis)
         out.append(k)
-        axis += _dims_read(k) if k is not Ellipsis else 0
+        axis += _dims_read(k)
     fill = np.asarray(_default_fill(x.dtype) if fill_value is None else fill_value).astype(x.dtype)
     for a in padded:
         slot = list(x.shape)
@@ -231,7 +231,8 @@ class _Ref:
         return type(self)(x, index), axes
 
     @_jax_options
-    def get(self, fill_value=None):
+    def get(self):
+        # NOTE: fill_value is _jax_options's: it fills the slot _moded pads
         return getitem(self.x, self.index)
 
     @_jax_options

@@ -25,6 +25,7 @@ from ..core.errors import ShapeError
 from ..core.primitive import Primitive, Kind, register
 from . import math as m
 from .layout import reshape
+from .reduce import reduce_sum
 from ._rules import Sample
 from ._batch import leading
 
@@ -169,14 +170,12 @@ def _cofactor_jvp(ts, ans, x):
 
 def _cofactor_vjp(g, ans, x):
     """The transpose of ``_cofactor_jvp``: sum(g * C) inv(x)^T - inv(x)^T g^T C."""
-    from .reduce import reduce_sum
     inv_t = _inv_t(x)
     return (_scalar_to_matrix(reduce_sum(g * ans, axes=(x.ndim - 2, x.ndim - 1))) * inv_t
             - mm(mm(inv_t, mT(g)), ans),)
 
 
 def _det_jvp(ts, x):
-    from .reduce import reduce_sum
     return reduce_sum(cofactor(x) * ts[0], axes=(x.ndim - 2, x.ndim - 1))
 
 
